@@ -1,0 +1,35 @@
+"""Printed card numbers: 16 digits, the last a Luhn check digit, so a mistyped or misread number is caught
+before any lookup. Used by cards without QR (Code128) and typed by cashiers."""
+
+from __future__ import annotations
+
+import secrets
+
+CARD_NUMBER_LENGTH = 16
+
+
+def luhn_check_digit(body: str) -> str:
+    """The Luhn digit that makes ``body + digit`` valid."""
+    if not body.isascii() or not body.isdigit():
+        raise ValueError("card number body must be ASCII digits")
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)
+
+
+def is_valid_card_number(text: str) -> bool:
+    if len(text) != CARD_NUMBER_LENGTH or not text.isascii() or not text.isdigit():
+        return False
+    return luhn_check_digit(text[:-1]) == text[-1]
+
+
+def new_card_number() -> str:
+    """A fresh random card number (first digit 8 marks our loyalty cards)."""
+    body = "8" + "".join(str(secrets.randbelow(10)) for _ in range(CARD_NUMBER_LENGTH - 2))
+    return body + luhn_check_digit(body)
