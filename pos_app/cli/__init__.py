@@ -1,0 +1,116 @@
+"""``pos-terminal``: the counter app and the same use cases for IT and integrations.
+
+Global options: ``--data-dir`` (default: the platform's user data dir, or ``POS_DATA_DIR``), ``--json``
+(machine-readable output) and ``--lang``. Bad input exits non-zero with a one-line reason and changes nothing.
+Command groups live in sibling modules, each with ``register(group)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+
+from pos_app.core.i18n import _, set_language
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("POS_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("pos-terminal", "loyalty"))
+
+
+class CliError(click.ClickException):
+    """A clean, one-line refusal (exit code 2 for bad input, 1 for a failed operation)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
+        ctx = click.get_current_context(silent=True)
+        as_json = bool(ctx and isinstance(ctx.find_root().obj, CliContext) and ctx.find_root().obj.json)
+        if as_json:
+            click.echo(json.dumps({"ok": False, "error": self.message}, ensure_ascii=False), err=True)
+        else:
+            click.echo(_("Error: {message}").format(message=self.message), err=True)
+
+
+@dataclass
+class CliContext:
+    data_dir: Path
+    json: bool
+    _services: Any = field(default=None, repr=False)
+
+    def services(self) -> Any:
+        """Open the terminal's services on ``data_dir`` (created on first use by ``init``)."""
+        if self._services is None:
+            from pos_app.services import open_terminal
+
+            self._services = open_terminal(self.data_dir)
+        return self._services
+
+    def emit(self, data: Any, text: str | Callable[[], str]) -> None:
+        """Print ``data`` as JSON under ``--json``, else the human ``text``."""
+        if self.json:
+            click.echo(json.dumps(data, ensure_ascii=False, default=str, sort_keys=True))
+        else:
+            click.echo(text() if callable(text) else text)
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+            self._services = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Terminal data folder (default: platform user data dir, or $POS_DATA_DIR).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@click.option("--lang", type=click.Choice(["th", "en"]), default=None, help="Language of messages (default th, or $POS_LANG).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | None) -> None:
+    """Point-of-sale loyalty terminal."""
+    if lang:
+        set_language(lang)
+    ctx.obj = CliContext(data_dir=data_dir or default_data_dir(), json=as_json)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register_all() -> None:
+    import importlib
+
+    for name in ("terminal_cmds", "hardware_cmds", "sync_cmds", "ui_cmds"):
+        try:
+            module = importlib.import_module(f"pos_app.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"pos_app.cli.{name}":
+                continue
+            raise
+        module.register(cli)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="pos-terminal", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
