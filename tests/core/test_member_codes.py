@@ -1,0 +1,325 @@
+"""Member codes: a genuine code names its member; every forged, stale, cut-short or foreign code is
+refused with a stable reason and a one-line message, and nothing else ever escapes the parsers."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pos_app.core.cardno import luhn_check_digit, new_card_number
+from pos_app.core.member_codes import (
+    MemberCodeError,
+    ReplayGuard,
+    app_code,
+    classify_scan,
+    issue_app_credential,
+    normalize_phone,
+    parse_card_number,
+    public_key_bytes,
+    sign_member_code,
+    verify_app_code,
+    verify_member_code,
+)
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+MEMBER = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b"
+SEED_2026 = bytes(range(32))
+SEED_2027 = bytes(range(1, 33))
+
+
+@pytest.fixture(scope="module")
+def chain_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(SEED_2026)
+
+
+@pytest.fixture(scope="module")
+def next_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(SEED_2027)
+
+
+@pytest.fixture(scope="module")
+def keys(chain_key: Ed25519PrivateKey, next_key: Ed25519PrivateKey) -> dict[str, bytes]:
+    return {"K2026": public_key_bytes(chain_key), "K2027": public_key_bytes(next_key)}
+
+
+@pytest.fixture(scope="module")
+def card_code(chain_key: Ed25519PrivateKey) -> str:
+    return sign_member_code(chain_key, "K2026", MEMBER, NOW - timedelta(days=1), NOW + timedelta(days=365))
+
+
+def refused(reason: str, call, *args, **kwargs) -> MemberCodeError:  # type: ignore[no-untyped-def]
+    with pytest.raises(MemberCodeError) as info:
+        call(*args, **kwargs)
+    error = info.value
+    assert error.reason == reason, (error.reason, error.message)
+    assert error.message and "\n" not in error.message and "Traceback" not in error.message
+    return error
+
+
+# ------------------------------------------------------------------------------------------ member QR
+
+
+def test_genuine_code_names_its_member(card_code: str, keys: dict[str, bytes]) -> None:
+    code = verify_member_code(card_code, keys, NOW)
+    assert code.member_id == MEMBER
+    assert code.key_id == "K2026"
+    assert code.issued_at == NOW - timedelta(days=1)
+    assert code.expires_at == NOW + timedelta(days=365)
+    assert code.kind == "member_qr"
+
+
+def test_code_is_short_and_mostly_qr_alphanumeric(card_code: str) -> None:
+    assert card_code.startswith("LM1:K2026:")
+    assert len(card_code) < 170
+    outside_member_id = card_code.replace(MEMBER, "")
+    alnum = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+    assert set(outside_member_id) <= alnum
+
+
+def test_scanner_suffix_and_bytes_are_accepted(card_code: str, keys: dict[str, bytes]) -> None:
+    assert verify_member_code(card_code + "\r\n", keys, NOW).member_id == MEMBER
+    assert verify_member_code(card_code.encode("ascii"), keys, NOW).member_id == MEMBER
+
+
+def test_rotated_keys_both_verify(next_key: Ed25519PrivateKey, keys: dict[str, bytes], card_code: str) -> None:
+    newer = sign_member_code(next_key, "K2027", "M42", NOW, NOW + timedelta(days=30))
+    assert verify_member_code(newer, keys, NOW).member_id == "M42"
+    assert verify_member_code(card_code, keys, NOW).member_id == MEMBER
+
+
+def test_signature_bit_flip_is_forged(card_code: str, keys: dict[str, bytes]) -> None:
+    body, sig_text = card_code.rsplit(":", 1)
+    signature = bytearray(base64.b32decode(sig_text + "=" * (-len(sig_text) % 8)))
+    for bit in (0, 100, 511):
+        flipped = bytearray(signature)
+        flipped[bit // 8] ^= 1 << (bit % 8)
+        tampered = body + ":" + base64.b32encode(bytes(flipped)).decode().rstrip("=")
+        refused("forged", verify_member_code, tampered, keys, NOW)
+
+
+def test_changed_member_id_is_forged(card_code: str, keys: dict[str, bytes]) -> None:
+    other = card_code.replace(MEMBER, MEMBER[:-1] + "c")
+    error = refused("forged", verify_member_code, other, keys, NOW)
+    assert "genuine" in error.message
+
+
+def test_extended_expiry_is_forged(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    stale = sign_member_code(chain_key, "K2026", MEMBER, NOW - timedelta(days=400), NOW - timedelta(days=35))
+    later = sign_member_code(chain_key, "K2026", MEMBER, NOW - timedelta(days=400), NOW + timedelta(days=35))
+    spliced = ":".join(stale.split(":")[:4] + later.split(":")[4:5] + stale.split(":")[5:])
+    refused("forged", verify_member_code, spliced, keys, NOW)
+
+
+def test_code_signed_by_another_key_under_our_key_id_is_forged(keys: dict[str, bytes]) -> None:
+    attacker = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
+    fake = sign_member_code(attacker, "K2026", MEMBER, NOW, NOW + timedelta(days=30))
+    refused("forged", verify_member_code, fake, keys, NOW)
+
+
+def test_unknown_key_id(keys: dict[str, bytes]) -> None:
+    stranger = Ed25519PrivateKey.from_private_bytes(b"\x09" * 32)
+    code = sign_member_code(stranger, "K1999", MEMBER, NOW, NOW + timedelta(days=30))
+    error = refused("unknown_key", verify_member_code, code, keys, NOW)
+    assert "K1999" in error.message
+
+
+def test_misconfigured_public_key_counts_as_unknown(card_code: str) -> None:
+    refused("unknown_key", verify_member_code, card_code, {"K2026": b"short"}, NOW)
+
+
+def test_expired(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    code = sign_member_code(chain_key, "K2026", MEMBER, NOW - timedelta(days=400), NOW - timedelta(days=35))
+    error = refused("expired", verify_member_code, code, keys, NOW)
+    assert (NOW - timedelta(days=35)).date().isoformat() in error.message
+    # the expiry instant itself is already too late
+    edge = sign_member_code(chain_key, "K2026", MEMBER, NOW - timedelta(days=1), NOW)
+    refused("expired", verify_member_code, edge, keys, NOW)
+    assert verify_member_code(edge, keys, NOW - timedelta(seconds=1)).member_id == MEMBER
+
+
+def test_not_yet_valid(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    code = sign_member_code(chain_key, "K2026", MEMBER, NOW + timedelta(days=2), NOW + timedelta(days=30))
+    refused("not_yet_valid", verify_member_code, code, keys, NOW)
+    slightly_ahead = sign_member_code(chain_key, "K2026", MEMBER, NOW + timedelta(minutes=2), NOW + timedelta(days=3))
+    assert verify_member_code(slightly_ahead, keys, NOW).member_id == MEMBER
+
+
+@pytest.mark.parametrize("keep", [1, 2, 3, 4, 10, 30, 60, 100, -1, -50])
+def test_truncated(card_code: str, keys: dict[str, bytes], keep: int) -> None:
+    refused("truncated", verify_member_code, card_code[:keep], keys, NOW)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "hello", "https://example.com/?m=1", "8123456789012345", "LX1:foo", "LA1:" + "A" * 40,
+     "LM1:K2026:" + MEMBER + ":A:B:" + "A" * 103 + ":extra", "LM1:k2026:m:1:2:" + "A" * 103,
+     "LM1:K2026:bad id!:1:2:" + "A" * 103, "LM1:K2026:m:1_0:2:" + "A" * 103, "LM1:K2026:m:1:2:" + "a" * 103,
+     "LM1:K2026:m:1:2:" + "A" * 104, "LM1:K2026:m:ZZZZZZZZ:2:" + "A" * 103, "ไม่ใช่รหัส", "LM1:\x00"],
+)
+def test_garbage(keys: dict[str, bytes], text: str) -> None:
+    refused("garbage", verify_member_code, text, keys, NOW)
+
+
+def test_non_canonical_signature_spelling_is_refused(card_code: str, keys: dict[str, bytes]) -> None:
+    # the last base32 character carries 3 unused bits; another spelling of the same bytes must not pass
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    last = card_code[-1]
+    twin = alphabet[alphabet.index(last) ^ 1]
+    with pytest.raises(MemberCodeError):
+        verify_member_code(card_code[:-1] + twin, keys, NOW)
+
+
+def test_wrong_version(card_code: str, keys: dict[str, bytes]) -> None:
+    error = refused("unsupported_version", verify_member_code, "LM2" + card_code[3:], keys, NOW)
+    assert "Update" in error.message
+
+
+def test_app_code_is_not_a_member_qr(keys: dict[str, bytes], chain_key: Ed25519PrivateKey) -> None:
+    member_key = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32)
+    cred = issue_app_credential(chain_key, "K2026", MEMBER, public_key_bytes(member_key), NOW + timedelta(days=30))
+    refused("garbage", verify_member_code, app_code(member_key, cred, NOW), keys, NOW)
+
+
+def test_signing_refuses_bad_input(chain_key: Ed25519PrivateKey) -> None:
+    with pytest.raises(ValueError):
+        sign_member_code(chain_key, "K2026", "has:colon", NOW, NOW + timedelta(days=1))
+    with pytest.raises(ValueError):
+        sign_member_code(chain_key, "k-lower", MEMBER, NOW, NOW + timedelta(days=1))
+    with pytest.raises(ValueError):
+        sign_member_code(chain_key, "K2026", MEMBER, NOW, NOW)
+    with pytest.raises(ValueError):
+        sign_member_code(chain_key, "K2026", MEMBER, NOW.replace(tzinfo=None), NOW + timedelta(days=1))
+
+
+def test_times_in_other_zones_mean_the_same_instant(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    from zoneinfo import ZoneInfo
+
+    bangkok = ZoneInfo("Asia/Bangkok")
+    code = sign_member_code(chain_key, "K2026", MEMBER, NOW.astimezone(bangkok), (NOW + timedelta(hours=1)).astimezone(bangkok))
+    assert verify_member_code(code, keys, NOW).expires_at == NOW + timedelta(hours=1)
+
+
+# ------------------------------------------------------------------------------------------ app codes
+
+
+@pytest.fixture(scope="module")
+def member_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(b"\x03" * 32)
+
+
+@pytest.fixture(scope="module")
+def credential(chain_key: Ed25519PrivateKey, member_key: Ed25519PrivateKey) -> str:
+    return issue_app_credential(chain_key, "K2026", MEMBER, public_key_bytes(member_key), NOW + timedelta(days=30))
+
+
+def test_app_code_accepted_within_one_step_either_side(
+    member_key: Ed25519PrivateKey, credential: str, keys: dict[str, bytes]
+) -> None:
+    shown = app_code(member_key, credential, NOW)
+    for offset in (-30, -1, 0, 29, 59):
+        code = verify_app_code(shown, keys, NOW + timedelta(seconds=offset), ReplayGuard())
+        assert code.member_id == MEMBER
+        assert code.kind == "app_code"
+    refused("expired", verify_app_code, shown, keys, NOW + timedelta(seconds=60), ReplayGuard())
+    refused("not_yet_valid", verify_app_code, shown, keys, NOW - timedelta(seconds=31), ReplayGuard())
+
+
+def test_app_code_changes_every_step(member_key: Ed25519PrivateKey, credential: str) -> None:
+    first = app_code(member_key, credential, NOW)
+    assert app_code(member_key, credential, NOW + timedelta(seconds=15)) == first
+    assert app_code(member_key, credential, NOW + timedelta(seconds=30)) != first
+
+
+def test_app_code_replay_refused(member_key: Ed25519PrivateKey, credential: str, keys: dict[str, bytes]) -> None:
+    guard = ReplayGuard()
+    shown = app_code(member_key, credential, NOW)
+    verify_app_code(shown, keys, NOW, guard)
+    error = refused("replayed", verify_app_code, shown, keys, NOW + timedelta(seconds=10), guard)
+    assert "already used" in error.message
+    # the next step's code is fine
+    later = app_code(member_key, credential, NOW + timedelta(seconds=30))
+    assert verify_app_code(later, keys, NOW + timedelta(seconds=31), guard).member_id == MEMBER
+
+
+def test_replay_guard_is_bounded_and_forgets_expired_entries() -> None:
+    guard = ReplayGuard(max_entries=3)
+    for index in range(10):
+        assert guard.check_and_remember(f"t{index}", NOW, NOW + timedelta(minutes=1))
+    assert len(guard) == 3
+    assert not guard.check_and_remember("t9", NOW, NOW + timedelta(minutes=1))
+    assert guard.check_and_remember("t9", NOW + timedelta(minutes=2), NOW + timedelta(minutes=3))
+    assert len(guard) == 1
+
+
+def test_app_code_with_foreign_member_key_is_forged(
+    chain_key: Ed25519PrivateKey, credential: str, keys: dict[str, bytes]
+) -> None:
+    thief = Ed25519PrivateKey.from_private_bytes(b"\x0b" * 32)
+    # the thief copies the member's credential but can only sign with their own key
+    parts = app_code(Ed25519PrivateKey.from_private_bytes(b"\x03" * 32), credential, NOW).split(":")
+    body = ":".join(parts[:-1]) + ":"
+    stolen = body + base64.b32encode(thief.sign(body.encode())).decode().rstrip("=")
+    refused("forged", verify_app_code, stolen, keys, NOW, ReplayGuard())
+    # and a self-made credential for their own key does not carry the chain's signature
+    self_made = issue_app_credential(thief, "K2026", MEMBER, public_key_bytes(thief), NOW + timedelta(days=9))
+    refused("forged", verify_app_code, app_code(thief, self_made, NOW), keys, NOW, ReplayGuard())
+
+
+def test_app_credential_expired(chain_key: Ed25519PrivateKey, member_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    old = issue_app_credential(chain_key, "K2026", MEMBER, public_key_bytes(member_key), NOW - timedelta(days=1))
+    error = refused("expired", verify_app_code, app_code(member_key, old, NOW), keys, NOW, ReplayGuard())
+    assert "renew" in error.message
+
+
+def test_app_code_unknown_key_truncated_and_version(
+    member_key: Ed25519PrivateKey, credential: str, keys: dict[str, bytes]
+) -> None:
+    shown = app_code(member_key, credential, NOW)
+    refused("unknown_key", verify_app_code, shown, {"K2027": keys["K2027"]}, NOW, ReplayGuard())
+    refused("truncated", verify_app_code, shown[:-20], keys, NOW, ReplayGuard())
+    refused("truncated", verify_app_code, shown[:150], keys, NOW, ReplayGuard())
+    refused("unsupported_version", verify_app_code, "LA7" + shown[3:], keys, NOW, ReplayGuard())
+
+
+def test_app_code_needs_the_matching_key(chain_key: Ed25519PrivateKey, credential: str) -> None:
+    with pytest.raises(ValueError):
+        app_code(Ed25519PrivateKey.from_private_bytes(b"\x0c" * 32), credential, NOW)
+
+
+# ------------------------------------------------------------------------------ card numbers, dispatch
+
+
+def test_card_numbers() -> None:
+    number = new_card_number()
+    assert parse_card_number(number) == number
+    spaced = " ".join(number[i : i + 4] for i in range(0, 16, 4))
+    assert parse_card_number(spaced) == number
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    error = refused("bad_check_digit", parse_card_number, wrong)
+    assert "check digit" in error.message
+    refused("garbage", parse_card_number, number[:-1])
+
+
+def test_classify_scan(card_code: str, member_key: Ed25519PrivateKey, credential: str) -> None:
+    body = "812345678901234"
+    assert classify_scan(card_code) == "member_qr"
+    assert classify_scan(card_code + "\r") == "member_qr"
+    assert classify_scan("LM2:whatever") == "member_qr"
+    assert classify_scan(app_code(member_key, credential, NOW)) == "app_code"
+    assert classify_scan(body + luhn_check_digit(body)) == "card_number"
+    assert classify_scan("8123 4567 8901 2340") == "card_number"  # check digit judged later
+    assert classify_scan("081-234-5678") == "phone"
+    assert classify_scan("+66 81 234 5678") == "phone"
+    assert classify_scan("02 123 4567") == "phone"
+    for other in ("", "hello", "12345", "๐๘๑๒๓๔๕๖๗๘", "LC1:K:M", b"\xff\xfe", "0" * 40):
+        assert classify_scan(other) == "unknown"
+
+
+def test_normalize_phone() -> None:
+    assert normalize_phone("+66 81 234 5678") == "0812345678"
+    assert normalize_phone("66812345678") == "0812345678"
+    assert normalize_phone("(02) 123-4567") == "021234567"
+    assert normalize_phone("1234") is None
