@@ -1,0 +1,102 @@
+"""Online backups with SQLite's backup API (consistent while the counter keeps writing) and restore."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_app.core.i18n import _
+from pos_app.ledger.db import LEDGER_FILENAME, LedgerError, integrity_problems
+
+BACKUP_DIRNAME = "backups"
+KEEP_BACKUPS = 14
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size_bytes: int
+    created_at: float
+
+
+def backup_to(source: Path, target: Path) -> BackupInfo:
+    """Copy the live ledger ``source`` to ``target`` (durably), checking the copy before keeping it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".partial")
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst, pages=1024)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        problems = integrity_problems(partial)
+        if problems:
+            raise LedgerError(_("The backup copy failed its integrity check: {problem}").format(problem=problems[0]))
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(_("Backup failed: {reason}").format(reason=exc)) from exc
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(_("Backup failed: {reason}").format(reason=exc.strerror or exc)) from exc
+    return BackupInfo(target, target.stat().st_size, target.stat().st_mtime)
+
+
+def backup(data_dir: Path, keep: int = KEEP_BACKUPS) -> BackupInfo:
+    """A timestamped backup in ``data_dir/backups``, keeping the newest ``keep``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
+    info = backup_to(data_dir / LEDGER_FILENAME, data_dir / BACKUP_DIRNAME / f"ledger-{stamp}.sqlite3")
+    for old in list_backups(data_dir)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return info
+
+
+def list_backups(data_dir: Path) -> list[BackupInfo]:
+    """Backups, newest first."""
+    folder = data_dir / BACKUP_DIRNAME
+    if not folder.exists():
+        return []
+    found = [BackupInfo(p, p.stat().st_size, p.stat().st_mtime) for p in folder.glob("*.sqlite3")]
+    return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
+
+
+def restore(data_dir: Path, source: Path | None = None) -> Path:
+    """Replace the ledger with ``source`` (default: the newest backup). The current file is kept aside first.
+
+    Must run with the counter app closed. Returns where the replaced file was kept.
+    """
+    if source is None:
+        backups = list_backups(data_dir)
+        if not backups:
+            raise LedgerError(_("There is no backup to restore in {folder}.").format(folder=data_dir / BACKUP_DIRNAME))
+        source = backups[0].path
+    if not source.exists():
+        raise LedgerError(_("Backup file {path} does not exist.").format(path=source))
+    problems = integrity_problems(source)
+    if problems:
+        raise LedgerError(_("Backup {path} is damaged too ({problem}); choose another.").format(
+            path=source, problem=problems[0][:120]))
+    live = data_dir / LEDGER_FILENAME
+    kept = data_dir / BACKUP_DIRNAME / f"replaced-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.sqlite3.damaged"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if live.exists():
+        shutil.move(live, kept)
+    for suffix in ("-wal", "-shm"):
+        side = live.with_name(live.name + suffix)
+        if side.exists():
+            shutil.move(side, kept.with_name(kept.name + suffix))
+    tmp = live.with_suffix(".restoring")
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, live)
+    return kept

@@ -1,0 +1,106 @@
+"""Opening the local ledger file: durability settings, write transactions, integrity at start.
+
+SQLite in WAL mode with ``synchronous=FULL`` and every write in ``BEGIN IMMEDIATE``: a write either waits
+for the single writer slot up front or fails at once, never half-way, and nothing is reported done before
+its commit has reached the disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from pos_app.core.i18n import _
+
+LEDGER_FILENAME = "ledger.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+class LedgerError(Exception):
+    """A ledger problem with a one-line, translated ``message`` for the person at the counter or IT."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LedgerCorrupt(LedgerError):
+    pass
+
+
+class LedgerFull(LedgerError):
+    pass
+
+
+class LedgerBusy(LedgerError):
+    pass
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's implicit deferred BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_ledger_engine(path: Path) -> Engine:
+    """An engine on ``path`` with WAL + synchronous=FULL and BEGIN IMMEDIATE transactions."""
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        poolclass=NullPool if str(path) == ":memory:" else None,
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def translate_sqlite_error(exc: BaseException) -> LedgerError | None:
+    """Map low-level SQLite failures to messages a person can act on (None if not one of those)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
+        return LedgerFull(_("The disk is full: nothing was recorded. Free some space or call IT, then try again."))
+    if "database is locked" in text or "database is busy" in text:
+        return LedgerBusy(_("The ledger is busy with another task: nothing was recorded. Try again in a moment."))
+    if "malformed" in text or "not a database" in text or "file is encrypted" in text:
+        return LedgerCorrupt(
+            _("The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.")
+        )
+    return None
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """``PRAGMA integrity_check`` on the file; an empty list means the file is sound."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = con.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        con.close()
+    problems = [str(r[0]) for r in rows]
+    return [] if problems == ["ok"] else problems
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One durable write transaction (BEGIN IMMEDIATE ... COMMIT)."""
+    with engine.begin() as conn:
+        yield conn

@@ -1,0 +1,639 @@
+"""The local ledger: the only code that reads or writes the terminal's SQLite file.
+
+Every method that writes takes the caller's open transaction (``Connection`` from :meth:`Ledger.write`), so a
+use case is exactly one ``BEGIN IMMEDIATE`` ... ``COMMIT``. Reads open their own short read transaction.
+SQL is SQLAlchemy Core with bound parameters throughout; the hot path (one award) is a handful of
+single-row statements on primary keys.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from pos_app.core.i18n import _
+from pos_app.ledger import migrate, schema
+from pos_app.ledger.canonical import (
+    GENESIS_HASH,
+    canonical_json,
+    chain_hash,
+    content_hash,
+    ms_to_iso,
+    sha256_hex,
+)
+from pos_app.ledger.db import (
+    LEDGER_FILENAME,
+    LedgerCorrupt,
+    LedgerError,
+    create_ledger_engine,
+    integrity_problems,
+    translate_sqlite_error,
+)
+from pos_app.ledger.ids import new_id
+
+ENTRY_KINDS = ("earn", "redeem", "reverse", "adjust", "expire", "overdraft")
+
+# Double entry: every entry moves points between the member's account and one chain account.
+CONTRA_ACCOUNTS = {
+    "earn": "chain:issued",
+    "redeem": "chain:redeemed",
+    "reverse": "chain:reversed",
+    "adjust": "chain:adjustments",
+    "expire": "chain:expired",
+    "overdraft": "chain:overdraft",
+}
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class OperationConflict(LedgerError):
+    """The same operation id was used before for a different request."""
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    member_id: str
+    kind: str
+    points: int
+    sale_at_ms: int
+    operator_id: str | None
+    amount_satang: int | None = None
+    receipt_ref: str | None = None
+    reward_code: str | None = None
+    corrects_id: str | None = None
+    rules_version: int | None = None
+    tier_code: str | None = None
+    lines: tuple[tuple[str, int], ...] = ()
+    approved_by: str | None = None
+    reason: str | None = None
+    offline: bool = False
+    reservation_id: str | None = None
+    op_id: str | None = None
+    clock_offset_ms: int = 0
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: str
+    terminal_id: str
+    seq: int
+    member_id: str
+    kind: str
+    points: int
+    amount_satang: int | None
+    receipt_ref: str | None
+    reward_code: str | None
+    corrects_id: str | None
+    rules_version: int | None
+    tier_code: str | None
+    lines: tuple[tuple[str, int], ...]
+    sale_at_ms: int
+    operator_id: str | None
+    approved_by: str | None
+    reason: str | None
+    offline: bool
+    origin: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: str
+    card_no: str
+    name: str
+    phone: str | None
+    tier: str
+    consent: bool
+    created_at_ms: int
+    terminal_id: str
+    member_code: str | None
+    flagged: str | None
+    points: int
+    earned_total: int
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: str
+    name: str
+    role: str
+    pin_hash: str
+    active: bool
+
+
+@dataclass
+class VerifyReport:
+    entries: int = 0
+    members: int = 0
+    chain_ok: bool = True
+    balance_mismatches: list[str] = field(default_factory=list)
+    chain_break_at: str | None = None
+    double_entry_ok: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.chain_ok and not self.balance_mismatches and self.double_entry_ok
+
+
+def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[str, Any]:
+    """The entry exactly as it travels to the server (see docs/sync-protocol.md)."""
+    record: dict[str, Any] = {
+        "id": entry_id,
+        "terminal_id": terminal_id,
+        "seq": seq,
+        "member_id": e.member_id,
+        "kind": e.kind,
+        "points": e.points,
+        "amount_satang": e.amount_satang,
+        "receipt_ref": e.receipt_ref,
+        "reward_code": e.reward_code,
+        "corrects_id": e.corrects_id,
+        "rules_version": e.rules_version,
+        "tier_code": e.tier_code,
+        "lines": [{"category": c, "amount_satang": a} for c, a in e.lines],
+        "sale_at": ms_to_iso(e.sale_at_ms),
+        "clock_offset_ms": e.clock_offset_ms,
+        "operator_id": e.operator_id,
+        "approved_by": e.approved_by,
+        "reason": e.reason,
+        "offline": e.offline,
+        "reservation_id": e.reservation_id,
+    }
+    record["content_hash"] = content_hash(record)
+    return record
+
+
+def _member_from_row(row: Any) -> MemberRow:
+    return MemberRow(
+        id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, tier=row.tier,
+        consent=bool(row.consent), created_at_ms=row.created_at_ms, terminal_id=row.terminal_id,
+        member_code=row.member_code, flagged=row.flagged, points=row.points or 0,
+        earned_total=row.earned_total or 0,
+    )
+
+
+def _entry_from_row(row: Any) -> EntryRow:
+    return EntryRow(
+        id=row.id, terminal_id=row.terminal_id, seq=row.seq, member_id=row.member_id, kind=row.kind,
+        points=row.points, amount_satang=row.amount_satang, receipt_ref=row.receipt_ref,
+        reward_code=row.reward_code, corrects_id=row.corrects_id, rules_version=row.rules_version,
+        tier_code=row.tier_code,
+        lines=tuple((line["category"], line["amount_satang"]) for line in json.loads(row.lines_json)),
+        sale_at_ms=row.sale_at_ms, operator_id=row.operator_id, approved_by=row.approved_by,
+        reason=row.reason, offline=bool(row.offline), origin=row.origin,
+    )
+
+
+_MEMBER_COLUMNS = (
+    schema.members.c.id, schema.members.c.card_no, schema.members.c.name, schema.members.c.phone,
+    schema.members.c.tier, schema.members.c.consent, schema.members.c.created_at_ms,
+    schema.members.c.terminal_id, schema.members.c.member_code, schema.members.c.flagged,
+    schema.balances.c.points, schema.balances.c.earned_total,
+)
+_MEMBER_SELECT = select(*_MEMBER_COLUMNS).select_from(
+    schema.members.outerjoin(schema.balances, schema.balances.c.member_id == schema.members.c.id)
+)
+
+
+class Ledger:
+    """The terminal's ledger file. Create with :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._terminal_id: str | None = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, data_dir: Path, *, check_integrity: bool = True) -> Ledger:
+        """Open (creating if needed) the ledger in ``data_dir``, checking it and migrating it to head.
+
+        A damaged file raises :class:`LedgerCorrupt` with the way out; it is never modified.
+        Before a schema upgrade of a file that holds data, a backup is written next to it.
+        """
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(
+                _("Cannot create the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
+            ) from exc
+        path = data_dir / LEDGER_FILENAME
+        existed = path.exists() and path.stat().st_size > 0
+        if existed and check_integrity:
+            problems = integrity_problems(path)
+            if problems:
+                raise LedgerCorrupt(
+                    _(
+                        "The local ledger {path} failed its integrity check ({problem}). Nothing was changed. "
+                        "Restore the latest backup with 'pos-terminal restore' or call IT."
+                    ).format(path=path, problem=problems[0][:120])
+                )
+        engine = create_ledger_engine(path)
+        ledger = cls(path, engine)
+        try:
+            current = migrate.current_revision(engine)
+            if current != migrate.head_revision():
+                if existed and current is not None:
+                    from pos_app.ledger.backup import backup_to
+
+                    backup_to(path, data_dir / "backups" / f"pre-migrate-{current}-{now_ms()}.sqlite3")
+                migrate.upgrade(engine)
+            ledger._ensure_identity()
+        except DBAPIError as exc:
+            engine.dispose()
+            translated = translate_sqlite_error(exc)
+            if translated:
+                raise translated from exc
+            raise
+        return ledger
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _ensure_identity(self) -> None:
+        with self.write() as conn:
+            terminal_id = self.get_meta(conn, "terminal_id")
+            if terminal_id is None:
+                terminal_id = new_id()
+                self.set_meta(conn, "terminal_id", terminal_id)
+                self.set_meta(conn, "created_at_ms", str(now_ms()))
+                self.set_meta(conn, "mode", "standalone")
+        self._terminal_id = terminal_id
+
+    @property
+    def terminal_id(self) -> str:
+        assert self._terminal_id is not None
+        return self._terminal_id
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One durable write transaction; SQLite failures become :class:`LedgerError` with a clear message."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            translated = translate_sqlite_error(exc)
+            if translated:
+                raise translated from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+                conn.rollback()
+        except DBAPIError as exc:
+            translated = translate_sqlite_error(exc)
+            if translated:
+                raise translated from exc
+            raise
+
+    # ------------------------------------------------------------------ meta
+    @staticmethod
+    def get_meta(conn: Connection, key: str) -> str | None:
+        return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar_one_or_none()
+
+    @staticmethod
+    def set_meta(conn: Connection, key: str, value: str) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(schema.meta).values(key=key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+    # ------------------------------------------------------------------ operations (idempotency)
+    @staticmethod
+    def request_hash(kind: str, request: dict[str, Any]) -> str:
+        return sha256_hex(canonical_json({"kind": kind, "request": request}))
+
+    def find_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any]) -> dict[str, Any] | None:
+        """The stored result of ``op_id`` if it was done before with the same request; a conflict if not."""
+        row = conn.execute(
+            select(schema.operations.c.kind, schema.operations.c.request_hash, schema.operations.c.result_json)
+            .where(schema.operations.c.op_id == op_id)
+        ).first()
+        if row is None:
+            return None
+        if row.kind != kind or row.request_hash != self.request_hash(kind, request):
+            raise OperationConflict(
+                _("Operation {op_id} was already used for a different request; nothing was changed.").format(op_id=op_id)
+            )
+        result: dict[str, Any] = json.loads(row.result_json)
+        return result
+
+    def record_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any],
+                         result: dict[str, Any]) -> None:
+        conn.execute(insert(schema.operations).values(
+            op_id=op_id, kind=kind, request_hash=self.request_hash(kind, request),
+            result_json=canonical_json(result), created_at_ms=now_ms(),
+        ))
+
+    # ------------------------------------------------------------------ outbox
+    def _next_seq(self, conn: Connection) -> int:
+        current = conn.execute(select(func.max(schema.outbox.c.seq))).scalar_one()
+        return int(current or 0) + 1
+
+    def _append_outbox(self, conn: Connection, seq: int, record_type: str, ref_id: str,
+                       payload: dict[str, Any]) -> None:
+        conn.execute(insert(schema.outbox).values(
+            seq=seq, type=record_type, ref_id=ref_id,
+            payload=canonical_json({"seq": seq, "type": record_type, record_type: payload,
+                                    "entry" if record_type == "member" else "member": None}),
+            created_at_ms=now_ms(),
+        ))
+
+    # ------------------------------------------------------------------ members
+    def add_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
+                   tier: str, consent: bool, created_at_ms: int) -> None:
+        """Enroll a member made at this counter (also queued for upload)."""
+        try:
+            conn.execute(insert(schema.members).values(
+                id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
+                created_at_ms=created_at_ms, terminal_id=self.terminal_id, member_code=None,
+                flagged=None, origin="local",
+            ))
+        except IntegrityError as exc:
+            raise LedgerError(_("A member with this phone or card number already exists.")) from exc
+        conn.execute(insert(schema.balances).values(
+            member_id=member_id, points=0, earned_total=0, updated_at_ms=created_at_ms))
+        wire: dict[str, Any] = {
+            "id": member_id, "card_no": card_no, "name": name, "phone": phone, "tier": tier,
+            "consent": consent, "created_at": ms_to_iso(created_at_ms), "terminal_id": self.terminal_id,
+        }
+        wire["content_hash"] = content_hash(wire)
+        self._append_outbox(conn, self._next_seq(conn), "member", member_id, wire)
+
+    def get_member(self, conn: Connection, member_id: str) -> MemberRow | None:
+        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.id == member_id)).first()
+        return _member_from_row(row) if row else None
+
+    def find_member_by_phone(self, conn: Connection, phone: str) -> MemberRow | None:
+        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.phone == phone)).first()
+        return _member_from_row(row) if row else None
+
+    def find_member_by_card_no(self, conn: Connection, card_no: str) -> MemberRow | None:
+        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.card_no == card_no)).first()
+        return _member_from_row(row) if row else None
+
+    def set_member_tier(self, conn: Connection, member_id: str, tier: str) -> None:
+        conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(tier=tier))
+
+    def set_member_code(self, conn: Connection, member_id: str, code: str) -> None:
+        conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(member_code=code))
+
+    # ------------------------------------------------------------------ entries
+    def append_entry(self, conn: Connection, e: NewEntry) -> EntryRow:
+        """Append one entry made at this counter: entry + balance cache + outbox record, in ``conn``'s transaction."""
+        if e.kind not in ENTRY_KINDS:
+            raise ValueError(f"unknown entry kind {e.kind!r}")
+        seq = self._next_seq(conn)
+        entry_id = e.entry_id or new_id()
+        wire = _entry_wire(self.terminal_id, seq, entry_id, e)
+        self._insert_entry(conn, wire, origin="local", op_id=e.op_id)
+        self._append_outbox(conn, seq, "entry", entry_id, wire)
+        return EntryRow(
+            id=entry_id, terminal_id=self.terminal_id, seq=seq, member_id=e.member_id, kind=e.kind,
+            points=e.points, amount_satang=e.amount_satang, receipt_ref=e.receipt_ref,
+            reward_code=e.reward_code, corrects_id=e.corrects_id, rules_version=e.rules_version,
+            tier_code=e.tier_code, lines=e.lines, sale_at_ms=e.sale_at_ms, operator_id=e.operator_id,
+            approved_by=e.approved_by, reason=e.reason, offline=e.offline, origin="local",
+        )
+
+    def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> None:
+        from pos_app.ledger.canonical import iso_to_ms
+
+        previous = conn.execute(
+            select(schema.entries.c.chain_hash).order_by(text("rowid DESC")).limit(1)
+        ).scalar_one_or_none() or GENESIS_HASH
+        recorded = now_ms()
+        conn.execute(insert(schema.entries).values(
+            id=wire["id"], terminal_id=wire["terminal_id"], seq=wire["seq"], member_id=wire["member_id"],
+            kind=wire["kind"], points=wire["points"], contra_account=CONTRA_ACCOUNTS[wire["kind"]],
+            amount_satang=wire["amount_satang"], receipt_ref=wire["receipt_ref"],
+            reward_code=wire["reward_code"], corrects_id=wire["corrects_id"],
+            rules_version=wire["rules_version"], tier_code=wire["tier_code"],
+            lines_json=canonical_json(wire["lines"]), sale_at_ms=iso_to_ms(wire["sale_at"]),
+            clock_offset_ms=wire["clock_offset_ms"], operator_id=wire["operator_id"],
+            approved_by=wire["approved_by"], reason=wire["reason"], offline=wire["offline"],
+            reservation_id=wire["reservation_id"], op_id=op_id, content_hash=wire["content_hash"],
+            chain_hash=chain_hash(previous, wire["content_hash"]), origin=origin, recorded_at_ms=recorded,
+        ))
+        earned = wire["points"] if wire["kind"] == "earn" else 0
+        if wire["kind"] == "reverse" and wire["corrects_id"]:
+            corrected_kind = conn.execute(
+                select(schema.entries.c.kind).where(schema.entries.c.id == wire["corrects_id"])
+            ).scalar_one_or_none()
+            if corrected_kind == "earn":
+                earned = wire["points"]
+        result = conn.execute(
+            update(schema.balances)
+            .where(schema.balances.c.member_id == wire["member_id"])
+            .values(points=schema.balances.c.points + wire["points"],
+                    earned_total=schema.balances.c.earned_total + earned, updated_at_ms=recorded)
+        )
+        if result.rowcount != 1:
+            raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
+
+    def insert_remote_entry(self, conn: Connection, wire: dict[str, Any]) -> bool:
+        """Store an entry made elsewhere (pulled from the server). False if it is already here."""
+        exists = conn.execute(
+            select(schema.entries.c.content_hash).where(schema.entries.c.id == wire["id"])
+        ).scalar_one_or_none()
+        if exists is not None:
+            if exists != wire["content_hash"]:
+                raise LedgerError(
+                    _("Entry {entry_id} arrived with content different from the copy held here.").format(
+                        entry_id=wire["id"])
+                )
+            return False
+        if wire["content_hash"] != content_hash(wire):
+            raise LedgerError(_("Entry {entry_id} arrived damaged (hash mismatch).").format(entry_id=wire["id"]))
+        self._insert_entry(conn, wire, origin="remote", op_id=None)
+        return True
+
+    def entries_for_member(self, conn: Connection, member_id: str) -> list[EntryRow]:
+        rows = conn.execute(
+            select(schema.entries).where(schema.entries.c.member_id == member_id)
+            .order_by(schema.entries.c.sale_at_ms, text("rowid"))
+        ).all()
+        return [_entry_from_row(r) for r in rows]
+
+    def entries_for_receipt(self, conn: Connection, receipt_ref: str) -> list[EntryRow]:
+        rows = conn.execute(
+            select(schema.entries).where(schema.entries.c.receipt_ref == receipt_ref).order_by(text("rowid"))
+        ).all()
+        return [_entry_from_row(r) for r in rows]
+
+    def entries_correcting(self, conn: Connection, entry_ids: Sequence[str]) -> list[EntryRow]:
+        if not entry_ids:
+            return []
+        rows = conn.execute(
+            select(schema.entries).where(schema.entries.c.corrects_id.in_(list(entry_ids))).order_by(text("rowid"))
+        ).all()
+        return [_entry_from_row(r) for r in rows]
+
+    def earned_since(self, conn: Connection, member_id: str, since_ms: int) -> int:
+        """Points earned (earn entries, less reversals of them) with a sale time since ``since_ms``."""
+        earned = conn.execute(
+            select(func.coalesce(func.sum(schema.entries.c.points), 0)).where(
+                schema.entries.c.member_id == member_id, schema.entries.c.kind == "earn",
+                schema.entries.c.sale_at_ms >= since_ms)
+        ).scalar_one()
+        reversed_ = conn.execute(text(
+            "SELECT COALESCE(SUM(r.points), 0) FROM entries r JOIN entries e ON r.corrects_id = e.id "
+            "WHERE r.member_id = :m AND r.kind = 'reverse' AND e.kind = 'earn' AND e.sale_at_ms >= :since"
+        ), {"m": member_id, "since": since_ms}).scalar_one()
+        return int(earned) + int(reversed_)
+
+    def balance(self, conn: Connection, member_id: str) -> int | None:
+        return conn.execute(
+            select(schema.balances.c.points).where(schema.balances.c.member_id == member_id)
+        ).scalar_one_or_none()
+
+    def outbox_after(self, conn: Connection, after_seq: int, limit: int) -> list[dict[str, Any]]:
+        rows = conn.execute(
+            select(schema.outbox.c.payload).where(schema.outbox.c.seq > after_seq)
+            .order_by(schema.outbox.c.seq).limit(limit)
+        ).all()
+        return [json.loads(r.payload) for r in rows]
+
+    def outbox_count_after(self, conn: Connection, after_seq: int) -> int:
+        return int(conn.execute(
+            select(func.count()).select_from(schema.outbox).where(schema.outbox.c.seq > after_seq)
+        ).scalar_one())
+
+    # ------------------------------------------------------------------ staff, rewards, rules, keys
+    def add_staff(self, conn: Connection, *, staff_id: str, name: str, role: str, pin_hash: str,
+                  origin: str = "local") -> None:
+        try:
+            conn.execute(insert(schema.staff).values(
+                id=staff_id, name=name, role=role, pin_hash=pin_hash, active=True, origin=origin))
+        except IntegrityError as exc:
+            raise LedgerError(_("Staff member {staff_id} already exists.").format(staff_id=staff_id)) from exc
+
+    def upsert_staff(self, conn: Connection, *, staff_id: str, name: str, role: str, pin_hash: str,
+                     active: bool, origin: str) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        values = {"id": staff_id, "name": name, "role": role, "pin_hash": pin_hash, "active": active,
+                  "origin": origin}
+        stmt = sqlite_insert(schema.staff).values(**values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def list_staff(self, conn: Connection, role: str | None = None) -> list[StaffRow]:
+        query = select(schema.staff).where(schema.staff.c.active.is_(True))
+        if role:
+            query = query.where(schema.staff.c.role == role)
+        return [StaffRow(r.id, r.name, r.role, r.pin_hash, bool(r.active)) for r in conn.execute(query)]
+
+    def get_staff(self, conn: Connection, staff_id: str) -> StaffRow | None:
+        r = conn.execute(select(schema.staff).where(schema.staff.c.id == staff_id)).first()
+        return StaffRow(r.id, r.name, r.role, r.pin_hash, bool(r.active)) if r else None
+
+    def set_staff_pin(self, conn: Connection, staff_id: str, pin_hash: str) -> None:
+        conn.execute(update(schema.staff).where(schema.staff.c.id == staff_id).values(pin_hash=pin_hash))
+
+    def upsert_reward(self, conn: Connection, *, code: str, name_th: str, name_en: str, points_cost: int,
+                      stock: int | None, active: bool) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        values = {"code": code, "name_th": name_th, "name_en": name_en, "points_cost": points_cost,
+                  "stock": stock, "active": active}
+        stmt = sqlite_insert(schema.rewards).values(**values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["code"], set_=values))
+
+    def list_rewards(self, conn: Connection, active_only: bool = True) -> list[Any]:
+        query = select(schema.rewards).order_by(schema.rewards.c.points_cost)
+        if active_only:
+            query = query.where(schema.rewards.c.active.is_(True))
+        return list(conn.execute(query).all())
+
+    def get_reward(self, conn: Connection, code: str) -> Any:
+        return conn.execute(select(schema.rewards).where(schema.rewards.c.code == code)).first()
+
+    def take_reward_stock(self, conn: Connection, code: str) -> bool:
+        """Take one from stock (rewards without stock tracking always succeed)."""
+        result = conn.execute(
+            update(schema.rewards)
+            .where(schema.rewards.c.code == code, schema.rewards.c.stock.is_not(None), schema.rewards.c.stock > 0)
+            .values(stock=schema.rewards.c.stock - 1)
+        )
+        if result.rowcount == 1:
+            return True
+        stock = conn.execute(select(schema.rewards.c.stock).where(schema.rewards.c.code == code)).first()
+        return stock is not None and stock.stock is None
+
+    def put_rules(self, conn: Connection, version: int, bundle_json: str) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(schema.rules).values(version=version, bundle_json=bundle_json)
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=["version"]))
+
+    def get_rules_json(self, conn: Connection, version: int) -> str | None:
+        return conn.execute(
+            select(schema.rules.c.bundle_json).where(schema.rules.c.version == version)
+        ).scalar_one_or_none()
+
+    def put_signing_key(self, conn: Connection, key_id: str, public_key: bytes, status: str = "active") -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(schema.signing_keys).values(key_id=key_id, public_key=public_key, status=status)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key_id"],
+                                                set_={"public_key": public_key, "status": status}))
+
+    def public_keys(self, conn: Connection) -> dict[str, bytes]:
+        rows = conn.execute(
+            select(schema.signing_keys.c.key_id, schema.signing_keys.c.public_key)
+            .where(schema.signing_keys.c.status == "active")
+        ).all()
+        return {r.key_id: bytes(r.public_key) for r in rows}
+
+    # ------------------------------------------------------------------ checks
+    def verify(self) -> VerifyReport:
+        """Check the hash chain, that every cached balance equals the sum of entries, and double entry."""
+        report = VerifyReport()
+        with self.read() as conn:
+            previous = GENESIS_HASH
+            for row in conn.execute(text(
+                "SELECT id, terminal_id, seq, member_id, kind, points, amount_satang, receipt_ref, reward_code, "
+                "corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, operator_id, "
+                "approved_by, reason, offline, reservation_id, content_hash, chain_hash FROM entries ORDER BY rowid"
+            )):
+                report.entries += 1
+                wire = {
+                    "id": row.id, "terminal_id": row.terminal_id, "seq": row.seq, "member_id": row.member_id,
+                    "kind": row.kind, "points": row.points, "amount_satang": row.amount_satang,
+                    "receipt_ref": row.receipt_ref, "reward_code": row.reward_code,
+                    "corrects_id": row.corrects_id, "rules_version": row.rules_version,
+                    "tier_code": row.tier_code, "lines": json.loads(row.lines_json),
+                    "sale_at": ms_to_iso(row.sale_at_ms), "clock_offset_ms": row.clock_offset_ms,
+                    "operator_id": row.operator_id, "approved_by": row.approved_by, "reason": row.reason,
+                    "offline": bool(row.offline), "reservation_id": row.reservation_id,
+                }
+                expected = chain_hash(previous, content_hash(wire))
+                if report.chain_ok and (content_hash(wire) != row.content_hash or expected != row.chain_hash):
+                    report.chain_ok = False
+                    report.chain_break_at = row.id
+                previous = row.chain_hash
+            mismatches = conn.execute(text(
+                "SELECT m.id FROM members m LEFT JOIN balances b ON b.member_id = m.id "
+                "LEFT JOIN (SELECT member_id, SUM(points) AS s FROM entries GROUP BY member_id) e "
+                "ON e.member_id = m.id WHERE COALESCE(b.points, 0) != COALESCE(e.s, 0)"
+            )).scalars().all()
+            report.balance_mismatches = list(mismatches)
+            report.members = int(conn.execute(select(func.count()).select_from(schema.members)).scalar_one())
+            # Double entry: member accounts and chain accounts sum to zero; each kind has its one contra account.
+            pairs = conn.execute(text("SELECT DISTINCT kind, contra_account FROM entries")).all()
+            report.double_entry_ok = all(CONTRA_ACCOUNTS.get(kind) == contra for kind, contra in pairs)
+        return report

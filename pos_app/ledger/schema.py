@@ -1,0 +1,123 @@
+"""Tables of the local ledger (SQLAlchemy Core). The DDL itself lives in Alembic migrations; a test checks
+that migrating an empty file to head yields exactly these tables and columns.
+
+Entries are append-only: no code path issues UPDATE or DELETE on ``entries``, ``outbox`` or ``operations``
+(triggers in the first migration refuse them). The ``balances`` row of a member is a cache of the sum of
+their entries, written in the same transaction as each entry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, MetaData, Table, Text
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+members = Table(
+    "members", metadata,
+    Column("id", Text, primary_key=True),
+    Column("card_no", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("phone", Text, unique=True),
+    Column("tier", Text, nullable=False),
+    Column("consent", Boolean, nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("member_code", Text),
+    Column("flagged", Text),
+    Column("origin", Text, nullable=False),
+)
+
+balances = Table(
+    "balances", metadata,
+    Column("member_id", Text, primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("earned_total", Integer, nullable=False),
+    Column("updated_at_ms", Integer, nullable=False),
+)
+
+entries = Table(
+    "entries", metadata,
+    Column("id", Text, primary_key=True),
+    Column("terminal_id", Text, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("member_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("contra_account", Text, nullable=False),
+    Column("amount_satang", Integer),
+    Column("receipt_ref", Text),
+    Column("reward_code", Text),
+    Column("corrects_id", Text),
+    Column("rules_version", Integer),
+    Column("tier_code", Text),
+    Column("lines_json", Text, nullable=False),
+    Column("sale_at_ms", Integer, nullable=False),
+    Column("clock_offset_ms", Integer, nullable=False),
+    Column("operator_id", Text),
+    Column("approved_by", Text),
+    Column("reason", Text),
+    Column("offline", Boolean, nullable=False),
+    Column("reservation_id", Text),
+    Column("op_id", Text),
+    Column("content_hash", Text, nullable=False),
+    Column("chain_hash", Text, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("recorded_at_ms", Integer, nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("type", Text, nullable=False),
+    Column("ref_id", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+)
+
+operations = Table(
+    "operations", metadata,
+    Column("op_id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("request_hash", Text, nullable=False),
+    Column("result_json", Text, nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("pin_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("origin", Text, nullable=False),
+)
+
+rewards = Table(
+    "rewards", metadata,
+    Column("code", Text, primary_key=True),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("points_cost", Integer, nullable=False),
+    Column("stock", Integer),
+    Column("active", Boolean, nullable=False),
+)
+
+rules = Table(
+    "rules", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("bundle_json", Text, nullable=False),
+)
+
+signing_keys = Table(
+    "signing_keys", metadata,
+    Column("key_id", Text, primary_key=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("status", Text, nullable=False),
+)
