@@ -73,10 +73,12 @@ def parse_utc(text: str) -> datetime:
 
 
 def format_utc(value: datetime) -> str:
-    """Format an aware datetime the way the server writes timestamps (microseconds, ``Z``)."""
+    """Format an aware datetime the way both ends write timestamps: milliseconds, ``Z``
+    (``2026-11-23T08:15:00.123Z``)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def parse_protocol_header(value: str | None) -> int:
@@ -156,7 +158,7 @@ class Member(_Wire):
     id: Uuid
     card_no: Annotated[str, Field(pattern=r"^\d{16}$")]
     name: Annotated[str, Field(max_length=200)]
-    phone: Annotated[str, Field(pattern=r"^0\d{8,9}$")]
+    phone: Annotated[str, Field(pattern=r"^0\d{8,9}$")] | None
     tier: Annotated[str, Field(min_length=1, max_length=32)]
     consent: bool
     created_at: UtcText
@@ -442,6 +444,9 @@ class Change(BaseModel):
 
 class ChangesResponse(BaseModel):
     changes: list[Change]
+    """In change_id order, except that a page lists the current state of every member its entries refer to
+    before those entries (so a terminal can apply a page front to back); a member may therefore appear again
+    later with the same or a newer state. Applying a change twice must be harmless."""
     next_cursor: int
     """Store it in the same local transaction that applies ``changes``; pass it as ``cursor`` next time."""
     has_more: bool
