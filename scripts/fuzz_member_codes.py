@@ -2,7 +2,7 @@
 """Fuzz the member-code parsers: mutations of genuine codes plus random text and bytes.
 
 Every input goes through ``classify_scan``, ``verify_member_code``, ``verify_app_code``,
-``parse_card_number`` and ``normalize_phone``. The run fails (exit 1) if any of them raises anything but
+and ``parse_card_number``. The run fails (exit 1) if any of them raises anything but
 ``MemberCodeError``, or if a mutated code is accepted as naming a different member or validity than the
 genuine code it came from.
 
@@ -34,7 +34,6 @@ from pos_app.core.member_codes import (
     app_code,
     classify_scan,
     issue_app_credential,
-    normalize_phone,
     parse_card_number,
     public_key_bytes,
     sign_member_code,
@@ -179,7 +178,6 @@ def _check_one(data: str | bytes, keys: dict[str, bytes], moment: datetime, genu
         ("member_qr", lambda: verify_member_code(data, keys, NOW)),
         ("app_code", lambda: verify_app_code(data, keys, moment, ReplayGuard())),
         ("card", lambda: parse_card_number(data)),  # type: ignore[arg-type]
-        ("phone", lambda: normalize_phone(data)),  # type: ignore[arg-type]
     )
     for name, call in calls:
         try:

@@ -36,7 +36,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from pos_app.core.cardno import CARD_NUMBER_LENGTH, is_valid_card_number
+from pos_app.core.errors import PhoneError, RuleError
 from pos_app.core.i18n import _
+from pos_app.core.phone import normalize_phone
 
 __all__ = [
     "MEMBER_QR_PREFIX",
@@ -51,7 +53,6 @@ __all__ = [
     "app_code",
     "classify_scan",
     "issue_app_credential",
-    "normalize_phone",
     "parse_card_number",
     "public_key_bytes",
     "sign_member_code",
@@ -93,21 +94,22 @@ _EPOCH36 = re.compile(r"[0-9A-Z]{1,8}")
 _B32 = re.compile(r"[A-Z2-7]*")
 _VERSIONED = re.compile(r"L([A-Z])([0-9]{1,3}):")
 _PAYLOAD = re.compile(r"[A-Za-z0-9._:-]+")
-_PHONE = re.compile(r"(?:0[0-9]{8,9}|\+?66[0-9]{8,9})")
-_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+_SEPARATORS = re.compile(r"[\s().-]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class MemberCodeError(ValueError):
+class MemberCodeError(RuleError):
     """A scanned or typed code that must not identify a member.
 
-    ``reason`` is a stable code for programs and logs; ``message`` is one translated line for the cashier.
+    ``reason`` is a stable code for programs and logs (``code`` is ``"member_code.<reason>"``, in the
+    style of the other rule errors); ``message`` is one translated line for the cashier.
     """
 
+    default_code = "member_code"
+
     def __init__(self, reason: Reason, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, f"member_code.{reason}")
         self.reason: Reason = reason
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,7 +511,7 @@ def verify_app_code(
 
 
 def _digits_only(text: str) -> str:
-    return _PHONE_SEPARATORS.sub("", text)
+    return _SEPARATORS.sub("", text)
 
 
 def parse_card_number(text: str) -> str:
@@ -529,26 +531,15 @@ def parse_card_number(text: str) -> str:
     return digits
 
 
-def normalize_phone(text: str) -> str | None:
-    """A Thai phone number in national form (``0XXXXXXXXX``), or None if ``text`` is not one."""
-    if not isinstance(text, str):
-        return None
-    compact = _digits_only(text.strip())
-    if not compact.isascii() or _PHONE.fullmatch(compact) is None:
-        return None
-    if compact.startswith("+66"):
-        return "0" + compact[3:]
-    if compact.startswith("66"):
-        return "0" + compact[2:]
-    return compact
-
-
 def classify_scan(text: str | bytes) -> ScanKind:
     """What a scanned or typed text looks like, so ``identify()`` can dispatch. Never raises.
 
     Only the shape is checked: a ``card_number`` may still fail its check digit, a ``member_qr`` its
     signature. A newer-version code of ours still classifies as its kind so the verifier can say so.
+    Thai digits count as digits for phone numbers (typed on a Thai keyboard).
     """
+    if isinstance(text, str) and not text.isascii() and len(text) <= MAX_CODE_LENGTH:
+        return "phone" if _is_phone(text) else "unknown"
     try:
         text = _text(text)
     except MemberCodeError:
@@ -563,6 +554,12 @@ def classify_scan(text: str | bytes) -> ScanKind:
     compact = _digits_only(text)
     if compact.isascii() and compact.isdigit() and len(compact) == CARD_NUMBER_LENGTH:
         return "card_number"
-    if normalize_phone(text) is not None:
-        return "phone"
-    return "unknown"
+    return "phone" if _is_phone(text) else "unknown"
+
+
+def _is_phone(text: str) -> bool:
+    try:
+        normalize_phone(text)
+    except PhoneError:
+        return False
+    return True

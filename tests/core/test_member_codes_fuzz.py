@@ -17,7 +17,6 @@ from pos_app.core.member_codes import (
     MemberCodeError,
     ReplayGuard,
     classify_scan,
-    normalize_phone,
     parse_card_number,
     public_key_bytes,
     sign_member_code,
@@ -48,7 +47,6 @@ def _all_parsers(data: str | bytes) -> None:
             parse_card_number(data)
         except MemberCodeError:
             pass
-        normalize_phone(data)
 
 
 @FUZZ
