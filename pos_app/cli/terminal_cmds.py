@@ -1,0 +1,414 @@
+"""The counter's use cases on the command line: init, member, award, redeem, return, adjust, balance, report,
+staff, reward, doctor, backup, restore."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pos_app.cli import EXIT_FAILED, CliContext, CliError
+from pos_app.core.errors import RuleError
+from pos_app.core.i18n import _
+from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+
+def _services(ctx: CliContext) -> Any:
+    from pos_app.services.errors import ServiceError
+
+    try:
+        return ctx.services()
+    except ServiceError as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a use case; a refusal becomes one line on stderr and a non-zero exit."""
+    from pos_app.services.errors import InvalidInput, NotFound, ServiceError, Unavailable
+
+    try:
+        return fn(*args, **kwargs)
+    except (InvalidInput, NotFound) as exc:
+        raise CliError(exc.message) from exc
+    except Unavailable as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+    except ServiceError as exc:
+        raise CliError(exc.message) from exc
+    except RuleError as exc:
+        raise CliError(exc.message) from exc
+
+
+def _amount(text: str, purchase: bool = True) -> int:
+    try:
+        return parse_purchase_amount(text) if purchase else parse_amount(text)
+    except RuleError as exc:
+        raise CliError(exc.message) from exc
+
+
+def _approval(manager_pin: str | None) -> Any:
+    from pos_app.services import Approval
+
+    return Approval(pin=manager_pin) if manager_pin else None
+
+
+def _member_text(m: Any) -> str:
+    lines = [
+        _("Member  {name}").format(name=m.name),
+        _("Id      {id}").format(id=m.id),
+        _("Card    {card}").format(card=m.card_no),
+        _("Phone   {phone}").format(phone=m.phone_display),
+        _("Tier    {tier}").format(tier=m.tier),
+        _("Points  {points:,}").format(points=m.balance),
+    ]
+    if m.expiring_soon:
+        lines.append(_("{points:,} points expire within 30 days").format(points=m.expiring_soon))
+    return "\n".join(lines)
+
+
+def _member_json(m: Any) -> dict[str, Any]:
+    data = asdict(m)
+    data["phone_display"] = m.phone_display
+    return data
+
+
+operator_option = click.option(
+    "--operator", envvar="POS_OPERATOR", default="cli", show_default=True,
+    help="Staff id recorded as having done this (env POS_OPERATOR).")
+op_id_option = click.option("--op-id", default=None, help="Operation id: a retry with the same id changes nothing.")
+manager_pin_option = click.option("--manager-pin", default=None, help="A manager's PIN, where approval is needed.")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(member)
+    group.add_command(award)
+    group.add_command(redeem)
+    group.add_command(return_)
+    group.add_command(adjust)
+    group.add_command(balance)
+    group.add_command(report)
+    group.add_command(staff)
+    group.add_command(reward)
+    group.add_command(doctor)
+    group.add_command(backup)
+    group.add_command(restore)
+    group.add_command(history)
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Add demo staff, rewards and members (for trying the app).")
+@pass_ctx
+def init(ctx: CliContext, demo: bool) -> None:
+    """Create the terminal's ledger (a standalone terminal until it is enrolled with a server)."""
+    services = _services(ctx)
+    seeded: dict[str, Any] = {}
+    if demo:
+        from pos_app.services.demo import seed_demo
+
+        seeded = _run(seed_demo, services)
+    data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.ledger.terminal_id, **seeded}
+    ctx.emit(data, _("Terminal ready in {path} (terminal {id}).").format(
+        path=ctx.data_dir, id=services.ledger.terminal_id))
+
+
+@click.group()
+def member() -> None:
+    """Enroll, show and find members."""
+
+
+@member.command("enroll")
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+@click.option("--no-consent", is_flag=True, help="The member declined marketing consent.")
+@operator_option
+@op_id_option
+@pass_ctx
+def member_enroll(ctx: CliContext, name: str, phone: str, no_consent: bool, operator: str, op_id: str | None) -> None:
+    """Enroll a new member (the phone number must be new)."""
+    m = _run(_services(ctx).members.enroll, name=name, phone=phone, consent=not no_consent,
+             operator_id=operator, op_id=op_id)
+    ctx.emit(_member_json(m), lambda: _("Enrolled.") + "\n" + _member_text(m))
+
+
+@member.command("show")
+@click.argument("member_id")
+@pass_ctx
+def member_show(ctx: CliContext, member_id: str) -> None:
+    """Show a member by id, card number, member code or phone."""
+    m = _run(_services(ctx).identify, member_id)
+    ctx.emit(_member_json(m), lambda: _member_text(m))
+
+
+@member.command("find")
+@click.option("--phone", required=True)
+@pass_ctx
+def member_find(ctx: CliContext, phone: str) -> None:
+    """Find a member by phone number."""
+    m = _run(_services(ctx).members.find_by_phone, phone)
+    if m is None:
+        raise CliError(_("No member with phone {phone}.").format(phone=phone))
+    ctx.emit(_member_json(m), lambda: _member_text(m))
+
+
+def _identify_member(ctx: CliContext, text: str) -> Any:
+    return _run(_services(ctx).identify, text)
+
+
+@click.command()
+@click.option("--member", "member_ref", required=True, help="Member id, card number, member code or phone.")
+@click.option("--amount", required=True, help="Bill amount in baht, e.g. 1,234.50")
+@click.option("--receipt", required=True, help="Receipt number.")
+@click.option("--category", "categories", multiple=True, metavar="CAT=AMOUNT",
+              help="Category breakdown line (repeatable), e.g. --category beverages=120.00")
+@click.option("--preview", is_flag=True, help="Show the points without recording anything.")
+@operator_option
+@op_id_option
+@pass_ctx
+def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categories: tuple[str, ...],
+          preview: bool, operator: str, op_id: str | None) -> None:
+    """Award points for a purchase."""
+    satang = _amount(amount)
+    lines: list[tuple[str, int]] = []
+    for item in categories:
+        cat, sep, value = item.partition("=")
+        if not sep or not cat.strip():
+            raise CliError(_("A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00"))
+        lines.append((cat.strip(), _amount(value)))
+    services = _services(ctx)
+    m = _identify_member(ctx, member_ref)
+    if preview:
+        b = _run(services.preview_award, m.id, satang, lines)
+        ctx.emit({"member_id": m.id, "points": b.points, "base_points": b.base_points, "tier_bonus": b.tier_bonus,
+                  "campaign_bonus": b.campaign_bonus, "campaigns": list(b.campaigns_applied)},
+                 _("{amount} would earn {points:,} points for {name}.").format(
+                     amount=format_baht(satang), points=b.points, name=m.name))
+        return
+    r = _run(services.award, member_id=m.id, amount_satang=satang, receipt_ref=receipt, operator_id=operator,
+             lines=lines, op_id=op_id)
+    ctx.emit(asdict(r), lambda: _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
+                                   "Balance {before:,} -> {after:,}.").format(
+        name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
+        before=r.balance_before, after=r.balance_after) + (_(" (already recorded)") if r.replayed else ""))
+
+
+@click.command()
+@click.option("--member", "member_ref", required=True, help="Member id, card number, member code or phone.")
+@click.option("--points", type=int, default=None, help="Points to spend (points as discount, or check a reward).")
+@click.option("--reward", "reward_code", default=None, help="Reward code.")
+@click.option("--bill", default=None, help="Bill amount in baht (caps a points discount).")
+@click.option("--receipt", default=None, help="Receipt the discount applies to.")
+@manager_pin_option
+@operator_option
+@op_id_option
+@pass_ctx
+def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: str | None, bill: str | None,
+           receipt: str | None, manager_pin: str | None, operator: str, op_id: str | None) -> None:
+    """Redeem points for a reward or as a discount."""
+    bill_satang = _amount(bill) if bill else None
+    m = _identify_member(ctx, member_ref)
+    r = _run(_services(ctx).redeem, member_id=m.id, points=points, reward_code=reward_code,
+             bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin),
+             operator_id=operator, op_id=op_id)
+    what = r.reward_code or _("a discount of {amount}").format(amount=format_baht(r.discount_satang))
+    ctx.emit(asdict(r), lambda: _("{name} redeemed {points:,} points for {what}. Balance {before:,} -> {after:,}.")
+             .format(name=m.name, points=r.points, what=what, before=r.balance_before, after=r.balance_after)
+             + (_(" (already recorded)") if r.replayed else ""))
+
+
+@click.command("return")
+@click.option("--receipt", required=True, help="Receipt number of the original sale.")
+@click.option("--amount", default=None, help="Refunded amount in baht (default: the whole receipt).")
+@manager_pin_option
+@operator_option
+@op_id_option
+@pass_ctx
+def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str | None, operator: str,
+            op_id: str | None) -> None:
+    """Take back the points of a returned (or partly returned) receipt."""
+    refund = _amount(amount) if amount else None
+    r = _run(_services(ctx).return_receipt, receipt_ref=receipt, refund_satang=refund,
+             approval=_approval(manager_pin), operator_id=operator, op_id=op_id)
+    ctx.emit(asdict(r), lambda: _("Return of {amount} on receipt {receipt}: {clawed:,} points taken back, "
+                                   "{restored:,} restored. Balance {before:,} -> {after:,}.").format(
+        amount=format_baht(r.refund_satang), receipt=r.receipt_ref, clawed=r.points_clawed_back,
+        restored=r.points_restored, before=r.balance_before, after=r.balance_after))
+
+
+@click.command()
+@click.option("--member", "member_ref", required=True)
+@click.option("--points", type=int, required=True, help="Points to add (negative to remove).")
+@click.option("--reason", required=True)
+@click.option("--corrects", default=None, help="Id of the entry this corrects.")
+@manager_pin_option
+@operator_option
+@op_id_option
+@pass_ctx
+def adjust(ctx: CliContext, member_ref: str, points: int, reason: str, corrects: str | None,
+           manager_pin: str | None, operator: str, op_id: str | None) -> None:
+    """A manager's manual adjustment (a compensating entry with a reason)."""
+    m = _identify_member(ctx, member_ref)
+    r = _run(_services(ctx).adjust, member_id=m.id, points=points, reason=reason, corrects_id=corrects,
+             approval=_approval(manager_pin), operator_id=operator, op_id=op_id)
+    ctx.emit(asdict(r), _("Adjusted {name} by {points:+,} points. Balance {before:,} -> {after:,}.").format(
+        name=m.name, points=r.points, before=r.balance_before, after=r.balance_after))
+
+
+@click.command()
+@click.option("--member", "member_ref", required=True)
+@pass_ctx
+def balance(ctx: CliContext, member_ref: str) -> None:
+    """A member's points balance."""
+    m = _identify_member(ctx, member_ref)
+    ctx.emit({"member_id": m.id, "balance": m.balance, "expiring_soon": m.expiring_soon, "tier": m.tier},
+             _("{name}: {points:,} points").format(name=m.name, points=m.balance))
+
+
+@click.command()
+@click.option("--member", "member_ref", required=True)
+@pass_ctx
+def history(ctx: CliContext, member_ref: str) -> None:
+    """A member's entries, oldest first."""
+    from pos_app.ledger.canonical import ms_to_iso
+
+    m = _identify_member(ctx, member_ref)
+    rows = _run(_services(ctx).history, m.id)
+    data = [{**asdict(e), "sale_at": ms_to_iso(e.sale_at_ms)} for e in rows]
+    ctx.emit(data, lambda: "\n".join(
+        f"{ms_to_iso(e.sale_at_ms)}  {e.kind:<9} {e.points:>+8,}  {e.receipt_ref or e.reward_code or e.reason or ''}"
+        for e in rows) or _("No entries yet."))
+
+
+@click.group()
+def report() -> None:
+    """Reports for managers."""
+
+
+@report.command("daily")
+@click.option("--date", "day", default=None, help="YYYY-MM-DD (default: today, Bangkok time).")
+@pass_ctx
+def report_daily(ctx: CliContext, day: str | None) -> None:
+    """Awards and redemptions of one day: per cashier, per reward, per hour, totals."""
+    r = _run(_services(ctx).daily_report, day)
+
+    def text() -> str:
+        out = [_("Daily report {date}").format(date=r.date), ""]
+        header = f"{'':<20}{_('Awards'):>8}{_('Points'):>10}{_('Sales'):>16}{_('Redeemed'):>10}{_('Points'):>10}"
+        for title, lines in ((_("Per cashier"), r.per_cashier), (_("Per hour"), r.per_hour)):
+            out += [title, header]
+            out += [f"{x.key[:20]:<20}{x.awards:>8,}{x.points_awarded:>10,}{format_baht(x.sales_satang):>16}"
+                    f"{x.redemptions:>10,}{x.points_redeemed:>10,}" for x in lines]
+            out.append("")
+        out.append(_("Per reward"))
+        out += [f"{x.key[:20]:<20}{x.redemptions:>8,}{x.points_redeemed:>10,}" for x in r.per_reward]
+        t = r.totals
+        out += ["", _("Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points").format(
+            awards=t.awards, pa=t.points_awarded, sales=format_baht(t.sales_satang), red=t.redemptions,
+            pr=t.points_redeemed)]
+        return "\n".join(out)
+
+    ctx.emit(r.to_dict(), text)
+
+
+@click.group()
+def staff() -> None:
+    """Staff and PINs."""
+
+
+@staff.command("add")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["cashier", "manager", "admin"]), required=True)
+@click.option("--pin", required=True, help="4 to 8 digits.")
+@click.option("--id", "staff_id", default=None)
+@pass_ctx
+def staff_add(ctx: CliContext, name: str, role: str, pin: str, staff_id: str | None) -> None:
+    """Add a staff member (only a hash of the PIN is stored)."""
+    s = _run(_services(ctx).add_staff, name=name, role=role, pin=pin, staff_id=staff_id)
+    ctx.emit(asdict(s), _("Added {name} ({role}), id {id}.").format(name=s.name, role=s.role, id=s.id))
+
+
+@staff.command("list")
+@pass_ctx
+def staff_list(ctx: CliContext) -> None:
+    """List active staff."""
+    rows = _services(ctx).staff()
+    ctx.emit([asdict(s) for s in rows], "\n".join(f"{s.id}  {s.role:<8} {s.name}" for s in rows))
+
+
+@click.group()
+def reward() -> None:
+    """The rewards catalog."""
+
+
+@reward.command("add")
+@click.option("--code", required=True)
+@click.option("--name-th", required=True)
+@click.option("--name-en", required=True)
+@click.option("--points", type=int, required=True)
+@click.option("--stock", type=int, default=None)
+@pass_ctx
+def reward_add(ctx: CliContext, code: str, name_th: str, name_en: str, points: int, stock: int | None) -> None:
+    """Add or change a reward (standalone terminals; enrolled terminals get rewards from the server)."""
+    _run(_services(ctx).put_reward, code=code, name_th=name_th, name_en=name_en, points_cost=points, stock=stock)
+    ctx.emit({"ok": True, "code": code}, _("Reward {code} saved.").format(code=code))
+
+
+@reward.command("list")
+@pass_ctx
+def reward_list(ctx: CliContext) -> None:
+    """List active rewards."""
+    rows = _services(ctx).rewards()
+    ctx.emit(rows, "\n".join(f"{r['code']:<12}{r['points_cost']:>8,}  {r['name_th']} / {r['name_en']}" for r in rows))
+
+
+@click.command()
+@pass_ctx
+def doctor(ctx: CliContext) -> None:
+    """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
+    from pos_app.ledger.db import LEDGER_FILENAME
+
+    if not (ctx.data_dir / LEDGER_FILENAME).exists():
+        raise CliError(_("No terminal in {path}: run 'pos-terminal init' first.").format(path=ctx.data_dir),
+                       EXIT_FAILED)
+    result = _run(_services(ctx).doctor)
+
+    def text() -> str:
+        out = [f"{'OK ' if c['ok'] else 'BAD'}  {c['check']:<10} {c['detail']}" for c in result["checks"]]
+        out.append(_("terminal {id}, mode {mode}, {n} records waiting to upload").format(
+            id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
+        return "\n".join(out)
+
+    ctx.emit(result, text)
+    if not result["ok"]:
+        raise SystemExit(EXIT_FAILED)
+
+
+@click.command()
+@pass_ctx
+def backup(ctx: CliContext) -> None:
+    """Take an online backup of the ledger now."""
+    info = _run(_services(ctx).backup)
+    ctx.emit({"ok": True, "path": str(info.path), "size_bytes": info.size_bytes},
+             _("Backup written to {path}.").format(path=info.path))
+
+
+@click.command()
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Backup file to restore (default: the newest in the data folder).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+def restore(ctx: CliContext, source: Path | None, yes: bool) -> None:
+    """Replace the ledger with a backup (the counter app must be closed). The replaced file is kept."""
+    from pos_app.ledger.backup import restore as do_restore
+    from pos_app.ledger.db import LedgerError
+
+    if not yes and not ctx.json:
+        click.confirm(_("Replace the ledger in {path} with a backup?").format(path=ctx.data_dir), abort=True)
+    try:
+        kept = do_restore(ctx.data_dir, source)
+    except LedgerError as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+    ctx.emit({"ok": True, "kept": str(kept)}, _("Restored. The replaced file was kept as {path}.").format(path=kept))

@@ -1,0 +1,112 @@
+"""Read-only reports: the manager's daily report and IT's health check."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from pos_app.core.i18n import _
+from pos_app.ledger import backup as backup_mod
+from pos_app.ledger import migrate
+from pos_app.ledger.db import integrity_problems
+
+if TYPE_CHECKING:
+    from pos_app.services.terminal import DailyReport, Services
+
+# One indexed range scan per grouping over (kind, sale_at_ms); a day is a few thousand rows even in a busy shop.
+_BY_OPERATOR = text(
+    "SELECT COALESCE(operator_id, '-') AS k, kind, COUNT(*) AS n, SUM(points) AS p, "
+    "SUM(COALESCE(amount_satang, 0)) AS a FROM entries "
+    "WHERE kind IN ('earn', 'redeem') AND sale_at_ms >= :start AND sale_at_ms < :end AND origin = 'local' "
+    "GROUP BY k, kind"
+)
+_BY_REWARD = text(
+    "SELECT COALESCE(reward_code, 'discount') AS k, COUNT(*) AS n, SUM(points) AS p FROM entries "
+    "WHERE kind = 'redeem' AND sale_at_ms >= :start AND sale_at_ms < :end AND origin = 'local' GROUP BY k"
+)
+_BY_HOUR = text(
+    "SELECT ((sale_at_ms - :start) / 3600000) AS k, kind, COUNT(*) AS n, SUM(points) AS p, "
+    "SUM(COALESCE(amount_satang, 0)) AS a FROM entries "
+    "WHERE kind IN ('earn', 'redeem') AND sale_at_ms >= :start AND sale_at_ms < :end AND origin = 'local' "
+    "GROUP BY k, kind"
+)
+
+
+def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
+    if kind == "earn":
+        line.awards += n
+        line.points_awarded += points
+        line.sales_satang += amount
+    else:
+        line.redemptions += n
+        line.points_redeemed += -points
+
+
+def daily_report(services: Services, day: str | None) -> DailyReport:
+    from pos_app.services.terminal import DailyReport, ReportLine
+
+    day = day or services.today()
+    start, end = services.day_bounds_ms(day)
+    report = DailyReport(date=day)
+    params = {"start": start, "end": end}
+    with services.ledger.read() as conn:
+        staff_names = {s.id: s.name for s in services.ledger.list_staff(conn)}
+        cashiers: dict[str, ReportLine] = {}
+        for row in conn.execute(_BY_OPERATOR, params):
+            line = cashiers.setdefault(row.k, ReportLine(staff_names.get(row.k, row.k)))
+            _add(line, row.kind, row.n, row.p, row.a)
+            _add(report.totals, row.kind, row.n, row.p, row.a)
+        for row in conn.execute(_BY_REWARD, params):
+            report.per_reward.append(ReportLine(row.k, redemptions=row.n, points_redeemed=-row.p))
+        hours: dict[int, ReportLine] = {}
+        for row in conn.execute(_BY_HOUR, params):
+            _add(hours.setdefault(row.k, ReportLine(f"{row.k:02d}:00")), row.kind, row.n, row.p, row.a)
+    report.per_cashier = sorted(cashiers.values(), key=lambda x: x.key)
+    report.per_reward.sort(key=lambda x: x.key)
+    report.per_hour = [hours[h] for h in sorted(hours)]
+    return report
+
+
+def doctor(services: Services) -> dict[str, Any]:
+    """Everything IT asks first: the file, its schema, its checks, backups, disk, identity, queue."""
+    ledger = services.ledger
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        checks.append({"check": name, "ok": ok, "detail": detail})
+
+    problems = integrity_problems(ledger.path)
+    check("integrity", not problems, _("SQLite integrity check passed") if not problems else problems[0])
+    verify = ledger.verify()
+    check("hash_chain", verify.chain_ok, _("{n} entries, chain intact").format(n=verify.entries) if verify.chain_ok
+          else _("chain broken at entry {entry}").format(entry=verify.chain_break_at))
+    check("balances", not verify.balance_mismatches,
+          _("{n} members, every balance equals the sum of its entries").format(n=verify.members)
+          if not verify.balance_mismatches
+          else _("balances differ from entries for {n} members").format(n=len(verify.balance_mismatches)))
+    current = migrate.current_revision(ledger.engine)
+    check("schema", current == migrate.head_revision(), _("schema revision {rev}").format(rev=current))
+    backups = backup_mod.list_backups(services.data_dir)
+    check("backup", bool(backups), _("latest backup {path}").format(path=backups[0].path) if backups
+          else _("no backup yet: run 'pos-terminal backup'"))
+    usage = shutil.disk_usage(services.data_dir)
+    free_mb = usage.free // (1024 * 1024)
+    check("disk", free_mb >= 200, _("{mb} MB free").format(mb=free_mb))
+    with ledger.read() as conn:
+        mode = ledger.get_meta(conn, "mode") or "standalone"
+        acked = int(ledger.get_meta(conn, "acked_seq") or 0)
+        queued = ledger.outbox_count_after(conn, acked)
+        info = {
+            "terminal_id": ledger.terminal_id,
+            "branch_id": ledger.get_meta(conn, "branch_id"),
+            "mode": mode,
+            "server_url": ledger.get_meta(conn, "server_url"),
+            "rules_version": ledger.get_meta(conn, "rules_version"),
+            "queued_for_upload": queued,
+            "last_sync_ok_ms": ledger.get_meta(conn, "last_sync_ok_ms"),
+            "last_sync_error": ledger.get_meta(conn, "last_sync_error"),
+        }
+    return {"ok": all(c["ok"] for c in checks if c["check"] != "backup"), "data_dir": str(services.data_dir),
+            "ledger": str(ledger.path), "checks": checks, **info}

@@ -1,0 +1,775 @@
+"""The counter's use cases. Each is one ledger transaction, records who did it, and is idempotent given its
+operation id: a retry with the same ``op_id`` returns the first answer and changes nothing.
+
+Nothing here touches Qt or the network; the UI runs these on its single writer thread, the CLI calls them
+directly, and tests call them on real files.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pos_app.core.cardno import is_valid_card_number, new_card_number
+from pos_app.core.errors import RuleError
+from pos_app.core.expiry import LedgerMove, expiring_within, open_lots
+from pos_app.core.i18n import _
+from pos_app.core.money import format_baht
+from pos_app.core.phone import format_phone, normalize_phone
+from pos_app.core.redeem import check_redeem, discount_for_points
+from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
+from pos_app.core.rules import CategoryLine, EarnBreakdown, Purchase, RulesBundle, default_rules, points_for
+from pos_app.core.tiers import tier_for
+from pos_app.ledger import backup as backup_mod
+from pos_app.ledger.canonical import ms_to_dt
+from pos_app.ledger.db import LedgerError
+from pos_app.ledger.ids import new_id
+from pos_app.ledger.repository import EntryRow, Ledger, MemberRow, NewEntry, OperationConflict
+from pos_app.services.errors import (
+    ApprovalRequired,
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    ServiceError,
+    Unavailable,
+)
+from pos_app.services.staff import (
+    ROLES,
+    Approval,
+    StaffView,
+    hash_pin,
+    pin_matches,
+    require_role,
+    validate_pin,
+)
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+DEFAULT_REDEEM_APPROVAL_THRESHOLD = 1000
+MAX_NAME_LENGTH = 120
+MAX_RECEIPT_LENGTH = 64
+_RECEIPT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$")
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: str
+    card_no: str
+    name: str
+    phone: str
+    tier: str
+    balance: int
+    member_code: str | None
+    expiring_soon: int = 0
+    flagged: str | None = None
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone) if self.phone else ""
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    op_id: str
+    entry_id: str
+    member_id: str
+    points: int
+    balance_before: int
+    balance_after: int
+    amount_satang: int
+    receipt_ref: str
+    breakdown: dict[str, Any]
+    tier: str
+    tier_changed: bool
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    op_id: str
+    entry_id: str
+    member_id: str
+    points: int
+    balance_before: int
+    balance_after: int
+    reward_code: str | None
+    discount_satang: int
+    approved_by: str | None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    op_id: str
+    receipt_ref: str
+    member_id: str
+    refund_satang: int
+    points_clawed_back: int
+    points_restored: int
+    balance_before: int
+    balance_after: int
+    entry_ids: tuple[str, ...]
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class AdjustResult:
+    op_id: str
+    entry_id: str
+    member_id: str
+    points: int
+    balance_before: int
+    balance_after: int
+    approved_by: str
+    replayed: bool = False
+
+
+@dataclass
+class ReportLine:
+    key: str
+    awards: int = 0
+    points_awarded: int = 0
+    sales_satang: int = 0
+    redemptions: int = 0
+    points_redeemed: int = 0
+
+
+@dataclass
+class DailyReport:
+    date: str
+    per_cashier: list[ReportLine] = field(default_factory=list)
+    per_reward: list[ReportLine] = field(default_factory=list)
+    per_hour: list[ReportLine] = field(default_factory=list)
+    totals: ReportLine = field(default_factory=lambda: ReportLine("total"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _result(cls: type[Any], data: dict[str, Any], replayed: bool) -> Any:
+    data = dict(data)
+    data["replayed"] = replayed
+    if "entry_ids" in data:
+        data["entry_ids"] = tuple(data["entry_ids"])
+    return cls(**data)
+
+
+class Services:
+    """Use cases on one terminal's ledger. ``clock`` returns milliseconds since the epoch (UTC)."""
+
+    def __init__(self, ledger: Ledger, clock: Callable[[], int] | None = None) -> None:
+        self.ledger = ledger
+        self.clock = clock or (lambda: time.time_ns() // 1_000_000)
+        self.members = MemberService(self)
+        self._rules_cache: dict[int, RulesBundle] = {}
+        # Called inside the redeem transaction to apply the offline allowance (set by sync when enrolled).
+        self.redeem_guard: Callable[[Any, MemberRow, int], None] | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.ledger.path.parent
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    # ------------------------------------------------------------------ helpers
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        """Run a use case, turning ledger failures into clean refusals."""
+        try:
+            return fn()
+        except ServiceError:
+            raise
+        except OperationConflict as exc:
+            raise Conflict(exc.message) from exc
+        except LedgerError as exc:
+            raise Unavailable(exc.message) from exc
+        except RuleError as exc:
+            raise InvalidInput(exc.message) from exc
+
+    def active_rules(self, conn: Any = None) -> RulesBundle:
+        def load(c: Any) -> RulesBundle:
+            version = int(self.ledger.get_meta(c, "rules_version") or 0)
+            if version == 0:
+                return default_rules(1)
+            return self.rules(c, version)
+
+        if conn is not None:
+            return load(conn)
+        with self.ledger.read() as c:
+            return load(c)
+
+    def rules(self, conn: Any, version: int) -> RulesBundle:
+        if version not in self._rules_cache:
+            text = self.ledger.get_rules_json(conn, version)
+            if text is None:
+                raise ServiceError(_("Rules version {version} is not on this terminal.").format(version=version))
+            self._rules_cache[version] = RulesBundle.from_json(text)
+        return self._rules_cache[version]
+
+    def install_rules(self, bundle: RulesBundle, activate: bool = True) -> None:
+        with self.ledger.write() as conn:
+            self.ledger.put_rules(conn, bundle.version, bundle.to_json())
+            if activate:
+                self.ledger.set_meta(conn, "rules_version", str(bundle.version))
+
+    def setting_int(self, conn: Any, key: str, default: int) -> int:
+        value = self.ledger.get_meta(conn, key)
+        return int(value) if value is not None else default
+
+    def _member(self, conn: Any, member_id: str) -> MemberRow:
+        member = self.ledger.get_member(conn, member_id)
+        if member is None:
+            raise NotFound(_("No member with id {member_id}.").format(member_id=member_id))
+        return member
+
+    def _view(self, conn: Any, member: MemberRow, now_ms: int | None = None) -> MemberView:
+        soon = 0
+        if member.points > 0:
+            rules = self.active_rules(conn)
+            moves = self._moves(conn, member.id)
+            soon = expiring_within(moves, rules.expiry, ms_to_dt(now_ms or self.clock()), days=30)
+        return MemberView(
+            id=member.id, card_no=member.card_no, name=member.name, phone=member.phone or "",
+            tier=member.tier, balance=member.points, member_code=member.member_code,
+            expiring_soon=soon, flagged=member.flagged,
+        )
+
+    def _moves(self, conn: Any, member_id: str) -> list[LedgerMove]:
+        return [
+            LedgerMove(entry_id=e.id, kind=e.kind, points=e.points, at=ms_to_dt(e.sale_at_ms),
+                       corrects_id=e.corrects_id)
+            for e in self.ledger.entries_for_member(conn, member_id)
+        ]
+
+    def _approve(self, conn: Any, approval: Approval | None, why: str) -> StaffView:
+        if approval is None:
+            raise ApprovalRequired(_("Manager approval needed: {why}").format(why=why))
+        pin = validate_pin(approval.pin)
+        candidates = self.ledger.list_staff(conn, None)
+        for row in candidates:
+            if approval.manager_id and row.id != approval.manager_id:
+                continue
+            if row.role in ("manager", "admin") and pin_matches(row.pin_hash, pin):
+                return StaffView(row.id, row.name, row.role)
+        raise NotAllowed(_("That is not a manager's PIN: nothing was changed."))
+
+    def _check_receipt(self, receipt_ref: str) -> str:
+        receipt_ref = receipt_ref.strip()
+        if not receipt_ref or len(receipt_ref) > MAX_RECEIPT_LENGTH or not _RECEIPT_RE.match(receipt_ref):
+            raise InvalidInput(_("A receipt number is 1 to 64 letters, digits, '.', '/' or '-'."))
+        return receipt_ref
+
+    def _sale_ms(self, sale_at: datetime | None) -> int:
+        if sale_at is None:
+            return self.clock()
+        if sale_at.tzinfo is None:
+            raise InvalidInput(_("The sale time needs a time zone."))
+        from pos_app.ledger.canonical import dt_to_ms
+
+        return dt_to_ms(sale_at)
+
+    def _clock_offset(self, conn: Any) -> int:
+        return self.setting_int(conn, "clock_offset_ms", 0)
+
+    # ------------------------------------------------------------------ identify
+    def identify(self, text: str) -> MemberView:
+        """Find the member named by a scanned or typed code: signed member QR, app code, card number or phone."""
+        raw = text.strip()
+        if not raw:
+            raise InvalidInput(_("Scan a member card or type a phone number."))
+
+        def run() -> MemberView:
+            with self.ledger.read() as conn:
+                member = self._identify(conn, raw)
+                return self._view(conn, member)
+
+        result: MemberView = self._call(run)
+        return result
+
+    def _identify(self, conn: Any, raw: str) -> MemberRow:
+        from pos_app.core import member_codes
+
+        kind = member_codes.classify_scan(raw)
+        if kind in ("member_qr", "app_code"):
+            keys = self.ledger.public_keys(conn)
+            try:
+                if kind == "member_qr":
+                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()))
+                else:
+                    code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()), self._replay_guard())
+            except member_codes.MemberCodeError as exc:
+                raise InvalidInput(exc.message) from exc
+            member = self.ledger.get_member(conn, code.member_id)
+            if member is None:
+                raise NotFound(_("The card is genuine but this member is not on this terminal yet: sync, then scan again."))
+            return member
+        digits = raw.replace(" ", "").replace("-", "")
+        if len(digits) == 16 and digits.isdigit():
+            if not is_valid_card_number(digits):
+                raise InvalidInput(_("That card number has a wrong check digit: check it and type it again."))
+            member = self.ledger.find_member_by_card_no(conn, digits)
+            if member is None:
+                raise NotFound(_("No member with card number {card_no}.").format(card_no=digits))
+            return member
+        member = self.ledger.get_member(conn, raw)
+        if member is not None:
+            return member
+        try:
+            phone = normalize_phone(raw)
+        except RuleError as exc:
+            raise InvalidInput(_("Not a member code, card number or phone number we can read.")) from exc
+        member = self.ledger.find_member_by_phone(conn, phone)
+        if member is None:
+            raise NotFound(_("No member with phone {phone}.").format(phone=format_phone(phone)))
+        return member
+
+    def _replay_guard(self) -> Any:
+        from pos_app.core import member_codes
+
+        if not hasattr(self, "_guard"):
+            self._guard = member_codes.ReplayGuard()
+        return self._guard
+
+    def public_keys(self) -> dict[str, bytes]:
+        with self.ledger.read() as conn:
+            return self.ledger.public_keys(conn)
+
+    # ------------------------------------------------------------------ award
+    def preview_award(self, member_id: str, amount_satang: int,
+                      lines: Sequence[tuple[str, int]] = (), sale_at: datetime | None = None) -> EarnBreakdown:
+        """The points an award would give, without recording anything."""
+        def run() -> EarnBreakdown:
+            with self.ledger.read() as conn:
+                member = self._member(conn, member_id)
+                rules = self.active_rules(conn)
+                purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(self._sale_ms(sale_at)),
+                                    branch_id=self.ledger.get_meta(conn, "branch_id"),
+                                    lines=tuple(CategoryLine(c, a) for c, a in lines))
+                return points_for(purchase, rules, member.tier)
+
+        result: EarnBreakdown = self._call(run)
+        return result
+
+    def award(self, *, member_id: str, amount_satang: int, receipt_ref: str, operator_id: str,
+              lines: Sequence[tuple[str, int]] = (), op_id: str | None = None,
+              sale_at: datetime | None = None) -> AwardResult:
+        """Give points for a purchase. A receipt earns once; a retry with the same ``op_id`` is harmless."""
+        receipt_ref = self._check_receipt(receipt_ref)
+        if amount_satang <= 0:
+            raise InvalidInput(_("The amount must be more than zero."))
+        op_id = op_id or new_id()
+        sale_ms = self._sale_ms(sale_at)
+        request = {"member_id": member_id, "amount_satang": amount_satang, "receipt_ref": receipt_ref,
+                   "lines": [list(x) for x in lines], "operator_id": operator_id}
+        if sale_at is not None:
+            request["sale_at_ms"] = sale_ms
+
+        def run() -> AwardResult:
+            with self.ledger.write() as conn:
+                prior = self.ledger.find_operation(conn, op_id, "award", request)
+                if prior is not None:
+                    return _result(AwardResult, prior, True)
+                member = self._member(conn, member_id)
+                for earlier in self.ledger.entries_for_receipt(conn, receipt_ref):
+                    if earlier.kind == "earn":
+                        raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
+                            receipt=receipt_ref))
+                rules = self.active_rules(conn)
+                purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(sale_ms),
+                                    branch_id=self.ledger.get_meta(conn, "branch_id"),
+                                    lines=tuple(CategoryLine(c, a) for c, a in lines))
+                breakdown = points_for(purchase, rules, member.tier)
+                if breakdown.points <= 0:
+                    raise InvalidInput(_("{amount} earns no points under the current rules.").format(
+                        amount=format_baht(amount_satang)))
+                entry = self.ledger.append_entry(conn, NewEntry(
+                    member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
+                    operator_id=operator_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
+                    rules_version=rules.version, tier_code=member.tier, lines=tuple(lines), op_id=op_id,
+                    clock_offset_ms=self._clock_offset(conn)))
+                tier, changed = self._retier(conn, member, rules, sale_ms)
+                result = AwardResult(
+                    op_id=op_id, entry_id=entry.id, member_id=member_id, points=breakdown.points,
+                    balance_before=member.points, balance_after=member.points + breakdown.points,
+                    amount_satang=amount_satang, receipt_ref=receipt_ref,
+                    breakdown={"base_points": breakdown.base_points, "tier_bonus": breakdown.tier_bonus,
+                               "campaign_bonus": breakdown.campaign_bonus,
+                               "campaigns_applied": list(breakdown.campaigns_applied),
+                               "rules_version": breakdown.rules_version},
+                    tier=tier, tier_changed=changed)
+                data = asdict(result)
+                data.pop("replayed")
+                self.ledger.record_operation(conn, op_id, "award", request, data)
+                return result
+
+        result: AwardResult = self._call(run)
+        return result
+
+    def _retier(self, conn: Any, member: MemberRow, rules: RulesBundle, at_ms: int) -> tuple[str, bool]:
+        since = at_ms - rules.tiers.period_days * 86_400_000
+        earned = self.ledger.earned_since(conn, member.id, since)
+        tier = tier_for(max(earned, 0), rules.tiers).code
+        if tier != member.tier:
+            self.ledger.set_member_tier(conn, member.id, tier)
+            return tier, True
+        return tier, False
+
+    # ------------------------------------------------------------------ redeem
+    def redeem(self, *, member_id: str, points: int | None = None, operator_id: str,
+               reward_code: str | None = None, bill_satang: int | None = None, receipt_ref: str | None = None,
+               approval: Approval | None = None, op_id: str | None = None) -> RedeemResult:
+        """Spend points on a reward (its cost) or as a discount (``points`` chosen by the cashier)."""
+        op_id = op_id or new_id()
+        if receipt_ref is not None:
+            receipt_ref = self._check_receipt(receipt_ref)
+        request = {"member_id": member_id, "points": points, "reward_code": reward_code,
+                   "bill_satang": bill_satang, "receipt_ref": receipt_ref, "operator_id": operator_id}
+
+        def run() -> RedeemResult:
+            with self.ledger.write() as conn:
+                prior = self.ledger.find_operation(conn, op_id, "redeem", request)
+                if prior is not None:
+                    return _result(RedeemResult, prior, True)
+                member = self._member(conn, member_id)
+                rules = self.active_rules(conn)
+                discount = 0
+                if reward_code:
+                    reward = self.ledger.get_reward(conn, reward_code)
+                    if reward is None or not reward.active:
+                        raise NotFound(_("No reward with code {code}.").format(code=reward_code))
+                    cost = int(reward.points_cost)
+                    if points is not None and points != cost:
+                        raise InvalidInput(_("Reward {code} costs {cost} points.").format(code=reward_code, cost=cost))
+                    spend = cost
+                else:
+                    if points is None:
+                        raise InvalidInput(_("Choose a reward or a number of points."))
+                    spend = points
+                    discount = discount_for_points(spend, rules.discount, bill_satang)
+                check_redeem(member.points, spend)
+                threshold = self.setting_int(conn, "redeem_approval_threshold", DEFAULT_REDEEM_APPROVAL_THRESHOLD)
+                approved_by = None
+                if spend > threshold:
+                    approved_by = self._approve(conn, approval, _("redeeming more than {n} points").format(
+                        n=threshold)).id
+                offline = False
+                if self.redeem_guard is not None:
+                    self.redeem_guard(conn, member, spend)
+                    offline = self.ledger.get_meta(conn, "online") != "1"
+                if reward_code and not self.ledger.take_reward_stock(conn, reward_code):
+                    raise NotAllowed(_("Reward {code} is out of stock.").format(code=reward_code))
+                entry = self.ledger.append_entry(conn, NewEntry(
+                    member_id=member_id, kind="redeem", points=-spend, sale_at_ms=self.clock(),
+                    operator_id=operator_id, amount_satang=discount or None, receipt_ref=receipt_ref,
+                    reward_code=reward_code, rules_version=rules.version, approved_by=approved_by,
+                    offline=offline, op_id=op_id, clock_offset_ms=self._clock_offset(conn)))
+                result = RedeemResult(
+                    op_id=op_id, entry_id=entry.id, member_id=member_id, points=spend,
+                    balance_before=member.points, balance_after=member.points - spend, reward_code=reward_code,
+                    discount_satang=discount, approved_by=approved_by)
+                data = asdict(result)
+                data.pop("replayed")
+                self.ledger.record_operation(conn, op_id, "redeem", request, data)
+                return result
+
+        result: RedeemResult = self._call(run)
+        return result
+
+    # ------------------------------------------------------------------ returns
+    def return_receipt(self, *, receipt_ref: str, operator_id: str, refund_satang: int | None = None,
+                       approval: Approval | None = None, op_id: str | None = None) -> ReturnResult:
+        """A full (``refund_satang`` None) or partial return: claw back points in proportion, never twice."""
+        receipt_ref = self._check_receipt(receipt_ref)
+        if refund_satang is not None and refund_satang <= 0:
+            raise InvalidInput(_("The refund amount must be more than zero."))
+        op_id = op_id or new_id()
+        request = {"receipt_ref": receipt_ref, "refund_satang": refund_satang, "operator_id": operator_id}
+
+        def run() -> ReturnResult:
+            with self.ledger.write() as conn:
+                prior = self.ledger.find_operation(conn, op_id, "return", request)
+                if prior is not None:
+                    return _result(ReturnResult, prior, True)
+                on_receipt = self.ledger.entries_for_receipt(conn, receipt_ref)
+                earns = [e for e in on_receipt if e.kind == "earn"]
+                if not earns:
+                    raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt_ref))
+                earn = earns[0]
+                corrections = self.ledger.entries_correcting(conn, [e.id for e in on_receipt])
+                refunded_before = sum(c.amount_satang or 0 for c in corrections
+                                      if c.corrects_id == earn.id and c.kind == "reverse")
+                original = earn.amount_satang or 0
+                remaining = original - refunded_before
+                if remaining <= 0:
+                    raise Conflict(_("Receipt {receipt} was already fully returned.").format(receipt=receipt_ref))
+                refund = remaining if refund_satang is None else refund_satang
+                if refund > remaining:
+                    raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
+                        amount=format_baht(remaining), receipt=receipt_ref))
+                approver = self._approve(conn, approval, _("a return"))
+                rules = self.active_rules(conn)
+                member = self._member(conn, earn.member_id)
+                clawed = clawback_for_return(earn.points, original, refunded_before, refund)
+                sale_ms = self.clock()
+                offset = self._clock_offset(conn)
+                ids: list[str] = []
+                entry = self.ledger.append_entry(conn, NewEntry(
+                    member_id=member.id, kind="reverse", points=-clawed, sale_at_ms=sale_ms,
+                    operator_id=operator_id, amount_satang=refund, receipt_ref=receipt_ref, corrects_id=earn.id,
+                    rules_version=earn.rules_version, approved_by=approver.id,
+                    reason="return", op_id=op_id, clock_offset_ms=offset))
+                ids.append(entry.id)
+                restored = 0
+                if refunded_before + refund == original:
+                    already = {c.corrects_id for c in corrections}
+                    for redemption in (e for e in on_receipt if e.kind == "redeem" and e.id not in already):
+                        back = restore_for_refunded_redemption(-redemption.points, rules.returns)
+                        if back > 0:
+                            r = self.ledger.append_entry(conn, NewEntry(
+                                member_id=redemption.member_id, kind="reverse", points=back, sale_at_ms=sale_ms,
+                                operator_id=operator_id, receipt_ref=receipt_ref, corrects_id=redemption.id,
+                                approved_by=approver.id, reason="return", op_id=op_id, clock_offset_ms=offset))
+                            ids.append(r.id)
+                            restored += back
+                self._retier(conn, member, rules, sale_ms)
+                result = ReturnResult(
+                    op_id=op_id, receipt_ref=receipt_ref, member_id=member.id, refund_satang=refund,
+                    points_clawed_back=clawed, points_restored=restored, balance_before=member.points,
+                    balance_after=member.points - clawed + restored, entry_ids=tuple(ids))
+                data = asdict(result)
+                data.pop("replayed")
+                data["entry_ids"] = list(ids)
+                self.ledger.record_operation(conn, op_id, "return", request, data)
+                return result
+
+        result: ReturnResult = self._call(run)
+        return result
+
+    # ------------------------------------------------------------------ adjust
+    def adjust(self, *, member_id: str, points: int, reason: str, operator_id: str,
+               approval: Approval | None = None, corrects_id: str | None = None,
+               op_id: str | None = None) -> AdjustResult:
+        """A manager's correction: a compensating entry with a reason (the original is never edited)."""
+        reason = reason.strip()
+        if points == 0:
+            raise InvalidInput(_("An adjustment must add or remove at least one point."))
+        if not reason:
+            raise InvalidInput(_("An adjustment needs a reason."))
+        op_id = op_id or new_id()
+        request = {"member_id": member_id, "points": points, "reason": reason, "operator_id": operator_id,
+                   "corrects_id": corrects_id}
+
+        def run() -> AdjustResult:
+            with self.ledger.write() as conn:
+                prior = self.ledger.find_operation(conn, op_id, "adjust", request)
+                if prior is not None:
+                    return _result(AdjustResult, prior, True)
+                member = self._member(conn, member_id)
+                approver = self._approve(conn, approval, _("a manual adjustment"))
+                if member.points + points < 0:
+                    raise InvalidInput(_("This would leave {name} with a negative balance.").format(name=member.name))
+                entry = self.ledger.append_entry(conn, NewEntry(
+                    member_id=member_id, kind="adjust", points=points, sale_at_ms=self.clock(),
+                    operator_id=operator_id, corrects_id=corrects_id, approved_by=approver.id, reason=reason,
+                    op_id=op_id, clock_offset_ms=self._clock_offset(conn)))
+                result = AdjustResult(op_id=op_id, entry_id=entry.id, member_id=member_id, points=points,
+                                      balance_before=member.points, balance_after=member.points + points,
+                                      approved_by=approver.id)
+                data = asdict(result)
+                data.pop("replayed")
+                self.ledger.record_operation(conn, op_id, "adjust", request, data)
+                return result
+
+        result: AdjustResult = self._call(run)
+        return result
+
+    # ------------------------------------------------------------------ history, expiry
+    def history(self, member_id: str) -> list[EntryRow]:
+        def run() -> list[EntryRow]:
+            with self.ledger.read() as conn:
+                self._member(conn, member_id)
+                return self.ledger.entries_for_member(conn, member_id)
+
+        result: list[EntryRow] = self._call(run)
+        return result
+
+    def lots(self, member_id: str) -> list[Any]:
+        with self.ledger.read() as conn:
+            return open_lots(self._moves(conn, member_id), self.active_rules(conn).expiry)
+
+    # ------------------------------------------------------------------ staff
+    def add_staff(self, *, name: str, role: str, pin: str, staff_id: str | None = None) -> StaffView:
+        name = name.strip()
+        if not name:
+            raise InvalidInput(_("A staff member needs a name."))
+        if role not in ROLES:
+            raise InvalidInput(_("Role must be one of: cashier, manager, admin."))
+        pin_hash = hash_pin(pin)
+        staff_id = staff_id or new_id()
+
+        def run() -> StaffView:
+            with self.ledger.write() as conn:
+                self.ledger.add_staff(conn, staff_id=staff_id, name=name, role=role, pin_hash=pin_hash)
+            return StaffView(staff_id, name, role)
+
+        result: StaffView = self._call(run)
+        return result
+
+    def login(self, staff_id: str, pin: str) -> StaffView:
+        validate_pin(pin)
+        with self.ledger.read() as conn:
+            row = self.ledger.get_staff(conn, staff_id)
+        if row is None or not row.active or not pin_matches(row.pin_hash, pin):
+            raise NotAllowed(_("Unknown staff id or wrong PIN."))
+        return StaffView(row.id, row.name, row.role)
+
+    def login_by_pin(self, pin: str) -> StaffView:
+        """Sign in with a PIN alone (the counter's quick login)."""
+        validate_pin(pin)
+        with self.ledger.read() as conn:
+            rows = self.ledger.list_staff(conn)
+        for row in rows:
+            if pin_matches(row.pin_hash, pin):
+                return StaffView(row.id, row.name, row.role)
+        raise NotAllowed(_("Unknown staff id or wrong PIN."))
+
+    def staff(self) -> list[StaffView]:
+        with self.ledger.read() as conn:
+            return [StaffView(r.id, r.name, r.role) for r in self.ledger.list_staff(conn)]
+
+    def require(self, staff: StaffView, role: str) -> None:
+        require_role(staff, role)
+
+    # ------------------------------------------------------------------ rewards
+    def rewards(self) -> list[dict[str, Any]]:
+        with self.ledger.read() as conn:
+            return [dict(r._mapping) for r in self.ledger.list_rewards(conn)]
+
+    def put_reward(self, *, code: str, name_th: str, name_en: str, points_cost: int,
+                   stock: int | None = None, active: bool = True) -> None:
+        if points_cost <= 0:
+            raise InvalidInput(_("A reward costs at least one point."))
+        with self.ledger.write() as conn:
+            self.ledger.upsert_reward(conn, code=code, name_th=name_th, name_en=name_en,
+                                      points_cost=points_cost, stock=stock, active=active)
+
+    # ------------------------------------------------------------------ report
+    def daily_report(self, day: str | None = None) -> DailyReport:
+        """Awards and redemptions of one local (Bangkok) day: per cashier, per reward, per hour, totals."""
+        from pos_app.services.reports import daily_report
+
+        return daily_report(self, day)
+
+    # ------------------------------------------------------------------ backup, health
+    def backup(self) -> backup_mod.BackupInfo:
+        def run() -> backup_mod.BackupInfo:
+            return backup_mod.backup(self.data_dir)
+
+        result: backup_mod.BackupInfo = self._call(run)
+        return result
+
+    def doctor(self) -> dict[str, Any]:
+        from pos_app.services.reports import doctor
+
+        return doctor(self)
+
+    def today(self) -> str:
+        return datetime.fromtimestamp(self.clock() // 1000, UTC).astimezone(BANGKOK).date().isoformat()
+
+    @staticmethod
+    def day_bounds_ms(day: str) -> tuple[int, int]:
+        try:
+            start = datetime.fromisoformat(day).replace(tzinfo=BANGKOK)
+        except ValueError as exc:
+            raise InvalidInput(_("A date is written YYYY-MM-DD.")) from exc
+        end = start + timedelta(days=1)
+        return int(start.timestamp()) * 1000, int(end.timestamp()) * 1000
+
+
+class MemberService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def enroll(self, *, name: str, phone: str, operator_id: str, consent: bool = True,
+               op_id: str | None = None) -> MemberView:
+        """A new member. The phone is the unique key: a duplicate is refused, naming the existing member."""
+        s = self._s
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise InvalidInput(_("A member's name is 1 to 120 characters."))
+        try:
+            normalized = normalize_phone(phone)
+        except RuleError as exc:
+            raise InvalidInput(exc.message) from exc
+        op_id = op_id or new_id()
+        request = {"name": name, "phone": normalized, "consent": consent, "operator_id": operator_id}
+
+        def run() -> MemberView:
+            with s.ledger.write() as conn:
+                prior = s.ledger.find_operation(conn, op_id, "enroll", request)
+                if prior is not None:
+                    return s._view(conn, s._member(conn, prior["member_id"]))
+                existing = s.ledger.find_member_by_phone(conn, normalized)
+                if existing is not None:
+                    raise Conflict(_("Phone {phone} already belongs to {name} (card {card_no}).").format(
+                        phone=format_phone(normalized), name=existing.name, card_no=existing.card_no))
+                member_id = new_id()
+                for _attempt in range(5):
+                    card_no = new_card_number()
+                    if s.ledger.find_member_by_card_no(conn, card_no) is None:
+                        break
+                rules = s.active_rules(conn)
+                s.ledger.add_member(conn, member_id=member_id, card_no=card_no, name=name, phone=normalized,
+                                    tier=rules.tiers.tiers[0].code, consent=consent, created_at_ms=s.clock())
+                s.ledger.record_operation(conn, op_id, "enroll", request, {"member_id": member_id})
+                return s._view(conn, s._member(conn, member_id))
+
+        result: MemberView = s._call(run)
+        return result
+
+    def get(self, member_id: str) -> MemberView:
+        s = self._s
+
+        def run() -> MemberView:
+            with s.ledger.read() as conn:
+                return s._view(conn, s._member(conn, member_id))
+
+        result: MemberView = s._call(run)
+        return result
+
+    def find_by_phone(self, phone: str) -> MemberView | None:
+        s = self._s
+        try:
+            normalized = normalize_phone(phone)
+        except RuleError as exc:
+            raise InvalidInput(exc.message) from exc
+        with s.ledger.read() as conn:
+            row = s.ledger.find_member_by_phone(conn, normalized)
+            return s._view(conn, row) if row else None
+
+    def find_by_card_no(self, card_no: str) -> MemberView | None:
+        s = self._s
+        with s.ledger.read() as conn:
+            row = s.ledger.find_member_by_card_no(conn, card_no)
+            return s._view(conn, row) if row else None
+
+
+def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None) -> Services:
+    """Open (creating on first use) the terminal in ``data_dir``."""
+    try:
+        ledger = Ledger.open(Path(data_dir))
+    except LedgerError as exc:
+        raise Unavailable(exc.message) from exc
+    services = Services(ledger, clock)
+    with ledger.write() as conn:
+        if ledger.get_meta(conn, "rules_version") is None:
+            bundle = default_rules(1)
+            ledger.put_rules(conn, bundle.version, bundle.to_json())
+            ledger.set_meta(conn, "rules_version", str(bundle.version))
+    return services
