@@ -1,0 +1,125 @@
+"""Amounts typed by a cashier become exact satang, or a clear refusal; never a float, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pos_app.core.errors import AmountError, RuleError
+from pos_app.core.money import (
+    MAX_AMOUNT_SATANG,
+    format_amount,
+    format_baht,
+    parse_amount,
+    parse_purchase_amount,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "satang"),
+    [
+        ("1,000.50", 100050),
+        ("1000.5", 100050),
+        ("฿1,000", 100000),
+        ("฿ 1,234.50", 123450),
+        (" 25 ", 2500),
+        ("1000.00", 100000),
+        ("๑๒๓", 12300),
+        ("๑,๒๓๔.๕๐", 123450),
+        ("25 บาท", 2500),
+        ("THB 25", 2500),
+        ("25.-", 2500),
+        ("0", 0),
+        ("0.05", 5),
+        (".5", 50),
+        ("1,234,567.89", 123456789),
+        ("10,000,000.00", MAX_AMOUNT_SATANG),
+    ],
+)
+def test_accepts_what_cashiers_type(text: str, satang: int) -> None:
+    assert parse_amount(text) == satang
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("12.345", "amount.decimals"),
+        ("-5", "amount.negative"),
+        ("\u22125", "amount.negative"),
+        ("(5)", "amount.negative"),
+        ("abc", "amount.invalid"),
+        ("", "amount.empty"),
+        ("   ", "amount.empty"),
+        ("1,00,0", "amount.grouping"),
+        ("1,000,00", "amount.grouping"),
+        (",100", "amount.grouping"),
+        ("10,000,000.01", "amount.too_large"),
+        ("99999999999", "amount.too_large"),
+        ("9" * 500, "amount.too_large"),
+        ("1e5", "amount.invalid"),
+        ("1..2", "amount.invalid"),
+        ("1 000", "amount.invalid"),
+        ("+5", "amount.invalid"),
+        ("５", "amount.invalid"),  # full-width digit: refused rather than guessed
+        ("฿", "amount.invalid"),
+        ("5-", "amount.invalid"),
+        ("nan", "amount.invalid"),
+    ],
+)
+def test_refuses_with_a_reason(text: str, code: str) -> None:
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert caught.value.code == code
+    assert isinstance(caught.value, RuleError) and isinstance(caught.value, ValueError)
+    assert caught.value.message and "\n" not in caught.value.message
+    assert str(caught.value) == caught.value.message
+
+
+def test_messages_say_what_is_wrong() -> None:
+    with pytest.raises(AmountError, match="2 decimal"):
+        parse_amount("12.345")
+    with pytest.raises(AmountError, match="negative"):
+        parse_amount("-5")
+    with pytest.raises(AmountError, match=r"฿10,000,000\.00"):
+        parse_amount("20,000,000")
+    with pytest.raises(AmountError, match="abc"):
+        parse_amount("abc")
+
+
+def test_purchase_amount_must_be_positive() -> None:
+    assert parse_purchase_amount("0.01") == 1
+    with pytest.raises(AmountError) as caught:
+        parse_purchase_amount("0.00")
+    assert caught.value.code == "amount.zero"
+
+
+def test_format_baht() -> None:
+    assert format_baht(123450) == "฿1,234.50"
+    assert format_baht(-123450) == "-฿1,234.50"
+    assert format_baht(0) == "฿0.00"
+    assert format_baht(5) == "฿0.05"
+    assert format_baht(MAX_AMOUNT_SATANG) == "฿10,000,000.00"
+    assert format_amount(100050) == "1,000.50"
+
+
+amounts = st.integers(min_value=0, max_value=MAX_AMOUNT_SATANG)
+
+
+@settings(max_examples=300)
+@given(amounts)
+def test_formatted_amounts_parse_back(satang: int) -> None:
+    assert parse_amount(format_baht(satang)) == satang
+    assert parse_amount(format_amount(satang)) == satang
+    assert parse_amount(format_amount(satang).replace(",", "")) == satang
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=30))
+def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
+    try:
+        satang = parse_amount(text)
+    except AmountError as exc:
+        assert exc.message and exc.code.startswith("amount.")
+    else:
+        assert isinstance(satang, int) and 0 <= satang <= MAX_AMOUNT_SATANG

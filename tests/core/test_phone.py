@@ -1,0 +1,104 @@
+"""A phone is the member's unique key: every way of writing one Thai number gives the same normal form."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pos_app.core.errors import PhoneError
+from pos_app.core.phone import format_phone, is_mobile, normalize_phone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0812345678",
+        "081-234-5678",
+        "081 234 5678",
+        "081.234.5678",
+        "(081) 234-5678",
+        "+66 81 234 5678",
+        "+66812345678",
+        "+66 (0)81 234 5678",
+        "66812345678",
+        "0066 81 234 5678",
+        "๐๘๑-๒๓๔-๕๖๗๘",
+        " 081\u2013234\u20135678 ",
+    ],
+)
+def test_one_mobile_many_spellings(text: str) -> None:
+    assert normalize_phone(text) == "0812345678"
+    assert format_phone(text) == "081-234-5678"
+
+
+@pytest.mark.parametrize(
+    ("text", "normal", "shown"),
+    [
+        ("02-123-4567", "021234567", "02-123-4567"),
+        ("+66 2 123 4567", "021234567", "02-123-4567"),
+        ("6621234567", "021234567", "02-123-4567"),
+        ("053 123 456", "053123456", "053-123-456"),
+        ("0912345678", "0912345678", "091-234-5678"),
+        ("0612345678", "0612345678", "061-234-5678"),
+    ],
+)
+def test_landlines_and_other_mobiles(text: str, normal: str, shown: str) -> None:
+    assert normalize_phone(text) == normal
+    assert format_phone(normal) == shown
+
+
+def test_is_mobile() -> None:
+    assert is_mobile("0812345678")
+    assert not is_mobile("021234567")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "phone.empty"),
+        ("   ", "phone.empty"),
+        ("abc", "phone.invalid"),
+        ("0812345678x", "phone.invalid"),
+        ("081+2345678", "phone.invalid"),
+        ("+1 555 123 4567", "phone.foreign"),
+        ("0044 20 7946 0958", "phone.foreign"),
+        ("12345", "phone.length"),
+        ("0812345", "phone.length"),
+        ("08123456789", "phone.length"),
+        ("081234567", "phone.length"),  # a mobile with a digit missing
+        ("+66", "phone.length"),
+        ("0212345678", "phone.prefix"),  # a landline with a digit too many
+        ("0112345678", "phone.prefix"),
+        ("+66 12 345 6789", "phone.prefix"),
+        ("1" * 100, "phone.length"),
+    ],
+)
+def test_refusals(text: str, code: str) -> None:
+    with pytest.raises(PhoneError) as caught:
+        normalize_phone(text)
+    assert caught.value.code == code
+    assert caught.value.message
+
+
+@settings(max_examples=200)
+@given(st.sampled_from("689"), st.text(alphabet="0123456789", min_size=8, max_size=8), st.sampled_from(
+    ["{}", "+66{}", "66{}", "+66 (0){}"]
+))
+def test_normal_form_is_a_fixed_point(second: str, rest: str, template: str) -> None:
+    national = "0" + second + rest
+    spelled = template.format(national[1:] if template != "{}" else national)
+    normal = normalize_phone(spelled)
+    assert normal == national
+    assert normalize_phone(format_phone(normal)) == normal
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=25))
+def test_any_text_is_normalised_or_refused_cleanly(text: str) -> None:
+    try:
+        normal = normalize_phone(text)
+    except PhoneError as exc:
+        assert exc.message and exc.code.startswith("phone.")
+    else:
+        assert normal.isascii() and normal.isdigit() and len(normal) in (9, 10)

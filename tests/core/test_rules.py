@@ -1,0 +1,337 @@
+"""Earning rules: worked examples a cashier can check by hand, the rule data's validation and JSON form,
+and properties (splitting a bill never earns more, monotonic, never negative, deterministic)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from loyalty_strategies import BRANCHES, CATEGORIES, bundles, category_lines, instants
+
+from pos_app.core.errors import RuleError
+from pos_app.core.money import MAX_AMOUNT_SATANG, parse_amount
+from pos_app.core.rules import (
+    Campaign,
+    CategoryLine,
+    EarnRules,
+    Purchase,
+    RulesBundle,
+    Tier,
+    TierPolicy,
+    default_rules,
+    points_for,
+)
+
+SALE = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+RULES = default_rules()
+
+
+def with_campaigns(*campaigns: Campaign, rules: RulesBundle = RULES) -> RulesBundle:
+    return replace(rules, version=rules.version + 1, earn=replace(rules.earn, campaigns=campaigns))
+
+
+def campaign(**kw: object) -> Campaign:
+    fields: dict[str, object] = {
+        "id": "nov-x2",
+        "name": "Double points November",
+        "starts_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "ends_at": datetime(2026, 12, 1, tzinfo=UTC),
+        "multiplier_permille": 2000,
+    }
+    fields.update(kw)
+    return Campaign(**fields)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ worked examples
+
+
+def test_block_earning_drops_the_remainder_per_receipt() -> None:
+    got = points_for(Purchase(parse_amount("1,234.50"), SALE), RULES)
+    assert (got.points, got.base_points, got.tier_bonus, got.campaign_bonus) == (49, 49, 0, 0)
+    assert got.rules_version == 1 and got.campaigns_applied == ()
+    assert points_for(Purchase(2499, SALE), RULES).points == 0
+    assert points_for(Purchase(2500, SALE), RULES).points == 1
+    assert points_for(Purchase(0, SALE), RULES).points == 0
+
+
+def test_tier_multipliers_floor_the_bonus() -> None:
+    amount = parse_amount("1,234.50")  # 49 base points
+    assert points_for(Purchase(amount, SALE), RULES, "member").points == 49
+    silver = points_for(Purchase(amount, SALE), RULES, "silver")
+    assert (silver.points, silver.tier_bonus) == (61, 12)  # 49 * 1.25 = 61.25
+    gold = points_for(Purchase(amount, SALE), RULES, "gold")
+    assert (gold.points, gold.tier_bonus) == (73, 24)  # 49 * 1.5 = 73.5
+
+
+def test_unknown_tier_is_refused() -> None:
+    with pytest.raises(RuleError) as caught:
+        points_for(Purchase(10000, SALE), RULES, "platinum")
+    assert caught.value.code == "tier.unknown"
+
+
+def test_minimum_spend() -> None:
+    rules = replace(RULES, earn=EarnRules(min_spend_satang=10000))
+    assert points_for(Purchase(9999, SALE), rules).points == 0
+    assert points_for(Purchase(10000, SALE), rules).points == 4
+
+
+def test_campaign_window_is_half_open() -> None:
+    rules = with_campaigns(campaign())
+    amount = parse_amount("1,234.50")
+    before = points_for(Purchase(amount, datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)), rules)
+    start = points_for(Purchase(amount, datetime(2026, 11, 1, tzinfo=UTC)), rules)
+    end = points_for(Purchase(amount, datetime(2026, 12, 1, tzinfo=UTC)), rules)
+    assert before.points == 49 and end.points == 49
+    assert start.points == 98 and start.campaign_bonus == 49 and start.campaigns_applied == ("nov-x2",)
+    assert start.rules_version == 2
+
+
+def test_campaigns_add_their_extra_parts_and_do_not_compound_with_tiers() -> None:
+    rules = with_campaigns(
+        campaign(),  # x2 -> +49
+        campaign(id="bkk-x1.5", multiplier_permille=1500, branches=frozenset({"BKK01"})),  # +24
+        campaign(id="welcome", multiplier_permille=1000, bonus_points=20, min_spend_satang=100000),  # +20
+    )
+    got = points_for(Purchase(parse_amount("1,234.50"), SALE, "BKK01"), rules, "gold")
+    assert got.base_points == 49 and got.tier_bonus == 24
+    assert got.campaign_bonus == 49 + 24 + 20
+    assert got.points == 49 + 24 + 93
+    assert got.campaigns_applied == ("nov-x2", "bkk-x1.5", "welcome")
+    other_branch = points_for(Purchase(parse_amount("1,234.50"), SALE, "CNX01"), rules, "gold")
+    assert other_branch.campaigns_applied == ("nov-x2", "welcome")
+    no_branch = points_for(Purchase(parse_amount("1,234.50"), SALE), rules, "gold")
+    assert no_branch.campaigns_applied == ("nov-x2", "welcome")
+    small = points_for(Purchase(parse_amount("999.99"), SALE, "BKK01"), rules)
+    assert small.campaigns_applied == ("nov-x2", "bkk-x1.5")  # below the bonus's ฿1,000 minimum
+
+
+def test_category_campaign_boosts_only_its_lines() -> None:
+    rules = with_campaigns(campaign(id="drinks-x3", multiplier_permille=3000, categories=frozenset({"beverage"})))
+    lines = (CategoryLine("beverage", 30000), CategoryLine("food", 93450))  # ฿300 drinks, ฿934.50 food
+    got = points_for(Purchase(123450, SALE, lines=lines), rules)
+    assert got.base_points == 49 and got.campaign_bonus == 24  # 300/25 = 12 points of drinks, x3 -> +24
+    assert got.points == 73
+    assert points_for(Purchase(123450, SALE), rules).points == 49  # no lines: the campaign cannot apply
+    food_only = points_for(Purchase(123450, SALE, lines=(CategoryLine("food", 123450),)), rules)
+    assert food_only.points == 49 and food_only.campaigns_applied == ()
+
+
+def test_purchase_validation() -> None:
+    with pytest.raises(RuleError, match="add up"):
+        Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))
+    with pytest.raises(RuleError, match="negative"):
+        Purchase(-1, SALE)
+    with pytest.raises(RuleError, match="too large"):
+        Purchase(MAX_AMOUNT_SATANG + 1, SALE)
+    with pytest.raises(RuleError, match="zone"):
+        Purchase(100, datetime(2026, 1, 1))
+    with pytest.raises(RuleError):
+        Purchase(100.0, SALE)  # type: ignore[arg-type]
+    with pytest.raises(RuleError):
+        CategoryLine("food", -100)
+    local = Purchase(100, datetime(2026, 11, 23, 17, 30, tzinfo=timezone(timedelta(hours=7))))
+    assert local.sale_at == SALE and local.sale_at.tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"ends_at": datetime(2026, 11, 1, tzinfo=UTC)},
+        {"multiplier_permille": 900},
+        {"multiplier_permille": 1000, "bonus_points": 0},
+        {"bonus_points": -1},
+        {"branches": frozenset()},
+        {"categories": "beverage"},
+        {"id": ""},
+        {"starts_at": datetime(2026, 11, 1)},
+        {"multiplier_permille": 1.5},
+    ],
+)
+def test_campaign_validation(kw: dict[str, object]) -> None:
+    with pytest.raises(RuleError):
+        campaign(**kw)
+
+
+def test_policy_validation() -> None:
+    member = Tier("member", "สมาชิก", "Member", 0, 1000)
+    with pytest.raises(RuleError):
+        TierPolicy(())
+    with pytest.raises(RuleError, match="0 points"):
+        TierPolicy((Tier("silver", "ซิลเวอร์", "Silver", 10, 1250),))
+    with pytest.raises(RuleError, match="rising"):
+        TierPolicy((member, Tier("a", "a", "A", 10, 1000), Tier("b", "b", "B", 10, 1000)))
+    with pytest.raises(RuleError, match="same code"):
+        TierPolicy((member, Tier("member", "a", "A", 10, 1000)))
+    with pytest.raises(RuleError):
+        Tier("x", "x", "X", 0, 999)
+    with pytest.raises(RuleError):
+        EarnRules(satang_per_point=0)
+    with pytest.raises(RuleError, match="same id"):
+        EarnRules(campaigns=(campaign(), campaign()))
+    with pytest.raises(RuleError):
+        replace(RULES, version=0)
+
+
+# ------------------------------------------------------------------------------------- JSON
+
+
+def test_json_is_canonical_and_round_trips() -> None:
+    rules = with_campaigns(
+        campaign(categories=frozenset({"food", "beverage"}), branches=frozenset({"BKK02", "BKK01"})),
+        campaign(id="b", starts_at=datetime(2026, 11, 1, 7, tzinfo=timezone(timedelta(hours=7))), bonus_points=5),
+    )
+    text = rules.to_json()
+    assert json.loads(text)["format"] == "pos-loyalty-rules/1"
+    assert " " not in text.replace("Double points November", "")
+    assert '"2026-11-01T00:00:00Z"' in text and '["BKK01","BKK02"]' in text and "สมาชิก" in text
+    again = RulesBundle.from_json(text)
+    assert again == rules and again.to_json() == text and again.digest() == rules.digest()
+    assert RulesBundle.from_json(text.encode("utf-8")) == rules
+    assert json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"), ensure_ascii=False) == text
+
+
+def _mutated(path: list[str | int], value: object) -> str:
+    obj = json.loads(with_campaigns(campaign()).to_json())
+    target = obj
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return json.dumps(obj)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not json",
+        "[]",
+        "null",
+        "{}",
+        '{"version": 1, "version": 2}',
+        "[" * 5000,
+        _mutated(["version"], 1.0),
+        _mutated(["version"], True),
+        _mutated(["version"], "1"),
+        _mutated(["version"], 0),
+        _mutated(["format"], "pos-loyalty-rules/9"),
+        _mutated(["earn", "satang_per_point"], 0),
+        _mutated(["earn", "campaigns"], {}),
+        _mutated(["earn", "campaigns", 0, "starts_at"], "yesterday"),
+        _mutated(["earn", "campaigns", 0, "starts_at"], "2026-11-01T00:00:00"),
+        _mutated(["earn", "campaigns", 0, "branches"], "BKK01"),
+        _mutated(["earn", "campaigns", 0, "branches"], [1]),
+        _mutated(["earn", "campaigns", 0, "extra"], 1),
+        _mutated(["tiers", "tiers"], []),
+        _mutated(["tiers", "tiers", 0, "threshold_points"], 5),
+        _mutated(["expiry", "months"], "24"),
+        _mutated(["expiry", "months"], float("nan")),
+        _mutated(["returns", "restore_redeemed_points"], 1),
+        _mutated(["discount"], None),
+    ],
+)
+def test_malformed_json_is_refused_with_rule_error(text: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        RulesBundle.from_json(text)
+    assert caught.value.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(bundles())
+def test_any_bundle_round_trips_exactly(rules: RulesBundle) -> None:
+    text = rules.to_json()
+    again = RulesBundle.from_json(text)
+    assert again == rules
+    assert again.to_json() == text
+
+
+# ------------------------------------------------------------------------------- properties
+
+
+@st.composite
+def purchases_and_splits(draw: st.DrawFn) -> tuple[RulesBundle, Purchase, list[Purchase]]:
+    """A bill with category lines and the same lines spread over several receipts of the same visit."""
+    rules = draw(bundles(with_bonus=False))
+    lines = draw(category_lines(max_lines=6))
+    at = draw(instants)
+    branch = draw(st.none() | st.sampled_from(BRANCHES))
+    whole = Purchase(sum(line.amount_satang for line in lines), at, branch, lines)
+    parts = draw(st.integers(2, 4))
+    buckets: list[list[CategoryLine]] = [[] for _ in range(parts)]
+    for line in lines:
+        # a line may itself be split across receipts
+        cut = draw(st.integers(0, line.amount_satang))
+        buckets[draw(st.integers(0, parts - 1))].append(CategoryLine(line.category, cut))
+        buckets[draw(st.integers(0, parts - 1))].append(CategoryLine(line.category, line.amount_satang - cut))
+    split = [Purchase(sum(x.amount_satang for x in b), at, branch, tuple(b)) for b in buckets if b]
+    return rules, whole, split
+
+
+@settings(max_examples=300, deadline=None)
+@given(purchases_and_splits(), st.data())
+def test_splitting_a_bill_never_earns_more(case: tuple[RulesBundle, Purchase, list[Purchase]], data: st.DataObject) -> None:
+    rules, whole, split = case
+    tier = data.draw(st.none() | st.sampled_from([t.code for t in rules.tiers.tiers]))
+    assert sum(points_for(p, rules, tier).points for p in split) <= points_for(whole, rules, tier).points
+
+
+@settings(max_examples=200, deadline=None)
+@given(purchases_and_splits(), st.data())
+def test_with_fixed_bonuses_a_split_gains_at_most_the_extra_receipts_bonuses(
+    case: tuple[RulesBundle, Purchase, list[Purchase]], data: st.DataObject
+) -> None:
+    """Fixed per-receipt bonuses are the one thing a split can collect more than once."""
+    rules, whole, split = case
+    bonus_campaigns = data.draw(st.lists(st.integers(1, 300), max_size=3))
+    extra = tuple(
+        Campaign(f"bonus{i}", "Bonus", whole.sale_at, whole.sale_at + timedelta(days=1), 1000, b)
+        for i, b in enumerate(bonus_campaigns)
+    )
+    rules = replace(rules, earn=replace(rules.earn, campaigns=rules.earn.campaigns + extra))
+
+    def without_fixed(p: Purchase) -> int:
+        got = points_for(p, rules)
+        fixed = sum(c.bonus_points for c in rules.earn.campaigns if c.id in got.campaigns_applied)
+        return got.points - fixed
+
+    assert sum(without_fixed(p) for p in split) <= without_fixed(whole)
+    gained = sum(points_for(p, rules).points for p in split) - points_for(whole, rules).points
+    assert gained <= (len(split) - 1) * sum(bonus_campaigns)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bundles(), category_lines(), st.integers(0, 200_000), instants, st.sampled_from((None, *BRANCHES)), st.data())
+def test_monotonic_never_negative_deterministic(
+    rules: RulesBundle,
+    lines: tuple[CategoryLine, ...],
+    more: int,
+    at: datetime,
+    branch: str | None,
+    data: st.DataObject,
+) -> None:
+    tier = data.draw(st.none() | st.sampled_from([t.code for t in rules.tiers.tiers]))
+    small = Purchase(sum(x.amount_satang for x in lines), at, branch, lines)
+    grown_line = CategoryLine(data.draw(st.sampled_from(CATEGORIES)), more)
+    big = Purchase(small.amount_satang + more, at, branch, (*lines, grown_line))
+    a, b = points_for(small, rules, tier), points_for(big, rules, tier)
+    assert 0 <= a.points <= b.points
+    assert a.points == a.base_points + a.tier_bonus + a.campaign_bonus
+    assert min(a.base_points, a.tier_bonus, a.campaign_bonus) >= 0
+    assert points_for(small, rules, tier) == a
+    assert points_for(small, RulesBundle.from_json(rules.to_json()), tier) == a
+    # without lines, the bill earns the same apart from category campaigns
+    plain_small, plain_big = Purchase(small.amount_satang, at, branch), Purchase(big.amount_satang, at, branch)
+    assert points_for(plain_small, rules, tier).points <= points_for(plain_big, rules, tier).points
+
+
+@settings(max_examples=200, deadline=None)
+@given(bundles(), st.integers(0, MAX_AMOUNT_SATANG), instants, st.data())
+def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datetime, data: st.DataObject) -> None:
+    codes = [t.code for t in rules.tiers.tiers]
+    i = data.draw(st.integers(0, len(codes) - 1))
+    j = data.draw(st.integers(i, len(codes) - 1))
+    p = Purchase(amount, at)
+    assert points_for(p, rules, codes[i]).points <= points_for(p, rules, codes[j]).points
