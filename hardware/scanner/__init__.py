@@ -10,7 +10,10 @@ translates them and adapts the callbacks to Qt signals.
 
 from __future__ import annotations
 
+from .debounce import Debouncer
 from .factory import BACKENDS, DEFAULT_BACKEND, make_decoder
+from .pipeline import STATUS_MESSAGES, FrameInfo, LatestSlot, ScanPipeline, StatusEvent
+from .sources import FakeCamera, FrameSource, ImageFilesSource, OpenCVSource, SourceError, open_source
 from .types import CODE128, DEFAULT_SYMBOLOGIES, EAN13, QR, SYMBOLOGIES, Decoder, DecoderError, Scan
 
 __all__ = [
@@ -21,8 +24,20 @@ __all__ = [
     "EAN13",
     "QR",
     "SYMBOLOGIES",
+    "STATUS_MESSAGES",
+    "Debouncer",
     "Decoder",
     "DecoderError",
+    "FakeCamera",
+    "FrameInfo",
+    "FrameSource",
+    "ImageFilesSource",
+    "LatestSlot",
+    "OpenCVSource",
     "Scan",
+    "ScanPipeline",
+    "SourceError",
+    "StatusEvent",
     "make_decoder",
+    "open_source",
 ]

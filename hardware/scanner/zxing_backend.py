@@ -161,7 +161,7 @@ class ZxingDecoder:
         t0 = time.perf_counter()
         self.stats["frames"] += 1
         if not self.enhance:
-            return self._to_scans(self._read(frame if frame.ndim == 2 else to_gray(frame)), self.name)
+            return self._to_scans(self._read(to_gray(frame)), self.name)
         gray = to_gray(frame)
         results = self._read(gray, return_errors=True)
         scans = self._to_scans(results, "zxing")

@@ -66,9 +66,9 @@ def qr_modules(text: str, border: int = 4) -> np.ndarray:
     return np.array(qr.get_matrix(), dtype=bool)
 
 
-def code128_modules(text: str, quiet: int = 12) -> np.ndarray:
-    """1-D module row (True = bar) with quiet zones, as a 1xN matrix."""
-    bits = barcode.get("code128", text).build()[0]
+def code128_modules(text: str, quiet: int = 12, kind: str = "code128") -> np.ndarray:
+    """1-D module row (True = bar) with quiet zones, as a 1xN matrix (``kind`` "code128" or "ean13")."""
+    bits = barcode.get(kind, text).build()[0]
     row = np.array([c == "1" for c in bits], dtype=bool)
     pad = np.zeros(quiet, dtype=bool)
     return np.concatenate([pad, row, pad])[None, :]
@@ -78,7 +78,7 @@ def code128_modules(text: str, quiet: int = 12) -> np.ndarray:
 class FrameSpec:
     condition: str
     size: tuple[int, int]
-    symbology: str  # "qr" | "code128" | "none"
+    symbology: str  # "qr" | "code128" | "ean13" | "none"
     text: str | None
     seed: int
 
@@ -257,7 +257,12 @@ def make_frame(condition: str, size: tuple[int, int] = (640, 480), symbology: st
     if symbology != "none":
         if text is None:
             text = member_like_payload(rng) if symbology == "qr" else card_number(rng)
-        modules = qr_modules(text) if symbology == "qr" else code128_modules(text)
+        if symbology == "qr":
+            modules = qr_modules(text)
+        else:
+            modules = code128_modules(text, kind="ean13" if symbology == "ean13" else "code128")
+            if symbology == "ean13":
+                text = barcode.get("ean13", text).get_fullcode()  # with its check digit, as decoders report
         src = _render_code(modules, 4, bar_height=max(12, modules.shape[1] // 4))
         sh, sw = src.shape
         side = sw / 4 * p.module_px
@@ -296,7 +301,7 @@ def make_frame(condition: str, size: tuple[int, int] = (640, 480), symbology: st
     if p.motion:
         img = cv2.filter2D(img, -1, _motion_kernel(p.motion, float(rng.uniform(0, 180))))
     if p.noise:
-        img += rng.normal(0, p.noise, img.shape).astype(np.float32)
+        img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(p.noise)
     out = np.clip(img, 0, 255).astype(np.uint8)
     if p.jpeg < 100:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, p.jpeg])
@@ -356,7 +361,7 @@ def held_card_frames(text: str, n: int, seed: int = 7, size: tuple[int, int] = (
         sigma = float(rng.uniform(0.0, 1.8)) if hard else 0.3
         if sigma > 0.2:
             img = cv2.GaussianBlur(img, (0, 0), sigma)
-        img += rng.normal(0, float(rng.uniform(2, 12)) if hard else 2, img.shape).astype(np.float32)
+        img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(rng.uniform(2, 12) if hard else 2)
         yield np.clip(img, 0, 255).astype(np.uint8)
 
 
