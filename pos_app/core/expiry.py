@@ -24,7 +24,8 @@ Kinds and signs:
 * ``overdraft`` (signed; in practice positive). **Choice:** an offline redemption that a counter already
   honoured is never rejected; when, at sync, it turns out the member no longer had the points (another
   counter spent them meanwhile), the server appends, in the same transaction as the redemption, an
-  ``overdraft`` entry of ``+shortfall`` (:func:`overdraft_for`). The shortfall is written off: the chain
+  ``overdraft`` entry of ``+shortfall`` (:func:`overdraft_for`) whose ``corrects_id`` names that
+  redemption (so it is replayed right after it, whatever the clocks said). The shortfall is written off: the chain
   bears it (bounded by the offline allowance), the member's balance comes back to exactly zero instead of
   staying negative, and the member is flagged for a manager, who may recover it later only with a reasoned
   ``adjust`` (which never takes a balance below zero). So at rest a balance is never negative; it dips

@@ -1,0 +1,230 @@
+"""Expiry per grant, oldest points spent first, derived from the entries alone."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pos_app.core.errors import RuleError
+from pos_app.core.expiry import (
+    LedgerMove,
+    Lot,
+    balance_of,
+    due_expiries,
+    expires_at_for,
+    expiring_within,
+    next_expiry,
+    open_lots,
+    overdraft_for,
+)
+from pos_app.core.rules import ExpiryPolicy
+
+BKK = timezone(timedelta(hours=7))
+P24 = ExpiryPolicy(24)
+NEVER = ExpiryPolicy(None)
+T1 = datetime(2026, 1, 10, 3, tzinfo=UTC)
+T2 = datetime(2026, 3, 5, 3, tzinfo=UTC)
+T3 = datetime(2026, 6, 1, 3, tzinfo=UTC)
+
+
+def remaining(lots: list[Lot]) -> dict[str, int]:
+    return {lot.grant_id: lot.remaining for lot in lots}
+
+
+def earn(i: str, points: int, at: datetime) -> LedgerMove:
+    return LedgerMove(i, "earn", points, at)
+
+
+def test_expiry_is_end_of_day_in_thailand_months_later() -> None:
+    sale = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 17:30 in Bangkok
+    assert expires_at_for(sale, P24) == datetime(2028, 11, 23, 23, 59, 59, 999999, tzinfo=BKK)
+    late = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # already the 24th in Bangkok
+    assert expires_at_for(late, P24) == datetime(2028, 11, 24, 23, 59, 59, 999999, tzinfo=BKK)
+    assert expires_at_for(datetime(2026, 1, 31, 5, tzinfo=UTC), ExpiryPolicy(1)) == datetime(
+        2026, 2, 28, 23, 59, 59, 999999, tzinfo=BKK
+    )
+    assert expires_at_for(datetime(2027, 12, 31, 5, tzinfo=UTC), ExpiryPolicy(2)) == datetime(
+        2028, 2, 29, 23, 59, 59, 999999, tzinfo=BKK
+    )
+    assert expires_at_for(sale, NEVER) is None
+    with pytest.raises(RuleError):
+        expires_at_for(datetime(2026, 1, 1), P24)
+
+
+def test_oldest_points_are_spent_first() -> None:
+    moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("r", "redeem", -120, T3)]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 30}
+    lots = open_lots(moves, P24)
+    assert lots[0].granted == 100 and lots[0].expires_at == expires_at_for(T1, P24)
+
+
+def test_a_return_takes_back_from_its_own_receipt_first() -> None:
+    moves = [earn("a", 100, T1), earn("b", 100, T2), LedgerMove("x", "reverse", -40, T3, "b")]
+    assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 60}
+    # when that receipt's points were already spent, the rest comes from the oldest points
+    spent = [earn("a", 100, T1), earn("b", 100, T2), LedgerMove("r", "redeem", -150, T2 + timedelta(days=1)),
+             LedgerMove("x", "reverse", -80, T3, "b")]
+    assert remaining(open_lots(spent, P24)) == {"a": 0, "b": 0}
+    assert balance_of(spent) == -30
+
+
+def test_a_refunded_redemption_gives_points_back_with_their_original_expiry() -> None:
+    moves = [
+        earn("a", 100, T1),
+        LedgerMove("r", "redeem", -60, T2),
+        earn("b", 100, T2 + timedelta(days=1)),
+        LedgerMove("back", "reverse", 60, T3, "r"),
+    ]
+    lots = open_lots(moves, P24)
+    assert remaining(lots) == {"a": 100, "b": 100}  # no new lot with a fresh expiry
+    # a partial refund of a redemption that spanned two grants returns the newer points first
+    moves = [earn("a", 30, T1), earn("b", 100, T2), LedgerMove("r", "redeem", -80, T3),
+             LedgerMove("back", "reverse", 60, T3 + timedelta(days=1), "r")]
+    # the redemption took a: 30 (all of it) and b: 50; 60 back -> b's 50 first, then 10 of a's
+    assert remaining(open_lots(moves, P24)) == {"a": 10, "b": 100}
+    moves.append(LedgerMove("back2", "reverse", 20, T3 + timedelta(days=2), "r"))
+    assert remaining(open_lots(moves, P24)) == {"a": 30, "b": 100}
+
+
+def test_due_expiries_until_written_off() -> None:
+    moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("r", "redeem", -30, T3)]
+    a_expiry = expires_at_for(T1, P24)
+    assert a_expiry is not None
+    assert due_expiries(moves, P24, a_expiry) == []  # still valid during its last instant
+    now = a_expiry + timedelta(microseconds=1)
+    assert due_expiries(moves, P24, now) == [("a", 70)]
+    moves.append(LedgerMove("e1", "expire", -70, now, "a"))
+    assert due_expiries(moves, P24, now) == []
+    assert balance_of(moves) == 50 and remaining(open_lots(moves, P24)) == {"a": 0, "b": 50}
+    assert due_expiries(moves, NEVER, now + timedelta(days=5000)) == []
+    later = expires_at_for(T2, P24)
+    assert later is not None
+    assert due_expiries(moves, P24, later + timedelta(seconds=1)) == [("b", 50)]
+
+
+def test_expire_takes_from_its_own_grant() -> None:
+    moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("e", "expire", -50, T3, "b")]
+    assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 0}
+
+
+def test_points_expiring_within_30_days() -> None:
+    moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("r", "redeem", -30, T3)]
+    a_expiry = expires_at_for(T1, P24)
+    assert a_expiry is not None
+    assert expiring_within(moves, P24, a_expiry - timedelta(days=31)) == 0
+    assert expiring_within(moves, P24, a_expiry - timedelta(days=30)) == 70
+    assert expiring_within(moves, P24, a_expiry - timedelta(days=1), days=0) == 0
+    assert expiring_within(moves, P24, a_expiry) == 0  # (now, now+30]: expiring now is not "within"
+    assert expiring_within(moves, P24, a_expiry - timedelta(days=30), days=365) == 120
+    assert expiring_within(moves, NEVER, T3, days=100_000) == 0
+    assert next_expiry(moves, P24, T3) == (a_expiry, 70)
+    assert next_expiry(moves, NEVER, T3) is None
+    with pytest.raises(RuleError):
+        expiring_within(moves, P24, T3, days=-1)
+
+
+def test_never_expiring_points_are_spent_oldest_first() -> None:
+    moves = [earn("b", 10, T2), earn("a", 10, T1), LedgerMove("r", "redeem", -15, T3)]
+    assert remaining(open_lots(moves, NEVER)) == {"a": 0, "b": 5}
+
+
+def test_adjustments_and_overdraft() -> None:
+    moves = [earn("a", 100, T1), LedgerMove("adj", "adjust", 20, T2), LedgerMove("neg", "adjust", -110, T3)]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "adj": 10}
+    # an honoured offline redemption beyond the balance, then the server's write-off
+    assert overdraft_for(50, 80) == 30 and overdraft_for(100, 80) == 0 and overdraft_for(-5, 10) == 10
+    moves = [earn("a", 50, T1), LedgerMove("r", "redeem", -80, T2), LedgerMove("od", "overdraft", 30, T2, "r")]
+    assert balance_of(moves) == 0
+    assert remaining(open_lots(moves, P24)) == {"a": 0}  # the write-off repays the deficit: no new points
+    moves.append(earn("b", 10, T3))
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 10}
+
+
+def test_replay_does_not_depend_on_arrival_order() -> None:
+    # a correction stamped earlier than what it corrects (another terminal's clock) still applies to it
+    moves = [earn("a", 100, T2), earn("b", 100, T3), LedgerMove("x", "reverse", -100, T1, "b")]
+    assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 0}
+    assert remaining(open_lots(list(reversed(moves)), P24)) == {"a": 100, "b": 0}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LedgerMove("a", "gift", 1, T1),
+        lambda: LedgerMove("a", "earn", -1, T1),
+        lambda: LedgerMove("a", "redeem", 1, T1),
+        lambda: LedgerMove("a", "expire", -1, T1),
+        lambda: LedgerMove("a", "reverse", -1, T1),
+        lambda: LedgerMove("a", "reverse", -1, T1, "a"),
+        lambda: LedgerMove("", "earn", 1, T1),
+        lambda: LedgerMove("a", "earn", 1, datetime(2026, 1, 1)),
+        lambda: LedgerMove("a", "earn", 1.5, T1),  # type: ignore[arg-type]
+    ],
+)
+def test_malformed_moves_are_refused(make: object) -> None:
+    with pytest.raises(RuleError):
+        make()  # type: ignore[operator]
+
+
+def test_duplicate_entries_are_refused() -> None:
+    with pytest.raises(RuleError) as caught:
+        open_lots([earn("a", 1, T1), earn("a", 1, T1)], P24)
+    assert caught.value.code == "move.duplicate"
+
+
+# ------------------------------------------------------------------------------------ properties
+
+
+@st.composite
+def move_sequences(draw: st.DrawFn) -> list[LedgerMove]:
+    """Arbitrary entries, including nonsense a ledger should never write (the replay must still hold)."""
+    moves: list[LedgerMove] = []
+    for i in range(draw(st.integers(0, 40))):
+        kind = draw(st.sampled_from(["earn", "earn", "redeem", "reverse", "adjust", "expire", "overdraft"]))
+        at = T1 + timedelta(hours=draw(st.integers(0, 5 * 365 * 24)))
+        magnitude = draw(st.integers(0, 500))
+        corrects = draw(st.sampled_from([m.entry_id for m in moves])) if moves else None
+        if kind == "earn":
+            moves.append(LedgerMove(f"m{i:03d}", kind, magnitude, at))
+        elif kind == "redeem":
+            moves.append(LedgerMove(f"m{i:03d}", kind, -magnitude, at))
+        elif kind in ("reverse", "expire"):
+            if corrects is None:
+                continue
+            sign = -1 if kind == "expire" else draw(st.sampled_from([-1, 1]))
+            moves.append(LedgerMove(f"m{i:03d}", kind, sign * magnitude, at, corrects))
+        else:
+            moves.append(LedgerMove(f"m{i:03d}", kind, draw(st.sampled_from([-1, 1])) * magnitude, at))
+    return moves
+
+
+policies = st.sampled_from([P24, NEVER, ExpiryPolicy(1), ExpiryPolicy(12)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(move_sequences(), policies, st.integers(0, 7 * 365))
+def test_lots_always_hold_the_balance(moves: list[LedgerMove], policy: ExpiryPolicy, day: int) -> None:
+    lots = open_lots(moves, policy)
+    total = balance_of(moves)
+    assert sum(lot.remaining for lot in lots) == max(0, total)
+    assert all(0 <= lot.remaining <= lot.granted for lot in lots)
+    now = T1 + timedelta(days=day)
+    assert 0 <= expiring_within(moves, policy, now) <= max(0, total)
+    due = due_expiries(moves, policy, now)
+    assert sum(points for _, points in due) <= max(0, total)
+    # writing off what is due leaves nothing due and keeps the invariant
+    written = moves + [LedgerMove(f"exp-{g}", "expire", -p, now, g) for g, p in due]
+    assert due_expiries(written, policy, now) == []
+    assert sum(lot.remaining for lot in open_lots(written, policy)) == max(0, balance_of(written))
+
+
+@settings(max_examples=200, deadline=None)
+@given(move_sequences(), policies, st.randoms(use_true_random=False))
+def test_replay_is_independent_of_order(moves: list[LedgerMove], policy: ExpiryPolicy, rnd: random.Random) -> None:
+    shuffled = list(moves)
+    rnd.shuffle(shuffled)
+    assert open_lots(shuffled, policy) == open_lots(moves, policy)
