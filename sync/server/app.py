@@ -1,0 +1,335 @@
+"""The HTTP API of the central loyalty server (FastAPI). Stateless: all state is in the database, so any number
+of processes can serve one PostgreSQL. Terminal endpoints live under ``/v1``, admin endpoints under ``/admin/v1``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync import protocol as p
+from sync.server import service as svc
+from sync.server.config import Settings
+from sync.server.db import make_engine
+from sync.server.errors import ApiError
+
+log = logging.getLogger("sync.server")
+T = TypeVar("T")
+
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "23505", "55P03"}
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None)
+    if state in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(orig)
+
+
+def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False) -> T:
+    """Run ``fn`` in one transaction; retry on deadlock / serialisation failure / unique-key race."""
+    attempts = 8
+    for attempt in range(attempts):
+        try:
+            with engine.connect() as conn:
+                if snapshot and conn.dialect.name == "postgresql":
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    return fn(conn)
+        except DBAPIError as exc:
+            if attempt + 1 < attempts and _retryable(exc):
+                time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+    body = p.ErrorResponse(error=p.ErrorBody(code=code, message=message, details=details or {}),
+                           server_time=p.format_utc(svc.utcnow()))
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": p.ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 422)
+}
+
+
+class BranchCreate(BaseModel):
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class EnrollmentCodeCreate(BaseModel):
+    branch: Annotated[str, Field(min_length=1, max_length=64)]
+    hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
+
+
+class EnrollmentCodeResponse(BaseModel):
+    code: str
+    branch: str
+    expires_at: str
+
+
+class FlagResolve(BaseModel):
+    by: Annotated[str, Field(min_length=1, max_length=100)]
+    note: Annotated[str, Field(max_length=1000)] = ""
+
+
+class MemberMerge(BaseModel):
+    into: p.Uuid
+    by: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class MemberAdjust(BaseModel):
+    points: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    by: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class StaffUpsert(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: p.StaffRole
+    pin: Annotated[str, Field(pattern=r"^\d{4,8}$")] | None = None
+    branch: Annotated[str, Field(max_length=64)] | None = None
+    active: bool = True
+
+
+class RulesCreate(BaseModel):
+    bundle_json: Annotated[str, Field(min_length=2, max_length=1_000_000)]
+    activate: bool = True
+
+
+class PolicyUpdate(BaseModel):
+    max_points_per_redemption: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    max_points_per_member_per_terminal: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    max_points_per_terminal: Annotated[int, Field(ge=0, le=10**9)] | None = None
+    max_hours_since_sync: Annotated[int, Field(ge=0, le=24 * 365)] | None = None
+
+
+class Ok(BaseModel):
+    ok: bool = True
+    server_time: str
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    engine = engine or make_engine(settings.database_url, settings.pool_size)
+    app = FastAPI(title="Loyalty central server", version=f"{p.PROTOCOL_VERSION}.0",
+                  description="Sync protocol v1 (docs/sync-protocol.md) and admin API.")
+    app.state.engine = engine
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def protocol_and_time(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        if request.url.path.startswith("/v1"):
+            try:
+                major = p.parse_protocol_header(request.headers.get(p.PROTOCOL_HEADER))
+            except ValueError:
+                major = -1
+            if major not in p.SUPPORTED_MAJOR_VERSIONS:
+                response = _error(400, "unsupported_protocol",
+                                  f"protocol version {request.headers.get(p.PROTOCOL_HEADER)!r} is not supported",
+                                  {"supported_versions": list(p.SUPPORTED_MAJOR_VERSIONS)})
+            else:
+                response = await call_next(request)
+        else:
+            response = await call_next(request)
+        response.headers[p.SERVER_TIME_HEADER] = p.format_utc(svc.utcnow())
+        response.headers[p.PROTOCOL_HEADER] = str(p.PROTOCOL_VERSION)
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in exc.errors()[:50]]
+        return _error(422, "invalid_request", "the request is malformed", {"errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+    def authorization(authorization: Annotated[str | None, Header()] = None) -> str | None:
+        return authorization
+
+    def admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        if settings.admin_token_sha256 is None:
+            raise ApiError(403, "admin_disabled", "admin API disabled: set LOYALTY_ADMIN_TOKEN")
+        token = (authorization or "")[len("Bearer "):].strip() if (authorization or "").startswith("Bearer ") else ""
+        import secrets
+
+        if not token or not secrets.compare_digest(Settings.hash_token(token), settings.admin_token_sha256):
+            raise ApiError(401, "bad_admin_credential", "missing or wrong admin credential")
+
+    Auth = Annotated[str | None, Depends(authorization)]
+    Admin = Depends(admin)
+
+    # ------------------------------------------------------------------------------------- terminal API
+
+    @app.get("/v1/hello", response_model=p.HelloResponse, responses=ERROR_RESPONSES)
+    def hello() -> p.HelloResponse:
+        return p.HelloResponse(server_time=p.format_utc(svc.utcnow()))
+
+    @app.post("/v1/enroll", response_model=p.EnrollResponse, responses=ERROR_RESPONSES)
+    def enroll(req: p.EnrollRequest) -> p.EnrollResponse:
+        return run_tx(engine, lambda c: svc.enroll(c, settings, req, svc.utcnow()))
+
+    @app.post("/v1/credential", response_model=p.RotateCredentialResponse, responses=ERROR_RESPONSES)
+    def rotate(req: p.RotateCredentialRequest, auth: Auth) -> p.RotateCredentialResponse:
+        def fn(c: Connection) -> p.RotateCredentialResponse:
+            now = svc.utcnow()
+            terminal = svc.authenticate(c, auth, now, lock=True)
+            return svc.rotate_credential(c, settings, terminal, req.credential_sha256, now)
+        return run_tx(engine, fn)
+
+    @app.get("/v1/status", response_model=p.TerminalStatus, responses=ERROR_RESPONSES)
+    def status(auth: Auth) -> p.TerminalStatus:
+        def fn(c: Connection) -> p.TerminalStatus:
+            now = svc.utcnow()
+            t = svc.authenticate(c, auth, now)
+            return p.TerminalStatus(terminal_id=t.id, branch_id=t.branch_id, ack_seq=t.applied_seq,
+                                    credential_expires_at=p.format_utc(t.credential_expires_at),
+                                    server_time=p.format_utc(now))
+        return run_tx(engine, fn)
+
+    @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
+    def upload(req: p.UploadRequest, auth: Auth) -> p.UploadResponse:
+        try:
+            return run_tx(engine, lambda c: svc.upload(c, settings, auth, req, svc.utcnow()))
+        except ApiError as exc:
+            if exc.code == "content_conflict":
+                log.error("content conflict from terminal %s: %s", exc.details.get("terminal_id"), exc.details)
+                flag = svc.NewFlag("content_conflict", None, exc.details.get("terminal_id"), None, exc.details)
+                run_tx(engine, lambda c: svc.insert_flags(c, [flag], svc.utcnow()))
+            raise
+
+    @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
+    def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> p.ChangesResponse:
+        def fn(c: Connection) -> p.ChangesResponse:
+            now = svc.utcnow()
+            return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
+        return run_tx(engine, fn, snapshot=True)
+
+    @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
+    def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:
+        def fn(c: Connection) -> p.MemberState:
+            svc.authenticate(c, auth, svc.utcnow())
+            return svc.member_state(c, member_id)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/reservations", response_model=p.ReservationResponse, responses=ERROR_RESPONSES)
+    def reserve(req: p.ReservationRequest, auth: Auth) -> p.ReservationResponse:
+        def fn(c: Connection) -> p.ReservationResponse:
+            now = svc.utcnow()
+            return svc.reserve(c, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/reservations/{reservation_id}/void", response_model=p.ReservationResponse,
+              responses=ERROR_RESPONSES)
+    def void(reservation_id: p.Uuid, auth: Auth) -> p.ReservationResponse:
+        def fn(c: Connection) -> p.ReservationResponse:
+            now = svc.utcnow()
+            return svc.void_reservation(c, svc.authenticate(c, auth, now), reservation_id, now)
+        return run_tx(engine, fn)
+
+    # ------------------------------------------------------------------------------------- admin API
+
+    @app.get("/admin/v1/branches", dependencies=[Admin], responses=ERROR_RESPONSES)
+    def branches() -> list[dict[str, Any]]:
+        return run_tx(engine, svc.list_branches)
+
+    @app.post("/admin/v1/branches", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
+    def add_branch(req: BranchCreate) -> Ok:
+        run_tx(engine, lambda c: svc.add_branch(c, req.code, req.name, svc.utcnow()))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.post("/admin/v1/enrollment-codes", dependencies=[Admin], response_model=EnrollmentCodeResponse,
+              responses=ERROR_RESPONSES)
+    def enrollment_code(req: EnrollmentCodeCreate) -> EnrollmentCodeResponse:
+        code, expires = run_tx(engine, lambda c: svc.issue_enrollment_code(c, req.branch, svc.utcnow(), req.hours))
+        return EnrollmentCodeResponse(code=code, branch=req.branch, expires_at=p.format_utc(expires))
+
+    @app.get("/admin/v1/terminals", dependencies=[Admin], responses=ERROR_RESPONSES)
+    def terminals() -> list[dict[str, Any]]:
+        return run_tx(engine, svc.list_terminals)
+
+    @app.post("/admin/v1/terminals/{terminal_id}/revoke", dependencies=[Admin], response_model=Ok,
+              responses=ERROR_RESPONSES)
+    def revoke(terminal_id: Annotated[str, Field(max_length=64)]) -> Ok:
+        run_tx(engine, lambda c: svc.revoke_terminal(c, terminal_id, svc.utcnow()))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.get("/admin/v1/flags", dependencies=[Admin], response_model=list[p.FlagInfo], responses=ERROR_RESPONSES)
+    def flags(all: bool = False, kind: Annotated[str | None, Query(max_length=32)] = None,
+              member_id: Annotated[str | None, Query(max_length=36)] = None) -> list[p.FlagInfo]:
+        return run_tx(engine, lambda c: svc.list_flags(c, not all, kind, member_id))
+
+    @app.post("/admin/v1/flags/{flag_id}/resolve", dependencies=[Admin], response_model=p.FlagInfo,
+              responses=ERROR_RESPONSES)
+    def resolve(flag_id: Annotated[int, Field(ge=1, le=2**31 - 1)], req: FlagResolve) -> p.FlagInfo:
+        return run_tx(engine, lambda c: svc.resolve_flag(c, flag_id, req.by, req.note, svc.utcnow()))
+
+    @app.get("/admin/v1/members/{member_id}", dependencies=[Admin], response_model=p.MemberState,
+             responses=ERROR_RESPONSES)
+    def admin_member(member_id: p.Uuid) -> p.MemberState:
+        return run_tx(engine, lambda c: svc.member_state(c, member_id))
+
+    @app.post("/admin/v1/members/{member_id}/merge", dependencies=[Admin], response_model=p.MemberState,
+              responses=ERROR_RESPONSES)
+    def merge(member_id: p.Uuid, req: MemberMerge) -> p.MemberState:
+        return run_tx(engine, lambda c: svc.merge_members(c, member_id, req.into, req.by, svc.utcnow()))
+
+    @app.post("/admin/v1/members/{member_id}/adjust", dependencies=[Admin], response_model=p.MemberState,
+              responses=ERROR_RESPONSES)
+    def adjust(member_id: p.Uuid, req: MemberAdjust) -> p.MemberState:
+        return run_tx(engine, lambda c: svc.adjust_member(c, member_id, req.points, req.reason, req.by,
+                                                          svc.utcnow()))
+
+    @app.put("/admin/v1/rewards/{code}", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
+    def put_reward(code: Annotated[str, Field(min_length=1, max_length=64)], req: p.RewardInfo) -> Ok:
+        if req.code != code:
+            raise ApiError(422, "bad_reward", "reward code in path and body differ")
+        run_tx(engine, lambda c: svc.upsert_reward(c, req))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.put("/admin/v1/staff/{staff_id}", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
+    def put_staff(staff_id: Annotated[str, Field(min_length=1, max_length=64)], req: StaffUpsert) -> Ok:
+        run_tx(engine, lambda c: svc.upsert_staff(c, staff_id, req.name, req.role, req.pin, req.branch, req.active))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.post("/admin/v1/rules", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
+    def post_rules(req: RulesCreate) -> Ok:
+        run_tx(engine, lambda c: svc.set_rules(c, req.bundle_json, svc.utcnow(), req.activate))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.put("/admin/v1/policy", dependencies=[Admin], response_model=p.OfflinePolicy, responses=ERROR_RESPONSES)
+    def put_policy(req: PolicyUpdate) -> p.OfflinePolicy:
+        return run_tx(engine, lambda c: svc.set_policy(c, req.model_dump()))
+
+    @app.get("/admin/v1/verify", dependencies=[Admin], responses=ERROR_RESPONSES)
+    def verify() -> list[dict[str, Any]]:
+        return run_tx(engine, svc.verify_balances)
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """ASGI factory for ``uvicorn --factory sync.server.app:app_from_env`` (reads LOYALTY_* variables)."""
+    logging.basicConfig(level=logging.INFO)
+    return create_app(Settings.from_env())

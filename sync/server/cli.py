@@ -1,0 +1,451 @@
+"""``loyalty-server``: run and administer the central loyalty server.
+
+The admin commands talk to the database directly (``LOYALTY_DATABASE_URL`` or ``--database-url``), using the
+same use cases as the admin HTTP API. Bad input exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import Connection, select
+
+from sync import protocol as p
+from sync.server import models as m
+from sync.server import service as svc
+from sync.server.config import Settings
+from sync.server.errors import ApiError
+
+T = TypeVar("T")
+
+
+class Ctx:
+    def __init__(self, database_url: str | None, as_json: bool) -> None:
+        self.database_url = database_url
+        self.as_json = as_json
+        self._engine: Any = None
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = Settings.from_env(self.database_url)
+            except (ValueError, OSError) as exc:
+                raise click.UsageError(str(exc)) from exc
+        return self._settings
+
+    def tx(self, fn: Callable[[Connection], T]) -> T:
+        from sync.server.app import run_tx
+        from sync.server.db import make_engine
+
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url, 2)
+        try:
+            return run_tx(self._engine, fn)
+        except ApiError as exc:
+            raise click.ClickException(f"{exc.message} ({exc.code})") from exc
+
+    def emit(self, data: Any, text: str | None = None) -> None:
+        if self.as_json or text is None:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(text)
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group()
+@click.option("--database-url", envvar="LOYALTY_DATABASE_URL", help="SQLAlchemy URL of the server database.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, as_json: bool) -> None:
+    """Central loyalty server: sync API for the counters, plus administration."""
+    ctx.obj = Ctx(database_url, as_json)
+
+
+@cli.command()
+@pass_ctx
+def migrate(ctx: Ctx) -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from sync.server.db import migrate as do_migrate
+
+    do_migrate(ctx.settings.database_url)
+    click.echo("database is at the newest schema")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes (PostgreSQL only).")
+@click.option("--demo", is_flag=True, help="Start on a fresh SQLite database with demo data.")
+@click.option("--demo-dir", type=click.Path(path_type=Path), help="Where the demo database goes (default: temp).")
+@pass_ctx
+def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Path | None) -> None:
+    """Serve the HTTP API."""
+    import logging
+    import os
+
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.db import make_engine
+    from sync.server.db import migrate as do_migrate
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if demo:
+        from sync.server.demo import demo_settings, seed_demo
+
+        directory = demo_dir or Path(tempfile.mkdtemp(prefix="loyalty-demo-"))
+        settings = demo_settings(directory)
+        db_file = Path(settings.database_url.removeprefix("sqlite:///"))
+        fresh = not db_file.exists()
+        do_migrate(settings.database_url)
+        engine = make_engine(settings.database_url)
+        if fresh:
+            info = seed_demo(engine, settings)
+            click.echo(f"Demo server on http://{host}:{port}  (database {db_file})")
+            click.echo(f"  branch {info.branch}; staff: cashier PIN 1111, manager PIN 9999")
+            for i, code in enumerate(info.enrollment_codes, 1):
+                click.echo(f"  enrollment code for terminal {i}: {code}")
+            click.echo(f"  admin token: {info.admin_token}")
+            click.echo(f"  e.g. pos-terminal enroll --server http://{host}:{port} --code {info.enrollment_codes[0]}")
+        uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
+        return
+    settings = ctx.settings
+    if workers > 1:
+        os.environ.setdefault("LOYALTY_DATABASE_URL", settings.database_url)
+        uvicorn.run("sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port)
+
+
+# ----------------------------------------------------------------------------------------------- branch
+
+
+@cli.group()
+def branch() -> None:
+    """Branches."""
+
+
+@branch.command("add")
+@click.argument("code")
+@click.argument("name")
+@pass_ctx
+def branch_add(ctx: Ctx, code: str, name: str) -> None:
+    ctx.tx(lambda c: svc.add_branch(c, code, name, svc.utcnow()))
+    ctx.emit({"code": code.upper()}, f"branch {code.upper()} added")
+
+
+@branch.command("list")
+@pass_ctx
+def branch_list(ctx: Ctx) -> None:
+    rows = ctx.tx(svc.list_branches)
+    ctx.emit(rows, "\n".join(f"{r['code']}\t{r['name']}" for r in rows) or "no branches")
+
+
+# ----------------------------------------------------------------------------------------------- terminal
+
+
+@cli.group()
+def terminal() -> None:
+    """Terminals: enrollment codes, list, revoke."""
+
+
+@terminal.command("code")
+@click.argument("branch_code")
+@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 30))
+@pass_ctx
+def terminal_code(ctx: Ctx, branch_code: str, hours: int) -> None:
+    """Issue a one-time enrollment code for BRANCH_CODE."""
+    code, expires = ctx.tx(lambda c: svc.issue_enrollment_code(c, branch_code, svc.utcnow(), hours))
+    ctx.emit({"code": code, "expires_at": p.format_utc(expires)},
+             f"enrollment code {code} (branch {branch_code.upper()}, single use, expires {p.format_utc(expires)})")
+
+
+@terminal.command("list")
+@pass_ctx
+def terminal_list(ctx: Ctx) -> None:
+    rows = ctx.tx(svc.list_terminals)
+    ctx.emit(rows, "\n".join(
+        f"{r['id']}\t{r['branch_id']}\tack={r['ack_seq']}\t{'REVOKED' if r['revoked'] else 'active'}\t"
+        f"last seen {r['last_seen_at']}" for r in rows) or "no terminals")
+
+
+@terminal.command("revoke")
+@click.argument("terminal_id")
+@pass_ctx
+def terminal_revoke(ctx: Ctx, terminal_id: str) -> None:
+    ctx.tx(lambda c: svc.revoke_terminal(c, terminal_id, svc.utcnow()))
+    ctx.emit({"revoked": terminal_id}, f"terminal {terminal_id} revoked")
+
+
+# ----------------------------------------------------------------------------------------------- staff
+
+
+@cli.group()
+def staff() -> None:
+    """Staff and their PINs (stored as argon2 hashes)."""
+
+
+@staff.command("set")
+@click.argument("staff_id")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["cashier", "manager"]), required=True)
+@click.option("--pin", help="4-8 digits (omit to keep the current PIN)")
+@click.option("--branch", "branch_code", help="Limit to one branch (default: every branch)")
+@click.option("--inactive", is_flag=True)
+@pass_ctx
+def staff_set(ctx: Ctx, staff_id: str, name: str, role: str, pin: str | None, branch_code: str | None,
+              inactive: bool) -> None:
+    ctx.tx(lambda c: svc.upsert_staff(c, staff_id, name, role, pin, branch_code, not inactive))
+    ctx.emit({"staff_id": staff_id}, f"staff {staff_id} saved")
+
+
+@staff.command("list")
+@pass_ctx
+def staff_list(ctx: Ctx) -> None:
+    rows = ctx.tx(lambda c: [dict(r._mapping) for r in c.execute(
+        select(m.staff.c.id, m.staff.c.name, m.staff.c.role, m.staff.c.branch_id, m.staff.c.active))])
+    ctx.emit(rows, "\n".join(f"{r['id']}\t{r['role']}\t{r['name']}\t{r['branch_id'] or '*'}"
+                             + ("" if r["active"] else "\tinactive") for r in rows) or "no staff")
+
+
+# ----------------------------------------------------------------------------------------------- member
+
+
+@cli.group()
+def member() -> None:
+    """Members: show, find, merge duplicates, adjust."""
+
+
+@member.command("show")
+@click.argument("member_id")
+@pass_ctx
+def member_show(ctx: Ctx, member_id: str) -> None:
+    state = ctx.tx(lambda c: svc.member_state(c, member_id))
+    ctx.emit(state.model_dump(), json.dumps(state.model_dump(), ensure_ascii=False, indent=2))
+
+
+@member.command("find")
+@click.option("--phone")
+@click.option("--card-no")
+@pass_ctx
+def member_find(ctx: Ctx, phone: str | None, card_no: str | None) -> None:
+    rows = ctx.tx(lambda c: svc.find_members(c, phone, card_no))
+    ctx.emit([r.model_dump() for r in rows], "\n".join(
+        f"{r.id}\t{r.card_no}\t{r.phone}\t{r.name}\tbalance={r.balance}"
+        + ("" if not r.merged_into else f" merged into {r.merged_into}") for r in rows) or "no members")
+
+
+@member.command("merge")
+@click.argument("source_id")
+@click.option("--into", "target_id", required=True)
+@click.option("--by", required=True, help="Manager who approves the merge")
+@pass_ctx
+def member_merge(ctx: Ctx, source_id: str, target_id: str, by: str) -> None:
+    state = ctx.tx(lambda c: svc.merge_members(c, source_id, target_id, by, svc.utcnow()))
+    ctx.emit(state.model_dump(), f"merged {source_id} into {target_id}; balance now {state.balance}")
+
+
+@member.command("adjust")
+@click.argument("member_id")
+@click.argument("points", type=int)
+@click.option("--reason", required=True)
+@click.option("--by", required=True)
+@pass_ctx
+def member_adjust(ctx: Ctx, member_id: str, points: int, reason: str, by: str) -> None:
+    state = ctx.tx(lambda c: svc.adjust_member(c, member_id, points, reason, by, svc.utcnow()))
+    ctx.emit(state.model_dump(), f"adjusted; balance now {state.balance}")
+
+
+# ----------------------------------------------------------------------------------------------- reward
+
+
+@cli.group()
+def reward() -> None:
+    """Rewards catalogue."""
+
+
+@reward.command("set")
+@click.argument("code")
+@click.option("--name-th", required=True)
+@click.option("--name-en", required=True)
+@click.option("--cost", type=click.IntRange(1), required=True, help="Points")
+@click.option("--stock", type=click.IntRange(0))
+@click.option("--inactive", is_flag=True)
+@pass_ctx
+def reward_set(ctx: Ctx, code: str, name_th: str, name_en: str, cost: int, stock: int | None,
+               inactive: bool) -> None:
+    info = p.RewardInfo(code=code, name_th=name_th, name_en=name_en, points_cost=cost, stock=stock,
+                        active=not inactive)
+    ctx.tx(lambda c: svc.upsert_reward(c, info))
+    ctx.emit(info.model_dump(), f"reward {code} saved")
+
+
+@reward.command("list")
+@pass_ctx
+def reward_list(ctx: Ctx) -> None:
+    rows = ctx.tx(lambda c: [dict(r._mapping) for r in c.execute(select(m.rewards).order_by(m.rewards.c.code))])
+    ctx.emit(rows, "\n".join(f"{r['code']}\t{r['points_cost']}\t{r['name_th']}\t{r['name_en']}" for r in rows)
+             or "no rewards")
+
+
+# ----------------------------------------------------------------------------------------------- rules
+
+
+@cli.group()
+def rules() -> None:
+    """Earn rules (versioned RulesBundle JSON; versions are immutable)."""
+
+
+@rules.command("set")
+@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--default", "use_default", type=int, help="Use pos_app.core.rules.default_rules(VERSION)")
+@pass_ctx
+def rules_set(ctx: Ctx, bundle_file: Path | None, use_default: int | None) -> None:
+    if use_default is not None:
+        from pos_app.core.rules import default_rules
+
+        text = default_rules(use_default).to_json()
+    elif bundle_file is not None:
+        text = bundle_file.read_text(encoding="utf-8")
+    else:
+        raise click.UsageError("give a RulesBundle JSON file or --default VERSION")
+    version = ctx.tx(lambda c: svc.set_rules(c, text, svc.utcnow()))
+    ctx.emit({"version": version}, f"rules version {version} active")
+
+
+@rules.command("show")
+@pass_ctx
+def rules_show(ctx: Ctx) -> None:
+    rows = ctx.tx(lambda c: [dict(r._mapping) for r in c.execute(
+        select(m.rules.c.version, m.rules.c.active, m.rules.c.bundle_json).order_by(m.rules.c.version))])
+    ctx.emit(rows, "\n".join(f"v{r['version']}{' (active)' if r['active'] else ''}\t{r['bundle_json']}"
+                             for r in rows) or "no rules")
+
+
+# ----------------------------------------------------------------------------------------------- policy
+
+
+@cli.group()
+def policy() -> None:
+    """Offline-redemption allowance the counters enforce."""
+
+
+@policy.command("set")
+@click.option("--max-per-redemption", type=click.IntRange(0))
+@click.option("--max-per-member-per-terminal", type=click.IntRange(0))
+@click.option("--max-per-terminal", type=click.IntRange(0))
+@click.option("--max-hours-since-sync", type=click.IntRange(0))
+@pass_ctx
+def policy_set(ctx: Ctx, max_per_redemption: int | None, max_per_member_per_terminal: int | None,
+               max_per_terminal: int | None, max_hours_since_sync: int | None) -> None:
+    values = {"max_points_per_redemption": max_per_redemption,
+              "max_points_per_member_per_terminal": max_per_member_per_terminal,
+              "max_points_per_terminal": max_per_terminal, "max_hours_since_sync": max_hours_since_sync}
+    new = ctx.tx(lambda c: svc.set_policy(c, {k: v for k, v in values.items() if v is not None}))
+    ctx.emit(new.model_dump(), f"policy version {new.version}: {new.model_dump()}")
+
+
+@policy.command("show")
+@pass_ctx
+def policy_show(ctx: Ctx) -> None:
+    current = ctx.tx(svc.get_policy)
+    ctx.emit(current.model_dump(), json.dumps(current.model_dump(), indent=2))
+
+
+# ----------------------------------------------------------------------------------------------- flags
+
+
+@cli.group()
+def flags() -> None:
+    """Flags for a manager: overdrafts, duplicate phones, points mismatches, clock skew, conflicts."""
+
+
+@flags.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include resolved flags")
+@click.option("--kind")
+@click.option("--member")
+@pass_ctx
+def flags_list(ctx: Ctx, show_all: bool, kind: str | None, member: str | None) -> None:
+    rows = ctx.tx(lambda c: svc.list_flags(c, not show_all, kind, member))
+    ctx.emit([r.model_dump() for r in rows], "\n".join(
+        f"#{r.id}\t{r.kind}\tmember={r.member_id}\tterminal={r.terminal_id}\t{json.dumps(r.details, ensure_ascii=False)[:120]}"
+        + ("" if not r.resolved_at else f" resolved by {r.resolved_by}") for r in rows) or "no open flags")
+
+
+@flags.command("resolve")
+@click.argument("flag_id", type=int)
+@click.option("--by", required=True)
+@click.option("--note", default="")
+@pass_ctx
+def flags_resolve(ctx: Ctx, flag_id: int, by: str, note: str) -> None:
+    info = ctx.tx(lambda c: svc.resolve_flag(c, flag_id, by, note, svc.utcnow()))
+    ctx.emit(info.model_dump(), f"flag #{flag_id} resolved")
+
+
+# ----------------------------------------------------------------------------------------------- keys
+
+
+@cli.group()
+def keys() -> None:
+    """Member-code signing keys (Ed25519): add (rotate), list, revoke."""
+
+
+@keys.command("add")
+@click.argument("key_id")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Keep the private key in this file instead of (encrypted) in the database")
+@click.option("--inactive", is_flag=True, help="Publish the public key now, sign with it later")
+@pass_ctx
+def keys_add(ctx: Ctx, key_id: str, key_file: Path | None, inactive: bool) -> None:
+    from sync.server.keys import add_key
+
+    ctx.tx(lambda c: add_key(c, key_id, svc.utcnow(), ctx.settings.key_passphrase, key_file, not inactive))
+    ctx.emit({"key_id": key_id}, f"signing key {key_id} added{'' if inactive else ' and active'}")
+
+
+@keys.command("list")
+@pass_ctx
+def keys_list(ctx: Ctx) -> None:
+    rows = ctx.tx(lambda c: [dict(r._mapping) for r in c.execute(select(
+        m.signing_keys.c.key_id, m.signing_keys.c.active, m.signing_keys.c.revoked, m.signing_keys.c.created_at,
+        m.signing_keys.c.private_key_path))])
+    ctx.emit(rows, "\n".join(f"{r['key_id']}\t{'active' if r['active'] else ''}{'revoked' if r['revoked'] else ''}"
+                             f"\t{r['private_key_path'] or 'in database (encrypted)'}" for r in rows) or "no keys")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@pass_ctx
+def keys_revoke(ctx: Ctx, key_id: str) -> None:
+    from sync.server.keys import revoke_key
+
+    ctx.tx(lambda c: revoke_key(c, key_id))
+    ctx.emit({"revoked": key_id}, f"signing key {key_id} revoked: terminals will refuse its member codes")
+
+
+@cli.command()
+@pass_ctx
+def verify(ctx: Ctx) -> None:
+    """Check that every member's balance equals the sum of their entries."""
+    bad = ctx.tx(svc.verify_balances)
+    ctx.emit(bad, "all balances equal the sum of their entries" if not bad else
+             "\n".join(f"{b['member_id']}: balance {b['balance']} != entries {b['sum_of_entries']}" for b in bad))
+    if bad:
+        sys.exit(1)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="loyalty-server", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,55 @@
+"""Server configuration, from the environment (the process is stateless: everything else is in the database).
+
+LOYALTY_DATABASE_URL        SQLAlchemy URL, e.g. ``postgresql+psycopg://loyalty:pw@db/loyalty`` (required, except demo)
+LOYALTY_ADMIN_TOKEN         bearer token for the admin HTTP endpoints (unset = admin endpoints refuse everything)
+LOYALTY_KEY_PASSPHRASE      passphrase that decrypts member-code signing keys stored in the database
+LOYALTY_KEY_PASSPHRASE_FILE the same, read from a file (e.g. a mounted secret); wins over the variable
+LOYALTY_CREDENTIAL_DAYS     lifetime of a terminal credential (default 365)
+LOYALTY_ENROLL_CODE_HOURS   lifetime of an enrollment code (default 24)
+LOYALTY_MEMBER_CODE_DAYS    validity of a signed member code (default 3650)
+LOYALTY_DB_POOL_SIZE        connections per server process (default 10)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    admin_token_sha256: str | None = None
+    key_passphrase: bytes | None = None
+    credential_days: int = 365
+    enroll_code_hours: int = 24
+    member_code_days: int = 3650
+    pool_size: int = 10
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None) -> Settings:
+        url = database_url or os.environ.get("LOYALTY_DATABASE_URL")
+        if not url:
+            raise ValueError("LOYALTY_DATABASE_URL is not set (or pass --database-url)")
+        token = os.environ.get("LOYALTY_ADMIN_TOKEN")
+        passphrase: bytes | None = None
+        path = os.environ.get("LOYALTY_KEY_PASSPHRASE_FILE")
+        if path:
+            passphrase = Path(path).read_bytes().strip()
+        elif os.environ.get("LOYALTY_KEY_PASSPHRASE"):
+            passphrase = os.environ["LOYALTY_KEY_PASSPHRASE"].encode("utf-8")
+        return cls(
+            database_url=url,
+            admin_token_sha256=cls.hash_token(token) if token else None,
+            key_passphrase=passphrase,
+            credential_days=int(os.environ.get("LOYALTY_CREDENTIAL_DAYS", "365")),
+            enroll_code_hours=int(os.environ.get("LOYALTY_ENROLL_CODE_HOURS", "24")),
+            member_code_days=int(os.environ.get("LOYALTY_MEMBER_CODE_DAYS", "3650")),
+            pool_size=int(os.environ.get("LOYALTY_DB_POOL_SIZE", "10")),
+        )

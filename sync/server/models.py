@@ -1,0 +1,265 @@
+"""Tables of the central loyalty server (SQLAlchemy Core; PostgreSQL in production, SQLite for the demo).
+
+Every row a terminal downloads carries ``change_id``: a number from the single ``counters`` row named
+``change``, taken at the very end of the writing transaction while holding that row's lock until commit. So
+change ids are handed out in commit order and a reader that sees change id N also sees every id below N: the
+``/v1/changes`` cursor can never skip a row that committed late (see docs/sync-protocol.md, "Cursor").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on both PostgreSQL (timestamptz) and SQLite (text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+branches = Table(
+    "branches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+enrollment_codes = Table(
+    "enrollment_codes",
+    metadata,
+    Column("code_sha256", String(64), primary_key=True),
+    Column("branch_id", String(64), ForeignKey("branches.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+    Column("terminal_id", String(64)),
+)
+
+terminals = Table(
+    "terminals",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("branch_id", String(64), ForeignKey("branches.id"), nullable=False),
+    Column("name", String(100), nullable=False, server_default=""),
+    Column("app_version", String(40), nullable=False, server_default=""),
+    Column("credential_sha256", String(64), nullable=False),
+    Column("credential_expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("applied_seq", BigInteger, nullable=False, server_default="0"),
+    Column("enrolled_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime),
+)
+
+# Every outbox record a terminal sent, keyed by (terminal, seq) and by record id. ``payload`` is kept only
+# while the record waits for a lower seq (reordered delivery); applied records live in entries/members.
+received = Table(
+    "received",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("record_id", String(36), nullable=False, unique=True),
+    Column("record_type", String(8), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", Text),
+    Column("received_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "seq"),
+)
+
+upload_batches = Table(
+    "upload_batches",
+    metadata,
+    Column("terminal_id", String(64), nullable=False),
+    Column("batch_id", String(36), nullable=False),
+    Column("records_sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "batch_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("card_no", String(16), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("phone", String(10), index=True),
+    # The one member that owns a phone number chain-wide; a second member enrolled offline with the same
+    # phone is kept (never lose points) with phone_primary false and flagged for a manager merge.
+    Column("phone_primary", Boolean, nullable=False),
+    Column("tier", String(32), nullable=False),
+    Column("consent", Boolean, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("terminal_id", String(64)),
+    Column("content_hash", String(64)),
+    Column("balance", BigInteger, nullable=False, server_default="0"),
+    Column("member_code", String(400)),
+    Column("offline_blocked", Boolean, nullable=False, server_default=text("false")),
+    Column("merged_into", String(36)),
+    Column("placeholder", Boolean, nullable=False, server_default=text("false")),
+    Column("change_id", BigInteger, nullable=False, index=True),
+    Index("uq_members_primary_phone", "phone", unique=True,
+          postgresql_where=text("phone_primary"), sqlite_where=text("phone_primary")),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("sale_at", String(40), nullable=False),
+    Column("reservation_id", String(36)),
+    # Terminal whose upload wrote the row (NULL for server-made entries): not sent back to that terminal.
+    Column("origin_terminal_id", String(64)),
+    Column("payload", Text, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint("terminal_id", "seq", name="uq_entries_terminal_seq"),
+)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("member_id", String(36), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("reward_code", String(64)),
+    Column("status", String(8), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("entry_id", String(36)),
+    Index("ix_reservations_member_status", "member_id", "status"),
+)
+
+flags = Table(
+    "flags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("member_id", String(36), index=True),
+    Column("terminal_id", String(64)),
+    Column("entry_id", String(36)),
+    Column("details", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    Column("resolved_by", String(100)),
+    Column("note", Text),
+)
+
+rules = Table(
+    "rules",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("bundle_json", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+)
+
+rewards = Table(
+    "rewards",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name_th", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("points_cost", BigInteger, nullable=False),
+    Column("stock", BigInteger),
+    Column("active", Boolean, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("branch_id", String(64), ForeignKey("branches.id")),
+    Column("active", Boolean, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("policy_json", Text, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("key_id", String(8), primary_key=True),
+    Column("public_key", LargeBinary(32), nullable=False),
+    # PKCS#8 PEM encrypted with the server's key passphrase (BestAvailableEncryption); NULL when the private
+    # key lives in a file outside the database (``private_key_path``) or on another machine.
+    Column("private_key_pem", Text),
+    Column("private_key_path", Text),
+    Column("active", Boolean, nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+)

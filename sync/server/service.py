@@ -1,0 +1,923 @@
+"""Use cases of the central loyalty server. Each public function runs inside ONE database transaction
+(the caller opens it with ``engine.begin()`` and retries on a serialisation failure / deadlock / unique race).
+
+Lock order, the same everywhere so that concurrent transactions cannot deadlock:
+terminal row -> member rows (sorted by id) -> reservation rows -> the change counter (always last).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import uuid6
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from sync import protocol as p
+from sync.server import models as m
+from sync.server.config import Settings
+from sync.server.db import current_change_id, take_change_ids
+from sync.server.errors import ApiError
+from sync.server.keys import active_signing_key
+
+log = logging.getLogger("sync.server")
+
+ENROLL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _dumps(data: Any) -> str:
+    return p.canonical_json(data).decode("utf-8")
+
+
+# ============================================================================================ reference data
+
+
+def add_branch(conn: Connection, code: str, name: str, now: datetime) -> str:
+    code = code.strip().upper()
+    if not code or len(code) > 32 or not code.replace("-", "").isalnum():
+        raise ApiError(422, "bad_branch_code", "branch code must be 1-32 letters/digits/dashes")
+    if conn.execute(select(m.branches.c.id).where(m.branches.c.code == code)).first():
+        raise ApiError(409, "branch_exists", f"branch {code} already exists")
+    conn.execute(insert(m.branches).values(id=code, code=code, name=name, created_at=now))
+    return code
+
+
+def list_branches(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(m.branches).order_by(m.branches.c.code)).mappings().all()
+    return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
+
+
+def _branch(conn: Connection, branch: str) -> Any:
+    row = conn.execute(select(m.branches).where(
+        or_(m.branches.c.id == branch, m.branches.c.code == branch.upper()))).first()
+    if row is None:
+        raise ApiError(404, "unknown_branch", f"no branch {branch}")
+    return row
+
+
+def issue_enrollment_code(conn: Connection, branch: str, now: datetime, hours: int) -> tuple[str, datetime]:
+    """A one-time code bound to a branch; only its hash is stored."""
+    row = _branch(conn, branch)
+    raw = "".join(secrets.choice(ENROLL_ALPHABET) for _ in range(12))
+    code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    expires = now + timedelta(hours=hours)
+    conn.execute(insert(m.enrollment_codes).values(
+        code_sha256=sha256_hex(normalize_code(code)), branch_id=row.id, created_at=now, expires_at=expires))
+    return code, expires
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def set_rules(conn: Connection, bundle_json: str, now: datetime, activate: bool = True) -> int:
+    from pos_app.core.errors import RuleError
+    from pos_app.core.rules import RulesBundle
+
+    try:
+        bundle = RulesBundle.from_json(bundle_json)
+    except RuleError as exc:
+        raise ApiError(422, "bad_rules", f"rules bundle refused: {exc.message}") from exc
+    if conn.execute(select(m.rules.c.version).where(m.rules.c.version == bundle.version)).first():
+        raise ApiError(409, "rules_version_exists",
+                       f"rules version {bundle.version} already exists (versions are immutable; use a new one)")
+    others = conn.execute(select(m.rules.c.version).where(m.rules.c.active.is_(True))).scalars().all() \
+        if activate else []
+    first = take_change_ids(conn, 1 + len(others))
+    for i, version in enumerate(others):
+        conn.execute(update(m.rules).where(m.rules.c.version == version)
+                     .values(active=False, change_id=first + 1 + i))
+    conn.execute(insert(m.rules).values(version=bundle.version, bundle_json=bundle.to_json(), active=activate,
+                                        created_at=now, change_id=first))
+    return bundle.version
+
+
+def upsert_reward(conn: Connection, reward: p.RewardInfo) -> None:
+    if reward.points_cost <= 0:
+        raise ApiError(422, "bad_reward", "points_cost must be positive")
+    change = take_change_ids(conn, 1)
+    values = reward.model_dump() | {"change_id": change}
+    if conn.execute(select(m.rewards.c.code).where(m.rewards.c.code == reward.code)).first():
+        conn.execute(update(m.rewards).where(m.rewards.c.code == reward.code).values(**values))
+    else:
+        conn.execute(insert(m.rewards).values(**values))
+
+
+def upsert_staff(conn: Connection, staff_id: str, name: str, role: str, pin: str | None,
+                 branch: str | None, active: bool = True) -> None:
+    from argon2 import PasswordHasher
+
+    if role not in ("cashier", "manager"):
+        raise ApiError(422, "bad_role", "role must be cashier or manager")
+    branch_id = _branch(conn, branch).id if branch else None
+    existing = conn.execute(select(m.staff).where(m.staff.c.id == staff_id)).first()
+    if pin is not None:
+        if not pin.isdigit() or not 4 <= len(pin) <= 8:
+            raise ApiError(422, "bad_pin", "PIN must be 4-8 digits")
+        pin_hash = PasswordHasher().hash(pin)
+    elif existing is not None:
+        pin_hash = existing.pin_hash
+    else:
+        raise ApiError(422, "bad_pin", "a new staff member needs a PIN")
+    change = take_change_ids(conn, 1)
+    values = {"id": staff_id, "name": name, "role": role, "pin_hash": pin_hash, "branch_id": branch_id,
+              "active": active, "change_id": change}
+    if existing is not None:
+        conn.execute(update(m.staff).where(m.staff.c.id == staff_id).values(**values))
+    else:
+        conn.execute(insert(m.staff).values(**values))
+
+
+def get_policy(conn: Connection) -> p.OfflinePolicy:
+    row = conn.execute(select(m.policies.c.policy_json).where(m.policies.c.id == 1)).first()
+    return p.OfflinePolicy.model_validate_json(row[0]) if row else p.OfflinePolicy(version=0)
+
+
+def set_policy(conn: Connection, values: dict[str, int]) -> p.OfflinePolicy:
+    current = get_policy(conn)
+    merged = current.model_dump() | {k: v for k, v in values.items() if v is not None}
+    merged["version"] = current.version + 1
+    try:
+        policy = p.OfflinePolicy.model_validate(merged)
+    except ValueError as exc:
+        raise ApiError(422, "bad_policy", f"policy refused: {exc}") from exc
+    change = take_change_ids(conn, 1)
+    if conn.execute(select(m.policies.c.id).where(m.policies.c.id == 1)).first():
+        conn.execute(update(m.policies).where(m.policies.c.id == 1).values(
+            version=policy.version, policy_json=policy.model_dump_json(), change_id=change))
+    else:
+        conn.execute(insert(m.policies).values(id=1, version=policy.version, policy_json=policy.model_dump_json(),
+                                               change_id=change))
+    return policy
+
+
+# ============================================================================================ terminals
+
+
+@dataclass(frozen=True)
+class TerminalRow:
+    id: str
+    branch_id: str
+    applied_seq: int
+    credential_expires_at: datetime
+
+
+def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: datetime) -> p.EnrollResponse:
+    code_hash = sha256_hex(normalize_code(req.code))
+    row = conn.execute(select(m.enrollment_codes).where(m.enrollment_codes.c.code_sha256 == code_hash)
+                       .with_for_update()).first()
+    if row is None:
+        raise ApiError(401, "invalid_enrollment_code", "this enrollment code is not valid")
+    if row.used_at is not None:
+        log.warning("replayed enrollment code for branch %s (used by %s)", row.branch_id, row.terminal_id)
+        raise ApiError(409, "enrollment_code_used", "this enrollment code was already used")
+    if row.expires_at <= now:
+        raise ApiError(410, "enrollment_code_expired", "this enrollment code has expired; ask for a new one")
+    branch = conn.execute(select(m.branches).where(m.branches.c.id == row.branch_id)).one()
+    terminal_id = f"{branch.code}-{secrets.token_hex(3).upper()}"
+    expires = now + timedelta(days=settings.credential_days)
+    conn.execute(insert(m.terminals).values(
+        id=terminal_id, branch_id=branch.id, name=req.device_name, app_version=req.app_version,
+        credential_sha256=req.credential_sha256, credential_expires_at=expires, enrolled_at=now,
+        last_seen_at=now, applied_seq=0))
+    conn.execute(update(m.enrollment_codes).where(m.enrollment_codes.c.code_sha256 == code_hash)
+                 .values(used_at=now, terminal_id=terminal_id))
+    log.info("terminal %s enrolled in branch %s", terminal_id, branch.code)
+    return p.EnrollResponse(
+        terminal_id=terminal_id, credential_expires_at=p.format_utc(expires),
+        snapshot=snapshot(conn, branch.id), cursor=0, server_time=p.format_utc(now))
+
+
+def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
+    token = authorization[len("Bearer "):].strip()
+    terminal_id, sep, secret = token.rpartition(".")
+    if not sep or not terminal_id or not secret or len(token) > 200:
+        raise ApiError(401, "bad_credential", "malformed terminal credential")
+    query = select(m.terminals).where(m.terminals.c.id == terminal_id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise ApiError(401, "unknown_terminal", "unknown terminal")
+    if not secrets.compare_digest(row.credential_sha256, sha256_hex(secret)):
+        raise ApiError(401, "bad_credential", "wrong terminal credential")
+    if row.revoked_at is not None:
+        raise ApiError(403, "terminal_revoked", "this terminal has been revoked; enroll it again")
+    if row.credential_expires_at <= now:
+        raise ApiError(401, "credential_expired", "the terminal credential has expired; enroll it again")
+    return TerminalRow(id=row.id, branch_id=row.branch_id, applied_seq=int(row.applied_seq),
+                       credential_expires_at=row.credential_expires_at)
+
+
+def rotate_credential(conn: Connection, settings: Settings, terminal: TerminalRow, new_hash: str,
+                      now: datetime) -> p.RotateCredentialResponse:
+    expires = now + timedelta(days=settings.credential_days)
+    conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
+                 .values(credential_sha256=new_hash, credential_expires_at=expires, last_seen_at=now))
+    return p.RotateCredentialResponse(terminal_id=terminal.id, credential_expires_at=p.format_utc(expires),
+                                      server_time=p.format_utc(now))
+
+
+def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
+    result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id).values(revoked_at=now))
+    if result.rowcount != 1:
+        raise ApiError(404, "unknown_terminal", f"no terminal {terminal_id}")
+    log.warning("terminal %s revoked", terminal_id)
+
+
+def expire_credential(conn: Connection, terminal_id: str, now: datetime) -> None:
+    """Force a terminal's credential to expire now (ops tool; also used by tests)."""
+    conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id).values(credential_expires_at=now))
+
+
+def list_terminals(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(m.terminals).order_by(m.terminals.c.id)).mappings().all()
+    return [{"id": r["id"], "branch_id": r["branch_id"], "name": r["name"], "ack_seq": r["applied_seq"],
+             "revoked": r["revoked_at"] is not None,
+             "credential_expires_at": p.format_utc(r["credential_expires_at"]),
+             "last_seen_at": p.format_utc(r["last_seen_at"]) if r["last_seen_at"] else None} for r in rows]
+
+
+# ============================================================================================ snapshot / reads
+
+
+def _rules_info(row: Any) -> p.RulesInfo:
+    return p.RulesInfo(version=row.version, bundle_json=row.bundle_json, active=row.active)
+
+
+def _reward_info(row: Any) -> p.RewardInfo:
+    return p.RewardInfo(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=row.points_cost,
+                        stock=row.stock, active=row.active)
+
+
+def _staff_info(row: Any) -> p.StaffInfo:
+    return p.StaffInfo(id=row.id, name=row.name, role=row.role, pin_hash=row.pin_hash, branch_id=row.branch_id,
+                       active=row.active)
+
+
+def _key_info(row: Any) -> p.PublicKeyInfo:
+    import base64
+
+    return p.PublicKeyInfo(key_id=row.key_id, public_key_b64=base64.b64encode(row.public_key).decode("ascii"),
+                           active=row.active, revoked=row.revoked)
+
+
+def _member_state(row: Any) -> p.MemberState:
+    return p.MemberState(
+        id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, tier=row.tier, consent=row.consent,
+        created_at=row.created_at, terminal_id=row.terminal_id, balance=int(row.balance),
+        member_code=row.member_code, offline_redeem_blocked=row.offline_blocked, merged_into=row.merged_into)
+
+
+def snapshot(conn: Connection, branch_id: str) -> p.Snapshot:
+    branch = conn.execute(select(m.branches).where(m.branches.c.id == branch_id)).one()
+    return p.Snapshot(
+        branch=p.BranchInfo(id=branch.id, code=branch.code, name=branch.name),
+        rules=[_rules_info(r) for r in conn.execute(select(m.rules).order_by(m.rules.c.version))],
+        rewards=[_reward_info(r) for r in conn.execute(select(m.rewards).order_by(m.rewards.c.code))],
+        staff=[_staff_info(r) for r in conn.execute(
+            select(m.staff).where(or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == branch_id))
+            .order_by(m.staff.c.id))],
+        policy=get_policy(conn),
+        public_keys=[_key_info(r) for r in conn.execute(select(m.signing_keys).order_by(m.signing_keys.c.key_id))],
+    )
+
+
+def member_state(conn: Connection, member_id: str) -> p.MemberState:
+    row = conn.execute(select(m.members).where(m.members.c.id == member_id)).first()
+    if row is None:
+        raise ApiError(404, "unknown_member", "unknown member")
+    return _member_state(row)
+
+
+def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime) -> p.ChangesResponse:
+    """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction."""
+    high = current_change_id(conn)
+    fetch = limit + 1
+
+    def page(table: Any, *where: Any) -> list[Any]:
+        return list(conn.execute(
+            select(table).where(table.c.change_id > cursor, table.c.change_id <= high, *where)
+            .order_by(table.c.change_id).limit(fetch)))
+
+    items: list[tuple[int, str, Any]] = []
+    for row in page(m.members):
+        items.append((row.change_id, "member", row))
+    for row in page(m.entries, or_(m.entries.c.origin_terminal_id.is_(None),
+                                   m.entries.c.origin_terminal_id != terminal.id)):
+        items.append((row.change_id, "entry", row))
+    for row in page(m.rules):
+        items.append((row.change_id, "rules", row))
+    for row in page(m.rewards):
+        items.append((row.change_id, "reward", row))
+    for row in page(m.staff, or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == terminal.branch_id)):
+        items.append((row.change_id, "staff", row))
+    for row in page(m.policies):
+        items.append((row.change_id, "policy", row))
+    for row in page(m.signing_keys):
+        items.append((row.change_id, "public_key", row))
+    items.sort(key=lambda item: item[0])
+    has_more = len(items) > limit
+    items = items[:limit]
+    next_cursor = items[-1][0] if has_more else high
+
+    out: list[p.Change] = []
+    in_page = {row.id for _, kind, row in items if kind == "member"}
+    wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - in_page)
+    if wanted:
+        # Members referenced by this page's entries but changed later: send their current state first.
+        for row in conn.execute(select(m.members).where(m.members.c.id.in_(wanted), m.members.c.change_id > cursor)):
+            out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
+    for change_id, kind, row in items:
+        if kind == "member":
+            out.append(p.Change(change_id=change_id, type="member", member=_member_state(row)))
+        elif kind == "entry":
+            out.append(p.Change(change_id=change_id, type="entry", entry=p.Entry.model_validate_json(row.payload)))
+        elif kind == "rules":
+            out.append(p.Change(change_id=change_id, type="rules", rules=_rules_info(row)))
+        elif kind == "reward":
+            out.append(p.Change(change_id=change_id, type="reward", reward=_reward_info(row)))
+        elif kind == "staff":
+            out.append(p.Change(change_id=change_id, type="staff", staff=_staff_info(row)))
+        elif kind == "policy":
+            out.append(p.Change(change_id=change_id, type="policy",
+                                policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
+        else:
+            out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
+    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now))
+
+
+# ============================================================================================ flags
+
+
+@dataclass
+class NewFlag:
+    kind: str
+    member_id: str | None = None
+    terminal_id: str | None = None
+    entry_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def insert_flags(conn: Connection, new: Sequence[NewFlag], now: datetime) -> list[p.FlagInfo]:
+    out = []
+    for f in new:
+        flag_id = conn.execute(insert(m.flags).values(
+            kind=f.kind, member_id=f.member_id, terminal_id=f.terminal_id, entry_id=f.entry_id,
+            details=_dumps(f.details), created_at=now).returning(m.flags.c.id)).scalar_one()
+        out.append(p.FlagInfo(id=int(flag_id), kind=f.kind, member_id=f.member_id, terminal_id=f.terminal_id,
+                              entry_id=f.entry_id, details=f.details, created_at=p.format_utc(now),
+                              resolved_at=None, resolved_by=None, note=None))
+    return out
+
+
+def _flag_info(row: Any) -> p.FlagInfo:
+    return p.FlagInfo(id=row.id, kind=row.kind, member_id=row.member_id, terminal_id=row.terminal_id,
+                      entry_id=row.entry_id, details=json.loads(row.details), created_at=p.format_utc(row.created_at),
+                      resolved_at=p.format_utc(row.resolved_at) if row.resolved_at else None,
+                      resolved_by=row.resolved_by, note=row.note)
+
+
+def list_flags(conn: Connection, open_only: bool = True, kind: str | None = None,
+               member_id: str | None = None) -> list[p.FlagInfo]:
+    query = select(m.flags).order_by(m.flags.c.id)
+    if open_only:
+        query = query.where(m.flags.c.resolved_at.is_(None))
+    if kind:
+        query = query.where(m.flags.c.kind == kind)
+    if member_id:
+        query = query.where(m.flags.c.member_id == member_id)
+    return [_flag_info(r) for r in conn.execute(query)]
+
+
+def resolve_flag(conn: Connection, flag_id: int, by: str, note: str, now: datetime) -> p.FlagInfo:
+    """Close a flag. Closing the member's last open overdraft flag gives them their offline allowance back."""
+    row = conn.execute(select(m.flags).where(m.flags.c.id == flag_id)).first()
+    if row is None:
+        raise ApiError(404, "unknown_flag", f"no flag {flag_id}")
+    if row.resolved_at is not None:
+        raise ApiError(409, "flag_resolved", f"flag {flag_id} is already resolved")
+    if row.member_id:
+        conn.execute(select(m.members.c.id).where(m.members.c.id == row.member_id).with_for_update())
+    conn.execute(update(m.flags).where(m.flags.c.id == flag_id).values(resolved_at=now, resolved_by=by, note=note))
+    if row.kind == "overdraft" and row.member_id:
+        still_open = conn.execute(select(func.count()).select_from(m.flags).where(
+            m.flags.c.member_id == row.member_id, m.flags.c.kind == "overdraft",
+            m.flags.c.resolved_at.is_(None))).scalar_one()
+        if not still_open:
+            change = take_change_ids(conn, 1)
+            conn.execute(update(m.members).where(m.members.c.id == row.member_id)
+                         .values(offline_blocked=False, change_id=change))
+    return _flag_info(conn.execute(select(m.flags).where(m.flags.c.id == flag_id)).one())
+
+
+# ============================================================================================ upload
+
+
+def _records_digest(records: Iterable[p.OutboxRecord]) -> str:
+    lines = "".join(f"{r.seq}:{r.record_id}:{r.record_hash}\n" for r in records)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+_rules_cache: dict[int, Any] = {}
+
+
+def _rules_bundle(conn: Connection, version: int) -> Any:
+    """Rules versions are immutable, so caching them per process keeps the server stateless."""
+    from pos_app.core.rules import RulesBundle
+
+    cached = _rules_cache.get(version)
+    if cached is None:
+        text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
+        if text is None:
+            return None
+        cached = _rules_cache[version] = RulesBundle.from_json(text)
+    return cached
+
+
+def _check_earn(conn: Connection, entry: p.Entry, branch_id: str) -> NewFlag | None:
+    from pos_app.core.errors import RuleError
+    from pos_app.core.rules import CategoryLine, Purchase, points_for
+
+    if entry.amount_satang is None or entry.rules_version is None:
+        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
+                       {"reason": "earn entry without amount or rules version", "points": entry.points})
+    bundle = _rules_bundle(conn, entry.rules_version)
+    if bundle is None:
+        return NewFlag("unknown_rules_version", entry.member_id, entry.terminal_id, entry.id,
+                       {"rules_version": entry.rules_version})
+    try:
+        purchase = Purchase(
+            amount_satang=entry.amount_satang, sale_at=p.parse_utc(entry.sale_at), branch_id=branch_id,
+            lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in entry.lines))
+        expected = points_for(purchase, bundle, entry.tier_code).points
+    except (RuleError, KeyError, ValueError) as exc:
+        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
+                       {"reason": str(exc), "points": entry.points})
+    if expected != entry.points:
+        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
+                       {"expected": expected, "points": entry.points, "rules_version": entry.rules_version,
+                        "tier_code": entry.tier_code})
+    return None
+
+
+@dataclass
+class _MemberWork:
+    id: str
+    balance: int
+    offline_blocked: bool
+    holds: int = 0
+    exists: bool = True
+    insert_values: dict[str, Any] | None = None
+    touched: bool = False
+    update_details: dict[str, Any] | None = None
+
+
+def upload(conn: Connection, settings: Settings, authorization: str | None, req: p.UploadRequest,
+           now: datetime) -> p.UploadResponse:
+    # Cheap checks first, before any lock.
+    foreign = [r for r in req.records if r.terminal_id != _token_terminal(authorization)]
+    terminal = authenticate(conn, authorization, now, lock=True)  # serialises this terminal's uploads
+    if foreign:
+        log.warning("terminal %s sent records of other terminals: %s", terminal.id,
+                    [(r.seq, r.terminal_id) for r in foreign][:20])
+        raise ApiError(403, "foreign_terminal", "a terminal may only upload its own records",
+                       {"records": [{"seq": r.seq, "id": r.record_id, "terminal_id": r.terminal_id}
+                                    for r in foreign[:50]]})
+    bad = [r for r in req.records if not (r.entry or r.member).hash_ok()]  # type: ignore[union-attr]
+    if bad:
+        raise ApiError(422, "bad_content_hash", "content_hash does not match the record",
+                       {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
+
+    digest = _records_digest(req.records)
+    batch = conn.execute(select(m.upload_batches.c.records_sha256).where(
+        m.upload_batches.c.terminal_id == terminal.id, m.upload_batches.c.batch_id == req.batch_id)).first()
+    if batch is not None and batch[0] != digest:
+        raise ApiError(409, "idempotency_key_reused", "this batch_id was already used for different records",
+                       {"batch_id": req.batch_id})
+
+    # Deduplicate inside the batch and against what is held.
+    by_seq: dict[int, p.OutboxRecord] = {}
+    conflicts: list[p.ConflictDetail] = []
+    for r in req.records:
+        other = by_seq.get(r.seq)
+        if other is None:
+            by_seq[r.seq] = r
+        elif other.record_id != r.record_id or other.record_hash != r.record_hash:
+            conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="seq_reused",
+                                              stored_hash=other.record_hash, sent_hash=r.record_hash))
+    ids = [r.record_id for r in by_seq.values()]
+    held_by_id = {row.record_id: row for row in conn.execute(
+        select(m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq, m.received.c.content_hash)
+        .where(m.received.c.record_id.in_(ids)))}
+    held_by_seq = {int(row.seq): row for row in conn.execute(
+        select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash)
+        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq.in_(list(by_seq))))}
+    results: dict[int, str] = {}
+    new: dict[int, p.OutboxRecord] = {}
+    for seq, r in by_seq.items():
+        same_id = held_by_id.get(r.record_id)
+        same_seq = held_by_seq.get(seq)
+        if same_id is not None:
+            if (same_id.content_hash != r.record_hash or same_id.terminal_id != terminal.id
+                    or int(same_id.seq) != seq):
+                conflicts.append(p.ConflictDetail(seq=seq, id=r.record_id, reason="id_reused",
+                                                  stored_hash=same_id.content_hash, sent_hash=r.record_hash))
+            else:
+                results[seq] = "duplicate"
+        elif same_seq is not None:
+            conflicts.append(p.ConflictDetail(seq=seq, id=r.record_id, reason="seq_reused",
+                                              stored_hash=same_seq.content_hash, sent_hash=r.record_hash))
+        else:
+            new[seq] = r
+    if conflicts:
+        raise ApiError(409, "content_conflict",
+                       "records with these ids (or seqs) are already held with different content; nothing of "
+                       "this batch was stored", {"conflicts": [c.model_dump() for c in conflicts[:100]],
+                                                 "terminal_id": terminal.id})
+
+    # Which records can be applied now: the contiguous run after applied_seq (new + earlier pending ones).
+    pending_rows = conn.execute(
+        select(m.received.c.seq, m.received.c.record_type, m.received.c.payload)
+        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq,
+               m.received.c.payload.is_not(None))).all()
+    available: dict[int, p.OutboxRecord] = {
+        int(row.seq): p.OutboxRecord.model_validate_json(row.payload) for row in pending_rows}
+    available.update(new)
+    run: list[p.OutboxRecord] = []
+    seq = terminal.applied_seq + 1
+    while seq in available:
+        run.append(available[seq])
+        seq += 1
+    ack = seq - 1
+    run_seqs = {r.seq for r in run}
+    for s in new:
+        results[s] = "stored" if s in run_seqs else "pending"
+
+    if new:
+        conn.execute(insert(m.received), [
+            {"terminal_id": terminal.id, "seq": s, "record_id": r.record_id, "record_type": r.type,
+             "content_hash": r.record_hash, "received_at": now,
+             "payload": None if s in run_seqs else r.model_dump_json()}
+            for s, r in sorted(new.items())])
+    now_applied = [int(row.seq) for row in pending_rows if int(row.seq) in run_seqs]
+    if now_applied:
+        conn.execute(update(m.received).where(m.received.c.terminal_id == terminal.id,
+                                              m.received.c.seq.in_(now_applied)).values(payload=None))
+
+    flags_out = _apply(conn, settings, terminal, run, now) if run else []
+    conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
+                 .values(applied_seq=ack, last_seen_at=now))
+    if batch is None:
+        conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
+                                                     records_sha256=digest, created_at=now))
+    out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
+                   for s in sorted(by_seq)]
+    return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, server_time=p.format_utc(now))
+
+
+def _token_terminal(authorization: str | None) -> str:
+    token = (authorization or "")[len("Bearer "):].strip()
+    return token.rpartition(".")[0]
+
+
+def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
+           now: datetime) -> list[p.FlagInfo]:
+    """Apply records in seq order: members, balances, reservations, overdrafts, flags. One change-id block."""
+    entries_in = [r.entry for r in run if r.entry is not None]
+    members_in = [r.member for r in run if r.member is not None]
+    member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
+    work: dict[str, _MemberWork] = {}
+    for row in conn.execute(select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked,
+                                   m.members.c.placeholder)
+                            .where(m.members.c.id.in_(member_ids)).order_by(m.members.c.id).with_for_update()):
+        work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
+                                   exists=True)
+        work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
+    for row in conn.execute(select(m.reservations.c.member_id, func.sum(m.reservations.c.points))
+                            .where(m.reservations.c.member_id.in_(member_ids), m.reservations.c.status == "held",
+                                   m.reservations.c.expires_at > now)
+                            .group_by(m.reservations.c.member_id)):
+        if row[0] in work:
+            work[row[0]].holds = int(row[1])
+    reservation_ids = [e.reservation_id for e in entries_in if e.reservation_id]
+    reservations_held = {row.id: row for row in conn.execute(
+        select(m.reservations).where(m.reservations.c.id.in_(reservation_ids)).with_for_update())} \
+        if reservation_ids else {}
+
+    policy = get_policy(conn)
+    flags_new: list[NewFlag] = []
+    skewed: list[str] = []
+    max_skew = 0
+    server_entries: list[dict[str, Any]] = []
+    entry_rows: list[dict[str, Any]] = []
+    reservation_updates: list[tuple[str, str]] = []
+    phones_taken: dict[str, str] = {}
+    signing = None
+    signing_loaded = False
+
+    for record in run:
+        if record.member is not None:
+            mb = record.member
+            if not signing_loaded:
+                signing = active_signing_key(conn, settings.key_passphrase)
+                signing_loaded = True
+            primary = True
+            if mb.phone:
+                owner = phones_taken.get(mb.phone) or conn.execute(
+                    select(m.members.c.id).where(m.members.c.phone == mb.phone,
+                                                 m.members.c.phone_primary.is_(True))).scalar_one_or_none()
+                if owner is not None and owner != mb.id:
+                    primary = False
+                    flags_new.append(NewFlag("duplicate_phone", mb.id, terminal.id, None,
+                                             {"phone": mb.phone, "other_member_id": owner,
+                                              "action": "merge the two members (loyalty-server member merge)"}))
+                else:
+                    phones_taken[mb.phone] = mb.id
+            details = {"card_no": mb.card_no, "name": mb.name, "phone": mb.phone, "phone_primary": primary,
+                       "tier": mb.tier, "consent": mb.consent, "created_at": mb.created_at,
+                       "terminal_id": mb.terminal_id, "content_hash": mb.content_hash, "placeholder": False,
+                       "member_code": _sign(signing, mb.id, now, settings)}
+            w = work.get(mb.id)
+            if w is None:
+                work[mb.id] = _MemberWork(id=mb.id, balance=0, offline_blocked=False, exists=False,
+                                          insert_values=details, touched=True)
+            else:
+                # A placeholder (entries arrived before the member) gets its details now.
+                w.update_details = details
+                w.touched = True
+            continue
+
+        e = record.entry
+        assert e is not None
+        w = work.get(e.member_id)
+        if w is None:
+            w = work[e.member_id] = _MemberWork(
+                id=e.member_id, balance=0, offline_blocked=False, exists=False, touched=True,
+                insert_values={"card_no": "", "name": "", "phone": None, "phone_primary": False, "tier": "member",
+                               "consent": False, "created_at": p.format_utc(now), "terminal_id": None,
+                               "content_hash": None, "placeholder": True, "member_code": None})
+            flags_new.append(NewFlag("unknown_member", e.member_id, terminal.id, e.id,
+                                     {"reason": "entry for a member the server does not know yet"}))
+        if abs(e.clock_offset_ms) > p.CLOCK_SKEW_LIMIT_MS:
+            skewed.append(e.id)
+            max_skew = max(max_skew, abs(e.clock_offset_ms))
+        if e.kind == "earn":
+            flag = _check_earn(conn, e, terminal.branch_id)
+            if flag:
+                flags_new.append(flag)
+        if e.kind == "redeem" and e.offline and -e.points > policy.max_points_per_redemption:
+            flags_new.append(NewFlag("allowance_exceeded", e.member_id, terminal.id, e.id,
+                                     {"points": -e.points, "max_points_per_redemption":
+                                      policy.max_points_per_redemption}))
+        if e.reservation_id:
+            res = reservations_held.get(e.reservation_id)
+            ok = (res is not None and res.status in ("held", "expired") and res.member_id == e.member_id
+                  and res.terminal_id == terminal.id and int(res.points) == -e.points)
+            if res is not None and res.status == "held" and res.member_id == e.member_id:
+                if res.expires_at > now:
+                    w.holds -= int(res.points)
+                reservation_updates.append((res.id, e.id))
+            if not ok:
+                flags_new.append(NewFlag("reservation_mismatch", e.member_id, terminal.id, e.id, {
+                    "reservation_id": e.reservation_id,
+                    "reservation": None if res is None else {"status": res.status, "points": int(res.points),
+                                                             "member_id": res.member_id,
+                                                             "terminal_id": res.terminal_id}}))
+        w.balance += e.points
+        w.touched = True
+        entry_rows.append({"id": e.id, "terminal_id": e.terminal_id, "seq": e.seq, "member_id": e.member_id,
+                           "kind": e.kind, "points": e.points, "sale_at": e.sale_at,
+                           "reservation_id": e.reservation_id, "origin_terminal_id": terminal.id,
+                           "payload": _dumps(e.model_dump(mode="json")), "received_at": now})
+        if e.points < 0 and e.kind != "overdraft" and w.balance - w.holds < 0:
+            # Honoured at the counter already: never reject. Record the shortfall as an overdraft entry
+            # (written off: the balance comes back to what active holds need) and flag the member.
+            shortfall = min(w.holds - w.balance, -e.points)
+            w.balance += shortfall
+            w.offline_blocked = True
+            server_entries.append({"member_id": e.member_id, "points": shortfall, "corrects_id": e.id,
+                                   "reason": f"shortfall of {e.kind} {e.id} from terminal {terminal.id}"})
+            flags_new.append(NewFlag("overdraft", e.member_id, terminal.id, e.id,
+                                     {"shortfall": shortfall, "entry_points": e.points, "offline": e.offline,
+                                      "kind": e.kind}))
+    if skewed:
+        flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
+                                 {"entry_ids": skewed[:1000], "count": len(skewed), "max_offset_ms": max_skew}))
+
+    touched = [w for w in work.values() if w.touched]
+    total = len(entry_rows) + len(server_entries) + len(touched)
+    change = take_change_ids(conn, total)  # LAST lock taken: serialises commit order (see db.take_change_ids)
+    for row in entry_rows:
+        row["change_id"] = change
+        change += 1
+    rows_server: list[dict[str, Any]] = []
+    for s in server_entries:
+        rows_server.append(_server_entry(s, change, now))
+        change += 1
+    inserts = []
+    for w in touched:
+        if not w.exists:
+            assert w.insert_values is not None
+            inserts.append({"id": w.id, **w.insert_values, "balance": w.balance,
+                            "offline_blocked": w.offline_blocked, "change_id": change})
+        else:
+            values: dict[str, Any] = {"balance": w.balance, "offline_blocked": w.offline_blocked,
+                                      "change_id": change}
+            if w.update_details:
+                values.update(w.update_details)
+            conn.execute(update(m.members).where(m.members.c.id == w.id).values(**values))
+        change += 1
+    if inserts:
+        for chunk in _uniform(inserts):
+            conn.execute(insert(m.members), chunk)
+    if entry_rows or rows_server:
+        conn.execute(insert(m.entries), entry_rows + rows_server)
+    for res_id, entry_id in reservation_updates:
+        conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
+                     .values(status="posted", entry_id=entry_id))
+    if flags_new:
+        for f in flags_new:
+            log.warning("flag %s member=%s terminal=%s entry=%s %s", f.kind, f.member_id, f.terminal_id,
+                        f.entry_id, f.details if f.kind != "clock_skew" else {"count": f.details["count"]})
+    return insert_flags(conn, flags_new, now)
+
+
+def _uniform(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
+
+
+def _sign(signing: Any, member_id: str, now: datetime, settings: Settings) -> str | None:
+    if signing is None:
+        return None
+    from pos_app.core.member_codes import sign_member_code
+
+    key_id, key = signing
+    return sign_member_code(key, key_id, member_id, now, now + timedelta(days=settings.member_code_days))
+
+
+def _server_entry(s: dict[str, Any], change_id: int, now: datetime, kind: str = "overdraft") -> dict[str, Any]:
+    wire: dict[str, Any] = {
+        "id": str(uuid6.uuid7()), "terminal_id": p.SERVER_TERMINAL_ID, "seq": change_id,
+        "member_id": s["member_id"], "kind": s.get("kind", kind), "points": s["points"], "amount_satang": None,
+        "receipt_ref": None, "reward_code": None, "corrects_id": s.get("corrects_id"), "rules_version": None,
+        "tier_code": None, "lines": [], "sale_at": p.format_utc(now), "clock_offset_ms": 0,
+        "operator_id": s.get("operator_id"), "approved_by": s.get("approved_by"), "reason": s.get("reason"),
+        "offline": False, "reservation_id": None,
+    }
+    wire["content_hash"] = p.content_hash(wire)
+    return {"id": wire["id"], "terminal_id": wire["terminal_id"], "seq": change_id, "member_id": wire["member_id"],
+            "kind": wire["kind"], "points": wire["points"], "sale_at": wire["sale_at"], "reservation_id": None,
+            "origin_terminal_id": None, "payload": _dumps(wire), "change_id": change_id, "received_at": now}
+
+
+# ============================================================================================ reservations
+
+
+def _lock_member(conn: Connection, member_id: str) -> Any:
+    row = conn.execute(select(m.members).where(m.members.c.id == member_id).with_for_update()).first()
+    if row is None:
+        raise ApiError(404, "unknown_member", "unknown member")
+    return row
+
+
+def _holds(conn: Connection, member_id: str, now: datetime) -> int:
+    return int(conn.execute(select(func.coalesce(func.sum(m.reservations.c.points), 0)).where(
+        m.reservations.c.member_id == member_id, m.reservations.c.status == "held",
+        m.reservations.c.expires_at > now)).scalar_one())
+
+
+def _reservation_response(row: Any, available: int, now: datetime) -> p.ReservationResponse:
+    status = row.status
+    if status == "held" and row.expires_at <= now:
+        status = "expired"
+    return p.ReservationResponse(reservation_id=row.id, member_id=row.member_id, points=int(row.points),
+                                 status=status, expires_at=p.format_utc(row.expires_at), available_after=available,
+                                 server_time=p.format_utc(now))
+
+
+def reserve(conn: Connection, terminal: TerminalRow, req: p.ReservationRequest, now: datetime) -> p.ReservationResponse:
+    member = _lock_member(conn, req.member_id)  # serialises racing counters on this member
+    existing = conn.execute(select(m.reservations).where(m.reservations.c.id == req.reservation_id)).first()
+    if existing is not None:
+        if (existing.terminal_id != terminal.id or existing.member_id != req.member_id
+                or int(existing.points) != req.points):
+            raise ApiError(409, "reservation_conflict", "this reservation id is already used for something else")
+        return _reservation_response(existing, int(member.balance) - _holds(conn, req.member_id, now), now)
+    available = int(member.balance) - _holds(conn, req.member_id, now)
+    if req.points > available:
+        raise ApiError(409, "insufficient_points", "the member does not have enough points",
+                       {"available": max(available, 0), "requested": req.points})
+    expires = now + timedelta(seconds=req.ttl_seconds)
+    conn.execute(insert(m.reservations).values(
+        id=req.reservation_id, terminal_id=terminal.id, member_id=req.member_id, points=req.points,
+        reward_code=req.reward_code, status="held", created_at=now, expires_at=expires))
+    row = conn.execute(select(m.reservations).where(m.reservations.c.id == req.reservation_id)).one()
+    return _reservation_response(row, available - req.points, now)
+
+
+def void_reservation(conn: Connection, terminal: TerminalRow, reservation_id: str,
+                     now: datetime) -> p.ReservationResponse:
+    row = conn.execute(select(m.reservations).where(m.reservations.c.id == reservation_id)).first()
+    if row is None or row.terminal_id != terminal.id:
+        raise ApiError(404, "unknown_reservation", "unknown reservation")
+    member = _lock_member(conn, row.member_id)
+    row = conn.execute(select(m.reservations).where(m.reservations.c.id == reservation_id).with_for_update()).one()
+    if row.status == "posted":
+        raise ApiError(409, "reservation_posted", "this reservation was already posted; reverse the redemption")
+    if row.status == "held":
+        conn.execute(update(m.reservations).where(m.reservations.c.id == reservation_id).values(status="voided"))
+        row = conn.execute(select(m.reservations).where(m.reservations.c.id == reservation_id)).one()
+    return _reservation_response(row, int(member.balance) - _holds(conn, row.member_id, now), now)
+
+
+# ============================================================================================ admin: members
+
+
+def merge_members(conn: Connection, source_id: str, target_id: str, by: str, now: datetime) -> p.MemberState:
+    """Move the source member's points to the target with two server ``adjust`` entries and mark it merged."""
+    if source_id == target_id:
+        raise ApiError(422, "bad_merge", "cannot merge a member into itself")
+    rows = {r.id: r for r in conn.execute(select(m.members).where(m.members.c.id.in_(sorted([source_id, target_id])))
+                                          .order_by(m.members.c.id).with_for_update())}
+    if source_id not in rows or target_id not in rows:
+        raise ApiError(404, "unknown_member", "unknown member")
+    source, target = rows[source_id], rows[target_id]
+    if source.merged_into:
+        raise ApiError(409, "already_merged", f"member {source_id} was already merged")
+    moved = int(source.balance)
+    change = take_change_ids(conn, 4)
+    entries_out = []
+    if moved:
+        entries_out.append(_server_entry({"member_id": source_id, "points": -moved, "kind": "adjust",
+                                          "reason": f"merged into {target_id}", "approved_by": by}, change, now))
+        entries_out.append(_server_entry({"member_id": target_id, "points": moved, "kind": "adjust",
+                                          "reason": f"merged from {source_id}", "approved_by": by}, change + 1, now))
+        conn.execute(insert(m.entries), entries_out)
+    phone_to_target = source.phone if (source.phone_primary and not target.phone) else None
+    conn.execute(update(m.members).where(m.members.c.id == source_id).values(
+        balance=0, merged_into=target_id, phone_primary=False, change_id=change + 2))
+    target_values: dict[str, Any] = {"balance": int(target.balance) + moved, "change_id": change + 3}
+    if phone_to_target:
+        target_values |= {"phone": phone_to_target, "phone_primary": True}
+    conn.execute(update(m.members).where(m.members.c.id == target_id).values(**target_values))
+    for f in conn.execute(select(m.flags.c.id).where(m.flags.c.kind == "duplicate_phone",
+                                                     m.flags.c.resolved_at.is_(None),
+                                                     m.flags.c.member_id.in_([source_id, target_id]))).scalars():
+        conn.execute(update(m.flags).where(m.flags.c.id == f).values(
+            resolved_at=now, resolved_by=by, note=f"merged {source_id} into {target_id}"))
+    return member_state(conn, target_id)
+
+
+def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by: str,
+                  now: datetime) -> p.MemberState:
+    row = _lock_member(conn, member_id)
+    if points == 0 or not reason.strip():
+        raise ApiError(422, "bad_adjustment", "an adjustment needs non-zero points and a reason")
+    change = take_change_ids(conn, 2)
+    conn.execute(insert(m.entries), [_server_entry(
+        {"member_id": member_id, "points": points, "kind": "adjust", "reason": reason, "approved_by": by},
+        change, now)])
+    conn.execute(update(m.members).where(m.members.c.id == member_id)
+                 .values(balance=int(row.balance) + points, change_id=change + 1))
+    return member_state(conn, member_id)
+
+
+def find_members(conn: Connection, phone: str | None = None, card_no: str | None = None,
+                 limit: int = 50) -> list[p.MemberState]:
+    query = select(m.members).order_by(m.members.c.created_at).limit(limit)
+    if phone:
+        query = query.where(m.members.c.phone == phone)
+    if card_no:
+        query = query.where(m.members.c.card_no == card_no)
+    return [_member_state(r) for r in conn.execute(query)]
+
+
+def verify_balances(conn: Connection) -> list[dict[str, Any]]:
+    """Members whose cached balance differs from the sum of their entries (should be empty)."""
+    sums = select(m.entries.c.member_id, func.sum(m.entries.c.points).label("total")) \
+        .group_by(m.entries.c.member_id).subquery()
+    rows = conn.execute(select(m.members.c.id, m.members.c.balance, sums.c.total)
+                        .select_from(m.members.outerjoin(sums, sums.c.member_id == m.members.c.id))
+                        .where(m.members.c.balance != func.coalesce(sums.c.total, 0)))
+    return [{"member_id": r.id, "balance": int(r.balance), "sum_of_entries": int(r.total or 0)} for r in rows]
+
+
+
