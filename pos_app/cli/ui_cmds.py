@@ -1,0 +1,53 @@
+"""``pos-terminal app [--demo]``: open the counter window on ``--data-dir``.
+
+The display is checked before Qt is loaded: with no X11/Wayland display (and no ``QT_QPA_PLATFORM`` chosen)
+Qt would abort the process, so we say what to do instead, in one line, and exit non-zero.
+
+The window lives in ``pos_app.ui`` (the only layer that imports Qt). It is loaded by name at run time so the
+CLI layer itself never depends on Qt (import-linter: only ``pos_app.ui`` imports PySide6).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import click
+
+from pos_app.cli import EXIT_FAILED, CliContext, CliError
+from pos_app.core.i18n import _
+
+EXIT_NO_DISPLAY = 3
+UI_ENTRY = "pos_app.ui.app"
+
+
+def has_display(environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def register(group: click.Group) -> None:
+    @group.command("app")
+    @click.option("--demo", is_flag=True,
+                  help="Start on demo data (staff PINs 1111 and 9999) when the data folder has no ledger yet.")
+    @click.pass_obj
+    def app_cmd(obj: CliContext, demo: bool) -> None:
+        """Open the counter window."""
+        if not has_display():
+            raise CliError(
+                _("No display found: the counter window needs a screen. On a server or in CI run it as "
+                  "'xvfb-run -a pos-terminal app'."),
+                exit_code=EXIT_NO_DISPLAY,
+            )
+        from pos_app.ledger.db import LEDGER_FILENAME
+
+        ledger = obj.data_dir / LEDGER_FILENAME
+        fresh = not (ledger.exists() and ledger.stat().st_size > 0)
+        try:
+            ui = importlib.import_module(UI_ENTRY)
+        except ImportError as exc:
+            raise CliError(_("The counter window cannot start: {error}").format(error=exc),
+                           exit_code=EXIT_FAILED) from exc
+        code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo)
+        if code:
+            raise click.exceptions.Exit(code)

@@ -1,0 +1,823 @@
+"""The first counter window: sign in by PIN, identify a member, award points for a bill, redeem points.
+
+Every service call runs on the window's single :class:`~pos_app.ui.worker.Worker` thread. A handler captures
+plain values from the widgets, submits a function that only talks to the services, and updates the widgets in
+the callback that comes back on the UI thread. The widgets are never the source of truth: the member shown is
+the ``MemberView`` the services returned, and "done" appears only once the service returned after its commit.
+
+Each award or redemption carries an operation id created when the cashier presses the button and reused when
+they press again for the same thing (a double press, a retry after an error, a manager approving): the
+services answer a repeated id with the first result, so points are never given or taken twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uuid6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.errors import RuleError
+from pos_app.core.i18n import _, get_language, set_language
+from pos_app.core.money import format_baht, parse_purchase_amount
+from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal
+from pos_app.services.errors import ApprovalRequired
+from pos_app.ui.dialogs import ManagerPinDialog
+from pos_app.ui.worker import Worker
+
+PREVIEW_DELAY_MS = 150
+STYLE = """
+QWidget { font-size: 16pt; }
+QPushButton { min-height: 56px; min-width: 96px; padding: 4px 16px; border-radius: 8px;
+              background: #e8eef7; border: 1px solid #8aa3c7; }
+QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
+QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton {
+              background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled {
+              background: #9bbfa9; }
+QLineEdit, QComboBox { min-height: 48px; padding: 2px 8px; }
+QLabel#memberName { font-size: 22pt; font-weight: bold; }
+QLabel#memberBalance { font-size: 22pt; color: #1f6f43; font-weight: bold; }
+QLabel#amountError, QLabel#redeemError { color: #b00020; }
+QLabel#status[kind="error"] { color: white; background: #b00020; padding: 8px; border-radius: 6px; }
+QLabel#status[kind="done"] { color: white; background: #1f6f43; padding: 8px; border-radius: 6px; }
+QLabel#status[kind="info"] { color: #333; background: #eef; padding: 8px; border-radius: 6px; }
+QLabel#preview { color: #1f4f8f; }
+"""
+
+
+def new_op_id() -> str:
+    """A terminal-born, time-ordered id (UUIDv7), the same kind the ledger uses."""
+    return str(uuid6.uuid7())
+
+
+@dataclass
+class _PendingOp:
+    key: tuple[Any, ...]
+    op_id: str
+
+
+class OperationIds:
+    """Hands out operation ids: the same id again while the same operation is still unconfirmed."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, _PendingOp] = {}
+
+    def for_request(self, kind: str, key: tuple[Any, ...]) -> str:
+        pending = self._pending.get(kind)
+        if pending is None or pending.key != key:
+            pending = _PendingOp(key, new_op_id())
+            self._pending[kind] = pending
+        return pending.op_id
+
+    def confirmed(self, kind: str, op_id: str) -> None:
+        pending = self._pending.get(kind)
+        if pending is not None and pending.op_id == op_id:
+            del self._pending[kind]
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+
+def _big_button(name: str) -> QPushButton:
+    button = QPushButton()
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
+
+
+class CounterWindow(QMainWindow):
+    """The counter window. Signals are for whoever drives it (tests, a later scanner adapter)."""
+
+    ready = Signal()                   # the ledger is open: signing in is possible
+    signed_in = Signal(object)         # StaffView
+    member_shown = Signal(object)      # MemberView
+    preview_shown = Signal(int)        # points the current bill would earn
+    operation_done = Signal(object)    # AwardResult or RedeemResult, after commit
+    error_shown = Signal(str)          # a refusal or failure, as shown to the cashier
+    approval_requested = Signal(object)  # the ManagerPinDialog just opened
+    language_changed = Signal(str)
+
+    def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("counterWindow")
+        self.data_dir = Path(data_dir)
+        self.demo_hint = demo_hint
+        self.worker = Worker(self)
+        self.ops = OperationIds()
+        self._services: Any = None
+        self._staff: StaffView | None = None
+        self._member: MemberView | None = None
+        self._tier_names: dict[str, tuple[str, str]] = {}
+        self._rewards: list[dict[str, Any]] = []
+        self._preview_points: int | None = None
+        self._preview_generation = 0
+        self._status_text: Callable[[], str] | None = None
+        self._status_kind = "info"
+        self.approval_dialog: ManagerPinDialog | None = None
+        self._closed = False
+
+        self.setStyleSheet(STYLE)
+        self._build()
+        self.worker.busy_changed.connect(self._on_busy)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._request_preview)
+        self.retranslate()
+        self._set_enabled_for_state()
+        self._open_services(seed_demo)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+
+        # top bar, shared by both pages
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.who = QLabel()
+        self.who.setObjectName("who")
+        self.lang_button = _big_button("langButton")
+        self.sign_out_button = _big_button("signOutButton")
+
+        # ---- sign-in page
+        login = QWidget()
+        login.setObjectName("loginPage")
+        login_layout = QVBoxLayout(login)
+        self.login_prompt = QLabel()
+        self.login_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pinField")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.pin.setValidator(QRegularExpressionValidator(r"[0-9]{0,8}"))
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        keypad = QGridLayout()
+        self.keypad_buttons: list[QPushButton] = []
+        for i, digit in enumerate("123456789"):
+            button = _big_button(f"key{digit}")
+            button.setText(digit)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, d=digit: self.pin.insert(d))
+            keypad.addWidget(button, i // 3, i % 3)
+            self.keypad_buttons.append(button)
+        self.key_clear = _big_button("keyClear")
+        self.key_clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.key_clear.clicked.connect(self.pin.clear)
+        key0 = _big_button("key0")
+        key0.setText("0")
+        key0.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        key0.clicked.connect(lambda: self.pin.insert("0"))
+        self.sign_in_button = _big_button("signInButton")
+        keypad.addWidget(self.key_clear, 3, 0)
+        keypad.addWidget(key0, 3, 1)
+        keypad.addWidget(self.sign_in_button, 3, 2)
+        self.demo_label = QLabel()
+        self.demo_label.setObjectName("demoHint")
+        self.demo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_label.setVisible(self.demo_hint)
+        login_layout.addStretch(1)
+        login_layout.addWidget(self.login_prompt)
+        login_layout.addWidget(self.pin)
+        login_layout.addLayout(keypad)
+        login_layout.addWidget(self.demo_label)
+        login_layout.addStretch(1)
+        login_wrap = QWidget()
+        login_outer = QHBoxLayout(login_wrap)
+        login_outer.addStretch(1)
+        login_outer.addWidget(login, 2)
+        login_outer.addStretch(1)
+
+        # ---- counter page
+        counter = QWidget()
+        counter.setObjectName("counterPage")
+        counter_layout = QVBoxLayout(counter)
+
+        self.member_box = QGroupBox()
+        member_layout = QGridLayout(self.member_box)
+        self.member_field = QLineEdit()
+        self.member_field.setObjectName("memberField")
+        self.member_field.setClearButtonEnabled(True)
+        self.find_button = _big_button("findButton")
+        self.member_name = QLabel()
+        self.member_name.setObjectName("memberName")
+        self.member_tier = QLabel()
+        self.member_tier.setObjectName("memberTier")
+        self.member_balance = QLabel()
+        self.member_balance.setObjectName("memberBalance")
+        self.member_expiring = QLabel()
+        self.member_expiring.setObjectName("memberExpiring")
+        member_layout.addWidget(self.member_field, 0, 0, 1, 2)
+        member_layout.addWidget(self.find_button, 0, 2)
+        member_layout.addWidget(self.member_name, 1, 0, 1, 2)
+        member_layout.addWidget(self.member_balance, 1, 2)
+        member_layout.addWidget(self.member_tier, 2, 0)
+        member_layout.addWidget(self.member_expiring, 2, 1, 1, 2)
+
+        self.award_box = QGroupBox()
+        award_layout = QGridLayout(self.award_box)
+        self.amount_label = QLabel()
+        self.amount_field = QLineEdit()
+        self.amount_field.setObjectName("amountField")
+        self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.receipt_label = QLabel()
+        self.receipt_field = QLineEdit()
+        self.receipt_field.setObjectName("receiptField")
+        self.receipt_field.setMaxLength(64)
+        self.amount_error = QLabel()
+        self.amount_error.setObjectName("amountError")
+        self.amount_error.setWordWrap(True)
+        self.preview = QLabel()
+        self.preview.setObjectName("preview")
+        self.award_button = _big_button("awardButton")
+        self.amount_label.setBuddy(self.amount_field)
+        self.receipt_label.setBuddy(self.receipt_field)
+        award_layout.addWidget(self.amount_label, 0, 0)
+        award_layout.addWidget(self.amount_field, 0, 1)
+        award_layout.addWidget(self.receipt_label, 1, 0)
+        award_layout.addWidget(self.receipt_field, 1, 1)
+        award_layout.addWidget(self.amount_error, 2, 0, 1, 2)
+        award_layout.addWidget(self.preview, 3, 0, 1, 2)
+        award_layout.addWidget(self.award_button, 0, 2, 2, 1)
+
+        self.redeem_box = QGroupBox()
+        redeem_layout = QGridLayout(self.redeem_box)
+        self.reward_label = QLabel()
+        self.reward_combo = QComboBox()
+        self.reward_combo.setObjectName("rewardCombo")
+        self.points_label = QLabel()
+        self.points_field = QLineEdit()
+        self.points_field.setObjectName("pointsField")
+        self.points_field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.points_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,9}"))
+        self.redeem_error = QLabel()
+        self.redeem_error.setObjectName("redeemError")
+        self.redeem_error.setWordWrap(True)
+        self.redeem_button = _big_button("redeemButton")
+        self.reward_label.setBuddy(self.reward_combo)
+        self.points_label.setBuddy(self.points_field)
+        redeem_layout.addWidget(self.reward_label, 0, 0)
+        redeem_layout.addWidget(self.reward_combo, 0, 1)
+        redeem_layout.addWidget(self.points_label, 1, 0)
+        redeem_layout.addWidget(self.points_field, 1, 1)
+        redeem_layout.addWidget(self.redeem_error, 2, 0, 1, 2)
+        redeem_layout.addWidget(self.redeem_button, 0, 2, 2, 1)
+
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setMinimumHeight(56)
+        self.status.setFrameShape(QFrame.Shape.NoFrame)
+
+        counter_layout.addWidget(self.member_box)
+        counter_layout.addWidget(self.award_box)
+        counter_layout.addWidget(self.redeem_box)
+        counter_layout.addStretch(1)
+
+        self.pages.addWidget(login_wrap)
+        self.pages.addWidget(counter)
+        self.login_page = login_wrap
+        self.counter_page = counter
+
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.addWidget(self.title)
+        top_layout.addStretch(1)
+        top_layout.addWidget(self.who)
+        top_layout.addWidget(self.sign_out_button)
+        top_layout.addWidget(self.lang_button)
+        root = QWidget()
+        root_layout = QVBoxLayout(root)
+        root_layout.addWidget(top)
+        root_layout.addWidget(self.pages, 1)
+        root_layout.addWidget(self.status)
+        self.setCentralWidget(root)
+        self.resize(1024, 768)
+
+        # keyboard first: Enter confirms the field's step, Esc clears
+        self.pin.returnPressed.connect(self.sign_in)
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.lang_button.clicked.connect(self.toggle_language)
+        self.member_field.returnPressed.connect(self.identify)
+        self.find_button.clicked.connect(self.identify)
+        self.amount_field.textChanged.connect(self._amount_changed)
+        self.amount_field.returnPressed.connect(self._amount_entered)
+        self.receipt_field.returnPressed.connect(self.award)
+        self.award_button.clicked.connect(self.award)
+        self.reward_combo.currentIndexChanged.connect(self._reward_changed)
+        self.points_field.returnPressed.connect(self.redeem)
+        self.redeem_button.clicked.connect(self.redeem)
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.activated.connect(self.clear)
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        """Set every visible text in the current language (called again by the TH/EN toggle)."""
+        self.setWindowTitle(_("Loyalty counter"))
+        self.title.setText(_("Loyalty counter"))
+        # the toggle names the language it switches to, in that language
+        self.lang_button.setText("EN" if get_language() == "th" else "ไทย")
+        self.lang_button.setToolTip(_("Switch language"))
+        self.sign_out_button.setText(_("Sign out"))
+        self.login_prompt.setText(_("Type your PIN and press Enter"))
+        self.pin.setPlaceholderText(_("PIN"))
+        self.key_clear.setText(_("Clear"))
+        self.sign_in_button.setText(_("Sign in"))
+        self.demo_label.setText(_("Demo: cashier PIN 1111, manager PIN 9999"))
+        self.member_box.setTitle(_("Member"))
+        self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
+        self.find_button.setText(_("Find"))
+        self.award_box.setTitle(_("Award points"))
+        self.amount_label.setText(_("Bill amount (baht)"))
+        self.amount_field.setPlaceholderText("1,234.50")
+        self.receipt_label.setText(_("Receipt no."))
+        self.receipt_field.setPlaceholderText(_("e.g. R-000123"))
+        self.award_button.setText(_("Award"))
+        self.redeem_box.setTitle(_("Redeem points"))
+        self.reward_label.setText(_("Reward"))
+        self.points_label.setText(_("Points"))
+        self.redeem_button.setText(_("Redeem"))
+        self._fill_rewards()
+        self._show_staff()
+        self._show_member()
+        self._show_preview()
+        self._refresh_amount_error()
+        self._show_status()
+
+    def toggle_language(self) -> None:
+        set_language("en" if get_language() == "th" else "th")
+        self.retranslate()
+        self.language_changed.emit(get_language())
+
+    # ------------------------------------------------------------------ state
+    def _set_enabled_for_state(self) -> None:
+        busy = self.worker.busy
+        ready = self._services is not None
+        self.sign_in_button.setEnabled(ready and not busy)
+        self.pin.setEnabled(ready)
+        signed_in = self._staff is not None
+        self.sign_out_button.setVisible(signed_in)
+        self.find_button.setEnabled(signed_in and not busy)
+        has_member = self._member is not None
+        self.award_button.setEnabled(signed_in and has_member and not busy)
+        self.redeem_button.setEnabled(signed_in and has_member and not busy)
+        self.amount_field.setEnabled(has_member)
+        self.receipt_field.setEnabled(has_member)
+        self.reward_combo.setEnabled(has_member)
+        self.points_field.setEnabled(has_member and self.reward_combo.currentData() is None)
+
+    def _on_busy(self, busy: bool) -> None:
+        self._set_enabled_for_state()
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            if self._status_text is None:
+                self.status.setText(_("Working…"))
+        else:
+            self.unsetCursor()
+            self._show_status()
+
+    def _set_status(self, kind: str, text: Callable[[], str] | None) -> None:
+        self._status_kind = kind
+        self._status_text = text
+        self._show_status()
+
+    def _show_status(self) -> None:
+        self.status.setProperty("kind", self._status_kind)
+        self.status.setText(self._status_text() if self._status_text else "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def show_error(self, message: str) -> None:
+        self._set_status("error", lambda: message)
+        self.error_shown.emit(message)
+
+    def _submit(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
+                on_error: Callable[[ServiceError], None] | None = None) -> None:
+        self._set_status("info", None)
+        self.worker.submit(fn, on_success, on_error or self._failed)
+
+    def _failed(self, error: ServiceError) -> None:
+        self.show_error(error.message)
+
+    # ------------------------------------------------------------------ open
+    def _open_services(self, seed: bool) -> None:
+        data_dir = self.data_dir
+
+        def work() -> Any:
+            services = open_terminal(data_dir)
+            if seed:
+                from pos_app.services.demo import seed_demo
+
+                seed_demo(services)
+            return services
+
+        self.worker.submit(work, self._opened, self._failed)
+
+    def _opened(self, services: Any) -> None:
+        if self._closed:
+            services.close()
+            return
+        self._services = services
+        self._set_enabled_for_state()
+        self.pin.setFocus()
+        self.ready.emit()
+
+    # ------------------------------------------------------------------ sign in / out
+    def sign_in(self) -> None:
+        if self._services is None or self.worker.busy:
+            return
+        pin = self.pin.text().strip()
+        if not pin:
+            self.show_error(_("Type your PIN first."))
+            return
+        svc = self._services
+
+        def work() -> tuple[StaffView, dict[str, tuple[str, str]], list[dict[str, Any]]]:
+            staff = svc.login_by_pin(pin)
+            tiers = {t.code: (t.name_th, t.name_en) for t in svc.active_rules().tiers.tiers}
+            return staff, tiers, svc.rewards()
+
+        self._submit(work, self._signed_in, self._sign_in_failed)
+
+    def _sign_in_failed(self, error: ServiceError) -> None:
+        self.pin.clear()
+        self.show_error(error.message)
+
+    def _signed_in(self, result: tuple[StaffView, dict[str, tuple[str, str]], list[dict[str, Any]]]) -> None:
+        staff, tiers, rewards = result
+        self._staff = staff
+        self._tier_names = tiers
+        self._rewards = [r for r in rewards if r.get("active", True)]
+        self.pin.clear()
+        self._fill_rewards()
+        self._show_staff()
+        self.pages.setCurrentWidget(self.counter_page)
+        self._set_status("info", None)
+        self._set_enabled_for_state()
+        self.member_field.setFocus()
+        self.signed_in.emit(staff)
+
+    def sign_out(self) -> None:
+        self.clear()
+        self._staff = None
+        self._show_staff()
+        self.pages.setCurrentWidget(self.login_page)
+        self._set_enabled_for_state()
+        self.pin.setFocus()
+
+    def _show_staff(self) -> None:
+        staff = self._staff
+        if staff is None:
+            self.who.setText("")
+            return
+        roles = {"cashier": _("cashier"), "manager": _("manager"), "admin": _("admin")}
+        self.who.setText(_("{name} ({role})").format(name=staff.name, role=roles.get(staff.role, staff.role)))
+
+    # ------------------------------------------------------------------ member
+    def identify(self) -> None:
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        text = self.member_field.text()
+        svc = self._services
+
+        def work() -> MemberView:
+            member: MemberView = svc.identify(text)
+            return member
+
+        self._submit(work, self._identified, self._identify_failed)
+
+    def _identify_failed(self, error: ServiceError) -> None:
+        self._set_member(None)
+        self.member_field.selectAll()
+        self.member_field.setFocus()
+        self.show_error(error.message)
+
+    def _identified(self, member: MemberView) -> None:
+        self._set_member(member)
+        self.member_field.clear()
+        self.amount_field.setFocus()
+        self.member_shown.emit(member)
+
+    def _set_member(self, member: MemberView | None) -> None:
+        changed = member is None or self._member is None or member.id != self._member.id
+        self._member = member
+        if changed:
+            self.ops.clear()
+            self.amount_field.clear()
+            self.receipt_field.clear()
+            self.points_field.clear()
+            self.reward_combo.setCurrentIndex(0)
+            self.redeem_error.clear()
+            self._preview_points = None
+        self._show_member()
+        self._show_preview()
+        self._set_enabled_for_state()
+
+    def _show_member(self) -> None:
+        member = self._member
+        if member is None:
+            self.member_name.setText(_("No member yet"))
+            self.member_tier.setText("")
+            self.member_balance.setText("")
+            self.member_expiring.setText("")
+            return
+        names = self._tier_names.get(member.tier)
+        tier = (names[0] if get_language() == "th" else names[1]) if names else member.tier
+        self.member_name.setText(member.name)
+        self.member_tier.setText(_("Tier: {tier}").format(tier=tier))
+        self.member_balance.setText(_("{points} points").format(points=f"{member.balance:,}"))
+        notes = []
+        if member.expiring_soon > 0:
+            notes.append(_("{points} points expire within 30 days").format(points=f"{member.expiring_soon:,}"))
+        if member.flagged:
+            notes.append(_("Flagged for a manager: {reason}").format(reason=member.flagged))
+        self.member_expiring.setText(" · ".join(notes))
+
+    # ------------------------------------------------------------------ award
+    def _amount_changed(self, _text: str = "") -> None:
+        self._preview_points = None
+        self._refresh_amount_error(quiet_when_empty=True)
+        self._show_preview()
+        if self._member is not None and self._parsed_amount() is not None:
+            self._preview_timer.start()
+
+    def _amount_entered(self) -> None:
+        if self._refresh_amount_error():
+            self.receipt_field.setFocus()
+
+    def _parsed_amount(self) -> int | None:
+        try:
+            return parse_purchase_amount(self.amount_field.text())
+        except RuleError:
+            return None
+
+    def _refresh_amount_error(self, quiet_when_empty: bool = False) -> bool:
+        """Show the inline error for the amount field; True when the amount is usable."""
+        text = self.amount_field.text()
+        if quiet_when_empty and not text.strip():
+            self.amount_error.clear()
+            return False
+        if not text.strip() and self._member is None:
+            self.amount_error.clear()
+            return False
+        try:
+            parse_purchase_amount(text)
+        except RuleError as exc:
+            self.amount_error.setText(exc.message)
+            return False
+        self.amount_error.clear()
+        return True
+
+    def _request_preview(self) -> None:
+        member = self._member
+        amount = self._parsed_amount()
+        if member is None or amount is None or self._services is None:
+            return
+        self._preview_generation += 1
+        generation = self._preview_generation
+        svc = self._services
+        member_id = member.id
+
+        def work() -> int:
+            points: int = svc.preview_award(member_id, amount).points
+            return points
+
+        def done(points: int) -> None:
+            if generation != self._preview_generation or self._parsed_amount() != amount:
+                return  # the cashier typed on meanwhile
+            self._preview_points = points
+            self._show_preview()
+            self.preview_shown.emit(points)
+
+        def failed(error: ServiceError) -> None:
+            if generation == self._preview_generation:
+                self._preview_points = None
+                self.amount_error.setText(error.message)
+
+        self.worker.submit(work, done, failed, busy=False)
+
+    def _show_preview(self) -> None:
+        amount = self._parsed_amount()
+        if self._member is None or amount is None or self._preview_points is None:
+            self.preview.setText("")
+            return
+        self.preview.setText(_("{amount} earns {points} points").format(
+            amount=format_baht(amount), points=f"{self._preview_points:,}"))
+
+    def award(self) -> None:
+        """Award points for the bill: captured values go to the worker; "done" shows after the commit."""
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        member = self._member
+        if member is None:
+            self.show_error(_("Find the member first."))
+            return
+        try:
+            amount = parse_purchase_amount(self.amount_field.text())
+        except RuleError as exc:
+            self.amount_error.setText(exc.message)
+            self.amount_field.setFocus()
+            self.error_shown.emit(exc.message)
+            return
+        receipt = self.receipt_field.text().strip()
+        if not receipt:
+            message = _("Type the receipt number.")
+            self.show_error(message)
+            self.receipt_field.setFocus()
+            return
+        staff_id = self._staff.id
+        key = (member.id, amount, receipt, staff_id)
+        op_id = self.ops.for_request("award", key)
+        svc = self._services
+        member_id = member.id
+
+        def work() -> tuple[Any, MemberView | None]:
+            result = svc.award(member_id=member_id, amount_satang=amount, receipt_ref=receipt,
+                               operator_id=staff_id, op_id=op_id)
+            return result, _fresh_member(svc, member_id)
+
+        self._submit(work, self._awarded)
+
+    def _awarded(self, outcome: tuple[Any, MemberView | None]) -> None:
+        result, fresh = outcome
+        self.ops.confirmed("award", result.op_id)
+        if fresh is not None and self._member is not None and fresh.id == self._member.id:
+            self._member = fresh
+            self._show_member()
+        self.amount_field.clear()
+        self.receipt_field.clear()
+        self.amount_error.clear()
+        points, balance = result.points, result.balance_after
+
+        def text() -> str:
+            return _("Done: {points} points awarded. New balance {balance} points.").format(
+                points=f"{points:,}", balance=f"{balance:,}")
+
+        self._set_status("done", text)
+        self.amount_field.setFocus()
+        self.operation_done.emit(result)
+
+    # ------------------------------------------------------------------ redeem
+    def _fill_rewards(self) -> None:
+        current = self.reward_combo.currentData()
+        self.reward_combo.blockSignals(True)
+        self.reward_combo.clear()
+        self.reward_combo.addItem(_("Points as a discount"), None)
+        for reward in self._rewards:
+            name = reward["name_th"] if get_language() == "th" else reward["name_en"]
+            self.reward_combo.addItem(_("{reward} ({points} points)").format(
+                reward=name, points=f"{int(reward['points_cost']):,}"), reward["code"])
+        index = self.reward_combo.findData(current)
+        self.reward_combo.setCurrentIndex(max(index, 0))
+        self.reward_combo.blockSignals(False)
+
+    def _reward_changed(self, _index: int = 0) -> None:
+        code = self.reward_combo.currentData()
+        if code is not None:
+            cost = next((int(r["points_cost"]) for r in self._rewards if r["code"] == code), None)
+            self.points_field.setText(str(cost) if cost is not None else "")
+        else:
+            self.points_field.clear()
+        self.redeem_error.clear()
+        self._set_enabled_for_state()
+
+    def redeem(self, approval: Approval | None = None) -> None:
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        member = self._member
+        if member is None:
+            self.show_error(_("Find the member first."))
+            return
+        reward_code: str | None = self.reward_combo.currentData()
+        points: int | None = None
+        if reward_code is None:
+            text = self.points_field.text().strip()
+            if not text.isdigit() or int(text) <= 0:
+                message = _("Type how many points to redeem.")
+                self.redeem_error.setText(message)
+                self.points_field.setFocus()
+                self.error_shown.emit(message)
+                return
+            points = int(text)
+        self.redeem_error.clear()
+        staff_id = self._staff.id
+        key = (member.id, reward_code, points, staff_id)
+        op_id = self.ops.for_request("redeem", key)
+        svc = self._services
+        member_id = member.id
+
+        def work() -> tuple[Any, MemberView | None]:
+            result = svc.redeem(member_id=member_id, points=points, reward_code=reward_code,
+                                operator_id=staff_id, approval=approval, op_id=op_id)
+            return result, _fresh_member(svc, member_id)
+
+        def failed(error: ServiceError) -> None:
+            if isinstance(error, ApprovalRequired):
+                self._ask_manager(error.message, lambda pin: self.redeem(Approval(pin=pin)))
+            else:
+                self.show_error(error.message)
+
+        self._submit(work, self._redeemed, failed)
+
+    def _redeemed(self, outcome: tuple[Any, MemberView | None]) -> None:
+        result, fresh = outcome
+        self.ops.confirmed("redeem", result.op_id)
+        if fresh is not None and self._member is not None and fresh.id == self._member.id:
+            self._member = fresh
+            self._show_member()
+        self.points_field.clear()
+        self.reward_combo.setCurrentIndex(0)
+        points, balance, discount = result.points, result.balance_after, result.discount_satang
+        code = result.reward_code
+        reward = next((r for r in self._rewards if r["code"] == code), None)
+
+        def text() -> str:
+            if reward is not None:
+                name = reward["name_th"] if get_language() == "th" else reward["name_en"]
+                return _("Done: {points} points redeemed for {reward}. New balance {balance} points.").format(
+                    points=f"{points:,}", reward=name, balance=f"{balance:,}")
+            return _("Done: {points} points redeemed, discount {discount}. New balance {balance} points.").format(
+                points=f"{points:,}", discount=format_baht(discount), balance=f"{balance:,}")
+
+        self._set_status("done", text)
+        self.operation_done.emit(result)
+
+    def _ask_manager(self, reason: str, then: Callable[[str], None]) -> None:
+        dialog = ManagerPinDialog(reason, self)
+        self.approval_dialog = dialog
+
+        def accepted() -> None:
+            pin = dialog.pin_text()
+            self.approval_dialog = None
+            dialog.deleteLater()
+            then(pin)
+
+        def rejected() -> None:
+            self.approval_dialog = None
+            dialog.deleteLater()
+            self._set_status("info", lambda: _("Not redeemed: no manager approval."))
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(rejected)
+        dialog.open()
+        self._set_status("info", lambda: reason)
+        self.approval_requested.emit(dialog)
+
+    # ------------------------------------------------------------------ clear / close
+    def clear(self) -> None:
+        """Esc: forget the member and everything typed, ready for the next customer."""
+        if self.approval_dialog is not None:
+            return  # the dialog handles its own Esc
+        self.member_field.clear()
+        self._set_member(None)
+        self.amount_error.clear()
+        self._set_status("info", None)
+        if self._staff is not None:
+            self.member_field.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Finish queued work, close the ledger on the worker thread, stop the thread. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._preview_timer.stop()
+        services = self._services
+        self._services = None
+        self.worker.shutdown(services.close if services is not None else None)
+
+
+def _fresh_member(svc: Any, member_id: str) -> MemberView | None:
+    """The member as the ledger now has them (runs on the worker, after the operation committed)."""
+    try:
+        member: MemberView = svc.members.get(member_id)
+        return member
+    except ServiceError:
+        return None
+
+
+__all__ = ["CounterWindow", "OperationIds", "new_op_id"]
