@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -124,6 +125,24 @@ class Ok(BaseModel):
     server_time: str
 
 
+def _authorization(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    return authorization
+
+
+def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    settings: Settings = request.app.state.settings
+    if settings.admin_token_sha256 is None:
+        raise ApiError(403, "admin_disabled", "admin API disabled: set LOYALTY_ADMIN_TOKEN")
+    header = authorization or ""
+    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
+    if not token or not secrets.compare_digest(Settings.hash_token(token), settings.admin_token_sha256):
+        raise ApiError(401, "bad_admin_credential", "missing or wrong admin credential")
+
+
+Auth = Annotated[str | None, Depends(_authorization)]
+Admin = Depends(_admin)
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
     app = FastAPI(title="Loyalty central server", version=f"{p.PROTOCOL_VERSION}.0",
@@ -163,21 +182,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, "http_error", str(exc.detail))
-
-    def authorization(authorization: Annotated[str | None, Header()] = None) -> str | None:
-        return authorization
-
-    def admin(authorization: Annotated[str | None, Header()] = None) -> None:
-        if settings.admin_token_sha256 is None:
-            raise ApiError(403, "admin_disabled", "admin API disabled: set LOYALTY_ADMIN_TOKEN")
-        token = (authorization or "")[len("Bearer "):].strip() if (authorization or "").startswith("Bearer ") else ""
-        import secrets
-
-        if not token or not secrets.compare_digest(Settings.hash_token(token), settings.admin_token_sha256):
-            raise ApiError(401, "bad_admin_credential", "missing or wrong admin credential")
-
-    Auth = Annotated[str | None, Depends(authorization)]
-    Admin = Depends(admin)
 
     # ------------------------------------------------------------------------------------- terminal API
 
