@@ -1,0 +1,96 @@
+"""Redeeming: catalog rewards and points as a discount, partial redemption, clear refusals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pos_app.core.errors import RedeemError, RuleError
+from pos_app.core.redeem import (
+    Reward,
+    check_redeem,
+    discount_for_points,
+    max_discount_satang,
+    max_points_for_bill,
+    reward_cost,
+)
+from pos_app.core.rules import DiscountPolicy
+
+DEFAULT = DiscountPolicy()  # 1 point = ฿0.25
+COFFEE = Reward("COF", "กาแฟเย็น", "Iced coffee", 200, stock=3)
+
+
+def test_check_redeem() -> None:
+    check_redeem(100, 100)
+    for balance, points, code in [(100, 0, "redeem.points"), (100, -5, "redeem.points"), (100, 101, "redeem.balance"),
+                                  (-10, 1, "redeem.balance")]:
+        with pytest.raises(RedeemError) as caught:
+            check_redeem(balance, points)
+        assert caught.value.code == code and caught.value.message
+    with pytest.raises(RedeemError, match="has 100 and 101"):
+        check_redeem(100, 101)
+
+
+def test_rewards() -> None:
+    assert reward_cost(COFFEE, 500) == 200
+    assert reward_cost(COFFEE, 600, quantity=3) == 600
+    with pytest.raises(RedeemError, match="out of stock"):
+        reward_cost(COFFEE, 10_000, quantity=4)
+    with pytest.raises(RedeemError) as caught:
+        reward_cost(COFFEE, 199)
+    assert caught.value.code == "redeem.balance"
+    with pytest.raises(RedeemError, match="no longer offered"):
+        reward_cost(Reward("OLD", "เก่า", "Old mug", 10, active=False), 100)
+    with pytest.raises(RedeemError):
+        reward_cost(COFFEE, 500, quantity=0)
+    assert reward_cost(Reward("BAG", "ถุงผ้า", "Tote bag", 50), 10**6, quantity=100) == 5000  # unlimited stock
+    for bad in [dict(points_cost=0), dict(stock=-1), dict(code=""), dict(points_cost=1.5)]:
+        with pytest.raises(RuleError):
+            Reward(**{"code": "X", "name_th": "x", "name_en": "X", "points_cost": 1, **bad})  # type: ignore[arg-type]
+
+
+def test_points_as_discount() -> None:
+    assert discount_for_points(100, DEFAULT) == 2500  # 100 points = ฿25.00
+    assert discount_for_points(1, DEFAULT) == 25
+    assert discount_for_points(400, DEFAULT, bill_satang=10000) == 10000  # a whole ฿100 bill
+    with pytest.raises(RedeemError, match="at most 400 points") as caught:
+        discount_for_points(401, DEFAULT, bill_satang=10000)
+    assert caught.value.code == "redeem.bill_cap"
+    with pytest.raises(RedeemError):
+        discount_for_points(0, DEFAULT)
+    half = DiscountPolicy(satang_per_point=25, min_points=100, max_bill_fraction_permille=500)
+    with pytest.raises(RedeemError, match="At least 100"):
+        discount_for_points(99, half)
+    assert max_discount_satang(10001, half) == 5000
+    assert max_points_for_bill(10001, 1000, half) == 200
+    assert max_points_for_bill(10001, 150, half) == 150
+    assert max_points_for_bill(10001, 99, half) == 0  # below the minimum: nothing usable
+    assert max_points_for_bill(1000, 1000, half) == 0  # ฿5 cap = 20 points < 100 minimum
+    with pytest.raises(RedeemError):
+        max_points_for_bill(-1, 10, DEFAULT)
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(0, 10**9),
+    st.integers(-100, 10**6),
+    st.builds(DiscountPolicy, st.integers(1, 500), st.integers(1, 50), st.integers(0, 1000)),
+)
+def test_the_offered_maximum_is_always_accepted_and_never_exceeds_bill_or_balance(
+    bill: int, balance: int, policy: DiscountPolicy
+) -> None:
+    most = max_points_for_bill(bill, balance, policy)
+    assert 0 <= most <= max(balance, 0)
+    if most:
+        check_redeem(balance, most)
+        discount = discount_for_points(most, policy, bill)
+        assert discount <= bill * policy.max_bill_fraction_permille // 1000 <= bill
+        # one more point would be refused (by the bill cap or by the balance)
+        try:
+            check_redeem(balance, most + 1)
+            discount_for_points(most + 1, policy, bill)
+        except RedeemError:
+            pass
+        else:
+            raise AssertionError("the maximum was not the maximum")
