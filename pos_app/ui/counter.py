@@ -326,8 +326,8 @@ class CounterWindow(QMainWindow):
         self.receipt_field.returnPressed.connect(self.award)
         self.award_button.clicked.connect(self.award)
         self.reward_combo.currentIndexChanged.connect(self._reward_changed)
-        self.points_field.returnPressed.connect(self.redeem)
-        self.redeem_button.clicked.connect(self.redeem)
+        self.points_field.returnPressed.connect(lambda: self.redeem())
+        self.redeem_button.clicked.connect(lambda: self.redeem())  # not `checked` as the approval
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.activated.connect(self.clear)
 

@@ -1,0 +1,273 @@
+"""The counter window driven like a cashier would, on a real seeded SQLite ledger, offscreen.
+
+Every service call runs on the window's worker thread; the tests wait on the window's signals (or on the
+worker having nothing left to do), never sleep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QRawFont
+
+from pos_app.core import i18n
+from pos_app.core.i18n import _
+from pos_app.services import open_terminal
+from pos_app.services.errors import Unavailable
+from pos_app.ui.counter import CounterWindow
+
+SOMCHAI_PHONE = "081-234-5678"
+SOMCHAI = "สมชาย ใจดี"
+TIMEOUT = 20_000
+
+
+@contextmanager
+def ledger(data_dir: Path) -> Iterator[Any]:
+    """A second, independent look at the same ledger file (as the CLI or IT would see it)."""
+    services = open_terminal(data_dir)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def sign_in(qtbot: Any, win: CounterWindow, pin: str = "1111") -> None:
+    qtbot.keyClicks(win.pin, pin)
+    with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
+        qtbot.keyClick(win.pin, Qt.Key.Key_Return)
+
+
+def find_member(qtbot: Any, win: CounterWindow, text: str = SOMCHAI_PHONE) -> Any:
+    qtbot.keyClicks(win.member_field, text)
+    with qtbot.waitSignal(win.member_shown, timeout=TIMEOUT) as shown:
+        qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
+    return shown.args[0]
+
+
+def award(qtbot: Any, win: CounterWindow, amount: str, receipt: str) -> Any:
+    win.amount_field.setText(amount)
+    win.receipt_field.setText(receipt)
+    with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT) as done:
+        qtbot.keyClick(win.receipt_field, Qt.Key.Key_Return)
+    return done.args[0]
+
+
+def wait_idle(qtbot: Any, win: CounterWindow) -> None:
+    qtbot.waitUntil(lambda: win.worker.idle, timeout=TIMEOUT)
+
+
+def earn_entries(data_dir: Path, member_id: str) -> list[Any]:
+    with ledger(data_dir) as services:
+        return [e for e in services.history(member_id) if e.kind == "earn"]
+
+
+def test_sign_in_by_pin_refuses_a_wrong_pin_then_opens_the_counter(qtbot: Any, window: CounterWindow) -> None:
+    assert window.pages.currentWidget() is window.login_page
+    qtbot.keyClicks(window.pin, "4321")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as refused:
+        qtbot.keyClick(window.pin, Qt.Key.Key_Return)
+    assert refused.args[0] == _("Unknown staff id or wrong PIN.")
+    assert window.status.text() == refused.args[0]
+    assert window.pages.currentWidget() is window.login_page
+
+    sign_in(qtbot, window, "1111")
+    assert window.pages.currentWidget() is window.counter_page
+    assert "สมใจ ใจดี" in window.who.text()
+
+
+def test_identify_by_phone_shows_name_tier_and_balance(qtbot: Any, window: CounterWindow) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window, "0812345678")
+    assert member.name == SOMCHAI
+    assert window.member_name.text() == SOMCHAI
+    assert "สมาชิก" in window.member_tier.text()  # the tier's Thai name from the active rules
+    assert window.member_balance.text() == _("{points} points").format(points="0")
+    assert window.amount_field.hasFocus()  # keyboard first: next is the bill amount
+
+
+def test_award_previews_points_then_shows_the_new_balance_after_commit(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    with qtbot.waitSignal(window.preview_shown, timeout=TIMEOUT) as preview:
+        qtbot.keyClicks(window.amount_field, "1,234.50")
+    assert preview.args[0] == 49  # every 25 baht = 1 point, remainder dropped
+    assert "฿1,234.50" in window.preview.text()
+
+    result = award(qtbot, window, "1,234.50", "R-0001")
+    assert (result.points, result.balance_after) == (49, 49)
+    assert window.member_balance.text() == _("{points} points").format(points="49")
+    assert window.status.property("kind") == "done"
+    assert "49" in window.status.text()
+    assert window.amount_field.text() == "" and window.receipt_field.text() == ""
+    with ledger(data_dir) as services:
+        assert services.members.get(member.id).balance == 49
+
+
+def test_a_double_press_awards_once(qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    window.amount_field.setText("500")
+    window.receipt_field.setText("R-DOUBLE")
+    with qtbot.waitSignal(window.operation_done, timeout=TIMEOUT):
+        qtbot.mouseDClick(window.award_button, Qt.MouseButton.LeftButton)
+        window.award_button.click()
+        qtbot.keyClick(window.receipt_field, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    earns = earn_entries(data_dir, member.id)
+    assert len(earns) == 1 and earns[0].points == 20
+    assert window.member_balance.text() == _("{points} points").format(points="20")
+
+
+def test_a_retry_after_an_error_reuses_the_operation_and_awards_once(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    """The award commits but its answer is lost (as after a crash): pressing Award again changes nothing."""
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    services = window._services
+    real_award = services.award
+
+    def committed_but_unanswered(**kwargs: Any) -> Any:
+        real_award(**kwargs)
+        raise Unavailable("The answer was lost after the commit.")
+
+    services.award = committed_but_unanswered
+    window.amount_field.setText("250")
+    window.receipt_field.setText("R-RETRY")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as failed:
+        window.award_button.click()
+    assert failed.args[0] == "The answer was lost after the commit."
+    assert "Done" not in window.status.text()  # never "done" without the service's answer
+
+    services.award = real_award
+    with qtbot.waitSignal(window.operation_done, timeout=TIMEOUT) as done:
+        window.award_button.click()
+    assert done.args[0].replayed and done.args[0].points == 10
+    assert len(earn_entries(data_dir, member.id)) == 1
+    assert window.member_balance.text() == _("{points} points").format(points="10")
+
+
+@pytest.mark.parametrize("typed", ["12.345", "abc", "-5", "0"])
+def test_a_bad_amount_shows_an_inline_error_and_records_nothing(
+        qtbot: Any, window: CounterWindow, data_dir: Path, typed: str) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    qtbot.keyClicks(window.amount_field, typed)
+    assert window.amount_error.text()  # shown while typing
+    window.receipt_field.setText("R-BAD")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as refused:
+        window.award_button.click()
+    assert refused.args[0] == window.amount_error.text()
+    assert "Traceback" not in refused.args[0]
+    wait_idle(qtbot, window)
+    assert earn_entries(data_dir, member.id) == []
+    assert window.status.property("kind") != "done"
+
+
+def test_unknown_member_and_forged_code_show_the_services_message(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    qtbot.keyClicks(window.member_field, "0999999999")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as unknown:
+        qtbot.keyClick(window.member_field, Qt.Key.Key_Return)
+    assert unknown.args[0] == _("No member with phone {phone}.").format(phone="099-999-9999")
+    assert window.status.text() == unknown.args[0]
+    assert not window.award_button.isEnabled()
+
+    with ledger(data_dir) as services:
+        genuine = services.members.find_by_phone("0812345678").member_code
+    forged = genuine[:-3] + ("AAA" if not genuine.endswith("AAA") else "BBB")
+    window.member_field.setText(forged)
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as refused:
+        qtbot.keyClick(window.member_field, Qt.Key.Key_Return)
+    assert refused.args[0] and "Traceback" not in refused.args[0]
+    assert window.member_name.text() == _("No member yet")
+
+    window.member_field.setText(genuine)  # the genuine QR, as a scanner would type it
+    with qtbot.waitSignal(window.member_shown, timeout=TIMEOUT):
+        qtbot.keyClick(window.member_field, Qt.Key.Key_Return)
+    assert window.member_name.text() == SOMCHAI
+
+
+def test_redeeming_over_the_threshold_asks_for_a_manager_pin(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    award(qtbot, window, "30,000", "R-BIG")  # 1,200 points
+
+    # a reward under the threshold goes straight through
+    window.reward_combo.setCurrentIndex(window.reward_combo.findData("COFFEE"))
+    assert window.points_field.text() == "120" and not window.points_field.isEnabled()
+    with qtbot.waitSignal(window.operation_done, timeout=TIMEOUT):
+        window.redeem_button.click()
+    assert window.member_balance.text() == _("{points} points").format(points="1,080")
+
+    # 1,050 points as a discount is over the 1,000-point threshold: a manager must approve
+    qtbot.keyClicks(window.points_field, "1050")
+    with qtbot.waitSignal(window.approval_requested, timeout=TIMEOUT) as asked:
+        qtbot.keyClick(window.points_field, Qt.Key.Key_Return)
+    dialog = asked.args[0]
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.pin, "1111")  # the cashier's own PIN is not a manager's
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as refused:
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert refused.args[0] == _("That is not a manager's PIN: nothing was changed.")
+
+    with qtbot.waitSignal(window.approval_requested, timeout=TIMEOUT) as asked:
+        window.redeem_button.click()
+    qtbot.keyClicks(asked.args[0].pin, "9999")
+    with qtbot.waitSignal(window.operation_done, timeout=TIMEOUT) as done:
+        qtbot.keyClick(asked.args[0].pin, Qt.Key.Key_Return)
+    result = done.args[0]
+    assert result.points == 1050 and result.approved_by == "manager-1"
+    assert window.member_balance.text() == _("{points} points").format(points="30")
+    with ledger(data_dir) as services:
+        redeems = [e for e in services.history(member.id) if e.kind == "redeem"]
+    assert sorted(-e.points for e in redeems) == [120, 1050]
+
+
+def test_escape_clears_the_member_and_the_bill(qtbot: Any, window: CounterWindow) -> None:
+    sign_in(qtbot, window)
+    find_member(qtbot, window)
+    qtbot.keyClicks(window.amount_field, "100")
+    qtbot.keyClick(window.amount_field, Qt.Key.Key_Escape)
+    assert window.member_name.text() == _("No member yet")
+    assert window.amount_field.text() == ""
+    assert not window.award_button.isEnabled()
+    assert window.member_field.hasFocus()
+
+
+def test_the_language_toggle_switches_visible_text_between_thai_and_english(
+        qtbot: Any, window: CounterWindow) -> None:
+    thai_sign_in = i18n.load_catalog("th")["Sign in"]
+    assert window.sign_in_button.text() == thai_sign_in
+    with qtbot.waitSignal(window.language_changed):
+        qtbot.mouseClick(window.lang_button, Qt.MouseButton.LeftButton)
+    assert window.sign_in_button.text() == "Sign in"
+    assert window.lang_button.text() == "ไทย"
+    sign_in(qtbot, window)
+    assert window.award_button.text() == "Award"
+    with qtbot.waitSignal(window.language_changed):
+        qtbot.mouseClick(window.lang_button, Qt.MouseButton.LeftButton)
+    assert window.award_button.text() == i18n.load_catalog("th")["Award"]
+    assert window.redeem_box.title() == i18n.load_catalog("th")["Redeem points"]
+
+
+def test_thai_renders_with_the_bundled_font(window: CounterWindow, thai_font_family: str) -> None:
+    assert thai_font_family == "Garuda"
+    font = window.member_name.font()
+    assert QFontInfo(font).family() == "Garuda"  # resolved, not a fallback
+    metrics = QFontMetrics(font)
+    raw = QRawFont.fromFont(font, QFontDatabase.WritingSystem.Thai)
+    assert raw.isValid() and raw.familyName() == "Garuda"  # Thai text is drawn from the bundled file
+    for char in "สมชาย ใจดี กาแฟเย็น ๑๒๓ ฿":
+        assert metrics.inFontUcs4(ord(char)), char
+        assert raw.supportsCharacter(ord(char)), char
+    glyphs = raw.glyphIndexesForString("สมชาย ใจดี")
+    assert len(glyphs) == len("สมชาย ใจดี") and 0 not in glyphs  # no "missing glyph" boxes
+    assert metrics.horizontalAdvance("สมชาย") > 0
