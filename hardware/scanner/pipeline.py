@@ -213,6 +213,9 @@ class ScanPipeline:
                 try:
                     frame = self.source.read()
                 except SourceError as exc:
+                    if not self.source.live:  # a file that cannot be read: say so and finish
+                        self._status("source_error", str(exc), error=exc.code)
+                        return
                     self._status("camera_lost", str(exc), error=exc.code)
                     self.source.close()
                     if not self._open_with_retry():
