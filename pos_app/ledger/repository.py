@@ -26,6 +26,7 @@ from pos_app.ledger.canonical import (
     canonical_json,
     chain_hash,
     content_hash,
+    iso_to_ms,
     ms_to_iso,
     sha256_hex,
 )
@@ -204,6 +205,31 @@ _MEMBER_SELECT = select(*_MEMBER_COLUMNS).select_from(
     schema.members.outerjoin(schema.balances, schema.balances.c.member_id == schema.members.c.id)
 )
 
+# Hot-path statements: fixed SQL with bound parameters, run with exec_driver_sql (no per-call statement
+# building). bench/bench_ledger.py measures the award path against bare sqlite3.
+_SQL_MEMBER = (
+    "SELECT m.id, m.card_no, m.name, m.phone, m.tier, m.consent, m.created_at_ms, m.terminal_id, m.member_code, "
+    "m.flagged, b.points, b.earned_total FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
+)
+_SQL_MEMBER_BY = {col: _SQL_MEMBER.format(col=col) for col in ("id", "phone", "card_no")}
+_SQL_FIND_OP = "SELECT kind, request_hash, result_json FROM operations WHERE op_id = ?"
+_SQL_INSERT_OP = "INSERT INTO operations (op_id, kind, request_hash, result_json, created_at_ms) VALUES (?, ?, ?, ?, ?)"
+_SQL_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox"
+_SQL_LAST_CHAIN = "SELECT chain_hash FROM entries ORDER BY rowid DESC LIMIT 1"
+_SQL_INSERT_OUTBOX = "INSERT INTO outbox (seq, type, ref_id, payload, created_at_ms) VALUES (?, ?, ?, ?, ?)"
+_SQL_INSERT_ENTRY = (
+    "INSERT INTO entries (id, terminal_id, seq, member_id, kind, points, contra_account, amount_satang, "
+    "receipt_ref, reward_code, corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, "
+    "operator_id, approved_by, reason, offline, reservation_id, op_id, content_hash, chain_hash, origin, "
+    "recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SQL_ENTRY_KIND = "SELECT kind FROM entries WHERE id = ?"
+_SQL_ADD_BALANCE = (
+    "UPDATE balances SET points = points + ?, earned_total = earned_total + ?, updated_at_ms = ? WHERE member_id = ?"
+)
+_SQL_RECEIPT_EARNED = "SELECT 1 FROM entries WHERE receipt_ref = ? AND kind = 'earn' LIMIT 1"
+_SQL_META_ALL = "SELECT key, value FROM meta"
+
 
 class Ledger:
     """The terminal's ledger file. Create with :meth:`open`; close with :meth:`close`."""
@@ -319,10 +345,7 @@ class Ledger:
 
     def find_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any]) -> dict[str, Any] | None:
         """The stored result of ``op_id`` if it was done before with the same request; a conflict if not."""
-        row = conn.execute(
-            select(schema.operations.c.kind, schema.operations.c.request_hash, schema.operations.c.result_json)
-            .where(schema.operations.c.op_id == op_id)
-        ).first()
+        row = conn.exec_driver_sql(_SQL_FIND_OP, (op_id,)).first()
         if row is None:
             return None
         if row.kind != kind or row.request_hash != self.request_hash(kind, request):
@@ -334,24 +357,18 @@ class Ledger:
 
     def record_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any],
                          result: dict[str, Any]) -> None:
-        conn.execute(insert(schema.operations).values(
-            op_id=op_id, kind=kind, request_hash=self.request_hash(kind, request),
-            result_json=canonical_json(result), created_at_ms=now_ms(),
-        ))
+        conn.exec_driver_sql(_SQL_INSERT_OP, (op_id, kind, self.request_hash(kind, request),
+                                              canonical_json(result), now_ms()))
 
     # ------------------------------------------------------------------ outbox
     def _next_seq(self, conn: Connection) -> int:
-        current = conn.execute(select(func.max(schema.outbox.c.seq))).scalar_one()
-        return int(current or 0) + 1
+        return int(conn.exec_driver_sql(_SQL_NEXT_SEQ).scalar_one())
 
     def _append_outbox(self, conn: Connection, seq: int, record_type: str, ref_id: str,
                        payload: dict[str, Any]) -> None:
-        conn.execute(insert(schema.outbox).values(
-            seq=seq, type=record_type, ref_id=ref_id,
-            payload=canonical_json({"seq": seq, "type": record_type, record_type: payload,
-                                    "entry" if record_type == "member" else "member": None}),
-            created_at_ms=now_ms(),
-        ))
+        other = "entry" if record_type == "member" else "member"
+        record = {"seq": seq, "type": record_type, record_type: payload, other: None}
+        conn.exec_driver_sql(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), now_ms()))
 
     # ------------------------------------------------------------------ members
     def add_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
@@ -375,15 +392,15 @@ class Ledger:
         self._append_outbox(conn, self._next_seq(conn), "member", member_id, wire)
 
     def get_member(self, conn: Connection, member_id: str) -> MemberRow | None:
-        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.id == member_id)).first()
+        row = conn.exec_driver_sql(_SQL_MEMBER_BY["id"], (member_id,)).first()
         return _member_from_row(row) if row else None
 
     def find_member_by_phone(self, conn: Connection, phone: str) -> MemberRow | None:
-        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.phone == phone)).first()
+        row = conn.exec_driver_sql(_SQL_MEMBER_BY["phone"], (phone,)).first()
         return _member_from_row(row) if row else None
 
     def find_member_by_card_no(self, conn: Connection, card_no: str) -> MemberRow | None:
-        row = conn.execute(_MEMBER_SELECT.where(schema.members.c.card_no == card_no)).first()
+        row = conn.exec_driver_sql(_SQL_MEMBER_BY["card_no"], (card_no,)).first()
         return _member_from_row(row) if row else None
 
     def set_member_tier(self, conn: Connection, member_id: str, tier: str) -> None:
@@ -411,37 +428,23 @@ class Ledger:
         )
 
     def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> None:
-        from pos_app.ledger.canonical import iso_to_ms
-
-        previous = conn.execute(
-            select(schema.entries.c.chain_hash).order_by(text("rowid DESC")).limit(1)
-        ).scalar_one_or_none() or GENESIS_HASH
+        previous = conn.exec_driver_sql(_SQL_LAST_CHAIN).scalar_one_or_none() or GENESIS_HASH
         recorded = now_ms()
-        conn.execute(insert(schema.entries).values(
-            id=wire["id"], terminal_id=wire["terminal_id"], seq=wire["seq"], member_id=wire["member_id"],
-            kind=wire["kind"], points=wire["points"], contra_account=CONTRA_ACCOUNTS[wire["kind"]],
-            amount_satang=wire["amount_satang"], receipt_ref=wire["receipt_ref"],
-            reward_code=wire["reward_code"], corrects_id=wire["corrects_id"],
-            rules_version=wire["rules_version"], tier_code=wire["tier_code"],
-            lines_json=canonical_json(wire["lines"]), sale_at_ms=iso_to_ms(wire["sale_at"]),
-            clock_offset_ms=wire["clock_offset_ms"], operator_id=wire["operator_id"],
-            approved_by=wire["approved_by"], reason=wire["reason"], offline=wire["offline"],
-            reservation_id=wire["reservation_id"], op_id=op_id, content_hash=wire["content_hash"],
-            chain_hash=chain_hash(previous, wire["content_hash"]), origin=origin, recorded_at_ms=recorded,
+        kind = wire["kind"]
+        conn.exec_driver_sql(_SQL_INSERT_ENTRY, (
+            wire["id"], wire["terminal_id"], wire["seq"], wire["member_id"], kind, wire["points"],
+            CONTRA_ACCOUNTS[kind], wire["amount_satang"], wire["receipt_ref"], wire["reward_code"],
+            wire["corrects_id"], wire["rules_version"], wire["tier_code"], canonical_json(wire["lines"]),
+            iso_to_ms(wire["sale_at"]), wire["clock_offset_ms"], wire["operator_id"], wire["approved_by"],
+            wire["reason"], wire["offline"], wire["reservation_id"], op_id, wire["content_hash"],
+            chain_hash(previous, wire["content_hash"]), origin, recorded,
         ))
-        earned = wire["points"] if wire["kind"] == "earn" else 0
-        if wire["kind"] == "reverse" and wire["corrects_id"]:
-            corrected_kind = conn.execute(
-                select(schema.entries.c.kind).where(schema.entries.c.id == wire["corrects_id"])
-            ).scalar_one_or_none()
-            if corrected_kind == "earn":
+        earned = wire["points"] if kind == "earn" else 0
+        if kind == "reverse" and wire["corrects_id"]:
+            corrected = conn.exec_driver_sql(_SQL_ENTRY_KIND, (wire["corrects_id"],)).scalar_one_or_none()
+            if corrected == "earn":
                 earned = wire["points"]
-        result = conn.execute(
-            update(schema.balances)
-            .where(schema.balances.c.member_id == wire["member_id"])
-            .values(points=schema.balances.c.points + wire["points"],
-                    earned_total=schema.balances.c.earned_total + earned, updated_at_ms=recorded)
-        )
+        result = conn.exec_driver_sql(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
         if result.rowcount != 1:
             raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
 
@@ -461,6 +464,13 @@ class Ledger:
             raise LedgerError(_("Entry {entry_id} arrived damaged (hash mismatch).").format(entry_id=wire["id"]))
         self._insert_entry(conn, wire, origin="remote", op_id=None)
         return True
+
+    def receipt_has_earned(self, conn: Connection, receipt_ref: str) -> bool:
+        return conn.exec_driver_sql(_SQL_RECEIPT_EARNED, (receipt_ref,)).first() is not None
+
+    @staticmethod
+    def all_meta(conn: Connection) -> dict[str, str]:
+        return {k: v for k, v in conn.exec_driver_sql(_SQL_META_ALL)}
 
     def entries_for_member(self, conn: Connection, member_id: str) -> list[EntryRow]:
         rows = conn.execute(

@@ -376,13 +376,13 @@ class Services:
                 if prior is not None:
                     return _result(AwardResult, prior, True)
                 member = self._member(conn, member_id)
-                for earlier in self.ledger.entries_for_receipt(conn, receipt_ref):
-                    if earlier.kind == "earn":
-                        raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
-                            receipt=receipt_ref))
-                rules = self.active_rules(conn)
+                if self.ledger.receipt_has_earned(conn, receipt_ref):
+                    raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
+                        receipt=receipt_ref))
+                meta = self.ledger.all_meta(conn)
+                rules = self.rules(conn, int(meta.get("rules_version", "1")))
                 purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(sale_ms),
-                                    branch_id=self.ledger.get_meta(conn, "branch_id"),
+                                    branch_id=meta.get("branch_id"),
                                     lines=tuple(CategoryLine(c, a) for c, a in lines))
                 breakdown = points_for(purchase, rules, member.tier)
                 if breakdown.points <= 0:
@@ -392,8 +392,10 @@ class Services:
                     member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
                     operator_id=operator_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
                     rules_version=rules.version, tier_code=member.tier, lines=tuple(lines), op_id=op_id,
-                    clock_offset_ms=self._clock_offset(conn)))
-                tier, changed = self._retier(conn, member, rules, sale_ms)
+                    clock_offset_ms=int(meta.get("clock_offset_ms", "0"))))
+                tier, changed = member.tier, False
+                if self._tier_may_change(member, rules, breakdown.points):
+                    tier, changed = self._retier(conn, member, rules, sale_ms)
                 result = AwardResult(
                     op_id=op_id, entry_id=entry.id, member_id=member_id, points=breakdown.points,
                     balance_before=member.points, balance_after=member.points + breakdown.points,
@@ -410,6 +412,16 @@ class Services:
 
         result: AwardResult = self._call(run)
         return result
+
+    @staticmethod
+    def _tier_may_change(member: MemberRow, rules: RulesBundle, points: int) -> bool:
+        """Whether the rolling-period query is needed after this award. A member above the first tier may
+        have dropped (old earnings left the period); one in the first tier can only rise, and only if
+        lifetime earnings (never less than the period's) reach the next threshold."""
+        tiers = rules.tiers.tiers
+        if member.tier != tiers[0].code:
+            return True
+        return len(tiers) > 1 and member.earned_total + points >= tiers[1].threshold_points
 
     def _retier(self, conn: Any, member: MemberRow, rules: RulesBundle, at_ms: int) -> tuple[str, bool]:
         since = at_ms - rules.tiers.period_days * 86_400_000
