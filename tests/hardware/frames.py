@@ -8,7 +8,8 @@ blur, sensor noise, JPEG compression; ``inverted`` draws a phone screen in dark 
 
 Everything is drawn from ``numpy.random.Generator(PCG64(seed))``: the same seed gives the same pixels.
 
-Run as a script to write the demo video:  ``python -m tests.hardware.frames --video resources/demo/card.avi``
+Run as a script to look at one sample per condition:  ``python tests/hardware/frames.py --samples /tmp/f``
+(the demo video is written by ``python -m hardware.scanner.demo_video``).
 """
 
 from __future__ import annotations
@@ -365,37 +366,10 @@ def held_card_frames(text: str, n: int, seed: int = 7, size: tuple[int, int] = (
         yield np.clip(img, 0, 255).astype(np.uint8)
 
 
-def write_demo_video(path: Path, text: str, n: int = 90, fps: float = 15.0, size: tuple[int, int] = (640, 480),
-                     seed: int = 3) -> Path:
-    """A short MJPG video: empty counter, then the card is held up (moving and tilting), then taken away."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
-    if not writer.isOpened():
-        raise RuntimeError(f"cannot write {path}")
-    try:
-        rng = np.random.default_rng(seed)
-        empty = _background(rng, size[0], size[1], cluttered=True)
-        for _ in range(n // 6):
-            writer.write(np.clip(empty + rng.normal(0, 3, empty.shape), 0, 255).astype(np.uint8))
-        for f in held_card_frames(text, n - 2 * (n // 6), seed=seed, size=size, hard=False):
-            writer.write(f)
-        for _ in range(n // 6):
-            writer.write(np.clip(empty + rng.normal(0, 3, empty.shape), 0, 255).astype(np.uint8))
-    finally:
-        writer.release()
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--video", type=Path, help="write the demo video here (MJPG .avi)")
-    ap.add_argument("--text", default=None, help="code content (default: a member-like payload)")
     ap.add_argument("--samples", type=Path, help="write one PNG per condition into this folder")
     args = ap.parse_args(argv)
-    if args.video:
-        text = args.text or member_like_payload(np.random.default_rng(1))
-        write_demo_video(args.video, text)
-        print(f"wrote {args.video} ({args.video.stat().st_size // 1024} KiB) with {text!r}")
     if args.samples:
         args.samples.mkdir(parents=True, exist_ok=True)
         for cond in CONDITIONS:

@@ -222,3 +222,15 @@ def test_open_source_picks_the_source_kind(spec, kind):
     src = open_source(spec)
     assert type(src).__name__ == kind
     assert src.live == (kind == "OpenCVSource" and str(spec).isdigit() or spec == 0)
+
+
+def test_bundled_demo_video_is_small_and_scans_once():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "resources" / "demo" / "card_demo.avi"
+    assert path.stat().st_size < 2 * 1024 * 1024
+    rec = Recorder()
+    p = pipeline(open_source(path), rec)
+    p.run(timeout=SAFETY)
+    assert len(rec.scans) == 1 and rec.scans[0].startswith("LM1.DEMO1.")
+    assert sum(1 for _, t in rec.results if t) >= 50  # the card is read in most of its 60 frames
