@@ -22,6 +22,7 @@ from pos_app.core.i18n import _, set_language
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+_output = {"json": False}  # set by the group callback; refusals are printed after the context is gone
 
 
 def default_data_dir() -> Path:
@@ -39,9 +40,7 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
-        ctx = click.get_current_context(silent=True)
-        as_json = bool(ctx and isinstance(ctx.find_root().obj, CliContext) and ctx.find_root().obj.json)
-        if as_json:
+        if _output["json"]:
             click.echo(json.dumps({"ok": False, "error": self.message}, ensure_ascii=False), err=True)
         else:
             click.echo(_("Error: {message}").format(message=self.message), err=True)
@@ -84,6 +83,7 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
     """Point-of-sale loyalty terminal."""
     if lang:
         set_language(lang)
+    _output["json"] = as_json
     ctx.obj = CliContext(data_dir=data_dir or default_data_dir(), json=as_json)
     ctx.call_on_close(ctx.obj.close)
 

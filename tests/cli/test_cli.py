@@ -1,0 +1,151 @@
+"""``pos-terminal`` as IT and integrations use it: real ledger files, real exit codes, one-line refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pos_app.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    runner = CliRunner()
+    data = tmp_path / "t"
+
+    def invoke(*args: str, json_out: bool = True):
+        argv = ["--data-dir", str(data), *(["--json"] if json_out else []), *args]
+        return runner.invoke(cli, argv, catch_exceptions=False)
+
+    invoke.data = data
+    return invoke
+
+
+@pytest.fixture
+def enrolled(run):
+    assert run("init").exit_code == 0
+    assert run("staff", "add", "--name", "Boss", "--role", "manager", "--pin", "9999").exit_code == 0
+    result = run("member", "enroll", "--name", "Somchai", "--phone", "081-234-5678")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _balance(run, member_id: str) -> int:
+    return json.loads(run("balance", "--member", member_id).stdout)["balance"]
+
+
+def _refused(result, *needles: str) -> None:
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_enroll_award_redeem_return_report_round_trip(run, enrolled) -> None:
+    member_id = enrolled["id"]
+    award = json.loads(run("award", "--member", "0812345678", "--amount", "฿1,234.50", "--receipt", "R1").stdout)
+    assert award["points"] == 49 and award["balance_after"] == 49
+    redeem = json.loads(run("redeem", "--member", member_id, "--points", "9").stdout)
+    assert redeem["balance_after"] == 40 and redeem["discount_satang"] == 225
+    ret = run("return", "--receipt", "R1", "--amount", "617.25", "--manager-pin", "9999")
+    assert ret.exit_code == 0, ret.output
+    assert json.loads(ret.stdout)["points_clawed_back"] == 25
+    assert _balance(run, member_id) == 15
+    report = json.loads(run("report", "daily").stdout)
+    assert report["totals"]["awards"] == 1 and report["totals"]["points_redeemed"] == 9
+    text = run("report", "daily", json_out=False)
+    assert "Total: 1 awards, 49 points on ฿1,234.50" in text.stdout
+
+
+def test_award_retry_with_the_same_op_id_counts_once(run, enrolled) -> None:
+    args = ("award", "--member", enrolled["id"], "--amount", "100", "--receipt", "R7", "--op-id", "till-7")
+    assert run(*args).exit_code == 0
+    again = json.loads(run(*args).stdout)
+    assert again["replayed"] is True
+    assert _balance(run, enrolled["id"]) == 4
+
+
+@pytest.mark.parametrize("amount, needle", [
+    ("12.345", "2 decimal places"), ("-5", ""), ("abc", ""), ("0", ""), ("99999999999", ""), ("", ""),
+])
+def test_bad_amounts_are_refused_in_one_line_and_change_nothing(run, enrolled, amount, needle) -> None:
+    result = run("award", "--member", enrolled["id"], "--amount", amount, "--receipt", "R1", json_out=False)
+    _refused(result, needle)
+    assert _balance(run, enrolled["id"]) == 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("award", "--member", "0899999999", "--amount", "100", "--receipt", "R1"), "No member with phone"),
+    (("award", "--member", "{id}", "--amount", "100", "--receipt", "bad receipt!"), "receipt"),
+    (("redeem", "--member", "{id}", "--points", "5000"), ""),
+    (("redeem", "--member", "{id}", "--points", "-3"), ""),
+    (("redeem", "--member", "{id}", "--reward", "NOPE"), "NOPE"),
+    (("return", "--receipt", "NOPE", "--manager-pin", "9999"), "NOPE"),
+    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x"), "Manager approval"),
+    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x", "--manager-pin", "1234"), "manager"),
+    (("member", "enroll", "--name", "Dup", "--phone", "0812345678"), "Somchai"),
+    (("member", "enroll", "--name", "X", "--phone", "12345"), ""),
+    (("member", "show", "LM1:FAKE:xx:yy"), ""),
+    (("report", "daily", "--date", "yesterday"), "YYYY-MM-DD"),
+    (("staff", "add", "--name", "C", "--role", "cashier", "--pin", "12"), "PIN"),
+])
+def test_bad_input_is_refused_cleanly(run, enrolled, args, needle) -> None:
+    argv = [a.replace("{id}", enrolled["id"]) for a in args]
+    _refused(run(*argv, json_out=False), needle)
+    assert _balance(run, enrolled["id"]) == 0
+
+
+def test_json_refusal_is_machine_readable(run, enrolled) -> None:
+    result = run("award", "--member", enrolled["id"], "--amount", "abc", "--receipt", "R1")
+    assert result.exit_code == 2
+    assert json.loads(result.stderr)["ok"] is False
+
+
+def test_doctor_backup_and_restore(run, enrolled) -> None:
+    run("award", "--member", enrolled["id"], "--amount", "250", "--receipt", "R1")
+    assert run("backup").exit_code == 0
+    run("award", "--member", enrolled["id"], "--amount", "250", "--receipt", "R2")
+    doctor = json.loads(run("doctor").stdout)
+    assert doctor["ok"] and {c["check"] for c in doctor["checks"]} >= {"integrity", "hash_chain", "balances"}
+    restored = run("restore", "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert _balance(run, enrolled["id"]) == 10
+
+
+def test_doctor_without_a_terminal_says_what_to_do(run) -> None:
+    _refused(run("doctor", json_out=False), "pos-terminal init")
+
+
+def test_corrupt_ledger_gives_the_way_out_not_a_traceback(run, enrolled) -> None:
+    path = run.data / "ledger.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    raw = bytearray(path.read_bytes())
+    raw[0:16] = b"garbage garbage!"
+    path.write_bytes(bytes(raw))
+    _refused(run("balance", "--member", enrolled["id"], json_out=False), "restore")
+
+
+def test_installed_entry_point_exits_non_zero_without_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "POS_DATA_DIR": str(tmp_path / "t"), "POS_LANG": "en"}
+    exe = Path(sys.executable).with_name("pos-terminal")
+    subprocess.run([str(exe), "init"], check=True, env=env, capture_output=True)
+    result = subprocess.run([str(exe), "award", "--member", "x", "--amount", "12.345", "--receipt", "R"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_messages_in_thai(run, enrolled) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(run.data), "--lang", "th", "balance", "--member", "0899999999"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
