@@ -435,13 +435,19 @@ class Services:
     # ------------------------------------------------------------------ redeem
     def redeem(self, *, member_id: str, points: int | None = None, operator_id: str,
                reward_code: str | None = None, bill_satang: int | None = None, receipt_ref: str | None = None,
-               approval: Approval | None = None, op_id: str | None = None) -> RedeemResult:
-        """Spend points on a reward (its cost) or as a discount (``points`` chosen by the cashier)."""
+               approval: Approval | None = None, op_id: str | None = None,
+               reservation_id: str | None = None) -> RedeemResult:
+        """Spend points on a reward (its cost) or as a discount (``points`` chosen by the cashier).
+
+        ``reservation_id``: the points were reserved on the central server first (online). Without one, an
+        enrolled terminal is redeeming offline and ``redeem_guard`` applies the offline allowance.
+        """
         op_id = op_id or new_id()
         if receipt_ref is not None:
             receipt_ref = self._check_receipt(receipt_ref)
         request = {"member_id": member_id, "points": points, "reward_code": reward_code,
-                   "bill_satang": bill_satang, "receipt_ref": receipt_ref, "operator_id": operator_id}
+                   "bill_satang": bill_satang, "receipt_ref": receipt_ref, "operator_id": operator_id,
+                   "reservation_id": reservation_id}
 
         def run() -> RedeemResult:
             with self.ledger.write() as conn:
@@ -470,17 +476,17 @@ class Services:
                 if spend > threshold:
                     approved_by = self._approve(conn, approval, _("redeeming more than {n} points").format(
                         n=threshold)).id
-                offline = False
-                if self.redeem_guard is not None:
+                offline = reservation_id is None and self.ledger.get_meta(conn, "mode") == "enrolled"
+                if offline and self.redeem_guard is not None:
                     self.redeem_guard(conn, member, spend)
-                    offline = self.ledger.get_meta(conn, "online") != "1"
                 if reward_code and not self.ledger.take_reward_stock(conn, reward_code):
                     raise NotAllowed(_("Reward {code} is out of stock.").format(code=reward_code))
                 entry = self.ledger.append_entry(conn, NewEntry(
                     member_id=member_id, kind="redeem", points=-spend, sale_at_ms=self.clock(),
                     operator_id=operator_id, amount_satang=discount or None, receipt_ref=receipt_ref,
                     reward_code=reward_code, rules_version=rules.version, approved_by=approved_by,
-                    offline=offline, op_id=op_id, clock_offset_ms=self._clock_offset(conn)))
+                    offline=offline, reservation_id=reservation_id, op_id=op_id,
+                    clock_offset_ms=self._clock_offset(conn)))
                 result = RedeemResult(
                     op_id=op_id, entry_id=entry.id, member_id=member_id, points=spend,
                     balance_before=member.points, balance_after=member.points - spend, reward_code=reward_code,
