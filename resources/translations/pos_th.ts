@@ -1,7 +1,1314 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="th_TH" sourcelanguage="en">
-<context>
-    <name>pos</name>
-</context>
+    <context>
+        <name>pos</name>
+        <message>
+            <location filename="../../pos_app/cli/__init__.py" line="46"></location>
+            <source>Error: {message}</source>
+            <translation>ผิดพลาด: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="305"></location>
+            <source>Per reward</source>
+            <translation>แยกตามของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="60"></location>
+            <source>Member  {name}</source>
+            <translation>สมาชิก    {name}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="61"></location>
+            <source>Id      {id}</source>
+            <translation>รหัส      {id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="62"></location>
+            <source>Card    {card}</source>
+            <translation>บัตร      {card}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="63"></location>
+            <source>Phone   {phone}</source>
+            <translation>โทรศัพท์  {phone}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="64"></location>
+            <source>Tier    {tier}</source>
+            <translation>ระดับ     {tier}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <source>Points  {points:,}</source>
+            <translation>แต้ม      {points:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="114"></location>
+            <source>Terminal ready in {path} (terminal {id}).</source>
+            <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="179"></location>
+            <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
+            <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="216"></location>
+            <source>a discount of {amount}</source>
+            <translation>ส่วนลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="256"></location>
+            <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
+            <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="267"></location>
+            <source>{name}: {points:,} points</source>
+            <translation>{name}: {points:,} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="282"></location>
+            <source>No entries yet.</source>
+            <translation>ยังไม่มีรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <source>Awards</source>
+            <translation>การให้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/ui/counter.py" line="359"></location>
+            <source>Points</source>
+            <translation>แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <source>Sales</source>
+            <translation>ยอดขาย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <source>Redeemed</source>
+            <translation>แลกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <source>Per cashier</source>
+            <translation>แยกตามแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <source>Per hour</source>
+            <translation>แยกตามชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="330"></location>
+            <source>Added {name} ({role}), id {id}.</source>
+            <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
+            <source>Reward {code} saved.</source>
+            <translation>บันทึกของรางวัล {code} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
+            <source>Backup written to {path}.</source>
+            <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <source>Restored. The replaced file was kept as {path}.</source>
+            <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="68"></location>
+            <source>{points:,} points expire within 30 days</source>
+            <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="134"></location>
+            <source>Enrolled.</source>
+            <translation>สมัครสมาชิกเรียบร้อย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="153"></location>
+            <location filename="../../pos_app/services/terminal.py" line="329"></location>
+            <source>No member with phone {phone}.</source>
+            <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
+            <source>{amount} would earn {points:,} points for {name}.</source>
+            <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="195"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="219"></location>
+            <source> (already recorded)</source>
+            <translation> (บันทึกไว้แล้ว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="235"></location>
+            <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
+            <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="298"></location>
+            <source>Daily report {date}</source>
+            <translation>รายงานประจำวัน {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="308"></location>
+            <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
+            <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="374"></location>
+            <source>No terminal in {path}: run 'pos-terminal init' first.</source>
+            <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
+            <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="409"></location>
+            <source>Replace the ledger in {path} with a backup?</source>
+            <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="192"></location>
+            <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
+            <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="217"></location>
+            <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
+            <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="38"></location>
+            <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
+            <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="49"></location>
+            <source>The counter window cannot start: {error}</source>
+            <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="107"></location>
+            <source>The grant time</source>
+            <translation>เวลาที่ได้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="305"></location>
+            <location filename="../../pos_app/core/expiry.py" line="313"></location>
+            <location filename="../../pos_app/core/expiry.py" line="326"></location>
+            <location filename="../../pos_app/core/tiers.py" line="52"></location>
+            <location filename="../../pos_app/core/tiers.py" line="61"></location>
+            <source>The current time</source>
+            <translation>เวลาปัจจุบัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="117"></location>
+            <location filename="../../pos_app/core/returns.py" line="64"></location>
+            <source>Give the redeemed points as a positive number.</source>
+            <translation>ระบุแต้มที่แลกเป็นจำนวนบวก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="315"></location>
+            <source>The number of days must be zero or more.</source>
+            <translation>จำนวนวันต้องเป็น 0 ขึ้นไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="74"></location>
+            <source>A ledger entry needs an id.</source>
+            <translation>รายการแต้มต้องมีรหัส</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="78"></location>
+            <location filename="../../pos_app/core/tiers.py" line="28"></location>
+            <source>Points must be a whole number.</source>
+            <translation>แต้มต้องเป็นจำนวนเต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="80"></location>
+            <source>An earn entry cannot take points away.</source>
+            <translation>รายการสะสมแต้มหักแต้มไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="90"></location>
+            <source>An entry cannot correct itself.</source>
+            <translation>รายการแก้ไขตัวเองไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="91"></location>
+            <source>The entry time</source>
+            <translation>เวลาของรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="251"></location>
+            <source>Ledger moves must be LedgerMove values.</source>
+            <translation>รายการเคลื่อนไหวต้องเป็นค่า LedgerMove</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="76"></location>
+            <source>Unknown kind of ledger entry “{kind}”.</source>
+            <translation>ไม่รู้จักรายการแต้มประเภท “{kind}”</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="83"></location>
+            <source>A {kind} entry cannot add points.</source>
+            <translation>รายการประเภท {kind} เพิ่มแต้มไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="87"></location>
+            <source>A {kind} entry must name the entry it corrects.</source>
+            <translation>รายการประเภท {kind} ต้องระบุรายการที่แก้ไข</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/expiry.py" line="254"></location>
+            <source>The ledger holds the entry {id} twice.</source>
+            <translation>ข้อมูลแต้มมีรายการ {id} ซ้ำสองครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="134"></location>
+            <source>This member code is not genuine (its signature does not match). Do not award points; look the member up by phone number instead.</source>
+            <translation>รหัสสมาชิกนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรง) ห้ามให้แต้ม ให้ค้นหาสมาชิกด้วยเบอร์โทรแทน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="141"></location>
+            <source>This is not a member code. Scan the member's card or the code in the member app.</source>
+            <translation>นี่ไม่ใช่รหัสสมาชิก สแกนบัตรสมาชิกหรือรหัสในแอปสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="146"></location>
+            <source>Only part of the member code was read. Scan it again and hold it steady.</source>
+            <translation>อ่านรหัสสมาชิกได้ไม่ครบ สแกนใหม่และถือให้นิ่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="160"></location>
+            <source>This member code comes from a newer system version. Update the terminal software.</source>
+            <translation>รหัสสมาชิกนี้มาจากระบบรุ่นใหม่กว่า อัปเดตโปรแกรมของเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="175"></location>
+            <source>This member code is not valid yet. Check the date and time of this terminal.</source>
+            <translation>รหัสสมาชิกนี้ยังไม่ถึงเวลาใช้ ตรวจวันที่และเวลาของเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="182"></location>
+            <source>This app code is too old. Ask the member to open the app and show the current code (and to check the time on their phone).</source>
+            <translation>รหัสในแอปเก่าเกินไป ขอให้สมาชิกเปิดแอปแสดงรหัสล่าสุด (และตรวจเวลาในโทรศัพท์)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="190"></location>
+            <source>The member app needs renewing: ask the member to connect the app to the internet once, or look them up by phone number.</source>
+            <translation>แอปสมาชิกต้องต่ออายุ: ขอให้สมาชิกต่ออินเทอร์เน็ตหนึ่งครั้ง หรือค้นหาด้วยเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="198"></location>
+            <source>This app code was already used. Ask the member to show the current code in the app.</source>
+            <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="524"></location>
+            <source>A card number has 16 digits. Check the number and type it again.</source>
+            <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="528"></location>
+            <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
+            <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="152"></location>
+            <source>This member code was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
+            <translation>รหัสสมาชิกนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) ซิงก์เครื่องแล้วสแกนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="167"></location>
+            <source>This member code expired on {date}. Ask the member for a new card, or look them up by phone number.</source>
+            <translation>รหัสสมาชิกนี้หมดอายุเมื่อ {date} ขอบัตรใหม่จากสมาชิก หรือค้นหาด้วยเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="70"></location>
+            <location filename="../../pos_app/core/money.py" line="74"></location>
+            <source>Enter an amount, for example 1,000.50.</source>
+            <translation>ใส่ยอดเงิน เช่น 1,000.50</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="84"></location>
+            <source>The amount cannot be negative.</source>
+            <translation>ยอดเงินติดลบไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="93"></location>
+            <source>An amount has at most 2 decimal places (satang), for example 12.34.</source>
+            <translation>ยอดเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์) เช่น 12.34</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="97"></location>
+            <source>Check the thousands separators: write 1,000.50 or 1000.50.</source>
+            <translation>ตรวจเครื่องหมายจุลภาค: เขียน 1,000.50 หรือ 1000.50</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="117"></location>
+            <source>The bill amount must be more than zero.</source>
+            <translation>ยอดซื้อต้องมากกว่าศูนย์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="77"></location>
+            <location filename="../../pos_app/core/money.py" line="105"></location>
+            <source>The amount is too large: at most {limit} per receipt.</source>
+            <translation>ยอดเงินสูงเกินไป: ไม่เกิน {limit} ต่อใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="87"></location>
+            <source>“{text}” is not an amount of money; type digits such as 1,000.50.</source>
+            <translation>“{text}” ไม่ใช่ยอดเงิน พิมพ์ตัวเลข เช่น 1,000.50</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/money.py" line="101"></location>
+            <source>“{text}” is not an amount of money.</source>
+            <translation>“{text}” ไม่ใช่ยอดเงิน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="31"></location>
+            <source>Use a Thai mobile number such as 081-234-5678 or a landline such as 02-123-4567.</source>
+            <translation>ใช้เบอร์มือถือไทย เช่น 081-234-5678 หรือเบอร์บ้าน เช่น 02-123-4567</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="37"></location>
+            <source>Enter a phone number.</source>
+            <translation>ใส่เบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="54"></location>
+            <source>Only Thai phone numbers (+66) can be used.</source>
+            <translation>ใช้ได้เฉพาะเบอร์โทรไทย (+66)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="69"></location>
+            <source>That is not a Thai mobile or landline number.</source>
+            <translation>ไม่ใช่เบอร์มือถือหรือเบอร์บ้านของไทย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="39"></location>
+            <source>That is too long for a phone number.</source>
+            <translation>ยาวเกินกว่าจะเป็นเบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="46"></location>
+            <source>A phone number can only contain digits, spaces, dashes and a leading +.</source>
+            <translation>เบอร์โทรมีได้เฉพาะตัวเลข ช่องว่าง ขีด และ + นำหน้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="63"></location>
+            <source>A Thai mobile number has 10 digits.</source>
+            <translation>เบอร์มือถือไทยมี 10 หลัก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/phone.py" line="66"></location>
+            <source>A Thai phone number has 10 digits for a mobile or 9 for a landline.</source>
+            <translation>เบอร์โทรไทยมี 10 หลักสำหรับมือถือ หรือ 9 หลักสำหรับเบอร์บ้าน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="49"></location>
+            <location filename="../../pos_app/core/redeem.py" line="93"></location>
+            <source>Choose at least 1 point to redeem.</source>
+            <translation>เลือกแลกอย่างน้อย 1 แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="51"></location>
+            <source>The balance is not a whole number of points.</source>
+            <translation>ยอดแต้มไม่เป็นจำนวนเต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="64"></location>
+            <source>Choose at least one reward.</source>
+            <translation>เลือกของรางวัลอย่างน้อยหนึ่งชิ้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="82"></location>
+            <source>The bill amount is not valid.</source>
+            <translation>ยอดซื้อไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="39"></location>
+            <source>A reward must cost at least 1 point.</source>
+            <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="41"></location>
+            <source>Reward stock must be zero or more (or unlimited).</source>
+            <translation>จำนวนของรางวัลในสต็อกต้องเป็น 0 ขึ้นไป (หรือไม่จำกัด)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="43"></location>
+            <source>Reward “active” must be true or false.</source>
+            <translation>ค่า “active” ของของรางวัลต้องเป็น true หรือ false</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="54"></location>
+            <source>Not enough points: the member has {balance} and {points} were asked for.</source>
+            <translation>แต้มไม่พอ: สมาชิกมี {balance} แต้ม แต่ขอแลก {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="67"></location>
+            <source>The reward “{name}” is no longer offered.</source>
+            <translation>ของรางวัล “{name}” เลิกให้แลกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="71"></location>
+            <source>The reward “{name}” is out of stock ({stock} left).</source>
+            <translation>ของรางวัล “{name}” หมด (เหลือ {stock})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="96"></location>
+            <source>At least {n} points are needed for a discount.</source>
+            <translation>ต้องมีอย่างน้อย {n} แต้มจึงจะใช้เป็นส่วนลดได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="104"></location>
+            <source>{points} points ({discount}) is more than this bill allows; use at most {most} points.</source>
+            <translation>{points} แต้ม ({discount}) เกินกว่าที่บิลนี้ใช้ได้ ใช้ได้ไม่เกิน {most} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/redeem.py" line="37"></location>
+            <source>A reward needs a {field}.</source>
+            <translation>ของรางวัลต้องมี {field}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/returns.py" line="43"></location>
+            <source>The receipt's figures cannot be negative.</source>
+            <translation>ตัวเลขในใบเสร็จติดลบไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/returns.py" line="45"></location>
+            <source>The refund must be more than zero.</source>
+            <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/returns.py" line="48"></location>
+            <source>This receipt has already been fully refunded.</source>
+            <translation>ใบเสร็จนี้คืนเงินครบแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/returns.py" line="41"></location>
+            <source>Amounts and points must be whole numbers.</source>
+            <translation>ยอดเงินและแต้มต้องเป็นจำนวนเต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/returns.py" line="51"></location>
+            <source>The refund ({refund}) is more than what remains refundable on this receipt ({left}).</source>
+            <translation>ยอดคืน ({refund}) มากกว่ายอดที่ยังคืนได้ของใบเสร็จนี้ ({left})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="102"></location>
+            <source>Campaign start</source>
+            <translation>วันเริ่มแคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="103"></location>
+            <source>Campaign end</source>
+            <translation>วันสิ้นสุดแคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="136"></location>
+            <source>Two campaigns share the same id.</source>
+            <translation>มีสองแคมเปญใช้รหัสเดียวกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="168"></location>
+            <source>A tier policy needs at least one tier.</source>
+            <translation>นโยบายระดับสมาชิกต้องมีอย่างน้อยหนึ่งระดับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="170"></location>
+            <source>The first tier must start at 0 points.</source>
+            <translation>ระดับแรกต้องเริ่มที่ 0 แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="175"></location>
+            <source>Two tiers share the same code.</source>
+            <translation>มีสองระดับใช้รหัสเดียวกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="220"></location>
+            <source>restore_redeemed_points must be true or false.</source>
+            <translation>restore_redeemed_points ต้องเป็น true หรือ false</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="319"></location>
+            <source>The bill amount must be a whole number of satang.</source>
+            <translation>ยอดซื้อต้องเป็นจำนวนสตางค์เต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="321"></location>
+            <source>The bill amount cannot be negative.</source>
+            <translation>ยอดซื้อติดลบไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="323"></location>
+            <source>The bill amount is too large.</source>
+            <translation>ยอดซื้อสูงเกินไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="324"></location>
+            <source>The sale time</source>
+            <translation>เวลาขาย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="329"></location>
+            <source>Category lines must be CategoryLine values.</source>
+            <translation>รายการหมวดสินค้าต้องเป็นค่า CategoryLine</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="332"></location>
+            <source>The category lines do not add up to the bill amount.</source>
+            <translation>ยอดรวมรายการหมวดสินค้าไม่เท่ากับยอดซื้อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="406"></location>
+            <source>The rules contain a fractional number ({text}); use whole numbers.</source>
+            <translation>กติกามีเลขทศนิยม ({text}) ให้ใช้จำนวนเต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="53"></location>
+            <source>{name} must be a whole number.</source>
+            <translation>{name} ต้องเป็นจำนวนเต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="55"></location>
+            <source>{name} must be at least {minimum}.</source>
+            <translation>{name} ต้องไม่น้อยกว่า {minimum}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="57"></location>
+            <source>{name} must be at most {maximum}.</source>
+            <translation>{name} ต้องไม่เกิน {maximum}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="63"></location>
+            <source>{name} must be a non-empty text of at most {n} characters.</source>
+            <translation>{name} ต้องเป็นข้อความไม่ว่าง ยาวไม่เกิน {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="71"></location>
+            <source>{name} must be a set of names, or empty for all.</source>
+            <translation>{name} ต้องเป็นชุดของชื่อ หรือเว้นว่างหมายถึงทั้งหมด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="74"></location>
+            <source>{name} must name at least one; leave it unset to mean all.</source>
+            <translation>{name} ต้องระบุอย่างน้อยหนึ่งรายการ ถ้าหมายถึงทั้งหมดให้เว้นไว้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="133"></location>
+            <source>campaigns must hold Campaign values.</source>
+            <translation>campaigns ต้องเป็นค่า Campaign</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="173"></location>
+            <source>Tiers must be listed by strictly rising thresholds.</source>
+            <translation>ต้องเรียงระดับสมาชิกตามเกณฑ์แต้มจากน้อยไปมาก ห้ามซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="184"></location>
+            <source>Unknown tier “{code}”.</source>
+            <translation>ไม่รู้จักระดับ “{code}”</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="270"></location>
+            <source>The rules are not valid JSON.</source>
+            <translation>กติกาไม่ใช่ JSON ที่ถูกต้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="457"></location>
+            <source>In the rules, “{where}” must be an object.</source>
+            <translation>ในกติกา “{where}” ต้องเป็นออบเจกต์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="462"></location>
+            <source>In the rules, “{where}” lacks: {fields}.</source>
+            <translation>ในกติกา “{where}” ขาด: {fields}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="467"></location>
+            <source>In the rules, “{where}” has unknown fields: {fields}.</source>
+            <translation>ในกติกา “{where}” มีช่องที่ไม่รู้จัก: {fields}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="475"></location>
+            <source>In the rules, “{where}” must be a list.</source>
+            <translation>ในกติกา “{where}” ต้องเป็นรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="481"></location>
+            <location filename="../../pos_app/core/rules.py" line="486"></location>
+            <source>In the rules, “{where}” must be an ISO-8601 time.</source>
+            <translation>ในกติกา “{where}” ต้องเป็นเวลาแบบ ISO-8601</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="508"></location>
+            <source>These rules are in a format this terminal does not know ({format}); update the software.</source>
+            <translation>กติกานี้อยู่ในรูปแบบที่เครื่องนี้ไม่รู้จัก ({format}) ให้อัปเดตโปรแกรม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="105"></location>
+            <source>Campaign {id} must end after it starts.</source>
+            <translation>แคมเปญ {id} ต้องสิ้นสุดหลังวันเริ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="112"></location>
+            <source>Campaign {id} gives nothing: set a multiplier above 1000 or bonus points.</source>
+            <translation>แคมเปญ {id} ไม่ได้ให้อะไรเลย: ตั้งตัวคูณเกิน 1000 หรือแต้มโบนัส</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="400"></location>
+            <source>The rules repeat the field “{key}”.</source>
+            <translation>กติกามีช่อง “{key}” ซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="244"></location>
+            <source>{name} has the wrong type.</source>
+            <translation>{name} มีชนิดข้อมูลไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/timeutil.py" line="22"></location>
+            <source>{what} must be a date and time.</source>
+            <translation>{what} ต้องเป็นวันที่และเวลา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/timeutil.py" line="25"></location>
+            <source>{what} must carry a time zone (UTC); a local time without a zone is ambiguous.</source>
+            <translation>{what} ต้องระบุเขตเวลา (UTC) เวลาท้องถิ่นที่ไม่มีเขตเวลาอาจกำกวม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="83"></location>
+            <source>Backup file {path} does not exist.</source>
+            <translation>ไม่พบไฟล์สำรอง {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="86"></location>
+            <source>Backup {path} is damaged too ({problem}); choose another.</source>
+            <translation>ไฟล์สำรอง {path} เสียหายเช่นกัน ({problem}) เลือกไฟล์อื่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="41"></location>
+            <source>The backup copy failed its integrity check: {problem}</source>
+            <translation>ไฟล์สำรองไม่ผ่านการตรวจความสมบูรณ์: {problem}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="47"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="50"></location>
+            <source>Backup failed: {reason}</source>
+            <translation>สำรองข้อมูลไม่สำเร็จ: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="80"></location>
+            <source>There is no backup to restore in {folder}.</source>
+            <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="76"></location>
+            <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
+            <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="78"></location>
+            <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
+            <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="81"></location>
+            <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
+            <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="384"></location>
+            <source>A member with this phone or card number already exists.</source>
+            <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="353"></location>
+            <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
+            <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="449"></location>
+            <source>Unknown member {member_id}.</source>
+            <translation>ไม่รู้จักสมาชิก {member_id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="464"></location>
+            <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
+            <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="254"></location>
+            <source>Cannot create the data folder {path}: {reason}</source>
+            <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="262"></location>
+            <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
+            <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="459"></location>
+            <source>Entry {entry_id} arrived with content different from the copy held here.</source>
+            <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="533"></location>
+            <source>Staff member {staff_id} already exists.</source>
+            <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="81"></location>
+            <source>SQLite integrity check passed</source>
+            <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="93"></location>
+            <source>no backup yet: run 'pos-terminal backup'</source>
+            <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="90"></location>
+            <source>schema revision {rev}</source>
+            <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="96"></location>
+            <source>{mb} MB free</source>
+            <translation>ว่าง {mb} MB</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="83"></location>
+            <source>{n} entries, chain intact</source>
+            <translation>{n} รายการ สายแฮชครบถ้วน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="84"></location>
+            <source>chain broken at entry {entry}</source>
+            <translation>สายแฮชขาดที่รายการ {entry}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="86"></location>
+            <source>{n} members, every balance equals the sum of its entries</source>
+            <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="88"></location>
+            <source>balances differ from entries for {n} members</source>
+            <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="92"></location>
+            <source>latest backup {path}</source>
+            <translation>ข้อมูลสำรองล่าสุด {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/staff.py" line="38"></location>
+            <source>A PIN is 4 to 8 digits.</source>
+            <translation>PIN เป็นตัวเลข 4 ถึง 8 หลัก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/staff.py" line="55"></location>
+            <source>{name} is not allowed to do this (needs {role}).</source>
+            <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="260"></location>
+            <source>That is not a manager's PIN: nothing was changed.</source>
+            <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="647"></location>
+            <location filename="../../pos_app/services/terminal.py" line="658"></location>
+            <source>Unknown staff id or wrong PIN.</source>
+            <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="265"></location>
+            <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
+            <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="272"></location>
+            <source>The sale time needs a time zone.</source>
+            <translation>เวลาขายต้องระบุเขตเวลา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="285"></location>
+            <source>Scan a member card or type a phone number.</source>
+            <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="365"></location>
+            <source>The amount must be more than zero.</source>
+            <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="508"></location>
+            <source>The refund amount must be more than zero.</source>
+            <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="579"></location>
+            <source>An adjustment must add or remove at least one point.</source>
+            <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="581"></location>
+            <source>An adjustment needs a reason.</source>
+            <translation>การปรับแต้มต้องระบุเหตุผล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="628"></location>
+            <source>A staff member needs a name.</source>
+            <translation>พนักงานต้องมีชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="630"></location>
+            <source>Role must be one of: cashier, manager, admin.</source>
+            <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="675"></location>
+            <source>A reward costs at least one point.</source>
+            <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="723"></location>
+            <source>A member's name is 1 to 120 characters.</source>
+            <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="310"></location>
+            <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
+            <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="315"></location>
+            <source>That card number has a wrong check digit: check it and type it again.</source>
+            <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="326"></location>
+            <source>Not a member code, card number or phone number we can read.</source>
+            <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="533"></location>
+            <source>a return</source>
+            <translation>การคืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="592"></location>
+            <source>a manual adjustment</source>
+            <translation>การปรับแต้มด้วยมือ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="708"></location>
+            <source>A date is written YYYY-MM-DD.</source>
+            <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="228"></location>
+            <source>No member with id {member_id}.</source>
+            <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="252"></location>
+            <source>Manager approval needed: {why}</source>
+            <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="211"></location>
+            <source>Rules version {version} is not on this terminal.</source>
+            <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="318"></location>
+            <source>No member with card number {card_no}.</source>
+            <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="470"></location>
+            <source>Choose a reward or a number of points.</source>
+            <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="380"></location>
+            <source>Receipt {receipt} already earned points; nothing was added.</source>
+            <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="389"></location>
+            <source>{amount} earns no points under the current rules.</source>
+            <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="483"></location>
+            <source>Reward {code} is out of stock.</source>
+            <translation>ของรางวัล {code} หมดแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="520"></location>
+            <source>No points were earned on receipt {receipt}.</source>
+            <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="528"></location>
+            <source>Receipt {receipt} was already fully returned.</source>
+            <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="531"></location>
+            <source>Only {amount} of receipt {receipt} can still be returned.</source>
+            <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="594"></location>
+            <source>This would leave {name} with a negative balance.</source>
+            <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="738"></location>
+            <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
+            <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="463"></location>
+            <source>No reward with code {code}.</source>
+            <translation>ไม่พบของรางวัลรหัส {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="466"></location>
+            <source>Reward {code} costs {cost} points.</source>
+            <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="477"></location>
+            <source>redeeming more than {n} points</source>
+            <translation>แลกเกิน {n} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/app.py" line="30"></location>
+            <source>Warning: the Thai font could not be loaded ({error}).</source>
+            <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="337"></location>
+            <location filename="../../pos_app/ui/counter.py" line="338"></location>
+            <source>Loyalty counter</source>
+            <translation>สะสมแต้มหน้าร้าน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="341"></location>
+            <source>Switch language</source>
+            <translation>เปลี่ยนภาษา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="342"></location>
+            <source>Sign out</source>
+            <translation>ออกจากระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="343"></location>
+            <source>Type your PIN and press Enter</source>
+            <translation>ใส่ PIN แล้วกด Enter</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="344"></location>
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="345"></location>
+            <source>Clear</source>
+            <translation>ล้าง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="346"></location>
+            <source>Sign in</source>
+            <translation>เข้าสู่ระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="347"></location>
+            <source>Demo: cashier PIN 1111, manager PIN 9999</source>
+            <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="348"></location>
+            <source>Member</source>
+            <translation>สมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="349"></location>
+            <source>Scan the card, or type a member code, card number or phone</source>
+            <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="350"></location>
+            <source>Find</source>
+            <translation>ค้นหา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="351"></location>
+            <source>Award points</source>
+            <translation>สะสมแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="352"></location>
+            <source>Bill amount (baht)</source>
+            <translation>ยอดซื้อ (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="354"></location>
+            <source>Receipt no.</source>
+            <translation>เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="355"></location>
+            <source>e.g. R-000123</source>
+            <translation>เช่น R-000123</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <source>Award</source>
+            <translation>ให้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <source>Redeem points</source>
+            <translation>แลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="358"></location>
+            <source>Reward</source>
+            <translation>ของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <source>Redeem</source>
+            <translation>แลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <source>cashier</source>
+            <translation>แคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <source>manager</source>
+            <translation>ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <source>admin</source>
+            <translation>ผู้ดูแลระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <source>Type the receipt number.</source>
+            <translation>ใส่เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="686"></location>
+            <source>Points as a discount</source>
+            <translation>ใช้แต้มเป็นส่วนลด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="452"></location>
+            <source>Type your PIN first.</source>
+            <translation>ใส่ PIN ก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="540"></location>
+            <source>No member yet</source>
+            <translation>ยังไม่ได้เลือกสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
+            <location filename="../../pos_app/ui/counter.py" line="710"></location>
+            <source>Find the member first.</source>
+            <translation>ค้นหาสมาชิกก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="717"></location>
+            <source>Type how many points to redeem.</source>
+            <translation>ใส่จำนวนแต้มที่จะแลก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="395"></location>
+            <source>Working…</source>
+            <translation>กำลังทำรายการ…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="495"></location>
+            <source>{name} ({role})</source>
+            <translation>{name} ({role})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="548"></location>
+            <source>Tier: {tier}</source>
+            <translation>ระดับ: {tier}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="549"></location>
+            <source>{points} points</source>
+            <translation>{points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <source>{amount} earns {points} points</source>
+            <translation>ยอด {amount} ได้ {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="674"></location>
+            <source>Done: {points} points awarded. New balance {balance} points.</source>
+            <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="760"></location>
+            <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
+            <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="779"></location>
+            <source>Not redeemed: no manager approval.</source>
+            <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="552"></location>
+            <source>{points} points expire within 30 days</source>
+            <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="554"></location>
+            <source>Flagged for a manager: {reason}</source>
+            <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="689"></location>
+            <source>{reward} ({points} points)</source>
+            <translation>{reward} ({points} แต้ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="758"></location>
+            <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
+            <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="18"></location>
+            <source>Manager approval</source>
+            <translation>ผู้จัดการอนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="24"></location>
+            <source>Manager, type your PIN to approve:</source>
+            <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="31"></location>
+            <source>Approve</source>
+            <translation>อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="34"></location>
+            <source>Cancel</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/worker.py" line="54"></location>
+            <source>Something went wrong and nothing was confirmed ({error}). Try again or call IT.</source>
+            <translation>เกิดข้อผิดพลาด ยังไม่มีการยืนยันรายการ ({error}) ลองใหม่หรือแจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="21"></location>
+            <source>{file}: no such file.</source>
+            <translation>{file}: ไม่พบไฟล์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="22"></location>
+            <source>{file}: not an image or video that can be read.</source>
+            <translation>{file}: ไม่ใช่ภาพหรือวิดีโอที่อ่านได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="25"></location>
+            <source>The decoder crashed and was restarted; some frames were not checked.</source>
+            <translation>ตัวถอดรหัสล่มและเริ่มใหม่แล้ว บางเฟรมไม่ได้ตรวจ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="26"></location>
+            <source>The {decoder} decoder is not installed on this computer (it needs libzbar0).</source>
+            <translation>เครื่องนี้ไม่ได้ติดตั้งตัวถอดรหัส {decoder} (ต้องใช้ libzbar0)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="75"></location>
+            <source>Cannot check the signature: the terminal's keys are not available.</source>
+            <translation>ตรวจลายเซ็นไม่ได้: ไม่มีกุญแจของเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="183"></location>
+            <source>No code found in any of the inputs.</source>
+            <translation>ไม่พบรหัสในไฟล์ใดเลย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="100"></location>
+            <source>{file}: no code found.</source>
+            <translation>{file}: ไม่พบรหัส</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="101"></location>
+            <source>{file}: {symbology} code {text}</source>
+            <translation>{file}: รหัส {symbology} {text}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="104"></location>
+            <source>signature: genuine</source>
+            <translation>ลายเซ็น: ของจริง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="108"></location>
+            <source>signature: none (not a signed member code)</source>
+            <translation>ลายเซ็น: ไม่มี (ไม่ใช่รหัสสมาชิกที่ลงนาม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="111"></location>
+            <source>member: {name} ({id}), card {card}</source>
+            <translation>สมาชิก: {name} ({id}) บัตร {card}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="114"></location>
+            <source>member: none: {reason}</source>
+            <translation>สมาชิก: ไม่พบ: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="116"></location>
+            <source>also found: {symbology} {text}</source>
+            <translation>พบอีก: {symbology} {text}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="106"></location>
+            <source>signature: NOT genuine: {reason}</source>
+            <translation>ลายเซ็น: ไม่ใช่ของจริง: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="114"></location>
+            <source>not looked up</source>
+            <translation>ไม่ได้ค้นหา</translation>
+        </message>
+    </context>
 </TS>
