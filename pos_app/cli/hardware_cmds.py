@@ -28,7 +28,10 @@ _DECODER_MESSAGES = {
 
 
 def register(group: click.Group) -> None:
+    from pos_app.cli import card_cmds  # ``card render`` (hardware-B)
+
     group.add_command(scan)
+    card_cmds.register(group)
 
 
 def _decode_file(path: Path, decoder: Any, max_codes: int = 16) -> tuple[list[Any], str | None, list[str]]:
