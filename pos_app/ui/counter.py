@@ -35,15 +35,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hardware.wedge import MIXED_LAYOUT, THAI_LAYOUT, detect_layout
 from pos_app.core.errors import RuleError
-from pos_app.core.i18n import _, get_language, set_language
+from pos_app.core.i18n import N_, _, get_language, set_language
+from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal
 from pos_app.services.errors import ApprovalRequired
-from pos_app.ui.dialogs import ManagerPinDialog
+from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog
 from pos_app.ui.worker import Worker
 
 PREVIEW_DELAY_MS = 150
+# hardware reports stable codes in English; the cashier reads them here, translated
+LAYOUT_WARNINGS = {
+    THAI_LAYOUT: N_("The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. "
+                    "Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode."),
+    MIXED_LAYOUT: N_("The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English "
+                     "(Grave or Alt+Shift) or set the scanner to serial mode, then scan again."),
+}
 STYLE = """
 QWidget { font-size: 16pt; }
 QPushButton { min-height: 56px; min-width: 96px; padding: 4px 16px; border-radius: 8px;
@@ -114,6 +123,7 @@ class CounterWindow(QMainWindow):
     operation_done = Signal(object)    # AwardResult or RedeemResult, after commit
     error_shown = Signal(str)          # a refusal or failure, as shown to the cashier
     approval_requested = Signal(object)  # the ManagerPinDialog just opened
+    enroll_requested = Signal(object)    # the EnrollDialog just opened
     language_changed = Signal(str)
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
@@ -134,6 +144,7 @@ class CounterWindow(QMainWindow):
         self._status_text: Callable[[], str] | None = None
         self._status_kind = "info"
         self.approval_dialog: ManagerPinDialog | None = None
+        self.enroll_dialog: EnrollDialog | None = None
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -219,6 +230,7 @@ class CounterWindow(QMainWindow):
         self.member_field.setObjectName("memberField")
         self.member_field.setClearButtonEnabled(True)
         self.find_button = _big_button("findButton")
+        self.enroll_button = _big_button("newMemberButton")
         self.member_name = QLabel()
         self.member_name.setObjectName("memberName")
         self.member_tier = QLabel()
@@ -229,10 +241,11 @@ class CounterWindow(QMainWindow):
         self.member_expiring.setObjectName("memberExpiring")
         member_layout.addWidget(self.member_field, 0, 0, 1, 2)
         member_layout.addWidget(self.find_button, 0, 2)
+        member_layout.addWidget(self.enroll_button, 0, 3)
         member_layout.addWidget(self.member_name, 1, 0, 1, 2)
-        member_layout.addWidget(self.member_balance, 1, 2)
+        member_layout.addWidget(self.member_balance, 1, 2, 1, 2)
         member_layout.addWidget(self.member_tier, 2, 0)
-        member_layout.addWidget(self.member_expiring, 2, 1, 1, 2)
+        member_layout.addWidget(self.member_expiring, 2, 1, 1, 3)
 
         self.award_box = QGroupBox()
         award_layout = QGridLayout(self.award_box)
@@ -321,6 +334,7 @@ class CounterWindow(QMainWindow):
         self.lang_button.clicked.connect(self.toggle_language)
         self.member_field.returnPressed.connect(self.identify)
         self.find_button.clicked.connect(self.identify)
+        self.enroll_button.clicked.connect(self.open_enroll)
         self.amount_field.textChanged.connect(self._amount_changed)
         self.amount_field.returnPressed.connect(self._amount_entered)
         self.receipt_field.returnPressed.connect(self.award)
@@ -348,6 +362,7 @@ class CounterWindow(QMainWindow):
         self.member_box.setTitle(_("Member"))
         self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
         self.find_button.setText(_("Find"))
+        self.enroll_button.setText(_("New member"))
         self.award_box.setTitle(_("Award points"))
         self.amount_label.setText(_("Bill amount (baht)"))
         self.amount_field.setPlaceholderText("1,234.50")
@@ -379,6 +394,9 @@ class CounterWindow(QMainWindow):
         signed_in = self._staff is not None
         self.sign_out_button.setVisible(signed_in)
         self.find_button.setEnabled(signed_in and not busy)
+        self.enroll_button.setEnabled(signed_in and not busy)
+        if self.enroll_dialog is not None:
+            self.enroll_dialog.enroll.setEnabled(not busy)
         has_member = self._member is not None
         self.award_button.setEnabled(signed_in and has_member and not busy)
         self.redeem_button.setEnabled(signed_in and has_member and not busy)
@@ -498,25 +516,38 @@ class CounterWindow(QMainWindow):
     def identify(self) -> None:
         if self._services is None or self._staff is None or self.worker.busy:
             return
-        text = self.member_field.text()
+        text = self.member_field.text().strip()
+        # a keyboard-wedge scanner on a Thai keyboard layout types Thai letters for digits: read it back
+        layout, sent = detect_layout(text)
+        warning = {"thai": THAI_LAYOUT, "mixed": MIXED_LAYOUT}.get(layout)
+        if layout == "thai" and classify_scan(sent) != "unknown":
+            text = sent  # it reads as a code, card number or phone once mapped back
+        elif layout == "thai":
+            warning = None  # Thai text that is no code either way: let the services say what it is
         svc = self._services
 
         def work() -> MemberView:
             member: MemberView = svc.identify(text)
             return member
 
-        self._submit(work, self._identified, self._identify_failed)
+        self._submit(work, lambda member: self._identified(member, warning),
+                     lambda error: self._identify_failed(error, warning))
 
-    def _identify_failed(self, error: ServiceError) -> None:
+    def _identify_failed(self, error: ServiceError, warning: str | None = None) -> None:
         self._set_member(None)
         self.member_field.selectAll()
         self.member_field.setFocus()
-        self.show_error(error.message)
+        if warning is not None:
+            self.show_error(f"{error.message} {_(LAYOUT_WARNINGS[warning])}")
+        else:
+            self.show_error(error.message)
 
-    def _identified(self, member: MemberView) -> None:
+    def _identified(self, member: MemberView, warning: str | None = None) -> None:
         self._set_member(member)
         self.member_field.clear()
         self.amount_field.setFocus()
+        if warning is not None:
+            self._set_status("info", lambda: _(LAYOUT_WARNINGS[warning]))
         self.member_shown.emit(member)
 
     def _set_member(self, member: MemberView | None) -> None:
@@ -553,6 +584,66 @@ class CounterWindow(QMainWindow):
         if member.flagged:
             notes.append(_("Flagged for a manager: {reason}").format(reason=member.flagged))
         self.member_expiring.setText(" · ".join(notes))
+
+    # ------------------------------------------------------------------ enroll
+    def open_enroll(self) -> None:
+        """Open the new-member dialog (the phone typed in the member field, if any, is carried over)."""
+        if self._staff is None or self.enroll_dialog is not None:
+            return
+        typed = self.member_field.text().strip()
+        phone = typed if typed and classify_scan(typed) == "phone" else ""
+        dialog = EnrollDialog(phone, self)
+        self.enroll_dialog = dialog
+        dialog.enroll.clicked.connect(self.enroll)
+        dialog.phone.returnPressed.connect(self.enroll)
+
+        def closed() -> None:
+            self.enroll_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        dialog.open()
+        if phone:
+            dialog.name.setFocus()
+        self.enroll_requested.emit(dialog)
+
+    def enroll(self) -> None:
+        dialog = self.enroll_dialog
+        if dialog is None or self._services is None or self._staff is None or self.worker.busy:
+            return
+        name, phone, consent = dialog.values()
+        if not name:
+            dialog.error.setText(_("Type the member's name."))
+            dialog.name.setFocus()
+            self.error_shown.emit(dialog.error.text())
+            return
+        staff_id = self._staff.id
+        op_id = self.ops.for_request("enroll", (name, phone, consent, staff_id))
+        svc = self._services
+
+        def work() -> MemberView:
+            member: MemberView = svc.members.enroll(name=name, phone=phone, operator_id=staff_id,
+                                                    consent=consent, op_id=op_id)
+            return member
+
+        def done(member: MemberView) -> None:
+            self.ops.confirmed("enroll", op_id)
+            if self.enroll_dialog is dialog:
+                dialog.accept()
+            self.member_field.clear()
+            self._set_member(member)
+            self.amount_field.setFocus()
+            name_now = member.name
+            self._set_status("done", lambda: _("Done: {name} is now a member.").format(name=name_now))
+            self.member_shown.emit(member)
+
+        def failed(error: ServiceError) -> None:
+            if self.enroll_dialog is dialog:
+                dialog.error.setText(error.message)
+            self.show_error(error.message)
+
+        dialog.error.clear()
+        self._submit(work, done, failed)
 
     # ------------------------------------------------------------------ award
     def _amount_changed(self, _text: str = "") -> None:
@@ -787,7 +878,7 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
-        if self.approval_dialog is not None:
+        if self.approval_dialog is not None or self.enroll_dialog is not None:
             return  # the dialog handles its own Esc
         self.member_field.clear()
         self._set_member(None)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.core.i18n import _
 
@@ -47,3 +56,46 @@ class ManagerPinDialog(QDialog):
 
     def pin_text(self) -> str:
         return self.pin.text().strip()
+
+
+class EnrollDialog(QDialog):
+    """A new member: name, phone, consent. The window submits it; errors are shown here until it succeeds."""
+
+    def __init__(self, phone: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("enrollDialog")
+        self.setWindowTitle(_("New member"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        self.name_label = QLabel(_("Name"))
+        self.name = QLineEdit()
+        self.name.setObjectName("enrollName")
+        self.name.setMaxLength(120)
+        self.phone_label = QLabel(_("Phone"))
+        self.phone = QLineEdit(phone)
+        self.phone.setObjectName("enrollPhone")
+        self.phone.setMaxLength(20)
+        self.consent = QCheckBox(_("The member agrees to the loyalty terms and privacy notice"))
+        self.consent.setObjectName("enrollConsent")
+        self.consent.setChecked(True)
+        self.error = QLabel()
+        self.error.setObjectName("enrollError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.enroll = QPushButton(_("Enroll"))
+        self.enroll.setObjectName("enrollButton")
+        self.enroll.setDefault(True)
+        self.cancel = QPushButton(_("Cancel"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.enroll)
+        for widget in (self.name_label, self.name, self.phone_label, self.phone, self.consent, self.error):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        self.name.returnPressed.connect(self.phone.setFocus)
+        self.setMinimumWidth(560)
+        self.name.setFocus()
+
+    def values(self) -> tuple[str, str, bool]:
+        return self.name.text().strip(), self.phone.text().strip(), self.consent.isChecked()

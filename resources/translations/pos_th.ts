@@ -80,7 +80,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
-            <location filename="../../pos_app/ui/counter.py" line="359"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
@@ -1009,224 +1009,225 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="337"></location>
-            <location filename="../../pos_app/ui/counter.py" line="338"></location>
+            <location filename="../../pos_app/ui/counter.py" line="351"></location>
+            <location filename="../../pos_app/ui/counter.py" line="352"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="341"></location>
+            <location filename="../../pos_app/ui/counter.py" line="355"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="342"></location>
+            <location filename="../../pos_app/ui/counter.py" line="356"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="343"></location>
+            <location filename="../../pos_app/ui/counter.py" line="357"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="344"></location>
+            <location filename="../../pos_app/ui/counter.py" line="358"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="345"></location>
+            <location filename="../../pos_app/ui/counter.py" line="359"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="346"></location>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="347"></location>
+            <location filename="../../pos_app/ui/counter.py" line="361"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="348"></location>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="349"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="350"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="351"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="352"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="354"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="355"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="358"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="512"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="512"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="512"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <location filename="../../pos_app/ui/counter.py" line="736"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="686"></location>
+            <location filename="../../pos_app/ui/counter.py" line="777"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="452"></location>
+            <location filename="../../pos_app/ui/counter.py" line="470"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="540"></location>
+            <location filename="../../pos_app/ui/counter.py" line="571"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="634"></location>
-            <location filename="../../pos_app/ui/counter.py" line="710"></location>
+            <location filename="../../pos_app/ui/counter.py" line="725"></location>
+            <location filename="../../pos_app/ui/counter.py" line="801"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="717"></location>
+            <location filename="../../pos_app/ui/counter.py" line="808"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="395"></location>
+            <location filename="../../pos_app/ui/counter.py" line="413"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="495"></location>
+            <location filename="../../pos_app/ui/counter.py" line="513"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="548"></location>
+            <location filename="../../pos_app/ui/counter.py" line="579"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="549"></location>
+            <location filename="../../pos_app/ui/counter.py" line="580"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/counter.py" line="716"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="674"></location>
+            <location filename="../../pos_app/ui/counter.py" line="765"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="760"></location>
+            <location filename="../../pos_app/ui/counter.py" line="851"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="779"></location>
+            <location filename="../../pos_app/ui/counter.py" line="870"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="552"></location>
+            <location filename="../../pos_app/ui/counter.py" line="583"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="554"></location>
+            <location filename="../../pos_app/ui/counter.py" line="585"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="689"></location>
+            <location filename="../../pos_app/ui/counter.py" line="780"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="758"></location>
+            <location filename="../../pos_app/ui/counter.py" line="849"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="18"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="27"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="24"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="33"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="31"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="40"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="34"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="43"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="88"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1256,59 +1257,195 @@
             <translation>เครื่องนี้ไม่ได้ติดตั้งตัวถอดรหัส {decoder} (ต้องใช้ libzbar0)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="75"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="78"></location>
             <source>Cannot check the signature: the terminal's keys are not available.</source>
             <translation>ตรวจลายเซ็นไม่ได้: ไม่มีกุญแจของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="183"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="189"></location>
             <source>No code found in any of the inputs.</source>
             <translation>ไม่พบรหัสในไฟล์ใดเลย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="100"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="103"></location>
             <source>{file}: no code found.</source>
             <translation>{file}: ไม่พบรหัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="101"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="104"></location>
             <source>{file}: {symbology} code {text}</source>
             <translation>{file}: รหัส {symbology} {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="104"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="107"></location>
             <source>signature: genuine</source>
             <translation>ลายเซ็น: ของจริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="108"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="111"></location>
             <source>signature: none (not a signed member code)</source>
             <translation>ลายเซ็น: ไม่มี (ไม่ใช่รหัสสมาชิกที่ลงนาม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="111"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="114"></location>
             <source>member: {name} ({id}), card {card}</source>
             <translation>สมาชิก: {name} ({id}) บัตร {card}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="114"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="117"></location>
             <source>member: none: {reason}</source>
             <translation>สมาชิก: ไม่พบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="116"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="119"></location>
             <source>also found: {symbology} {text}</source>
             <translation>พบอีก: {symbology} {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="106"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="109"></location>
             <source>signature: NOT genuine: {reason}</source>
             <translation>ลายเซ็น: ไม่ใช่ของจริง: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/hardware_cmds.py" line="114"></location>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="117"></location>
             <source>not looked up</source>
             <translation>ไม่ได้ค้นหา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="22"></location>
+            <source>The rendered card did not scan back to the same member code and card number, so it was not saved. Try a higher --dpi, or report this to IT.</source>
+            <translation>บัตรที่สร้างสแกนกลับได้ไม่ตรงกับรหัสสมาชิกและหมายเลขบัตร จึงไม่ได้บันทึก ลองเพิ่ม --dpi หรือแจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="24"></location>
+            <source>Cannot write the card file {file}: check the folder exists and can be written.</source>
+            <translation>เขียนไฟล์บัตร {file} ไม่ได้: ตรวจว่ามีโฟลเดอร์และเขียนได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="25"></location>
+            <source>This member's data cannot be put on a card (missing name or card number).</source>
+            <translation>ข้อมูลสมาชิกนี้ทำบัตรไม่ได้ (ไม่มีชื่อหรือหมายเลขบัตร)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="26"></location>
+            <source>The Thai font is missing from this installation: reinstall the app.</source>
+            <translation>ไม่พบฟอนต์ภาษาไทยในโปรแกรมที่ติดตั้ง: ติดตั้งโปรแกรมใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <source>Member card</source>
+            <translation>บัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <source>Member no.</source>
+            <translation>เลขสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="104"></location>
+            <source>Card for {name} written to {file} (it scans back to this member).</source>
+            <translation>สร้างบัตรของ {name} ไว้ที่ {file} แล้ว (สแกนกลับได้ตรงกับสมาชิกนี้)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="74"></location>
+            <source>Cannot tell the card format from {file}: name it .png or .pdf, or give --format.</source>
+            <translation>ไม่รู้รูปแบบบัตรจากชื่อ {file}: ตั้งชื่อเป็น .png หรือ .pdf หรือระบุ --format</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="78"></location>
+            <source>Member {id} has no signed member code yet: sync the terminal with the server, then render the card again.</source>
+            <translation>สมาชิก {id} ยังไม่มีรหัสสมาชิกที่ลงนาม: ซิงก์เครื่องกับเซิร์ฟเวอร์ แล้วสร้างบัตรใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="86"></location>
+            <source>The member code stored for {id} names another member; sync the terminal.</source>
+            <translation>รหัสสมาชิกที่เก็บไว้ของ {id} เป็นของสมาชิกคนอื่น: ซิงก์เครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/card_cmds.py" line="83"></location>
+            <source>The member code stored for {id} cannot go on a card: {reason}</source>
+            <translation>รหัสสมาชิกที่เก็บไว้ของ {id} ใช้ทำบัตรไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/hardware_cmds.py" line="175"></location>
+            <source>not identified (the code was refused)</source>
+            <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="51"></location>
+            <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
+            <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="53"></location>
+            <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
+            <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="67"></location>
+            <source>New member</source>
+            <translation>สมัครสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <source>Type the member's name.</source>
+            <translation>ใส่ชื่อสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <source>Done: {name} is now a member.</source>
+            <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="70"></location>
+            <source>Name</source>
+            <translation>ชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="74"></location>
+            <source>Phone</source>
+            <translation>เบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="78"></location>
+            <source>The member agrees to the loyalty terms and privacy notice</source>
+            <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="85"></location>
+            <source>Enroll</source>
+            <translation>สมัคร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="90"></location>
+            <source>Offline redemption is not allowed for this member until a manager resolves an earlier overdraft. Redeem when the terminal is online.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="94"></location>
+            <source>This terminal has not synced with the server yet, so it cannot redeem offline.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="97"></location>
+            <source>The last successful sync is more than {hours} hours old: redeeming offline is not allowed. Reconnect the terminal to the network.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="102"></location>
+            <source>Offline, one redemption may use at most {limit} points.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="107"></location>
+            <source>Offline, this member can redeem only {left} more points on this terminal until it syncs.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/allowance.py" line="112"></location>
+            <source>Offline, this terminal can redeem only {left} more points until it syncs.</source>
+            <translation type="unfinished"></translation>
         </message>
     </context>
 </TS>

@@ -43,7 +43,10 @@ def sign_in(qtbot: Any, win: CounterWindow, pin: str = "1111") -> None:
 
 
 def find_member(qtbot: Any, win: CounterWindow, text: str = SOMCHAI_PHONE) -> Any:
-    qtbot.keyClicks(win.member_field, text)
+    if text.isascii():
+        qtbot.keyClicks(win.member_field, text)
+    else:
+        win.member_field.setText(text)  # QTest cannot synthesise keys for Thai letters
     with qtbot.waitSignal(win.member_shown, timeout=TIMEOUT) as shown:
         qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
     return shown.args[0]
@@ -271,3 +274,49 @@ def test_thai_renders_with_the_bundled_font(window: CounterWindow, thai_font_fam
     glyphs = raw.glyphIndexesForString("สมชาย ใจดี")
     assert len(glyphs) == len("สมชาย ใจดี") and 0 not in glyphs  # no "missing glyph" boxes
     assert metrics.horizontalAdvance("สมชาย") > 0
+
+
+def test_a_scanner_on_a_thai_keyboard_layout_is_read_back_and_the_cashier_told(
+        qtbot: Any, window: CounterWindow) -> None:
+    from hardware.wedge import ascii_to_thai
+
+    sign_in(qtbot, window)
+    typed = ascii_to_thai("0812345678")  # what a wedge scanner types with the Thai layout active
+    assert typed != "0812345678"
+    member = find_member(qtbot, window, typed)
+    assert member.name == SOMCHAI
+    assert window.status.text() == _(
+        "The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. "
+        "Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.")
+
+
+def test_enroll_a_new_member_then_a_duplicate_phone_is_refused(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    qtbot.keyClicks(window.member_field, "0891112222")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT):
+        qtbot.keyClick(window.member_field, Qt.Key.Key_Return)  # not a member yet
+    window.member_field.setText("0891112222")
+    with qtbot.waitSignal(window.enroll_requested, timeout=TIMEOUT) as opened:
+        window.enroll_button.click()
+    dialog = opened.args[0]
+    assert dialog.phone.text() == "0891112222"  # carried over from the member field
+    dialog.name.setText("มานี มีนา")  # QTest cannot synthesise keys for Thai letters
+    with qtbot.waitSignal(window.member_shown, timeout=TIMEOUT) as shown:
+        dialog.enroll.click()
+    assert shown.args[0].name == "มานี มีนา" and shown.args[0].balance == 0
+    assert window.member_name.text() == "มานี มีนา"
+    assert window.enroll_dialog is None
+
+    with qtbot.waitSignal(window.enroll_requested, timeout=TIMEOUT) as opened:
+        window.enroll_button.click()
+    dialog = opened.args[0]
+    dialog.name.setText("Someone Else")
+    dialog.phone.setText("089-111-2222")
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as refused:
+        dialog.enroll.click()
+    assert "มานี มีนา" in refused.args[0]  # the existing member is named
+    assert dialog.error.text() == refused.args[0] and dialog.isVisible()
+    dialog.reject()
+    with ledger(data_dir) as services:
+        assert services.members.find_by_phone("0891112222").name == "มานี มีนา"
