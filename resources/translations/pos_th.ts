@@ -1420,32 +1420,32 @@
         <message>
             <location filename="../../pos_app/core/allowance.py" line="90"></location>
             <source>Offline redemption is not allowed for this member until a manager resolves an earlier overdraft. Redeem when the terminal is online.</source>
-            <translation type="unfinished"></translation>
+            <translation>สมาชิกนี้แลกแต้มแบบออฟไลน์ไม่ได้จนกว่าผู้จัดการจะจัดการแต้มติดลบครั้งก่อน ให้แลกเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/allowance.py" line="94"></location>
             <source>This terminal has not synced with the server yet, so it cannot redeem offline.</source>
-            <translation type="unfinished"></translation>
+            <translation>เครื่องนี้ยังไม่เคยซิงก์กับเซิร์ฟเวอร์ จึงแลกแต้มแบบออฟไลน์ไม่ได้</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/allowance.py" line="97"></location>
             <source>The last successful sync is more than {hours} hours old: redeeming offline is not allowed. Reconnect the terminal to the network.</source>
-            <translation type="unfinished"></translation>
+            <translation>ซิงก์สำเร็จครั้งล่าสุดนานกว่า {hours} ชั่วโมงแล้ว: แลกแต้มแบบออฟไลน์ไม่ได้ ให้ต่อเครื่องเข้าเครือข่าย</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/allowance.py" line="102"></location>
             <source>Offline, one redemption may use at most {limit} points.</source>
-            <translation type="unfinished"></translation>
+            <translation>ขณะออฟไลน์ แลกได้ไม่เกิน {limit} แต้มต่อครั้ง</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/allowance.py" line="107"></location>
             <source>Offline, this member can redeem only {left} more points on this terminal until it syncs.</source>
-            <translation type="unfinished"></translation>
+            <translation>ขณะออฟไลน์ สมาชิกนี้แลกที่เครื่องนี้ได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/allowance.py" line="112"></location>
             <source>Offline, this terminal can redeem only {left} more points until it syncs.</source>
-            <translation type="unfinished"></translation>
+            <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
     </context>
 </TS>
