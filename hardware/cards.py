@@ -91,7 +91,10 @@ def _qr_image(text: str, module_px: int) -> Image.Image:
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=module_px, border=4)
     qr.add_data(text)
     qr.make(fit=True)
-    return qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    image = qr.make_image(fill_color="black", back_color="white").get_image()
+    if not isinstance(image, Image.Image):  # pragma: no cover - qrcode's PIL factory always gives one
+        raise CardRenderError("bad_input", "QR renderer did not produce an image")
+    return image.convert("L")
 
 
 def qr_version(text: str) -> int:
