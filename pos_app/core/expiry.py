@@ -154,7 +154,7 @@ class _Replay:
         self.order: list[str] = []
         self.heap: list[tuple[tuple[bool, datetime, datetime, str], str]] = []
         self.deficit = 0
-        # where each move took points from / put points into: entry_id -> [[grant_id, points], ...]
+        # where each move took points from / put points into: entry_id -> allocations
         self.taken: dict[str, list[_Alloc]] = {}
         self.added: dict[str, list[_Alloc]] = {}
 

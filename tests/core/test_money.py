@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.core.errors import AmountError, RuleError
+from pos_app.core.i18n import set_language
 from pos_app.core.money import (
     MAX_AMOUNT_SATANG,
     format_amount,
@@ -123,3 +124,16 @@ def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
         assert exc.message and exc.code.startswith("amount.")
     else:
         assert isinstance(satang, int) and 0 <= satang <= MAX_AMOUNT_SATANG
+
+
+def test_messages_follow_the_counter_language() -> None:
+    """The refusal a cashier reads is translated; the code a program keys on is not."""
+    set_language("th")
+    try:
+        with pytest.raises(AmountError) as caught:
+            parse_amount("-5")
+    finally:
+        set_language("en")
+    assert caught.value.code == "amount.negative"
+    assert caught.value.message != "The amount cannot be negative."
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in caught.value.message)
