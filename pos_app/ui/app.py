@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos_app.core.i18n import _
@@ -30,6 +32,17 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False) -> 
         print(_("Warning: the Thai font could not be loaded ({error}).").format(error=exc), file=sys.stderr)
     window = CounterWindow(data_dir, seed_demo=seed_demo, demo_hint=demo_hint)
     window.show()
-    code = app.exec()
-    window.shutdown()
+    # Ctrl+C / SIGTERM close the window cleanly (queued work finishes, the ledger is closed). Python runs
+    # signal handlers only between bytecodes, so a light timer gives it the chance while Qt's loop runs.
+    previous = {sig: signal.signal(sig, lambda *_args: window.close()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    tick = QTimer()
+    tick.start(250)
+    tick.timeout.connect(lambda: None)
+    try:
+        code = app.exec()
+    finally:
+        tick.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        window.shutdown()
     return int(code)
