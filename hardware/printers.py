@@ -198,6 +198,8 @@ class EscposPrinter:
         except PrinterError:
             raise
         except Exception as exc:  # noqa: BLE001 - DeviceNotFoundError, USBNotFoundError, OSError, ...
+            if type(exc).__name__ == "NoBackendError":  # pyusb without the system libusb-1.0
+                raise PrinterError("not_available", f"{self.name}: USB printing needs libusb-1.0") from None
             raise PrinterError("offline", f"{self.name}: {type(exc).__name__}: {exc}") from None
         self._device = device
         return device

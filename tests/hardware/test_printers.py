@@ -208,6 +208,16 @@ def test_serial_port_that_does_not_exist_is_offline() -> None:
     assert info.value.code == "offline"
 
 
+def test_usb_printer_without_a_device_is_reported_not_crashed() -> None:
+    printer = EscposPrinter.usb(0x04B8, 0x0E15)  # an Epson TM-T20 id; no USB printer exists in CI
+    status = printer.status()
+    assert status.state in ("offline", "error")
+    assert status.code in ("offline", "not_available")  # no device, or no libusb-1.0 on this machine
+    with pytest.raises(PrinterError) as info:
+        printer.print_image(SLIP)
+    assert info.value.code == status.code
+
+
 def test_file_printer_writes_escpos(tmp_path: Path) -> None:
     target = tmp_path / "lp0"
     printer = EscposPrinter.file(target)
