@@ -58,10 +58,10 @@ QWidget { font-size: 16pt; }
 QPushButton { min-height: 56px; min-width: 96px; padding: 4px 16px; border-radius: 8px;
               background: #e8eef7; border: 1px solid #8aa3c7; }
 QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
-QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton {
-              background: #1f6f43; color: white; font-weight: bold; border: none; }
-QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled {
-              background: #9bbfa9; }
+QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton, QPushButton#approveButton,
+QPushButton#enrollButton { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled,
+QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled { background: #9bbfa9; }
 QLineEdit, QComboBox { min-height: 48px; padding: 2px 8px; }
 QLabel#memberName { font-size: 22pt; font-weight: bold; }
 QLabel#memberBalance { font-size: 22pt; color: #1f6f43; font-weight: bold; }
@@ -421,8 +421,9 @@ class CounterWindow(QMainWindow):
         self._show_status()
 
     def _show_status(self) -> None:
-        self.status.setProperty("kind", self._status_kind)
-        self.status.setText(self._status_text() if self._status_text else "")
+        text = self._status_text() if self._status_text else ""
+        self.status.setProperty("kind", self._status_kind if text else "none")
+        self.status.setText(text)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
 

@@ -52,6 +52,7 @@ class ManagerPinDialog(QDialog):
         self.approve.clicked.connect(self.accept)
         self.cancel.clicked.connect(self.reject)
         self.pin.returnPressed.connect(self.accept)
+        self.setMinimumWidth(520)
         self.pin.setFocus()
 
     def pin_text(self) -> str:
