@@ -647,3 +647,64 @@ class Ledger:
             pairs = conn.execute(text("SELECT DISTINCT kind, contra_account FROM entries")).all()
             report.double_entry_ok = all(CONTRA_ACCOUNTS.get(kind) == contra for kind, contra in pairs)
         return report
+
+    # ---- sync support (sync_store)
+    # Owned by the sync engineer: used only by pos_app/ledger/sync_store.py (and the offline-allowance guard).
+
+    def sync_adopt_terminal_id(self, conn: Connection, terminal_id: str) -> None:
+        """Take the server-assigned terminal id (only while the outbox is empty: nothing carries the old id)."""
+        if self._next_seq(conn) != 1:
+            raise LedgerError(_("This terminal already holds records; it cannot change its identity."))
+        self.set_meta(conn, "terminal_id", terminal_id)
+        self._terminal_id = terminal_id
+
+    def sync_replace_rules(self, conn: Connection, version: int, bundle_json: str) -> None:
+        """Store a rules version as the server has it (a local pre-enrollment default may differ)."""
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(schema.rules).values(version=version, bundle_json=bundle_json)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["version"], set_={"bundle_json": bundle_json}))
+
+    def sync_upsert_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
+                           tier: str, consent: bool, created_at_ms: int, terminal_id: str,
+                           member_code: str | None, flagged: str | None) -> None:
+        """Insert a member known to the server (with an empty balance: entries bring the points), or update the
+        server-owned fields of one held here. Never touches the balance. A phone or card number held here by
+        another member is left out instead of failing the whole page (the server flags duplicates)."""
+        existing = conn.exec_driver_sql("SELECT id FROM members WHERE id = ?", (member_id,)).first()
+        if phone is not None:
+            owner = conn.exec_driver_sql("SELECT id FROM members WHERE phone = ?", (phone,)).scalar_one_or_none()
+            if owner is not None and owner != member_id:
+                phone = None
+        if existing is None:
+            taken = conn.exec_driver_sql("SELECT id FROM members WHERE card_no = ?", (card_no,)).first()
+            if not card_no or taken is not None:
+                card_no = f"?{member_id}"
+            conn.execute(insert(schema.members).values(
+                id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
+                created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
+                origin="remote"))
+            conn.execute(insert(schema.balances).values(
+                member_id=member_id, points=0, earned_total=0, updated_at_ms=now_ms()))
+            return
+        values: dict[str, Any] = {"flagged": flagged}
+        if member_code is not None:
+            values["member_code"] = member_code
+        if name:
+            values["name"] = name
+        if phone is not None:
+            values["phone"] = phone
+        conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(**values))
+
+    def sync_offline_redeemed(self, conn: Connection, after_seq: int, member_id: str | None = None) -> int:
+        """Points this terminal redeemed offline in its own entries with seq > ``after_seq``."""
+        sql = ("SELECT COALESCE(SUM(-points), 0) FROM entries WHERE origin = 'local' AND kind = 'redeem' "
+               "AND offline = 1 AND seq > ?")
+        params: tuple[Any, ...] = (after_seq,)
+        if member_id is not None:
+            sql += " AND member_id = ?"
+            params = (after_seq, member_id)
+        return int(conn.exec_driver_sql(sql, params).scalar_one())
+
+    def sync_max_seq(self, conn: Connection) -> int:
+        return self._next_seq(conn) - 1

@@ -1,0 +1,111 @@
+"""Glue between the counter's use cases and sync: the offline-allowance guard, the sync client/worker
+factories, and translated texts for sync error codes.
+
+``install(services)`` sets ``services.redeem_guard``: inside the redeem transaction of an enrolled terminal
+redeeming without a server reservation, it applies ``pos_app.core.allowance`` to the policy received from the
+server and to this terminal's offline redemptions since its last successful sync (per member and in total)
+and to the age of that sync. A member the server flagged (overdraft) has no offline allowance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pos_app.core import allowance
+from pos_app.core.i18n import N_, _
+from pos_app.ledger.repository import MemberRow
+from pos_app.ledger.sync_store import LedgerSyncStore, offline_usage
+from pos_app.services.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from pos_app.services.terminal import Services
+
+
+def redeem_guard(services: Services, conn: Any, member: MemberRow, points: int) -> None:
+    policy_dict, member_used, terminal_used, last_ok = offline_usage(services.ledger, conn, member.id)
+    policy = allowance.AllowancePolicy.from_dict(policy_dict) if policy_dict else allowance.NO_OFFLINE
+    usage = allowance.Usage(member_points=member_used, terminal_points=terminal_used, last_sync_ok_ms=last_ok,
+                            now_ms=services.clock(), member_blocked=member.flagged is not None)
+    refusal = allowance.check(policy, usage, points)
+    if refusal is not None:
+        raise NotAllowed(refusal.message)
+
+
+def install(services: Services) -> None:
+    """Enforce the offline allowance on this terminal's redemptions (harmless on a standalone terminal)."""
+    services.redeem_guard = lambda conn, member, points: redeem_guard(services, conn, member, points)
+
+
+def offline_remaining(services: Services, member_id: str) -> int:
+    """Points the member could still redeem offline on this terminal now (for the UI)."""
+    with services.ledger.read() as conn:
+        member = services.ledger.get_member(conn, member_id)
+        if member is None:
+            return 0
+        policy_dict, member_used, terminal_used, last_ok = offline_usage(services.ledger, conn, member_id)
+    policy = allowance.AllowancePolicy.from_dict(policy_dict) if policy_dict else allowance.NO_OFFLINE
+    return allowance.remaining(policy, allowance.Usage(member_used, terminal_used, last_ok, services.clock(),
+                                                       member.flagged is not None))
+
+
+def store_for(services: Services) -> LedgerSyncStore:
+    return LedgerSyncStore(services.ledger)
+
+
+def make_client(services: Services, **kwargs: Any) -> Any:
+    """A ``sync.client.SyncClient`` on this terminal's ledger (raises ``NotEnrolled`` when standalone)."""
+    from sync.client import SyncClient
+
+    return SyncClient(store_for(services), clock=services.clock, **kwargs)
+
+
+def make_worker(services: Services, interval: float = 30.0, **kwargs: Any) -> Any:
+    """A background ``sync.client.SyncWorker`` for the counter app (start it; read ``.status``)."""
+    from sync.client import SyncWorker
+
+    store = store_for(services)
+    return SyncWorker(lambda: make_client(services), interval=interval, queued=store.queued_count, **kwargs)
+
+
+def redeem(services: Services, client: Any, **kwargs: Any) -> Any:
+    """Online-first redemption (see ``sync.client.redeem_flow``); server refusals become translated refusals."""
+    from sync.client import Refused, redeem_flow
+
+    try:
+        return redeem_flow(services, client, **kwargs)
+    except Refused as exc:
+        raise NotAllowed(describe(exc.code, exc.message, exc.details)) from exc
+
+
+_MESSAGES = {
+    "insufficient_points": N_("The member does not have enough points (available on the server: {available})."),
+    "unknown_member": N_("The server does not know this member yet."),
+    "terminal_revoked": N_("This terminal was revoked by the head office: call IT to enroll it again."),
+    "credential_expired": N_("This terminal's credential has expired: call IT to enroll it again."),
+    "unknown_terminal": N_("The server does not know this terminal: call IT to enroll it again."),
+    "bad_credential": N_("The server refused this terminal's credential: call IT."),
+    "not_enrolled": N_("This terminal is not connected to a loyalty server (standalone)."),
+    "already_enrolled": N_("This terminal is already enrolled."),
+    "ledger_not_empty": N_("This terminal already has records: only a new, empty terminal can be enrolled. "
+                           "This one stays standalone."),
+    "invalid_enrollment_code": N_("That enrollment code is not valid: check it and type it again."),
+    "enrollment_code_used": N_("That enrollment code was already used: ask for a new one."),
+    "enrollment_code_expired": N_("That enrollment code has expired: ask for a new one."),
+    "unreachable": N_("Cannot reach the loyalty server: working offline, records are kept and sent later."),
+    "timeout": N_("The loyalty server did not answer in time: working offline, records are kept and sent later."),
+    "server_error": N_("The loyalty server has a problem: working offline, records are kept and sent later."),
+    "bad_response": N_("The loyalty server gave an answer we cannot read: records are kept and sent later."),
+    "content_conflict": N_("The server holds different content for some of this terminal's records: call IT."),
+    "unsupported_protocol": N_("The loyalty server speaks another protocol version: update this terminal."),
+}
+
+
+def describe(code: str | None, message: str = "", details: dict[str, Any] | None = None) -> str:
+    """A translated line for a sync error code (falls back to the server's English message)."""
+    template = _MESSAGES.get(code or "")
+    if template is None:
+        return message or _("Sync failed.")
+    try:
+        return _(template).format(**(details or {}))
+    except (KeyError, IndexError):
+        return _(template).split(" (")[0]

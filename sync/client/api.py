@@ -1,0 +1,123 @@
+"""HTTP calls of the sync protocol, with a transport seam.
+
+``ServerApi(base_url, transport=...)``: pass ``httpx.MockTransport`` (or any ``httpx.BaseTransport``) to run
+in-process; leave it out to talk to a real server. Every answer is validated against ``sync.protocol``; every
+failure becomes :class:`~sync.client.errors.Offline` (retry later) or :class:`~sync.client.errors.Refused`
+(the server said no). The clock offset (terminal minus server, ms) is measured on every answer from the
+server's ``X-Server-Time``, using the midpoint of the request's round trip.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from sync import protocol as p
+from sync.client.errors import Offline, Refused
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+_TRANSIENT_4XX = {408, 425, 429}
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class ServerApi:
+    def __init__(self, base_url: str, *, authorization: str | None = None,
+                 transport: httpx.BaseTransport | None = None, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+                 clock: Callable[[], int] = wall_ms) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.authorization = authorization
+        self.clock = clock
+        self.clock_offset_ms: int | None = None
+        self.http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout,
+                                 headers={p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)})
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ------------------------------------------------------------------ core
+    def _call(self, method: str, path: str, model: type[M], *, json: Any = None,
+              params: dict[str, Any] | None = None, auth: bool = True) -> M:
+        headers = {}
+        if auth and self.authorization:
+            headers["Authorization"] = self.authorization
+        sent = self.clock()
+        try:
+            response = self.http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise Offline("timeout", f"the server did not answer in time ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise Offline("unreachable", f"cannot reach the server: {exc}") from exc
+        received = self.clock()
+        self._measure_clock(response, sent, received)
+        status = response.status_code
+        if status >= 500 or status in _TRANSIENT_4XX:
+            raise Offline("server_error", f"the server failed (HTTP {status}); will retry", status=status)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise Offline("bad_response", f"the server's answer is not JSON (HTTP {status})", status=status) from exc
+        if status >= 400:
+            try:
+                error = p.ErrorResponse.model_validate(body)
+            except ValidationError as exc:
+                raise Offline("bad_response", f"unreadable refusal from the server (HTTP {status})",
+                              status=status) from exc
+            raise Refused(error.error.code, error.error.message, error.error.details, status)
+        if status != 200:
+            raise Offline("bad_response", f"unexpected HTTP status {status}", status=status)
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            raise Offline("bad_response", "the server's answer does not follow the sync protocol",
+                          {"errors": str(exc)[:500]}, status) from exc
+
+    def _measure_clock(self, response: httpx.Response, sent: int, received: int) -> None:
+        text = response.headers.get(p.SERVER_TIME_HEADER)
+        if not text:
+            return
+        try:
+            server = p.parse_utc(text)
+        except ValueError:
+            return
+        server_ms = int(server.timestamp() * 1000)
+        self.clock_offset_ms = (sent + received) // 2 - server_ms
+
+    # ------------------------------------------------------------------ endpoints
+    def hello(self) -> p.HelloResponse:
+        return self._call("GET", "/v1/hello", p.HelloResponse, auth=False)
+
+    def enroll(self, req: p.EnrollRequest) -> p.EnrollResponse:
+        return self._call("POST", "/v1/enroll", p.EnrollResponse, json=req.model_dump(mode="json"), auth=False)
+
+    def status(self) -> p.TerminalStatus:
+        return self._call("GET", "/v1/status", p.TerminalStatus)
+
+    def upload(self, batch_id: str, records: list[dict[str, Any]]) -> p.UploadResponse:
+        return self._call("POST", "/v1/upload", p.UploadResponse, json={"batch_id": batch_id, "records": records})
+
+    def changes(self, cursor: int, limit: int) -> p.ChangesResponse:
+        return self._call("GET", "/v1/changes", p.ChangesResponse, params={"cursor": cursor, "limit": limit})
+
+    def reserve(self, req: p.ReservationRequest) -> p.ReservationResponse:
+        return self._call("POST", "/v1/reservations", p.ReservationResponse, json=req.model_dump(mode="json"))
+
+    def void(self, reservation_id: str) -> p.ReservationResponse:
+        return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
+
+
+def utc_ms(text: str) -> int:
+    value = p.parse_utc(text)
+    return int(value.astimezone(UTC).timestamp() * 1000)
+
+
+__all__ = ["ServerApi", "utc_ms", "wall_ms"]

@@ -1,0 +1,242 @@
+"""The terminal's side of sync: enrollment, outbox upload, change pull, online reservations.
+
+Upload (exactly once, crash-safe): records go in seq order from ``acked_seq + 1`` in batches. The batch (its id
+and seq range) is persisted in the store BEFORE it is sent, so a resend after a timeout, a lost response or a
+crash reuses the same ``batch_id`` with the same records; the server answers an identical resend as success.
+``acked_seq`` then becomes the server's ``ack_seq``.
+
+Pull: ``GET /v1/changes`` from the stored cursor, page by page; each page is applied together with its
+``next_cursor`` in one local transaction, so a crash between pages resumes from the last applied page and a
+page applied twice is harmless.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from sync import protocol as p
+from sync.client import credentials
+from sync.client.api import ServerApi, wall_ms
+from sync.client.errors import EnrollRefused, NotEnrolled, Offline, Refused, SyncError
+from sync.client.store import OutboxStore, PendingBatch
+
+DEFAULT_BATCH = 200
+DEFAULT_PAGE = 500
+RESERVATION_NAMESPACE = uuid.UUID("5b1f1d3e-5c1a-4f55-9d43-2f5d7c1a9e01")
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    uploaded: int
+    acked_seq: int
+    changes_applied: int
+    cursor: int
+    clock_offset_ms: int | None
+
+    @property
+    def clock_skewed(self) -> bool:
+        return self.clock_offset_ms is not None and abs(self.clock_offset_ms) > p.CLOCK_SKEW_LIMIT_MS
+
+
+def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.BaseTransport | None = None,
+           device_name: str = "", app_version: str = "", clock: Callable[[], int] = wall_ms) -> str:
+    """Exchange a one-time enrollment code for a terminal identity. Returns the server-assigned terminal id.
+
+    Refused locally (nothing sent) when the ledger already holds records or the terminal is enrolled.
+    """
+    state = store.state()
+    if state.mode == "enrolled":
+        raise EnrollRefused("already_enrolled",
+                            f"this terminal is already enrolled as {state.terminal_id} with {state.server_url}")
+    if store.has_local_records():
+        raise EnrollRefused("ledger_not_empty",
+                            "this terminal already holds records; enroll only a new terminal with an empty ledger "
+                            "(this one stays standalone)")
+    try:
+        request = p.EnrollRequest(code=code.strip(), credential_sha256="0" * 64,
+                                  device_name=(device_name or socket.gethostname())[:100],
+                                  app_version=app_version[:40])
+    except ValueError as exc:
+        raise EnrollRefused("bad_code", "an enrollment code is 4 to 64 characters") from exc
+    credential = credentials.new_credential()
+    request = request.model_copy(update={"credential_sha256": credential.sha256})
+    path = store.credential_path()
+    credentials.save(path, credential)  # before sending: the secret must survive a lost answer
+    api = ServerApi(server_url, transport=transport, clock=clock)
+    try:
+        response = api.enroll(request)
+    finally:
+        api.close()
+    credentials.save(path, credentials.Credential(response.terminal_id, credential.secret))
+    store.adopt_enrollment(terminal_id=response.terminal_id, server_url=server_url.rstrip("/"),
+                           snapshot=response.snapshot.model_dump(mode="json"), cursor=response.cursor,
+                           now_ms=clock(), clock_offset_ms=api.clock_offset_ms or 0)
+    return response.terminal_id
+
+
+class SyncClient:
+    """Upload/pull/reserve for one enrolled terminal. Not thread-safe: one caller at a time (the worker)."""
+
+    def __init__(self, store: OutboxStore, *, transport: httpx.BaseTransport | None = None,
+                 batch_size: int = DEFAULT_BATCH, page_limit: int = DEFAULT_PAGE,
+                 timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms) -> None:
+        state = store.state()
+        if state.mode != "enrolled" or not state.server_url:
+            raise NotEnrolled()
+        credential = credentials.load(store.credential_path())
+        if credential.terminal_id != state.terminal_id:
+            raise NotEnrolled("the credential file belongs to another terminal: enroll again")
+        self.store = store
+        self.clock = clock
+        self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
+        self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
+        kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
+        self.api = ServerApi(state.server_url, authorization=credential.bearer, transport=transport, clock=clock,
+                             **kwargs)
+
+    def close(self) -> None:
+        self.api.close()
+
+    @property
+    def clock_offset_ms(self) -> int | None:
+        return self.api.clock_offset_ms
+
+    # ------------------------------------------------------------------ upload
+    def upload(self) -> int:
+        """Send every queued record; returns how many were acknowledged by this call."""
+        state = self.store.state()
+        acked, batch = state.acked_seq, state.batch
+        start = acked
+        stalled = 0
+        while True:
+            if batch is not None:
+                count = batch.last_seq - batch.first_seq + 1
+                records = self.store.records_after(batch.first_seq - 1, count)
+                if not records or records[0]["seq"] != batch.first_seq or records[-1]["seq"] != batch.last_seq:
+                    raise SyncError("outbox_damaged", f"outbox records {batch.first_seq}..{batch.last_seq} "
+                                                      "of the pending batch are missing")
+            else:
+                records = self.store.records_after(acked, self.batch_size)
+                if not records:
+                    return acked - start
+                batch = PendingBatch(str(uuid.uuid4()), records[0]["seq"], records[-1]["seq"])
+                self.store.begin_batch(batch)
+            response = self.api.upload(batch.batch_id, records)
+            self.store.acknowledge(response.ack_seq)
+            previous, acked, last = acked, response.ack_seq, batch.last_seq
+            batch = None
+            if acked < last:
+                # The server holds less than we sent (e.g. it restored an older database): resend from its ack.
+                stalled = stalled + 1 if acked <= previous else 0
+                if stalled >= 2:
+                    raise Refused("not_acknowledged", f"the server keeps acknowledging only up to seq {acked}",
+                                  {"ack_seq": acked, "sent_up_to": last})
+
+    # ------------------------------------------------------------------ pull
+    def pull(self) -> int:
+        """Apply every change after the stored cursor; returns the number of changes applied."""
+        cursor = self.store.state().cursor
+        applied = 0
+        while True:
+            page = self.api.changes(cursor, self.page_limit)
+            if page.next_cursor < cursor:
+                raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
+            self.store.apply_changes([c.model_dump(mode="json") for c in page.changes], page.next_cursor)
+            applied += len(page.changes)
+            cursor = page.next_cursor
+            if not page.has_more:
+                return applied
+
+    # ------------------------------------------------------------------ one round
+    def sync_once(self) -> SyncResult:
+        """Upload, then pull; records the outcome in the store (success or error text). Raises on failure."""
+        try:
+            uploaded = self.upload()
+            applied = self.pull()
+        except SyncError as exc:
+            self.store.record_sync(ok=False, now_ms=self.clock(), error=str(exc), clock_offset_ms=self.clock_offset_ms)
+            raise
+        self.store.record_sync(ok=True, now_ms=self.clock(), error=None, clock_offset_ms=self.clock_offset_ms)
+        state = self.store.state()
+        return SyncResult(uploaded=uploaded, acked_seq=state.acked_seq, changes_applied=applied,
+                          cursor=state.cursor, clock_offset_ms=self.clock_offset_ms)
+
+    # ------------------------------------------------------------------ online redemption
+    def reserve(self, member_id: str, points: int, reward_code: str | None = None, *,
+                reservation_id: str | None = None, ttl_seconds: int = 120) -> str:
+        """Hold ``points`` of the member on the server; returns the reservation id.
+
+        Raises :class:`Offline` when the server cannot be reached, :class:`Refused` (``insufficient_points``,
+        ``unknown_member``, ...) when it says no.
+        """
+        rid = reservation_id or str(uuid.uuid4())
+        try:
+            req = p.ReservationRequest(reservation_id=rid, member_id=member_id, points=points,
+                                       reward_code=reward_code, ttl_seconds=ttl_seconds)
+        except ValueError as exc:
+            raise Refused("bad_reservation", f"cannot reserve {points} points for {member_id}") from exc
+        response = self.api.reserve(req)
+        if response.status != "held":
+            raise Refused("reservation_" + response.status, f"the reservation is {response.status}")
+        return response.reservation_id
+
+    def void(self, reservation_id: str) -> None:
+        self.api.void(reservation_id)
+
+
+def reservation_id_for(op_id: str) -> str:
+    """The reservation id of a redemption operation: a retry of the same operation reuses the same hold."""
+    return str(uuid.uuid5(RESERVATION_NAMESPACE, op_id))
+
+
+FALLBACK_CODES = {"unknown_member"}
+"""Refusals after which a redemption may still go ahead offline: the member was enrolled at this counter and
+has not reached the server yet. ``insufficient_points`` never falls back."""
+
+
+def redeem_flow(services: Any, client: SyncClient | None, *, member_id: str, operator_id: str,
+                points: int | None = None, reward_code: str | None = None, op_id: str | None = None,
+                **redeem_kwargs: Any) -> Any:
+    """Redeem online when possible, else within the offline allowance.
+
+    1. Reserve the points on the server (a hold with a timeout). ``Refused`` (e.g. ``insufficient_points``)
+       propagates: the counter must not fall back to offline then.
+    2. Record ``services.redeem(..., reservation_id=...)`` locally; the upload posts the reservation.
+       If the local redemption fails, the hold is voided (it would expire anyway).
+    3. If the server cannot be reached (``Offline``), record the redemption without a reservation: the
+       services' ``redeem_guard`` applies the offline allowance and may refuse.
+    """
+    op_id = op_id or str(uuid.uuid4())
+    kwargs = dict(redeem_kwargs, member_id=member_id, operator_id=operator_id, points=points,
+                  reward_code=reward_code, op_id=op_id)
+    if client is None:
+        return services.redeem(**kwargs)
+    spend = points
+    if reward_code:
+        costs = {r["code"]: int(r["points_cost"]) for r in services.rewards()}
+        spend = costs.get(reward_code, points)
+    if spend is None or spend <= 0:
+        return services.redeem(**kwargs)  # let the use case refuse the input with its own message
+    reservation = reservation_id_for(op_id)
+    try:
+        client.reserve(member_id, spend, reward_code, reservation_id=reservation)
+    except Offline:
+        return services.redeem(**kwargs)
+    except Refused as exc:
+        if exc.code in FALLBACK_CODES:
+            return services.redeem(**kwargs)
+        raise
+    try:
+        return services.redeem(**kwargs, reservation_id=reservation)
+    except BaseException:
+        try:
+            client.void(reservation)
+        except SyncError:
+            pass  # it expires on its own
+        raise

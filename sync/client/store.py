@@ -1,0 +1,73 @@
+"""What the sync client needs from the terminal's local ledger: a small outbox store interface.
+
+The implementation over the SQLite ledger is ``pos_app.ledger.sync_store.LedgerSyncStore``; the client never
+sees SQL, Qt or the counter's services. Every method is its own durable transaction. Records and changes travel
+as plain wire dicts (``sync.protocol`` shapes, ``model_dump(mode="json")``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    batch_id: str
+    first_seq: int
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class SyncState:
+    terminal_id: str
+    mode: str
+    """``standalone`` or ``enrolled``."""
+    server_url: str | None
+    branch_id: str | None
+    acked_seq: int
+    cursor: int
+    batch: PendingBatch | None
+    last_sync_ok_ms: int | None
+    last_sync_error: str | None
+    clock_offset_ms: int
+
+
+class OutboxStore(Protocol):
+    def state(self) -> SyncState: ...
+
+    def credential_path(self) -> Path:
+        """Where the terminal's credential file lives (next to the ledger, mode 0600)."""
+        ...
+
+    def has_local_records(self) -> bool: ...
+
+    def records_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        """Outbox records (``OutboxRecord`` wire dicts) with seq > ``seq``, in seq order."""
+        ...
+
+    def queued_count(self) -> int:
+        """Outbox records not yet acknowledged by the server."""
+        ...
+
+    def begin_batch(self, batch: PendingBatch) -> None:
+        """Persist the batch about to be sent, BEFORE sending it (a resend reuses the id and the records)."""
+        ...
+
+    def acknowledge(self, ack_seq: int) -> None:
+        """The server holds every record 1..ack_seq: store it and forget the pending batch."""
+        ...
+
+    def apply_changes(self, changes: list[dict[str, Any]], next_cursor: int) -> None:
+        """Apply one page of ``Change`` wire dicts and store ``next_cursor``, in ONE transaction."""
+        ...
+
+    def adopt_enrollment(self, *, terminal_id: str, server_url: str, snapshot: dict[str, Any], cursor: int,
+                         now_ms: int, clock_offset_ms: int) -> None:
+        """Become the server-assigned terminal: identity, branch, reference data, policy, keys, cursor."""
+        ...
+
+    def record_sync(self, *, ok: bool, now_ms: int, error: str | None, clock_offset_ms: int | None) -> None:
+        """Remember the outcome of a sync attempt (``last_sync_ok_ms``/``last_sync_error``/``clock_offset_ms``)."""
+        ...
