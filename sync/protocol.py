@@ -103,7 +103,7 @@ def _check_hash_format(value: str) -> str:
 
 
 UtcText = Annotated[str, Field(min_length=10, max_length=40), AfterValidator(_utc_text)]
-HashText = Annotated[str, AfterValidator(_check_hash_format)]
+HashText = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$"), AfterValidator(_check_hash_format)]
 Uuid = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
 TerminalId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 ShortText = Annotated[str, Field(max_length=200)]

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
@@ -178,6 +178,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         errors = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in exc.errors()[:50]]
         return _error(422, "invalid_request", "the request is malformed", {"errors": errors})
+
+    @app.exception_handler(DataError)
+    async def data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character in text, a number out of the column's range: bad input, not a server fault
+        return _error(422, "invalid_value", "a value in the request cannot be stored (bad characters or range)")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

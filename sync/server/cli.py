@@ -444,6 +444,32 @@ def verify(ctx: Ctx) -> None:
         sys.exit(1)
 
 
+OPENAPI_SNAPSHOT = Path(__file__).resolve().parent / "openapi.json"
+
+
+def openapi_document() -> dict[str, Any]:
+    """The server's OpenAPI document (no database needed to build it)."""
+    from sync.server.app import create_app
+
+    return create_app(Settings(database_url="sqlite://")).openapi()
+
+
+def openapi_text() -> str:
+    return json.dumps(openapi_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help=f"Update the committed snapshot ({OPENAPI_SNAPSHOT.name})")
+def openapi(write: bool) -> None:
+    """Print the OpenAPI document (or update the committed snapshot after an intended API change)."""
+    text = openapi_text()
+    if write:
+        OPENAPI_SNAPSHOT.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {OPENAPI_SNAPSHOT}")
+    else:
+        click.echo(text, nl=False)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="loyalty-server", standalone_mode=True)

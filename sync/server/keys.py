@@ -31,7 +31,7 @@ from sync.server.errors import ApiError
 from sync.server.models import signing_keys
 
 _cache_lock = threading.Lock()
-_private_cache: dict[tuple[str, str | None], Ed25519PrivateKey] = {}
+_private_cache: dict[tuple[str, bytes], Ed25519PrivateKey] = {}
 
 
 def _pem(key: Ed25519PrivateKey, passphrase: bytes | None) -> bytes:
@@ -88,13 +88,14 @@ def revoke_key(conn: Connection, key_id: str) -> None:
 def active_signing_key(conn: Connection, passphrase: bytes | None) -> tuple[str, Ed25519PrivateKey] | None:
     """The key that signs new member codes, or None when there is none (or it cannot be opened here)."""
     row = conn.execute(
-        select(signing_keys.c.key_id, signing_keys.c.private_key_pem, signing_keys.c.private_key_path)
+        select(signing_keys.c.key_id, signing_keys.c.public_key, signing_keys.c.private_key_pem,
+               signing_keys.c.private_key_path)
         .where(signing_keys.c.active.is_(True), signing_keys.c.revoked.is_(False))
         .order_by(signing_keys.c.created_at.desc())
     ).first()
     if row is None:
         return None
-    cache_key = (row.key_id, row.private_key_path)
+    cache_key = (row.key_id, bytes(row.public_key))  # the public key pins exactly one private key
     with _cache_lock:
         cached = _private_cache.get(cache_key)
     if cached is not None:
@@ -111,6 +112,8 @@ def active_signing_key(conn: Connection, passphrase: bytes | None) -> tuple[str,
         return None
     if not isinstance(key, Ed25519PrivateKey):
         return None
+    if key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != bytes(row.public_key):
+        return None  # a key file that does not match the published public key: never sign with it
     with _cache_lock:
         _private_cache[cache_key] = key
     return row.key_id, key
