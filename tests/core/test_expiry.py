@@ -205,7 +205,7 @@ def move_sequences(draw: st.DrawFn) -> list[LedgerMove]:
 policies = st.sampled_from([P24, NEVER, ExpiryPolicy(1), ExpiryPolicy(12)])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(move_sequences(), policies, st.integers(0, 7 * 365))
 def test_lots_always_hold_the_balance(moves: list[LedgerMove], policy: ExpiryPolicy, day: int) -> None:
     lots = open_lots(moves, policy)
@@ -224,7 +224,7 @@ def test_lots_always_hold_the_balance(moves: list[LedgerMove], policy: ExpiryPol
     assert sum(lot.remaining for lot in open_lots(written, policy)) == max(0, balance_of(written))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(move_sequences(), policies, st.randoms(use_true_random=False))
 def test_replay_is_independent_of_order(moves: list[LedgerMove], policy: ExpiryPolicy, rnd: random.Random) -> None:
     shuffled = list(moves)

@@ -239,7 +239,7 @@ def test_malformed_json_is_refused_with_rule_error(text: str) -> None:
     assert caught.value.message
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(bundles())
 def test_any_bundle_round_trips_exactly(rules: RulesBundle) -> None:
     text = rules.to_json()
@@ -270,7 +270,7 @@ def purchases_and_splits(draw: st.DrawFn) -> tuple[RulesBundle, Purchase, list[P
     return rules, whole, split
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(purchases_and_splits(), st.data())
 def test_splitting_a_bill_never_earns_more(case: tuple[RulesBundle, Purchase, list[Purchase]], data: st.DataObject) -> None:
     rules, whole, split = case
@@ -278,7 +278,7 @@ def test_splitting_a_bill_never_earns_more(case: tuple[RulesBundle, Purchase, li
     assert sum(points_for(p, rules, tier).points for p in split) <= points_for(whole, rules, tier).points
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(purchases_and_splits(), st.data())
 def test_with_fixed_bonuses_a_split_gains_at_most_the_extra_receipts_bonuses(
     case: tuple[RulesBundle, Purchase, list[Purchase]], data: st.DataObject
@@ -302,7 +302,7 @@ def test_with_fixed_bonuses_a_split_gains_at_most_the_extra_receipts_bonuses(
     assert gained <= (len(split) - 1) * sum(bonus_campaigns)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(bundles(), category_lines(), st.integers(0, 200_000), instants, st.sampled_from((None, *BRANCHES)), st.data())
 def test_monotonic_never_negative_deterministic(
     rules: RulesBundle,
@@ -327,7 +327,7 @@ def test_monotonic_never_negative_deterministic(
     assert points_for(plain_small, rules, tier).points <= points_for(plain_big, rules, tier).points
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(bundles(), st.integers(0, MAX_AMOUNT_SATANG), instants, st.data())
 def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datetime, data: st.DataObject) -> None:
     codes = [t.code for t in rules.tiers.tiers]
