@@ -42,7 +42,7 @@ from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal
 from pos_app.services.errors import ApprovalRequired
-from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog
+from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
 from pos_app.ui.worker import Worker
 
 PREVIEW_DELAY_MS = 150
@@ -124,6 +124,7 @@ class CounterWindow(QMainWindow):
     error_shown = Signal(str)          # a refusal or failure, as shown to the cashier
     approval_requested = Signal(object)  # the ManagerPinDialog just opened
     enroll_requested = Signal(object)    # the EnrollDialog just opened
+    report_shown = Signal(object)        # the ReportDialog just opened
     language_changed = Signal(str)
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
@@ -145,6 +146,7 @@ class CounterWindow(QMainWindow):
         self._status_kind = "info"
         self.approval_dialog: ManagerPinDialog | None = None
         self.enroll_dialog: EnrollDialog | None = None
+        self.report_dialog: ReportDialog | None = None
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -170,6 +172,7 @@ class CounterWindow(QMainWindow):
         self.who.setObjectName("who")
         self.lang_button = _big_button("langButton")
         self.sign_out_button = _big_button("signOutButton")
+        self.report_button = _big_button("reportButton")
 
         # ---- sign-in page
         login = QWidget()
@@ -317,6 +320,7 @@ class CounterWindow(QMainWindow):
         top_layout.addWidget(self.title)
         top_layout.addStretch(1)
         top_layout.addWidget(self.who)
+        top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
         top_layout.addWidget(self.lang_button)
         root = QWidget()
@@ -331,6 +335,7 @@ class CounterWindow(QMainWindow):
         self.pin.returnPressed.connect(self.sign_in)
         self.sign_in_button.clicked.connect(self.sign_in)
         self.sign_out_button.clicked.connect(self.sign_out)
+        self.report_button.clicked.connect(self.show_report)
         self.lang_button.clicked.connect(self.toggle_language)
         self.member_field.returnPressed.connect(self.identify)
         self.find_button.clicked.connect(self.identify)
@@ -354,6 +359,7 @@ class CounterWindow(QMainWindow):
         self.lang_button.setText("EN" if get_language() == "th" else "ไทย")
         self.lang_button.setToolTip(_("Switch language"))
         self.sign_out_button.setText(_("Sign out"))
+        self.report_button.setText(_("Today's report"))
         self.login_prompt.setText(_("Type your PIN and press Enter"))
         self.pin.setPlaceholderText(_("PIN"))
         self.key_clear.setText(_("Clear"))
@@ -393,6 +399,8 @@ class CounterWindow(QMainWindow):
         self.pin.setEnabled(ready)
         signed_in = self._staff is not None
         self.sign_out_button.setVisible(signed_in)
+        self.report_button.setVisible(signed_in and self._staff is not None and self._staff.role != "cashier")
+        self.report_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
         self.enroll_button.setEnabled(signed_in and not busy)
         if self.enroll_dialog is not None:
@@ -875,6 +883,27 @@ class CounterWindow(QMainWindow):
         dialog.open()
         self._set_status("info", lambda: reason)
         self.approval_requested.emit(dialog)
+
+    # ------------------------------------------------------------------ report
+    def show_report(self) -> None:
+        """Managers: today's awards and redemptions per cashier (the services check the role)."""
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        svc = self._services
+        staff = self._staff
+
+        def work() -> Any:
+            svc.require(staff, "manager")
+            return svc.daily_report()
+
+        def done(report: Any) -> None:
+            dialog = ReportDialog(report, self)
+            self.report_dialog = dialog
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+            self.report_shown.emit(dialog)
+
+        self._submit(work, done)
 
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -11,11 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.core.i18n import _
+from pos_app.core.money import format_baht
 
 
 class ManagerPinDialog(QDialog):
@@ -100,3 +105,35 @@ class EnrollDialog(QDialog):
 
     def values(self) -> tuple[str, str, bool]:
         return self.name.text().strip(), self.phone.text().strip(), self.consent.isChecked()
+
+
+class ReportDialog(QDialog):
+    """Today's awards and redemptions, per cashier and in total (read-only)."""
+
+    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle(_("Daily report {date}").format(date=report.date))
+        layout = QVBoxLayout(self)
+        headers = [_("Cashier"), _("Awards"), _("Points"), _("Sales"), _("Redeemed"), _("Points")]
+        lines = [*report.per_cashier, report.totals]
+        self.table = QTableWidget(len(lines), len(headers))
+        self.table.setObjectName("reportTable")
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, line in enumerate(lines):
+            name = _("Total") if line is report.totals else line.key
+            cells = [name, f"{line.awards:,}", f"{line.points_awarded:,}", format_baht(line.sales_satang),
+                     f"{line.redemptions:,}", f"{line.points_redeemed:,}"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.close_button = QPushButton(_("Close"))
+        self.close_button.clicked.connect(self.accept)
+        layout.addWidget(self.table)
+        layout.addWidget(self.close_button)
+        self.setMinimumSize(760, 360)

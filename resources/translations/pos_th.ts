@@ -75,22 +75,26 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
-            <location filename="../../pos_app/ui/counter.py" line="374"></location>
+            <location filename="../../pos_app/ui/counter.py" line="380"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -158,6 +162,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="298"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
@@ -773,47 +778,47 @@
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="81"></location>
+            <location filename="../../pos_app/services/reports.py" line="73"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="93"></location>
+            <location filename="../../pos_app/services/reports.py" line="85"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="90"></location>
+            <location filename="../../pos_app/services/reports.py" line="82"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="96"></location>
+            <location filename="../../pos_app/services/reports.py" line="88"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="83"></location>
+            <location filename="../../pos_app/services/reports.py" line="75"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="84"></location>
+            <location filename="../../pos_app/services/reports.py" line="76"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="86"></location>
+            <location filename="../../pos_app/services/reports.py" line="78"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="88"></location>
+            <location filename="../../pos_app/services/reports.py" line="80"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="92"></location>
+            <location filename="../../pos_app/services/reports.py" line="84"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -1004,230 +1009,230 @@
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/app.py" line="30"></location>
+            <location filename="../../pos_app/ui/app.py" line="32"></location>
             <source>Warning: the Thai font could not be loaded ({error}).</source>
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="351"></location>
-            <location filename="../../pos_app/ui/counter.py" line="352"></location>
+            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <location filename="../../pos_app/ui/counter.py" line="357"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="355"></location>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <location filename="../../pos_app/ui/counter.py" line="361"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="358"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="359"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="369"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
+            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="372"></location>
+            <location filename="../../pos_app/ui/counter.py" line="378"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="373"></location>
+            <location filename="../../pos_app/ui/counter.py" line="379"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="381"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="512"></location>
+            <location filename="../../pos_app/ui/counter.py" line="521"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="512"></location>
+            <location filename="../../pos_app/ui/counter.py" line="521"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="512"></location>
+            <location filename="../../pos_app/ui/counter.py" line="521"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="736"></location>
+            <location filename="../../pos_app/ui/counter.py" line="745"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="777"></location>
+            <location filename="../../pos_app/ui/counter.py" line="786"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="470"></location>
+            <location filename="../../pos_app/ui/counter.py" line="479"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="571"></location>
+            <location filename="../../pos_app/ui/counter.py" line="580"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="725"></location>
-            <location filename="../../pos_app/ui/counter.py" line="801"></location>
+            <location filename="../../pos_app/ui/counter.py" line="734"></location>
+            <location filename="../../pos_app/ui/counter.py" line="810"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="808"></location>
+            <location filename="../../pos_app/ui/counter.py" line="817"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="413"></location>
+            <location filename="../../pos_app/ui/counter.py" line="421"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="513"></location>
+            <location filename="../../pos_app/ui/counter.py" line="522"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="579"></location>
+            <location filename="../../pos_app/ui/counter.py" line="588"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="580"></location>
+            <location filename="../../pos_app/ui/counter.py" line="589"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="716"></location>
+            <location filename="../../pos_app/ui/counter.py" line="725"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="765"></location>
+            <location filename="../../pos_app/ui/counter.py" line="774"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="851"></location>
+            <location filename="../../pos_app/ui/counter.py" line="860"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="870"></location>
+            <location filename="../../pos_app/ui/counter.py" line="879"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="583"></location>
+            <location filename="../../pos_app/ui/counter.py" line="592"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="585"></location>
+            <location filename="../../pos_app/ui/counter.py" line="594"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="780"></location>
+            <location filename="../../pos_app/ui/counter.py" line="789"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="849"></location>
+            <location filename="../../pos_app/ui/counter.py" line="858"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="27"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="32"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="33"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="38"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="40"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="45"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="43"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="88"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="48"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="94"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1382,38 +1387,38 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="67"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../pos_app/ui/counter.py" line="625"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <location filename="../../pos_app/ui/counter.py" line="646"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="70"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="76"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="74"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="80"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="78"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="84"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="85"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="91"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1446,6 +1451,131 @@
             <location filename="../../pos_app/core/allowance.py" line="112"></location>
             <source>Offline, this terminal can redeem only {left} more points until it syncs.</source>
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="657"></location>
+            <source>This terminal already holds records; it cannot change its identity.</source>
+            <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/sync_store.py" line="56"></location>
+            <source>overdraft after offline redemptions: no offline redemption until a manager resolves it</source>
+            <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="81"></location>
+            <source>The member does not have enough points (available on the server: {available}).</source>
+            <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="82"></location>
+            <source>The server does not know this member yet.</source>
+            <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="83"></location>
+            <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
+            <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="84"></location>
+            <source>This terminal's credential has expired: call IT to enroll it again.</source>
+            <translation>สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="85"></location>
+            <source>The server does not know this terminal: call IT to enroll it again.</source>
+            <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="86"></location>
+            <source>The server refused this terminal's credential: call IT.</source>
+            <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="87"></location>
+            <source>This terminal is not connected to a loyalty server (standalone).</source>
+            <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="88"></location>
+            <source>This terminal is already enrolled.</source>
+            <translation>เครื่องนี้ลงทะเบียนแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="89"></location>
+            <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
+            <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="91"></location>
+            <source>That enrollment code is not valid: check it and type it again.</source>
+            <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="92"></location>
+            <source>That enrollment code was already used: ask for a new one.</source>
+            <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="93"></location>
+            <source>That enrollment code has expired: ask for a new one.</source>
+            <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
+            <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
+            <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
+            <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
+            <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
+            <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
+            <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
+            <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
+            <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
+            <source>The server holds different content for some of this terminal's records: call IT.</source>
+            <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
+            <source>The loyalty server speaks another protocol version: update this terminal.</source>
+            <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="107"></location>
+            <source>Sync failed.</source>
+            <translation>ซิงก์ไม่สำเร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <source>Today's report</source>
+            <translation>รายงานวันนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <source>Cashier</source>
+            <translation>แคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="135"></location>
+            <source>Close</source>
+            <translation>ปิด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="126"></location>
+            <source>Total</source>
+            <translation>รวม</translation>
         </message>
     </context>
 </TS>

@@ -320,3 +320,22 @@ def test_enroll_a_new_member_then_a_duplicate_phone_is_refused(
     dialog.reject()
     with ledger(data_dir) as services:
         assert services.members.find_by_phone("0891112222").name == "มานี มีนา"
+
+
+def test_a_manager_sees_todays_report_and_a_cashier_has_no_report_button(
+        qtbot: Any, window: CounterWindow) -> None:
+    sign_in(qtbot, window, "1111")
+    assert not window.report_button.isVisible()
+    window.sign_out()
+
+    sign_in(qtbot, window, "9999")
+    assert window.report_button.isVisible()
+    find_member(qtbot, window)
+    award(qtbot, window, "1,000", "R-REPORT")
+    with qtbot.waitSignal(window.report_shown, timeout=TIMEOUT) as shown:
+        window.report_button.click()
+    table = shown.args[0].table
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 6)] for r in range(table.rowCount())}
+    assert rows["Manee Manager"] == ["1", "40", "฿1,000.00", "0", "0"]
+    assert rows[_("Total")][:3] == ["1", "40", "฿1,000.00"]
+    shown.args[0].accept()
