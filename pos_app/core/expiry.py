@@ -29,7 +29,9 @@ Kinds and signs:
   bears it (bounded by the offline allowance), the member's balance comes back to exactly zero instead of
   staying negative, and the member is flagged for a manager, who may recover it later only with a reasoned
   ``adjust`` (which never takes a balance below zero). So at rest a balance is never negative; it dips
-  below zero only between an overdrawn redemption and its overdraft entry, inside one transaction. The
+  below zero only between an overdrawn redemption and its overdraft entry, inside one transaction (on an
+  enrolled terminal, until the server's overdraft entry arrives with the next sync: only one party may
+  write overdraft entries, else a shortfall is written off twice). The
   write-off is visible (the sum of a member's overdraft entries) instead of hidden in a negative balance
   that would silently eat their next purchases. A negative overdraft is accepted by the replay (as a
   debt consumed FIFO) but is not something the ledger should write.
