@@ -21,10 +21,9 @@ from typing import Literal
 import barcode
 import qrcode
 import qrcode.constants
-from barcode.writer import ImageWriter
 from PIL import Image, ImageDraw
 
-from hardware.fonts import fit_font, load_font
+from hardware.fonts import fit_font
 
 CARD_WIDTH_MM = 85.60
 CARD_HEIGHT_MM = 53.98
@@ -87,16 +86,6 @@ def scanner_read_back(image: Image.Image) -> ReadBack:
                     code128_texts=tuple(s.text for s in scans if s.symbology == CODE128))
 
 
-def _qr_image(text: str, module_px: int) -> Image.Image:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=module_px, border=4)
-    qr.add_data(text)
-    qr.make(fit=True)
-    image = qr.make_image(fill_color="black", back_color="white").get_image()
-    if not isinstance(image, Image.Image):  # pragma: no cover - qrcode's PIL factory always gives one
-        raise CardRenderError("bad_input", "QR renderer did not produce an image")
-    return image.convert("L")
-
-
 def qr_version(text: str) -> int:
     """The QR version (size) the member code needs at error-correction level M."""
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
@@ -105,25 +94,30 @@ def qr_version(text: str) -> int:
     return int(qr.version)
 
 
-def _code128_image(number: str, dpi: int, width_px: int, height_px: int) -> Image.Image:
-    # whole pixels per module keep bar edges crisp on a 203/300 dpi printer
-    symbol = barcode.get_barcode_class("code128")(number, writer=ImageWriter(mode="L", dpi=dpi))
-    modules = len(symbol.build()[0])
-    module_px = max(2, (width_px - 2 * 10 * 2) // (modules + 20))
-    module_mm = module_px / dpi * MM_PER_INCH
-    image = symbol.render(writer_options={
-        "module_width": module_mm,
-        "module_height": height_px / dpi * MM_PER_INCH,
-        "quiet_zone": 10 * module_mm,
-        "write_text": False,
-        "margin_top": 0,
-        "margin_bottom": 0,
-        "background": "white",
-        "foreground": "black",
-        "dpi": dpi,
-    })
-    assert isinstance(image, Image.Image)
-    return image.convert("L")
+QR_QUIET_MODULES = 4
+QR_MAX_MM = 36.0  # QR with its quiet zone
+BAR_QUIET_MODULES = 10
+
+
+def _qr_matrix(text: str) -> list[list[bool]]:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return [list(row) for row in qr.get_matrix()]
+
+
+def _draw_modules(card: Image.Image, matrix: list[list[bool]], left: int, top: int, module_px: int) -> None:
+    draw = ImageDraw.Draw(card)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                x0, y0 = left + x * module_px, top + y * module_px
+                draw.rectangle((x0, y0, x0 + module_px - 1, y0 + module_px - 1), fill="black")
+
+
+def _code128_pattern(number: str) -> str:
+    """The Code128 module pattern ("1" = bar) from python-barcode (start, data, check digit, stop)."""
+    return str(barcode.get_barcode_class("code128")(number).build()[0])
 
 
 def _check_input(data: CardData) -> None:
@@ -140,45 +134,68 @@ def _group(number: str) -> str:
 
 
 def draw_card(data: CardData, dpi: int = 300) -> Image.Image:
-    """Lay the card out, without the read-back check (see :func:`render_card`)."""
+    """Lay the card out, without the read-back check (see :func:`render_card`).
+
+    Both symbols are drawn module by module in whole pixels (crisp edges on a 203/300 dpi printer, no
+    resampling), and placed so that nothing ever covers them: the Code128's quiet zone may overlap only
+    the QR's quiet zone.
+    """
     _check_input(data)
     width, height = _mm(CARD_WIDTH_MM, dpi), _mm(CARD_HEIGHT_MM, dpi)
     card = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(card)
     margin = _mm(3.5, dpi)
-
+    edge = max(2, _mm(1.5, dpi))
     band = _mm(9, dpi)
+
+    # Code128 bottom left: modules of about 0.25 mm, never under 2 px
+    pattern = _code128_pattern(data.card_number)
+    bar_px = max(2, _mm(0.25, dpi))
+    bar_width = (len(pattern) + 2 * BAR_QUIET_MODULES) * bar_px
+    bar_height = _mm(9, dpi)
+    digits_height = _mm(3.6, dpi)
+
+    # QR on the right: as large as fits under the band and beside the Code128 (QR reads best: largest)
+    matrix = _qr_matrix(data.member_code)
+    qr_span = len(matrix) + 2 * QR_QUIET_MODULES
+    tall = (height - band - edge) // qr_span
+    wide = (width - edge - bar_width) // qr_span
+    capped = _mm(QR_MAX_MM, dpi) // qr_span  # leave the name room
+    qr_px = max(2, min(tall, wide, capped))
+    qr_size = qr_span * qr_px
+    qr_left = width - edge - qr_size
+    qr_top = band + (height - band - qr_size) // 2
+    bar_left = max(0, min(margin - BAR_QUIET_MODULES * bar_px, qr_left + QR_QUIET_MODULES * qr_px - bar_width))
+
     draw.rectangle((0, 0, width, band), fill=(20, 60, 120))
     title_font = fit_font(data.title, width - 2 * margin, _mm(5, dpi), bold=True)
     draw.text((margin, band // 2), data.title, font=title_font, fill="white", anchor="lm")
 
-    # QR on the right, as large as the space under the band allows (QR first: it reads best)
-    qr_box = height - band - 2 * margin // 2 - margin // 2
-    probe = _qr_image(data.member_code, 1)
-    module_px = max(2, qr_box // probe.width)
-    qr = _qr_image(data.member_code, module_px)
-    qr_left = width - margin // 2 - qr.width
-    card.paste(qr, (qr_left, band + (height - band - qr.height) // 2))
-
-    text_width = qr_left - margin - _mm(1, dpi)
+    text_width = qr_left - margin  # text stays out of the QR's quiet zone
     y = band + _mm(3, dpi)
     name_font = fit_font(data.name, text_width, _mm(5.5, dpi), bold=True)
     draw.text((margin, y), data.name, font=name_font, fill="black", anchor="la")
     y += _mm(8.5, dpi)
-    label_font = load_font(_mm(2.6, dpi))
+    label_font = fit_font(data.member_number_label, text_width, _mm(2.6, dpi))
     draw.text((margin, y), data.member_number_label, font=label_font, fill=(80, 80, 80), anchor="la")
     y += _mm(3.4, dpi)
     number_font = fit_font(data.member_number, text_width, _mm(3.4, dpi), bold=True)
     draw.text((margin, y), data.member_number, font=number_font, fill="black", anchor="la")
 
-    linear = _code128_image(data.card_number, dpi, text_width + margin // 2, _mm(9, dpi))
-    digits_font = load_font(_mm(2.8, dpi))
-    digits_height = _mm(3.6, dpi)
-    linear_top = height - margin // 2 - digits_height - linear.height
-    card.paste(linear, (margin // 2, linear_top))
+    bar_top = height - edge - digits_height - bar_height
+    draw.rectangle((bar_left, bar_top, bar_left + bar_width - 1, bar_top + bar_height - 1), fill="white")
+    for index, bit in enumerate(pattern):
+        if bit == "1":
+            x0 = bar_left + (BAR_QUIET_MODULES + index) * bar_px
+            draw.rectangle((x0, bar_top, x0 + bar_px - 1, bar_top + bar_height - 1), fill="black")
     caption = (data.card_number_label + " " if data.card_number_label else "") + _group(data.card_number)
-    draw.text((margin // 2 + linear.width // 2, linear_top + linear.height + digits_height // 2), caption,
+    digits_font = fit_font(caption, bar_width, _mm(2.8, dpi))
+    draw.text((bar_left + bar_width // 2, bar_top + bar_height + digits_height // 2), caption,
               font=digits_font, fill="black", anchor="mm")
+
+    # the QR last, on its own white square (quiet zone included), so no text can touch it
+    draw.rectangle((qr_left, qr_top, qr_left + qr_size - 1, qr_top + qr_size - 1), fill="white")
+    _draw_modules(card, matrix, qr_left + QR_QUIET_MODULES * qr_px, qr_top + QR_QUIET_MODULES * qr_px, qr_px)
     return card
 
 

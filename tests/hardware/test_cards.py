@@ -65,6 +65,21 @@ def test_card_scans_back_to_a_verifiable_member_code(card: Image.Image, data: Ca
     assert member.member_id == MEMBER_ID
 
 
+@pytest.mark.parametrize("dpi", [150, 203, 600])
+def test_every_print_resolution_reads_back(data: CardData, dpi: int) -> None:
+    card = render_card(data, dpi=dpi)  # raises if it does not read back
+    assert card.width == round(CARD_WIDTH_MM / 25.4 * dpi)
+    found = scanner_read_back(card)
+    assert found.qr_texts == (data.member_code,) and found.code128_texts == (CARD_NO,)
+
+
+def test_symbols_are_not_covered_by_text(data: CardData) -> None:
+    # a very long name and member number shrink to fit beside the QR instead of running into it
+    crowded = CardData(**{**_fields(data), "name": "นางสาว" + "สมหญิงใจดีที่สุด" * 4, "member_number": "9" * 64})
+    found = scanner_read_back(render_card(crowded))
+    assert found.qr_texts == (data.member_code,)
+
+
 def test_qr_stays_low_version(data: CardData) -> None:
     assert qr_version(data.member_code) <= 8
 
@@ -116,7 +131,8 @@ def test_unwritable_target_is_a_clean_error(card: Image.Image, tmp_path: Path) -
 def test_damaged_card_is_refused(card: Image.Image, data: CardData) -> None:
     damaged = card.copy()
     draw = ImageDraw.Draw(damaged)
-    draw.rectangle((560, 170, 960, 330), fill="white")  # most of the QR's upper half gone
+    width, height = damaged.size
+    draw.rectangle((width * 6 // 10, height // 4, width, height // 2), fill="white")  # QR's upper half gone
     with pytest.raises(CardRenderError) as info:
         check_read_back(damaged, data)
     assert info.value.code == "read_back_failed"
