@@ -63,6 +63,7 @@ class InProcessServer:
         self.settings = settings_for(db)
         self.fault: Fault | None = None
         self.requests = 0
+        self.log: list[tuple[str, str, bytes]] = []
         self._tc: TestClient | None = None
         self.engine: Engine | None = None
         self.start()
@@ -94,6 +95,7 @@ class InProcessServer:
     # ------------------------------------------------------------------ transport seam
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
+        self.log.append((request.method, request.url.path, request.read()))
         action = self.fault(request) if self.fault else None
         if action == "drop_request":
             raise httpx.ConnectError("simulated: request lost", request=request)
