@@ -43,6 +43,7 @@ from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal
 from pos_app.services.errors import ApprovalRequired
 from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
+from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
 
 PREVIEW_DELAY_MS = 150
@@ -114,7 +115,7 @@ def _big_button(name: str) -> QPushButton:
 
 
 class CounterWindow(QMainWindow):
-    """The counter window. Signals are for whoever drives it (tests, a later scanner adapter)."""
+    """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
 
     ready = Signal()                   # the ledger is open: signing in is possible
     signed_in = Signal(object)         # StaffView
@@ -347,6 +348,10 @@ class CounterWindow(QMainWindow):
         self.reward_combo.currentIndexChanged.connect(self._reward_changed)
         self.points_field.returnPressed.connect(lambda: self.redeem())
         self.redeem_button.clicked.connect(lambda: self.redeem())  # not `checked` as the approval
+        self.wedge = WedgeFilter([self.amount_field, self.receipt_field, self.points_field],
+                                 accept=lambda text: classify_scan(text) in ("member_qr", "app_code"),
+                                 parent=self)
+        self.wedge.scanned.connect(self._on_wedge_scan)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.activated.connect(self.clear)
 
@@ -533,6 +538,16 @@ class CounterWindow(QMainWindow):
             text = sent  # it reads as a code, card number or phone once mapped back
         elif layout == "thai":
             warning = None  # Thai text that is no code either way: let the services say what it is
+        self._identify(text, warning)
+
+    def _on_wedge_scan(self, text: str, warning: str | None) -> None:
+        """A member code scanned while the cursor was in another field: identify, confirm nothing else."""
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        self.member_field.setText(text)
+        self._identify(text, warning)
+
+    def _identify(self, text: str, warning: str | None) -> None:
         svc = self._services
 
         def work() -> MemberView:

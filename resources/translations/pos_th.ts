@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
-            <location filename="../../pos_app/ui/counter.py" line="380"></location>
+            <location filename="../../pos_app/ui/counter.py" line="385"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -207,78 +207,78 @@
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="107"></location>
+            <location filename="../../pos_app/core/expiry.py" line="109"></location>
             <source>The grant time</source>
             <translation>เวลาที่ได้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="305"></location>
-            <location filename="../../pos_app/core/expiry.py" line="313"></location>
-            <location filename="../../pos_app/core/expiry.py" line="326"></location>
+            <location filename="../../pos_app/core/expiry.py" line="307"></location>
+            <location filename="../../pos_app/core/expiry.py" line="315"></location>
+            <location filename="../../pos_app/core/expiry.py" line="328"></location>
             <location filename="../../pos_app/core/tiers.py" line="52"></location>
             <location filename="../../pos_app/core/tiers.py" line="61"></location>
             <source>The current time</source>
             <translation>เวลาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="117"></location>
+            <location filename="../../pos_app/core/expiry.py" line="119"></location>
             <location filename="../../pos_app/core/returns.py" line="64"></location>
             <source>Give the redeemed points as a positive number.</source>
             <translation>ระบุแต้มที่แลกเป็นจำนวนบวก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="315"></location>
+            <location filename="../../pos_app/core/expiry.py" line="317"></location>
             <source>The number of days must be zero or more.</source>
             <translation>จำนวนวันต้องเป็น 0 ขึ้นไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="74"></location>
+            <location filename="../../pos_app/core/expiry.py" line="76"></location>
             <source>A ledger entry needs an id.</source>
             <translation>รายการแต้มต้องมีรหัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="78"></location>
+            <location filename="../../pos_app/core/expiry.py" line="80"></location>
             <location filename="../../pos_app/core/tiers.py" line="28"></location>
             <source>Points must be a whole number.</source>
             <translation>แต้มต้องเป็นจำนวนเต็ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="80"></location>
+            <location filename="../../pos_app/core/expiry.py" line="82"></location>
             <source>An earn entry cannot take points away.</source>
             <translation>รายการสะสมแต้มหักแต้มไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="90"></location>
+            <location filename="../../pos_app/core/expiry.py" line="92"></location>
             <source>An entry cannot correct itself.</source>
             <translation>รายการแก้ไขตัวเองไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="91"></location>
+            <location filename="../../pos_app/core/expiry.py" line="93"></location>
             <source>The entry time</source>
             <translation>เวลาของรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="251"></location>
+            <location filename="../../pos_app/core/expiry.py" line="253"></location>
             <source>Ledger moves must be LedgerMove values.</source>
             <translation>รายการเคลื่อนไหวต้องเป็นค่า LedgerMove</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="76"></location>
+            <location filename="../../pos_app/core/expiry.py" line="78"></location>
             <source>Unknown kind of ledger entry “{kind}”.</source>
             <translation>ไม่รู้จักรายการแต้มประเภท “{kind}”</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="83"></location>
+            <location filename="../../pos_app/core/expiry.py" line="85"></location>
             <source>A {kind} entry cannot add points.</source>
             <translation>รายการประเภท {kind} เพิ่มแต้มไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="87"></location>
+            <location filename="../../pos_app/core/expiry.py" line="89"></location>
             <source>A {kind} entry must name the entry it corrects.</source>
             <translation>รายการประเภท {kind} ต้องระบุรายการที่แก้ไข</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/expiry.py" line="254"></location>
+            <location filename="../../pos_app/core/expiry.py" line="256"></location>
             <source>The ledger holds the entry {id} twice.</source>
             <translation>ข้อมูลแต้มมีรายการ {id} ซ้ำสองครั้ง</translation>
         </message>
@@ -723,57 +723,57 @@
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="76"></location>
+            <location filename="../../pos_app/ledger/db.py" line="78"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="78"></location>
+            <location filename="../../pos_app/ledger/db.py" line="80"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="81"></location>
+            <location filename="../../pos_app/ledger/db.py" line="83"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="384"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="385"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="353"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="354"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="449"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="450"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="464"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="465"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="254"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="255"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="262"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="263"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
             <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="459"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="460"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="533"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="534"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -1014,204 +1014,204 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="369"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="372"></location>
+            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="373"></location>
+            <location filename="../../pos_app/ui/counter.py" line="378"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="380"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="376"></location>
+            <location filename="../../pos_app/ui/counter.py" line="381"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="377"></location>
+            <location filename="../../pos_app/ui/counter.py" line="382"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="378"></location>
+            <location filename="../../pos_app/ui/counter.py" line="383"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="379"></location>
+            <location filename="../../pos_app/ui/counter.py" line="384"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="381"></location>
+            <location filename="../../pos_app/ui/counter.py" line="386"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="745"></location>
+            <location filename="../../pos_app/ui/counter.py" line="760"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="786"></location>
+            <location filename="../../pos_app/ui/counter.py" line="801"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="479"></location>
+            <location filename="../../pos_app/ui/counter.py" line="484"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="580"></location>
+            <location filename="../../pos_app/ui/counter.py" line="595"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="734"></location>
-            <location filename="../../pos_app/ui/counter.py" line="810"></location>
+            <location filename="../../pos_app/ui/counter.py" line="749"></location>
+            <location filename="../../pos_app/ui/counter.py" line="825"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="832"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="421"></location>
+            <location filename="../../pos_app/ui/counter.py" line="426"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="522"></location>
+            <location filename="../../pos_app/ui/counter.py" line="527"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="588"></location>
+            <location filename="../../pos_app/ui/counter.py" line="603"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="589"></location>
+            <location filename="../../pos_app/ui/counter.py" line="604"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="725"></location>
+            <location filename="../../pos_app/ui/counter.py" line="740"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="774"></location>
+            <location filename="../../pos_app/ui/counter.py" line="789"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="860"></location>
+            <location filename="../../pos_app/ui/counter.py" line="875"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="879"></location>
+            <location filename="../../pos_app/ui/counter.py" line="894"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="592"></location>
+            <location filename="../../pos_app/ui/counter.py" line="607"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="594"></location>
+            <location filename="../../pos_app/ui/counter.py" line="609"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="789"></location>
+            <location filename="../../pos_app/ui/counter.py" line="804"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="858"></location>
+            <location filename="../../pos_app/ui/counter.py" line="873"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1377,28 +1377,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="51"></location>
+            <location filename="../../pos_app/ui/counter.py" line="52"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="53"></location>
+            <location filename="../../pos_app/ui/counter.py" line="54"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/counter.py" line="640"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="646"></location>
+            <location filename="../../pos_app/ui/counter.py" line="661"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1453,7 +1453,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="657"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="658"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1558,7 +1558,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>

@@ -339,3 +339,52 @@ def test_a_manager_sees_todays_report_and_a_cashier_has_no_report_button(
     assert rows["Manee Manager"] == ["1", "40", "฿1,000.00", "0", "0"]
     assert rows[_("Total")][:3] == ["1", "40", "฿1,000.00"]
     shown.args[0].accept()
+
+
+def _type(widget: Any, text: str, start_ms: int, gap_ms: int) -> None:
+    """Key events with explicit timestamps, as the window system delivers them (scanner: a few ms apart)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    stamp = start_ms
+    for char in text:
+        if char == "\r":
+            key, typed = Qt.Key.Key_Return, "\r"
+        else:
+            key, typed = (Qt.Key(ord(char.upper())) if char.isascii() and char.isalnum() else Qt.Key.Key_unknown), char
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, typed)
+            event.setTimestamp(stamp)
+            QApplication.sendEvent(widget, event)
+        stamp += gap_ms
+
+
+def test_a_card_scanned_into_the_receipt_field_finds_the_member_and_awards_nothing(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    first = find_member(qtbot, window, "0898765432")  # the previous customer is still on screen
+    with ledger(data_dir) as services:
+        somchai = services.members.find_by_phone("0812345678")
+    window.amount_field.setText("500")
+    window.receipt_field.setText("R-77")
+    window.receipt_field.setFocus()
+    with qtbot.waitSignal(window.member_shown, timeout=TIMEOUT) as shown:
+        _type(window.receipt_field, somchai.member_code + "\r", start_ms=1_000_000, gap_ms=4)
+    assert shown.args[0].id == somchai.id != first.id
+    wait_idle(qtbot, window)
+    assert earn_entries(data_dir, first.id) == [] and earn_entries(data_dir, somchai.id) == []
+    assert somchai.member_code not in window.receipt_field.text()
+
+
+@pytest.mark.parametrize("gap_ms", [140, 4], ids=["person-typing", "scanner-reading-a-receipt-barcode"])
+def test_a_receipt_number_typed_or_scanned_into_the_receipt_field_is_used_as_the_receipt(
+        qtbot: Any, window: CounterWindow, data_dir: Path, gap_ms: int) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    window.amount_field.setText("500")
+    window.receipt_field.setFocus()
+    with qtbot.waitSignal(window.operation_done, timeout=TIMEOUT) as done:
+        _type(window.receipt_field, "R-000123\r", start_ms=2_000_000, gap_ms=gap_ms)
+    assert done.args[0].receipt_ref == "R-000123"
+    assert len(earn_entries(data_dir, member.id)) == 1
