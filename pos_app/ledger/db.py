@@ -54,7 +54,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front (BEGIN IMMEDIATE); readers use a deferred BEGIN, so in WAL mode
+    # they never wait for, or hold up, the single writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
 
 
 def create_ledger_engine(path: Path) -> Engine:
@@ -102,5 +104,10 @@ def integrity_problems(path: Path) -> list[str]:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One durable write transaction (BEGIN IMMEDIATE ... COMMIT)."""
-    with engine.begin() as conn:
-        yield conn
+    with engine.connect() as conn:
+        conn.info["immediate"] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop("immediate", None)

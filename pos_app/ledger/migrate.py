@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from pos_app.ledger.db import write_transaction
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -33,6 +35,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = _config()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

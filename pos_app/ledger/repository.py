@@ -37,6 +37,7 @@ from pos_app.ledger.db import (
     create_ledger_engine,
     integrity_problems,
     translate_sqlite_error,
+    write_transaction,
 )
 from pos_app.ledger.ids import new_id
 
@@ -306,7 +307,7 @@ class Ledger:
     def write(self) -> Iterator[Connection]:
         """One durable write transaction; SQLite failures become :class:`LedgerError` with a clear message."""
         try:
-            with self.engine.begin() as conn:
+            with write_transaction(self.engine) as conn:
                 yield conn
         except DBAPIError as exc:
             translated = translate_sqlite_error(exc)

@@ -185,3 +185,14 @@ def test_a_full_disk_is_reported_and_records_nothing(tmp_path: Path) -> None:
                     reason="x" * 2000 + str(i)))
     assert "disk is full" in info.value.message
     assert ledger.verify().ok
+
+
+def test_a_long_read_does_not_hold_up_the_counter(ledger: Ledger) -> None:
+    """Readers (reports, lookups) use deferred transactions: in WAL mode a write goes through meanwhile."""
+    _earn(ledger, 1)
+    with ledger.read() as reader:
+        assert ledger.balance(reader, "m1") == 1
+        _earn(ledger, 2)  # would wait for the busy timeout and fail if the read held the write lock
+        assert ledger.balance(reader, "m1") == 1  # the reader keeps its snapshot
+    with ledger.read() as conn:
+        assert ledger.balance(conn, "m1") == 3
