@@ -164,7 +164,6 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         self.pages = QStackedWidget()
-        self.setCentralWidget(self.pages)
 
         # top bar, shared by both pages
         self.title = QLabel()
