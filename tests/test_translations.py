@@ -108,3 +108,18 @@ def test_update_keeps_translations_and_marks_vanished_strings_obsolete(tmp_path:
                      "New one {n}": ut.Found("New one {n}", [("pos_app/y.py", 1)])}, ts)
     ut.save(tree, ts)
     assert ts.read_text(encoding="utf-8") == before  # stable: a second run changes nothing
+
+
+def test_qt_lrelease_reads_the_catalog(tmp_path: Path) -> None:
+    """The catalog stays a valid Qt Linguist file (translators can open it; lrelease compiles it)."""
+    import shutil
+    import subprocess
+
+    lrelease = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    if lrelease is None:
+        pytest.skip("no lrelease installed")
+    done = subprocess.run([lrelease, str(ut.TS_FILE), "-qm", str(tmp_path / "pos_th.qm")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "pos_th.qm").stat().st_size > 0
+    assert "0 unfinished" in done.stdout + done.stderr
