@@ -59,12 +59,15 @@ def make_client(services: Services, **kwargs: Any) -> Any:
     return SyncClient(store_for(services), clock=services.clock, **kwargs)
 
 
-def make_worker(services: Services, interval: float = 30.0, **kwargs: Any) -> Any:
-    """A background ``sync.client.SyncWorker`` for the counter app (start it; read ``.status``)."""
+def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[str, Any] | None = None,
+                **kwargs: Any) -> Any:
+    """A background ``sync.client.SyncWorker`` for the counter app (start it; read ``.status``; call
+    ``trigger()`` after a sale; ``stop()`` on exit). ``client_kwargs`` go to ``SyncClient`` (e.g. transport)."""
     from sync.client import SyncWorker
 
     store = store_for(services)
-    return SyncWorker(lambda: make_client(services), interval=interval, queued=store.queued_count, **kwargs)
+    return SyncWorker(lambda: make_client(services, **(client_kwargs or {})), interval=interval,
+                      queued=store.queued_count, **kwargs)
 
 
 def redeem(services: Services, client: Any, **kwargs: Any) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from sync import protocol as p
 from sync.client.api import wall_ms
-from sync.client.errors import Offline, SyncError
+from sync.client.errors import Refused, SyncError
 
 log = logging.getLogger("sync.client")
 
@@ -117,7 +117,7 @@ class SyncWorker:
             result = self._client.sync_once()  # type: ignore[attr-defined]
         except SyncError as exc:
             self._failures += 1
-            online = not isinstance(exc, Offline)
+            online = isinstance(exc, Refused)  # the server answered (and said no)
             offset = getattr(self._client, "clock_offset_ms", None)
             self._set(syncing=False, online=online, last_error=str(exc), error_code=exc.code,
                       clock_offset_ms=offset if offset is not None else self.status.clock_offset_ms,
