@@ -9,7 +9,7 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="305"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -44,87 +44,87 @@
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="114"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="115"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="179"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="180"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="216"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="217"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="256"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="257"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="267"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="268"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="282"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="283"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
-            <location filename="../../pos_app/ui/counter.py" line="385"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/ui/counter.py" line="384"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="330"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="331"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="357"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="415"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -134,65 +134,65 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="134"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="135"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="153"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="154"></location>
             <location filename="../../pos_app/services/terminal.py" line="329"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="188"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="195"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="219"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="196"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="220"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="235"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="236"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="298"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="308"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="309"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="374"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="375"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="409"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="410"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="192"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="217"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="218"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -773,7 +773,7 @@
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="534"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="539"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -838,8 +838,8 @@
             <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="647"></location>
-            <location filename="../../pos_app/services/terminal.py" line="658"></location>
+            <location filename="../../pos_app/services/terminal.py" line="688"></location>
+            <location filename="../../pos_app/services/terminal.py" line="699"></location>
             <source>Unknown staff id or wrong PIN.</source>
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
@@ -859,42 +859,42 @@
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="365"></location>
+            <location filename="../../pos_app/services/terminal.py" line="366"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="508"></location>
+            <location filename="../../pos_app/services/terminal.py" line="518"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="579"></location>
+            <location filename="../../pos_app/services/terminal.py" line="589"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="581"></location>
+            <location filename="../../pos_app/services/terminal.py" line="591"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="628"></location>
+            <location filename="../../pos_app/services/terminal.py" line="669"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="630"></location>
+            <location filename="../../pos_app/services/terminal.py" line="671"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="675"></location>
+            <location filename="../../pos_app/services/terminal.py" line="716"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="723"></location>
+            <location filename="../../pos_app/services/terminal.py" line="764"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
@@ -914,17 +914,17 @@
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="533"></location>
+            <location filename="../../pos_app/services/terminal.py" line="543"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="592"></location>
+            <location filename="../../pos_app/services/terminal.py" line="602"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="708"></location>
+            <location filename="../../pos_app/services/terminal.py" line="749"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
@@ -949,62 +949,62 @@
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="470"></location>
+            <location filename="../../pos_app/services/terminal.py" line="480"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="380"></location>
+            <location filename="../../pos_app/services/terminal.py" line="381"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="389"></location>
+            <location filename="../../pos_app/services/terminal.py" line="394"></location>
             <source>{amount} earns no points under the current rules.</source>
             <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="483"></location>
+            <location filename="../../pos_app/services/terminal.py" line="493"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="520"></location>
+            <location filename="../../pos_app/services/terminal.py" line="530"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="528"></location>
+            <location filename="../../pos_app/services/terminal.py" line="538"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="531"></location>
+            <location filename="../../pos_app/services/terminal.py" line="541"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="594"></location>
+            <location filename="../../pos_app/services/terminal.py" line="604"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="738"></location>
+            <location filename="../../pos_app/services/terminal.py" line="779"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="463"></location>
+            <location filename="../../pos_app/services/terminal.py" line="473"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="466"></location>
+            <location filename="../../pos_app/services/terminal.py" line="476"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="477"></location>
+            <location filename="../../pos_app/services/terminal.py" line="487"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1014,204 +1014,204 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
             <location filename="../../pos_app/ui/counter.py" line="361"></location>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="369"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="372"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="373"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="374"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="377"></location>
+            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="378"></location>
+            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="380"></location>
+            <location filename="../../pos_app/ui/counter.py" line="379"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="381"></location>
+            <location filename="../../pos_app/ui/counter.py" line="380"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="382"></location>
+            <location filename="../../pos_app/ui/counter.py" line="381"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="383"></location>
+            <location filename="../../pos_app/ui/counter.py" line="382"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="384"></location>
+            <location filename="../../pos_app/ui/counter.py" line="383"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="386"></location>
+            <location filename="../../pos_app/ui/counter.py" line="385"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="525"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="525"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="525"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="760"></location>
+            <location filename="../../pos_app/ui/counter.py" line="759"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="801"></location>
+            <location filename="../../pos_app/ui/counter.py" line="800"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="484"></location>
+            <location filename="../../pos_app/ui/counter.py" line="483"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="595"></location>
+            <location filename="../../pos_app/ui/counter.py" line="594"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="749"></location>
-            <location filename="../../pos_app/ui/counter.py" line="825"></location>
+            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="824"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="832"></location>
+            <location filename="../../pos_app/ui/counter.py" line="831"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="426"></location>
+            <location filename="../../pos_app/ui/counter.py" line="425"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="527"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="603"></location>
+            <location filename="../../pos_app/ui/counter.py" line="602"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="604"></location>
+            <location filename="../../pos_app/ui/counter.py" line="603"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="740"></location>
+            <location filename="../../pos_app/ui/counter.py" line="739"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="789"></location>
+            <location filename="../../pos_app/ui/counter.py" line="788"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="875"></location>
+            <location filename="../../pos_app/ui/counter.py" line="874"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="894"></location>
+            <location filename="../../pos_app/ui/counter.py" line="893"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="607"></location>
+            <location filename="../../pos_app/ui/counter.py" line="606"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="609"></location>
+            <location filename="../../pos_app/ui/counter.py" line="608"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="804"></location>
+            <location filename="../../pos_app/ui/counter.py" line="803"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="873"></location>
+            <location filename="../../pos_app/ui/counter.py" line="872"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1387,18 +1387,18 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="376"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="640"></location>
+            <location filename="../../pos_app/ui/counter.py" line="639"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="661"></location>
+            <location filename="../../pos_app/ui/counter.py" line="660"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1453,7 +1453,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="658"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="663"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1463,102 +1463,102 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="81"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="84"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="82"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="85"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="83"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="86"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="84"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="87"></location>
             <source>This terminal's credential has expired: call IT to enroll it again.</source>
             <translation>สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="85"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="88"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="86"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="89"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="87"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="88"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="91"></location>
             <source>This terminal is already enrolled.</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="89"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="92"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="91"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="92"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="93"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="100"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="101"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="102"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="107"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1576,6 +1576,11 @@
             <location filename="../../pos_app/ui/dialogs.py" line="126"></location>
             <source>Total</source>
             <translation>รวม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="424"></location>
+            <source>{points:,} points expired for {members:,} members.</source>
+            <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
     </context>
 </TS>
