@@ -97,6 +97,7 @@ def register(group: click.Group) -> None:
     group.add_command(backup)
     group.add_command(restore)
     group.add_command(history)
+    group.add_command(expire)
 
 
 @click.command()
@@ -412,3 +413,13 @@ def restore(ctx: CliContext, source: Path | None, yes: bool) -> None:
     except LedgerError as exc:
         raise CliError(exc.message, EXIT_FAILED) from exc
     ctx.emit({"ok": True, "kept": str(kept)}, _("Restored. The replaced file was kept as {path}.").format(path=kept))
+
+
+@click.command()
+@pass_ctx
+def expire(ctx: CliContext) -> None:
+    """Expire points whose time has come (daily job on a standalone terminal; enrolled terminals get the
+    server's expiry entries with sync)."""
+    done = _run(_services(ctx).expire_due)
+    ctx.emit({"ok": True, "expired": done}, _("{points:,} points expired for {members:,} members.").format(
+        points=sum(done.values()), members=len(done)))

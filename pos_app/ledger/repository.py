@@ -512,6 +512,11 @@ class Ledger:
             select(schema.balances.c.points).where(schema.balances.c.member_id == member_id)
         ).scalar_one_or_none()
 
+    def members_with_points(self, conn: Connection) -> list[str]:
+        return list(conn.execute(
+            select(schema.balances.c.member_id).where(schema.balances.c.points > 0)
+        ).scalars())
+
     def outbox_after(self, conn: Connection, after_seq: int, limit: int) -> list[dict[str, Any]]:
         rows = conn.execute(
             select(schema.outbox.c.payload).where(schema.outbox.c.seq > after_seq)

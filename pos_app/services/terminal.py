@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pos_app.core.cardno import is_valid_card_number, new_card_number
 from pos_app.core.errors import RuleError
-from pos_app.core.expiry import LedgerMove, expiring_within, open_lots
+from pos_app.core.expiry import LedgerMove, due_expiries, expiring_within, open_lots
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, normalize_phone
@@ -351,7 +351,8 @@ class Services:
                 purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(self._sale_ms(sale_at)),
                                     branch_id=self.ledger.get_meta(conn, "branch_id"),
                                     lines=tuple(CategoryLine(c, a) for c, a in lines))
-                return points_for(purchase, rules, member.tier)
+                known = {t.code for t in rules.tiers.tiers}
+                return points_for(purchase, rules, member.tier if member.tier in known else None)
 
         result: EarnBreakdown = self._call(run)
         return result
@@ -384,6 +385,10 @@ class Services:
                 purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(sale_ms),
                                     branch_id=meta.get("branch_id"),
                                     lines=tuple(CategoryLine(c, a) for c, a in lines))
+                if member.tier not in {t.code for t in rules.tiers.tiers}:
+                    # The rules changed and this tier is gone: place the member in the new tiers first.
+                    self._retier(conn, member, rules, sale_ms)
+                    member = self._member(conn, member_id)
                 breakdown = points_for(purchase, rules, member.tier)
                 if breakdown.points <= 0:
                     raise InvalidInput(_("{amount} earns no points under the current rules.").format(
@@ -450,6 +455,11 @@ class Services:
                    "reservation_id": reservation_id}
 
         def run() -> RedeemResult:
+            # Expired points cannot be spent: write them off first, in their own transaction (kept even if the
+            # redemption is then refused).
+            with self.ledger.write() as conn:
+                if self.ledger.get_member(conn, member_id) is not None:
+                    self._expire_member(conn, member_id, self.active_rules(conn), self.clock())
             with self.ledger.write() as conn:
                 prior = self.ledger.find_operation(conn, op_id, "redeem", request)
                 if prior is not None:
@@ -607,7 +617,38 @@ class Services:
         result: AdjustResult = self._call(run)
         return result
 
-    # ------------------------------------------------------------------ history, expiry
+    # ------------------------------------------------------------------ expiry
+    def _expire_member(self, conn: Any, member_id: str, rules: RulesBundle, now_ms: int) -> int:
+        """Append one ``expire`` entry per grant that has expired (standalone terminals only: an enrolled
+        terminal receives the server's expiry entries with sync, so a grant is never expired twice)."""
+        if self.ledger.get_meta(conn, "mode") == "enrolled":
+            return 0
+        total = 0
+        for grant_id, points in due_expiries(self._moves(conn, member_id), rules.expiry, ms_to_dt(now_ms)):
+            self.ledger.append_entry(conn, NewEntry(
+                member_id=member_id, kind="expire", points=-points, sale_at_ms=now_ms, operator_id="system",
+                corrects_id=grant_id, reason="expiry", clock_offset_ms=self._clock_offset(conn)))
+            total += points
+        return total
+
+    def expire_due(self) -> dict[str, int]:
+        """Expire every member's due points now (a daily job on standalone terminals: ``pos-terminal expire``).
+        Returns {member_id: points expired}."""
+        def run() -> dict[str, int]:
+            done: dict[str, int] = {}
+            with self.ledger.read() as conn:
+                member_ids = self.ledger.members_with_points(conn)
+            for member_id in member_ids:
+                with self.ledger.write() as conn:
+                    expired = self._expire_member(conn, member_id, self.active_rules(conn), self.clock())
+                if expired:
+                    done[member_id] = expired
+            return done
+
+        result: dict[str, int] = self._call(run)
+        return result
+
+    # ------------------------------------------------------------------ history
     def history(self, member_id: str) -> list[EntryRow]:
         def run() -> list[EntryRow]:
             with self.ledger.read() as conn:

@@ -185,3 +185,27 @@ def test_pins_are_stored_only_as_memory_hard_hashes(services) -> None:
     assert services.login_by_pin("9999").role == "manager"
     with pytest.raises(NotAllowed):
         services.login("cashier-1", "0000")
+
+
+def test_points_expire_oldest_first_and_cannot_be_spent_afterwards(services, member, clock) -> None:
+    services.award(member_id=member.id, amount_satang=250_000, receipt_ref="R-old", operator_id="c")  # 100
+    months = services.active_rules().expiry.months
+    clock.advance((months * 31 - 40) * 86_400_000)
+    services.award(member_id=member.id, amount_satang=50_000, receipt_ref="R-new", operator_id="c")  # 20
+    assert services.members.get(member.id).expiring_soon == 100
+    clock.advance(60 * 86_400_000)
+    with pytest.raises(InvalidInput):
+        services.redeem(member_id=member.id, points=50, operator_id="c")
+    assert services.members.get(member.id).balance == 20
+    assert services.expire_due() == {}  # already written off, once
+    kinds = [e.kind for e in services.history(member.id)]
+    assert kinds.count("expire") == 1
+    assert services.ledger.verify().ok
+
+
+def test_daily_expiry_job_writes_each_grant_off_once(services, member, clock) -> None:
+    services.award(member_id=member.id, amount_satang=250_000, receipt_ref="R-1", operator_id="c")
+    clock.advance((services.active_rules().expiry.months * 31 + 2) * 86_400_000)
+    assert services.expire_due() == {member.id: 100}
+    assert services.expire_due() == {}
+    assert services.members.get(member.id).balance == 0
