@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("pos_app", "sync")
@@ -122,15 +123,27 @@ def _context(root: ET.Element) -> ET.Element:
     return context
 
 
-def load(ts_file: Path = TS_FILE) -> ET.ElementTree:
+if TYPE_CHECKING:
+    Tree = ET.ElementTree[ET.Element]
+else:
+    Tree = ET.ElementTree
+
+
+def _root(tree: Tree) -> ET.Element:
+    root = tree.getroot()
+    assert root is not None
+    return root
+
+
+def load(ts_file: Path = TS_FILE) -> Tree:
     if ts_file.exists():
         return ET.parse(ts_file)
     root = ET.Element("TS", {"version": "2.1", "language": "th_TH", "sourcelanguage": "en"})
     return ET.ElementTree(root)
 
 
-def messages(tree: ET.ElementTree) -> dict[str, ET.Element]:
-    return {m.findtext("source") or "": m for m in _context(tree.getroot()).findall("message")}
+def messages(tree: Tree) -> dict[str, ET.Element]:
+    return {m.findtext("source") or "": m for m in _context(_root(tree)).findall("message")}
 
 
 def _translation(message: ET.Element) -> ET.Element:
@@ -140,9 +153,9 @@ def _translation(message: ET.Element) -> ET.Element:
     return translation
 
 
-def update(tree: ET.ElementTree, found: dict[str, Found], ts_file: Path = TS_FILE) -> dict[str, int]:
+def update(tree: Tree, found: dict[str, Found], ts_file: Path = TS_FILE) -> dict[str, int]:
     """Merge the extracted strings into ``tree``; returns counts of what changed."""
-    context = _context(tree.getroot())
+    context = _context(_root(tree))
     existing = messages(tree)
     stats = {"added": 0, "obsoleted": 0, "revived": 0}
     ts_dir = ts_file.parent
@@ -183,8 +196,8 @@ def _relative(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
-def save(tree: ET.ElementTree, ts_file: Path = TS_FILE) -> None:
-    root = tree.getroot()
+def save(tree: Tree, ts_file: Path = TS_FILE) -> None:
+    root = _root(tree)
     ET.indent(root, space="    ")
     text = HEADER + ET.tostring(root, encoding="unicode", short_empty_elements=False) + "\n"
     tmp = ts_file.with_suffix(".ts.tmp")
@@ -192,7 +205,7 @@ def save(tree: ET.ElementTree, ts_file: Path = TS_FILE) -> None:
     tmp.replace(ts_file)
 
 
-def unfinished(tree: ET.ElementTree) -> dict[str, str]:
+def unfinished(tree: Tree) -> dict[str, str]:
     out: dict[str, str] = {}
     for source, message in messages(tree).items():
         translation = message.find("translation")
@@ -204,7 +217,7 @@ def unfinished(tree: ET.ElementTree) -> dict[str, str]:
     return out
 
 
-def apply(tree: ET.ElementTree, translations: dict[str, str]) -> list[str]:
+def apply(tree: Tree, translations: dict[str, str]) -> list[str]:
     """Set translations (finished); returns the problems (unknown source, placeholder mismatch)."""
     problems: list[str] = []
     existing = messages(tree)
@@ -257,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.unfinished:
         print(json.dumps(unfinished(tree), ensure_ascii=False, indent=1))
     save(tree, args.ts)
-    todo = len(unfinished(tree))
+    left = len(unfinished(tree))
     print(f"{args.ts.name}: {len(extraction.strings)} strings; added {stats['added']}, "
-          f"obsoleted {stats['obsoleted']}, revived {stats['revived']}; {todo} untranslated", file=sys.stderr)
+          f"obsoleted {stats['obsoleted']}, revived {stats['revived']}; {left} untranslated", file=sys.stderr)
     return 0
 
 
