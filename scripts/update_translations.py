@@ -243,13 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ts", type=Path, default=TS_FILE, help="catalog to update (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything is missing")
     parser.add_argument("--unfinished", action="store_true", help="print untranslated strings as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also list _() calls of non-literals")
     parser.add_argument("--apply", type=Path, metavar="JSON", help="fill translations from {source: translation}")
     args = parser.parse_args(argv)
 
     extraction = extract()
     for error in extraction.errors:
         print(error, file=sys.stderr)
-    for rel, line in extraction.dynamic:
+    for rel, line in extraction.dynamic if args.verbose else ():
         print(f"{rel}:{line}: _() of a non-literal: make sure the value is a literal marked with N_(\"...\")", file=sys.stderr)
     tree = load(args.ts)
     stats = update(tree, extraction.strings, args.ts)
