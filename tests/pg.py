@@ -63,7 +63,9 @@ class PgCluster:
         return cls.start()
 
     @classmethod
-    def start(cls) -> PgCluster:
+    def start(cls, durable: bool = False) -> PgCluster:
+        """``durable=False`` (tests): fsync and synchronous commit off. ``durable=True`` (benchmarks): the
+        production defaults, so that figures include the cost of flushing the WAL at commit."""
         bindir = pg_bin()
         root = Path(tempfile.mkdtemp(prefix="loyalty-pg-"))
         datadir = root / "data"
@@ -80,8 +82,9 @@ class PgCluster:
         )
         port = _free_port()
         opts = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockdir} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-                "-c shared_buffers=64MB")
+                "-c max_connections=200 -c shared_buffers=128MB")
+        if not durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [*run, str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(root / "log"), "-w", "-t", "60",
              "-o", opts, "start"],

@@ -170,7 +170,9 @@ entries = Table(
     Column("reservation_id", String(36)),
     # Terminal whose upload wrote the row (NULL for server-made entries): not sent back to that terminal.
     Column("origin_terminal_id", String(64)),
+    # canonical JSON of the entry WITHOUT content_hash (exactly what the hash covers), and the hash itself
     Column("payload", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
     Column("received_at", UtcDateTime, nullable=False),
     UniqueConstraint("terminal_id", "seq", name="uq_entries_terminal_seq"),

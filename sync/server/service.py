@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid6
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from sync import protocol as p
 from sync.server import models as m
@@ -346,7 +346,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         if kind == "member":
             out.append(p.Change(change_id=change_id, type="member", member=_member_state(row)))
         elif kind == "entry":
-            out.append(p.Change(change_id=change_id, type="entry", entry=p.Entry.model_validate_json(row.payload)))
+            out.append(p.Change(change_id=change_id, type="entry", entry=entry_from_row(row)))
         elif kind == "rules":
             out.append(p.Change(change_id=change_id, type="rules", rules=_rules_info(row)))
         elif kind == "reward":
@@ -498,7 +498,18 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         raise ApiError(403, "foreign_terminal", "a terminal may only upload its own records",
                        {"records": [{"seq": r.seq, "id": r.record_id, "terminal_id": r.terminal_id}
                                     for r in foreign[:50]]})
-    bad = [r for r in req.records if not (r.entry or r.member).hash_ok()]  # type: ignore[union-attr]
+    bodies: dict[str, str] = {}  # entry id -> canonical JSON without content_hash (stored as the payload)
+    bad = []
+    for r in req.records:
+        payload = r.entry if r.entry is not None else r.member
+        assert payload is not None
+        data = payload.model_dump(mode="json")
+        claimed = data.pop("content_hash")
+        body = p.canonical_json(data)
+        if hashlib.sha256(body).hexdigest() != claimed:
+            bad.append(r)
+        elif r.entry is not None:
+            bodies[r.entry.id] = body.decode("utf-8")
     if bad:
         raise ApiError(422, "bad_content_hash", "content_hash does not match the record",
                        {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
@@ -521,12 +532,20 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="seq_reused",
                                               stored_hash=other.record_hash, sent_hash=r.record_hash))
     ids = [r.record_id for r in by_seq.values()]
+    # Applied entries live in ``entries``; members and not-yet-applied records in ``received``.
+    seqs = list(by_seq)
     held_by_id = {row.record_id: row for row in conn.execute(
         select(m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq, m.received.c.content_hash)
         .where(m.received.c.record_id.in_(ids)))}
+    held_by_id.update({row.record_id: row for row in conn.execute(
+        select(m.entries.c.id.label("record_id"), m.entries.c.terminal_id, m.entries.c.seq,
+               m.entries.c.content_hash).where(m.entries.c.id.in_(ids)))})
     held_by_seq = {int(row.seq): row for row in conn.execute(
         select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash)
-        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq.in_(list(by_seq))))}
+        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq.in_(seqs)))}
+    held_by_seq.update({int(row.seq): row for row in conn.execute(
+        select(m.entries.c.seq, m.entries.c.id.label("record_id"), m.entries.c.content_hash)
+        .where(m.entries.c.terminal_id == terminal.id, m.entries.c.seq.in_(seqs)))})
     results: dict[int, str] = {}
     new: dict[int, p.OutboxRecord] = {}
     for seq, r in by_seq.items():
@@ -568,18 +587,26 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     for s in new:
         results[s] = "stored" if s in run_seqs else "pending"
 
-    if new:
-        conn.execute(insert(m.received), [
-            {"terminal_id": terminal.id, "seq": s, "record_id": r.record_id, "record_type": r.type,
+    keep = [{"terminal_id": terminal.id, "seq": s, "record_id": r.record_id, "record_type": r.type,
              "content_hash": r.record_hash, "received_at": now,
              "payload": None if s in run_seqs else r.model_dump_json()}
-            for s, r in sorted(new.items())])
+            for s, r in sorted(new.items()) if r.type == "member" or s not in run_seqs]
+    if keep:
+        conn.execute(insert(m.received), keep)
     now_applied = [int(row.seq) for row in pending_rows if int(row.seq) in run_seqs]
-    if now_applied:
+    if now_applied:  # waited for a gap that is now filled: entries move to ``entries``, members stay
+        conn.execute(m.received.delete().where(m.received.c.terminal_id == terminal.id,
+                                               m.received.c.record_type == "entry",
+                                               m.received.c.seq.in_(now_applied)))
         conn.execute(update(m.received).where(m.received.c.terminal_id == terminal.id,
                                               m.received.c.seq.in_(now_applied)).values(payload=None))
+        for r in run:
+            if r.entry is not None and r.entry.id not in bodies:
+                data = r.entry.model_dump(mode="json")
+                data.pop("content_hash")
+                bodies[r.entry.id] = p.canonical_json(data).decode("utf-8")
 
-    flags_out = _apply(conn, settings, terminal, run, now) if run else []
+    flags_out = _apply(conn, settings, terminal, run, bodies, now) if run else []
     conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
                  .values(applied_seq=ack, last_seen_at=now))
     if batch is None:
@@ -596,7 +623,7 @@ def _token_terminal(authorization: str | None) -> str:
 
 
 def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
-           now: datetime) -> list[p.FlagInfo]:
+           bodies: dict[str, str], now: datetime) -> list[p.FlagInfo]:
     """Apply records in seq order: members, balances, reservations, overdrafts, flags. One change-id block."""
     entries_in = [r.entry for r in run if r.entry is not None]
     members_in = [r.member for r in run if r.member is not None]
@@ -703,7 +730,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         entry_rows.append({"id": e.id, "terminal_id": e.terminal_id, "seq": e.seq, "member_id": e.member_id,
                            "kind": e.kind, "points": e.points, "sale_at": e.sale_at,
                            "reservation_id": e.reservation_id, "origin_terminal_id": terminal.id,
-                           "payload": _dumps(e.model_dump(mode="json")), "received_at": now})
+                           "payload": bodies[e.id], "content_hash": e.content_hash, "received_at": now})
         if e.points < 0 and e.kind != "overdraft" and w.balance - w.holds < 0:
             # Honoured at the counter already: never reject. Record the shortfall as an overdraft entry
             # (written off: the balance comes back to what active holds need) and flag the member.
@@ -730,23 +757,28 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         rows_server.append(_server_entry(s, change, now))
         change += 1
     inserts = []
+    updates = []
     for w in touched:
         if not w.exists:
             assert w.insert_values is not None
             inserts.append({"id": w.id, **w.insert_values, "balance": w.balance,
                             "offline_blocked": w.offline_blocked, "change_id": change})
+        elif w.update_details:
+            conn.execute(update(m.members).where(m.members.c.id == w.id).values(
+                balance=w.balance, offline_blocked=w.offline_blocked, change_id=change, **w.update_details))
         else:
-            values: dict[str, Any] = {"balance": w.balance, "offline_blocked": w.offline_blocked,
-                                      "change_id": change}
-            if w.update_details:
-                values.update(w.update_details)
-            conn.execute(update(m.members).where(m.members.c.id == w.id).values(**values))
+            updates.append({"b_id": w.id, "b_balance": w.balance, "b_blocked": w.offline_blocked,
+                            "b_change": change})
         change += 1
+    if updates:  # one pipelined executemany instead of a round trip per member
+        conn.execute(update(m.members).where(m.members.c.id == bindparam("b_id")).values(
+            balance=bindparam("b_balance"), offline_blocked=bindparam("b_blocked"),
+            change_id=bindparam("b_change")), updates)
     if inserts:
         for chunk in _uniform(inserts):
             conn.execute(insert(m.members), chunk)
     if entry_rows or rows_server:
-        conn.execute(insert(m.entries), entry_rows + rows_server)
+        _insert_entries(conn, entry_rows + rows_server)
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
@@ -782,10 +814,34 @@ def _server_entry(s: dict[str, Any], change_id: int, now: datetime, kind: str = 
         "operator_id": s.get("operator_id"), "approved_by": s.get("approved_by"), "reason": s.get("reason"),
         "offline": False, "reservation_id": None,
     }
-    wire["content_hash"] = p.content_hash(wire)
+    body = _dumps(wire)
     return {"id": wire["id"], "terminal_id": wire["terminal_id"], "seq": change_id, "member_id": wire["member_id"],
             "kind": wire["kind"], "points": wire["points"], "sale_at": wire["sale_at"], "reservation_id": None,
-            "origin_terminal_id": None, "payload": _dumps(wire), "change_id": change_id, "received_at": now}
+            "origin_terminal_id": None, "payload": body, "content_hash": sha256_hex(body), "change_id": change_id,
+            "received_at": now}
+
+
+_ENTRY_COLUMNS = ("id", "terminal_id", "seq", "member_id", "kind", "points", "sale_at", "reservation_id",
+                  "origin_terminal_id", "payload", "content_hash", "change_id", "received_at")
+
+
+def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert; on PostgreSQL with COPY (same connection, same transaction)."""
+    if conn.dialect.name == "postgresql" and len(rows) > 20:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cur, cur.copy(
+                f"COPY entries ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN") as copy:  # noqa: S608 - constant columns
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in _ENTRY_COLUMNS))
+    else:
+        conn.execute(insert(m.entries), rows)
+
+
+def entry_from_row(row: Any) -> p.Entry:
+    data = json.loads(row.payload)
+    data["content_hash"] = row.content_hash
+    return p.Entry.model_validate(data)
 
 
 # ============================================================================================ reservations

@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.Column('reservation_id', sa.String(length=36), nullable=True),
     sa.Column('origin_terminal_id', sa.String(length=64), nullable=True),
     sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('change_id', sa.BigInteger(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entries')),
