@@ -388,3 +388,17 @@ def test_a_receipt_number_typed_or_scanned_into_the_receipt_field_is_used_as_the
         _type(window.receipt_field, "R-000123\r", start_ms=2_000_000, gap_ms=gap_ms)
     assert done.args[0].receipt_ref == "R-000123"
     assert len(earn_entries(data_dir, member.id)) == 1
+
+
+def test_a_ledger_that_cannot_be_opened_is_explained_and_sign_in_stays_off(
+        qtbot: Any, tmp_path: Path, thai_font_family: str) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    win = CounterWindow(blocker / "terminal")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+        win.show()
+    assert str(blocker / "terminal") in refused.args[0] and "Traceback" not in refused.args[0]
+    assert win.status.text() == refused.args[0]
+    assert not win.sign_in_button.isEnabled()
+    win.shutdown()
