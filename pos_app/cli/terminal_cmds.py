@@ -388,10 +388,16 @@ def doctor(ctx: CliContext) -> None:
 
 
 @click.command()
+@click.option("--if-older-than", "max_age_hours", type=click.IntRange(min=1), default=None, metavar="HOURS",
+              help="Only if the newest backup is older than HOURS (for a scheduled job).")
 @pass_ctx
-def backup(ctx: CliContext) -> None:
-    """Take an online backup of the ledger now."""
-    info = _run(_services(ctx).backup)
+def backup(ctx: CliContext, max_age_hours: int | None) -> None:
+    """Take an online backup of the ledger (consistent while the counter keeps working)."""
+    services = _services(ctx)
+    info = _run(services.backup) if max_age_hours is None else _run(services.backup_if_due, max_age_hours)
+    if info is None:
+        ctx.emit({"ok": True, "path": None}, _("The newest backup is recent enough; none taken."))
+        return
     ctx.emit({"ok": True, "path": str(info.path), "size_bytes": info.size_bytes},
              _("Backup written to {path}.").format(path=info.path))
 

@@ -733,6 +733,15 @@ class Services:
         result: backup_mod.BackupInfo = self._call(run)
         return result
 
+    def backup_if_due(self, max_age_hours: int = 4) -> backup_mod.BackupInfo | None:
+        """The scheduled backup: take one when the newest is older than ``max_age_hours`` (the counter app
+        calls this at start and every few minutes from its background worker; cron can call
+        ``pos-terminal backup --if-older-than HOURS``)."""
+        newest = backup_mod.list_backups(self.data_dir)
+        if newest and (time.time() - newest[0].created_at) < max_age_hours * 3600:
+            return None
+        return self.backup()
+
     def doctor(self) -> dict[str, Any]:
         from pos_app.services.reports import doctor
 

@@ -113,6 +113,7 @@ def test_json_refusal_is_machine_readable(run, enrolled) -> None:
 def test_doctor_backup_and_restore(run, enrolled) -> None:
     run("award", "--member", enrolled["id"], "--amount", "250", "--receipt", "R1")
     assert run("backup").exit_code == 0
+    assert json.loads(run("backup", "--if-older-than", "4").stdout)["path"] is None  # scheduled: not due yet
     run("award", "--member", enrolled["id"], "--amount", "250", "--receipt", "R2")
     doctor = json.loads(run("doctor").stdout)
     assert doctor["ok"] and {c["check"] for c in doctor["checks"]} >= {"integrity", "hash_chain", "balances"}
