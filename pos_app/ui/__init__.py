@@ -1,0 +1,11 @@
+"""The counter's screens (PySide6; the only layer that imports Qt).
+
+- :mod:`pos_app.ui.worker`: the single-writer background thread every service call runs on; results and
+  refusals come back to the UI thread as signals.
+- :mod:`pos_app.ui.counter`: the counter window (sign in, identify, award, redeem, enroll, report).
+- :mod:`pos_app.ui.dialogs`: manager PIN, new member, today's report.
+- :mod:`pos_app.ui.wedge`: keyboard-wedge scanner adapter over :mod:`hardware.wedge`.
+- :mod:`pos_app.ui.fonts`: the bundled Thai font as the application font.
+- :mod:`pos_app.ui.app`: ``run()``, used by ``pos-terminal app``.
+- :mod:`pos_app.ui.screenshots`: the user guide's screenshots, from the real window.
+"""
