@@ -74,6 +74,7 @@ class CliContext:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pos-loyalty-terminal", prog_name="pos-terminal")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Terminal data folder (default: platform user data dir, or $POS_DATA_DIR).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
