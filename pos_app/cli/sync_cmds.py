@@ -1,0 +1,181 @@
+"""``pos-terminal enroll`` and ``pos-terminal sync [--once] | sync status``: the terminal's side of the central
+server, for IT at installation and for scripts. Errors are one translated line (``sync_glue.describe``)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from pos_app.cli import EXIT_FAILED, CliContext, CliError
+from pos_app.core.i18n import _
+
+pass_ctx = click.make_pass_decorator(CliContext)
+
+
+def _services(ctx: CliContext) -> Any:
+    from pos_app.services.errors import ServiceError
+    from pos_app.services.sync_glue import install
+
+    try:
+        services = ctx.services()
+    except ServiceError as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+    install(services)
+    return services
+
+
+def _fail(exc: Any) -> CliError:
+    from pos_app.services.sync_glue import describe
+    from sync.client import EnrollRefused, NotEnrolled, Refused
+
+    text = describe(exc.code, exc.message, exc.details)
+    bad_input = isinstance(exc, EnrollRefused | NotEnrolled) or (
+        isinstance(exc, Refused) and exc.code.startswith(("invalid_enrollment", "enrollment_code")))
+    return CliError(text, 2 if bad_input else EXIT_FAILED)
+
+
+def _when(ms: int | None) -> str:
+    if not ms:
+        return _("never")
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _status_data(services: Any) -> dict[str, Any]:
+    from pos_app.ledger.sync_store import LedgerSyncStore
+    from sync.protocol import CLOCK_SKEW_LIMIT_MS
+
+    store = LedgerSyncStore(services.ledger)
+    state = store.state()
+    return {
+        "terminal_id": state.terminal_id, "mode": state.mode, "server_url": state.server_url,
+        "branch_id": state.branch_id, "queued": store.queued_count(), "acked_seq": state.acked_seq,
+        "cursor": state.cursor, "last_sync_ok_ms": state.last_sync_ok_ms, "last_sync_error": state.last_sync_error,
+        "clock_offset_ms": state.clock_offset_ms,
+        "clock_skewed": abs(state.clock_offset_ms) > CLOCK_SKEW_LIMIT_MS,
+    }
+
+
+def _status_text(data: dict[str, Any]) -> str:
+    if data["mode"] != "enrolled":
+        return _("Terminal {id} is standalone (not enrolled with a loyalty server).").format(id=data["terminal_id"])
+    lines = [
+        _("Terminal {id}, branch {branch}, server {url}").format(id=data["terminal_id"], branch=data["branch_id"],
+                                                                 url=data["server_url"]),
+        _("Waiting to be sent: {n} records").format(n=data["queued"]),
+        _("Last successful sync: {when}").format(when=_when(data["last_sync_ok_ms"])),
+    ]
+    if data["last_sync_error"]:
+        lines.append(_("Last error: {error}").format(error=data["last_sync_error"]))
+    if data["clock_skewed"]:
+        lines.append(_("Warning: this terminal's clock differs from the server's by {minutes} minutes: "
+                       "fix the clock (entries are flagged).").format(minutes=abs(data["clock_offset_ms"]) // 60_000))
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--server", "server_url", required=True, help="URL of the loyalty server, e.g. https://loyalty.example")
+@click.option("--code", required=True, help="One-time enrollment code from the head office.")
+@pass_ctx
+def enroll(ctx: CliContext, server_url: str, code: str) -> None:
+    """Enroll this (new, empty) terminal with the central loyalty server."""
+    from sync.client import SyncClient, SyncError
+    from sync.client import enroll as do_enroll
+
+    if not server_url.startswith(("http://", "https://")):
+        raise CliError(_("The server address must start with http:// or https://."))
+    services = _services(ctx)
+    from pos_app.ledger.sync_store import LedgerSyncStore
+
+    store = LedgerSyncStore(services.ledger)
+    try:
+        terminal_id = do_enroll(store, server_url, code, clock=services.clock)
+    except SyncError as exc:
+        raise _fail(exc) from exc
+    pulled = 0
+    try:
+        client = SyncClient(store, clock=services.clock)
+        try:
+            pulled = client.sync_once().changes_applied
+        finally:
+            client.close()
+    except SyncError as exc:  # enrolled; the first pull will be retried by 'sync'
+        click.echo(_("Enrolled, but the first sync failed: {error}").format(error=_fail(exc).message), err=True)
+    data = {"ok": True, "terminal_id": terminal_id, "changes_applied": pulled, **_status_data(services)}
+    ctx.emit(data, _("Enrolled as terminal {id} in branch {branch}.").format(id=terminal_id,
+                                                                          branch=data["branch_id"]))
+
+
+@click.group(invoke_without_command=True)
+@click.option("--once", is_flag=True, help="Sync once and exit (default: keep syncing until Ctrl-C).")
+@click.option("--interval", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Seconds between syncs.")
+@click.pass_context
+def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
+    """Send this terminal's records to the loyalty server and fetch changes."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    from sync.client import SyncClient, SyncError
+    from sync.client.worker import backoff_delay
+
+    ctx: CliContext = click_ctx.obj
+    services = _services(ctx)
+    from pos_app.ledger.sync_store import LedgerSyncStore
+
+    store = LedgerSyncStore(services.ledger)
+    if store.state().mode != "enrolled":
+        raise CliError(_("This terminal is not connected to a loyalty server (standalone)."))
+
+    def once_() -> dict[str, Any]:
+        client = SyncClient(store, clock=services.clock)
+        try:
+            result = client.sync_once()
+        finally:
+            client.close()
+        return {"ok": True, "uploaded": result.uploaded, "changes_applied": result.changes_applied,
+                **_status_data(services)}
+
+    if once:
+        try:
+            data = once_()
+        except SyncError as exc:
+            raise _fail(exc) from exc
+        ctx.emit(data, lambda: _("Synced: {up} records sent, {down} changes received.").format(
+            up=data["uploaded"], down=data["changes_applied"]) + "\n" + _status_text(data))
+        return
+    stop = threading.Event()
+    failures = 0
+    rng = random.Random()
+    try:
+        while not stop.is_set():
+            try:
+                data = once_()
+                failures = 0
+                ctx.emit(data, _("Synced: {up} records sent, {down} changes received.").format(
+                    up=data["uploaded"], down=data["changes_applied"]))
+                delay = interval
+            except SyncError as exc:
+                failures += 1
+                delay = backoff_delay(failures, rng)
+                click.echo(_("Sync failed: {error} (retrying in {s} s)").format(
+                    error=_fail(exc).message, s=int(delay)), err=True)
+            stop.wait(delay)
+    except KeyboardInterrupt:
+        click.echo(_("Stopped."), err=True)
+
+
+@sync.command("status")
+@pass_ctx
+def sync_status(ctx: CliContext) -> None:
+    """Show the sync state: queued records, last success, last error, clock skew."""
+    services = _services(ctx)
+    data = _status_data(services)
+    ctx.emit(data, lambda: _status_text(data))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(enroll)
+    group.add_command(sync)
