@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Smoke test of the BUILT package (not the source tree): run it after packaging/build.sh, or on a
+# terminal after install:   packaging/smoke_test.sh [path/to/pos-terminal]   (default dist/pos-terminal/pos-terminal)
+#
+# Every step runs the frozen executable in a throw-away data folder and checks what a user would see:
+# version/help, init with demo data, an award and the new balance, doctor --json, a member card rendered
+# and scanned back (zxing in-process and pyzbar in its isolated worker process), the bundled demo video,
+# and the counter window under QT_QPA_PLATFORM=offscreen staying up until asked to close (SIGTERM).
+# Exit 0 only if every step passed; prints one line per step and the total time.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${1:-$ROOT/dist/pos-terminal/pos-terminal}"
+APP_SECONDS="${SMOKE_APP_SECONDS:-8}"
+if [[ ! -x "$BIN" ]]; then
+    echo "FAIL no executable at $BIN (run packaging/build.sh first)" >&2
+    exit 2
+fi
+BUNDLE="$(cd "$(dirname "$BIN")" && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/pos-smoke.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+DATA="$WORK/data"
+# nothing from the build machine may leak in: no source tree on the path, no user config, no fonts override
+unset PYTHONPATH POS_FONTS_DIR POS_CONFIG POS_DATA_DIR
+export HOME="$WORK/home" POS_LANG=en
+mkdir -p "$HOME"
+cd "$WORK" || exit 2
+
+failures=0
+start=$(date +%s)
+
+step() {  # step NAME EXPECTED_GREP_PATTERN -- command...
+    local name="$1" pattern="$2"
+    shift 3
+    local out rc
+    out="$("$@" 2>&1)"
+    rc=$?
+    if [[ $rc -eq 0 ]] && grep -Eq -- "$pattern" <<<"$out"; then
+        echo "ok   $name"
+    else
+        echo "FAIL $name (exit $rc)"
+        sed 's/^/     | /' <<<"$out" | head -20
+        failures=$((failures + 1))
+    fi
+    LAST_OUT="$out"
+}
+
+refused() {  # refused NAME PATTERN -- command...: must exit non-zero with one line matching, no traceback
+    local name="$1" pattern="$2"
+    shift 3
+    local out rc
+    out="$("$@" 2>&1)"
+    rc=$?
+    if [[ $rc -ne 0 ]] && [[ $(grep -c . <<<"$out") -eq 1 ]] && grep -Eq -- "$pattern" <<<"$out"; then
+        echo "ok   $name"
+    else
+        echo "FAIL $name (exit $rc)"
+        sed 's/^/     | /' <<<"$out" | head -20
+        failures=$((failures + 1))
+    fi
+}
+
+pt() { "$BIN" --data-dir "$DATA" "$@"; }
+
+step "version" '^pos-terminal, version [0-9]' -- "$BIN" --version
+step "help lists the commands" 'enroll.*' -- "$BIN" --help
+step "init with demo data" 'Terminal ready' -- pt init --demo
+step "award on demo data" 'earned 49 points' -- pt award --member 0812345678 --amount 1,234.50 --receipt SMOKE-1
+step "balance after award" '"balance": 49' -- pt --json balance --member 0812345678
+step "Thai catalog is bundled" 'แต้ม' -- pt --lang th award --member 0812345678 --amount 100 --receipt SMOKE-2 --preview
+step "backup" '"ok": true' -- pt --json backup
+step "doctor --json" '"ok": true' -- pt --json doctor
+step "doctor reads schema from bundled migrations" '"check": "schema"' -- pt --json doctor
+MEMBER="$(pt --json member find --phone 0812345678 | grep -o '"id": "[^"]*"' | head -1 | cut -d'"' -f4)"
+step "card render (Thai font bundled)" 'scans back' -- pt card render --member "$MEMBER" --out "$WORK/card.png"
+step "scan the card (zxing)" "\"verified\": true.*\"id\": \"$MEMBER\"|\"id\": \"$MEMBER\".*\"verified\": true" -- pt --json scan "$WORK/card.png"
+step "scan the card (pyzbar worker process)" 'QR code LM1' -- pt scan --decoder pyzbar --no-lookup "$WORK/card.png"
+step "scan the bundled demo video" 'QR code' -- pt scan --no-lookup "$BUNDLE/_internal/resources/demo/card_demo.avi"
+refused "bad input is refused in one line" '^Error: .*' -- pt award --member 0812345678 --amount abc --receipt X
+
+# The counter window: no quick-exit flag exists, so it must stay up APP_SECONDS and close cleanly on SIGTERM.
+app_log="$WORK/app.log"
+QT_QPA_PLATFORM=offscreen "$BIN" --data-dir "$DATA" app >"$app_log" 2>&1 &
+app_pid=$!
+sleep "$APP_SECONDS"
+if kill -0 "$app_pid" 2>/dev/null; then
+    kill -TERM "$app_pid"
+    wait "$app_pid"
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -Eq 'Traceback|Error|could not load' "$app_log"; then
+        echo "ok   app (offscreen) ran ${APP_SECONDS}s and closed cleanly"
+    else
+        echo "FAIL app (offscreen) exit $rc after SIGTERM"; sed 's/^/     | /' "$app_log" | head -20
+        failures=$((failures + 1))
+    fi
+else
+    wait "$app_pid"
+    echo "FAIL app (offscreen) exited early with $?"; sed 's/^/     | /' "$app_log" | head -20
+    failures=$((failures + 1))
+fi
+
+echo "smoke: $failures failure(s), $(( $(date +%s) - start )) s, bundle $(du -sh "$BUNDLE" | cut -f1)"
+[[ $failures -eq 0 ]]
