@@ -8,4 +8,8 @@
 - :mod:`pos_app.ui.fonts`: the bundled Thai font as the application font.
 - :mod:`pos_app.ui.app`: ``run()``, used by ``pos-terminal app``.
 - :mod:`pos_app.ui.screenshots`: the user guide's screenshots, from the real window.
+- :mod:`pos_app.ui.qtfix`: guard against PySide6 6.12's lost references to None/True on Python 3.11.
 """
+
+# First, before any window exists: keep PySide6 6.12 on Python 3.11 from aborting mid-shift (see qtfix).
+from pos_app.ui import qtfix as _qtfix  # noqa: E402,F401
