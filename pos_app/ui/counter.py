@@ -924,12 +924,14 @@ class CounterWindow(QMainWindow):
         """Esc: forget the member and everything typed, ready for the next customer."""
         if self.approval_dialog is not None or self.enroll_dialog is not None:
             return  # the dialog handles its own Esc
+        self.pin.clear()
         self.member_field.clear()
         self._set_member(None)
+        self.amount_field.clear()
+        self.receipt_field.clear()
         self.amount_error.clear()
         self._set_status("info", None)
-        if self._staff is not None:
-            self.member_field.setFocus()
+        (self.member_field if self._staff is not None else self.pin).setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
