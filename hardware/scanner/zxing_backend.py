@@ -57,6 +57,8 @@ class Box:
     y0: int
     x1: int
     y1: int
+    angle: float = 0.0  # degrees that turn the region's long side horizontal
+    elongated: bool = False  # shaped like a 1-D barcode
 
     @property
     def area(self) -> int:
@@ -97,28 +99,34 @@ def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
     # averaged into 4x4 cells: a code is a block of cells that are busy *relative to their local range*
     grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     energy = cv2.resize(grad, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
-    small = energy
     local_max = cv2.dilate(energy, np.ones((7, 7), np.uint8))
     bw = ((energy.astype(np.int16) * 2 > local_max) & (energy > 6)).astype(np.uint8)
     bw = cv2.morphologyEx(bw, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     bw = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    grad = energy
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    contours, _ = cv2.findContours(bw, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     scored: list[tuple[float, Box]] = []
-    sh, sw = small.shape
-    for i in range(1, n):
-        x, y, bw_, bh, area = (int(v) for v in stats[i])
-        if bw_ < 8 or bh < 8 or bw_ * bh > 0.6 * sw * sh:
+    sh, sw = energy.shape
+    for cnt in contours:
+        x, y, bw_, bh = cv2.boundingRect(cnt)
+        if bw_ * bh > 0.6 * sw * sh:
             continue
-        fill = area / float(bw_ * bh)
-        aspect = max(bw_, bh) / max(1, min(bw_, bh))
-        if fill < 0.45 or aspect > 4.5:
+        (_cx, _cy), (rw, rh), angle = cv2.minAreaRect(cnt)
+        short, long_ = min(rw, rh), max(rw, rh)
+        if short < 6 or long_ < 8:
             continue
-        density = float(grad[y:y + bh, x:x + bw_].mean())
+        area = cv2.contourArea(cnt)
+        fill = area / max(1.0, rw * rh)  # against the rotated rectangle: a tilted 1-D code fills it too
+        aspect = long_ / max(1.0, short)
+        if fill < 0.45 or aspect > 6.0:
+            continue
+        density = float(energy[y:y + bh, x:x + bw_].mean())
         pad = max(bw_, bh) * 0.15
+        if rw < rh:  # angle that turns the long side horizontal
+            angle += 90.0
         box = Box(max(0, int((x - pad) * f)), max(0, int((y - pad) * f)),
-                  min(w, int((x + bw_ + pad) * f)), min(h, int((y + bh + pad) * f)))
-        scored.append((density * fill * min(area, 4000) ** 0.5, box))
+                  min(w, int((x + bw_ + pad) * f)), min(h, int((y + bh + pad) * f)),
+                  angle=float(angle), elongated=aspect >= 1.8)
+        scored.append((density * fill * min(area, 4000.0) ** 0.5, box))
     scored.sort(key=lambda t: -t[0])
     return [b for _, b in scored[:max_boxes]]
 
@@ -135,6 +143,7 @@ class ZxingDecoder:
         self.budget_ratio = budget_ratio
         self.budget_cap_s = budget_cap_s
         self.max_candidates = max_candidates
+        self._one_d = any(sym in (CODE128, EAN13) for sym in self.symbologies)
         self._credit = 0.0
         self.stats = {"frames": 0, "first_pass": 0, "recovered": 0, "extra_attempts": 0}
 
@@ -180,6 +189,18 @@ class ZxingDecoder:
         boxes = boxes[: self.max_candidates]
         t_extra = time.perf_counter()
         try:
+            # a tilted 1-D code first (one cheap rotation), then the crop attempts on every box
+            if self._one_d:
+                for b in boxes:
+                    if not b.elongated or abs(((b.angle + 45.0) % 90.0) - 45.0) < 8.0:
+                        continue  # not bar-shaped, or near 0/90 degrees: zxing already scans rows and columns
+                    if time.perf_counter() - t_extra >= self._credit:
+                        return []
+                    self.stats["extra_attempts"] += 1
+                    found = self._deskewed(gray, b)
+                    if found:
+                        self.stats["recovered"] += 1
+                        return found
             for name, transform, scale in _ATTEMPTS:
                 for b in boxes:
                     if time.perf_counter() - t_extra >= self._credit:
@@ -195,3 +216,26 @@ class ZxingDecoder:
             return []
         finally:
             self._credit = max(0.0, self._credit - (time.perf_counter() - t_extra))
+
+    def _deskewed(self, gray: np.ndarray, b: Box) -> list[Scan]:
+        """A 1-D code at an angle: rotate the crop so its bars stand upright, read, map corners back."""
+        crop = gray[b.y0:b.y1, b.x0:b.x1]
+        ch, cw = crop.shape
+        m = cv2.getRotationMatrix2D((cw / 2.0, ch / 2.0), b.angle, 1.0)
+        cos, sin = abs(m[0, 0]), abs(m[0, 1])
+        nw, nh = int(ch * sin + cw * cos) + 1, int(ch * cos + cw * sin) + 1
+        m[0, 2] += nw / 2.0 - cw / 2.0
+        m[1, 2] += nh / 2.0 - ch / 2.0
+        rotated = cv2.warpAffine(crop, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        results = [r for r in self._read(rotated, try_downscale=False) if r.valid and r.format in _NAMES]
+        if not results:
+            return []
+        inv = cv2.invertAffineTransform(m)
+        out = []
+        for r in results:
+            pts = np.array([[p.x, p.y] for p in (r.position.top_left, r.position.top_right,
+                                                 r.position.bottom_right, r.position.bottom_left)], np.float32)
+            back = cv2.transform(pts[None], inv)[0] + np.array([b.x0, b.y0], np.float32)
+            c = [(round(float(x)), round(float(y))) for x, y in back]
+            out.append(Scan(r.text, _NAMES[r.format], (c[0], c[1], c[2], c[3]), "zxing+deskew"))
+        return out
