@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid6
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, union_all, update
 
 from sync import protocol as p
 from sync.server import models as m
@@ -532,20 +532,24 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="seq_reused",
                                               stored_hash=other.record_hash, sent_hash=r.record_hash))
     ids = [r.record_id for r in by_seq.values()]
-    # Applied entries live in ``entries``; members and not-yet-applied records in ``received``.
-    seqs = list(by_seq)
-    held_by_id = {row.record_id: row for row in conn.execute(
+    # Applied entries live in ``entries``; members and not-yet-applied records in ``received``. One round trip
+    # finds every id already held; records above applied_seq can only be held as pending rows.
+    held_by_id = {row.record_id: row for row in conn.execute(union_all(
         select(m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq, m.received.c.content_hash)
-        .where(m.received.c.record_id.in_(ids)))}
-    held_by_id.update({row.record_id: row for row in conn.execute(
+        .where(m.received.c.record_id.in_(ids)),
         select(m.entries.c.id.label("record_id"), m.entries.c.terminal_id, m.entries.c.seq,
-               m.entries.c.content_hash).where(m.entries.c.id.in_(ids)))})
-    held_by_seq = {int(row.seq): row for row in conn.execute(
-        select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash)
-        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq.in_(seqs)))}
-    held_by_seq.update({int(row.seq): row for row in conn.execute(
-        select(m.entries.c.seq, m.entries.c.id.label("record_id"), m.entries.c.content_hash)
-        .where(m.entries.c.terminal_id == terminal.id, m.entries.c.seq.in_(seqs)))})
+               m.entries.c.content_hash).where(m.entries.c.id.in_(ids))))}
+    pending_rows = conn.execute(
+        select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash, m.received.c.payload)
+        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq)).all()
+    held_by_seq: dict[int, Any] = {int(row.seq): row for row in pending_rows}
+    lost = [seq for seq, r in by_seq.items() if seq <= terminal.applied_seq and r.record_id not in held_by_id]
+    if lost:  # a seq already applied under another id: find what is held there (to report it)
+        held_by_seq.update({int(row.seq): row for row in conn.execute(union_all(
+            select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash)
+            .where(m.received.c.terminal_id == terminal.id, m.received.c.seq.in_(lost)),
+            select(m.entries.c.seq, m.entries.c.id.label("record_id"), m.entries.c.content_hash)
+            .where(m.entries.c.terminal_id == terminal.id, m.entries.c.seq.in_(lost))))})
     results: dict[int, str] = {}
     new: dict[int, p.OutboxRecord] = {}
     for seq, r in by_seq.items():
@@ -570,10 +574,6 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                                                  "terminal_id": terminal.id})
 
     # Which records can be applied now: the contiguous run after applied_seq (new + earlier pending ones).
-    pending_rows = conn.execute(
-        select(m.received.c.seq, m.received.c.record_type, m.received.c.payload)
-        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq,
-               m.received.c.payload.is_not(None))).all()
     available: dict[int, p.OutboxRecord] = {
         int(row.seq): p.OutboxRecord.model_validate_json(row.payload) for row in pending_rows}
     available.update(new)
@@ -606,12 +606,13 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                 data.pop("content_hash")
                 bodies[r.entry.id] = p.canonical_json(data).decode("utf-8")
 
-    flags_out = _apply(conn, settings, terminal, run, bodies, now) if run else []
+    # Writes that need no change id go first: the change counter (taken in _apply) is held until commit.
     conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
                  .values(applied_seq=ack, last_seen_at=now))
     if batch is None:
         conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
                                                      records_sha256=digest, created_at=now))
+    flags_out = _apply(conn, settings, terminal, run, bodies, now) if run else []
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, server_time=p.format_utc(now))
@@ -635,7 +636,9 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
                                    exists=True)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
-    for row in conn.execute(select(m.reservations.c.member_id, func.sum(m.reservations.c.points))
+    needs_holds = any(e.points < 0 or e.reservation_id for e in entries_in)
+    for row in [] if not needs_holds else conn.execute(
+            select(m.reservations.c.member_id, func.sum(m.reservations.c.points))
                             .where(m.reservations.c.member_id.in_(member_ids), m.reservations.c.status == "held",
                                    m.reservations.c.expires_at > now)
                             .group_by(m.reservations.c.member_id)):
@@ -646,7 +649,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         select(m.reservations).where(m.reservations.c.id.in_(reservation_ids)).with_for_update())} \
         if reservation_ids else {}
 
-    policy = get_policy(conn)
+    policy = get_policy(conn) if any(e.kind == "redeem" and e.offline for e in entries_in) else None
     flags_new: list[NewFlag] = []
     skewed: list[str] = []
     max_skew = 0
@@ -707,7 +710,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             flag = _check_earn(conn, e, terminal.branch_id)
             if flag:
                 flags_new.append(flag)
-        if e.kind == "redeem" and e.offline and -e.points > policy.max_points_per_redemption:
+        if policy is not None and e.kind == "redeem" and e.offline and -e.points > policy.max_points_per_redemption:
             flags_new.append(NewFlag("allowance_exceeded", e.member_id, terminal.id, e.id,
                                      {"points": -e.points, "max_points_per_redemption":
                                       policy.max_points_per_redemption}))
@@ -746,6 +749,11 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
                                  {"entry_ids": skewed[:1000], "count": len(skewed), "max_offset_ms": max_skew}))
 
+    if flags_new:
+        for f in flags_new:
+            log.warning("flag %s member=%s terminal=%s entry=%s %s", f.kind, f.member_id, f.terminal_id,
+                        f.entry_id, f.details if f.kind != "clock_skew" else {"count": f.details["count"]})
+    flags_out = insert_flags(conn, flags_new, now)  # before the change counter: keep its hold short
     touched = [w for w in work.values() if w.touched]
     total = len(entry_rows) + len(server_entries) + len(touched)
     change = take_change_ids(conn, total)  # LAST lock taken: serialises commit order (see db.take_change_ids)
@@ -782,11 +790,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
-    if flags_new:
-        for f in flags_new:
-            log.warning("flag %s member=%s terminal=%s entry=%s %s", f.kind, f.member_id, f.terminal_id,
-                        f.entry_id, f.details if f.kind != "clock_skew" else {"count": f.details["count"]})
-    return insert_flags(conn, flags_new, now)
+    return flags_out
 
 
 def _uniform(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

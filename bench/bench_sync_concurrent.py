@@ -1,0 +1,140 @@
+"""20 terminals syncing at once: upload latency (p50/p99) and errors, against two real server processes on one
+PostgreSQL (the production shape: stateless processes behind a load balancer).
+
+    python bench/bench_sync_concurrent.py [--terminals 20] [--rounds 10] [--entries 5] [--servers 2] [--interval 2]
+
+Each terminal starts at the same moment and runs ``rounds`` sync cycles: record ``entries`` sales, upload them
+(one batch), pull changes; the next cycle starts ``interval`` s (+-50%) later (``--interval 0`` = back to back:
+a saturation test whose latency is mostly queueing on this 2-core machine). Uses
+$LOYALTY_TEST_PG_URL if set, else a throwaway PostgreSQL with production durability.
+Targets: no errors, p99 upload <= 250 ms. Also prints a single-terminal baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+
+from sync.server.config import Settings  # noqa: E402
+from sync.server.db import make_engine, migrate  # noqa: E402
+from sync.server.demo import DEMO_ADMIN_TOKEN, DEMO_KEY_PASSPHRASE, seed_demo  # noqa: E402
+from tests.pg import PgCluster  # noqa: E402
+from tests.sync.server.conftest import ServerProcess  # noqa: E402
+from tests.sync.server.terminal import Terminal  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run_terminals(terminals: list[Terminal], members: list[str], rounds: int, entries: int,
+                  seed: int, interval: float) -> tuple[list[float], list[str]]:
+    """Each terminal serves its own customers (a slice of ``members``); 1 sale in 10 is for a member of the
+    whole chain, so counters do contend for the same members now and then."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(terminals))
+
+    def work(i: int, t: Terminal) -> None:
+        rnd = random.Random(seed + i)
+        own = members[i::len(terminals)]
+        barrier.wait()
+        for _ in range(rounds):
+            batch = [t.earn(rnd.choice(own) if rnd.random() < 0.9 else rnd.choice(members),
+                            rnd.randrange(2_500, 300_000), offline=False) for _ in range(entries)]
+            start = time.perf_counter()
+            try:
+                r = t.upload(batch)
+                elapsed = time.perf_counter() - start
+                if r.status_code != 200 or r.json()["ack_seq"] != batch[-1]["seq"]:
+                    with lock:
+                        errors.append(f"{t.terminal_id}: {r.status_code} {r.text[:200]}")
+                if not os.environ.get("BENCH_NO_PULL"):
+                    t.pull_all()
+            except httpx.HTTPError as exc:
+                elapsed = time.perf_counter() - start
+                with lock:
+                    errors.append(f"{t.terminal_id}: {exc!r}")
+            with lock:
+                latencies.append(elapsed)
+            time.sleep(rnd.uniform(0.5 * interval, 1.5 * interval))
+
+    threads = [threading.Thread(target=work, args=(i, t)) for i, t in enumerate(terminals)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, errors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--terminals", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--entries", type=int, default=5)
+    ap.add_argument("--servers", type=int, default=2)
+    ap.add_argument("--interval", type=float, default=2.0,
+                    help="mean seconds between one terminal's sync cycles (0 = back to back, a saturation test)")
+    args = ap.parse_args()
+
+    cluster = PgCluster(admin_url=os.environ["LOYALTY_TEST_PG_URL"]) if os.environ.get("LOYALTY_TEST_PG_URL") \
+        else PgCluster.start(durable=True)
+    servers: list[ServerProcess] = []
+    try:
+        url = cluster.create_database("loyalty_bench")
+        migrate(url)
+        engine = make_engine(url)
+        settings = Settings(database_url=url, admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN),
+                            key_passphrase=DEMO_KEY_PASSPHRASE)
+        codes = seed_demo(engine, settings, terminals=args.terminals + 1).enrollment_codes
+        engine.dispose()
+        servers = [ServerProcess(url) for _ in range(args.servers)]
+        clients = [httpx.Client(base_url=s.url, timeout=30) for s in servers]
+        terminals = []
+        for i, code in enumerate(codes):
+            t = Terminal(clients[i % len(clients)])
+            assert t.enroll(code).status_code == 200
+            terminals.append(t)
+        seeder = terminals.pop()
+        member_records = [seeder.member() for _ in range(50 * args.terminals)]
+        seeder.upload_ok(member_records)
+        members = [r["member"]["id"] for r in member_records]
+        for t in terminals:
+            t.pull_all()
+
+        base_lat, base_err = run_terminals([seeder], members, args.rounds, args.entries, 999, args.interval)
+        lat, errors = run_terminals(terminals, members, args.rounds, args.entries, 1, args.interval)
+        p50, p99 = percentile(lat, 0.50) * 1000, percentile(lat, 0.99) * 1000
+        b50, b99 = percentile(base_lat, 0.50) * 1000, percentile(base_lat, 0.99) * 1000
+        print(f"{len(terminals)} terminals x {args.rounds} sync cycles (upload {args.entries} entries + pull), "
+              f"all starting together, then every {args.interval} s +-50%; {args.servers} server processes:")
+        print(f"  upload latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(lat) * 1000:.1f} ms, "
+              f"mean {statistics.mean(lat) * 1000:.1f} ms over {len(lat)} uploads")
+        print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+        print(f"  single terminal baseline (same run): p50 {b50:.1f} ms, p99 {b99:.1f} ms, errors {len(base_err)}")
+        print(f"  ratio p99 under load / single-terminal p99: {p99 / b99:.1f}x")
+        print(f"  targets: no errors [{'OK' if not errors else 'MISSED'}], p99 <= 250 ms "
+              f"[{'OK' if p99 <= 250 else 'MISSED'}]")
+        for c in clients:
+            c.close()
+    finally:
+        for s in servers:
+            s.stop()
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
