@@ -103,21 +103,22 @@ def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
     bw = ((energy.astype(np.int16) * 2 > local_max) & (energy > 6)).astype(np.uint8)
     bw = cv2.morphologyEx(bw, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     bw = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    contours, _ = cv2.findContours(bw, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
     scored: list[tuple[float, Box]] = []
     sh, sw = energy.shape
-    for cnt in contours:
-        x, y, bw_, bh = cv2.boundingRect(cnt)
-        if bw_ * bh > 0.6 * sw * sh:
+    for i in range(1, n):
+        x, y, bw_, bh, area = (int(v) for v in stats[i])
+        if max(bw_, bh) < 8 or min(bw_, bh) < 6 or bw_ * bh > 0.6 * sw * sh:
             continue
-        (_cx, _cy), (rw, rh), angle = cv2.minAreaRect(cnt)
-        short, long_ = min(rw, rh), max(rw, rh)
-        if short < 6 or long_ < 8:
-            continue
-        area = cv2.contourArea(cnt)
-        fill = area / max(1.0, rw * rh)  # against the rotated rectangle: a tilted 1-D code fills it too
-        aspect = long_ / max(1.0, short)
-        if fill < 0.45 or aspect > 6.0:
+        fill = area / float(bw_ * bh)
+        # the component's own orientation: a 1-D code held at an angle fills its rotated rectangle, not
+        # its upright bounding box
+        ys, xs = np.nonzero(labels[y:y + bh, x:x + bw_] == i)
+        (_cx, _cy), (rw, rh), angle = cv2.minAreaRect(np.column_stack((xs, ys)).astype(np.float32))
+        short, long_ = min(rw, rh) + 1.0, max(rw, rh) + 1.0
+        fill = max(fill, area / (short * long_))
+        aspect = long_ / short
+        if fill < 0.45 or aspect > 6.0 or short < 6:
             continue
         density = float(energy[y:y + bh, x:x + bw_].mean())
         pad = max(bw_, bh) * 0.15
@@ -126,7 +127,7 @@ def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
         box = Box(max(0, int((x - pad) * f)), max(0, int((y - pad) * f)),
                   min(w, int((x + bw_ + pad) * f)), min(h, int((y + bh + pad) * f)),
                   angle=float(angle), elongated=aspect >= 1.8)
-        scored.append((density * fill * min(area, 4000.0) ** 0.5, box))
+        scored.append((density * fill * min(area, 4000) ** 0.5, box))
     scored.sort(key=lambda t: -t[0])
     return [b for _, b in scored[:max_boxes]]
 
