@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Install the packaged pos-terminal on a Debian/Ubuntu counter PC (first install of a terminal).
+#
+#   sudo ./install.sh [--build DIR] [--user NAME] [--data-dir DIR] [--no-apt] [--force]
+#   ./install.sh --prefix /tmp/stage ...      # stage the files only; system commands are printed
+#   ./install.sh --dry-run ...                # print what would be done
+#
+# --build DIR   the onedir build (default: ./pos-terminal next to this script, else ../dist/pos-terminal)
+# --user NAME   the account that runs the counter app and owns the ledger (default: pos; created if missing)
+# --data-dir    where the ledger lives (default: /var/lib/pos-terminal)
+# --force       reinstall files of a version already in /opt/pos-terminal/<version> that is not in use
+#
+# Steps: apt packages (libzbar0, Qt's xcb libraries, libusb), the counter account (groups video, dialout,
+# lp), /opt/pos-terminal/<version> + current symlink, the /usr/local/bin/pos-terminal wrapper, the data
+# folder, /etc/pos-terminal/terminal.toml from the template if absent, systemd timers (backup every hour if
+# the newest is older than 4 h; expire daily), the sync service (enabled when the terminal is enrolled),
+# and an autostart entry that opens the counter window at login. Safe to run again.
+# A terminal already running another version is refused: use upgrade.sh (it backs up first).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=packaging/lib.sh
+. "$HERE/lib.sh"
+
+BUILD=""
+APT=1
+FORCE=0
+APT_PACKAGES=(libzbar0 libusb-1.0-0 libfribidi0 libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
+    libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+    libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1)
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --build) BUILD="$2"; shift 2 ;;
+        --prefix) PREFIX="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+        --dry-run) DRY_RUN=1; shift ;;
+        --user) COUNTER_USER="$2"; shift 2 ;;
+        --data-dir) DATA_DIR="$2"; shift 2 ;;
+        --no-apt) APT=0; shift ;;
+        --force) FORCE=1; shift ;;
+        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+[[ "$DATA_DIR" == /* ]] || die "--data-dir must be an absolute path"
+[[ "$COUNTER_USER" =~ ^[a-z_][a-z0-9_-]*$ ]] || die "--user: not a valid account name: $COUNTER_USER"
+
+if [[ -z "$BUILD" ]]; then
+    for candidate in "$HERE/pos-terminal" "$HERE/../dist/pos-terminal"; do
+        if [[ -x "$candidate/pos-terminal" ]]; then BUILD="$(cd "$candidate" && pwd)"; break; fi
+    done
+fi
+[[ -n "$BUILD" && -x "$BUILD/pos-terminal" ]] || die "no build found (give --build DIR; build it with packaging/build.sh)"
+TEMPLATE="$HERE/terminal.toml.example"
+[[ -f "$TEMPLATE" ]] || die "missing $TEMPLATE"
+need_root
+
+VERSION="$(build_version "$BUILD")"
+TARGET="$(p "$APP_ROOT")/$VERSION"
+INUSE="$(current_version)"
+if [[ -n "$INUSE" && "$INUSE" != "$VERSION" ]]; then
+    die "this terminal runs version $INUSE; to move to $VERSION use upgrade.sh (it backs up the ledger first)"
+fi
+say "installing pos-terminal $VERSION from $BUILD"
+
+# 1. system packages
+if [[ $APT -eq 1 ]]; then
+    sys_run apt-get update -qq
+    sys_run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}"
+fi
+
+# 2. the counter account: camera (video), serial scanner/printer (dialout), USB printer (lp)
+if [[ -n "$PREFIX" || $DRY_RUN -eq 1 ]] || ! id -u "$COUNTER_USER" >/dev/null 2>&1; then
+    sys_run useradd --create-home --shell /bin/bash "$COUNTER_USER"
+fi
+sys_run usermod -a -G video,dialout,lp "$COUNTER_USER"
+if [[ -n "$PREFIX" || $DRY_RUN -eq 1 ]]; then
+    COUNTER_HOME="/home/$COUNTER_USER"
+else
+    COUNTER_HOME="$(getent passwd "$COUNTER_USER" | cut -d: -f6)"
+fi
+
+# 3. the program: /opt/pos-terminal/<version> (copied to a temporary name, then renamed: never half there)
+if [[ -d "$TARGET" && $FORCE -eq 0 ]]; then
+    say "version $VERSION is already in $TARGET (kept; --force to copy it again)"
+else
+    if [[ -d "$TARGET" && "$INUSE" == "$VERSION" ]]; then
+        die "version $VERSION is the one in use; --force cannot replace it while in use"
+    fi
+    do_run mkdir -p "$(p "$APP_ROOT")"
+    do_run rm -rf "$TARGET.partial" "$TARGET"
+    do_run cp -a "$BUILD" "$TARGET.partial"
+    do_run mv -T "$TARGET.partial" "$TARGET"
+fi
+switch_link "$VERSION" "$(p "$APP_ROOT")/current"
+
+write_file "$(p "$BIN_LINK")" 0755 <<EOF
+#!/bin/sh
+# pos-terminal wrapper (installed by install.sh): the terminal's data folder, then the version in use.
+if [ -z "\${POS_DATA_DIR:-}" ] && [ -r $ETC_DIR/environment ]; then
+    . $ETC_DIR/environment
+    export POS_DATA_DIR
+fi
+exec $APP_ROOT/current/pos-terminal "\$@"
+EOF
+
+# 4. data folder and configuration (an existing terminal.toml is never touched)
+do_run mkdir -p "$(p "$DATA_DIR")" "$(p "$ETC_DIR")"
+do_run chmod 0750 "$(p "$DATA_DIR")"
+sys_run chown "$COUNTER_USER:" "$DATA_DIR"
+if [[ -f "$(p "$ETC_DIR")/terminal.toml" ]]; then
+    say "kept $(p "$ETC_DIR")/terminal.toml"
+else
+    write_file "$(p "$ETC_DIR")/terminal.toml" 0644 <"$TEMPLATE"
+    say "wrote $(p "$ETC_DIR")/terminal.toml from the template: edit it for this branch"
+fi
+write_file "$(p "$ETC_DIR")/environment" 0644 <<EOF
+# pos-terminal: read by /usr/local/bin/pos-terminal and the pos-terminal systemd units
+POS_DATA_DIR=$DATA_DIR
+EOF
+
+# 5. scheduled jobs and the sync service (system units running as the counter account)
+unit() {  # unit NAME DESCRIPTION COMMAND [service-extra]
+    write_file "$(p "$UNIT_DIR")/$1.service" 0644 <<EOF
+[Unit]
+Description=$2
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=${4:-oneshot}
+User=$COUNTER_USER
+EnvironmentFile=$ETC_DIR/environment
+ExecStart=$APP_ROOT/current/pos-terminal $3
+Nice=10
+${5:-}
+EOF
+}
+timer() {  # timer NAME DESCRIPTION ONCALENDAR
+    write_file "$(p "$UNIT_DIR")/$1.timer" 0644 <<EOF
+[Unit]
+Description=$2
+
+[Timer]
+OnCalendar=$3
+Persistent=true
+RandomizedDelaySec=5min
+
+[Install]
+WantedBy=timers.target
+EOF
+}
+unit pos-terminal-backup "pos-terminal: back up the ledger if the newest backup is older than 4 hours" \
+    "backup --if-older-than 4"
+timer pos-terminal-backup "pos-terminal: hourly backup check" "hourly"
+unit pos-terminal-expire "pos-terminal: expire points whose time has come" "expire"
+timer pos-terminal-expire "pos-terminal: daily points expiry" "*-*-* 00:15:00"
+unit pos-terminal-sync "pos-terminal: sync with the loyalty server" "sync" simple \
+"Restart=on-failure
+RestartSec=30
+
+[Install]
+WantedBy=multi-user.target"
+
+# 6. the counter window opens when the counter account logs in to its desktop
+write_file "$(p "$COUNTER_HOME")/.config/autostart/pos-terminal.desktop" 0644 <<EOF
+[Desktop Entry]
+Type=Application
+Name=POS loyalty terminal
+Name[th]=เครื่องสะสมแต้ม
+Exec=$BIN_LINK app
+Terminal=false
+X-GNOME-Autostart-enabled=true
+EOF
+sys_run chown -R "$COUNTER_USER:" "$COUNTER_HOME/.config"
+
+sys_run systemctl daemon-reload
+sys_run systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer
+
+# 7. sync only makes sense once enrolled (enroll later, then: systemctl enable --now pos-terminal-sync)
+ENROLLED=0
+if [[ -f "$(p "$DATA_DIR")/ledger.sqlite3" && $DRY_RUN -eq 0 ]]; then
+    if as_counter "$TARGET/pos-terminal" --json doctor 2>/dev/null | grep -q '"mode": "enrolled"'; then
+        ENROLLED=1
+    fi
+fi
+if [[ $ENROLLED -eq 1 ]]; then
+    sys_run systemctl enable --now pos-terminal-sync.service
+    say "enrolled terminal: sync service enabled"
+else
+    say "not enrolled yet: after 'pos-terminal enroll --server URL --code CODE' (as $COUNTER_USER) run"
+    say "  sudo systemctl enable --now pos-terminal-sync.service"
+fi
+say "installed pos-terminal $VERSION in $TARGET (current -> $VERSION)"

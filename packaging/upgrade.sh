@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Upgrade (or downgrade) an installed terminal to another packaged build without ever losing the ledger.
+#
+#   sudo ./upgrade.sh [--build DIR] [--user NAME] [--data-dir DIR] [--keep N]
+#   ./upgrade.sh --prefix /tmp/stage ...    # against files staged by install.sh --prefix
+#   ./upgrade.sh --dry-run ...
+#
+# 1. stop the sync service and the timers, and close the counter window (SIGTERM: it finishes queued
+#    work and closes the ledger);
+# 2. back up the ledger with the version in use (pos-terminal backup) BEFORE anything changes; if the
+#    backup fails, nothing is changed;
+# 3. copy the new build to /opt/pos-terminal/<version> and switch the 'current' symlink (atomic);
+# 4. run 'pos-terminal doctor' with the new version: it opens the ledger, so schema migrations run now,
+#    each after its own pre-migration backup (<data>/backups/pre-migrate-*.sqlite3);
+# 5. if doctor fails, switch 'current' back to the previous version and say how to restore. The ledger
+#    and its backups are never deleted by this script;
+# 6. start the timers (and sync if it ran before) again; keep the newest N versions (default 3, always
+#    including the one in use and the one before it).
+# Exit status: 0 upgraded, 1 refused or rolled back.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=packaging/lib.sh
+. "$HERE/lib.sh"
+
+BUILD=""
+KEEP=3
+APP_STOP_SECONDS="${APP_STOP_SECONDS:-30}"
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --build) BUILD="$2"; shift 2 ;;
+        --prefix) PREFIX="$(cd "$2" && pwd)"; shift 2 ;;
+        --dry-run) DRY_RUN=1; shift ;;
+        --user) COUNTER_USER="$2"; shift 2 ;;
+        --data-dir) DATA_DIR="$2"; shift 2 ;;
+        --keep) KEEP="$2"; shift 2 ;;
+        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+[[ "$KEEP" =~ ^[0-9]+$ && "$KEEP" -ge 2 ]] || die "--keep must be a number >= 2"
+
+if [[ -z "$BUILD" ]]; then
+    for candidate in "$HERE/pos-terminal" "$HERE/../dist/pos-terminal"; do
+        if [[ -x "$candidate/pos-terminal" ]]; then BUILD="$(cd "$candidate" && pwd)"; break; fi
+    done
+fi
+[[ -n "$BUILD" && -x "$BUILD/pos-terminal" ]] || die "no build found (give --build DIR)"
+need_root
+
+NEW="$(build_version "$BUILD")"
+OLD="$(current_version)"
+ROOT_DIR="$(p "$APP_ROOT")"
+[[ -n "$OLD" && -x "$ROOT_DIR/$OLD/pos-terminal" ]] || die "no installed version in $ROOT_DIR: use install.sh first"
+if [[ "$OLD" == "$NEW" ]]; then
+    say "pos-terminal $NEW is already the version in use; nothing to do"
+    exit 0
+fi
+LEDGER="$(p "$DATA_DIR")/ledger.sqlite3"
+say "upgrading pos-terminal $OLD -> $NEW"
+
+# 1. stop what uses the ledger
+SYNC_WAS_ACTIVE=0
+if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && systemctl is-active --quiet pos-terminal-sync.service; then
+    SYNC_WAS_ACTIVE=1
+fi
+sys_run systemctl stop pos-terminal-backup.timer pos-terminal-expire.timer pos-terminal-sync.service \
+    pos-terminal-backup.service pos-terminal-expire.service
+
+stop_app() {  # SIGTERM the counter window(s) started from /opt/pos-terminal, wait for a clean close
+    local pids pid waited=0
+    pids="$(pgrep -u "$COUNTER_USER" -f "^$APP_ROOT/[^ ]*pos-terminal( .*)? app( |\$)" || true)"
+    [[ -z "$pids" ]] && return 0
+    say "closing the counter window (pid $(echo "$pids" | tr '\n' ' '))"
+    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+    while [[ $waited -lt $APP_STOP_SECONDS ]]; do
+        pids="$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done || true)"
+        [[ -z "$pids" ]] && return 0
+        sleep 1
+        waited=$((waited + 1))
+    done
+    die "the counter window did not close within ${APP_STOP_SECONDS}s; close it and run upgrade.sh again (nothing changed)"
+}
+if [[ -n "$PREFIX" || $DRY_RUN -eq 1 ]]; then
+    say "skip: close the counter window of $COUNTER_USER"
+else
+    stop_app
+fi
+
+restart_services() {
+    sys_run systemctl start pos-terminal-backup.timer pos-terminal-expire.timer
+    if [[ $SYNC_WAS_ACTIVE -eq 1 ]]; then
+        sys_run systemctl start pos-terminal-sync.service
+    fi
+}
+
+# 2. backup with the version in use, before anything changes
+if [[ -f "$LEDGER" ]]; then
+    if ! as_counter "$ROOT_DIR/$OLD/pos-terminal" backup; then
+        restart_services
+        die "the backup with $OLD failed: nothing was changed (see 'pos-terminal doctor')"
+    fi
+else
+    say "no ledger yet in $(p "$DATA_DIR"): nothing to back up"
+fi
+
+# 3. install the new version next to the old one and switch
+TARGET="$ROOT_DIR/$NEW"
+if [[ ! -d "$TARGET" ]]; then
+    do_run rm -rf "$TARGET.partial"
+    do_run cp -a "$BUILD" "$TARGET.partial"
+    do_run mv -T "$TARGET.partial" "$TARGET"
+fi
+switch_link "$NEW" "$ROOT_DIR/current"
+
+# 4. doctor with the new version (runs the migrations, each after its own backup)
+check_ok=1
+if [[ -f "$LEDGER" ]]; then
+    as_counter "$ROOT_DIR/current/pos-terminal" doctor || check_ok=0
+else
+    as_counter "$ROOT_DIR/current/pos-terminal" --version || check_ok=0
+fi
+
+# 5. roll back the program (never the ledger) if the new version is not healthy
+if [[ $check_ok -eq 0 ]]; then
+    switch_link "$OLD" "$ROOT_DIR/current"
+    restart_services
+    say "ROLLED BACK: doctor failed with $NEW; 'current' points at $OLD again. The ledger was not touched"
+    say "by this script; backups are in $(p "$DATA_DIR")/backups. If $NEW already migrated the ledger and"
+    say "$OLD cannot open it, restore the newest pre-migrate-*.sqlite3 backup (as $COUNTER_USER):"
+    say "  pos-terminal restore --from $DATA_DIR/backups/pre-migrate-<...>.sqlite3"
+    exit 1
+fi
+
+# 6. start again and keep the newest versions
+restart_services
+keep_list="$(ls -1 "$ROOT_DIR" | grep -v -e "^current$" -e "\.partial$" | sort -V -r | head -n "$KEEP" || true)"
+for dir in "$ROOT_DIR"/*/; do
+    name="$(basename "$dir")"
+    [[ "$name" == "current" || "$name" == "$NEW" || "$name" == "$OLD" ]] && continue
+    grep -qxF "$name" <<<"$keep_list" && continue
+    do_run rm -rf "$ROOT_DIR/$name"
+    say "removed old version $name"
+done
+say "upgraded pos-terminal $OLD -> $NEW; previous version kept in $ROOT_DIR/$OLD"
+say "start the counter window again (log in as $COUNTER_USER, or run 'pos-terminal app' there)"

@@ -1,0 +1,294 @@
+"""packaging/: the installer and upgrade logic run for real against a staged root (--prefix), with small
+stand-in builds whose `pos-terminal` records what it was asked to do. No PyInstaller build here (that is
+packaging/build.sh + packaging/smoke_test.sh, too slow for CI); the spec and the template are checked."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pos_app.config import TerminalConfig, known_keys, load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = ROOT / "packaging"
+
+FAKE_BINARY = r"""#!/bin/sh
+here=$(cd "$(dirname "$0")" && pwd)
+v=$(cat "$here/VERSION")
+echo "$v $* current=$(basename "$(readlink "$STAGE/opt/pos-terminal/current")")" >> "$FAKE_LOG"
+case "$*" in
+  --version) echo "pos-terminal, version $v" ;;
+  *backup*)
+    [ -f "$here/FAIL_BACKUP" ] && { echo "Error: cannot write the backup" >&2; exit 1; }
+    mkdir -p "$POS_DATA_DIR/backups" && cp "$POS_DATA_DIR/ledger.sqlite3" "$POS_DATA_DIR/backups/before-$v" ;;
+  *doctor*)
+    [ -f "$here/FAIL_DOCTOR" ] && { echo "BAD  schema  cannot migrate"; exit 1; }
+    echo "{\"ok\": true, \"mode\": \"${FAKE_MODE:-standalone}\"}" ;;
+esac
+"""
+
+
+def make_build(tmp_path: Path, version: str, *fail: str) -> Path:
+    build = tmp_path / f"build-{version}" / "pos-terminal"
+    (build / "_internal").mkdir(parents=True)
+    exe = build / "pos-terminal"
+    exe.write_text(FAKE_BINARY)
+    exe.chmod(0o755)
+    (build / "VERSION").write_text(version + "\n")
+    for flag in fail:
+        (build / flag).write_text("")
+    return build
+
+
+class Stage:
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path / "stage"
+        self.root.mkdir()
+        self.log = tmp_path / "calls.log"
+        self.log.write_text("")
+        self.tmp = tmp_path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POS_")}
+        env.update(STAGE=str(self.root), FAKE_LOG=str(self.log), **extra)
+        return env
+
+    def run(self, script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", str(PKG / script), "--prefix", str(self.root), *args],
+                              capture_output=True, text=True, env=self.env(**env), timeout=60, check=False)
+
+    def path(self, system_path: str) -> Path:
+        return self.root / system_path.lstrip("/")
+
+    def current(self) -> str:
+        return os.readlink(self.path("/opt/pos-terminal/current"))
+
+    def calls(self) -> list[str]:
+        return self.log.read_text().splitlines()
+
+    def put_ledger(self, content: bytes = b"SQLite format 3\x00 the ledger") -> Path:
+        ledger = self.path("/var/lib/pos-terminal/ledger.sqlite3")
+        ledger.parent.mkdir(parents=True, exist_ok=True)
+        ledger.write_bytes(content)
+        return ledger
+
+
+@pytest.fixture
+def stage(tmp_path: Path) -> Stage:
+    return Stage(tmp_path)
+
+
+def installed(stage: Stage, version: str = "0.1.0") -> Path:
+    build = make_build(stage.tmp, version)
+    result = stage.run("install.sh", "--build", str(build))
+    assert result.returncode == 0, result.stderr
+    return build
+
+
+# ------------------------------------------------------------------------------------------- install
+def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> None:
+    build = make_build(stage.tmp, "0.1.0")
+    result = stage.run("install.sh", "--build", str(build))
+    assert result.returncode == 0, result.stderr
+    assert (stage.path("/opt/pos-terminal/0.1.0/pos-terminal")).is_file()
+    assert stage.current() == "0.1.0"
+    # the branch's settings start as the template
+    config = stage.path("/etc/pos-terminal/terminal.toml")
+    assert config.read_text() == (PKG / "terminal.toml.example").read_text()
+    assert "POS_DATA_DIR=/var/lib/pos-terminal" in stage.path("/etc/pos-terminal/environment").read_text()
+    assert stage.path("/var/lib/pos-terminal").is_dir()
+    wrapper = stage.path("/usr/local/bin/pos-terminal")
+    assert os.access(wrapper, os.X_OK)
+    assert "exec /opt/pos-terminal/current/pos-terminal" in wrapper.read_text()
+    units = stage.path("/etc/systemd/system")
+    backup = (units / "pos-terminal-backup.service").read_text()
+    assert "ExecStart=/opt/pos-terminal/current/pos-terminal backup --if-older-than 4" in backup
+    assert "User=pos" in backup
+    assert "OnCalendar=hourly" in (units / "pos-terminal-backup.timer").read_text()
+    assert "pos-terminal expire" in (units / "pos-terminal-expire.service").read_text()
+    assert "OnCalendar=*-*-* 00:15:00" in (units / "pos-terminal-expire.timer").read_text()
+    assert "ExecStart=/opt/pos-terminal/current/pos-terminal sync" in (units / "pos-terminal-sync.service").read_text()
+    desktop = stage.path("/home/pos/.config/autostart/pos-terminal.desktop").read_text()
+    assert "Exec=/usr/local/bin/pos-terminal app" in desktop
+    # system changes are only printed under --prefix; sync waits for enrollment
+    assert "libzbar0" in result.stdout and "libxcb-cursor0" in result.stdout
+    assert "skip: systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer" in result.stdout
+    assert "pos-terminal-sync.service" not in result.stdout.split("not enrolled yet")[0]
+    assert "not enrolled yet" in result.stdout
+
+
+def test_install_again_keeps_the_edited_config(stage: Stage) -> None:
+    build = installed(stage)
+    config = stage.path("/etc/pos-terminal/terminal.toml")
+    config.write_text('[printer]\nkind = "network"\naddress = "10.0.0.9"\n')
+    result = stage.run("install.sh", "--build", str(build))
+    assert result.returncode == 0, result.stderr
+    assert "10.0.0.9" in config.read_text()
+    assert "kept" in result.stdout
+
+
+def test_install_as_another_user_and_data_folder(stage: Stage) -> None:
+    build = make_build(stage.tmp, "0.1.0")
+    result = stage.run("install.sh", "--build", str(build), "--user", "cashier", "--data-dir", "/srv/pos")
+    assert result.returncode == 0, result.stderr
+    assert "User=cashier" in stage.path("/etc/systemd/system/pos-terminal-sync.service").read_text()
+    assert "POS_DATA_DIR=/srv/pos" in stage.path("/etc/pos-terminal/environment").read_text()
+    assert stage.path("/home/cashier/.config/autostart/pos-terminal.desktop").is_file()
+
+
+@pytest.mark.parametrize("args", [["--user", "Bad User"], ["--data-dir", "relative/path"], ["--colour", "red"]])
+def test_install_refuses_bad_options(stage: Stage, args: list[str]) -> None:
+    build = make_build(stage.tmp, "0.1.0")
+    result = stage.run("install.sh", "--build", str(build), *args)
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert not stage.path("/opt/pos-terminal").exists()
+
+
+def test_install_refuses_to_replace_a_running_version(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    newer = make_build(stage.tmp, "0.2.0")
+    result = stage.run("install.sh", "--build", str(newer))
+    assert result.returncode == 1
+    assert "upgrade.sh" in result.stderr
+    assert stage.current() == "0.1.0"
+    assert not stage.path("/opt/pos-terminal/0.2.0").exists()
+
+
+def test_install_enables_sync_on_an_enrolled_terminal(stage: Stage) -> None:
+    stage.put_ledger()
+    build = make_build(stage.tmp, "0.1.0")
+    result = stage.run("install.sh", "--build", str(build), FAKE_MODE="enrolled")
+    assert result.returncode == 0, result.stderr
+    assert "skip: systemctl enable --now pos-terminal-sync.service" in result.stdout
+
+
+def test_dry_run_changes_nothing(stage: Stage) -> None:
+    build = make_build(stage.tmp, "0.1.0")
+    result = subprocess.run(["bash", str(PKG / "install.sh"), "--dry-run", "--prefix", str(stage.root),
+                             "--build", str(build)], capture_output=True, text=True, env=stage.env(),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert list(stage.root.iterdir()) == []
+    assert "would: cp -a" in result.stdout and "would: ln -sfn 0.1.0" in result.stdout
+
+
+def test_real_install_needs_root(stage: Stage) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("running as root")
+    build = make_build(stage.tmp, "0.1.0")
+    result = subprocess.run(["bash", str(PKG / "install.sh"), "--build", str(build)], capture_output=True,
+                            text=True, env=stage.env(), timeout=60, check=False)
+    assert result.returncode == 1 and "root" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------- upgrade
+def test_upgrade_backs_up_with_the_old_version_before_switching(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    ledger = stage.put_ledger()
+    before = ledger.read_bytes()
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stage.current() == "0.2.0"
+    calls = stage.calls()
+    backup = calls.index("0.1.0 backup current=0.1.0")  # the old version, while still current
+    doctor = calls.index("0.2.0 doctor current=0.2.0")  # the new version, once switched
+    assert backup < doctor
+    assert stage.path("/var/lib/pos-terminal/backups/before-0.1.0").read_bytes() == before
+    assert ledger.read_bytes() == before
+    assert stage.path("/opt/pos-terminal/0.1.0/pos-terminal").is_file()  # kept for a roll back
+    assert "skip: systemctl stop" in result.stdout and "skip: systemctl start" in result.stdout
+
+
+def test_upgrade_rolls_back_when_doctor_fails_and_keeps_the_ledger(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    ledger = stage.put_ledger()
+    before = ledger.read_bytes()
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0", "FAIL_DOCTOR")))
+    assert result.returncode == 1
+    assert "ROLLED BACK" in result.stdout and "pos-terminal restore --from" in result.stdout
+    assert stage.current() == "0.1.0"
+    assert ledger.read_bytes() == before
+    assert stage.path("/var/lib/pos-terminal/backups/before-0.1.0").is_file()
+    assert "skip: systemctl start pos-terminal-backup.timer" in result.stdout  # jobs back on
+
+
+def test_upgrade_changes_nothing_when_the_backup_fails(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    (stage.path("/opt/pos-terminal/0.1.0/FAIL_BACKUP")).write_text("")
+    ledger = stage.put_ledger()
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 1
+    assert "nothing was changed" in result.stderr
+    assert stage.current() == "0.1.0"
+    assert not stage.path("/opt/pos-terminal/0.2.0").exists()
+    assert not any(c.startswith("0.2.0") for c in stage.calls())
+    assert ledger.is_file()
+
+
+def test_upgrade_of_a_terminal_without_a_ledger_checks_the_new_binary(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to back up" in result.stdout
+    assert "0.2.0 --version current=0.2.0" in stage.calls()
+
+
+def test_upgrade_keeps_the_newest_versions_and_the_previous_one(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    stage.put_ledger()
+    for version in ("0.2.0", "0.10.0", "0.11.0"):
+        result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, version)), "--keep", "2")
+        assert result.returncode == 0, result.stderr
+    versions = sorted(p.name for p in stage.path("/opt/pos-terminal").iterdir() if p.name != "current")
+    assert versions == ["0.10.0", "0.11.0"]  # 0.10 sorts as a version, not as text
+    assert stage.current() == "0.11.0"
+
+
+def test_upgrade_to_the_same_version_does_nothing(stage: Stage) -> None:
+    build = installed(stage, "0.1.0")
+    stage.put_ledger()
+    result = stage.run("upgrade.sh", "--build", str(build))
+    assert result.returncode == 0 and "nothing to do" in result.stdout
+    assert stage.calls() == []
+
+
+def test_upgrade_needs_an_installed_terminal(stage: Stage) -> None:
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 1 and "install.sh" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------- files
+def test_template_is_the_defaults_with_every_key(tmp_path: Path) -> None:
+    cfg = load_file(PKG / "terminal.toml.example")
+    assert cfg == TerminalConfig(source=PKG / "terminal.toml.example")
+    text = (PKG / "terminal.toml.example").read_text()
+    for section, keys in known_keys().items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"\n{key} = " in text, f"{section}.{key} missing from the template"
+
+
+def test_spec_parses_and_names_files_that_exist() -> None:
+    spec = (PKG / "pos-terminal.spec").read_text()
+    tree = ast.parse(spec)
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert {"Analysis", "PYZ", "EXE", "COLLECT"} <= calls
+    for relative in ("packaging/entry.py", "resources/fonts", "resources/translations", "resources/demo",
+                     "pos_app/ledger/migrations/env.py", "pos_app/ledger/migrations/script.py.mako",
+                     "pos_app/ledger/migrations/versions"):
+        assert (ROOT / relative).exists(), relative
+        assert all(f'"{part}"' in spec for part in relative.split("/")), relative
+    assert 'copy_metadata("pos-loyalty-terminal")' in spec  # for `pos-terminal --version`
+    # modules loaded by name at run time must be collected
+    for package in ("pos_app", "hardware", "sync"):
+        assert f'collect_submodules("{package}"' in spec
+
+
+@pytest.mark.parametrize("script", ["build.sh", "smoke_test.sh", "install.sh", "upgrade.sh", "lib.sh"])
+def test_shell_scripts_parse(script: str) -> None:
+    assert subprocess.run(["bash", "-n", str(PKG / script)], check=False).returncode == 0
