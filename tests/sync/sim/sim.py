@@ -1,0 +1,498 @@
+"""Deterministic simulation of one central server and N terminals under network and process faults.
+
+Everything real except the network: the server is the real FastAPI app (in-process, behind the httpx transport
+seam) on a real SQLite file; every terminal is a real ledger file with the real services, the real offline
+allowance guard and the real sync client. A seeded ``random.Random`` decides every operation and every fault,
+so a seed replays the same schedule (ids and timestamps still come from the wall clock).
+
+Faults: request lost, response lost (after the server committed), request duplicated, an old upload batch
+resent late (reordering), HTTP 500 / garbage answers, network partitions of single terminals, terminal crashes
+(everything in memory dropped, the ledger reopened; also mid-request, before or after the server committed)
+and server restarts (and outages). After the network heals, two sync rounds of every terminal, then the checks:
+
+* nothing lost: every entry and member record a terminal holds is on the server with the same content, and the
+  server acknowledges each terminal's whole outbox;
+* nothing twice: the server holds exactly the entries the terminals made (plus its own overdrafts), and every
+  balance equals the sum of its entries, on the server and on every terminal (the ledger's own verify());
+* convergence: every terminal holds exactly the server's entries and balances;
+* overdrafts within the bound: a member's overdrafts never exceed what counters honoured offline for them, no
+  offline redemption exceeded the per-redemption limit, and an overdrawn member is flagged everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, select
+
+from pos_app.ledger.repository import Ledger
+from pos_app.ledger.sync_store import LedgerSyncStore
+from pos_app.services import sync_glue
+from pos_app.services.errors import ServiceError
+from pos_app.services.terminal import Services, open_terminal
+from sync.client import SyncClient, SyncError, enroll
+from sync.server import models as m
+from sync.server import service as svc
+from sync.server.app import create_app, run_tx
+from sync.server.config import Settings
+from sync.server.db import make_engine
+from tests.sync.client.harness import SERVER_URL, make_server_template, settings_for
+
+POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
+          "max_points_per_terminal": 1500, "max_hours_since_sync": 24}
+
+
+class SimCrash(Exception):
+    """The terminal process dies here (raised through the client; the simulation reopens the terminal)."""
+
+
+class EngineProxy:
+    """Lets one app object serve a fresh database per seed (and a "restarted" server: a new engine)."""
+
+    def __init__(self) -> None:
+        self.target: Engine | None = None
+
+    def connect(self) -> Any:
+        assert self.target is not None, "server is down"
+        return self.target.connect()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+
+@dataclass
+class Config:
+    terminals: int = 8
+    steps: int = 20
+    p_drop_request: float = 0.06
+    p_drop_response: float = 0.06
+    p_duplicate: float = 0.04
+    p_error: float = 0.03
+    p_crash_in_request: float = 0.02
+
+
+async def _inline(func: Any, *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
+def _run_sync_endpoints_inline(on: bool) -> None:
+    """The simulation is strictly sequential: run FastAPI's sync endpoints in the loop's thread instead of a
+    thread pool (same code, no thread hand-offs; much faster on a busy 2-core machine). Undone by close()."""
+    import fastapi.dependencies.utils as deps
+    import fastapi.routing as routing
+    from starlette.concurrency import run_in_threadpool
+
+    target = _inline if on else run_in_threadpool
+    routing.run_in_threadpool = target  # type: ignore[assignment]
+    deps.run_in_threadpool = target  # type: ignore[assignment]
+
+
+class World:
+    """Per process: the server app and the template (server database + enrolled terminals), built once."""
+
+    def __init__(self, root: Path | None = None, terminals: int = 8) -> None:
+        base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+        self.root = root or Path(tempfile.mkdtemp(prefix="sync-sim-", dir=base))
+        self.terminals = terminals
+        self.template = self.root / "template"
+        self.settings: Settings = settings_for(self.template / "server.sqlite3")
+        self.proxy = EngineProxy()
+        # The ASGI app called directly on one event loop of this thread (no test-client portal thread).
+        _run_sync_endpoints_inline(True)
+        self.loop = asyncio.new_event_loop()
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(create_app(self.settings, self.proxy)),  # type: ignore[arg-type]
+                                      base_url=SERVER_URL)
+        logging.getLogger("sync.server").setLevel(logging.ERROR)
+        self.hook: Any = None
+        self._build_template()
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.http.aclose())
+        self.loop.close()
+        _run_sync_endpoints_inline(False)
+        if self.proxy.target is not None:
+            self.proxy.target.dispose()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # ------------------------------------------------------------------ the seam
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        action = self.hook(request) if self.hook else None
+        if action == "drop_request":
+            raise httpx.ConnectError("sim: request lost", request=request)
+        if action == "crash_before":
+            raise SimCrash("terminal died before sending")
+        if action == "500":
+            return httpx.Response(500, text="Internal Server Error")
+        if action == "garbage":
+            return httpx.Response(200, text="<html>captive portal</html>")
+        answer = self.forward(request.method, request.url.raw_path.decode("ascii"), request.read(),
+                              dict(request.headers))
+        if action == "duplicate":
+            answer = self.forward(request.method, request.url.raw_path.decode("ascii"), request.read(),
+                                  dict(request.headers))
+        if action == "drop_response":
+            raise httpx.ReadError("sim: answer lost", request=request)
+        if action == "crash_after":
+            raise SimCrash("terminal died before reading the answer")
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+    def forward(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length")}
+        return self.loop.run_until_complete(self.http.request(method, path, content=body, headers=headers))
+
+    def transport(self) -> httpx.BaseTransport:
+        return httpx.MockTransport(self.handle)
+
+    # ------------------------------------------------------------------ template
+    def _build_template(self) -> None:
+        make_server_template(self.template)
+        self.proxy.target = make_engine(self.settings.database_url)
+        run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
+        terms = []
+        for i in range(self.terminals):
+            services = open_terminal(self.template / f"t{i}")
+            code = run_tx(self.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", svc.utcnow(), 1))[0]
+            enroll(LedgerSyncStore(services.ledger), SERVER_URL, code, transport=self.transport())
+            terms.append(services)
+        first = terms[0]
+        for k in range(4):
+            member = first.members.enroll(name=f"Seed {k}", phone=f"0800000{k:03d}", operator_id="cashier1")
+            first.award(member_id=member.id, amount_satang=1_500_000, receipt_ref=f"SEED-{k}",
+                        operator_id="cashier1")
+        for services in (*terms, *terms):
+            client = SyncClient(LedgerSyncStore(services.ledger), transport=self.transport())
+            client.sync_once()
+            client.close()
+        for services in terms:
+            services.close()
+        self.proxy.target.dispose()
+        self.proxy.target = None
+
+
+@dataclass
+class SimTerm:
+    index: int
+    data_dir: Path
+    world: World
+    services: Services = field(init=False)
+    client: SyncClient = field(init=False)
+    terminal_id: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        # First open of the copied template: skip the (slow) integrity check; reopening after a crash below
+        # goes through the counter's full open path.
+        self.services = Services(Ledger.open(self.data_dir, check_integrity=False))
+        self._attach()
+
+    def open(self) -> None:
+        self.services = open_terminal(self.data_dir)
+        self._attach()
+
+    def _attach(self) -> None:
+        sync_glue.install(self.services)
+        self.terminal_id = self.services.ledger.terminal_id
+        self.client = SyncClient(LedgerSyncStore(self.services.ledger), transport=self.world.transport(),
+                                 batch_size=4, page_limit=40)
+
+    def close(self) -> None:
+        self.client.close()
+        self.services.close()
+
+    def crash(self) -> None:
+        self.close()
+        self.open()
+
+
+class SimFailure(AssertionError):
+    pass
+
+
+@dataclass
+class Report:
+    seed: int
+    operations: dict[str, int] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+    overdrafts: int = 0
+    trace: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], key: str) -> None:
+        bucket[key] = bucket.get(key, 0) + 1
+        self.trace.append(key if bucket is self.faults else f"-- {key}")
+
+
+def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
+    config = config or Config(terminals=world.terminals)
+    rng = random.Random(seed)
+    report = Report(seed)
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        report.seconds[name] = report.seconds.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+    workdir = world.root / f"seed-{seed}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    shutil.copytree(world.template, workdir)
+    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+    terms = [SimTerm(i, workdir / f"t{i}", world) for i in range(config.terminals)]
+    by_id = {t.terminal_id: t for t in terms}
+    partitioned: set[str] = set()
+    state = {"down": 0, "healed": False}
+    sent_uploads: list[tuple[bytes, dict[str, str]]] = []
+    phones = iter(range(10_000))
+    receipts = iter(range(100_000))
+
+    def hook(request: httpx.Request) -> str | None:
+        auth = request.headers.get("authorization", "")
+        tid = auth[len("Bearer "):].rpartition(".")[0] if auth else None
+        if request.url.path == "/v1/upload":
+            sent_uploads.append((request.read(), dict(request.headers)))
+        if state["healed"]:
+            return None
+        if state["down"] or (tid in partitioned):
+            report.count(report.faults, "unreachable")
+            report.trace[-1] += f" {request.method} {request.url.path} terminal {tid}"
+            return "drop_request"
+        r = rng.random()
+        for name, p in (("drop_request", config.p_drop_request), ("drop_response", config.p_drop_response),
+                        ("duplicate", config.p_duplicate), ("500", config.p_error / 2),
+                        ("garbage", config.p_error / 2), ("crash_before", config.p_crash_in_request / 2),
+                        ("crash_after", config.p_crash_in_request / 2)):
+            if r < p:
+                report.count(report.faults, name)
+                report.trace[-1] += f" {request.method} {request.url.path} terminal {tid}"
+                return name
+            r -= p
+        return None
+
+    world.hook = hook
+    lap("setup")
+
+    def members_of(t: SimTerm) -> list[tuple[str, int]]:
+        with t.services.ledger.read() as conn:
+            rows = conn.exec_driver_sql("SELECT member_id, points FROM balances ORDER BY member_id").all()
+        return [(r[0], int(r[1])) for r in rows]
+
+    def guarded(t: SimTerm, fn: Any) -> None:
+        try:
+            fn()
+        except SimCrash:
+            report.count(report.faults, "terminal_crash_mid_request")
+            t.crash()
+        except (SyncError, ServiceError):
+            pass
+
+    try:
+        for _step in range(config.steps):
+            if state["down"]:
+                state["down"] -= 1
+                if state["down"] == 0:
+                    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+            t = terms[rng.randrange(len(terms))]
+            op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay"],
+                             weights=[8, 30, 22, 28, 5, 3, 2, 2])[0]
+            report.count(report.operations, op)
+            report.trace[-1] += f" @terminal {t.index}"
+            if op == "member":
+                n = next(phones)
+                guarded(t, partial(t.services.members.enroll, name=f"M{seed}-{n}", phone=f"081{n:07d}",
+                                   operator_id="cashier1"))
+            elif op == "award":
+                known = members_of(t)
+                if known:
+                    member = known[rng.randrange(len(known))][0]
+                    amount = rng.randrange(10_000, 500_000)
+                    receipt = f"S{seed}-{next(receipts)}"
+                    guarded(t, partial(t.services.award, member_id=member, amount_satang=amount,
+                                       receipt_ref=receipt, operator_id="cashier1"))
+            elif op == "redeem":
+                rich = [(mid, bal) for mid, bal in members_of(t) if bal > 0]
+                if rich:
+                    member, balance = rich[rng.randrange(len(rich))]
+                    points = rng.randint(1, min(balance, 400))
+                    guarded(t, partial(sync_glue.redeem, t.services, t.client, member_id=member, points=points,
+                                       operator_id="cashier1"))
+            elif op == "sync":
+                guarded(t, t.client.sync_once)
+            elif op == "partition":
+                partitioned.symmetric_difference_update({t.terminal_id})
+            elif op == "crash":
+                t.crash()
+            elif op == "server" and not state["down"]:
+                world.proxy.target.dispose()  # type: ignore[union-attr]
+                world.proxy.target = None
+                state["down"] = rng.randint(0, 3)
+                if state["down"] == 0:
+                    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+            elif op == "replay" and sent_uploads and not state["down"]:
+                body, headers = sent_uploads[rng.randrange(len(sent_uploads))]
+                world.forward("POST", "/v1/upload", body, headers)  # a delayed copy of an old batch
+        lap("steps")
+        # ------------------------------------------------------------------ heal
+        state["healed"] = True
+        state["down"] = 0
+        partitioned.clear()
+        if world.proxy.target is None:
+            world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+        for _round in range(2):
+            for t in terms:
+                t.client.sync_once()
+        lap("heal")
+        check(world, terms, by_id, report)
+        lap("check")
+    finally:
+        world.hook = None
+        for t in terms:
+            t.close()
+        if world.proxy.target is not None:
+            world.proxy.target.dispose()
+            world.proxy.target = None
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report: Report) -> None:
+    engine = world.proxy.target
+    assert engine is not None
+
+    def q(stmt: Any) -> list[Any]:
+        return run_tx(engine, lambda c: list(c.execute(stmt)))
+
+    def fail(text: str) -> None:
+        raise SimFailure(f"seed {report.seed}: {text}")
+
+    server_entries = {r.id: r for r in q(select(m.entries.c.id, m.entries.c.terminal_id, m.entries.c.payload,
+                                                m.entries.c.content_hash, m.entries.c.member_id, m.entries.c.kind, m.entries.c.points))}
+    server_balances = {r.id: int(r.balance) for r in q(select(m.members.c.id, m.members.c.balance))}
+    applied = {r.id: int(r.applied_seq) for r in q(select(m.terminals.c.id, m.terminals.c.applied_seq))}
+    mismatched = run_tx(engine, svc.verify_balances)
+    if mismatched:
+        fail(f"server balances differ from the sum of entries: {mismatched[:3]}")
+    for t in terms:
+        ledger = t.services.ledger
+        with ledger.read() as conn:
+            local = {r[0]: r[1] for r in conn.exec_driver_sql(
+                "SELECT id, content_hash FROM entries WHERE origin = 'local'").all()}
+            every = {r[0] for r in conn.exec_driver_sql("SELECT id FROM entries").all()}
+            max_seq = ledger.sync_max_seq(conn)
+            flagged = {r[0] for r in conn.exec_driver_sql(
+                "SELECT id FROM members WHERE flagged IS NOT NULL").all()}
+            members_here = {r[0] for r in conn.exec_driver_sql("SELECT id FROM members").all()}
+        state = LedgerSyncStore(ledger).state()
+        if state.acked_seq != max_seq or applied.get(t.terminal_id) != max_seq:
+            fail(f"terminal {t.index}: outbox {max_seq}, acked {state.acked_seq}, "
+                 f"server applied {applied.get(t.terminal_id)}")
+        for entry_id, content in local.items():
+            held = server_entries.get(entry_id)
+            if held is None:
+                fail(f"terminal {t.index}: entry {entry_id} lost")
+            if held.content_hash != content:
+                fail(f"terminal {t.index}: entry {entry_id} differs on the server")
+        from_here = {e for e, row in server_entries.items() if row.terminal_id == t.terminal_id}
+        if from_here != set(local):
+            fail(f"terminal {t.index}: server holds {len(from_here)} of its entries, it made {len(local)}")
+        if every != set(server_entries):
+            fail(f"terminal {t.index}: holds {len(every)} entries, the server {len(server_entries)}")
+        verify = ledger.verify()
+        if not verify.ok:
+            fail(f"terminal {t.index}: ledger verify failed {verify}")
+        balances = {mid: bal for mid, bal in _balances(t).items()}
+        if balances != {k: v for k, v in server_balances.items() if k in members_here} or \
+                members_here != set(server_balances):
+            diff = {k: (balances.get(k), server_balances.get(k)) for k in set(balances) | set(server_balances)
+                    if balances.get(k) != server_balances.get(k)}
+            fail(f"terminal {t.index}: balances differ from the server: {list(diff.items())[:3]}")
+        blocked = {r.id for r in q(select(m.members.c.id).where(m.members.c.offline_blocked.is_(True)))}
+        if flagged != blocked:
+            fail(f"terminal {t.index}: flagged members {sorted(flagged)} != server's {sorted(blocked)}")
+    offline_redeemed: dict[str, int] = {}
+    overdraft: dict[str, int] = {}
+    for row in server_entries.values():
+        payload = json.loads(row.payload)
+        if row.kind == "redeem" and payload["offline"]:
+            if -row.points > POLICY["max_points_per_redemption"]:
+                fail(f"offline redemption of {-row.points} points over the per-redemption limit")
+            offline_redeemed[row.member_id] = offline_redeemed.get(row.member_id, 0) - row.points
+        if row.kind == "overdraft":
+            overdraft[row.member_id] = overdraft.get(row.member_id, 0) + row.points
+    for member_id, points in overdraft.items():
+        report.overdrafts += 1
+        if points > offline_redeemed.get(member_id, 0):
+            fail(f"member {member_id}: overdraft {points} > offline redemptions {offline_redeemed.get(member_id)}")
+        state_blocked = q(select(m.members.c.offline_blocked).where(m.members.c.id == member_id))[0][0]
+        if not state_blocked:
+            fail(f"member {member_id} overdrawn but not flagged")
+    for member_id, balance in server_balances.items():
+        if balance < 0:
+            fail(f"member {member_id} has a negative balance {balance} on the server")
+    del by_id
+
+
+def _balances(t: SimTerm) -> dict[str, int]:
+    with t.services.ledger.read() as conn:
+        return {r[0]: int(r[1]) for r in conn.exec_driver_sql("SELECT member_id, points FROM balances").all()}
+
+
+def run_chunk(seeds: list[int], config: Config | None = None, stop_on_failure: bool = False,
+              trace: bool = False) -> dict[str, Any]:
+    """Run ``seeds`` in this process on one World; returns counts and the failures (seed -> text)."""
+    import traceback
+
+    config = config or Config()
+    world = World(terminals=config.terminals)
+    failures: dict[int, str] = {}
+    totals: dict[str, int] = {}
+    overdrafts = 0
+    try:
+        for seed in seeds:
+            try:
+                report = run_seed(world, seed, config)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported with its seed
+                failures[seed] = "".join(traceback.format_exception_only(type(exc), exc)).strip() \
+                    if isinstance(exc, SimFailure) else traceback.format_exc()
+                if stop_on_failure:
+                    break
+                continue
+            overdrafts += report.overdrafts
+            if trace:
+                print("\n".join(report.trace))
+                print({k: round(v, 3) for k, v in report.seconds.items()})
+            for bucket in (report.operations, report.faults):
+                for key, value in bucket.items():
+                    totals[key] = totals.get(key, 0) + value
+    finally:
+        world.close()
+    return {"seeds": len(seeds), "failures": failures, "totals": totals, "overdrafts": overdrafts}
+
+
+def run_many(seeds: list[int], workers: int = 1, config: Config | None = None,
+             trace: bool = False) -> dict[str, Any]:
+    """Run seeds split over ``workers`` processes (spawned: each builds its own World)."""
+    if workers <= 1 or len(seeds) < 2:
+        return run_chunk(seeds, config, trace=trace)
+    import multiprocessing
+
+    chunks = [seeds[i::workers] for i in range(workers)]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        parts = pool.starmap(run_chunk, [(chunk, config) for chunk in chunks])
+    merged: dict[str, Any] = {"seeds": 0, "failures": {}, "totals": {}, "overdrafts": 0}
+    for part in parts:
+        merged["seeds"] += part["seeds"]
+        merged["failures"].update(part["failures"])
+        merged["overdrafts"] += part["overdrafts"]
+        for key, value in part["totals"].items():
+            merged["totals"][key] = merged["totals"].get(key, 0) + value
+    return merged
