@@ -4,7 +4,11 @@
 #   packaging/build.sh            # from anywhere; uses (and creates if missing) the project's .venv
 #
 # Writes dist/pos-terminal/VERSION (the package version; install.sh installs to /opt/pos-terminal/<VERSION>)
-# and dist/pos-terminal/BUILD_INFO (git commit, date). Then runs the built binary's --version as a check.
+# and dist/pos-terminal/BUILD_INFO (git commit, date), runs the built binary's --version as a check, and
+# packs what IT copies to a terminal: dist/pos-terminal-<VERSION>-linux-<arch>.tar.gz =
+#   pos-terminal-<VERSION>/{pos-terminal/, install.sh, upgrade.sh, lib.sh, smoke_test.sh,
+#                           terminal.toml.example, installing-terminals.md}
+# (NO_TARBALL=1 skips the archive.)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,3 +42,17 @@ echo "$VERSION" > "$OUT/VERSION"
 
 "$OUT/pos-terminal" --version
 echo "built $OUT in $((end - start)) s, size $(du -sh "$OUT" | cut -f1)"
+
+if [[ "${NO_TARBALL:-0}" != 1 ]]; then
+    KIT="pos-terminal-$VERSION"
+    STAGE="$ROOT/build/kit"
+    rm -rf "$STAGE" && mkdir -p "$STAGE/$KIT"
+    cp -a "$OUT" "$STAGE/$KIT/pos-terminal"
+    cp -a "$ROOT/packaging/install.sh" "$ROOT/packaging/upgrade.sh" "$ROOT/packaging/lib.sh" \
+        "$ROOT/packaging/smoke_test.sh" "$ROOT/packaging/terminal.toml.example" "$STAGE/$KIT/"
+    if [[ -f "$ROOT/docs/installing-terminals.md" ]]; then cp "$ROOT/docs/installing-terminals.md" "$STAGE/$KIT/"; fi
+    TARBALL="$ROOT/dist/$KIT-linux-$(uname -m).tar.gz"
+    tar -C "$STAGE" -czf "$TARBALL" "$KIT"
+    rm -rf "$STAGE"
+    echo "kit for IT: $TARBALL ($(du -sh "$TARBALL" | cut -f1))"
+fi

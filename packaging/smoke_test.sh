@@ -9,8 +9,14 @@
 # Exit 0 only if every step passed; prints one line per step and the total time.
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${1:-$ROOT/dist/pos-terminal/pos-terminal}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ -n "${1:-}" ]]; then
+    BIN="$1"
+elif [[ -x "$HERE/pos-terminal/pos-terminal" ]]; then  # run from an unpacked kit
+    BIN="$HERE/pos-terminal/pos-terminal"
+else
+    BIN="$HERE/../dist/pos-terminal/pos-terminal"
+fi
 APP_SECONDS="${SMOKE_APP_SECONDS:-8}"
 if [[ ! -x "$BIN" ]]; then
     echo "FAIL no executable at $BIN (run packaging/build.sh first)" >&2
