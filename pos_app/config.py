@@ -140,18 +140,16 @@ def _one_of(choices: tuple[Any, ...]) -> Check:
     return check
 
 
-def _text(max_len: int, *, empty_ok: bool) -> Check:
+def _text(max_len: int) -> Check:
     def check(value: Any) -> str:
-        if isinstance(value, str) and len(value) <= max_len and (empty_ok or value.strip()):
+        if isinstance(value, str) and len(value) <= max_len:
             return value
-        if empty_ok:
-            raise _Bad(_("text of at most {n} characters").format(n=max_len))
-        raise _Bad(_("non-empty text of at most {n} characters").format(n=max_len))
+        raise _Bad(_("text of at most {n} characters").format(n=max_len))
     return check
 
 
 def _optional_text(max_len: int) -> Check:
-    inner = _text(max_len, empty_ok=True)
+    inner = _text(max_len)
 
     def check(value: Any) -> str | None:
         text = inner(value)
@@ -203,7 +201,7 @@ _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
         "fps": _int_range(1, 120),
     }),
     "scanner": (ScannerSection, {
-        "wedge_prefix": _text(8, empty_ok=True),
+        "wedge_prefix": _text(8),
         "wedge_suffix": _wedge_suffix,
         "serial_port": _optional_text(255),
         "baud": _one_of(BAUD_RATES),
