@@ -677,7 +677,12 @@ class Ledger:
         """Insert a member known to the server (with an empty balance: entries bring the points), or update the
         server-owned fields of one held here. Never touches the balance. A phone or card number held here by
         another member is left out instead of failing the whole page (the server flags duplicates)."""
-        existing = conn.exec_driver_sql("SELECT id FROM members WHERE id = ?", (member_id,)).first()
+        existing = conn.exec_driver_sql(
+            "SELECT name, phone, member_code, flagged FROM members WHERE id = ?", (member_id,)).first()
+        if existing is not None and existing.flagged == flagged and (member_code is None or
+                                                                     existing.member_code == member_code) \
+                and (not name or existing.name == name) and (phone is None or existing.phone == phone):
+            return  # nothing new (most member changes only move the balance, which entries bring)
         if phone is not None:
             owner = conn.exec_driver_sql("SELECT id FROM members WHERE phone = ?", (phone,)).scalar_one_or_none()
             if owner is not None and owner != member_id:

@@ -8,7 +8,8 @@ so a seed replays the same schedule (ids and timestamps still come from the wall
 Faults: request lost, response lost (after the server committed), request duplicated, an old upload batch
 resent late (reordering), HTTP 500 / garbage answers, network partitions of single terminals, terminal crashes
 (everything in memory dropped, the ledger reopened; also mid-request, before or after the server committed)
-and server restarts (and outages). After the network heals, two sync rounds of every terminal, then the checks:
+and server restarts (and outages). After the network heals, every terminal uploads, then every terminal syncs,
+then the checks:
 
 * nothing lost: every entry and member record a terminal holds is on the server with the same content, and the
   server acknowledges each terminal's whole outbox;
@@ -36,6 +37,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, select
 
+from pos_app.ledger.db import LEDGER_FILENAME, create_ledger_engine
 from pos_app.ledger.repository import Ledger
 from pos_app.ledger.sync_store import LedgerSyncStore
 from pos_app.services import sync_glue
@@ -190,9 +192,11 @@ class SimTerm:
     terminal_id: str = field(init=False)
 
     def __post_init__(self) -> None:
-        # First open of the copied template: skip the (slow) integrity check; reopening after a crash below
-        # goes through the counter's full open path.
-        self.services = Services(Ledger.open(self.data_dir, check_integrity=False))
+        # First open of the copied template: skip the integrity and schema checks (it was just made by this
+        # code); reopening after a crash below goes through the counter's full open path.
+        ledger = Ledger(self.data_dir / LEDGER_FILENAME, create_ledger_engine(self.data_dir / LEDGER_FILENAME))
+        ledger._ensure_identity()  # the template is at the head schema already
+        self.services = Services(ledger)
         self._attach()
 
     def open(self) -> None:
@@ -346,9 +350,10 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         partitioned.clear()
         if world.proxy.target is None:
             world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
-        for _round in range(2):
-            for t in terms:
-                t.client.sync_once()
+        for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
+            t.client.upload()
+        for t in terms:  # ... then everyone receives everything
+            t.client.sync_once()
         lap("heal")
         check(world, terms, by_id, report)
         lap("check")

@@ -14,6 +14,7 @@ SEEDS = int(os.environ.get("SYNC_SIM_SEEDS", "200"))
 WORKERS = int(os.environ.get("SYNC_SIM_WORKERS", str(min(2, os.cpu_count() or 1))))
 
 
+@pytest.mark.timeout(900)
 def test_simulation_seeds_keep_every_invariant() -> None:
     result = run_many(list(range(SEEDS)), workers=WORKERS)
     failures = result["failures"]
