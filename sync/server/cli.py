@@ -255,6 +255,20 @@ def member_merge(ctx: Ctx, source_id: str, target_id: str, by: str) -> None:
     ctx.emit(state.model_dump(), f"merged {source_id} into {target_id}; balance now {state.balance}")
 
 
+@member.command("resign")
+@click.option("--key-id", help="Re-sign codes signed by this key (default: members without a code)")
+@pass_ctx
+def member_resign(ctx: Ctx, key_id: str | None) -> None:
+    """Sign member codes again with the active key (after a key revocation, or when codes are missing)."""
+    total = 0
+    while True:
+        n = ctx.tx(lambda c: svc.resign_member_codes(c, ctx.settings, svc.utcnow(), key_id))
+        total += n
+        if n == 0:
+            break
+    ctx.emit({"resigned": total}, f"{total} member codes signed with the active key")
+
+
 @member.command("adjust")
 @click.argument("member_id")
 @click.argument("points", type=int)
@@ -421,6 +435,17 @@ def keys_list(ctx: Ctx) -> None:
         m.signing_keys.c.private_key_path))])
     ctx.emit(rows, "\n".join(f"{r['key_id']}\t{'active' if r['active'] else ''}{'revoked' if r['revoked'] else ''}"
                              f"\t{r['private_key_path'] or 'in database (encrypted)'}" for r in rows) or "no keys")
+
+
+@keys.command("activate")
+@click.argument("key_id")
+@pass_ctx
+def keys_activate(ctx: Ctx, key_id: str) -> None:
+    """Sign new member codes with KEY_ID from now on (older keys still verify)."""
+    from sync.server.keys import activate_key
+
+    ctx.tx(lambda c: activate_key(c, key_id))
+    ctx.emit({"active": key_id}, f"signing key {key_id} now signs new member codes")
 
 
 @keys.command("revoke")

@@ -76,6 +76,22 @@ def add_key(conn: Connection, key_id: str, now: datetime, passphrase: bytes | No
     return public
 
 
+def activate_key(conn: Connection, key_id: str) -> None:
+    """Make ``key_id`` the key that signs new member codes (the others stay valid for verification)."""
+    row = conn.execute(select(signing_keys.c.revoked).where(signing_keys.c.key_id == key_id)).first()
+    if row is None:
+        raise ApiError(404, "unknown_key", f"no signing key {key_id}")
+    if row.revoked:
+        raise ApiError(409, "key_revoked", f"signing key {key_id} is revoked")
+    others = conn.execute(select(signing_keys.c.key_id).where(
+        signing_keys.c.active.is_(True), signing_keys.c.key_id != key_id)).scalars().all()
+    first = take_change_ids(conn, 1 + len(others))
+    for i, old in enumerate(others):
+        conn.execute(update(signing_keys).where(signing_keys.c.key_id == old)
+                     .values(active=False, change_id=first + 1 + i))
+    conn.execute(update(signing_keys).where(signing_keys.c.key_id == key_id).values(active=True, change_id=first))
+
+
 def revoke_key(conn: Connection, key_id: str) -> None:
     row = conn.execute(select(signing_keys.c.key_id).where(signing_keys.c.key_id == key_id)).first()
     if row is None:

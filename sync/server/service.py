@@ -970,6 +970,26 @@ def find_members(conn: Connection, phone: str | None = None, card_no: str | None
     return [_member_state(r) for r in conn.execute(query)]
 
 
+def resign_member_codes(conn: Connection, settings: Settings, now: datetime, key_id: str | None = None,
+                        limit: int = 5000) -> int:
+    """Sign member codes again with the active key: members without a code, or (``key_id``) whose code was
+    signed by that key (e.g. a revoked one). Returns how many were re-signed (run again until 0)."""
+    signing = active_signing_key(conn, settings.key_passphrase)
+    if signing is None:
+        raise ApiError(409, "no_signing_key", "no active signing key can be opened here (passphrase / key file?)")
+    cond = m.members.c.member_code.like(f"LM1:{key_id}:%") if key_id else m.members.c.member_code.is_(None)
+    ids = conn.execute(select(m.members.c.id).where(cond, m.members.c.placeholder.is_(False))
+                       .order_by(m.members.c.id).limit(limit).with_for_update()).scalars().all()
+    if not ids:
+        return 0
+    first = take_change_ids(conn, len(ids))
+    conn.execute(update(m.members).where(m.members.c.id == bindparam("b_id")).values(
+        member_code=bindparam("b_code"), change_id=bindparam("b_change")),
+        [{"b_id": mid, "b_code": _sign(signing, mid, now, settings), "b_change": first + i}
+         for i, mid in enumerate(ids)])
+    return len(ids)
+
+
 def verify_balances(conn: Connection) -> list[dict[str, Any]]:
     """Members whose cached balance differs from the sum of their entries (should be empty)."""
     sums = select(m.entries.c.member_id, func.sum(m.entries.c.points).label("total")) \
