@@ -6,6 +6,8 @@
 # version/help, init with demo data, an award and the new balance, doctor --json, a member card rendered
 # and scanned back (zxing in-process and pyzbar in its isolated worker process), the bundled demo video,
 # and the counter window under QT_QPA_PLATFORM=offscreen staying up until asked to close (SIGTERM).
+# With SMOKE_SERVER=URL and SMOKE_CODE=CODE (an enrollment code of a running loyalty server, e.g.
+# `loyalty-server serve --demo` prints some) it also enrolls a second, empty terminal and syncs once.
 # Exit 0 only if every step passed; prints one line per step and the total time.
 set -uo pipefail
 
@@ -83,6 +85,14 @@ step "scan the card (zxing)" "\"verified\": true.*\"id\": \"$MEMBER\"|\"id\": \"
 step "scan the card (pyzbar worker process)" 'QR code LM1' -- pt scan --decoder pyzbar --no-lookup "$WORK/card.png"
 step "scan the bundled demo video" 'QR code' -- pt scan --no-lookup "$BUNDLE/_internal/resources/demo/card_demo.avi"
 refused "bad input is refused in one line" '^Error: .*' -- pt award --member 0812345678 --amount abc --receipt X
+
+if [[ -n "${SMOKE_SERVER:-}" && -n "${SMOKE_CODE:-}" ]]; then
+    step "enroll with $SMOKE_SERVER" 'Enrolled as terminal' -- "$BIN" --data-dir "$WORK/enrolled" enroll --server "$SMOKE_SERVER" --code "$SMOKE_CODE"
+    step "sync once" 'Synced' -- "$BIN" --data-dir "$WORK/enrolled" sync --once
+    step "doctor says enrolled" '"mode": "enrolled"' -- "$BIN" --data-dir "$WORK/enrolled" --json doctor
+else
+    echo "skip enroll + sync (set SMOKE_SERVER and SMOKE_CODE)"
+fi
 
 # The counter window: no quick-exit flag exists, so it must stay up APP_SECONDS and close cleanly on SIGTERM.
 app_log="$WORK/app.log"
