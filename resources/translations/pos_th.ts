@@ -119,12 +119,12 @@
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="415"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="421"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -182,7 +182,7 @@
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="410"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -894,7 +894,7 @@
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="764"></location>
+            <location filename="../../pos_app/services/terminal.py" line="773"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
@@ -924,7 +924,7 @@
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="749"></location>
+            <location filename="../../pos_app/services/terminal.py" line="758"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
@@ -989,7 +989,7 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="779"></location>
+            <location filename="../../pos_app/services/terminal.py" line="788"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
@@ -1493,6 +1493,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="130"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1578,9 +1579,179 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="424"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="43"></location>
+            <source>never</source>
+            <translation>ไม่เคย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
+            <source>The server address must start with http:// or https://.</source>
+            <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="64"></location>
+            <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
+            <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="66"></location>
+            <source>Terminal {id}, branch {branch}, server {url}</source>
+            <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="68"></location>
+            <source>Waiting to be sent: {n} records</source>
+            <translation>รอส่ง: {n} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
+            <source>Last successful sync: {when}</source>
+            <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="108"></location>
+            <source>Enrolled as terminal {id} in branch {branch}.</source>
+            <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="167"></location>
+            <source>Stopped.</source>
+            <translation>หยุดแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="72"></location>
+            <source>Last error: {error}</source>
+            <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="74"></location>
+            <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
+            <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="106"></location>
+            <source>Enrolled, but the first sync failed: {error}</source>
+            <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="146"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="157"></location>
+            <source>Synced: {up} records sent, {down} changes received.</source>
+            <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="163"></location>
+            <source>Sync failed: {error} (retrying in {s} s)</source>
+            <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="399"></location>
+            <source>The newest backup is recent enough; none taken.</source>
+            <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="163"></location>
+            <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
+            <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="186"></location>
+            <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
+            <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="215"></location>
+            <location filename="../../pos_app/config.py" line="225"></location>
+            <location filename="../../pos_app/config.py" line="258"></location>
+            <source>the configuration</source>
+            <translation>การตั้งค่า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="168"></location>
+            <location filename="../../pos_app/config.py" line="173"></location>
+            <location filename="../../pos_app/config.py" line="177"></location>
+            <source>a URL such as https://loyalty.example.com</source>
+            <translation>URL เช่น https://loyalty.example.com</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="214"></location>
+            <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
+            <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="263"></location>
+            <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
+            <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="147"></location>
+            <source>text of at most {n} characters</source>
+            <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="257"></location>
+            <source>printer.address is required in {file} when printer.kind is {kind}.</source>
+            <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="268"></location>
+            <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
+            <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="279"></location>
+            <source>a width not smaller than camera.height ({height})</source>
+            <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="302"></location>
+            <source>The configuration file {file} named by {env} does not exist.</source>
+            <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="130"></location>
+            <source>a whole number from {low} to {high}</source>
+            <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="138"></location>
+            <source>one of {choices}</source>
+            <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="229"></location>
+            <source>Unknown section [{section}] in {file} (known: {known}).</source>
+            <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="233"></location>
+            <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
+            <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="315"></location>
+            <source>Cannot read the configuration file {file}: {error}.</source>
+            <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="320"></location>
+            <source>The configuration file {file} is not UTF-8 text.</source>
+            <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="323"></location>
+            <source>The configuration file {file} is not valid TOML: {error}.</source>
+            <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="239"></location>
+            <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
+            <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
     </context>
 </TS>
