@@ -95,7 +95,7 @@ class LedgerSyncStore:
             return self.ledger.outbox_count_after(conn, _int(self.ledger.get_meta(conn, "acked_seq")))
 
     # ------------------------------------------------------------------ upload bookkeeping
-    def begin_batch(self, batch: Any) -> None:
+    def begin_batch(self, batch: Any) -> None:  # any object with batch_id, first_seq, last_seq
         with self.ledger.write() as conn:
             self.ledger.set_meta(conn, "sync_batch", json.dumps(
                 {"batch_id": batch.batch_id, "first_seq": batch.first_seq, "last_seq": batch.last_seq}))

@@ -24,7 +24,7 @@ from sync import protocol as p
 from sync.client import credentials
 from sync.client.api import ServerApi, wall_ms
 from sync.client.errors import EnrollRefused, NotEnrolled, Offline, Refused, SyncError
-from sync.client.store import OutboxStore, PendingBatch
+from sync.client.store import BatchView, OutboxStore, PendingBatch
 
 DEFAULT_BATCH = 200
 DEFAULT_PAGE = 500
@@ -111,7 +111,8 @@ class SyncClient:
     def upload(self) -> int:
         """Send every queued record; returns how many were acknowledged by this call."""
         state = self.store.state()
-        acked, batch = state.acked_seq, state.batch
+        acked = state.acked_seq
+        batch: BatchView | None = state.batch
         start = acked
         stalled = 0
         while True:

@@ -19,19 +19,51 @@ class PendingBatch:
     last_seq: int
 
 
-@dataclass(frozen=True)
-class SyncState:
-    terminal_id: str
-    mode: str
-    """``standalone`` or ``enrolled``."""
-    server_url: str | None
-    branch_id: str | None
-    acked_seq: int
-    cursor: int
-    batch: PendingBatch | None
-    last_sync_ok_ms: int | None
-    last_sync_error: str | None
-    clock_offset_ms: int
+class BatchView(Protocol):
+    @property
+    def batch_id(self) -> str: ...
+
+    @property
+    def first_seq(self) -> int: ...
+
+    @property
+    def last_seq(self) -> int: ...
+
+
+class SyncState(Protocol):
+    """What the store reports about the terminal's sync state (read-only attributes)."""
+
+    @property
+    def terminal_id(self) -> str: ...
+
+    @property
+    def mode(self) -> str:
+        """``standalone`` or ``enrolled``."""
+        ...
+
+    @property
+    def server_url(self) -> str | None: ...
+
+    @property
+    def branch_id(self) -> str | None: ...
+
+    @property
+    def acked_seq(self) -> int: ...
+
+    @property
+    def cursor(self) -> int: ...
+
+    @property
+    def batch(self) -> BatchView | None: ...
+
+    @property
+    def last_sync_ok_ms(self) -> int | None: ...
+
+    @property
+    def last_sync_error(self) -> str | None: ...
+
+    @property
+    def clock_offset_ms(self) -> int: ...
 
 
 class OutboxStore(Protocol):
@@ -51,7 +83,7 @@ class OutboxStore(Protocol):
         """Outbox records not yet acknowledged by the server."""
         ...
 
-    def begin_batch(self, batch: PendingBatch) -> None:
+    def begin_batch(self, batch: BatchView) -> None:
         """Persist the batch about to be sent, BEFORE sending it (a resend reuses the id and the records)."""
         ...
 

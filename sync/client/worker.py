@@ -41,7 +41,7 @@ def backoff_delay(failures: int, rng: random.Random, base: float = 2.0, cap: flo
     """Exponential backoff with "equal jitter": between half and all of ``min(cap, base * 2**(failures-1))``."""
     if failures <= 0:
         return 0.0
-    ceiling = min(cap, base * (2 ** min(failures - 1, 30)))
+    ceiling = min(cap, base * float(1 << min(failures - 1, 30)))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
