@@ -365,3 +365,26 @@ def test_a_skewed_clock_is_reported_and_the_server_flags_its_entries(server: InP
         assert server.flags("clock_skew")
     finally:
         t.close()
+
+
+def test_a_server_restored_from_an_older_backup_gets_the_lost_records_again(server: InProcessServer,
+                                                                           terminal: MakeTerm) -> None:
+    import shutil
+
+    a = terminal("a")
+    member = new_member(a, "0880000001", 1000)
+    a.sync()
+    server.stop()
+    backup = server.db.with_name("backup.sqlite3")
+    shutil.copyfile(server.db, backup)  # the server's backup, taken here
+    server.start()
+    a.services.award(member_id=member, amount_satang=50_000, receipt_ref="LOST-1", operator_id="cashier1")
+    a.sync()  # acknowledged by the server ...
+    server.stop()
+    shutil.copyfile(backup, server.db)  # ... which is then restored from the older backup and loses it
+    server.start()
+    assert len(server.entry_ids()) == 1
+    a.services.award(member_id=member, amount_satang=25_000, receipt_ref="LOST-2", operator_id="cashier1")
+    a.sync()  # the server's lower ack makes the terminal resend from there
+    assert sorted(server.entry_ids()) == sorted(a.entry_ids())
+    assert server.balances() == a.balances() and a.store.queued_count() == 0
