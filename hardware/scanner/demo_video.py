@@ -26,7 +26,7 @@ def qr_card(text: str, module_px: int = 6) -> np.ndarray:
     qr.add_data(text)
     qr.make(fit=True)
     m = np.array(qr.get_matrix(), dtype=bool)
-    img = np.where(m, 0, 255).astype(np.uint8)
+    img: np.ndarray = np.where(m, 0, 255).astype(np.uint8)
     img = cv2.resize(img, (m.shape[1] * module_px, m.shape[0] * module_px), interpolation=cv2.INTER_NEAREST)
     h, w = img.shape
     (tw, th), _ = cv2.getTextSize("MEMBER", cv2.FONT_HERSHEY_SIMPLEX, 1.4, 3)
@@ -81,7 +81,7 @@ def write_card_video(card: np.ndarray, path: Path, seconds_empty: float = 1.0, s
                      fps: float = 15.0, size: tuple[int, int] = (640, 480), seed: int = 3) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fourcc = cv2.VideoWriter_fourcc(*("mp4v" if path.suffix.lower() in (".mp4", ".m4v") else "MJPG"))
+    fourcc = cv2.VideoWriter.fourcc(*("mp4v" if path.suffix.lower() in (".mp4", ".m4v") else "MJPG"))
     writer = cv2.VideoWriter(str(path), fourcc, fps, size)
     if not writer.isOpened():
         raise OSError(f"cannot write a video to {path}")

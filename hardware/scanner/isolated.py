@@ -132,7 +132,7 @@ class IsolatedDecoder:
             assert conn is not None
             try:
                 conn.send(gray.shape)
-                conn.send_bytes(memoryview(gray).cast("B"))
+                conn.send_bytes(gray.data.cast("B"))
                 if not conn.poll(self.timeout_s):
                     self._restart(f"no answer in {self.timeout_s:g} s")
                     return []

@@ -134,7 +134,7 @@ class ScanPipeline:
         self._done = threading.Event()
         self._threads: list[threading.Thread] = []
         if hasattr(decoder, "on_event") and getattr(decoder, "on_event", None) is None:
-            decoder.on_event = lambda code, msg: self._status(code, msg)  # type: ignore[attr-defined]
+            setattr(decoder, "on_event", lambda code, msg: self._status(code, msg))  # noqa: B010
 
     # ------------------------------------------------------------------ control
     def start(self) -> ScanPipeline:

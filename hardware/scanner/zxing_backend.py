@@ -100,7 +100,7 @@ def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
     grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     energy = cv2.resize(grad, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
     local_max = cv2.dilate(energy, np.ones((7, 7), np.uint8))
-    bw = ((energy.astype(np.int16) * 2 > local_max) & (energy > 6)).astype(np.uint8)
+    bw: np.ndarray = ((energy.astype(np.int16) * 2 > local_max) & (energy > 6)).astype(np.uint8)
     bw = cv2.morphologyEx(bw, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     bw = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)

@@ -98,7 +98,7 @@ def _member(text: str, services: Any) -> tuple[dict[str, Any] | None, str | None
 def _human(entry: dict[str, Any]) -> str:
     f = entry["file"]
     if entry.get("error"):
-        return entry["error"]
+        return str(entry["error"])
     if entry["text"] is None:
         return _("{file}: no code found.").format(file=f)
     lines = [_("{file}: {symbology} code {text}").format(file=f, symbology=entry["symbology"].upper(),
@@ -180,7 +180,7 @@ def scan(ctx: CliContext, files: tuple[Path, ...], decoder_name: str, ean13: boo
                     entry["member_error"] = member_error or lookup_note
                 if len(scans) > 1:
                     entry["codes"] = [{"text": s.text, "symbology": s.symbology} for s in scans]
-            ctx.emit(entry, lambda e=entry: _human(e))
+            ctx.emit(entry, _human(entry))
     finally:
         decoder.close()
     if crashes:
