@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError
@@ -55,6 +55,11 @@ def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False
                 continue
             raise
     raise AssertionError("unreachable")
+
+
+def _json(model: BaseModel) -> Response:
+    """Serialise once (the endpoint's response_model still documents it; FastAPI skips re-validation)."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
 
 
 def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
@@ -217,9 +222,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return run_tx(engine, fn)
 
     @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
-    def upload(req: p.UploadRequest, auth: Auth) -> p.UploadResponse:
+    def upload(req: p.UploadRequest, auth: Auth) -> Response:
         try:
-            return run_tx(engine, lambda c: svc.upload(c, settings, auth, req, svc.utcnow()))
+            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, svc.utcnow())))
         except ApiError as exc:
             if exc.code == "content_conflict":
                 log.error("content conflict from terminal %s: %s", exc.details.get("terminal_id"), exc.details)
@@ -229,11 +234,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
     def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> p.ChangesResponse:
+                limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
         def fn(c: Connection) -> p.ChangesResponse:
             now = svc.utcnow()
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
-        return run_tx(engine, fn, snapshot=True)
+        return _json(run_tx(engine, fn, snapshot=True))
 
     @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
     def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:

@@ -17,7 +17,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid6
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, union_all, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    String,
+    any_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from sync import protocol as p
 from sync.server import models as m
@@ -37,6 +49,14 @@ def utcnow() -> datetime:
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _in(conn: Connection, column: Any, values: Sequence[str]) -> Any:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``: one bound parameter instead of thousands, so
+    the statement text stays the same (cached, prepared) whatever the batch size."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(list(values))
 
 
 def _dumps(data: Any) -> str:
@@ -374,11 +394,13 @@ class NewFlag:
 
 
 def insert_flags(conn: Connection, new: Sequence[NewFlag], now: datetime) -> list[p.FlagInfo]:
+    if not new:
+        return []
+    ids = conn.execute(insert(m.flags).returning(m.flags.c.id, sort_by_parameter_order=True), [
+        {"kind": f.kind, "member_id": f.member_id, "terminal_id": f.terminal_id, "entry_id": f.entry_id,
+         "details": _dumps(f.details), "created_at": now} for f in new]).scalars().all()
     out = []
-    for f in new:
-        flag_id = conn.execute(insert(m.flags).values(
-            kind=f.kind, member_id=f.member_id, terminal_id=f.terminal_id, entry_id=f.entry_id,
-            details=_dumps(f.details), created_at=now).returning(m.flags.c.id)).scalar_one()
+    for flag_id, f in zip(ids, new, strict=True):
         out.append(p.FlagInfo(id=int(flag_id), kind=f.kind, member_id=f.member_id, terminal_id=f.terminal_id,
                               entry_id=f.entry_id, details=f.details, created_at=p.format_utc(now),
                               resolved_at=None, resolved_by=None, note=None))
@@ -536,9 +558,9 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     # finds every id already held; records above applied_seq can only be held as pending rows.
     held_by_id = {row.record_id: row for row in conn.execute(union_all(
         select(m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq, m.received.c.content_hash)
-        .where(m.received.c.record_id.in_(ids)),
+        .where(_in(conn, m.received.c.record_id, ids)),
         select(m.entries.c.id.label("record_id"), m.entries.c.terminal_id, m.entries.c.seq,
-               m.entries.c.content_hash).where(m.entries.c.id.in_(ids))))}
+               m.entries.c.content_hash).where(_in(conn, m.entries.c.id, ids))))}
     pending_rows = conn.execute(
         select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash, m.received.c.payload)
         .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq)).all()
@@ -632,14 +654,16 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     work: dict[str, _MemberWork] = {}
     for row in conn.execute(select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked,
                                    m.members.c.placeholder)
-                            .where(m.members.c.id.in_(member_ids)).order_by(m.members.c.id).with_for_update()):
+                            .where(_in(conn, m.members.c.id, member_ids)).order_by(m.members.c.id)
+                            .with_for_update()):
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
                                    exists=True)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
     needs_holds = any(e.points < 0 or e.reservation_id for e in entries_in)
     for row in [] if not needs_holds else conn.execute(
             select(m.reservations.c.member_id, func.sum(m.reservations.c.points))
-                            .where(m.reservations.c.member_id.in_(member_ids), m.reservations.c.status == "held",
+                            .where(_in(conn, m.reservations.c.member_id, member_ids),
+                                   m.reservations.c.status == "held",
                                    m.reservations.c.expires_at > now)
                             .group_by(m.reservations.c.member_id)):
         if row[0] in work:
