@@ -118,3 +118,36 @@ def test_pyzbar_backend_from_the_command_line(terminal, tmp_path):
     r = run(data, "--json", "scan", "--decoder", "pyzbar", str(png))
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout.splitlines()[0])["verified"] is True
+
+
+def test_card_rendered_by_card_render_scans_back_as_image_and_as_camera_video(terminal, tmp_path):
+    """The issue's "done when": a card from `pos-terminal card render` reads back through `scan` and through
+    the camera pipeline fed with a video of the card held up."""
+    from hardware.scanner import FakeCamera, ScanPipeline, make_decoder, open_source
+
+    data, member = terminal
+    png = tmp_path / "card.png"
+    r = run(data, "card", "render", "--member", member.id, "--out", str(png))
+    assert r.exit_code == 0, r.output
+    card = cv2.imread(str(png))
+    video = write_card_video(card, tmp_path / "card.avi", seconds_empty=0.5, seconds_card=2.0)
+    r = run(data, "--json", "scan", str(png), str(video))
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    for row in rows:
+        assert (row["text"], row["verified"], row["member"]["id"]) == (member.member_code, True, member.id)
+    # the card number's Code128 is on the printed card too (in the small video it may be too fine to read)
+    assert {"text": member.card_no, "symbology": "code128"} in rows[0]["codes"]
+    # the same video as a live camera (frames dropped when busy): one acceptance per code, no repeats
+    frames = []
+    src = open_source(video)
+    src.open()
+    while (f := src.read()) is not None:
+        frames.append(f)
+    src.close()
+    accepted: list[str] = []
+    ScanPipeline(FakeCamera(frames, fps=15.0), make_decoder("zxing"),
+                 on_scan=lambda s, i: accepted.append(s.text)).run(timeout=60)
+    assert member.member_code in accepted
+    assert len(accepted) == len(set(accepted))  # each code accepted once
+    assert set(accepted) <= {member.member_code, member.card_no}
