@@ -29,6 +29,7 @@ import random
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -48,7 +49,8 @@ from sync.server import models as m
 from sync.server import service as svc
 from sync.server.app import create_app, run_tx
 from sync.server.config import Settings
-from sync.server.db import make_engine
+from sync.server.db import make_engine, migrate
+from sync.server.demo import DEMO_KEY_PASSPHRASE
 from tests.sync.client.harness import SERVER_URL, make_server_template, settings_for
 
 POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
@@ -100,14 +102,62 @@ def _run_sync_endpoints_inline(on: bool) -> None:
     deps.run_in_threadpool = target  # type: ignore[assignment]
 
 
+class SqliteBackend:
+    """The server database of a seed: a copy of the template SQLite file."""
+
+    def template_url(self, template_dir: Path) -> str:
+        make_server_template(template_dir)
+        return f"sqlite:///{template_dir / 'server.sqlite3'}"
+
+    def seed_url(self, seed: int, workdir: Path) -> str:
+        return f"sqlite:///{workdir / 'server.sqlite3'}"  # copied with the seed's directory
+
+    def drop(self, url: str) -> None:
+        pass
+
+
+class PgBackend:
+    """The server database of a seed: ``CREATE DATABASE ... TEMPLATE`` of a seeded PostgreSQL database."""
+
+    def __init__(self, cluster: Any) -> None:
+        self.cluster = cluster
+        self.template: str | None = None
+
+    def template_url(self, template_dir: Path) -> str:
+        from sync.server.demo import seed_demo
+
+        template_dir.mkdir(parents=True, exist_ok=True)
+        url = self.cluster.create_database("sim_template")
+        migrate(url)
+        engine = make_engine(url)
+        seed_demo(engine, Settings(database_url=url, key_passphrase=DEMO_KEY_PASSPHRASE), terminals=0)
+        engine.dispose()
+        self.template = url
+        return url
+
+    def seed_url(self, seed: int, workdir: Path) -> str:
+        import psycopg
+
+        assert self.template is not None
+        name = f"sim_{seed}_{uuid.uuid4().hex[:8]}"
+        admin = self.cluster.admin_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template.rsplit("/", 1)[1]}"')
+        return f"{self.cluster.admin_url.rsplit('/', 1)[0]}/{name}"
+
+    def drop(self, url: str) -> None:
+        self.cluster.drop_database(url)
+
+
 class World:
     """Per process: the server app and the template (server database + enrolled terminals), built once."""
 
-    def __init__(self, root: Path | None = None, terminals: int = 8) -> None:
+    def __init__(self, root: Path | None = None, terminals: int = 8, backend: Any = None) -> None:
         base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
         self.root = root or Path(tempfile.mkdtemp(prefix="sync-sim-", dir=base))
         self.terminals = terminals
         self.template = self.root / "template"
+        self.backend = backend or SqliteBackend()
         self.settings: Settings = settings_for(self.template / "server.sqlite3")
         self.proxy = EngineProxy()
         # The ASGI app called directly on one event loop of this thread (no test-client portal thread).
@@ -158,8 +208,7 @@ class World:
 
     # ------------------------------------------------------------------ template
     def _build_template(self) -> None:
-        make_server_template(self.template)
-        self.proxy.target = make_engine(self.settings.database_url)
+        self.proxy.target = make_engine(self.backend.template_url(self.template))
         run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
         terms = []
         for i in range(self.terminals):
@@ -249,7 +298,8 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     workdir = world.root / f"seed-{seed}"
     shutil.rmtree(workdir, ignore_errors=True)
     shutil.copytree(world.template, workdir)
-    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+    server_url = world.backend.seed_url(seed, workdir)
+    world.proxy.target = make_engine(server_url)
     terms = [SimTerm(i, workdir / f"t{i}", world) for i in range(config.terminals)]
     by_id = {t.terminal_id: t for t in terms}
     partitioned: set[str] = set()
@@ -303,7 +353,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
             if state["down"]:
                 state["down"] -= 1
                 if state["down"] == 0:
-                    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+                    world.proxy.target = make_engine(server_url)
             t = terms[rng.randrange(len(terms))]
             op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay"],
                              weights=[8, 30, 22, 28, 5, 3, 2, 2])[0]
@@ -339,7 +389,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 world.proxy.target = None
                 state["down"] = rng.randint(0, 3)
                 if state["down"] == 0:
-                    world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+                    world.proxy.target = make_engine(server_url)
             elif op == "replay" and sent_uploads and not state["down"]:
                 body, headers = sent_uploads[rng.randrange(len(sent_uploads))]
                 world.forward("POST", "/v1/upload", body, headers)  # a delayed copy of an old batch
@@ -349,7 +399,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         state["down"] = 0
         partitioned.clear()
         if world.proxy.target is None:
-            world.proxy.target = make_engine(f"sqlite:///{workdir / 'server.sqlite3'}")
+            world.proxy.target = make_engine(server_url)
         for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
             t.client.upload()
         for t in terms:  # ... then everyone receives everything
@@ -364,6 +414,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         if world.proxy.target is not None:
             world.proxy.target.dispose()
             world.proxy.target = None
+        world.backend.drop(server_url)
         shutil.rmtree(workdir, ignore_errors=True)
     return report
 
