@@ -100,6 +100,9 @@ _MESSAGES = {
     "bad_response": N_("The loyalty server gave an answer we cannot read: records are kept and sent later."),
     "content_conflict": N_("The server holds different content for some of this terminal's records: call IT."),
     "unsupported_protocol": N_("The loyalty server speaks another protocol version: update this terminal."),
+    "server_ahead": N_("The server holds records this terminal no longer has (was it restored from an old "
+                       "backup?): call IT."),
+    "local_store": N_("The local ledger could not store what the server sent: call IT."),
 }
 
 

@@ -107,6 +107,17 @@ class SyncClient:
     def clock_offset_ms(self) -> int | None:
         return self.api.clock_offset_ms
 
+    @staticmethod
+    def _store(fn: Any, *args: Any) -> Any:
+        """Call the local store; its failures (disk full, damaged record) become a ``SyncError``."""
+        try:
+            return fn(*args)
+        except SyncError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the store belongs to the app; report, keep the worker alive
+            raise SyncError("local_store", f"the local ledger refused the sync: {getattr(exc, 'message', exc)}") \
+                from exc
+
     # ------------------------------------------------------------------ upload
     def upload(self) -> int:
         """Send every queued record; returns how many were acknowledged by this call."""
@@ -127,9 +138,15 @@ class SyncClient:
                 if not records:
                     return acked - start
                 batch = PendingBatch(str(uuid.uuid4()), records[0]["seq"], records[-1]["seq"])
-                self.store.begin_batch(batch)
+                self._store(self.store.begin_batch, batch)
             response = self.api.upload(batch.batch_id, records)
-            self.store.acknowledge(response.ack_seq)
+            if response.ack_seq > batch.last_seq:
+                # The server holds records of this terminal beyond what it has sent: the local ledger lost some
+                # (restored from an old backup?). Advancing would skip local records: stop and say so.
+                raise Refused("server_ahead", f"the server holds records up to seq {response.ack_seq} but this "
+                                              f"terminal only sent up to {batch.last_seq}; call IT",
+                              {"ack_seq": response.ack_seq, "last_seq": batch.last_seq})
+            self._store(self.store.acknowledge, response.ack_seq)
             previous, acked, last = acked, response.ack_seq, batch.last_seq
             batch = None
             if acked < last:
@@ -148,7 +165,8 @@ class SyncClient:
             page = self.api.changes(cursor, self.page_limit)
             if page.next_cursor < cursor:
                 raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
-            self.store.apply_changes([c.model_dump(mode="json") for c in page.changes], page.next_cursor)
+            self._store(self.store.apply_changes, [c.model_dump(mode="json") for c in page.changes],
+                        page.next_cursor)
             applied += len(page.changes)
             cursor = page.next_cursor
             if not page.has_more:

@@ -388,3 +388,37 @@ def test_a_server_restored_from_an_older_backup_gets_the_lost_records_again(serv
     a.sync()  # the server's lower ack makes the terminal resend from there
     assert sorted(server.entry_ids()) == sorted(a.entry_ids())
     assert server.balances() == a.balances() and a.store.queued_count() == 0
+
+
+def test_a_damaged_record_from_the_server_is_a_clear_sync_error_and_nothing_moves(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    from sync.client import SyncError
+
+    a, b = terminal("a"), terminal("b")
+    new_member(a, "0880000002", 1000)
+    a.sync()
+    cursor = b.store.state().cursor
+
+    original = server.handle
+
+    def tampering(request: httpx.Request) -> httpx.Response:
+        response = original(request)
+        if request.url.path == "/v1/changes":
+            body = response.json()
+            for change in body["changes"]:
+                if change["type"] == "entry":
+                    change["entry"]["points"] += 1000  # content no longer matches its hash
+            return httpx.Response(200, json=body, headers={"X-Server-Time": response.headers["X-Server-Time"]})
+        return response
+
+    server.handle = tampering  # type: ignore[method-assign]
+    b.crash()  # a fresh client on the tampering transport
+    with pytest.raises(SyncError) as info:
+        b.sync()
+    assert info.value.code == "local_store"
+    assert b.store.state().cursor == cursor and b.services.ledger.verify().ok
+    assert "local_store" in (b.store.state().last_sync_error or "")
+    server.handle = original  # type: ignore[method-assign]
+    b.crash()
+    b.sync()
+    assert b.balances() == server.balances()
