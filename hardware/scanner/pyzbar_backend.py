@@ -37,8 +37,11 @@ def _load() -> object:
 class PyzbarDecoder:
     name = "pyzbar"
 
-    def __init__(self, symbologies: Sequence[str] = DEFAULT_SYMBOLOGIES) -> None:
+    def __init__(self, symbologies: Sequence[str] = DEFAULT_SYMBOLOGIES, try_invert: bool = True) -> None:
+        """``try_invert``: when nothing is found, look again at the inverted frame (ZBar reads only dark
+        codes on a light ground; phones in dark mode show the opposite). Doubles the time of empty frames."""
         self.symbologies = check_symbologies(symbologies)
+        self.try_invert = try_invert
         self._pyzbar = _load()
         zs = self._pyzbar.ZBarSymbol  # type: ignore[attr-defined]
         table = {QR: zs.QRCODE, CODE128: zs.CODE128, EAN13: zs.EAN13}
@@ -50,6 +53,12 @@ class PyzbarDecoder:
 
     def decode(self, frame: np.ndarray) -> list[Scan]:
         gray = to_gray(frame)
+        out = self._decode(gray)
+        if not out and self.try_invert:
+            out = self._decode(255 - gray)
+        return out
+
+    def _decode(self, gray: np.ndarray) -> list[Scan]:
         out: list[Scan] = []
         for r in self._pyzbar.decode(gray, symbols=self._symbols):  # type: ignore[attr-defined]
             sym = self._names.get(str(r.type))

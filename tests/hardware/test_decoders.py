@@ -92,9 +92,12 @@ def test_ean13_only_when_configured():
 def test_dark_mode_phone_screen_is_read_by_both_backends(zxing):
     f = make_frame("inverted", (640, 480), seed=11)
     assert [s.text for s in zxing.decode(f.image)] == [f.text]
-    # pyzbar cannot read light-on-dark codes at all: documented limitation of the alternative backend
+    # ZBar itself reads only dark-on-light codes; our pyzbar backend retries on the inverted frame
     pz = make_decoder("pyzbar", isolated=False)
-    assert pz.decode(255 - f.image)[0].text == f.text
+    assert [s.text for s in pz.decode(f.image)] == [f.text]
+    from pyzbar import pyzbar
+
+    assert pyzbar.decode(f.image) == []  # the bare call does not
 
 
 def test_pyzbar_backend_reads_clean_codes():
