@@ -100,14 +100,15 @@ _MESSAGES = {
     "bad_response": N_("The loyalty server gave an answer we cannot read: records are kept and sent later."),
     "content_conflict": N_("The server holds different content for some of this terminal's records: call IT."),
     "unsupported_protocol": N_("The loyalty server speaks another protocol version: update this terminal."),
-    "server_ahead": N_("The server holds records this terminal no longer has (was it restored from an old "
-                       "backup?): call IT."),
-    "local_store": N_("The local ledger could not store what the server sent: call IT."),
 }
 
 
+_MESSAGES["server_ahead"] = _MESSAGES["content_conflict"]
+
+
 def describe(code: str | None, message: str = "", details: dict[str, Any] | None = None) -> str:
-    """A translated line for a sync error code (falls back to the server's English message)."""
+    """A translated line for a sync error code (falls back to the English message, e.g. ``local_store`` whose
+    message already carries the ledger's translated reason)."""
     template = _MESSAGES.get(code or "")
     if template is None:
         return message or _("Sync failed.")
