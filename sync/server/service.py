@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -802,7 +803,14 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             updates.append({"b_id": w.id, "b_balance": w.balance, "b_blocked": w.offline_blocked,
                             "b_change": change})
         change += 1
-    if updates:  # one pipelined executemany instead of a round trip per member
+    if updates and conn.dialect.name == "postgresql":  # one statement for every member of the batch
+        conn.execute(text(
+            "UPDATE members SET balance = v.balance, offline_blocked = v.blocked, change_id = v.change_id "
+            "FROM unnest(CAST(:ids AS varchar[]), CAST(:balances AS bigint[]), CAST(:blocked AS boolean[]), "
+            "CAST(:changes AS bigint[])) AS v(id, balance, blocked, change_id) WHERE members.id = v.id"),
+            {"ids": [u["b_id"] for u in updates], "balances": [u["b_balance"] for u in updates],
+             "blocked": [u["b_blocked"] for u in updates], "changes": [u["b_change"] for u in updates]})
+    elif updates:
         conn.execute(update(m.members).where(m.members.c.id == bindparam("b_id")).values(
             balance=bindparam("b_balance"), offline_blocked=bindparam("b_blocked"),
             change_id=bindparam("b_change")), updates)
