@@ -51,6 +51,18 @@ class CliContext:
     data_dir: Path
     json: bool
     _services: Any = field(default=None, repr=False)
+    _config: Any = field(default=None, repr=False)
+
+    def config(self) -> Any:
+        """The terminal's configuration (``terminal.toml``; defaults when there is none)."""
+        if self._config is None:
+            from pos_app.config import ConfigError, load_config
+
+            try:
+                self._config = load_config(self.data_dir)
+            except ConfigError as exc:
+                raise CliError(exc.message, EXIT_FAILED) from exc
+        return self._config
 
     def services(self) -> Any:
         """Open the terminal's services on ``data_dir`` (created on first use by ``init``)."""
@@ -82,10 +94,19 @@ class CliContext:
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | None) -> None:
     """Point-of-sale loyalty terminal."""
-    if lang:
-        set_language(lang)
     _output["json"] = as_json
     ctx.obj = CliContext(data_dir=data_dir or default_data_dir(), json=as_json)
+    if lang:
+        set_language(lang)
+    elif not os.environ.get("POS_LANG") and not ctx.resilient_parsing:
+        # The branch's terminal.toml chooses the language unless --lang or $POS_LANG says otherwise.
+        # A broken file is reported by the commands that need it (doctor names it), not here.
+        from pos_app.config import ConfigError
+
+        try:
+            set_language(ctx.obj.config().terminal.language)
+        except (CliError, ConfigError):
+            pass
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -375,6 +375,15 @@ def doctor(ctx: CliContext) -> None:
         raise CliError(_("No terminal in {path}: run 'pos-terminal init' first.").format(path=ctx.data_dir),
                        EXIT_FAILED)
     result = _run(_services(ctx).doctor)
+    from pos_app.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(ctx.data_dir)
+        result["checks"].append({"check": "config", "ok": True, "detail": str(cfg.source) if cfg.source
+                                 else _("no terminal.toml: defaults in use")})
+    except ConfigError as exc:
+        result["checks"].append({"check": "config", "ok": False, "detail": exc.message})
+        result["ok"] = False
 
     def text() -> str:
         out = [f"{'OK ' if c['ok'] else 'BAD'}  {c['check']:<10} {c['detail']}" for c in result["checks"]]
@@ -395,6 +404,12 @@ def backup(ctx: CliContext, max_age_hours: int | None) -> None:
     """Take an online backup of the ledger (consistent while the counter keeps working)."""
     services = _services(ctx)
     info = _run(services.backup) if max_age_hours is None else _run(services.backup_if_due, max_age_hours)
+    if info is not None:
+        from pos_app.ledger.backup import list_backups
+
+        keep = ctx.config().backup.keep
+        for old in list_backups(ctx.data_dir)[keep:]:
+            old.path.unlink(missing_ok=True)
     if info is None:
         ctx.emit({"ok": True, "path": None}, _("The newest backup is recent enough; none taken."))
         return

@@ -150,3 +150,23 @@ def test_installed_entry_point_exits_non_zero_without_traceback(tmp_path: Path) 
 def test_messages_in_thai(run, enrolled) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(run.data), "--lang", "th", "balance", "--member", "0899999999"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_terminal_toml_sets_the_language_and_a_broken_one_is_named_by_doctor(run, enrolled) -> None:
+    (run.data / "terminal.toml").write_text('[terminal]\nlanguage = "th"\n', encoding="utf-8")
+    env_lang = os.environ.pop("POS_LANG", None)
+    try:
+        from pos_app.core.i18n import _, set_language
+
+        result = run("balance", "--member", "0899999999", json_out=False)
+        set_language("th")
+        thai = _("No member with phone {phone}.").format(phone="089-999-9999")
+        set_language("en")
+        assert thai in result.stderr and thai != "No member with phone 089-999-9999."
+        (run.data / "terminal.toml").write_text("[terminal]\ncolour = 1\n", encoding="utf-8")
+        doctor = json.loads(run("doctor").stdout)
+        assert not doctor["ok"]
+        assert any(c["check"] == "config" and "colour" in c["detail"] for c in doctor["checks"])
+    finally:
+        if env_lang is not None:
+            os.environ["POS_LANG"] = env_lang
