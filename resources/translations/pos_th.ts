@@ -119,12 +119,12 @@
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="421"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="436"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -177,12 +177,12 @@
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="390"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -1554,7 +1554,7 @@
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="114"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1579,7 +1579,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="445"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1650,7 +1650,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="399"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1752,6 +1752,11 @@
             <location filename="../../pos_app/config.py" line="239"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="383"></location>
+            <source>no terminal.toml: defaults in use</source>
+            <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
     </context>
 </TS>
