@@ -661,14 +661,14 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                                    exists=True)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
     needs_holds = any(e.points < 0 or e.reservation_id for e in entries_in)
-    for row in [] if not needs_holds else conn.execute(
+    for hold in [] if not needs_holds else conn.execute(
             select(m.reservations.c.member_id, func.sum(m.reservations.c.points))
                             .where(_in(conn, m.reservations.c.member_id, member_ids),
                                    m.reservations.c.status == "held",
                                    m.reservations.c.expires_at > now)
                             .group_by(m.reservations.c.member_id)):
-        if row[0] in work:
-            work[row[0]].holds = int(row[1])
+        if hold[0] in work:
+            work[hold[0]].holds = int(hold[1])
     reservation_ids = [e.reservation_id for e in entries_in if e.reservation_id]
     reservations_held = {row.id: row for row in conn.execute(
         select(m.reservations).where(m.reservations.c.id.in_(reservation_ids)).with_for_update())} \
@@ -782,8 +782,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     touched = [w for w in work.values() if w.touched]
     total = len(entry_rows) + len(server_entries) + len(touched)
     change = take_change_ids(conn, total)  # LAST lock taken: serialises commit order (see db.take_change_ids)
-    for row in entry_rows:
-        row["change_id"] = change
+    for entry_row in entry_rows:
+        entry_row["change_id"] = change
         change += 1
     rows_server: list[dict[str, Any]] = []
     for s in server_entries:
