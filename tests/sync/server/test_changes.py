@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -18,6 +19,8 @@ from sync.server import service as svc
 from sync.server.app import run_tx
 from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
 
 NewTerminal = Callable[[httpx.Client], Terminal]
 

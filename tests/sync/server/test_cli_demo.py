@@ -15,6 +15,8 @@ from sync.server.db import make_engine, migrate
 from sync.server.demo import DEMO_BRANCH, demo_settings, seed_demo
 from tests.sync.server.terminal import Terminal
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture()
 def run(pg_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 import httpx
+import pytest
 from sqlalchemy import Engine, func, select
 
 from sync.server import models as m
@@ -17,6 +18,8 @@ from sync.server.app import run_tx
 from sync.server.config import Settings
 from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
 
 
 def test_server_killed_mid_batch_then_resend(settings: Settings, engine: Engine,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -17,6 +18,8 @@ from sync.server import models as m
 from sync.server import service as svc
 from sync.server.app import run_tx
 from tests.sync.server.terminal import HEADERS, Terminal
+
+pytestmark = pytest.mark.postgres
 
 NewTerminal = Callable[[httpx.Client], Terminal]
 

@@ -20,6 +20,8 @@ from sync.server.config import Settings
 from sync.server.demo import DEMO_ADMIN_TOKEN
 from tests.sync.server.terminal import Terminal
 
+pytestmark = pytest.mark.postgres
+
 
 def test_openapi_document_matches_the_committed_snapshot() -> None:
     current = openapi_text()

@@ -17,6 +17,8 @@ from sync.server.app import run_tx
 from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
 
+pytestmark = pytest.mark.postgres
+
 NewTerminal = Callable[[httpx.Client], Terminal]
 
 

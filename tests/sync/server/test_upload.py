@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
@@ -16,6 +17,8 @@ from sync.server import models as m
 from sync.server import service as svc
 from sync.server.app import run_tx
 from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
 
 NewTerminal = Callable[[httpx.Client], Terminal]
 
