@@ -8,9 +8,11 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -148,10 +150,31 @@ Auth = Annotated[str | None, Depends(_authorization)]
 Admin = Depends(_admin)
 
 
+def _warm_pool(engine: Engine, size: int) -> None:
+    """Open the pool's connections up front, so that the first burst of terminals does not pay for them."""
+    if engine.dialect.name != "postgresql":
+        return
+    conns = []
+    try:
+        for _ in range(size):
+            conns.append(engine.connect())
+    except DBAPIError as exc:  # the database may still be starting: connections then open on demand
+        log.warning("could not pre-open database connections: %s", exc)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(_warm_pool, engine, settings.pool_size)
+        yield
+
     app = FastAPI(title="Loyalty central server", version=f"{p.PROTOCOL_VERSION}.0",
-                  description="Sync protocol v1 (docs/sync-protocol.md) and admin API.")
+                  description="Sync protocol v1 (docs/sync-protocol.md) and admin API.", lifespan=lifespan)
     app.state.engine = engine
     app.state.settings = settings
 
