@@ -875,9 +875,11 @@ def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def entry_from_row(row: Any) -> p.Entry:
+    """An entry as stored (validated and hash-checked when it arrived): built without validating again."""
     data = json.loads(row.payload)
     data["content_hash"] = row.content_hash
-    return p.Entry.model_validate(data)
+    data["lines"] = [p.Line.model_construct(**line) for line in data["lines"]]
+    return p.Entry.model_construct(**data)
 
 
 # ============================================================================================ reservations
