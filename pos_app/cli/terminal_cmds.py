@@ -211,9 +211,21 @@ def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: st
     """Redeem points for a reward or as a discount."""
     bill_satang = _amount(bill) if bill else None
     m = _identify_member(ctx, member_ref)
-    r = _run(_services(ctx).redeem, member_id=m.id, points=points, reward_code=reward_code,
-             bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin),
-             operator_id=operator, op_id=op_id)
+    services = _services(ctx)
+    from pos_app.services import sync_glue
+    from sync.client.errors import NotEnrolled
+
+    try:  # enrolled: reserve the points on the server first; offline: the allowance applies
+        client = sync_glue.make_client(services)
+    except NotEnrolled:  # a standalone terminal redeems locally
+        client = None
+    try:
+        r = _run(sync_glue.redeem, services, client, member_id=m.id, points=points, reward_code=reward_code,
+                 bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin),
+                 operator_id=operator, op_id=op_id)
+    finally:
+        if client is not None and hasattr(client, "close"):
+            client.close()
     what = r.reward_code or _("a discount of {amount}").format(amount=format_baht(r.discount_satang))
     ctx.emit(asdict(r), lambda: _("{name} redeemed {points:,} points for {what}. Balance {before:,} -> {after:,}.")
              .format(name=m.name, points=r.points, what=what, before=r.balance_before, after=r.balance_after)

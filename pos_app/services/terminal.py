@@ -835,6 +835,9 @@ def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None) -> Ser
     except LedgerError as exc:
         raise Unavailable(exc.message) from exc
     services = Services(ledger, clock)
+    from pos_app.services import sync_glue
+
+    sync_glue.install(services)  # the offline allowance (applies only to enrolled terminals redeeming offline)
     with ledger.write() as conn:
         if ledger.get_meta(conn, "rules_version") is None:
             bundle = default_rules(1)
