@@ -526,7 +526,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     for r in req.records:
         payload = r.entry if r.entry is not None else r.member
         assert payload is not None
-        data = payload.model_dump(mode="json")
+        data = _wire_dict(payload)
         claimed = data.pop("content_hash")
         body = p.canonical_json(data)
         if hashlib.sha256(body).hexdigest() != claimed:
@@ -639,6 +639,15 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, server_time=p.format_utc(now))
+
+
+def _wire_dict(record: p.Entry | p.Member) -> dict[str, Any]:
+    """The record as the JSON dict it arrived as (== ``model_dump(mode="json")``: strict models of plain
+    str/int/bool/None fields, plus ``lines``), several times faster than dumping."""
+    data = dict(record.__dict__)
+    if isinstance(record, p.Entry):
+        data["lines"] = [dict(line.__dict__) for line in record.lines]
+    return data
 
 
 def _token_terminal(authorization: str | None) -> str:

@@ -196,3 +196,12 @@ def test_malformed_records_get_a_clear_refusal(client: TestClient, new_terminal:
     floaty["entry"]["points"] = 1.5
     r = t.upload([member, floaty])
     assert r.status_code == 422
+
+
+def test_fast_wire_dict_equals_the_pydantic_dump() -> None:
+    t = Terminal(httpx.Client(base_url="http://unused"), terminal_id="BKK01-X")
+    member = p.Member.model_validate(t.member()["member"])
+    entry = p.Entry.model_validate(t.earn(member.id, 123_450, lines=[{"category": "food", "amount_satang": 123_450}])
+                                   ["entry"])
+    for record in (member, entry):
+        assert svc._wire_dict(record) == record.model_dump(mode="json")
