@@ -126,9 +126,9 @@ def main() -> None:
               f"median {statistics.median(ours):.2f} s  [target <= 5 s: {'OK' if best <= 5 else 'MISSED'}]")
         print(f"bare batched INSERT of the same rows, same PostgreSQL: best {best_bare:.2f} s "
               f"({n / best_bare:,.0f} rows/s), median {statistics.median(bare):.2f} s")
-        print(f"ratio catch-up / bare rate (best vs best): {ratio:.0%}  [target >= 30%: "
+        print(f"ratio catch-up / bare rate (best vs best): {ratio:.1%}  [target >= 30%: "
               f"{'OK' if ratio >= 0.3 else 'MISSED'}]; median vs median: "
-              f"{statistics.median(bare) / statistics.median(ours):.0%}")
+              f"{statistics.median(bare) / statistics.median(ours):.1%}")
     finally:
         if server is not None:
             server.stop()
