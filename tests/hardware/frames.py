@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -364,6 +365,34 @@ def held_card_frames(text: str, n: int, seed: int = 7, size: tuple[int, int] = (
             img = cv2.GaussianBlur(img, (0, 0), sigma)
         img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(rng.uniform(2, 12) if hard else 2)
         yield np.clip(img, 0, 255).astype(np.uint8)
+
+
+# ------------------------------------------------------------------------ a decoder that aborts
+ABORT_MARK = 13  # a frame whose top-left pixel is 13 makes AbortingDecoder abort()
+
+
+class AbortingDecoder:
+    """Stands in for a C library that asserts on some inputs (pyzbar, OpenCV): a real ``abort()`` of the
+    worker process on a marked frame, a real zxing decode otherwise."""
+
+    name = "aborting"
+
+    def __init__(self) -> None:
+        from hardware.scanner.zxing_backend import ZxingDecoder
+
+        self._inner = ZxingDecoder(enhance=False)
+
+    def decode(self, frame: np.ndarray) -> list:
+        if int(frame.reshape(-1)[0]) == ABORT_MARK:
+            os.abort()
+        return self._inner.decode(frame)
+
+    def close(self) -> None:
+        pass
+
+
+def make_aborting_decoder() -> AbortingDecoder:
+    return AbortingDecoder()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from conftest import ABORT_MARK
-from frames import make_frame
+from frames import ABORT_MARK, make_frame
 
 from hardware.scanner import make_decoder
 from hardware.scanner.isolated import IsolatedDecoder
@@ -14,7 +13,7 @@ from hardware.scanner.isolated import IsolatedDecoder
 
 def test_abort_in_the_decoder_is_survived_reported_and_the_next_frame_reads():
     events: list[tuple[str, str]] = []
-    d = IsolatedDecoder("conftest:make_aborting_decoder", on_event=lambda c, m: events.append((c, m)))
+    d = IsolatedDecoder("frames:make_aborting_decoder", on_event=lambda c, m: events.append((c, m)))
     try:
         good = make_frame("clean", (640, 480), seed=1)
         assert [s.text for s in d.decode(good.image)] == [good.text]

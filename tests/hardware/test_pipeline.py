@@ -8,8 +8,7 @@ import threading
 import cv2
 import numpy as np
 import pytest
-from conftest import ABORT_MARK
-from frames import held_card_frames, make_frame
+from frames import ABORT_MARK, held_card_frames, make_frame
 
 from hardware.scanner import (
     Debouncer,
@@ -191,7 +190,7 @@ def test_decoder_crash_inside_the_pipeline_is_reported_and_scanning_continues():
     poison[0, 0] = ABORT_MARK
     frames = [poison, *good]
     rec = Recorder()
-    dec = IsolatedDecoder("conftest:make_aborting_decoder")
+    dec = IsolatedDecoder("frames:make_aborting_decoder")
     try:
         p = pipeline(FakeCamera(frames), rec, decoder=dec, drop_frames=False)
         p.run(timeout=SAFETY)
