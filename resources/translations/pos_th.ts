@@ -9,7 +9,7 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="318"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -54,77 +54,77 @@
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="217"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="229"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="257"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="269"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="268"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="280"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="283"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="295"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
             <location filename="../../pos_app/ui/counter.py" line="384"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="300"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="331"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="343"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="357"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="436"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -151,38 +151,38 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="196"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="220"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="236"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="248"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="311"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="309"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="375"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="390"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -192,7 +192,7 @@
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="218"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="230"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -1579,7 +1579,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="445"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1650,7 +1650,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="426"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1754,7 +1754,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="383"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
