@@ -357,14 +357,21 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     next_cursor = items[-1][0] if has_more else high
 
     out: list[p.Change] = []
-    in_page = {row.id for _, kind, row in items if kind == "member"}
-    wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - in_page)
+    hoisted: set[str] = set()
+    wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"})
     if wanted:
-        # Members referenced by this page's entries but changed later: send their current state first.
-        for row in conn.execute(select(m.members).where(m.members.c.id.in_(wanted), m.members.c.change_id > cursor)):
+        # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond
+        # it): their current state goes first, so the page applies front to back. A member row is state only
+        # (the current row), so sending it early and again on a later page is harmless.
+        for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, wanted),
+                                                        m.members.c.change_id > cursor)
+                                .order_by(m.members.c.change_id)):
+            hoisted.add(row.id)
             out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
     for change_id, kind, row in items:
         if kind == "member":
+            if row.id in hoisted:
+                continue
             out.append(p.Change(change_id=change_id, type="member", member=_member_state(row)))
         elif kind == "entry":
             out.append(p.Change(change_id=change_id, type="entry", entry=entry_from_row(row)))

@@ -143,3 +143,23 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
     assert run_tx(engine, svc.verify_balances) == []
     for http in clients:
         http.close()
+
+
+def test_a_member_in_the_same_page_comes_before_the_entries_that_refer_to_it(
+        client: TestClient, new_terminal: NewTerminal) -> None:
+    """Regression: members already in the page were left out of the hoisting step, so a page listed a member
+    (whose change id is newer: its balance changed with the entries) AFTER the entries referring to it."""
+    a, b = new_terminal(client), new_terminal(client)
+    b.pull_all()
+    member = a.member()
+    a.upload_ok([member] + [a.earn(member["member"]["id"], 25_000) for _ in range(3)])
+    page = b.pull(limit=500)
+    assert not page["has_more"]
+    kinds = [(c["type"], c["member"]["id"] if c["type"] == "member" else c["entry"]["member_id"])
+             for c in page["changes"] if c["type"] in ("member", "entry")]
+    mid = member["member"]["id"]
+    assert kinds.count(("member", mid)) == 1 and kinds.count(("entry", mid)) == 3
+    assert kinds.index(("member", mid)) < kinds.index(("entry", mid))
+    # the cursor still covers the whole page: nothing comes again
+    b.cursor = page["next_cursor"]
+    assert b.pull()["changes"] == []
