@@ -165,13 +165,33 @@ def _warm_pool(engine: Engine, size: int) -> None:
             conn.close()
 
 
+async def _expiry_loop(engine: Engine, interval: float) -> None:
+    """The periodic points-expiry job of ``serve``: every ``interval`` seconds (first run one interval after
+    start, with a little jitter so that several processes do not all wake at once). Several processes may run
+    this loop: the job's advisory lock lets one of them work and the others skip (sync/server/expiry.py)."""
+    from sync.server.expiry import expire_points
+
+    while True:
+        await anyio.sleep(interval * random.uniform(0.9, 1.1))
+        try:
+            await anyio.to_thread.run_sync(expire_points, engine)
+        except Exception:  # noqa: BLE001 - a failed run is logged and retried next interval, never fatal
+            log.exception("points expiry run failed")
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(_warm_pool, engine, settings.pool_size)
-        yield
+        if settings.expiry_interval_seconds <= 0:
+            yield
+            return
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_expiry_loop, engine, settings.expiry_interval_seconds)
+            yield
+            tg.cancel_scope.cancel()
 
     app = FastAPI(title="Loyalty central server", version=f"{p.PROTOCOL_VERSION}.0",
                   description="Sync protocol v1 (docs/sync-protocol.md) and admin API.", lifespan=lifespan)

@@ -87,11 +87,19 @@ def migrate(ctx: Ctx) -> None:
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes (PostgreSQL only).")
 @click.option("--demo", is_flag=True, help="Start on a fresh SQLite database with demo data.")
 @click.option("--demo-dir", type=click.Path(path_type=Path), help="Where the demo database goes (default: temp).")
+@click.option("--expiry-interval", type=click.IntRange(min=0), default=None,
+              help="Seconds between points-expiry runs (default: LOYALTY_EXPIRY_INTERVAL or 3600; 0 = off).")
 @pass_ctx
-def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Path | None) -> None:
-    """Serve the HTTP API."""
+def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Path | None,
+          expiry_interval: int | None) -> None:
+    """Serve the HTTP API (and run the periodic points-expiry job)."""
+    import dataclasses
     import logging
     import os
+
+    if expiry_interval is not None:
+        os.environ["LOYALTY_EXPIRY_INTERVAL"] = str(expiry_interval)  # also for --workers child processes
+    interval = int(os.environ.get("LOYALTY_EXPIRY_INTERVAL", "3600"))
 
     import uvicorn
 
@@ -104,7 +112,7 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
         from sync.server.demo import demo_settings, seed_demo
 
         directory = demo_dir or Path(tempfile.mkdtemp(prefix="loyalty-demo-"))
-        settings = demo_settings(directory)
+        settings = dataclasses.replace(demo_settings(directory), expiry_interval_seconds=interval)
         db_file = Path(settings.database_url.removeprefix("sqlite:///"))
         fresh = not db_file.exists()
         do_migrate(settings.database_url)
@@ -125,6 +133,43 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
         uvicorn.run("sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
         uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@cli.command()
+@click.option("--now", "now_text", metavar="ISO", help="Expire as of this UTC time (e.g. 2027-01-01T00:00:00Z); "
+              "default: the current time.")
+@pass_ctx
+def expire(ctx: Ctx, now_text: str | None) -> None:
+    """Expire due points now (the same job ``serve`` runs periodically; safe to run beside it)."""
+    from sync.server.db import make_engine
+    from sync.server.expiry import expire_points
+
+    now = None
+    if now_text:
+        from datetime import UTC, datetime
+
+        try:
+            parsed = datetime.fromisoformat(now_text.strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise click.BadParameter(f"not an ISO time: {now_text}", param_hint="--now") from exc
+        now = (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    engine = make_engine(ctx.settings.database_url, 2)
+    try:
+        result = expire_points(engine, now)
+    finally:
+        engine.dispose()
+    if not result.ran:
+        ctx.emit(result.as_dict(), "another server process is running the expiry job right now; nothing done")
+        return
+    text = (f"expired {result.points} points in {result.entries} grants of {result.members_expired} members "
+            f"(checked {result.members_checked}; rules v{result.rules_version}, {result.months} months)")
+    if result.months is None:
+        text = "points never expire under the active rules (or there are no rules): nothing to do"
+    if result.skipped_with_holds:
+        text += f"; {result.skipped_with_holds} members with a pending online redemption left for the next run"
+    if result.failed:
+        text += f"; {len(result.failed)} members could not be replayed (see the log): {', '.join(result.failed[:5])}"
+    ctx.emit(result.as_dict(), text)
 
 
 # ----------------------------------------------------------------------------------------------- branch

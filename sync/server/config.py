@@ -8,6 +8,7 @@ LOYALTY_CREDENTIAL_DAYS     lifetime of a terminal credential (default 365)
 LOYALTY_ENROLL_CODE_HOURS   lifetime of an enrollment code (default 24)
 LOYALTY_MEMBER_CODE_DAYS    validity of a signed member code (default 3650)
 LOYALTY_DB_POOL_SIZE        connections per server process (default 10)
+LOYALTY_EXPIRY_INTERVAL     seconds between points-expiry runs inside ``serve`` (default 3600; 0 = off)
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Settings:
     enroll_code_hours: int = 24
     member_code_days: int = 3650
     pool_size: int = 10
+    # the periodic points-expiry job inside ``serve``; 0 (the default when built in code, e.g. tests) = off
+    expiry_interval_seconds: int = 0
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -52,4 +55,5 @@ class Settings:
             enroll_code_hours=int(os.environ.get("LOYALTY_ENROLL_CODE_HOURS", "24")),
             member_code_days=int(os.environ.get("LOYALTY_MEMBER_CODE_DAYS", "3650")),
             pool_size=int(os.environ.get("LOYALTY_DB_POOL_SIZE", "10")),
+            expiry_interval_seconds=int(os.environ.get("LOYALTY_EXPIRY_INTERVAL", "3600")),
         )
