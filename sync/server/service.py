@@ -2,7 +2,8 @@
 (the caller opens it with ``engine.begin()`` and retries on a serialisation failure / deadlock / unique race).
 
 Lock order, the same everywhere so that concurrent transactions cannot deadlock:
-terminal row -> member rows (sorted by id) -> reservation rows -> the change counter (always last).
+terminal row -> member rows (sorted by id) -> reservation rows -> reward rows (sorted by code) -> the change
+counter (always last).
 """
 
 from __future__ import annotations
@@ -130,9 +131,13 @@ def set_rules(conn: Connection, bundle_json: str, now: datetime, activate: bool 
 def upsert_reward(conn: Connection, reward: p.RewardInfo) -> None:
     if reward.points_cost <= 0:
         raise ApiError(422, "bad_reward", "points_cost must be positive")
+    if reward.stock is not None and reward.stock < 0:
+        raise ApiError(422, "bad_reward", "stock must be zero or more (or none: not tracked)")
+    exists = conn.execute(select(m.rewards.c.code).where(m.rewards.c.code == reward.code)
+                          .with_for_update()).first()  # the reward row before the change counter (lock order)
     change = take_change_ids(conn, 1)
     values = reward.model_dump() | {"change_id": change}
-    if conn.execute(select(m.rewards.c.code).where(m.rewards.c.code == reward.code)).first():
+    if exists:
         conn.execute(update(m.rewards).where(m.rewards.c.code == reward.code).values(**values))
     else:
         conn.execute(insert(m.rewards).values(**values))
@@ -786,6 +791,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             flags_new.append(NewFlag("overdraft", e.member_id, terminal.id, e.id,
                                      {"shortfall": shortfall, "entry_points": e.points, "offline": e.offline,
                                       "kind": e.kind}))
+    stock_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
     if skewed:
         flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
                                  {"entry_ids": skewed[:1000], "count": len(skewed), "max_offset_ms": max_skew}))
@@ -796,8 +802,11 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                         f.entry_id, f.details if f.kind != "clock_skew" else {"count": f.details["count"]})
     flags_out = insert_flags(conn, flags_new, now)  # before the change counter: keep its hold short
     touched = [w for w in work.values() if w.touched]
-    total = len(entry_rows) + len(server_entries) + len(touched)
+    total = len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes)
     change = take_change_ids(conn, total)  # LAST lock taken: serialises commit order (see db.take_change_ids)
+    for code, stock in sorted(stock_changes.items()):
+        conn.execute(update(m.rewards).where(m.rewards.c.code == code).values(stock=stock, change_id=change))
+        change += 1
     for entry_row in entry_rows:
         entry_row["change_id"] = change
         change += 1
@@ -839,6 +848,40 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
     return flags_out
+
+
+def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list[p.Entry],
+                       flags_new: list[NewFlag]) -> dict[str, int]:
+    """Reward stock follows the redemptions: each ``redeem`` entry with a ``reward_code`` of a reward whose stock
+    is tracked takes one (as the counter did locally), never below zero. A redemption the counter honoured when
+    the chain had none left (offline, or two counters taking the last one) is kept, and flagged
+    ``reward_oversold`` for a manager. Reversals do not restock (nor does the counter): a returned reward is
+    restocked by an admin (``loyalty-server reward set --stock``). Returns {code: new stock} for the rows that
+    changed; the caller writes them with change ids, so every counter pulls the chain-wide stock.
+    Row locks: taken after the members and reservations, before the change counter (the service's lock order).
+    """
+    wanted = [e for e in entries_in if e.kind == "redeem" and e.reward_code]
+    if not wanted:
+        return {}
+    codes = sorted({e.reward_code for e in wanted if e.reward_code})
+    stock = {row.code: int(row.stock) for row in conn.execute(
+        select(m.rewards.c.code, m.rewards.c.stock).where(_in(conn, m.rewards.c.code, codes),
+                                                          m.rewards.c.stock.is_not(None))
+        .order_by(m.rewards.c.code).with_for_update())}
+    changed: dict[str, int] = {}
+    for e in wanted:
+        code = e.reward_code or ""
+        if code not in stock:
+            continue  # not stock-tracked (or unknown here): nothing to count
+        if stock[code] > 0:
+            stock[code] -= 1
+            changed[code] = stock[code]
+        else:
+            flags_new.append(NewFlag("reward_oversold", e.member_id, terminal.id, e.id,
+                                     {"reward_code": code, "offline": e.offline,
+                                      "action": "give the reward from other stock, or correct the stock "
+                                                "(loyalty-server reward set --stock)"}))
+    return changed
 
 
 def _uniform(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -123,5 +123,6 @@ class Terminal:
                                   "receipt_ref": f"R{self.seq + 1}"}
         return self.entry(member_id, "earn", points, **(values | fields))
 
-    def redeem(self, member_id: str, points: int, offline: bool = True, **fields: Any) -> dict[str, Any]:
-        return self.entry(member_id, "redeem", -points, offline=offline, reward_code="COFFEE", **fields)
+    def redeem(self, member_id: str, points: int, offline: bool = True, reward_code: str | None = "COFFEE",
+               **fields: Any) -> dict[str, Any]:
+        return self.entry(member_id, "redeem", -points, offline=offline, reward_code=reward_code, **fields)
