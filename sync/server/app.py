@@ -179,12 +179,36 @@ async def _expiry_loop(engine: Engine, interval: float) -> None:
             log.exception("points expiry run failed")
 
 
+def _warm_caches(engine: Engine, settings: Settings) -> None:
+    """Pay the first-request costs at startup, not in the first burst of terminals: import the rules code, parse
+    the rules bundles (immutable, cached per process), open the member-code signing key (cached)."""
+    from pos_app.core.rules import CategoryLine, Purchase, points_for  # noqa: F401 - the import is the point
+    from sync.server.keys import active_signing_key
+
+    def load(conn: Connection) -> None:
+        from sqlalchemy import select
+
+        from sync.server import models as m
+
+        for version in conn.execute(select(m.rules.c.version)).scalars():
+            bundle = svc._rules_bundle(conn, int(version))
+            if bundle is not None:
+                points_for(Purchase(amount_satang=10_000, sale_at=svc.utcnow()), bundle, None)
+        active_signing_key(conn, settings.key_passphrase)
+
+    try:
+        run_tx(engine, load)
+    except Exception:  # noqa: BLE001 - only a warm-up: the first request pays instead
+        log.warning("could not warm the server caches", exc_info=True)
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(_warm_pool, engine, settings.pool_size)
+        await anyio.to_thread.run_sync(_warm_caches, engine, settings)
         if settings.expiry_interval_seconds <= 0:
             yield
             return
@@ -389,4 +413,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """ASGI factory for ``uvicorn --factory sync.server.app:app_from_env`` (reads LOYALTY_* variables)."""
     logging.basicConfig(level=logging.INFO)
+    server_speaks_english()
     return create_app(Settings.from_env())
+
+
+def server_speaks_english() -> None:
+    """A server process answers with stable error codes and English messages (the counters translate them), so
+    it never loads a translation catalog (call only in a process that is nothing but the server)."""
+    from pos_app.core.i18n import set_language
+
+    set_language("en")

@@ -108,6 +108,9 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
     from sync.server.db import migrate as do_migrate
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from sync.server.app import server_speaks_english
+
+    server_speaks_english()
     if demo:
         from sync.server.demo import demo_settings, seed_demo
 

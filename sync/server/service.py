@@ -20,12 +20,16 @@ from typing import Any
 import uuid6
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Connection,
     String,
+    Text,
     any_,
     bindparam,
     func,
     insert,
+    literal,
+    null,
     or_,
     select,
     text,
@@ -36,7 +40,7 @@ from sqlalchemy import (
 from sync import protocol as p
 from sync.server import models as m
 from sync.server.config import Settings
-from sync.server.db import current_change_id, take_change_ids
+from sync.server.db import take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -332,10 +336,20 @@ def member_state(conn: Connection, member_id: str) -> p.MemberState:
 
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime) -> p.ChangesResponse:
     """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction."""
-    high = current_change_id(conn)
+    # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
+    # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
+    tables = (m.members, m.entries, m.rules, m.rewards, m.staff, m.policies, m.signing_keys)
+    high_col = select(m.counters.c.value).where(m.counters.c.name == "change").scalar_subquery()
+    probe = conn.execute(select(high_col.label("high"), *[
+        select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
+        .exists().label(t.name) for t in tables])).one()
+    high = int(probe.high)
+    changed = {t.name for t in tables if getattr(probe, t.name)}
     fetch = limit + 1
 
     def page(table: Any, *where: Any) -> list[Any]:
+        if table.name not in changed:
+            return []
         return list(conn.execute(
             select(table).where(table.c.change_id > cursor, table.c.change_id <= high, *where)
             .order_by(table.c.change_id).limit(fetch)))
@@ -550,12 +564,6 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                        {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
 
     digest = _records_digest(req.records)
-    batch = conn.execute(select(m.upload_batches.c.records_sha256).where(
-        m.upload_batches.c.terminal_id == terminal.id, m.upload_batches.c.batch_id == req.batch_id)).first()
-    if batch is not None and batch[0] != digest:
-        raise ApiError(409, "idempotency_key_reused", "this batch_id was already used for different records",
-                       {"batch_id": req.batch_id})
-
     # Deduplicate inside the batch and against what is held.
     by_seq: dict[int, p.OutboxRecord] = {}
     conflicts: list[p.ConflictDetail] = []
@@ -567,16 +575,29 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="seq_reused",
                                               stored_hash=other.record_hash, sent_hash=r.record_hash))
     ids = [r.record_id for r in by_seq.values()]
-    # Applied entries live in ``entries``; members and not-yet-applied records in ``received``. One round trip
-    # finds every id already held; records above applied_seq can only be held as pending rows.
-    held_by_id = {row.record_id: row for row in conn.execute(union_all(
-        select(m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq, m.received.c.content_hash)
-        .where(_in(conn, m.received.c.record_id, ids)),
-        select(m.entries.c.id.label("record_id"), m.entries.c.terminal_id, m.entries.c.seq,
-               m.entries.c.content_hash).where(_in(conn, m.entries.c.id, ids))))}
-    pending_rows = conn.execute(
-        select(m.received.c.seq, m.received.c.record_id, m.received.c.content_hash, m.received.c.payload)
-        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq)).all()
+    # ONE round trip reads: this batch id's earlier use; every id of the batch already held (applied entries
+    # live in ``entries``, members and not-yet-applied records in ``received``); and this terminal's pending
+    # records (above applied_seq: waiting for a gap).
+    no_text = null().cast(Text)
+    held_rows = conn.execute(union_all(
+        select(literal("batch").label("src"), m.upload_batches.c.batch_id.label("record_id"),
+               m.upload_batches.c.terminal_id, literal(0, BigInteger).label("seq"),
+               m.upload_batches.c.records_sha256.label("content_hash"), no_text.label("payload"))
+        .where(m.upload_batches.c.terminal_id == terminal.id, m.upload_batches.c.batch_id == req.batch_id),
+        select(literal("id"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
+               m.received.c.content_hash, no_text).where(_in(conn, m.received.c.record_id, ids)),
+        select(literal("id"), m.entries.c.id, m.entries.c.terminal_id, m.entries.c.seq, m.entries.c.content_hash,
+               no_text).where(_in(conn, m.entries.c.id, ids)),
+        select(literal("pending"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
+               m.received.c.content_hash, m.received.c.payload)
+        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq))).all()
+    batch = next((row.content_hash for row in held_rows if row.src == "batch"), None)
+    if batch is not None and batch != digest:
+        raise ApiError(409, "idempotency_key_reused", "this batch_id was already used for different records",
+                       {"batch_id": req.batch_id})
+
+    held_by_id = {row.record_id: row for row in held_rows if row.src == "id"}
+    pending_rows = [row for row in held_rows if row.src == "pending"]
     held_by_seq: dict[int, Any] = {int(row.seq): row for row in pending_rows}
     lost = [seq for seq, r in by_seq.items() if seq <= terminal.applied_seq and r.record_id not in held_by_id]
     if lost:  # a seq already applied under another id: find what is held there (to report it)
