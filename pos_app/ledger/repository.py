@@ -9,6 +9,8 @@ single-row statements on primary keys.
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,7 +39,6 @@ from pos_app.ledger.db import (
     create_ledger_engine,
     integrity_problems,
     translate_sqlite_error,
-    write_transaction,
 )
 from pos_app.ledger.ids import new_id
 
@@ -176,12 +177,22 @@ def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[
 
 
 def _member_from_row(row: Any) -> MemberRow:
+    """From a row of ``_SQL_MEMBER`` (a plain tuple, in that column order)."""
+    (member_id, card_no, name, phone, tier, consent, created_at_ms, terminal_id, member_code, flagged, points,
+     earned_total) = row
     return MemberRow(
-        id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, tier=row.tier,
-        consent=bool(row.consent), created_at_ms=row.created_at_ms, terminal_id=row.terminal_id,
-        member_code=row.member_code, flagged=row.flagged, points=row.points or 0,
-        earned_total=row.earned_total or 0,
+        id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=bool(consent),
+        created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
+        points=points or 0, earned_total=earned_total or 0,
     )
+
+
+def _raw(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under ``conn``, inside the same transaction: the hot path skips SQLAlchemy's
+    per-statement machinery (measured by bench/bench_ledger.py)."""
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
 
 
 def _entry_from_row(row: Any) -> EntryRow:
@@ -196,17 +207,7 @@ def _entry_from_row(row: Any) -> EntryRow:
     )
 
 
-_MEMBER_COLUMNS = (
-    schema.members.c.id, schema.members.c.card_no, schema.members.c.name, schema.members.c.phone,
-    schema.members.c.tier, schema.members.c.consent, schema.members.c.created_at_ms,
-    schema.members.c.terminal_id, schema.members.c.member_code, schema.members.c.flagged,
-    schema.balances.c.points, schema.balances.c.earned_total,
-)
-_MEMBER_SELECT = select(*_MEMBER_COLUMNS).select_from(
-    schema.members.outerjoin(schema.balances, schema.balances.c.member_id == schema.members.c.id)
-)
-
-# Hot-path statements: fixed SQL with bound parameters, run with exec_driver_sql (no per-call statement
+# Hot-path statements: fixed SQL with bound parameters, run on the driver connection (no per-call statement
 # building). bench/bench_ledger.py measures the award path against bare sqlite3.
 _SQL_MEMBER = (
     "SELECT m.id, m.card_no, m.name, m.phone, m.tier, m.consent, m.created_at_ms, m.terminal_id, m.member_code, "
@@ -239,6 +240,10 @@ class Ledger:
         self.path = path
         self.engine = engine
         self._terminal_id: str | None = None
+        # One long-lived connection for writes, used by one thread at a time: SQLite has a single writer
+        # anyway, and reusing it saves a pool checkout and a Connection per transaction on the hot path.
+        self._write_lock = threading.RLock()
+        self._writer: Connection | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -285,6 +290,11 @@ class Ledger:
         return ledger
 
     def close(self) -> None:
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.info.pop("immediate", None)
+                self._writer.close()
+                self._writer = None
         self.engine.dispose()
 
     def _ensure_identity(self) -> None:
@@ -306,14 +316,22 @@ class Ledger:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One durable write transaction; SQLite failures become :class:`LedgerError` with a clear message."""
-        try:
-            with write_transaction(self.engine) as conn:
-                yield conn
-        except DBAPIError as exc:
-            translated = translate_sqlite_error(exc)
-            if translated:
-                raise translated from exc
-            raise
+        with self._write_lock:
+            if self._writer is None or self._writer.closed or self._writer.invalidated:
+                self._writer = self.engine.connect()
+                self._writer.info["immediate"] = True  # BEGIN IMMEDIATE (see db._on_begin)
+            writer = self._writer
+            try:
+                if writer.in_transaction():  # nested use on this thread: join the open transaction
+                    yield writer
+                    return
+                with writer.begin():
+                    yield writer
+            except (DBAPIError, sqlite3.Error) as exc:
+                translated = translate_sqlite_error(exc)
+                if translated:
+                    raise translated from exc
+                raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -321,7 +339,7 @@ class Ledger:
             with self.engine.connect() as conn:
                 yield conn
                 conn.rollback()
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             translated = translate_sqlite_error(exc)
             if translated:
                 raise translated from exc
@@ -346,30 +364,31 @@ class Ledger:
 
     def find_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any]) -> dict[str, Any] | None:
         """The stored result of ``op_id`` if it was done before with the same request; a conflict if not."""
-        row = conn.exec_driver_sql(_SQL_FIND_OP, (op_id,)).first()
+        row = _raw(conn).execute(_SQL_FIND_OP, (op_id,)).fetchone()
         if row is None:
             return None
-        if row.kind != kind or row.request_hash != self.request_hash(kind, request):
+        stored_kind, stored_hash, result_json = row
+        if stored_kind != kind or stored_hash != self.request_hash(kind, request):
             raise OperationConflict(
                 _("Operation {op_id} was already used for a different request; nothing was changed.").format(op_id=op_id)
             )
-        result: dict[str, Any] = json.loads(row.result_json)
+        result: dict[str, Any] = json.loads(result_json)
         return result
 
     def record_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any],
                          result: dict[str, Any]) -> None:
-        conn.exec_driver_sql(_SQL_INSERT_OP, (op_id, kind, self.request_hash(kind, request),
+        _raw(conn).execute(_SQL_INSERT_OP, (op_id, kind, self.request_hash(kind, request),
                                               canonical_json(result), now_ms()))
 
     # ------------------------------------------------------------------ outbox
     def _next_seq(self, conn: Connection) -> int:
-        return int(conn.exec_driver_sql(_SQL_NEXT_SEQ).scalar_one())
+        return int(_raw(conn).execute(_SQL_NEXT_SEQ).fetchone()[0])
 
     def _append_outbox(self, conn: Connection, seq: int, record_type: str, ref_id: str,
                        payload: dict[str, Any]) -> None:
         other = "entry" if record_type == "member" else "member"
         record = {"seq": seq, "type": record_type, record_type: payload, other: None}
-        conn.exec_driver_sql(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), now_ms()))
+        _raw(conn).execute(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), now_ms()))
 
     # ------------------------------------------------------------------ members
     def add_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
@@ -393,15 +412,15 @@ class Ledger:
         self._append_outbox(conn, self._next_seq(conn), "member", member_id, wire)
 
     def get_member(self, conn: Connection, member_id: str) -> MemberRow | None:
-        row = conn.exec_driver_sql(_SQL_MEMBER_BY["id"], (member_id,)).first()
+        row = _raw(conn).execute(_SQL_MEMBER_BY["id"], (member_id,)).fetchone()
         return _member_from_row(row) if row else None
 
     def find_member_by_phone(self, conn: Connection, phone: str) -> MemberRow | None:
-        row = conn.exec_driver_sql(_SQL_MEMBER_BY["phone"], (phone,)).first()
+        row = _raw(conn).execute(_SQL_MEMBER_BY["phone"], (phone,)).fetchone()
         return _member_from_row(row) if row else None
 
     def find_member_by_card_no(self, conn: Connection, card_no: str) -> MemberRow | None:
-        row = conn.exec_driver_sql(_SQL_MEMBER_BY["card_no"], (card_no,)).first()
+        row = _raw(conn).execute(_SQL_MEMBER_BY["card_no"], (card_no,)).fetchone()
         return _member_from_row(row) if row else None
 
     def set_member_tier(self, conn: Connection, member_id: str, tier: str) -> None:
@@ -429,10 +448,12 @@ class Ledger:
         )
 
     def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> None:
-        previous = conn.exec_driver_sql(_SQL_LAST_CHAIN).scalar_one_or_none() or GENESIS_HASH
+        raw = _raw(conn)
+        last = raw.execute(_SQL_LAST_CHAIN).fetchone()
+        previous = last[0] if last else GENESIS_HASH
         recorded = now_ms()
         kind = wire["kind"]
-        conn.exec_driver_sql(_SQL_INSERT_ENTRY, (
+        raw.execute(_SQL_INSERT_ENTRY, (
             wire["id"], wire["terminal_id"], wire["seq"], wire["member_id"], kind, wire["points"],
             CONTRA_ACCOUNTS[kind], wire["amount_satang"], wire["receipt_ref"], wire["reward_code"],
             wire["corrects_id"], wire["rules_version"], wire["tier_code"], canonical_json(wire["lines"]),
@@ -442,10 +463,10 @@ class Ledger:
         ))
         earned = wire["points"] if kind == "earn" else 0
         if kind == "reverse" and wire["corrects_id"]:
-            corrected = conn.exec_driver_sql(_SQL_ENTRY_KIND, (wire["corrects_id"],)).scalar_one_or_none()
-            if corrected == "earn":
+            corrected = raw.execute(_SQL_ENTRY_KIND, (wire["corrects_id"],)).fetchone()
+            if corrected is not None and corrected[0] == "earn":
                 earned = wire["points"]
-        result = conn.exec_driver_sql(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
+        result = raw.execute(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
         if result.rowcount != 1:
             raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
 
@@ -467,11 +488,11 @@ class Ledger:
         return True
 
     def receipt_has_earned(self, conn: Connection, receipt_ref: str) -> bool:
-        return conn.exec_driver_sql(_SQL_RECEIPT_EARNED, (receipt_ref,)).first() is not None
+        return _raw(conn).execute(_SQL_RECEIPT_EARNED, (receipt_ref,)).fetchone() is not None
 
     @staticmethod
     def all_meta(conn: Connection) -> dict[str, str]:
-        return {k: v for k, v in conn.exec_driver_sql(_SQL_META_ALL)}
+        return dict(_raw(conn).execute(_SQL_META_ALL).fetchall())
 
     def entries_for_member(self, conn: Connection, member_id: str) -> list[EntryRow]:
         rows = conn.execute(

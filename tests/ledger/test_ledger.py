@@ -176,7 +176,7 @@ def test_a_full_disk_is_reported_and_records_nothing(tmp_path: Path) -> None:
     def _tiny(dbapi_connection, _record):  # the file may not grow: SQLite answers "database or disk is full"
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
-    ledger.engine.dispose()
+    ledger.close()  # new connections (the writer included) get the size limit
     with pytest.raises(LedgerFull) as info:
         for i in range(10_000):
             with ledger.write() as conn:
