@@ -12,13 +12,15 @@ services answer a repeated id with the first result, so points are never given o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import uuid6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,17 +38,19 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.wedge import MIXED_LAYOUT, THAI_LAYOUT, detect_layout
+from pos_app.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import N_, _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
-from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal
+from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.services.errors import ApprovalRequired
 from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
 
 PREVIEW_DELAY_MS = 150
+BACKUP_CHECK_MS = 10 * 60 * 1000  # how often the window asks the services whether a backup is due
 # hardware reports stable codes in English; the cashier reads them here, translated
 LAYOUT_WARNINGS = {
     THAI_LAYOUT: N_("The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. "
@@ -107,6 +111,43 @@ class OperationIds:
         self._pending.clear()
 
 
+class SyncBridge(QObject):
+    """Carries the sync worker's status (reported on its own thread) to the UI thread as a queued signal."""
+
+    changed = Signal(object)  # sync.client.SyncStatus
+
+
+class _SyncClientHolder:
+    """The redeem path's sync client, made lazily and used only on the service worker thread."""
+
+    def __init__(self, client_kwargs: dict[str, Any]) -> None:
+        self.client_kwargs = client_kwargs
+        self.client: Any = None
+        self.lock = threading.Lock()
+
+    def get(self, services: Any) -> Any:
+        from sync.client import NotEnrolled
+
+        with self.lock:
+            if self.client is None:
+                try:
+                    self.client = sync_glue.make_client(services, **self.client_kwargs)
+                except NotEnrolled:
+                    return None
+            return self.client
+
+    def close(self) -> None:
+        with self.lock:
+            client, self.client = self.client, None
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+
+
+def _clock_time(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%H:%M")
+
+
 def _big_button(name: str) -> QPushButton:
     button = QPushButton()
     button.setObjectName(name)
@@ -127,13 +168,35 @@ class CounterWindow(QMainWindow):
     enroll_requested = Signal(object)    # the EnrollDialog just opened
     report_shown = Signal(object)        # the ReportDialog just opened
     language_changed = Signal(str)
+    sync_status_shown = Signal(object)   # the SyncStatus just shown in the status bar
+    offline_remaining_shown = Signal(int)  # points the member can still redeem offline (shown when offline)
+    backup_checked = Signal(object)      # BackupInfo, None (not due) or the ServiceError of a failed backup
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
+                 config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counterWindow")
         self.data_dir = Path(data_dir)
         self.demo_hint = demo_hint
+        self.config_error: str | None = None
+        if config is None:
+            try:
+                config = load_config(self.data_dir)
+            except ConfigError as exc:  # a broken file: say so, carry on with the defaults
+                self.config_error = exc.message
+                config = TerminalConfig()
+        self.config = config
+        self._sync_client_kwargs = dict(sync_client_kwargs or {})
+        self._sync_clients = _SyncClientHolder(self._sync_client_kwargs)
+        self.sync_worker: Any = None
+        self.sync_status: Any = None
+        self.sync_bridge = SyncBridge(self)
+        self.sync_bridge.changed.connect(self._on_sync_status, Qt.ConnectionType.QueuedConnection)
+        self._enrolled = False
+        self._offline_remaining: int | None = None
+        self._backup_text: Callable[[], str] | None = None
+        self._backup_failed = False
         self.worker = Worker(self)
         self.ops = OperationIds()
         self._services: Any = None
@@ -157,6 +220,9 @@ class CounterWindow(QMainWindow):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._request_preview)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.check_backup)
         self.retranslate()
         self._set_enabled_for_state()
         self._open_services(seed_demo)
@@ -329,6 +395,20 @@ class CounterWindow(QMainWindow):
         root_layout.addWidget(self.pages, 1)
         root_layout.addWidget(self.status)
         self.setCentralWidget(root)
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupStatus")
+        self.config_label = QLabel()
+        self.config_label.setObjectName("configStatus")
+        self.config_label.setWordWrap(True)
+        self.statusBar().addWidget(self.sync_label, 1)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self.statusBar().addWidget(self.config_label, 1)
+        self.offline_label = QLabel()
+        self.offline_label.setObjectName("offlineRemaining")
+        self.offline_label.setWordWrap(True)
+        redeem_layout.addWidget(self.offline_label, 3, 0, 1, 3)
         self.resize(1024, 768)
 
         # keyboard first: Enter confirms the field's step, Esc clears
@@ -389,6 +469,11 @@ class CounterWindow(QMainWindow):
         self._show_preview()
         self._refresh_amount_error()
         self._show_status()
+        self._show_sync_status()
+        self._show_offline_remaining()
+        self.backup_label.setText(self._backup_text() if self._backup_text else "")
+        self.config_label.setText(_("Configuration not used, running on defaults: {error}").format(
+            error=self.config_error) if self.config_error else "")
 
     def toggle_language(self) -> None:
         set_language("en" if get_language() == "th" else "th")
@@ -455,24 +540,144 @@ class CounterWindow(QMainWindow):
     def _open_services(self, seed: bool) -> None:
         data_dir = self.data_dir
 
-        def work() -> Any:
+        def work() -> tuple[Any, bool]:
             services = open_terminal(data_dir)
             if seed:
                 from pos_app.services.demo import seed_demo
 
                 seed_demo(services)
-            return services
+            with services.ledger.read() as conn:
+                enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
+            return services, enrolled
 
         self.worker.submit(work, self._opened, self._failed)
 
-    def _opened(self, services: Any) -> None:
+    def _opened(self, opened: tuple[Any, bool]) -> None:
+        services, enrolled = opened
         if self._closed:
             services.close()
             return
         self._services = services
+        self._enrolled = enrolled
         self._set_enabled_for_state()
         self.pin.setFocus()
+        self.check_backup()
+        self._backup_timer.start()
+        if enrolled:
+            self._start_sync(services)
+        self._show_sync_status()
         self.ready.emit()
+
+    # ------------------------------------------------------------------ backups
+    def check_backup(self) -> None:
+        """Ask the services (on the worker, never here) for a backup when one is due; a failure is shown in
+        the status bar and never blocks the counter."""
+        svc = self._services
+        if svc is None:
+            return
+        hours = self.config.backup.every_hours
+
+        def work() -> Any:
+            return svc.backup_if_due(hours)
+
+        def done(info: Any) -> None:
+            if info is not None:
+                when = _clock_time(int(info.created_at * 1000))
+                self._backup_failed = False
+                self._backup_text = lambda: _("Backup done at {time}").format(time=when)
+                self.backup_label.setText(self._backup_text())
+            self.backup_checked.emit(info)
+
+        def failed(error: ServiceError) -> None:
+            message = error.message
+            self._backup_failed = True
+            self._backup_text = lambda: _("Backup failed: {error}").format(error=message)
+            self.backup_label.setText(self._backup_text())
+            self.backup_checked.emit(error)
+
+        self.worker.submit(work, done, failed, busy=False)
+
+    # ------------------------------------------------------------------ sync
+    def _start_sync(self, services: Any) -> None:
+        worker = sync_glue.make_worker(services, interval=float(self.config.sync.interval_seconds),
+                                       client_kwargs=self._sync_client_kwargs,
+                                       on_change=self.sync_bridge.changed.emit)
+        self.sync_worker = worker
+        self.sync_status = worker.status
+        worker.start()
+        worker.trigger()
+
+    def _sync_trigger(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.trigger()
+
+    def _on_sync_status(self, status: Any) -> None:
+        if self._closed:
+            return
+        was_online = self.sync_status.online if self.sync_status is not None else None
+        self.sync_status = status
+        self._show_sync_status()
+        if status.syncing:
+            return
+        if was_online != status.online:
+            self._refresh_offline_remaining()
+        self.sync_status_shown.emit(status)
+
+    def _show_sync_status(self) -> None:
+        status = self.sync_status
+        if not self._enrolled or status is None:
+            self.sync_label.setText(_("Standalone: not connected to a loyalty server") if self._services else "")
+            self.sync_label.setProperty("online", "none")
+            return
+        parts = [_("Online") if status.online else _("Offline")]
+        if status.queued:
+            parts.append(_("{count} records waiting to be sent").format(count=f"{status.queued:,}"))
+        else:
+            parts.append(_("all records sent"))
+        if status.last_success_ms is not None:
+            parts.append(_("last sync {time}").format(time=_clock_time(status.last_success_ms)))
+        else:
+            parts.append(_("never synced yet"))
+        if not status.online and status.error_code:
+            parts.append(sync_glue.describe(status.error_code, status.last_error or ""))
+        if status.clock_skewed:
+            minutes = abs(status.clock_offset_ms) // 60_000
+            parts.append(_("Warning: this terminal's clock differs from the server's by {minutes} minutes; "
+                           "check the date and time.").format(minutes=minutes))
+        self.sync_label.setText(" · ".join(parts))
+        self.sync_label.setProperty("online", "yes" if status.online else "no")
+
+    def _offline_now(self) -> bool:
+        return self._enrolled and (self.sync_status is None or not self.sync_status.online)
+
+    def _refresh_offline_remaining(self) -> None:
+        """When offline, how many points the member shown can still redeem here (asked on the worker)."""
+        member, svc = self._member, self._services
+        if member is None or svc is None or not self._offline_now():
+            self._offline_remaining = None
+            self._show_offline_remaining()
+            return
+        member_id = member.id
+
+        def work() -> int:
+            return int(sync_glue.offline_remaining(svc, member_id))
+
+        def done(points: int) -> None:
+            if self._member is None or self._member.id != member_id or not self._offline_now():
+                return
+            self._offline_remaining = points
+            self._show_offline_remaining()
+            self.offline_remaining_shown.emit(points)
+
+        self.worker.submit(work, done, lambda _error: None, busy=False)
+
+    def _show_offline_remaining(self) -> None:
+        points = self._offline_remaining
+        if points is None or self._member is None:
+            self.offline_label.setText("")
+            return
+        self.offline_label.setText(_("Offline: this member can redeem up to {points} points here until the "
+                                     "terminal syncs again.").format(points=f"{points:,}"))
 
     # ------------------------------------------------------------------ sign in / out
     def sign_in(self) -> None:
@@ -584,6 +789,8 @@ class CounterWindow(QMainWindow):
             self.reward_combo.setCurrentIndex(0)
             self.redeem_error.clear()
             self._preview_points = None
+            self._offline_remaining = None
+            self._refresh_offline_remaining()
         self._show_member()
         self._show_preview()
         self._set_enabled_for_state()
@@ -658,6 +865,7 @@ class CounterWindow(QMainWindow):
             self.amount_field.setFocus()
             name_now = member.name
             self._set_status("done", lambda: _("Done: {name} is now a member.").format(name=name_now))
+            self._sync_trigger()
             self.member_shown.emit(member)
 
         def failed(error: ServiceError) -> None:
@@ -790,6 +998,7 @@ class CounterWindow(QMainWindow):
 
         self._set_status("done", text)
         self.amount_field.setFocus()
+        self._sync_trigger()
         self.operation_done.emit(result)
 
     # ------------------------------------------------------------------ redeem
@@ -840,10 +1049,13 @@ class CounterWindow(QMainWindow):
         op_id = self.ops.for_request("redeem", key)
         svc = self._services
         member_id = member.id
+        clients = self._sync_clients
+        enrolled = self._enrolled
 
         def work() -> tuple[Any, MemberView | None]:
-            result = svc.redeem(member_id=member_id, points=points, reward_code=reward_code,
-                                operator_id=staff_id, approval=approval, op_id=op_id)
+            client = clients.get(svc) if enrolled else None  # None: standalone, redeem locally
+            result = sync_glue.redeem(svc, client, member_id=member_id, points=points, reward_code=reward_code,
+                                      operator_id=staff_id, approval=approval, op_id=op_id)
             return result, _fresh_member(svc, member_id)
 
         def failed(error: ServiceError) -> None:
@@ -875,6 +1087,8 @@ class CounterWindow(QMainWindow):
                 points=f"{points:,}", discount=format_baht(discount), balance=f"{balance:,}")
 
         self._set_status("done", text)
+        self._sync_trigger()
+        self._refresh_offline_remaining()
         self.operation_done.emit(result)
 
     def _ask_manager(self, reason: str, then: Callable[[str], None]) -> None:
@@ -943,9 +1157,22 @@ class CounterWindow(QMainWindow):
             return
         self._closed = True
         self._preview_timer.stop()
+        self._backup_timer.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
+            self.sync_worker = None
         services = self._services
         self._services = None
-        self.worker.shutdown(services.close if services is not None else None)
+        clients = self._sync_clients
+
+        def final() -> None:
+            try:
+                clients.close()
+            finally:
+                if services is not None:
+                    services.close()
+
+        self.worker.shutdown(final)
 
 
 def _fresh_member(svc: Any, member_id: str) -> MemberView | None:
