@@ -1,4 +1,4 @@
-"""``pos-terminal app [--demo]``: open the counter window on ``--data-dir``.
+"""``pos-terminal app [--demo] [--smoke]``: open the counter window on ``--data-dir``.
 
 The display is checked before Qt is loaded: with no X11/Wayland display (and no ``QT_QPA_PLATFORM`` chosen)
 Qt would abort the process, so we say what to do instead, in one line, and exit non-zero.
@@ -30,8 +30,10 @@ def register(group: click.Group) -> None:
     @group.command("app")
     @click.option("--demo", is_flag=True,
                   help="Start on demo data (staff PINs 1111 and 9999) when the data folder has no ledger yet.")
+    @click.option("--smoke", is_flag=True,
+                  help="Open the window, wait until the first screen is shown, then exit 0 (packaging smoke test).")
     @click.pass_obj
-    def app_cmd(obj: CliContext, demo: bool) -> None:
+    def app_cmd(obj: CliContext, demo: bool, smoke: bool) -> None:
         """Open the counter window."""
         if not has_display():
             raise CliError(
@@ -48,6 +50,6 @@ def register(group: click.Group) -> None:
         except ImportError as exc:
             raise CliError(_("The counter window cannot start: {error}").format(error=exc),
                            exit_code=EXIT_FAILED) from exc
-        code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo)
+        code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo, smoke=smoke)
         if code:
             raise click.exceptions.Exit(code)

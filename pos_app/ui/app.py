@@ -22,8 +22,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False) -> int:
-    """Open the counter window on ``data_dir`` and run until it is closed; returns the exit code."""
+def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smoke: bool = False) -> int:
+    """Open the counter window on ``data_dir`` and run until it is closed; returns the exit code.
+
+    ``smoke``: open the window, process events until the first screen (sign-in) is shown with the ledger
+    open, then close cleanly and return 0 (1 when the ledger could not be opened). Packaging's smoke test."""
     app = make_app()
     try:
         load_thai_font(app)
@@ -31,6 +34,9 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False) -> 
         # Without the font Thai shows as boxes: say so on stderr and carry on in the system font.
         print(_("Warning: the Thai font could not be loaded ({error}).").format(error=exc), file=sys.stderr)
     window = CounterWindow(data_dir, seed_demo=seed_demo, demo_hint=demo_hint)
+    if smoke:
+        window.ready.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
+        window.error_shown.connect(lambda message: (print(message, file=sys.stderr), app.exit(1)))
     window.show()
     # Ctrl+C / SIGTERM close the window cleanly (queued work finishes, the ledger is closed). Python runs
     # signal handlers only between bytecodes, so a light timer gives it the chance while Qt's loop runs.

@@ -86,3 +86,33 @@ def test_app_demo_opens_the_window_on_a_fresh_demo_ledger(qapp: Any, tmp_path: P
         assert services.members.find_by_phone("0812345678") is not None  # demo members were seeded
     finally:
         services.close()
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_LANG="en")
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from pos_app.cli import main; sys.exit(main())", *args],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_smoke_opens_the_first_screen_then_exits_zero(tmp_path: Path) -> None:
+    """Packaging's smoke test: `pos-terminal app --smoke` returns by itself, 0, with the ledger created."""
+    data_dir = tmp_path / "smoke"
+    done = _run_cli("--data-dir", str(data_dir), "app", "--demo", "--smoke")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    services = open_terminal(data_dir)
+    try:
+        assert services.members.find_by_phone("0812345678") is not None  # the window really opened the ledger
+    finally:
+        services.close()
+
+
+def test_smoke_fails_with_one_clear_line_when_the_ledger_cannot_be_opened(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    done = _run_cli("--data-dir", str(blocker / "terminal"), "app", "--smoke")
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert str(blocker / "terminal") in done.stderr
