@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/counter.py" line="384"></location>
+            <location filename="../../pos_app/ui/counter.py" line="464"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -197,12 +197,12 @@
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="38"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="40"></location>
             <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
             <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="49"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="51"></location>
             <source>The counter window cannot start: {error}</source>
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
@@ -1009,209 +1009,209 @@
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/app.py" line="32"></location>
+            <location filename="../../pos_app/ui/app.py" line="35"></location>
             <source>Warning: the Thai font could not be loaded ({error}).</source>
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="440"></location>
+            <location filename="../../pos_app/ui/counter.py" line="441"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="444"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="445"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="447"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="448"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="369"></location>
+            <location filename="../../pos_app/ui/counter.py" line="449"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
+            <location filename="../../pos_app/ui/counter.py" line="450"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/counter.py" line="451"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="372"></location>
+            <location filename="../../pos_app/ui/counter.py" line="452"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="373"></location>
+            <location filename="../../pos_app/ui/counter.py" line="453"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="374"></location>
+            <location filename="../../pos_app/ui/counter.py" line="454"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="376"></location>
+            <location filename="../../pos_app/ui/counter.py" line="456"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="377"></location>
+            <location filename="../../pos_app/ui/counter.py" line="457"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="379"></location>
+            <location filename="../../pos_app/ui/counter.py" line="459"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="380"></location>
+            <location filename="../../pos_app/ui/counter.py" line="460"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="381"></location>
+            <location filename="../../pos_app/ui/counter.py" line="461"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="382"></location>
+            <location filename="../../pos_app/ui/counter.py" line="462"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="383"></location>
+            <location filename="../../pos_app/ui/counter.py" line="463"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="385"></location>
+            <location filename="../../pos_app/ui/counter.py" line="465"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="525"></location>
+            <location filename="../../pos_app/ui/counter.py" line="730"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="525"></location>
+            <location filename="../../pos_app/ui/counter.py" line="730"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="525"></location>
+            <location filename="../../pos_app/ui/counter.py" line="730"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="759"></location>
+            <location filename="../../pos_app/ui/counter.py" line="967"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="800"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1009"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="483"></location>
+            <location filename="../../pos_app/ui/counter.py" line="688"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="594"></location>
+            <location filename="../../pos_app/ui/counter.py" line="801"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
-            <location filename="../../pos_app/ui/counter.py" line="824"></location>
+            <location filename="../../pos_app/ui/counter.py" line="956"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1033"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="831"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1040"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="425"></location>
+            <location filename="../../pos_app/ui/counter.py" line="510"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="731"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="602"></location>
+            <location filename="../../pos_app/ui/counter.py" line="809"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="603"></location>
+            <location filename="../../pos_app/ui/counter.py" line="810"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="739"></location>
+            <location filename="../../pos_app/ui/counter.py" line="947"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="788"></location>
+            <location filename="../../pos_app/ui/counter.py" line="996"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="874"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1086"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="893"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1107"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="606"></location>
+            <location filename="../../pos_app/ui/counter.py" line="813"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="608"></location>
+            <location filename="../../pos_app/ui/counter.py" line="815"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="803"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1012"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="872"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1084"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1377,28 +1377,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="52"></location>
+            <location filename="../../pos_app/ui/counter.py" line="56"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="54"></location>
+            <location filename="../../pos_app/ui/counter.py" line="58"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="455"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="639"></location>
+            <location filename="../../pos_app/ui/counter.py" line="846"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="660"></location>
+            <location filename="../../pos_app/ui/counter.py" line="867"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1559,7 +1559,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="446"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1757,6 +1757,66 @@
             <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <source>Online</source>
+            <translation>ออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <source>Offline</source>
+            <translation>ออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <source>all records sent</source>
+            <translation>ส่งข้อมูลครบแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="640"></location>
+            <source>never synced yet</source>
+            <translation>ยังไม่เคยซิงค์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <source>Standalone: not connected to a loyalty server</source>
+            <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="679"></location>
+            <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
+            <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="475"></location>
+            <source>Configuration not used, running on defaults: {error}</source>
+            <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="594"></location>
+            <source>Backup failed: {error}</source>
+            <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
+            <source>{count} records waiting to be sent</source>
+            <translation>มี {count} รายการรอส่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <source>last sync {time}</source>
+            <translation>ซิงค์ล่าสุด {time}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
+            <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="587"></location>
+            <source>Backup done at {time}</source>
+            <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
     </context>
 </TS>
