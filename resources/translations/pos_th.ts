@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/counter.py" line="464"></location>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -1014,204 +1014,206 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="440"></location>
-            <location filename="../../pos_app/ui/counter.py" line="441"></location>
+            <location filename="../../pos_app/ui/counter.py" line="470"></location>
+            <location filename="../../pos_app/ui/counter.py" line="471"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="444"></location>
+            <location filename="../../pos_app/ui/counter.py" line="474"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="445"></location>
+            <location filename="../../pos_app/ui/counter.py" line="475"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="447"></location>
+            <location filename="../../pos_app/ui/counter.py" line="477"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="448"></location>
+            <location filename="../../pos_app/ui/counter.py" line="478"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="449"></location>
+            <location filename="../../pos_app/ui/counter.py" line="479"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="450"></location>
+            <location filename="../../pos_app/ui/counter.py" line="480"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="451"></location>
+            <location filename="../../pos_app/ui/counter.py" line="481"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="452"></location>
+            <location filename="../../pos_app/ui/counter.py" line="482"></location>
+            <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="453"></location>
+            <location filename="../../pos_app/ui/counter.py" line="483"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="454"></location>
+            <location filename="../../pos_app/ui/counter.py" line="484"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="456"></location>
+            <location filename="../../pos_app/ui/counter.py" line="486"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="457"></location>
+            <location filename="../../pos_app/ui/counter.py" line="487"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="459"></location>
+            <location filename="../../pos_app/ui/counter.py" line="489"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="460"></location>
+            <location filename="../../pos_app/ui/counter.py" line="490"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="461"></location>
+            <location filename="../../pos_app/ui/counter.py" line="491"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="462"></location>
+            <location filename="../../pos_app/ui/counter.py" line="492"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="463"></location>
+            <location filename="../../pos_app/ui/counter.py" line="493"></location>
+            <location filename="../../pos_app/ui/slips.py" line="91"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="465"></location>
+            <location filename="../../pos_app/ui/counter.py" line="495"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="730"></location>
+            <location filename="../../pos_app/ui/counter.py" line="800"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="730"></location>
+            <location filename="../../pos_app/ui/counter.py" line="800"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="730"></location>
+            <location filename="../../pos_app/ui/counter.py" line="800"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="967"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1037"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1009"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1080"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="688"></location>
+            <location filename="../../pos_app/ui/counter.py" line="758"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="801"></location>
+            <location filename="../../pos_app/ui/counter.py" line="871"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="956"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1033"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1026"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1104"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1040"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1111"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="510"></location>
+            <location filename="../../pos_app/ui/counter.py" line="542"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="731"></location>
+            <location filename="../../pos_app/ui/counter.py" line="801"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="809"></location>
+            <location filename="../../pos_app/ui/counter.py" line="879"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="810"></location>
+            <location filename="../../pos_app/ui/counter.py" line="880"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="947"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1017"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="996"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1066"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1086"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1157"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1107"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1179"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="813"></location>
+            <location filename="../../pos_app/ui/counter.py" line="883"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="815"></location>
+            <location filename="../../pos_app/ui/counter.py" line="885"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1012"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1083"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1084"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1155"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1377,28 +1379,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="56"></location>
+            <location filename="../../pos_app/ui/counter.py" line="64"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="58"></location>
+            <location filename="../../pos_app/ui/counter.py" line="66"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="455"></location>
+            <location filename="../../pos_app/ui/counter.py" line="485"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="846"></location>
+            <location filename="../../pos_app/ui/counter.py" line="916"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="867"></location>
+            <location filename="../../pos_app/ui/counter.py" line="937"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1559,7 +1561,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="446"></location>
+            <location filename="../../pos_app/ui/counter.py" line="476"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1759,64 +1761,189 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/counter.py" line="702"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/counter.py" line="702"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/counter.py" line="706"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="640"></location>
+            <location filename="../../pos_app/ui/counter.py" line="710"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <location filename="../../pos_app/ui/counter.py" line="699"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="679"></location>
+            <location filename="../../pos_app/ui/counter.py" line="749"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="475"></location>
+            <location filename="../../pos_app/ui/counter.py" line="507"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="594"></location>
+            <location filename="../../pos_app/ui/counter.py" line="628"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="634"></location>
+            <location filename="../../pos_app/ui/counter.py" line="704"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/counter.py" line="708"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <location filename="../../pos_app/ui/counter.py" line="715"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="587"></location>
+            <location filename="../../pos_app/ui/counter.py" line="621"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <source>Reprint last slip</source>
+            <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="661"></location>
+            <source>The slip did not print: {reason}</source>
+            <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="217"></location>
+            <source>The slip printer cannot be used: {reason}</source>
+            <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="26"></location>
+            <source>The slip printer is offline, unplugged or switched off.</source>
+            <translation>เครื่องพิมพ์สลิปออฟไลน์ ไม่ได้เสียบสาย หรือปิดอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="27"></location>
+            <source>The slip printer is out of paper: load a new roll, then press Reprint.</source>
+            <translation>เครื่องพิมพ์สลิปกระดาษหมด: ใส่ม้วนใหม่ แล้วกด พิมพ์สลิปล่าสุดซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="28"></location>
+            <source>The slip printer reported an error.</source>
+            <translation>เครื่องพิมพ์สลิปแจ้งข้อผิดพลาด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="29"></location>
+            <source>The slip file could not be written.</source>
+            <translation>บันทึกไฟล์สลิปไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="30"></location>
+            <source>The printer settings are not valid: call IT.</source>
+            <translation>การตั้งค่าเครื่องพิมพ์ไม่ถูกต้อง: โปรดติดต่อฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="31"></location>
+            <source>Printer support is not installed on this terminal: call IT.</source>
+            <translation>เครื่องนี้ยังไม่ได้ติดตั้งส่วนรองรับเครื่องพิมพ์: โปรดติดต่อฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="32"></location>
+            <source>There is no slip to reprint.</source>
+            <translation>ไม่มีสลิปให้พิมพ์ซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="33"></location>
+            <source>The slip could not be laid out.</source>
+            <translation>จัดหน้าสลิปไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <source>Branch</source>
+            <translation>สาขา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <source>Time</source>
+            <translation>เวลา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <source>Receipt</source>
+            <translation>ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="73"></location>
+            <source>Purchase</source>
+            <translation>ยอดซื้อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="73"></location>
+            <source>Points earned</source>
+            <translation>แต้มที่ได้รับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="73"></location>
+            <source>Points redeemed</source>
+            <translation>แต้มที่แลก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="74"></location>
+            <source>Balance before</source>
+            <translation>แต้มคงเหลือเดิม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="74"></location>
+            <source>Balance after</source>
+            <translation>แต้มคงเหลือ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="75"></location>
+            <source>Expiring by {date}</source>
+            <translation>จะหมดอายุภายใน {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="75"></location>
+            <source>pts</source>
+            <translation>แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="75"></location>
+            <source>Thank you</source>
+            <translation>ขอบคุณที่ใช้บริการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="93"></location>
+            <source>Loyalty points</source>
+            <translation>แต้มสะสม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="39"></location>
+            <source>The slip did not print ({code}).</source>
+            <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="89"></location>
+            <source>Discount</source>
+            <translation>ส่วนลด</translation>
         </message>
     </context>
 </TS>
