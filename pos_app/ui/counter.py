@@ -46,6 +46,14 @@ from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.services.errors import ApprovalRequired
 from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
+from pos_app.ui.slips import (
+    PrintOutcome,
+    make_slip_printer,
+    print_slip_job,
+    printer_message,
+    slip_data,
+    slip_labels,
+)
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
 
@@ -171,10 +179,11 @@ class CounterWindow(QMainWindow):
     sync_status_shown = Signal(object)   # the SyncStatus just shown in the status bar
     offline_remaining_shown = Signal(int)  # points the member can still redeem offline (shown when offline)
     backup_checked = Signal(object)      # BackupInfo, None (not due) or the ServiceError of a failed backup
+    slip_printed = Signal(object)        # PrintOutcome of a slip (or reprint) the print thread finished
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 printer: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counterWindow")
         self.data_dir = Path(data_dir)
@@ -197,6 +206,18 @@ class CounterWindow(QMainWindow):
         self._offline_remaining: int | None = None
         self._backup_text: Callable[[], str] | None = None
         self._backup_failed = False
+        self._branch_name = ""
+        self._printer_text: Callable[[], str] | None = None
+        self.slip_printer: Any = None
+        self.print_worker: Worker | None = None
+        try:
+            self.slip_printer = make_slip_printer(config.printer, self.data_dir, printer)
+        except Exception as exc:  # noqa: BLE001 - a printer problem never stops the counter
+            problem = str(getattr(exc, "code", "") or "error")
+            self._printer_text = lambda: _("The slip printer cannot be used: {reason}").format(
+                reason=printer_message(problem))
+        if self.slip_printer is not None:
+            self.print_worker = Worker(self)
         self.worker = Worker(self)
         self.ops = OperationIds()
         self._services: Any = None
@@ -404,6 +425,15 @@ class CounterWindow(QMainWindow):
         self.config_label.setWordWrap(True)
         self.statusBar().addWidget(self.sync_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        self.printer_label = QLabel()
+        self.printer_label.setObjectName("printerStatus")
+        self.printer_label.setWordWrap(True)
+        self.reprint_button = QPushButton()
+        self.reprint_button.setObjectName("reprintButton")
+        self.reprint_button.clicked.connect(self.reprint_last_slip)
+        self.reprint_button.setVisible(False)
+        self.statusBar().addWidget(self.printer_label, 1)
+        self.statusBar().addPermanentWidget(self.reprint_button)
         self.statusBar().addWidget(self.config_label, 1)
         self.offline_label = QLabel()
         self.offline_label.setObjectName("offlineRemaining")
@@ -472,6 +502,8 @@ class CounterWindow(QMainWindow):
         self._show_sync_status()
         self._show_offline_remaining()
         self.backup_label.setText(self._backup_text() if self._backup_text else "")
+        self.printer_label.setText(self._printer_text() if self._printer_text else "")
+        self.reprint_button.setText(_("Reprint last slip"))
         self.config_label.setText(_("Configuration not used, running on defaults: {error}").format(
             error=self.config_error) if self.config_error else "")
 
@@ -548,17 +580,19 @@ class CounterWindow(QMainWindow):
                 seed_demo(services)
             with services.ledger.read() as conn:
                 enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
-            return services, enrolled
+                branch = services.ledger.get_meta(conn, "branch_name") or ""
+            return services, enrolled, branch
 
         self.worker.submit(work, self._opened, self._failed)
 
-    def _opened(self, opened: tuple[Any, bool]) -> None:
-        services, enrolled = opened
+    def _opened(self, opened: tuple[Any, bool, str]) -> None:
+        services, enrolled, branch = opened
         if self._closed:
             services.close()
             return
         self._services = services
         self._enrolled = enrolled
+        self._branch_name = branch
         self._set_enabled_for_state()
         self.pin.setFocus()
         self.check_backup()
@@ -596,6 +630,42 @@ class CounterWindow(QMainWindow):
             self.backup_checked.emit(error)
 
         self.worker.submit(work, done, failed, busy=False)
+
+    # ------------------------------------------------------------------ slips
+    def _print_slip(self, result: Any, member: MemberView | None) -> None:
+        """After a committed award/redeem: render and print the slip on the print thread. A printing
+        problem is shown with a reprint action; it never blocks the counter or undoes the operation."""
+        slips, worker = self.slip_printer, self.print_worker
+        if slips is None or worker is None or member is None:
+            return
+        data = slip_data(result, member, branch=self._branch_name, labels=slip_labels())
+        paper = "58mm" if self.config.printer.paper_mm == 58 else "80mm"
+        worker.submit(lambda: print_slip_job(slips, data, paper), self._slip_done, self._slip_failed, busy=False)
+
+    def reprint_last_slip(self) -> None:
+        """Print the last slip again, marked as a copy (after paper was loaded or the printer fixed)."""
+        slips, worker = self.slip_printer, self.print_worker
+        if slips is None or worker is None:
+            return
+        self.reprint_button.setEnabled(False)
+        worker.submit(lambda: print_slip_job(slips, None, "", reprint=True), self._slip_done, self._slip_failed,
+                      busy=False)
+
+    def _slip_done(self, outcome: PrintOutcome) -> None:
+        self.reprint_button.setEnabled(True)
+        if outcome.error_code is None:
+            self._printer_text = None
+            self.printer_label.setText("")
+        else:
+            code = outcome.error_code
+            self._printer_text = lambda: _("The slip did not print: {reason}").format(reason=printer_message(code))
+            self.printer_label.setText(self._printer_text())
+        if self.slip_printer is not None and self.slip_printer.last_slip is not None:
+            self.reprint_button.setVisible(True)
+        self.slip_printed.emit(outcome)
+
+    def _slip_failed(self, error: ServiceError) -> None:
+        self._slip_done(PrintOutcome(None, "error", error.message))
 
     # ------------------------------------------------------------------ sync
     def _start_sync(self, services: Any) -> None:
@@ -999,6 +1069,7 @@ class CounterWindow(QMainWindow):
         self._set_status("done", text)
         self.amount_field.setFocus()
         self._sync_trigger()
+        self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
 
     # ------------------------------------------------------------------ redeem
@@ -1089,6 +1160,7 @@ class CounterWindow(QMainWindow):
         self._set_status("done", text)
         self._sync_trigger()
         self._refresh_offline_remaining()
+        self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
 
     def _ask_manager(self, reason: str, then: Callable[[str], None]) -> None:
@@ -1173,6 +1245,9 @@ class CounterWindow(QMainWindow):
                     services.close()
 
         self.worker.shutdown(final)
+        if self.print_worker is not None:
+            slips = self.slip_printer
+            self.print_worker.shutdown(slips.printer.close if slips is not None else None)
 
 
 def _fresh_member(svc: Any, member_id: str) -> MemberView | None:
