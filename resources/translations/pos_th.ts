@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="507"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -1014,206 +1014,206 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="470"></location>
-            <location filename="../../pos_app/ui/counter.py" line="471"></location>
+            <location filename="../../pos_app/ui/counter.py" line="480"></location>
+            <location filename="../../pos_app/ui/counter.py" line="481"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="474"></location>
+            <location filename="../../pos_app/ui/counter.py" line="484"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="475"></location>
+            <location filename="../../pos_app/ui/counter.py" line="485"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="477"></location>
+            <location filename="../../pos_app/ui/counter.py" line="487"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="478"></location>
+            <location filename="../../pos_app/ui/counter.py" line="488"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="479"></location>
+            <location filename="../../pos_app/ui/counter.py" line="489"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="480"></location>
+            <location filename="../../pos_app/ui/counter.py" line="490"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="481"></location>
+            <location filename="../../pos_app/ui/counter.py" line="491"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="482"></location>
+            <location filename="../../pos_app/ui/counter.py" line="492"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="483"></location>
+            <location filename="../../pos_app/ui/counter.py" line="493"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="484"></location>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="486"></location>
+            <location filename="../../pos_app/ui/counter.py" line="499"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="487"></location>
+            <location filename="../../pos_app/ui/counter.py" line="500"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="489"></location>
+            <location filename="../../pos_app/ui/counter.py" line="502"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="490"></location>
+            <location filename="../../pos_app/ui/counter.py" line="503"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="491"></location>
+            <location filename="../../pos_app/ui/counter.py" line="504"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="492"></location>
+            <location filename="../../pos_app/ui/counter.py" line="505"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="493"></location>
-            <location filename="../../pos_app/ui/slips.py" line="91"></location>
+            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="495"></location>
+            <location filename="../../pos_app/ui/counter.py" line="508"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="800"></location>
+            <location filename="../../pos_app/ui/counter.py" line="813"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="800"></location>
+            <location filename="../../pos_app/ui/counter.py" line="813"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="800"></location>
+            <location filename="../../pos_app/ui/counter.py" line="813"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1037"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1082"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1080"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1125"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="758"></location>
+            <location filename="../../pos_app/ui/counter.py" line="771"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="871"></location>
+            <location filename="../../pos_app/ui/counter.py" line="916"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1026"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1104"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1071"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1149"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1111"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1156"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="542"></location>
+            <location filename="../../pos_app/ui/counter.py" line="555"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="801"></location>
+            <location filename="../../pos_app/ui/counter.py" line="814"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="879"></location>
+            <location filename="../../pos_app/ui/counter.py" line="924"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="880"></location>
+            <location filename="../../pos_app/ui/counter.py" line="925"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1017"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1062"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1066"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1111"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1157"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1202"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1179"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1224"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="883"></location>
+            <location filename="../../pos_app/ui/counter.py" line="928"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="885"></location>
+            <location filename="../../pos_app/ui/counter.py" line="930"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1083"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1128"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1155"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1200"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1379,28 +1379,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="64"></location>
+            <location filename="../../pos_app/ui/counter.py" line="65"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="66"></location>
+            <location filename="../../pos_app/ui/counter.py" line="67"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="485"></location>
+            <location filename="../../pos_app/ui/counter.py" line="495"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="916"></location>
+            <location filename="../../pos_app/ui/counter.py" line="961"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="937"></location>
+            <location filename="../../pos_app/ui/counter.py" line="982"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1561,7 +1561,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="476"></location>
+            <location filename="../../pos_app/ui/counter.py" line="486"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1761,77 +1761,77 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="702"></location>
+            <location filename="../../pos_app/ui/counter.py" line="715"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="702"></location>
+            <location filename="../../pos_app/ui/counter.py" line="715"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="706"></location>
+            <location filename="../../pos_app/ui/counter.py" line="719"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="710"></location>
+            <location filename="../../pos_app/ui/counter.py" line="723"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="699"></location>
+            <location filename="../../pos_app/ui/counter.py" line="712"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="749"></location>
+            <location filename="../../pos_app/ui/counter.py" line="762"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="520"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="628"></location>
+            <location filename="../../pos_app/ui/counter.py" line="641"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="704"></location>
+            <location filename="../../pos_app/ui/counter.py" line="717"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="708"></location>
+            <location filename="../../pos_app/ui/counter.py" line="721"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="715"></location>
+            <location filename="../../pos_app/ui/counter.py" line="728"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="621"></location>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/counter.py" line="519"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="661"></location>
+            <location filename="../../pos_app/ui/counter.py" line="674"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="217"></location>
+            <location filename="../../pos_app/ui/counter.py" line="219"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1931,7 +1931,7 @@
             <translation>ขอบคุณที่ใช้บริการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="93"></location>
+            <location filename="../../pos_app/ui/slips.py" line="94"></location>
             <source>Loyalty points</source>
             <translation>แต้มสะสม</translation>
         </message>
@@ -1941,9 +1941,70 @@
             <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="89"></location>
+            <location filename="../../pos_app/ui/slips.py" line="90"></location>
             <source>Discount</source>
             <translation>ส่วนลด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="32"></location>
+            <source>Camera ready: hold the member card up to it.</source>
+            <translation>กล้องพร้อม: ยกบัตรสมาชิกให้กล้องเห็น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="33"></location>
+            <location filename="../../pos_app/ui/camera.py" line="35"></location>
+            <source>Camera unplugged or busy: check its cable. Trying again…</source>
+            <translation>กล้องไม่ได้เสียบหรือถูกใช้งานอยู่: ตรวจสอบสายกล้อง กำลังลองใหม่…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="34"></location>
+            <source>Trying to reconnect to the camera…</source>
+            <translation>กำลังเชื่อมต่อกล้องอีกครั้ง…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="36"></location>
+            <source>End of the video or images.</source>
+            <translation>วิดีโอหรือรูปภาพหมดแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="37"></location>
+            <source>The code reader crashed and was restarted.</source>
+            <translation>ตัวอ่านรหัสขัดข้องและเริ่มใหม่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="38"></location>
+            <source>The code reader failed on a picture.</source>
+            <translation>ตัวอ่านรหัสอ่านภาพหนึ่งไม่สำเร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="39"></location>
+            <source>Cannot read the camera input: check the camera setting.</source>
+            <translation>อ่านภาพจากกล้องไม่ได้: ตรวจสอบการตั้งค่ากล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="40"></location>
+            <source>A scan could not be handled.</source>
+            <translation>จัดการผลการสแกนไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="41"></location>
+            <source>Camera off.</source>
+            <translation>ปิดกล้องแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/camera.py" line="49"></location>
+            <source>Camera: {status}</source>
+            <translation>กล้อง: {status}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="496"></location>
+            <source>Camera</source>
+            <translation>กล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="497"></location>
+            <source>Show the camera to scan member cards</source>
+            <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
     </context>
 </TS>
