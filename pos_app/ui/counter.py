@@ -45,6 +45,7 @@ from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.services.errors import ApprovalRequired
+from pos_app.ui.camera import CameraPanel
 from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
 from pos_app.ui.slips import (
     PrintOutcome,
@@ -180,6 +181,7 @@ class CounterWindow(QMainWindow):
     offline_remaining_shown = Signal(int)  # points the member can still redeem offline (shown when offline)
     backup_checked = Signal(object)      # BackupInfo, None (not due) or the ServiceError of a failed backup
     slip_printed = Signal(object)        # PrintOutcome of a slip (or reprint) the print thread finished
+    camera_scanned = Signal(str)         # a code the camera accepted (then identified like a typed one)
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
@@ -332,6 +334,9 @@ class CounterWindow(QMainWindow):
         member_layout.addWidget(self.member_field, 0, 0, 1, 2)
         member_layout.addWidget(self.find_button, 0, 2)
         member_layout.addWidget(self.enroll_button, 0, 3)
+        self.camera_button = _big_button("cameraButton")
+        self.camera_button.setCheckable(True)
+        member_layout.addWidget(self.camera_button, 0, 4)
         member_layout.addWidget(self.member_name, 1, 0, 1, 2)
         member_layout.addWidget(self.member_balance, 1, 2, 1, 2)
         member_layout.addWidget(self.member_tier, 2, 0)
@@ -393,6 +398,11 @@ class CounterWindow(QMainWindow):
         self.status.setFrameShape(QFrame.Shape.NoFrame)
 
         counter_layout.addWidget(self.member_box)
+        self.camera_panel = CameraPanel(self.config.camera)
+        self.camera_panel.setVisible(False)
+        self.camera_panel.scanned.connect(self._on_camera_scan)
+        self.camera_button.toggled.connect(self._camera_toggled)
+        counter_layout.addWidget(self.camera_panel)
         counter_layout.addWidget(self.award_box)
         counter_layout.addWidget(self.redeem_box)
         counter_layout.addStretch(1)
@@ -483,6 +493,9 @@ class CounterWindow(QMainWindow):
         self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
         self.find_button.setText(_("Find"))
         self.enroll_button.setText(_("New member"))
+        self.camera_button.setText(_("Camera"))
+        self.camera_button.setToolTip(_("Show the camera to scan member cards"))
+        self.camera_panel.retranslate()
         self.award_box.setTitle(_("Award points"))
         self.amount_label.setText(_("Bill amount (baht)"))
         self.amount_field.setPlaceholderText("1,234.50")
@@ -820,6 +833,38 @@ class CounterWindow(QMainWindow):
             return
         self.member_field.setText(text)
         self._identify(text, warning)
+
+    # ------------------------------------------------------------------ camera
+    def _camera_toggled(self, on: bool) -> None:
+        if on:
+            self.start_camera()
+        else:
+            self.stop_camera()
+
+    def start_camera(self) -> None:
+        """Show the camera panel and start scanning from the [camera] source."""
+        self.camera_panel.setVisible(True)
+        self.camera_panel.start()
+        if not self.camera_button.isChecked():
+            self.camera_button.blockSignals(True)
+            self.camera_button.setChecked(True)
+            self.camera_button.blockSignals(False)
+
+    def stop_camera(self) -> None:
+        self.camera_panel.stop()
+        self.camera_panel.setVisible(False)
+        if self.camera_button.isChecked():
+            self.camera_button.blockSignals(True)
+            self.camera_button.setChecked(False)
+            self.camera_button.blockSignals(False)
+
+    def _on_camera_scan(self, text: str) -> None:
+        """A code the camera accepted: identified exactly like a code typed in the member field."""
+        self.camera_scanned.emit(text)
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        self.member_field.setText(text)
+        self._identify(text, None)
 
     def _identify(self, text: str, warning: str | None) -> None:
         svc = self._services
@@ -1229,6 +1274,7 @@ class CounterWindow(QMainWindow):
             return
         self._closed = True
         self._preview_timer.stop()
+        self.camera_panel.stop()
         self._backup_timer.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
