@@ -585,7 +585,7 @@ class CounterWindow(QMainWindow):
     def _open_services(self, seed: bool) -> None:
         data_dir = self.data_dir
 
-        def work() -> tuple[Any, bool]:
+        def work() -> tuple[Any, bool, str]:
             services = open_terminal(data_dir)
             if seed:
                 from pos_app.services.demo import seed_demo
