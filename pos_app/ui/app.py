@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pos_app.core.i18n import _
 from pos_app.ui.counter import CounterWindow
 from pos_app.ui.fonts import FontError, load_thai_font
+from pos_app.ui.gcguard import MainThreadCollector
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -33,6 +34,7 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smo
     except FontError as exc:
         # Without the font Thai shows as boxes: say so on stderr and carry on in the system font.
         print(_("Warning: the Thai font could not be loaded ({error}).").format(error=exc), file=sys.stderr)
+    collector = MainThreadCollector()  # garbage (and so Qt objects in cycles) is freed on this thread only
     window = CounterWindow(data_dir, seed_demo=seed_demo, demo_hint=demo_hint)
     if smoke:
         window.ready.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
@@ -51,4 +53,5 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smo
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         window.shutdown()
+        collector.stop()
     return int(code)

@@ -52,6 +52,20 @@ def data_dir(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def collect_on_the_ui_thread() -> Iterator[None]:
+    """As in the app (pos_app.ui.gcguard): no automatic collection, which could destroy a previous test's
+    widgets on a worker thread and crash; collect here, on the UI thread, after each test instead."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def thai_by_default() -> Iterator[None]:
     """Tests start in Thai (the product default) and leave the language as they found it."""
     before = i18n.get_language()
