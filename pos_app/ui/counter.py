@@ -209,6 +209,7 @@ class CounterWindow(QMainWindow):
         self._backup_text: Callable[[], str] | None = None
         self._backup_failed = False
         self._branch_name = ""
+        self._pending_scan: str | None = None
         self._printer_text: Callable[[], str] | None = None
         self.slip_printer: Any = None
         self.print_worker: Worker | None = None
@@ -556,6 +557,9 @@ class CounterWindow(QMainWindow):
         else:
             self.unsetCursor()
             self._show_status()
+            pending, self._pending_scan = self._pending_scan, None
+            if pending is not None and self.approval_dialog is None and self.enroll_dialog is None:
+                self._on_camera_scan(pending)
 
     def _set_status(self, kind: str, text: Callable[[], str] | None) -> None:
         self._status_kind = kind
@@ -861,7 +865,10 @@ class CounterWindow(QMainWindow):
     def _on_camera_scan(self, text: str) -> None:
         """A code the camera accepted: identified exactly like a code typed in the member field."""
         self.camera_scanned.emit(text)
-        if self._services is None or self._staff is None or self.worker.busy:
+        if self._services is None or self._staff is None:
+            return
+        if self.worker.busy:
+            self._pending_scan = text  # identified as soon as the current operation has finished
             return
         self.member_field.setText(text)
         self._identify(text, None)

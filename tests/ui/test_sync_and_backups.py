@@ -6,6 +6,7 @@ Waits are on the window's signals, never on sleeps.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -239,5 +240,20 @@ def test_a_failing_backup_shows_in_the_status_bar_and_the_counter_keeps_working(
         qtbot.keyClicks(win.pin, "1111")
         with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
             qtbot.keyClick(win.pin, Qt.Key.Key_Return)
+    finally:
+        win.shutdown()
+
+
+def test_a_wrong_clock_is_warned_about_in_the_status_bar(qtbot: Any, pair: Pair) -> None:
+    win = open_window(qtbot, pair.data_dir, pair.server)
+    try:
+        status = wait_synced(qtbot, win)
+        assert _("Warning: this terminal's clock").split("{")[0][:10] not in win.sync_label.text()
+        skewed = dataclasses.replace(status, clock_offset_ms=-12 * 60_000)  # 12 minutes behind the server
+        with qtbot.waitSignal(win.sync_status_shown, timeout=TIMEOUT):
+            win.sync_bridge.changed.emit(skewed)  # as the sync worker reports it
+        expected = _("Warning: this terminal's clock differs from the server's by {minutes} minutes; "
+                     "check the date and time.").format(minutes=12)
+        assert expected in win.sync_label.text()
     finally:
         win.shutdown()
