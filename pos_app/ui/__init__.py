@@ -2,7 +2,11 @@
 
 - :mod:`pos_app.ui.worker`: the single-writer background thread every service call runs on; results and
   refusals come back to the UI thread as signals.
-- :mod:`pos_app.ui.counter`: the counter window (sign in, identify, award, redeem, enroll, report).
+- :mod:`pos_app.ui.counter`: the counter window (sign in, identify, award, redeem, enroll, report; status bar
+  with sync, backups, printer and configuration problems).
+- :mod:`pos_app.ui.camera`: the optional camera panel over :mod:`hardware.scanner`'s pipeline.
+- :mod:`pos_app.ui.slips`: slips after award/redeem through the configured printer, reprint.
+- :mod:`pos_app.ui.gcguard`: garbage collection on the UI thread only.
 - :mod:`pos_app.ui.dialogs`: manager PIN, new member, today's report.
 - :mod:`pos_app.ui.wedge`: keyboard-wedge scanner adapter over :mod:`hardware.wedge`.
 - :mod:`pos_app.ui.fonts`: the bundled Thai font as the application font.
