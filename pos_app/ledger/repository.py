@@ -231,6 +231,12 @@ _SQL_ADD_BALANCE = (
 )
 _SQL_RECEIPT_EARNED = "SELECT 1 FROM entries WHERE receipt_ref = ? AND kind = 'earn' LIMIT 1"
 _SQL_META_ALL = "SELECT key, value FROM meta"
+_SQL_DAY_ACTIVITY = (
+    "SELECT COALESCE(operator_id, '-'), reward_code, (sale_at_ms - ?) / 3600000, kind, COUNT(*), SUM(points), "
+    "SUM(COALESCE(amount_satang, 0)) FROM entries "
+    "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind IN ('earn', 'redeem') AND origin = 'local' "
+    "GROUP BY 1, 2, 3, 4"
+)
 
 
 class Ledger:
@@ -532,6 +538,15 @@ class Ledger:
         return conn.execute(
             select(schema.balances.c.points).where(schema.balances.c.member_id == member_id)
         ).scalar_one_or_none()
+
+    def day_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """This terminal's awards and redemptions in [start, end), grouped by cashier, reward, hour of the day
+        and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
+        the covering index ``ix_entries_report`` (migration 0002)."""
+        return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def staff_names(self, conn: Connection) -> dict[str, str]:
+        return dict(_raw(conn).execute("SELECT id, name FROM staff").fetchall())
 
     def members_with_points(self, conn: Connection) -> list[str]:
         return list(conn.execute(

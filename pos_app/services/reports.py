@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-
 from pos_app.core.i18n import _
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger import migrate
@@ -14,16 +12,6 @@ from pos_app.ledger.db import integrity_problems
 
 if TYPE_CHECKING:
     from pos_app.services.terminal import DailyReport, Services
-
-# One range scan of the covering index ix_entries_report (migration 0002): a day's rows, grouped once by
-# cashier, reward and hour together, then folded three ways in Python.
-_DAY = text(
-    "SELECT COALESCE(operator_id, '-') AS op, reward_code AS reward, (sale_at_ms - :start) / 3600000 AS hour, "
-    "kind, COUNT(*) AS n, SUM(points) AS p, SUM(COALESCE(amount_satang, 0)) AS a FROM entries "
-    "WHERE sale_at_ms >= :start AND sale_at_ms < :end AND kind IN ('earn', 'redeem') AND origin = 'local' "
-    "GROUP BY op, reward, hour, kind"
-)
-
 
 def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
     if kind == "earn":
@@ -41,20 +29,18 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
     day = day or services.today()
     start, end = services.day_bounds_ms(day)
     report = DailyReport(date=day)
-    params = {"start": start, "end": end}
     with services.ledger.read() as conn:
-        staff_names = {s.id: s.name for s in services.ledger.list_staff(conn)}
-        rows = conn.execute(_DAY, params).all()
+        staff_names = services.ledger.staff_names(conn)
+        rows = services.ledger.day_activity(conn, start, end)
     cashiers: dict[str, ReportLine] = {}
     rewards: dict[str, ReportLine] = {}
     hours: dict[int, ReportLine] = {}
-    for row in rows:
-        _add(cashiers.setdefault(row.op, ReportLine(staff_names.get(row.op, row.op))), row.kind, row.n, row.p, row.a)
-        _add(hours.setdefault(row.hour, ReportLine(f"{row.hour:02d}:00")), row.kind, row.n, row.p, row.a)
-        _add(report.totals, row.kind, row.n, row.p, row.a)
-        if row.kind == "redeem":
-            _add(rewards.setdefault(row.reward or "discount", ReportLine(row.reward or "discount")),
-                 row.kind, row.n, row.p, row.a)
+    for op, reward, hour, kind, n, points, amount in rows:
+        _add(cashiers.setdefault(op, ReportLine(staff_names.get(op, op))), kind, n, points, amount)
+        _add(hours.setdefault(hour, ReportLine(f"{hour:02d}:00")), kind, n, points, amount)
+        _add(report.totals, kind, n, points, amount)
+        if kind == "redeem":
+            _add(rewards.setdefault(reward or "discount", ReportLine(reward or "discount")), kind, n, points, amount)
     report.per_cashier = sorted(cashiers.values(), key=lambda x: x.key)
     report.per_reward = sorted(rewards.values(), key=lambda x: x.key)
     report.per_hour = [hours[h] for h in sorted(hours)]
