@@ -6,12 +6,10 @@ build, or ``$POS_FONTS_DIR``), the same place the slip and card renderers use.
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
+
+from hardware.fonts import fonts_dir  # one place knows where the bundled fonts are (slips and cards too)
 
 REGULAR = "Garuda.ttf"
 BOLD = "Garuda-Bold.ttf"
@@ -22,14 +20,6 @@ class FontError(RuntimeError):
     """The bundled font is missing or unreadable (English message; the caller translates)."""
 
 
-def fonts_dir() -> Path:
-    env = os.environ.get("POS_FONTS_DIR")
-    if env:
-        return Path(env)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources" / "fonts"
-    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
 
 
 def load_thai_font(app: QApplication, point_size: int = POINT_SIZE) -> str:
