@@ -10,7 +10,6 @@ Uses $LOYALTY_TEST_PG_URL if set, else starts a throwaway PostgreSQL cluster wit
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,12 +24,9 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
+from bench.demo_db import bench_cluster, demo_database  # noqa: E402
 from sync import protocol as p  # noqa: E402
-from sync.server.config import Settings  # noqa: E402
-from sync.server.db import make_engine, migrate  # noqa: E402
-from sync.server.demo import DEMO_ADMIN_TOKEN, DEMO_KEY_PASSPHRASE, seed_demo  # noqa: E402
 from sync.server.service import utcnow  # noqa: E402
-from tests.pg import PgCluster  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
 from tests.sync.server.terminal import Terminal  # noqa: E402
 
@@ -97,17 +93,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="rounds; the best and the median are reported")
     args = ap.parse_args()
 
-    cluster = PgCluster(admin_url=os.environ["LOYALTY_TEST_PG_URL"]) if os.environ.get("LOYALTY_TEST_PG_URL") \
-        else PgCluster.start(durable=True)
+    cluster = bench_cluster()
     server = None
     try:
-        url = cluster.create_database("loyalty_bench")
-        migrate(url)
-        engine = make_engine(url)
-        settings = Settings(database_url=url, admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN),
-                            key_passphrase=DEMO_KEY_PASSPHRASE)
-        codes = seed_demo(engine, settings, terminals=args.repeat).enrollment_codes
-        engine.dispose()
+        url, codes = demo_database(cluster, terminals=args.repeat)
         server = ServerProcess(url)
         http = httpx.Client(base_url=server.url, timeout=120)
         libpq = url.replace("postgresql+psycopg://", "postgresql://")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import os
 import random
 import statistics
 import sys
@@ -27,10 +26,7 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
-from sync.server.config import Settings  # noqa: E402
-from sync.server.db import make_engine, migrate  # noqa: E402
-from sync.server.demo import DEMO_ADMIN_TOKEN, DEMO_KEY_PASSPHRASE, seed_demo  # noqa: E402
-from tests.pg import PgCluster  # noqa: E402
+from bench.demo_db import bench_cluster, demo_database  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
 from tests.sync.server.terminal import Terminal  # noqa: E402
 
@@ -104,17 +100,10 @@ def main() -> None:
                     help="mean seconds between one terminal's sync cycles (0 = back to back, a saturation test)")
     args = ap.parse_args()
 
-    cluster = PgCluster(admin_url=os.environ["LOYALTY_TEST_PG_URL"]) if os.environ.get("LOYALTY_TEST_PG_URL") \
-        else PgCluster.start(durable=True)
+    cluster = bench_cluster()
     servers: list[ServerProcess] = []
     try:
-        url = cluster.create_database("loyalty_bench")
-        migrate(url)
-        engine = make_engine(url)
-        settings = Settings(database_url=url, admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN),
-                            key_passphrase=DEMO_KEY_PASSPHRASE)
-        codes = seed_demo(engine, settings, terminals=args.terminals + 1).enrollment_codes
-        engine.dispose()
+        url, codes = demo_database(cluster, terminals=args.terminals + 1)
         servers = [ServerProcess(url) for _ in range(args.servers)]
         clients = [httpx.Client(base_url=s.url, timeout=30) for s in servers]
         terminals = []
