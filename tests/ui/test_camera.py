@@ -9,6 +9,7 @@ from typing import Any
 import cv2
 import pytest
 from PySide6.QtCore import Qt
+from ui_steps import show, sign_in
 
 from hardware.scanner import STATUS_MESSAGES
 from pos_app.config import CameraSection, SyncSection, TerminalConfig
@@ -43,13 +44,8 @@ def frames_folder(folder: Path, text: str, n: int = 14) -> Path:
 def signed_in_window(qtbot: Any, data_dir: Path, source: int | str) -> CounterWindow:
     config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
                             camera=CameraSection(source=source, width=640, height=480, fps=30))
-    win = CounterWindow(data_dir, config=config)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.ready, timeout=TIMEOUT):
-        win.show()
-    qtbot.keyClicks(win.pin, "1111")
-    with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
-        qtbot.keyClick(win.pin, Qt.Key.Key_Return)
+    win = show(qtbot, CounterWindow(data_dir, config=config))
+    sign_in(qtbot, win)
     return win
 
 

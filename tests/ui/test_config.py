@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from ui_steps import show, sign_in
 
 from pos_app.config import CONFIG_FILENAME, TerminalConfig
 from pos_app.ui.counter import CounterWindow
@@ -15,13 +16,8 @@ TIMEOUT = 20_000
 
 
 def open_and_sign_in(qtbot: Any, data_dir: Path) -> CounterWindow:
-    win = CounterWindow(data_dir)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.ready, timeout=TIMEOUT):
-        win.show()
-    qtbot.keyClicks(win.pin, "1111")
-    with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
-        qtbot.keyClick(win.pin, Qt.Key.Key_Return)
+    win = show(qtbot, CounterWindow(data_dir))
+    sign_in(qtbot, win)
     return win
 
 

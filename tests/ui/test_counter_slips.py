@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from ui_steps import find_member, show, sign_in
 
 from hardware.printers import FakePrinter
 from pos_app.config import PrinterSection, SyncSection, TerminalConfig
@@ -24,16 +24,9 @@ def open_window(qtbot: Any, data_dir: Path, printer: FakePrinter | None = None, 
                 address: str | None = "192.0.2.1") -> CounterWindow:
     config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
                             printer=PrinterSection(kind=kind, address=address, paper_mm=80))
-    win = CounterWindow(data_dir, config=config, printer=printer)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.ready, timeout=TIMEOUT):
-        win.show()
-    qtbot.keyClicks(win.pin, "1111")
-    with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
-        qtbot.keyClick(win.pin, Qt.Key.Key_Return)
-    qtbot.keyClicks(win.member_field, PHONE)
-    with qtbot.waitSignal(win.member_shown, timeout=TIMEOUT):
-        qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
+    win = show(qtbot, CounterWindow(data_dir, config=config, printer=printer))
+    sign_in(qtbot, win)
+    find_member(qtbot, win, PHONE)
     return win
 
 

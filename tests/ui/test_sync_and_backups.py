@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from ui_steps import find_member, show, sign_in
 
 from pos_app.config import BackupSection, SyncSection, TerminalConfig
 from pos_app.core.i18n import _
@@ -77,11 +78,7 @@ def pair(enrolled_template: tuple[Path, Path, str], tmp_path: Path) -> Iterator[
 def open_window(qtbot: Any, data_dir: Path, server: InProcessServer | None = None,
                 config: TerminalConfig = CONFIG) -> CounterWindow:
     kwargs = {"transport": server.transport()} if server is not None else {}
-    win = CounterWindow(data_dir, config=config, sync_client_kwargs=kwargs)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.ready, timeout=TIMEOUT):
-        win.show()
-    return win
+    return show(qtbot, CounterWindow(data_dir, config=config, sync_client_kwargs=kwargs))
 
 
 def wait_synced(qtbot: Any, win: CounterWindow, online: bool = True) -> Any:
@@ -93,13 +90,8 @@ def wait_synced(qtbot: Any, win: CounterWindow, online: bool = True) -> Any:
 
 
 def sign_in_and_find(qtbot: Any, win: CounterWindow) -> Any:
-    qtbot.keyClicks(win.pin, "1111")
-    with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
-        qtbot.keyClick(win.pin, Qt.Key.Key_Return)
-    qtbot.keyClicks(win.member_field, PHONE)
-    with qtbot.waitSignal(win.member_shown, timeout=TIMEOUT) as shown:
-        qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
-    return shown.args[0]
+    sign_in(qtbot, win)
+    return find_member(qtbot, win, PHONE)
 
 
 def redeem_points(qtbot: Any, win: CounterWindow, points: int) -> Any:
@@ -237,9 +229,7 @@ def test_a_failing_backup_shows_in_the_status_bar_and_the_counter_keeps_working(
     try:
         assert isinstance(checked.args[0], ServiceError)
         assert win.backup_label.text().startswith(_("Backup failed: {error}").split("{")[0])
-        qtbot.keyClicks(win.pin, "1111")
-        with qtbot.waitSignal(win.signed_in, timeout=TIMEOUT):
-            qtbot.keyClick(win.pin, Qt.Key.Key_Return)
+        sign_in(qtbot, win)
     finally:
         win.shutdown()
 
