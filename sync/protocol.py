@@ -21,13 +21,13 @@ Conventions
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
+
+from sync import records as rec
+from sync.records import canonical_json, content_hash, format_utc, parse_utc  # noqa: F401 - the protocol's names
 
 PROTOCOL_VERSION = 1
 SUPPORTED_MAJOR_VERSIONS: tuple[int, ...] = (1,)
@@ -36,49 +36,18 @@ SERVER_TIME_HEADER = "X-Server-Time"
 MAX_BATCH_RECORDS = 1000
 MAX_PAGE_LIMIT = 1000
 DEFAULT_PAGE_LIMIT = 500
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""The largest request body the server reads (a full batch of 1,000 records is about 1 MB)."""
 CLOCK_SKEW_LIMIT_MS = 5 * 60 * 1000
-SERVER_TERMINAL_ID = "server"
-"""``terminal_id`` of entries the server itself creates (overdrafts, merges, manual adjustments)."""
+SERVER_TERMINAL_ID = rec.SERVER_TERMINAL_ID
+"""``terminal_id`` of entries the server itself creates (overdrafts, compensations, merges, adjustments)."""
 
-EntryKind = Literal["earn", "redeem", "reverse", "adjust", "expire", "overdraft"]
+EntryKind = Literal[rec.ENTRY_KINDS]  # type: ignore[valid-type]
 RecordType = Literal["entry", "member"]
 StaffRole = Literal["cashier", "manager"]
 
 
 # --------------------------------------------------------------------------------------------- helpers
-
-
-def canonical_json(data: Any) -> bytes:
-    """The canonical form hashed by ``content_hash``: sorted keys, compact separators, UTF-8, no ASCII escaping."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def content_hash(record: dict[str, Any]) -> str:
-    """Hex SHA-256 of the canonical JSON of ``record`` without its ``content_hash`` key."""
-    body = {k: v for k, v in record.items() if k != "content_hash"}
-    return hashlib.sha256(canonical_json(body)).hexdigest()
-
-
-def parse_utc(text: str) -> datetime:
-    """Parse an ISO-8601 UTC timestamp of the protocol; raises ValueError for anything else."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("timestamp must be an ISO-8601 string")
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError as exc:
-        raise ValueError(f"not an ISO-8601 timestamp: {text!r}") from exc
-    if value.tzinfo is None or value.utcoffset() != UTC.utcoffset(None):
-        raise ValueError(f"timestamp must be in UTC: {text!r}")
-    return value.astimezone(UTC)
-
-
-def format_utc(value: datetime) -> str:
-    """Format an aware datetime the way both ends write timestamps: milliseconds, ``Z``
-    (``2026-11-23T08:15:00.123Z``)."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime")
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def parse_protocol_header(value: str | None) -> int:
@@ -96,19 +65,14 @@ def _utc_text(value: str) -> str:
     return value
 
 
-def _check_hash_format(value: str) -> str:
-    if not re.fullmatch(r"[0-9a-f]{64}", value):
-        raise ValueError("content_hash must be 64 lowercase hex characters")
-    return value
-
-
-UtcText = Annotated[str, Field(min_length=10, max_length=40), AfterValidator(_utc_text)]
-HashText = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$"), AfterValidator(_check_hash_format)]
+UtcText = Annotated[str, Field(min_length=24, max_length=24), AfterValidator(_utc_text)]
+HashText = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Uuid = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
 TerminalId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 ShortText = Annotated[str, Field(max_length=200)]
-Points = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
-Satang = Annotated[int, Field(ge=-100_000_000_000, le=100_000_000_000)]
+Int64 = Annotated[int, Field(ge=-rec.INT64_MAX, le=rec.INT64_MAX)]
+Points = Annotated[int, Field(ge=-rec.MAX_ENTRY_POINTS, le=rec.MAX_ENTRY_POINTS)]
+"""A points value a request may carry (reservations, admin adjustments): within the entry limit."""
 
 
 class _Wire(BaseModel):
@@ -120,53 +84,51 @@ class _Wire(BaseModel):
 
 class Line(_Wire):
     category: Annotated[str, Field(min_length=1, max_length=64)]
-    amount_satang: Satang
+    amount_satang: Int64
 
 
-class Entry(_Wire):
-    """One ledger entry, born on a terminal (or on the server for ``terminal_id == "server"``)."""
+_WIRE_TYPES: dict[str, Any] = {
+    "uuid": Uuid,
+    "terminal_id": TerminalId,
+    "seq": Annotated[int, Field(ge=1, le=2**62)],
+    "kind": EntryKind,
+    "int64": Int64,
+    "text200": ShortText,
+    "code32": Annotated[str, Field(min_length=1, max_length=32)],
+    "code64": Annotated[str, Field(max_length=64)],
+    "version": Annotated[int, Field(ge=0, le=2**31)],
+    "lines": Annotated[list[Line], Field(max_length=200)],
+    "time": UtcText,
+    "offset_ms": Annotated[int, Field(ge=-(2**53), le=2**53)],
+    "text500": Annotated[str, Field(max_length=500)],
+    "bool": bool,
+    "card_no": Annotated[str, Field(pattern=r"^\d{16}$")],
+    "phone": Annotated[str, Field(pattern=r"^0\d{8,9}$")],
+}
+"""How each value type of ``sync.records`` is checked on the wire (``?`` = may be null). The wire accepts
+structurally valid records; the business limits (``records.check_entry``) are applied by the server, which
+quarantines a failing record instead of refusing the whole batch."""
 
-    id: Uuid
-    terminal_id: TerminalId
-    seq: Annotated[int, Field(ge=1, le=2**62)]
-    member_id: Uuid
-    kind: EntryKind
-    points: Points
-    amount_satang: Satang | None
-    receipt_ref: ShortText | None
-    reward_code: Annotated[str, Field(max_length=64)] | None
-    corrects_id: Uuid | None
-    rules_version: Annotated[int, Field(ge=0, le=2**31)] | None
-    tier_code: Annotated[str, Field(max_length=32)] | None
-    lines: Annotated[list[Line], Field(max_length=200)]
-    sale_at: UtcText
-    clock_offset_ms: Annotated[int, Field(ge=-(2**53), le=2**53)]
-    operator_id: Annotated[str, Field(max_length=64)] | None
-    approved_by: Annotated[str, Field(max_length=64)] | None
-    reason: Annotated[str, Field(max_length=500)] | None
-    offline: bool
-    reservation_id: Uuid | None
-    content_hash: HashText
 
+def _wire_fields(fields: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, kind in fields.items():
+        annotation = _WIRE_TYPES[kind.rstrip("?")]
+        out[name] = (annotation | None, ...) if kind.endswith("?") else (annotation, ...)
+    out["content_hash"] = (HashText, ...)
+    return out
+
+
+class _Record(_Wire):
     def hash_ok(self) -> bool:
-        return content_hash(self.model_dump(mode="json")) == self.content_hash
+        return bool(content_hash(self.model_dump(mode="json")) == self.content_hash)  # type: ignore[attr-defined]
 
 
-class Member(_Wire):
-    """A member enrolled on a terminal."""
-
-    id: Uuid
-    card_no: Annotated[str, Field(pattern=r"^\d{16}$")]
-    name: Annotated[str, Field(max_length=200)]
-    phone: Annotated[str, Field(pattern=r"^0\d{8,9}$")] | None
-    tier: Annotated[str, Field(min_length=1, max_length=32)]
-    consent: bool
-    created_at: UtcText
-    terminal_id: TerminalId
-    content_hash: HashText
-
-    def hash_ok(self) -> bool:
-        return content_hash(self.model_dump(mode="json")) == self.content_hash
+Entry = create_model("Entry", __base__=_Record, __module__=__name__, **_wire_fields(rec.ENTRY_FIELDS))
+"""One ledger entry, born on a terminal (or on the server for ``terminal_id == "server"``); fields:
+``sync.records.ENTRY_FIELDS``."""
+Member = create_model("Member", __base__=_Record, __module__=__name__, **_wire_fields(rec.MEMBER_FIELDS))
+"""A member enrolled on a terminal; fields: ``sync.records.MEMBER_FIELDS``."""
 
 
 class OutboxRecord(_Wire):
@@ -174,8 +136,8 @@ class OutboxRecord(_Wire):
 
     seq: Annotated[int, Field(ge=1, le=2**62)]
     type: RecordType
-    entry: Entry | None = None
-    member: Member | None = None
+    entry: Entry | None = None  # type: ignore[valid-type]
+    member: Member | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _one_payload(self) -> OutboxRecord:
@@ -190,22 +152,20 @@ class OutboxRecord(_Wire):
         return self
 
     @property
+    def payload(self) -> Any:
+        return self.entry if self.entry is not None else self.member
+
+    @property
     def record_id(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
-        assert payload is not None
-        return payload.id
+        return str(self.payload.id)
 
     @property
     def record_hash(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
-        assert payload is not None
-        return payload.content_hash
+        return str(self.payload.content_hash)
 
     @property
     def terminal_id(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
-        assert payload is not None
-        return payload.terminal_id
+        return str(self.payload.terminal_id)
 
 
 # --------------------------------------------------------------------------------------------- common
@@ -370,7 +330,8 @@ class FlagInfo(BaseModel):
     id: int
     kind: str
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
-    ``unknown_member``, ``reservation_mismatch``, ``content_conflict``."""
+    ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``quarantined``,
+    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None
@@ -381,12 +342,26 @@ class FlagInfo(BaseModel):
     note: str | None
 
 
+class QuarantinedRecord(BaseModel):
+    """A record the server received and acknowledged but did not let move any balance (see the kinds table in
+    ``docs/sync-protocol.md``): a compensating server entry undoes it on the terminal that made it."""
+
+    seq: int
+    id: str
+    code: str
+    """A stable reason code: ``kind_not_allowed``, ``wrong_sign``, ``points_out_of_range``, ``bad_time``,
+    ``unknown_approver``, ``bad_correction``, ``balance_out_of_range``, ..."""
+    reason: str
+
+
 class UploadResponse(BaseModel):
     ack_seq: int
     """Highest seq such that the server holds every record 1..ack_seq of this terminal (applied)."""
     results: list[RecordResult]
     flags: list[FlagInfo] = Field(default_factory=list)
     """Flags raised by this batch (for information; a manager resolves them centrally)."""
+    quarantined: list[QuarantinedRecord] = Field(default_factory=list)
+    """Records of this batch that were acknowledged but quarantined (protocol 1.1; absent = none)."""
     server_time: str
 
 
@@ -405,7 +380,7 @@ class ReservationRequest(BaseModel):
     reservation_id: Uuid
     """Born on the terminal; retrying with the same id returns the same reservation."""
     member_id: Uuid
-    points: Annotated[int, Field(gt=0, le=1_000_000_000)]
+    points: Annotated[int, Field(gt=0, le=rec.MAX_ENTRY_POINTS)]
     reward_code: Annotated[str, Field(max_length=64)] | None = None
     ttl_seconds: Annotated[int, Field(ge=5, le=3600)] = 120
 

@@ -56,6 +56,7 @@ def _status_data(services: Any) -> dict[str, Any]:
         "cursor": state.cursor, "last_sync_ok_ms": state.last_sync_ok_ms, "last_sync_error": state.last_sync_error,
         "clock_offset_ms": state.clock_offset_ms,
         "clock_skewed": abs(state.clock_offset_ms) > CLOCK_SKEW_LIMIT_MS,
+        "quarantined": store.quarantined(),
     }
 
 
@@ -70,6 +71,11 @@ def _status_text(data: dict[str, Any]) -> str:
     ]
     if data["last_sync_error"]:
         lines.append(_("Last error: {error}").format(error=data["last_sync_error"]))
+    if data["quarantined"]:
+        last = data["quarantined"][-1]
+        lines.append(_("Refused by the server (not applied to any balance; ask a manager): {n} records, the last "
+                       "seq {seq}: {reason}").format(n=len(data["quarantined"]), seq=last["seq"],
+                                                     reason=last["reason"]))
     if data["clock_skewed"]:
         lines.append(_("Warning: this terminal's clock differs from the server's by {minutes} minutes: "
                        "fix the clock (entries are flagged).").format(minutes=abs(data["clock_offset_ms"]) // 60_000))

@@ -23,15 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pos_app.core.i18n import _
 from pos_app.ledger import migrate, schema
-from pos_app.ledger.canonical import (
-    GENESIS_HASH,
-    canonical_json,
-    chain_hash,
-    content_hash,
-    iso_to_ms,
-    ms_to_iso,
-    sha256_hex,
-)
+from pos_app.ledger.canonical import GENESIS_HASH, chain_hash
 from pos_app.ledger.db import (
     LEDGER_FILENAME,
     LedgerCorrupt,
@@ -41,8 +33,20 @@ from pos_app.ledger.db import (
     translate_sqlite_error,
 )
 from pos_app.ledger.ids import new_id
-
-ENTRY_KINDS = ("earn", "redeem", "reverse", "adjust", "expire", "overdraft")
+from sync.records import (
+    ENTRY_KINDS,
+    MAX_BALANCE_POINTS,
+    MAX_ENTRY_POINTS,
+    MAX_SATANG,
+    canonical_json,
+    check_points,
+    content_hash,
+    entry_record,
+    iso_to_ms,
+    member_record,
+    ms_to_iso,
+    sha256_hex,
+)
 
 # Double entry: every entry moves points between the member's account and one chain account.
 CONTRA_ACCOUNTS = {
@@ -53,6 +57,7 @@ CONTRA_ACCOUNTS = {
     "expire": "chain:expired",
     "overdraft": "chain:overdraft",
 }
+assert set(CONTRA_ACCOUNTS) == set(ENTRY_KINDS), "every record kind (sync.records.KINDS) has its contra account"
 
 
 def now_ms() -> int:
@@ -149,31 +154,13 @@ class VerifyReport:
 
 
 def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[str, Any]:
-    """The entry exactly as it travels to the server (see docs/sync-protocol.md)."""
-    record: dict[str, Any] = {
-        "id": entry_id,
-        "terminal_id": terminal_id,
-        "seq": seq,
-        "member_id": e.member_id,
-        "kind": e.kind,
-        "points": e.points,
-        "amount_satang": e.amount_satang,
-        "receipt_ref": e.receipt_ref,
-        "reward_code": e.reward_code,
-        "corrects_id": e.corrects_id,
-        "rules_version": e.rules_version,
-        "tier_code": e.tier_code,
-        "lines": [{"category": c, "amount_satang": a} for c, a in e.lines],
-        "sale_at": ms_to_iso(e.sale_at_ms),
-        "clock_offset_ms": e.clock_offset_ms,
-        "operator_id": e.operator_id,
-        "approved_by": e.approved_by,
-        "reason": e.reason,
-        "offline": e.offline,
-        "reservation_id": e.reservation_id,
-    }
-    record["content_hash"] = content_hash(record)
-    return record
+    """The entry exactly as it travels to the server (``sync.records.entry_record``)."""
+    return entry_record(
+        id=entry_id, terminal_id=terminal_id, seq=seq, member_id=e.member_id, kind=e.kind, points=e.points,
+        amount_satang=e.amount_satang, receipt_ref=e.receipt_ref, reward_code=e.reward_code,
+        corrects_id=e.corrects_id, rules_version=e.rules_version, tier_code=e.tier_code, lines=e.lines,
+        sale_at=ms_to_iso(e.sale_at_ms), clock_offset_ms=e.clock_offset_ms, operator_id=e.operator_id,
+        approved_by=e.approved_by, reason=e.reason, offline=e.offline, reservation_id=e.reservation_id)
 
 
 def _member_from_row(row: Any) -> MemberRow:
@@ -229,6 +216,7 @@ _SQL_ENTRY_KIND = "SELECT kind FROM entries WHERE id = ?"
 _SQL_ADD_BALANCE = (
     "UPDATE balances SET points = points + ?, earned_total = earned_total + ?, updated_at_ms = ? WHERE member_id = ?"
 )
+_SQL_BALANCE = "SELECT points FROM balances WHERE member_id = ?"
 _SQL_RECEIPT_EARNED = "SELECT 1 FROM entries WHERE receipt_ref = ? AND kind = 'earn' LIMIT 1"
 _SQL_META_ALL = "SELECT key, value FROM meta"
 _SQL_DAY_ACTIVITY = (
@@ -410,11 +398,8 @@ class Ledger:
             raise LedgerError(_("A member with this phone or card number already exists.")) from exc
         conn.execute(insert(schema.balances).values(
             member_id=member_id, points=0, earned_total=0, updated_at_ms=created_at_ms))
-        wire: dict[str, Any] = {
-            "id": member_id, "card_no": card_no, "name": name, "phone": phone, "tier": tier,
-            "consent": consent, "created_at": ms_to_iso(created_at_ms), "terminal_id": self.terminal_id,
-        }
-        wire["content_hash"] = content_hash(wire)
+        wire = member_record(id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
+                             created_at=ms_to_iso(created_at_ms), terminal_id=self.terminal_id)
         self._append_outbox(conn, self._next_seq(conn), "member", member_id, wire)
 
     def get_member(self, conn: Connection, member_id: str) -> MemberRow | None:
@@ -440,6 +425,11 @@ class Ledger:
         """Append one entry made at this counter: entry + balance cache + outbox record, in ``conn``'s transaction."""
         if e.kind not in ENTRY_KINDS:
             raise ValueError(f"unknown entry kind {e.kind!r}")
+        if check_points(e.points) is not None:
+            raise LedgerError(_("Points must be between -{limit:,} and {limit:,} in one entry; nothing was "
+                                "recorded.").format(limit=MAX_ENTRY_POINTS))
+        if any(a is not None and not 0 <= a <= MAX_SATANG for a in (e.amount_satang, *(x for _, x in e.lines))):
+            raise LedgerError(_("The amount is too large for one entry; nothing was recorded."))
         seq = self._next_seq(conn)
         entry_id = e.entry_id or new_id()
         wire = _entry_wire(self.terminal_id, seq, entry_id, e)
@@ -472,6 +462,11 @@ class Ledger:
             corrected = raw.execute(_SQL_ENTRY_KIND, (wire["corrects_id"],)).fetchone()
             if corrected is not None and corrected[0] == "earn":
                 earned = wire["points"]
+        if origin == "local":
+            row = raw.execute(_SQL_BALANCE, (wire["member_id"],)).fetchone()
+            if row is not None and abs(row[0] + wire["points"]) > MAX_BALANCE_POINTS:
+                raise LedgerError(_("This would take the member's balance beyond {limit:,} points; nothing was "
+                                    "recorded.").format(limit=MAX_BALANCE_POINTS))
         result = raw.execute(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
         if result.rowcount != 1:
             raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
@@ -663,18 +658,19 @@ class Ledger:
                 "approved_by, reason, offline, reservation_id, content_hash, chain_hash FROM entries ORDER BY rowid"
             )):
                 report.entries += 1
-                wire = {
-                    "id": row.id, "terminal_id": row.terminal_id, "seq": row.seq, "member_id": row.member_id,
-                    "kind": row.kind, "points": row.points, "amount_satang": row.amount_satang,
-                    "receipt_ref": row.receipt_ref, "reward_code": row.reward_code,
-                    "corrects_id": row.corrects_id, "rules_version": row.rules_version,
-                    "tier_code": row.tier_code, "lines": json.loads(row.lines_json),
-                    "sale_at": ms_to_iso(row.sale_at_ms), "clock_offset_ms": row.clock_offset_ms,
-                    "operator_id": row.operator_id, "approved_by": row.approved_by, "reason": row.reason,
-                    "offline": bool(row.offline), "reservation_id": row.reservation_id,
-                }
-                expected = chain_hash(previous, content_hash(wire))
-                if report.chain_ok and (content_hash(wire) != row.content_hash or expected != row.chain_hash):
+                try:
+                    hashed = entry_record(
+                        id=row.id, terminal_id=row.terminal_id, seq=row.seq, member_id=row.member_id,
+                        kind=row.kind, points=row.points, amount_satang=row.amount_satang,
+                        receipt_ref=row.receipt_ref, reward_code=row.reward_code, corrects_id=row.corrects_id,
+                        rules_version=row.rules_version, tier_code=row.tier_code, lines=json.loads(row.lines_json),
+                        sale_at=ms_to_iso(row.sale_at_ms), clock_offset_ms=row.clock_offset_ms,
+                        operator_id=row.operator_id, approved_by=row.approved_by, reason=row.reason,
+                        offline=bool(row.offline), reservation_id=row.reservation_id)["content_hash"]
+                except (TypeError, ValueError, OverflowError):
+                    hashed = ""
+                expected = chain_hash(previous, hashed)
+                if report.chain_ok and (hashed != row.content_hash or expected != row.chain_hash):
                     report.chain_ok = False
                     report.chain_break_at = row.id
                 previous = row.chain_hash

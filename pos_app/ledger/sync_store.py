@@ -3,7 +3,8 @@
 Meta keys written here (read by ``doctor``, the status line and the offline-allowance guard):
 ``mode`` (standalone|enrolled), ``server_url``, ``branch_id``, ``acked_seq``, ``pull_cursor``, ``sync_batch``
 (the pending upload batch as JSON), ``last_sync_ok_ms``, ``last_sync_error``, ``clock_offset_ms``,
-``offline_policy`` (JSON), ``allowance_base_seq`` (offline redemptions with a higher seq count against the
+``offline_policy`` (JSON), ``sync_quarantined`` (JSON list of this terminal's records the server quarantined),
+``allowance_base_seq`` (offline redemptions with a higher seq count against the
 allowance: those not yet confirmed by a complete successful sync), ``rules_version``.
 
 This module must not import ``sync`` (the ledger sits below it): it works on plain wire dicts and returns
@@ -23,6 +24,7 @@ from pos_app.ledger.canonical import iso_to_ms
 from pos_app.ledger.repository import Ledger, now_ms
 
 CREDENTIAL_FILENAME = "sync-credential.json"
+QUARANTINE_KEPT = 100
 OVERDRAFT_FLAG = "overdraft"
 """``members.flagged`` value mirrored from the server's ``offline_redeem_blocked``."""
 
@@ -99,6 +101,18 @@ class LedgerSyncStore:
         with self.ledger.write() as conn:
             self.ledger.set_meta(conn, "sync_batch", json.dumps(
                 {"batch_id": batch.batch_id, "first_seq": batch.first_seq, "last_seq": batch.last_seq}))
+
+    def record_quarantined(self, records: list[dict[str, Any]]) -> None:
+        with self.ledger.write() as conn:
+            held = json.loads(self.ledger.get_meta(conn, "sync_quarantined") or "[]")
+            known = {r["id"] for r in held}
+            held += [r for r in records if r["id"] not in known]
+            self.ledger.set_meta(conn, "sync_quarantined", json.dumps(held[-QUARANTINE_KEPT:], ensure_ascii=False))
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        """The records of this terminal the server quarantined (newest last; the last QUARANTINE_KEPT)."""
+        with self.ledger.read() as conn:
+            return list(json.loads(self.ledger.get_meta(conn, "sync_quarantined") or "[]"))
 
     def acknowledge(self, ack_seq: int) -> None:
         with self.ledger.write() as conn:

@@ -146,6 +146,8 @@ class SyncClient:
                 raise Refused("server_ahead", f"the server holds records up to seq {response.ack_seq} but this "
                                               f"terminal only sent up to {batch.last_seq}; call IT",
                               {"ack_seq": response.ack_seq, "last_seq": batch.last_seq})
+            if response.quarantined:  # acknowledged, but moved no balance: the counter shows them to a manager
+                self._store(self.store.record_quarantined, [q.model_dump() for q in response.quarantined])
             self._store(self.store.acknowledge, response.ack_seq)
             previous, acked, last = acked, response.ack_seq, batch.last_seq
             batch = None

@@ -87,6 +87,10 @@ class OutboxStore(Protocol):
         """Persist the batch about to be sent, BEFORE sending it (a resend reuses the id and the records)."""
         ...
 
+    def record_quarantined(self, records: list[dict[str, Any]]) -> None:
+        """Keep what the server quarantined (``seq``, ``id``, ``code``, ``reason`` each) for the counter's status
+        and a manager: those records were acknowledged but moved no balance (a compensation is pulled)."""
+
     def acknowledge(self, ack_seq: int) -> None:
         """The server holds every record 1..ack_seq: store it and forget the pending batch."""
         ...

@@ -21,7 +21,6 @@ next run (their held points must stay available to the pending redemption).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -79,7 +78,7 @@ def _candidates(conn: Connection, months: int, now: datetime, after: str, limit:
     """
     cutoff = p.format_utc(now - timedelta(days=28 * months - 2))
     old_grant = exists().where(m.entries.c.member_id == m.members.c.id, m.entries.c.points > 0,
-                               m.entries.c.sale_at <= cutoff)
+                               m.entries.c.sale_at <= cutoff, m.entries.c.quarantined.is_(False))
     return list(conn.execute(
         select(m.members.c.id).where(m.members.c.balance > 0, m.members.c.merged_into.is_(None),
                                      m.members.c.id > after, old_grant)
@@ -91,7 +90,7 @@ def _moves(rows: list[Any]) -> list[Any]:
 
     out = []
     for row in rows:
-        corrects = json.loads(row.payload).get("corrects_id") if row.kind != "earn" else None
+        corrects = row.corrects_id if row.kind != "earn" else None
         out.append(LedgerMove(entry_id=row.id, kind=row.kind, points=int(row.points),
                               at=p.parse_utc(row.sale_at), corrects_id=corrects))
     return out
@@ -116,8 +115,9 @@ def _expire_batch(conn: Connection, member_ids: list[str], policy: Any, now: dat
         return run
     by_member: dict[str, list[Any]] = {mid: [] for mid in ids}
     for row in conn.execute(select(m.entries.c.id, m.entries.c.member_id, m.entries.c.kind, m.entries.c.points,
-                                   m.entries.c.sale_at, m.entries.c.payload)
-                            .where(svc._in(conn, m.entries.c.member_id, ids))):
+                                   m.entries.c.sale_at, m.entries.c.corrects_id)
+                            .where(svc._in(conn, m.entries.c.member_id, ids),
+                                   m.entries.c.quarantined.is_(False))):  # quarantined pairs net to zero
         by_member[row.member_id].append(row)
     due: list[tuple[str, str, int]] = []  # (member, grant, points)
     for mid in ids:

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from sync import protocol as p
+from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings
 from sync.server.db import take_change_ids
@@ -53,8 +54,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+sha256_hex = rec.sha256_hex
 
 
 def _in(conn: Connection, column: Any, values: Sequence[str]) -> Any:
@@ -65,8 +65,7 @@ def _in(conn: Connection, column: Any, values: Sequence[str]) -> Any:
     return column.in_(list(values))
 
 
-def _dumps(data: Any) -> str:
-    return p.canonical_json(data).decode("utf-8")
+_dumps = rec.canonical_json
 
 
 # ============================================================================================ reference data
@@ -358,7 +357,9 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     for row in page(m.members):
         items.append((row.change_id, "member", row))
     for row in page(m.entries, or_(m.entries.c.origin_terminal_id.is_(None),
-                                   m.entries.c.origin_terminal_id != terminal.id)):
+                                   m.entries.c.origin_terminal_id != terminal.id),
+                    # a quarantined record and its compensation go back to the terminal that made it only
+                    or_(m.entries.c.quarantined.is_(False), m.entries.c.for_terminal_id == terminal.id)):
         items.append((row.change_id, "entry", row))
     for row in page(m.rules):
         items.append((row.change_id, "rules", row))
@@ -498,30 +499,214 @@ def _rules_bundle(conn: Connection, version: int) -> Any:
     return cached
 
 
-def _check_earn(conn: Connection, entry: p.Entry, branch_id: str) -> NewFlag | None:
-    from pos_app.core.errors import RuleError
-    from pos_app.core.rules import CategoryLine, Purchase, points_for
+@dataclass
+class _Verdict:
+    problem: rec.Problem | None = None
+    """Set: the record is quarantined (acknowledged, compensated, flagged; moves no balance)."""
+    flags: list[NewFlag] = field(default_factory=list)
+    compensations: list[dict[str, Any]] = field(default_factory=list)
+    """Server entries that take back what the terminal credited beyond the rules (the record itself stands)."""
 
-    if entry.amount_satang is None or entry.rules_version is None:
-        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
-                       {"reason": "earn entry without amount or rules version", "points": entry.points})
-    bundle = _rules_bundle(conn, entry.rules_version)
-    if bundle is None:
-        return NewFlag("unknown_rules_version", entry.member_id, entry.terminal_id, entry.id,
-                       {"rules_version": entry.rules_version})
-    try:
-        purchase = Purchase(
-            amount_satang=entry.amount_satang, sale_at=p.parse_utc(entry.sale_at), branch_id=branch_id,
-            lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in entry.lines))
-        expected = points_for(purchase, bundle, entry.tier_code).points
-    except (RuleError, KeyError, ValueError) as exc:
-        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
-                       {"reason": str(exc), "points": entry.points})
-    if expected != entry.points:
-        return NewFlag("points_mismatch", entry.member_id, entry.terminal_id, entry.id,
-                       {"expected": expected, "points": entry.points, "rules_version": entry.rules_version,
-                        "tier_code": entry.tier_code})
-    return None
+
+@dataclass
+class _Held:
+    """What the judge needs of an entry already held (or accepted earlier in the same run)."""
+
+    member_id: str
+    kind: str
+    points: int
+    amount_satang: int | None
+    sale_at: str
+
+
+class _Judge:
+    """Decides, entry by entry in seq order, whether a terminal's record may move a balance, and by how much:
+    the kinds table of ``sync.records`` plus what needs the database (rules, the tier the server knows, the
+    reward's price, the corrected entry, the approver). See docs/sync-protocol.md, "Record kinds".
+
+    Everything it reads is loaded once per upload, and only for the kinds present (a batch of earns in the first
+    tier costs no query at all)."""
+
+    def __init__(self, conn: Connection, terminal: TerminalRow, entries: list[Any]) -> None:
+        self.conn = conn
+        self.terminal = terminal
+        approvers = sorted({e.approved_by for e in entries if e.kind == "adjust" and e.approved_by})
+        self.managers: set[str] = set(conn.execute(select(m.staff.c.id).where(
+            _in(conn, m.staff.c.id, approvers), m.staff.c.role == "manager", m.staff.c.active.is_(True),
+            or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == terminal.branch_id))).scalars()) \
+            if approvers else set()
+        codes = sorted({e.reward_code for e in entries if e.kind == "redeem" and e.reward_code})
+        self.prices: dict[str, int] = {row.code: int(row.points_cost) for row in conn.execute(
+            select(m.rewards.c.code, m.rewards.c.points_cost).where(_in(conn, m.rewards.c.code, codes)))} \
+            if codes else {}
+        self.held: dict[str, _Held] = {}
+        self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
+        self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
+        corrected = sorted({e.corrects_id for e in entries if e.corrects_id})
+        if corrected:
+            for row in conn.execute(select(m.entries.c.id, m.entries.c.member_id, m.entries.c.kind,
+                                           m.entries.c.points, m.entries.c.sale_at, m.entries.c.payload)
+                                    .where(_in(conn, m.entries.c.id, corrected), m.entries.c.quarantined.is_(False))):
+                self.held[row.id] = _Held(row.member_id, row.kind, int(row.points),
+                                          json.loads(row.payload).get("amount_satang"), row.sale_at)
+            for row in conn.execute(select(m.entries.c.corrects_id, m.entries.c.points, m.entries.c.payload)
+                                    .where(_in(conn, m.entries.c.corrects_id, corrected),
+                                           m.entries.c.kind == "reverse", m.entries.c.quarantined.is_(False),
+                                           m.entries.c.terminal_id != p.SERVER_TERMINAL_ID)):
+                self._count_reverse(row.corrects_id, int(row.points), json.loads(row.payload).get("amount_satang"))
+        self.tier_events: dict[str, list[tuple[str, int]]] = {}  # member -> (earn's sale_at, earned points) held
+        self.run_events: dict[str, list[tuple[str, int]]] = {}  # the same, of this run's records so far
+
+    def _count_reverse(self, corrects_id: str, points: int, amount: int | None) -> None:
+        self.reversed[corrects_id] = self.reversed.get(corrects_id, 0) + points
+        if amount:
+            self.refunded[corrects_id] = self.refunded.get(corrects_id, 0) + amount
+
+    # ------------------------------------------------------------------ the verdict
+    def judge(self, e: Any, balance: int) -> _Verdict:
+        wire = e.__dict__
+        problem = rec.check_entry({**wire, "lines": [line.__dict__ for line in e.lines]}, rec.TERMINAL)
+        if problem is None:
+            problem = rec.check_balance(balance + e.points)
+        if problem is not None:
+            return _Verdict(problem)
+        check = getattr(self, f"_check_{e.kind}", None)
+        return check(e) if check else _Verdict()
+
+    def _check_earn(self, e: Any) -> _Verdict:
+        from pos_app.core.errors import RuleError
+        from pos_app.core.rules import CategoryLine, Purchase, points_for
+
+        bundle = _rules_bundle(self.conn, e.rules_version) if e.rules_version is not None else None
+        if bundle is None:
+            return _Verdict(rec.Problem("unknown_rules_version",
+                                        f"rules version {e.rules_version} is not on the server"))
+        try:
+            purchase = Purchase(
+                amount_satang=e.amount_satang, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
+                lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in e.lines))
+            lowest = bundle.tiers.tiers[0].code
+            try:
+                claimed = points_for(purchase, bundle, e.tier_code).points
+            except RuleError:  # a tier these rules do not have: judge by the tier the server knows
+                claimed = None
+            if claimed is not None and (e.tier_code in (None, lowest)
+                                        or claimed <= points_for(purchase, bundle, lowest).points):
+                allowed = claimed
+            else:
+                tier = self._server_tier(e, bundle)
+                allowed = points_for(purchase, bundle, tier).points
+                if claimed is not None:
+                    allowed = min(allowed, claimed)
+        except (RuleError, ValueError) as exc:
+            return _Verdict(rec.Problem("bad_purchase", str(getattr(exc, "message", exc))))
+        verdict = _Verdict()
+        if e.points != allowed:
+            details: dict[str, Any] = {"expected": allowed, "points": e.points, "rules_version": e.rules_version,
+                                       "tier_code": e.tier_code}
+            if e.points > allowed:
+                details["taken_back"] = e.points - allowed
+                verdict.compensations.append({
+                    "member_id": e.member_id, "points": allowed - e.points, "kind": "reverse", "corrects_id": e.id,
+                    "reason": f"points above the rules taken back ({e.points} earned, the rules give {allowed})"})
+            verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
+        return verdict
+
+    def _server_tier(self, e: Any, bundle: Any) -> str:
+        """The highest tier the server can justify for this member at this sale: from points earned (net of
+        returns) in the rolling period before the sale, or before the member's previous sale (the counter
+        re-judges the tier after each award)."""
+        from pos_app.core.tiers import tier_for
+
+        period = timedelta(days=bundle.tiers.period_days)
+        events = self.tier_events.get(e.member_id)
+        if events is None:
+            since = p.format_utc(p.parse_utc(e.sale_at) - period - period)
+            earned = m.entries.alias("earned")
+            rows = self.conn.execute(union_all(
+                select(m.entries.c.sale_at, m.entries.c.points).where(
+                    m.entries.c.member_id == e.member_id, m.entries.c.kind == "earn",
+                    m.entries.c.quarantined.is_(False), m.entries.c.sale_at >= since),
+                select(earned.c.sale_at, m.entries.c.points).select_from(
+                    m.entries.join(earned, earned.c.id == m.entries.c.corrects_id)).where(
+                    m.entries.c.member_id == e.member_id, m.entries.c.kind == "reverse", earned.c.kind == "earn",
+                    m.entries.c.quarantined.is_(False), earned.c.sale_at >= since))).all()
+            events = self.tier_events[e.member_id] = [(row.sale_at, int(row.points)) for row in rows]
+        events = events + self.run_events.get(e.member_id, [])
+
+        def earned_until(end: str) -> int:
+            start = p.format_utc(p.parse_utc(end) - period)
+            return sum(points for at, points in events if start <= at <= end)
+
+        best = earned_until(e.sale_at)
+        previous = max((at for at, points in events if at <= e.sale_at and points > 0), default=None)
+        if previous is not None:
+            best = max(best, earned_until(previous))
+        return tier_for(max(best, 0), bundle.tiers).code
+
+    def _check_redeem(self, e: Any) -> _Verdict:
+        price = self.prices.get(e.reward_code or "")
+        verdict = _Verdict()
+        if price is not None and -e.points < price:  # a reward costs its price; a discount (no reward) any amount
+            verdict.compensations.append({
+                "member_id": e.member_id, "points": e.points + price, "kind": "adjust", "corrects_id": e.id,
+                "reason": f"reward {e.reward_code} costs {price} points; {-e.points} were charged"})
+            verdict.flags.append(NewFlag("reward_price_mismatch", e.member_id, e.terminal_id, e.id,
+                                         {"reward_code": e.reward_code, "price": price, "charged": -e.points}))
+        return verdict
+
+    def _check_reverse(self, e: Any) -> _Verdict:
+        from pos_app.core.errors import ReturnError
+        from pos_app.core.returns import clawback_for_return
+
+        original = self.held.get(e.corrects_id)
+        if original is None or original.member_id != e.member_id:
+            return _Verdict(rec.Problem("bad_correction", "a reverse corrects an entry the server holds for the "
+                                                          "same member"))
+        if original.points == 0 or (original.points > 0) == (e.points > 0):
+            return _Verdict(rec.Problem("bad_correction", "a reverse has the opposite sign of the entry it "
+                                                          "corrects"))
+        if abs(self.reversed.get(e.corrects_id, 0) + e.points) > abs(original.points):
+            return _Verdict(rec.Problem("bad_correction", f"the reverses of {e.corrects_id} would exceed its "
+                                                          f"{original.points} points"))
+        verdict = _Verdict()
+        if original.kind == "earn" and e.amount_satang and original.amount_satang:
+            try:
+                expected = clawback_for_return(original.points, original.amount_satang,
+                                               self.refunded.get(e.corrects_id, 0), e.amount_satang)
+            except ReturnError as exc:
+                return _Verdict(rec.Problem("bad_correction", exc.message))
+            if -e.points < expected:
+                verdict.compensations.append({
+                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
+                    "corrects_id": e.corrects_id,
+                    "reason": f"return clawback completed: the receipt's rules take back {expected}, "
+                              f"{-e.points} were taken"})
+                verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id,
+                                             {"kind": "return", "expected": -expected, "points": e.points}))
+        return verdict
+
+    def _check_adjust(self, e: Any) -> _Verdict:
+        if e.approved_by not in self.managers:
+            return _Verdict(rec.Problem("unknown_approver", f"approver {e.approved_by!r} is not an active manager "
+                                                            f"of branch {self.terminal.branch_id} on the server"))
+        return _Verdict()
+
+    # ------------------------------------------------------------------ what later records of the run see
+    def accept(self, e: Any) -> None:
+        self.held[e.id] = _Held(e.member_id, e.kind, e.points, e.amount_satang, e.sale_at)
+        if e.kind == "reverse" and e.corrects_id:
+            self._count_reverse(e.corrects_id, e.points, e.amount_satang)
+        events = self.run_events.setdefault(e.member_id, [])
+        if e.kind == "earn":
+            events.append((e.sale_at, e.points))
+        elif e.kind == "reverse" and e.corrects_id in self.held and self.held[e.corrects_id].kind == "earn":
+            events.append((self.held[e.corrects_id].sale_at, e.points))
+
+    def accept_compensation(self, compensation: dict[str, Any], e: Any) -> None:
+        corrected = self.held.get(compensation["corrects_id"])
+        if corrected is not None and corrected.kind == "earn":
+            self.run_events.setdefault(e.member_id, []).append((corrected.sale_at, compensation["points"]))
 
 
 @dataclass
@@ -554,11 +739,11 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         assert payload is not None
         data = _wire_dict(payload)
         claimed = data.pop("content_hash")
-        body = p.canonical_json(data)
-        if hashlib.sha256(body).hexdigest() != claimed:
+        body = rec.canonical_json(data)  # hashed once here; stored as the entry's payload
+        if rec.sha256_hex(body) != claimed:
             bad.append(r)
         elif r.entry is not None:
-            bodies[r.entry.id] = body.decode("utf-8")
+            bodies[r.entry.id] = body
     if bad:
         raise ApiError(422, "bad_content_hash", "content_hash does not match the record",
                        {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
@@ -566,10 +751,15 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     digest = _records_digest(req.records)
     # Deduplicate inside the batch and against what is held.
     by_seq: dict[int, p.OutboxRecord] = {}
+    seq_of_id: dict[str, int] = {}
     conflicts: list[p.ConflictDetail] = []
     for r in req.records:
         other = by_seq.get(r.seq)
-        if other is None:
+        first_seq = seq_of_id.setdefault(r.record_id, r.seq)
+        if first_seq != r.seq:  # one id at two seqs in this batch
+            conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="id_reused",
+                                              stored_hash=by_seq[first_seq].record_hash, sent_hash=r.record_hash))
+        elif other is None:
             by_seq[r.seq] = r
         elif other.record_id != r.record_id or other.record_hash != r.record_hash:
             conflicts.append(p.ConflictDetail(seq=r.seq, id=r.record_id, reason="seq_reused",
@@ -660,7 +850,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             if r.entry is not None and r.entry.id not in bodies:
                 data = r.entry.model_dump(mode="json")
                 data.pop("content_hash")
-                bodies[r.entry.id] = p.canonical_json(data).decode("utf-8")
+                bodies[r.entry.id] = rec.canonical_json(data)
 
     # Writes that need no change id go first: the change counter (taken in _apply) is held until commit.
     conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
@@ -668,10 +858,11 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     if batch is None:
         conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
                                                      records_sha256=digest, created_at=now))
-    flags_out = _apply(conn, settings, terminal, run, bodies, now) if run else []
+    flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
-    return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, server_time=p.format_utc(now))
+    return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
+                            server_time=p.format_utc(now))
 
 
 def _wire_dict(record: p.Entry | p.Member) -> dict[str, Any]:
@@ -689,7 +880,7 @@ def _token_terminal(authorization: str | None) -> str:
 
 
 def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
-           bodies: dict[str, str], now: datetime) -> list[p.FlagInfo]:
+           bodies: dict[str, str], now: datetime) -> tuple[list[p.FlagInfo], list[p.QuarantinedRecord]]:
     """Apply records in seq order: members, balances, reservations, overdrafts, flags. One change-id block."""
     entries_in = [r.entry for r in run if r.entry is not None]
     members_in = [r.member for r in run if r.member is not None]
@@ -717,6 +908,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         if reservation_ids else {}
 
     policy = get_policy(conn) if any(e.kind == "redeem" and e.offline for e in entries_in) else None
+    judge = _Judge(conn, terminal, entries_in)
+    quarantined: list[p.QuarantinedRecord] = []
     flags_new: list[NewFlag] = []
     skewed: list[str] = []
     max_skew = 0
@@ -773,10 +966,29 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         if abs(e.clock_offset_ms) > p.CLOCK_SKEW_LIMIT_MS:
             skewed.append(e.id)
             max_skew = max(max_skew, abs(e.clock_offset_ms))
-        if e.kind == "earn":
-            flag = _check_earn(conn, e, terminal.branch_id)
-            if flag:
-                flags_new.append(flag)
+        verdict = judge.judge(e, w.balance)
+        w.touched = True
+        entry_rows.append({"id": e.id, "terminal_id": e.terminal_id, "seq": e.seq, "member_id": e.member_id,
+                           "kind": e.kind, "points": e.points, "sale_at": e.sale_at,
+                           "reservation_id": e.reservation_id, "origin_terminal_id": terminal.id,
+                           "payload": bodies[e.id], "content_hash": e.content_hash, "received_at": now,
+                           "corrects_id": e.corrects_id, "quarantined": verdict.problem is not None,
+                           "for_terminal_id": None})
+        if verdict.problem is not None:
+            # Acknowledged (the terminal's stream moves on) but never applied: the record and the server's
+            # compensation of it net to zero, are sent back to this terminal only, and a manager is told.
+            problem = verdict.problem
+            server_entries.append({"member_id": e.member_id, "points": -e.points, "kind": "reverse",
+                                   "corrects_id": e.id, "quarantined": True, "for_terminal_id": terminal.id,
+                                   "reason": f"quarantined {e.kind} from terminal {terminal.id}: {problem.detail}"})
+            quarantined.append(p.QuarantinedRecord(seq=e.seq, id=e.id, code=problem.code, reason=problem.detail))
+            flags_new.append(NewFlag("quarantined", e.member_id, terminal.id, e.id, {
+                "code": problem.code, "reason": problem.detail, "kind": e.kind, "points": e.points,
+                "action": "not applied to any balance; check the terminal and its operator "
+                          "(docs/operations.md: quarantined records)"}))
+            continue
+        judge.accept(e)
+        flags_new.extend(verdict.flags)
         if policy is not None and e.kind == "redeem" and e.offline and -e.points > policy.max_points_per_redemption:
             flags_new.append(NewFlag("allowance_exceeded", e.member_id, terminal.id, e.id,
                                      {"points": -e.points, "max_points_per_redemption":
@@ -796,11 +1008,6 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                                                              "member_id": res.member_id,
                                                              "terminal_id": res.terminal_id}}))
         w.balance += e.points
-        w.touched = True
-        entry_rows.append({"id": e.id, "terminal_id": e.terminal_id, "seq": e.seq, "member_id": e.member_id,
-                           "kind": e.kind, "points": e.points, "sale_at": e.sale_at,
-                           "reservation_id": e.reservation_id, "origin_terminal_id": terminal.id,
-                           "payload": bodies[e.id], "content_hash": e.content_hash, "received_at": now})
         if e.points < 0 and e.kind != "overdraft" and w.balance - w.holds < 0:
             # Honoured at the counter already: never reject. Record the shortfall as an overdraft entry
             # (written off: the balance comes back to what active holds need) and flag the member.
@@ -812,6 +1019,10 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             flags_new.append(NewFlag("overdraft", e.member_id, terminal.id, e.id,
                                      {"shortfall": shortfall, "entry_points": e.points, "offline": e.offline,
                                       "kind": e.kind}))
+        for compensation in verdict.compensations:  # what the terminal credited beyond the rules, taken back
+            w.balance += compensation["points"]
+            server_entries.append(compensation)
+            judge.accept_compensation(compensation, e)
     stock_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
     if skewed:
         flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
@@ -868,7 +1079,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
-    return flags_out
+    return flags_out, quarantined
 
 
 def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list[p.Entry],
@@ -922,23 +1133,24 @@ def _sign(signing: Any, member_id: str, now: datetime, settings: Settings) -> st
 
 
 def _server_entry(s: dict[str, Any], change_id: int, now: datetime, kind: str = "overdraft") -> dict[str, Any]:
-    wire: dict[str, Any] = {
-        "id": str(uuid6.uuid7()), "terminal_id": p.SERVER_TERMINAL_ID, "seq": change_id,
-        "member_id": s["member_id"], "kind": s.get("kind", kind), "points": s["points"], "amount_satang": None,
-        "receipt_ref": None, "reward_code": None, "corrects_id": s.get("corrects_id"), "rules_version": None,
-        "tier_code": None, "lines": [], "sale_at": p.format_utc(now), "clock_offset_ms": 0,
-        "operator_id": s.get("operator_id"), "approved_by": s.get("approved_by"), "reason": s.get("reason"),
-        "offline": False, "reservation_id": None,
-    }
-    body = _dumps(wire)
+    """A row of ``entries`` for an entry the server makes (``terminal_id`` "server", ``seq`` = its change id).
+    ``s`` may set ``quarantined`` and ``for_terminal_id`` (a compensation of a quarantined record)."""
+    wire = rec.entry_record(
+        id=s.get("id") or str(uuid6.uuid7()), terminal_id=p.SERVER_TERMINAL_ID, seq=change_id,
+        member_id=s["member_id"], kind=s.get("kind", kind), points=s["points"], corrects_id=s.get("corrects_id"),
+        sale_at=s.get("sale_at") or p.format_utc(now), operator_id=s.get("operator_id"),
+        approved_by=s.get("approved_by"), reason=s.get("reason"))
+    digest = wire.pop("content_hash")
     return {"id": wire["id"], "terminal_id": wire["terminal_id"], "seq": change_id, "member_id": wire["member_id"],
             "kind": wire["kind"], "points": wire["points"], "sale_at": wire["sale_at"], "reservation_id": None,
-            "origin_terminal_id": None, "payload": body, "content_hash": sha256_hex(body), "change_id": change_id,
-            "received_at": now}
+            "origin_terminal_id": None, "payload": rec.canonical_json(wire), "content_hash": digest,
+            "change_id": change_id, "received_at": now, "corrects_id": wire["corrects_id"],
+            "quarantined": bool(s.get("quarantined", False)), "for_terminal_id": s.get("for_terminal_id")}
 
 
 _ENTRY_COLUMNS = ("id", "terminal_id", "seq", "member_id", "kind", "points", "sale_at", "reservation_id",
-                  "origin_terminal_id", "payload", "content_hash", "change_id", "received_at")
+                  "origin_terminal_id", "payload", "content_hash", "change_id", "received_at", "corrects_id",
+                  "quarantined", "for_terminal_id")
 
 
 def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ import httpx
 import uuid6
 
 from sync import protocol as p
+from sync import records
 
 HEADERS = {p.PROTOCOL_HEADER: "1"}
 
@@ -103,14 +104,10 @@ class Terminal:
 
     def entry(self, member_id: str, kind: str, points: int, **fields: Any) -> dict[str, Any]:
         seq = self._next()
-        wire: dict[str, Any] = {
-            "id": str(uuid6.uuid7()), "terminal_id": self.terminal_id, "seq": seq, "member_id": member_id,
-            "kind": kind, "points": points, "amount_satang": None, "receipt_ref": None, "reward_code": None,
-            "corrects_id": None, "rules_version": None, "tier_code": None, "lines": [], "sale_at": now_iso(),
-            "clock_offset_ms": self.clock_offset_ms, "operator_id": "cashier1", "approved_by": None,
-            "reason": None, "offline": False, "reservation_id": None}
-        wire.update(fields)
-        wire["content_hash"] = p.content_hash(wire)
+        values: dict[str, Any] = {"id": str(uuid6.uuid7()), "terminal_id": self.terminal_id, "seq": seq,
+                                  "member_id": member_id, "kind": kind, "points": points, "sale_at": now_iso(),
+                                  "clock_offset_ms": self.clock_offset_ms, "operator_id": "cashier1"}
+        wire = records.entry_record(**(values | fields))
         record = {"seq": seq, "type": "entry", "entry": wire, "member": None}
         self.outbox.append(record)
         return record
@@ -123,6 +120,6 @@ class Terminal:
                                   "receipt_ref": f"R{self.seq + 1}"}
         return self.entry(member_id, "earn", points, **(values | fields))
 
-    def redeem(self, member_id: str, points: int, offline: bool = True, reward_code: str | None = "COFFEE",
+    def redeem(self, member_id: str, points: int, offline: bool = True, reward_code: str | None = None,
                **fields: Any) -> dict[str, Any]:
         return self.entry(member_id, "redeem", -points, offline=offline, reward_code=reward_code, **fields)

@@ -34,15 +34,16 @@ def put(engine: Engine, code: str, amount: int | None) -> None:
 def test_redemptions_take_stock_and_an_oversell_is_kept_and_flagged(
         client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
     put(engine, "LAMP", 2)
+    put(engine, "MUG", None)
     a, b = new_terminal(client), new_terminal(client)
     b.pull_all()
     rec = a.member()
     mid = rec["member"]["id"]
     a.upload_ok([rec, a.earn(mid, 250_000)])  # 100 points
-    first = [a.redeem(mid, 10, reward_code="LAMP"), a.redeem(mid, 10, reward_code="COFFEE"),
+    first = [a.redeem(mid, 10, reward_code="LAMP"), a.redeem(mid, 10, reward_code="MUG"),
              a.redeem(mid, 10, reward_code=None)]
     batch = a.upload_ok(first)
-    assert stock(engine, "LAMP") == 1 and stock(engine, "COFFEE") is None  # COFFEE: stock not tracked
+    assert stock(engine, "LAMP") == 1 and stock(engine, "MUG") is None  # MUG: stock not tracked
     assert not [f for f in batch["flags"] if f["kind"] == "reward_oversold"]
     # an identical resend (lost answer) takes nothing again
     assert a.upload(first).status_code == 200 and stock(engine, "LAMP") == 1

@@ -150,14 +150,18 @@ def test_earned_points_are_recomputed_and_mismatches_flagged(client: TestClient,
     inflated = t.earn(mid, 10_000, points=900)
     unknown_rules = t.earn(mid, 10_000, rules_version=77)
     body = t.upload_ok([member, honest, inflated, unknown_rules])
+    assert body["ack_seq"] == 4  # every record acknowledged: the terminal's queue moves on
     kinds = {(f["kind"], f["entry_id"]) for f in body["flags"]}
     assert ("points_mismatch", inflated["entry"]["id"]) in kinds
-    assert ("unknown_rules_version", unknown_rules["entry"]["id"]) in kinds
+    assert ("quarantined", unknown_rules["entry"]["id"]) in kinds
     assert not any(entry_id == honest["entry"]["id"] for _, entry_id in kinds)
     mismatch = [f for f in open_flags(engine, "points_mismatch", mid)]
-    assert mismatch[0].details["expected"] == 4 and mismatch[0].details["points"] == 900
-    # stored as the counter recorded it (append-only), flagged for review
-    assert balance(engine, mid) == 49 + 900 + 4
+    assert mismatch[0].details == {"expected": 4, "points": 900, "taken_back": 896, "rules_version": 1,
+                                   "tier_code": "member"}
+    assert [(q["id"], q["code"]) for q in body["quarantined"]] == [(unknown_rules["entry"]["id"],
+                                                                   "unknown_rules_version")]
+    # the inflated earn stands (append-only) with the excess taken back; the unverifiable one moves nothing
+    assert balance(engine, mid) == 49 + 4
 
 
 def test_entries_from_a_skewed_clock_are_flagged(client: TestClient, engine: Engine,

@@ -1,0 +1,285 @@
+"""The one definition of a sync record: its fields, its kinds and who may create them, its limits, its canonical
+JSON, its content hash and its time format. Standard library only.
+
+Every party that makes, stores, hashes or checks a record uses this module and nothing else for those things:
+the terminal's ledger (``pos_app.ledger``), the sync client, the wire types (``sync.protocol`` builds its
+pydantic models from :data:`ENTRY_FIELDS` and :data:`MEMBER_FIELDS`) and the central server. It imports nothing
+of ours, so the ledger can use it without pulling in the sync client or the server (see the import contracts in
+``pyproject.toml``). ``docs/sync-protocol.md`` reproduces the kinds table and the limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# --------------------------------------------------------------------------------------------- limits
+
+MAX_ENTRY_POINTS = 100_000_000
+"""No entry moves more points than this, in either direction (one hundred million)."""
+MAX_BALANCE_POINTS = 100_000_000
+"""No member's balance goes above this or below its negative; an entry that would take it there is refused."""
+MAX_SATANG = 100_000_000_000
+"""The largest amount one entry or line may carry: ฿1,000,000,000.00."""
+MIN_YEAR, MAX_YEAR = 2000, 2199
+"""Sale times outside these years are refused (a counter whose clock was reset to 1970 says so at once)."""
+INT64_MAX = 2**63 - 1
+"""What both databases can store: the wire accepts any 64-bit integer so that an out-of-limit record from an
+old or hostile terminal can be received and quarantined instead of blocking that terminal's queue."""
+
+SERVER_TERMINAL_ID = "server"
+"""``terminal_id`` of entries the server itself creates (overdrafts, compensations, merges, adjustments)."""
+
+# --------------------------------------------------------------------------------------------- time
+
+_TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$")
+TIME_EXAMPLE = "2026-11-23T08:15:00.123Z"
+
+
+def format_utc(value: datetime) -> str:
+    """The one time format of records and of the protocol: UTC, milliseconds, ``Z`` (:data:`TIME_EXAMPLE`)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse a timestamp in exactly the form :func:`format_utc` writes; ValueError for anything else (another
+    offset, missing milliseconds, microseconds, a year outside MIN_YEAR..MAX_YEAR). Canonical on the way in,
+    so a record's hash never depends on how a timestamp was spelled."""
+    if not isinstance(text, str):
+        raise ValueError("a timestamp is a string")
+    match = _TIME_RE.match(text)
+    if match is None:
+        raise ValueError(f"timestamps are written like {TIME_EXAMPLE} (UTC, milliseconds)")
+    year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"the year {year} is outside {MIN_YEAR}..{MAX_YEAR}")
+    try:
+        return datetime(year, int(match.group(2)), int(match.group(3)), int(match.group(4)), int(match.group(5)),
+                        int(match.group(6)), int(match.group(7)) * 1000, tzinfo=UTC)
+    except ValueError as exc:
+        raise ValueError(f"not a date: {text}") from exc
+
+
+def ms_to_iso(ms: int) -> str:
+    """Milliseconds since the epoch -> the record time format."""
+    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def iso_to_ms(text: str) -> int:
+    """A record time (canonical, see :func:`parse_utc`) -> milliseconds since the epoch."""
+    return dt_to_ms(parse_utc(text))
+
+
+def dt_to_ms(value: datetime) -> int:
+    if value.tzinfo is None:
+        raise ValueError("timestamp without a time zone")
+    return int(value.replace(microsecond=0).timestamp()) * 1000 + value.microsecond // 1000
+
+
+def ms_to_dt(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms // 1000, UTC).replace(microsecond=(ms % 1000) * 1000)
+
+
+# --------------------------------------------------------------------------------------------- canonical JSON
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical text that is hashed and stored: sorted keys, compact separators, no ASCII escaping."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """Hex SHA-256 of the canonical JSON of ``record`` without its own ``content_hash`` key."""
+    return sha256_hex(canonical_json({k: v for k, v in record.items() if k != "content_hash"}))
+
+
+# --------------------------------------------------------------------------------------------- fields
+
+ENTRY_FIELDS: dict[str, str] = {
+    # name: value type (protocol.py maps each type to its wire validation)
+    "id": "uuid",
+    "terminal_id": "terminal_id",
+    "seq": "seq",
+    "member_id": "uuid",
+    "kind": "kind",
+    "points": "int64",
+    "amount_satang": "int64?",
+    "receipt_ref": "text200?",
+    "reward_code": "code64?",
+    "corrects_id": "uuid?",
+    "rules_version": "version?",
+    "tier_code": "code32?",
+    "lines": "lines",
+    "sale_at": "time",
+    "clock_offset_ms": "offset_ms",
+    "operator_id": "code64?",
+    "approved_by": "code64?",
+    "reason": "text500?",
+    "offline": "bool",
+    "reservation_id": "uuid?",
+}
+"""The fields of a points entry, in wire order (a record also carries ``content_hash``)."""
+
+MEMBER_FIELDS: dict[str, str] = {
+    "id": "uuid",
+    "card_no": "card_no",
+    "name": "text200",
+    "phone": "phone?",
+    "tier": "code32",
+    "consent": "bool",
+    "created_at": "time",
+    "terminal_id": "terminal_id",
+}
+"""The fields of a member enrolled on a terminal."""
+
+_ENTRY_DEFAULTS: dict[str, Any] = {name: ([] if kind == "lines" else False if kind == "bool"
+                                          else 0 if kind == "offset_ms" else None)
+                                   for name, kind in ENTRY_FIELDS.items()}
+
+
+def entry_record(**values: Any) -> dict[str, Any]:
+    """An entry record with every field (missing optional ones at their empty value) and its content hash.
+    The one place an entry's wire form is assembled, on the terminal and on the server."""
+    unknown = set(values) - set(ENTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"not entry fields: {sorted(unknown)}")
+    record = {name: values.get(name, _ENTRY_DEFAULTS[name]) for name in ENTRY_FIELDS}
+    for name in ("id", "terminal_id", "seq", "member_id", "kind", "points", "sale_at"):
+        if record[name] is None:
+            raise TypeError(f"an entry needs {name}")
+    record["lines"] = [{"category": c, "amount_satang": a} for c, a in map(_line_pair, record["lines"])]
+    record["content_hash"] = content_hash(record)
+    return record
+
+
+def _line_pair(line: Any) -> tuple[str, int]:
+    if isinstance(line, dict):
+        return line["category"], line["amount_satang"]
+    category, amount = line
+    return category, amount
+
+
+def member_record(**values: Any) -> dict[str, Any]:
+    """A member record with every field and its content hash."""
+    missing = set(MEMBER_FIELDS) - set(values)
+    unknown = set(values) - set(MEMBER_FIELDS)
+    if missing or unknown:
+        raise TypeError(f"member fields missing {sorted(missing)} / unknown {sorted(unknown)}")
+    record = {name: values[name] for name in MEMBER_FIELDS}
+    record["content_hash"] = content_hash(record)
+    return record
+
+
+# --------------------------------------------------------------------------------------------- kinds
+
+TERMINAL, SERVER, ADMIN = "terminal", "server", "admin"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    creators: frozenset[str]
+    sign: str
+    """``+`` (> 0), ``-`` (< 0), ``>=0``, ``any`` (non-zero), ``opposite`` (of the entry it corrects)."""
+    corrects: str
+    """``required``, ``optional`` or ``none``: whether ``corrects_id`` names an earlier entry."""
+    server_checks: str
+    """What the server recomputes or verifies before a terminal's record of this kind moves a balance."""
+
+
+KINDS: dict[str, KindRule] = {rule.kind: rule for rule in (
+    KindRule("earn", frozenset({TERMINAL}), ">=0", "none",
+             "points recomputed from amount, lines, rules version, branch and the tier the server knows for the "
+             "member at sale time; points above that are taken back by a compensating reverse and flagged "
+             "points_mismatch (fewer points are only flagged)"),
+    KindRule("redeem", frozenset({TERMINAL}), "-", "none",
+             "a reward's cost is the reward's price on the server: a redemption charged below it is charged the "
+             "difference by a compensating adjust and flagged reward_price_mismatch; offline redemptions are "
+             "checked against the offline policy (allowance_exceeded) and a shortfall becomes an overdraft"),
+    KindRule("reverse", frozenset({TERMINAL, SERVER}), "opposite", "required",
+             "the corrected entry must be held for the same member; all reverses of one entry together never "
+             "exceed it; a return's clawback is recomputed from the original receipt (returns rule) and a "
+             "clawback below it is completed by a compensating reverse"),
+    KindRule("adjust", frozenset({TERMINAL, SERVER, ADMIN}), "any", "optional",
+             "the approver (approved_by) must be an active manager the server knows for the terminal's branch"),
+    KindRule("expire", frozenset({SERVER}), "-", "required",
+             "server only (enrolled terminals receive the server's expiry)"),
+    KindRule("overdraft", frozenset({SERVER}), "+", "required",
+             "server only: written when an offline redemption the counter honoured exceeds the balance"),
+)}
+ENTRY_KINDS: tuple[str, ...] = tuple(KINDS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a record cannot move a balance: a stable ``code`` and an English ``detail``."""
+
+    code: str
+    detail: str
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_points(points: Any, *, what: str = "points") -> Problem | None:
+    """The entry limit, for every place a points value enters (CLI, window, admin CLI and API, the protocol)."""
+    if not _is_int(points):
+        return Problem("bad_points", f"{what} must be a whole number")
+    if abs(points) > MAX_ENTRY_POINTS:
+        return Problem("points_out_of_range", f"{what} must be between -{MAX_ENTRY_POINTS:,} and "
+                                              f"{MAX_ENTRY_POINTS:,}")
+    return None
+
+
+def check_balance(balance: int) -> Problem | None:
+    if abs(balance) > MAX_BALANCE_POINTS:
+        return Problem("balance_out_of_range", f"the balance would be {balance:,} points; a balance stays within "
+                                               f"-{MAX_BALANCE_POINTS:,}..{MAX_BALANCE_POINTS:,}")
+    return None
+
+
+def check_entry(record: dict[str, Any], creator: str) -> Problem | None:
+    """The first problem of ``record`` as an entry made by ``creator`` (``terminal``, ``server``, ``admin``)
+    judged on its own (kind, creator, sign, limits, time); None when it passes. What needs the database (the
+    corrected entry, the rules, the reward's price, the approver) is checked by the server."""
+    rule = KINDS.get(record.get("kind"))  # type: ignore[arg-type]
+    if rule is None:
+        return Problem("unknown_kind", f"unknown entry kind {record.get('kind')!r}")
+    if creator not in rule.creators:
+        return Problem("kind_not_allowed", f"a {creator} may not create {rule.kind} entries "
+                                           f"(created by: {', '.join(sorted(rule.creators))})")
+    points = record.get("points")
+    problem = check_points(points)
+    if problem:
+        return problem
+    assert isinstance(points, int)
+    if (rule.sign == ">=0" and points < 0) or (rule.sign == "-" and points >= 0) \
+            or (rule.sign == "+" and points <= 0) or (rule.sign in ("any", "opposite") and points == 0):
+        return Problem("wrong_sign", f"{rule.kind} entries have points {rule.sign}, not {points}")
+    if rule.corrects == "required" and not record.get("corrects_id"):
+        return Problem("corrects_missing", f"a {rule.kind} entry names the entry it corrects")
+    if rule.corrects == "none" and record.get("corrects_id"):
+        return Problem("corrects_not_allowed", f"a {rule.kind} entry corrects no other entry")
+    amounts = [record.get("amount_satang")] + [line.get("amount_satang") for line in record.get("lines") or []]
+    for amount in amounts:
+        if amount is not None and (not _is_int(amount) or not 0 <= amount <= MAX_SATANG):
+            return Problem("amount_out_of_range", f"amounts are 0..{MAX_SATANG:,} satang")
+    if rule.kind == "earn" and amounts[0] is None:
+        return Problem("amount_missing", "an earn entry carries the sale amount")
+    try:
+        parse_utc(record.get("sale_at"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        return Problem("bad_time", f"sale_at: {exc}")
+    return None
