@@ -228,12 +228,12 @@ class OfflinePolicy(BaseModel):
     """The offline-redemption allowance a counter enforces while it cannot reach the server."""
 
     version: int = 1
-    max_points_per_redemption: int = Field(default=500, ge=0)
-    max_points_per_member_per_terminal: int = Field(default=1000, ge=0)
+    max_points_per_redemption: int = Field(default=500, ge=0, le=rec.MAX_ENTRY_POINTS)
+    max_points_per_member_per_terminal: int = Field(default=1000, ge=0, le=rec.MAX_ENTRY_POINTS)
     """Cumulative offline redemptions of one member on one terminal since its last successful sync."""
-    max_points_per_terminal: int = Field(default=5000, ge=0)
+    max_points_per_terminal: int = Field(default=5000, ge=0, le=rec.MAX_ENTRY_POINTS)
     """Cumulative offline redemptions on one terminal since its last successful sync."""
-    max_hours_since_sync: int = Field(default=24, ge=0)
+    max_hours_since_sync: int = Field(default=24, ge=0, le=24 * 366)
     """No offline redemption once the last successful sync is older than this."""
 
 

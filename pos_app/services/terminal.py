@@ -49,6 +49,7 @@ from pos_app.services.staff import (
     require_role,
     validate_pin,
 )
+from sync.records import MAX_ENTRY_POINTS, check_points
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 DEFAULT_REDEEM_APPROVAL_THRESHOLD = 1000
@@ -455,6 +456,8 @@ class Services:
         enrolled terminal is redeeming offline and ``redeem_guard`` applies the offline allowance.
         """
         op_id = op_id or new_id()
+        if points is not None:
+            _check_points(points)
         if receipt_ref is not None:
             receipt_ref = self._check_receipt(receipt_ref)
         request = {"member_id": member_id, "points": points, "reward_code": reward_code,
@@ -590,6 +593,7 @@ class Services:
                op_id: str | None = None) -> AdjustResult:
         """A manager's correction: a compensating entry with a reason (the original is never edited)."""
         reason = reason.strip()
+        _check_points(points)
         if points == 0:
             raise InvalidInput(_("An adjustment must add or remove at least one point."))
         if not reason:
@@ -848,3 +852,10 @@ def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None) -> Ser
             ledger.put_rules(conn, bundle.version, bundle.to_json())
             ledger.set_meta(conn, "rules_version", str(bundle.version))
     return services
+
+
+def _check_points(points: Any) -> None:
+    """The one points limit (``sync.records``) for every value a cashier or manager types."""
+    if check_points(points) is not None:
+        raise InvalidInput(_("Points must be a whole number between -{limit:,} and {limit:,}.").format(
+            limit=MAX_ENTRY_POINTS))

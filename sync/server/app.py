@@ -102,7 +102,7 @@ class MemberMerge(BaseModel):
 
 
 class MemberAdjust(BaseModel):
-    points: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+    points: p.Points
     reason: Annotated[str, Field(min_length=1, max_length=500)]
     by: Annotated[str, Field(min_length=1, max_length=100)]
 

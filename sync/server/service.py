@@ -132,8 +132,8 @@ def set_rules(conn: Connection, bundle_json: str, now: datetime, activate: bool 
 
 
 def upsert_reward(conn: Connection, reward: p.RewardInfo) -> None:
-    if reward.points_cost <= 0:
-        raise ApiError(422, "bad_reward", "points_cost must be positive")
+    if not 0 < reward.points_cost <= rec.MAX_ENTRY_POINTS:
+        raise ApiError(422, "bad_reward", f"points_cost must be 1..{rec.MAX_ENTRY_POINTS:,}")
     if reward.stock is not None and reward.stock < 0:
         raise ApiError(422, "bad_reward", "stock must be zero or more (or none: not tracked)")
     exists = conn.execute(select(m.rewards.c.code).where(m.rewards.c.code == reward.code)
@@ -649,7 +649,7 @@ class _Judge:
         verdict = _Verdict()
         if price is not None and -e.points < price:  # a reward costs its price; a discount (no reward) any amount
             verdict.compensations.append({
-                "member_id": e.member_id, "points": e.points + price, "kind": "adjust", "corrects_id": e.id,
+                "member_id": e.member_id, "points": -(price + e.points), "kind": "adjust", "corrects_id": e.id,
                 "reason": f"reward {e.reward_code} costs {price} points; {-e.points} were charged"})
             verdict.flags.append(NewFlag("reward_price_mismatch", e.member_id, e.terminal_id, e.id,
                                          {"reward_code": e.reward_code, "price": price, "charged": -e.points}))
@@ -1249,6 +1249,9 @@ def merge_members(conn: Connection, source_id: str, target_id: str, by: str, now
     if source.merged_into:
         raise ApiError(409, "already_merged", f"member {source_id} was already merged")
     moved = int(source.balance)
+    problem = rec.check_balance(int(target.balance) + moved)
+    if problem is not None:
+        raise ApiError(422, problem.code, f"cannot merge: {problem.detail}")
     change = take_change_ids(conn, 4)
     entries_out = []
     if moved:
@@ -1274,9 +1277,15 @@ def merge_members(conn: Connection, source_id: str, target_id: str, by: str, now
 
 def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by: str,
                   now: datetime) -> p.MemberState:
-    row = _lock_member(conn, member_id)
+    problem = rec.check_points(points)
+    if problem is not None:
+        raise ApiError(422, problem.code, problem.detail)
     if points == 0 or not reason.strip():
         raise ApiError(422, "bad_adjustment", "an adjustment needs non-zero points and a reason")
+    row = _lock_member(conn, member_id)
+    problem = rec.check_balance(int(row.balance) + points)
+    if problem is not None:
+        raise ApiError(422, problem.code, problem.detail)
     change = take_change_ids(conn, 2)
     conn.execute(insert(m.entries), [_server_entry(
         {"member_id": member_id, "points": points, "kind": "adjust", "reason": reason, "approved_by": by},
