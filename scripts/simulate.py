@@ -2,7 +2,8 @@
 """Run the deterministic sync simulation (tests/sync/sim/sim.py) for many seeds, or replay one.
 
     python scripts/simulate.py --seeds 5000 --workers 2     # thousands of seeds
-    python scripts/simulate.py --seed 1234                  # replay one seed exactly (same schedule of faults)
+    python scripts/simulate.py --seed 1234                  # replay one seed exactly; prints `state <sha256>`
+    python scripts/simulate.py --seeds 3 --states           # each seed's final state digest
 
 Exit status 1 when any seed fails; every failing seed is printed with the command that replays it.
 """
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="processes")
     parser.add_argument("--terminals", type=int, default=8)
     parser.add_argument("--steps", type=int, default=Config.steps)
+    parser.add_argument("--states", action="store_true", help="print each seed's final state digest")
     args = parser.parse_args(argv)
     config = Config(terminals=args.terminals, steps=args.steps)
     seeds = [args.seed] if args.seed is not None else list(range(args.start, args.start + args.seeds))
@@ -38,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({elapsed / max(1, result['seeds']):.3f} s/seed, {args.workers} worker(s)); "
           f"{result['overdrafts']} overdrawn members checked")
     print("operations and faults:", dict(sorted(result["totals"].items())))
+    if args.seed is not None or args.states:
+        for seed, digest in sorted(result["states"].items()):
+            print(f"seed {seed} state {digest}" if args.states else f"state {digest}")
     for seed, text in sorted(result["failures"].items()):
         print(f"\nFAILED seed {seed}  (replay: python scripts/simulate.py --seed {seed})\n{text}")
     if result["failures"]:

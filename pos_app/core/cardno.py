@@ -4,6 +4,7 @@ before any lookup. Used by cards without QR (Code128) and typed by cashiers."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 CARD_NUMBER_LENGTH = 16
 
@@ -29,7 +30,8 @@ def is_valid_card_number(text: str) -> bool:
     return luhn_check_digit(text[:-1]) == text[-1]
 
 
-def new_card_number() -> str:
-    """A fresh random card number (first digit 8 marks our loyalty cards)."""
-    body = "8" + "".join(str(secrets.randbelow(10)) for _ in range(CARD_NUMBER_LENGTH - 2))
+def new_card_number(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
+    """A fresh random card number (first digit 8 marks our loyalty cards). ``randbelow`` is the random source
+    (the system's; a seeded one in the deterministic simulation)."""
+    body = "8" + "".join(str(randbelow(10)) for _ in range(CARD_NUMBER_LENGTH - 2))
     return body + luhn_check_digit(body)

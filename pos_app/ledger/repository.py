@@ -9,10 +9,12 @@ single-row statements on primary keys.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,9 +232,17 @@ _SQL_DAY_ACTIVITY = (
 class Ledger:
     """The terminal's ledger file. Create with :meth:`open`; close with :meth:`close`."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, clock: Callable[[], int] | None = None,
+                 ids: Callable[[], str] | None = None) -> None:
         self.path = path
         self.engine = engine
+        # The terminal's clock (ms since the epoch) and id source: injected by tests and the deterministic
+        # simulation, so that a seed reproduces the same ledger bytes.
+        self.clock: Callable[[], int] = clock or now_ms
+        self.new_id: Callable[[], str] = ids or new_id
+        # random numbers for what is not an id (card numbers): the system's, or drawn from the injected id source
+        self.randbelow: Callable[[int], int] = secrets.randbelow if ids is None else (
+            lambda n: int(uuid.UUID(self.new_id()).int & ((1 << 62) - 1)) % n)
         self._terminal_id: str | None = None
         # One long-lived connection for writes, used by one thread at a time: SQLite has a single writer
         # anyway, and reusing it saves a pool checkout and a Connection per transaction on the hot path.
@@ -241,7 +251,8 @@ class Ledger:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, data_dir: Path, *, check_integrity: bool = True) -> Ledger:
+    def open(cls, data_dir: Path, *, check_integrity: bool = True, clock: Callable[[], int] | None = None,
+             ids: Callable[[], str] | None = None) -> Ledger:
         """Open (creating if needed) the ledger in ``data_dir``, checking it and migrating it to head.
 
         A damaged file raises :class:`LedgerCorrupt` with the way out; it is never modified.
@@ -265,7 +276,7 @@ class Ledger:
                     ).format(path=path, problem=problems[0][:120])
                 )
         engine = create_ledger_engine(path)
-        ledger = cls(path, engine)
+        ledger = cls(path, engine, clock=clock, ids=ids)
         try:
             current = migrate.current_revision(engine)
             if current != migrate.head_revision():
@@ -295,9 +306,9 @@ class Ledger:
         with self.write() as conn:
             terminal_id = self.get_meta(conn, "terminal_id")
             if terminal_id is None:
-                terminal_id = new_id()
+                terminal_id = self.new_id()
                 self.set_meta(conn, "terminal_id", terminal_id)
-                self.set_meta(conn, "created_at_ms", str(now_ms()))
+                self.set_meta(conn, "created_at_ms", str(self.clock()))
                 self.set_meta(conn, "mode", "standalone")
         self._terminal_id = terminal_id
 
@@ -372,7 +383,7 @@ class Ledger:
     def record_operation(self, conn: Connection, op_id: str, kind: str, request: dict[str, Any],
                          result: dict[str, Any]) -> None:
         _raw(conn).execute(_SQL_INSERT_OP, (op_id, kind, self.request_hash(kind, request),
-                                              canonical_json(result), now_ms()))
+                                              canonical_json(result), self.clock()))
 
     # ------------------------------------------------------------------ outbox
     def _next_seq(self, conn: Connection) -> int:
@@ -382,7 +393,7 @@ class Ledger:
                        payload: dict[str, Any]) -> None:
         other = "entry" if record_type == "member" else "member"
         record = {"seq": seq, "type": record_type, record_type: payload, other: None}
-        _raw(conn).execute(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), now_ms()))
+        _raw(conn).execute(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), self.clock()))
 
     # ------------------------------------------------------------------ members
     def add_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
@@ -431,7 +442,7 @@ class Ledger:
         if any(a is not None and not 0 <= a <= MAX_SATANG for a in (e.amount_satang, *(x for _, x in e.lines))):
             raise LedgerError(_("The amount is too large for one entry; nothing was recorded."))
         seq = self._next_seq(conn)
-        entry_id = e.entry_id or new_id()
+        entry_id = e.entry_id or self.new_id()
         wire = _entry_wire(self.terminal_id, seq, entry_id, e)
         self._insert_entry(conn, wire, origin="local", op_id=e.op_id)
         self._append_outbox(conn, seq, "entry", entry_id, wire)
@@ -447,7 +458,7 @@ class Ledger:
         raw = _raw(conn)
         last = raw.execute(_SQL_LAST_CHAIN).fetchone()
         previous = last[0] if last else GENESIS_HASH
-        recorded = now_ms()
+        recorded = self.clock()
         kind = wire["kind"]
         raw.execute(_SQL_INSERT_ENTRY, (
             wire["id"], wire["terminal_id"], wire["seq"], wire["member_id"], kind, wire["points"],
@@ -728,7 +739,7 @@ class Ledger:
                 created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
                 origin="remote"))
             conn.execute(insert(schema.balances).values(
-                member_id=member_id, points=0, earned_total=0, updated_at_ms=now_ms()))
+                member_id=member_id, points=0, earned_total=0, updated_at_ms=self.clock()))
             return
         values: dict[str, Any] = {"flagged": flagged}
         if member_code is not None:

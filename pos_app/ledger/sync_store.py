@@ -21,7 +21,7 @@ from typing import Any
 
 from pos_app.core.i18n import _
 from pos_app.ledger.canonical import iso_to_ms
-from pos_app.ledger.repository import Ledger, now_ms
+from pos_app.ledger.repository import Ledger
 
 CREDENTIAL_FILENAME = "sync-credential.json"
 QUARANTINE_KEPT = 100
@@ -192,7 +192,7 @@ class LedgerSyncStore:
     def _apply_member(self, conn: Any, m: dict[str, Any]) -> None:
         self.ledger.sync_upsert_member(
             conn, member_id=m["id"], card_no=m["card_no"], name=m["name"], phone=m["phone"], tier=m["tier"] or "member",
-            consent=bool(m["consent"]), created_at_ms=iso_to_ms(m["created_at"]) if m["created_at"] else now_ms(),
+            consent=bool(m["consent"]), created_at_ms=iso_to_ms(m["created_at"]) if m["created_at"] else self.ledger.clock(),
             terminal_id=m["terminal_id"] or "server", member_code=m["member_code"],
             flagged=_flag_text(bool(m["offline_redeem_blocked"])))
 

@@ -29,7 +29,6 @@ from pos_app.core.tiers import tier_for
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger.canonical import ms_to_dt
 from pos_app.ledger.db import LedgerError
-from pos_app.ledger.ids import new_id
 from pos_app.ledger.repository import EntryRow, Ledger, MemberRow, NewEntry, OperationConflict
 from pos_app.services.errors import (
     ApprovalRequired,
@@ -174,7 +173,7 @@ class Services:
 
     def __init__(self, ledger: Ledger, clock: Callable[[], int] | None = None) -> None:
         self.ledger = ledger
-        self.clock = clock or (lambda: time.time_ns() // 1_000_000)
+        self.clock = clock or ledger.clock
         self.members = MemberService(self)
         self._rules_cache: dict[int, RulesBundle] = {}
         # Called inside the redeem transaction to apply the offline allowance (set by sync when enrolled).
@@ -373,7 +372,7 @@ class Services:
         receipt_ref = self._check_receipt(receipt_ref)
         if amount_satang <= 0:
             raise InvalidInput(_("The amount must be more than zero."))
-        op_id = op_id or new_id()
+        op_id = op_id or self.ledger.new_id()
         sale_ms = self._sale_ms(sale_at)
         request = {"member_id": member_id, "amount_satang": amount_satang, "receipt_ref": receipt_ref,
                    "lines": [list(x) for x in lines], "operator_id": operator_id}
@@ -455,7 +454,7 @@ class Services:
         ``reservation_id``: the points were reserved on the central server first (online). Without one, an
         enrolled terminal is redeeming offline and ``redeem_guard`` applies the offline allowance.
         """
-        op_id = op_id or new_id()
+        op_id = op_id or self.ledger.new_id()
         if points is not None:
             _check_points(points)
         if receipt_ref is not None:
@@ -525,7 +524,7 @@ class Services:
         receipt_ref = self._check_receipt(receipt_ref)
         if refund_satang is not None and refund_satang <= 0:
             raise InvalidInput(_("The refund amount must be more than zero."))
-        op_id = op_id or new_id()
+        op_id = op_id or self.ledger.new_id()
         request = {"receipt_ref": receipt_ref, "refund_satang": refund_satang, "operator_id": operator_id}
 
         def run() -> ReturnResult:
@@ -598,7 +597,7 @@ class Services:
             raise InvalidInput(_("An adjustment must add or remove at least one point."))
         if not reason:
             raise InvalidInput(_("An adjustment needs a reason."))
-        op_id = op_id or new_id()
+        op_id = op_id or self.ledger.new_id()
         request = {"member_id": member_id, "points": points, "reason": reason, "operator_id": operator_id,
                    "corrects_id": corrects_id}
 
@@ -678,7 +677,7 @@ class Services:
         if role not in ROLES:
             raise InvalidInput(_("Role must be one of: cashier, manager, admin."))
         pin_hash = hash_pin(pin)
-        staff_id = staff_id or new_id()
+        staff_id = staff_id or self.ledger.new_id()
 
         def run() -> StaffView:
             with self.ledger.write() as conn:
@@ -783,7 +782,7 @@ class MemberService:
             normalized = normalize_phone(phone)
         except RuleError as exc:
             raise InvalidInput(exc.message) from exc
-        op_id = op_id or new_id()
+        op_id = op_id or s.ledger.new_id()
         request = {"name": name, "phone": normalized, "consent": consent, "operator_id": operator_id}
 
         def run() -> MemberView:
@@ -795,9 +794,9 @@ class MemberService:
                 if existing is not None:
                     raise Conflict(_("Phone {phone} already belongs to {name} (card {card_no}).").format(
                         phone=format_phone(normalized), name=existing.name, card_no=existing.card_no))
-                member_id = new_id()
+                member_id = s.ledger.new_id()
                 for _attempt in range(5):
-                    card_no = new_card_number()
+                    card_no = new_card_number(s.ledger.randbelow)
                     if s.ledger.find_member_by_card_no(conn, card_no) is None:
                         break
                 rules = s.active_rules(conn)
@@ -836,10 +835,12 @@ class MemberService:
             return s._view(conn, row) if row else None
 
 
-def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None) -> Services:
-    """Open (creating on first use) the terminal in ``data_dir``."""
+def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None,
+                  ids: Callable[[], str] | None = None) -> Services:
+    """Open (creating on first use) the terminal in ``data_dir``; ``clock`` (ms) and ``ids`` are the terminal's
+    time and id sources (the wall clock and UUIDv7 unless a test or the simulation injects its own)."""
     try:
-        ledger = Ledger.open(Path(data_dir))
+        ledger = Ledger.open(Path(data_dir), clock=clock, ids=ids)
     except LedgerError as exc:
         raise Unavailable(exc.message) from exc
     services = Services(ledger, clock)

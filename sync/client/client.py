@@ -85,7 +85,8 @@ class SyncClient:
 
     def __init__(self, store: OutboxStore, *, transport: httpx.BaseTransport | None = None,
                  batch_size: int = DEFAULT_BATCH, page_limit: int = DEFAULT_PAGE,
-                 timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms) -> None:
+                 timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms,
+                 ids: Callable[[], str] | None = None) -> None:
         state = store.state()
         if state.mode != "enrolled" or not state.server_url:
             raise NotEnrolled()
@@ -94,6 +95,7 @@ class SyncClient:
             raise NotEnrolled("the credential file belongs to another terminal: enroll again")
         self.store = store
         self.clock = clock
+        self.new_id: Callable[[], str] = ids or (lambda: str(uuid.uuid4()))  # batch ids (injected by the simulation)
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
@@ -137,7 +139,7 @@ class SyncClient:
                 records = self.store.records_after(acked, self.batch_size)
                 if not records:
                     return acked - start
-                batch = PendingBatch(str(uuid.uuid4()), records[0]["seq"], records[-1]["seq"])
+                batch = PendingBatch(self.new_id(), records[0]["seq"], records[-1]["seq"])
                 self._store(self.store.begin_batch, batch)
             response = self.api.upload(batch.batch_id, records)
             if response.ack_seq > batch.last_seq:
@@ -196,7 +198,7 @@ class SyncClient:
         Raises :class:`Offline` when the server cannot be reached, :class:`Refused` (``insufficient_points``,
         ``unknown_member``, ...) when it says no.
         """
-        rid = reservation_id or str(uuid.uuid4())
+        rid = reservation_id or self.new_id()
         try:
             req = p.ReservationRequest(reservation_id=rid, member_id=member_id, points=points,
                                        reward_code=reward_code, ttl_seconds=ttl_seconds)
@@ -233,7 +235,7 @@ def redeem_flow(services: Any, client: SyncClient | None, *, member_id: str, ope
     3. If the server cannot be reached (``Offline``), record the redemption without a reservation: the
        services' ``redeem_guard`` applies the offline allowance and may refuse.
     """
-    op_id = op_id or str(uuid.uuid4())
+    op_id = op_id or (client.new_id() if client is not None else None)
     kwargs = dict(redeem_kwargs, member_id=member_id, operator_id=operator_id, points=points,
                   reward_code=reward_code, op_id=op_id)
     if client is None:

@@ -193,7 +193,7 @@ def _warm_caches(engine: Engine, settings: Settings) -> None:
         for version in conn.execute(select(m.rules.c.version)).scalars():
             bundle = svc._rules_bundle(conn, int(version))
             if bundle is not None:
-                points_for(Purchase(amount_satang=10_000, sale_at=svc.utcnow()), bundle, None)
+                points_for(Purchase(amount_satang=10_000, sale_at=settings.clock()), bundle, None)
         active_signing_key(conn, settings.key_passphrase)
 
     try:
@@ -237,7 +237,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 response = await call_next(request)
         else:
             response = await call_next(request)
-        response.headers[p.SERVER_TIME_HEADER] = p.format_utc(svc.utcnow())
+        response.headers[p.SERVER_TIME_HEADER] = p.format_utc(settings.clock())
         response.headers[p.PROTOCOL_HEADER] = str(p.PROTOCOL_VERSION)
         return response
 
@@ -264,16 +264,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/v1/hello", response_model=p.HelloResponse, responses=ERROR_RESPONSES)
     def hello() -> p.HelloResponse:
-        return p.HelloResponse(server_time=p.format_utc(svc.utcnow()))
+        return p.HelloResponse(server_time=p.format_utc(settings.clock()))
 
     @app.post("/v1/enroll", response_model=p.EnrollResponse, responses=ERROR_RESPONSES)
     def enroll(req: p.EnrollRequest) -> p.EnrollResponse:
-        return run_tx(engine, lambda c: svc.enroll(c, settings, req, svc.utcnow()))
+        return run_tx(engine, lambda c: svc.enroll(c, settings, req, settings.clock()))
 
     @app.post("/v1/credential", response_model=p.RotateCredentialResponse, responses=ERROR_RESPONSES)
     def rotate(req: p.RotateCredentialRequest, auth: Auth) -> p.RotateCredentialResponse:
         def fn(c: Connection) -> p.RotateCredentialResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             terminal = svc.authenticate(c, auth, now, lock=True)
             return svc.rotate_credential(c, settings, terminal, req.credential_sha256, now)
         return run_tx(engine, fn)
@@ -281,7 +281,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.get("/v1/status", response_model=p.TerminalStatus, responses=ERROR_RESPONSES)
     def status(auth: Auth) -> p.TerminalStatus:
         def fn(c: Connection) -> p.TerminalStatus:
-            now = svc.utcnow()
+            now = settings.clock()
             t = svc.authenticate(c, auth, now)
             return p.TerminalStatus(terminal_id=t.id, branch_id=t.branch_id, ack_seq=t.applied_seq,
                                     credential_expires_at=p.format_utc(t.credential_expires_at),
@@ -291,33 +291,33 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
     def upload(req: p.UploadRequest, auth: Auth) -> Response:
         try:
-            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, svc.utcnow())))
+            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, settings.clock())))
         except ApiError as exc:
             if exc.code == "content_conflict":
                 log.error("content conflict from terminal %s: %s", exc.details.get("terminal_id"), exc.details)
                 flag = svc.NewFlag("content_conflict", None, exc.details.get("terminal_id"), None, exc.details)
-                run_tx(engine, lambda c: svc.insert_flags(c, [flag], svc.utcnow()))
+                run_tx(engine, lambda c: svc.insert_flags(c, [flag], settings.clock()))
             raise
 
     @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
     def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
                 limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
         def fn(c: Connection) -> p.ChangesResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
 
     @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
     def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:
         def fn(c: Connection) -> p.MemberState:
-            svc.authenticate(c, auth, svc.utcnow())
+            svc.authenticate(c, auth, settings.clock())
             return svc.member_state(c, member_id)
         return run_tx(engine, fn)
 
     @app.post("/v1/reservations", response_model=p.ReservationResponse, responses=ERROR_RESPONSES)
     def reserve(req: p.ReservationRequest, auth: Auth) -> p.ReservationResponse:
         def fn(c: Connection) -> p.ReservationResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             return svc.reserve(c, svc.authenticate(c, auth, now), req, now)
         return run_tx(engine, fn)
 
@@ -325,7 +325,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
               responses=ERROR_RESPONSES)
     def void(reservation_id: p.Uuid, auth: Auth) -> p.ReservationResponse:
         def fn(c: Connection) -> p.ReservationResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             return svc.void_reservation(c, svc.authenticate(c, auth, now), reservation_id, now)
         return run_tx(engine, fn)
 
@@ -337,13 +337,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.post("/admin/v1/branches", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
     def add_branch(req: BranchCreate) -> Ok:
-        run_tx(engine, lambda c: svc.add_branch(c, req.code, req.name, svc.utcnow()))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        run_tx(engine, lambda c: svc.add_branch(c, req.code, req.name, settings.clock()))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.post("/admin/v1/enrollment-codes", dependencies=[Admin], response_model=EnrollmentCodeResponse,
               responses=ERROR_RESPONSES)
     def enrollment_code(req: EnrollmentCodeCreate) -> EnrollmentCodeResponse:
-        code, expires = run_tx(engine, lambda c: svc.issue_enrollment_code(c, req.branch, svc.utcnow(), req.hours))
+        code, expires = run_tx(engine, lambda c: svc.issue_enrollment_code(c, req.branch, settings.clock(), req.hours))
         return EnrollmentCodeResponse(code=code, branch=req.branch, expires_at=p.format_utc(expires))
 
     @app.get("/admin/v1/terminals", dependencies=[Admin], responses=ERROR_RESPONSES)
@@ -353,8 +353,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/admin/v1/terminals/{terminal_id}/revoke", dependencies=[Admin], response_model=Ok,
               responses=ERROR_RESPONSES)
     def revoke(terminal_id: Annotated[str, Field(max_length=64)]) -> Ok:
-        run_tx(engine, lambda c: svc.revoke_terminal(c, terminal_id, svc.utcnow()))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        run_tx(engine, lambda c: svc.revoke_terminal(c, terminal_id, settings.clock()))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.get("/admin/v1/flags", dependencies=[Admin], response_model=list[p.FlagInfo], responses=ERROR_RESPONSES)
     def flags(all: bool = False, kind: Annotated[str | None, Query(max_length=32)] = None,
@@ -364,7 +364,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/admin/v1/flags/{flag_id}/resolve", dependencies=[Admin], response_model=p.FlagInfo,
               responses=ERROR_RESPONSES)
     def resolve(flag_id: Annotated[int, Field(ge=1, le=2**31 - 1)], req: FlagResolve) -> p.FlagInfo:
-        return run_tx(engine, lambda c: svc.resolve_flag(c, flag_id, req.by, req.note, svc.utcnow()))
+        return run_tx(engine, lambda c: svc.resolve_flag(c, flag_id, req.by, req.note, settings.clock()))
 
     @app.get("/admin/v1/members/{member_id}", dependencies=[Admin], response_model=p.MemberState,
              responses=ERROR_RESPONSES)
@@ -374,30 +374,30 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/admin/v1/members/{member_id}/merge", dependencies=[Admin], response_model=p.MemberState,
               responses=ERROR_RESPONSES)
     def merge(member_id: p.Uuid, req: MemberMerge) -> p.MemberState:
-        return run_tx(engine, lambda c: svc.merge_members(c, member_id, req.into, req.by, svc.utcnow()))
+        return run_tx(engine, lambda c: svc.merge_members(c, member_id, req.into, req.by, settings.clock()))
 
     @app.post("/admin/v1/members/{member_id}/adjust", dependencies=[Admin], response_model=p.MemberState,
               responses=ERROR_RESPONSES)
     def adjust(member_id: p.Uuid, req: MemberAdjust) -> p.MemberState:
         return run_tx(engine, lambda c: svc.adjust_member(c, member_id, req.points, req.reason, req.by,
-                                                          svc.utcnow()))
+                                                          settings.clock()))
 
     @app.put("/admin/v1/rewards/{code}", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
     def put_reward(code: Annotated[str, Field(min_length=1, max_length=64)], req: p.RewardInfo) -> Ok:
         if req.code != code:
             raise ApiError(422, "bad_reward", "reward code in path and body differ")
         run_tx(engine, lambda c: svc.upsert_reward(c, req))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.put("/admin/v1/staff/{staff_id}", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
     def put_staff(staff_id: Annotated[str, Field(min_length=1, max_length=64)], req: StaffUpsert) -> Ok:
         run_tx(engine, lambda c: svc.upsert_staff(c, staff_id, req.name, req.role, req.pin, req.branch, req.active))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.post("/admin/v1/rules", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
     def post_rules(req: RulesCreate) -> Ok:
-        run_tx(engine, lambda c: svc.set_rules(c, req.bundle_json, svc.utcnow(), req.activate))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        run_tx(engine, lambda c: svc.set_rules(c, req.bundle_json, settings.clock(), req.activate))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.put("/admin/v1/policy", dependencies=[Admin], response_model=p.OfflinePolicy, responses=ERROR_RESPONSES)
     def put_policy(req: PolicyUpdate) -> p.OfflinePolicy:

@@ -15,8 +15,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+
+import uuid6
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid7() -> str:
+    return str(uuid6.uuid7())
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,10 @@ class Settings:
     pool_size: int = 10
     # the periodic points-expiry job inside ``serve``; 0 (the default when built in code, e.g. tests) = off
     expiry_interval_seconds: int = 0
+    # The server's clock and id source (server entries, terminal ids): the wall clock and UUIDv7, injected by
+    # tests and the deterministic simulation so that a seed reproduces the same database.
+    clock: Callable[[], datetime] = field(default=utcnow, compare=False, repr=False)
+    new_id: Callable[[], str] = field(default=new_uuid7, compare=False, repr=False)
 
     @staticmethod
     def hash_token(token: str) -> str:

@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import uuid6
@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
-from sync.server.config import Settings
+from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
 from sync.server.db import take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
@@ -50,8 +50,6 @@ log = logging.getLogger("sync.server")
 ENROLL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 sha256_hex = rec.sha256_hex
@@ -217,7 +215,7 @@ def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: date
     if row.expires_at <= now:
         raise ApiError(410, "enrollment_code_expired", "this enrollment code has expired; ask for a new one")
     branch = conn.execute(select(m.branches).where(m.branches.c.id == row.branch_id)).one()
-    terminal_id = f"{branch.code}-{secrets.token_hex(3).upper()}"
+    terminal_id = f"{branch.code}-{settings.new_id().replace('-', '')[-6:].upper()}"
     expires = now + timedelta(days=settings.credential_days)
     conn.execute(insert(m.terminals).values(
         id=terminal_id, branch_id=branch.id, name=req.device_name, app_version=req.app_version,
@@ -1044,7 +1042,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         change += 1
     rows_server: list[dict[str, Any]] = []
     for s in server_entries:
-        rows_server.append(_server_entry(s, change, now))
+        rows_server.append(_server_entry(s | {"id": settings.new_id()}, change, now))
         change += 1
     inserts = []
     updates = []

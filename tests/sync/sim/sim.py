@@ -3,7 +3,13 @@
 Everything real except the network: the server is the real FastAPI app (in-process, behind the httpx transport
 seam) on a real SQLite file; every terminal is a real ledger file with the real services, the real offline
 allowance guard and the real sync client. A seeded ``random.Random`` decides every operation and every fault,
-so a seed replays the same schedule (ids and timestamps still come from the wall clock).
+so a seed replays the same schedule. Time and ids are injected everywhere (the terminals' ledgers, services and
+sync clients, the server's clock and id source): one simulated clock and one seeded id source per seed, so a seed
+also reproduces the same final state, summed up as ``state <sha256>`` (:func:`state_digest`).
+
+A hostile terminal (a raw protocol client with a valid credential) now and then sends forged records (kinds a
+terminal may not create, wrong signs, out-of-range points, approvals by a non-manager, corrections of nothing)
+next to honest earns, and probes with non-canonical sale times.
 
 Faults: request lost, response lost (after the server committed), request duplicated, an old upload batch
 resent late (reordering), HTTP 500 / garbage answers, network partitions of single terminals, terminal crashes
@@ -17,14 +23,20 @@ then the checks:
   balance equals the sum of its entries, on the server and on every terminal (the ledger's own verify());
 * convergence: every terminal holds exactly the server's entries and balances;
 * overdrafts within the bound: a member's overdrafts never exceed what counters honoured offline for them, no
-  offline redemption exceeded the per-redemption limit, and an overdrawn member is flagged everywhere.
+  offline redemption exceeded the per-redemption limit, and an overdrawn member is flagged everywhere;
+* the hostile terminal moved nothing: every forged record is held quarantined with its compensation, quarantined
+  entries net to zero per member, no honest ledger holds any of them, a non-canonical time was never accepted,
+  and the hostile terminal's queue drained like everyone's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import json
 import logging
+import os
 import random
 import shutil
 import tempfile
@@ -38,12 +50,14 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, select
 
+from pos_app.core.rules import Purchase, default_rules, points_for
 from pos_app.ledger.db import LEDGER_FILENAME, create_ledger_engine
 from pos_app.ledger.repository import Ledger
 from pos_app.ledger.sync_store import LedgerSyncStore
 from pos_app.services import sync_glue
 from pos_app.services.errors import ServiceError
 from pos_app.services.terminal import Services, open_terminal
+from sync import records
 from sync.client import SyncClient, SyncError, enroll
 from sync.server import models as m
 from sync.server import service as svc
@@ -52,9 +66,48 @@ from sync.server.config import Settings
 from sync.server.db import make_engine, migrate
 from sync.server.demo import DEMO_KEY_PASSPHRASE
 from tests.sync.client.harness import SERVER_URL, make_server_template, settings_for
+from tests.sync.server.terminal import Terminal
 
 POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
           "max_points_per_terminal": 1500, "max_hours_since_sync": 24}
+
+
+SIM_EPOCH_MS = 1_795_000_000_000  # 2026-11-18 07:06 UTC: where every world's clock starts
+
+
+class SimTime:
+    """The one clock of a simulated world: terminals read milliseconds, the server a datetime; every reading
+    moves it on by one millisecond, so time is strictly increasing and depends only on the sequence of events."""
+
+    def __init__(self) -> None:
+        self.now = SIM_EPOCH_MS
+
+    def reset(self, start: int) -> None:
+        self.now = start
+
+    def ms(self) -> int:
+        self.now += 1
+        return self.now
+
+    def dt(self) -> Any:
+        return records.ms_to_dt(self.ms())
+
+
+class SeededIds:
+    """UUIDv7 from the simulated clock and a seeded random source (the id source of every party)."""
+
+    def __init__(self, time: SimTime) -> None:
+        self.time = time
+        self.rng = random.Random("ids")
+
+    def reset(self, name: str) -> None:
+        self.rng = random.Random(f"ids-{name}")
+
+    def __call__(self) -> str:
+        rand = self.rng.getrandbits(74)
+        value = ((self.time.now & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62
+                 | (rand & ((1 << 62) - 1)))
+        return str(uuid.UUID(int=value))
 
 
 class SimCrash(Exception):
@@ -158,7 +211,10 @@ class World:
         self.terminals = terminals
         self.template = self.root / "template"
         self.backend = backend or SqliteBackend()
-        self.settings: Settings = settings_for(self.template / "server.sqlite3")
+        self.time = SimTime()
+        self.ids = SeededIds(self.time)
+        self.settings: Settings = dataclasses.replace(settings_for(self.template / "server.sqlite3"),
+                                                      clock=self.time.dt, new_id=self.ids)
         self.proxy = EngineProxy()
         # The ASGI app called directly on one event loop of this thread (no test-client portal thread).
         _run_sync_endpoints_inline(True)
@@ -208,21 +264,33 @@ class World:
 
     # ------------------------------------------------------------------ template
     def _build_template(self) -> None:
+        self.time.reset(SIM_EPOCH_MS)
+        self.ids.reset("template")
         self.proxy.target = make_engine(self.backend.template_url(self.template))
         run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
         terms = []
         for i in range(self.terminals):
-            services = open_terminal(self.template / f"t{i}")
-            code = run_tx(self.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", svc.utcnow(), 1))[0]
-            enroll(LedgerSyncStore(services.ledger), SERVER_URL, code, transport=self.transport())
+            services = open_terminal(self.template / f"t{i}", clock=self.time.ms, ids=self.ids)
+            code = run_tx(self.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", self.time.dt(), 1))[0]
+            enroll(LedgerSyncStore(services.ledger), SERVER_URL, code, transport=self.transport(),
+                   clock=self.time.ms)
             terms.append(services)
+        code = run_tx(self.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", self.time.dt(), 1))[0]
+        http = httpx.Client(transport=self.transport(), base_url=SERVER_URL)
+        hostile = Terminal(http)
+        assert hostile.enroll(code).status_code == 200
+        (self.template / "hostile.json").write_text(json.dumps({"terminal_id": hostile.terminal_id,
+                                                                 "secret": hostile.secret}))
+        http.close()
+        self.template_end_ms = self.time.now + 1000  # each seed's clock starts here (a fresh, recent sync)
         first = terms[0]
         for k in range(4):
             member = first.members.enroll(name=f"Seed {k}", phone=f"0800000{k:03d}", operator_id="cashier1")
             first.award(member_id=member.id, amount_satang=1_500_000, receipt_ref=f"SEED-{k}",
                         operator_id="cashier1")
         for services in (*terms, *terms):
-            client = SyncClient(LedgerSyncStore(services.ledger), transport=self.transport())
+            client = SyncClient(LedgerSyncStore(services.ledger), transport=self.transport(), clock=self.time.ms,
+                                ids=self.ids)
             client.sync_once()
             client.close()
         for services in terms:
@@ -243,20 +311,21 @@ class SimTerm:
     def __post_init__(self) -> None:
         # First open of the copied template: skip the integrity and schema checks (it was just made by this
         # code); reopening after a crash below goes through the counter's full open path.
-        ledger = Ledger(self.data_dir / LEDGER_FILENAME, create_ledger_engine(self.data_dir / LEDGER_FILENAME))
+        ledger = Ledger(self.data_dir / LEDGER_FILENAME, create_ledger_engine(self.data_dir / LEDGER_FILENAME),
+                        clock=self.world.time.ms, ids=self.world.ids)
         ledger._ensure_identity()  # the template is at the head schema already
         self.services = Services(ledger)
         self._attach()
 
     def open(self) -> None:
-        self.services = open_terminal(self.data_dir)
+        self.services = open_terminal(self.data_dir, clock=self.world.time.ms, ids=self.world.ids)
         self._attach()
 
     def _attach(self) -> None:
         sync_glue.install(self.services)
         self.terminal_id = self.services.ledger.terminal_id
         self.client = SyncClient(LedgerSyncStore(self.services.ledger), transport=self.world.transport(),
-                                 batch_size=4, page_limit=40)
+                                 batch_size=4, page_limit=40, clock=self.world.time.ms, ids=self.world.ids)
 
     def close(self) -> None:
         self.client.close()
@@ -271,6 +340,89 @@ class SimFailure(AssertionError):
     pass
 
 
+FORGERIES: list[tuple[str, dict[str, Any]]] = [
+    ("redeem", {"points": 500}),
+    ("overdraft", {"points": -5000, "corrects_id": "nothing"}),
+    ("overdraft", {"points": 300, "corrects_id": "nothing"}),
+    ("expire", {"points": 200, "corrects_id": "nothing"}),
+    ("adjust", {"points": 800, "approved_by": "cashier1"}),
+    ("adjust", {"points": 2**40, "approved_by": "manager1"}),
+    ("earn", {"points": -70, "amount_satang": 10_000, "rules_version": 1, "tier_code": "member"}),
+    ("reverse", {"points": 90, "corrects_id": "nothing"}),
+]
+BAD_TIMES = ["2026-11-23T08:15:00Z", "0001-01-01T00:00:00.000Z", "2026-11-23T08:15:00.000+00:00"]
+
+
+class Hostile:
+    """A terminal with a valid credential that writes records by hand: honest earns, now and then a forged
+    record, and probes with non-canonical sale times. Its outbox is resent from its ack like a real client's."""
+
+    def __init__(self, world: World, data: dict[str, str], rng: random.Random) -> None:
+        self.world = world
+        self.rng = rng
+        self.http = httpx.Client(transport=world.transport(), base_url=SERVER_URL)
+        self.t = Terminal(self.http, terminal_id=data["terminal_id"], secret=data["secret"])
+        self.acked = 0
+        self.forged: dict[str, int] = {}  # entry id -> points
+        self.bad_time_accepted: list[str] = []
+        self.rules = default_rules(1)
+
+    def _entry(self, member_id: str, kind: str, points: int, **fields: Any) -> dict[str, Any]:
+        fields.setdefault("sale_at", records.ms_to_iso(self.world.time.ms()))
+        fields.setdefault("id", self.world.ids())
+        if fields.get("corrects_id") == "nothing":
+            fields["corrects_id"] = self.world.ids()
+        return self.t.entry(member_id, kind, points, **fields)
+
+    def act(self, members: list[str]) -> str:
+        member = members[self.rng.randrange(len(members))]
+        choice = self.rng.random()
+        if choice < 0.45:
+            kind, fields = FORGERIES[self.rng.randrange(len(FORGERIES))]
+            record = self._entry(member, kind, **fields)
+            self.forged[record["entry"]["id"]] = record["entry"]["points"]
+            what = f"forged {kind} {fields['points']}"
+        elif choice < 0.6:
+            probe = self._entry(member, "earn", 4, amount_satang=10_000, rules_version=1, tier_code="member",
+                                sale_at=BAD_TIMES[self.rng.randrange(len(BAD_TIMES))])
+            self.t.outbox.pop()
+            self.t.seq -= 1
+            try:
+                response = self.t.upload([probe], batch_id=self.world.ids())
+            except (httpx.HTTPError, SimCrash):
+                return "hostile probe lost"
+            if response.status_code == 200 and "ack_seq" in response.text:
+                self.bad_time_accepted.append(probe["entry"]["sale_at"])
+            return "hostile probe"
+        else:
+            amount = self.rng.randrange(10_000, 300_000)
+            at = self.world.time.ms()
+            points = points_for(Purchase(amount_satang=amount, sale_at=records.ms_to_dt(at)), self.rules,
+                                "member").points
+            self._entry(member, "earn", points, amount_satang=amount, rules_version=1, tier_code="member",
+                        sale_at=records.ms_to_iso(at))
+            what = "honest earn"
+        self.send()
+        return what
+
+    def send(self) -> None:
+        pending = self.t.outbox[self.acked:]
+        if not pending:
+            return
+        try:
+            response = self.t.upload(pending, batch_id=self.world.ids())
+        except (httpx.HTTPError, SimCrash):
+            return
+        if response.status_code == 200:
+            try:
+                self.acked = max(self.acked, int(response.json()["ack_seq"]))
+            except (ValueError, KeyError):
+                pass
+
+    def close(self) -> None:
+        self.http.close()
+
+
 @dataclass
 class Report:
     seed: int
@@ -279,6 +431,8 @@ class Report:
     overdrafts: int = 0
     trace: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    state: str = ""
+    """sha256 of the final server and terminal state (the same for every run of the seed)."""
 
     def count(self, bucket: dict[str, int], key: str) -> None:
         bucket[key] = bucket.get(key, 0) + 1
@@ -295,6 +449,8 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         now = time.perf_counter()
         report.seconds[name] = report.seconds.get(name, 0.0) + now - clock[0]
         clock[0] = now
+    world.time.reset(world.template_end_ms)
+    world.ids.reset(str(seed))
     workdir = world.root / f"seed-{seed}"
     shutil.rmtree(workdir, ignore_errors=True)
     shutil.copytree(world.template, workdir)
@@ -302,6 +458,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     world.proxy.target = make_engine(server_url)
     terms = [SimTerm(i, workdir / f"t{i}", world) for i in range(config.terminals)]
     by_id = {t.terminal_id: t for t in terms}
+    hostile = Hostile(world, json.loads((workdir / "hostile.json").read_text()), random.Random(f"hostile-{seed}"))
     partitioned: set[str] = set()
     state = {"down": 0, "healed": False}
     sent_uploads: list[tuple[bytes, dict[str, str]]] = []
@@ -355,8 +512,8 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 if state["down"] == 0:
                     world.proxy.target = make_engine(server_url)
             t = terms[rng.randrange(len(terms))]
-            op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay"],
-                             weights=[8, 30, 22, 28, 5, 3, 2, 2])[0]
+            op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
+                              "hostile"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4])[0]
             report.count(report.operations, op)
             report.trace[-1] += f" @terminal {t.index}"
             if op == "member":
@@ -390,6 +547,10 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 state["down"] = rng.randint(0, 3)
                 if state["down"] == 0:
                     world.proxy.target = make_engine(server_url)
+            elif op == "hostile":
+                known = [mid for mid, _ in members_of(terms[0])]
+                if known:
+                    report.trace[-1] += " " + hostile.act(known)
             elif op == "replay" and sent_uploads and not state["down"]:
                 body, headers = sent_uploads[rng.randrange(len(sent_uploads))]
                 world.forward("POST", "/v1/upload", body, headers)  # a delayed copy of an old batch
@@ -402,13 +563,16 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
             world.proxy.target = make_engine(server_url)
         for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
             t.client.upload()
+        hostile.send()
         for t in terms:  # ... then everyone receives everything
             t.client.sync_once()
         lap("heal")
-        check(world, terms, by_id, report)
+        check(world, terms, by_id, report, hostile)
+        report.state = state_digest(world, terms)
         lap("check")
     finally:
         world.hook = None
+        hostile.close()
         for t in terms:
             t.close()
         if world.proxy.target is not None:
@@ -419,7 +583,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     return report
 
 
-def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report: Report) -> None:
+def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report: Report, hostile: Hostile) -> None:
     engine = world.proxy.target
     assert engine is not None
 
@@ -429,8 +593,10 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
     def fail(text: str) -> None:
         raise SimFailure(f"seed {report.seed}: {text}")
 
-    server_entries = {r.id: r for r in q(select(m.entries.c.id, m.entries.c.terminal_id, m.entries.c.payload,
-                                                m.entries.c.content_hash, m.entries.c.member_id, m.entries.c.kind, m.entries.c.points))}
+    server_entries = {r.id: r for r in q(select(
+        m.entries.c.id, m.entries.c.terminal_id, m.entries.c.payload, m.entries.c.content_hash,
+        m.entries.c.member_id, m.entries.c.kind, m.entries.c.points, m.entries.c.quarantined,
+        m.entries.c.for_terminal_id, m.entries.c.corrects_id))}
     server_balances = {r.id: int(r.balance) for r in q(select(m.members.c.id, m.members.c.balance))}
     applied = {r.id: int(r.applied_seq) for r in q(select(m.terminals.c.id, m.terminals.c.applied_seq))}
     mismatched = run_tx(engine, svc.verify_balances)
@@ -459,8 +625,10 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         from_here = {e for e, row in server_entries.items() if row.terminal_id == t.terminal_id}
         if from_here != set(local):
             fail(f"terminal {t.index}: server holds {len(from_here)} of its entries, it made {len(local)}")
-        if every != set(server_entries):
-            fail(f"terminal {t.index}: holds {len(every)} entries, the server {len(server_entries)}")
+        visible = {e for e, row in server_entries.items()
+                   if not row.quarantined or row.for_terminal_id == t.terminal_id}
+        if every != visible:
+            fail(f"terminal {t.index}: holds {len(every)} entries, the server {len(visible)} for it")
         verify = ledger.verify()
         if not verify.ok:
             fail(f"terminal {t.index}: ledger verify failed {verify}")
@@ -473,9 +641,35 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         blocked = {r.id for r in q(select(m.members.c.id).where(m.members.c.offline_blocked.is_(True)))}
         if flagged != blocked:
             fail(f"terminal {t.index}: flagged members {sorted(flagged)} != server's {sorted(blocked)}")
+    # The hostile terminal moved nothing.
+    hostile_id = hostile.t.terminal_id
+    if applied.get(hostile_id) != len(hostile.t.outbox) or hostile.acked != len(hostile.t.outbox):
+        fail(f"hostile terminal: outbox {len(hostile.t.outbox)}, acked {hostile.acked}, "
+             f"server applied {applied.get(hostile_id)}")
+    if hostile.bad_time_accepted:
+        fail(f"non-canonical sale times accepted: {hostile.bad_time_accepted[:3]}")
+    compensations = {row.corrects_id: row for row in server_entries.values()
+                     if row.quarantined and row.terminal_id == records.SERVER_TERMINAL_ID}
+    for entry_id, points in hostile.forged.items():
+        held = server_entries.get(entry_id)
+        if held is None or not held.quarantined:
+            fail(f"forged record {entry_id} ({points} points) was {'lost' if held is None else 'applied'}")
+        comp = compensations.get(entry_id)
+        if comp is None or comp.points != -points or comp.for_terminal_id != hostile_id:
+            fail(f"forged record {entry_id}: no compensation to its terminal")
+    netted: dict[str, int] = {}
+    for row in server_entries.values():
+        if row.quarantined:
+            netted[row.member_id] = netted.get(row.member_id, 0) + row.points
+            if row.terminal_id not in (hostile_id, records.SERVER_TERMINAL_ID):
+                fail(f"an honest terminal's record {row.id} was quarantined")
+    if any(netted.values()):
+        fail(f"quarantined entries moved balances: {[(k, v) for k, v in netted.items() if v][:3]}")
     offline_redeemed: dict[str, int] = {}
     overdraft: dict[str, int] = {}
     for row in server_entries.values():
+        if row.quarantined:
+            continue  # checked below: quarantined pairs net to zero
         payload = json.loads(row.payload)
         if row.kind == "redeem" and payload["offline"]:
             if -row.points > POLICY["max_points_per_redemption"]:
@@ -496,6 +690,39 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
     del by_id
 
 
+SERVER_STATE = {  # table: columns left out (made from random keys, salts or wall time when the template was built)
+    "entries": (), "members": ("member_code",), "flags": (), "reservations": (), "received": (),
+    "upload_batches": (), "terminals": ("credential_sha256", "enrolled_at", "credential_expires_at", "name",
+                                        "app_version"),
+    "rewards": (), "counters": (),
+}
+TERMINAL_STATE = {"entries": (), "balances": (), "members": ("member_code",), "outbox": (), "operations": (),
+                  "meta": (), "rewards": ()}
+
+
+def _dump(conn: Any, table: str, leave_out: tuple[str, ...]) -> list[Any]:
+    rows = conn.exec_driver_sql(f'SELECT * FROM "{table}"').mappings().all()  # noqa: S608 - fixed table names
+    out = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in leave_out}
+           for row in rows]
+    return sorted(out, key=lambda row: json.dumps(row, sort_keys=True, default=str))
+
+
+def state_digest(world: World, terms: list[SimTerm]) -> str:
+    """sha256 of the final state: the server's tables and every terminal's ledger (rows sorted; columns that
+    come from random keys or salts left out). Two runs of a seed give the same digest."""
+    engine = world.proxy.target
+    assert engine is not None
+    with engine.connect() as conn:
+        state: dict[str, Any] = {"server": {t: _dump(conn, t, cols) for t, cols in SERVER_STATE.items()}}
+    for t in terms:
+        with t.services.ledger.read() as conn:
+            state[f"terminal {t.index}"] = {name: _dump(conn, name, cols) for name, cols in TERMINAL_STATE.items()}
+    text = json.dumps(state, sort_keys=True, default=str, indent=1)
+    if os.environ.get("SIM_STATE_DUMP"):  # to see what differs between two runs: diff the two files
+        Path(os.environ["SIM_STATE_DUMP"]).write_text(text, encoding="utf-8")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _balances(t: SimTerm) -> dict[str, int]:
     with t.services.ledger.read() as conn:
         return {r[0]: int(r[1]) for r in conn.exec_driver_sql("SELECT member_id, points FROM balances").all()}
@@ -510,6 +737,7 @@ def run_chunk(seeds: list[int], config: Config | None = None, stop_on_failure: b
     world = World(terminals=config.terminals)
     failures: dict[int, str] = {}
     totals: dict[str, int] = {}
+    states: dict[int, str] = {}
     overdrafts = 0
     try:
         for seed in seeds:
@@ -522,6 +750,7 @@ def run_chunk(seeds: list[int], config: Config | None = None, stop_on_failure: b
                     break
                 continue
             overdrafts += report.overdrafts
+            states[seed] = report.state
             if trace:
                 print("\n".join(report.trace))
                 print({k: round(v, 3) for k, v in report.seconds.items()})
@@ -530,7 +759,7 @@ def run_chunk(seeds: list[int], config: Config | None = None, stop_on_failure: b
                     totals[key] = totals.get(key, 0) + value
     finally:
         world.close()
-    return {"seeds": len(seeds), "failures": failures, "totals": totals, "overdrafts": overdrafts}
+    return {"seeds": len(seeds), "failures": failures, "totals": totals, "overdrafts": overdrafts, "states": states}
 
 
 def run_many(seeds: list[int], workers: int = 1, config: Config | None = None,
@@ -544,9 +773,10 @@ def run_many(seeds: list[int], workers: int = 1, config: Config | None = None,
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers) as pool:
         parts = pool.starmap(run_chunk, [(chunk, config) for chunk in chunks])
-    merged: dict[str, Any] = {"seeds": 0, "failures": {}, "totals": {}, "overdrafts": 0}
+    merged: dict[str, Any] = {"seeds": 0, "failures": {}, "totals": {}, "overdrafts": 0, "states": {}}
     for part in parts:
         merged["seeds"] += part["seeds"]
+        merged["states"].update(part["states"])
         merged["failures"].update(part["failures"])
         merged["overdrafts"] += part["overdrafts"]
         for key, value in part["totals"].items():

@@ -4,11 +4,17 @@ A failing seed is printed; replay it exactly with ``python scripts/simulate.py -
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from pos_app.ledger.sync_store import LedgerSyncStore
+from sync.server import service as svc
 from tests.sync.sim.sim import SimFailure, World, run_many, run_seed
+
+ROOT = Path(__file__).resolve().parents[3]
 
 SEEDS = int(os.environ.get("SYNC_SIM_SEEDS", "200"))
 WORKERS = int(os.environ.get("SYNC_SIM_WORKERS", str(min(2, os.cpu_count() or 1))))
@@ -22,7 +28,7 @@ def test_simulation_seeds_keep_every_invariant() -> None:
     # the faults really happened (a simulation that injects nothing proves nothing)
     totals = result["totals"]
     for fault in ("drop_request", "drop_response", "duplicate", "unreachable", "terminal_crash_mid_request",
-                  "crash", "server", "replay", "partition"):
+                  "crash", "server", "replay", "partition", "hostile"):
         assert totals.get(fault, 0) > 0, (fault, totals)
     assert result["overdrafts"] > 0
     assert not failures, "\n".join(
@@ -37,9 +43,37 @@ def world() -> World:
     w.close()
 
 
-def test_a_seed_replays_the_same_schedule(world: World) -> None:
+def test_a_seed_replays_the_same_schedule_and_state(world: World) -> None:
     first, second = run_seed(world, 12345), run_seed(world, 12345)
     assert first.operations == second.operations and first.faults == second.faults
+    assert first.state == second.state and len(first.state) == 64
+    assert run_seed(world, 12346).state != first.state
+
+
+def test_a_seed_reproduces_the_same_state_in_a_new_process() -> None:
+    """``python scripts/simulate.py --seed N`` prints ``state <sha256>``: the same line on every run."""
+    def states() -> list[str]:
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "simulate.py"), "--seeds", "2", "--start", "7",
+                              "--states"], capture_output=True, text=True, timeout=600, cwd=ROOT, check=True)
+        return [line for line in out.stdout.splitlines() if line.startswith("seed ")]
+
+    first = states()
+    assert len(first) == 2 and all(len(line.split()[-1]) == 64 for line in first)
+    assert states() == first
+
+
+def test_the_checks_catch_a_server_that_applies_a_forged_record(world: World,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that lets every terminal record through (no kinds table) is caught by the hostile terminal."""
+    monkeypatch.setattr(svc._Judge, "judge", lambda self, e, balance: svc._Verdict())
+    messages = []
+    for seed in range(60):
+        try:
+            run_seed(world, seed)
+        except SimFailure as exc:
+            messages.append(str(exc))
+            break
+    assert messages and "forged record" in messages[0]
 
 
 def test_the_checks_catch_a_terminal_that_drops_server_entries(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
