@@ -41,7 +41,7 @@ SERVER_TERMINAL_ID = "server"
 """``terminal_id`` of entries the server itself creates (overdrafts, merges, manual adjustments)."""
 
 EntryKind = Literal["earn", "redeem", "reverse", "adjust", "expire", "overdraft"]
-RecordType = Literal["entry", "member"]
+RecordType = Literal["entry", "member", "audit"]
 StaffRole = Literal["cashier", "manager"]
 
 
@@ -169,6 +169,28 @@ class Member(_Wire):
         return content_hash(self.model_dump(mode="json")) == self.content_hash
 
 
+AuditEvent = Literal["pin_failed", "pin_lockout", "pin_unlocked", "pin_changed", "pin_reset", "approval",
+                     "self_approval_refused"]
+AuditPurpose = Literal["sign_in", "approval"]
+
+
+class AuditRecord(_Wire):
+    """A security event on a terminal: a wrong PIN, a lockout, an unlock, a PIN change or reset, an approval
+    (who approved which operation). ``details`` holds small facts (counts, operation, operator id)."""
+
+    id: Uuid
+    terminal_id: TerminalId
+    staff_id: Annotated[str, Field(max_length=64)] | None
+    event: AuditEvent
+    purpose: AuditPurpose | None
+    at: UtcText
+    details: Annotated[dict[str, str | int | bool | None], Field(max_length=20)]
+    content_hash: HashText
+
+    def hash_ok(self) -> bool:
+        return content_hash(self.model_dump(mode="json")) == self.content_hash
+
+
 class OutboxRecord(_Wire):
     """One record of a terminal's outbox: ``seq`` is contiguous from 1 over all record types."""
 
@@ -176,10 +198,16 @@ class OutboxRecord(_Wire):
     type: RecordType
     entry: Entry | None = None
     member: Member | None = None
+    audit: AuditRecord | None = None
 
     @model_validator(mode="after")
     def _one_payload(self) -> OutboxRecord:
-        if self.type == "entry":
+        if self.type == "audit":
+            if self.audit is None or self.entry is not None or self.member is not None:
+                raise ValueError("a record of type 'audit' carries exactly an audit record")
+        elif self.audit is not None:
+            raise ValueError("only a record of type 'audit' carries an audit record")
+        elif self.type == "entry":
             if self.entry is None or self.member is not None:
                 raise ValueError("a record of type 'entry' carries exactly an entry")
             if self.entry.seq != self.seq:
@@ -190,22 +218,22 @@ class OutboxRecord(_Wire):
         return self
 
     @property
-    def record_id(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
+    def payload(self) -> Entry | Member | AuditRecord:
+        payload = self.entry if self.entry is not None else self.member if self.member is not None else self.audit
         assert payload is not None
-        return payload.id
+        return payload
+
+    @property
+    def record_id(self) -> str:
+        return self.payload.id
 
     @property
     def record_hash(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
-        assert payload is not None
-        return payload.content_hash
+        return self.payload.content_hash
 
     @property
     def terminal_id(self) -> str:
-        payload = self.entry if self.entry is not None else self.member
-        assert payload is not None
-        return payload.terminal_id
+        return self.payload.terminal_id
 
 
 # --------------------------------------------------------------------------------------------- common
@@ -262,6 +290,10 @@ class StaffInfo(BaseModel):
     branch_id: str | None
     """None = valid in every branch."""
     active: bool
+    """False: disabled everywhere (terminals refuse their PIN for sign-in and approval)."""
+    unlocked_at: str | None = None
+    """When head office last unlocked this PIN (``loyalty-server staff unlock``): a terminal holding a lockout
+    or failed attempts of this staff member from before then clears them."""
 
 
 class OfflinePolicy(BaseModel):
@@ -370,7 +402,7 @@ class FlagInfo(BaseModel):
     id: int
     kind: str
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
-    ``unknown_member``, ``reservation_mismatch``, ``content_conflict``."""
+    ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``pin_lockout``, ``pin_failures``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None

@@ -93,7 +93,7 @@ class GuardPolicy:
         if failures < self.delay_after:
             return 0
         doublings = min(failures - self.delay_after, 20)
-        return min(self.base_delay_seconds * (2 ** doublings), self.max_delay_seconds) * 1000
+        return int(min(self.base_delay_seconds * (2 ** doublings), self.max_delay_seconds)) * 1000
 
     def locks(self, failures: int) -> bool:
         return failures >= self.lock_after

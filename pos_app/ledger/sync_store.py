@@ -202,7 +202,9 @@ class LedgerSyncStore:
             at = iso_to_ms(unlocked)
             row = ledger.get_staff(conn, s["id"])
             if row is not None and (row.unlocked_at_ms or 0) < at:
-                for cleared in ledger.guard_clear(conn, staff_scope(s["id"])):
+                before = [g for g in ledger.guard_rows(conn)
+                          if g.scope == staff_scope(s["id"]) and g.last_failure_at_ms <= at]
+                for cleared in (c for g in before for c in ledger.guard_clear(conn, g.scope, g.purpose)):
                     ledger.append_audit(conn, event="pin_unlocked", at_ms=now_ms(), staff_id=s["id"],
                                         purpose=cleared.purpose,
                                         details={"scope": "staff", "by": "head office", "failures": cleared.failures,

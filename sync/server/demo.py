@@ -34,7 +34,7 @@ class DemoInfo:
 
 
 def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInfo:
-    """Branch BKK01, staff (cashier PIN 1111, manager PIN 9999), rewards, default rules, an offline policy, a
+    """Branch BKK01, staff (demo-only PINs: cashier 1111, manager 9999), rewards, default rules, an offline policy, a
     member-code signing key, and ``terminals`` enrollment codes."""
     from pos_app.core.rules import default_rules
 
@@ -42,8 +42,9 @@ def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInf
 
     def reference(conn) -> None:  # type: ignore[no-untyped-def]
         svc.add_branch(conn, DEMO_BRANCH, "Bangkok Siam (สยาม)", now)
-        svc.upsert_staff(conn, "cashier1", "สมหญิง (cashier)", "cashier", "1111", None)
-        svc.upsert_staff(conn, "manager1", "สมชาย (manager)", "manager", "9999", None)
+        # demo-only PINs (documented): they bypass the PIN policy
+        svc.upsert_staff(conn, "cashier1", "สมหญิง (cashier)", "cashier", "1111", None, demo=True)
+        svc.upsert_staff(conn, "manager1", "สมชาย (manager)", "manager", "9999", None, demo=True)
         for reward in DEMO_REWARDS:
             svc.upsert_reward(conn, reward)
         svc.set_rules(conn, default_rules(1).to_json(), now)
