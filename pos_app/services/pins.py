@@ -132,7 +132,8 @@ class PinGuard:
             ledger.append_audit(conn, event="pin_lockout", at_ms=now, staff_id=target, purpose=purpose,
                                 details={"scope": "staff" if target else "terminal", "failures": failures,
                                          **{k: v for k, v in (details or {}).items() if k == "operator_id"}})
-            refusal = PinLocked(locked_message(scope, purpose, staff.name if target and staff else None))
+            if not isinstance(refusal, PinLocked):  # the staff member's lock says more than the terminal's
+                refusal = PinLocked(locked_message(scope, purpose, staff.name if target and staff else None))
         return refusal
 
     def success(self, conn: Any, staff_id: str, purpose: str) -> None:

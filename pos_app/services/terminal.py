@@ -766,12 +766,11 @@ class Services:
                 now = self.clock()
                 named = self.ledger.get_staff(conn, staff_id) if staff_id else None
                 if named is not None:
-                    self.pins.check_open(conn, staff_scope(named.id), "sign_in", now, named.name)
                     # a named manager may sign in while PIN-only sign-in is locked here (to unlock it)
-                    self.pins.check_open(conn, TERMINAL_SCOPE, "sign_in", now,
-                                         ignore_lock=named.role in MANAGER_ROLES)
                     if self.pins.is_locked(conn, TERMINAL_SCOPE, "sign_in") and named.role not in MANAGER_ROLES:
                         raise PinLocked(_("Sign-in is locked on this terminal: only a manager can sign in now."))
+                    self.pins.check_open(conn, staff_scope(named.id), "sign_in", now, named.name)
+                    self.pins.check_open(conn, TERMINAL_SCOPE, "sign_in", now, ignore_lock=True)
                 else:
                     self.pins.check_open(conn, TERMINAL_SCOPE, "sign_in", now)
                 rows = [named] if named is not None else (self.ledger.list_staff(conn) if not staff_id else [])
