@@ -115,8 +115,12 @@ def init(ctx: CliContext, demo: bool) -> None:
 
         seeded = _run(seed_demo, services)
     data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.ledger.terminal_id, **seeded}
+    if demo:
+        data["demo_pins"] = {"cashier": "1111", "manager": "9999"}
     ctx.emit(data, _("Terminal ready in {path} (terminal {id}).").format(
-        path=ctx.data_dir, id=services.ledger.terminal_id))
+        path=ctx.data_dir, id=services.ledger.terminal_id) + ("\n" + _(
+            "Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use "
+            "them on a real counter.") if demo else ""))
 
 
 @click.group()
