@@ -59,6 +59,10 @@ def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInf
 
 
 def demo_settings(data_dir: Path) -> Settings:
+    import os
+
     data_dir.mkdir(parents=True, exist_ok=True)
     return Settings(database_url=f"sqlite:///{data_dir / 'loyalty-demo.sqlite3'}",
-                    admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN), key_passphrase=DEMO_KEY_PASSPHRASE)
+                    admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN), key_passphrase=DEMO_KEY_PASSPHRASE,
+                    pin_wave_failures=int(os.environ.get("LOYALTY_PIN_WAVE_FAILURES", "10")),
+                    pin_wave_minutes=int(os.environ.get("LOYALTY_PIN_WAVE_MINUTES", "15")))
