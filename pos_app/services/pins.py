@@ -12,8 +12,8 @@ Counting (thresholds: :class:`pos_app.core.pins.GuardPolicy`, ``[pins]`` in term
 A staff member's count starts again after their correct PIN; the terminal's count only after a quiet period
 (``quiet_reset_minutes`` without a failure) or an unlock, so a cashier cannot reset it with their own PIN.
 While the terminal's count for a purpose is locked, PINs typed alone are refused for that purpose; a named
-manager can still sign in (``pos-terminal staff unlock --manager ID``, the window's "I am a manager" choice) to
-unlock it.
+manager can still sign in and unlock it (``pos-terminal staff unlock --manager ID``; the window then offers the
+list of managers above the PIN field).
 
 The delay is enforced by refusing attempts until a stored time (:class:`PinWait` with the seconds left),
 never by sleeping.
@@ -60,8 +60,8 @@ def locked_message(scope: str, purpose: str, name: str | None = None) -> str:
         if purpose == "approval":
             return _("Manager approval is locked on this terminal after too many wrong PINs: a manager must "
                      "unlock it (manager area, or pos-terminal staff unlock).")
-        return _("Sign-in is locked on this terminal after too many wrong PINs: a manager must unlock it "
-                 "(choose 'I am a manager', or pos-terminal staff unlock).")
+        return _("Sign-in is locked on this terminal after too many wrong PINs: a manager chooses their name, "
+                 "signs in and unlocks it (or pos-terminal staff unlock).")
     return _("{name}'s PIN is locked after too many wrong attempts: a manager or head office must unlock it.") \
         .format(name=name or scope.removeprefix("staff:"))
 

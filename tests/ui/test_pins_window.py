@@ -49,8 +49,8 @@ def test_locked_sign_in_a_named_manager_unlocks_it_in_the_manager_area(qtbot: An
     type_pin(qtbot, win, "4322")
     with qtbot.waitSignal(win.manager_sign_in_offered, timeout=TIMEOUT):
         message = type_pin(qtbot, win, "4323")
-    assert message == _("Sign-in is locked on this terminal after too many wrong PINs: a manager must unlock it "
-                        "(choose 'I am a manager', or pos-terminal staff unlock).")
+    assert message == _("Sign-in is locked on this terminal after too many wrong PINs: a manager chooses their "
+                        "name, signs in and unlocks it (or pos-terminal staff unlock).")
     assert win.manager_choice.isVisible() and win.manager_choice.currentData() == "manager-1"
     sign_in(qtbot, win, "9999")  # the named manager signs in despite the lock
     assert win.manager_button.isVisible() and not win.manager_choice.isVisible()
