@@ -94,6 +94,23 @@ class BackupSection:
 
 
 @dataclass(frozen=True)
+class PinsSection:
+    """Wrong-PIN delays and lockouts (see pos_app.core.pins.GuardPolicy and docs/operations.md)."""
+
+    delay_after: int = 3
+    lock_after: int = 8
+    base_delay_seconds: int = 5
+    max_delay_seconds: int = 300
+    quiet_reset_minutes: int = 30
+    allow_self_approval: bool = False
+
+    def policy(self) -> Any:
+        from pos_app.core.pins import GuardPolicy
+
+        return GuardPolicy(**asdict(self))
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     terminal: TerminalSection = field(default_factory=TerminalSection)
     sync: SyncSection = field(default_factory=SyncSection)
@@ -101,6 +118,7 @@ class TerminalConfig:
     camera: CameraSection = field(default_factory=CameraSection)
     scanner: ScannerSection = field(default_factory=ScannerSection)
     backup: BackupSection = field(default_factory=BackupSection)
+    pins: PinsSection = field(default_factory=PinsSection)
     source: Path | None = None  # the file this came from (None: defaults)
 
     def as_dict(self) -> dict[str, Any]:
@@ -146,6 +164,12 @@ def _text(max_len: int) -> Check:
             return value
         raise _Bad(_("text of at most {n} characters").format(n=max_len))
     return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(_("true or false"))
+    return value
 
 
 def _optional_text(max_len: int) -> Check:
@@ -207,6 +231,14 @@ _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
         "baud": _one_of(BAUD_RATES),
     }),
     "backup": (BackupSection, {"every_hours": _int_range(1, 168), "keep": _int_range(1, 1000)}),
+    "pins": (PinsSection, {
+        "delay_after": _int_range(1, 100),
+        "lock_after": _int_range(1, 1000),
+        "base_delay_seconds": _int_range(0, 3600),
+        "max_delay_seconds": _int_range(0, 86400),
+        "quiet_reset_minutes": _int_range(1, 10080),
+        "allow_self_approval": _bool,
+    }),
 }
 
 

@@ -43,7 +43,7 @@ SERVER_TERMINAL_ID = rec.SERVER_TERMINAL_ID
 """``terminal_id`` of entries the server itself creates (overdrafts, compensations, merges, adjustments)."""
 
 EntryKind = Literal[rec.ENTRY_KINDS]  # type: ignore[valid-type]
-RecordType = Literal["entry", "member"]
+RecordType = Literal["entry", "member", "audit"]
 StaffRole = Literal["cashier", "manager"]
 
 
@@ -104,6 +104,9 @@ _WIRE_TYPES: dict[str, Any] = {
     "bool": bool,
     "card_no": Annotated[str, Field(pattern=r"^\d{16}$")],
     "phone": Annotated[str, Field(pattern=r"^0\d{8,9}$")],
+    "audit_event": Literal[rec.AUDIT_EVENTS],  # type: ignore[valid-type]
+    "audit_purpose": Literal[rec.AUDIT_PURPOSES],  # type: ignore[valid-type]
+    "details": Annotated[dict[str, str | int | bool | None], Field(max_length=20)],
 }
 """How each value type of ``sync.records`` is checked on the wire (``?`` = may be null). The wire accepts
 structurally valid records; the business limits (``records.check_entry``) are applied by the server, which
@@ -131,6 +134,12 @@ Member = create_model("Member", __base__=_Record, __module__=__name__, **_wire_f
 """A member enrolled on a terminal; fields: ``sync.records.MEMBER_FIELDS``."""
 
 
+AuditRecord = create_model("AuditRecord", __base__=_Record, __module__=__name__, **_wire_fields(rec.AUDIT_FIELDS))
+"""A security event on a terminal: a wrong PIN, a lockout, an unlock, a PIN change or reset, an approval (who
+approved which operation); ``details`` holds small facts (counts, operation, operator id). Fields:
+``sync.records.AUDIT_FIELDS``."""
+
+
 class OutboxRecord(_Wire):
     """One record of a terminal's outbox: ``seq`` is contiguous from 1 over all record types."""
 
@@ -138,10 +147,16 @@ class OutboxRecord(_Wire):
     type: RecordType
     entry: Entry | None = None  # type: ignore[valid-type]
     member: Member | None = None  # type: ignore[valid-type]
+    audit: AuditRecord | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _one_payload(self) -> OutboxRecord:
-        if self.type == "entry":
+        if self.type == "audit":
+            if self.audit is None or self.entry is not None or self.member is not None:
+                raise ValueError("a record of type 'audit' carries exactly an audit record")
+        elif self.audit is not None:
+            raise ValueError("only a record of type 'audit' carries an audit record")
+        elif self.type == "entry":
             if self.entry is None or self.member is not None:
                 raise ValueError("a record of type 'entry' carries exactly an entry")
             if self.entry.seq != self.seq:
@@ -153,7 +168,9 @@ class OutboxRecord(_Wire):
 
     @property
     def payload(self) -> Any:
-        return self.entry if self.entry is not None else self.member
+        payload = self.entry if self.entry is not None else self.member if self.member is not None else self.audit
+        assert payload is not None
+        return payload
 
     @property
     def record_id(self) -> str:
@@ -222,6 +239,10 @@ class StaffInfo(BaseModel):
     branch_id: str | None
     """None = valid in every branch."""
     active: bool
+    """False: disabled everywhere (terminals refuse their PIN for sign-in and approval)."""
+    unlocked_at: str | None = None
+    """When head office last unlocked this PIN (``loyalty-server staff unlock``): a terminal holding a lockout
+    or failed attempts of this staff member from before then clears them."""
 
 
 class OfflinePolicy(BaseModel):
@@ -331,7 +352,7 @@ class FlagInfo(BaseModel):
     kind: str
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
     ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``quarantined``,
-    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``."""
+    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None

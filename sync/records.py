@@ -143,6 +143,20 @@ MEMBER_FIELDS: dict[str, str] = {
 }
 """The fields of a member enrolled on a terminal."""
 
+AUDIT_FIELDS: dict[str, str] = {
+    "id": "uuid",
+    "terminal_id": "terminal_id",
+    "staff_id": "code64?",
+    "event": "audit_event",
+    "purpose": "audit_purpose?",
+    "at": "time",
+    "details": "details",
+}
+"""The fields of a security event on a terminal (a wrong PIN, a lockout, an approval, ...)."""
+AUDIT_EVENTS = ("pin_failed", "pin_lockout", "pin_unlocked", "pin_changed", "pin_reset", "approval",
+                "self_approval_refused")
+AUDIT_PURPOSES = ("sign_in", "approval")
+
 _ENTRY_DEFAULTS: dict[str, Any] = {name: ([] if kind == "lines" else False if kind == "bool"
                                           else 0 if kind == "offset_ms" else None)
                                    for name, kind in ENTRY_FIELDS.items()}
@@ -170,15 +184,24 @@ def _line_pair(line: Any) -> tuple[str, int]:
     return category, amount
 
 
-def member_record(**values: Any) -> dict[str, Any]:
-    """A member record with every field and its content hash."""
-    missing = set(MEMBER_FIELDS) - set(values)
-    unknown = set(values) - set(MEMBER_FIELDS)
+def _full_record(fields: dict[str, str], what: str, values: dict[str, Any]) -> dict[str, Any]:
+    missing = set(fields) - set(values)
+    unknown = set(values) - set(fields)
     if missing or unknown:
-        raise TypeError(f"member fields missing {sorted(missing)} / unknown {sorted(unknown)}")
-    record = {name: values[name] for name in MEMBER_FIELDS}
+        raise TypeError(f"{what} fields missing {sorted(missing)} / unknown {sorted(unknown)}")
+    record = {name: values[name] for name in fields}
     record["content_hash"] = content_hash(record)
     return record
+
+
+def member_record(**values: Any) -> dict[str, Any]:
+    """A member record with every field and its content hash."""
+    return _full_record(MEMBER_FIELDS, "member", values)
+
+
+def audit_record(**values: Any) -> dict[str, Any]:
+    """An audit record with every field and its content hash."""
+    return _full_record(AUDIT_FIELDS, "audit", values)
 
 
 # --------------------------------------------------------------------------------------------- kinds

@@ -49,7 +49,7 @@ def services(data_dir: Path, clock: FakeClock) -> Iterator[object]:
     from pos_app.services import open_terminal
 
     svc = open_terminal(data_dir, clock=clock)
-    svc.add_staff(name="Cashier One", role="cashier", pin="1111", staff_id="cashier-1")
-    svc.add_staff(name="Manager One", role="manager", pin="9999", staff_id="manager-1")
+    svc.add_staff(name="Cashier One", role="cashier", pin="1111", staff_id="cashier-1", demo=True)
+    svc.add_staff(name="Manager One", role="manager", pin="9999", staff_id="manager-1", demo=True)
     yield svc
     svc.close()

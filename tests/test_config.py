@@ -124,6 +124,14 @@ baud = 115200
 [backup]
 every_hours = 12
 keep = 30
+
+[pins]
+delay_after = 2
+lock_after = 5
+base_delay_seconds = 10
+max_delay_seconds = 600
+quiet_reset_minutes = 60
+allow_self_approval = true
 """
 
 
@@ -137,6 +145,9 @@ def test_every_key_can_be_overridden(tmp_path: Path) -> None:
     assert (cfg.scanner.wedge_prefix, cfg.scanner.wedge_suffix) == ("~", "\t")
     assert (cfg.scanner.serial_port, cfg.scanner.baud) == ("/dev/ttyACM0", 115200)
     assert (cfg.backup.every_hours, cfg.backup.keep) == (12, 30)
+    policy = cfg.pins.policy()
+    assert (policy.delay_after, policy.lock_after, policy.base_delay_seconds, policy.max_delay_seconds,
+            policy.quiet_reset_minutes, policy.allow_self_approval) == (2, 5, 10, 600, 60, True)
     # every known key is exercised by FULL
     for section, keys in known_keys().items():
         for key in keys:
@@ -255,6 +266,12 @@ BAD_VALUES = [
     ("backup", "every_hours", "169"),
     ("backup", "keep", "0"),
     ("backup", "keep", "-3"),
+    ("pins", "delay_after", "0"),
+    ("pins", "lock_after", "0"),
+    ("pins", "base_delay_seconds", "-1"),
+    ("pins", "max_delay_seconds", "86401"),
+    ("pins", "quiet_reset_minutes", "0"),
+    ("pins", "allow_self_approval", '"yes"'),
 ]
 
 

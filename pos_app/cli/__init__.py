@@ -70,6 +70,10 @@ class CliContext:
             from pos_app.services import open_terminal
 
             self._services = open_terminal(self.data_dir)
+            try:  # wrong-PIN delays and lockouts as the branch configured them (defaults if the file is broken)
+                self._services.pin_policy = self.config().pins.policy()
+            except CliError:
+                pass
         return self._services
 
     def emit(self, data: Any, text: str | Callable[[], str]) -> None:

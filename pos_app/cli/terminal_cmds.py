@@ -49,10 +49,10 @@ def _amount(text: str, purchase: bool = True) -> int:
         raise CliError(exc.message) from exc
 
 
-def _approval(manager_pin: str | None) -> Any:
+def _approval(manager_pin: str | None, manager: str | None = None) -> Any:
     from pos_app.services import Approval
 
-    return Approval(pin=manager_pin) if manager_pin else None
+    return Approval(pin=manager_pin, manager_id=manager or None) if manager_pin else None
 
 
 def _member_text(m: Any) -> str:
@@ -80,6 +80,9 @@ operator_option = click.option(
     help="Staff id recorded as having done this (env POS_OPERATOR).")
 op_id_option = click.option("--op-id", default=None, help="Operation id: a retry with the same id changes nothing.")
 manager_pin_option = click.option("--manager-pin", default=None, help="A manager's PIN, where approval is needed.")
+manager_option = click.option(
+    "--manager", default=None, metavar="STAFF_ID",
+    help="The approving manager's staff id (optional; needed while PIN-only approval is locked on this terminal).")
 
 
 def register(group: click.Group) -> None:
@@ -112,8 +115,12 @@ def init(ctx: CliContext, demo: bool) -> None:
 
         seeded = _run(seed_demo, services)
     data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.ledger.terminal_id, **seeded}
+    if demo:
+        data["demo_pins"] = {"cashier": "1111", "manager": "9999"}
     ctx.emit(data, _("Terminal ready in {path} (terminal {id}).").format(
-        path=ctx.data_dir, id=services.ledger.terminal_id))
+        path=ctx.data_dir, id=services.ledger.terminal_id) + ("\n" + _(
+            "Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use "
+            "them on a real counter.") if demo else ""))
 
 
 @click.group()
@@ -203,11 +210,13 @@ def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categorie
 @click.option("--bill", default=None, help="Bill amount in baht (caps a points discount).")
 @click.option("--receipt", default=None, help="Receipt the discount applies to.")
 @manager_pin_option
+@manager_option
 @operator_option
 @op_id_option
 @pass_ctx
 def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: str | None, bill: str | None,
-           receipt: str | None, manager_pin: str | None, operator: str, op_id: str | None) -> None:
+           receipt: str | None, manager_pin: str | None, manager: str | None, operator: str,
+           op_id: str | None) -> None:
     """Redeem points for a reward or as a discount."""
     bill_satang = _amount(bill) if bill else None
     m = _identify_member(ctx, member_ref)
@@ -221,7 +230,7 @@ def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: st
         client = None
     try:
         r = _run(sync_glue.redeem, services, client, member_id=m.id, points=points, reward_code=reward_code,
-                 bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin),
+                 bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin, manager),
                  operator_id=operator, op_id=op_id)
     finally:
         if client is not None and hasattr(client, "close"):
@@ -236,15 +245,16 @@ def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: st
 @click.option("--receipt", required=True, help="Receipt number of the original sale.")
 @click.option("--amount", default=None, help="Refunded amount in baht (default: the whole receipt).")
 @manager_pin_option
+@manager_option
 @operator_option
 @op_id_option
 @pass_ctx
-def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str | None, operator: str,
-            op_id: str | None) -> None:
+def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str | None, manager: str | None,
+            operator: str, op_id: str | None) -> None:
     """Take back the points of a returned (or partly returned) receipt."""
     refund = _amount(amount) if amount else None
     r = _run(_services(ctx).return_receipt, receipt_ref=receipt, refund_satang=refund,
-             approval=_approval(manager_pin), operator_id=operator, op_id=op_id)
+             approval=_approval(manager_pin, manager), operator_id=operator, op_id=op_id)
     ctx.emit(asdict(r), lambda: _("Return of {amount} on receipt {receipt}: {clawed:,} points taken back, "
                                    "{restored:,} restored. Balance {before:,} -> {after:,}.").format(
         amount=format_baht(r.refund_satang), receipt=r.receipt_ref, clawed=r.points_clawed_back,
@@ -257,15 +267,16 @@ def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str 
 @click.option("--reason", required=True)
 @click.option("--corrects", default=None, help="Id of the entry this corrects.")
 @manager_pin_option
+@manager_option
 @operator_option
 @op_id_option
 @pass_ctx
 def adjust(ctx: CliContext, member_ref: str, points: int, reason: str, corrects: str | None,
-           manager_pin: str | None, operator: str, op_id: str | None) -> None:
+           manager_pin: str | None, manager: str | None, operator: str, op_id: str | None) -> None:
     """A manager's manual adjustment (a compensating entry with a reason)."""
     m = _identify_member(ctx, member_ref)
     r = _run(_services(ctx).adjust, member_id=m.id, points=points, reason=reason, corrects_id=corrects,
-             approval=_approval(manager_pin), operator_id=operator, op_id=op_id)
+             approval=_approval(manager_pin, manager), operator_id=operator, op_id=op_id)
     ctx.emit(asdict(r), _("Adjusted {name} by {points:+,} points. Balance {before:,} -> {after:,}.").format(
         name=m.name, points=r.points, before=r.balance_before, after=r.balance_after))
 
@@ -334,12 +345,13 @@ def staff() -> None:
 @staff.command("add")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(["cashier", "manager", "admin"]), required=True)
-@click.option("--pin", required=True, help="4 to 8 digits.")
+@click.option("--pin", required=True, help="4 to 8 digits (managers 6+); not 1111, 1234 or your own phone.")
+@click.option("--phone", default=None, help="The staff member's phone (their PIN may not be its digits).")
 @click.option("--id", "staff_id", default=None)
 @pass_ctx
-def staff_add(ctx: CliContext, name: str, role: str, pin: str, staff_id: str | None) -> None:
+def staff_add(ctx: CliContext, name: str, role: str, pin: str, phone: str | None, staff_id: str | None) -> None:
     """Add a staff member (only a hash of the PIN is stored)."""
-    s = _run(_services(ctx).add_staff, name=name, role=role, pin=pin, staff_id=staff_id)
+    s = _run(_services(ctx).add_staff, name=name, role=role, pin=pin, staff_id=staff_id, phone=phone)
     ctx.emit(asdict(s), _("Added {name} ({role}), id {id}.").format(name=s.name, role=s.role, id=s.id))
 
 
@@ -349,6 +361,78 @@ def staff_list(ctx: CliContext) -> None:
     """List active staff."""
     rows = _services(ctx).staff()
     ctx.emit([asdict(s) for s in rows], "\n".join(f"{s.id}  {s.role:<8} {s.name}" for s in rows))
+
+
+@staff.command("change-pin")
+@click.argument("staff_id")
+@click.option("--old-pin", required=True, help="Your current PIN.")
+@click.option("--new-pin", required=True, help="Your new PIN.")
+@pass_ctx
+def staff_change_pin(ctx: CliContext, staff_id: str, old_pin: str, new_pin: str) -> None:
+    """Change your own PIN (the current one is required; wrong ones count like a wrong sign-in)."""
+    s = _run(_services(ctx).change_pin, staff_id, old_pin, new_pin)
+    ctx.emit(asdict(s), _("PIN of {name} changed.").format(name=s.name))
+
+
+@staff.command("reset-pin")
+@click.argument("staff_id")
+@click.option("--new-pin", required=True, help="A temporary PIN: the cashier must change it at next sign-in.")
+@manager_pin_option
+@manager_option
+@pass_ctx
+def staff_reset_pin(ctx: CliContext, staff_id: str, new_pin: str, manager_pin: str | None,
+                    manager: str | None) -> None:
+    """A manager gives a cashier a new PIN (it also lifts the cashier's lockouts)."""
+    s = _run(_services(ctx).reset_pin, staff_id, new_pin, approval=_approval(manager_pin, manager))
+    ctx.emit(asdict(s), _("PIN of {name} reset: they choose a new one at their next sign-in.").format(name=s.name))
+
+
+@staff.command("unlock")
+@click.argument("staff_id", required=False)
+@click.option("--purpose", type=click.Choice(["sign_in", "approval"]), default=None,
+              help="Only sign-in or only approval (default: both).")
+@manager_pin_option
+@manager_option
+@pass_ctx
+def staff_unlock(ctx: CliContext, staff_id: str | None, purpose: str | None, manager_pin: str | None,
+                 manager: str | None) -> None:
+    """Lift a PIN lockout after too many wrong PINs: STAFF_ID's, or without it this terminal's (PINs typed
+    without naming anyone). A manager approves; while approval is locked here, name them with --manager."""
+    n = _run(_services(ctx).unlock, staff_id, purpose, approval=_approval(manager_pin, manager))
+    ctx.emit({"ok": True, "cleared": n}, _("Unlocked ({n} failed-PIN counts cleared).").format(n=n))
+
+
+@staff.command("lockouts")
+@pass_ctx
+def staff_lockouts(ctx: CliContext) -> None:
+    """Failed-PIN counts and lockouts on this terminal."""
+    rows = _services(ctx).pin_guard_status()
+
+    def text() -> str:
+        if not rows:
+            return _("No failed PINs waiting and no lockouts.")
+        purposes = {"sign_in": _("sign-in"), "approval": _("approval")}
+        return "\n".join(
+            f"{(r['name'] or _('this terminal (PIN only)')):<28} {purposes[r['purpose']]:<12} "
+            + (_("LOCKED") if r["locked"] else _("{n} wrong").format(n=r["failures"]))
+            + (_(", wait {s} s").format(s=r["retry_after_s"]) if r["retry_after_s"] else "") for r in rows)
+
+    ctx.emit(rows, text)
+
+
+@staff.command("audit")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@pass_ctx
+def staff_audit(ctx: CliContext, limit: int) -> None:
+    """Recent audit events on this terminal (wrong PINs, lockouts, unlocks, PIN changes, approvals)."""
+    from pos_app.ledger.canonical import ms_to_iso
+
+    rows = _services(ctx).audit_log(limit=limit)
+    data = [{**asdict(a), "at": ms_to_iso(a.at_ms)} for a in rows]
+    ctx.emit(data, lambda: "\n".join(
+        f"{ms_to_iso(a.at_ms)}  {a.event:<22} {a.purpose or '-':<9} {a.staff_id or '-':<12} "
+        f"{', '.join(f'{k}={v}' for k, v in sorted(a.details.items()) if v is not None)}" for a in rows)
+        or _("No audit events yet."))
 
 
 @click.group()

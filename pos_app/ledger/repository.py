@@ -40,6 +40,7 @@ from sync.records import (
     MAX_BALANCE_POINTS,
     MAX_ENTRY_POINTS,
     MAX_SATANG,
+    audit_record,
     canonical_json,
     check_points,
     content_hash,
@@ -60,6 +61,15 @@ CONTRA_ACCOUNTS = {
     "overdraft": "chain:overdraft",
 }
 assert set(CONTRA_ACCOUNTS) == set(ENTRY_KINDS), "every record kind (sync.records.KINDS) has its contra account"
+
+
+TERMINAL_SCOPE = "terminal"
+"""Scope of the PIN guard counting PINs typed without naming anyone (tried against every staff member)."""
+
+
+def staff_scope(staff_id: str) -> str:
+    """Scope of the PIN guard counting attempts at one staff member's PIN."""
+    return f"staff:{staff_id}"
 
 
 def now_ms() -> int:
@@ -139,6 +149,38 @@ class StaffRow:
     role: str
     pin_hash: str
     active: bool
+    origin: str = "local"
+    phone: str | None = None
+    must_change_pin: bool = False
+    demo: bool = False
+    unlocked_at_ms: int | None = None
+
+
+def _staff_from_row(r: Any) -> StaffRow:
+    return StaffRow(r.id, r.name, r.role, r.pin_hash, bool(r.active), r.origin, r.phone, bool(r.must_change_pin),
+                    bool(r.demo), r.unlocked_at_ms)
+
+
+@dataclass(frozen=True)
+class GuardRow:
+    """Failed PIN attempts of one scope (``staff:<id>`` or ``terminal``) for one purpose."""
+
+    scope: str
+    purpose: str
+    failures: int
+    last_failure_at_ms: int
+    locked_at_ms: int | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: str
+    seq: int
+    at_ms: int
+    staff_id: str | None
+    event: str
+    purpose: str | None
+    details: dict[str, Any]
 
 
 @dataclass
@@ -391,8 +433,9 @@ class Ledger:
 
     def _append_outbox(self, conn: Connection, seq: int, record_type: str, ref_id: str,
                        payload: dict[str, Any]) -> None:
-        other = "entry" if record_type == "member" else "member"
-        record = {"seq": seq, "type": record_type, record_type: payload, other: None}
+        record: dict[str, Any] = {"seq": seq, "type": record_type, record_type: payload}
+        if record_type in ("entry", "member"):  # the version-1 shape of these two, byte for byte
+            record["entry" if record_type == "member" else "member"] = None
         _raw(conn).execute(_SQL_INSERT_OUTBOX, (seq, record_type, ref_id, canonical_json(record), self.clock()))
 
     # ------------------------------------------------------------------ members
@@ -573,15 +616,18 @@ class Ledger:
 
     # ------------------------------------------------------------------ staff, rewards, rules, keys
     def add_staff(self, conn: Connection, *, staff_id: str, name: str, role: str, pin_hash: str,
-                  origin: str = "local") -> None:
+                  origin: str = "local", phone: str | None = None, demo: bool = False,
+                  must_change_pin: bool = False) -> None:
         try:
             conn.execute(insert(schema.staff).values(
-                id=staff_id, name=name, role=role, pin_hash=pin_hash, active=True, origin=origin))
+                id=staff_id, name=name, role=role, pin_hash=pin_hash, active=True, origin=origin, phone=phone,
+                demo=demo, must_change_pin=must_change_pin))
         except IntegrityError as exc:
             raise LedgerError(_("Staff member {staff_id} already exists.").format(staff_id=staff_id)) from exc
 
     def upsert_staff(self, conn: Connection, *, staff_id: str, name: str, role: str, pin_hash: str,
                      active: bool, origin: str) -> None:
+        """A staff member as head office has them (local-only facts such as must_change_pin are kept)."""
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         values = {"id": staff_id, "name": name, "role": role, "pin_hash": pin_hash, "active": active,
@@ -589,18 +635,76 @@ class Ledger:
         stmt = sqlite_insert(schema.staff).values(**values)
         conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
-    def list_staff(self, conn: Connection, role: str | None = None) -> list[StaffRow]:
-        query = select(schema.staff).where(schema.staff.c.active.is_(True))
+    def list_staff(self, conn: Connection, role: str | None = None, include_inactive: bool = False) -> list[StaffRow]:
+        query = select(schema.staff).order_by(schema.staff.c.name)
+        if not include_inactive:
+            query = query.where(schema.staff.c.active.is_(True))
         if role:
             query = query.where(schema.staff.c.role == role)
-        return [StaffRow(r.id, r.name, r.role, r.pin_hash, bool(r.active)) for r in conn.execute(query)]
+        return [_staff_from_row(r) for r in conn.execute(query)]
 
     def get_staff(self, conn: Connection, staff_id: str) -> StaffRow | None:
         r = conn.execute(select(schema.staff).where(schema.staff.c.id == staff_id)).first()
-        return StaffRow(r.id, r.name, r.role, r.pin_hash, bool(r.active)) if r else None
+        return _staff_from_row(r) if r else None
 
-    def set_staff_pin(self, conn: Connection, staff_id: str, pin_hash: str) -> None:
-        conn.execute(update(schema.staff).where(schema.staff.c.id == staff_id).values(pin_hash=pin_hash))
+    def set_staff_pin(self, conn: Connection, staff_id: str, pin_hash: str, must_change_pin: bool = False) -> None:
+        conn.execute(update(schema.staff).where(schema.staff.c.id == staff_id).values(
+            pin_hash=pin_hash, must_change_pin=must_change_pin, demo=False))
+
+    def set_staff_active(self, conn: Connection, staff_id: str, active: bool) -> None:
+        conn.execute(update(schema.staff).where(schema.staff.c.id == staff_id).values(active=active))
+
+    def set_staff_unlocked_at(self, conn: Connection, staff_id: str, at_ms: int) -> None:
+        conn.execute(update(schema.staff).where(schema.staff.c.id == staff_id).values(unlocked_at_ms=at_ms))
+
+    # ------------------------------------------------------------------ PIN guard and audit
+    def guard_get(self, conn: Connection, scope: str, purpose: str) -> GuardRow | None:
+        r = conn.execute(select(schema.pin_guard).where(schema.pin_guard.c.scope == scope,
+                                                        schema.pin_guard.c.purpose == purpose)).first()
+        return GuardRow(r.scope, r.purpose, r.failures, r.last_failure_at_ms, r.locked_at_ms) if r else None
+
+    def guard_put(self, conn: Connection, row: GuardRow) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        values = {"scope": row.scope, "purpose": row.purpose, "failures": row.failures,
+                  "last_failure_at_ms": row.last_failure_at_ms, "locked_at_ms": row.locked_at_ms}
+        stmt = sqlite_insert(schema.pin_guard).values(**values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["scope", "purpose"], set_=values))
+
+    def guard_clear(self, conn: Connection, scope: str, purpose: str | None = None) -> list[GuardRow]:
+        """Forget the failures of ``scope`` (one purpose or both); returns the rows that were there."""
+        where = [schema.pin_guard.c.scope == scope]
+        if purpose is not None:
+            where.append(schema.pin_guard.c.purpose == purpose)
+        rows = [GuardRow(r.scope, r.purpose, r.failures, r.last_failure_at_ms, r.locked_at_ms)
+                for r in conn.execute(select(schema.pin_guard).where(*where))]
+        conn.execute(schema.pin_guard.delete().where(*where))
+        return rows
+
+    def guard_rows(self, conn: Connection) -> list[GuardRow]:
+        return [GuardRow(r.scope, r.purpose, r.failures, r.last_failure_at_ms, r.locked_at_ms)
+                for r in conn.execute(select(schema.pin_guard).order_by(schema.pin_guard.c.scope,
+                                                                         schema.pin_guard.c.purpose))]
+
+    def append_audit(self, conn: Connection, *, event: str, at_ms: int, staff_id: str | None = None,
+                     purpose: str | None = None, details: dict[str, Any] | None = None) -> AuditRow:
+        """An audit event (failed PIN, lockout, unlock, PIN change, approval...): stored here and queued for
+        upload as an ``audit`` outbox record, in ``conn``'s transaction."""
+        seq = self._next_seq(conn)
+        event_id = self.new_id()
+        wire = audit_record(id=event_id, terminal_id=self.terminal_id, staff_id=staff_id, event=event,
+                            purpose=purpose, at=ms_to_iso(at_ms), details=dict(details or {}))
+        conn.execute(insert(schema.audit_events).values(
+            id=event_id, seq=seq, at_ms=at_ms, staff_id=staff_id, event=event, purpose=purpose,
+            details_json=canonical_json(wire["details"]), content_hash=wire["content_hash"]))
+        self._append_outbox(conn, seq, "audit", event_id, wire)
+        return AuditRow(event_id, seq, at_ms, staff_id, event, purpose, wire["details"])
+
+    def audit_since(self, conn: Connection, since_ms: int, limit: int = 500) -> list[AuditRow]:
+        rows = conn.execute(select(schema.audit_events).where(schema.audit_events.c.at_ms >= since_ms)
+                            .order_by(schema.audit_events.c.seq.desc()).limit(limit))
+        return [AuditRow(r.id, r.seq, r.at_ms, r.staff_id, r.event, r.purpose, json.loads(r.details_json))
+                for r in rows]
 
     def upsert_reward(self, conn: Connection, *, code: str, name_th: str, name_en: str, points_cost: int,
                       stock: int | None, active: bool) -> None:

@@ -97,6 +97,31 @@ staff = Table(
     Column("pin_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("origin", Text, nullable=False),
+    Column("phone", Text),
+    Column("must_change_pin", Boolean, nullable=False, server_default="0"),
+    Column("demo", Boolean, nullable=False, server_default="0"),
+    Column("unlocked_at_ms", Integer),
+)
+
+pin_guard = Table(
+    "pin_guard", metadata,
+    Column("scope", Text, primary_key=True),
+    Column("purpose", Text, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at_ms", Integer, nullable=False),
+    Column("locked_at_ms", Integer),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Text, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("at_ms", Integer, nullable=False),
+    Column("staff_id", Text),
+    Column("event", Text, nullable=False),
+    Column("purpose", Text),
+    Column("details_json", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
 )
 
 rewards = Table(

@@ -21,7 +21,7 @@ from typing import Any
 
 from pos_app.core.i18n import _
 from pos_app.ledger.canonical import iso_to_ms
-from pos_app.ledger.repository import Ledger
+from pos_app.ledger.repository import Ledger, staff_scope
 
 CREDENTIAL_FILENAME = "sync-credential.json"
 QUARANTINE_KEPT = 100
@@ -206,8 +206,24 @@ class LedgerSyncStore:
                                   points_cost=int(r["points_cost"]), stock=r["stock"], active=bool(r["active"]))
 
     def _apply_staff(self, conn: Any, s: dict[str, Any]) -> None:
-        self.ledger.upsert_staff(conn, staff_id=s["id"], name=s["name"], role=s["role"], pin_hash=s["pin_hash"],
-                                 active=bool(s["active"]), origin="server")
+        """A staff member from head office. ``active`` false disables them here (sign-in and approval refuse
+        them); a newer ``unlocked_at`` lifts their PIN lockouts on this terminal (audited)."""
+        ledger = self.ledger
+        ledger.upsert_staff(conn, staff_id=s["id"], name=s["name"], role=s["role"], pin_hash=s["pin_hash"],
+                            active=bool(s["active"]), origin="server")
+        unlocked = s.get("unlocked_at")
+        if unlocked:
+            at = iso_to_ms(unlocked)
+            row = ledger.get_staff(conn, s["id"])
+            if row is not None and (row.unlocked_at_ms or 0) < at:
+                before = [g for g in ledger.guard_rows(conn)
+                          if g.scope == staff_scope(s["id"]) and g.last_failure_at_ms <= at]
+                for cleared in (c for g in before for c in ledger.guard_clear(conn, g.scope, g.purpose)):
+                    ledger.append_audit(conn, event="pin_unlocked", at_ms=self.ledger.clock(), staff_id=s["id"],
+                                        purpose=cleared.purpose,
+                                        details={"scope": "staff", "by": "head office", "failures": cleared.failures,
+                                                 "was_locked": cleared.locked_at_ms is not None})
+                ledger.set_staff_unlocked_at(conn, s["id"], at)
 
     def _apply_policy(self, conn: Any, policy: dict[str, Any]) -> None:
         self.ledger.set_meta(conn, "offline_policy", json.dumps(policy, sort_keys=True))

@@ -17,6 +17,7 @@ from pos_app.core.member_codes import public_key_bytes, sign_member_code
 from pos_app.ledger.canonical import ms_to_dt
 
 DEMO_KEY_ID = "DEMO1"
+# Demo-only PINs (documented in the README): they bypass the PIN policy and the window says so.
 DEMO_STAFF = (("cashier-1", "สมใจ ใจดี", "cashier", "1111"), ("manager-1", "Manee Manager", "manager", "9999"))
 DEMO_REWARDS = (
     ("COFFEE", "กาแฟเย็น 1 แก้ว", "Iced coffee", 120, None),
@@ -48,7 +49,7 @@ def seed_demo(services: Any) -> dict[str, Any]:
     existing_staff = {s.id for s in services.staff()}
     for staff_id, name, role, pin in DEMO_STAFF:
         if staff_id not in existing_staff:
-            services.add_staff(name=name, role=role, pin=pin, staff_id=staff_id)
+            services.add_staff(name=name, role=role, pin=pin, staff_id=staff_id, demo=True)
     for code, th, en, cost, stock in DEMO_REWARDS:
         services.put_reward(code=code, name_th=th, name_en=en, points_cost=cost, stock=stock)
     members = []

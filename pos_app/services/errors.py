@@ -29,6 +29,22 @@ class NotAllowed(ServiceError):
     code = "not_allowed"
 
 
+class PinWait(NotAllowed):
+    """Too many wrong PINs in a row: the next attempt is refused until ``retry_after_s`` seconds have passed."""
+
+    code = "pin_wait"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class PinLocked(NotAllowed):
+    """A PIN (or PIN entry on this terminal) is locked until a manager or head office unlocks it."""
+
+    code = "pin_locked"
+
+
 class Conflict(ServiceError):
     code = "conflict"
 

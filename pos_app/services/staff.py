@@ -22,11 +22,14 @@ class StaffView:
     id: str
     name: str
     role: str
+    must_change_pin: bool = False
+    """Set after a manager reset this PIN: the staff member chooses a new one before doing anything else."""
 
 
 @dataclass(frozen=True)
 class Approval:
-    """A manager's PIN typed at the counter (``manager_id`` optional: any manager's PIN is accepted)."""
+    """A manager's PIN typed at the counter (``manager_id`` optional: any manager's PIN is accepted, and a wrong
+    one counts against the terminal; naming the manager counts it against them too)."""
 
     pin: str
     manager_id: str | None = None

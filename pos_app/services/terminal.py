@@ -22,6 +22,7 @@ from pos_app.core.expiry import LedgerMove, due_expiries, expiring_within, open_
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, normalize_phone
+from pos_app.core.pins import PURPOSES, GuardPolicy, check_new_pin
 from pos_app.core.redeem import check_redeem, discount_for_points
 from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
 from pos_app.core.rules import CategoryLine, EarnBreakdown, Purchase, RulesBundle, default_rules, points_for
@@ -29,16 +30,29 @@ from pos_app.core.tiers import tier_for
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger.canonical import ms_to_dt
 from pos_app.ledger.db import LedgerError
-from pos_app.ledger.repository import EntryRow, Ledger, MemberRow, NewEntry, OperationConflict
+from pos_app.ledger.repository import (
+    TERMINAL_SCOPE,
+    AuditRow,
+    EntryRow,
+    GuardRow,
+    Ledger,
+    MemberRow,
+    NewEntry,
+    OperationConflict,
+    StaffRow,
+    staff_scope,
+)
 from pos_app.services.errors import (
     ApprovalRequired,
     Conflict,
     InvalidInput,
     NotAllowed,
     NotFound,
+    PinLocked,
     ServiceError,
     Unavailable,
 )
+from pos_app.services.pins import MANAGER_ROLES, DeferredRefusal, PinGuard
 from pos_app.services.staff import (
     ROLES,
     Approval,
@@ -178,6 +192,9 @@ class Services:
         self._rules_cache: dict[int, RulesBundle] = {}
         # Called inside the redeem transaction to apply the offline allowance (set by sync when enrolled).
         self.redeem_guard: Callable[[Any, MemberRow, int], None] | None = None
+        # Wrong-PIN delays and lockouts (the CLI and the window set it from terminal.toml's [pins]).
+        self.pin_policy = GuardPolicy()
+        self.pins = PinGuard(self)
 
     @property
     def data_dir(self) -> Path:
@@ -191,6 +208,9 @@ class Services:
         """Run a use case, turning ledger failures into clean refusals."""
         try:
             return fn()
+        except DeferredRefusal as deferred:  # the operation rolled back; its wrong-PIN audit must not be lost
+            refusal = self._call(deferred.record)
+            raise refusal from None
         except ServiceError:
             raise
         except OperationConflict as exc:
@@ -255,17 +275,49 @@ class Services:
             for e in self.ledger.entries_for_member(conn, member_id)
         ]
 
-    def _approve(self, conn: Any, approval: Approval | None, why: str) -> StaffView:
+    def _approve(self, conn: Any, approval: Approval | None, why: str, *, operation: str = "",
+                 operator_id: str | None = None, op_id: str | None = None) -> StaffView:
+        """The manager whose PIN approves this operation (inside the operation's transaction). A wrong PIN is
+        counted and audited after the operation rolled back (:class:`DeferredRefusal`); a right one clears the
+        manager's count and records who approved which operation on this terminal (an ``approval`` audit
+        event, next to ``approved_by`` on the entries)."""
         if approval is None:
             raise ApprovalRequired(_("Manager approval needed: {why}").format(why=why))
         pin = validate_pin(approval.pin)
-        candidates = self.ledger.list_staff(conn, None)
-        for row in candidates:
-            if approval.manager_id and row.id != approval.manager_id:
-                continue
-            if row.role in ("manager", "admin") and pin_matches(row.pin_hash, pin):
-                return StaffView(row.id, row.name, row.role)
-        raise NotAllowed(_("That is not a manager's PIN: nothing was changed."))
+        now = self.clock()
+        named = self.ledger.get_staff(conn, approval.manager_id) if approval.manager_id else None
+        if named is not None:
+            self.pins.check_open(conn, staff_scope(named.id), "approval", now, named.name)
+            self.pins.check_open(conn, TERMINAL_SCOPE, "approval", now, ignore_lock=True)
+        else:
+            self.pins.check_open(conn, TERMINAL_SCOPE, "approval", now)
+        managers = [r for r in self.ledger.list_staff(conn) if r.role in MANAGER_ROLES]
+        candidates = [r for r in managers if not approval.manager_id or r.id == approval.manager_id]
+        match = next((r for r in candidates if pin_matches(r.pin_hash, pin)), None)
+        details = {"operation": operation, "operator_id": operator_id}
+        if match is None:
+            target = named if named is not None and named.active else None
+
+            def record_failure() -> ServiceError:
+                with self.ledger.write() as c:
+                    return self.pins.failure(c, "approval", self.clock(), target, details)
+
+            raise DeferredRefusal(record_failure)
+        if named is None:
+            self.pins.check_open(conn, staff_scope(match.id), "approval", now, match.name)
+        others = [r for r in managers if r.id != match.id]
+        if match.id == operator_id and others and not self.pin_policy.allow_self_approval:
+            def record_self() -> ServiceError:
+                with self.ledger.write() as c:
+                    self.ledger.append_audit(c, event="self_approval_refused", at_ms=self.clock(),
+                                             staff_id=match.id, purpose="approval", details=details)
+                return NotAllowed(_("You cannot approve your own operation: ask another manager."))
+
+            raise DeferredRefusal(record_self)
+        self.pins.success(conn, match.id, "approval")
+        self.ledger.append_audit(conn, event="approval", at_ms=now, staff_id=match.id, purpose="approval",
+                                 details={**details, "op_id": op_id})
+        return StaffView(match.id, match.name, match.role)
 
     def _check_receipt(self, receipt_ref: str) -> str:
         receipt_ref = receipt_ref.strip()
@@ -493,7 +545,8 @@ class Services:
                 threshold = self.setting_int(conn, "redeem_approval_threshold", DEFAULT_REDEEM_APPROVAL_THRESHOLD)
                 approved_by = None
                 if spend > threshold:
-                    approved_by = self._approve(conn, approval, _("redeeming more than {n} points").format(
+                    approved_by = self._approve(conn, approval, operation="redeem", operator_id=operator_id,
+                                                op_id=op_id, why=_("redeeming more than {n} points").format(
                         n=threshold)).id
                 offline = reservation_id is None and self.ledger.get_meta(conn, "mode") == "enrolled"
                 if offline and self.redeem_guard is not None:
@@ -548,7 +601,8 @@ class Services:
                 if refund > remaining:
                     raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
                         amount=format_baht(remaining), receipt=receipt_ref))
-                approver = self._approve(conn, approval, _("a return"))
+                approver = self._approve(conn, approval, _("a return"), operation="return",
+                                         operator_id=operator_id, op_id=op_id)
                 rules = self.active_rules(conn)
                 member = self._member(conn, earn.member_id)
                 clawed = clawback_for_return(earn.points, original, refunded_before, refund)
@@ -607,7 +661,8 @@ class Services:
                 if prior is not None:
                     return _result(AdjustResult, prior, True)
                 member = self._member(conn, member_id)
-                approver = self._approve(conn, approval, _("a manual adjustment"))
+                approver = self._approve(conn, approval, _("a manual adjustment"), operation="adjust",
+                                         operator_id=operator_id, op_id=op_id)
                 if member.points + points < 0:
                     raise InvalidInput(_("This would leave {name} with a negative balance.").format(name=member.name))
                 entry = self.ledger.append_entry(conn, NewEntry(
@@ -670,44 +725,182 @@ class Services:
             return open_lots(self._moves(conn, member_id), self.active_rules(conn).expiry)
 
     # ------------------------------------------------------------------ staff
-    def add_staff(self, *, name: str, role: str, pin: str, staff_id: str | None = None) -> StaffView:
+    def add_staff(self, *, name: str, role: str, pin: str, staff_id: str | None = None, phone: str | None = None,
+                  demo: bool = False) -> StaffView:
+        """A new staff member of this terminal. The PIN policy applies (managers 6+ digits, no 1111 / 1234,
+        not their own phone); ``demo`` staff keep the documented demo PINs and are marked demo-only."""
         name = name.strip()
         if not name:
             raise InvalidInput(_("A staff member needs a name."))
         if role not in ROLES:
             raise InvalidInput(_("Role must be one of: cashier, manager, admin."))
-        pin_hash = hash_pin(pin)
+        if phone:
+            try:
+                phone = normalize_phone(phone)
+            except RuleError as exc:
+                raise InvalidInput(exc.message) from exc
+        pin_hash = hash_pin(pin if demo else self._policy_pin(pin, role, phone))
         staff_id = staff_id or self.ledger.new_id()
 
         def run() -> StaffView:
             with self.ledger.write() as conn:
-                self.ledger.add_staff(conn, staff_id=staff_id, name=name, role=role, pin_hash=pin_hash)
+                self.ledger.add_staff(conn, staff_id=staff_id, name=name, role=role, pin_hash=pin_hash,
+                                      phone=phone or None, demo=demo)
             return StaffView(staff_id, name, role)
 
         result: StaffView = self._call(run)
         return result
 
-    def login(self, staff_id: str, pin: str) -> StaffView:
+    @staticmethod
+    def _policy_pin(pin: str, role: str, phone: str | None) -> str:
+        try:
+            return check_new_pin(pin, role, phone)
+        except RuleError as exc:
+            raise InvalidInput(exc.message) from exc
+
+    def _sign_in(self, pin: str, staff_id: str | None) -> StaffView:
+        """Check a sign-in PIN under the guard: one write transaction that checks the delay and lock, verifies
+        the PIN and records the outcome (committed before a refusal is raised)."""
         validate_pin(pin)
-        with self.ledger.read() as conn:
-            row = self.ledger.get_staff(conn, staff_id)
-        if row is None or not row.active or not pin_matches(row.pin_hash, pin):
-            raise NotAllowed(_("Unknown staff id or wrong PIN."))
-        return StaffView(row.id, row.name, row.role)
+
+        def run() -> StaffView:
+            refusal: ServiceError | None = None
+            with self.ledger.write() as conn:
+                now = self.clock()
+                named = self.ledger.get_staff(conn, staff_id) if staff_id else None
+                if named is not None:
+                    # a named manager may sign in while PIN-only sign-in is locked here (to unlock it)
+                    if self.pins.is_locked(conn, TERMINAL_SCOPE, "sign_in") and named.role not in MANAGER_ROLES:
+                        raise PinLocked(_("Sign-in is locked on this terminal: only a manager can sign in now."))
+                    self.pins.check_open(conn, staff_scope(named.id), "sign_in", now, named.name)
+                    self.pins.check_open(conn, TERMINAL_SCOPE, "sign_in", now, ignore_lock=True)
+                else:
+                    self.pins.check_open(conn, TERMINAL_SCOPE, "sign_in", now)
+                rows = [named] if named is not None else (self.ledger.list_staff(conn) if not staff_id else [])
+                match = next((r for r in rows if r is not None and r.active and pin_matches(r.pin_hash, pin)), None)
+                if match is None:
+                    target = named if named is not None and named.active else None
+                    refusal = self.pins.failure(conn, "sign_in", now, target, {})
+                else:
+                    if named is None:
+                        self.pins.check_open(conn, staff_scope(match.id), "sign_in", now, match.name)
+                    self.pins.success(conn, match.id, "sign_in")
+            if refusal is not None:
+                raise refusal
+            assert match is not None
+            return StaffView(match.id, match.name, match.role, match.must_change_pin)
+
+        result: StaffView = self._call(run)
+        return result
+
+    def login(self, staff_id: str, pin: str) -> StaffView:
+        """Sign in naming the staff member (wrong PINs count against them and the terminal)."""
+        return self._sign_in(pin, staff_id.strip() or "?")
 
     def login_by_pin(self, pin: str) -> StaffView:
-        """Sign in with a PIN alone (the counter's quick login)."""
-        validate_pin(pin)
-        with self.ledger.read() as conn:
-            rows = self.ledger.list_staff(conn)
-        for row in rows:
-            if pin_matches(row.pin_hash, pin):
-                return StaffView(row.id, row.name, row.role)
-        raise NotAllowed(_("Unknown staff id or wrong PIN."))
+        """Sign in with a PIN alone (the counter's quick login; wrong PINs count against the terminal)."""
+        return self._sign_in(pin, None)
 
-    def staff(self) -> list[StaffView]:
+    def staff(self, role: str | None = None) -> list[StaffView]:
         with self.ledger.read() as conn:
-            return [StaffView(r.id, r.name, r.role) for r in self.ledger.list_staff(conn)]
+            return [StaffView(r.id, r.name, r.role, r.must_change_pin) for r in self.ledger.list_staff(conn, role)]
+
+    def _changeable(self, row: StaffRow | None) -> StaffRow:
+        if row is None or not row.active:
+            raise NotFound(_("No such staff member on this terminal."))
+        if row.origin == "server":
+            raise NotAllowed(_("{name}'s PIN is managed by head office: change it there "
+                               "(loyalty-server staff set --pin).").format(name=row.name))
+        return row
+
+    def change_pin(self, staff_id: str, old_pin: str, new_pin: str) -> StaffView:
+        """A staff member changes their own PIN; the old one is required (and counted like a sign-in)."""
+        me = self.login(staff_id, old_pin)
+
+        def run() -> StaffView:
+            with self.ledger.write() as conn:
+                row = self._changeable(self.ledger.get_staff(conn, me.id))
+                pin = self._policy_pin(new_pin, row.role, row.phone)
+                if pin_matches(row.pin_hash, pin):
+                    raise InvalidInput(_("The new PIN must differ from the old one."))
+                self.ledger.set_staff_pin(conn, row.id, hash_pin(pin), must_change_pin=False)
+                self.ledger.append_audit(conn, event="pin_changed", at_ms=self.clock(), staff_id=row.id,
+                                         purpose="sign_in", details={"by": row.id})
+            return StaffView(row.id, row.name, row.role, False)
+
+        result: StaffView = self._call(run)
+        return result
+
+    def _acting_manager(self, by: StaffView | None, approval: Approval | None, why: str, operation: str,
+                        conn: Any) -> StaffView:
+        if by is not None:
+            require_role(by, "manager")
+            return by
+        return self._approve(conn, approval, why, operation=operation, operator_id=None)
+
+    def reset_pin(self, staff_id: str, new_pin: str, *, by: StaffView | None = None,
+                  approval: Approval | None = None) -> StaffView:
+        """A manager gives a cashier a new PIN (the cashier must change it at their next sign-in); it also
+        lifts the cashier's lockouts. ``by``: the signed-in manager (window); else ``approval`` (CLI)."""
+        def run() -> StaffView:
+            with self.ledger.write() as conn:
+                manager = self._acting_manager(by, approval, _("resetting a PIN"), "reset_pin", conn)
+                row = self._changeable(self.ledger.get_staff(conn, staff_id))
+                if row.role != "cashier":
+                    raise NotAllowed(_("A manager resets cashiers' PINs only; a manager changes their own PIN."))
+                pin = self._policy_pin(new_pin, row.role, row.phone)
+                now = self.clock()
+                self.ledger.set_staff_pin(conn, row.id, hash_pin(pin), must_change_pin=True)
+                self.pins.unlock(conn, staff_scope(row.id), None, manager.id, now)
+                self.ledger.append_audit(conn, event="pin_reset", at_ms=now, staff_id=row.id, purpose="sign_in",
+                                         details={"by": manager.id})
+            return StaffView(row.id, row.name, row.role, True)
+
+        result: StaffView = self._call(run)
+        return result
+
+    def unlock(self, staff_id: str | None = None, purpose: str | None = None, *, by: StaffView | None = None,
+               approval: Approval | None = None) -> int:
+        """A manager lifts a lockout (and forgets the failures): a staff member's (``staff_id``) or this
+        terminal's PIN entry (``staff_id`` None); one purpose or both. Returns how many counts were cleared."""
+        if purpose is not None and purpose not in PURPOSES:
+            raise InvalidInput(_("The purpose is sign_in or approval."))
+
+        def run() -> int:
+            with self.ledger.write() as conn:
+                manager = self._acting_manager(by, approval, _("unlocking a PIN"), "unlock", conn)
+                if staff_id is not None and self.ledger.get_staff(conn, staff_id) is None:
+                    raise NotFound(_("No such staff member on this terminal."))
+                scope = staff_scope(staff_id) if staff_id else TERMINAL_SCOPE
+                return self.pins.unlock(conn, scope, purpose, manager.id, self.clock())
+
+        result: int = self._call(run)
+        return result
+
+    def pin_guard_status(self) -> list[dict[str, Any]]:
+        """Failed-PIN counts and lockouts on this terminal, locked first (for the manager area and the CLI)."""
+        with self.ledger.read() as conn:
+            rows: list[GuardRow] = self.ledger.guard_rows(conn)
+            names = self.ledger.staff_names(conn)
+        now = self.clock()
+        out = []
+        for r in rows:
+            effective = self.pins._effective(r, now)
+            if effective is None:
+                continue
+            staff_id = None if r.scope == TERMINAL_SCOPE else r.scope.removeprefix("staff:")
+            wait = self.pin_policy.delay_ms(r.failures) - (now - r.last_failure_at_ms)
+            out.append({"staff_id": staff_id, "name": names.get(staff_id or "", staff_id), "purpose": r.purpose,
+                        "failures": r.failures, "locked": r.locked_at_ms is not None,
+                        "locked_at_ms": r.locked_at_ms, "last_failure_at_ms": r.last_failure_at_ms,
+                        "retry_after_s": 0 if r.locked_at_ms is not None else max(0, -(-wait // 1000))})
+        out.sort(key=lambda d: (not d["locked"], -d["failures"]))
+        return out
+
+    def audit_log(self, since_ms: int | None = None, limit: int = 200) -> list[AuditRow]:
+        """Recent audit events (failed PINs, lockouts, unlocks, PIN changes, approvals), newest first."""
+        with self.ledger.read() as conn:
+            return self.ledger.audit_since(conn, since_ms if since_ms is not None else 0, limit)
 
     def require(self, staff: StaffView, role: str) -> None:
         require_role(staff, role)

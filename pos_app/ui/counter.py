@@ -44,9 +44,9 @@ from pos_app.core.i18n import N_, _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
-from pos_app.services.errors import ApprovalRequired
+from pos_app.services.errors import ApprovalRequired, PinLocked
 from pos_app.ui.camera import CameraPanel
-from pos_app.ui.dialogs import EnrollDialog, ManagerPinDialog, ReportDialog
+from pos_app.ui.dialogs import ChangePinDialog, EnrollDialog, ManagerDialog, ManagerPinDialog, ReportDialog
 from pos_app.ui.slips import (
     PrintOutcome,
     make_slip_printer,
@@ -182,6 +182,10 @@ class CounterWindow(QMainWindow):
     backup_checked = Signal(object)      # BackupInfo, None (not due) or the ServiceError of a failed backup
     slip_printed = Signal(object)        # PrintOutcome of a slip (or reprint) the print thread finished
     camera_scanned = Signal(str)         # a code the camera accepted (then identified like a typed one)
+    change_pin_requested = Signal(object)  # the ChangePinDialog just opened
+    pin_changed = Signal(object)         # StaffView after a PIN change was saved
+    manager_area_shown = Signal(object)  # the ManagerDialog, each time its state was (re)drawn
+    manager_sign_in_offered = Signal()   # PIN-only sign-in is locked: the manager list is shown
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
@@ -235,6 +239,8 @@ class CounterWindow(QMainWindow):
         self.approval_dialog: ManagerPinDialog | None = None
         self.enroll_dialog: EnrollDialog | None = None
         self.report_dialog: ReportDialog | None = None
+        self.change_pin_dialog: ChangePinDialog | None = None
+        self.manager_dialog: ManagerDialog | None = None
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -263,6 +269,8 @@ class CounterWindow(QMainWindow):
         self.lang_button = _big_button("langButton")
         self.sign_out_button = _big_button("signOutButton")
         self.report_button = _big_button("reportButton")
+        self.manager_button = _big_button("managerButton")
+        self.change_pin_button = _big_button("changePinButton")
 
         # ---- sign-in page
         login = QWidget()
@@ -296,12 +304,17 @@ class CounterWindow(QMainWindow):
         keypad.addWidget(self.key_clear, 3, 0)
         keypad.addWidget(key0, 3, 1)
         keypad.addWidget(self.sign_in_button, 3, 2)
+        self.manager_choice = QComboBox()
+        self.manager_choice.setObjectName("signInManager")
+        self.manager_choice.setVisible(False)
         self.demo_label = QLabel()
         self.demo_label.setObjectName("demoHint")
+        self.demo_label.setWordWrap(True)
         self.demo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_label.setVisible(self.demo_hint)
         login_layout.addStretch(1)
         login_layout.addWidget(self.login_prompt)
+        login_layout.addWidget(self.manager_choice)
         login_layout.addWidget(self.pin)
         login_layout.addLayout(keypad)
         login_layout.addWidget(self.demo_label)
@@ -418,6 +431,8 @@ class CounterWindow(QMainWindow):
         top_layout.addWidget(self.title)
         top_layout.addStretch(1)
         top_layout.addWidget(self.who)
+        top_layout.addWidget(self.manager_button)
+        top_layout.addWidget(self.change_pin_button)
         top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
         top_layout.addWidget(self.lang_button)
@@ -457,6 +472,8 @@ class CounterWindow(QMainWindow):
         self.sign_in_button.clicked.connect(self.sign_in)
         self.sign_out_button.clicked.connect(self.sign_out)
         self.report_button.clicked.connect(self.show_report)
+        self.manager_button.clicked.connect(self.show_manager_area)
+        self.change_pin_button.clicked.connect(lambda: self.open_change_pin(forced=False))
         self.lang_button.clicked.connect(self.toggle_language)
         self.member_field.returnPressed.connect(self.identify)
         self.find_button.clicked.connect(self.identify)
@@ -489,7 +506,11 @@ class CounterWindow(QMainWindow):
         self.pin.setPlaceholderText(_("PIN"))
         self.key_clear.setText(_("Clear"))
         self.sign_in_button.setText(_("Sign in"))
-        self.demo_label.setText(_("Demo: cashier PIN 1111, manager PIN 9999"))
+        self.demo_label.setText(_("Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a "
+                                  "real counter."))
+        self.manager_button.setText(_("Manager"))
+        self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
+        self.change_pin_button.setText(_("Change PIN"))
         self.member_box.setTitle(_("Member"))
         self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
         self.find_button.setText(_("Find"))
@@ -534,8 +555,13 @@ class CounterWindow(QMainWindow):
         self.pin.setEnabled(ready)
         signed_in = self._staff is not None
         self.sign_out_button.setVisible(signed_in)
-        self.report_button.setVisible(signed_in and self._staff is not None and self._staff.role != "cashier")
+        is_manager = signed_in and self._staff is not None and self._staff.role != "cashier"
+        self.report_button.setVisible(is_manager)
         self.report_button.setEnabled(not busy)
+        self.manager_button.setVisible(is_manager)
+        self.manager_button.setEnabled(not busy)
+        self.change_pin_button.setVisible(signed_in)
+        self.change_pin_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
         self.enroll_button.setEnabled(signed_in and not busy)
         if self.enroll_dialog is not None:
@@ -607,6 +633,7 @@ class CounterWindow(QMainWindow):
         if self._closed:
             services.close()
             return
+        services.pin_policy = self.config.pins.policy()  # wrong-PIN delays and lockouts ([pins])
         self._services = services
         self._enrolled = enrolled
         self._branch_name = branch
@@ -775,9 +802,11 @@ class CounterWindow(QMainWindow):
             self.show_error(_("Type your PIN first."))
             return
         svc = self._services
+        # while PIN-only sign-in is locked here, a manager names themselves (to sign in and unlock it)
+        manager_id = self.manager_choice.currentData() if self.manager_choice.isVisible() else None
 
         def work() -> tuple[StaffView, dict[str, tuple[str, str]], list[dict[str, Any]]]:
-            staff = svc.login_by_pin(pin)
+            staff = svc.login(manager_id, pin) if manager_id else svc.login_by_pin(pin)
             tiers = {t.code: (t.name_th, t.name_en) for t in svc.active_rules().tiers.tiers}
             return staff, tiers, svc.rewards()
 
@@ -786,13 +815,40 @@ class CounterWindow(QMainWindow):
     def _sign_in_failed(self, error: ServiceError) -> None:
         self.pin.clear()
         self.show_error(error.message)
+        if isinstance(error, PinLocked) and not self.manager_choice.isVisible():
+            self._offer_manager_sign_in()
+
+    def _offer_manager_sign_in(self) -> None:
+        svc = self._services
+        if svc is None:
+            return
+
+        def work() -> list[StaffView]:
+            return [s for s in svc.staff() if s.role != "cashier"]
+
+        def done(managers: list[StaffView]) -> None:
+            self.manager_choice.clear()
+            for manager in managers:
+                self.manager_choice.addItem(_("Manager: {name}").format(name=manager.name), manager.id)
+            self.manager_choice.setVisible(bool(managers))
+            self.pin.setFocus()
+            self.manager_sign_in_offered.emit()
+
+        self.worker.submit(work, done, self._failed)
 
     def _signed_in(self, result: tuple[StaffView, dict[str, tuple[str, str]], list[dict[str, Any]]]) -> None:
         staff, tiers, rewards = result
-        self._staff = staff
         self._tier_names = tiers
         self._rewards = [r for r in rewards if r.get("active", True)]
         self.pin.clear()
+        self.manager_choice.setVisible(False)
+        if staff.must_change_pin:  # a manager reset this PIN: the staff member chooses their own first
+            self.open_change_pin(forced=True, staff=staff)
+            return
+        self._enter_counter(staff)
+
+    def _enter_counter(self, staff: StaffView) -> None:
+        self._staff = staff
         self._fill_rewards()
         self._show_staff()
         self.pages.setCurrentWidget(self.counter_page)
@@ -800,6 +856,119 @@ class CounterWindow(QMainWindow):
         self._set_enabled_for_state()
         self.member_field.setFocus()
         self.signed_in.emit(staff)
+
+    # ------------------------------------------------------------------ PINs
+    def open_change_pin(self, forced: bool = False, staff: StaffView | None = None) -> None:
+        """Change one's own PIN (``forced``: right after signing in with a PIN a manager reset)."""
+        who = staff or self._staff
+        if self._services is None or who is None or self.change_pin_dialog is not None:
+            return
+        dialog = ChangePinDialog(who.name, forced, self)
+        self.change_pin_dialog = dialog
+        svc = self._services
+
+        def save() -> None:
+            old, new, again = dialog.values()
+            if not new or new != again:
+                dialog.show_error(_("The two new PINs differ: type the new PIN twice."))
+                return
+            dialog.save.setEnabled(False)
+
+            def work() -> StaffView:
+                return svc.change_pin(who.id, old, new)
+
+            def done(changed: StaffView) -> None:
+                self.change_pin_dialog = None
+                dialog.accept()
+                dialog.deleteLater()
+                self._set_status("done", lambda: _("Your new PIN is saved."))
+                if forced:
+                    self._enter_counter(changed)
+                self.pin_changed.emit(changed)
+
+            def failed(error: ServiceError) -> None:
+                dialog.save.setEnabled(True)
+                dialog.show_error(error.message)
+                self.error_shown.emit(error.message)
+
+            self.worker.submit(work, done, failed)
+
+        def rejected() -> None:
+            self.change_pin_dialog = None
+            dialog.deleteLater()
+            if forced:
+                self._set_status("info", lambda: _("Signed out: choose a new PIN at your next sign-in."))
+                self.pin.setFocus()
+
+        dialog.save.clicked.connect(save)
+        dialog.repeat_pin.returnPressed.connect(save)
+        dialog.rejected.connect(rejected)
+        dialog.open()
+        self.change_pin_requested.emit(dialog)
+
+    def show_manager_area(self) -> None:
+        """Managers: wrong PINs and lockouts here (Unlock), security events, reset a cashier's PIN."""
+        if self._services is None or self._staff is None or self.worker.busy:
+            return
+        svc = self._services
+        manager = self._staff
+
+        def load() -> tuple[list[dict[str, Any]], list[Any], list[StaffView]]:
+            svc.require(manager, "manager")
+            return svc.pin_guard_status(), svc.audit_log(limit=100), svc.staff("cashier")
+
+        def render(state: tuple[list[dict[str, Any]], list[Any], list[StaffView]]) -> None:
+            dialog = self.manager_dialog
+            if dialog is None:
+                dialog = ManagerDialog(self)
+                self.manager_dialog = dialog
+                dialog.unlock.clicked.connect(unlock)
+                dialog.reset.clicked.connect(reset)
+                dialog.finished.connect(closed)
+                dialog.open()
+            dialog.show_state(*state)
+            self.manager_area_shown.emit(dialog)
+
+        def closed(_result: int = 0) -> None:
+            if self.manager_dialog is not None:
+                self.manager_dialog.deleteLater()
+                self.manager_dialog = None
+
+        def act(fn: Callable[[], Any], message: Callable[[Any], str]) -> None:
+            def work() -> tuple[Any, tuple[list[dict[str, Any]], list[Any], list[StaffView]]]:
+                return fn(), load()
+
+            def done(outcome: tuple[Any, tuple[list[dict[str, Any]], list[Any], list[StaffView]]]) -> None:
+                value, state = outcome
+                if self.manager_dialog is not None:
+                    self.manager_dialog.message.setText(message(value))
+                render(state)
+
+            def failed(error: ServiceError) -> None:
+                if self.manager_dialog is not None:
+                    self.manager_dialog.message.setText(error.message)
+                self.error_shown.emit(error.message)
+
+            self.worker.submit(work, done, failed)
+
+        def unlock() -> None:
+            dialog = self.manager_dialog
+            lock = dialog.selected_lock() if dialog is not None else None
+            if lock is None:
+                return
+            staff_id, purpose = lock["staff_id"], lock["purpose"]
+            act(lambda: svc.unlock(staff_id, purpose, by=manager), lambda _n: _("Unlocked."))
+
+        def reset() -> None:
+            dialog = self.manager_dialog
+            if dialog is None or dialog.cashier.currentData() is None:
+                return
+            cashier_id, pin = dialog.cashier.currentData(), dialog.reset_pin.text().strip()
+            dialog.reset_pin.clear()
+            act(lambda: svc.reset_pin(cashier_id, pin, by=manager),
+                lambda s: _("PIN of {name} reset: they choose a new one at their next sign-in.").format(name=s.name))
+
+        self._submit(load, render)
 
     def sign_out(self) -> None:
         self.clear()
@@ -1260,7 +1429,8 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
-        if self.approval_dialog is not None or self.enroll_dialog is not None:
+        if (self.approval_dialog is not None or self.enroll_dialog is not None
+                or self.change_pin_dialog is not None or self.manager_dialog is not None):
             return  # the dialog handles its own Esc
         self.pin.clear()
         self.member_field.clear()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -137,3 +141,159 @@ class ReportDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.close_button)
         self.setMinimumSize(760, 360)
+
+
+def _pin_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(8)
+    field.setValidator(QRegularExpressionValidator(r"[0-9]{0,8}"))
+    return field
+
+
+class ChangePinDialog(QDialog):
+    """A staff member changes their own PIN (current PIN, new PIN twice). The window submits it on its worker and
+    shows refusals here until it succeeds. ``forced``: after a manager's reset, before anything else."""
+
+    def __init__(self, name: str, forced: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("changePinDialog")
+        self.setWindowTitle(_("Change PIN"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        intro = _("{name}, a manager reset your PIN: choose your own PIN now.") if forced else \
+            _("{name}, choose a new PIN.")
+        self.intro = QLabel(intro.format(name=name))
+        self.intro.setWordWrap(True)
+        self.rules = QLabel(_("4 to 8 digits (managers at least 6); not one digit repeated, not a run such as "
+                              "1234, not your phone number."))
+        self.rules.setWordWrap(True)
+        form = QFormLayout()
+        self.old_pin = _pin_field("oldPin")
+        self.new_pin = _pin_field("newPin")
+        self.repeat_pin = _pin_field("repeatPin")
+        form.addRow(_("Current PIN"), self.old_pin)
+        form.addRow(_("New PIN"), self.new_pin)
+        form.addRow(_("New PIN again"), self.repeat_pin)
+        self.error = QLabel()
+        self.error.setObjectName("changePinError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.save = QPushButton(_("Save PIN"))
+        self.save.setObjectName("savePinButton")
+        self.save.setDefault(True)
+        self.cancel = QPushButton(_("Sign out") if forced else _("Cancel"))
+        self.cancel.setObjectName("cancelPinButton")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.save)
+        for widget in (self.intro, self.rules):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        self.old_pin.returnPressed.connect(self.new_pin.setFocus)
+        self.new_pin.returnPressed.connect(self.repeat_pin.setFocus)
+        self.setMinimumWidth(520)
+        self.old_pin.setFocus()
+
+    def values(self) -> tuple[str, str, str]:
+        return self.old_pin.text().strip(), self.new_pin.text().strip(), self.repeat_pin.text().strip()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+
+
+class ManagerDialog(QDialog):
+    """The store manager's area: failed PINs and lockouts on this terminal (with Unlock), recent security
+    events, and resetting a cashier's PIN. It renders what the window fetched and forwards the manager's
+    actions to the window (signals), which runs them on its worker and calls :meth:`show_state` again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("managerDialog")
+        self.setWindowTitle(_("Manager area"))
+        layout = QVBoxLayout(self)
+        self.locks_box = QGroupBox(_("Wrong PINs and lockouts on this terminal"))
+        locks_layout = QVBoxLayout(self.locks_box)
+        self.locks = QTableWidget(0, 3)
+        self.locks.setObjectName("lockTable")
+        self.locks.setHorizontalHeaderLabels([_("Who"), _("For"), _("State")])
+        self.locks.verticalHeader().setVisible(False)
+        self.locks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.locks.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.locks.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.unlock = QPushButton(_("Unlock"))
+        self.unlock.setObjectName("unlockButton")
+        locks_layout.addWidget(self.locks)
+        locks_layout.addWidget(self.unlock)
+        self.events_box = QGroupBox(_("Security events (newest first)"))
+        events_layout = QVBoxLayout(self.events_box)
+        self.events = QTableWidget(0, 3)
+        self.events.setObjectName("eventTable")
+        self.events.setHorizontalHeaderLabels([_("Time"), _("Event"), _("Staff")])
+        self.events.verticalHeader().setVisible(False)
+        self.events.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        events_layout.addWidget(self.events)
+        self.reset_box = QGroupBox(_("Reset a cashier's PIN"))
+        reset_layout = QHBoxLayout(self.reset_box)
+        self.cashier = QComboBox()
+        self.cashier.setObjectName("resetCashier")
+        self.reset_pin = _pin_field("resetPin")
+        self.reset_pin.setPlaceholderText(_("Temporary PIN"))
+        self.reset = QPushButton(_("Reset PIN"))
+        self.reset.setObjectName("resetPinButton")
+        reset_layout.addWidget(self.cashier, 2)
+        reset_layout.addWidget(self.reset_pin, 1)
+        reset_layout.addWidget(self.reset)
+        self.message = QLabel()
+        self.message.setObjectName("managerMessage")
+        self.message.setWordWrap(True)
+        self.close_button = QPushButton(_("Close"))
+        self.close_button.clicked.connect(self.accept)
+        for widget in (self.locks_box, self.events_box, self.reset_box, self.message, self.close_button):
+            layout.addWidget(widget)
+        self._locks: list[dict[str, Any]] = []
+        self.setMinimumSize(760, 560)
+
+    def show_state(self, locks: list[dict[str, Any]], events: list[Any], cashiers: list[Any]) -> None:
+        purposes = {"sign_in": _("sign-in"), "approval": _("approval")}
+        self._locks = locks
+        self.locks.setRowCount(len(locks))
+        for row, lock in enumerate(locks):
+            who = lock["name"] or _("this terminal (PIN only)")
+            state = _("LOCKED") if lock["locked"] else _("{n} wrong").format(n=lock["failures"])
+            for column, text in enumerate((who, purposes.get(lock["purpose"], lock["purpose"]), state)):
+                item = QTableWidgetItem(text)
+                if lock["locked"]:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.locks.setItem(row, column, item)
+        if locks:
+            self.locks.selectRow(0)
+        self.unlock.setEnabled(bool(locks))
+        self.locks.resizeColumnsToContents()
+        names = {
+            "pin_failed": _("wrong PIN"), "pin_lockout": _("locked"), "pin_unlocked": _("unlocked"),
+            "pin_changed": _("PIN changed"), "pin_reset": _("PIN reset"), "approval": _("approved"),
+            "self_approval_refused": _("self-approval refused"),
+        }
+        self.events.setRowCount(len(events))
+        for row, event in enumerate(events):
+            when = datetime.fromtimestamp(event.at_ms / 1000).strftime("%d/%m %H:%M")
+            cells = (when, names.get(event.event, event.event), event.staff_id or "-")
+            for column, text in enumerate(cells):
+                self.events.setItem(row, column, QTableWidgetItem(text))
+        self.events.resizeColumnsToContents()
+        current = self.cashier.currentData()
+        self.cashier.clear()
+        for cashier in cashiers:
+            self.cashier.addItem(cashier.name, cashier.id)
+        if current is not None and self.cashier.findData(current) >= 0:
+            self.cashier.setCurrentIndex(self.cashier.findData(current))
+        self.reset.setEnabled(bool(cashiers))
+
+    def selected_lock(self) -> dict[str, Any] | None:
+        row = self.locks.currentRow()
+        return self._locks[row] if 0 <= row < len(self._locks) else None

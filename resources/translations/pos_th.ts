@@ -9,7 +9,7 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="318"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="329"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -44,87 +44,87 @@
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="115"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="120"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="180"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="229"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="238"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="269"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="280"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="280"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="295"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/counter.py" line="508"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/ui/counter.py" line="529"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="343"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="513"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -134,75 +134,75 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="135"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="142"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="154"></location>
-            <location filename="../../pos_app/services/terminal.py" line="337"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="161"></location>
+            <location filename="../../pos_app/services/terminal.py" line="389"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="188"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="195"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="196"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="203"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="241"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="248"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="258"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="311"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="322"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="120"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="332"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="486"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="527"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="200"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="230"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="239"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="40"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="39"></location>
             <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
             <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="51"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="50"></location>
             <source>The counter window cannot start: {error}</source>
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
@@ -738,273 +738,273 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="404"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="452"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="373"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="420"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="471"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="526"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="486"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="541"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="260"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="307"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="268"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="315"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
             <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="481"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="536"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="560"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="626"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="73"></location>
+            <location filename="../../pos_app/services/reports.py" line="59"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="85"></location>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="82"></location>
+            <location filename="../../pos_app/services/reports.py" line="68"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="88"></location>
+            <location filename="../../pos_app/services/reports.py" line="74"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="61"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="76"></location>
+            <location filename="../../pos_app/services/reports.py" line="62"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="78"></location>
+            <location filename="../../pos_app/services/reports.py" line="64"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="80"></location>
+            <location filename="../../pos_app/services/reports.py" line="66"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="84"></location>
+            <location filename="../../pos_app/services/reports.py" line="70"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/staff.py" line="38"></location>
+            <location filename="../../pos_app/core/pins.py" line="64"></location>
+            <location filename="../../pos_app/services/staff.py" line="41"></location>
             <source>A PIN is 4 to 8 digits.</source>
             <translation>PIN เป็นตัวเลข 4 ถึง 8 หลัก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/staff.py" line="55"></location>
+            <location filename="../../pos_app/services/staff.py" line="58"></location>
             <source>{name} is not allowed to do this (needs {role}).</source>
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="268"></location>
+            <location filename="../../pos_app/services/pins.py" line="50"></location>
             <source>That is not a manager's PIN: nothing was changed.</source>
             <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="692"></location>
-            <location filename="../../pos_app/services/terminal.py" line="703"></location>
+            <location filename="../../pos_app/services/pins.py" line="51"></location>
             <source>Unknown staff id or wrong PIN.</source>
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="273"></location>
+            <location filename="../../pos_app/services/terminal.py" line="325"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="280"></location>
+            <location filename="../../pos_app/services/terminal.py" line="332"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="293"></location>
+            <location filename="../../pos_app/services/terminal.py" line="345"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="374"></location>
+            <location filename="../../pos_app/services/terminal.py" line="426"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="524"></location>
+            <location filename="../../pos_app/services/terminal.py" line="579"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="594"></location>
+            <location filename="../../pos_app/services/terminal.py" line="651"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="596"></location>
+            <location filename="../../pos_app/services/terminal.py" line="653"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="673"></location>
+            <location filename="../../pos_app/services/terminal.py" line="734"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="675"></location>
+            <location filename="../../pos_app/services/terminal.py" line="736"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="720"></location>
+            <location filename="../../pos_app/services/terminal.py" line="916"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="777"></location>
+            <location filename="../../pos_app/services/terminal.py" line="973"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="318"></location>
+            <location filename="../../pos_app/services/terminal.py" line="370"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="323"></location>
+            <location filename="../../pos_app/services/terminal.py" line="375"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="334"></location>
+            <location filename="../../pos_app/services/terminal.py" line="386"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="549"></location>
+            <location filename="../../pos_app/services/terminal.py" line="604"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="607"></location>
+            <location filename="../../pos_app/services/terminal.py" line="664"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="762"></location>
+            <location filename="../../pos_app/services/terminal.py" line="958"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="236"></location>
+            <location filename="../../pos_app/services/terminal.py" line="256"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="260"></location>
+            <location filename="../../pos_app/services/terminal.py" line="285"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="219"></location>
+            <location filename="../../pos_app/services/terminal.py" line="239"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="326"></location>
+            <location filename="../../pos_app/services/terminal.py" line="378"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="487"></location>
+            <location filename="../../pos_app/services/terminal.py" line="541"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="389"></location>
+            <location filename="../../pos_app/services/terminal.py" line="441"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="402"></location>
+            <location filename="../../pos_app/services/terminal.py" line="454"></location>
             <source>{amount} earns no points under the current rules.</source>
             <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="500"></location>
+            <location filename="../../pos_app/services/terminal.py" line="555"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="536"></location>
+            <location filename="../../pos_app/services/terminal.py" line="591"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="544"></location>
+            <location filename="../../pos_app/services/terminal.py" line="599"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="547"></location>
+            <location filename="../../pos_app/services/terminal.py" line="602"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="609"></location>
+            <location filename="../../pos_app/services/terminal.py" line="667"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="792"></location>
+            <location filename="../../pos_app/services/terminal.py" line="988"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="480"></location>
+            <location filename="../../pos_app/services/terminal.py" line="534"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="483"></location>
+            <location filename="../../pos_app/services/terminal.py" line="537"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="494"></location>
+            <location filename="../../pos_app/services/terminal.py" line="549"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1014,227 +1014,228 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="481"></location>
-            <location filename="../../pos_app/ui/counter.py" line="482"></location>
+            <location filename="../../pos_app/ui/counter.py" line="498"></location>
+            <location filename="../../pos_app/ui/counter.py" line="499"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="485"></location>
+            <location filename="../../pos_app/ui/counter.py" line="502"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="486"></location>
+            <location filename="../../pos_app/ui/counter.py" line="503"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="488"></location>
+            <location filename="../../pos_app/ui/counter.py" line="505"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="489"></location>
+            <location filename="../../pos_app/ui/counter.py" line="506"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="490"></location>
+            <location filename="../../pos_app/ui/counter.py" line="507"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="491"></location>
+            <location filename="../../pos_app/ui/counter.py" line="508"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="492"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
-            <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
+            <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="493"></location>
+            <location filename="../../pos_app/ui/counter.py" line="514"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="515"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="495"></location>
+            <location filename="../../pos_app/ui/counter.py" line="516"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="500"></location>
+            <location filename="../../pos_app/ui/counter.py" line="521"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="501"></location>
+            <location filename="../../pos_app/ui/counter.py" line="522"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="503"></location>
+            <location filename="../../pos_app/ui/counter.py" line="524"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="504"></location>
+            <location filename="../../pos_app/ui/counter.py" line="525"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="505"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/counter.py" line="527"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="528"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <location filename="../../pos_app/ui/counter.py" line="530"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="986"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="986"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="986"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1089"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1258"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1132"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1301"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="775"></location>
+            <location filename="../../pos_app/ui/counter.py" line="802"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="923"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1092"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1078"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1156"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1247"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1325"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1163"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1332"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="556"></location>
+            <location filename="../../pos_app/ui/counter.py" line="582"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="818"></location>
+            <location filename="../../pos_app/ui/counter.py" line="987"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="931"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1100"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="932"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1101"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1069"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1238"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1118"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1287"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1209"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1378"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1231"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1400"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="935"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1104"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="937"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1106"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1135"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1304"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1207"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1376"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="32"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="36"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="38"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="42"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="45"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="48"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="94"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="52"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="98"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1389,38 +1390,38 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="496"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
+            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="968"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1137"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="989"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1158"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="76"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="80"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="80"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="84"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="84"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="88"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="91"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="95"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1455,12 +1456,12 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="684"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="810"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="56"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="58"></location>
             <source>overdraft after offline redemptions: no offline redemption until a manager resolves it</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
@@ -1495,7 +1496,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="130"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="136"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1561,27 +1562,28 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="487"></location>
+            <location filename="../../pos_app/ui/counter.py" line="504"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="135"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="139"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="126"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="130"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="541"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1591,247 +1593,247 @@
             <translation>ไม่เคย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="95"></location>
             <source>The server address must start with http:// or https://.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="65"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="66"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="67"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="68"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="70"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="108"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="114"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="167"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="173"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="72"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="73"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="80"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="106"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="112"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="146"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="157"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="152"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="163"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="163"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="169"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="426"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="510"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="163"></location>
+            <location filename="../../pos_app/config.py" line="187"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="186"></location>
+            <location filename="../../pos_app/config.py" line="210"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="215"></location>
-            <location filename="../../pos_app/config.py" line="225"></location>
-            <location filename="../../pos_app/config.py" line="258"></location>
+            <location filename="../../pos_app/config.py" line="247"></location>
+            <location filename="../../pos_app/config.py" line="257"></location>
+            <location filename="../../pos_app/config.py" line="290"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="168"></location>
-            <location filename="../../pos_app/config.py" line="173"></location>
-            <location filename="../../pos_app/config.py" line="177"></location>
+            <location filename="../../pos_app/config.py" line="192"></location>
+            <location filename="../../pos_app/config.py" line="197"></location>
+            <location filename="../../pos_app/config.py" line="201"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="214"></location>
+            <location filename="../../pos_app/config.py" line="246"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="263"></location>
+            <location filename="../../pos_app/config.py" line="295"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="147"></location>
+            <location filename="../../pos_app/config.py" line="165"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="257"></location>
+            <location filename="../../pos_app/config.py" line="289"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="268"></location>
+            <location filename="../../pos_app/config.py" line="300"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="279"></location>
+            <location filename="../../pos_app/config.py" line="311"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="302"></location>
+            <location filename="../../pos_app/config.py" line="334"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="130"></location>
+            <location filename="../../pos_app/config.py" line="148"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="138"></location>
+            <location filename="../../pos_app/config.py" line="156"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="229"></location>
+            <location filename="../../pos_app/config.py" line="261"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="233"></location>
+            <location filename="../../pos_app/config.py" line="265"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="315"></location>
+            <location filename="../../pos_app/config.py" line="347"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="320"></location>
+            <location filename="../../pos_app/config.py" line="352"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="323"></location>
+            <location filename="../../pos_app/config.py" line="355"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="239"></location>
+            <location filename="../../pos_app/config.py" line="271"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="479"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="719"></location>
+            <location filename="../../pos_app/ui/counter.py" line="746"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="719"></location>
+            <location filename="../../pos_app/ui/counter.py" line="746"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="723"></location>
+            <location filename="../../pos_app/ui/counter.py" line="750"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="727"></location>
+            <location filename="../../pos_app/ui/counter.py" line="754"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="716"></location>
+            <location filename="../../pos_app/ui/counter.py" line="743"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="766"></location>
+            <location filename="../../pos_app/ui/counter.py" line="793"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="542"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <location filename="../../pos_app/ui/counter.py" line="672"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="721"></location>
+            <location filename="../../pos_app/ui/counter.py" line="748"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="725"></location>
+            <location filename="../../pos_app/ui/counter.py" line="752"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="732"></location>
+            <location filename="../../pos_app/ui/counter.py" line="759"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/counter.py" line="665"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="520"></location>
+            <location filename="../../pos_app/ui/counter.py" line="541"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="678"></location>
+            <location filename="../../pos_app/ui/counter.py" line="705"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="220"></location>
+            <location filename="../../pos_app/ui/counter.py" line="224"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1881,6 +1883,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1997,14 +2000,376 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="497"></location>
+            <location filename="../../pos_app/ui/counter.py" line="518"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="498"></location>
+            <location filename="../../pos_app/ui/counter.py" line="519"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="413"></location>
+            <source>No failed PINs waiting and no lockouts.</source>
+            <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <source>sign-in</source>
+            <translation>เข้าสู่ระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <source>approval</source>
+            <translation>อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="374"></location>
+            <source>PIN of {name} changed.</source>
+            <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
+            <location filename="../../pos_app/ui/counter.py" line="969"></location>
+            <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
+            <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <source>Unlocked ({n} failed-PIN counts cleared).</source>
+            <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <source>No audit events yet.</source>
+            <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="121"></location>
+            <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
+            <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <source>LOCKED</source>
+            <translation>ถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="418"></location>
+            <source>, wait {s} s</source>
+            <translation>, รอ {s} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <source>this terminal (PIN only)</source>
+            <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <source>{n} wrong</source>
+            <translation>ผิด {n} ครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="171"></location>
+            <source>true or false</source>
+            <translation>true หรือ false</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/pins.py" line="69"></location>
+            <source>A PIN cannot be one digit repeated (such as 1111): choose another.</source>
+            <translation>PIN ห้ามเป็นเลขซ้ำตัวเดียว (เช่น 1111) กรุณาเลือกใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/pins.py" line="71"></location>
+            <source>A PIN cannot be a run of digits (such as 1234 or 9876): choose another.</source>
+            <translation>PIN ห้ามเป็นเลขเรียงกัน (เช่น 1234 หรือ 9876) กรุณาเลือกใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/pins.py" line="74"></location>
+            <source>A PIN cannot be your own phone number: choose another.</source>
+            <translation>PIN ห้ามเป็นเบอร์โทรศัพท์ของตัวเอง กรุณาเลือกใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/pins.py" line="66"></location>
+            <source>A manager's PIN has at least {n} digits.</source>
+            <translation>PIN ของผู้จัดการต้องมีอย่างน้อย {n} หลัก</translation>
+        </message>
+        <message>
+            <source>Sign-in is locked on this terminal after too many wrong PINs: a manager must unlock it (choose 'I am a manager', or pos-terminal staff unlock).</source>
+            <translation type="obsolete"></translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/pins.py" line="55"></location>
+            <source>Too many wrong PINs: try again in {seconds} s.</source>
+            <translation>ใส่ PIN ผิดหลายครั้งเกินไป: ลองใหม่ในอีก {seconds} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/pins.py" line="61"></location>
+            <source>Manager approval is locked on this terminal after too many wrong PINs: a manager must unlock it (manager area, or pos-terminal staff unlock).</source>
+            <translation>การอนุมัติของผู้จัดการที่เครื่องนี้ถูกล็อกเพราะใส่ PIN ผิดหลายครั้ง: ผู้จัดการต้องปลดล็อก (ส่วนผู้จัดการ หรือ pos-terminal staff unlock)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/pins.py" line="65"></location>
+            <source>{name}'s PIN is locked after too many wrong attempts: a manager or head office must unlock it.</source>
+            <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="810"></location>
+            <location filename="../../pos_app/services/terminal.py" line="873"></location>
+            <source>No such staff member on this terminal.</source>
+            <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="867"></location>
+            <source>The purpose is sign_in or approval.</source>
+            <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="314"></location>
+            <source>You cannot approve your own operation: ask another manager.</source>
+            <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="847"></location>
+            <source>resetting a PIN</source>
+            <translation>การรีเซ็ต PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="871"></location>
+            <source>unlocking a PIN</source>
+            <translation>การปลดล็อก PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="812"></location>
+            <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
+            <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="825"></location>
+            <source>The new PIN must differ from the old one.</source>
+            <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="850"></location>
+            <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
+            <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="774"></location>
+            <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
+            <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
+            <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="511"></location>
+            <source>Manager</source>
+            <translation>ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="512"></location>
+            <source>Lockouts, security events, reset a cashier's PIN</source>
+            <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="513"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
+            <source>Change PIN</source>
+            <translation>เปลี่ยน PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="873"></location>
+            <source>The two new PINs differ: type the new PIN twice.</source>
+            <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="960"></location>
+            <source>Unlocked.</source>
+            <translation>ปลดล็อกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="884"></location>
+            <source>Your new PIN is saved.</source>
+            <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="900"></location>
+            <source>Signed out: choose a new PIN at your next sign-in.</source>
+            <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="832"></location>
+            <source>Manager: {name}</source>
+            <translation>ผู้จัดการ: {name}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="165"></location>
+            <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
+            <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="166"></location>
+            <source>{name}, choose a new PIN.</source>
+            <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="169"></location>
+            <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
+            <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="176"></location>
+            <source>Current PIN</source>
+            <translation>PIN ปัจจุบัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="177"></location>
+            <source>New PIN</source>
+            <translation>PIN ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="178"></location>
+            <source>New PIN again</source>
+            <translation>PIN ใหม่อีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="183"></location>
+            <source>Save PIN</source>
+            <translation>บันทึก PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="217"></location>
+            <source>Manager area</source>
+            <translation>ส่วนผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
+            <source>Wrong PINs and lockouts on this terminal</source>
+            <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
+            <source>Unlock</source>
+            <translation>ปลดล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="232"></location>
+            <source>Security events (newest first)</source>
+            <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="240"></location>
+            <source>Reset a cashier's PIN</source>
+            <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="245"></location>
+            <source>Temporary PIN</source>
+            <translation>PIN ชั่วคราว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="246"></location>
+            <source>Reset PIN</source>
+            <translation>รีเซ็ต PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <source>wrong PIN</source>
+            <translation>PIN ผิด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <source>locked</source>
+            <translation>ถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <source>unlocked</source>
+            <translation>ปลดล็อกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <source>PIN changed</source>
+            <translation>เปลี่ยน PIN แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <source>PIN reset</source>
+            <translation>รีเซ็ต PIN แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <source>approved</source>
+            <translation>อนุมัติแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="280"></location>
+            <source>self-approval refused</source>
+            <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <source>Who</source>
+            <translation>ใคร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <source>For</source>
+            <translation>สำหรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <source>State</source>
+            <translation>สถานะ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <source>Event</source>
+            <translation>เหตุการณ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <source>Staff</source>
+            <translation>พนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/pins.py" line="63"></location>
+            <source>Sign-in is locked on this terminal after too many wrong PINs: a manager chooses their name, signs in and unlocks it (or pos-terminal staff unlock).</source>
+            <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อกเพราะใส่ PIN ผิดหลายครั้ง: ผู้จัดการเลือกชื่อตัวเอง เข้าสู่ระบบ แล้วปลดล็อก (หรือใช้ pos-terminal staff unlock)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="76"></location>
+            <source>Refused by the server (not applied to any balance; ask a manager): {n} records, the last seq {seq}: {reason}</source>
+            <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="486"></location>
+            <source>The amount is too large for one entry; nothing was recorded.</source>
+            <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="483"></location>
+            <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
+            <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="522"></location>
+            <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
+            <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="1054"></location>
+            <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
+            <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
     </context>
 </TS>

@@ -91,6 +91,11 @@ class EnrollmentCodeResponse(BaseModel):
     expires_at: str
 
 
+class StaffUnlock(BaseModel):
+    by: Annotated[str, Field(min_length=1, max_length=100)]
+    """Who at head office unlocks the PIN (kept on the resolved lockout flags)."""
+
+
 class FlagResolve(BaseModel):
     by: Annotated[str, Field(min_length=1, max_length=100)]
     note: Annotated[str, Field(max_length=1000)] = ""
@@ -393,6 +398,20 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def put_staff(staff_id: Annotated[str, Field(min_length=1, max_length=64)], req: StaffUpsert) -> Ok:
         run_tx(engine, lambda c: svc.upsert_staff(c, staff_id, req.name, req.role, req.pin, req.branch, req.active))
         return Ok(server_time=p.format_utc(settings.clock()))
+
+    @app.post("/admin/v1/staff/{staff_id}/unlock", dependencies=[Admin], response_model=Ok,
+              responses=ERROR_RESPONSES)
+    def unlock_staff(staff_id: Annotated[str, Field(min_length=1, max_length=64)], req: StaffUnlock) -> Ok:
+        """Unlock a staff member's PIN on every terminal (they pull it with the next sync)."""
+        run_tx(engine, lambda c: svc.unlock_staff(c, staff_id, req.by, svc.utcnow()))
+        return Ok(server_time=p.format_utc(svc.utcnow()))
+
+    @app.get("/admin/v1/audit", dependencies=[Admin], responses=ERROR_RESPONSES)
+    def audit(terminal_id: Annotated[str | None, Query(max_length=64)] = None,
+              staff_id: Annotated[str | None, Query(max_length=64)] = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
+        """Audit records uploaded by terminals (wrong PINs, lockouts, unlocks, PIN changes, approvals)."""
+        return run_tx(engine, lambda c: svc.list_audit(c, terminal_id, staff_id, limit))
 
     @app.post("/admin/v1/rules", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
     def post_rules(req: RulesCreate) -> Ok:

@@ -123,7 +123,7 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
         if fresh:
             info = seed_demo(engine, settings)
             click.echo(f"Demo server on http://{host}:{port}  (database {db_file})")
-            click.echo(f"  branch {info.branch}; staff: cashier PIN 1111, manager PIN 9999")
+            click.echo(f"  branch {info.branch}; staff: cashier PIN 1111, manager PIN 9999 (demo-only PINs)")
             for i, code in enumerate(info.enrollment_codes, 1):
                 click.echo(f"  enrollment code for terminal {i}: {code}")
             click.echo(f"  admin token: {info.admin_token}")
@@ -247,7 +247,8 @@ def staff() -> None:
 @click.argument("staff_id")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(["cashier", "manager"]), required=True)
-@click.option("--pin", help="4-8 digits (omit to keep the current PIN)")
+@click.option("--pin", help="4-8 digits, managers 6+; not one digit repeated or a run such as 1234 "
+              "(omit to keep the current PIN)")
 @click.option("--branch", "branch_code", help="Limit to one branch (default: every branch)")
 @click.option("--inactive", is_flag=True)
 @pass_ctx
@@ -255,6 +256,44 @@ def staff_set(ctx: Ctx, staff_id: str, name: str, role: str, pin: str | None, br
               inactive: bool) -> None:
     ctx.tx(lambda c: svc.upsert_staff(c, staff_id, name, role, pin, branch_code, not inactive))
     ctx.emit({"staff_id": staff_id}, f"staff {staff_id} saved")
+
+
+@staff.command("unlock")
+@click.argument("staff_id")
+@click.option("--by", required=True, help="Who at head office unlocks it (kept on the resolved lockout flags)")
+@pass_ctx
+def staff_unlock(ctx: Ctx, staff_id: str, by: str) -> None:
+    """Unlock STAFF_ID's PIN on every terminal (after too many wrong PINs); terminals pull it with sync."""
+    ctx.tx(lambda c: svc.unlock_staff(c, staff_id, by, svc.utcnow()))
+    ctx.emit({"unlocked": staff_id}, f"staff {staff_id} unlocked on every terminal (applied at their next sync)")
+
+
+@staff.command("disable")
+@click.argument("staff_id")
+@pass_ctx
+def staff_disable(ctx: Ctx, staff_id: str) -> None:
+    """Disable STAFF_ID everywhere: every terminal refuses their PIN after its next sync."""
+    def run(c: Connection) -> None:
+        row = c.execute(select(m.staff).where(m.staff.c.id == staff_id)).first()
+        if row is None:
+            raise ApiError(404, "unknown_staff", f"no staff member {staff_id}")
+        svc.upsert_staff(c, staff_id, row.name, row.role, None, row.branch_id, active=False)
+
+    ctx.tx(run)
+    ctx.emit({"disabled": staff_id}, f"staff {staff_id} disabled on every terminal (applied at their next sync)")
+
+
+@staff.command("audit")
+@click.option("--terminal", "terminal_id")
+@click.option("--staff", "staff_id")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@pass_ctx
+def staff_audit(ctx: Ctx, terminal_id: str | None, staff_id: str | None, limit: int) -> None:
+    """Audit records from the terminals, newest first: wrong PINs, lockouts, unlocks, PIN changes, approvals."""
+    rows = ctx.tx(lambda c: svc.list_audit(c, terminal_id, staff_id, limit))
+    ctx.emit(rows, "\n".join(f"{r['at']}\t{r['terminal_id']}\t{r['event']}\t{r['purpose'] or '-'}\t"
+                             f"staff={r['staff_id'] or '-'}\t{json.dumps(r['details'], ensure_ascii=False)[:100]}"
+                             for r in rows) or "no audit records")
 
 
 @staff.command("list")
@@ -429,7 +468,8 @@ def policy_show(ctx: Ctx) -> None:
 
 @cli.group()
 def flags() -> None:
-    """Flags for a manager: overdrafts, duplicate phones, points mismatches, clock skew, conflicts."""
+    """Flags for a manager: overdrafts, duplicate phones, points mismatches, clock skew, conflicts, PIN lockouts
+    (``pin_lockout``) and waves of wrong PINs on a terminal (``pin_failures``)."""
 
 
 @flags.command("list")

@@ -9,6 +9,8 @@ LOYALTY_ENROLL_CODE_HOURS   lifetime of an enrollment code (default 24)
 LOYALTY_MEMBER_CODE_DAYS    validity of a signed member code (default 3650)
 LOYALTY_DB_POOL_SIZE        connections per server process (default 10)
 LOYALTY_EXPIRY_INTERVAL     seconds between points-expiry runs inside ``serve`` (default 3600; 0 = off)
+LOYALTY_PIN_WAVE_FAILURES   wrong PINs on one terminal within LOYALTY_PIN_WAVE_MINUTES that raise a
+                            ``pin_failures`` flag (default 10, within 15 minutes)
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class Settings:
     # tests and the deterministic simulation so that a seed reproduces the same database.
     clock: Callable[[], datetime] = field(default=utcnow, compare=False, repr=False)
     new_id: Callable[[], str] = field(default=new_uuid7, compare=False, repr=False)
+    # a wave of wrong PINs on one terminal (audit records) raises a ``pin_failures`` flag
+    pin_wave_failures: int = 10
+    pin_wave_minutes: int = 15
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -72,4 +77,6 @@ class Settings:
             member_code_days=int(os.environ.get("LOYALTY_MEMBER_CODE_DAYS", "3650")),
             pool_size=int(os.environ.get("LOYALTY_DB_POOL_SIZE", "10")),
             expiry_interval_seconds=int(os.environ.get("LOYALTY_EXPIRY_INTERVAL", "3600")),
+            pin_wave_failures=int(os.environ.get("LOYALTY_PIN_WAVE_FAILURES", "10")),
+            pin_wave_minutes=int(os.environ.get("LOYALTY_PIN_WAVE_MINUTES", "15")),
         )

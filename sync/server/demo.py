@@ -34,7 +34,7 @@ class DemoInfo:
 
 
 def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInfo:
-    """Branch BKK01, staff (cashier PIN 1111, manager PIN 9999), rewards, default rules, an offline policy, a
+    """Branch BKK01, staff (demo-only PINs: cashier 1111, manager 9999), rewards, default rules, an offline policy, a
     member-code signing key, and ``terminals`` enrollment codes."""
     from pos_app.core.rules import default_rules
 
@@ -42,8 +42,9 @@ def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInf
 
     def reference(conn) -> None:  # type: ignore[no-untyped-def]
         svc.add_branch(conn, DEMO_BRANCH, "Bangkok Siam (สยาม)", now)
-        svc.upsert_staff(conn, "cashier1", "สมหญิง (cashier)", "cashier", "1111", None)
-        svc.upsert_staff(conn, "manager1", "สมชาย (manager)", "manager", "9999", None)
+        # demo-only PINs (documented): they bypass the PIN policy
+        svc.upsert_staff(conn, "cashier1", "สมหญิง (cashier)", "cashier", "1111", None, demo=True)
+        svc.upsert_staff(conn, "manager1", "สมชาย (manager)", "manager", "9999", None, demo=True)
         for reward in DEMO_REWARDS:
             svc.upsert_reward(conn, reward)
         svc.set_rules(conn, default_rules(1).to_json(), now)
@@ -58,6 +59,10 @@ def seed_demo(engine: Engine, settings: Settings, terminals: int = 2) -> DemoInf
 
 
 def demo_settings(data_dir: Path) -> Settings:
+    import os
+
     data_dir.mkdir(parents=True, exist_ok=True)
     return Settings(database_url=f"sqlite:///{data_dir / 'loyalty-demo.sqlite3'}",
-                    admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN), key_passphrase=DEMO_KEY_PASSPHRASE)
+                    admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN), key_passphrase=DEMO_KEY_PASSPHRASE,
+                    pin_wave_failures=int(os.environ.get("LOYALTY_PIN_WAVE_FAILURES", "10")),
+                    pin_wave_minutes=int(os.environ.get("LOYALTY_PIN_WAVE_MINUTES", "15")))

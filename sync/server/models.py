@@ -247,6 +247,25 @@ staff = Table(
     Column("branch_id", String(64), ForeignKey("branches.id")),
     Column("active", Boolean, nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
+    # head office's last unlock of this PIN: terminals clear older failed attempts and lockouts (migration 0003)
+    Column("unlocked_at", UtcDateTime),
+)
+
+audit_records = Table(
+    "audit_records",
+    metadata,
+    # Security events uploaded by terminals (wrong PINs, lockouts, unlocks, PIN changes, approvals).
+    Column("id", String(36), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("staff_id", String(64), index=True),
+    Column("event", String(32), nullable=False),
+    Column("purpose", String(16)),
+    Column("at", UtcDateTime, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_audit_records_terminal_at", "terminal_id", "at"),
 )
 
 policies = Table(

@@ -145,8 +145,13 @@ def upsert_reward(conn: Connection, reward: p.RewardInfo) -> None:
 
 
 def upsert_staff(conn: Connection, staff_id: str, name: str, role: str, pin: str | None,
-                 branch: str | None, active: bool = True) -> None:
+                 branch: str | None, active: bool = True, demo: bool = False) -> None:
+    """Add or change a staff member. A new PIN follows the PIN policy (``pos_app.core.pins``), except for the
+    documented demo PINs (``demo``). ``active=False`` disables them on every terminal (pulled as a change)."""
     from argon2 import PasswordHasher
+
+    from pos_app.core.errors import RuleError
+    from pos_app.core.pins import check_new_pin
 
     if role not in ("cashier", "manager"):
         raise ApiError(422, "bad_role", "role must be cashier or manager")
@@ -155,6 +160,12 @@ def upsert_staff(conn: Connection, staff_id: str, name: str, role: str, pin: str
     if pin is not None:
         if not pin.isdigit() or not 4 <= len(pin) <= 8:
             raise ApiError(422, "bad_pin", "PIN must be 4-8 digits")
+        if not demo:
+            try:
+                check_new_pin(pin, role)
+            except RuleError as exc:
+                raise ApiError(422, "weak_pin", _PIN_POLICY_TEXT.get(exc.code, exc.message), {"rule": exc.code}) \
+                    from exc
         pin_hash = PasswordHasher().hash(pin)
     elif existing is not None:
         pin_hash = existing.pin_hash
@@ -167,6 +178,14 @@ def upsert_staff(conn: Connection, staff_id: str, name: str, role: str, pin: str
         conn.execute(update(m.staff).where(m.staff.c.id == staff_id).values(**values))
     else:
         conn.execute(insert(m.staff).values(**values))
+
+
+_PIN_POLICY_TEXT = {  # the server speaks English (the counter translates by code)
+    "pin.length": "a manager's PIN has at least 6 digits",
+    "pin.same": "a PIN cannot be one digit repeated (such as 1111)",
+    "pin.sequence": "a PIN cannot be a run of digits (such as 1234 or 9876)",
+    "pin.format": "PIN must be 4-8 digits",
+}
 
 
 def get_policy(conn: Connection) -> p.OfflinePolicy:
@@ -293,7 +312,7 @@ def _reward_info(row: Any) -> p.RewardInfo:
 
 def _staff_info(row: Any) -> p.StaffInfo:
     return p.StaffInfo(id=row.id, name=row.name, role=row.role, pin_hash=row.pin_hash, branch_id=row.branch_id,
-                       active=row.active)
+                       active=row.active, unlocked_at=p.format_utc(row.unlocked_at) if row.unlocked_at else None)
 
 
 def _key_info(row: Any) -> p.PublicKeyInfo:
@@ -733,9 +752,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     bodies: dict[str, str] = {}  # entry id -> canonical JSON without content_hash (stored as the payload)
     bad = []
     for r in req.records:
-        payload = r.entry if r.entry is not None else r.member
-        assert payload is not None
-        data = _wire_dict(payload)
+        data = _wire_dict(r.payload)
         claimed = data.pop("content_hash")
         body = rec.canonical_json(data)  # hashed once here; stored as the entry's payload
         if rec.sha256_hex(body) != claimed:
@@ -834,7 +851,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     keep = [{"terminal_id": terminal.id, "seq": s, "record_id": r.record_id, "record_type": r.type,
              "content_hash": r.record_hash, "received_at": now,
              "payload": None if s in run_seqs else r.model_dump_json()}
-            for s, r in sorted(new.items()) if r.type == "member" or s not in run_seqs]
+            for s, r in sorted(new.items()) if r.type != "entry" or s not in run_seqs]
     if keep:
         conn.execute(insert(m.received), keep)
     now_applied = [int(row.seq) for row in pending_rows if int(row.seq) in run_seqs]
@@ -863,7 +880,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                             server_time=p.format_utc(now))
 
 
-def _wire_dict(record: p.Entry | p.Member) -> dict[str, Any]:
+def _wire_dict(record: p.Entry | p.Member | p.AuditRecord) -> dict[str, Any]:
     """The record as the JSON dict it arrived as (== ``model_dump(mode="json")``: strict models of plain
     str/int/bool/None fields, plus ``lines``), several times faster than dumping."""
     data = dict(record.__dict__)
@@ -918,7 +935,11 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     signing = None
     signing_loaded = False
 
+    audits: list[tuple[int, p.AuditRecord]] = []
     for record in run:
+        if record.audit is not None:
+            audits.append((record.seq, record.audit))
+            continue
         if record.member is not None:
             mb = record.member
             if not signing_loaded:
@@ -1026,6 +1047,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
                                  {"entry_ids": skewed[:1000], "count": len(skewed), "max_offset_ms": max_skew}))
 
+    if audits:
+        flags_new.extend(apply_audit(conn, settings, terminal.id, audits, now))
     if flags_new:
         for f in flags_new:
             log.warning("flag %s member=%s terminal=%s entry=%s %s", f.kind, f.member_id, f.terminal_id,
@@ -1334,3 +1357,71 @@ def verify_balances(conn: Connection) -> list[dict[str, Any]]:
 
 
 
+
+
+# ============================================================================================ audit, PIN lockouts
+
+
+def apply_audit(conn: Connection, settings: Settings, terminal_id: str,
+                seq_records: Sequence[tuple[int, p.AuditRecord]], now: datetime) -> list[NewFlag]:
+    """Store a terminal's audit records; a lockout raises ``pin_lockout``, and a wave of wrong PINs on the
+    terminal (``settings.pin_wave_failures`` within ``pin_wave_minutes``) raises ``pin_failures`` (once while
+    one is open)."""
+    records = [a for _seq, a in seq_records]
+    conn.execute(insert(m.audit_records), [
+        {"id": a.id, "terminal_id": terminal_id, "seq": seq, "staff_id": a.staff_id, "event": a.event,
+         "purpose": a.purpose, "at": p.parse_utc(a.at), "details": _dumps(a.details),
+         "content_hash": a.content_hash, "received_at": now} for seq, a in seq_records])
+    flags_new: list[NewFlag] = []
+    for a in records:
+        if a.event == "pin_lockout":
+            flags_new.append(NewFlag("pin_lockout", None, terminal_id, None, {
+                "audit_id": a.id, "staff_id": a.staff_id, "purpose": a.purpose, "at": a.at,
+                "scope": a.details.get("scope"), "failures": a.details.get("failures"),
+                "operator_id": a.details.get("operator_id"),
+                "action": "find out who tried; unlock at the terminal (manager area or pos-terminal staff unlock)"
+                          + (f" or loyalty-server staff unlock {a.staff_id}" if a.staff_id else "")}))
+    failed = [p.parse_utc(a.at) for a in records if a.event == "pin_failed"]
+    if failed:
+        last = max(failed)
+        window = timedelta(minutes=settings.pin_wave_minutes)
+        count = int(conn.execute(select(func.count()).select_from(m.audit_records).where(
+            m.audit_records.c.terminal_id == terminal_id, m.audit_records.c.event == "pin_failed",
+            m.audit_records.c.at > last - window, m.audit_records.c.at <= last)).scalar_one())
+        already = conn.execute(select(m.flags.c.id).where(
+            m.flags.c.kind == "pin_failures", m.flags.c.terminal_id == terminal_id,
+            m.flags.c.resolved_at.is_(None)).limit(1)).first()
+        if count >= settings.pin_wave_failures and already is None:
+            flags_new.append(NewFlag("pin_failures", None, terminal_id, None, {
+                "failures": count, "minutes": settings.pin_wave_minutes, "last_at": p.format_utc(last),
+                "action": "someone may be guessing PINs at this terminal: check who was at the counter"}))
+    return flags_new
+
+
+def unlock_staff(conn: Connection, staff_id: str, by: str, now: datetime) -> p.StaffInfo:
+    """Head office unlocks a staff member's PIN on every terminal (pulled as a staff change with
+    ``unlocked_at``); open ``pin_lockout`` flags of that staff member are resolved."""
+    row = conn.execute(select(m.staff).where(m.staff.c.id == staff_id).with_for_update()).first()
+    if row is None:
+        raise ApiError(404, "unknown_staff", f"no staff member {staff_id}")
+    change = take_change_ids(conn, 1)
+    conn.execute(update(m.staff).where(m.staff.c.id == staff_id).values(unlocked_at=now, change_id=change))
+    for flag in list_flags(conn, True, "pin_lockout"):
+        if flag.details.get("staff_id") == staff_id:
+            conn.execute(update(m.flags).where(m.flags.c.id == flag.id).values(
+                resolved_at=now, resolved_by=by, note="unlocked by head office"))
+    log.warning("staff %s PIN unlocked by %s", staff_id, by)
+    return _staff_info(conn.execute(select(m.staff).where(m.staff.c.id == staff_id)).one())
+
+
+def list_audit(conn: Connection, terminal_id: str | None = None, staff_id: str | None = None,
+               limit: int = 200) -> list[dict[str, Any]]:
+    """Audit records, newest first."""
+    query = select(m.audit_records).order_by(m.audit_records.c.at.desc()).limit(limit)
+    if terminal_id:
+        query = query.where(m.audit_records.c.terminal_id == terminal_id)
+    if staff_id:
+        query = query.where(m.audit_records.c.staff_id == staff_id)
+    return [{"id": r.id, "terminal_id": r.terminal_id, "staff_id": r.staff_id, "event": r.event,
+             "purpose": r.purpose, "at": p.format_utc(r.at), "details": json.loads(r.details)}
+            for r in conn.execute(query)]

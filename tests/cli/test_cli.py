@@ -31,7 +31,7 @@ def run(tmp_path: Path):
 @pytest.fixture
 def enrolled(run):
     assert run("init").exit_code == 0
-    assert run("staff", "add", "--name", "Boss", "--role", "manager", "--pin", "9999").exit_code == 0
+    assert run("staff", "add", "--name", "Boss", "--role", "manager", "--pin", "482916").exit_code == 0
     result = run("member", "enroll", "--name", "Somchai", "--phone", "081-234-5678")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -56,7 +56,7 @@ def test_enroll_award_redeem_return_report_round_trip(run, enrolled) -> None:
     assert award["points"] == 49 and award["balance_after"] == 49
     redeem = json.loads(run("redeem", "--member", member_id, "--points", "9").stdout)
     assert redeem["balance_after"] == 40 and redeem["discount_satang"] == 225
-    ret = run("return", "--receipt", "R1", "--amount", "617.25", "--manager-pin", "9999")
+    ret = run("return", "--receipt", "R1", "--amount", "617.25", "--manager-pin", "482916")
     assert ret.exit_code == 0, ret.output
     assert json.loads(ret.stdout)["points_clawed_back"] == 25
     assert _balance(run, member_id) == 15
@@ -89,7 +89,7 @@ def test_bad_amounts_are_refused_in_one_line_and_change_nothing(run, enrolled, a
     (("redeem", "--member", "{id}", "--points", "5000"), ""),
     (("redeem", "--member", "{id}", "--points", "-3"), ""),
     (("redeem", "--member", "{id}", "--reward", "NOPE"), "NOPE"),
-    (("return", "--receipt", "NOPE", "--manager-pin", "9999"), "NOPE"),
+    (("return", "--receipt", "NOPE", "--manager-pin", "482916"), "NOPE"),
     (("adjust", "--member", "{id}", "--points", "5", "--reason", "x"), "Manager approval"),
     (("adjust", "--member", "{id}", "--points", "5", "--reason", "x", "--manager-pin", "1234"), "manager"),
     (("member", "enroll", "--name", "Dup", "--phone", "0812345678"), "Somchai"),

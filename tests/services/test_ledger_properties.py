@@ -24,7 +24,7 @@ class CounterMachine(RuleBasedStateMachine):
         self.dir = tempfile.TemporaryDirectory()
         self.clock = FakeClock()
         self.svc = open_terminal(Path(self.dir.name), clock=self.clock)
-        self.svc.add_staff(name="M", role="manager", pin="9999", staff_id="m")
+        self.svc.add_staff(name="M", role="manager", pin="9999", staff_id="m", demo=True)
         self.members = [self.svc.members.enroll(name=f"M{i}", phone=f"08123456{i:02d}", operator_id="c").id
                         for i in range(2)]
         self.receipts: list[str] = []

@@ -63,7 +63,7 @@ def test_enrollment_adopts_identity_reference_data_and_keeps_the_secret_in_a_060
 
 def test_enroll_refuses_a_ledger_with_records_and_sends_nothing(server: InProcessServer, terminal: MakeTerm) -> None:
     t = terminal("demo", enroll=False)
-    t.services.add_staff(name="Local", role="cashier", pin="1234", staff_id="local1")
+    t.services.add_staff(name="Local", role="cashier", pin="1234", staff_id="local1", demo=True)
     new_member(t, "0811111111")
     with pytest.raises(EnrollRefused) as info:
         t.enroll()

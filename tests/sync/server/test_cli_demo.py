@@ -40,7 +40,7 @@ def test_admin_cli_sets_up_a_chain(run) -> None:  # type: ignore[no-untyped-def]
     run("rules", "set", "--default", "1")
     run("policy", "set", "--max-per-redemption", "300")
     assert json.loads(run("--json", "policy", "show").output)["max_points_per_redemption"] == 300
-    run("staff", "set", "m1", "--name", "สมชาย", "--role", "manager", "--pin", "9999")
+    run("staff", "set", "m1", "--name", "สมชาย", "--role", "manager", "--pin", "582047")
     run("reward", "set", "TEA", "--name-th", "ชาเย็น", "--name-en", "Thai tea", "--cost", "80")
     assert "ชาเย็น" in run("reward", "list").output
     run("keys", "add", "K1")
