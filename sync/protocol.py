@@ -462,3 +462,22 @@ class TerminalStatus(BaseModel):
     ack_seq: int
     credential_expires_at: str
     server_time: str
+
+
+# --------------------------------------------------------------------------------------------- own records
+
+
+class OwnRecordsResponse(BaseModel):
+    """``GET /v1/own-records?after_seq=N&limit=L``: the calling terminal's own records that the server has
+    applied, as the terminal sent them, so that a terminal restored from an older backup gets back every record
+    of its own that the server acknowledged after the backup (and continues numbering after them)."""
+
+    records: list[OutboxRecord]
+    """This terminal's records with ``after_seq < seq <= ack_seq``, in seq order, contiguous, at most ``limit``."""
+    members: list[MemberState]
+    """The current state of every member the page's entries refer to that is not itself a record of the page
+    (e.g. a member enrolled at another counter): apply them first, like a page of ``/v1/changes``."""
+    ack_seq: int
+    """The server's ack for this terminal (every record 1..ack_seq is held and applied)."""
+    has_more: bool
+    server_time: str

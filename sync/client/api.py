@@ -108,6 +108,10 @@ class ServerApi:
     def changes(self, cursor: int, limit: int) -> p.ChangesResponse:
         return self._call("GET", "/v1/changes", p.ChangesResponse, params={"cursor": cursor, "limit": limit})
 
+    def own_records(self, after_seq: int, limit: int) -> p.OwnRecordsResponse:
+        return self._call("GET", "/v1/own-records", p.OwnRecordsResponse,
+                          params={"after_seq": after_seq, "limit": limit})
+
     def reserve(self, req: p.ReservationRequest) -> p.ReservationResponse:
         return self._call("POST", "/v1/reservations", p.ReservationResponse, json=req.model_dump(mode="json"))
 

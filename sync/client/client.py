@@ -142,10 +142,14 @@ class SyncClient:
             response = self.api.upload(batch.batch_id, records)
             if response.ack_seq > batch.last_seq:
                 # The server holds records of this terminal beyond what it has sent: the local ledger lost some
-                # (restored from an old backup?). Advancing would skip local records: stop and say so.
-                raise Refused("server_ahead", f"the server holds records up to seq {response.ack_seq} but this "
-                                              f"terminal only sent up to {batch.last_seq}; call IT",
-                              {"ack_seq": response.ack_seq, "last_seq": batch.last_seq})
+                # (restored from an old backup without 'pos-terminal restore'?). Get them back (checking the
+                # ones held here against the server's), then carry on after them.
+                self.recover()
+                state = self.store.state()
+                start += state.acked_seq - acked  # what came back is not "sent" by this call
+                previous = acked = state.acked_seq
+                batch = None
+                continue
             self._store(self.store.acknowledge, response.ack_seq)
             previous, acked, last = acked, response.ack_seq, batch.last_seq
             batch = None
@@ -155,6 +159,36 @@ class SyncClient:
                 if stalled >= 2:
                     raise Refused("not_acknowledged", f"the server keeps acknowledging only up to seq {acked}",
                                   {"ack_seq": acked, "sent_up_to": last})
+
+    # ------------------------------------------------------------------ recovery after a restore
+    def recover(self) -> int:
+        """Get back this terminal's own records that the server applied beyond the local ledger (after a
+        restore from an older backup); returns how many were added here.
+
+        Pages of ``/v1/own-records`` from the local ack: records the ledger holds are checked against the server's
+        (same id and content, else ``restore_diverged``); the others are stored as this terminal's own records
+        with their original seq, id and hash, already acknowledged. The store clears its "restored" mark only
+        after the last page, so a recovery cut short resumes at the next sync; until then the ledger records
+        nothing new (a new record would take a seq the server already holds).
+        """
+        after = min(self.store.state().acked_seq, self.store.local_max_seq())
+        added = 0
+        while True:
+            page = self.api.own_records(after, self.page_limit)
+            seqs = [r.seq for r in page.records]
+            if seqs != list(range(after + 1, after + 1 + len(seqs))) or any(
+                    r.terminal_id != self.store.state().terminal_id for r in page.records) or (
+                    page.has_more and not seqs):
+                raise Offline("bad_response", f"the server's records of this terminal after seq {after} are not "
+                                              "contiguous", {"after_seq": after, "seqs": seqs[:20]})
+            if not all(r.record_hash == p.content_hash(r.model_dump(mode="json")[r.type]) for r in page.records):
+                raise Offline("bad_response", "a record of this terminal came back from the server damaged")
+            added += self._store(self.store.adopt_own_records, [r.model_dump(mode="json") for r in page.records],
+                                 [mb.model_dump(mode="json") for mb in page.members], page.ack_seq,
+                                 not page.has_more)
+            if not page.has_more:
+                return added
+            after = seqs[-1]
 
     # ------------------------------------------------------------------ pull
     def pull(self) -> int:
@@ -176,6 +210,8 @@ class SyncClient:
     def sync_once(self) -> SyncResult:
         """Upload, then pull; records the outcome in the store (success or error text). Raises on failure."""
         try:
+            if self.store.state().restore_pending:
+                self.recover()
             uploaded = self.upload()
             applied = self.pull()
         except SyncError as exc:

@@ -307,6 +307,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
 
+    @app.get("/v1/own-records", response_model=p.OwnRecordsResponse, responses=ERROR_RESPONSES)
+    def own_records(auth: Auth, after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                    limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
+        def fn(c: Connection) -> p.OwnRecordsResponse:
+            now = svc.utcnow()
+            return svc.own_records(c, svc.authenticate(c, auth, now), after_seq, limit, now)
+        return _json(run_tx(engine, fn, snapshot=True))
+
     @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
     def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:
         def fn(c: Connection) -> p.MemberState:

@@ -1115,3 +1115,57 @@ def verify_balances(conn: Connection) -> list[dict[str, Any]]:
 
 
 
+
+
+# ============================================================================================ own records (restore)
+
+
+def _own_member_record(row: Any, seq: int, stored_hash: str) -> p.OutboxRecord:
+    """A member record of a terminal as it sent it, rebuilt from the member row. The only wire field the server
+    changes afterwards is ``phone``: a merge gives the source's phone to a target that had none, so when the
+    rebuilt record does not match the stored hash, the record is tried without that phone."""
+    wire: dict[str, Any] = {"id": row.id, "card_no": row.card_no, "name": row.name, "phone": row.phone,
+                            "tier": row.tier, "consent": bool(row.consent), "created_at": row.created_at,
+                            "terminal_id": row.terminal_id}
+    if p.content_hash(wire) != stored_hash and wire["phone"] is not None:
+        without = dict(wire, phone=None)
+        if p.content_hash(without) == stored_hash:
+            wire = without
+    wire["content_hash"] = stored_hash
+    member = p.Member.model_construct(**wire)
+    return p.OutboxRecord.model_construct(seq=seq, type="member", entry=None, member=member)
+
+
+def own_records(conn: Connection, terminal: TerminalRow, after_seq: int, limit: int,
+                now: datetime) -> p.OwnRecordsResponse:
+    """One page of the terminal's own applied records after ``after_seq`` (for a terminal restored from an older
+    backup). Entries come from ``entries`` (their stored payload is the exact wire body), members from
+    ``received`` + ``members``; a record held only in ``received`` with its payload is returned as held."""
+    high = min(terminal.applied_seq, after_seq + limit)
+    records: dict[int, p.OutboxRecord] = {}
+    if high > after_seq:
+        for row in conn.execute(select(m.entries).where(m.entries.c.terminal_id == terminal.id,
+                                                        m.entries.c.seq > after_seq, m.entries.c.seq <= high)):
+            records[int(row.seq)] = p.OutboxRecord.model_construct(seq=int(row.seq), type="entry",
+                                                                   entry=entry_from_row(row), member=None)
+        held = conn.execute(
+            select(m.received.c.seq.label("r_seq"), m.received.c.record_type.label("r_type"),
+                   m.received.c.content_hash.label("r_hash"), m.received.c.payload.label("r_payload"),
+                   m.members).select_from(m.received.outerjoin(m.members, m.members.c.id == m.received.c.record_id))
+            .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > after_seq,
+                   m.received.c.seq <= high)).all()
+        for row in held:
+            seq = int(row.r_seq)
+            if seq in records:
+                continue
+            if row.r_payload:
+                records[seq] = p.OutboxRecord.model_validate_json(row.r_payload)
+            elif row.r_type == "member" and row.id is not None:
+                records[seq] = _own_member_record(row, seq, row.r_hash)
+    page = [records[s] for s in sorted(records)]
+    own_members = {r.member.id for r in page if r.member is not None}
+    wanted = sorted({r.entry.member_id for r in page if r.entry is not None} - own_members)
+    members = [_member_state(row) for row in conn.execute(
+        select(m.members).where(_in(conn, m.members.c.id, wanted)).order_by(m.members.c.id))] if wanted else []
+    return p.OwnRecordsResponse(records=page, members=members, ack_seq=terminal.applied_seq,
+                                has_more=high < terminal.applied_seq, server_time=p.format_utc(now))
