@@ -402,6 +402,8 @@ class ConflictDetail(BaseModel):
 
 
 class ReservationRequest(BaseModel):
+    model_config = ConfigDict(strict=True)  # "points": "5" or 5.0 is refused: the protocol says integers
+
     reservation_id: Uuid
     """Born on the terminal; retrying with the same id returns the same reservation."""
     member_id: Uuid

@@ -57,6 +57,8 @@ class ServerApi:
             raise Offline("timeout", f"the server did not answer in time ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise Offline("unreachable", f"cannot reach the server: {exc}") from exc
+        except (httpx.InvalidURL, ValueError) as exc:  # a server address that cannot be a URL: not transient
+            raise Refused("bad_server_url", f"the server address is not usable: {exc}") from exc
         received = self.clock()
         self._measure_clock(response, sent, received)
         status = response.status_code

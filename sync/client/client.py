@@ -68,7 +68,10 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
     request = request.model_copy(update={"credential_sha256": credential.sha256})
     path = store.credential_path()
     credentials.save(path, credential)  # before sending: the secret must survive a lost answer
-    api = ServerApi(server_url, transport=transport, clock=clock)
+    try:
+        api = ServerApi(server_url, transport=transport, clock=clock)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise EnrollRefused("bad_server_url", f"{server_url!r} is not a server address") from exc
     try:
         response = api.enroll(request)
     finally:

@@ -47,13 +47,19 @@ class Settings:
             passphrase = Path(path).read_bytes().strip()
         elif os.environ.get("LOYALTY_KEY_PASSPHRASE"):
             passphrase = os.environ["LOYALTY_KEY_PASSPHRASE"].encode("utf-8")
+        def number(name: str, default: int, low: int, high: int) -> int:
+            text = os.environ.get(name, "").strip() or str(default)
+            if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+                raise ValueError(f"{name} must be a whole number from {low} to {high} (got {text[:40]!r})")
+            return int(text)
+
         return cls(
             database_url=url,
             admin_token_sha256=cls.hash_token(token) if token else None,
             key_passphrase=passphrase,
-            credential_days=int(os.environ.get("LOYALTY_CREDENTIAL_DAYS", "365")),
-            enroll_code_hours=int(os.environ.get("LOYALTY_ENROLL_CODE_HOURS", "24")),
-            member_code_days=int(os.environ.get("LOYALTY_MEMBER_CODE_DAYS", "3650")),
-            pool_size=int(os.environ.get("LOYALTY_DB_POOL_SIZE", "10")),
-            expiry_interval_seconds=int(os.environ.get("LOYALTY_EXPIRY_INTERVAL", "3600")),
+            credential_days=number("LOYALTY_CREDENTIAL_DAYS", 365, 1, 3650),
+            enroll_code_hours=number("LOYALTY_ENROLL_CODE_HOURS", 24, 1, 24 * 30),
+            member_code_days=number("LOYALTY_MEMBER_CODE_DAYS", 3650, 1, 36500),
+            pool_size=number("LOYALTY_DB_POOL_SIZE", 10, 1, 1000),
+            expiry_interval_seconds=number("LOYALTY_EXPIRY_INTERVAL", 3600, 0, 10**7),
         )

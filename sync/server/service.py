@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid6
+from pydantic import BaseModel
 from sqlalchemy import (
     ARRAY,
     BigInteger,
@@ -263,10 +264,14 @@ def rotate_credential(conn: Connection, settings: Settings, terminal: TerminalRo
 
 
 def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
-    result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id).values(revoked_at=now))
-    if result.rowcount != 1:
+    """Revoke a terminal; revoking it again keeps the first revocation time (when it stopped being trusted)."""
+    result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id,
+                                                    m.terminals.c.revoked_at.is_(None)).values(revoked_at=now))
+    if result.rowcount == 1:
+        log.warning("terminal %s revoked", terminal_id)
+        return
+    if conn.execute(select(m.terminals.c.id).where(m.terminals.c.id == terminal_id)).first() is None:
         raise ApiError(404, "unknown_terminal", f"no terminal {terminal_id}")
-    log.warning("terminal %s revoked", terminal_id)
 
 
 def expire_credential(conn: Connection, terminal_id: str, now: datetime) -> None:
@@ -1076,11 +1081,19 @@ def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by
 
 def find_members(conn: Connection, phone: str | None = None, card_no: str | None = None,
                  limit: int = 50) -> list[p.MemberState]:
+    from pos_app.core.cardno import normalize_card_number
+    from pos_app.core.errors import PhoneError
+    from pos_app.core.phone import normalize_phone
+
     query = select(m.members).order_by(m.members.c.created_at).limit(limit)
     if phone:
+        try:  # the counters' normal form: 081-234-5678, +66 81 234 5678 or Thai digits find the same member
+            phone = normalize_phone(phone)
+        except PhoneError as exc:
+            raise ApiError(422, "bad_phone", f"not a Thai phone number: {phone[:40]!r}") from exc
         query = query.where(m.members.c.phone == phone)
     if card_no:
-        query = query.where(m.members.c.card_no == card_no)
+        query = query.where(m.members.c.card_no == normalize_card_number(card_no))
     return [_member_state(r) for r in conn.execute(query)]
 
 
@@ -1169,3 +1182,52 @@ def own_records(conn: Connection, terminal: TerminalRow, after_seq: int, limit: 
         select(m.members).where(_in(conn, m.members.c.id, wanted)).order_by(m.members.c.id))] if wanted else []
     return p.OwnRecordsResponse(records=page, members=members, ack_seq=terminal.applied_seq,
                                 has_more=high < terminal.applied_seq, server_time=p.format_utc(now))
+
+
+# ============================================================================================ one form at the door
+
+
+def text_problems(value: Any, where: str = "") -> list[dict[str, str]]:
+    """Every string inside ``value`` (a request model, dict, list or str) that holds a control character, as
+    ``{"field", "char"}``; the same check the counters apply (``pos_app.core.text``)."""
+    from pos_app.core.text import control_characters
+
+    found: list[dict[str, str]] = []
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable():
+                bad = control_characters(item)
+                if bad:
+                    found.append({"field": path or "value", "char": bad[0]})
+        elif isinstance(item, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(item))
+        elif isinstance(item, BaseModel):
+            stack.extend((f"{path}.{k}" if path else k, v) for k, v in item.__dict__.items())
+    return found
+
+
+def record_form_problems(records: Sequence[p.OutboxRecord]) -> list[dict[str, Any]]:
+    """Records not in the one form both ends write: text with control characters, a phone not in the normal
+    form of ``pos_app.core.phone`` (e.g. Thai, fullwidth or Arabic-Indic digits), a card number not made of
+    ASCII digits (``pos_app.core.cardno``). Such a record was not made by a counter's own code."""
+    from pos_app.core.cardno import CARD_NUMBER_LENGTH, normalize_card_number
+    from pos_app.core.phone import is_normal_phone
+
+    out: list[dict[str, Any]] = []
+    for r in records:
+        payload = r.entry if r.entry is not None else r.member
+        problems = [f"{x['field']}: control character {x['char']}" for x in text_problems(payload)]
+        if r.member is not None:
+            mb = r.member
+            if mb.phone is not None and not is_normal_phone(mb.phone):
+                problems.append("phone: not in the normal form (ASCII digits, 0 and 8-9 more)")
+            if normalize_card_number(mb.card_no) != mb.card_no or not mb.card_no.isascii() \
+                    or len(mb.card_no) != CARD_NUMBER_LENGTH:
+                problems.append("card_no: not 16 ASCII digits")
+        if problems:
+            out.append({"seq": r.seq, "id": r.record_id, "problems": problems})
+    return out
