@@ -259,15 +259,16 @@ class BodyGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         limit = MAX_UNAUTHENTICATED_BODY_BYTES if path == "/v1/enroll" else self.limit
         declared = headers.get("content-length", "")
+        if scope.get("method") in _BODY_METHODS:
+            refusal = await self._refuse_credential(path, headers.get("authorization"))
+            if refusal is not None:  # first: who is asking (from the headers only)
+                await refusal(scope, receive, send)
+                return
         if declared and (not declared.isdigit() or int(declared) > limit):
             await self._too_large(limit)(scope, receive, send)
             return
         if scope.get("method") not in _BODY_METHODS:
             await self.app(scope, receive, send)
-            return
-        refusal = await self._refuse_credential(path, headers.get("authorization"))
-        if refusal is not None:
-            await refusal(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
