@@ -124,9 +124,8 @@
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
-            <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
+            <translation type="obsolete">กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="68"></location>
@@ -140,7 +139,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="154"></location>
-            <location filename="../../pos_app/services/terminal.py" line="337"></location>
+            <location filename="../../pos_app/services/terminal.py" line="338"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
@@ -197,12 +196,12 @@
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="40"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="39"></location>
             <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
             <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="51"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="50"></location>
             <source>The counter window cannot start: {error}</source>
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
@@ -385,42 +384,42 @@
             <translation>“{text}” ไม่ใช่ยอดเงิน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="31"></location>
+            <location filename="../../pos_app/core/phone.py" line="33"></location>
             <source>Use a Thai mobile number such as 081-234-5678 or a landline such as 02-123-4567.</source>
             <translation>ใช้เบอร์มือถือไทย เช่น 081-234-5678 หรือเบอร์บ้าน เช่น 02-123-4567</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="37"></location>
+            <location filename="../../pos_app/core/phone.py" line="39"></location>
             <source>Enter a phone number.</source>
             <translation>ใส่เบอร์โทรศัพท์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="54"></location>
+            <location filename="../../pos_app/core/phone.py" line="56"></location>
             <source>Only Thai phone numbers (+66) can be used.</source>
             <translation>ใช้ได้เฉพาะเบอร์โทรไทย (+66)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="69"></location>
+            <location filename="../../pos_app/core/phone.py" line="71"></location>
             <source>That is not a Thai mobile or landline number.</source>
             <translation>ไม่ใช่เบอร์มือถือหรือเบอร์บ้านของไทย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="39"></location>
+            <location filename="../../pos_app/core/phone.py" line="41"></location>
             <source>That is too long for a phone number.</source>
             <translation>ยาวเกินกว่าจะเป็นเบอร์โทรศัพท์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="46"></location>
+            <location filename="../../pos_app/core/phone.py" line="48"></location>
             <source>A phone number can only contain digits, spaces, dashes and a leading +.</source>
             <translation>เบอร์โทรมีได้เฉพาะตัวเลข ช่องว่าง ขีด และ + นำหน้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="63"></location>
+            <location filename="../../pos_app/core/phone.py" line="65"></location>
             <source>A Thai mobile number has 10 digits.</source>
             <translation>เบอร์มือถือไทยมี 10 หลัก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/phone.py" line="66"></location>
+            <location filename="../../pos_app/core/phone.py" line="68"></location>
             <source>A Thai phone number has 10 digits for a mobile or 9 for a landline.</source>
             <translation>เบอร์โทรไทยมี 10 หลักสำหรับมือถือ หรือ 9 หลักสำหรับเบอร์บ้าน</translation>
         </message>
@@ -697,12 +696,12 @@
             <translation>{what} ต้องระบุเขตเวลา (UTC) เวลาท้องถิ่นที่ไม่มีเขตเวลาอาจกำกวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="83"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="96"></location>
             <source>Backup file {path} does not exist.</source>
             <translation>ไม่พบไฟล์สำรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="86"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="99"></location>
             <source>Backup {path} is damaged too ({problem}); choose another.</source>
             <translation>ไฟล์สำรอง {path} เสียหายเช่นกัน ({problem}) เลือกไฟล์อื่น</translation>
         </message>
@@ -718,7 +717,7 @@
             <translation>สำรองข้อมูลไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="80"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="93"></location>
             <source>There is no backup to restore in {folder}.</source>
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
@@ -738,87 +737,89 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="404"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="428"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="373"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="387"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="471"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="495"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="486"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="510"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="800"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="260"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="274"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="268"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="282"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
             <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="481"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="505"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="803"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="560"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="593"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="73"></location>
+            <location filename="../../pos_app/services/reports.py" line="59"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="85"></location>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="82"></location>
+            <location filename="../../pos_app/services/reports.py" line="68"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="88"></location>
+            <location filename="../../pos_app/services/reports.py" line="74"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="61"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="76"></location>
+            <location filename="../../pos_app/services/reports.py" line="62"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="78"></location>
+            <location filename="../../pos_app/services/reports.py" line="64"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="80"></location>
+            <location filename="../../pos_app/services/reports.py" line="66"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="84"></location>
+            <location filename="../../pos_app/services/reports.py" line="70"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -833,178 +834,178 @@
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="268"></location>
+            <location filename="../../pos_app/services/terminal.py" line="269"></location>
             <source>That is not a manager's PIN: nothing was changed.</source>
             <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="692"></location>
-            <location filename="../../pos_app/services/terminal.py" line="703"></location>
+            <location filename="../../pos_app/services/terminal.py" line="693"></location>
+            <location filename="../../pos_app/services/terminal.py" line="704"></location>
             <source>Unknown staff id or wrong PIN.</source>
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="273"></location>
+            <location filename="../../pos_app/services/terminal.py" line="274"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="280"></location>
+            <location filename="../../pos_app/services/terminal.py" line="281"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="293"></location>
+            <location filename="../../pos_app/services/terminal.py" line="294"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="374"></location>
+            <location filename="../../pos_app/services/terminal.py" line="375"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="524"></location>
+            <location filename="../../pos_app/services/terminal.py" line="525"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="594"></location>
+            <location filename="../../pos_app/services/terminal.py" line="595"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="596"></location>
+            <location filename="../../pos_app/services/terminal.py" line="597"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="673"></location>
+            <location filename="../../pos_app/services/terminal.py" line="674"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="675"></location>
+            <location filename="../../pos_app/services/terminal.py" line="676"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="720"></location>
+            <location filename="../../pos_app/services/terminal.py" line="721"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="777"></location>
+            <location filename="../../pos_app/services/terminal.py" line="778"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="318"></location>
+            <location filename="../../pos_app/services/terminal.py" line="319"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="323"></location>
+            <location filename="../../pos_app/services/terminal.py" line="324"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="334"></location>
+            <location filename="../../pos_app/services/terminal.py" line="335"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="549"></location>
+            <location filename="../../pos_app/services/terminal.py" line="550"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="607"></location>
+            <location filename="../../pos_app/services/terminal.py" line="608"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="762"></location>
+            <location filename="../../pos_app/services/terminal.py" line="763"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="236"></location>
+            <location filename="../../pos_app/services/terminal.py" line="237"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="260"></location>
+            <location filename="../../pos_app/services/terminal.py" line="261"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="219"></location>
+            <location filename="../../pos_app/services/terminal.py" line="220"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="326"></location>
+            <location filename="../../pos_app/services/terminal.py" line="327"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="487"></location>
+            <location filename="../../pos_app/services/terminal.py" line="488"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="389"></location>
+            <location filename="../../pos_app/services/terminal.py" line="390"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="402"></location>
+            <location filename="../../pos_app/services/terminal.py" line="403"></location>
             <source>{amount} earns no points under the current rules.</source>
             <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="500"></location>
+            <location filename="../../pos_app/services/terminal.py" line="501"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="536"></location>
+            <location filename="../../pos_app/services/terminal.py" line="537"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="544"></location>
+            <location filename="../../pos_app/services/terminal.py" line="545"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="547"></location>
+            <location filename="../../pos_app/services/terminal.py" line="548"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="609"></location>
+            <location filename="../../pos_app/services/terminal.py" line="610"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="792"></location>
+            <location filename="../../pos_app/services/terminal.py" line="793"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="480"></location>
+            <location filename="../../pos_app/services/terminal.py" line="481"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="483"></location>
+            <location filename="../../pos_app/services/terminal.py" line="484"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="494"></location>
+            <location filename="../../pos_app/services/terminal.py" line="495"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1455,12 +1456,12 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="684"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="717"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="56"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="58"></location>
             <source>overdraft after offline redemptions: no offline redemption until a manager resolves it</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
@@ -1495,7 +1496,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="130"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="140"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1581,73 +1582,72 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="465"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="43"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="52"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
             <source>The server address must start with http:// or https://.</source>
-            <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
+            <translation type="obsolete">ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="73"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="66"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="75"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="68"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="77"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="78"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="108"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="118"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="167"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="177"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="72"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="81"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="83"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="106"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="116"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="146"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="157"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="156"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="167"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="163"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="173"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
@@ -2005,6 +2005,77 @@
             <location filename="../../pos_app/ui/counter.py" line="498"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="98"></location>
+            <source>The server address must start with http:// or https:// followed by a host name, e.g. https://loyalty.example or http://192.168.1.10:8765.</source>
+            <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="452"></location>
+            <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
+            <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
+            <source>Restored from {source}.</source>
+            <translation>กู้คืนจาก {source} เรียบร้อย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="450"></location>
+            <source>The replaced file was kept as {path}.</source>
+            <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/text.py" line="55"></location>
+            <source>The text contains a control character ({char}); type it again without it.</source>
+            <translation>ข้อความมีอักขระควบคุม ({char}) กรุณาพิมพ์ใหม่โดยไม่มีอักขระนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/text.py" line="53"></location>
+            <source>{field} contains a control character ({char}); type it again without it.</source>
+            <translation>{field} มีอักขระควบคุม ({char}) กรุณาพิมพ์ใหม่โดยไม่มีอักขระนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="125"></location>
+            <source>Backup {path} cannot be read as a ledger ({problem}); choose another.</source>
+            <translation>อ่านไฟล์สำรอง {path} เป็นสมุดบัญชีไม่ได้ ({problem}) กรุณาเลือกไฟล์อื่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="129"></location>
+            <source>Restore failed: {reason}</source>
+            <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="406"></location>
+            <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
+            <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="787"></location>
+            <source>The server sent a record of another terminal as this terminal's own.</source>
+            <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="798"></location>
+            <source>Record {seq} of this terminal came back out of order.</source>
+            <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="793"></location>
+            <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
+            <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="593"></location>
+            <source>The reason</source>
+            <translation>เหตุผล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="672"></location>
+            <location filename="../../pos_app/services/terminal.py" line="776"></location>
+            <source>The name</source>
+            <translation>ชื่อ</translation>
         </message>
     </context>
 </TS>
