@@ -453,6 +453,9 @@ class ChangesResponse(BaseModel):
     """Store it in the same local transaction that applies ``changes``; pass it as ``cursor`` next time."""
     has_more: bool
     server_time: str
+    ack_seq: int | None = None
+    """(1.1) The server's ack for the calling terminal: above the terminal's last local seq, its ledger lost records
+    the server holds (restored or copied back from an older file): it gets them back (``/v1/own-records``)."""
 
 
 # --------------------------------------------------------------------------------------------- status

@@ -97,6 +97,8 @@ class SyncClient:
             raise NotEnrolled("the credential file belongs to another terminal: enroll again")
         self.store = store
         self.clock = clock
+        self.server_ack: int | None = None
+        """This terminal's ack as the last ``/v1/changes`` answer gave it (None: a server without it)."""
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
@@ -200,6 +202,7 @@ class SyncClient:
         applied = 0
         while True:
             page = self.api.changes(cursor, self.page_limit)
+            self.server_ack = page.ack_seq
             if page.next_cursor < cursor:
                 raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
             self._store(self.store.apply_changes, [c.model_dump(mode="json") for c in page.changes],
@@ -217,6 +220,10 @@ class SyncClient:
                 self.recover()
             uploaded = self.upload()
             applied = self.pull()
+            if self.server_ack is not None and self.server_ack > self.store.local_max_seq():
+                # The server holds records of this terminal that its ledger lacks and nothing was queued to
+                # reveal it (a ledger copied back by hand): not a success until they are back.
+                self.recover()
         except SyncError as exc:
             self.store.record_sync(ok=False, now_ms=self.clock(), error=str(exc), clock_offset_ms=self.clock_offset_ms)
             raise

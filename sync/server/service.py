@@ -410,7 +410,8 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
                                 policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
         else:
             out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
-    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now))
+    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now),
+                             ack_seq=terminal.applied_seq)
 
 
 # ============================================================================================ flags

@@ -89,3 +89,28 @@ def test_a_ledger_copied_back_by_hand_is_caught_by_the_servers_ack(server: InPro
     a.sync()  # the upload's answer (ack above what was sent) starts the recovery instead of failing
     assert a.balances() == before
     agree(a, server)
+
+
+def test_a_copied_back_ledger_with_nothing_queued_is_not_a_successful_sync_until_it_has_its_records(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    a = terminal("a")
+    member = new_member(a, "0810000301", 100)
+    a.sync()
+    a.close()
+    copy = a.data_dir.parent / "synced-copy.sqlite3"
+    shutil.copyfile(a.data_dir / "ledger.sqlite3", copy)  # everything acknowledged: nothing queued in the copy
+    a.open()
+    for n in range(3):
+        a.services.award(member_id=member, amount_satang=25_000, receipt_ref=f"Q-{n}", operator_id="cashier1")
+    a.sync()
+    before = a.balances()
+    a.close()
+    for side in ("", "-wal", "-shm"):
+        (a.data_dir / f"ledger.sqlite3{side}").unlink(missing_ok=True)
+    shutil.copyfile(copy, a.data_dir / "ledger.sqlite3")
+    a.open()
+    assert a.store.queued_count() == 0 and not a.store.state().restore_pending
+    result = a.sync()  # the change feed carries the server's ack for this terminal: it is ahead -> recovery
+    assert result.acked_seq == seqs(a)[-1] == 5
+    assert a.balances() == before
+    agree(a, server)
