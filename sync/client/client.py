@@ -144,7 +144,17 @@ class SyncClient:
                     return acked - start
                 batch = PendingBatch(str(uuid.uuid4()), records[0]["seq"], records[-1]["seq"])
                 self._store(self.store.begin_batch, batch)
-            response = self.api.upload(batch.batch_id, records)
+            try:
+                response = self.api.upload(batch.batch_id, records)
+            except Refused as exc:
+                if exc.code != "body_too_large" or len(records) == 1:
+                    raise
+                # The server never read this batch (the cap is checked before anything is stored): forget it
+                # and send the same records in smaller batches (a new batch id for a new set of records).
+                self._store(self.store.acknowledge, acked)
+                self.batch_size = max(1, len(records) // 2)
+                batch = None
+                continue
             if response.ack_seq > batch.last_seq:
                 # The server holds records of this terminal beyond what it has sent: the local ledger lost some
                 # (restored from an old backup without 'pos-terminal restore'?). Get them back (checking the

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
 from sync.server import service as svc
-from sync.server.config import Settings
+from sync.server.config import MAX_BODY_BYTES, Settings  # noqa: F401 - MAX_BODY_BYTES: the default, re-exported
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 
@@ -232,8 +232,6 @@ def _warm_caches(engine: Engine, settings: Settings) -> None:
         log.warning("could not warm the server caches", exc_info=True)
 
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
-"""Largest request body the server reads (a full 1000-record upload batch is far below it); larger: 413."""
 MAX_UNAUTHENTICATED_BODY_BYTES = 64 * 1024
 """Largest body of the one terminal endpoint without a credential (``POST /v1/enroll``)."""
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -248,8 +246,8 @@ class BodyGuard:
     its own transaction); admin endpoints check the admin token; ``/v1/enroll`` (no credential) gets a small cap.
     """
 
-    def __init__(self, app: Any, engine: Engine, settings: Settings, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.engine, self.settings, self.limit = app, engine, settings, limit
+    def __init__(self, app: Any, engine: Engine, settings: Settings) -> None:
+        self.app, self.engine, self.settings, self.limit = app, engine, settings, settings.max_body_bytes
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

@@ -9,6 +9,7 @@ LOYALTY_ENROLL_CODE_HOURS   lifetime of an enrollment code (default 24)
 LOYALTY_MEMBER_CODE_DAYS    validity of a signed member code (default 3650)
 LOYALTY_DB_POOL_SIZE        connections per server process (default 10)
 LOYALTY_EXPIRY_INTERVAL     seconds between points-expiry runs inside ``serve`` (default 3600; 0 = off)
+LOYALTY_MAX_BODY_BYTES      largest request body the server reads (default 8 MiB; larger: 413)
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Default cap on a request body (a 1000-record upload batch of ordinary entries is about 1 MB)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Settings:
     pool_size: int = 10
     # the periodic points-expiry job inside ``serve``; 0 (the default when built in code, e.g. tests) = off
     expiry_interval_seconds: int = 0
+    max_body_bytes: int = MAX_BODY_BYTES
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -62,4 +67,5 @@ class Settings:
             member_code_days=number("LOYALTY_MEMBER_CODE_DAYS", 3650, 1, 36500),
             pool_size=number("LOYALTY_DB_POOL_SIZE", 10, 1, 1000),
             expiry_interval_seconds=number("LOYALTY_EXPIRY_INTERVAL", 3600, 0, 10**7),
+            max_body_bytes=number("LOYALTY_MAX_BODY_BYTES", MAX_BODY_BYTES, 64 * 1024, 256 * 1024 * 1024),
         )

@@ -114,3 +114,27 @@ def test_a_copied_back_ledger_with_nothing_queued_is_not_a_successful_sync_until
     assert result.acked_seq == seqs(a)[-1] == 5
     assert a.balances() == before
     agree(a, server)
+
+
+def test_a_batch_over_the_servers_body_cap_is_sent_again_in_smaller_batches(server: InProcessServer,
+                                                                             terminal: MakeTerm) -> None:
+    import dataclasses
+
+    from sync.client import SyncClient
+
+    a = terminal("a")
+    member = new_member(a, "0810000401", 100)
+    a.sync()
+    for n in range(150):
+        a.services.award(member_id=member, amount_satang=2_500, receipt_ref=f"B-{n}", operator_id="cashier1")
+    server.settings = dataclasses.replace(server.settings, max_body_bytes=64 * 1024)
+    server.restart()
+    client = SyncClient(a.store, transport=server.transport(), batch_size=1000)
+    try:
+        result = client.sync_once()
+    finally:
+        client.close()
+    bodies = [len(body) for method, path, body in server.log if path == "/v1/upload"]
+    assert max(bodies) > 64 * 1024  # the first try was over the cap (413, nothing stored) ...
+    assert result.acked_seq == 152 and a.store.queued_count() == 0  # ... and everything went in smaller ones
+    agree(a, server)
