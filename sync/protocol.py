@@ -398,6 +398,8 @@ class ConflictDetail(BaseModel):
 
 
 class ReservationRequest(BaseModel):
+    model_config = ConfigDict(strict=True)  # "points": "5" or 5.0 is refused: the protocol says integers
+
     reservation_id: Uuid
     """Born on the terminal; retrying with the same id returns the same reservation."""
     member_id: Uuid
@@ -447,6 +449,9 @@ class ChangesResponse(BaseModel):
     """Store it in the same local transaction that applies ``changes``; pass it as ``cursor`` next time."""
     has_more: bool
     server_time: str
+    ack_seq: int | None = None
+    """(1.1) The server's ack for the calling terminal: above the terminal's last local seq, its ledger lost records
+    the server holds (restored or copied back from an older file): it gets them back (``/v1/own-records``)."""
 
 
 # --------------------------------------------------------------------------------------------- status
@@ -457,4 +462,23 @@ class TerminalStatus(BaseModel):
     branch_id: str
     ack_seq: int
     credential_expires_at: str
+    server_time: str
+
+
+# --------------------------------------------------------------------------------------------- own records
+
+
+class OwnRecordsResponse(BaseModel):
+    """``GET /v1/own-records?after_seq=N&limit=L``: the calling terminal's own records that the server has
+    applied, as the terminal sent them, so that a terminal restored from an older backup gets back every record
+    of its own that the server acknowledged after the backup (and continues numbering after them)."""
+
+    records: list[OutboxRecord]
+    """This terminal's records with ``after_seq < seq <= ack_seq``, in seq order, contiguous, at most ``limit``."""
+    members: list[MemberState]
+    """The current state of every member the page's entries refer to that is not itself a record of the page
+    (e.g. a member enrolled at another counter): apply them first, like a page of ``/v1/changes``."""
+    ack_seq: int
+    """The server's ack for this terminal (every record 1..ack_seq is held and applied)."""
+    has_more: bool
     server_time: str

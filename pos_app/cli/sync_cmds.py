@@ -38,6 +38,15 @@ def _fail(exc: Any) -> CliError:
     return CliError(text, 2 if bad_input else EXIT_FAILED)
 
 
+def _usable_url(text: str) -> bool:
+    import httpx
+
+    try:
+        return bool(httpx.URL(text).host)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+
+
 def _when(ms: int | None) -> str:
     if not ms:
         return _("never")
@@ -91,8 +100,9 @@ def enroll(ctx: CliContext, server_url: str, code: str) -> None:
     from sync.client import SyncClient, SyncError
     from sync.client import enroll as do_enroll
 
-    if not server_url.startswith(("http://", "https://")):
-        raise CliError(_("The server address must start with http:// or https://."))
+    if not server_url.startswith(("http://", "https://")) or not _usable_url(server_url):
+        raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
+                         "e.g. https://loyalty.example or http://192.168.1.10:8765."))
     services = _services(ctx)
     from pos_app.ledger.sync_store import LedgerSyncStore
 

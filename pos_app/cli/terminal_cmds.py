@@ -526,10 +526,18 @@ def restore(ctx: CliContext, source: Path | None, yes: bool) -> None:
     if not yes and not ctx.json:
         click.confirm(_("Replace the ledger in {path} with a backup?").format(path=ctx.data_dir), abort=True)
     try:
-        kept = do_restore(ctx.data_dir, source)
+        info = do_restore(ctx.data_dir, source)
     except LedgerError as exc:
         raise CliError(exc.message, EXIT_FAILED) from exc
-    ctx.emit({"ok": True, "kept": str(kept)}, _("Restored. The replaced file was kept as {path}.").format(path=kept))
+    lines = [_("Restored from {source}.").format(source=info.source)]
+    if info.kept is not None:
+        lines.append(_("The replaced file was kept as {path}.").format(path=info.kept))
+    if info.enrolled:
+        lines.append(_("This terminal is enrolled: before it records anything, it gets back from the loyalty "
+                       "server the records of its own that are newer than the backup. Connect it and run "
+                       "'pos-terminal sync --once' now."))
+    ctx.emit({"ok": True, "source": str(info.source), "kept": str(info.kept) if info.kept else None,
+              "sync_required": info.enrolled}, "\n".join(lines))
 
 
 @click.command()

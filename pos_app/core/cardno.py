@@ -3,10 +3,20 @@ before any lookup. Used by cards without QR (Code128) and typed by cashiers."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 
+from pos_app.core.text import ascii_digits
+
 CARD_NUMBER_LENGTH = 16
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def normalize_card_number(text: str) -> str:
+    """The form a card number is stored and looked up in: Unicode decimal digits (Thai, fullwidth, ...) mapped to
+    ASCII, spaces and dashes removed. It does not check the number (see :func:`is_valid_card_number`)."""
+    return _SEPARATORS.sub("", ascii_digits(text))
 
 
 def luhn_check_digit(body: str) -> str:

@@ -6,7 +6,9 @@ The normal form is the national number with its leading zero and no separators:
 * landlines: 9 digits starting ``02`` (Bangkok), ``03``, ``04``, ``05`` or ``07`` -> ``"021234567"``
 
 Accepted spellings include ``081-234-5678``, ``081 234 5678``, ``(081) 234.5678``, ``+66 81 234 5678``,
-``+66 (0)81 234 5678``, ``66812345678``, ``0066 81 234 5678`` and Thai digits (``๐๘๑๒๓๔๕๖๗๘``).
+``+66 (0)81 234 5678``, ``66812345678``, ``0066 81 234 5678`` and Thai digits (``๐๘๑๒๓๔๕๖๗๘``) or any other Unicode decimal digits
+(fullwidth, Arabic-Indic, ...), which are mapped to ASCII (``pos_app.core.text.ascii_digits``), so a look-alike
+number is the same number.
 Anything else is refused with :class:`~pos_app.core.errors.PhoneError` and a stable code:
 ``phone.empty``, ``phone.invalid`` (letters or stray symbols), ``phone.foreign`` (another country code),
 ``phone.length`` and ``phone.prefix``.
@@ -18,8 +20,8 @@ import re
 
 from pos_app.core.errors import PhoneError
 from pos_app.core.i18n import _
+from pos_app.core.text import ascii_digits
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SEPARATORS = re.compile(r"[\s\-.()/\u2010-\u2015]+")
 _MOBILE = re.compile(r"0[689][0-9]{8}", re.ASCII)
 _LANDLINE = re.compile(r"0[2-57][0-9]{7}", re.ASCII)
@@ -37,7 +39,7 @@ def normalize_phone(text: str) -> str:
         raise PhoneError(_("Enter a phone number."), "phone.empty")
     if len(text) > _MAX_TEXT:
         raise PhoneError(_("That is too long for a phone number.") + " " + _hint(), "phone.length")
-    compact = _SEPARATORS.sub("", text.translate(_THAI_DIGITS))
+    compact = _SEPARATORS.sub("", ascii_digits(text))
     international = compact.startswith("+")
     if international:
         compact = compact[1:]
@@ -67,6 +69,14 @@ def normalize_phone(text: str) -> str:
             "phone.length",
         )
     raise PhoneError(_("That is not a Thai mobile or landline number.") + " " + _hint(), "phone.prefix")
+
+
+def is_normal_phone(text: str) -> bool:
+    """True if ``text`` is already the normal form (what a record on the wire must carry)."""
+    try:
+        return normalize_phone(text) == text
+    except PhoneError:
+        return False
 
 
 def format_phone(normalized: str) -> str:

@@ -69,10 +69,23 @@ def list_backups(data_dir: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
 
 
-def restore(data_dir: Path, source: Path | None = None) -> Path:
-    """Replace the ledger with ``source`` (default: the newest backup). The current file is kept aside first.
+@dataclass(frozen=True)
+class RestoreInfo:
+    source: Path
+    kept: Path | None
+    """Where the replaced ledger was kept (None when there was none)."""
+    enrolled: bool
+    """The restored ledger belongs to a terminal enrolled with a loyalty server: it is marked to get back its own
+    newer records from the server at the next sync, and records nothing new until then."""
 
-    Must run with the counter app closed. Returns where the replaced file was kept.
+
+def restore(data_dir: Path, source: Path | None = None) -> RestoreInfo:
+    """Replace the ledger with ``source`` (default: the newest backup). The current file is kept aside first, as
+    ``replaced-by-restore-<UTC time>.sqlite3`` in the data folder (with its ``-wal``/``-shm`` if any).
+
+    Must run with the counter app closed. On an enrolled terminal the restored file is marked
+    (meta ``restore_pending``): the sync client first gets back this terminal's records that the server
+    acknowledged after the backup, so that numbering continues after them and no sequence number is reused.
     """
     if source is None:
         backups = list_backups(data_dir)
@@ -86,17 +99,51 @@ def restore(data_dir: Path, source: Path | None = None) -> Path:
         raise LedgerError(_("Backup {path} is damaged too ({problem}); choose another.").format(
             path=source, problem=problems[0][:120]))
     live = data_dir / LEDGER_FILENAME
-    kept = data_dir / BACKUP_DIRNAME / f"replaced-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.sqlite3.damaged"
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    if live.exists():
-        shutil.move(live, kept)
-    for suffix in ("-wal", "-shm"):
-        side = live.with_name(live.name + suffix)
-        if side.exists():
-            shutil.move(side, kept.with_name(kept.name + suffix))
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
+    kept: Path | None = data_dir / f"{REPLACED_PREFIX}{stamp}.sqlite3"
     tmp = live.with_suffix(".restoring")
-    shutil.copyfile(source, tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, live)
-    return kept
+    try:
+        shutil.copyfile(source, tmp)
+        enrolled = _mark_restored(tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        if live.exists():
+            assert kept is not None
+            shutil.move(live, kept)
+        else:
+            kept = None
+        for suffix in ("-wal", "-shm"):
+            side = live.with_name(live.name + suffix)
+            if side.exists():
+                if kept is not None:
+                    shutil.move(side, kept.with_name(kept.name + suffix))
+                else:
+                    side.unlink()
+        os.replace(tmp, live)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise LedgerError(_("Backup {path} cannot be read as a ledger ({problem}); choose another.").format(
+            path=source, problem=str(exc)[:120])) from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LedgerError(_("Restore failed: {reason}").format(reason=exc.strerror or exc)) from exc
+    return RestoreInfo(source=source, kept=kept, enrolled=enrolled)
+
+
+REPLACED_PREFIX = "replaced-by-restore-"
+
+
+def _mark_restored(path: Path) -> bool:
+    """Set ``restore_pending`` in the copy about to become the ledger if it belongs to an enrolled terminal."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'mode'").fetchone()
+        enrolled = row is not None and row[0] == "enrolled"
+        if enrolled:
+            with conn:
+                conn.execute("INSERT INTO meta (key, value) VALUES ('restore_pending', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),))
+    finally:
+        conn.close()
+    return enrolled

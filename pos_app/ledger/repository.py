@@ -72,6 +72,11 @@ def staff_scope(staff_id: str) -> str:
     return f"staff:{staff_id}"
 
 
+RESTORE_PENDING = "restore_pending"
+"""Meta key set by ``backup.restore`` on an enrolled terminal: until the sync client has got back this terminal's
+own records from the server (``sync_restore_own_records``), no new local record may take a sequence number."""
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -248,6 +253,9 @@ _SQL_MEMBER_BY = {col: _SQL_MEMBER.format(col=col) for col in ("id", "phone", "c
 _SQL_FIND_OP = "SELECT kind, request_hash, result_json FROM operations WHERE op_id = ?"
 _SQL_INSERT_OP = "INSERT INTO operations (op_id, kind, request_hash, result_json, created_at_ms) VALUES (?, ?, ?, ?, ?)"
 _SQL_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox"
+_SQL_NEXT_LOCAL_SEQ = (
+    "SELECT COALESCE(MAX(seq), 0) + 1, (SELECT value FROM meta WHERE key = 'restore_pending') FROM outbox"
+)
 _SQL_LAST_CHAIN = "SELECT chain_hash FROM entries ORDER BY rowid DESC LIMIT 1"
 _SQL_INSERT_OUTBOX = "INSERT INTO outbox (seq, type, ref_id, payload, created_at_ms) VALUES (?, ?, ?, ?, ?)"
 _SQL_INSERT_ENTRY = (
@@ -431,6 +439,16 @@ class Ledger:
     def _next_seq(self, conn: Connection) -> int:
         return int(_raw(conn).execute(_SQL_NEXT_SEQ).fetchone()[0])
 
+    def _next_local_seq(self, conn: Connection) -> int:
+        """The seq of a new record made here; refused while a restore waits for the server's copy of this
+        terminal's newer records (the next seq may already be taken there)."""
+        seq, restored = _raw(conn).execute(_SQL_NEXT_LOCAL_SEQ).fetchone()
+        if restored:
+            raise LedgerError(_(
+                "This terminal was restored from a backup and must first get its newer records back from the "
+                "loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded."))
+        return int(seq)
+
     def _append_outbox(self, conn: Connection, seq: int, record_type: str, ref_id: str,
                        payload: dict[str, Any]) -> None:
         record: dict[str, Any] = {"seq": seq, "type": record_type, record_type: payload}
@@ -454,7 +472,7 @@ class Ledger:
             member_id=member_id, points=0, earned_total=0, updated_at_ms=created_at_ms))
         wire = member_record(id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
                              created_at=ms_to_iso(created_at_ms), terminal_id=self.terminal_id)
-        self._append_outbox(conn, self._next_seq(conn), "member", member_id, wire)
+        self._append_outbox(conn, self._next_local_seq(conn), "member", member_id, wire)
 
     def get_member(self, conn: Connection, member_id: str) -> MemberRow | None:
         row = _raw(conn).execute(_SQL_MEMBER_BY["id"], (member_id,)).fetchone()
@@ -484,7 +502,11 @@ class Ledger:
                                 "recorded.").format(limit=MAX_ENTRY_POINTS))
         if any(a is not None and not 0 <= a <= MAX_SATANG for a in (e.amount_satang, *(x for _, x in e.lines))):
             raise LedgerError(_("The amount is too large for one entry; nothing was recorded."))
-        seq = self._next_seq(conn)
+        row = _raw(conn).execute(_SQL_BALANCE, (e.member_id,)).fetchone()
+        if row is not None and abs(row[0] + e.points) > MAX_BALANCE_POINTS:
+            raise LedgerError(_("This would take the member's balance beyond {limit:,} points; nothing was "
+                                "recorded.").format(limit=MAX_BALANCE_POINTS))
+        seq = self._next_local_seq(conn)
         entry_id = e.entry_id or self.new_id()
         wire = _entry_wire(self.terminal_id, seq, entry_id, e)
         self._insert_entry(conn, wire, origin="local", op_id=e.op_id)
@@ -516,11 +538,6 @@ class Ledger:
             corrected = raw.execute(_SQL_ENTRY_KIND, (wire["corrects_id"],)).fetchone()
             if corrected is not None and corrected[0] == "earn":
                 earned = wire["points"]
-        if origin == "local":
-            row = raw.execute(_SQL_BALANCE, (wire["member_id"],)).fetchone()
-            if row is not None and abs(row[0] + wire["points"]) > MAX_BALANCE_POINTS:
-                raise LedgerError(_("This would take the member's balance beyond {limit:,} points; nothing was "
-                                    "recorded.").format(limit=MAX_BALANCE_POINTS))
         result = raw.execute(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
         if result.rowcount != 1:
             raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
@@ -863,6 +880,55 @@ class Ledger:
             sql += " AND member_id = ?"
             params = (after_seq, member_id)
         return int(conn.exec_driver_sql(sql, params).scalar_one())
+
+    def sync_restore_own_records(self, conn: Connection, records: list[dict[str, Any]]) -> int:
+        """Take back this terminal's own records from the server after a restore (``OutboxRecord`` wire dicts in
+        seq order). A seq held here must hold the same record (else nothing is stored: the backup is not this
+        terminal's history); the next ones are stored as local records with their original seq, id and hash,
+        each with its outbox row. Their members must be known (a page brings them first). Returns how many
+        were added."""
+        held = self._next_seq(conn) - 1
+        added = 0
+        raw = _raw(conn)
+        for record in records:
+            seq, kind = int(record["seq"]), record["type"]
+            payload = record[kind]
+            if payload["terminal_id"] != self.terminal_id:
+                raise LedgerError(_("The server sent a record of another terminal as this terminal's own."))
+            if seq <= held:
+                row = raw.execute("SELECT ref_id, payload FROM outbox WHERE seq = ?", (seq,)).fetchone()
+                mine = json.loads(row[1]) if row else None
+                if mine is None or row[0] != payload["id"] or \
+                        mine[kind] is None or mine[kind]["content_hash"] != payload["content_hash"]:
+                    raise LedgerError(_(
+                        "Record {seq} of this terminal differs from the server's copy: this backup is not this "
+                        "terminal's history. Nothing was changed; call IT.").format(seq=seq))
+                continue
+            if seq != held + 1:
+                raise LedgerError(_("Record {seq} of this terminal came back out of order.").format(seq=seq))
+            if content_hash(payload) != payload["content_hash"]:
+                raise LedgerError(_("Entry {entry_id} arrived damaged (hash mismatch).").format(entry_id=payload["id"]))
+            if kind == "entry":
+                if raw.execute("SELECT 1 FROM entries WHERE id = ?", (payload["id"],)).fetchone():
+                    raise LedgerError(_("Entry {entry_id} arrived with content different from the copy held "
+                                        "here.").format(entry_id=payload["id"]))
+                self._insert_entry(conn, payload, origin="local", op_id=None)
+            elif kind == "audit":
+                conn.execute(insert(schema.audit_events).values(
+                    id=payload["id"], seq=seq, at_ms=iso_to_ms(payload["at"]), staff_id=payload["staff_id"],
+                    event=payload["event"], purpose=payload["purpose"],
+                    details_json=canonical_json(payload["details"]), content_hash=payload["content_hash"]))
+            else:
+                self.sync_upsert_member(
+                    conn, member_id=payload["id"], card_no=payload["card_no"], name=payload["name"],
+                    phone=payload["phone"], tier=payload["tier"], consent=bool(payload["consent"]),
+                    created_at_ms=iso_to_ms(payload["created_at"]), terminal_id=payload["terminal_id"],
+                    member_code=None, flagged=None)
+                raw.execute("UPDATE members SET origin = 'local' WHERE id = ?", (payload["id"],))
+            self._append_outbox(conn, seq, kind, payload["id"], payload)
+            held = seq
+            added += 1
+        return added
 
     def sync_max_seq(self, conn: Connection) -> int:
         return self._next_seq(conn) - 1

@@ -4,7 +4,8 @@ Meta keys written here (read by ``doctor``, the status line and the offline-allo
 ``mode`` (standalone|enrolled), ``server_url``, ``branch_id``, ``acked_seq``, ``pull_cursor``, ``sync_batch``
 (the pending upload batch as JSON), ``last_sync_ok_ms``, ``last_sync_error``, ``clock_offset_ms``,
 ``offline_policy`` (JSON), ``sync_quarantined`` (JSON list of this terminal's records the server quarantined),
-``allowance_base_seq`` (offline redemptions with a higher seq count against the
+``restore_pending`` (set by ``pos-terminal restore`` on an enrolled terminal until the sync client got back the
+terminal's own records from the server), ``allowance_base_seq`` (offline redemptions with a higher seq count against the
 allowance: those not yet confirmed by a complete successful sync), ``rules_version``.
 
 This module must not import ``sync`` (the ledger sits below it): it works on plain wire dicts and returns
@@ -21,7 +22,7 @@ from typing import Any
 
 from pos_app.core.i18n import _
 from pos_app.ledger.canonical import iso_to_ms
-from pos_app.ledger.repository import Ledger, staff_scope
+from pos_app.ledger.repository import RESTORE_PENDING, Ledger, staff_scope
 
 CREDENTIAL_FILENAME = "sync-credential.json"
 QUARANTINE_KEPT = 100
@@ -48,6 +49,7 @@ class State:
     last_sync_ok_ms: int | None
     last_sync_error: str | None
     clock_offset_ms: int
+    restore_pending: bool = False
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -79,6 +81,7 @@ class LedgerSyncStore:
             last_sync_ok_ms=int(last_ok) if last_ok else None,
             last_sync_error=meta.get("last_sync_error") or None,
             clock_offset_ms=_int(meta.get("clock_offset_ms")),
+            restore_pending=bool(meta.get(RESTORE_PENDING)),
         )
 
     def credential_path(self) -> Path:
@@ -87,6 +90,10 @@ class LedgerSyncStore:
     def has_local_records(self) -> bool:
         with self.ledger.read() as conn:
             return self.ledger.sync_max_seq(conn) > 0
+
+    def local_max_seq(self) -> int:
+        with self.ledger.read() as conn:
+            return self.ledger.sync_max_seq(conn)
 
     def records_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
         with self.ledger.read() as conn:
@@ -118,6 +125,23 @@ class LedgerSyncStore:
         with self.ledger.write() as conn:
             self.ledger.set_meta(conn, "acked_seq", str(int(ack_seq)))
             self.ledger.set_meta(conn, "sync_batch", "")
+
+    # ------------------------------------------------------------------ recovery after a restore
+    def adopt_own_records(self, records: list[dict[str, Any]], members: list[dict[str, Any]], ack_seq: int,
+                          last_page: bool) -> int:
+        ledger = self.ledger
+        with ledger.write() as conn:
+            for member in members:
+                self._apply_member(conn, member)
+            added = ledger.sync_restore_own_records(conn, records)
+            acked = min(int(ack_seq), ledger.sync_max_seq(conn))
+            ledger.set_meta(conn, "acked_seq", str(acked))
+            batch = ledger.get_meta(conn, "sync_batch")
+            if batch and int(json.loads(batch)["last_seq"]) <= acked:
+                ledger.set_meta(conn, "sync_batch", "")
+            if last_page:
+                ledger.set_meta(conn, RESTORE_PENDING, "")
+        return added
 
     # ------------------------------------------------------------------ results
     def record_sync(self, *, ok: bool, now_ms: int, error: str | None, clock_offset_ms: int | None) -> None:

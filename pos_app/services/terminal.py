@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_app.core.cardno import is_valid_card_number, new_card_number
+from pos_app.core.cardno import is_valid_card_number, new_card_number, normalize_card_number
 from pos_app.core.errors import RuleError
 from pos_app.core.expiry import LedgerMove, due_expiries, expiring_within, open_lots
 from pos_app.core.i18n import _
@@ -26,6 +26,7 @@ from pos_app.core.pins import PURPOSES, GuardPolicy, check_new_pin
 from pos_app.core.redeem import check_redeem, discount_for_points
 from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
 from pos_app.core.rules import CategoryLine, EarnBreakdown, Purchase, RulesBundle, default_rules, points_for
+from pos_app.core.text import check_text
 from pos_app.core.tiers import tier_for
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger.canonical import ms_to_dt
@@ -369,8 +370,8 @@ class Services:
             if member is None:
                 raise NotFound(_("The card is genuine but this member is not on this terminal yet: sync, then scan again."))
             return member
-        digits = raw.replace(" ", "").replace("-", "")
-        if len(digits) == 16 and digits.isdigit():
+        digits = normalize_card_number(raw)
+        if len(digits) == 16 and digits.isascii() and digits.isdigit():
             if not is_valid_card_number(digits):
                 raise InvalidInput(_("That card number has a wrong check digit: check it and type it again."))
             member = self.ledger.find_member_by_card_no(conn, digits)
@@ -645,7 +646,7 @@ class Services:
                approval: Approval | None = None, corrects_id: str | None = None,
                op_id: str | None = None) -> AdjustResult:
         """A manager's correction: a compensating entry with a reason (the original is never edited)."""
-        reason = reason.strip()
+        reason = _checked(reason.strip(), _("The reason"))
         _check_points(points)
         if points == 0:
             raise InvalidInput(_("An adjustment must add or remove at least one point."))
@@ -729,7 +730,7 @@ class Services:
                   demo: bool = False) -> StaffView:
         """A new staff member of this terminal. The PIN policy applies (managers 6+ digits, no 1111 / 1234,
         not their own phone); ``demo`` staff keep the documented demo PINs and are marked demo-only."""
-        name = name.strip()
+        name = _checked(name.strip(), _("The name"))
         if not name:
             raise InvalidInput(_("A staff member needs a name."))
         if role not in ROLES:
@@ -968,7 +969,7 @@ class MemberService:
                op_id: str | None = None) -> MemberView:
         """A new member. The phone is the unique key: a duplicate is refused, naming the existing member."""
         s = self._s
-        name = " ".join(name.split())
+        name = _checked(" ".join(name.split()), _("The name"))
         if not name or len(name) > MAX_NAME_LENGTH:
             raise InvalidInput(_("A member's name is 1 to 120 characters."))
         try:
@@ -1024,8 +1025,16 @@ class MemberService:
     def find_by_card_no(self, card_no: str) -> MemberView | None:
         s = self._s
         with s.ledger.read() as conn:
-            row = s.ledger.find_member_by_card_no(conn, card_no)
+            row = s.ledger.find_member_by_card_no(conn, normalize_card_number(card_no))
             return s._view(conn, row) if row else None
+
+
+def _checked(text: str, what: str) -> str:
+    """Free text without control characters (the same check as the server's: ``pos_app.core.text``)."""
+    try:
+        return check_text(text, what)
+    except RuleError as exc:
+        raise InvalidInput(exc.message) from exc
 
 
 def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None,

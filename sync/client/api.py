@@ -57,6 +57,8 @@ class ServerApi:
             raise Offline("timeout", f"the server did not answer in time ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise Offline("unreachable", f"cannot reach the server: {exc}") from exc
+        except (httpx.InvalidURL, ValueError) as exc:  # a server address that cannot be a URL: not transient
+            raise Refused("bad_server_url", f"the server address is not usable: {exc}") from exc
         received = self.clock()
         self._measure_clock(response, sent, received)
         status = response.status_code
@@ -107,6 +109,10 @@ class ServerApi:
 
     def changes(self, cursor: int, limit: int) -> p.ChangesResponse:
         return self._call("GET", "/v1/changes", p.ChangesResponse, params={"cursor": cursor, "limit": limit})
+
+    def own_records(self, after_seq: int, limit: int) -> p.OwnRecordsResponse:
+        return self._call("GET", "/v1/own-records", p.OwnRecordsResponse,
+                          params={"after_seq": after_seq, "limit": limit})
 
     def reserve(self, req: p.ReservationRequest) -> p.ReservationResponse:
         return self._call("POST", "/v1/reservations", p.ReservationResponse, json=req.model_dump(mode="json"))

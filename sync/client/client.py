@@ -68,7 +68,10 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
     request = request.model_copy(update={"credential_sha256": credential.sha256})
     path = store.credential_path()
     credentials.save(path, credential)  # before sending: the secret must survive a lost answer
-    api = ServerApi(server_url, transport=transport, clock=clock)
+    try:
+        api = ServerApi(server_url, transport=transport, clock=clock)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise EnrollRefused("bad_server_url", f"{server_url!r} is not a server address") from exc
     try:
         response = api.enroll(request)
     finally:
@@ -96,6 +99,8 @@ class SyncClient:
         self.store = store
         self.clock = clock
         self.new_id: Callable[[], str] = ids or (lambda: str(uuid.uuid4()))  # batch ids (injected by the simulation)
+        self.server_ack: int | None = None
+        """This terminal's ack as the last ``/v1/changes`` answer gave it (None: a server without it)."""
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
@@ -141,13 +146,27 @@ class SyncClient:
                     return acked - start
                 batch = PendingBatch(self.new_id(), records[0]["seq"], records[-1]["seq"])
                 self._store(self.store.begin_batch, batch)
-            response = self.api.upload(batch.batch_id, records)
+            try:
+                response = self.api.upload(batch.batch_id, records)
+            except Refused as exc:
+                if exc.code != "body_too_large" or len(records) == 1:
+                    raise
+                # The server never read this batch (the cap is checked before anything is stored): forget it
+                # and send the same records in smaller batches (a new batch id for a new set of records).
+                self._store(self.store.acknowledge, acked)
+                self.batch_size = max(1, len(records) // 2)
+                batch = None
+                continue
             if response.ack_seq > batch.last_seq:
                 # The server holds records of this terminal beyond what it has sent: the local ledger lost some
-                # (restored from an old backup?). Advancing would skip local records: stop and say so.
-                raise Refused("server_ahead", f"the server holds records up to seq {response.ack_seq} but this "
-                                              f"terminal only sent up to {batch.last_seq}; call IT",
-                              {"ack_seq": response.ack_seq, "last_seq": batch.last_seq})
+                # (restored from an old backup without 'pos-terminal restore'?). Get them back (checking the
+                # ones held here against the server's), then carry on after them.
+                self.recover()
+                state = self.store.state()
+                start += state.acked_seq - acked  # what came back is not "sent" by this call
+                previous = acked = state.acked_seq
+                batch = None
+                continue
             if response.quarantined:  # acknowledged, but moved no balance: the counter shows them to a manager
                 self._store(self.store.record_quarantined, [q.model_dump() for q in response.quarantined])
             self._store(self.store.acknowledge, response.ack_seq)
@@ -160,6 +179,36 @@ class SyncClient:
                     raise Refused("not_acknowledged", f"the server keeps acknowledging only up to seq {acked}",
                                   {"ack_seq": acked, "sent_up_to": last})
 
+    # ------------------------------------------------------------------ recovery after a restore
+    def recover(self) -> int:
+        """Get back this terminal's own records that the server applied beyond the local ledger (after a
+        restore from an older backup); returns how many were added here.
+
+        Pages of ``/v1/own-records`` from the local ack: records the ledger holds are checked against the server's
+        (same id and content, else ``restore_diverged``); the others are stored as this terminal's own records
+        with their original seq, id and hash, already acknowledged. The store clears its "restored" mark only
+        after the last page, so a recovery cut short resumes at the next sync; until then the ledger records
+        nothing new (a new record would take a seq the server already holds).
+        """
+        after = min(self.store.state().acked_seq, self.store.local_max_seq())
+        added = 0
+        while True:
+            page = self.api.own_records(after, self.page_limit)
+            seqs = [r.seq for r in page.records]
+            if seqs != list(range(after + 1, after + 1 + len(seqs))) or any(
+                    r.terminal_id != self.store.state().terminal_id for r in page.records) or (
+                    page.has_more and not seqs):
+                raise Offline("bad_response", f"the server's records of this terminal after seq {after} are not "
+                                              "contiguous", {"after_seq": after, "seqs": seqs[:20]})
+            if not all(r.record_hash == p.content_hash(r.model_dump(mode="json")[r.type]) for r in page.records):
+                raise Offline("bad_response", "a record of this terminal came back from the server damaged")
+            added += self._store(self.store.adopt_own_records, [r.model_dump(mode="json") for r in page.records],
+                                 [mb.model_dump(mode="json") for mb in page.members], page.ack_seq,
+                                 not page.has_more)
+            if not page.has_more:
+                return added
+            after = seqs[-1]
+
     # ------------------------------------------------------------------ pull
     def pull(self) -> int:
         """Apply every change after the stored cursor; returns the number of changes applied."""
@@ -167,6 +216,7 @@ class SyncClient:
         applied = 0
         while True:
             page = self.api.changes(cursor, self.page_limit)
+            self.server_ack = page.ack_seq
             if page.next_cursor < cursor:
                 raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
             self._store(self.store.apply_changes, [c.model_dump(mode="json") for c in page.changes],
@@ -180,8 +230,14 @@ class SyncClient:
     def sync_once(self) -> SyncResult:
         """Upload, then pull; records the outcome in the store (success or error text). Raises on failure."""
         try:
+            if self.store.state().restore_pending:
+                self.recover()
             uploaded = self.upload()
             applied = self.pull()
+            if self.server_ack is not None and self.server_ack > self.store.local_max_seq():
+                # The server holds records of this terminal that its ledger lacks and nothing was queued to
+                # reveal it (a ledger copied back by hand): not a success until they are back.
+                self.recover()
         except SyncError as exc:
             self.store.record_sync(ok=False, now_ms=self.clock(), error=str(exc), clock_offset_ms=self.clock_offset_ms)
             raise

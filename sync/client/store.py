@@ -65,6 +65,11 @@ class SyncState(Protocol):
     @property
     def clock_offset_ms(self) -> int: ...
 
+    @property
+    def restore_pending(self) -> bool:
+        """The ledger was restored from a backup and has not yet got back its own records from the server."""
+        ...
+
 
 class OutboxStore(Protocol):
     def state(self) -> SyncState: ...
@@ -77,6 +82,18 @@ class OutboxStore(Protocol):
 
     def records_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
         """Outbox records (``OutboxRecord`` wire dicts) with seq > ``seq``, in seq order."""
+        ...
+
+    def local_max_seq(self) -> int:
+        """The highest seq of this terminal's outbox (0 when empty)."""
+        ...
+
+    def adopt_own_records(self, records: list[dict[str, Any]], members: list[dict[str, Any]], ack_seq: int,
+                          last_page: bool) -> int:
+        """One page of ``/v1/own-records``, in ONE transaction: apply ``members`` (``MemberState`` dicts) like
+        pulled members; check the records held here against the server's and store the others as this terminal's
+        own records (original seq, id and hash; acknowledged); set the ack; on the last page clear the
+        "restored" mark. Returns how many records were added. Raises if a held record differs."""
         ...
 
     def queued_count(self) -> int:

@@ -16,14 +16,14 @@ import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
 from sync.server import service as svc
-from sync.server.config import Settings
+from sync.server.config import MAX_BODY_BYTES, Settings  # noqa: F401 - MAX_BODY_BYTES: the default, re-exported
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
 
@@ -75,14 +75,41 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class BranchCreate(BaseModel):
+def _plain_text(req: BaseModel) -> None:
+    """Refuse control characters in any text of a request (the counters' check, ``pos_app.core.text``): PostgreSQL
+    refuses NUL and SQLite stores it, so without this the same request would behave differently per database."""
+    bad = svc.text_problems(req)
+    if bad:
+        raise ApiError(422, "invalid_text", f"{bad[0]['field']} contains a control character ({bad[0]['char']})",
+                       {"fields": bad[:20]})
+
+
+class _AdminRequest(BaseModel):
+    """Admin request bodies: strict types (no "5" for 5, no 5.0) and no control characters in text."""
+
+    model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Any:
+        bad = svc.text_problems(self)
+        if bad:
+            raise ValueError(f"{bad[0]['field']} contains a control character ({bad[0]['char']})")
+        return self
+
+
+class RewardPut(p.RewardInfo, _AdminRequest):
+    """``PUT /admin/v1/rewards/{code}``: the reward, with the admin requests' strict checks."""
+
+
+class BranchCreate(_AdminRequest):
     code: Annotated[str, Field(min_length=1, max_length=32)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class EnrollmentCodeCreate(BaseModel):
+class EnrollmentCodeCreate(_AdminRequest):
     branch: Annotated[str, Field(min_length=1, max_length=64)]
-    hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
+    hours: Annotated[int, Field(ge=1, le=24 * 30)] | None = None
+    """Default: the server's ``LOYALTY_ENROLL_CODE_HOURS`` (24)."""
 
 
 class EnrollmentCodeResponse(BaseModel):
@@ -91,28 +118,28 @@ class EnrollmentCodeResponse(BaseModel):
     expires_at: str
 
 
-class StaffUnlock(BaseModel):
+class StaffUnlock(_AdminRequest):
     by: Annotated[str, Field(min_length=1, max_length=100)]
     """Who at head office unlocks the PIN (kept on the resolved lockout flags)."""
 
 
-class FlagResolve(BaseModel):
+class FlagResolve(_AdminRequest):
     by: Annotated[str, Field(min_length=1, max_length=100)]
     note: Annotated[str, Field(max_length=1000)] = ""
 
 
-class MemberMerge(BaseModel):
+class MemberMerge(_AdminRequest):
     into: p.Uuid
     by: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class MemberAdjust(BaseModel):
+class MemberAdjust(_AdminRequest):
     points: p.Points
     reason: Annotated[str, Field(min_length=1, max_length=500)]
     by: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class StaffUpsert(BaseModel):
+class StaffUpsert(_AdminRequest):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     role: p.StaffRole
     pin: Annotated[str, Field(pattern=r"^\d{4,8}$")] | None = None
@@ -120,12 +147,12 @@ class StaffUpsert(BaseModel):
     active: bool = True
 
 
-class RulesCreate(BaseModel):
+class RulesCreate(_AdminRequest):
     bundle_json: Annotated[str, Field(min_length=2, max_length=1_000_000)]
     activate: bool = True
 
 
-class PolicyUpdate(BaseModel):
+class PolicyUpdate(_AdminRequest):
     max_points_per_redemption: Annotated[int, Field(ge=0, le=10**9)] | None = None
     max_points_per_member_per_terminal: Annotated[int, Field(ge=0, le=10**9)] | None = None
     max_points_per_terminal: Annotated[int, Field(ge=0, le=10**9)] | None = None
@@ -142,7 +169,10 @@ def _authorization(authorization: Annotated[str | None, Header()] = None) -> str
 
 
 def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    settings: Settings = request.app.state.settings
+    _admin_check(request.app.state.settings, authorization)
+
+
+def _admin_check(settings: Settings, authorization: str | None) -> None:
     if settings.admin_token_sha256 is None:
         raise ApiError(403, "admin_disabled", "admin API disabled: set LOYALTY_ADMIN_TOKEN")
     header = authorization or ""
@@ -207,6 +237,86 @@ def _warm_caches(engine: Engine, settings: Settings) -> None:
         log.warning("could not warm the server caches", exc_info=True)
 
 
+MAX_UNAUTHENTICATED_BODY_BYTES = 64 * 1024
+"""Largest body of the one terminal endpoint without a credential (``POST /v1/enroll``)."""
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class BodyGuard:
+    """ASGI middleware: the credential is checked from the headers alone BEFORE any byte of the body is read,
+    and the body is capped while it is read (``Content-Length`` above the cap, or a streamed body that grows past
+    it: 413 ``body_too_large``). So an unauthenticated or oversized POST costs neither memory nor parsing.
+
+    Terminal endpoints check the terminal credential against the database (the endpoint checks it again inside
+    its own transaction); admin endpoints check the admin token; ``/v1/enroll`` (no credential) gets a small cap.
+    """
+
+    def __init__(self, app: Any, engine: Engine, settings: Settings) -> None:
+        self.app, self.engine, self.settings, self.limit = app, engine, settings, settings.max_body_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        limit = MAX_UNAUTHENTICATED_BODY_BYTES if path == "/v1/enroll" else self.limit
+        declared = headers.get("content-length", "")
+        if scope.get("method") in _BODY_METHODS:
+            refusal = await self._refuse_credential(path, headers.get("authorization"))
+            if refusal is not None:  # first: who is asking (from the headers only)
+                await refusal(scope, receive, send)
+                return
+        if declared and (not declared.isdigit() or int(declared) > limit):
+            await self._too_large(limit)(scope, receive, send)
+            return
+        if scope.get("method") not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > limit:
+                await self._too_large(limit)(scope, receive, send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        whole = b"".join(chunks)
+        chunks.clear()
+        delivered = False
+
+        async def replay() -> Any:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    def _too_large(limit: int) -> JSONResponse:
+        return _error(413, "body_too_large", f"the request body is larger than {limit} bytes",
+                      {"max_bytes": limit})
+
+    async def _refuse_credential(self, path: str, authorization: str | None) -> JSONResponse | None:
+        try:
+            if path.startswith("/admin/"):
+                _admin_check(self.settings, authorization)
+            elif path.startswith("/v1/") and path != "/v1/enroll":
+                await anyio.to_thread.run_sync(
+                    run_tx, self.engine, lambda c: svc.authenticate(c, authorization, svc.utcnow()))
+        except ApiError as exc:
+            return _error(exc.status, exc.code, exc.message, exc.details)
+        return None
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
 
@@ -226,6 +336,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                   description="Sync protocol v1 (docs/sync-protocol.md) and admin API.", lifespan=lifespan)
     app.state.engine = engine
     app.state.settings = settings
+    app.add_middleware(BodyGuard, engine=engine, settings=settings)  # inside the protocol/time middleware
 
     @app.middleware("http")
     async def protocol_and_time(request: Request, call_next: Callable[[Request], Any]) -> Any:
@@ -273,6 +384,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.post("/v1/enroll", response_model=p.EnrollResponse, responses=ERROR_RESPONSES)
     def enroll(req: p.EnrollRequest) -> p.EnrollResponse:
+        _plain_text(req)
         return run_tx(engine, lambda c: svc.enroll(c, settings, req, settings.clock()))
 
     @app.post("/v1/credential", response_model=p.RotateCredentialResponse, responses=ERROR_RESPONSES)
@@ -295,6 +407,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
     def upload(req: p.UploadRequest, auth: Auth) -> Response:
+        bad = svc.record_form_problems(req.records)
+        if bad:
+            raise ApiError(422, "invalid_record_form", "records are not in the form the counters write (control "
+                           "characters, non-ASCII digits in a phone or card number)", {"records": bad[:50]})
         try:
             return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, settings.clock())))
         except ApiError as exc:
@@ -312,6 +428,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
 
+    @app.get("/v1/own-records", response_model=p.OwnRecordsResponse, responses=ERROR_RESPONSES)
+    def own_records(auth: Auth, after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                    limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
+        def fn(c: Connection) -> p.OwnRecordsResponse:
+            now = svc.utcnow()
+            return svc.own_records(c, svc.authenticate(c, auth, now), after_seq, limit, now)
+        return _json(run_tx(engine, fn, snapshot=True))
+
     @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
     def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:
         def fn(c: Connection) -> p.MemberState:
@@ -321,6 +445,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.post("/v1/reservations", response_model=p.ReservationResponse, responses=ERROR_RESPONSES)
     def reserve(req: p.ReservationRequest, auth: Auth) -> p.ReservationResponse:
+        _plain_text(req)
+
         def fn(c: Connection) -> p.ReservationResponse:
             now = settings.clock()
             return svc.reserve(c, svc.authenticate(c, auth, now), req, now)
@@ -348,7 +474,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.post("/admin/v1/enrollment-codes", dependencies=[Admin], response_model=EnrollmentCodeResponse,
               responses=ERROR_RESPONSES)
     def enrollment_code(req: EnrollmentCodeCreate) -> EnrollmentCodeResponse:
-        code, expires = run_tx(engine, lambda c: svc.issue_enrollment_code(c, req.branch, settings.clock(), req.hours))
+        hours = req.hours or settings.enroll_code_hours
+        code, expires = run_tx(engine, lambda c: svc.issue_enrollment_code(c, req.branch, settings.clock(), hours))
         return EnrollmentCodeResponse(code=code, branch=req.branch, expires_at=p.format_utc(expires))
 
     @app.get("/admin/v1/terminals", dependencies=[Admin], responses=ERROR_RESPONSES)
@@ -388,7 +515,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                                                           settings.clock()))
 
     @app.put("/admin/v1/rewards/{code}", dependencies=[Admin], response_model=Ok, responses=ERROR_RESPONSES)
-    def put_reward(code: Annotated[str, Field(min_length=1, max_length=64)], req: p.RewardInfo) -> Ok:
+    def put_reward(code: Annotated[str, Field(min_length=1, max_length=64)], req: RewardPut) -> Ok:
         if req.code != code:
             raise ApiError(422, "bad_reward", "reward code in path and body differ")
         run_tx(engine, lambda c: svc.upsert_reward(c, req))

@@ -209,10 +209,12 @@ def terminal() -> None:
 
 @terminal.command("code")
 @click.argument("branch_code")
-@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 30))
+@click.option("--hours", default=None, type=click.IntRange(1, 24 * 30),
+              help="Lifetime of the code (default: LOYALTY_ENROLL_CODE_HOURS or 24).")
 @pass_ctx
-def terminal_code(ctx: Ctx, branch_code: str, hours: int) -> None:
+def terminal_code(ctx: Ctx, branch_code: str, hours: int | None) -> None:
     """Issue a one-time enrollment code for BRANCH_CODE."""
+    hours = hours or ctx.settings.enroll_code_hours
     code, expires = ctx.tx(lambda c: svc.issue_enrollment_code(c, branch_code, svc.utcnow(), hours))
     ctx.emit({"code": code, "expires_at": p.format_utc(expires)},
              f"enrollment code {code} (branch {branch_code.upper()}, single use, expires {p.format_utc(expires)})")
@@ -485,7 +487,7 @@ def flags_list(ctx: Ctx, show_all: bool, kind: str | None, member: str | None) -
 
 
 @flags.command("resolve")
-@click.argument("flag_id", type=int)
+@click.argument("flag_id", type=click.IntRange(1, 2**31 - 1))
 @click.option("--by", required=True)
 @click.option("--note", default="")
 @pass_ctx
@@ -583,8 +585,36 @@ def openapi(write: bool) -> None:
         click.echo(text, nl=False)
 
 
+def _one_line(exc: BaseException) -> str:
+    """What went wrong, in one line, for the failures that bad input or a bad setting can cause."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    if isinstance(exc, NoSuchModuleError | ArgumentError):
+        return ("the database URL is not one this server can use (expected postgresql+psycopg://user:pw@host/db "
+                "or sqlite:////path/to/file.db)")
+    if isinstance(exc, DBAPIError):
+        reason = str(exc.orig).splitlines()[0][:200] if exc.orig is not None else type(exc).__name__
+        if exc.connection_invalidated or "unable to open" in reason or "connect" in reason.lower():
+            return f"cannot open the database: {reason}"
+        return f"the database refused the request: {reason}"
+    if isinstance(exc, OverflowError):
+        return "a number is out of range"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}"
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 def main() -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    bad = [a for a in sys.argv[1:] if svc.text_problems(a)]
+    if bad:
+        click.echo(f"Error: an argument contains a control character: {bad[0]!r}", err=True)
+        sys.exit(2)
     try:
         cli.main(prog_name="loyalty-server", standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except (SQLAlchemyError, OverflowError, OSError) as exc:
+        click.echo(f"Error: {_one_line(exc)}", err=True)
+        sys.exit(1)

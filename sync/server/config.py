@@ -11,6 +11,7 @@ LOYALTY_DB_POOL_SIZE        connections per server process (default 10)
 LOYALTY_EXPIRY_INTERVAL     seconds between points-expiry runs inside ``serve`` (default 3600; 0 = off)
 LOYALTY_PIN_WAVE_FAILURES   wrong PINs on one terminal within LOYALTY_PIN_WAVE_MINUTES that raise a
                             ``pin_failures`` flag (default 10, within 15 minutes)
+LOYALTY_MAX_BODY_BYTES      largest request body the server reads (default 8 MiB; larger: 413)
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def new_uuid7() -> str:
     return str(uuid6.uuid7())
 
 
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Default cap on a request body (a 1000-record upload batch of ordinary entries is about 1 MB)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -51,6 +56,7 @@ class Settings:
     # a wave of wrong PINs on one terminal (audit records) raises a ``pin_failures`` flag
     pin_wave_failures: int = 10
     pin_wave_minutes: int = 15
+    max_body_bytes: int = MAX_BODY_BYTES
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -68,15 +74,22 @@ class Settings:
             passphrase = Path(path).read_bytes().strip()
         elif os.environ.get("LOYALTY_KEY_PASSPHRASE"):
             passphrase = os.environ["LOYALTY_KEY_PASSPHRASE"].encode("utf-8")
+        def number(name: str, default: int, low: int, high: int) -> int:
+            text = os.environ.get(name, "").strip() or str(default)
+            if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+                raise ValueError(f"{name} must be a whole number from {low} to {high} (got {text[:40]!r})")
+            return int(text)
+
         return cls(
             database_url=url,
             admin_token_sha256=cls.hash_token(token) if token else None,
             key_passphrase=passphrase,
-            credential_days=int(os.environ.get("LOYALTY_CREDENTIAL_DAYS", "365")),
-            enroll_code_hours=int(os.environ.get("LOYALTY_ENROLL_CODE_HOURS", "24")),
-            member_code_days=int(os.environ.get("LOYALTY_MEMBER_CODE_DAYS", "3650")),
-            pool_size=int(os.environ.get("LOYALTY_DB_POOL_SIZE", "10")),
-            expiry_interval_seconds=int(os.environ.get("LOYALTY_EXPIRY_INTERVAL", "3600")),
-            pin_wave_failures=int(os.environ.get("LOYALTY_PIN_WAVE_FAILURES", "10")),
-            pin_wave_minutes=int(os.environ.get("LOYALTY_PIN_WAVE_MINUTES", "15")),
+            credential_days=number("LOYALTY_CREDENTIAL_DAYS", 365, 1, 3650),
+            enroll_code_hours=number("LOYALTY_ENROLL_CODE_HOURS", 24, 1, 24 * 30),
+            member_code_days=number("LOYALTY_MEMBER_CODE_DAYS", 3650, 1, 36500),
+            pool_size=number("LOYALTY_DB_POOL_SIZE", 10, 1, 1000),
+            expiry_interval_seconds=number("LOYALTY_EXPIRY_INTERVAL", 3600, 0, 10**7),
+            max_body_bytes=number("LOYALTY_MAX_BODY_BYTES", MAX_BODY_BYTES, 64 * 1024, 256 * 1024 * 1024),
+            pin_wave_failures=number("LOYALTY_PIN_WAVE_FAILURES", 10, 1, 10_000),
+            pin_wave_minutes=number("LOYALTY_PIN_WAVE_MINUTES", 15, 1, 24 * 60),
         )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import uuid6
+from pydantic import BaseModel
 from sqlalchemy import (
     ARRAY,
     BigInteger,
@@ -279,10 +280,14 @@ def rotate_credential(conn: Connection, settings: Settings, terminal: TerminalRo
 
 
 def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
-    result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id).values(revoked_at=now))
-    if result.rowcount != 1:
+    """Revoke a terminal; revoking it again keeps the first revocation time (when it stopped being trusted)."""
+    result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id,
+                                                    m.terminals.c.revoked_at.is_(None)).values(revoked_at=now))
+    if result.rowcount == 1:
+        log.warning("terminal %s revoked", terminal_id)
+        return
+    if conn.execute(select(m.terminals.c.id).where(m.terminals.c.id == terminal_id)).first() is None:
         raise ApiError(404, "unknown_terminal", f"no terminal {terminal_id}")
-    log.warning("terminal %s revoked", terminal_id)
 
 
 def expire_credential(conn: Connection, terminal_id: str, now: datetime) -> None:
@@ -423,7 +428,8 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
                                 policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
         else:
             out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
-    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now))
+    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now),
+                             ack_seq=terminal.applied_seq)
 
 
 # ============================================================================================ flags
@@ -1318,11 +1324,19 @@ def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by
 
 def find_members(conn: Connection, phone: str | None = None, card_no: str | None = None,
                  limit: int = 50) -> list[p.MemberState]:
+    from pos_app.core.cardno import normalize_card_number
+    from pos_app.core.errors import PhoneError
+    from pos_app.core.phone import normalize_phone
+
     query = select(m.members).order_by(m.members.c.created_at).limit(limit)
     if phone:
+        try:  # the counters' normal form: 081-234-5678, +66 81 234 5678 or Thai digits find the same member
+            phone = normalize_phone(phone)
+        except PhoneError as exc:
+            raise ApiError(422, "bad_phone", f"not a Thai phone number: {phone[:40]!r}") from exc
         query = query.where(m.members.c.phone == phone)
     if card_no:
-        query = query.where(m.members.c.card_no == card_no)
+        query = query.where(m.members.c.card_no == normalize_card_number(card_no))
     return [_member_state(r) for r in conn.execute(query)]
 
 
@@ -1425,3 +1439,113 @@ def list_audit(conn: Connection, terminal_id: str | None = None, staff_id: str |
     return [{"id": r.id, "terminal_id": r.terminal_id, "staff_id": r.staff_id, "event": r.event,
              "purpose": r.purpose, "at": p.format_utc(r.at), "details": json.loads(r.details)}
             for r in conn.execute(query)]
+
+
+# ============================================================================================ own records (restore)
+
+
+def _own_member_record(row: Any, seq: int, stored_hash: str) -> p.OutboxRecord:
+    """A member record of a terminal as it sent it, rebuilt from the member row. The only wire field the server
+    changes afterwards is ``phone``: a merge gives the source's phone to a target that had none, so when the
+    rebuilt record does not match the stored hash, the record is tried without that phone."""
+    wire: dict[str, Any] = {name: getattr(row, name) for name in rec.MEMBER_FIELDS}
+    wire["consent"] = bool(wire["consent"])
+    if p.content_hash(wire) != stored_hash and wire["phone"] is not None:
+        without = dict(wire, phone=None)
+        if p.content_hash(without) == stored_hash:
+            wire = without
+    wire["content_hash"] = stored_hash
+    member = p.Member.model_construct(**wire)
+    return p.OutboxRecord.model_construct(seq=seq, type="member", entry=None, member=member)
+
+
+def own_records(conn: Connection, terminal: TerminalRow, after_seq: int, limit: int,
+                now: datetime) -> p.OwnRecordsResponse:
+    """One page of the terminal's own applied records after ``after_seq`` (for a terminal restored from an older
+    backup). Entries come from ``entries`` (their stored payload is the exact wire body), members from
+    ``received`` + ``members``; a record held only in ``received`` with its payload is returned as held."""
+    high = min(terminal.applied_seq, after_seq + limit)
+    records: dict[int, p.OutboxRecord] = {}
+    if high > after_seq:
+        for row in conn.execute(select(m.entries).where(m.entries.c.terminal_id == terminal.id,
+                                                        m.entries.c.seq > after_seq, m.entries.c.seq <= high)):
+            records[int(row.seq)] = p.OutboxRecord.model_construct(seq=int(row.seq), type="entry",
+                                                                   entry=entry_from_row(row), member=None)
+        held = conn.execute(
+            select(m.received.c.seq.label("r_seq"), m.received.c.record_type.label("r_type"),
+                   m.received.c.content_hash.label("r_hash"), m.received.c.payload.label("r_payload"),
+                   m.members).select_from(m.received.outerjoin(m.members, m.members.c.id == m.received.c.record_id))
+            .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > after_seq,
+                   m.received.c.seq <= high)).all()
+        for row in held:
+            seq = int(row.r_seq)
+            if seq in records:
+                continue
+            if row.r_payload:
+                records[seq] = p.OutboxRecord.model_validate_json(row.r_payload)
+            elif row.r_type == "member" and row.id is not None:
+                records[seq] = _own_member_record(row, seq, row.r_hash)
+        for row in conn.execute(select(m.audit_records).where(
+                m.audit_records.c.terminal_id == terminal.id, m.audit_records.c.seq > after_seq,
+                m.audit_records.c.seq <= high)):
+            audit = p.AuditRecord.model_construct(
+                id=row.id, terminal_id=row.terminal_id, staff_id=row.staff_id, event=row.event, purpose=row.purpose,
+                at=p.format_utc(row.at), details=json.loads(row.details), content_hash=row.content_hash)
+            records.setdefault(int(row.seq), p.OutboxRecord.model_construct(
+                seq=int(row.seq), type="audit", entry=None, member=None, audit=audit))
+    page = [records[s] for s in sorted(records)]
+    own_members = {r.member.id for r in page if r.member is not None}
+    wanted = sorted({r.entry.member_id for r in page if r.entry is not None} - own_members)
+    members = [_member_state(row) for row in conn.execute(
+        select(m.members).where(_in(conn, m.members.c.id, wanted)).order_by(m.members.c.id))] if wanted else []
+    return p.OwnRecordsResponse(records=page, members=members, ack_seq=terminal.applied_seq,
+                                has_more=high < terminal.applied_seq, server_time=p.format_utc(now))
+
+
+# ============================================================================================ one form at the door
+
+
+def text_problems(value: Any, where: str = "") -> list[dict[str, str]]:
+    """Every string inside ``value`` (a request model, dict, list or str) that holds a control character, as
+    ``{"field", "char"}``; the same check the counters apply (``pos_app.core.text``)."""
+    from pos_app.core.text import control_characters
+
+    found: list[dict[str, str]] = []
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable():
+                bad = control_characters(item)
+                if bad:
+                    found.append({"field": path or "value", "char": bad[0]})
+        elif isinstance(item, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(item))
+        elif isinstance(item, BaseModel):
+            stack.extend((f"{path}.{k}" if path else k, v) for k, v in item.__dict__.items())
+    return found
+
+
+def record_form_problems(records: Sequence[p.OutboxRecord]) -> list[dict[str, Any]]:
+    """Records not in the one form both ends write: text with control characters, a phone not in the normal
+    form of ``pos_app.core.phone`` (e.g. Thai, fullwidth or Arabic-Indic digits), a card number not made of
+    ASCII digits (``pos_app.core.cardno``). Such a record was not made by a counter's own code."""
+    from pos_app.core.cardno import CARD_NUMBER_LENGTH, normalize_card_number
+    from pos_app.core.phone import is_normal_phone
+
+    out: list[dict[str, Any]] = []
+    for r in records:
+        payload = r.entry if r.entry is not None else r.member
+        problems = [f"{x['field']}: control character {x['char']}" for x in text_problems(payload)]
+        if r.member is not None:
+            mb = r.member
+            if mb.phone is not None and not is_normal_phone(mb.phone):
+                problems.append("phone: not in the normal form (ASCII digits, 0 and 8-9 more)")
+            if normalize_card_number(mb.card_no) != mb.card_no or not mb.card_no.isascii() \
+                    or len(mb.card_no) != CARD_NUMBER_LENGTH:
+                problems.append("card_no: not 16 ASCII digits")
+        if problems:
+            out.append({"seq": r.seq, "id": r.record_id, "problems": problems})
+    return out

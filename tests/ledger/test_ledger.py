@@ -115,8 +115,14 @@ def test_backup_and_restore_round_trip(tmp_path: Path) -> None:
     _earn(ledger, 8)
     ledger.close()
     assert list_backups(tmp_path)[0].path == info.path
-    kept = restore(tmp_path)
-    assert kept.exists()
+    restored = restore(tmp_path)
+    # the replaced (healthy) file is kept under a name that says what it is, and still holds the newer award
+    assert restored.kept is not None and restored.kept.name.startswith("replaced-by-restore-")
+    assert restored.kept.parent == tmp_path and restored.kept.suffix == ".sqlite3"
+    assert not restored.enrolled  # standalone: nothing to get back from a server
+    kept = sqlite3.connect(restored.kept)
+    assert kept.execute("SELECT SUM(points) FROM entries").fetchone()[0] == 50
+    kept.close()
     ledger = Ledger.open(tmp_path)
     with ledger.read() as conn:
         assert ledger.balance(conn, "m1") == 42

@@ -209,3 +209,20 @@ def test_daily_expiry_job_writes_each_grant_off_once(services, member, clock) ->
     assert services.expire_due() == {member.id: 100}
     assert services.expire_due() == {}
     assert services.members.get(member.id).balance == 0
+
+
+def test_look_alike_digits_find_the_same_member_and_control_characters_are_refused(services) -> None:
+    m = services.members.enroll(name="Fullwidth", phone="０８９-１１１-２２２２", operator_id="cashier1")
+    assert m.phone.replace("-", "") == "0891112222"
+    for typed in ("๐๘๙๑๑๑๒๒๒๒", "٠٨٩١١١٢٢٢٢", "0891112222"):
+        assert services.identify(typed).id == m.id
+        assert services.members.find_by_phone(typed).id == m.id
+    with pytest.raises(Conflict):  # a look-alike is the same phone, not a second owner
+        services.members.enroll(name="Twin", phone="๐๘๙๑๑๑๒๒๒๒", operator_id="cashier1")
+    card = services.members.get(m.id).card_no
+    fullwidth = "".join(chr(ord("０") + int(d)) for d in card)
+    assert services.identify(fullwidth).id == m.id and services.members.find_by_card_no(fullwidth).id == m.id
+    with pytest.raises(InvalidInput, match="control character"):
+        services.members.enroll(name="Som\x00sri", phone="0891113333", operator_id="cashier1")
+    with pytest.raises(InvalidInput, match="control character"):
+        services.adjust(member_id=m.id, points=5, reason="oops\x1b[2J", operator_id="manager1")
