@@ -7,20 +7,21 @@ and returns its result whenever it found a code: so it can never read fewer code
 construction (``tests/hardware/test_decoders.py`` checks it over generated frames of every condition).
 Only a frame where the bare call found nothing gets extra attempts:
 
-* on *candidate regions*: high-texture, code-shaped blobs found by a cheap detector (located on a
-  quarter-size energy map; decoding always sees full-resolution pixels), each crop tried half size,
+* on *candidate regions*: first where zxing located a symbol it could not decode (``return_errors``),
+  then high-texture, code-shaped blobs found by a cheap detector (located on a quarter-size energy map;
+  decoding always sees full-resolution pixels), each crop tried half size,
   blurred and 2x, sharpened and 2x; a bar-shaped box held at an angle is rotated upright; a frame with
   light bars on a dark screen is read inverted for 1-D codes (zxing's ``try_invert`` covers 2-D only);
 * within a time budget: every frame earns ``budget_ratio`` x the time of its own first pass as credit
   (capped), extra work (candidate search included) spends it, and an overrun is a debt repaid before the
-  next extra attempt. The average cost per frame therefore stays within ``(1 + budget_ratio)`` x the bare
-  call by construction, while a code appearing after a run of empty frames gets a generous budget.
+  next extra attempt; a frame where zxing located a symbol may borrow up to one cap ahead. The average
+  cost per frame therefore stays within ``(1 + budget_ratio)`` x the bare call by construction.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -109,6 +110,23 @@ _ATTEMPTS: tuple[tuple[str, object, float], ...] = (
 _DESKEW_AFTER = "half"  # the 1-D deskew runs after this attempt
 
 
+def _located_boxes(located: Iterable[zxingcpp.Barcode], shape: tuple[int, ...]) -> list[Box]:
+    """Boxes around symbols zxing located but could not decode, padded by a quarter of their size (at least 12 px)."""
+    h, w = shape[:2]
+    out: list[Box] = []
+    for r in located:
+        p = r.position
+        xs = [pt.x for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        ys = [pt.y for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        bw, bh = max(xs) - min(xs), max(ys) - min(ys)
+        pad = max(12, int(0.25 * max(bw, bh)))
+        box = Box(max(0, min(xs) - pad), max(0, min(ys) - pad), min(w, max(xs) + pad), min(h, max(ys) + pad),
+                  elongated=max(bw, bh) >= 1.8 * max(1, min(bw, bh)))
+        if box.area >= 64 and not any(box.overlaps(o) for o in out):
+            out.append(box)
+    return out[:3]
+
+
 def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
     """Code-shaped, high-texture regions (frame coordinates). Cheap: works on a quarter-size edge map.
 
@@ -194,36 +212,66 @@ class ZxingDecoder:
     def decode(self, frame: np.ndarray) -> list[Scan]:
         t0 = time.perf_counter()
         self.stats["frames"] += 1
-        # the first pass IS the bare call: zxing-cpp's defaults (downscaled passes, rotation, inversion) on
-        # the frame exactly as given, restricted to the chain's formats. Everything else runs only when it
-        # found nothing, so this decoder can never read fewer codes than the bare call (tested).
-        scans = self._to_scans(self._read(bare_input(frame)), self.name)
         if not self.enhance:
-            return scans
+            return self._to_scans(self._read(bare_input(frame)), self.name)
+        # the first pass IS the bare call: zxing-cpp's defaults (downscaled passes, rotation, inversion) on
+        # the frame exactly as given, restricted to the chain's formats. ``return_errors`` only adds entries
+        # for symbols zxing located but could not decode (free: same passes, same valid results). Everything
+        # else runs only when no code was read, so this decoder never reads fewer codes than the bare call.
+        results = self._read(bare_input(frame), return_errors=True)
+        scans = self._to_scans(results, self.name)
         first = time.perf_counter() - t0
+        self._credit = min(self.budget_cap_s, self._credit + self.budget_ratio * first)
         if scans:
             self.stats["first_pass"] += 1
-        self._credit = min(self.budget_cap_s, self._credit + self.budget_ratio * first)
-        if scans or self._credit <= 0:
             return scans
+        # A located-but-unread symbol is strong evidence of a code (on the tuning frames: none in 48 frames
+        # without a code, most of the hard QR frames the extra passes recover): such a frame may borrow up
+        # to ``budget_cap_s`` ahead; any other frame only spends credit it has.
+        located = [r for r in results if not r.valid and r.format in _NAMES]
+        floor = -self.budget_cap_s if located else 0.0
+        if self._credit <= floor:
+            return []
         t_extra = time.perf_counter()
         try:
-            return self._extra_passes(to_gray(frame), t_extra)
-        finally:  # every extra microsecond, candidate search included, is paid from the credit; an attempt
-            # that overran it leaves a debt that later frames repay before any extra pass runs again
-            self._credit = max(-self.budget_cap_s, self._credit - (time.perf_counter() - t_extra))
+            return self._extra_passes(to_gray(frame), t_extra, floor, located)
+        finally:  # every extra microsecond, candidate search included, is paid from the credit; debts are
+            # repaid by later frames, so the extra time stays within budget_ratio x the first passes' time
+            # (plus at most one cap and one attempt's overrun), whatever the frames are
+            self._credit -= time.perf_counter() - t_extra
 
-    def _extra_passes(self, gray: np.ndarray, t_extra: float) -> list[Scan]:
+    def _extra_passes(self, gray: np.ndarray, t_extra: float, floor: float,
+                      located: list[zxingcpp.Barcode]) -> list[Scan]:
         def spent() -> bool:
-            return time.perf_counter() - t_extra >= self._credit
+            return time.perf_counter() - t_extra >= self._credit - floor
 
-        # candidates: high-texture, code-shaped blobs (positions zxing reports for located-but-failed codes
-        # were tried too: every one was inside a texture box, and their tighter crops read worse)
-        boxes = texture_candidates(gray, self.max_candidates)
+        # first where zxing located a symbol (padded: its corners are often a little off), then high-texture,
+        # code-shaped blobs elsewhere
+        boxes = _located_boxes(located, gray.shape)
+        found = self._try_boxes(gray, boxes, spent) if boxes else []
+        if found or spent():
+            return found or []
+        others = [b for b in texture_candidates(gray, self.max_candidates) if not any(b.overlaps(o) for o in boxes)]
+        found = self._try_boxes(gray, others, spent)
+        if found or spent():
+            return found or []
+        if self._one_d_formats:
+            # light bars on a dark screen: zxing-cpp's try_invert covers 2-D codes only
+            self.stats["extra_attempts"] += 1
+            found = self._to_scans(zxingcpp.read_barcodes(cv2.bitwise_not(gray), formats=self._one_d_formats,
+                                                          try_invert=False, try_downscale=False),
+                                   "zxing+invert-1d")
+            if found:
+                self.stats["recovered"] += 1
+                return found
+        return []
+
+    def _try_boxes(self, gray: np.ndarray, boxes: list[Box], spent: Callable[[], bool]) -> list[Scan] | None:
+        """The attempts on each box in turn: the scans found, [] if none, None when the budget ran out."""
         for name, transform, scale in _ATTEMPTS:
             for b in boxes:
                 if spent():
-                    return []
+                    return None
                 crop = np.ascontiguousarray(gray[b.y0:b.y1, b.x0:b.x1])
                 img = transform(crop)  # type: ignore[operator]
                 self.stats["extra_attempts"] += 1
@@ -237,21 +285,12 @@ class ZxingDecoder:
                     if not b.elongated or abs(((b.angle + 45.0) % 90.0) - 45.0) < 8.0:
                         continue  # not bar-shaped, or near 0/90 degrees: zxing already scans rows and columns
                     if spent():
-                        return []
+                        return None
                     self.stats["extra_attempts"] += 1
                     found = self._deskewed(gray, b)
                     if found:
                         self.stats["recovered"] += 1
                         return found
-        if self._one_d_formats and not spent():
-            # light bars on a dark screen: zxing-cpp's try_invert covers 2-D codes only
-            self.stats["extra_attempts"] += 1
-            found = self._to_scans(zxingcpp.read_barcodes(cv2.bitwise_not(gray), formats=self._one_d_formats,
-                                                          try_invert=False, try_downscale=False),
-                                   "zxing+invert-1d")
-            if found:
-                self.stats["recovered"] += 1
-                return found
         return []
 
     def _deskewed(self, gray: np.ndarray, b: Box) -> list[Scan]:
