@@ -1,12 +1,18 @@
 """Synthetic camera frames on real pixels, reproducible from a seed.
 
-A code (QR or Code128) is rendered from its real module matrix, printed on a white card, placed in a
-640x480 or 1280x720 frame with rotation and 3-D tilt (a perspective warp), over a plain or cluttered
-background, then degraded the way counter cameras degrade: uneven light, low contrast, defocus or motion
-blur, sensor noise, JPEG compression; ``inverted`` draws a phone screen in dark mode (light code on black).
-``no_code`` frames carry clutter and card-like shapes but no code (for false-read checks).
+A code (QR from ``qrcode``, Code128 and EAN-13 from ``python-barcode``: real encoders, real module patterns)
+is drawn the way *other* generators draw it (error-correction level, mask pattern, quiet zone of 1-6 modules,
+card margin, ink and card colours, square, gapped, dotted or rounded modules, ink spread), placed in a 640x480
+or 1280x720 frame with rotation, 3-D tilt or a curved card, over a plain or cluttered background (shapes,
+text, finder look-alikes, other symbologies' barcodes), then degraded the way counter cameras degrade: JPEG
+at several qualities, sensor noise at several levels at low contrast, glare, uneven light and hard shadows,
+phone screens (the sub-pixel grid sampled by the sensor: moiré; dark mode; low brightness), a thumb over a
+corner, 1-2 px modules, defocus (Gaussian or disk) and motion blur. ``no_code*`` frames hold no code of
+ours (for false-read checks). See ``CONDITIONS``.
 
-Everything is drawn from ``numpy.random.Generator(PCG64(seed))``: the same seed gives the same pixels.
+Everything is drawn from ``numpy.random.Generator(PCG64(seed))`` (and OpenCV's generator seeded from it):
+the same seed gives the same pixels. Seeds below ``HELDOUT_BASE`` are for tuning and tests; seeds from
+``HELDOUT_BASE`` up are the held-out set that only ``bench/bench_decode.py --split heldout`` reports on.
 
 Run as a script to look at one sample per condition:  ``python tests/hardware/frames.py --samples /tmp/f``
 (the demo video is written by ``python -m hardware.scanner.demo_video``).
@@ -783,8 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.samples:
         args.samples.mkdir(parents=True, exist_ok=True)
         for cond in CONDITIONS:
-            f = make_frame(cond, (1280, 720), "qr", seed=5)
-            cv2.imwrite(str(args.samples / f"{cond}.png"), f.image)
+            for sym in ("qr", "code128") if cond in CODE_CONDITIONS else ("qr",):
+                f = make_frame(cond, (1280, 720), sym, seed=corpus_seed("tune", cond, 1, sym, 5))
+                cv2.imwrite(str(args.samples / f"{cond}-{sym}.png"), f.image)
         print(f"wrote samples to {args.samples}")
     return 0
 
