@@ -3,8 +3,8 @@
 =============  ==============================================================  ==================
 name           what                                                            isolated by default
 =============  ==============================================================  ==================
-``zxing``      zxing-cpp + budgeted second attempts on candidate crops         no (does not abort)
-``zxing-bare`` zxing-cpp, one plain call (baseline for benchmarks)             no
+``zxing``      the bare call, then budgeted extra passes when it read nothing  no (does not abort)
+``zxing-bare`` zxing-cpp, the bare default call (baseline for benchmarks)       no
 ``pyzbar``     ZBar via pyzbar (needs ``libzbar0``)                            yes (can abort)
 =============  ==============================================================  ==================
 """

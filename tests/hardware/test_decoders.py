@@ -1,26 +1,28 @@
-"""The real decoders on real (synthetic, seeded) pixels: success rates per condition, no false reads."""
+"""The real decoders on real (synthetic, seeded) pixels: never fewer codes than the bare zxing-cpp call, no false
+reads among clutter and other barcodes, the extra passes reading what the bare call misses."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from frames import CONDITIONS, frame_set, make_frame
+import zxingcpp
+from frames import CODE_CONDITIONS, CONDITIONS, corpus, corpus_seed, make_frame
 
 from hardware.scanner import DecoderError, make_decoder
 from hardware.scanner.types import CODE128, EAN13, QR
+from hardware.scanner.zxing_backend import ZxingDecoder, zxing_formats
 
-N_PER = 4  # frames per (condition, size): 8 per condition, 96 QR frames in all
-
-# minimum successes out of 8 per condition for our default decoder (measured, with margin)
-MIN_OK = {
-    "clean": 8, "small": 8, "rotated": 8, "tilt": 7, "blur": 6, "motion": 4, "noise": 8,
-    "low_contrast": 8, "clutter": 8, "inverted": 8, "hard_mix": 4,
-}
+# Every condition of the corpus, QR and Code128, at 640x480 (and the hard mix at 720p too), from the
+# *tuning* seeds: held-out seeds are only for bench/bench_decode.py's report.
+SMALL = ((640, 480),)
 
 
 @pytest.fixture(scope="module")
-def qr_frames():
-    return frame_set(CONDITIONS, N_PER, seed=42)
+def corpus_frames():
+    frames = corpus("tune", per_qr=1, per_code128=1, sizes=SMALL)
+    frames += [make_frame(c, (1280, 720), "qr", seed=corpus_seed("tune", c, 1, "qr", 7))
+               for c in ("hard_mix", "noise_lc_28", "screen_dim", "no_code_barcodes")]
+    return frames
 
 
 @pytest.fixture(scope="module")
@@ -30,38 +32,72 @@ def zxing():
     d.close()
 
 
+def generous() -> ZxingDecoder:
+    """The default decoder with a budget large enough that every extra pass runs (the passes themselves
+    are under test, not the budget, which depends on the machine's speed)."""
+    return ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0)
+
+
 def _hits(decoder, frames):
     return [any(s.text == f.text for s in decoder.decode(f.image)) for f in frames]
 
 
-def test_default_decoder_reads_qr_under_each_condition(zxing, qr_frames):
-    for cond, minimum in MIN_OK.items():
-        fs = [f for f in qr_frames if f.spec.condition == cond]
-        ok = sum(_hits(zxing, fs))
-        assert ok >= minimum, f"{cond}: read {ok}/{len(fs)}, expected at least {minimum}"
+def _ours_formats(results):
+    return {r.text for r in results if r.valid and r.format in (zxingcpp.BarcodeFormat.QRCode,
+                                                                 zxingcpp.BarcodeFormat.Code128)}
 
 
-def test_no_false_reads_on_frames_without_a_code(qr_frames):
-    empty = [f for f in qr_frames if f.spec.condition == "no_code"]
-    empty += [make_frame("no_code", (1280, 720), seed=900 + i) for i in range(6)]
+@pytest.mark.parametrize("seed_block", [0, 1, 2])
+def test_never_reads_fewer_codes_than_the_bare_default_call(seed_block):
+    """On every condition (noisy low-contrast frames included: there zxing's downscaled passes matter),
+    whatever ``zxingcpp.read_barcodes(frame)`` with default options reads, ours reads too."""
+    frames = [make_frame(c, SMALL[0], sym, seed=corpus_seed("tune", c, 0, sym, 100 + seed_block))
+              for c in CONDITIONS for sym in ("qr", "code128")
+              if sym == "qr" or c in CODE_CONDITIONS and c != "hard_mix"]
+    frames += [make_frame(c, (1280, 720), "qr", seed=corpus_seed("tune", c, 1, "qr", 100 + seed_block))
+               for c in ("noise_lc_16", "noise_lc_28", "hard_mix", "screen_dim")]
+    ours = make_decoder("zxing")  # the real budget: the guarantee must not depend on it
+    read_by_bare = 0
+    for f in frames:
+        mine = {s.text for s in ours.decode(f.image)}
+        default = _ours_formats(zxingcpp.read_barcodes(f.image))  # no options at all
+        restricted = _ours_formats(zxingcpp.read_barcodes(f.image, formats=zxing_formats((QR, CODE128))))
+        assert default <= mine and restricted <= mine, (f.spec, default | restricted, mine)
+        read_by_bare += bool(restricted)
+    assert read_by_bare >= len(frames) // 2  # the comparison is not vacuous
+
+
+def test_no_false_reads_among_clutter_other_barcodes_and_text(corpus_frames):
+    frames = [f for f in corpus_frames if f.spec.condition in ("no_code", "no_code_barcodes", "clutter")]
+    frames += [make_frame("no_code_barcodes", (1280, 720), seed=corpus_seed("tune", "no_code_barcodes", 1, "qr", i))
+               for i in range(20, 24)]
+    assert sum(f.text is None for f in frames) >= 6
     for name in ("zxing", "zxing-bare", "pyzbar"):
-        d = make_decoder(name, isolated=False)
+        d = make_decoder(name, isolated=False) if name != "zxing" else generous()
         try:
-            found = [s.text for f in empty for s in d.decode(f.image)]
+            wrong = [(f.spec.condition, s.text) for f in frames for s in d.decode(f.image) if s.text != f.text]
         finally:
             d.close()
-        assert found == [], f"{name} read codes in frames without one: {found}"
+        assert wrong == [], f"{name} read what is not there: {wrong}"
 
 
-def test_enhanced_decoder_reads_at_least_what_the_bare_call_reads(qr_frames):
-    hard = [f for f in qr_frames if f.spec.condition in ("hard_mix", "blur", "motion", "tilt")]
-    hard += [make_frame("hard_mix", (640, 480), seed=4000 + i) for i in range(16)]
-    bare, ours = make_decoder("zxing-bare"), make_decoder("zxing")
-    bare_hits, our_hits = _hits(bare, hard), _hits(ours, hard)
-    # never worse on a frame the bare call reads (the first pass *is* the bare call) ...
+def test_extra_passes_read_codes_the_bare_call_misses(corpus_frames):
+    # 1-2 px modules, a dark-mode phone showing a barcode, a card number held at an angle
+    frames = [make_frame("tiny", SMALL[0], "qr", seed=corpus_seed("tune", "tiny", 0, "qr", i)) for i in range(4)]
+    frames += [make_frame(c, SMALL[0], "code128", seed=corpus_seed("tune", c, 0, "code128", i))
+               for c in ("screen_dark", "inverted", "rotated") for i in range(2)]
+    bare, ours = make_decoder("zxing-bare"), generous()
+    bare_hits, our_hits = _hits(bare, frames), _hits(ours, frames)
     assert all(o for b, o in zip(bare_hits, our_hits, strict=True) if b)
-    # ... and the crop retries recover some of what it misses
-    assert sum(our_hits) > sum(bare_hits)
+    assert sum(our_hits) >= sum(bare_hits) + 4, (bare_hits, our_hits)
+    assert {s.backend.split("+")[-1] for f in frames for s in ours.decode(f.image)} >= {"invert-1d"}
+
+
+def test_reads_most_codes_of_the_wider_corpus(corpus_frames):
+    coded = [f for f in corpus_frames if f.text is not None]
+    hits = _hits(generous(), coded)
+    missed = sorted({f"{f.spec.condition}/{f.spec.symbology}" for f, h in zip(coded, hits, strict=True) if not h})
+    assert sum(hits) >= 0.8 * len(coded), missed
 
 
 def test_scan_reports_symbology_and_position(zxing):
@@ -74,10 +110,11 @@ def test_scan_reports_symbology_and_position(zxing):
     assert abs(cx - tx) < 15 and abs(cy - ty) < 15
 
 
-def test_code128_card_numbers_are_read(zxing):
-    fs = [make_frame(c, s, "code128", seed=70 + i) for i, c in enumerate(("clean", "rotated", "clutter", "noise"))
+def test_code128_card_numbers_are_read():
+    fs = [make_frame(c, s, "code128", seed=70 + i) for i, c in enumerate(("clean", "rotated", "noise", "jpeg_q25"))
           for s in ((640, 480), (1280, 720))]
-    results = [[(x.text, x.symbology) for x in zxing.decode(f.image)] for f in fs]
+    ours = generous()
+    results = [[(x.text, x.symbology) for x in ours.decode(f.image)] for f in fs]
     ok = sum((f.text, CODE128) in r for f, r in zip(fs, results, strict=True))
     assert ok >= 7, results
 
@@ -133,9 +170,9 @@ def test_unknown_backend_and_symbology_are_refused():
 def test_card_number_barcode_held_at_an_angle_is_read():
     # a 1-D code turned by more than ~15 degrees defeats row scanning; ours deskews the candidate region
     fs = [make_frame("rotated", s, "code128", seed=3000 + i) for i in range(6) for s in ((640, 480), (1280, 720))]
-    ours, bare = make_decoder("zxing"), make_decoder("zxing-bare")
+    ours, bare = generous(), make_decoder("zxing-bare")
     our_hits, bare_hits = _hits(ours, fs), _hits(bare, fs)
-    assert sum(our_hits) >= 11, our_hits
+    assert sum(our_hits) >= 10, our_hits
     assert sum(our_hits) > sum(bare_hits)
     # the reported corners are mapped back into the frame
     for f in fs:

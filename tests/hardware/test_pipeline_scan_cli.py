@@ -151,3 +151,30 @@ def test_card_rendered_by_card_render_scans_back_as_image_and_as_camera_video(te
     assert member.member_code in accepted
     assert len(accepted) == len(set(accepted))  # each code accepted once
     assert set(accepted) <= {member.member_code, member.card_no}
+
+
+def test_scan_a_folder_of_camera_frames_reads_each_code_and_nothing_else(tmp_path):
+    """Camera-like frames (JPEG, noise at low contrast, a dark-mode phone, a card number, clutter with
+    other symbologies' barcodes) written to a folder: each file reports its own code, empty ones none."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from frames import corpus_seed, make_frame
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    shots = [("jpeg_q25", "qr"), ("noise_lc_16", "qr"), ("screen_dark", "qr"), ("clean", "code128"),
+             ("no_code_barcodes", "qr"), ("no_code", "qr")]
+    expected = {}
+    for i, (cond, sym) in enumerate(shots):
+        f = make_frame(cond, (1280, 720), sym, seed=corpus_seed("tune", cond, 1, sym, 300))
+        path = folder / f"{i}-{cond}.jpg"
+        cv2.imwrite(str(path), f.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        expected[str(path)] = f.text
+    r = run(tmp_path / "data", "--json", "scan", "--no-lookup", *sorted(expected))
+    assert r.exit_code == 0, r.output
+    got = {row["file"]: row["text"] for row in map(json.loads, r.stdout.splitlines())}
+    assert got == expected
+    # the folder itself is one input: every code in it, nothing else
+    row = json.loads(run(tmp_path / "data", "--json", "scan", "--no-lookup", str(folder)).stdout.splitlines()[0])
+    assert {c["text"] for c in row["codes"]} == {t for t in expected.values() if t}
