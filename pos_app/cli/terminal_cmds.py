@@ -13,6 +13,7 @@ from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
+from pos_app.core.rules import points_start_text, zero_points_text
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -183,17 +184,30 @@ def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categorie
     m = _identify_member(ctx, member_ref)
     if preview:
         b = _run(services.preview_award, m.id, satang, lines)
+        note = zero_points_text(b.points_start_satang) if b.points == 0 else None
         ctx.emit({"member_id": m.id, "points": b.points, "base_points": b.base_points, "tier_bonus": b.tier_bonus,
-                  "campaign_bonus": b.campaign_bonus, "campaigns": list(b.campaigns_applied)},
+                  "campaign_bonus": b.campaign_bonus, "campaigns": list(b.campaigns_applied),
+                  "points_start_satang": b.points_start_satang, "note": note},
                  _("{amount} would earn {points:,} points for {name}.").format(
-                     amount=format_baht(satang), points=b.points, name=m.name))
+                     amount=format_baht(satang), points=b.points, name=m.name) if note is None else
+                 _("{amount} would be recorded for {name} with 0 points: {why}.").format(
+                     amount=format_baht(satang), name=m.name, why=points_start_text(b.points_start_satang)))
         return
     r = _run(services.award, member_id=m.id, amount_satang=satang, receipt_ref=receipt, operator_id=operator,
              lines=lines, op_id=op_id)
-    ctx.emit(asdict(r), lambda: _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
-                                   "Balance {before:,} -> {after:,}.").format(
-        name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
-        before=r.balance_before, after=r.balance_after) + (_(" (already recorded)") if r.replayed else ""))
+
+    def text() -> str:
+        replayed = _(" (already recorded)") if r.replayed else ""
+        if r.points == 0:  # a small sale is still a sale: recorded, and the reason it earned nothing is said
+            return _("Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.").format(
+                amount=format_baht(r.amount_satang), name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
+                after=r.balance_after) + replayed
+        return _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
+                 "Balance {before:,} -> {after:,}.").format(
+            name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
+            before=r.balance_before, after=r.balance_after) + replayed
+
+    ctx.emit({**asdict(r), "note": r.zero_points_text}, text)
 
 
 @click.command()

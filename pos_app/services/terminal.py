@@ -24,7 +24,15 @@ from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, normalize_phone
 from pos_app.core.redeem import check_redeem, discount_for_points
 from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
-from pos_app.core.rules import CategoryLine, EarnBreakdown, Purchase, RulesBundle, default_rules, points_for
+from pos_app.core.rules import (
+    CategoryLine,
+    EarnBreakdown,
+    Purchase,
+    RulesBundle,
+    default_rules,
+    points_for,
+    zero_points_text,
+)
 from pos_app.core.tiers import tier_for
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger.canonical import ms_to_dt
@@ -88,6 +96,12 @@ class AwardResult:
     tier: str
     tier_changed: bool
     replayed: bool = False
+    points_start_satang: int | None = None  # when ``points`` is 0: the bill from which points start
+
+    @property
+    def zero_points_text(self) -> str | None:
+        """Why this sale earned nothing ("0 points: points start at ฿25"), or None when it earned points."""
+        return zero_points_text(self.points_start_satang) if self.points == 0 else None
 
 
 @dataclass(frozen=True)
@@ -397,10 +411,9 @@ class Services:
                     # The rules changed and this tier is gone: place the member in the new tiers first.
                     self._retier(conn, member, rules, sale_ms)
                     member = self._member(conn, member_id)
+                # A sale below one block or a minimum spend is still a sale: it is recorded with 0 points
+                # (it counts for visits and spend, and a later return of it stays consistent).
                 breakdown = points_for(purchase, rules, member.tier)
-                if breakdown.points <= 0:
-                    raise InvalidInput(_("{amount} earns no points under the current rules.").format(
-                        amount=format_baht(amount_satang)))
                 entry = self.ledger.append_entry(conn, NewEntry(
                     member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
                     operator_id=operator_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
@@ -417,7 +430,7 @@ class Services:
                                "campaign_bonus": breakdown.campaign_bonus,
                                "campaigns_applied": list(breakdown.campaigns_applied),
                                "rules_version": breakdown.rules_version},
-                    tier=tier, tier_changed=changed)
+                    tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang)
                 data = _record(result)
                 self.ledger.record_operation(conn, op_id, "award", request, data)
                 return result

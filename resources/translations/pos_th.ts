@@ -9,200 +9,200 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="318"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="332"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="60"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="61"></location>
             <source>Member  {name}</source>
             <translation>สมาชิก    {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="61"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="62"></location>
             <source>Id      {id}</source>
             <translation>รหัส      {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="62"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="63"></location>
             <source>Card    {card}</source>
             <translation>บัตร      {card}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="63"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="64"></location>
             <source>Phone   {phone}</source>
             <translation>โทรศัพท์  {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
             <source>Tier    {tier}</source>
             <translation>ระดับ     {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="66"></location>
             <source>Points  {points:,}</source>
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="115"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="116"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="180"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="181"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="229"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="243"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="269"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="283"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="280"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="294"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="295"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="309"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
-            <location filename="../../pos_app/ui/counter.py" line="508"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/ui/counter.py" line="510"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="313"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="343"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="357"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="383"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="462"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="68"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="69"></location>
             <source>{points:,} points expire within 30 days</source>
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="135"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="136"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="154"></location>
-            <location filename="../../pos_app/services/terminal.py" line="337"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="155"></location>
+            <location filename="../../pos_app/services/terminal.py" line="351"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="188"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="191"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="196"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="200"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="246"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="248"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="262"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="311"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="325"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="335"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="401"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="205"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="230"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="40"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="39"></location>
             <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
             <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="51"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="50"></location>
             <source>The counter window cannot start: {error}</source>
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
@@ -581,7 +581,7 @@
             <translation>ยอดรวมรายการหมวดสินค้าไม่เท่ากับยอดซื้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="406"></location>
+            <location filename="../../pos_app/core/rules.py" line="443"></location>
             <source>The rules contain a fractional number ({text}); use whole numbers.</source>
             <translation>กติกามีเลขทศนิยม ({text}) ให้ใช้จำนวนเต็ม</translation>
         </message>
@@ -636,33 +636,33 @@
             <translation>กติกาไม่ใช่ JSON ที่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="457"></location>
+            <location filename="../../pos_app/core/rules.py" line="494"></location>
             <source>In the rules, “{where}” must be an object.</source>
             <translation>ในกติกา “{where}” ต้องเป็นออบเจกต์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="462"></location>
+            <location filename="../../pos_app/core/rules.py" line="499"></location>
             <source>In the rules, “{where}” lacks: {fields}.</source>
             <translation>ในกติกา “{where}” ขาด: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="467"></location>
+            <location filename="../../pos_app/core/rules.py" line="504"></location>
             <source>In the rules, “{where}” has unknown fields: {fields}.</source>
             <translation>ในกติกา “{where}” มีช่องที่ไม่รู้จัก: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="475"></location>
+            <location filename="../../pos_app/core/rules.py" line="512"></location>
             <source>In the rules, “{where}” must be a list.</source>
             <translation>ในกติกา “{where}” ต้องเป็นรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="481"></location>
-            <location filename="../../pos_app/core/rules.py" line="486"></location>
+            <location filename="../../pos_app/core/rules.py" line="518"></location>
+            <location filename="../../pos_app/core/rules.py" line="523"></location>
             <source>In the rules, “{where}” must be an ISO-8601 time.</source>
             <translation>ในกติกา “{where}” ต้องเป็นเวลาแบบ ISO-8601</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="508"></location>
+            <location filename="../../pos_app/core/rules.py" line="545"></location>
             <source>These rules are in a format this terminal does not know ({format}); update the software.</source>
             <translation>กติกานี้อยู่ในรูปแบบที่เครื่องนี้ไม่รู้จัก ({format}) ให้อัปเดตโปรแกรม</translation>
         </message>
@@ -677,7 +677,7 @@
             <translation>แคมเปญ {id} ไม่ได้ให้อะไรเลย: ตั้งตัวคูณเกิน 1000 หรือแต้มโบนัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="400"></location>
+            <location filename="../../pos_app/core/rules.py" line="437"></location>
             <source>The rules repeat the field “{key}”.</source>
             <translation>กติกามีช่อง “{key}” ซ้ำ</translation>
         </message>
@@ -738,87 +738,87 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="404"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="410"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="373"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="379"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="471"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="477"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="486"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="492"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="260"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="266"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="268"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="274"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
             <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="481"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="487"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="560"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="575"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="73"></location>
+            <location filename="../../pos_app/services/reports.py" line="59"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="85"></location>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="82"></location>
+            <location filename="../../pos_app/services/reports.py" line="68"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="88"></location>
+            <location filename="../../pos_app/services/reports.py" line="74"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="61"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="76"></location>
+            <location filename="../../pos_app/services/reports.py" line="62"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="78"></location>
+            <location filename="../../pos_app/services/reports.py" line="64"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="80"></location>
+            <location filename="../../pos_app/services/reports.py" line="66"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="84"></location>
+            <location filename="../../pos_app/services/reports.py" line="70"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -833,178 +833,177 @@
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="268"></location>
+            <location filename="../../pos_app/services/terminal.py" line="282"></location>
             <source>That is not a manager's PIN: nothing was changed.</source>
             <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="692"></location>
-            <location filename="../../pos_app/services/terminal.py" line="703"></location>
+            <location filename="../../pos_app/services/terminal.py" line="705"></location>
+            <location filename="../../pos_app/services/terminal.py" line="716"></location>
             <source>Unknown staff id or wrong PIN.</source>
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="273"></location>
+            <location filename="../../pos_app/services/terminal.py" line="287"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="280"></location>
+            <location filename="../../pos_app/services/terminal.py" line="294"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="293"></location>
+            <location filename="../../pos_app/services/terminal.py" line="307"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="374"></location>
+            <location filename="../../pos_app/services/terminal.py" line="388"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="524"></location>
+            <location filename="../../pos_app/services/terminal.py" line="537"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="594"></location>
+            <location filename="../../pos_app/services/terminal.py" line="607"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="596"></location>
+            <location filename="../../pos_app/services/terminal.py" line="609"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="673"></location>
+            <location filename="../../pos_app/services/terminal.py" line="686"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="675"></location>
+            <location filename="../../pos_app/services/terminal.py" line="688"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="720"></location>
+            <location filename="../../pos_app/services/terminal.py" line="733"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="777"></location>
+            <location filename="../../pos_app/services/terminal.py" line="790"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="318"></location>
+            <location filename="../../pos_app/services/terminal.py" line="332"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="323"></location>
+            <location filename="../../pos_app/services/terminal.py" line="337"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="334"></location>
+            <location filename="../../pos_app/services/terminal.py" line="348"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="549"></location>
+            <location filename="../../pos_app/services/terminal.py" line="562"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="607"></location>
+            <location filename="../../pos_app/services/terminal.py" line="620"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="762"></location>
+            <location filename="../../pos_app/services/terminal.py" line="775"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="236"></location>
+            <location filename="../../pos_app/services/terminal.py" line="250"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="260"></location>
+            <location filename="../../pos_app/services/terminal.py" line="274"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="219"></location>
+            <location filename="../../pos_app/services/terminal.py" line="233"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="326"></location>
+            <location filename="../../pos_app/services/terminal.py" line="340"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="487"></location>
+            <location filename="../../pos_app/services/terminal.py" line="500"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="389"></location>
+            <location filename="../../pos_app/services/terminal.py" line="403"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="402"></location>
             <source>{amount} earns no points under the current rules.</source>
-            <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
+            <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="500"></location>
+            <location filename="../../pos_app/services/terminal.py" line="513"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="536"></location>
+            <location filename="../../pos_app/services/terminal.py" line="549"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="544"></location>
+            <location filename="../../pos_app/services/terminal.py" line="557"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="547"></location>
+            <location filename="../../pos_app/services/terminal.py" line="560"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="609"></location>
+            <location filename="../../pos_app/services/terminal.py" line="622"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="792"></location>
+            <location filename="../../pos_app/services/terminal.py" line="805"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="480"></location>
+            <location filename="../../pos_app/services/terminal.py" line="493"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="483"></location>
+            <location filename="../../pos_app/services/terminal.py" line="496"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="494"></location>
+            <location filename="../../pos_app/services/terminal.py" line="507"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1014,206 +1013,206 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="481"></location>
-            <location filename="../../pos_app/ui/counter.py" line="482"></location>
+            <location filename="../../pos_app/ui/counter.py" line="483"></location>
+            <location filename="../../pos_app/ui/counter.py" line="484"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="485"></location>
+            <location filename="../../pos_app/ui/counter.py" line="487"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="486"></location>
+            <location filename="../../pos_app/ui/counter.py" line="488"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="488"></location>
+            <location filename="../../pos_app/ui/counter.py" line="490"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="489"></location>
+            <location filename="../../pos_app/ui/counter.py" line="491"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="490"></location>
+            <location filename="../../pos_app/ui/counter.py" line="492"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="491"></location>
+            <location filename="../../pos_app/ui/counter.py" line="493"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="492"></location>
+            <location filename="../../pos_app/ui/counter.py" line="494"></location>
             <source>Demo: cashier PIN 1111, manager PIN 9999</source>
             <translation>ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="493"></location>
+            <location filename="../../pos_app/ui/counter.py" line="495"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="494"></location>
+            <location filename="../../pos_app/ui/counter.py" line="496"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="495"></location>
+            <location filename="../../pos_app/ui/counter.py" line="497"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="500"></location>
+            <location filename="../../pos_app/ui/counter.py" line="502"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="501"></location>
+            <location filename="../../pos_app/ui/counter.py" line="503"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="503"></location>
+            <location filename="../../pos_app/ui/counter.py" line="505"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="504"></location>
+            <location filename="../../pos_app/ui/counter.py" line="506"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="505"></location>
+            <location filename="../../pos_app/ui/counter.py" line="507"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/counter.py" line="508"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="509"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <location filename="../../pos_app/ui/counter.py" line="511"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="819"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="819"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/counter.py" line="819"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1089"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1096"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1132"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1142"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="775"></location>
+            <location filename="../../pos_app/ui/counter.py" line="777"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="923"></location>
+            <location filename="../../pos_app/ui/counter.py" line="925"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1078"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1156"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1085"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1166"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1163"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1173"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="556"></location>
+            <location filename="../../pos_app/ui/counter.py" line="558"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="818"></location>
+            <location filename="../../pos_app/ui/counter.py" line="820"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="931"></location>
+            <location filename="../../pos_app/ui/counter.py" line="933"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="932"></location>
+            <location filename="../../pos_app/ui/counter.py" line="934"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1069"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1076"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1118"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1128"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1209"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1219"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1231"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1241"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="935"></location>
+            <location filename="../../pos_app/ui/counter.py" line="937"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="937"></location>
+            <location filename="../../pos_app/ui/counter.py" line="939"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1135"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1145"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1207"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1217"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1379,28 +1378,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="65"></location>
+            <location filename="../../pos_app/ui/counter.py" line="66"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="67"></location>
+            <location filename="../../pos_app/ui/counter.py" line="68"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="496"></location>
+            <location filename="../../pos_app/ui/counter.py" line="498"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="73"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="968"></location>
+            <location filename="../../pos_app/ui/counter.py" line="970"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="989"></location>
+            <location filename="../../pos_app/ui/counter.py" line="991"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1455,7 +1454,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="684"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="699"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1561,7 +1560,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="487"></location>
+            <location filename="../../pos_app/ui/counter.py" line="489"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1581,7 +1580,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1652,7 +1651,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="426"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="440"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1756,82 +1755,82 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="395"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="409"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="719"></location>
+            <location filename="../../pos_app/ui/counter.py" line="721"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="719"></location>
+            <location filename="../../pos_app/ui/counter.py" line="721"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="723"></location>
+            <location filename="../../pos_app/ui/counter.py" line="725"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="727"></location>
+            <location filename="../../pos_app/ui/counter.py" line="729"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="716"></location>
+            <location filename="../../pos_app/ui/counter.py" line="718"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="766"></location>
+            <location filename="../../pos_app/ui/counter.py" line="768"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="523"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="645"></location>
+            <location filename="../../pos_app/ui/counter.py" line="647"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="721"></location>
+            <location filename="../../pos_app/ui/counter.py" line="723"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="725"></location>
+            <location filename="../../pos_app/ui/counter.py" line="727"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="732"></location>
+            <location filename="../../pos_app/ui/counter.py" line="734"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/counter.py" line="640"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="520"></location>
+            <location filename="../../pos_app/ui/counter.py" line="522"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="678"></location>
+            <location filename="../../pos_app/ui/counter.py" line="680"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="220"></location>
+            <location filename="../../pos_app/ui/counter.py" line="221"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1997,14 +1996,49 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="497"></location>
+            <location filename="../../pos_app/ui/counter.py" line="499"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="498"></location>
+            <location filename="../../pos_app/ui/counter.py" line="500"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
+            <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
+            <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="202"></location>
+            <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
+            <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="421"></location>
+            <source>no points under the current rules</source>
+            <translation>ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="422"></location>
+            <source>points start at {amount}</source>
+            <translation>เริ่มได้แต้มที่ {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="427"></location>
+            <source>0 points: {why}</source>
+            <translation>0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1073"></location>
+            <source>{amount} earns 0 points: {why}</source>
+            <translation>{amount} ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1126"></location>
+            <source>Done: sale recorded. {why}. Balance {balance} points.</source>
+            <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
     </context>
 </TS>

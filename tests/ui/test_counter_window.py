@@ -112,6 +112,29 @@ def test_award_previews_points_then_shows_the_new_balance_after_commit(
         assert services.members.get(member.id).balance == 49
 
 
+def test_a_sale_below_one_block_previews_why_it_earns_nothing_and_the_award_button_records_it(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    with qtbot.waitSignal(window.preview_shown, timeout=TIMEOUT) as preview:
+        qtbot.keyClicks(window.amount_field, "24.99")
+    assert preview.args[0] == 0
+    assert window.preview.text() == _("{amount} earns 0 points: {why}").format(
+        amount="฿24.99", why=_("points start at {amount}").format(amount="฿25"))
+    assert window.award_button.isEnabled()
+
+    result = award(qtbot, window, "24.99", "R-SMALL")
+    assert (result.points, result.amount_satang, result.balance_after) == (0, 2499, 0)
+    assert window.status.property("kind") == "done"
+    assert _("0 points: {why}").format(why=_("points start at {amount}").format(amount="฿25")) \
+        in window.status.text()
+    earns = earn_entries(data_dir, member.id)
+    assert [(e.points, e.amount_satang, e.receipt_ref) for e in earns] == [(0, 2499, "R-SMALL")]
+    with ledger(data_dir) as services:  # the sale counts in the day's report (a visit and its spend)
+        totals = services.daily_report().totals
+        assert (totals.awards, totals.sales_satang, totals.points_awarded) == (1, 2499, 0)
+
+
 def test_a_double_press_awards_once(qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
     sign_in(qtbot, window)
     member = find_member(qtbot, window)
