@@ -9,190 +9,190 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="332"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="375"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="61"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="99"></location>
             <source>Member  {name}</source>
             <translation>สมาชิก    {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="62"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="100"></location>
             <source>Id      {id}</source>
             <translation>รหัส      {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="63"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="101"></location>
             <source>Card    {card}</source>
             <translation>บัตร      {card}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="102"></location>
             <source>Phone   {phone}</source>
             <translation>โทรศัพท์  {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="103"></location>
             <source>Tier    {tier}</source>
             <translation>ระดับ     {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="66"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="104"></location>
             <source>Points  {points:,}</source>
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="116"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="159"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="181"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="224"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="243"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="286"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="283"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="294"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="337"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="309"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="352"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
             <location filename="../../pos_app/ui/counter.py" line="510"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="370"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="370"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="357"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="400"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="383"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="426"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="498"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="462"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
             <source>Restored. The replaced file was kept as {path}.</source>
             <translation>กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="69"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="107"></location>
             <source>{points:,} points expire within 30 days</source>
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="136"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="179"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="155"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="198"></location>
             <location filename="../../pos_app/services/terminal.py" line="351"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="191"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="234"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="200"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="246"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="243"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="289"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="305"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="325"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="368"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="116"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="335"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="378"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="401"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="450"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="512"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="205"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="248"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="287"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -723,102 +723,103 @@
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="78"></location>
+            <location filename="../../pos_app/ledger/db.py" line="165"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="80"></location>
+            <location filename="../../pos_app/ledger/db.py" line="167"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="83"></location>
+            <location filename="../../pos_app/ledger/db.py" line="170"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="410"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="490"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="379"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="459"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="477"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="557"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="492"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="572"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="266"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="331"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="274"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
-            <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
+            <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="487"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="567"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="575"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="655"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="59"></location>
+            <location filename="../../pos_app/services/reports.py" line="60"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <location filename="../../pos_app/services/reports.py" line="72"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="68"></location>
+            <location filename="../../pos_app/services/reports.py" line="69"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="74"></location>
+            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="109"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="61"></location>
+            <location filename="../../pos_app/services/reports.py" line="62"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="62"></location>
+            <location filename="../../pos_app/services/reports.py" line="63"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="64"></location>
+            <location filename="../../pos_app/services/reports.py" line="65"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="66"></location>
+            <location filename="../../pos_app/services/reports.py" line="67"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="70"></location>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <location filename="../../pos_app/services/reports.py" line="105"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -1454,7 +1455,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="699"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="779"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1580,7 +1581,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="526"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1651,7 +1652,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="440"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1755,7 +1756,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="409"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="463"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -2006,12 +2007,12 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="236"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="202"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="245"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2039,6 +2040,101 @@
             <location filename="../../pos_app/ui/counter.py" line="1126"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <source>--manager-pin - reads the PIN from standard input, but it was empty.</source>
+            <translation>--manager-pin - อ่าน PIN จากอินพุตมาตรฐาน แต่ไม่มีข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="93"></location>
+            <source>Manager PIN</source>
+            <translation>PIN ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="89"></location>
+            <source>{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), with --manager-pin - on standard input, or in ${env}.</source>
+            <translation>{refusal} ให้ใส่ PIN ผู้จัดการที่หน้าจอถาม (รันคำสั่งในเทอร์มินัล) หรือใช้ --manager-pin - ผ่านอินพุตมาตรฐาน หรือตั้งค่า ${env}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="162"></location>
+            <source>The ledger cannot be written (read-only: a permission problem, nothing is damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix.</source>
+            <translation>เขียนสมุดบัญชีไม่ได้ (อ่านได้อย่างเดียว: เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ไม่ได้บันทึกอะไร รัน 'pos-terminal doctor' เพื่อดูวิธีแก้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="103"></location>
+            <source>The data folder {path} is on a read-only disk (a permission problem, nothing is damaged): mount it read-write, then try again.</source>
+            <translation>โฟลเดอร์ข้อมูล {path} อยู่บนดิสก์ที่อ่านได้อย่างเดียว (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ให้เมานต์แบบอ่านเขียนได้ แล้วลองใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="106"></location>
+            <source>The data folder {path} is read-only for user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
+            <translation>โฟลเดอร์ข้อมูล {path} ผู้ใช้ {user} เขียนไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="111"></location>
+            <source>The ledger file {path} cannot be written by user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
+            <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="123"></location>
+            <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
+            <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="92"></location>
+            <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="100"></location>
+            <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="105"></location>
+            <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="121"></location>
+            <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
+            <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="85"></location>
+            <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="88"></location>
+            <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="97"></location>
+            <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="345"></location>
+            <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
+            <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="103"></location>
+            <source>no sync credential (standalone)</source>
+            <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="102"></location>
+            <source>enrolled: credential {path}</source>
+            <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="106"></location>
+            <source>no backup in {folder}</source>
+            <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
     </context>
 </TS>

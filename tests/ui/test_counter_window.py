@@ -425,3 +425,19 @@ def test_a_ledger_that_cannot_be_opened_is_explained_and_sign_in_stays_off(
     assert win.status.text() == refused.args[0]
     assert not win.sign_in_button.isEnabled()
     win.shutdown()
+
+
+def test_an_empty_ledger_is_explained_and_never_replaced_by_a_new_terminal(
+        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+    i18n.set_language("en")
+    for name in ("ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    (data_dir / "ledger.sqlite3").write_bytes(b"")
+    win = CounterWindow(data_dir)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+        win.show()
+    assert "is empty (0 bytes)" in refused.args[0] and "pos-terminal init" in refused.args[0]
+    assert not win.sign_in_button.isEnabled()
+    assert (data_dir / "ledger.sqlite3").stat().st_size == 0
+    win.shutdown()
