@@ -724,6 +724,11 @@ class Ledger:
         conn.execute(stmt.on_conflict_do_update(index_elements=["key_id"],
                                                 set_={"public_key": public_key, "status": status}))
 
+    def revoked_key_ids(self, conn: Connection) -> frozenset[str]:
+        """Key ids whose codes must be refused (a revoked chain key, or a revoked terminal's own key)."""
+        return frozenset(conn.execute(
+            select(schema.signing_keys.c.key_id).where(schema.signing_keys.c.status == "revoked")).scalars())
+
     def public_keys(self, conn: Connection) -> dict[str, bytes]:
         rows = conn.execute(
             select(schema.signing_keys.c.key_id, schema.signing_keys.c.public_key)

@@ -39,6 +39,7 @@ from pos_app.ledger.canonical import ms_to_dt
 from pos_app.ledger.db import LedgerError
 from pos_app.ledger.ids import new_id
 from pos_app.ledger.repository import EntryRow, Ledger, MemberRow, NewEntry, OperationConflict
+from pos_app.services import member_cards
 from pos_app.services.errors import (
     ApprovalRequired,
     Conflict,
@@ -322,7 +323,8 @@ class Services:
             keys = self.ledger.public_keys(conn)
             try:
                 if kind == "member_qr":
-                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()))
+                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()),
+                                                           self.ledger.revoked_key_ids(conn))
                 else:
                     code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()), self._replay_guard())
             except member_codes.MemberCodeError as exc:
@@ -361,6 +363,26 @@ class Services:
     def public_keys(self) -> dict[str, bytes]:
         with self.ledger.read() as conn:
             return self.ledger.public_keys(conn)
+
+    def revoked_key_ids(self) -> frozenset[str]:
+        with self.ledger.read() as conn:
+            return self.ledger.revoked_key_ids(conn)
+
+    def member_card_code(self, member_id: str) -> MemberView:
+        """The member, with a signed member code: the stored one, else one this terminal signs now (a card
+        right away; None left when an enrolled terminal is not certified yet)."""
+        def run() -> MemberView:
+            with self.ledger.write() as conn:
+                member = self._member(conn, member_id)
+                if member.member_code is None:
+                    code = member_cards.sign_for(self, conn, member_id, ms_to_dt(self.clock()))
+                    if code is not None:
+                        self.ledger.set_member_code(conn, member_id, code)
+                        member = self._member(conn, member_id)
+                return self._view(conn, member)
+
+        result: MemberView = self._call(run)
+        return result
 
     # ------------------------------------------------------------------ award
     def preview_award(self, member_id: str, amount_satang: int,
@@ -812,6 +834,9 @@ class MemberService:
                 rules = s.active_rules(conn)
                 s.ledger.add_member(conn, member_id=member_id, card_no=card_no, name=name, phone=normalized,
                                     tier=rules.tiers.tiers[0].code, consent=consent, created_at_ms=s.clock())
+                code = member_cards.sign_for(s, conn, member_id, ms_to_dt(s.clock()))
+                if code is not None:  # a card right away (see pos_app.services.member_cards)
+                    s.ledger.set_member_code(conn, member_id, code)
                 s.ledger.record_operation(conn, op_id, "enroll", request, {"member_id": member_id})
                 return s._view(conn, s._member(conn, member_id))
 

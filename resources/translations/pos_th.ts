@@ -140,7 +140,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="198"></location>
-            <location filename="../../pos_app/services/terminal.py" line="351"></location>
+            <location filename="../../pos_app/services/terminal.py" line="353"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
@@ -283,62 +283,62 @@
             <translation>ข้อมูลแต้มมีรายการ {id} ซ้ำสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="134"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="139"></location>
             <source>This member code is not genuine (its signature does not match). Do not award points; look the member up by phone number instead.</source>
             <translation>รหัสสมาชิกนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรง) ห้ามให้แต้ม ให้ค้นหาสมาชิกด้วยเบอร์โทรแทน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="141"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="146"></location>
             <source>This is not a member code. Scan the member's card or the code in the member app.</source>
             <translation>นี่ไม่ใช่รหัสสมาชิก สแกนบัตรสมาชิกหรือรหัสในแอปสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="146"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="151"></location>
             <source>Only part of the member code was read. Scan it again and hold it steady.</source>
             <translation>อ่านรหัสสมาชิกได้ไม่ครบ สแกนใหม่และถือให้นิ่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="160"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="165"></location>
             <source>This member code comes from a newer system version. Update the terminal software.</source>
             <translation>รหัสสมาชิกนี้มาจากระบบรุ่นใหม่กว่า อัปเดตโปรแกรมของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="175"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="180"></location>
             <source>This member code is not valid yet. Check the date and time of this terminal.</source>
             <translation>รหัสสมาชิกนี้ยังไม่ถึงเวลาใช้ ตรวจวันที่และเวลาของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="182"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="187"></location>
             <source>This app code is too old. Ask the member to open the app and show the current code (and to check the time on their phone).</source>
             <translation>รหัสในแอปเก่าเกินไป ขอให้สมาชิกเปิดแอปแสดงรหัสล่าสุด (และตรวจเวลาในโทรศัพท์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="190"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="195"></location>
             <source>The member app needs renewing: ask the member to connect the app to the internet once, or look them up by phone number.</source>
             <translation>แอปสมาชิกต้องต่ออายุ: ขอให้สมาชิกต่ออินเทอร์เน็ตหนึ่งครั้ง หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="198"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="211"></location>
             <source>This app code was already used. Ask the member to show the current code in the app.</source>
             <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="524"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="616"></location>
             <source>A card number has 16 digits. Check the number and type it again.</source>
             <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="528"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="620"></location>
             <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
             <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="152"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="157"></location>
             <source>This member code was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
             <translation>รหัสสมาชิกนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) ซิงก์เครื่องแล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="167"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="172"></location>
             <source>This member code expired on {date}. Ask the member for a new card, or look them up by phone number.</source>
             <translation>รหัสสมาชิกนี้หมดอายุเมื่อ {date} ขอบัตรใหม่จากสมาชิก หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
@@ -834,128 +834,128 @@
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="282"></location>
+            <location filename="../../pos_app/services/terminal.py" line="283"></location>
             <source>That is not a manager's PIN: nothing was changed.</source>
             <translation>PIN นี้ไม่ใช่ของผู้จัดการ: ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="705"></location>
-            <location filename="../../pos_app/services/terminal.py" line="716"></location>
+            <location filename="../../pos_app/services/terminal.py" line="727"></location>
+            <location filename="../../pos_app/services/terminal.py" line="738"></location>
             <source>Unknown staff id or wrong PIN.</source>
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="287"></location>
+            <location filename="../../pos_app/services/terminal.py" line="288"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="294"></location>
+            <location filename="../../pos_app/services/terminal.py" line="295"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="307"></location>
+            <location filename="../../pos_app/services/terminal.py" line="308"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="388"></location>
+            <location filename="../../pos_app/services/terminal.py" line="410"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="537"></location>
+            <location filename="../../pos_app/services/terminal.py" line="559"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="607"></location>
+            <location filename="../../pos_app/services/terminal.py" line="629"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="609"></location>
+            <location filename="../../pos_app/services/terminal.py" line="631"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="686"></location>
+            <location filename="../../pos_app/services/terminal.py" line="708"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="688"></location>
+            <location filename="../../pos_app/services/terminal.py" line="710"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="733"></location>
+            <location filename="../../pos_app/services/terminal.py" line="755"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="790"></location>
+            <location filename="../../pos_app/services/terminal.py" line="812"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="332"></location>
+            <location filename="../../pos_app/services/terminal.py" line="334"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="337"></location>
+            <location filename="../../pos_app/services/terminal.py" line="339"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="348"></location>
+            <location filename="../../pos_app/services/terminal.py" line="350"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="562"></location>
+            <location filename="../../pos_app/services/terminal.py" line="584"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="620"></location>
+            <location filename="../../pos_app/services/terminal.py" line="642"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="775"></location>
+            <location filename="../../pos_app/services/terminal.py" line="797"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="250"></location>
+            <location filename="../../pos_app/services/terminal.py" line="251"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="274"></location>
+            <location filename="../../pos_app/services/terminal.py" line="275"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="233"></location>
+            <location filename="../../pos_app/services/terminal.py" line="234"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="340"></location>
+            <location filename="../../pos_app/services/terminal.py" line="342"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="500"></location>
+            <location filename="../../pos_app/services/terminal.py" line="522"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="403"></location>
+            <location filename="../../pos_app/services/terminal.py" line="425"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -964,47 +964,47 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="513"></location>
+            <location filename="../../pos_app/services/terminal.py" line="535"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="549"></location>
+            <location filename="../../pos_app/services/terminal.py" line="571"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="557"></location>
+            <location filename="../../pos_app/services/terminal.py" line="579"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="560"></location>
+            <location filename="../../pos_app/services/terminal.py" line="582"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="622"></location>
+            <location filename="../../pos_app/services/terminal.py" line="644"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="805"></location>
+            <location filename="../../pos_app/services/terminal.py" line="827"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="493"></location>
+            <location filename="../../pos_app/services/terminal.py" line="515"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="496"></location>
+            <location filename="../../pos_app/services/terminal.py" line="518"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="507"></location>
+            <location filename="../../pos_app/services/terminal.py" line="529"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1339,37 +1339,37 @@
             <translation>ไม่พบฟอนต์ภาษาไทยในโปรแกรมที่ติดตั้ง: ติดตั้งโปรแกรมใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="96"></location>
             <source>Member card</source>
             <translation>บัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="96"></location>
             <source>Member no.</source>
             <translation>เลขสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="104"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="110"></location>
             <source>Card for {name} written to {file} (it scans back to this member).</source>
             <translation>สร้างบัตรของ {name} ไว้ที่ {file} แล้ว (สแกนกลับได้ตรงกับสมาชิกนี้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="79"></location>
             <source>Cannot tell the card format from {file}: name it .png or .pdf, or give --format.</source>
             <translation>ไม่รู้รูปแบบบัตรจากชื่อ {file}: ตั้งชื่อเป็น .png หรือ .pdf หรือระบุ --format</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="78"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="83"></location>
             <source>Member {id} has no signed member code yet: sync the terminal with the server, then render the card again.</source>
             <translation>สมาชิก {id} ยังไม่มีรหัสสมาชิกที่ลงนาม: ซิงก์เครื่องกับเซิร์ฟเวอร์ แล้วสร้างบัตรใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="86"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="92"></location>
             <source>The member code stored for {id} names another member; sync the terminal.</source>
             <translation>รหัสสมาชิกที่เก็บไว้ของ {id} เป็นของสมาชิกคนอื่น: ซิงก์เครื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="83"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="89"></location>
             <source>The member code stored for {id} cannot go on a card: {reason}</source>
             <translation>รหัสสมาชิกที่เก็บไว้ของ {id} ใช้ทำบัตรไม่ได้: {reason}</translation>
         </message>
@@ -1455,7 +1455,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="779"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="784"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1495,7 +1495,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="130"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="132"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1586,68 +1586,68 @@
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="43"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="44"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="90"></location>
             <source>The server address must start with http:// or https://.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="65"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="66"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="67"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="68"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="69"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="70"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="108"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="110"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="167"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="170"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="72"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="73"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="75"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="106"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="108"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="146"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="157"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="149"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="160"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="163"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="166"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
@@ -2135,6 +2135,11 @@
             <location filename="../../pos_app/services/reports.py" line="106"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="203"></location>
+            <source>This member card was printed by a terminal that has been revoked. Look the member up by the card number or phone number and print a new card.</source>
+            <translation>บัตรสมาชิกนี้พิมพ์จากเครื่องที่ถูกเพิกถอนแล้ว ให้ค้นหาสมาชิกด้วยเลขบัตรหรือเบอร์โทรศัพท์ แล้วพิมพ์บัตรใหม่</translation>
         </message>
     </context>
 </TS>

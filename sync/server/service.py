@@ -267,6 +267,9 @@ def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
     if result.rowcount != 1:
         raise ApiError(404, "unknown_terminal", f"no terminal {terminal_id}")
     log.warning("terminal %s revoked", terminal_id)
+    from sync.server.terminal_keys import revoke_terminal_keys
+
+    revoke_terminal_keys(conn, terminal_id)  # its member cards are refused from then on
 
 
 def expire_credential(conn: Connection, terminal_id: str, now: datetime) -> None:
