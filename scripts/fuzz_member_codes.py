@@ -34,9 +34,11 @@ from pos_app.core.member_codes import (
     app_code,
     classify_scan,
     issue_app_credential,
+    issue_terminal_certificate,
     parse_card_number,
     public_key_bytes,
     sign_member_code,
+    sign_member_code_as_terminal,
     verify_app_code,
     verify_member_code,
 )
@@ -76,6 +78,12 @@ def _genuine() -> tuple[dict[str, bytes], list[tuple[str, MemberCode]], Callable
                                    (other, "K2027", "M42"), (chain, "K2026", "a.b_c-D")):
         text = sign_member_code(key, key_id, member_id, NOW - timedelta(days=3), NOW + timedelta(days=300))
         codes.append((text, verify_member_code(text, keys, NOW)))
+    # a card printed by an enrolled terminal: its own key, certified by the chain (LK1 inside an LT1 code)
+    terminal = Ed25519PrivateKey.from_private_bytes(b"\x05" * 32)
+    certificate = issue_terminal_certificate(chain, "K2026", public_key_bytes(terminal), NOW + timedelta(days=900))
+    text = sign_member_code_as_terminal(terminal, certificate, "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c",
+                                        NOW - timedelta(days=3), NOW + timedelta(days=300))
+    codes.append((text, verify_member_code(text, keys, NOW)))
     credential = issue_app_credential(chain, "K2026", APP_MEMBER,
                                       public_key_bytes(member), NOW + timedelta(days=30))
     return keys, codes, lambda moment: app_code(member, credential, moment)

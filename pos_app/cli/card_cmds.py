@@ -43,18 +43,23 @@ def _now(services: Any) -> datetime:
     return datetime.now(UTC)
 
 
-def _load_member(ctx: CliContext, member_id: str) -> tuple[Any, Any]:
-    from pos_app.services.errors import ServiceError
+def _load_member(ctx: CliContext, member_ref: str) -> tuple[Any, Any]:
+    """The member named by any identifier ``award`` accepts (phone, card number, member code, id), with a
+    signed member code: the stored one, or one this terminal signs now."""
+    from pos_app.services.errors import ServiceError, Unavailable
 
     try:
         services = ctx.services()
-        return services, services.members.get(member_id)
+        found = services.identify(member_ref)
+        return services, services.member_card_code(found.id)
+    except Unavailable as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
     except ServiceError as exc:
         raise CliError(exc.message) from exc
 
 
 @card.command("render")
-@click.option("--member", "member_id", required=True, help="Member id (as shown by `member show`).")
+@click.option("--member", "member_ref", required=True, help="Member id, card number, member code or phone.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (.png or .pdf).")
 @click.option("--format", "fmt", type=click.Choice(["png", "pdf"]), default=None,
@@ -62,7 +67,7 @@ def _load_member(ctx: CliContext, member_id: str) -> tuple[Any, Any]:
 @click.option("--dpi", type=click.IntRange(150, 1200), default=300, show_default=True,
               help="Print resolution of the card image.")
 @pass_ctx
-def render(ctx: CliContext, member_id: str, out: Path, fmt: str | None, dpi: int) -> None:
+def render(ctx: CliContext, member_ref: str, out: Path, fmt: str | None, dpi: int) -> None:
     """Render a printable card (QR member code, Code128 card number, name, member number) and check
     that it scans back to the same member before writing it."""
     from hardware.cards import CardData, CardRenderError, card_format, render_card, save_card
@@ -73,12 +78,13 @@ def render(ctx: CliContext, member_id: str, out: Path, fmt: str | None, dpi: int
     if fmt is None and suffix not in ("", "png", "pdf"):
         raise CliError(_("Cannot tell the card format from {file}: name it .png or .pdf, or give --format.")
                        .format(file=out))
-    services, member = _load_member(ctx, member_id)
-    if not member.member_code:
+    services, member = _load_member(ctx, member_ref)
+    if not member.member_code:  # only an enrolled terminal whose key the server has not certified yet
         raise CliError(_("Member {id} has no signed member code yet: sync the terminal with the server, "
                          "then render the card again.").format(id=member.id))
     try:
-        code = verify_member_code(member.member_code, services.public_keys(), _now(services))
+        code = verify_member_code(member.member_code, services.public_keys(), _now(services),
+                                  services.revoked_key_ids())
     except MemberCodeError as exc:
         raise CliError(_("The member code stored for {id} cannot go on a card: {reason}")
                        .format(id=member.id, reason=exc.message)) from exc

@@ -12,6 +12,7 @@ import click
 
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.i18n import _
+from pos_app.services.member_cards import ensure_certificate
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -116,6 +117,7 @@ def enroll(ctx: CliContext, server_url: str, code: str) -> None:
         client = SyncClient(store, clock=services.clock)
         try:
             pulled = client.sync_once().changes_applied
+            ensure_certificate(services, client)  # from now on new members get a card right away, offline
         finally:
             client.close()
     except SyncError as exc:  # enrolled; the first pull will be retried by 'sync'
@@ -149,6 +151,7 @@ def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
         client = SyncClient(store, clock=services.clock)
         try:
             result = client.sync_once()
+            ensure_certificate(services, client)  # once: a terminal enrolled before keys were certified
         finally:
             client.close()
         return {"ok": True, "uploaded": result.uploaded, "changes_applied": result.changes_applied,

@@ -3,6 +3,7 @@ staff, reward, doctor, backup, restore."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
+from pos_app.core.rules import points_start_text, zero_points_text
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -49,10 +51,47 @@ def _amount(text: str, purchase: bool = True) -> int:
         raise CliError(exc.message) from exc
 
 
+MANAGER_PIN_ENV = "POS_MANAGER_PIN"
+
+
 def _approval(manager_pin: str | None, manager: str | None = None) -> Any:
+    """The manager's approval from ``--manager-pin PIN``, ``--manager-pin -`` (one line read from standard
+    input) or ``$POS_MANAGER_PIN`` (click fills the option from it); None when none was given."""
     from pos_app.services import Approval
 
+    if manager_pin == "-":
+        manager_pin = sys.stdin.readline().strip()
+        if not manager_pin:
+            raise CliError(_("--manager-pin - reads the PIN from standard input, but it was empty."))
     return Approval(pin=manager_pin, manager_id=manager or None) if manager_pin else None
+
+
+def _can_prompt() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _run_approved(manager_pin: str | None, fn: Any, /, manager: str | None = None, **kwargs: Any) -> Any:
+    """Run a use case that may need a manager's approval. Without a PIN given, a person at a terminal is asked
+    for it at a hidden prompt when (and only when) the use case says approval is needed; a script is told the
+    ways to give it. The PIN never has to appear in the process list or the shell history."""
+    from pos_app.services.errors import ApprovalRequired
+
+    approval = _approval(manager_pin, manager)
+    try:
+        return _run(fn, approval=approval, **kwargs)
+    except CliError as exc:
+        if approval is not None or not isinstance(exc.__cause__, ApprovalRequired):
+            raise
+        if not _can_prompt():
+            raise CliError(_("{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), "
+                             "with --manager-pin - on standard input, or in ${env}.").format(
+                refusal=exc.message, env=MANAGER_PIN_ENV), exc.exit_code) from exc
+        click.echo(exc.message, err=True)
+        pin = click.prompt(_("Manager PIN"), hide_input=True, err=True)
+        return _run(fn, approval=_approval(pin or None, manager), **kwargs)
 
 
 def _member_text(m: Any) -> str:
@@ -79,7 +118,12 @@ operator_option = click.option(
     "--operator", envvar="POS_OPERATOR", default="cli", show_default=True,
     help="Staff id recorded as having done this (env POS_OPERATOR).")
 op_id_option = click.option("--op-id", default=None, help="Operation id: a retry with the same id changes nothing.")
-manager_pin_option = click.option("--manager-pin", default=None, help="A manager's PIN, where approval is needed.")
+manager_pin_option = click.option(
+    "--manager-pin", envvar=MANAGER_PIN_ENV, show_envvar=True, default=None, metavar="PIN|-",
+    help="A manager's PIN, where approval is needed. Leave it out to be asked at a hidden prompt, give '-' to read "
+         "it from standard input, or set the environment variable. Risk: a PIN written after --manager-pin is seen "
+         "by every user of this machine in the process list and stays in the shell history; keep that for "
+         "scripts on a machine nobody else uses.")
 manager_option = click.option(
     "--manager", default=None, metavar="STAFF_ID",
     help="The approving manager's staff id (optional; needed while PIN-only approval is locked on this terminal).")
@@ -190,17 +234,30 @@ def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categorie
     m = _identify_member(ctx, member_ref)
     if preview:
         b = _run(services.preview_award, m.id, satang, lines)
+        note = zero_points_text(b.points_start_satang) if b.points == 0 else None
         ctx.emit({"member_id": m.id, "points": b.points, "base_points": b.base_points, "tier_bonus": b.tier_bonus,
-                  "campaign_bonus": b.campaign_bonus, "campaigns": list(b.campaigns_applied)},
+                  "campaign_bonus": b.campaign_bonus, "campaigns": list(b.campaigns_applied),
+                  "points_start_satang": b.points_start_satang, "note": note},
                  _("{amount} would earn {points:,} points for {name}.").format(
-                     amount=format_baht(satang), points=b.points, name=m.name))
+                     amount=format_baht(satang), points=b.points, name=m.name) if note is None else
+                 _("{amount} would be recorded for {name} with 0 points: {why}.").format(
+                     amount=format_baht(satang), name=m.name, why=points_start_text(b.points_start_satang)))
         return
     r = _run(services.award, member_id=m.id, amount_satang=satang, receipt_ref=receipt, operator_id=operator,
              lines=lines, op_id=op_id)
-    ctx.emit(asdict(r), lambda: _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
-                                   "Balance {before:,} -> {after:,}.").format(
-        name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
-        before=r.balance_before, after=r.balance_after) + (_(" (already recorded)") if r.replayed else ""))
+
+    def text() -> str:
+        replayed = _(" (already recorded)") if r.replayed else ""
+        if r.points == 0:  # a small sale is still a sale: recorded, and the reason it earned nothing is said
+            return _("Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.").format(
+                amount=format_baht(r.amount_satang), name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
+                after=r.balance_after) + replayed
+        return _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
+                 "Balance {before:,} -> {after:,}.").format(
+            name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
+            before=r.balance_before, after=r.balance_after) + replayed
+
+    ctx.emit({**asdict(r), "note": r.zero_points_text}, text)
 
 
 @click.command()
@@ -229,9 +286,9 @@ def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: st
     except NotEnrolled:  # a standalone terminal redeems locally
         client = None
     try:
-        r = _run(sync_glue.redeem, services, client, member_id=m.id, points=points, reward_code=reward_code,
-                 bill_satang=bill_satang, receipt_ref=receipt, approval=_approval(manager_pin, manager),
-                 operator_id=operator, op_id=op_id)
+        r = _run_approved(manager_pin, sync_glue.redeem, manager=manager, services=services, client=client, member_id=m.id,
+                          points=points, reward_code=reward_code, bill_satang=bill_satang, receipt_ref=receipt,
+                          operator_id=operator, op_id=op_id)
     finally:
         if client is not None and hasattr(client, "close"):
             client.close()
@@ -253,8 +310,8 @@ def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str 
             operator: str, op_id: str | None) -> None:
     """Take back the points of a returned (or partly returned) receipt."""
     refund = _amount(amount) if amount else None
-    r = _run(_services(ctx).return_receipt, receipt_ref=receipt, refund_satang=refund,
-             approval=_approval(manager_pin, manager), operator_id=operator, op_id=op_id)
+    r = _run_approved(manager_pin, _services(ctx).return_receipt, manager=manager, receipt_ref=receipt, refund_satang=refund,
+                      operator_id=operator, op_id=op_id)
     ctx.emit(asdict(r), lambda: _("Return of {amount} on receipt {receipt}: {clawed:,} points taken back, "
                                    "{restored:,} restored. Balance {before:,} -> {after:,}.").format(
         amount=format_baht(r.refund_satang), receipt=r.receipt_ref, clawed=r.points_clawed_back,
@@ -275,8 +332,8 @@ def adjust(ctx: CliContext, member_ref: str, points: int, reason: str, corrects:
            manager_pin: str | None, manager: str | None, operator: str, op_id: str | None) -> None:
     """A manager's manual adjustment (a compensating entry with a reason)."""
     m = _identify_member(ctx, member_ref)
-    r = _run(_services(ctx).adjust, member_id=m.id, points=points, reason=reason, corrects_id=corrects,
-             approval=_approval(manager_pin, manager), operator_id=operator, op_id=op_id)
+    r = _run_approved(manager_pin, _services(ctx).adjust, manager=manager, member_id=m.id, points=points, reason=reason,
+                      corrects_id=corrects, operator_id=operator, op_id=op_id)
     ctx.emit(asdict(r), _("Adjusted {name} by {points:+,} points. Balance {before:,} -> {after:,}.").format(
         name=m.name, points=r.points, before=r.balance_before, after=r.balance_after))
 
@@ -465,12 +522,23 @@ def reward_list(ctx: CliContext) -> None:
 @pass_ctx
 def doctor(ctx: CliContext) -> None:
     """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
+    from pos_app.ledger.backup import list_backups
     from pos_app.ledger.db import LEDGER_FILENAME
+    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+    from pos_app.services.errors import ServiceError
+    from pos_app.services.reports import doctor_without_ledger
 
-    if not (ctx.data_dir / LEDGER_FILENAME).exists():
-        raise CliError(_("No terminal in {path}: run 'pos-terminal init' first.").format(path=ctx.data_dir),
+    data_dir = ctx.data_dir
+    if not (data_dir / LEDGER_FILENAME).exists() and not (data_dir / CREDENTIAL_FILENAME).exists() \
+            and not (data_dir.is_dir() and list_backups(data_dir)):
+        raise CliError(_("No terminal in {path}: run 'pos-terminal init' first.").format(path=data_dir),
                        EXIT_FAILED)
-    result = _run(_services(ctx).doctor)
+    try:
+        services = ctx.services()
+    except ServiceError as exc:  # the ledger cannot be opened: report why, and what can be checked without it
+        result = doctor_without_ledger(data_dir, exc.message)
+    else:
+        result = _run(services.doctor)
     from pos_app.config import ConfigError, load_config
 
     try:
@@ -483,8 +551,9 @@ def doctor(ctx: CliContext) -> None:
 
     def text() -> str:
         out = [f"{'OK ' if c['ok'] else 'BAD'}  {c['check']:<10} {c['detail']}" for c in result["checks"]]
-        out.append(_("terminal {id}, mode {mode}, {n} records waiting to upload").format(
-            id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
+        if result["terminal_id"] is not None:
+            out.append(_("terminal {id}, mode {mode}, {n} records waiting to upload").format(
+                id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
         return "\n".join(out)
 
     ctx.emit(result, text)

@@ -26,7 +26,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal
@@ -53,6 +53,9 @@ __all__ = [
     "app_code",
     "classify_scan",
     "issue_app_credential",
+    "issue_terminal_certificate",
+    "sign_member_code_as_terminal",
+    "terminal_key_id",
     "parse_card_number",
     "public_key_bytes",
     "sign_member_code",
@@ -63,6 +66,8 @@ __all__ = [
 MEMBER_QR_PREFIX: Final = "LM1"
 APP_CODE_PREFIX: Final = "LA1"
 CREDENTIAL_PREFIX: Final = "LC1"
+TERMINAL_QR_PREFIX: Final = "LT1"
+TERMINAL_CERT_PREFIX: Final = "LK1"
 DEFAULT_STEP_SECONDS: Final = 30
 #: A code issued slightly "in the future" is still accepted (terminal clocks drift).
 CLOCK_SKEW: Final = timedelta(minutes=5)
@@ -189,6 +194,14 @@ def _app_credential_expired() -> MemberCodeError:
         "expired",
         _("The member app needs renewing: ask the member to connect the app to the internet once, "
           "or look them up by phone number."),
+    )
+
+
+def _revoked_terminal() -> MemberCodeError:
+    return MemberCodeError(
+        "forged",
+        _("This member card was printed by a terminal that has been revoked. Look the member up by the card "
+          "number or phone number and print a new card."),
     )
 
 
@@ -352,27 +365,106 @@ def sign_member_code(
     return body + _b32(private_key.sign(body.encode("ascii")))
 
 
-def verify_member_code(text: str | bytes, public_keys: Mapping[str, bytes], now: datetime) -> MemberCode:
+def verify_member_code(text: str | bytes, public_keys: Mapping[str, bytes], now: datetime,
+                       revoked: Collection[str] = ()) -> MemberCode:
     """Verify a member QR offline. Raises :class:`MemberCodeError` (and nothing else) when it must be refused.
 
     Checks run in an order that gives the most useful answer: shape, known key, signature, then dates
-    (a forged expired code is "forged", not "expired").
+    (a forged expired code is "forged", not "expired"). A card printed by a terminal (``LT1``) is checked
+    through its embedded chain certificate; ``revoked`` holds key ids whose codes are refused.
     """
     _check_now(now)
     text = _text(text)
+    if text.startswith(TERMINAL_QR_PREFIX[:2]):
+        return _verify_terminal_code(text, public_keys, now, revoked)
     _, key_id, member_id, issued_text, expires_text, signature_text = _split(text, "M", 6)
     signature = _unb32(signature_text, _SIGNATURE_LENGTH, _SIG_B32_LENGTH)
     _check_ids(key_id, member_id)
     issued_at, expires_at = _parse_epoch(issued_text), _parse_epoch(expires_text)
     public_key = _load_public_key(public_keys, key_id)
     _verify(public_key, signature, text[: len(text) - len(signature_text)])
-    if expires_at <= issued_at:  # signed, so our own bug: refuse rather than guess
+    if key_id in revoked:
+        raise _revoked_terminal()
+    return _dated(MemberCode(member_id=member_id, key_id=key_id, issued_at=issued_at, expires_at=expires_at), now)
+
+
+def _dated(code: MemberCode, now: datetime) -> MemberCode:
+    if code.expires_at <= code.issued_at:  # signed, so our own bug: refuse rather than guess
         raise _garbage()
-    if now + CLOCK_SKEW < issued_at:
+    if now + CLOCK_SKEW < code.issued_at:
         raise _not_yet_valid()
-    if now >= expires_at:
-        raise _expired(expires_at)
-    return MemberCode(member_id=member_id, key_id=key_id, issued_at=issued_at, expires_at=expires_at)
+    if now >= code.expires_at:
+        raise _expired(code.expires_at)
+    return code
+
+
+# ------------------------------------------------------------------------ cards printed by a terminal
+
+
+def terminal_key_id(public_key: bytes) -> str:
+    """The key id of a terminal's own signing key: ``T`` + 7 base32 characters of its SHA-256 (bound to the
+    key, so a certificate cannot name one terminal's key with another's id)."""
+    if len(public_key) != _PUBLIC_KEY_LENGTH:
+        raise ValueError("public_key must be 32 raw bytes")
+    return "T" + _b32(hashlib.sha256(public_key).digest())[:7]
+
+
+def issue_terminal_certificate(chain_key: Ed25519PrivateKey, chain_key_id: str, terminal_public_key: bytes,
+                               expires_at: datetime) -> str:
+    """The chain's certificate for a terminal's signing key (the server issues it to an enrolled terminal):
+    ``LK1:<chain key id>:<terminal key id>:<expires>:<terminal public key>:<chain signature>``."""
+    if _KEY_ID.fullmatch(chain_key_id) is None:
+        raise ValueError("chain_key_id must be 1-8 characters A-Z or 0-9")
+    body = (f"{TERMINAL_CERT_PREFIX}:{chain_key_id}:{terminal_key_id(terminal_public_key)}:"
+            f"{_b36(_epoch(expires_at))}:{_b32(terminal_public_key)}:")
+    return body + _b32(chain_key.sign(body.encode("ascii")))
+
+
+def sign_member_code_as_terminal(terminal_key: Ed25519PrivateKey, certificate: str, member_id: str,
+                                 issued_at: datetime, expires_at: datetime) -> str:
+    """A member QR signed by a terminal's own key, carrying the chain's certificate for that key, so that any
+    terminal holding the chain's public keys verifies it offline (even one that never heard of this terminal):
+    ``LT1:<chain key id>:<terminal key id>:<cert expires>:<terminal key>:<chain sig>:<member id>:<issued>:
+    <expires>:<terminal sig>``."""
+    parts = certificate.split(":")
+    if len(parts) != 6 or parts[0] != TERMINAL_CERT_PREFIX:
+        raise ValueError("not a terminal certificate")
+    if parts[4] != _b32(public_key_bytes(terminal_key)):
+        raise ValueError("the certificate certifies another key")
+    if _MEMBER_ID.fullmatch(member_id) is None:
+        raise ValueError("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
+    issued, expires = _epoch(issued_at), _epoch(expires_at)
+    if expires <= issued:
+        raise ValueError("expires_at must be after issued_at")
+    body = f"{TERMINAL_QR_PREFIX}:{':'.join(parts[1:])}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
+    return body + _b32(terminal_key.sign(body.encode("ascii")))
+
+
+def _verify_terminal_code(text: str, public_keys: Mapping[str, bytes], now: datetime,
+                          revoked: Collection[str]) -> MemberCode:
+    """Chain key -> certificate of the terminal key -> terminal's signature -> revocation -> dates. A card
+    counts as long as it was signed while the certificate was valid; a revoked terminal's cards are refused."""
+    parts = _split(text, "T", 10)
+    (_, chain_key_id, term_key_id, cert_expires_text, term_key_text, cert_sig_text, member_id, issued_text,
+     expires_text, sig_text) = parts
+    signature = _unb32(sig_text, _SIGNATURE_LENGTH, _SIG_B32_LENGTH)
+    cert_signature = _unb32(cert_sig_text, _SIGNATURE_LENGTH, _SIG_B32_LENGTH)
+    term_key_raw = _unb32(term_key_text, _PUBLIC_KEY_LENGTH, _KEY_B32_LENGTH)
+    _check_ids(chain_key_id, member_id)
+    if _KEY_ID.fullmatch(term_key_id) is None or term_key_id != terminal_key_id(term_key_raw):
+        raise _garbage()
+    cert_expires = _parse_epoch(cert_expires_text)
+    issued_at, expires_at = _parse_epoch(issued_text), _parse_epoch(expires_text)
+    chain_key = _load_public_key(public_keys, chain_key_id)
+    _verify(chain_key, cert_signature,
+            f"{TERMINAL_CERT_PREFIX}:{chain_key_id}:{term_key_id}:{cert_expires_text}:{term_key_text}:")
+    _verify(Ed25519PublicKey.from_public_bytes(term_key_raw), signature, text[: len(text) - len(sig_text)])
+    if term_key_id in revoked or chain_key_id in revoked:
+        raise _revoked_terminal()
+    if issued_at >= cert_expires:  # signed after the terminal's certificate ran out
+        raise _expired(cert_expires)
+    return _dated(MemberCode(member_id=member_id, key_id=term_key_id, issued_at=issued_at,
+                             expires_at=expires_at), now)
 
 
 # --------------------------------------------------------------------------------- rotating app code
@@ -546,7 +638,7 @@ def classify_scan(text: str | bytes) -> ScanKind:
         return "unknown"
     match = _VERSIONED.match(text)
     if match is not None:
-        if match.group(1) == "M":
+        if match.group(1) in ("M", "T"):
             return "member_qr"
         if match.group(1) == "A":
             return "app_code"

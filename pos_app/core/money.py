@@ -125,6 +125,12 @@ def format_baht(satang: int) -> str:
     return f"{sign}฿{baht:,}.{rest:02d}"
 
 
+def format_baht_short(satang: int) -> str:
+    """Like :func:`format_baht` but whole baht without decimals: ``2500`` -> ``"฿25"``, ``2550`` -> ``"฿25.50"``."""
+    text = format_baht(satang)
+    return text[:-3] if text.endswith(".00") else text
+
+
 def format_amount(satang: int) -> str:
     """Like :func:`format_baht` without the currency sign: ``"1,234.50"`` (for input fields, slips)."""
     sign = "-" if satang < 0 else ""

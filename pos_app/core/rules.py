@@ -34,7 +34,7 @@ from typing import Any
 
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
-from pos_app.core.money import MAX_AMOUNT_SATANG
+from pos_app.core.money import MAX_AMOUNT_SATANG, format_baht_short
 from pos_app.core.timeutil import iso_utc, require_utc
 
 RULES_FORMAT = "pos-loyalty-rules/1"
@@ -344,6 +344,9 @@ class EarnBreakdown:
     campaign_bonus: int
     campaigns_applied: tuple[str, ...]
     rules_version: int
+    points_start_satang: int | None = None
+    """Set when ``points`` is 0: the smallest whole bill that would have earned at that time and branch
+    (one block, the minimum spend, or a bonus campaign's minimum), to say why this sale earned nothing."""
 
 
 def _qualifying_satang(campaign: Campaign, purchase: Purchase) -> int:
@@ -362,7 +365,7 @@ def points_for(purchase: Purchase, rules: RulesBundle, tier_code: str | None = N
     tier = rules.tiers.get(tier_code) if tier_code is not None else None
     amount = purchase.amount_satang
     if amount == 0 or amount < earn.min_spend_satang:
-        return EarnBreakdown(0, 0, 0, 0, (), rules.version)
+        return EarnBreakdown(0, 0, 0, 0, (), rules.version, points_start_satang(purchase, rules))
     base = amount // earn.satang_per_point
     tier_bonus = base * tier.multiplier_permille // PERMILLE - base if tier is not None else 0
     campaign_bonus = 0
@@ -380,14 +383,48 @@ def points_for(purchase: Purchase, rules: RulesBundle, tier_code: str | None = N
         if extra > 0:
             campaign_bonus += extra
             applied.append(campaign.id)
+    points = base + tier_bonus + campaign_bonus
     return EarnBreakdown(
-        points=base + tier_bonus + campaign_bonus,
+        points=points,
         base_points=base,
         tier_bonus=tier_bonus,
         campaign_bonus=campaign_bonus,
         campaigns_applied=tuple(applied),
         rules_version=rules.version,
+        points_start_satang=points_start_satang(purchase, rules) if points == 0 else None,
     )
+
+
+def points_start_satang(purchase: Purchase, rules: RulesBundle) -> int:
+    """The smallest whole bill (no category lines) that earns at least one point at ``purchase``'s time and
+    branch: one block at or above the minimum spend, or a fixed-bonus campaign's own minimum when that is lower.
+
+    A bill below this earns 0 points (it is still recorded as a sale); one at or above it always earns.
+    """
+    earn = rules.earn
+    floor = max(earn.min_spend_satang, 1)
+    start = max(floor, earn.satang_per_point)
+    for campaign in earn.campaigns:
+        if campaign.bonus_points <= 0 or campaign.categories is not None:
+            continue
+        if not campaign.active_at(purchase.sale_at):
+            continue
+        if campaign.branches is not None and purchase.branch_id not in campaign.branches:
+            continue
+        start = min(start, max(floor, campaign.min_spend_satang))
+    return start
+
+
+def points_start_text(start_satang: int | None) -> str:
+    """"points start at ฿25" (from :attr:`EarnBreakdown.points_start_satang`)."""
+    if start_satang is None:
+        return _("no points under the current rules")
+    return _("points start at {amount}").format(amount=format_baht_short(start_satang))
+
+
+def zero_points_text(start_satang: int | None) -> str:
+    """Why a recorded sale earned nothing: "0 points: points start at ฿25"."""
+    return _("0 points: {why}").format(why=points_start_text(start_satang))
 
 
 # ------------------------------------------------------------------------------------------ JSON form

@@ -7,7 +7,9 @@ its commit has reached the disk.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,82 @@ class LedgerBusy(LedgerError):
     pass
 
 
+class LedgerReadOnly(LedgerError):
+    """The data folder or a ledger file cannot be written by this user: a permission problem, not damage."""
+
+
+class LedgerTooNew(LedgerError):
+    """The ledger's schema was written by a newer version of the app than this one."""
+
+
+class LedgerMissing(LedgerError):
+    """The ledger file is empty or gone where a terminal existed (credential or backups present)."""
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid
+        return str(os.getuid()) if hasattr(os, "getuid") else "?"
+
+
+def fix_permissions_command(data_dir: Path) -> str:
+    """The command that gives the current user back the data folder (what IT types)."""
+    if sys.platform == "win32":
+        return f'icacls "{data_dir}" /grant "{_user()}:(OI)(CI)M" /T'
+    return f"sudo chown -R {_user()} '{data_dir}' && sudo chmod -R u+rwX '{data_dir}'"
+
+
+def _writable_file(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs on Windows
+        return False
+
+
+def permission_problem(data_dir: Path) -> LedgerReadOnly | None:
+    """Whether this user can write the data folder and the ledger files in it (None when it can).
+
+    Checked before anything else on open: a read-only folder must be reported as what it is, never as a
+    failed integrity check with the advice to restore a backup (a destructive step for a permission problem).
+    """
+    if not data_dir.is_dir():
+        return None
+    fix = fix_permissions_command(data_dir)
+    if _read_only_mount(data_dir):
+        return LedgerReadOnly(_("The data folder {path} is on a read-only disk (a permission problem, nothing is "
+                                "damaged): mount it read-write, then try again.").format(path=data_dir))
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        return LedgerReadOnly(_("The data folder {path} is read-only for user {user} (a permission problem, nothing "
+                                "is damaged). Fix it with: {command}").format(path=data_dir, user=_user(),
+                                                                             command=fix))
+    for name in (LEDGER_FILENAME, LEDGER_FILENAME + "-wal", LEDGER_FILENAME + "-shm"):
+        if not _writable_file(data_dir / name):
+            return LedgerReadOnly(_("The ledger file {path} cannot be written by user {user} (a permission problem, "
+                                    "nothing is damaged). Fix it with: {command}").format(
+                path=data_dir / name, user=_user(), command=fix))
+    return None
+
+
+def one_line(problem: str, limit: int = 100) -> str:
+    """SQLite's multi-line integrity report as one short line (``*** in database main ***`` dropped)."""
+    text = " ".join(problem.replace("*** in database main ***", " ").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's implicit deferred BEGIN.
     dbapi_connection.isolation_level = None
@@ -71,9 +149,18 @@ def create_ledger_engine(path: Path) -> Engine:
     return engine
 
 
-def translate_sqlite_error(exc: BaseException) -> LedgerError | None:
-    """Map low-level SQLite failures to messages a person can act on (None if not one of those)."""
+def translate_sqlite_error(exc: BaseException, path: Path | None = None) -> LedgerError | None:
+    """Map low-level SQLite failures to messages a person can act on (None if not one of those).
+
+    ``path``: the ledger file, to tell a permission problem from damage."""
     text = str(getattr(exc, "orig", exc)).lower()
+    if path is not None and ("readonly" in text or "unable to open" in text or "permission" in text):
+        denied = permission_problem(path.parent)
+        if denied is not None:
+            return denied
+    if "readonly" in text:
+        return LedgerReadOnly(_("The ledger cannot be written (read-only: a permission problem, nothing is "
+                                "damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix."))
     if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
         return LedgerFull(_("The disk is full: nothing was recorded. Free some space or call IT, then try again."))
     if "database is locked" in text or "database is busy" in text:

@@ -24,14 +24,19 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pos_app.core.i18n import _
+from pos_app.core.version import app_version
 from pos_app.ledger import migrate, schema
 from pos_app.ledger.canonical import GENESIS_HASH, chain_hash
 from pos_app.ledger.db import (
     LEDGER_FILENAME,
     LedgerCorrupt,
     LedgerError,
+    LedgerMissing,
+    LedgerTooNew,
     create_ledger_engine,
     integrity_problems,
+    one_line,
+    permission_problem,
     translate_sqlite_error,
 )
 from pos_app.ledger.ids import new_id
@@ -79,6 +84,66 @@ own records from the server (``sync_restore_own_records``), no new local record 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+SCHEMA_WRITTEN_BY = "schema_written_by"
+"""Meta key: the app version that created or last migrated the ledger's schema."""
+
+
+def _missing_ledger_problem(data_dir: Path, path: Path) -> LedgerMissing | None:
+    """Never create a ledger (a new terminal identity) where one existed: an empty (0-byte) ledger file, or no
+    ledger beside an enrolled terminal's credential or beside backups, is refused with the way out."""
+    from pos_app.ledger.backup import BACKUP_DIRNAME
+    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME  # an enrolled terminal's secret
+
+    credential = data_dir / CREDENTIAL_FILENAME
+    backups = data_dir / BACKUP_DIRNAME
+    has_backup = backups.is_dir() and any(backups.glob("*.sqlite3"))
+    enrolled = credential.exists()
+    if path.exists():
+        if path.stat().st_size > 0:
+            return None
+        if has_backup:
+            return LedgerMissing(_("The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: "
+                                   "restore the latest backup with 'pos-terminal restore'.").format(path=path))
+        if enrolled:
+            return LedgerMissing(_("The ledger {path} is empty (0 bytes), there is no backup, and this terminal is "
+                                   "enrolled ({credential}); nothing was created. Way out: call IT to move both "
+                                   "files aside and enroll the terminal again.").format(path=path,
+                                                                                       credential=credential))
+        return LedgerMissing(_("The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. "
+                               "Way out: if this is a new terminal, delete the empty file and run "
+                               "'pos-terminal init'.").format(path=path))
+    if enrolled:
+        if has_backup:
+            return LedgerMissing(_("There is no ledger in {folder} but this terminal is enrolled ({credential}); "
+                                   "nothing was created. Way out: restore the latest backup with "
+                                   "'pos-terminal restore'.").format(folder=data_dir, credential=credential))
+        return LedgerMissing(_("There is no ledger in {folder} but this terminal is enrolled ({credential}); "
+                               "nothing was created. Way out: put the ledger file back, or call IT to move the "
+                               "credential aside and enroll the terminal again.").format(folder=data_dir,
+                                                                                        credential=credential))
+    if has_backup:
+        return LedgerMissing(_("There is no ledger in {folder} but it holds backups; nothing was created. Way out: "
+                               "restore the latest with 'pos-terminal restore' (or move the backups folder aside "
+                               "to start a new terminal).").format(folder=data_dir))
+    return None
+
+
+def _too_new(engine: Engine, revision: str) -> LedgerTooNew:
+    """The refusal for a schema this version does not know, naming the version that wrote it."""
+    written_by = None
+    try:
+        with engine.connect() as conn:
+            written_by = conn.execute(text("SELECT value FROM meta WHERE key = :k"),
+                                      {"k": SCHEMA_WRITTEN_BY}).scalar_one_or_none()
+    except DBAPIError:
+        pass
+    if written_by:
+        return LedgerTooNew(_("This ledger was written by version {version} (this is {mine}); install {version} "
+                              "or newer. Nothing was changed.").format(version=written_by, mine=app_version()))
+    return LedgerTooNew(_("This ledger was written by a newer version (schema {revision}; this is {mine}); install "
+                          "the newer version. Nothing was changed.").format(revision=revision, mine=app_version()))
 
 
 class OperationConflict(LedgerError):
@@ -315,30 +380,42 @@ class Ledger:
                 _("Cannot create the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
             ) from exc
         path = data_dir / LEDGER_FILENAME
-        existed = path.exists() and path.stat().st_size > 0
+        denied = permission_problem(data_dir)
+        if denied is not None:
+            raise denied
+        missing = _missing_ledger_problem(data_dir, path)
+        if missing is not None:
+            raise missing
+        existed = path.exists()
         if existed and check_integrity:
             problems = integrity_problems(path)
             if problems:
                 raise LedgerCorrupt(
                     _(
-                        "The local ledger {path} failed its integrity check ({problem}). Nothing was changed. "
-                        "Restore the latest backup with 'pos-terminal restore' or call IT."
-                    ).format(path=path, problem=problems[0][:120])
+                        "The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the "
+                        "latest backup with 'pos-terminal restore', or call IT."
+                    ).format(path=path, problem=one_line(problems[0]))
                 )
         engine = create_ledger_engine(path)
         ledger = cls(path, engine, clock=clock, ids=ids)
         try:
             current = migrate.current_revision(engine)
-            if current != migrate.head_revision():
+            if current is not None and not migrate.is_known(current):
+                raise _too_new(engine, current)
+            migrated = current != migrate.head_revision()
+            if migrated:
                 if existed and current is not None:
                     from pos_app.ledger.backup import backup_to
 
                     backup_to(path, data_dir / "backups" / f"pre-migrate-{current}-{now_ms()}.sqlite3")
                 migrate.upgrade(engine)
-            ledger._ensure_identity()
+            ledger._ensure_identity(migrated)
+        except LedgerError:
+            engine.dispose()
+            raise
         except DBAPIError as exc:
             engine.dispose()
-            translated = translate_sqlite_error(exc)
+            translated = translate_sqlite_error(exc, path)
             if translated:
                 raise translated from exc
             raise
@@ -352,8 +429,11 @@ class Ledger:
                 self._writer = None
         self.engine.dispose()
 
-    def _ensure_identity(self) -> None:
+    def _ensure_identity(self, migrated: bool = False) -> None:
         with self.write() as conn:
+            if migrated or self.get_meta(conn, SCHEMA_WRITTEN_BY) is None:
+                # The version that brought the schema to its revision: an older app names it when refusing.
+                self.set_meta(conn, SCHEMA_WRITTEN_BY, app_version())
             terminal_id = self.get_meta(conn, "terminal_id")
             if terminal_id is None:
                 terminal_id = self.new_id()
@@ -383,7 +463,7 @@ class Ledger:
                 with writer.begin():
                     yield writer
             except (DBAPIError, sqlite3.Error) as exc:
-                translated = translate_sqlite_error(exc)
+                translated = translate_sqlite_error(exc, self.path)
                 if translated:
                     raise translated from exc
                 raise
@@ -770,6 +850,11 @@ class Ledger:
         stmt = sqlite_insert(schema.signing_keys).values(key_id=key_id, public_key=public_key, status=status)
         conn.execute(stmt.on_conflict_do_update(index_elements=["key_id"],
                                                 set_={"public_key": public_key, "status": status}))
+
+    def revoked_key_ids(self, conn: Connection) -> frozenset[str]:
+        """Key ids whose codes must be refused (a revoked chain key, or a revoked terminal's own key)."""
+        return frozenset(conn.execute(
+            select(schema.signing_keys.c.key_id).where(schema.signing_keys.c.status == "revoked")).scalars())
 
     def public_keys(self, conn: Connection) -> dict[str, bytes]:
         rows = conn.execute(

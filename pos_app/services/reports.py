@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pos_app.core.i18n import _
@@ -88,3 +89,23 @@ def doctor(services: Services) -> dict[str, Any]:
         }
     return {"ok": all(c["ok"] for c in checks if c["check"] != "backup"), "data_dir": str(services.data_dir),
             "ledger": str(ledger.path), "checks": checks, **info}
+
+
+def doctor_without_ledger(data_dir: Path, problem: str) -> dict[str, Any]:
+    """What ``doctor`` can still report when the ledger cannot be opened (empty, missing beside a credential,
+    written by a newer version, read-only, damaged): the ledger's problem first, then what needs no ledger."""
+    from pos_app.ledger.db import LEDGER_FILENAME
+    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+
+    checks: list[dict[str, Any]] = [{"check": "ledger", "ok": False, "detail": problem}]
+    credential = data_dir / CREDENTIAL_FILENAME
+    checks.append({"check": "identity", "ok": True, "detail": _("enrolled: credential {path}").format(path=credential)
+                   if credential.exists() else _("no sync credential (standalone)")})
+    backups = backup_mod.list_backups(data_dir) if data_dir.is_dir() else []
+    checks.append({"check": "backup", "ok": bool(backups), "detail": _("latest backup {path}").format(
+        path=backups[0].path) if backups else _("no backup in {folder}").format(folder=data_dir / "backups")})
+    if data_dir.is_dir():
+        free_mb = shutil.disk_usage(data_dir).free // (1024 * 1024)
+        checks.append({"check": "disk", "ok": free_mb >= 200, "detail": _("{mb} MB free").format(mb=free_mb)})
+    return {"ok": False, "data_dir": str(data_dir), "ledger": str(data_dir / LEDGER_FILENAME), "checks": checks,
+            "terminal_id": None, "mode": "enrolled" if credential.exists() else None, "queued_for_upload": None}

@@ -66,8 +66,18 @@ def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[
     from sync.client import SyncWorker
 
     store = store_for(services)
-    return SyncWorker(lambda: make_client(services, **(client_kwargs or {})), interval=interval,
-                      queued=store.queued_count, **kwargs)
+
+    def client() -> Any:
+        made = make_client(services, **(client_kwargs or {}))
+        from pos_app.services.member_cards import ensure_certificate
+
+        try:  # a terminal enrolled before its key was certified gets it here (cards right away from then on)
+            ensure_certificate(services, made)
+        except Exception:  # noqa: BLE001 - a card key is never a reason to stop syncing; retried next client
+            pass
+        return made
+
+    return SyncWorker(client, interval=interval, queued=store.queued_count, **kwargs)
 
 
 def redeem(services: Services, client: Any, **kwargs: Any) -> Any:

@@ -25,7 +25,15 @@ from pos_app.core.phone import format_phone, normalize_phone
 from pos_app.core.pins import PURPOSES, GuardPolicy, check_new_pin
 from pos_app.core.redeem import check_redeem, discount_for_points
 from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
-from pos_app.core.rules import CategoryLine, EarnBreakdown, Purchase, RulesBundle, default_rules, points_for
+from pos_app.core.rules import (
+    CategoryLine,
+    EarnBreakdown,
+    Purchase,
+    RulesBundle,
+    default_rules,
+    points_for,
+    zero_points_text,
+)
 from pos_app.core.text import check_text
 from pos_app.core.tiers import tier_for
 from pos_app.ledger import backup as backup_mod
@@ -43,6 +51,7 @@ from pos_app.ledger.repository import (
     StaffRow,
     staff_scope,
 )
+from pos_app.services import member_cards
 from pos_app.services.errors import (
     ApprovalRequired,
     Conflict,
@@ -103,6 +112,12 @@ class AwardResult:
     tier: str
     tier_changed: bool
     replayed: bool = False
+    points_start_satang: int | None = None  # when ``points`` is 0: the bill from which points start
+
+    @property
+    def zero_points_text(self) -> str | None:
+        """Why this sale earned nothing ("0 points: points start at ฿25"), or None when it earned points."""
+        return zero_points_text(self.points_start_satang) if self.points == 0 else None
 
 
 @dataclass(frozen=True)
@@ -361,7 +376,8 @@ class Services:
             keys = self.ledger.public_keys(conn)
             try:
                 if kind == "member_qr":
-                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()))
+                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()),
+                                                           self.ledger.revoked_key_ids(conn))
                 else:
                     code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()), self._replay_guard())
             except member_codes.MemberCodeError as exc:
@@ -400,6 +416,26 @@ class Services:
     def public_keys(self) -> dict[str, bytes]:
         with self.ledger.read() as conn:
             return self.ledger.public_keys(conn)
+
+    def revoked_key_ids(self) -> frozenset[str]:
+        with self.ledger.read() as conn:
+            return self.ledger.revoked_key_ids(conn)
+
+    def member_card_code(self, member_id: str) -> MemberView:
+        """The member, with a signed member code: the stored one, else one this terminal signs now (a card
+        right away; None left when an enrolled terminal is not certified yet)."""
+        def run() -> MemberView:
+            with self.ledger.write() as conn:
+                member = self._member(conn, member_id)
+                if member.member_code is None:
+                    code = member_cards.sign_for(self, conn, member_id, ms_to_dt(self.clock()))
+                    if code is not None:
+                        self.ledger.set_member_code(conn, member_id, code)
+                        member = self._member(conn, member_id)
+                return self._view(conn, member)
+
+        result: MemberView = self._call(run)
+        return result
 
     # ------------------------------------------------------------------ award
     def preview_award(self, member_id: str, amount_satang: int,
@@ -450,10 +486,9 @@ class Services:
                     # The rules changed and this tier is gone: place the member in the new tiers first.
                     self._retier(conn, member, rules, sale_ms)
                     member = self._member(conn, member_id)
+                # A sale below one block or a minimum spend is still a sale: it is recorded with 0 points
+                # (it counts for visits and spend, and a later return of it stays consistent).
                 breakdown = points_for(purchase, rules, member.tier)
-                if breakdown.points <= 0:
-                    raise InvalidInput(_("{amount} earns no points under the current rules.").format(
-                        amount=format_baht(amount_satang)))
                 entry = self.ledger.append_entry(conn, NewEntry(
                     member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
                     operator_id=operator_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
@@ -470,7 +505,7 @@ class Services:
                                "campaign_bonus": breakdown.campaign_bonus,
                                "campaigns_applied": list(breakdown.campaigns_applied),
                                "rules_version": breakdown.rules_version},
-                    tier=tier, tier_changed=changed)
+                    tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang)
                 data = _record(result)
                 self.ledger.record_operation(conn, op_id, "award", request, data)
                 return result
@@ -996,6 +1031,9 @@ class MemberService:
                 rules = s.active_rules(conn)
                 s.ledger.add_member(conn, member_id=member_id, card_no=card_no, name=name, phone=normalized,
                                     tier=rules.tiers.tiers[0].code, consent=consent, created_at_ms=s.clock())
+                code = member_cards.sign_for(s, conn, member_id, ms_to_dt(s.clock()))
+                if code is not None:  # a card right away (see pos_app.services.member_cards)
+                    s.ledger.set_member_code(conn, member_id, code)
                 s.ledger.record_operation(conn, op_id, "enroll", request, {"member_id": member_id})
                 return s._view(conn, s._member(conn, member_id))
 

@@ -43,6 +43,7 @@ from pos_app.core.errors import RuleError
 from pos_app.core.i18n import N_, _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
+from pos_app.core.rules import points_start_text, zero_points_text
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.services.errors import ApprovalRequired, PinLocked
 from pos_app.ui.camera import CameraPanel
@@ -233,6 +234,7 @@ class CounterWindow(QMainWindow):
         self._tier_names: dict[str, tuple[str, str]] = {}
         self._rewards: list[dict[str, Any]] = []
         self._preview_points: int | None = None
+        self._preview_start: int | None = None  # when the preview is 0 points: the bill from which points start
         self._preview_generation = 0
         self._status_text: Callable[[], str] | None = None
         self._status_kind = "info"
@@ -1212,13 +1214,14 @@ class CounterWindow(QMainWindow):
         svc = self._services
         member_id = member.id
 
-        def work() -> int:
-            points: int = svc.preview_award(member_id, amount).points
-            return points
+        def work() -> tuple[int, int | None]:
+            breakdown = svc.preview_award(member_id, amount)
+            return breakdown.points, breakdown.points_start_satang
 
-        def done(points: int) -> None:
+        def done(outcome: tuple[int, int | None]) -> None:
             if generation != self._preview_generation or self._parsed_amount() != amount:
                 return  # the cashier typed on meanwhile
+            points, self._preview_start = outcome
             self._preview_points = points
             self._show_preview()
             self.preview_shown.emit(points)
@@ -1234,6 +1237,10 @@ class CounterWindow(QMainWindow):
         amount = self._parsed_amount()
         if self._member is None or amount is None or self._preview_points is None:
             self.preview.setText("")
+            return
+        if self._preview_points == 0:  # still a sale: the award button records it with 0 points
+            self.preview.setText(_("{amount} earns 0 points: {why}").format(
+                amount=format_baht(amount), why=points_start_text(self._preview_start)))
             return
         self.preview.setText(_("{amount} earns {points} points").format(
             amount=format_baht(amount), points=f"{self._preview_points:,}"))
@@ -1281,9 +1288,12 @@ class CounterWindow(QMainWindow):
         self.amount_field.clear()
         self.receipt_field.clear()
         self.amount_error.clear()
-        points, balance = result.points, result.balance_after
+        points, balance, start = result.points, result.balance_after, result.points_start_satang
 
         def text() -> str:
+            if points == 0:
+                return _("Done: sale recorded. {why}. Balance {balance} points.").format(
+                    why=zero_points_text(start), balance=f"{balance:,}")
             return _("Done: {points} points awarded. New balance {balance} points.").format(
                 points=f"{points:,}", balance=f"{balance:,}")
 

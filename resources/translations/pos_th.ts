@@ -9,117 +9,117 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="329"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="386"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="60"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="99"></location>
             <source>Member  {name}</source>
             <translation>สมาชิก    {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="61"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="100"></location>
             <source>Id      {id}</source>
             <translation>รหัส      {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="62"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="101"></location>
             <source>Card    {card}</source>
             <translation>บัตร      {card}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="63"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="102"></location>
             <source>Phone   {phone}</source>
             <translation>โทรศัพท์  {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="64"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="103"></location>
             <source>Tier    {tier}</source>
             <translation>ระดับ     {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="104"></location>
             <source>Points  {points:,}</source>
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="120"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="164"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="231"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="238"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="295"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="280"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="337"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="348"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="363"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
-            <location filename="../../pos_app/ui/counter.py" line="529"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/ui/counter.py" line="531"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="412"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="510"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="513"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="582"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -128,70 +128,70 @@
             <translation type="obsolete">กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="68"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="107"></location>
             <source>{points:,} points expire within 30 days</source>
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="142"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="186"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="161"></location>
-            <location filename="../../pos_app/services/terminal.py" line="390"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="205"></location>
+            <location filename="../../pos_app/services/terminal.py" line="406"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="195"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="241"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="203"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="241"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="250"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="298"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="258"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="315"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="322"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="379"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="120"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="332"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="389"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="486"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="527"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="596"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="200"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="255"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="239"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="296"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -282,62 +282,62 @@
             <translation>ข้อมูลแต้มมีรายการ {id} ซ้ำสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="134"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="139"></location>
             <source>This member code is not genuine (its signature does not match). Do not award points; look the member up by phone number instead.</source>
             <translation>รหัสสมาชิกนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรง) ห้ามให้แต้ม ให้ค้นหาสมาชิกด้วยเบอร์โทรแทน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="141"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="146"></location>
             <source>This is not a member code. Scan the member's card or the code in the member app.</source>
             <translation>นี่ไม่ใช่รหัสสมาชิก สแกนบัตรสมาชิกหรือรหัสในแอปสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="146"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="151"></location>
             <source>Only part of the member code was read. Scan it again and hold it steady.</source>
             <translation>อ่านรหัสสมาชิกได้ไม่ครบ สแกนใหม่และถือให้นิ่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="160"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="165"></location>
             <source>This member code comes from a newer system version. Update the terminal software.</source>
             <translation>รหัสสมาชิกนี้มาจากระบบรุ่นใหม่กว่า อัปเดตโปรแกรมของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="175"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="180"></location>
             <source>This member code is not valid yet. Check the date and time of this terminal.</source>
             <translation>รหัสสมาชิกนี้ยังไม่ถึงเวลาใช้ ตรวจวันที่และเวลาของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="182"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="187"></location>
             <source>This app code is too old. Ask the member to open the app and show the current code (and to check the time on their phone).</source>
             <translation>รหัสในแอปเก่าเกินไป ขอให้สมาชิกเปิดแอปแสดงรหัสล่าสุด (และตรวจเวลาในโทรศัพท์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="190"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="195"></location>
             <source>The member app needs renewing: ask the member to connect the app to the internet once, or look them up by phone number.</source>
             <translation>แอปสมาชิกต้องต่ออายุ: ขอให้สมาชิกต่ออินเทอร์เน็ตหนึ่งครั้ง หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="198"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="211"></location>
             <source>This app code was already used. Ask the member to show the current code in the app.</source>
             <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="524"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="616"></location>
             <source>A card number has 16 digits. Check the number and type it again.</source>
             <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="528"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="620"></location>
             <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
             <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="152"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="157"></location>
             <source>This member code was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
             <translation>รหัสสมาชิกนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) ซิงก์เครื่องแล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="167"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="172"></location>
             <source>This member code expired on {date}. Ask the member for a new card, or look them up by phone number.</source>
             <translation>รหัสสมาชิกนี้หมดอายุเมื่อ {date} ขอบัตรใหม่จากสมาชิก หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
@@ -580,7 +580,7 @@
             <translation>ยอดรวมรายการหมวดสินค้าไม่เท่ากับยอดซื้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="406"></location>
+            <location filename="../../pos_app/core/rules.py" line="443"></location>
             <source>The rules contain a fractional number ({text}); use whole numbers.</source>
             <translation>กติกามีเลขทศนิยม ({text}) ให้ใช้จำนวนเต็ม</translation>
         </message>
@@ -635,33 +635,33 @@
             <translation>กติกาไม่ใช่ JSON ที่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="457"></location>
+            <location filename="../../pos_app/core/rules.py" line="494"></location>
             <source>In the rules, “{where}” must be an object.</source>
             <translation>ในกติกา “{where}” ต้องเป็นออบเจกต์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="462"></location>
+            <location filename="../../pos_app/core/rules.py" line="499"></location>
             <source>In the rules, “{where}” lacks: {fields}.</source>
             <translation>ในกติกา “{where}” ขาด: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="467"></location>
+            <location filename="../../pos_app/core/rules.py" line="504"></location>
             <source>In the rules, “{where}” has unknown fields: {fields}.</source>
             <translation>ในกติกา “{where}” มีช่องที่ไม่รู้จัก: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="475"></location>
+            <location filename="../../pos_app/core/rules.py" line="512"></location>
             <source>In the rules, “{where}” must be a list.</source>
             <translation>ในกติกา “{where}” ต้องเป็นรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="481"></location>
-            <location filename="../../pos_app/core/rules.py" line="486"></location>
+            <location filename="../../pos_app/core/rules.py" line="518"></location>
+            <location filename="../../pos_app/core/rules.py" line="523"></location>
             <source>In the rules, “{where}” must be an ISO-8601 time.</source>
             <translation>ในกติกา “{where}” ต้องเป็นเวลาแบบ ISO-8601</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="508"></location>
+            <location filename="../../pos_app/core/rules.py" line="545"></location>
             <source>These rules are in a format this terminal does not know ({format}); update the software.</source>
             <translation>กติกานี้อยู่ในรูปแบบที่เครื่องนี้ไม่รู้จัก ({format}) ให้อัปเดตโปรแกรม</translation>
         </message>
@@ -676,7 +676,7 @@
             <translation>แคมเปญ {id} ไม่ได้ให้อะไรเลย: ตั้งตัวคูณเกิน 1000 หรือแต้มโบนัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="400"></location>
+            <location filename="../../pos_app/core/rules.py" line="437"></location>
             <source>The rules repeat the field “{key}”.</source>
             <translation>กติกามีช่อง “{key}” ซ้ำ</translation>
         </message>
@@ -722,104 +722,105 @@
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="78"></location>
+            <location filename="../../pos_app/ledger/db.py" line="165"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="80"></location>
+            <location filename="../../pos_app/ledger/db.py" line="167"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="83"></location>
+            <location filename="../../pos_app/ledger/db.py" line="170"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="470"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="428"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="508"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="543"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="623"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="558"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="910"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="638"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="995"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="315"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="380"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="323"></location>
             <source>The local ledger {path} failed its integrity check ({problem}). Nothing was changed. Restore the latest backup with 'pos-terminal restore' or call IT.</source>
-            <translation>ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
+            <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="553"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="913"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="998"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="643"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="723"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="59"></location>
+            <location filename="../../pos_app/services/reports.py" line="60"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <location filename="../../pos_app/services/reports.py" line="72"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="68"></location>
+            <location filename="../../pos_app/services/reports.py" line="69"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="74"></location>
+            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="109"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="61"></location>
+            <location filename="../../pos_app/services/reports.py" line="62"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="62"></location>
+            <location filename="../../pos_app/services/reports.py" line="63"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="64"></location>
+            <location filename="../../pos_app/services/reports.py" line="65"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="66"></location>
+            <location filename="../../pos_app/services/reports.py" line="67"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="70"></location>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <location filename="../../pos_app/services/reports.py" line="105"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -845,167 +846,166 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="326"></location>
+            <location filename="../../pos_app/services/terminal.py" line="341"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="333"></location>
+            <location filename="../../pos_app/services/terminal.py" line="348"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="346"></location>
+            <location filename="../../pos_app/services/terminal.py" line="361"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="427"></location>
+            <location filename="../../pos_app/services/terminal.py" line="463"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="580"></location>
+            <location filename="../../pos_app/services/terminal.py" line="615"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="652"></location>
+            <location filename="../../pos_app/services/terminal.py" line="687"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="654"></location>
+            <location filename="../../pos_app/services/terminal.py" line="689"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="735"></location>
+            <location filename="../../pos_app/services/terminal.py" line="770"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="737"></location>
+            <location filename="../../pos_app/services/terminal.py" line="772"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="917"></location>
+            <location filename="../../pos_app/services/terminal.py" line="952"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="974"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1009"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="371"></location>
+            <location filename="../../pos_app/services/terminal.py" line="387"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="376"></location>
+            <location filename="../../pos_app/services/terminal.py" line="392"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="387"></location>
+            <location filename="../../pos_app/services/terminal.py" line="403"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="605"></location>
+            <location filename="../../pos_app/services/terminal.py" line="640"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="665"></location>
+            <location filename="../../pos_app/services/terminal.py" line="700"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="959"></location>
+            <location filename="../../pos_app/services/terminal.py" line="994"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="257"></location>
+            <location filename="../../pos_app/services/terminal.py" line="272"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="286"></location>
+            <location filename="../../pos_app/services/terminal.py" line="301"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="240"></location>
+            <location filename="../../pos_app/services/terminal.py" line="255"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="379"></location>
+            <location filename="../../pos_app/services/terminal.py" line="395"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="542"></location>
+            <location filename="../../pos_app/services/terminal.py" line="577"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="442"></location>
+            <location filename="../../pos_app/services/terminal.py" line="478"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="455"></location>
             <source>{amount} earns no points under the current rules.</source>
-            <translation>ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
+            <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="556"></location>
+            <location filename="../../pos_app/services/terminal.py" line="591"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="592"></location>
+            <location filename="../../pos_app/services/terminal.py" line="627"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="600"></location>
+            <location filename="../../pos_app/services/terminal.py" line="635"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="603"></location>
+            <location filename="../../pos_app/services/terminal.py" line="638"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="668"></location>
+            <location filename="../../pos_app/services/terminal.py" line="703"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="989"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1024"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="535"></location>
+            <location filename="../../pos_app/services/terminal.py" line="570"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="538"></location>
+            <location filename="../../pos_app/services/terminal.py" line="573"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="550"></location>
+            <location filename="../../pos_app/services/terminal.py" line="585"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1015,39 +1015,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="498"></location>
-            <location filename="../../pos_app/ui/counter.py" line="499"></location>
+            <location filename="../../pos_app/ui/counter.py" line="500"></location>
+            <location filename="../../pos_app/ui/counter.py" line="501"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="502"></location>
+            <location filename="../../pos_app/ui/counter.py" line="504"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="503"></location>
+            <location filename="../../pos_app/ui/counter.py" line="505"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="505"></location>
+            <location filename="../../pos_app/ui/counter.py" line="507"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/counter.py" line="508"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="509"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="508"></location>
+            <location filename="../../pos_app/ui/counter.py" line="510"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1056,165 +1056,165 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="514"></location>
+            <location filename="../../pos_app/ui/counter.py" line="516"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="515"></location>
+            <location filename="../../pos_app/ui/counter.py" line="517"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="516"></location>
+            <location filename="../../pos_app/ui/counter.py" line="518"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="523"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="522"></location>
+            <location filename="../../pos_app/ui/counter.py" line="524"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="524"></location>
+            <location filename="../../pos_app/ui/counter.py" line="526"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="525"></location>
+            <location filename="../../pos_app/ui/counter.py" line="527"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="528"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="527"></location>
+            <location filename="../../pos_app/ui/counter.py" line="529"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="528"></location>
+            <location filename="../../pos_app/ui/counter.py" line="530"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="530"></location>
+            <location filename="../../pos_app/ui/counter.py" line="532"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="986"></location>
+            <location filename="../../pos_app/ui/counter.py" line="988"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="986"></location>
+            <location filename="../../pos_app/ui/counter.py" line="988"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="986"></location>
+            <location filename="../../pos_app/ui/counter.py" line="988"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1258"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1265"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1301"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1311"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="802"></location>
+            <location filename="../../pos_app/ui/counter.py" line="804"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1092"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1094"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1247"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1325"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1254"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1335"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1332"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1342"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="582"></location>
+            <location filename="../../pos_app/ui/counter.py" line="584"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="987"></location>
+            <location filename="../../pos_app/ui/counter.py" line="989"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1100"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1102"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1101"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1103"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1238"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1245"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1287"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1297"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1378"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1388"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1400"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1410"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1104"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1106"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1106"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1108"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1304"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1314"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1376"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1386"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1341,37 +1341,37 @@
             <translation>ไม่พบฟอนต์ภาษาไทยในโปรแกรมที่ติดตั้ง: ติดตั้งโปรแกรมใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="96"></location>
             <source>Member card</source>
             <translation>บัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="96"></location>
             <source>Member no.</source>
             <translation>เลขสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="104"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="110"></location>
             <source>Card for {name} written to {file} (it scans back to this member).</source>
             <translation>สร้างบัตรของ {name} ไว้ที่ {file} แล้ว (สแกนกลับได้ตรงกับสมาชิกนี้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="79"></location>
             <source>Cannot tell the card format from {file}: name it .png or .pdf, or give --format.</source>
             <translation>ไม่รู้รูปแบบบัตรจากชื่อ {file}: ตั้งชื่อเป็น .png หรือ .pdf หรือระบุ --format</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="78"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="83"></location>
             <source>Member {id} has no signed member code yet: sync the terminal with the server, then render the card again.</source>
             <translation>สมาชิก {id} ยังไม่มีรหัสสมาชิกที่ลงนาม: ซิงก์เครื่องกับเซิร์ฟเวอร์ แล้วสร้างบัตรใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="86"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="92"></location>
             <source>The member code stored for {id} names another member; sync the terminal.</source>
             <translation>รหัสสมาชิกที่เก็บไว้ของ {id} เป็นของสมาชิกคนอื่น: ซิงก์เครื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/card_cmds.py" line="83"></location>
+            <location filename="../../pos_app/cli/card_cmds.py" line="89"></location>
             <source>The member code stored for {id} cannot go on a card: {reason}</source>
             <translation>รหัสสมาชิกที่เก็บไว้ของ {id} ใช้ทำบัตรไม่ได้: {reason}</translation>
         </message>
@@ -1381,28 +1381,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="65"></location>
+            <location filename="../../pos_app/ui/counter.py" line="66"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="67"></location>
+            <location filename="../../pos_app/ui/counter.py" line="68"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="519"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1137"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1158"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1160"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1457,7 +1457,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="827"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="912"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1467,103 +1467,103 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="84"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="85"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="86"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="87"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
             <source>This terminal's credential has expired: call IT to enroll it again.</source>
             <translation>สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="88"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="89"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="146"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="90"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="148"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="100"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="91"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="101"></location>
             <source>This terminal is already enrolled.</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="92"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="102"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="104"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="105"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="106"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="107"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="108"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="109"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="100"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="101"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="111"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="102"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="112"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="114"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="124"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="504"></location>
+            <location filename="../../pos_app/ui/counter.py" line="506"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1584,12 +1584,12 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="549"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="618"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="52"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="53"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
@@ -1598,63 +1598,63 @@
             <translation type="obsolete">ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="74"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="75"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="76"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="77"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="78"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="79"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="79"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="80"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="126"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="183"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="186"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="82"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="83"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="90"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="122"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="162"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="173"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="165"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="176"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="179"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="182"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="510"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="579"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1758,82 +1758,82 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="479"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="746"></location>
+            <location filename="../../pos_app/ui/counter.py" line="748"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="746"></location>
+            <location filename="../../pos_app/ui/counter.py" line="748"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="750"></location>
+            <location filename="../../pos_app/ui/counter.py" line="752"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="754"></location>
+            <location filename="../../pos_app/ui/counter.py" line="756"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="743"></location>
+            <location filename="../../pos_app/ui/counter.py" line="745"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="793"></location>
+            <location filename="../../pos_app/ui/counter.py" line="795"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="542"></location>
+            <location filename="../../pos_app/ui/counter.py" line="544"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="672"></location>
+            <location filename="../../pos_app/ui/counter.py" line="674"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="750"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="752"></location>
+            <location filename="../../pos_app/ui/counter.py" line="754"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="759"></location>
+            <location filename="../../pos_app/ui/counter.py" line="761"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="665"></location>
+            <location filename="../../pos_app/ui/counter.py" line="667"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="541"></location>
+            <location filename="../../pos_app/ui/counter.py" line="543"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="705"></location>
+            <location filename="../../pos_app/ui/counter.py" line="707"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="224"></location>
+            <location filename="../../pos_app/ui/counter.py" line="225"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2000,77 +2000,77 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="518"></location>
+            <location filename="../../pos_app/ui/counter.py" line="520"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="519"></location>
+            <location filename="../../pos_app/ui/counter.py" line="521"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="413"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="374"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
-            <location filename="../../pos_app/ui/counter.py" line="969"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="444"></location>
+            <location filename="../../pos_app/ui/counter.py" line="971"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="459"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="121"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="165"></location>
             <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="418"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="473"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="417"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
@@ -2120,94 +2120,94 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="811"></location>
-            <location filename="../../pos_app/services/terminal.py" line="874"></location>
+            <location filename="../../pos_app/services/terminal.py" line="846"></location>
+            <location filename="../../pos_app/services/terminal.py" line="909"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="868"></location>
+            <location filename="../../pos_app/services/terminal.py" line="903"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="315"></location>
+            <location filename="../../pos_app/services/terminal.py" line="330"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="848"></location>
+            <location filename="../../pos_app/services/terminal.py" line="883"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="872"></location>
+            <location filename="../../pos_app/services/terminal.py" line="907"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="813"></location>
+            <location filename="../../pos_app/services/terminal.py" line="848"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="826"></location>
+            <location filename="../../pos_app/services/terminal.py" line="861"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="851"></location>
+            <location filename="../../pos_app/services/terminal.py" line="886"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="775"></location>
+            <location filename="../../pos_app/services/terminal.py" line="810"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <location filename="../../pos_app/ui/counter.py" line="511"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="511"></location>
+            <location filename="../../pos_app/ui/counter.py" line="513"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="512"></location>
+            <location filename="../../pos_app/ui/counter.py" line="514"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="513"></location>
+            <location filename="../../pos_app/ui/counter.py" line="515"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="873"></location>
+            <location filename="../../pos_app/ui/counter.py" line="875"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="960"></location>
+            <location filename="../../pos_app/ui/counter.py" line="962"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="884"></location>
+            <location filename="../../pos_app/ui/counter.py" line="886"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="900"></location>
+            <location filename="../../pos_app/ui/counter.py" line="902"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="832"></location>
+            <location filename="../../pos_app/ui/counter.py" line="834"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2347,47 +2347,47 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อกเพราะใส่ PIN ผิดหลายครั้ง: ผู้จัดการเลือกชื่อตัวเอง เข้าสู่ระบบ แล้วปลดล็อก (หรือใช้ pos-terminal staff unlock)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="85"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="86"></location>
             <source>Refused by the server (not applied to any balance; ask a manager): {n} records, the last seq {seq}: {reason}</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="504"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="584"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="501"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="581"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="507"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="587"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1063"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1101"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="104"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="105"></location>
             <source>The server address must start with http:// or https:// followed by a host name, e.g. https://loyalty.example or http://192.168.1.10:8765.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="536"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="601"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="603"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2412,35 +2412,170 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="447"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="527"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="897"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="982"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="908"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="993"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="903"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="988"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="649"></location>
+            <location filename="../../pos_app/services/terminal.py" line="684"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="733"></location>
-            <location filename="../../pos_app/services/terminal.py" line="972"></location>
+            <location filename="../../pos_app/services/terminal.py" line="768"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1007"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <source>--manager-pin - reads the PIN from standard input, but it was empty.</source>
+            <translation>--manager-pin - อ่าน PIN จากอินพุตมาตรฐาน แต่ไม่มีข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="93"></location>
+            <source>Manager PIN</source>
+            <translation>PIN ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="243"></location>
+            <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
+            <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="252"></location>
+            <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
+            <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="89"></location>
+            <source>{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), with --manager-pin - on standard input, or in ${env}.</source>
+            <translation>{refusal} ให้ใส่ PIN ผู้จัดการที่หน้าจอถาม (รันคำสั่งในเทอร์มินัล) หรือใช้ --manager-pin - ผ่านอินพุตมาตรฐาน หรือตั้งค่า ${env}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/member_codes.py" line="203"></location>
+            <source>This member card was printed by a terminal that has been revoked. Look the member up by the card number or phone number and print a new card.</source>
+            <translation>บัตรสมาชิกนี้พิมพ์จากเครื่องที่ถูกเพิกถอนแล้ว ให้ค้นหาสมาชิกด้วยเลขบัตรหรือเบอร์โทรศัพท์ แล้วพิมพ์บัตรใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="421"></location>
+            <source>no points under the current rules</source>
+            <translation>ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="422"></location>
+            <source>points start at {amount}</source>
+            <translation>เริ่มได้แต้มที่ {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="427"></location>
+            <source>0 points: {why}</source>
+            <translation>0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="162"></location>
+            <source>The ledger cannot be written (read-only: a permission problem, nothing is damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix.</source>
+            <translation>เขียนสมุดบัญชีไม่ได้ (อ่านได้อย่างเดียว: เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ไม่ได้บันทึกอะไร รัน 'pos-terminal doctor' เพื่อดูวิธีแก้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="103"></location>
+            <source>The data folder {path} is on a read-only disk (a permission problem, nothing is damaged): mount it read-write, then try again.</source>
+            <translation>โฟลเดอร์ข้อมูล {path} อยู่บนดิสก์ที่อ่านได้อย่างเดียว (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ให้เมานต์แบบอ่านเขียนได้ แล้วลองใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="106"></location>
+            <source>The data folder {path} is read-only for user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
+            <translation>โฟลเดอร์ข้อมูล {path} ผู้ใช้ {user} เขียนไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/db.py" line="111"></location>
+            <source>The ledger file {path} cannot be written by user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
+            <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="145"></location>
+            <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
+            <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="114"></location>
+            <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="122"></location>
+            <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="127"></location>
+            <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="143"></location>
+            <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
+            <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="107"></location>
+            <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="110"></location>
+            <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
+            <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="119"></location>
+            <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
+            <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="394"></location>
+            <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
+            <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="103"></location>
+            <source>no sync credential (standalone)</source>
+            <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="102"></location>
+            <source>enrolled: credential {path}</source>
+            <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="106"></location>
+            <source>no backup in {folder}</source>
+            <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1242"></location>
+            <source>{amount} earns 0 points: {why}</source>
+            <translation>{amount} ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1295"></location>
+            <source>Done: sale recorded. {why}. Balance {balance} points.</source>
+            <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
     </context>
 </TS>

@@ -26,6 +26,7 @@ from sync.server import service as svc
 from sync.server.config import MAX_BODY_BYTES, Settings  # noqa: F401 - MAX_BODY_BYTES: the default, re-exported
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
+from sync.server.terminal_keys import TerminalKeyRequest, TerminalKeyResponse, certify_terminal_key
 
 log = logging.getLogger("sync.server")
 T = TypeVar("T")
@@ -393,6 +394,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             now = settings.clock()
             terminal = svc.authenticate(c, auth, now, lock=True)
             return svc.rotate_credential(c, settings, terminal, req.credential_sha256, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/terminal-key", response_model=TerminalKeyResponse, responses=ERROR_RESPONSES)
+    def terminal_key(req: TerminalKeyRequest, auth: Auth) -> TerminalKeyResponse:
+        """Certify the terminal's own card-signing key (docs/member-codes.md)."""
+        def fn(c: Connection) -> TerminalKeyResponse:
+            now = svc.utcnow()
+            t = svc.authenticate(c, auth, now)
+            return certify_terminal_key(c, t.id, req.public_key_b64, now, settings.key_passphrase)
         return run_tx(engine, fn)
 
     @app.get("/v1/status", response_model=p.TerminalStatus, responses=ERROR_RESPONSES)

@@ -78,9 +78,12 @@ def add_key(conn: Connection, key_id: str, now: datetime, passphrase: bytes | No
 
 def activate_key(conn: Connection, key_id: str) -> None:
     """Make ``key_id`` the key that signs new member codes (the others stay valid for verification)."""
-    row = conn.execute(select(signing_keys.c.revoked).where(signing_keys.c.key_id == key_id)).first()
+    row = conn.execute(select(signing_keys.c.revoked, signing_keys.c.private_key_path)
+                       .where(signing_keys.c.key_id == key_id)).first()
     if row is None:
         raise ApiError(404, "unknown_key", f"no signing key {key_id}")
+    if (row.private_key_path or "").startswith("terminal:"):  # see sync.server.terminal_keys
+        raise ApiError(409, "terminal_key", f"{key_id} is a terminal's own key: it cannot sign for the chain")
     if row.revoked:
         raise ApiError(409, "key_revoked", f"signing key {key_id} is revoked")
     others = conn.execute(select(signing_keys.c.key_id).where(

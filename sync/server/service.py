@@ -285,6 +285,9 @@ def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
                                                     m.terminals.c.revoked_at.is_(None)).values(revoked_at=now))
     if result.rowcount == 1:
         log.warning("terminal %s revoked", terminal_id)
+        from sync.server.terminal_keys import revoke_terminal_keys
+
+        revoke_terminal_keys(conn, terminal_id)  # its member cards are refused from then on
         return
     if conn.execute(select(m.terminals.c.id).where(m.terminals.c.id == terminal_id)).first() is None:
         raise ApiError(404, "unknown_terminal", f"no terminal {terminal_id}")

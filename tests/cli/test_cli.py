@@ -66,6 +66,50 @@ def test_enroll_award_redeem_return_report_round_trip(run, enrolled) -> None:
     assert "Total: 1 awards, 49 points on ฿1,234.50" in text.stdout
 
 
+def test_a_sale_below_one_block_is_recorded_with_0_points_and_says_why(run, enrolled) -> None:
+    """A register integration sends every sale: ฿24.99 is a sale (a visit and its spend), earning 0 points."""
+    preview = run("award", "--member", "0812345678", "--amount", "24.99", "--receipt", "R2", "--preview",
+                  json_out=False)
+    assert preview.exit_code == 0
+    assert preview.stdout.strip() == "฿24.99 would be recorded for Somchai with 0 points: points start at ฿25."
+    result = run("award", "--member", "0812345678", "--amount", "24.99", "--receipt", "R2", json_out=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == ("Sale of ฿24.99 recorded for Somchai (receipt R2). "
+                                     "0 points: points start at ฿25. Balance 0.")
+    data = json.loads(run("award", "--member", "0812345678", "--amount", "10", "--receipt", "R3").stdout)
+    assert (data["points"], data["amount_satang"], data["points_start_satang"]) == (0, 1000, 2500)
+    assert data["note"] == "0 points: points start at ฿25"
+    again = run("award", "--member", "0812345678", "--amount", "24.99", "--receipt", "R2", json_out=False)
+    _refused(again, "Receipt R2 already earned")  # recorded once, like any sale
+    history = json.loads(run("history", "--member", enrolled["id"]).stdout)
+    assert [(e["kind"], e["points"], e["amount_satang"]) for e in history] == [("earn", 0, 2499), ("earn", 0, 1000)]
+    report = json.loads(run("report", "daily").stdout)["totals"]
+    assert (report["awards"], report["sales_satang"], report["points_awarded"]) == (2, 3499, 0)
+    # a later return of it is consistent: the refund is recorded, no points move, the chain and balances hold
+    ret = json.loads(run("return", "--receipt", "R2", "--manager-pin", "482916").stdout)
+    assert (ret["refund_satang"], ret["points_clawed_back"], ret["balance_after"]) == (2499, 0, 0)
+    _refused(run("return", "--receipt", "R2", "--manager-pin", "482916", json_out=False), "already fully returned")
+    assert json.loads(run("doctor").stdout)["checks"][1]["ok"]  # hash chain intact
+    assert _balance(run, enrolled["id"]) == 0
+
+
+def test_below_the_minimum_spend_the_reason_names_the_minimum(run, enrolled) -> None:
+    from pos_app.core.rules import EarnRules, default_rules
+    from pos_app.services import open_terminal
+
+    services = open_terminal(run.data)
+    try:
+        base = default_rules(2)
+        services.install_rules(type(base)(version=2, earn=EarnRules(min_spend_satang=10_000), tiers=base.tiers,
+                                          discount=base.discount, expiry=base.expiry, returns=base.returns))
+    finally:
+        services.close()
+    data = json.loads(run("award", "--member", enrolled["id"], "--amount", "99.75", "--receipt", "R9").stdout)
+    assert data["points"] == 0 and data["note"] == "0 points: points start at ฿100"
+    assert json.loads(run("award", "--member", enrolled["id"], "--amount", "100", "--receipt", "R10").stdout)[
+        "points"] == 4
+
+
 def test_award_retry_with_the_same_op_id_counts_once(run, enrolled) -> None:
     args = ("award", "--member", enrolled["id"], "--amount", "100", "--receipt", "R7", "--op-id", "till-7")
     assert run(*args).exit_code == 0

@@ -317,3 +317,51 @@ def test_classify_scan(card_code: str, member_key: Ed25519PrivateKey, credential
     assert classify_scan("๐๘๑๒๓๔๕๖๗๘") == "phone"  # Thai digits, typed on a Thai keyboard
     for other in ("", "hello", "12345", "LC1:K:M", b"\xff\xfe", "0" * 40, "+1 415 555 0100"):
         assert classify_scan(other) == "unknown"
+
+
+# ------------------------------------------------------------------ cards printed by a terminal (LT1)
+
+
+def _terminal_card(chain_key: Ed25519PrivateKey, terminal_key: Ed25519PrivateKey, member: str = MEMBER,
+                   cert_days: int = 3650, chain_key_id: str = "K2026") -> str:
+    from pos_app.core.member_codes import issue_terminal_certificate, sign_member_code_as_terminal
+
+    certificate = issue_terminal_certificate(chain_key, chain_key_id, public_key_bytes(terminal_key),
+                                             NOW + timedelta(days=cert_days))
+    return sign_member_code_as_terminal(terminal_key, certificate, member, NOW - timedelta(minutes=1),
+                                        NOW + timedelta(days=3 * 365))
+
+
+def test_a_card_printed_by_a_certified_terminal_verifies_where_only_the_chain_key_is_known(
+        chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    from pos_app.core.member_codes import terminal_key_id
+
+    terminal_key = Ed25519PrivateKey.from_private_bytes(bytes(range(2, 34)))
+    text = _terminal_card(chain_key, terminal_key)
+    assert text.startswith("LT1:K2026:T") and classify_scan(text) == "member_qr"
+    code = verify_member_code(text, keys, NOW)
+    assert code.member_id == MEMBER and code.key_id == terminal_key_id(public_key_bytes(terminal_key))
+    assert len(text) < 400  # a version-12 QR at most: still printable on an ID-1 card
+
+
+def test_a_terminal_card_is_refused_when_forged_revoked_or_signed_after_its_certificate(
+        chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    from pos_app.core.member_codes import terminal_key_id
+
+    terminal_key = Ed25519PrivateKey.from_private_bytes(bytes(range(2, 34)))
+    rogue_chain = Ed25519PrivateKey.from_private_bytes(bytes(range(9, 41)))
+    genuine = _terminal_card(chain_key, terminal_key)
+    cases = {
+        "self-certified": (_terminal_card(rogue_chain, terminal_key), "forged"),
+        "other member": (genuine.replace(MEMBER, MEMBER[:-1] + "c"), "forged"),
+        "unknown chain key": (_terminal_card(chain_key, terminal_key, chain_key_id="K1999"), "unknown_key"),
+        "signed after its certificate": (_terminal_card(chain_key, terminal_key, cert_days=-1), "expired"),
+        "cut short": (genuine[:150], "truncated"),
+    }
+    for name, (text, reason) in cases.items():
+        with pytest.raises(MemberCodeError) as refused:
+            verify_member_code(text, keys, NOW)
+        assert refused.value.reason == reason, name
+    with pytest.raises(MemberCodeError) as refused:
+        verify_member_code(genuine, keys, NOW, revoked={terminal_key_id(public_key_bytes(terminal_key))})
+    assert refused.value.reason == "forged" and "revoked" in refused.value.message

@@ -335,3 +335,34 @@ def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datet
     j = data.draw(st.integers(i, len(codes) - 1))
     p = Purchase(amount, at)
     assert points_for(p, rules, codes[i]).points <= points_for(p, rules, codes[j]).points
+
+
+# ------------------------------------------------------------------ why a sale earned nothing
+
+
+def test_a_sale_below_one_block_earns_0_and_says_where_points_start() -> None:
+    small = points_for(Purchase(2499, SALE), RULES, "member")
+    assert (small.points, small.points_start_satang) == (0, 2500)
+    assert points_for(Purchase(2500, SALE), RULES, "member").points_start_satang is None
+
+
+def test_a_fixed_bonus_campaign_with_a_lower_minimum_lowers_where_points_start() -> None:
+    rules = with_campaigns(campaign(multiplier_permille=1000, bonus_points=5, min_spend_satang=1000))
+    assert points_for(Purchase(999, SALE), rules, "member").points_start_satang == 1000
+    assert points_for(Purchase(1000, SALE), rules, "member").points == 5
+    minimum = replace(rules, earn=replace(rules.earn, min_spend_satang=20_000))
+    assert points_for(Purchase(15_000, SALE), minimum, "member").points_start_satang == 20_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(bundle=bundles(), at=instants, branch=st.sampled_from([None, *BRANCHES]),
+       amount=st.integers(min_value=1, max_value=2_000_000))
+def test_a_sale_earns_nothing_exactly_below_where_points_start(bundle: RulesBundle, at: datetime,
+                                                               branch: str | None, amount: int) -> None:
+    from pos_app.core.rules import points_start_satang
+
+    purchase = Purchase(amount, at, branch)
+    start = points_start_satang(purchase, bundle)
+    earned = points_for(purchase, bundle, bundle.tiers.tiers[-1].code)
+    assert (earned.points == 0) == (amount < start)
+    assert earned.points_start_satang == (start if earned.points == 0 else None)

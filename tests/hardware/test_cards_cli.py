@@ -99,12 +99,35 @@ def test_human_output_names_the_file(run, demo_member: str, tmp_path: Path) -> N
     assert str(out) in result.stdout and "scans back" in result.stdout
 
 
-def test_member_without_signed_code_is_refused(run, demo_member: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_enrolled_on_a_standalone_terminal_gets_a_card_right_away(  # type: ignore[no-untyped-def]
+        run, demo_member: str, tmp_path: Path) -> None:
     enrolled = run("member", "enroll", "--name", "สมศรี มีสุข", "--phone", "0861234567")
     assert enrolled.exit_code == 0, enrolled.output
-    member_id = json.loads(enrolled.stdout)["id"]
+    member = json.loads(enrolled.stdout)
+    assert member["member_code"].startswith("LM1:T")  # signed by the terminal's own root key
     out = tmp_path / "card.png"
-    _refused(run("card", "render", "--member", member_id, "--out", str(out)), "no signed member code")
+    result = run("card", "render", "--member", "086-123-4567", "--out", str(out))  # any identifier award takes
+    assert result.exit_code == 0, result.output
+    assert _decode(out) == {"qr": member["member_code"], "code128": member["card_no"]}
+    by_card_number = run("card", "render", "--member", member["card_no"], "--out", str(tmp_path / "c2.png"))
+    assert json.loads(by_card_number.stdout)["member_id"] == member["id"]
+
+
+def test_an_enrolled_terminal_not_yet_certified_says_to_sync(  # type: ignore[no-untyped-def]
+        run, demo_member: str, tmp_path: Path) -> None:
+    """An enrolled terminal signs cards only once the server certified its key (docs/member-codes.md)."""
+    from pos_app.services import open_terminal
+
+    services = open_terminal(run.data)
+    try:
+        with services.ledger.write() as conn:
+            services.ledger.set_meta(conn, "mode", "enrolled")  # as enrolled by a version before certificates
+        member = services.members.enroll(name="สมศรี มีสุข", phone="0861234567", operator_id="t")
+    finally:
+        services.close()
+    assert member.member_code is None
+    out = tmp_path / "card.png"
+    _refused(run("card", "render", "--member", member.id, "--out", str(out)), "no signed member code")
     assert not out.exists()
 
 

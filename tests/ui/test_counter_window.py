@@ -112,6 +112,29 @@ def test_award_previews_points_then_shows_the_new_balance_after_commit(
         assert services.members.get(member.id).balance == 49
 
 
+def test_a_sale_below_one_block_previews_why_it_earns_nothing_and_the_award_button_records_it(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    member = find_member(qtbot, window)
+    with qtbot.waitSignal(window.preview_shown, timeout=TIMEOUT) as preview:
+        qtbot.keyClicks(window.amount_field, "24.99")
+    assert preview.args[0] == 0
+    assert window.preview.text() == _("{amount} earns 0 points: {why}").format(
+        amount="฿24.99", why=_("points start at {amount}").format(amount="฿25"))
+    assert window.award_button.isEnabled()
+
+    result = award(qtbot, window, "24.99", "R-SMALL")
+    assert (result.points, result.amount_satang, result.balance_after) == (0, 2499, 0)
+    assert window.status.property("kind") == "done"
+    assert _("0 points: {why}").format(why=_("points start at {amount}").format(amount="฿25")) \
+        in window.status.text()
+    earns = earn_entries(data_dir, member.id)
+    assert [(e.points, e.amount_satang, e.receipt_ref) for e in earns] == [(0, 2499, "R-SMALL")]
+    with ledger(data_dir) as services:  # the sale counts in the day's report (a visit and its spend)
+        totals = services.daily_report().totals
+        assert (totals.awards, totals.sales_satang, totals.points_awarded) == (1, 2499, 0)
+
+
 def test_a_double_press_awards_once(qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
     sign_in(qtbot, window)
     member = find_member(qtbot, window)
@@ -401,4 +424,20 @@ def test_a_ledger_that_cannot_be_opened_is_explained_and_sign_in_stays_off(
     assert str(blocker / "terminal") in refused.args[0] and "Traceback" not in refused.args[0]
     assert win.status.text() == refused.args[0]
     assert not win.sign_in_button.isEnabled()
+    win.shutdown()
+
+
+def test_an_empty_ledger_is_explained_and_never_replaced_by_a_new_terminal(
+        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+    i18n.set_language("en")
+    for name in ("ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    (data_dir / "ledger.sqlite3").write_bytes(b"")
+    win = CounterWindow(data_dir)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+        win.show()
+    assert "is empty (0 bytes)" in refused.args[0] and "pos-terminal init" in refused.args[0]
+    assert not win.sign_in_button.isEnabled()
+    assert (data_dir / "ledger.sqlite3").stat().st_size == 0
     win.shutdown()
