@@ -593,6 +593,11 @@ class _Judge:
         wire = e.__dict__
         problem = rec.check_entry({**wire, "lines": [line.__dict__ for line in e.lines]}, rec.TERMINAL)
         if problem is None:
+            bad_text = text_problems(e)
+            if bad_text:
+                problem = rec.Problem("bad_text", f"{bad_text[0]['field']}: control character "
+                                                  f"{bad_text[0]['char']}")
+        if problem is None:
             problem = rec.check_balance(balance + e.points)
         if problem is not None:
             return _Verdict(problem)
@@ -1540,8 +1545,9 @@ def record_form_problems(records: Sequence[p.OutboxRecord]) -> list[dict[str, An
 
     out: list[dict[str, Any]] = []
     for r in records:
-        payload = r.entry if r.entry is not None else r.member
-        problems = [f"{x['field']}: control character {x['char']}" for x in text_problems(payload)]
+        if r.entry is not None:
+            continue  # an entry's text is judged with the rest of it: quarantined, never a refused batch
+        problems = [f"{x['field']}: control character {x['char']}" for x in text_problems(r.payload)]
         if r.member is not None:
             mb = r.member
             if mb.phone is not None and not is_normal_phone(mb.phone):

@@ -154,8 +154,11 @@ def test_card_numbers_and_text_fields_are_checked_in_records(client: TestClient,
     t = new_terminal(client)
     member = t.member()
     r = t.upload([member, t.entry(member["member"]["id"], "adjust", 5, reason="line1\u2028line2",
-                                  approved_by="mgr")])
-    assert r.status_code == 422 and r.json()["error"]["details"]["records"][0]["seq"] == 2
+                                  approved_by="manager1")])
+    # an entry is judged whole: acknowledged and quarantined (its terminal's queue moves on), never applied
+    assert r.status_code == 200 and r.json()["ack_seq"] == 2
+    assert [(q["seq"], q["code"]) for q in r.json()["quarantined"]] == [(2, "bad_text")]
+    assert "U+2028" in r.json()["quarantined"][0]["reason"]
     t = new_terminal(client)
     assert t.upload([t.member(name="สมศรี ทดสอบ")]).status_code == 200  # Thai text is text
 

@@ -59,6 +59,7 @@ FORGED: list[tuple[str, dict[str, Any], str]] = [
     ("adjust", {"points": 1_000_000_001, "approved_by": "manager1"}, "points_out_of_range"),
     ("adjust", {"points": 2**62, "approved_by": "manager1"}, "points_out_of_range"),
     ("earn", {"points": 0, "amount_satang": 10_000, "rules_version": 77}, "unknown_rules_version"),
+    ("adjust", {"points": 5, "approved_by": "manager1", "reason": "typo\x00"}, "bad_text"),
 ]
 
 
