@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pos_app.core.i18n import _
+from pos_app.core.pins import GuardPolicy
 
 CONFIG_ENV = "POS_CONFIG"
 CONFIG_FILENAME = "terminal.toml"
@@ -93,21 +94,8 @@ class BackupSection:
     keep: int = 14
 
 
-@dataclass(frozen=True)
-class PinsSection:
-    """Wrong-PIN delays and lockouts (see pos_app.core.pins.GuardPolicy and docs/operations.md)."""
-
-    delay_after: int = 3
-    lock_after: int = 8
-    base_delay_seconds: int = 5
-    max_delay_seconds: int = 300
-    quiet_reset_minutes: int = 30
-    allow_self_approval: bool = False
-
-    def policy(self) -> Any:
-        from pos_app.core.pins import GuardPolicy
-
-        return GuardPolicy(**asdict(self))
+PinsSection = GuardPolicy
+"""``[pins]``: wrong-PIN delays and lockouts are the guard's own policy (pos_app.core.pins, docs/operations.md)."""
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def test_every_key_can_be_overridden(tmp_path: Path) -> None:
     assert (cfg.scanner.wedge_prefix, cfg.scanner.wedge_suffix) == ("~", "\t")
     assert (cfg.scanner.serial_port, cfg.scanner.baud) == ("/dev/ttyACM0", 115200)
     assert (cfg.backup.every_hours, cfg.backup.keep) == (12, 30)
-    policy = cfg.pins.policy()
+    policy = cfg.pins
     assert (policy.delay_after, policy.lock_after, policy.base_delay_seconds, policy.max_delay_seconds,
             policy.quiet_reset_minutes, policy.allow_self_approval) == (2, 5, 10, 600, 60, True)
     # every known key is exercised by FULL

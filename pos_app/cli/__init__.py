@@ -71,7 +71,7 @@ class CliContext:
 
             self._services = open_terminal(self.data_dir)
             try:  # wrong-PIN delays and lockouts as the branch configured them (defaults if the file is broken)
-                self._services.pin_policy = self.config().pins.policy()
+                self._services.pin_policy = self.config().pins
             except CliError:
                 pass
         return self._services

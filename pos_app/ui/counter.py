@@ -635,7 +635,7 @@ class CounterWindow(QMainWindow):
         if self._closed:
             services.close()
             return
-        services.pin_policy = self.config.pins.policy()  # wrong-PIN delays and lockouts ([pins])
+        services.pin_policy = self.config.pins  # wrong-PIN delays and lockouts ([pins])
         self._services = services
         self._enrolled = enrolled
         self._branch_name = branch
