@@ -69,7 +69,7 @@ def bare_insert(libpq: str, records: list[dict[str, Any]], batch: int, table: st
         e = r["entry"]
         body = {k: v for k, v in e.items() if k != "content_hash"}
         rows.append((str(uuid.uuid4()), e["terminal_id"], e["seq"], e["member_id"], e["kind"], e["points"],
-                     e["sale_at"], None, e["terminal_id"], p.canonical_json(body).decode(), e["content_hash"],
+                     e["sale_at"], None, e["terminal_id"], p.canonical_json(body), e["content_hash"],
                      e["seq"], now))
     with psycopg.connect(libpq) as conn:
         conn.execute(f"CREATE TABLE {table} (LIKE entries INCLUDING ALL)")

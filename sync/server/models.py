@@ -176,13 +176,16 @@ entries = Table(
     Column("change_id", BigInteger, nullable=False, index=True),
     Column("received_at", UtcDateTime, nullable=False),
     # The entry this one corrects (reverses, compensations): the server checks corrections against it.
-    Column("corrects_id", String(36), index=True),
+    Column("corrects_id", String(36)),
     # A record that failed the server's checks, and the server's compensation of it: they net to zero, never
     # count in rules (expiry, tiers) and are not sent to other terminals.
     Column("quarantined", Boolean, nullable=False, server_default=false()),
     # Sent only to this terminal (the compensation of its own quarantined record); NULL = to every terminal.
     Column("for_terminal_id", String(64)),
     UniqueConstraint("terminal_id", "seq", name="uq_entries_terminal_seq"),
+    # partial: most entries correct nothing, and an upload of earns should not pay for indexing NULLs
+    Index("ix_entries_corrects_id", "corrects_id", postgresql_where=text("corrects_id IS NOT NULL"),
+          sqlite_where=text("corrects_id IS NOT NULL")),
 )
 
 reservations = Table(

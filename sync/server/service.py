@@ -589,10 +589,12 @@ class _Judge:
             self.refunded[corrects_id] = self.refunded.get(corrects_id, 0) + amount
 
     # ------------------------------------------------------------------ the verdict
-    def judge(self, e: Any, balance: int) -> _Verdict:
-        wire = e.__dict__
-        problem = rec.check_entry({**wire, "lines": [line.__dict__ for line in e.lines]}, rec.TERMINAL)
-        if problem is None:
+    def judge(self, e: Any, balance: int, body: str) -> _Verdict:
+        """``body``: the entry's canonical JSON (what is stored and hashed)."""
+        problem = rec.check_entry(e.__dict__, rec.TERMINAL, time_checked=True)  # the wire model parsed sale_at
+        # Control characters: JSON escapes C0 ones as \uXXXX and leaves the others raw (not printable), so one
+        # scan of the body finds any; the walk that names the field runs only then.
+        if problem is None and (not body.isprintable() or "\\u" in body):
             bad_text = text_problems(e)
             if bad_text:
                 problem = rec.Problem("bad_text", f"{bad_text[0]['field']}: control character "
@@ -999,7 +1001,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         if abs(e.clock_offset_ms) > p.CLOCK_SKEW_LIMIT_MS:
             skewed.append(e.id)
             max_skew = max(max_skew, abs(e.clock_offset_ms))
-        verdict = judge.judge(e, w.balance)
+        verdict = judge.judge(e, w.balance, bodies[e.id])
         w.touched = True
         entry_rows.append({"id": e.id, "terminal_id": e.terminal_id, "seq": e.seq, "member_id": e.member_id,
                            "kind": e.kind, "points": e.points, "sale_at": e.sale_at,

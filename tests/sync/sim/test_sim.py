@@ -65,7 +65,7 @@ def test_a_seed_reproduces_the_same_state_in_a_new_process() -> None:
 def test_the_checks_catch_a_server_that_applies_a_forged_record(world: World,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A server that lets every terminal record through (no kinds table) is caught by the hostile terminal."""
-    monkeypatch.setattr(svc._Judge, "judge", lambda self, e, balance: svc._Verdict())
+    monkeypatch.setattr(svc._Judge, "judge", lambda self, e, balance, body: svc._Verdict())
     messages = []
     for seed in range(60):
         try:

@@ -19,7 +19,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('corrects_id', sa.String(length=36), nullable=True))
         batch.add_column(sa.Column('quarantined', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column('for_terminal_id', sa.String(length=64), nullable=True))
-        batch.create_index(batch.f('ix_entries_corrects_id'), ['corrects_id'], unique=False)
+        batch.create_index('ix_entries_corrects_id', ['corrects_id'], unique=False,
+                           postgresql_where=sa.text('corrects_id IS NOT NULL'),
+                           sqlite_where=sa.text('corrects_id IS NOT NULL'))
     # Existing corrections: corrects_id from the stored payload (canonical JSON, so a plain text search is exact).
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, payload FROM entries WHERE payload LIKE '%\"corrects_id\":\"%'")).all()
@@ -31,7 +33,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('entries') as batch:
-        batch.drop_index(batch.f('ix_entries_corrects_id'))
+        batch.drop_index('ix_entries_corrects_id')
         batch.drop_column('for_terminal_id')
         batch.drop_column('quarantined')
         batch.drop_column('corrects_id')
