@@ -607,6 +607,10 @@ def _one_line(exc: BaseException) -> str:
 def main() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from sync.server.app import server_speaks_english
+
+    server_speaks_english()  # the server's admin tool answers and logs in English, like the server itself
+
     bad = [a for a in sys.argv[1:] if svc.text_problems(a)]
     if bad:
         click.echo(f"Error: an argument contains a control character: {bad[0]!r}", err=True)
