@@ -101,12 +101,13 @@ def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> Non
     assert config.read_text() == (PKG / "terminal.toml.example").read_text()
     assert "POS_DATA_DIR=/var/lib/pos-terminal" in stage.path("/etc/pos-terminal/environment").read_text()
     assert stage.path("/var/lib/pos-terminal").is_dir()
+    assert stage.path("/var/lib/pos-terminal").stat().st_mode & 0o777 == 0o700  # member data: nobody else's
     wrapper = stage.path("/usr/local/bin/pos-terminal")
     assert os.access(wrapper, os.X_OK)
     assert "exec /opt/pos-terminal/current/pos-terminal" in wrapper.read_text()
     units = stage.path("/etc/systemd/system")
     backup = (units / "pos-terminal-backup.service").read_text()
-    assert "ExecStart=/opt/pos-terminal/current/pos-terminal backup --if-older-than 4" in backup
+    assert "ExecStart=/opt/pos-terminal/current/pos-terminal backup --if-due" in backup
     assert "User=pos" in backup
     assert "OnCalendar=hourly" in (units / "pos-terminal-backup.timer").read_text()
     assert "pos-terminal expire" in (units / "pos-terminal-expire.service").read_text()

@@ -111,7 +111,22 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
             set_language(ctx.obj.config().terminal.language)
         except (CliError, ConfigError):
             pass
+    if not ctx.resilient_parsing:
+        _refuse_root_on_installed_terminal(ctx.obj.data_dir)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _refuse_root_on_installed_terminal(data_dir: Path) -> None:
+    """Root on an installed terminal (whose data folder another account owns) would leave root-owned files the
+    counter then cannot write: refuse, naming the account to use."""
+    from pos_app.ledger.files import foreign_owner
+
+    owner = foreign_owner(data_dir)
+    if owner is not None:
+        args = " ".join(sys.argv[1:]) if sys.argv[1:] else "..."
+        raise CliError(_("Not as root: the data folder {path} belongs to the counter account {user}. Run the "
+                         "command as that account: sudo -u {user} pos-terminal {args}").format(
+            path=data_dir, user=owner, args=args), EXIT_FAILED)
 
 
 def _register_all() -> None:

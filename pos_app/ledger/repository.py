@@ -39,6 +39,7 @@ from pos_app.ledger.db import (
     permission_problem,
     translate_sqlite_error,
 )
+from pos_app.ledger.files import private_dir, tighten_tree
 from pos_app.ledger.ids import new_id
 from sync.records import (
     ENTRY_KINDS,
@@ -374,7 +375,7 @@ class Ledger:
         Before a schema upgrade of a file that holds data, a backup is written next to it.
         """
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(data_dir)  # 0700: member names and phones are nobody else's business
         except OSError as exc:
             raise LedgerError(
                 _("Cannot create the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
@@ -405,11 +406,13 @@ class Ledger:
             migrated = current != migrate.head_revision()
             if migrated:
                 if existed and current is not None:
-                    from pos_app.ledger.backup import backup_to
+                    from pos_app.ledger.backup import backup_to, prune
 
                     backup_to(path, data_dir / "backups" / f"pre-migrate-{current}-{now_ms()}.sqlite3")
+                    prune(data_dir, keep=None)  # only the oldest upgrade backups go
                 migrate.upgrade(engine)
             ledger._ensure_identity(migrated)
+            tighten_tree(data_dir)  # the new file (and what an older version left 0644) becomes 0600
         except LedgerError:
             engine.dispose()
             raise

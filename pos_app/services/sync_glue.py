@@ -56,7 +56,21 @@ def make_client(services: Services, **kwargs: Any) -> Any:
     """A ``sync.client.SyncClient`` on this terminal's ledger (raises ``NotEnrolled`` when standalone)."""
     from sync.client import SyncClient
 
+    url = configured_server_url(services.data_dir)
+    if url and "server_url" not in kwargs:
+        kwargs["server_url"] = url
     return SyncClient(store_for(services), clock=services.clock, **kwargs)
+
+
+def configured_server_url(data_dir: Any) -> str | None:
+    """``[sync] server_url`` of the branch's ``terminal.toml`` (None: use the address saved at enrollment; a
+    broken file is reported by ``doctor`` and the window, not here)."""
+    from pos_app.config import ConfigError, load_config
+
+    try:
+        return load_config(data_dir).sync.server_url
+    except ConfigError:
+        return None
 
 
 def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[str, Any] | None = None,

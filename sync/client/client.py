@@ -89,9 +89,11 @@ class SyncClient:
     def __init__(self, store: OutboxStore, *, transport: httpx.BaseTransport | None = None,
                  batch_size: int = DEFAULT_BATCH, page_limit: int = DEFAULT_PAGE,
                  timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms,
-                 ids: Callable[[], str] | None = None) -> None:
+                 ids: Callable[[], str] | None = None, server_url: str | None = None) -> None:
+        """``server_url``: the server's address as the branch configures it now (``[sync] server_url``); it
+        overrides the address saved at enrollment (the server moved). The identity stays the same."""
         state = store.state()
-        if state.mode != "enrolled" or not state.server_url:
+        if state.mode != "enrolled" or not (server_url or state.server_url):
             raise NotEnrolled()
         credential = credentials.load(store.credential_path())
         if credential.terminal_id != state.terminal_id:
@@ -104,7 +106,8 @@ class SyncClient:
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
-        self.api = ServerApi(state.server_url, authorization=credential.bearer, transport=transport, clock=clock,
+        self.server_url = (server_url or state.server_url or "").rstrip("/")
+        self.api = ServerApi(self.server_url, authorization=credential.bearer, transport=transport, clock=clock,
                              **kwargs)
 
     def close(self) -> None:

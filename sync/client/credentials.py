@@ -40,7 +40,7 @@ def new_credential() -> Credential:
 
 def save(path: Path, credential: Credential) -> None:
     """Write atomically with mode 0600 (never readable by other users, not even for an instant)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
