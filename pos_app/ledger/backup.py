@@ -106,6 +106,26 @@ def restore(data_dir: Path, source: Path | None = None) -> RestoreInfo:
     (meta ``restore_pending``): the sync client first gets back this terminal's records that the server
     acknowledged after the backup, so that numbering continues after them and no sequence number is reused.
     """
+    from pos_app.ledger.locks import own_ledger
+
+    held = own_ledger(data_dir) if data_dir.is_dir() else None
+    if held is None and data_dir.is_dir():
+        raise LedgerInUse(_("The ledger in {path} is open in another program (the counter window, the sync "
+                            "service or a job): close the window and stop them (sudo systemctl stop "
+                            "pos-terminal-sync.service pos-terminal-backup.timer), then restore again. Nothing "
+                            "was changed.").format(path=data_dir))
+    try:
+        return _restore(data_dir, source)
+    finally:
+        if held is not None:
+            held.release()
+
+
+class LedgerInUse(LedgerError):
+    """Another process has the ledger open: it cannot be replaced under it."""
+
+
+def _restore(data_dir: Path, source: Path | None) -> RestoreInfo:
     if source is None:
         backups = list_backups(data_dir)
         if not backups:

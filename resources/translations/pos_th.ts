@@ -696,12 +696,12 @@
             <translation>{what} ต้องระบุเขตเวลา (UTC) เวลาท้องถิ่นที่ไม่มีเขตเวลาอาจกำกวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="115"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="135"></location>
             <source>Backup file {path} does not exist.</source>
             <translation>ไม่พบไฟล์สำรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="118"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="138"></location>
             <source>Backup {path} is damaged too ({problem}); choose another.</source>
             <translation>ไฟล์สำรอง {path} เสียหายเช่นกัน ({problem}) เลือกไฟล์อื่น</translation>
         </message>
@@ -717,7 +717,7 @@
             <translation>สำรองข้อมูลไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="112"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="132"></location>
             <source>There is no backup to restore in {folder}.</source>
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
@@ -737,28 +737,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="553"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="573"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="511"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="531"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="626"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="646"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="641"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="998"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="661"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1018"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="381"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="383"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -767,13 +767,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="636"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1001"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1021"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="726"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="746"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -1457,7 +1457,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="915"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="935"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -2352,17 +2352,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="587"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="607"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="584"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="604"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="590"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2402,32 +2402,32 @@
             <translation>{field} มีอักขระควบคุม ({char}) กรุณาพิมพ์ใหม่โดยไม่มีอักขระนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="145"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="165"></location>
             <source>Backup {path} cannot be read as a ledger ({problem}); choose another.</source>
             <translation>อ่านไฟล์สำรอง {path} เป็นสมุดบัญชีไม่ได้ ({problem}) กรุณาเลือกไฟล์อื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="149"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="169"></location>
             <source>Restore failed: {reason}</source>
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="530"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="985"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1005"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="996"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="991"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1011"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2508,47 +2508,47 @@
             <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="146"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="147"></location>
             <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="115"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="116"></location>
             <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="123"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="124"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="128"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="129"></location>
             <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="144"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="145"></location>
             <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="108"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="109"></location>
             <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="111"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="112"></location>
             <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="120"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="121"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="395"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="412"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2641,6 +2641,21 @@
             <location filename="../../pos_app/ledger/files.py" line="150"></location>
             <source> and {n} more</source>
             <translation> และอีก {n} ไฟล์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="61"></location>
+            <source>The counter window is already open on {path}: use that one (one window per data folder).</source>
+            <translation>หน้าต่างเครื่องขายเปิดอยู่แล้วบน {path}: ใช้หน้าต่างนั้น (หนึ่งหน้าต่างต่อหนึ่งโฟลเดอร์ข้อมูล)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="113"></location>
+            <source>The ledger in {path} is open in another program (the counter window, the sync service or a job): close the window and stop them (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer), then restore again. Nothing was changed.</source>
+            <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="391"></location>
+            <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
+            <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
     </context>
 </TS>
