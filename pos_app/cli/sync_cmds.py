@@ -3,6 +3,7 @@ server, for IT at installation and for scripts. Errors are one translated line (
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from pos_app.core.i18n import _
 from pos_app.services.member_cards import ensure_certificate
 
 pass_ctx = click.make_pass_decorator(CliContext)
+log = logging.getLogger(__name__)
 
 
 def make_client(services: Any) -> Any:
@@ -105,12 +107,18 @@ def _status_text(data: dict[str, Any]) -> str:
               help="URL of the loyalty server, e.g. https://loyalty.example (default: [sync] server_url of "
                    "terminal.toml).")
 @click.option("--code", required=True, help="One-time enrollment code from the head office.")
+@click.option("--again", is_flag=True,
+              help="Re-enroll this enrolled terminal (its credential expired or was lost) with a new code, keeping "
+                   "its ledger and terminal id.")
 @pass_ctx
-def enroll(ctx: CliContext, server_url: str | None, code: str) -> None:
+def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> None:
     """Enroll this (new, empty) terminal with the central loyalty server."""
     from sync.client import SyncError
     from sync.client import enroll as do_enroll
 
+    if again:
+        _reenroll(ctx, server_url, code)
+        return
     server_url = server_url or ctx.config().sync.server_url
     if not server_url:
         raise CliError(_("Give the server's address with --server URL, or set [sync] server_url in "
@@ -123,7 +131,9 @@ def enroll(ctx: CliContext, server_url: str | None, code: str) -> None:
 
     store = LedgerSyncStore(services.ledger)
     try:
-        terminal_id = do_enroll(store, server_url, code, clock=services.clock)
+        from pos_app.core.version import app_version
+
+        terminal_id = do_enroll(store, server_url, code, clock=services.clock, app_version=app_version())
     except SyncError as exc:
         raise _fail(exc) from exc
     pulled = 0
@@ -139,6 +149,27 @@ def enroll(ctx: CliContext, server_url: str | None, code: str) -> None:
     data = {"ok": True, "terminal_id": terminal_id, "changes_applied": pulled, **_status_data(services)}
     ctx.emit(data, _("Enrolled as terminal {id} in branch {branch}.").format(id=terminal_id,
                                                                           branch=data["branch_id"]))
+
+
+def _reenroll(ctx: CliContext, server_url: str | None, code: str) -> None:
+    from pos_app.core.version import app_version
+    from pos_app.ledger.sync_store import LedgerSyncStore
+    from pos_app.services.sync_glue import configured_server_url
+    from sync.client import SyncError, reenroll
+
+    services = _services(ctx)
+    store = LedgerSyncStore(services.ledger)
+    url = server_url or configured_server_url(ctx.data_dir)
+    if url and (not url.startswith(("http://", "https://")) or not _usable_url(url)):
+        raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
+                         "e.g. https://loyalty.example or http://192.168.1.10:8765."))
+    try:
+        terminal_id = reenroll(store, code, server_url=url, clock=services.clock, app_version=app_version())
+    except SyncError as exc:
+        raise _fail(exc) from exc
+    data = {"ok": True, "terminal_id": terminal_id, **_status_data(services)}
+    ctx.emit(data, _("Enrolled again as terminal {id}: a new credential; the ledger and the records waiting to be "
+                     "sent are kept.").format(id=terminal_id))
 
 
 @click.group(invoke_without_command=True)
@@ -200,6 +231,7 @@ def sync(click_ctx: click.Context, once: bool, interval: float | None) -> None:
                 delay = backoff_delay(failures, rng)
                 click.echo(_("Sync failed: {error} (retrying in {s} s)").format(
                     error=_fail(exc).message, s=int(delay)), err=True)
+                log.info("sync failed (%s): %s; retrying in %d s", exc.code, exc, int(delay))  # the log file
             stop.wait(delay)
     except KeyboardInterrupt:
         click.echo(_("Stopped."), err=True)

@@ -46,7 +46,8 @@ def test_restore_is_refused_while_the_counter_window_runs_and_a_second_window_is
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         _until_held(data, window)
-        while own_ledger(data) is not None:  # the window opens the ledger right after taking its lock
+        while (probe := own_ledger(data)) is not None:  # the window opens the ledger right after its lock
+            probe.release()
             assert window.poll() is None
             time.sleep(0.2)
         restore = _cli(data, "restore", "--yes")

@@ -9,6 +9,9 @@ import signal
 import subprocess
 from pathlib import Path
 
+import httpx
+
+from sync.server.demo import DEMO_ADMIN_TOKEN
 from tests.sync.e2e.test_two_terminals import BIN, DemoServer, cli, free_port
 
 
@@ -22,6 +25,11 @@ def test_server_url_and_interval_of_terminal_toml_are_what_the_sync_service_uses
     code = demo.read_banner()[0]
     data = tmp_path / "t1"
     cli(data, "enroll", "--server", demo.url, "--code", code)
+    from pos_app.core.version import app_version
+
+    listed = httpx.get(f"{demo.url}/admin/v1/terminals", timeout=10,
+                       headers={"Authorization": f"Bearer {DEMO_ADMIN_TOKEN}"}).json()
+    assert [t["app_version"] for t in listed] == [app_version()]  # head office sees the version
     toml = data / "terminal.toml"
     moved = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     toml.write_text(f'[sync]\nserver_url = "{moved}"\ninterval_seconds = 3\n', encoding="utf-8")
