@@ -40,6 +40,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
+        import logging
+
+        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, self.message)  # file only
         if _output["json"]:
             click.echo(json.dumps({"ok": False, "error": self.message}, ensure_ascii=False), err=True)
         else:
@@ -113,6 +116,12 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
             pass
     if not ctx.resilient_parsing:
         _refuse_root_on_installed_terminal(ctx.obj.data_dir)
+        from pos_app import logfile
+
+        if logfile.install(ctx.obj.data_dir) is not None and ctx.invoked_subcommand:
+            import logging
+
+            logging.getLogger("pos_app.cli").info("pos-terminal %s", ctx.invoked_subcommand)
     ctx.call_on_close(ctx.obj.close)
 
 

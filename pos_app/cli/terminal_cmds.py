@@ -520,8 +520,11 @@ def reward_list(ctx: CliContext) -> None:
 
 
 @click.command()
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write a support archive (.tar.gz): logs, configuration with secrets masked, this doctor "
+                   "output and versions. Never the ledger, the credential or keys.")
 @pass_ctx
-def doctor(ctx: CliContext) -> None:
+def doctor(ctx: CliContext, bundle: Path | None) -> None:
     """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
     from pos_app.ledger.backup import list_backups
     from pos_app.ledger.db import LEDGER_FILENAME
@@ -559,16 +562,64 @@ def doctor(ctx: CliContext) -> None:
     if problems:
         result["ok"] = False
 
+    credential_check = _credential_check(data_dir)
+    if credential_check is not None:
+        result["checks"].append(credential_check)
+        result["ok"] = result["ok"] and credential_check["ok"]
+
     def text() -> str:
-        out = [f"{'OK ' if c['ok'] else 'BAD'}  {c['check']:<10} {c['detail']}" for c in result["checks"]]
+        out = [f"{'BAD' if not c['ok'] else 'WARN' if c.get('warning') else 'OK '}  {c['check']:<10} {c['detail']}"
+               for c in result["checks"]]
         if result["terminal_id"] is not None:
             out.append(_("terminal {id}, mode {mode}, {n} records waiting to upload").format(
                 id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
         return "\n".join(out)
 
-    ctx.emit(result, text)
+    if bundle is not None:
+        from pos_app.support import write_bundle
+
+        try:
+            written = write_bundle(bundle, data_dir, result, text())
+        except OSError as exc:
+            raise CliError(_("Cannot write the support bundle {path}: {reason}").format(
+                path=bundle, reason=exc.strerror or exc), EXIT_FAILED) from exc
+        result["bundle"] = str(written)
+    ctx.emit(result, lambda: text() + (("\n" + _("Support bundle written to {path}.").format(path=bundle))
+                                       if bundle is not None else ""))
     if not result["ok"]:
         raise SystemExit(EXIT_FAILED)
+
+
+CREDENTIAL_WARN_DAYS = 30
+
+
+def _credential_check(data_dir: Path) -> dict[str, Any] | None:
+    """When the sync credential expires: a warning 30 days ahead (the sync renews it by itself before; a
+    warning means it could not), BAD once expired. None for a standalone terminal or an unknown expiry."""
+    import json
+    import time
+
+    from pos_app.ledger.canonical import iso_to_ms
+    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+
+    try:
+        expires = json.loads((data_dir / CREDENTIAL_FILENAME).read_text("utf-8")).get("expires_at")
+        expires_ms = iso_to_ms(expires)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    days = (expires_ms - time.time_ns() // 1_000_000) // 86_400_000
+    if days < 0:
+        return {"check": "credential", "ok": False, "detail": _(
+            "the sync credential expired on {date}: the server refuses this terminal. Ask head office for an "
+            "enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id "
+            "are kept).").format(date=expires[:10])}
+    if days < CREDENTIAL_WARN_DAYS:
+        return {"check": "credential", "ok": True, "warning": True, "detail": _(
+            "the sync credential expires in {days} days ({date}) and has not been renewed: check that sync "
+            "works ('pos-terminal sync --once'); it renews itself at the next successful sync.").format(
+            days=days, date=expires[:10])}
+    return {"check": "credential", "ok": True, "detail": _("the sync credential is valid until {date}").format(
+        date=expires[:10])}
 
 
 def _account() -> str:
