@@ -49,3 +49,32 @@ def test_server_url_and_interval_of_terminal_toml_are_what_the_sync_service_uses
     finally:
         os.killpg(service.pid, signal.SIGTERM)
         service.wait(30)
+
+
+def test_an_expired_terminal_is_enrolled_again_from_the_command_line_keeping_its_id(demo: DemoServer,
+                                                                                    tmp_path: Path) -> None:
+    from sync.server import service as svc
+    from sync.server.app import run_tx
+    from sync.server.db import make_engine
+
+    code = demo.read_banner()[0]
+    data = tmp_path / "t1"
+    terminal_id = cli(data, "enroll", "--server", demo.url, "--code", code)["terminal_id"]
+    member = cli(data, "member", "enroll", "--name", "Kept", "--phone", "0891112233")["id"]
+    engine = make_engine(f"sqlite:///{demo.demo_dir / 'loyalty-demo.sqlite3'}")
+    try:
+        run_tx(engine, lambda c: svc.expire_credential(c, terminal_id, svc.utcnow()))
+    finally:
+        engine.dispose()
+    expired = _run(data, "sync", "--once")
+    assert expired.returncode == 1 and "enroll --again --code CODE" in expired.stderr
+    assert "BAD  credential" not in _run(data, "doctor").stdout  # the local file does not know yet: no false alarm
+
+    admin = {"Authorization": f"Bearer {DEMO_ADMIN_TOKEN}"}
+    fresh = httpx.post(f"{demo.url}/admin/v1/enrollment-codes", json={"branch": "BKK01"}, headers=admin,
+                       timeout=10).json()["code"]
+    again = _run(data, "--json", "enroll", "--again", "--code", fresh)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["terminal_id"] == terminal_id and json.loads(again.stdout)["queued"] == 1
+    assert _run(data, "sync", "--once").returncode == 0
+    assert demo.balance(member) == 0  # the member enrolled while expired reached the server under the same id
