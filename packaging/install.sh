@@ -12,8 +12,8 @@
 #
 # Steps: apt packages (libzbar0, Qt's xcb libraries, libusb), the counter account (groups video, dialout,
 # lp), /opt/pos-terminal/<version> + current symlink, the /usr/local/bin/pos-terminal wrapper, the data
-# folder, /etc/pos-terminal/terminal.toml from the template if absent, systemd timers (backup every hour if
-# the newest is older than 4 h; expire daily), the sync service (enabled when the terminal is enrolled),
+# folder, /etc/pos-terminal/terminal.toml from the template if absent, systemd timers (backup checked every hour,
+# taken when [backup] every_hours have passed; expire daily), the sync service (enabled when the terminal is enrolled),
 # and an autostart entry that opens the counter window at login. Safe to run again.
 # A terminal already running another version is refused: use upgrade.sh (it backs up first).
 set -euo pipefail
@@ -106,7 +106,7 @@ EOF
 
 # 4. data folder and configuration (an existing terminal.toml is never touched)
 do_run mkdir -p "$(p "$DATA_DIR")" "$(p "$ETC_DIR")"
-do_run chmod 0750 "$(p "$DATA_DIR")"
+do_run chmod 0700 "$(p "$DATA_DIR")"  # the ledger holds member names and phones
 sys_run chown "$COUNTER_USER:" "$DATA_DIR"
 if [[ -f "$(p "$ETC_DIR")/terminal.toml" ]]; then
     say "kept $(p "$ETC_DIR")/terminal.toml"
@@ -150,8 +150,8 @@ RandomizedDelaySec=5min
 WantedBy=timers.target
 EOF
 }
-unit pos-terminal-backup "pos-terminal: back up the ledger if the newest backup is older than 4 hours" \
-    "backup --if-older-than 4"
+unit pos-terminal-backup "pos-terminal: back up the ledger when [backup] every_hours have passed" \
+    "backup --if-due"
 timer pos-terminal-backup "pos-terminal: hourly backup check" "hourly"
 unit pos-terminal-expire "pos-terminal: expire points whose time has come" "expire"
 timer pos-terminal-expire "pos-terminal: daily points expiry" "*-*-* 00:15:00"

@@ -7,13 +7,15 @@
 #
 # 1. stop the sync service and the timers, and close the counter window (SIGTERM: it finishes queued
 #    work and closes the ledger);
-# 2. back up the ledger with the version in use (pos-terminal backup) BEFORE anything changes; if the
-#    backup fails, nothing is changed;
+# 2. back up the ledger with the version in use (pos-terminal backup) BEFORE anything changes, kept as
+#    <data>/backups/upgrades/pre-upgrade-<old>-to-<new>-<time>.sqlite3 (apart from the scheduled rotation;
+#    the newest 4 are kept); if the backup fails, nothing is changed;
 # 3. copy the new build to /opt/pos-terminal/<version> and switch the 'current' symlink (atomic);
 # 4. run 'pos-terminal doctor' with the new version: it opens the ledger, so schema migrations run now,
 #    each after its own pre-migration backup (<data>/backups/pre-migrate-*.sqlite3);
-# 5. if doctor fails, switch 'current' back to the previous version and say how to restore. The ledger
-#    and its backups are never deleted by this script;
+# 5. if doctor fails, put the pre-upgrade backup back as the ledger (atomically, by rename; the file the
+#    new version left is kept as replaced-by-rollback-*) and switch 'current' back, before the old version
+#    starts again. No ledger file and no backup is ever deleted by this script;
 # 6. start the timers (and sync if it ran before) again; keep the newest N versions (default 3, always
 #    including the one in use and the one before it).
 # Exit status: 0 upgraded, 1 refused or rolled back.
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
         --user) COUNTER_USER="$2"; shift 2 ;;
         --data-dir) DATA_DIR="$2"; shift 2 ;;
         --keep) KEEP="$2"; shift 2 ;;
-        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -95,11 +97,31 @@ restart_services() {
     fi
 }
 
-# 2. backup with the version in use, before anything changes
+# 2. backup with the version in use, before anything changes, moved out of the scheduled rotation
+PRE_UPGRADE=""
+UPGRADES_DIR="$(p "$DATA_DIR")/backups/upgrades"
 if [[ -f "$LEDGER" ]]; then
-    if ! as_counter "$ROOT_DIR/$OLD/pos-terminal" backup; then
+    if ! taken="$(as_counter "$ROOT_DIR/$OLD/pos-terminal" --json backup)"; then
         restart_services
         die "the backup with $OLD failed: nothing was changed (see 'pos-terminal doctor')"
+    fi
+    taken="$(printf '%s\n' "$taken" | sed -n 's/.*"path": *"\([^"]*\)".*/\1/p' | tail -n 1)"
+    if [[ $DRY_RUN -eq 1 ]]; then
+        say "would: keep the backup as $UPGRADES_DIR/pre-upgrade-$OLD-to-$NEW-<time>.sqlite3"
+    elif [[ "$taken" == "$(p "$DATA_DIR")/backups/"* && -f "$taken" ]]; then
+        mkdir -p "$UPGRADES_DIR"
+        chmod 0700 "$UPGRADES_DIR"
+        sys_run chown "$COUNTER_USER:" "$UPGRADES_DIR"
+        PRE_UPGRADE="$UPGRADES_DIR/pre-upgrade-$OLD-to-$NEW-$(date -u +%Y%m%d-%H%M%S).sqlite3"
+        mv -f "$taken" "$PRE_UPGRADE"
+        say "pre-upgrade backup: $PRE_UPGRADE"
+        # keep the newest 4 (the last upgrades), never the one just taken
+        ls -1t "$UPGRADES_DIR"/pre-upgrade-*.sqlite3 2>/dev/null | tail -n +5 | while read -r old_backup; do
+            [[ "$old_backup" == "$PRE_UPGRADE" ]] || rm -f "$old_backup"
+        done
+    else
+        restart_services
+        die "the backup with $OLD did not say where it wrote the copy: nothing was changed"
     fi
 else
     say "no ledger yet in $(p "$DATA_DIR"): nothing to back up"
@@ -122,14 +144,37 @@ else
     as_counter "$ROOT_DIR/current/pos-terminal" --version || check_ok=0
 fi
 
-# 5. roll back the program (never the ledger) if the new version is not healthy
+# 5. roll back if the new version is not healthy: first the ledger (the pre-upgrade backup, by an atomic
+#    rename; the file the new version may have migrated is kept beside it), then the program
+rollback_ledger() {
+    local dir tmp kept suffix
+    dir="$(p "$DATA_DIR")"
+    tmp="$dir/ledger.sqlite3.rollback"
+    kept="$dir/replaced-by-rollback-$NEW-$(date -u +%Y%m%d-%H%M%S).sqlite3"
+    cp "$PRE_UPGRADE" "$tmp"
+    chmod 0600 "$tmp"
+    sys_run chown "$COUNTER_USER:" "$DATA_DIR/ledger.sqlite3.rollback"
+    sync "$tmp"
+    if [[ -f "$LEDGER" ]]; then ln -f "$LEDGER" "$kept"; fi
+    for suffix in -wal -shm; do  # the new version's WAL must never be replayed into the restored file
+        if [[ -e "$LEDGER$suffix" ]]; then mv -f "$LEDGER$suffix" "$kept$suffix"; fi
+    done
+    mv -fT "$tmp" "$LEDGER"
+    sync "$dir"
+    say "the ledger is the pre-upgrade backup again; the file $NEW left is kept as $kept"
+}
 if [[ $check_ok -eq 0 ]]; then
+    if [[ -n "$PRE_UPGRADE" ]]; then
+        rollback_ledger
+    fi
     switch_link "$OLD" "$ROOT_DIR/current"
     restart_services
-    say "ROLLED BACK: doctor failed with $NEW; 'current' points at $OLD again. The ledger was not touched"
-    say "by this script; backups are in $(p "$DATA_DIR")/backups. If $NEW already migrated the ledger and"
-    say "$OLD cannot open it, restore the newest pre-migrate-*.sqlite3 backup (as $COUNTER_USER):"
-    say "  pos-terminal restore --from $DATA_DIR/backups/pre-migrate-<...>.sqlite3"
+    if [[ -n "$PRE_UPGRADE" ]]; then
+        say "ROLLED BACK: doctor failed with $NEW; 'current' points at $OLD again and the ledger is the one"
+        say "$OLD left (from $PRE_UPGRADE): nothing to restore by hand."
+    else
+        say "ROLLED BACK: doctor failed with $NEW; 'current' points at $OLD again (there was no ledger yet)."
+    fi
     exit 1
 fi
 

@@ -355,3 +355,41 @@ def load_config(data_dir: Path | None = None, environ: Mapping[str, str] | None 
 def known_keys() -> dict[str, tuple[str, ...]]:
     """Every section and its keys (for the template test and for IT tooling)."""
     return {name: tuple(f.name for f in fields(cls)) for name, (cls, _checks) in _SECTIONS.items()}
+
+
+# ------------------------------------------------------------------------------------------------ config show
+LANGUAGE_ENV = "POS_LANG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # section.key
+    value: Any
+    source: str  # "default", "file", or "environment"
+    where: str | None  # the file or the environment variable it came from
+
+
+def effective_settings(data_dir: Path | None, environ: Mapping[str, str] | None = None,
+                       system_path: Path = SYSTEM_CONFIG) -> list[Setting]:
+    """Every setting in effect and where it came from (``pos-terminal config show``). A broken file raises
+    :class:`ConfigError` like at start."""
+    env = os.environ if environ is None else environ
+    path = find_config_file(data_dir, env, system_path)
+    cfg = TerminalConfig() if path is None else load_file(path)
+    in_file: dict[str, set[str]] = {}
+    if path is not None:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+        in_file = {name: set(table) for name, table in raw.items() if isinstance(table, Mapping)}
+    out: list[Setting] = []
+    for name in _SECTIONS:
+        section = getattr(cfg, name)
+        for f in fields(section):
+            key = f"{name}.{f.name}"
+            value = getattr(section, f.name)
+            if key == "terminal.language" and env.get(LANGUAGE_ENV) in LANGUAGES:
+                out.append(Setting(key, env[LANGUAGE_ENV], "environment", LANGUAGE_ENV))
+            elif f.name in in_file.get(name, ()):
+                out.append(Setting(key, value, "file", str(path)))
+            else:
+                out.append(Setting(key, value, "default", None))
+    return out

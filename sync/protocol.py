@@ -33,6 +33,11 @@ PROTOCOL_VERSION = 1
 SUPPORTED_MAJOR_VERSIONS: tuple[int, ...] = (1,)
 PROTOCOL_HEADER = "X-Loyalty-Protocol"
 SERVER_TIME_HEADER = "X-Server-Time"
+APP_VERSION_HEADER = "X-App-Version"
+"""The terminal app's version, sent with every request; the server records it (``GET /v1/status``) so head
+office sees which version each terminal runs."""
+RENEW_BEFORE_DAYS = 30
+"""A terminal renews its credential (``POST /v1/credential``) once fewer days than this are left."""
 MAX_BATCH_RECORDS = 1000
 MAX_PAGE_LIMIT = 1000
 DEFAULT_PAGE_LIMIT = 500
@@ -307,6 +312,12 @@ class EnrollRequest(BaseModel):
     """SHA-256 (hex) of the secret the terminal generated; the secret itself never leaves the terminal."""
     device_name: Annotated[str, Field(max_length=100)] = ""
     app_version: Annotated[str, Field(max_length=40)] = ""
+    # Re-enrollment of a terminal whose credential expired (or was lost), keeping its identity and ledger:
+    # it names itself and proves it holds that terminal's ledger by the record at its acknowledged seq.
+    terminal_id: Annotated[str, Field(max_length=64)] | None = None
+    acked_seq: Annotated[int, Field(ge=0, le=2**62)] | None = None
+    last_record_id: Annotated[str, Field(max_length=36)] | None = None
+    last_record_hash: HashText | None = None
 
 
 class EnrollResponse(BaseModel):

@@ -24,9 +24,13 @@ case "$*" in
   --version) echo "pos-terminal, version $v" ;;
   *backup*)
     [ -f "$here/FAIL_BACKUP" ] && { echo "Error: cannot write the backup" >&2; exit 1; }
-    mkdir -p "$POS_DATA_DIR/backups" && cp "$POS_DATA_DIR/ledger.sqlite3" "$POS_DATA_DIR/backups/before-$v" ;;
+    mkdir -p "$POS_DATA_DIR/backups" && cp "$POS_DATA_DIR/ledger.sqlite3" "$POS_DATA_DIR/backups/before-$v"
+    case "$*" in *--json*) echo "{\"ok\": true, \"path\": \"$POS_DATA_DIR/backups/before-$v\", \"size_bytes\": 1}" ;; esac ;;
   *doctor*)
-    [ -f "$here/FAIL_DOCTOR" ] && { echo "BAD  schema  cannot migrate"; exit 1; }
+    if [ -f "$here/FAIL_DOCTOR" ]; then  # it migrated the ledger (and left a WAL) before failing
+      printf 'migrated by %s' "$v" > "$POS_DATA_DIR/ledger.sqlite3"; printf 'wal of %s' "$v" > "$POS_DATA_DIR/ledger.sqlite3-wal"
+      echo "BAD  schema  cannot migrate"; exit 1
+    fi
     echo "{\"ok\": true, \"mode\": \"${FAKE_MODE:-standalone}\"}" ;;
 esac
 """
@@ -101,12 +105,13 @@ def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> Non
     assert config.read_text() == (PKG / "terminal.toml.example").read_text()
     assert "POS_DATA_DIR=/var/lib/pos-terminal" in stage.path("/etc/pos-terminal/environment").read_text()
     assert stage.path("/var/lib/pos-terminal").is_dir()
+    assert stage.path("/var/lib/pos-terminal").stat().st_mode & 0o777 == 0o700  # member data: nobody else's
     wrapper = stage.path("/usr/local/bin/pos-terminal")
     assert os.access(wrapper, os.X_OK)
     assert "exec /opt/pos-terminal/current/pos-terminal" in wrapper.read_text()
     units = stage.path("/etc/systemd/system")
     backup = (units / "pos-terminal-backup.service").read_text()
-    assert "ExecStart=/opt/pos-terminal/current/pos-terminal backup --if-older-than 4" in backup
+    assert "ExecStart=/opt/pos-terminal/current/pos-terminal backup --if-due" in backup
     assert "User=pos" in backup
     assert "OnCalendar=hourly" in (units / "pos-terminal-backup.timer").read_text()
     assert "pos-terminal expire" in (units / "pos-terminal-expire.service").read_text()
@@ -195,10 +200,12 @@ def test_upgrade_backs_up_with_the_old_version_before_switching(stage: Stage) ->
     assert result.returncode == 0, result.stdout + result.stderr
     assert stage.current() == "0.2.0"
     calls = stage.calls()
-    backup = calls.index("0.1.0 backup current=0.1.0")  # the old version, while still current
+    backup = calls.index("0.1.0 --json backup current=0.1.0")  # the old version, while still current
     doctor = calls.index("0.2.0 doctor current=0.2.0")  # the new version, once switched
     assert backup < doctor
-    assert stage.path("/var/lib/pos-terminal/backups/before-0.1.0").read_bytes() == before
+    kept = list(stage.path("/var/lib/pos-terminal/backups/upgrades").glob("pre-upgrade-0.1.0-to-0.2.0-*.sqlite3"))
+    assert len(kept) == 1 and kept[0].read_bytes() == before  # out of the scheduled rotation's folder
+    assert not stage.path("/var/lib/pos-terminal/backups/before-0.1.0").exists()
     assert ledger.read_bytes() == before
     assert stage.path("/opt/pos-terminal/0.1.0/pos-terminal").is_file()  # kept for a roll back
     assert "skip: systemctl stop" in result.stdout and "skip: systemctl start" in result.stdout
@@ -210,11 +217,31 @@ def test_upgrade_rolls_back_when_doctor_fails_and_keeps_the_ledger(stage: Stage)
     before = ledger.read_bytes()
     result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0", "FAIL_DOCTOR")))
     assert result.returncode == 1
-    assert "ROLLED BACK" in result.stdout and "pos-terminal restore --from" in result.stdout
+    assert "ROLLED BACK" in result.stdout and "nothing to restore by hand" in result.stdout
     assert stage.current() == "0.1.0"
+    # the ledger is the one 0.1.0 left, and no WAL of 0.2.0 sits beside it to be replayed into it
     assert ledger.read_bytes() == before
-    assert stage.path("/var/lib/pos-terminal/backups/before-0.1.0").is_file()
+    assert not stage.path("/var/lib/pos-terminal/ledger.sqlite3-wal").exists()
+    assert ledger.stat().st_mode & 0o777 == 0o600
+    data = stage.path("/var/lib/pos-terminal")
+    [migrated] = data.glob("replaced-by-rollback-0.2.0-*.sqlite3")  # what 0.2.0 left is kept, never deleted
+    assert migrated.read_bytes() == b"migrated by 0.2.0"
+    assert migrated.with_name(migrated.name + "-wal").read_bytes() == b"wal of 0.2.0"
+    assert len(list((data / "backups" / "upgrades").glob("pre-upgrade-*.sqlite3"))) == 1
+    assert not list(data.glob("*.rollback"))
     assert "skip: systemctl start pos-terminal-backup.timer" in result.stdout  # jobs back on
+
+
+def test_upgrade_keeps_the_pre_upgrade_backups_of_the_last_upgrades(stage: Stage) -> None:
+    installed(stage, "0.1.0")
+    stage.put_ledger()
+    for version in ("0.2.0", "0.3.0", "0.4.0", "0.5.0", "0.6.0", "0.7.0"):
+        result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, version)))
+        assert result.returncode == 0, result.stderr
+        for p in stage.path("/var/lib/pos-terminal/backups/upgrades").iterdir():
+            os.utime(p, (p.stat().st_mtime - 60, p.stat().st_mtime - 60))  # older than the next one
+    names = sorted(p.name for p in stage.path("/var/lib/pos-terminal/backups/upgrades").iterdir())
+    assert [n.split("-")[2] for n in names] == ["0.3.0", "0.4.0", "0.5.0", "0.6.0"]
 
 
 def test_upgrade_changes_nothing_when_the_backup_fails(stage: Stage) -> None:

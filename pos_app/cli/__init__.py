@@ -40,6 +40,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
+        import logging
+
+        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, self.message)  # file only
         if _output["json"]:
             click.echo(json.dumps({"ok": False, "error": self.message}, ensure_ascii=False), err=True)
         else:
@@ -111,7 +114,28 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
             set_language(ctx.obj.config().terminal.language)
         except (CliError, ConfigError):
             pass
+    if not ctx.resilient_parsing:
+        _refuse_root_on_installed_terminal(ctx.obj.data_dir)
+        from pos_app import logfile
+
+        if logfile.install(ctx.obj.data_dir) is not None and ctx.invoked_subcommand:
+            import logging
+
+            logging.getLogger("pos_app.cli").info("pos-terminal %s", ctx.invoked_subcommand)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _refuse_root_on_installed_terminal(data_dir: Path) -> None:
+    """Root on an installed terminal (whose data folder another account owns) would leave root-owned files the
+    counter then cannot write: refuse, naming the account to use."""
+    from pos_app.ledger.files import foreign_owner
+
+    owner = foreign_owner(data_dir)
+    if owner is not None:
+        args = " ".join(sys.argv[1:]) if sys.argv[1:] else "..."
+        raise CliError(_("Not as root: the data folder {path} belongs to the counter account {user}. Run the "
+                         "command as that account: sudo -u {user} pos-terminal {args}").format(
+            path=data_dir, user=owner, args=args), EXIT_FAILED)
 
 
 def _register_all() -> None:

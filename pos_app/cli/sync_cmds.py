@@ -3,6 +3,7 @@ server, for IT at installation and for scripts. Errors are one translated line (
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from datetime import UTC, datetime
@@ -15,6 +16,13 @@ from pos_app.core.i18n import _
 from pos_app.services.member_cards import ensure_certificate
 
 pass_ctx = click.make_pass_decorator(CliContext)
+log = logging.getLogger(__name__)
+
+
+def make_client(services: Any) -> Any:
+    from pos_app.services.sync_glue import make_client as make
+
+    return make(services)
 
 
 def _services(ctx: CliContext) -> Any:
@@ -56,12 +64,14 @@ def _when(ms: int | None) -> str:
 
 def _status_data(services: Any) -> dict[str, Any]:
     from pos_app.ledger.sync_store import LedgerSyncStore
+    from pos_app.services.sync_glue import configured_server_url
     from sync.protocol import CLOCK_SKEW_LIMIT_MS
 
     store = LedgerSyncStore(services.ledger)
     state = store.state()
     return {
-        "terminal_id": state.terminal_id, "mode": state.mode, "server_url": state.server_url,
+        "terminal_id": state.terminal_id, "mode": state.mode,
+        "server_url": configured_server_url(services.data_dir) or state.server_url,
         "branch_id": state.branch_id, "queued": store.queued_count(), "acked_seq": state.acked_seq,
         "cursor": state.cursor, "last_sync_ok_ms": state.last_sync_ok_ms, "last_sync_error": state.last_sync_error,
         "clock_offset_ms": state.clock_offset_ms,
@@ -93,14 +103,26 @@ def _status_text(data: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.option("--server", "server_url", required=True, help="URL of the loyalty server, e.g. https://loyalty.example")
+@click.option("--server", "server_url", default=None,
+              help="URL of the loyalty server, e.g. https://loyalty.example (default: [sync] server_url of "
+                   "terminal.toml).")
 @click.option("--code", required=True, help="One-time enrollment code from the head office.")
+@click.option("--again", is_flag=True,
+              help="Re-enroll this enrolled terminal (its credential expired or was lost) with a new code, keeping "
+                   "its ledger and terminal id.")
 @pass_ctx
-def enroll(ctx: CliContext, server_url: str, code: str) -> None:
+def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> None:
     """Enroll this (new, empty) terminal with the central loyalty server."""
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncError
     from sync.client import enroll as do_enroll
 
+    if again:
+        _reenroll(ctx, server_url, code)
+        return
+    server_url = server_url or ctx.config().sync.server_url
+    if not server_url:
+        raise CliError(_("Give the server's address with --server URL, or set [sync] server_url in "
+                         "terminal.toml."))
     if not server_url.startswith(("http://", "https://")) or not _usable_url(server_url):
         raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
                          "e.g. https://loyalty.example or http://192.168.1.10:8765."))
@@ -109,12 +131,14 @@ def enroll(ctx: CliContext, server_url: str, code: str) -> None:
 
     store = LedgerSyncStore(services.ledger)
     try:
-        terminal_id = do_enroll(store, server_url, code, clock=services.clock)
+        from pos_app.core.version import app_version
+
+        terminal_id = do_enroll(store, server_url, code, clock=services.clock, app_version=app_version())
     except SyncError as exc:
         raise _fail(exc) from exc
     pulled = 0
     try:
-        client = SyncClient(store, clock=services.clock)
+        client = make_client(services)
         try:
             pulled = client.sync_once().changes_applied
             ensure_certificate(services, client)  # from now on new members get a card right away, offline
@@ -127,19 +151,43 @@ def enroll(ctx: CliContext, server_url: str, code: str) -> None:
                                                                           branch=data["branch_id"]))
 
 
+def _reenroll(ctx: CliContext, server_url: str | None, code: str) -> None:
+    from pos_app.core.version import app_version
+    from pos_app.ledger.sync_store import LedgerSyncStore
+    from pos_app.services.sync_glue import configured_server_url
+    from sync.client import SyncError, reenroll
+
+    services = _services(ctx)
+    store = LedgerSyncStore(services.ledger)
+    url = server_url or configured_server_url(ctx.data_dir)
+    if url and (not url.startswith(("http://", "https://")) or not _usable_url(url)):
+        raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
+                         "e.g. https://loyalty.example or http://192.168.1.10:8765."))
+    try:
+        terminal_id = reenroll(store, code, server_url=url, clock=services.clock, app_version=app_version())
+    except SyncError as exc:
+        raise _fail(exc) from exc
+    data = {"ok": True, "terminal_id": terminal_id, **_status_data(services)}
+    ctx.emit(data, _("Enrolled again as terminal {id}: a new credential; the ledger and the records waiting to be "
+                     "sent are kept.").format(id=terminal_id))
+
+
 @click.group(invoke_without_command=True)
 @click.option("--once", is_flag=True, help="Sync once and exit (default: keep syncing until Ctrl-C).")
-@click.option("--interval", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
-              help="Seconds between syncs.")
+@click.option("--interval", default=None, type=click.FloatRange(1, 3600),
+              help="Seconds between syncs (default: [sync] interval_seconds of terminal.toml, 30).")
 @click.pass_context
-def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
-    """Send this terminal's records to the loyalty server and fetch changes."""
+def sync(click_ctx: click.Context, once: bool, interval: float | None) -> None:
+    """Send this terminal's records to the loyalty server and fetch changes (the sync service runs this)."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncError
     from sync.client.worker import backoff_delay
 
     ctx: CliContext = click_ctx.obj
+    config = ctx.config()  # a broken terminal.toml stops the service here, named, instead of being half used
+    if interval is None:
+        interval = float(config.sync.interval_seconds)
     services = _services(ctx)
     from pos_app.ledger.sync_store import LedgerSyncStore
 
@@ -148,7 +196,7 @@ def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
         raise CliError(_("This terminal is not connected to a loyalty server (standalone)."))
 
     def once_() -> dict[str, Any]:
-        client = SyncClient(store, clock=services.clock)
+        client = make_client(services)
         try:
             result = client.sync_once()
             ensure_certificate(services, client)  # once: a terminal enrolled before keys were certified
@@ -165,6 +213,8 @@ def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
         ctx.emit(data, lambda: _("Synced: {up} records sent, {down} changes received.").format(
             up=data["uploaded"], down=data["changes_applied"]) + "\n" + _status_text(data))
         return
+    click.echo(_("Syncing with {url} every {s} s (Ctrl-C stops).").format(
+        url=_status_data(services)["server_url"], s=f"{interval:g}"), err=True)
     stop = threading.Event()
     failures = 0
     rng = random.Random()
@@ -181,6 +231,7 @@ def sync(click_ctx: click.Context, once: bool, interval: float) -> None:
                 delay = backoff_delay(failures, rng)
                 click.echo(_("Sync failed: {error} (retrying in {s} s)").format(
                     error=_fail(exc).message, s=int(delay)), err=True)
+                log.info("sync failed (%s): %s; retrying in %d s", exc.code, exc, int(delay))  # the log file
             stop.wait(delay)
     except KeyboardInterrupt:
         click.echo(_("Stopped."), err=True)

@@ -145,6 +145,7 @@ def register(group: click.Group) -> None:
     group.add_command(restore)
     group.add_command(history)
     group.add_command(expire)
+    group.add_command(config)
 
 
 @click.command()
@@ -519,8 +520,11 @@ def reward_list(ctx: CliContext) -> None:
 
 
 @click.command()
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also write a support archive (.tar.gz): logs, configuration with secrets masked, this doctor "
+                   "output and versions. Never the ledger, the credential or keys.")
 @pass_ctx
-def doctor(ctx: CliContext) -> None:
+def doctor(ctx: CliContext, bundle: Path | None) -> None:
     """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
     from pos_app.ledger.backup import list_backups
     from pos_app.ledger.db import LEDGER_FILENAME
@@ -549,32 +553,99 @@ def doctor(ctx: CliContext) -> None:
         result["checks"].append({"check": "config", "ok": False, "detail": exc.message})
         result["ok"] = False
 
+    from pos_app.ledger.files import fix_command, ownership_problems
+
+    problems = ownership_problems(data_dir)
+    result["checks"].append({"check": "files", "ok": not problems, "detail": "; ".join(problems) + " " + _(
+        "Fix it with: {command}").format(command=fix_command(data_dir)) if problems else _(
+        "every file of the counter belongs to {user} and only it can read them").format(user=_account())})
+    if problems:
+        result["ok"] = False
+
+    credential_check = _credential_check(data_dir)
+    if credential_check is not None:
+        result["checks"].append(credential_check)
+        result["ok"] = result["ok"] and credential_check["ok"]
+
     def text() -> str:
-        out = [f"{'OK ' if c['ok'] else 'BAD'}  {c['check']:<10} {c['detail']}" for c in result["checks"]]
+        out = [f"{'BAD' if not c['ok'] else 'WARN' if c.get('warning') else 'OK '}  {c['check']:<10} {c['detail']}"
+               for c in result["checks"]]
         if result["terminal_id"] is not None:
             out.append(_("terminal {id}, mode {mode}, {n} records waiting to upload").format(
                 id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
         return "\n".join(out)
 
-    ctx.emit(result, text)
+    if bundle is not None:
+        from pos_app.support import write_bundle
+
+        try:
+            written = write_bundle(bundle, data_dir, result, text())
+        except OSError as exc:
+            raise CliError(_("Cannot write the support bundle {path}: {reason}").format(
+                path=bundle, reason=exc.strerror or exc), EXIT_FAILED) from exc
+        result["bundle"] = str(written)
+    ctx.emit(result, lambda: text() + (("\n" + _("Support bundle written to {path}.").format(path=bundle))
+                                       if bundle is not None else ""))
     if not result["ok"]:
         raise SystemExit(EXIT_FAILED)
 
 
+CREDENTIAL_WARN_DAYS = 30
+
+
+def _credential_check(data_dir: Path) -> dict[str, Any] | None:
+    """When the sync credential expires: a warning 30 days ahead (the sync renews it by itself before; a
+    warning means it could not), BAD once expired. None for a standalone terminal or an unknown expiry."""
+    import json
+    import time
+
+    from pos_app.ledger.canonical import iso_to_ms
+    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+
+    try:
+        expires = json.loads((data_dir / CREDENTIAL_FILENAME).read_text("utf-8")).get("expires_at")
+        expires_ms = iso_to_ms(expires)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    days = (expires_ms - time.time_ns() // 1_000_000) // 86_400_000
+    if days < 0:
+        return {"check": "credential", "ok": False, "detail": _(
+            "the sync credential expired on {date}: the server refuses this terminal. Ask head office for an "
+            "enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id "
+            "are kept).").format(date=expires[:10])}
+    if days < CREDENTIAL_WARN_DAYS:
+        return {"check": "credential", "ok": True, "warning": True, "detail": _(
+            "the sync credential expires in {days} days ({date}) and has not been renewed: check that sync "
+            "works ('pos-terminal sync --once'); it renews itself at the next successful sync.").format(
+            days=days, date=expires[:10])}
+    return {"check": "credential", "ok": True, "detail": _("the sync credential is valid until {date}").format(
+        date=expires[:10])}
+
+
+def _account() -> str:
+    import os
+
+    from pos_app.ledger.files import account_name
+
+    return account_name(os.geteuid()) if hasattr(os, "geteuid") else "?"
+
+
 @click.command()
 @click.option("--if-older-than", "max_age_hours", type=click.IntRange(min=1), default=None, metavar="HOURS",
-              help="Only if the newest backup is older than HOURS (for a scheduled job).")
+              help="Only if the newest backup is older than HOURS.")
+@click.option("--if-due", is_flag=True,
+              help="Only if the newest backup is older than [backup] every_hours of terminal.toml (the timer).")
 @pass_ctx
-def backup(ctx: CliContext, max_age_hours: int | None) -> None:
+def backup(ctx: CliContext, max_age_hours: int | None, if_due: bool) -> None:
     """Take an online backup of the ledger (consistent while the counter keeps working)."""
+    if if_due and max_age_hours is None:
+        max_age_hours = ctx.config().backup.every_hours
     services = _services(ctx)
     info = _run(services.backup) if max_age_hours is None else _run(services.backup_if_due, max_age_hours)
     if info is not None:
-        from pos_app.ledger.backup import list_backups
+        from pos_app.ledger.backup import prune
 
-        keep = ctx.config().backup.keep
-        for old in list_backups(ctx.data_dir)[keep:]:
-            old.path.unlink(missing_ok=True)
+        prune(ctx.data_dir, ctx.config().backup.keep)
     if info is None:
         ctx.emit({"ok": True, "path": None}, _("The newest backup is recent enough; none taken."))
         return
@@ -617,3 +688,49 @@ def expire(ctx: CliContext) -> None:
     done = _run(_services(ctx).expire_due)
     ctx.emit({"ok": True, "expired": done}, _("{points:,} points expired for {members:,} members.").format(
         points=sum(done.values()), members=len(done)))
+
+
+@click.group()
+def config() -> None:
+    """The terminal's settings (terminal.toml)."""
+
+
+@config.command("show")
+@click.pass_context
+def config_show(click_ctx: click.Context) -> None:
+    """Print every setting in effect and where it came from: default, file (which) or environment."""
+    import os
+
+    from pos_app.config import ConfigError, effective_settings
+
+    ctx: CliContext = click_ctx.obj
+    try:
+        settings = effective_settings(ctx.data_dir)
+    except ConfigError as exc:
+        raise CliError(exc.message, EXIT_FAILED) from exc
+    root = click_ctx.find_root()
+    if root.params.get("data_dir"):
+        dir_source, dir_where = "option", "--data-dir"
+    elif os.environ.get("POS_DATA_DIR"):
+        dir_source, dir_where = "environment", "POS_DATA_DIR"
+    else:
+        dir_source, dir_where = "default", None
+    rows = [{"key": "data_dir", "value": str(ctx.data_dir), "source": dir_source, "where": dir_where}]
+    rows += [{"key": st.key, "value": st.value, "source": st.source, "where": st.where} for st in settings]
+    names = {"default": _("default"), "file": _("file"), "environment": _("environment"), "option": _("option")}
+
+    def text() -> str:
+        width = max(len(r["key"]) for r in rows)
+        return "\n".join(
+            f"{r['key']:<{width}}  {_show_value(r['value']):<28} {names[r['source']]}"
+            + (f" ({r['where']})" if r["where"] else "") for r in rows)
+
+    ctx.emit(rows, text)
+
+
+def _show_value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)

@@ -49,6 +49,21 @@ def register(group: click.Group) -> None:
         except ImportError as exc:
             raise CliError(_("The counter window cannot start: {error}").format(error=exc),
                            exit_code=EXIT_FAILED) from exc
-        code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo, smoke=smoke)
+        from pos_app.ledger.files import private_dir
+        from pos_app.ledger.locks import single_window
+
+        try:
+            private_dir(obj.data_dir)
+        except OSError:
+            pass  # the window reports a folder it cannot use
+        window = single_window(obj.data_dir) if obj.data_dir.is_dir() else None
+        if window is None and obj.data_dir.is_dir():
+            raise CliError(_("The counter window is already open on {path}: use that one (one window per data "
+                             "folder).").format(path=obj.data_dir), exit_code=EXIT_FAILED)
+        try:
+            code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo, smoke=smoke)
+        finally:
+            if window is not None:
+                window.release()
         if code:
             raise click.exceptions.Exit(code)

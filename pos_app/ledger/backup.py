@@ -11,9 +11,13 @@ from pathlib import Path
 
 from pos_app.core.i18n import _
 from pos_app.ledger.db import LEDGER_FILENAME, LedgerError, integrity_problems
+from pos_app.ledger.files import private_dir, private_file
 
 BACKUP_DIRNAME = "backups"
 KEEP_BACKUPS = 14
+KEEP_UPGRADE_BACKUPS = 4
+"""Pre-migration and pre-upgrade backups kept (each upgrade may write one of each: the last two upgrades)."""
+UPGRADE_PREFIXES = ("pre-migrate-", "pre-upgrade-")
 
 
 @dataclass(frozen=True)
@@ -25,9 +29,10 @@ class BackupInfo:
 
 def backup_to(source: Path, target: Path) -> BackupInfo:
     """Copy the live ledger ``source`` to ``target`` (durably), checking the copy before keeping it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     partial = target.with_suffix(target.suffix + ".partial")
     try:
+        os.close(private_file(partial))  # 0600 before a single page of the ledger is copied into it
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
         dst = sqlite3.connect(partial)
         try:
@@ -55,9 +60,23 @@ def backup(data_dir: Path, keep: int = KEEP_BACKUPS) -> BackupInfo:
     """A timestamped backup in ``data_dir/backups``, keeping the newest ``keep``."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
     info = backup_to(data_dir / LEDGER_FILENAME, data_dir / BACKUP_DIRNAME / f"ledger-{stamp}.sqlite3")
-    for old in list_backups(data_dir)[keep:]:
-        old.path.unlink(missing_ok=True)
+    prune(data_dir, keep)
     return info
+
+
+def is_upgrade_backup(path: Path) -> bool:
+    """A backup taken before a schema migration or an upgrade: kept apart from the scheduled rotation."""
+    return path.name.startswith(UPGRADE_PREFIXES)
+
+
+def prune(data_dir: Path, keep: int | None = KEEP_BACKUPS, keep_upgrades: int = KEEP_UPGRADE_BACKUPS) -> None:
+    """Keep the newest ``keep`` scheduled backups and, separately, the newest ``keep_upgrades`` taken before a
+    migration or an upgrade (a day of hourly backups never pushes out the way back from an upgrade)."""
+    found = list_backups(data_dir)
+    regular = [b for b in found if not is_upgrade_backup(b.path)]
+    upgrades = [b for b in found if is_upgrade_backup(b.path)]
+    for old in (regular[keep:] if keep is not None else []) + upgrades[keep_upgrades:]:
+        old.path.unlink(missing_ok=True)
 
 
 def list_backups(data_dir: Path) -> list[BackupInfo]:
@@ -87,6 +106,26 @@ def restore(data_dir: Path, source: Path | None = None) -> RestoreInfo:
     (meta ``restore_pending``): the sync client first gets back this terminal's records that the server
     acknowledged after the backup, so that numbering continues after them and no sequence number is reused.
     """
+    from pos_app.ledger.locks import own_ledger
+
+    held = own_ledger(data_dir) if data_dir.is_dir() else None
+    if held is None and data_dir.is_dir():
+        raise LedgerInUse(_("The ledger in {path} is open in another program (the counter window, the sync "
+                            "service or a job): close the window and stop them (sudo systemctl stop "
+                            "pos-terminal-sync.service pos-terminal-backup.timer), then restore again. Nothing "
+                            "was changed.").format(path=data_dir))
+    try:
+        return _restore(data_dir, source)
+    finally:
+        if held is not None:
+            held.release()
+
+
+class LedgerInUse(LedgerError):
+    """Another process has the ledger open: it cannot be replaced under it."""
+
+
+def _restore(data_dir: Path, source: Path | None) -> RestoreInfo:
     if source is None:
         backups = list_backups(data_dir)
         if not backups:
@@ -103,7 +142,8 @@ def restore(data_dir: Path, source: Path | None = None) -> RestoreInfo:
     kept: Path | None = data_dir / f"{REPLACED_PREFIX}{stamp}.sqlite3"
     tmp = live.with_suffix(".restoring")
     try:
-        shutil.copyfile(source, tmp)
+        with open(source, "rb") as src, os.fdopen(private_file(tmp), "wb") as dst:
+            shutil.copyfileobj(src, dst)
         enrolled = _mark_restored(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,9 +66,9 @@ def _user() -> str:
 
 def fix_permissions_command(data_dir: Path) -> str:
     """The command that gives the current user back the data folder (what IT types)."""
-    if sys.platform == "win32":
-        return f'icacls "{data_dir}" /grant "{_user()}:(OI)(CI)M" /T'
-    return f"sudo chown -R {_user()} '{data_dir}' && sudo chmod -R u+rwX '{data_dir}'"
+    from pos_app.ledger.files import fix_command
+
+    return fix_command(data_dir, _user())
 
 
 def _writable_file(path: Path) -> bool:

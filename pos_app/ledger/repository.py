@@ -25,10 +25,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pos_app.core.i18n import _
 from pos_app.core.version import app_version
-from pos_app.ledger import migrate, schema
+from pos_app.ledger import locks, migrate, schema
 from pos_app.ledger.canonical import GENESIS_HASH, chain_hash
 from pos_app.ledger.db import (
     LEDGER_FILENAME,
+    LedgerBusy,
     LedgerCorrupt,
     LedgerError,
     LedgerMissing,
@@ -39,6 +40,7 @@ from pos_app.ledger.db import (
     permission_problem,
     translate_sqlite_error,
 )
+from pos_app.ledger.files import private_dir, tighten_tree
 from pos_app.ledger.ids import new_id
 from sync.records import (
     ENTRY_KINDS,
@@ -359,6 +361,7 @@ class Ledger:
         self.randbelow: Callable[[int], int] = secrets.randbelow if ids is None else (
             lambda n: int(uuid.UUID(self.new_id()).int & ((1 << 62) - 1)) % n)
         self._terminal_id: str | None = None
+        self._held: locks.Held | None = None  # the shared ledger.lock while open (pos_app.ledger.locks)
         # One long-lived connection for writes, used by one thread at a time: SQLite has a single writer
         # anyway, and reusing it saves a pool checkout and a Connection per transaction on the hot path.
         self._write_lock = threading.RLock()
@@ -374,7 +377,7 @@ class Ledger:
         Before a schema upgrade of a file that holds data, a backup is written next to it.
         """
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(data_dir)  # 0700: member names and phones are nobody else's business
         except OSError as exc:
             raise LedgerError(
                 _("Cannot create the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
@@ -383,6 +386,21 @@ class Ledger:
         denied = permission_problem(data_dir)
         if denied is not None:
             raise denied
+        held = locks.share_ledger(data_dir)  # "open here": restore refuses while any process holds this
+        if held is None:
+            raise LedgerBusy(_("The ledger in {path} is being restored from a backup right now: try again in a "
+                               "moment.").format(path=data_dir))
+        try:
+            ledger = cls._open(data_dir, path, check_integrity, clock, ids)
+        except BaseException:
+            held.release()
+            raise
+        ledger._held = held
+        return ledger
+
+    @classmethod
+    def _open(cls, data_dir: Path, path: Path, check_integrity: bool, clock: Callable[[], int] | None,
+              ids: Callable[[], str] | None) -> Ledger:
         missing = _missing_ledger_problem(data_dir, path)
         if missing is not None:
             raise missing
@@ -405,11 +423,13 @@ class Ledger:
             migrated = current != migrate.head_revision()
             if migrated:
                 if existed and current is not None:
-                    from pos_app.ledger.backup import backup_to
+                    from pos_app.ledger.backup import backup_to, prune
 
                     backup_to(path, data_dir / "backups" / f"pre-migrate-{current}-{now_ms()}.sqlite3")
+                    prune(data_dir, keep=None)  # only the oldest upgrade backups go
                 migrate.upgrade(engine)
             ledger._ensure_identity(migrated)
+            tighten_tree(data_dir)  # the new file (and what an older version left 0644) becomes 0600
         except LedgerError:
             engine.dispose()
             raise
@@ -428,6 +448,9 @@ class Ledger:
                 self._writer.close()
                 self._writer = None
         self.engine.dispose()
+        if self._held is not None:
+            self._held.release()
+            self._held = None
 
     def _ensure_identity(self, migrated: bool = False) -> None:
         with self.write() as conn:

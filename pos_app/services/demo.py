@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pos_app.core.member_codes import public_key_bytes, sign_member_code
 from pos_app.ledger.canonical import ms_to_dt
+from pos_app.ledger.files import write_private
 
 DEMO_KEY_ID = "DEMO1"
 # Demo-only PINs (documented in the README): they bypass the PIN policy and the window says so.
@@ -34,9 +35,8 @@ def demo_key(services: Any) -> Ed25519PrivateKey:
         assert isinstance(key, Ed25519PrivateKey)
         return key
     key = Ed25519PrivateKey.generate()
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
-    path.chmod(0o600)
+    write_private(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
     return key
 
 

@@ -54,9 +54,25 @@ def store_for(services: Services) -> LedgerSyncStore:
 
 def make_client(services: Services, **kwargs: Any) -> Any:
     """A ``sync.client.SyncClient`` on this terminal's ledger (raises ``NotEnrolled`` when standalone)."""
+    from pos_app.core.version import app_version
     from sync.client import SyncClient
 
+    url = configured_server_url(services.data_dir)
+    if url and "server_url" not in kwargs:
+        kwargs["server_url"] = url
+    kwargs.setdefault("app_version", app_version())  # head office sees which version each terminal runs
     return SyncClient(store_for(services), clock=services.clock, **kwargs)
+
+
+def configured_server_url(data_dir: Any) -> str | None:
+    """``[sync] server_url`` of the branch's ``terminal.toml`` (None: use the address saved at enrollment; a
+    broken file is reported by ``doctor`` and the window, not here)."""
+    from pos_app.config import ConfigError, load_config
+
+    try:
+        return load_config(data_dir).sync.server_url
+    except ConfigError:
+        return None
 
 
 def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[str, Any] | None = None,
@@ -94,11 +110,18 @@ _MESSAGES = {
     "insufficient_points": N_("The member does not have enough points (available on the server: {available})."),
     "unknown_member": N_("The server does not know this member yet."),
     "terminal_revoked": N_("This terminal was revoked by the head office: call IT to enroll it again."),
-    "credential_expired": N_("This terminal's credential has expired: call IT to enroll it again."),
+    "credential_expired": N_("This terminal's credential has expired: enroll it again with a new code from the "
+                             "head office (pos-terminal enroll --again --code CODE); the ledger is kept."),
     "unknown_terminal": N_("The server does not know this terminal: call IT to enroll it again."),
     "bad_credential": N_("The server refused this terminal's credential: call IT."),
     "not_enrolled": N_("This terminal is not connected to a loyalty server (standalone)."),
-    "already_enrolled": N_("This terminal is already enrolled."),
+    "already_enrolled": N_("This terminal is already enrolled (an expired credential: enroll --again)."),
+    "reenroll_unknown_terminal": N_("The server has no such terminal in the branch of that code: ask the head "
+                                    "office for a code of this terminal's branch."),
+    "reenroll_not_proven": N_("The server's records of this terminal do not match this ledger: call IT (a "
+                              "ledger restored from an old backup? run 'pos-terminal doctor')."),
+    "ledger_incomplete": N_("This ledger lacks some of its own records: restore the latest backup, then "
+                            "enroll again."),
     "ledger_not_empty": N_("This terminal already has records: only a new, empty terminal can be enrolled. "
                            "This one stays standalone."),
     "invalid_enrollment_code": N_("That enrollment code is not valid: check it and type it again."),

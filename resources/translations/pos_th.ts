@@ -4,12 +4,12 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="46"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="49"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="386"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -44,82 +44,82 @@
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="164"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="165"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="231"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="295"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="296"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="337"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="348"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="349"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="363"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="364"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/counter.py" line="531"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="412"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="413"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="510"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="511"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="582"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="653"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -133,65 +133,65 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="186"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="205"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="206"></location>
             <location filename="../../pos_app/services/terminal.py" line="406"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="241"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="242"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="250"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="298"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="251"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="315"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="316"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="379"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="120"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="389"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="390"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="538"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="574"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="596"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="667"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="255"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="256"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="296"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="297"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -696,69 +696,69 @@
             <translation>{what} ต้องระบุเขตเวลา (UTC) เวลาท้องถิ่นที่ไม่มีเขตเวลาอาจกำกวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="96"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="135"></location>
             <source>Backup file {path} does not exist.</source>
             <translation>ไม่พบไฟล์สำรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="99"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="138"></location>
             <source>Backup {path} is damaged too ({problem}); choose another.</source>
             <translation>ไฟล์สำรอง {path} เสียหายเช่นกัน ({problem}) เลือกไฟล์อื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="41"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="46"></location>
             <source>The backup copy failed its integrity check: {problem}</source>
             <translation>ไฟล์สำรองไม่ผ่านการตรวจความสมบูรณ์: {problem}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="47"></location>
-            <location filename="../../pos_app/ledger/backup.py" line="50"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="52"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="55"></location>
             <source>Backup failed: {reason}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="93"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="132"></location>
             <source>There is no backup to restore in {folder}.</source>
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="165"></location>
+            <location filename="../../pos_app/ledger/db.py" line="164"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="167"></location>
+            <location filename="../../pos_app/ledger/db.py" line="166"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="170"></location>
+            <location filename="../../pos_app/ledger/db.py" line="169"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="573"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="508"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="531"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="623"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="646"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="638"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="995"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="661"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1018"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="380"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="383"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -767,13 +767,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="998"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1021"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="723"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="746"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -1457,7 +1457,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="912"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="935"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1467,98 +1467,96 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="111"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="112"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
             <source>This terminal's credential has expired: call IT to enroll it again.</source>
-            <translation>สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
+            <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="115"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="116"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="148"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="100"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="196"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="117"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="101"></location>
             <source>This terminal is already enrolled.</source>
-            <translation>เครื่องนี้ลงทะเบียนแล้ว</translation>
+            <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="102"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="125"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="104"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="127"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="105"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="128"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="106"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="129"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="107"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="130"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="108"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="131"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="109"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="132"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="133"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="111"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="134"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="112"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="135"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="124"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="147"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1584,12 +1582,12 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="618"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="689"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="53"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="61"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
@@ -1598,167 +1596,167 @@
             <translation type="obsolete">ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="75"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="85"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="77"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="87"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="79"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="80"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="90"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="126"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="150"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="186"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="237"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="83"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="93"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="100"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="148"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="165"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="176"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="213"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="226"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="182"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="232"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="579"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="650"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="187"></location>
+            <location filename="../../pos_app/config.py" line="175"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="210"></location>
+            <location filename="../../pos_app/config.py" line="198"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="247"></location>
-            <location filename="../../pos_app/config.py" line="257"></location>
-            <location filename="../../pos_app/config.py" line="290"></location>
+            <location filename="../../pos_app/config.py" line="235"></location>
+            <location filename="../../pos_app/config.py" line="245"></location>
+            <location filename="../../pos_app/config.py" line="278"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="192"></location>
-            <location filename="../../pos_app/config.py" line="197"></location>
-            <location filename="../../pos_app/config.py" line="201"></location>
+            <location filename="../../pos_app/config.py" line="180"></location>
+            <location filename="../../pos_app/config.py" line="185"></location>
+            <location filename="../../pos_app/config.py" line="189"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="246"></location>
+            <location filename="../../pos_app/config.py" line="234"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="295"></location>
+            <location filename="../../pos_app/config.py" line="283"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="165"></location>
+            <location filename="../../pos_app/config.py" line="153"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="289"></location>
+            <location filename="../../pos_app/config.py" line="277"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="300"></location>
+            <location filename="../../pos_app/config.py" line="288"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="311"></location>
+            <location filename="../../pos_app/config.py" line="299"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="334"></location>
+            <location filename="../../pos_app/config.py" line="322"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="148"></location>
+            <location filename="../../pos_app/config.py" line="136"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="156"></location>
+            <location filename="../../pos_app/config.py" line="144"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="261"></location>
+            <location filename="../../pos_app/config.py" line="249"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="265"></location>
+            <location filename="../../pos_app/config.py" line="253"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="347"></location>
+            <location filename="../../pos_app/config.py" line="335"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="352"></location>
+            <location filename="../../pos_app/config.py" line="340"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="355"></location>
+            <location filename="../../pos_app/config.py" line="343"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="271"></location>
+            <location filename="../../pos_app/config.py" line="259"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="551"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -2010,73 +2008,73 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="432"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="444"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="445"></location>
             <location filename="../../pos_app/ui/counter.py" line="971"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="459"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="460"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="165"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="166"></location>
             <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="476"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="473"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="171"></location>
+            <location filename="../../pos_app/config.py" line="159"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2347,22 +2345,22 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อกเพราะใส่ PIN ผิดหลายครั้ง: ผู้จัดการเลือกชื่อตัวเอง เข้าสู่ระบบ แล้วปลดล็อก (หรือใช้ pos-terminal staff unlock)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="86"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="96"></location>
             <source>Refused by the server (not applied to any balance; ask a manager): {n} records, the last seq {seq}: {reason}</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="584"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="607"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="581"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="604"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="587"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2372,22 +2370,23 @@
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="105"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="127"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="164"></location>
             <source>The server address must start with http:// or https:// followed by a host name, e.g. https://loyalty.example or http://192.168.1.10:8765.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="676"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="601"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="672"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="603"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2402,32 +2401,32 @@
             <translation>{field} มีอักขระควบคุม ({char}) กรุณาพิมพ์ใหม่โดยไม่มีอักขระนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="125"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="165"></location>
             <source>Backup {path} cannot be read as a ledger ({problem}); choose another.</source>
             <translation>อ่านไฟล์สำรอง {path} เป็นสมุดบัญชีไม่ได้ ({problem}) กรุณาเลือกไฟล์อื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/backup.py" line="129"></location>
+            <location filename="../../pos_app/ledger/backup.py" line="169"></location>
             <source>Restore failed: {reason}</source>
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="527"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="982"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1005"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="993"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="988"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1011"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2453,12 +2452,12 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="243"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="252"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="253"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2488,67 +2487,67 @@
             <translation>0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="162"></location>
+            <location filename="../../pos_app/ledger/db.py" line="161"></location>
             <source>The ledger cannot be written (read-only: a permission problem, nothing is damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix.</source>
             <translation>เขียนสมุดบัญชีไม่ได้ (อ่านได้อย่างเดียว: เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ไม่ได้บันทึกอะไร รัน 'pos-terminal doctor' เพื่อดูวิธีแก้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="103"></location>
+            <location filename="../../pos_app/ledger/db.py" line="102"></location>
             <source>The data folder {path} is on a read-only disk (a permission problem, nothing is damaged): mount it read-write, then try again.</source>
             <translation>โฟลเดอร์ข้อมูล {path} อยู่บนดิสก์ที่อ่านได้อย่างเดียว (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ให้เมานต์แบบอ่านเขียนได้ แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="106"></location>
+            <location filename="../../pos_app/ledger/db.py" line="105"></location>
             <source>The data folder {path} is read-only for user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
             <translation>โฟลเดอร์ข้อมูล {path} ผู้ใช้ {user} เขียนไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="111"></location>
+            <location filename="../../pos_app/ledger/db.py" line="110"></location>
             <source>The ledger file {path} cannot be written by user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
             <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="145"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="147"></location>
             <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="114"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="116"></location>
             <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="122"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="124"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="127"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="129"></location>
             <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="143"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="145"></location>
             <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="107"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="109"></location>
             <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="110"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="112"></location>
             <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="119"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="121"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="394"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="412"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2576,6 +2575,141 @@
             <location filename="../../pos_app/ui/counter.py" line="1295"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/__init__.py" line="136"></location>
+            <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
+            <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
+            <source>Give the server's address with --server URL, or set [sync] server_url in terminal.toml.</source>
+            <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="216"></location>
+            <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
+            <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <source>default</source>
+            <translation>ค่าเริ่มต้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <source>file</source>
+            <translation>ไฟล์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <source>environment</source>
+            <translation>ตัวแปรสภาพแวดล้อม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <source>option</source>
+            <translation>ตัวเลือก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="560"></location>
+            <source>every file of the counter belongs to {user} and only it can read them</source>
+            <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="559"></location>
+            <source>Fix it with: {command}</source>
+            <translation>แก้ไขด้วย: {command}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/files.py" line="137"></location>
+            <source>{n} files of the counter belong to another account than {user}, so the counter cannot write them: {files}</source>
+            <translation>ไฟล์ของเครื่องขาย {n} ไฟล์เป็นของบัญชีอื่นที่ไม่ใช่ {user} เครื่องขายจึงเขียนไม่ได้: {files}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/files.py" line="140"></location>
+            <source>{n} files of the counter are read-only: {files}</source>
+            <translation>ไฟล์ของเครื่องขาย {n} ไฟล์เป็นแบบอ่านอย่างเดียว: {files}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/files.py" line="143"></location>
+            <source>{n} files of the counter can be read by other users of this machine: {files}</source>
+            <translation>ไฟล์ของเครื่องขาย {n} ไฟล์ผู้ใช้อื่นของเครื่องนี้อ่านได้: {files}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/files.py" line="150"></location>
+            <source> and {n} more</source>
+            <translation> และอีก {n} ไฟล์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="61"></location>
+            <source>The counter window is already open on {path}: use that one (one window per data folder).</source>
+            <translation>หน้าต่างเครื่องขายเปิดอยู่แล้วบน {path}: ใช้หน้าต่างนั้น (หนึ่งหน้าต่างต่อหนึ่งโฟลเดอร์ข้อมูล)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/backup.py" line="113"></location>
+            <source>The ledger in {path} is open in another program (the counter window, the sync service or a job): close the window and stop them (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer), then restore again. Nothing was changed.</source>
+            <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/repository.py" line="391"></location>
+            <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
+            <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="171"></location>
+            <source>Enrolled again as terminal {id}: a new credential; the ledger and the records waiting to be sent are kept.</source>
+            <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="621"></location>
+            <source>the sync credential is valid until {date}</source>
+            <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="612"></location>
+            <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
+            <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="617"></location>
+            <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
+            <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="113"></location>
+            <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
+            <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="118"></location>
+            <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
+            <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="119"></location>
+            <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
+            <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="121"></location>
+            <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
+            <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="123"></location>
+            <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
+            <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="584"></location>
+            <source>Cannot write the support bundle {path}: {reason}</source>
+            <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="587"></location>
+            <source>Support bundle written to {path}.</source>
+            <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
     </context>
 </TS>

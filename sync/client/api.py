@@ -33,13 +33,14 @@ def wall_ms() -> int:
 class ServerApi:
     def __init__(self, base_url: str, *, authorization: str | None = None,
                  transport: httpx.BaseTransport | None = None, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-                 clock: Callable[[], int] = wall_ms) -> None:
+                 clock: Callable[[], int] = wall_ms, app_version: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.authorization = authorization
         self.clock = clock
         self.clock_offset_ms: int | None = None
         self.http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout,
-                                 headers={p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)})
+                                 headers={p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
+                                          **({p.APP_VERSION_HEADER: app_version[:40]} if app_version else {})})
 
     def close(self) -> None:
         self.http.close()
@@ -103,6 +104,10 @@ class ServerApi:
 
     def status(self) -> p.TerminalStatus:
         return self._call("GET", "/v1/status", p.TerminalStatus)
+
+    def rotate_credential(self, new_sha256: str) -> p.RotateCredentialResponse:
+        return self._call("POST", "/v1/credential", p.RotateCredentialResponse,
+                          json=p.RotateCredentialRequest(credential_sha256=new_sha256).model_dump(mode="json"))
 
     def upload(self, batch_id: str, records: list[dict[str, Any]]) -> p.UploadResponse:
         return self._call("POST", "/v1/upload", p.UploadResponse, json={"batch_id": batch_id, "records": records})

@@ -12,17 +12,18 @@ page applied twice is harmless.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from sync import protocol as p
 from sync.client import credentials
-from sync.client.api import ServerApi, wall_ms
+from sync.client.api import ServerApi, utc_ms, wall_ms
 from sync.client.errors import EnrollRefused, NotEnrolled, Offline, Refused, SyncError
 from sync.client.store import BatchView, OutboxStore, PendingBatch
 
@@ -69,17 +70,71 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
     path = store.credential_path()
     credentials.save(path, credential)  # before sending: the secret must survive a lost answer
     try:
-        api = ServerApi(server_url, transport=transport, clock=clock)
+        api = ServerApi(server_url, transport=transport, clock=clock, app_version=app_version)
     except (httpx.InvalidURL, ValueError) as exc:
         raise EnrollRefused("bad_server_url", f"{server_url!r} is not a server address") from exc
     try:
         response = api.enroll(request)
     finally:
         api.close()
-    credentials.save(path, credentials.Credential(response.terminal_id, credential.secret))
+    credentials.save(path, credentials.Credential(response.terminal_id, credential.secret,
+                                                  response.credential_expires_at,
+                                                  reported_version=app_version[:40] or None))
     store.adopt_enrollment(terminal_id=response.terminal_id, server_url=server_url.rstrip("/"),
                            snapshot=response.snapshot.model_dump(mode="json"), cursor=response.cursor,
                            now_ms=clock(), clock_offset_ms=api.clock_offset_ms or 0)
+    return response.terminal_id
+
+
+def reenroll(store: OutboxStore, code: str, *, server_url: str | None = None,
+             transport: httpx.BaseTransport | None = None, device_name: str = "", app_version: str = "",
+             clock: Callable[[], int] = wall_ms) -> str:
+    """A new credential for this enrolled terminal (its credential expired or was lost) with a fresh one-time
+    code, keeping its identity, ledger, ack and cursor. It proves it holds the terminal's ledger by the id and
+    content hash of its record at ``acked_seq`` (docs/sync-protocol.md). The new secret is written down as the
+    pending one before its hash is sent; a lost answer is settled at the next sync (:meth:`SyncClient.settle_renewal`).
+    """
+    state = store.state()
+    if state.mode != "enrolled":
+        raise EnrollRefused("not_enrolled", "this terminal was never enrolled: enroll it without --again")
+    url = (server_url or state.server_url or "").rstrip("/")
+    acked = state.acked_seq
+    last_id = last_hash = None
+    if acked > 0:
+        held = store.records_after(acked - 1, 1)
+        if not held or held[0]["seq"] != acked:
+            raise EnrollRefused("ledger_incomplete", f"the ledger lacks its own record {acked}: restore it first")
+        record = p.OutboxRecord.model_validate(held[0])
+        last_id, last_hash = record.record_id, record.record_hash
+    path = store.credential_path()
+    try:
+        old = credentials.load(path)
+    except NotEnrolled:
+        old = credentials.Credential(state.terminal_id, credentials.new_credential().secret)
+    new = credentials.new_credential().secret
+    try:
+        request = p.EnrollRequest(code=code.strip(), credential_sha256=hashlib.sha256(new.encode()).hexdigest(),
+                                  device_name=(device_name or socket.gethostname())[:100],
+                                  app_version=app_version[:40], terminal_id=state.terminal_id, acked_seq=acked,
+                                  last_record_id=last_id, last_record_hash=last_hash)
+    except ValueError as exc:
+        raise EnrollRefused("bad_code", "an enrollment code is 4 to 64 characters") from exc
+    credentials.save(path, replace(old, terminal_id=state.terminal_id, next_secret=new))
+    try:
+        api = ServerApi(url, transport=transport, clock=clock, app_version=app_version)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise EnrollRefused("bad_server_url", f"{url!r} is not a server address") from exc
+    try:
+        response = api.enroll(request)
+    except Refused:
+        credentials.save(path, replace(old, terminal_id=state.terminal_id, next_secret=None))  # nothing changed
+        raise
+    finally:
+        api.close()
+    if response.terminal_id != state.terminal_id:
+        raise Refused("reenroll_mismatch", f"the server answered for terminal {response.terminal_id}")
+    credentials.save(path, credentials.Credential(state.terminal_id, new, response.credential_expires_at,
+                                                  reported_version=app_version[:40] or None))
     return response.terminal_id
 
 
@@ -89,23 +144,29 @@ class SyncClient:
     def __init__(self, store: OutboxStore, *, transport: httpx.BaseTransport | None = None,
                  batch_size: int = DEFAULT_BATCH, page_limit: int = DEFAULT_PAGE,
                  timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms,
-                 ids: Callable[[], str] | None = None) -> None:
+                 ids: Callable[[], str] | None = None, server_url: str | None = None,
+                 app_version: str = "") -> None:
+        """``server_url``: the server's address as the branch configures it now (``[sync] server_url``); it
+        overrides the address saved at enrollment (the server moved). The identity stays the same."""
         state = store.state()
-        if state.mode != "enrolled" or not state.server_url:
+        if state.mode != "enrolled" or not (server_url or state.server_url):
             raise NotEnrolled()
         credential = credentials.load(store.credential_path())
         if credential.terminal_id != state.terminal_id:
             raise NotEnrolled("the credential file belongs to another terminal: enroll again")
         self.store = store
         self.clock = clock
+        self.credential = credential
+        self.app_version = app_version[:40]
         self.new_id: Callable[[], str] = ids or (lambda: str(uuid.uuid4()))  # batch ids (injected by the simulation)
         self.server_ack: int | None = None
         """This terminal's ack as the last ``/v1/changes`` answer gave it (None: a server without it)."""
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
-        self.api = ServerApi(state.server_url, authorization=credential.bearer, transport=transport, clock=clock,
-                             **kwargs)
+        self.server_url = (server_url or state.server_url or "").rstrip("/")
+        self.api = ServerApi(self.server_url, authorization=credential.bearer, transport=transport, clock=clock,
+                             app_version=self.app_version, **kwargs)
 
     def close(self) -> None:
         self.api.close()
@@ -230,6 +291,8 @@ class SyncClient:
     def sync_once(self) -> SyncResult:
         """Upload, then pull; records the outcome in the store (success or error text). Raises on failure."""
         try:
+            if self.credential.next_secret:
+                self.settle_renewal()
             if self.store.state().restore_pending:
                 self.recover()
             uploaded = self.upload()
@@ -241,10 +304,67 @@ class SyncClient:
         except SyncError as exc:
             self.store.record_sync(ok=False, now_ms=self.clock(), error=str(exc), clock_offset_ms=self.clock_offset_ms)
             raise
+        try:
+            self.renew_if_due()
+        except SyncError:
+            pass  # renewal starts 30 days ahead: the next round tries again; the records are synced all the same
         self.store.record_sync(ok=True, now_ms=self.clock(), error=None, clock_offset_ms=self.clock_offset_ms)
         state = self.store.state()
         return SyncResult(uploaded=uploaded, acked_seq=state.acked_seq, changes_applied=applied,
                           cursor=state.cursor, clock_offset_ms=self.clock_offset_ms)
+
+    # ------------------------------------------------------------------ credential renewal
+    def _save_credential(self, credential: credentials.Credential) -> None:
+        self._store(credentials.save, self.store.credential_path(), credential)
+        self.credential = credential
+        self.api.authorization = credential.bearer
+
+    def renew_if_due(self) -> bool:
+        """Renew the credential over the authenticated channel once fewer than ``RENEW_BEFORE_DAYS`` are left
+        (measured on the server's clock); returns True when it was renewed.
+
+        Asks ``GET /v1/status`` only when something is to learn or to tell: the expiry is unknown, this app's
+        version is not the one last reported (the server records it from the ``X-App-Version`` header), or the
+        expiry is near by this terminal's clock. The new secret is written down (as ``next_secret``) before its
+        hash is sent: an answer lost in transit is settled by :meth:`settle_renewal` at the next sync.
+        """
+        cred = self.credential
+        margin_ms = p.RENEW_BEFORE_DAYS * 86_400_000
+        known = cred.expires_at is not None
+        if known and (not self.app_version or cred.reported_version == self.app_version) \
+                and utc_ms(cred.expires_at or "") - self.clock() > margin_ms + 86_400_000:
+            return False
+        status = self.api.status()
+        left_ms = utc_ms(status.credential_expires_at) - utc_ms(status.server_time)
+        if left_ms > margin_ms:
+            if cred.expires_at != status.credential_expires_at or cred.reported_version != (self.app_version or None):
+                self._save_credential(replace(cred, expires_at=status.credential_expires_at,
+                                              reported_version=self.app_version or None))
+            return False
+        pending = replace(cred, expires_at=status.credential_expires_at, next_secret=credentials.new_credential().secret)
+        self._save_credential(pending)
+        assert pending.next_sha256 is not None
+        response = self.api.rotate_credential(pending.next_sha256)
+        self._save_credential(credentials.Credential(cred.terminal_id, pending.next_secret or "",
+                                                     response.credential_expires_at,
+                                                     reported_version=self.app_version or None))
+        return True
+
+    def settle_renewal(self) -> None:
+        """A renewal whose answer never came: keep whichever secret the server holds (the old one still works:
+        the server never took the new one; else the new one must)."""
+        cred = self.credential
+        try:
+            self.api.status()
+        except Refused as exc:
+            if exc.code != "bad_credential" or not cred.next_secret:
+                raise
+            self.api.authorization = f"Bearer {cred.terminal_id}.{cred.next_secret}"
+            status = self.api.status()
+            self._save_credential(credentials.Credential(cred.terminal_id, cred.next_secret,
+                                                         status.credential_expires_at))
+            return
+        self._save_credential(replace(cred, next_secret=None))
 
     # ------------------------------------------------------------------ online redemption
     def reserve(self, member_id: str, points: int, reward_code: str | None = None, *,

@@ -406,10 +406,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return run_tx(engine, fn)
 
     @app.get("/v1/status", response_model=p.TerminalStatus, responses=ERROR_RESPONSES)
-    def status(auth: Auth) -> p.TerminalStatus:
+    def status(auth: Auth, app_version: Annotated[str | None, Header(alias=p.APP_VERSION_HEADER)] = None
+               ) -> p.TerminalStatus:
         def fn(c: Connection) -> p.TerminalStatus:
             now = settings.clock()
             t = svc.authenticate(c, auth, now)
+            if app_version:
+                svc.note_app_version(c, t.id, app_version)
             return p.TerminalStatus(terminal_id=t.id, branch_id=t.branch_id, ack_seq=t.applied_seq,
                                     credential_expires_at=p.format_utc(t.credential_expires_at),
                                     server_time=p.format_utc(now))

@@ -226,6 +226,7 @@ def terminal_list(ctx: Ctx) -> None:
     rows = ctx.tx(svc.list_terminals)
     ctx.emit(rows, "\n".join(
         f"{r['id']}\t{r['branch_id']}\tack={r['ack_seq']}\t{'REVOKED' if r['revoked'] else 'active'}\t"
+        f"version {r['app_version'] or '?'}\tcredential until {r['credential_expires_at'][:10]}\t"
         f"last seen {r['last_seen_at']}" for r in rows) or "no terminals")
 
 

@@ -235,6 +235,8 @@ def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: date
     if row.expires_at <= now:
         raise ApiError(410, "enrollment_code_expired", "this enrollment code has expired; ask for a new one")
     branch = conn.execute(select(m.branches).where(m.branches.c.id == row.branch_id)).one()
+    if req.terminal_id is not None:
+        return _reenroll(conn, settings, req, now, code_hash, branch)
     terminal_id = f"{branch.code}-{settings.new_id().replace('-', '')[-6:].upper()}"
     expires = now + timedelta(days=settings.credential_days)
     conn.execute(insert(m.terminals).values(
@@ -247,6 +249,42 @@ def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: date
     return p.EnrollResponse(
         terminal_id=terminal_id, credential_expires_at=p.format_utc(expires),
         snapshot=snapshot(conn, branch.id), cursor=0, server_time=p.format_utc(now))
+
+
+def _reenroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: datetime, code_hash: str,
+              branch: Any) -> p.EnrollResponse:
+    """A new credential for an existing terminal (its credential expired or was lost), with a fresh one-time code
+    of its branch. The terminal proves it holds that terminal's ledger: ``acked_seq`` is at most what the server
+    applied, and the record at that seq has the id and content hash the server holds (no proof needed for a
+    terminal that never sent a record). Identity, ack and cursor are kept; a revoked terminal stays revoked."""
+    row = conn.execute(select(m.terminals).where(m.terminals.c.id == req.terminal_id).with_for_update()).first()
+    if row is None or row.branch_id != branch.id:
+        raise ApiError(409, "reenroll_unknown_terminal",
+                       "no terminal with this id in the branch of this enrollment code")
+    if row.revoked_at is not None:
+        raise ApiError(403, "terminal_revoked", "this terminal has been revoked; enroll it as a new terminal")
+    acked = req.acked_seq or 0
+    applied = int(row.applied_seq)
+    if acked > applied:
+        raise ApiError(409, "reenroll_not_proven", "the terminal claims records the server never acknowledged")
+    if acked > 0:
+        terminal = TerminalRow(id=row.id, branch_id=row.branch_id, applied_seq=applied,
+                               credential_expires_at=row.credential_expires_at)
+        page = own_records(conn, terminal, acked - 1, 1, now)
+        held = page.records[0] if page.records and page.records[0].seq == acked else None
+        if held is None or held.record_id != req.last_record_id or held.record_hash != req.last_record_hash:
+            log.warning("re-enrollment of %s refused: its record at seq %s does not match", row.id, acked)
+            raise ApiError(409, "reenroll_not_proven",
+                           "the terminal's last acknowledged record does not match the server's")
+    expires = now + timedelta(days=settings.credential_days)
+    conn.execute(update(m.terminals).where(m.terminals.c.id == row.id).values(
+        credential_sha256=req.credential_sha256, credential_expires_at=expires, last_seen_at=now,
+        **({"app_version": req.app_version} if req.app_version else {})))
+    conn.execute(update(m.enrollment_codes).where(m.enrollment_codes.c.code_sha256 == code_hash)
+                 .values(used_at=now, terminal_id=row.id))
+    log.info("terminal %s re-enrolled in branch %s (ack %s)", row.id, branch.code, acked)
+    return p.EnrollResponse(terminal_id=row.id, credential_expires_at=p.format_utc(expires),
+                            snapshot=snapshot(conn, branch.id), cursor=0, server_time=p.format_utc(now))
 
 
 def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
@@ -279,6 +317,14 @@ def rotate_credential(conn: Connection, settings: Settings, terminal: TerminalRo
                                       server_time=p.format_utc(now))
 
 
+def note_app_version(conn: Connection, terminal_id: str, version: str) -> None:
+    """Record the app version a terminal reports (``X-App-Version`` on ``GET /v1/status``) for head office."""
+    version = "".join(ch for ch in version.strip() if ch.isprintable())[:40]
+    if version:
+        conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id,
+                                               m.terminals.c.app_version != version).values(app_version=version))
+
+
 def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
     """Revoke a terminal; revoking it again keeps the first revocation time (when it stopped being trusted)."""
     result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id,
@@ -301,7 +347,7 @@ def expire_credential(conn: Connection, terminal_id: str, now: datetime) -> None
 def list_terminals(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(m.terminals).order_by(m.terminals.c.id)).mappings().all()
     return [{"id": r["id"], "branch_id": r["branch_id"], "name": r["name"], "ack_seq": r["applied_seq"],
-             "revoked": r["revoked_at"] is not None,
+             "revoked": r["revoked_at"] is not None, "app_version": r["app_version"] or None,
              "credential_expires_at": p.format_utc(r["credential_expires_at"]),
              "last_seen_at": p.format_utc(r["last_seen_at"]) if r["last_seen_at"] else None} for r in rows]
 
