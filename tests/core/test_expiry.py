@@ -39,7 +39,7 @@ def earn(i: str, points: int, at: datetime) -> LedgerMove:
     return LedgerMove(i, "earn", points, at)
 
 
-def test_expiry_is_end_of_day_in_thailand_months_later() -> None:
+def test_expiry_is_end_of_day_in_thailand_months_later(refused) -> None:
     sale = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 17:30 in Bangkok
     assert expires_at_for(sale, P24) == datetime(2028, 11, 23, 23, 59, 59, 999999, tzinfo=BKK)
     late = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # already the 24th in Bangkok
@@ -51,7 +51,7 @@ def test_expiry_is_end_of_day_in_thailand_months_later() -> None:
         2028, 2, 29, 23, 59, 59, 999999, tzinfo=BKK
     )
     assert expires_at_for(sale, NEVER) is None
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'time.naive', 'The grant time must carry a time zone (UTC)'):
         expires_at_for(datetime(2026, 1, 1), P24)
 
 
@@ -111,7 +111,7 @@ def test_expire_takes_from_its_own_grant() -> None:
     assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 0}
 
 
-def test_points_expiring_within_30_days() -> None:
+def test_points_expiring_within_30_days(refused) -> None:
     moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("r", "redeem", -30, T3)]
     a_expiry = expires_at_for(T1, P24)
     assert a_expiry is not None
@@ -123,7 +123,7 @@ def test_points_expiring_within_30_days() -> None:
     assert expiring_within(moves, NEVER, T3, days=100_000) == 0
     assert next_expiry(moves, P24, T3) == (a_expiry, 70)
     assert next_expiry(moves, NEVER, T3) is None
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'expiry.days', 'The number of days must be zero or more.'):
         expiring_within(moves, P24, T3, days=-1)
 
 
@@ -152,21 +152,22 @@ def test_replay_does_not_depend_on_arrival_order() -> None:
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, code, message",
     [
-        lambda: LedgerMove("a", "gift", 1, T1),
-        lambda: LedgerMove("a", "earn", -1, T1),
-        lambda: LedgerMove("a", "redeem", 1, T1),
-        lambda: LedgerMove("a", "expire", -1, T1),
-        lambda: LedgerMove("a", "reverse", -1, T1),
-        lambda: LedgerMove("a", "reverse", -1, T1, "a"),
-        lambda: LedgerMove("", "earn", 1, T1),
-        lambda: LedgerMove("a", "earn", 1, datetime(2026, 1, 1)),
-        lambda: LedgerMove("a", "earn", 1.5, T1),  # type: ignore[arg-type]
+        (lambda: LedgerMove("a", "gift", 1, T1), "move.invalid", "Unknown kind of ledger entry “gift”."),
+        (lambda: LedgerMove("a", "earn", -1, T1), "move.sign", "An earn entry cannot take points away."),
+        (lambda: LedgerMove("a", "redeem", 1, T1), "move.sign", "A redeem entry cannot add points."),
+        (lambda: LedgerMove("a", "expire", -1, T1), "move.corrects", "A expire entry must name the entry it corrects."),
+        (lambda: LedgerMove("a", "reverse", -1, T1), "move.corrects", "A reverse entry must name the entry it corrects."),
+        (lambda: LedgerMove("a", "reverse", -1, T1, "a"), "move.corrects", "An entry cannot correct itself."),
+        (lambda: LedgerMove("", "earn", 1, T1), "move.invalid", "A ledger entry needs an id."),
+        (lambda: LedgerMove("a", "earn", 1, datetime(2026, 1, 1)), "time.naive",
+         "The entry time must carry a time zone (UTC)"),
+        (lambda: LedgerMove("a", "earn", 1.5, T1), "move.invalid", "Points must be a whole number."),  # type: ignore[arg-type]
     ],
 )
-def test_malformed_moves_are_refused(make: object) -> None:
-    with pytest.raises(RuleError):
+def test_malformed_moves_are_refused(refused, make: object, code: str, message: str) -> None:
+    with refused(RuleError, code, message):
         make()  # type: ignore[operator]
 
 

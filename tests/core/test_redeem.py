@@ -32,7 +32,7 @@ def test_check_redeem() -> None:
         check_redeem(100, 101)
 
 
-def test_rewards() -> None:
+def test_rewards(refused) -> None:
     assert reward_cost(COFFEE, 500) == 200
     assert reward_cost(COFFEE, 600, quantity=3) == 600
     with pytest.raises(RedeemError, match="out of stock"):
@@ -42,22 +42,25 @@ def test_rewards() -> None:
     assert caught.value.code == "redeem.balance"
     with pytest.raises(RedeemError, match="no longer offered"):
         reward_cost(Reward("OLD", "เก่า", "Old mug", 10, active=False), 100)
-    with pytest.raises(RedeemError):
+    with refused(RedeemError, 'redeem.quantity', 'Choose at least one reward.'):
         reward_cost(COFFEE, 500, quantity=0)
     assert reward_cost(Reward("BAG", "ถุงผ้า", "Tote bag", 50), 10**6, quantity=100) == 5000  # unlimited stock
-    for bad in [dict(points_cost=0), dict(stock=-1), dict(code=""), dict(points_cost=1.5)]:
-        with pytest.raises(RuleError):
+    for bad, message in [(dict(points_cost=0), "A reward must cost at least 1 point."),
+                         (dict(stock=-1), "Reward stock must be zero or more (or unlimited)."),
+                         (dict(code=""), "A reward needs a code."),
+                         (dict(points_cost=1.5), "A reward must cost at least 1 point.")]:
+        with refused(RuleError, "reward.invalid", message):
             Reward(**{"code": "X", "name_th": "x", "name_en": "X", "points_cost": 1, **bad})  # type: ignore[arg-type]
 
 
-def test_points_as_discount() -> None:
+def test_points_as_discount(refused) -> None:
     assert discount_for_points(100, DEFAULT) == 2500  # 100 points = ฿25.00
     assert discount_for_points(1, DEFAULT) == 25
     assert discount_for_points(400, DEFAULT, bill_satang=10000) == 10000  # a whole ฿100 bill
     with pytest.raises(RedeemError, match="at most 400 points") as caught:
         discount_for_points(401, DEFAULT, bill_satang=10000)
     assert caught.value.code == "redeem.bill_cap"
-    with pytest.raises(RedeemError):
+    with refused(RedeemError, 'redeem.points', 'Choose at least 1 point to redeem.'):
         discount_for_points(0, DEFAULT)
     half = DiscountPolicy(satang_per_point=25, min_points=100, max_bill_fraction_permille=500)
     with pytest.raises(RedeemError, match="At least 100"):
@@ -67,7 +70,7 @@ def test_points_as_discount() -> None:
     assert max_points_for_bill(10001, 150, half) == 150
     assert max_points_for_bill(10001, 99, half) == 0  # below the minimum: nothing usable
     assert max_points_for_bill(1000, 1000, half) == 0  # ฿5 cap = 20 points < 100 minimum
-    with pytest.raises(RedeemError):
+    with refused(RedeemError, 'redeem.bill', 'The bill amount is not valid.'):
         max_points_for_bill(-1, 10, DEFAULT)
 
 

@@ -45,10 +45,10 @@ def test_message_names_what_is_left() -> None:
         clawback_for_return(49, 123450, 93450, 40000)
 
 
-def test_refunded_redemption() -> None:
+def test_refunded_redemption(refused) -> None:
     assert restore_for_refunded_redemption(200, ReturnPolicy(True)) == 200
     assert restore_for_refunded_redemption(200, ReturnPolicy(False)) == 0
-    with pytest.raises(ReturnError):
+    with refused(ReturnError, 'return.invalid', 'Give the redeemed points as a positive number.'):
         restore_for_refunded_redemption(-1, ReturnPolicy())
 
 
@@ -80,5 +80,6 @@ def test_any_split_of_a_return_claws_back_the_same_total(case: tuple[int, int, l
         assert clawed == one_go == total_clawed(earned, original, refunded)
     if refunded == original:
         assert clawed == earned  # award then full return nets zero
-        with pytest.raises(ReturnError):
+        with pytest.raises(ReturnError, match="This receipt has already been fully refunded.") as caught:
             clawback_for_return(earned, original, refunded, 1)  # never twice
+        assert caught.value.code == "return.already"

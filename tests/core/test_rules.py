@@ -120,7 +120,7 @@ def test_category_campaign_boosts_only_its_lines() -> None:
     assert food_only.points == 49 and food_only.campaigns_applied == ()
 
 
-def test_purchase_validation() -> None:
+def test_purchase_validation(refused) -> None:
     with pytest.raises(RuleError, match="add up"):
         Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))
     with pytest.raises(RuleError, match="negative"):
@@ -129,36 +129,37 @@ def test_purchase_validation() -> None:
         Purchase(MAX_AMOUNT_SATANG + 1, SALE)
     with pytest.raises(RuleError, match="zone"):
         Purchase(100, datetime(2026, 1, 1))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
         Purchase(100.0, SALE)  # type: ignore[arg-type]
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'line amount_satang must be at least 0.'):
         CategoryLine("food", -100)
     local = Purchase(100, datetime(2026, 11, 23, 17, 30, tzinfo=timezone(timedelta(hours=7))))
     assert local.sale_at == SALE and local.sale_at.tzinfo == UTC
 
 
 @pytest.mark.parametrize(
-    "kw",
+    "kw, code, message",
     [
-        {"ends_at": datetime(2026, 11, 1, tzinfo=UTC)},
-        {"multiplier_permille": 900},
-        {"multiplier_permille": 1000, "bonus_points": 0},
-        {"bonus_points": -1},
-        {"branches": frozenset()},
-        {"categories": "beverage"},
-        {"id": ""},
-        {"starts_at": datetime(2026, 11, 1)},
-        {"multiplier_permille": 1.5},
+        ({"ends_at": datetime(2026, 11, 1, tzinfo=UTC)}, "rules.invalid", "Campaign nov-x2 must end after it starts."),
+        ({"multiplier_permille": 900}, "rules.invalid", "multiplier_permille must be at least 1000."),
+        ({"multiplier_permille": 1000, "bonus_points": 0}, "rules.invalid",
+         "Campaign nov-x2 gives nothing: set a multiplier above 1000 or bonus points."),
+        ({"bonus_points": -1}, "rules.invalid", "bonus_points must be at least 0."),
+        ({"branches": frozenset()}, "rules.invalid", "branches must name at least one; leave it unset to mean all."),
+        ({"categories": "beverage"}, "rules.invalid", "categories must be a set of names, or empty for all."),
+        ({"id": ""}, "rules.invalid", "campaign id must be a non-empty text of at most 200 characters."),
+        ({"starts_at": datetime(2026, 11, 1)}, "time.naive", "Campaign start must carry a time zone (UTC)"),
+        ({"multiplier_permille": 1.5}, "rules.invalid", "multiplier_permille must be a whole number."),
     ],
 )
-def test_campaign_validation(kw: dict[str, object]) -> None:
-    with pytest.raises(RuleError):
+def test_campaign_validation(refused, kw: dict[str, object], code: str, message: str) -> None:
+    with refused(RuleError, code, message):
         campaign(**kw)
 
 
-def test_policy_validation() -> None:
+def test_policy_validation(refused) -> None:
     member = Tier("member", "สมาชิก", "Member", 0, 1000)
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
         TierPolicy(())
     with pytest.raises(RuleError, match="0 points"):
         TierPolicy((Tier("silver", "ซิลเวอร์", "Silver", 10, 1250),))
@@ -166,13 +167,13 @@ def test_policy_validation() -> None:
         TierPolicy((member, Tier("a", "a", "A", 10, 1000), Tier("b", "b", "B", 10, 1000)))
     with pytest.raises(RuleError, match="same code"):
         TierPolicy((member, Tier("member", "a", "A", 10, 1000)))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at least 1000.'):
         Tier("x", "x", "X", 0, 999)
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'satang_per_point must be at least 1.'):
         EarnRules(satang_per_point=0)
     with pytest.raises(RuleError, match="same id"):
         EarnRules(campaigns=(campaign(), campaign()))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'version must be at least 1.'):
         replace(RULES, version=0)
 
 

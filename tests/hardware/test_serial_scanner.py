@@ -177,5 +177,5 @@ def test_fake_scanner_has_the_same_interface(collector: Collector) -> None:
 
 
 def test_needs_a_way_to_end_a_code() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='a\\ code\\ needs\\ an\\ end:\\ give\\ terminators\\ or\\ idle_end'):
         SerialScanner("loop://", print, terminators=b"")
