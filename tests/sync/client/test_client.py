@@ -121,11 +121,12 @@ def test_identical_resend_after_a_lost_response_stores_once(server: InProcessSer
     a = terminal("a")
     new_member(a, "0810000003", 2000)
     server.fault = lambda req: "drop_response" if req.url.path == "/v1/upload" else None
-    with pytest.raises(Offline):
+    with pytest.raises(Offline) as info:
         a.sync()
+    assert info.value.code == "unreachable" and "cannot reach the server" in str(info.value)
     state = a.store.state()
     assert state.acked_seq == 0 and state.batch is not None  # the server committed; we never heard
-    assert "answer lost" in (state.last_sync_error or "") or state.last_sync_error
+    assert state.last_sync_error == "unreachable: cannot reach the server: simulated: answer lost"
     a.crash()  # and the counter was even restarted in between
     server.fault = None
     a.sync()
@@ -183,16 +184,28 @@ def test_pull_pages_are_applied_with_their_cursor(server: InProcessServer, termi
         return None
 
     server.fault = fail_third_page
-    with pytest.raises(Offline):
+    with pytest.raises(Offline) as info:
         b.sync()
+    assert info.value.code == "unreachable" and "simulated: request lost" in str(info.value)
     cursor = b.store.state().cursor
     assert cursor > 0  # two pages applied and kept
     assert b.services.ledger.verify().ok
     server.fault = None
+    b.crash()  # the counter restarts: the cursor comes back from the ledger file, nothing from memory
+    assert b.store.state().cursor == cursor
+    server.urls.clear()
     b.sync()
     assert b.balances() == server.balances()
-    first_after = [req for req in server.log if req[1] == "/v1/changes"]
-    assert first_after  # resumed
+    pulls = server.pulls()
+    assert pulls[0] == cursor  # resumed where the kept pages ended, not from the start
+    assert pulls == sorted(set(pulls))  # then page after page, never a page twice
+    latest = b.store.state().cursor
+    assert latest > cursor
+
+    server.urls.clear()
+    b.sync()  # nothing new: one request, at the latest cursor
+    assert server.pulls() == [latest]
+    assert b.store.state().cursor == latest
 
 
 # ----------------------------------------------------------------------------------------------- offline allowance
@@ -339,8 +352,10 @@ def test_a_local_redemption_failure_voids_the_reservation(server: InProcessServe
     a = terminal("a")
     member = new_member(a, "0850000002", 30_000)  # 1200 points
     a.sync()
-    with pytest.raises(ApprovalRequired):  # over the approval threshold, no manager PIN: refused after reserving
+    with pytest.raises(ApprovalRequired) as info:  # over the approval threshold, no manager PIN: refused after reserving
         sync_glue.redeem(a.services, a.sync_client(), member_id=member, points=1001, operator_id="cashier1")
+    assert info.value.code == "approval_required"
+    assert info.value.message == "Manager approval needed: redeeming more than 1000 points"
     paths = [path for _m, path, _b in server.log]
     assert "/v1/reservations" in paths and any(p.endswith("/void") for p in paths)
     # the hold is gone: the whole balance can be reserved again at once
