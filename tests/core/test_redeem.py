@@ -21,13 +21,20 @@ DEFAULT = DiscountPolicy()  # 1 point = ฿0.25
 COFFEE = Reward("COF", "กาแฟเย็น", "Iced coffee", 200, stock=3)
 
 
-def test_check_redeem() -> None:
+def test_check_redeem(refused) -> None:
     check_redeem(100, 100)
-    for balance, points, code in [(100, 0, "redeem.points"), (100, -5, "redeem.points"), (100, 101, "redeem.balance"),
-                                  (-10, 1, "redeem.balance")]:
-        with pytest.raises(RedeemError) as caught:
+    check_redeem(1, 1)
+    for balance, points, code, message in [
+        (100, 0, "redeem.points", "Choose at least 1 point to redeem."),
+        (100, -5, "redeem.points", "Choose at least 1 point to redeem."),
+        (100, 1.0, "redeem.points", "Choose at least 1 point to redeem."),
+        (100, True, "redeem.points", "Choose at least 1 point to redeem."),
+        (100.0, 5, "redeem.points", "The balance is not a whole number of points."),
+        (100, 101, "redeem.balance", "Not enough points: the member has 100 and 101 were asked for."),
+        (-10, 1, "redeem.balance", "Not enough points: the member has 0 and 1 were asked for."),  # owes: shown as 0
+    ]:
+        with refused(RedeemError, code, message):
             check_redeem(balance, points)
-        assert caught.value.code == code and caught.value.message
     with pytest.raises(RedeemError, match="has 100 and 101"):
         check_redeem(100, 101)
 
