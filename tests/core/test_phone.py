@@ -53,32 +53,38 @@ def test_is_mobile() -> None:
     assert not is_mobile("021234567")
 
 
+HINT = " Use a Thai mobile number such as 081-234-5678 or a landline such as 02-123-4567."
+INVALID = "A phone number can only contain digits, spaces, dashes and a leading +." + HINT
+FOREIGN = "Only Thai phone numbers (+66) can be used."
+LENGTH = "A Thai phone number has 10 digits for a mobile or 9 for a landline." + HINT
+PREFIX = "That is not a Thai mobile or landline number." + HINT
+
+
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("text", "code", "message"),
     [
-        ("", "phone.empty"),
-        ("   ", "phone.empty"),
-        ("abc", "phone.invalid"),
-        ("0812345678x", "phone.invalid"),
-        ("081+2345678", "phone.invalid"),
-        ("+1 555 123 4567", "phone.foreign"),
-        ("0044 20 7946 0958", "phone.foreign"),
-        ("12345", "phone.length"),
-        ("0812345", "phone.length"),
-        ("08123456789", "phone.length"),
-        ("081234567", "phone.length"),  # a mobile with a digit missing
-        ("+66", "phone.length"),
-        ("0212345678", "phone.prefix"),  # a landline with a digit too many
-        ("0112345678", "phone.prefix"),
-        ("+66 12 345 6789", "phone.prefix"),
-        ("1" * 100, "phone.length"),
+        ("", "phone.empty", "Enter a phone number."),
+        ("   ", "phone.empty", "Enter a phone number."),
+        ("abc", "phone.invalid", INVALID),
+        ("0812345678x", "phone.invalid", INVALID),
+        ("081+2345678", "phone.invalid", INVALID),
+        ("+1 555 123 4567", "phone.foreign", FOREIGN),
+        ("0044 20 7946 0958", "phone.foreign", FOREIGN),
+        ("12345", "phone.length", LENGTH),
+        ("0812345", "phone.length", LENGTH),
+        ("08123456789", "phone.length", LENGTH),
+        ("081234567", "phone.length", "A Thai mobile number has 10 digits." + HINT),  # a mobile with a digit missing
+        ("+66", "phone.length", LENGTH),
+        ("0212345678", "phone.prefix", PREFIX),  # a landline with a digit too many
+        ("0112345678", "phone.prefix", PREFIX),
+        ("+66 12 345 6789", "phone.prefix", PREFIX),
+        ("1" * 100, "phone.length", "That is too long for a phone number." + HINT),
     ],
 )
-def test_refusals(text: str, code: str) -> None:
+def test_refusals(text: str, code: str, message: str) -> None:
     with pytest.raises(PhoneError) as caught:
         normalize_phone(text)
-    assert caught.value.code == code
-    assert caught.value.message
+    assert (caught.value.code, caught.value.message) == (code, message)
 
 
 @settings(max_examples=200)
