@@ -13,27 +13,48 @@ TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="th_TH">
 <context>
+    <name>other</name>
+    <message><source>Done</source><translation>อื่น</translation></message>
+</context>
+<extra>
     <name>pos</name>
-    <message><source>Done</source><translation>เสร็จแล้ว</translation></message>
+    <message><source>Outside</source><translation>นอก</translation></message>
+</extra>
+<context>
+    <name>pos</name>
+    <message><source>No translation</source></message>
+    <message><translation>ไม่มีต้นฉบับ</translation></message>
     <message><source>Draft</source><translation type="unfinished">ร่าง</translation></message>
     <message><source>Old</source><translation type="obsolete">เก่า</translation></message>
     <message><source>Gone</source><translation type="vanished">หาย</translation></message>
     <message><source>Empty</source><translation></translation></message>
-    <message><source>No translation</source></message>
-    <message><translation>ไม่มีต้นฉบับ</translation></message>
-</context>
-<context>
-    <name>other</name>
-    <message><source>Done</source><translation>อื่น</translation></message>
+    <note><source>Not a message</source><translation>ไม่ใช่ข้อความ</translation></note>
+    <message><source>Done</source><translation>เสร็จแล้ว</translation></message>
 </context>
 </TS>
 """
 
 
 def test_load_catalog_keeps_finished_translations_of_our_context(tmp_path: Path) -> None:
+    # whatever comes first (another context, unfinished or broken messages) never hides what follows
     (tmp_path / "pos_th.ts").write_text(TS, encoding="utf-8")
     assert load_catalog("th", tmp_path) == {"Done": "เสร็จแล้ว"}
     assert load_catalog("xx", tmp_path) == {}  # no file: no translations
+
+
+def test_english_is_the_source_even_with_an_english_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pos_th.ts").write_text(TS, encoding="utf-8")
+    (tmp_path / "pos_en.ts").write_text(TS.replace("เสร็จแล้ว", "Finished"), encoding="utf-8")
+    monkeypatch.setattr(i18n, "_TRANSLATIONS_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "_catalogs", {})  # read afresh, from this folder
+    set_language("th")
+    try:
+        assert _("Done") == "เสร็จแล้ว" and _("Draft") == "Draft"
+        assert i18n._catalogs == {"th": {"Done": "เสร็จแล้ว"}}  # read once, kept
+    finally:
+        set_language("en")
+    assert _("Done") == "Done"
+    assert i18n._catalog("en") == {}
 
 
 def test_the_bundled_catalog_is_read() -> None:
