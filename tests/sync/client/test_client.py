@@ -79,10 +79,12 @@ def test_enroll_twice_and_bad_codes_are_refused(server: InProcessServer, termina
     with pytest.raises(EnrollRefused) as info:
         t.enroll()
     assert info.value.code == "already_enrolled"
+    assert info.value.message.startswith("this terminal is already enrolled as ")
     fresh = terminal("b", enroll=False)
     with pytest.raises(Refused) as refused:
         enroll(fresh.store, SERVER_URL, "WRNG-CODE-0000", transport=server.transport())
     assert refused.value.code == "invalid_enrollment_code"
+    assert refused.value.message == "this enrollment code is not valid"
     assert fresh.store.state().mode == "standalone"
 
 
@@ -136,17 +138,22 @@ def test_identical_resend_after_a_lost_response_stores_once(server: InProcessSer
     assert len(server.entry_ids()) == 1 and a.balances() == server.balances()
 
 
-@pytest.mark.parametrize("fault, code", [("drop_request", "unreachable"), ("timeout", "timeout"),
-                                         ("500", "server_error"), ("502", "server_error"),
-                                         ("garbage", "bad_response"), ("wrong_shape", "bad_response")])
+@pytest.mark.parametrize("fault, code, message", [
+    ("drop_request", "unreachable", "cannot reach the server: simulated: request lost"),
+    ("timeout", "timeout", "the server did not answer in time (ReadTimeout)"),
+    ("500", "server_error", "the server failed (HTTP 500); will retry"),
+    ("502", "server_error", "the server failed (HTTP 502); will retry"),
+    ("garbage", "bad_response", "the server's answer is not JSON (HTTP 200)"),
+    ("wrong_shape", "bad_response", "the server's answer does not follow the sync protocol"),
+])
 def test_dead_network_5xx_timeouts_and_garbage_lose_nothing(server: InProcessServer, terminal: MakeTerm,
-                                                           fault: str, code: str) -> None:
+                                                           fault: str, code: str, message: str) -> None:
     a = terminal("a")
     member = new_member(a, "0810000004", 400)
     server.fault = lambda req: fault
     with pytest.raises(Offline) as info:
         a.sync()
-    assert info.value.code == code
+    assert info.value.code == code and info.value.message == message
     state = a.store.state()
     assert state.last_sync_error and code in state.last_sync_error
     assert a.store.queued_count() == 2
@@ -165,6 +172,7 @@ def test_a_revoked_terminal_is_refused_with_a_clear_code(server: InProcessServer
     with pytest.raises(Refused) as info:
         a.sync()
     assert info.value.code == "terminal_revoked"
+    assert info.value.message == "this terminal has been revoked; enroll it again"
     assert "revoked" in sync_glue.describe("terminal_revoked")
     assert a.store.queued_count() == 2  # kept
 
@@ -431,6 +439,8 @@ def test_a_damaged_record_from_the_server_is_a_clear_sync_error_and_nothing_move
     with pytest.raises(SyncError) as info:
         b.sync()
     assert info.value.code == "local_store"
+    assert info.value.message.startswith("the local ledger refused the sync: Entry ")
+    assert info.value.message.endswith("arrived damaged (hash mismatch).")
     assert b.store.state().cursor == cursor and b.services.ledger.verify().ok
     assert "local_store" in (b.store.state().last_sync_error or "")
     server.handle = original  # type: ignore[method-assign]
