@@ -108,3 +108,31 @@ def test_any_text_is_normalised_or_refused_cleanly(text: str) -> None:
         assert exc.message and exc.code.startswith("phone.")
     else:
         assert normal.isascii() and normal.isdigit() and len(normal) in (9, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "normal", "shown"),
+    [
+        ("660812345678", "0812345678", "081-234-5678"),  # 66 with the trunk zero kept
+        ("66812345678", "0812345678", "081-234-5678"),
+        ("021234567", "021234567", "02-123-4567"),  # Bangkok landline
+        ("053-123-456", "053123456", "053-123-456"),  # provincial landline
+        ("081" + "-" * 30 + "2345678", "0812345678", "081-234-5678"),  # 40 characters: the longest read
+    ],
+)
+def test_more_spellings(text: str, normal: str, shown: str) -> None:
+    assert normalize_phone(text) == normal
+    assert format_phone(text) == shown
+
+
+@pytest.mark.parametrize("text", ["061234567", "081234567", "091234567"])
+def test_a_mobile_with_a_digit_missing_is_named(text: str) -> None:
+    with pytest.raises(PhoneError) as caught:
+        normalize_phone(text)
+    assert (caught.value.code, caught.value.message) == ("phone.length", "A Thai mobile number has 10 digits." + HINT)
+
+
+def test_41_characters_are_too_long() -> None:
+    with pytest.raises(PhoneError) as caught:
+        normalize_phone("081" + "-" * 31 + "2345678")
+    assert (caught.value.code, caught.value.message) == ("phone.length", "That is too long for a phone number." + HINT)

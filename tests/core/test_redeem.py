@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.core.errors import RedeemError, RuleError
+from pos_app.core.money import MAX_AMOUNT_SATANG
 from pos_app.core.redeem import (
     Reward,
     check_redeem,
@@ -104,3 +105,32 @@ def test_the_offered_maximum_is_always_accepted_and_never_exceeds_bill_or_balanc
             pass
         else:
             raise AssertionError("the maximum was not the maximum")
+
+
+def test_reward_refusals_name_the_reward(refused) -> None:
+    with refused(RedeemError, "redeem.inactive", "The reward “Old mug” is no longer offered."):
+        reward_cost(Reward("OLD", "เก่า", "Old mug", 10, active=False), 100)
+    with refused(RedeemError, "redeem.stock", "The reward “Iced coffee” is out of stock (3 left)."):
+        reward_cost(COFFEE, 10_000, quantity=4)
+    assert reward_cost(COFFEE, 600, quantity=3) == 600  # the last ones in stock, with exactly enough points
+    with refused(RedeemError, "redeem.stock", "The reward “Zero” is out of stock (0 left)."):
+        reward_cost(Reward("Z", "z", "Zero", 1, stock=0), 5)
+    with refused(RuleError, "reward.invalid", "Reward stock must be zero or more (or unlimited)."):
+        Reward("X", "x", "X", 1, stock=1.5)  # type: ignore[arg-type]
+    with refused(RuleError, "reward.invalid", "Reward “active” must be true or false."):
+        Reward("X", "x", "X", 1, active=1)  # type: ignore[arg-type]
+    with refused(RuleError, "reward.invalid", "A reward needs a name_en."):
+        Reward("X", "x", " ", 1)
+
+
+def test_discount_refusals(refused) -> None:
+    half = DiscountPolicy(satang_per_point=25, min_points=100, max_bill_fraction_permille=500)
+    with refused(RedeemError, "redeem.minimum", "At least 100 points are needed for a discount."):
+        discount_for_points(99, half)
+    with refused(RedeemError, "redeem.bill_cap",
+                 "401 points (฿100.25) is more than this bill allows; use at most 400 points."):
+        discount_for_points(401, DEFAULT, bill_satang=10000)
+    assert max_discount_satang(MAX_AMOUNT_SATANG, DEFAULT) == MAX_AMOUNT_SATANG * DEFAULT.max_bill_fraction_permille // 1000
+    with refused(RedeemError, "redeem.bill", "The bill amount is not valid."):
+        max_discount_satang(MAX_AMOUNT_SATANG + 1, DEFAULT)
+    assert max_points_for_bill(10_000, 100, half) == 100  # exactly the minimum is usable

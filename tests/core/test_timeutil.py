@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 import pytest
@@ -66,6 +67,13 @@ def test_add_months(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
 
 
-def test_iso_utc() -> None:
+def test_iso_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Bangkok")  # the machine's own zone never leaks into the text
+    time.tzset()
+    try:
+        assert iso_utc(datetime(2026, 11, 23, 12, 5, tzinfo=UTC)) == "2026-11-23T12:05:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     assert iso_utc(datetime(2026, 11, 23, 19, 5, tzinfo=BANGKOK)) == "2026-11-23T12:05:00Z"
     assert iso_utc(datetime(2026, 11, 23, 12, 5, 0, 250_000, tzinfo=UTC)) == "2026-11-23T12:05:00.250000Z"
