@@ -8,6 +8,7 @@ live in ``sync/records.py``; the assertions hold for both (one time format with 
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -37,16 +38,23 @@ def test_content_hash_leaves_out_its_own_field() -> None:
     assert rec.content_hash({**body, "points": 6}) != expected
 
 
-def test_parse_utc() -> None:
-    got = rec.parse_utc("2026-11-23T08:15:00.123Z")
-    assert got == datetime(2026, 11, 23, 8, 15, 0, 123_000, tzinfo=UTC) and got.utcoffset() == timedelta(0)
-    assert rec.parse_utc(rec.format_utc(got)) == got
+def test_parse_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Bangkok")  # the machine's own zone never leaks in
+    time.tzset()
+    try:
+        got = rec.parse_utc("2026-11-23T08:15:00.123Z")
+        assert got == datetime(2026, 11, 23, 8, 15, 0, 123_000, tzinfo=UTC) and got.utcoffset() == timedelta(0)
+        assert rec.parse_utc(rec.format_utc(got)) == got
+        assert rec.format_utc(got) == "2026-11-23T08:15:00.123Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", r"ISO-8601|written like"),
+        ("", r"^(timestamp must be an ISO-8601 string|timestamps are written like .*)$"),
         (None, r"string"),
         (20261123, r"string"),
         ("23/11/2026", r"ISO-8601|written like"),
