@@ -110,10 +110,10 @@ for module in "${modules[@]}"; do
     (cd "$dir" && env -u PYTHONPATH "$PY" - "$module" "$ROOT/docs/testing.md" "$(( $(date +%s) - start ))" \
         <<'PYEOF'
 # Score one module from mutmut's results. Excluded from the denominator:
-#  - wording-only mutants: every line the mutant changes is a line that calls _() (a translated message) and
+#  - wording-only mutants: every line the mutant changes lies inside a call of _() (a translated message) and
 #    the only tokens that differ are string literals (mutmut's "XX..XX" / case changes of a message);
 #  - mutants listed as equivalent in docs/testing.md (a line "- `<mutant name>`: why").
-import io, re, subprocess, sys, tokenize
+import ast, io, re, subprocess, sys, tokenize
 module, docs, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
 status = {}
 for line in open("results.txt", encoding="utf-8"):
@@ -142,14 +142,26 @@ def diff_of(name):
     except ImportError:  # another mutmut layout: ask the command (slower, one process per mutant)
         return subprocess.run([sys.executable, "-m", "mutmut", "show", name], capture_output=True, text=True).stdout
 
+def message_lines(path):
+    """The (stripped) source lines of ``path`` that lie inside a call of _() (a translated message)."""
+    source = open(path, encoding="utf-8").read()
+    rows = source.splitlines()
+    lines = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+            lines.update(rows[i - 1].strip() for i in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+INSIDE = message_lines(module)
+
 def wording_only(name):
-    diff = diff_of(name)
-    minus = [l[1:] for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")]
-    plus = [l[1:] for l in diff.splitlines() if l.startswith("+") and not l.startswith("+++")]
+    diff = diff_of(name).splitlines()
+    minus = [l[1:] for l in diff if l.startswith("-") and not l.startswith("---")]
+    plus = [l[1:] for l in diff if l.startswith("+") and not l.startswith("+++")]
     if not minus or len(minus) != len(plus):
         return False
     for a, b in zip(minus, plus):
-        if "_(" not in a:
+        if a.strip() not in INSIDE:
             return False
         ta, tb = tokens(a.strip()), tokens(b.strip())
         if not ta or len(ta) != len(tb):
