@@ -231,3 +231,47 @@ def test_replay_is_independent_of_order(moves: list[LedgerMove], policy: ExpiryP
     shuffled = list(moves)
     rnd.shuffle(shuffled)
     assert open_lots(shuffled, policy) == open_lots(moves, policy)
+
+
+def test_overdraft_for(refused) -> None:
+    assert overdraft_for(10, 0) == 0  # nothing redeemed, nothing owed
+    assert overdraft_for(10, 25) == 15 and overdraft_for(-5, 3) == 3 and overdraft_for(30, 25) == 0
+    with refused(RuleError, "move.sign", "Give the redeemed points as a positive number."):
+        overdraft_for(10, -1)
+
+
+def test_lots_keep_their_grant_time() -> None:
+    lot = open_lots([earn("a", 1, T1)], P24)[0]
+    assert (lot.grant_id, lot.granted, lot.remaining, lot.granted_at) == ("a", 1, 1, T1)
+    assert lot.expires_at == expires_at_for(T1, P24)
+
+
+def test_a_single_point_expires_too() -> None:
+    after = expires_at_for(T1, P24) + timedelta(microseconds=1)  # type: ignore[operator]
+    assert due_expiries([earn("a", 1, T1)], P24, after) == [("a", 1)]
+
+
+def test_next_expiry_skips_spent_lots_and_adds_up_a_day() -> None:
+    moves = [earn("a", 5, T1), LedgerMove("r", "redeem", -5, T1 + timedelta(hours=1)),  # a is spent
+             earn("b", 1, T2), earn("c", 2, T2 + timedelta(hours=1))]  # the same day: one expiry
+    b_expires = expires_at_for(T2, P24)
+    assert next_expiry(moves, P24, T3) == (b_expires, 3)
+    assert next_expiry(moves, P24, b_expires) == (b_expires, 3)  # expiring right now still counts
+    assert next_expiry(moves, P24, b_expires + timedelta(microseconds=1)) is None  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("call", [
+    lambda now: due_expiries([], P24, now),
+    lambda now: expiring_within([], P24, now),
+    lambda now: next_expiry([], P24, now),
+])
+def test_the_current_time_needs_a_zone(refused, call) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "time.naive",
+                 "The current time must carry a time zone (UTC); a local time without a zone is ambiguous."):
+        call(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("days", [1.5, True, -1])
+def test_expiring_within_needs_whole_days(refused, days) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "expiry.days", "The number of days must be zero or more."):
+        expiring_within([], P24, T3, days=days)
