@@ -72,6 +72,7 @@ def test_at_the_limits_is_allowed() -> None:
     assert check(POLICY, usage(age_h=24), 10) is None  # 24 hours old: still allowed
     assert check(POLICY, usage(member=500), 500) is None and check(POLICY, usage(terminal=4500), 500) is None
     assert remaining(POLICY, usage(member=1200)) == 0
+    assert remaining(POLICY, usage(age_h=None)) == 0  # never synced: nothing offline
 
 
 def test_policy_from_the_server() -> None:

@@ -77,6 +77,7 @@ PREFIX = "That is not a Thai mobile or landline number." + HINT
         ("+66", "phone.length", LENGTH),
         ("0212345678", "phone.prefix", PREFIX),  # a landline with a digit too many
         ("0112345678", "phone.prefix", PREFIX),
+        ("011234567", "phone.prefix", PREFIX),  # 9 digits, but no landline starts 01
         ("+66 12 345 6789", "phone.prefix", PREFIX),
         ("1" * 100, "phone.length", "That is too long for a phone number." + HINT),
     ],
