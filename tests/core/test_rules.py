@@ -335,3 +335,20 @@ def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datet
     j = data.draw(st.integers(i, len(codes) - 1))
     p = Purchase(amount, at)
     assert points_for(p, rules, codes[i]).points <= points_for(p, rules, codes[j]).points
+
+
+def test_the_out_of_the_box_rules() -> None:
+    """What a new terminal runs with (docs/loyalty-rules.md): read when the test runs, not at import."""
+    from pos_app.core.rules import DiscountPolicy, ExpiryPolicy, ReturnPolicy
+
+    rules = default_rules()
+    assert rules.version == 1 and default_rules(7).version == 7
+    assert rules.tiers == TierPolicy(
+        tiers=(Tier("member", "สมาชิก", "Member", 0, 1000), Tier("silver", "ซิลเวอร์", "Silver", 1000, 1250),
+               Tier("gold", "โกลด์", "Gold", 5000, 1500)),
+        period_days=365,
+    )
+    assert (rules.earn, rules.discount, rules.expiry, rules.returns) == (
+        EarnRules(), DiscountPolicy(), ExpiryPolicy(), ReturnPolicy())
+    assert rules.earn.satang_per_point == 2500 and rules.earn.campaigns == ()
+    assert RulesBundle.from_json(rules.to_json()) == rules
