@@ -90,6 +90,8 @@ for module in "${modules[@]}"; do
         for d in pos_app sync hardware resources; do echo "    $d"; done
         echo "pytest_add_cli_args_test_selection ="
         for t in $tests; do echo "    $t"; done
+        # a mutant that loops forever is "killed" by timeout after this many times its tests' normal duration
+        echo "timeout_multiplier = ${MUTATION_TIMEOUT_MULTIPLIER:-3}"
         echo "pytest_add_cli_args ="
         echo "    -p"
         echo "    no:cacheprovider"
