@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,22 @@ def _english_messages() -> Iterator[None]:
     set_language("en")
     yield
     set_language("en")
+
+
+@contextmanager
+def _refused(exc_type: type[BaseException], code: str | None, message: str) -> Iterator[object]:
+    """Expect a refusal of ``exc_type`` whose ``.code`` is ``code`` (None: the type has no code) and whose
+    message contains ``message`` (literal text, never empty)."""
+    assert message, "a refusal test must name the reason it expects"
+    with pytest.raises(exc_type, match=re.escape(message)) as info:
+        yield info
+    assert getattr(info.value, "code", None) == code, (getattr(info.value, "code", None), code)
+
+
+@pytest.fixture
+def refused() -> Callable[[type[BaseException], str | None, str], AbstractContextManager[object]]:
+    """``with refused(RuleError, "tier.points", "Points must be a whole number."): ...``"""
+    return _refused
 
 
 class FakeClock:

@@ -156,7 +156,7 @@ def test_every_key_can_be_overridden(tmp_path: Path) -> None:
 
 def test_config_is_frozen(tmp_path: Path) -> None:
     cfg = load_file(write(tmp_path / CONFIG_FILENAME, FULL))
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="cannot\\ assign\\ to\\ field\\ 'paper_mm'"):
         cfg.printer.paper_mm = 80  # type: ignore[misc]
 
 

@@ -85,9 +85,7 @@ def format_phone(normalized: str) -> str:
     Any accepted spelling may be given; it is normalised first (so bad input raises PhoneError).
     """
     number = normalize_phone(normalized)
-    if len(number) == 10:
-        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
-    if number.startswith("02"):
+    if number.startswith("02"):  # Bangkok landlines (9 digits; "02" is never the start of a mobile)
         return f"{number[:2]}-{number[2:5]}-{number[5:]}"
     return f"{number[:3]}-{number[3:6]}-{number[6:]}"
 

@@ -63,6 +63,7 @@ def points_earned_in_period(moves: Sequence[LedgerMove], policy: TierPolicy, now
     by_id = {move.entry_id: move for move in moves}
 
     def root_earn(move: LedgerMove) -> LedgerMove | None:
+        """The earn ``move`` is, or that its chain of reverses corrects; None for anything else."""
         seen: set[str] = set()
         current: LedgerMove | None = move
         while current is not None and current.kind == "reverse" and current.corrects_id not in seen:
@@ -74,7 +75,7 @@ def points_earned_in_period(moves: Sequence[LedgerMove], policy: TierPolicy, now
     for move in moves:
         if move.at > now:
             continue
-        earn = move if move.kind == "earn" else root_earn(move) if move.kind == "reverse" else None
+        earn = root_earn(move)
         if earn is None or not (start <= earn.at <= now):
             continue
         per_earn[earn.entry_id] = per_earn.get(earn.entry_id, 0) + move.points

@@ -7,6 +7,7 @@ installs of a frozen app).
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from pos_app.core.errors import RuleError
@@ -46,12 +47,7 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     month = month0 + 1
-    if month == 12:
-        next_first = date(year + 1, 1, 1)
-    else:
-        next_first = date(year, month + 1, 1)
-    last_day = (next_first - timedelta(days=1)).day
-    return date(year, month, min(day.day, last_day))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def iso_utc(value: datetime) -> str:

@@ -41,8 +41,10 @@ def _balance(run, member_id: str) -> int:
     return json.loads(run("balance", "--member", member_id).stdout)["balance"]
 
 
-def _refused(result, *needles: str) -> None:
-    assert result.exit_code != 0
+def _refused(result, *needles: str, exit_code: int = 2) -> None:
+    """One line on stderr naming the reason, the refusal's exit code (2 bad input, 1 failed operation)."""
+    assert needles and all(needles), "a refusal test must name the reason it expects"
+    assert result.exit_code == exit_code, result.output
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -119,7 +121,12 @@ def test_award_retry_with_the_same_op_id_counts_once(run, enrolled) -> None:
 
 
 @pytest.mark.parametrize("amount, needle", [
-    ("12.345", "2 decimal places"), ("-5", ""), ("abc", ""), ("0", ""), ("99999999999", ""), ("", ""),
+    ("12.345", "at most 2 decimal places"),
+    ("-5", "The amount cannot be negative."),
+    ("abc", "“abc” is not an amount of money"),
+    ("0", "The bill amount must be more than zero."),
+    ("99999999999", "The amount is too large: at most ฿10,000,000.00 per receipt."),
+    ("", "Enter an amount"),
 ])
 def test_bad_amounts_are_refused_in_one_line_and_change_nothing(run, enrolled, amount, needle) -> None:
     result = run("award", "--member", enrolled["id"], "--amount", amount, "--receipt", "R1", json_out=False)
@@ -128,19 +135,20 @@ def test_bad_amounts_are_refused_in_one_line_and_change_nothing(run, enrolled, a
 
 
 @pytest.mark.parametrize("args, needle", [
-    (("award", "--member", "0899999999", "--amount", "100", "--receipt", "R1"), "No member with phone"),
-    (("award", "--member", "{id}", "--amount", "100", "--receipt", "bad receipt!"), "receipt"),
-    (("redeem", "--member", "{id}", "--points", "5000"), ""),
-    (("redeem", "--member", "{id}", "--points", "-3"), ""),
-    (("redeem", "--member", "{id}", "--reward", "NOPE"), "NOPE"),
-    (("return", "--receipt", "NOPE", "--manager-pin", "482916"), "NOPE"),
-    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x"), "Manager approval"),
-    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x", "--manager-pin", "1234"), "manager"),
-    (("member", "enroll", "--name", "Dup", "--phone", "0812345678"), "Somchai"),
-    (("member", "enroll", "--name", "X", "--phone", "12345"), ""),
-    (("member", "show", "LM1:FAKE:xx:yy"), ""),
-    (("report", "daily", "--date", "yesterday"), "YYYY-MM-DD"),
-    (("staff", "add", "--name", "C", "--role", "cashier", "--pin", "12"), "PIN"),
+    (("award", "--member", "0899999999", "--amount", "100", "--receipt", "R1"), "No member with phone 089-999-9999."),
+    (("award", "--member", "{id}", "--amount", "100", "--receipt", "bad receipt!"), "A receipt number is 1 to 64"),
+    (("redeem", "--member", "{id}", "--points", "5000"), "Not enough points: the member has 0 and 5000 were asked for."),
+    (("redeem", "--member", "{id}", "--points", "-3"), "Choose at least 1 point to redeem."),
+    (("redeem", "--member", "{id}", "--reward", "NOPE"), "No reward with code NOPE."),
+    (("return", "--receipt", "NOPE", "--manager-pin", "482916"), "No points were earned on receipt NOPE."),
+    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x"), "Manager approval needed: a manual adjustment"),
+    (("adjust", "--member", "{id}", "--points", "5", "--reason", "x", "--manager-pin", "1234"),
+     "That is not a manager's PIN: nothing was changed."),
+    (("member", "enroll", "--name", "Dup", "--phone", "0812345678"), "Phone 081-234-5678 already belongs to Somchai"),
+    (("member", "enroll", "--name", "X", "--phone", "12345"), "A Thai phone number has 10 digits for a mobile"),
+    (("member", "show", "LM1:FAKE:xx:yy"), "Only part of the member code was read."),
+    (("report", "daily", "--date", "yesterday"), "A date is written YYYY-MM-DD."),
+    (("staff", "add", "--name", "C", "--role", "cashier", "--pin", "12"), "A PIN is 4 to 8 digits."),
 ])
 def test_bad_input_is_refused_cleanly(run, enrolled, args, needle) -> None:
     argv = [a.replace("{id}", enrolled["id"]) for a in args]
@@ -151,7 +159,8 @@ def test_bad_input_is_refused_cleanly(run, enrolled, args, needle) -> None:
 def test_json_refusal_is_machine_readable(run, enrolled) -> None:
     result = run("award", "--member", enrolled["id"], "--amount", "abc", "--receipt", "R1")
     assert result.exit_code == 2
-    assert json.loads(result.stderr)["ok"] is False
+    assert json.loads(result.stderr) == {
+        "ok": False, "error": "“abc” is not an amount of money; type digits such as 1,000.50."}
 
 
 def test_doctor_backup_and_restore(run, enrolled) -> None:
@@ -167,7 +176,7 @@ def test_doctor_backup_and_restore(run, enrolled) -> None:
 
 
 def test_doctor_without_a_terminal_says_what_to_do(run) -> None:
-    _refused(run("doctor", json_out=False), "pos-terminal init")
+    _refused(run("doctor", json_out=False), "No terminal in", "run 'pos-terminal init' first.", exit_code=1)
 
 
 def test_corrupt_ledger_gives_the_way_out_not_a_traceback(run, enrolled) -> None:
@@ -178,7 +187,7 @@ def test_corrupt_ledger_gives_the_way_out_not_a_traceback(run, enrolled) -> None
     raw = bytearray(path.read_bytes())
     raw[0:16] = b"garbage garbage!"
     path.write_bytes(bytes(raw))
-    _refused(run("balance", "--member", enrolled["id"], json_out=False), "restore")
+    _refused(run("balance", "--member", enrolled["id"], json_out=False), "restore", exit_code=1)
 
 
 def test_installed_entry_point_exits_non_zero_without_traceback(tmp_path: Path) -> None:
@@ -192,8 +201,16 @@ def test_installed_entry_point_exits_non_zero_without_traceback(tmp_path: Path) 
 
 
 def test_messages_in_thai(run, enrolled) -> None:
-    result = CliRunner().invoke(cli, ["--data-dir", str(run.data), "--lang", "th", "balance", "--member", "0899999999"])
-    assert result.exit_code != 0 and "Traceback" not in result.output
+    from pos_app.core.i18n import _, set_language
+
+    try:
+        result = CliRunner().invoke(cli, ["--data-dir", str(run.data), "--lang", "th", "balance", "--member", "0899999999"])
+        thai = _("No member with phone {phone}.").format(phone="089-999-9999")
+        prefix = _("Error: {message}").format(message="")
+    finally:
+        set_language("en")
+    assert thai != "No member with phone 089-999-9999." and prefix != "Error: "
+    _refused(result, prefix + thai)
 
 
 def test_terminal_toml_sets_the_language_and_a_broken_one_is_named_by_doctor(run, enrolled) -> None:

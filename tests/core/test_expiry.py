@@ -39,7 +39,7 @@ def earn(i: str, points: int, at: datetime) -> LedgerMove:
     return LedgerMove(i, "earn", points, at)
 
 
-def test_expiry_is_end_of_day_in_thailand_months_later() -> None:
+def test_expiry_is_end_of_day_in_thailand_months_later(refused) -> None:
     sale = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)  # 17:30 in Bangkok
     assert expires_at_for(sale, P24) == datetime(2028, 11, 23, 23, 59, 59, 999999, tzinfo=BKK)
     late = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # already the 24th in Bangkok
@@ -51,7 +51,7 @@ def test_expiry_is_end_of_day_in_thailand_months_later() -> None:
         2028, 2, 29, 23, 59, 59, 999999, tzinfo=BKK
     )
     assert expires_at_for(sale, NEVER) is None
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'time.naive', 'The grant time must carry a time zone (UTC)'):
         expires_at_for(datetime(2026, 1, 1), P24)
 
 
@@ -111,7 +111,7 @@ def test_expire_takes_from_its_own_grant() -> None:
     assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 0}
 
 
-def test_points_expiring_within_30_days() -> None:
+def test_points_expiring_within_30_days(refused) -> None:
     moves = [earn("a", 100, T1), earn("b", 50, T2), LedgerMove("r", "redeem", -30, T3)]
     a_expiry = expires_at_for(T1, P24)
     assert a_expiry is not None
@@ -123,7 +123,7 @@ def test_points_expiring_within_30_days() -> None:
     assert expiring_within(moves, NEVER, T3, days=100_000) == 0
     assert next_expiry(moves, P24, T3) == (a_expiry, 70)
     assert next_expiry(moves, NEVER, T3) is None
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'expiry.days', 'The number of days must be zero or more.'):
         expiring_within(moves, P24, T3, days=-1)
 
 
@@ -152,21 +152,22 @@ def test_replay_does_not_depend_on_arrival_order() -> None:
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, code, message",
     [
-        lambda: LedgerMove("a", "gift", 1, T1),
-        lambda: LedgerMove("a", "earn", -1, T1),
-        lambda: LedgerMove("a", "redeem", 1, T1),
-        lambda: LedgerMove("a", "expire", -1, T1),
-        lambda: LedgerMove("a", "reverse", -1, T1),
-        lambda: LedgerMove("a", "reverse", -1, T1, "a"),
-        lambda: LedgerMove("", "earn", 1, T1),
-        lambda: LedgerMove("a", "earn", 1, datetime(2026, 1, 1)),
-        lambda: LedgerMove("a", "earn", 1.5, T1),  # type: ignore[arg-type]
+        (lambda: LedgerMove("a", "gift", 1, T1), "move.invalid", "Unknown kind of ledger entry “gift”."),
+        (lambda: LedgerMove("a", "earn", -1, T1), "move.sign", "An earn entry cannot take points away."),
+        (lambda: LedgerMove("a", "redeem", 1, T1), "move.sign", "A redeem entry cannot add points."),
+        (lambda: LedgerMove("a", "expire", -1, T1), "move.corrects", "A expire entry must name the entry it corrects."),
+        (lambda: LedgerMove("a", "reverse", -1, T1), "move.corrects", "A reverse entry must name the entry it corrects."),
+        (lambda: LedgerMove("a", "reverse", -1, T1, "a"), "move.corrects", "An entry cannot correct itself."),
+        (lambda: LedgerMove("", "earn", 1, T1), "move.invalid", "A ledger entry needs an id."),
+        (lambda: LedgerMove("a", "earn", 1, datetime(2026, 1, 1)), "time.naive",
+         "The entry time must carry a time zone (UTC)"),
+        (lambda: LedgerMove("a", "earn", 1.5, T1), "move.invalid", "Points must be a whole number."),  # type: ignore[arg-type]
     ],
 )
-def test_malformed_moves_are_refused(make: object) -> None:
-    with pytest.raises(RuleError):
+def test_malformed_moves_are_refused(refused, make: object, code: str, message: str) -> None:
+    with refused(RuleError, code, message):
         make()  # type: ignore[operator]
 
 
@@ -230,3 +231,47 @@ def test_replay_is_independent_of_order(moves: list[LedgerMove], policy: ExpiryP
     shuffled = list(moves)
     rnd.shuffle(shuffled)
     assert open_lots(shuffled, policy) == open_lots(moves, policy)
+
+
+def test_overdraft_for(refused) -> None:
+    assert overdraft_for(10, 0) == 0  # nothing redeemed, nothing owed
+    assert overdraft_for(10, 25) == 15 and overdraft_for(-5, 3) == 3 and overdraft_for(30, 25) == 0
+    with refused(RuleError, "move.sign", "Give the redeemed points as a positive number."):
+        overdraft_for(10, -1)
+
+
+def test_lots_keep_their_grant_time() -> None:
+    lot = open_lots([earn("a", 1, T1)], P24)[0]
+    assert (lot.grant_id, lot.granted, lot.remaining, lot.granted_at) == ("a", 1, 1, T1)
+    assert lot.expires_at == expires_at_for(T1, P24)
+
+
+def test_a_single_point_expires_too() -> None:
+    after = expires_at_for(T1, P24) + timedelta(microseconds=1)  # type: ignore[operator]
+    assert due_expiries([earn("a", 1, T1)], P24, after) == [("a", 1)]
+
+
+def test_next_expiry_skips_spent_lots_and_adds_up_a_day() -> None:
+    moves = [earn("a", 5, T1), LedgerMove("r", "redeem", -5, T1 + timedelta(hours=1)),  # a is spent
+             earn("b", 1, T2), earn("c", 2, T2 + timedelta(hours=1))]  # the same day: one expiry
+    b_expires = expires_at_for(T2, P24)
+    assert next_expiry(moves, P24, T3) == (b_expires, 3)
+    assert next_expiry(moves, P24, b_expires) == (b_expires, 3)  # expiring right now still counts
+    assert next_expiry(moves, P24, b_expires + timedelta(microseconds=1)) is None  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("call", [
+    lambda now: due_expiries([], P24, now),
+    lambda now: expiring_within([], P24, now),
+    lambda now: next_expiry([], P24, now),
+])
+def test_the_current_time_needs_a_zone(refused, call) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "time.naive",
+                 "The current time must carry a time zone (UTC); a local time without a zone is ambiguous."):
+        call(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("days", [1.5, True, -1])
+def test_expiring_within_needs_whole_days(refused, days) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "expiry.days", "The number of days must be zero or more."):
+        expiring_within([], P24, T3, days=days)

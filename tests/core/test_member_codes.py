@@ -4,6 +4,7 @@ refused with a stable reason and a one-line message, and nothing else ever escap
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -163,12 +164,12 @@ def test_garbage(keys: dict[str, bytes], text: str) -> None:
     refused("garbage", verify_member_code, text, keys, NOW)
 
 
-def test_non_canonical_signature_spelling_is_refused(card_code: str, keys: dict[str, bytes]) -> None:
+def test_non_canonical_signature_spelling_is_refused(refused, card_code: str, keys: dict[str, bytes]) -> None:
     # the last base32 character carries 3 unused bits; another spelling of the same bytes must not pass
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
     last = card_code[-1]
     twin = alphabet[alphabet.index(last) ^ 1]
-    with pytest.raises(MemberCodeError):
+    with refused(MemberCodeError, 'member_code.garbage', 'This is not a member code.'):
         verify_member_code(card_code[:-1] + twin, keys, NOW)
 
 
@@ -184,13 +185,13 @@ def test_app_code_is_not_a_member_qr(keys: dict[str, bytes], chain_key: Ed25519P
 
 
 def test_signing_refuses_bad_input(chain_key: Ed25519PrivateKey) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='member_id\\ must\\ be\\ 1\\-64\\ characters'):
         sign_member_code(chain_key, "K2026", "has:colon", NOW, NOW + timedelta(days=1))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='key_id\\ must\\ be\\ 1\\-8\\ characters\\ A\\-Z\\ or\\ 0\\-9'):
         sign_member_code(chain_key, "k-lower", MEMBER, NOW, NOW + timedelta(days=1))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='expires_at\\ must\\ be\\ after\\ issued_at'):
         sign_member_code(chain_key, "K2026", MEMBER, NOW, NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='datetimes\\ must\\ be\\ timezone\\-aware'):
         sign_member_code(chain_key, "K2026", MEMBER, NOW.replace(tzinfo=None), NOW + timedelta(days=1))
 
 
@@ -285,7 +286,7 @@ def test_app_code_unknown_key_truncated_and_version(
 
 
 def test_app_code_needs_the_matching_key(chain_key: Ed25519PrivateKey, credential: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='the\\ credential\\ certifies\\ another\\ key'):
         app_code(Ed25519PrivateKey.from_private_bytes(b"\x0c" * 32), credential, NOW)
 
 
@@ -365,3 +366,82 @@ def test_a_terminal_card_is_refused_when_forged_revoked_or_signed_after_its_cert
     with pytest.raises(MemberCodeError) as refused:
         verify_member_code(genuine, keys, NOW, revoked={terminal_key_id(public_key_bytes(terminal_key))})
     assert refused.value.reason == "forged" and "revoked" in refused.value.message
+
+
+# ------------------------------------------------------------------ issuing-side misuse and exact boundaries
+
+
+def _exactly(message: str) -> str:
+    return "^" + re.escape(message) + "$"
+
+
+def test_issuing_refuses_misuse_with_its_reason(chain_key: Ed25519PrivateKey) -> None:
+    member_key = Ed25519PrivateKey.from_private_bytes(b"\x0b" * 32)
+    raw = public_key_bytes(member_key)
+    later = NOW + timedelta(days=30)
+    with pytest.raises(ValueError, match=_exactly("key_id must be 1-8 characters A-Z or 0-9")):
+        issue_app_credential(chain_key, "k2026", MEMBER, raw, later)
+    with pytest.raises(ValueError, match=_exactly("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")):
+        issue_app_credential(chain_key, "K2026", "has:colon", raw, later)
+    with pytest.raises(ValueError, match=_exactly("member_public_key must be 32 raw bytes")):
+        issue_app_credential(chain_key, "K2026", MEMBER, raw[:31], later)
+    credential = issue_app_credential(chain_key, "K2026", MEMBER, raw, later)
+    with pytest.raises(ValueError, match=_exactly("step_seconds must be positive")):
+        app_code(member_key, credential, NOW, step_seconds=0)
+    assert app_code(member_key, credential, NOW, step_seconds=1).startswith("LA1:")  # one second is allowed
+    with pytest.raises(ValueError, match=_exactly("not an app credential")):
+        app_code(member_key, credential.replace("LC1:", "LX1:", 1), NOW)
+    with pytest.raises(ValueError, match=_exactly("not an app credential")):
+        app_code(member_key, credential + ":extra", NOW)
+    with pytest.raises(ValueError, match=_exactly("datetimes must be timezone-aware")):
+        sign_member_code(chain_key, "K2026", MEMBER, NOW.replace(tzinfo=None), later)
+    with pytest.raises(ValueError, match=_exactly("datetime out of range")):
+        sign_member_code(chain_key, "K2026", MEMBER, datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC), later)
+    with pytest.raises(ValueError, match=_exactly("expires_at must be after issued_at")):
+        sign_member_code(chain_key, "K2026", MEMBER, NOW, NOW)
+    with pytest.raises(ValueError, match=_exactly("max_entries must be positive")):
+        ReplayGuard(max_entries=0)
+    assert len(ReplayGuard(max_entries=1)) == 0
+
+
+def test_verifying_needs_an_aware_now(card_code: str, keys: dict[str, bytes]) -> None:
+    with pytest.raises(ValueError, match=_exactly("now must be timezone-aware")):
+        verify_member_code(card_code, keys, NOW.replace(tzinfo=None))
+
+
+def test_the_epoch_itself_is_a_valid_issue_time(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    code = sign_member_code(chain_key, "K2026", MEMBER, epoch, NOW + timedelta(days=1))
+    assert verify_member_code(code, keys, NOW).issued_at == epoch
+
+
+def test_an_app_code_carries_its_window(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    member_key = Ed25519PrivateKey.from_private_bytes(b"\x0c" * 32)
+    credential = issue_app_credential(chain_key, "K2026", MEMBER, public_key_bytes(member_key), NOW + timedelta(days=1))
+    now = datetime(2026, 11, 23, 9, 30, 15, tzinfo=UTC)  # 15 s into a 30-second step
+    got = verify_app_code(app_code(member_key, credential, now), keys, now, ReplayGuard())
+    step_start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert (got.member_id, got.key_id, got.kind) == (MEMBER, "K2026", "app_code")
+    assert got.issued_at == step_start and got.expires_at == step_start + timedelta(seconds=60)
+    assert got.step == int(step_start.timestamp()) // 30
+
+
+def test_an_app_credential_expires_at_its_instant(chain_key: Ed25519PrivateKey, keys: dict[str, bytes]) -> None:
+    member_key = Ed25519PrivateKey.from_private_bytes(b"\x0d" * 32)
+    until = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    credential = issue_app_credential(chain_key, "K2026", MEMBER, public_key_bytes(member_key), until)
+    just_before = until - timedelta(seconds=1)
+    assert verify_app_code(app_code(member_key, credential, just_before), keys, just_before, ReplayGuard())
+    refused("expired", verify_app_code, app_code(member_key, credential, until), keys, until, ReplayGuard())
+
+
+def test_replay_guard_forgets_a_code_when_its_window_ends() -> None:
+    guard = ReplayGuard(max_entries=2)
+    until = NOW + timedelta(seconds=60)
+    assert guard.check_and_remember("a", NOW, until)
+    assert not guard.check_and_remember("a", until - timedelta(microseconds=1), until)  # still in its window
+    assert guard.check_and_remember("a", until, until + timedelta(seconds=60))  # the window ended: forgotten
+    assert guard.check_and_remember("b", NOW, until) and guard.check_and_remember("c", NOW, until)
+    assert len(guard) == 2  # bounded: the oldest went first
+    assert guard.check_and_remember("a\udcff", NOW, until)  # any text, even a lone surrogate, is remembered
+    assert not guard.check_and_remember("a\udcff", NOW, until)

@@ -53,32 +53,39 @@ def test_is_mobile() -> None:
     assert not is_mobile("021234567")
 
 
+HINT = " Use a Thai mobile number such as 081-234-5678 or a landline such as 02-123-4567."
+INVALID = "A phone number can only contain digits, spaces, dashes and a leading +." + HINT
+FOREIGN = "Only Thai phone numbers (+66) can be used."
+LENGTH = "A Thai phone number has 10 digits for a mobile or 9 for a landline." + HINT
+PREFIX = "That is not a Thai mobile or landline number." + HINT
+
+
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("text", "code", "message"),
     [
-        ("", "phone.empty"),
-        ("   ", "phone.empty"),
-        ("abc", "phone.invalid"),
-        ("0812345678x", "phone.invalid"),
-        ("081+2345678", "phone.invalid"),
-        ("+1 555 123 4567", "phone.foreign"),
-        ("0044 20 7946 0958", "phone.foreign"),
-        ("12345", "phone.length"),
-        ("0812345", "phone.length"),
-        ("08123456789", "phone.length"),
-        ("081234567", "phone.length"),  # a mobile with a digit missing
-        ("+66", "phone.length"),
-        ("0212345678", "phone.prefix"),  # a landline with a digit too many
-        ("0112345678", "phone.prefix"),
-        ("+66 12 345 6789", "phone.prefix"),
-        ("1" * 100, "phone.length"),
+        ("", "phone.empty", "Enter a phone number."),
+        ("   ", "phone.empty", "Enter a phone number."),
+        ("abc", "phone.invalid", INVALID),
+        ("0812345678x", "phone.invalid", INVALID),
+        ("081+2345678", "phone.invalid", INVALID),
+        ("+1 555 123 4567", "phone.foreign", FOREIGN),
+        ("0044 20 7946 0958", "phone.foreign", FOREIGN),
+        ("12345", "phone.length", LENGTH),
+        ("0812345", "phone.length", LENGTH),
+        ("08123456789", "phone.length", LENGTH),
+        ("081234567", "phone.length", "A Thai mobile number has 10 digits." + HINT),  # a mobile with a digit missing
+        ("+66", "phone.length", LENGTH),
+        ("0212345678", "phone.prefix", PREFIX),  # a landline with a digit too many
+        ("0112345678", "phone.prefix", PREFIX),
+        ("011234567", "phone.prefix", PREFIX),  # 9 digits, but no landline starts 01
+        ("+66 12 345 6789", "phone.prefix", PREFIX),
+        ("1" * 100, "phone.length", "That is too long for a phone number." + HINT),
     ],
 )
-def test_refusals(text: str, code: str) -> None:
+def test_refusals(text: str, code: str, message: str) -> None:
     with pytest.raises(PhoneError) as caught:
         normalize_phone(text)
-    assert caught.value.code == code
-    assert caught.value.message
+    assert (caught.value.code, caught.value.message) == (code, message)
 
 
 @settings(max_examples=200)
@@ -102,3 +109,31 @@ def test_any_text_is_normalised_or_refused_cleanly(text: str) -> None:
         assert exc.message and exc.code.startswith("phone.")
     else:
         assert normal.isascii() and normal.isdigit() and len(normal) in (9, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "normal", "shown"),
+    [
+        ("660812345678", "0812345678", "081-234-5678"),  # 66 with the trunk zero kept
+        ("66812345678", "0812345678", "081-234-5678"),
+        ("021234567", "021234567", "02-123-4567"),  # Bangkok landline
+        ("053-123-456", "053123456", "053-123-456"),  # provincial landline
+        ("081" + "-" * 30 + "2345678", "0812345678", "081-234-5678"),  # 40 characters: the longest read
+    ],
+)
+def test_more_spellings(text: str, normal: str, shown: str) -> None:
+    assert normalize_phone(text) == normal
+    assert format_phone(text) == shown
+
+
+@pytest.mark.parametrize("text", ["061234567", "081234567", "091234567"])
+def test_a_mobile_with_a_digit_missing_is_named(text: str) -> None:
+    with pytest.raises(PhoneError) as caught:
+        normalize_phone(text)
+    assert (caught.value.code, caught.value.message) == ("phone.length", "A Thai mobile number has 10 digits." + HINT)
+
+
+def test_41_characters_are_too_long() -> None:
+    with pytest.raises(PhoneError) as caught:
+        normalize_phone("081" + "-" * 31 + "2345678")
+    assert (caught.value.code, caught.value.message) == ("phone.length", "That is too long for a phone number." + HINT)

@@ -21,23 +21,35 @@ def test_worked_examples() -> None:
     assert clawback_for_return(0, 5000, 0, 5000) == 0
 
 
+INVALID = "return.invalid", "Amounts and points must be whole numbers."
+NEGATIVE = "return.invalid", "The receipt's figures cannot be negative."
+ZERO = "return.amount", "The refund must be more than zero."
+ALREADY = "return.already", "This receipt has already been fully refunded."
+
+
 @pytest.mark.parametrize(
-    ("args", "code"),
+    ("args", "code", "message"),
     [
-        ((49, 123450, 0, 0), "return.amount"),
-        ((49, 123450, 0, -100), "return.amount"),
-        ((49, 123450, 0, 123451), "return.too_much"),
-        ((49, 123450, 100000, 30000), "return.too_much"),
-        ((49, 123450, 123450, 1), "return.already"),
-        ((-1, 123450, 0, 1), "return.invalid"),
-        ((49, 123450, -1, 1), "return.invalid"),
-        ((49, 1234.5, 0, 1), "return.invalid"),
+        ((49, 123450, 0, 0), *ZERO),
+        ((49, 123450, 0, -100), *ZERO),
+        ((49, 123450, 0, 123451), "return.too_much",
+         "The refund (฿1,234.51) is more than what remains refundable on this receipt (฿1,234.50)."),
+        ((49, 123450, 100000, 30000), "return.too_much",
+         "The refund (฿300.00) is more than what remains refundable on this receipt (฿234.50)."),
+        ((49, 123450, 123450, 1), *ALREADY),
+        ((0, 0, 0, 1), *ALREADY),  # a ฿0 receipt has nothing left to refund
+        ((-1, 123450, 0, 1), *NEGATIVE),
+        ((49, -1, 0, 1), *NEGATIVE),
+        ((49, 123450, -1, 1), *NEGATIVE),
+        ((49, 1234.5, 0, 1), *INVALID),
+        ((49.0, 123450, 0, 1), *INVALID),
+        ((49, 123450, True, 1), *INVALID),
+        ((49, 123450, 0, "1"), *INVALID),
     ],
 )
-def test_refusals(args: tuple[int, int, int, int], code: str) -> None:
-    with pytest.raises(ReturnError) as caught:
+def test_refusals(refused, args: tuple[int, int, int, int], code: str, message: str) -> None:
+    with refused(ReturnError, code, message):
         clawback_for_return(*args)
-    assert caught.value.code == code and caught.value.message
 
 
 def test_message_names_what_is_left() -> None:
@@ -45,10 +57,13 @@ def test_message_names_what_is_left() -> None:
         clawback_for_return(49, 123450, 93450, 40000)
 
 
-def test_refunded_redemption() -> None:
+def test_refunded_redemption(refused) -> None:
     assert restore_for_refunded_redemption(200, ReturnPolicy(True)) == 200
     assert restore_for_refunded_redemption(200, ReturnPolicy(False)) == 0
-    with pytest.raises(ReturnError):
+    assert restore_for_refunded_redemption(0, ReturnPolicy(True)) == 0  # nothing redeemed, nothing back
+    with refused(ReturnError, "return.invalid", "Give the redeemed points as a positive number."):
+        restore_for_refunded_redemption(1.0, ReturnPolicy())  # type: ignore[arg-type]
+    with refused(ReturnError, 'return.invalid', 'Give the redeemed points as a positive number.'):
         restore_for_refunded_redemption(-1, ReturnPolicy())
 
 
@@ -80,5 +95,6 @@ def test_any_split_of_a_return_claws_back_the_same_total(case: tuple[int, int, l
         assert clawed == one_go == total_clawed(earned, original, refunded)
     if refunded == original:
         assert clawed == earned  # award then full return nets zero
-        with pytest.raises(ReturnError):
+        with pytest.raises(ReturnError, match="This receipt has already been fully refunded.") as caught:
             clawback_for_return(earned, original, refunded, 1)  # never twice
+        assert caught.value.code == "return.already"

@@ -120,7 +120,7 @@ def test_category_campaign_boosts_only_its_lines() -> None:
     assert food_only.points == 49 and food_only.campaigns_applied == ()
 
 
-def test_purchase_validation() -> None:
+def test_purchase_validation(refused) -> None:
     with pytest.raises(RuleError, match="add up"):
         Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))
     with pytest.raises(RuleError, match="negative"):
@@ -129,36 +129,37 @@ def test_purchase_validation() -> None:
         Purchase(MAX_AMOUNT_SATANG + 1, SALE)
     with pytest.raises(RuleError, match="zone"):
         Purchase(100, datetime(2026, 1, 1))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
         Purchase(100.0, SALE)  # type: ignore[arg-type]
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'line amount_satang must be at least 0.'):
         CategoryLine("food", -100)
     local = Purchase(100, datetime(2026, 11, 23, 17, 30, tzinfo=timezone(timedelta(hours=7))))
     assert local.sale_at == SALE and local.sale_at.tzinfo == UTC
 
 
 @pytest.mark.parametrize(
-    "kw",
+    "kw, code, message",
     [
-        {"ends_at": datetime(2026, 11, 1, tzinfo=UTC)},
-        {"multiplier_permille": 900},
-        {"multiplier_permille": 1000, "bonus_points": 0},
-        {"bonus_points": -1},
-        {"branches": frozenset()},
-        {"categories": "beverage"},
-        {"id": ""},
-        {"starts_at": datetime(2026, 11, 1)},
-        {"multiplier_permille": 1.5},
+        ({"ends_at": datetime(2026, 11, 1, tzinfo=UTC)}, "rules.invalid", "Campaign nov-x2 must end after it starts."),
+        ({"multiplier_permille": 900}, "rules.invalid", "multiplier_permille must be at least 1000."),
+        ({"multiplier_permille": 1000, "bonus_points": 0}, "rules.invalid",
+         "Campaign nov-x2 gives nothing: set a multiplier above 1000 or bonus points."),
+        ({"bonus_points": -1}, "rules.invalid", "bonus_points must be at least 0."),
+        ({"branches": frozenset()}, "rules.invalid", "branches must name at least one; leave it unset to mean all."),
+        ({"categories": "beverage"}, "rules.invalid", "categories must be a set of names, or empty for all."),
+        ({"id": ""}, "rules.invalid", "campaign id must be a non-empty text of at most 200 characters."),
+        ({"starts_at": datetime(2026, 11, 1)}, "time.naive", "Campaign start must carry a time zone (UTC)"),
+        ({"multiplier_permille": 1.5}, "rules.invalid", "multiplier_permille must be a whole number."),
     ],
 )
-def test_campaign_validation(kw: dict[str, object]) -> None:
-    with pytest.raises(RuleError):
+def test_campaign_validation(refused, kw: dict[str, object], code: str, message: str) -> None:
+    with refused(RuleError, code, message):
         campaign(**kw)
 
 
-def test_policy_validation() -> None:
+def test_policy_validation(refused) -> None:
     member = Tier("member", "สมาชิก", "Member", 0, 1000)
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
         TierPolicy(())
     with pytest.raises(RuleError, match="0 points"):
         TierPolicy((Tier("silver", "ซิลเวอร์", "Silver", 10, 1250),))
@@ -166,13 +167,13 @@ def test_policy_validation() -> None:
         TierPolicy((member, Tier("a", "a", "A", 10, 1000), Tier("b", "b", "B", 10, 1000)))
     with pytest.raises(RuleError, match="same code"):
         TierPolicy((member, Tier("member", "a", "A", 10, 1000)))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at least 1000.'):
         Tier("x", "x", "X", 0, 999)
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'satang_per_point must be at least 1.'):
         EarnRules(satang_per_point=0)
     with pytest.raises(RuleError, match="same id"):
         EarnRules(campaigns=(campaign(), campaign()))
-    with pytest.raises(RuleError):
+    with refused(RuleError, 'rules.invalid', 'version must be at least 1.'):
         replace(RULES, version=0)
 
 
@@ -204,39 +205,38 @@ def _mutated(path: list[str | int], value: object) -> str:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "code", "message"),
     [
-        "",
-        "not json",
-        "[]",
-        "null",
-        "{}",
-        '{"version": 1, "version": 2}',
-        "[" * 5000,
-        _mutated(["version"], 1.0),
-        _mutated(["version"], True),
-        _mutated(["version"], "1"),
-        _mutated(["version"], 0),
-        _mutated(["format"], "pos-loyalty-rules/9"),
-        _mutated(["earn", "satang_per_point"], 0),
-        _mutated(["earn", "campaigns"], {}),
-        _mutated(["earn", "campaigns", 0, "starts_at"], "yesterday"),
-        _mutated(["earn", "campaigns", 0, "starts_at"], "2026-11-01T00:00:00"),
-        _mutated(["earn", "campaigns", 0, "branches"], "BKK01"),
-        _mutated(["earn", "campaigns", 0, "branches"], [1]),
-        _mutated(["earn", "campaigns", 0, "extra"], 1),
-        _mutated(["tiers", "tiers"], []),
-        _mutated(["tiers", "tiers", 0, "threshold_points"], 5),
-        _mutated(["expiry", "months"], "24"),
-        _mutated(["expiry", "months"], float("nan")),
-        _mutated(["returns", "restore_redeemed_points"], 1),
-        _mutated(["discount"], None),
+        ("", 'rules.json', 'The rules are not valid JSON.'),
+        ("not json", 'rules.json', 'The rules are not valid JSON.'),
+        ("[]", 'rules.json', 'In the rules, “rules” must be an object.'),
+        ("null", 'rules.json', 'In the rules, “rules” must be an object.'),
+        ("{}", 'rules.json', 'In the rules, “rules” lacks: discount, earn, expiry, format, returns, tiers, version.'),
+        ('{"version": 1, "version": 2}', 'rules.json', 'The rules repeat the field “version”.'),
+        ("[" * 5000, 'rules.json', 'The rules are not valid JSON.'),
+        (_mutated(["version"], 1.0), 'rules.json', 'The rules contain a fractional number (1.0); use whole numbers.'),
+        (_mutated(["version"], True), 'rules.invalid', 'version must be a whole number.'),
+        (_mutated(["version"], "1"), 'rules.invalid', 'version must be a whole number.'),
+        (_mutated(["version"], 0), 'rules.invalid', 'version must be at least 1.'),
+        (_mutated(["format"], "pos-loyalty-rules/9"), 'rules.format', 'These rules are in a format this terminal does not know (pos-loyalty-rules/9); update the software.'),
+        (_mutated(["earn", "satang_per_point"], 0), 'rules.invalid', 'satang_per_point must be at least 1.'),
+        (_mutated(["earn", "campaigns"], {}), 'rules.json', 'In the rules, “earn.campaigns” must be a list.'),
+        (_mutated(["earn", "campaigns", 0, "starts_at"], "yesterday"), 'rules.json', 'In the rules, “starts_at” must be an ISO-8601 time.'),
+        (_mutated(["earn", "campaigns", 0, "starts_at"], "2026-11-01T00:00:00"), 'time.naive', 'starts_at must carry a time zone (UTC); a local time without a zone is ambiguous.'),
+        (_mutated(["earn", "campaigns", 0, "branches"], "BKK01"), 'rules.json', 'In the rules, “branches” must be a list.'),
+        (_mutated(["earn", "campaigns", 0, "branches"], [1]), 'rules.invalid', 'branches must be a non-empty text of at most 200 characters.'),
+        (_mutated(["earn", "campaigns", 0, "extra"], 1), 'rules.json', 'In the rules, “campaign” has unknown fields: extra.'),
+        (_mutated(["tiers", "tiers"], []), 'rules.invalid', 'A tier policy needs at least one tier.'),
+        (_mutated(["tiers", "tiers", 0, "threshold_points"], 5), 'rules.invalid', 'The first tier must start at 0 points.'),
+        (_mutated(["expiry", "months"], "24"), 'rules.invalid', 'expiry months must be a whole number.'),
+        (_mutated(["expiry", "months"], float("nan")), 'rules.json', 'The rules contain a fractional number (NaN); use whole numbers.'),
+        (_mutated(["returns", "restore_redeemed_points"], 1), 'rules.invalid', 'restore_redeemed_points must be true or false.'),
+        (_mutated(["discount"], None), 'rules.json', 'In the rules, “discount” must be an object.'),
     ],
 )
-def test_malformed_json_is_refused_with_rule_error(text: str) -> None:
-    with pytest.raises(RuleError) as caught:
+def test_malformed_json_is_refused_with_rule_error(refused, text: str, code: str, message: str) -> None:
+    with refused(RuleError, code, message):
         RulesBundle.from_json(text)
-    assert caught.value.message
 
 
 @settings(max_examples=100, deadline=None)
@@ -366,3 +366,20 @@ def test_a_sale_earns_nothing_exactly_below_where_points_start(bundle: RulesBund
     earned = points_for(purchase, bundle, bundle.tiers.tiers[-1].code)
     assert (earned.points == 0) == (amount < start)
     assert earned.points_start_satang == (start if earned.points == 0 else None)
+
+
+def test_the_out_of_the_box_rules() -> None:
+    """What a new terminal runs with (docs/loyalty-rules.md): read when the test runs, not at import."""
+    from pos_app.core.rules import DiscountPolicy, ExpiryPolicy, ReturnPolicy
+
+    rules = default_rules()
+    assert rules.version == 1 and default_rules(7).version == 7
+    assert rules.tiers == TierPolicy(
+        tiers=(Tier("member", "สมาชิก", "Member", 0, 1000), Tier("silver", "ซิลเวอร์", "Silver", 1000, 1250),
+               Tier("gold", "โกลด์", "Gold", 5000, 1500)),
+        period_days=365,
+    )
+    assert (rules.earn, rules.discount, rules.expiry, rules.returns) == (
+        EarnRules(), DiscountPolicy(), ExpiryPolicy(), ReturnPolicy())
+    assert rules.earn.satang_per_point == 2500 and rules.earn.campaigns == ()
+    assert RulesBundle.from_json(rules.to_json()) == rules

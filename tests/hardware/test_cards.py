@@ -122,10 +122,10 @@ def test_png_and_pdf_files(card: Image.Image, tmp_path: Path) -> None:
 def test_unwritable_target_is_a_clean_error(card: Image.Image, tmp_path: Path) -> None:
     with pytest.raises(CardRenderError) as info:
         save_card(card, tmp_path / "missing-folder" / "card.png")
-    assert info.value.code == "write_failed"
+    assert info.value.code == "write_failed" and "cannot write " in str(info.value) and "card.png" in str(info.value)
     with pytest.raises(CardRenderError) as info:
         save_card(card, tmp_path / "card.gif")
-    assert info.value.code == "bad_input"
+    assert info.value.code == "bad_input" and str(info.value) == "unsupported card format 'gif': use png or pdf"
 
 
 def test_damaged_card_is_refused(card: Image.Image, data: CardData) -> None:
@@ -136,7 +136,7 @@ def test_damaged_card_is_refused(card: Image.Image, data: CardData) -> None:
     with pytest.raises(CardRenderError) as info:
         check_read_back(damaged, data)
     assert info.value.code == "read_back_failed"
-    assert "QR" in str(info.value)
+    assert str(info.value) == "card does not read back: QR read back as nothing"
 
 
 def test_card_for_another_member_is_refused(card: Image.Image, data: CardData) -> None:
@@ -144,6 +144,7 @@ def test_card_for_another_member_is_refused(card: Image.Image, data: CardData) -
     with pytest.raises(CardRenderError) as info:
         check_read_back(card, CardData(**{**_fields(data), "member_code": other}))
     assert info.value.code == "read_back_failed"
+    assert str(info.value).startswith("card does not read back: QR read back as 'LM1:K2026:")
 
 
 @pytest.mark.parametrize(
@@ -155,6 +156,10 @@ def test_bad_input_is_refused(data: CardData, change: dict[str, str]) -> None:
     with pytest.raises(CardRenderError) as info:
         render_card(CardData(**{**_fields(data), **change}))
     assert info.value.code == "bad_input"
+    field = next(iter(change))
+    assert str(info.value) in {"name is empty", "card number must be 1-32 digits",
+                               "member code must be printable ASCII"}, str(info.value)
+    assert str(info.value).startswith(field.replace("_", " ")), str(info.value)
 
 
 def _fields(data: CardData) -> dict[str, str]:

@@ -75,5 +75,5 @@ def test_duplicate_reads_in_one_frame_count_as_one_frame():
 
 
 def test_n_frames_must_be_positive():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='n_frames\\ must\\ be\\ >=\\ 1'):
         Debouncer(n_frames=0)

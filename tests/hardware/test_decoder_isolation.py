@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from frames import ABORT_MARK, make_frame
 
@@ -33,7 +31,7 @@ def test_abort_in_the_decoder_is_survived_reported_and_the_next_frame_reads():
         assert [s.text for s in d.decode(good.image)] == [good.text]
     finally:
         d.close()
-    assert os.getpid()  # this process is alive
+    # (this process outlived four aborts of the worker: it is the one that read the good frame above)
 
 
 def test_pyzbar_runs_isolated_by_default_and_reads():

@@ -4,6 +4,7 @@ dropped frames, crash isolation. Waits on events (with a generous safety timeout
 from __future__ import annotations
 
 import threading
+import time
 
 import cv2
 import numpy as np
@@ -22,6 +23,15 @@ from hardware.scanner.isolated import IsolatedDecoder
 
 TEXT = "LM1.k1.0123456789abcdef0123456789abcdef.20261123.20281123.SIGNATURE-PLACEHOLDER"
 SAFETY = 60.0  # seconds; only guards against a hang, never asserted as a speed
+
+
+def wait_until(condition, what: str, timeout: float = SAFETY) -> None:  # type: ignore[no-untyped-def]
+    """Poll ``condition`` until it holds; fail naming ``what`` if it has not after ``timeout`` (a hang guard)."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
+        tick.wait(0.01)
 
 
 def empty_frames(n: int, size=(640, 480), seed: int = 0) -> list[np.ndarray]:
@@ -94,9 +104,7 @@ def test_busy_decoder_drops_old_frames_and_decodes_the_newest():
     p = pipeline(FakeCamera(frames), rec, decoder=SlowDecoder())  # live camera: drop_frames by default
     p.start()
     try:
-        deadline = threading.Event()
-        while p.stats.captured < 60 and not deadline.wait(0.01):
-            pass
+        wait_until(lambda: p.stats.captured >= 60, "the camera to deliver all 60 frames")
         gate.set()
         assert p.wait(SAFETY)
     finally:
@@ -129,10 +137,10 @@ def test_camera_that_never_comes_back_keeps_retrying_until_stopped():
     cam = FakeCamera([], busy_opens=10**6)
     p = pipeline(cam, rec, reconnect_delays=(0.001,))
     p.start()
-    done = threading.Event()
-    while cam.opens < 5 and not done.wait(0.01):
-        pass
-    p.stop()
+    try:
+        wait_until(lambda: cam.opens >= 5, "five attempts to open the camera")
+    finally:
+        p.stop()
     assert cam.opens >= 5
     assert set(rec.status) <= {"camera_unavailable", "reconnecting", "stopped"}
     assert rec.scans == []

@@ -165,7 +165,7 @@ def test_out_of_paper_prints_nothing(tcp_printer: TcpPrinter) -> None:
     with pytest.raises(PrinterError) as info:
         printer.print_image(SLIP)
     printer.close()
-    assert info.value.code == "out_of_paper"
+    assert info.value.code == "out_of_paper" and info.value.message == "printer is out of paper"
     assert b"\x1dv0" not in tcp_printer.received
 
 
@@ -248,7 +248,7 @@ def test_pdf_fallback_writes_a_page_of_paper_width(tmp_path: Path) -> None:
     blocked.write_text("x")
     with pytest.raises(PrinterError) as info:
         PdfPrinter(blocked).print_image(SLIP)
-    assert info.value.code == "write_failed"
+    assert info.value.code == "write_failed" and info.value.message.startswith("cannot write to ")
 
 
 def test_retry_until_the_printer_answers() -> None:
@@ -265,6 +265,7 @@ def test_gives_up_after_the_attempts_and_uses_the_fallback(tmp_path: Path) -> No
     with pytest.raises(PrinterError) as info:
         SlipPrinter(offline, attempts=2, sleep=lambda _: None).print_slip(SLIP)
     assert info.value.code == "offline" and offline.attempts == 2
+    assert info.value.message == "printer offline, unplugged or switched off"
     pdf = PdfPrinter(tmp_path)
     result = SlipPrinter(offline, fallback=pdf, attempts=2, sleep=lambda _: None).print_slip(SLIP)
     assert result.used_fallback and result.printer == "pdf" and result.main_error == "offline"
@@ -277,6 +278,7 @@ def test_out_of_paper_is_not_retried_and_retry_last_prints_after_loading_paper()
     with pytest.raises(PrinterError) as info:
         slips.print_slip(SLIP)
     assert info.value.code == "out_of_paper" and printer.attempts == 1
+    assert info.value.message == "printer is out of paper"
     printer.state, printer.code = "online", "online"  # cashier loads paper
     result = slips.retry_last()
     assert not result.reprint and len(printer.printed) == 1
@@ -288,7 +290,7 @@ def test_reprint_last_slip_is_marked_and_survives_a_restart(tmp_path: Path) -> N
     printer = FakePrinter()
     with pytest.raises(PrinterError) as info:
         SlipPrinter(printer, keep_last=keep).reprint_last()
-    assert info.value.code == "no_last_slip"
+    assert info.value.code == "no_last_slip" and info.value.message == "there is no slip to reprint"
     SlipPrinter(printer, keep_last=keep).print_slip(SLIP)
     restarted = SlipPrinter(printer, keep_last=keep)
     result = restarted.reprint_last("สำเนา / COPY")

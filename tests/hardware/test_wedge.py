@@ -167,11 +167,11 @@ def test_clock_going_backwards_breaks_the_burst() -> None:
 
 
 def test_config_is_validated() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='max_interval_ms\\ and\\ min_length\\ must\\ be\\ positive'):
         WedgeConfig(max_interval_ms=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='end_gap_ms\\ must\\ be\\ longer\\ than\\ max_interval_ms'):
         WedgeConfig(end_gap_ms=20, max_interval_ms=30)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='suffix\\ must\\ be\\ one\\ key\\ \\(e\\.g\\.\\ Enter\\ or\\ Tab\\)\\ or\\ empty'):
         WedgeConfig(suffix="END")
 
 

@@ -64,6 +64,7 @@ class InProcessServer:
         self.fault: Fault | None = None
         self.requests = 0
         self.log: list[tuple[str, str, bytes]] = []
+        self.urls: list[httpx.URL] = []  # every request's full URL (path and query), in order
         self._tc: TestClient | None = None
         self.engine: Engine | None = None
         self.start()
@@ -96,6 +97,7 @@ class InProcessServer:
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
         self.log.append((request.method, request.url.path, request.read()))
+        self.urls.append(request.url)
         action = self.fault(request) if self.fault else None
         if action == "drop_request":
             raise httpx.ConnectError("simulated: request lost", request=request)
@@ -117,6 +119,10 @@ class InProcessServer:
         if action == "drop_response":
             raise httpx.ReadError("simulated: answer lost", request=request)
         return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+    def pulls(self) -> list[int]:
+        """The ``cursor`` of every ``GET /v1/changes`` seen so far, in order."""
+        return [int(url.params["cursor"]) for url in self.urls if url.path == "/v1/changes"]
 
     def transport(self) -> httpx.BaseTransport:
         return httpx.MockTransport(self.handle)

@@ -79,10 +79,12 @@ def test_enroll_twice_and_bad_codes_are_refused(server: InProcessServer, termina
     with pytest.raises(EnrollRefused) as info:
         t.enroll()
     assert info.value.code == "already_enrolled"
+    assert info.value.message.startswith("this terminal is already enrolled as ")
     fresh = terminal("b", enroll=False)
     with pytest.raises(Refused) as refused:
         enroll(fresh.store, SERVER_URL, "WRNG-CODE-0000", transport=server.transport())
     assert refused.value.code == "invalid_enrollment_code"
+    assert refused.value.message == "this enrollment code is not valid"
     assert fresh.store.state().mode == "standalone"
 
 
@@ -121,11 +123,12 @@ def test_identical_resend_after_a_lost_response_stores_once(server: InProcessSer
     a = terminal("a")
     new_member(a, "0810000003", 2000)
     server.fault = lambda req: "drop_response" if req.url.path == "/v1/upload" else None
-    with pytest.raises(Offline):
+    with pytest.raises(Offline) as info:
         a.sync()
+    assert info.value.code == "unreachable" and "cannot reach the server" in str(info.value)
     state = a.store.state()
     assert state.acked_seq == 0 and state.batch is not None  # the server committed; we never heard
-    assert "answer lost" in (state.last_sync_error or "") or state.last_sync_error
+    assert state.last_sync_error == "unreachable: cannot reach the server: simulated: answer lost"
     a.crash()  # and the counter was even restarted in between
     server.fault = None
     a.sync()
@@ -135,17 +138,22 @@ def test_identical_resend_after_a_lost_response_stores_once(server: InProcessSer
     assert len(server.entry_ids()) == 1 and a.balances() == server.balances()
 
 
-@pytest.mark.parametrize("fault, code", [("drop_request", "unreachable"), ("timeout", "timeout"),
-                                         ("500", "server_error"), ("502", "server_error"),
-                                         ("garbage", "bad_response"), ("wrong_shape", "bad_response")])
+@pytest.mark.parametrize("fault, code, message", [
+    ("drop_request", "unreachable", "cannot reach the server: simulated: request lost"),
+    ("timeout", "timeout", "the server did not answer in time (ReadTimeout)"),
+    ("500", "server_error", "the server failed (HTTP 500); will retry"),
+    ("502", "server_error", "the server failed (HTTP 502); will retry"),
+    ("garbage", "bad_response", "the server's answer is not JSON (HTTP 200)"),
+    ("wrong_shape", "bad_response", "the server's answer does not follow the sync protocol"),
+])
 def test_dead_network_5xx_timeouts_and_garbage_lose_nothing(server: InProcessServer, terminal: MakeTerm,
-                                                           fault: str, code: str) -> None:
+                                                           fault: str, code: str, message: str) -> None:
     a = terminal("a")
     member = new_member(a, "0810000004", 400)
     server.fault = lambda req: fault
     with pytest.raises(Offline) as info:
         a.sync()
-    assert info.value.code == code
+    assert info.value.code == code and info.value.message == message
     state = a.store.state()
     assert state.last_sync_error and code in state.last_sync_error
     assert a.store.queued_count() == 2
@@ -164,6 +172,7 @@ def test_a_revoked_terminal_is_refused_with_a_clear_code(server: InProcessServer
     with pytest.raises(Refused) as info:
         a.sync()
     assert info.value.code == "terminal_revoked"
+    assert info.value.message == "this terminal has been revoked; enroll it again"
     assert "revoked" in sync_glue.describe("terminal_revoked")
     assert a.store.queued_count() == 2  # kept
 
@@ -183,16 +192,28 @@ def test_pull_pages_are_applied_with_their_cursor(server: InProcessServer, termi
         return None
 
     server.fault = fail_third_page
-    with pytest.raises(Offline):
+    with pytest.raises(Offline) as info:
         b.sync()
+    assert info.value.code == "unreachable" and "simulated: request lost" in str(info.value)
     cursor = b.store.state().cursor
     assert cursor > 0  # two pages applied and kept
     assert b.services.ledger.verify().ok
     server.fault = None
+    b.crash()  # the counter restarts: the cursor comes back from the ledger file, nothing from memory
+    assert b.store.state().cursor == cursor
+    server.urls.clear()
     b.sync()
     assert b.balances() == server.balances()
-    first_after = [req for req in server.log if req[1] == "/v1/changes"]
-    assert first_after  # resumed
+    pulls = server.pulls()
+    assert pulls[0] == cursor  # resumed where the kept pages ended, not from the start
+    assert pulls == sorted(set(pulls))  # then page after page, never a page twice
+    latest = b.store.state().cursor
+    assert latest > cursor
+
+    server.urls.clear()
+    b.sync()  # nothing new: one request, at the latest cursor
+    assert server.pulls() == [latest]
+    assert b.store.state().cursor == latest
 
 
 # ----------------------------------------------------------------------------------------------- offline allowance
@@ -339,8 +360,10 @@ def test_a_local_redemption_failure_voids_the_reservation(server: InProcessServe
     a = terminal("a")
     member = new_member(a, "0850000002", 30_000)  # 1200 points
     a.sync()
-    with pytest.raises(ApprovalRequired):  # over the approval threshold, no manager PIN: refused after reserving
+    with pytest.raises(ApprovalRequired) as info:  # over the approval threshold, no manager PIN: refused after reserving
         sync_glue.redeem(a.services, a.sync_client(), member_id=member, points=1001, operator_id="cashier1")
+    assert info.value.code == "approval_required"
+    assert info.value.message == "Manager approval needed: redeeming more than 1000 points"
     paths = [path for _m, path, _b in server.log]
     assert "/v1/reservations" in paths and any(p.endswith("/void") for p in paths)
     # the hold is gone: the whole balance can be reserved again at once
@@ -416,6 +439,8 @@ def test_a_damaged_record_from_the_server_is_a_clear_sync_error_and_nothing_move
     with pytest.raises(SyncError) as info:
         b.sync()
     assert info.value.code == "local_store"
+    assert info.value.message.startswith("the local ledger refused the sync: Entry ")
+    assert info.value.message.endswith("arrived damaged (hash mismatch).")
     assert b.store.state().cursor == cursor and b.services.ledger.verify().ok
     assert "local_store" in (b.store.state().last_sync_error or "")
     server.handle = original  # type: ignore[method-assign]

@@ -4,7 +4,6 @@ nothing is lost and nothing is counted twice."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
 
 pytestmark = pytest.mark.postgres
+SAFETY = 120.0  # seconds; a hang guard, never a speed assertion
 
 
 def test_server_killed_mid_batch_then_resend(settings: Settings, engine: Engine,
@@ -34,6 +34,7 @@ def test_server_killed_mid_batch_then_resend(settings: Settings, engine: Engine,
         t.outbox.clear()
         batches = [[t.earn(member["member"]["id"], 25_000) for _ in range(300)] for _ in range(6)]
         outcomes: list[str] = []
+        answered = threading.Event()
 
         def send() -> None:
             for batch in batches:
@@ -42,11 +43,12 @@ def test_server_killed_mid_batch_then_resend(settings: Settings, engine: Engine,
                     outcomes.append(str(r.status_code))
                 except httpx.HTTPError as exc:
                     outcomes.append(type(exc).__name__)
+                answered.set()
 
         sender = threading.Thread(target=send)
         sender.start()
-        while not outcomes:  # let at least one batch commit, then kill while others are in flight
-            time.sleep(0.01)
+        # let at least one batch commit, then kill while others are in flight (the deadline only guards a hang)
+        assert answered.wait(SAFETY), f"no upload answered within {SAFETY:.0f} s"
         server.kill()
         sender.join()
         assert any(o != "200" for o in outcomes), outcomes  # the kill did interrupt the stream
