@@ -69,22 +69,29 @@ LAYOUT_WARNINGS = {
                      "(Grave or Alt+Shift) or set the scanner to serial mode, then scan again."),
 }
 STYLE = """
-QWidget { font-size: 16pt; }
-QPushButton { min-height: 56px; min-width: 96px; padding: 4px 16px; border-radius: 8px;
+QWidget { font-size: 18px; }
+QPushButton { min-height: 48px; min-width: 64px; padding: 2px 12px; border-radius: 8px;
               background: #e8eef7; border: 1px solid #8aa3c7; }
 QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
 QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton, QPushButton#approveButton,
 QPushButton#enrollButton { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#awardButton, QPushButton#redeemButton { min-height: 104px; font-size: 20px; }
 QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled,
 QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled { background: #9bbfa9; }
-QLineEdit, QComboBox { min-height: 48px; padding: 2px 8px; }
-QLabel#memberName { font-size: 22pt; font-weight: bold; }
-QLabel#memberBalance { font-size: 22pt; color: #1f6f43; font-weight: bold; }
+QLineEdit, QComboBox { min-height: 48px; padding: 0px 8px; }
+QGroupBox { font-weight: bold; }
+QLabel#title { font-weight: bold; }
+QLabel#memberName { font-size: 26px; font-weight: bold; }
+QLabel#memberBalance { font-size: 30px; color: #1f6f43; font-weight: bold; }
+QLabel#memberExpiring { color: #8a4b00; }
 QLabel#amountError, QLabel#redeemError { color: #b00020; }
-QLabel#status[kind="error"] { color: white; background: #b00020; padding: 8px; border-radius: 6px; }
-QLabel#status[kind="done"] { color: white; background: #1f6f43; padding: 8px; border-radius: 6px; }
-QLabel#status[kind="info"] { color: #333; background: #eef; padding: 8px; border-radius: 6px; }
+QLabel#status { min-height: 40px; }
+QLabel#status[kind="error"] { color: white; background: #b00020; padding: 4px 8px; border-radius: 6px; }
+QLabel#status[kind="done"] { color: white; background: #1f6f43; padding: 4px 8px; border-radius: 6px; }
+QLabel#status[kind="info"] { color: #333; background: #eef; padding: 4px 8px; border-radius: 6px; }
 QLabel#preview { color: #1f4f8f; }
+QFrame#stateStrip QLabel { font-size: 16px; color: #333; }
+QFrame#stateStrip { border-top: 1px solid #ccc; }
 """
 
 
@@ -156,6 +163,33 @@ class _SyncClientHolder:
 
 def _clock_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%H:%M")
+
+
+def _with_key(text: str, key: str) -> str:
+    """A button's text with its keyboard key printed on it ("Award  [F2]")."""
+    return f"{text}  [{key}]"
+
+
+class NoteLabel(QLabel):
+    """A wrapping label that takes no room while it has nothing to say (errors, printer and offline notes):
+    the counter page fits 768 pixels only if empty notes leave their line to the others."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
+def _wrapped_label(name: str, note: bool = False) -> QLabel:
+    """A label that wraps instead of widening the window (Thai sentences are long; nothing may be cut off)."""
+    label = NoteLabel() if note else QLabel()
+    if note:
+        label.setVisible(False)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
 
 
 def _big_button(name: str) -> QPushButton:
@@ -327,52 +361,61 @@ class CounterWindow(QMainWindow):
         login_outer.addWidget(login, 2)
         login_outer.addStretch(1)
 
-        # ---- counter page
+        # ---- counter page: two columns that fit 1024x768 (docs/user-guide.md, tests/ui/test_fit.py)
+        #   left: the member panel (identify, then who they are, balance, what expires, offline allowance)
+        #   right: the actions (award, redeem), each with its primary button; the result line under both
         counter = QWidget()
         counter.setObjectName("counterPage")
-        counter_layout = QVBoxLayout(counter)
+        counter_layout = QHBoxLayout(counter)
+        counter_layout.setContentsMargins(0, 0, 0, 0)
 
         self.member_box = QGroupBox()
-        member_layout = QGridLayout(self.member_box)
+        self.member_box.setObjectName("memberBox")
+        member_layout = QVBoxLayout(self.member_box)
         self.member_field = QLineEdit()
         self.member_field.setObjectName("memberField")
         self.member_field.setClearButtonEnabled(True)
         self.find_button = _big_button("findButton")
         self.enroll_button = _big_button("newMemberButton")
-        self.member_name = QLabel()
-        self.member_name.setObjectName("memberName")
-        self.member_tier = QLabel()
-        self.member_tier.setObjectName("memberTier")
-        self.member_balance = QLabel()
-        self.member_balance.setObjectName("memberBalance")
-        self.member_expiring = QLabel()
-        self.member_expiring.setObjectName("memberExpiring")
-        member_layout.addWidget(self.member_field, 0, 0, 1, 2)
-        member_layout.addWidget(self.find_button, 0, 2)
-        member_layout.addWidget(self.enroll_button, 0, 3)
         self.camera_button = _big_button("cameraButton")
         self.camera_button.setCheckable(True)
-        member_layout.addWidget(self.camera_button, 0, 4)
-        member_layout.addWidget(self.member_name, 1, 0, 1, 2)
-        member_layout.addWidget(self.member_balance, 1, 2, 1, 2)
-        member_layout.addWidget(self.member_tier, 2, 0)
-        member_layout.addWidget(self.member_expiring, 2, 1, 1, 3)
+        self.member_name = _wrapped_label("memberName")
+        self.member_tier = _wrapped_label("memberTier")
+        self.member_balance = _wrapped_label("memberBalance")
+        self.member_expiring = _wrapped_label("memberExpiring", note=True)
+        self.offline_label = _wrapped_label("offlineRemaining", note=True)
+        member_buttons = QHBoxLayout()
+        member_buttons.addWidget(self.find_button)
+        member_buttons.addWidget(self.enroll_button)
+        member_buttons.addWidget(self.camera_button)
+        member_layout.addWidget(self.member_field)
+        member_layout.addLayout(member_buttons)
+        self.camera_panel = CameraPanel(self.config.camera)
+        self.camera_panel.setVisible(False)
+        self.camera_panel.scanned.connect(self._on_camera_scan)
+        self.camera_button.toggled.connect(self._camera_toggled)
+        member_layout.addWidget(self.camera_panel)
+        member_layout.addWidget(self.member_name)
+        member_layout.addWidget(self.member_balance)
+        member_layout.addWidget(self.member_tier)
+        member_layout.addWidget(self.member_expiring)
+        member_layout.addWidget(self.offline_label)
+        member_layout.addStretch(1)
 
         self.award_box = QGroupBox()
-        award_layout = QGridLayout(self.award_box)
-        self.amount_label = QLabel()
+        self.award_box.setObjectName("awardBox")
+        award_outer = QVBoxLayout(self.award_box)
+        award_layout = QGridLayout()
+        self.amount_label = _wrapped_label("amountLabel")
         self.amount_field = QLineEdit()
         self.amount_field.setObjectName("amountField")
         self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.receipt_label = QLabel()
+        self.receipt_label = _wrapped_label("receiptLabel")
         self.receipt_field = QLineEdit()
         self.receipt_field.setObjectName("receiptField")
         self.receipt_field.setMaxLength(64)
-        self.amount_error = QLabel()
-        self.amount_error.setObjectName("amountError")
-        self.amount_error.setWordWrap(True)
-        self.preview = QLabel()
-        self.preview.setObjectName("preview")
+        self.amount_error = _wrapped_label("amountError", note=True)
+        self.preview = _wrapped_label("preview", note=True)
         self.award_button = _big_button("awardButton")
         self.amount_label.setBuddy(self.amount_field)
         self.receipt_label.setBuddy(self.receipt_field)
@@ -380,23 +423,31 @@ class CounterWindow(QMainWindow):
         award_layout.addWidget(self.amount_field, 0, 1)
         award_layout.addWidget(self.receipt_label, 1, 0)
         award_layout.addWidget(self.receipt_field, 1, 1)
-        award_layout.addWidget(self.amount_error, 2, 0, 1, 2)
-        award_layout.addWidget(self.preview, 3, 0, 1, 2)
+        # the primary button beside the two fields, as tall as both: the largest control, and the column
+        # keeps room under the fields for the preview and the errors at 768 pixels
         award_layout.addWidget(self.award_button, 0, 2, 2, 1)
+        award_layout.setColumnStretch(1, 1)
+        # notes under the grid, in a box layout: it gives a wrapped note the height its width needs
+        award_outer.addLayout(award_layout)
+        award_outer.addWidget(self.amount_error)
+        award_outer.addWidget(self.preview)
 
         self.redeem_box = QGroupBox()
-        redeem_layout = QGridLayout(self.redeem_box)
-        self.reward_label = QLabel()
+        self.redeem_box.setObjectName("redeemBox")
+        redeem_outer = QVBoxLayout(self.redeem_box)
+        redeem_layout = QGridLayout()
+        self.reward_label = _wrapped_label("rewardLabel")
         self.reward_combo = QComboBox()
         self.reward_combo.setObjectName("rewardCombo")
-        self.points_label = QLabel()
+        # a long reward name must not widen the window: the combo takes the column's width, its list shows all
+        self.reward_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reward_combo.setMinimumContentsLength(8)
+        self.points_label = _wrapped_label("pointsLabel")
         self.points_field = QLineEdit()
         self.points_field.setObjectName("pointsField")
         self.points_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.points_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,9}"))
-        self.redeem_error = QLabel()
-        self.redeem_error.setObjectName("redeemError")
-        self.redeem_error.setWordWrap(True)
+        self.redeem_error = _wrapped_label("redeemError", note=True)
         self.redeem_button = _big_button("redeemButton")
         self.reward_label.setBuddy(self.reward_combo)
         self.points_label.setBuddy(self.points_field)
@@ -404,24 +455,23 @@ class CounterWindow(QMainWindow):
         redeem_layout.addWidget(self.reward_combo, 0, 1)
         redeem_layout.addWidget(self.points_label, 1, 0)
         redeem_layout.addWidget(self.points_field, 1, 1)
-        redeem_layout.addWidget(self.redeem_error, 2, 0, 1, 2)
         redeem_layout.addWidget(self.redeem_button, 0, 2, 2, 1)
+        redeem_layout.setColumnStretch(1, 1)
+        redeem_outer.addLayout(redeem_layout)
+        redeem_outer.addWidget(self.redeem_error)
 
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.status.setMinimumHeight(56)
+        actions = QWidget()
+        actions.setObjectName("actionsColumn")
+        actions_layout = QVBoxLayout(actions)
+        actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_layout.addWidget(self.award_box)
+        actions_layout.addWidget(self.redeem_box)
+        actions_layout.addStretch(1)
+        counter_layout.addWidget(self.member_box, 1)
+        counter_layout.addWidget(actions, 1)
+
+        self.status = _wrapped_label("status")
         self.status.setFrameShape(QFrame.Shape.NoFrame)
-
-        counter_layout.addWidget(self.member_box)
-        self.camera_panel = CameraPanel(self.config.camera)
-        self.camera_panel.setVisible(False)
-        self.camera_panel.scanned.connect(self._on_camera_scan)
-        self.camera_button.toggled.connect(self._camera_toggled)
-        counter_layout.addWidget(self.camera_panel)
-        counter_layout.addWidget(self.award_box)
-        counter_layout.addWidget(self.redeem_box)
-        counter_layout.addStretch(1)
 
         self.pages.addWidget(login_wrap)
         self.pages.addWidget(counter)
@@ -429,44 +479,51 @@ class CounterWindow(QMainWindow):
         self.counter_page = counter
 
         top = QWidget()
+        top.setObjectName("topBar")
         top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.title)
-        top_layout.addStretch(1)
-        top_layout.addWidget(self.who)
+        top_layout.addWidget(self.who, 1)
         top_layout.addWidget(self.manager_button)
         top_layout.addWidget(self.change_pin_button)
         top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
         top_layout.addWidget(self.lang_button)
-        root = QWidget()
-        root_layout = QVBoxLayout(root)
-        root_layout.addWidget(top)
-        root_layout.addWidget(self.pages, 1)
-        root_layout.addWidget(self.status)
-        self.setCentralWidget(root)
-        self.sync_label = QLabel()
-        self.sync_label.setObjectName("syncStatus")
-        self.backup_label = QLabel()
-        self.backup_label.setObjectName("backupStatus")
-        self.config_label = QLabel()
-        self.config_label.setObjectName("configStatus")
-        self.config_label.setWordWrap(True)
-        self.statusBar().addWidget(self.sync_label, 1)
-        self.statusBar().addPermanentWidget(self.backup_label)
-        self.printer_label = QLabel()
-        self.printer_label.setObjectName("printerStatus")
-        self.printer_label.setWordWrap(True)
+
+        # the counter's state, always visible at the bottom (a strip of our own rather than QStatusBar, whose
+        # labels cannot wrap: a long sync or printer message would widen the window past the screen)
+        self.sync_label = _wrapped_label("syncStatus")
+        self.backup_label = _wrapped_label("backupStatus")
+        self.config_label = _wrapped_label("configStatus", note=True)
+        self.printer_label = _wrapped_label("printerStatus", note=True)
         self.reprint_button = QPushButton()
         self.reprint_button.setObjectName("reprintButton")
         self.reprint_button.clicked.connect(self.reprint_last_slip)
         self.reprint_button.setVisible(False)
-        self.statusBar().addWidget(self.printer_label, 1)
-        self.statusBar().addPermanentWidget(self.reprint_button)
-        self.statusBar().addWidget(self.config_label, 1)
-        self.offline_label = QLabel()
-        self.offline_label.setObjectName("offlineRemaining")
-        self.offline_label.setWordWrap(True)
-        redeem_layout.addWidget(self.offline_label, 3, 0, 1, 3)
+        state = QFrame()
+        state.setObjectName("stateStrip")
+        state_layout = QGridLayout(state)
+        state_layout.setContentsMargins(4, 2, 4, 2)
+        state_layout.setVerticalSpacing(0)
+        state_layout.addWidget(self.sync_label, 0, 0)
+        state_layout.addWidget(self.backup_label, 0, 1)
+        state_layout.addWidget(self.printer_label, 1, 0)
+        state_layout.addWidget(self.reprint_button, 1, 1, 2, 1)
+        state_layout.addWidget(self.config_label, 2, 0)
+        state_layout.setColumnStretch(0, 3)
+        state_layout.setColumnStretch(1, 1)
+        self.state_strip = state
+
+        root = QWidget()
+        root_layout = QVBoxLayout(root)
+        root_layout.setContentsMargins(8, 4, 8, 4)
+        root_layout.setSpacing(4)
+        root_layout.addWidget(top)
+        root_layout.addWidget(self.pages, 1)
+        root_layout.addWidget(self.status)
+        root_layout.addWidget(state)
+        self.setCentralWidget(root)
+        self.statusBar().hide()
         self.resize(1024, 768)
 
         # keyboard first: Enter confirms the field's step, Esc clears
@@ -493,6 +550,13 @@ class CounterWindow(QMainWindow):
         self.wedge.scanned.connect(self._on_wedge_scan)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.activated.connect(self.clear)
+        # the frequent actions on F-keys; the key is printed on its button (see _with_key)
+        self.fkeys: dict[str, QShortcut] = {}
+        for key, button in (("F2", self.award_button), ("F3", self.redeem_button),
+                            ("F4", self.enroll_button), ("F5", self.camera_button)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda b=button: b.click() if b.isVisible() and b.isEnabled() else None)
+            self.fkeys[key] = shortcut
 
     # ------------------------------------------------------------------ texts
     def retranslate(self) -> None:
@@ -514,10 +578,10 @@ class CounterWindow(QMainWindow):
         self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
         self.change_pin_button.setText(_("Change PIN"))
         self.member_box.setTitle(_("Member"))
-        self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
-        self.find_button.setText(_("Find"))
-        self.enroll_button.setText(_("New member"))
-        self.camera_button.setText(_("Camera"))
+        self.member_field.setPlaceholderText(_("Scan the card, or type a code, card no. or phone"))
+        self.find_button.setText(_with_key(_("Find"), "Enter"))
+        self.enroll_button.setText(_with_key(_("New member"), "F4"))
+        self.camera_button.setText(_with_key(_("Camera"), "F5"))
         self.camera_button.setToolTip(_("Show the camera to scan member cards"))
         self.camera_panel.retranslate()
         self.award_box.setTitle(_("Award points"))
@@ -525,11 +589,11 @@ class CounterWindow(QMainWindow):
         self.amount_field.setPlaceholderText("1,234.50")
         self.receipt_label.setText(_("Receipt no."))
         self.receipt_field.setPlaceholderText(_("e.g. R-000123"))
-        self.award_button.setText(_("Award"))
+        self.award_button.setText(_with_key(_("Award"), "F2"))
         self.redeem_box.setTitle(_("Redeem points"))
         self.reward_label.setText(_("Reward"))
         self.points_label.setText(_("Points"))
-        self.redeem_button.setText(_("Redeem"))
+        self.redeem_button.setText(_with_key(_("Redeem"), "F3"))
         self._fill_rewards()
         self._show_staff()
         self._show_member()

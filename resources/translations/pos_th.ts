@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/counter.py" line="531"></location>
+            <location filename="../../pos_app/ui/counter.py" line="595"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -1015,39 +1015,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="500"></location>
-            <location filename="../../pos_app/ui/counter.py" line="501"></location>
+            <location filename="../../pos_app/ui/counter.py" line="564"></location>
+            <location filename="../../pos_app/ui/counter.py" line="565"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="504"></location>
+            <location filename="../../pos_app/ui/counter.py" line="568"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="505"></location>
+            <location filename="../../pos_app/ui/counter.py" line="569"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="571"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="508"></location>
+            <location filename="../../pos_app/ui/counter.py" line="572"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <location filename="../../pos_app/ui/counter.py" line="573"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="510"></location>
+            <location filename="../../pos_app/ui/counter.py" line="574"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1056,165 +1056,164 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="516"></location>
+            <location filename="../../pos_app/ui/counter.py" line="580"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
-            <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
+            <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="518"></location>
+            <location filename="../../pos_app/ui/counter.py" line="582"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="523"></location>
+            <location filename="../../pos_app/ui/counter.py" line="587"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="524"></location>
+            <location filename="../../pos_app/ui/counter.py" line="588"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="590"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="527"></location>
+            <location filename="../../pos_app/ui/counter.py" line="591"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="528"></location>
+            <location filename="../../pos_app/ui/counter.py" line="592"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="529"></location>
+            <location filename="../../pos_app/ui/counter.py" line="593"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="530"></location>
+            <location filename="../../pos_app/ui/counter.py" line="594"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="532"></location>
+            <location filename="../../pos_app/ui/counter.py" line="596"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1265"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1329"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1311"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1375"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="804"></location>
+            <location filename="../../pos_app/ui/counter.py" line="868"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1094"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1158"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1254"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1335"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1318"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1399"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1342"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1406"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="584"></location>
+            <location filename="../../pos_app/ui/counter.py" line="648"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="989"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1053"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1102"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1166"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1103"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1167"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1245"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1309"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1297"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1361"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1388"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1452"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1410"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1474"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1106"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1170"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1108"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1172"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1314"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1378"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1386"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1450"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1391,18 +1390,18 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="519"></location>
+            <location filename="../../pos_app/ui/counter.py" line="583"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1203"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1160"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1224"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1563,7 +1562,7 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
+            <location filename="../../pos_app/ui/counter.py" line="570"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1659,101 +1658,101 @@
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="187"></location>
+            <location filename="../../pos_app/config.py" line="175"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="210"></location>
+            <location filename="../../pos_app/config.py" line="198"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="247"></location>
-            <location filename="../../pos_app/config.py" line="257"></location>
-            <location filename="../../pos_app/config.py" line="290"></location>
+            <location filename="../../pos_app/config.py" line="235"></location>
+            <location filename="../../pos_app/config.py" line="245"></location>
+            <location filename="../../pos_app/config.py" line="278"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="192"></location>
-            <location filename="../../pos_app/config.py" line="197"></location>
-            <location filename="../../pos_app/config.py" line="201"></location>
+            <location filename="../../pos_app/config.py" line="180"></location>
+            <location filename="../../pos_app/config.py" line="185"></location>
+            <location filename="../../pos_app/config.py" line="189"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="246"></location>
+            <location filename="../../pos_app/config.py" line="234"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="295"></location>
+            <location filename="../../pos_app/config.py" line="283"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="165"></location>
+            <location filename="../../pos_app/config.py" line="153"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="289"></location>
+            <location filename="../../pos_app/config.py" line="277"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="300"></location>
+            <location filename="../../pos_app/config.py" line="288"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="311"></location>
+            <location filename="../../pos_app/config.py" line="299"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="334"></location>
+            <location filename="../../pos_app/config.py" line="322"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="148"></location>
+            <location filename="../../pos_app/config.py" line="136"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="156"></location>
+            <location filename="../../pos_app/config.py" line="144"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="261"></location>
+            <location filename="../../pos_app/config.py" line="249"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="265"></location>
+            <location filename="../../pos_app/config.py" line="253"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="347"></location>
+            <location filename="../../pos_app/config.py" line="335"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="352"></location>
+            <location filename="../../pos_app/config.py" line="340"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="355"></location>
+            <location filename="../../pos_app/config.py" line="343"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="271"></location>
+            <location filename="../../pos_app/config.py" line="259"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
@@ -1763,77 +1762,77 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="812"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="812"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="752"></location>
+            <location filename="../../pos_app/ui/counter.py" line="816"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="756"></location>
+            <location filename="../../pos_app/ui/counter.py" line="820"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="745"></location>
+            <location filename="../../pos_app/ui/counter.py" line="809"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="795"></location>
+            <location filename="../../pos_app/ui/counter.py" line="859"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="544"></location>
+            <location filename="../../pos_app/ui/counter.py" line="608"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="674"></location>
+            <location filename="../../pos_app/ui/counter.py" line="738"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="750"></location>
+            <location filename="../../pos_app/ui/counter.py" line="814"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="754"></location>
+            <location filename="../../pos_app/ui/counter.py" line="818"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="761"></location>
+            <location filename="../../pos_app/ui/counter.py" line="825"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="667"></location>
+            <location filename="../../pos_app/ui/counter.py" line="731"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="543"></location>
+            <location filename="../../pos_app/ui/counter.py" line="607"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="707"></location>
+            <location filename="../../pos_app/ui/counter.py" line="771"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="225"></location>
+            <location filename="../../pos_app/ui/counter.py" line="259"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2000,12 +1999,12 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="520"></location>
+            <location filename="../../pos_app/ui/counter.py" line="584"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="585"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
@@ -2033,7 +2032,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="444"></location>
-            <location filename="../../pos_app/ui/counter.py" line="971"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1035"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2076,7 +2075,7 @@
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="171"></location>
+            <location filename="../../pos_app/config.py" line="159"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2166,48 +2165,48 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="511"></location>
+            <location filename="../../pos_app/ui/counter.py" line="575"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="513"></location>
+            <location filename="../../pos_app/ui/counter.py" line="577"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="514"></location>
+            <location filename="../../pos_app/ui/counter.py" line="578"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="515"></location>
+            <location filename="../../pos_app/ui/counter.py" line="579"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="875"></location>
+            <location filename="../../pos_app/ui/counter.py" line="939"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="962"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1026"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="886"></location>
+            <location filename="../../pos_app/ui/counter.py" line="950"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="902"></location>
+            <location filename="../../pos_app/ui/counter.py" line="966"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="834"></location>
+            <location filename="../../pos_app/ui/counter.py" line="898"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2568,14 +2567,19 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1242"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1306"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1295"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1359"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="581"></location>
+            <source>Scan the card, or type a code, card no. or phone</source>
+            <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
     </context>
 </TS>
