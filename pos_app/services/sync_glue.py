@@ -9,6 +9,7 @@ and to the age of that sync. A member the server flagged (overdraft) has no offl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pos_app.core import allowance
@@ -59,10 +60,30 @@ def make_client(services: Services, **kwargs: Any) -> Any:
     return SyncClient(store_for(services), clock=services.clock, **kwargs)
 
 
+class _PullReporting:
+    """A sync client that also says, after a round that applied changes from the server, how many it applied
+    (the counter's views refresh from that notification; the client itself stays transport)."""
+
+    def __init__(self, client: Any, on_pulled: Callable[[int], None]) -> None:
+        self._client = client
+        self._on_pulled = on_pulled
+
+    def sync_once(self) -> Any:
+        result = self._client.sync_once()
+        if result.changes_applied:
+            self._on_pulled(int(result.changes_applied))
+        return result
+
+    def __getattr__(self, name: str) -> Any:  # clock_offset_ms, close, ...
+        return getattr(self._client, name)
+
+
 def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[str, Any] | None = None,
-                **kwargs: Any) -> Any:
+                on_pulled: Callable[[int], None] | None = None, **kwargs: Any) -> Any:
     """A background ``sync.client.SyncWorker`` for the counter app (start it; read ``.status``; call
-    ``trigger()`` after a sale; ``stop()`` on exit). ``client_kwargs`` go to ``SyncClient`` (e.g. transport)."""
+    ``trigger()`` after a sale; ``stop()`` on exit). ``client_kwargs`` go to ``SyncClient`` (e.g. transport).
+    ``on_pulled(count)`` is called on the sync thread after a round that applied ``count`` changes from the
+    server (balances, members, rewards, rules), before the round's status is reported."""
     from sync.client import SyncWorker
 
     store = store_for(services)
@@ -75,7 +96,7 @@ def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[
             ensure_certificate(services, made)
         except Exception:  # noqa: BLE001 - a card key is never a reason to stop syncing; retried next client
             pass
-        return made
+        return _PullReporting(made, on_pulled) if on_pulled is not None else made
 
     return SyncWorker(client, interval=interval, queued=store.queued_count, **kwargs)
 

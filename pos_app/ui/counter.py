@@ -132,6 +132,7 @@ class SyncBridge(QObject):
     """Carries the sync worker's status (reported on its own thread) to the UI thread as a queued signal."""
 
     changed = Signal(object)  # sync.client.SyncStatus
+    pulled = Signal(int)      # a sync round applied this many changes from the server
 
 
 class _SyncClientHolder:
@@ -221,6 +222,7 @@ class CounterWindow(QMainWindow):
     pin_changed = Signal(object)         # StaffView after a PIN change was saved
     manager_area_shown = Signal(object)  # the ManagerDialog, each time its state was (re)drawn
     manager_sign_in_offered = Signal()   # PIN-only sign-in is locked: the manager list is shown
+    pulled_refreshed = Signal(object)    # after a sync pull: the member shown (MemberView or None), re-read
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
@@ -243,6 +245,7 @@ class CounterWindow(QMainWindow):
         self.sync_status: Any = None
         self.sync_bridge = SyncBridge(self)
         self.sync_bridge.changed.connect(self._on_sync_status, Qt.ConnectionType.QueuedConnection)
+        self.sync_bridge.pulled.connect(self._on_sync_pulled, Qt.ConnectionType.QueuedConnection)
         self._enrolled = False
         self._offline_remaining: int | None = None
         self._backup_text: Callable[[], str] | None = None
@@ -781,7 +784,8 @@ class CounterWindow(QMainWindow):
     def _start_sync(self, services: Any) -> None:
         worker = sync_glue.make_worker(services, interval=float(self.config.sync.interval_seconds),
                                        client_kwargs=self._sync_client_kwargs,
-                                       on_change=self.sync_bridge.changed.emit)
+                                       on_change=self.sync_bridge.changed.emit,
+                                       on_pulled=self.sync_bridge.pulled.emit)
         self.sync_worker = worker
         self.sync_status = worker.status
         worker.start()
@@ -802,6 +806,45 @@ class CounterWindow(QMainWindow):
         if was_online != status.online:
             self._refresh_offline_remaining()
         self.sync_status_shown.emit(status)
+
+    def _on_sync_pulled(self, _count: int) -> None:
+        """The server sent changes (points earned at another counter, a reward added or out of stock, a
+        flag): re-read the member shown and the rewards, on the worker, and show them."""
+        svc = self._services
+        if self._closed or svc is None or self._staff is None:
+            return
+        member_id = self._member.id if self._member is not None else None
+
+        def work() -> tuple[MemberView | None, list[dict[str, Any]], dict[str, tuple[str, str]]]:
+            fresh = _fresh_member(svc, member_id) if member_id is not None else None
+            tiers = {t.code: (t.name_th, t.name_en) for t in svc.active_rules().tiers.tiers}
+            return fresh, svc.rewards(), tiers
+
+        def done(outcome: tuple[MemberView | None, list[dict[str, Any]], dict[str, tuple[str, str]]]) -> None:
+            fresh, rewards, tiers = outcome
+            self._tier_names = tiers
+            self._rewards = [r for r in rewards if r.get("active", True)]
+            chosen = self.reward_combo.currentData()
+            self._fill_rewards()
+            if chosen is not None and self.reward_combo.currentData() is None:
+                self.points_field.clear()  # the reward chosen was withdrawn: nothing is half-chosen
+            self._reward_changed_quietly()
+            shown = self._member
+            if fresh is not None and shown is not None and fresh.id == shown.id:
+                self._member = fresh
+                self._show_member()
+                self._refresh_offline_remaining()
+            self.pulled_refreshed.emit(self._member)
+
+        self.worker.submit(work, done, lambda _error: None, busy=False)
+
+    def _reward_changed_quietly(self) -> None:
+        """After the rewards list was refilled: the points field follows the reward still chosen."""
+        code = self.reward_combo.currentData()
+        if code is not None:
+            cost = next((int(r["points_cost"]) for r in self._rewards if r["code"] == code), None)
+            self.points_field.setText(str(cost) if cost is not None else "")
+        self._set_enabled_for_state()
 
     def _show_sync_status(self) -> None:
         status = self.sync_status
