@@ -46,8 +46,17 @@ from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.services.errors import ApprovalRequired, PinLocked
+from pos_app.services.returns import ReturnPreview, preview_return
 from pos_app.ui.camera import CameraPanel
-from pos_app.ui.dialogs import ChangePinDialog, EnrollDialog, ManagerDialog, ManagerPinDialog, ReportDialog
+from pos_app.ui.dialogs import (
+    ChangePinDialog,
+    EnrollDialog,
+    ManagerDialog,
+    ManagerPinDialog,
+    ReportDialog,
+    ReturnDialog,
+)
+from pos_app.ui.presenters import HISTORY_LINES, HistoryLine, history_lines, return_summary
 from pos_app.ui.slips import (
     PrintOutcome,
     make_slip_printer,
@@ -74,10 +83,11 @@ QPushButton { min-height: 48px; min-width: 64px; padding: 2px 12px; border-radiu
               background: #e8eef7; border: 1px solid #8aa3c7; }
 QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
 QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton, QPushButton#approveButton,
-QPushButton#enrollButton { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#enrollButton, QPushButton#returnConfirm { background: #1f6f43; color: white; font-weight: bold; border: none; }
 QPushButton#awardButton, QPushButton#redeemButton { min-height: 104px; font-size: 20px; }
 QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled,
-QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled { background: #9bbfa9; }
+QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled,
+QPushButton#returnConfirm:disabled { background: #9bbfa9; }
 QLineEdit, QComboBox { min-height: 48px; padding: 0px 8px; }
 QGroupBox { font-weight: bold; }
 QLabel#title { font-weight: bold; }
@@ -223,6 +233,9 @@ class CounterWindow(QMainWindow):
     manager_area_shown = Signal(object)  # the ManagerDialog, each time its state was (re)drawn
     manager_sign_in_offered = Signal()   # PIN-only sign-in is locked: the manager list is shown
     pulled_refreshed = Signal(object)    # after a sync pull: the member shown (MemberView or None), re-read
+    history_shown = Signal(object)       # list[HistoryLine] just shown on the member panel
+    return_requested = Signal(object)    # the ReturnDialog just opened
+    return_previewed = Signal(object)    # ReturnPreview shown in the ReturnDialog
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
@@ -280,6 +293,9 @@ class CounterWindow(QMainWindow):
         self.report_dialog: ReportDialog | None = None
         self.change_pin_dialog: ChangePinDialog | None = None
         self.manager_dialog: ManagerDialog | None = None
+        self.return_dialog: ReturnDialog | None = None
+        self._history: list[Any] = []
+        self._history_generation = 0
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -403,6 +419,24 @@ class CounterWindow(QMainWindow):
         member_layout.addWidget(self.member_tier)
         member_layout.addWidget(self.member_expiring)
         member_layout.addWidget(self.offline_label)
+        # the last entries (newest first): when, what, points
+        self.history_title = _wrapped_label("historyTitle", note=True)
+        member_layout.addWidget(self.history_title)
+        history = QGridLayout()
+        history.setVerticalSpacing(0)
+        history.setColumnStretch(1, 1)
+        self.history_rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        for row in range(HISTORY_LINES):
+            when, what, points = (_wrapped_label("historyWhen", note=True), _wrapped_label("historyWhat", note=True),
+                                  _wrapped_label("historyPoints", note=True))
+            when.setWordWrap(False)
+            points.setWordWrap(False)
+            points.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            history.addWidget(when, row, 0, Qt.AlignmentFlag.AlignTop)
+            history.addWidget(what, row, 1)
+            history.addWidget(points, row, 2, Qt.AlignmentFlag.AlignTop)
+            self.history_rows.append((when, what, points))
+        member_layout.addLayout(history)
         member_layout.addStretch(1)
 
         self.award_box = QGroupBox()
@@ -469,6 +503,8 @@ class CounterWindow(QMainWindow):
         actions_layout.setContentsMargins(0, 0, 0, 0)
         actions_layout.addWidget(self.award_box)
         actions_layout.addWidget(self.redeem_box)
+        self.return_button = _big_button("returnButton")
+        actions_layout.addWidget(self.return_button)
         actions_layout.addStretch(1)
         counter_layout.addWidget(self.member_box, 1)
         counter_layout.addWidget(actions, 1)
@@ -540,6 +576,7 @@ class CounterWindow(QMainWindow):
         self.member_field.returnPressed.connect(self.identify)
         self.find_button.clicked.connect(self.identify)
         self.enroll_button.clicked.connect(self.open_enroll)
+        self.return_button.clicked.connect(self.open_return)
         self.amount_field.textChanged.connect(self._amount_changed)
         self.amount_field.returnPressed.connect(self._amount_entered)
         self.receipt_field.returnPressed.connect(self.award)
@@ -556,7 +593,7 @@ class CounterWindow(QMainWindow):
         # the frequent actions on F-keys; the key is printed on its button (see _with_key)
         self.fkeys: dict[str, QShortcut] = {}
         for key, button in (("F2", self.award_button), ("F3", self.redeem_button),
-                            ("F4", self.enroll_button), ("F5", self.camera_button)):
+                            ("F4", self.enroll_button), ("F5", self.camera_button), ("F6", self.return_button)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(lambda b=button: b.click() if b.isVisible() and b.isEnabled() else None)
             self.fkeys[key] = shortcut
@@ -597,6 +634,7 @@ class CounterWindow(QMainWindow):
         self.reward_label.setText(_("Reward"))
         self.points_label.setText(_("Points"))
         self.redeem_button.setText(_with_key(_("Redeem"), "F3"))
+        self.return_button.setText(_with_key(_("Return a receipt"), "F6"))
         self._fill_rewards()
         self._show_staff()
         self._show_member()
@@ -633,6 +671,7 @@ class CounterWindow(QMainWindow):
         self.change_pin_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
         self.enroll_button.setEnabled(signed_in and not busy)
+        self.return_button.setEnabled(signed_in and not busy)
         if self.enroll_dialog is not None:
             self.enroll_dialog.enroll.setEnabled(not busy)
         has_member = self._member is not None
@@ -834,6 +873,7 @@ class CounterWindow(QMainWindow):
                 self._member = fresh
                 self._show_member()
                 self._refresh_offline_remaining()
+                self._load_history()
             self.pulled_refreshed.emit(self._member)
 
         self.worker.submit(work, done, lambda _error: None, busy=False)
@@ -1191,12 +1231,15 @@ class CounterWindow(QMainWindow):
             self._preview_points = None
             self._offline_remaining = None
             self._refresh_offline_remaining()
+            self._history = []
+            self._load_history()
         self._show_member()
         self._show_preview()
         self._set_enabled_for_state()
 
     def _show_member(self) -> None:
         member = self._member
+        self._show_history()
         if member is None:
             self.member_name.setText(_("No member yet"))
             self.member_tier.setText("")
@@ -1214,6 +1257,157 @@ class CounterWindow(QMainWindow):
         if member.flagged:
             notes.append(_("Flagged for a manager: {reason}").format(reason=member.flagged))
         self.member_expiring.setText(" · ".join(notes))
+
+    # ------------------------------------------------------------------ history
+    def _load_history(self) -> None:
+        """Read the shown member's entries on the worker; the member panel shows the last few."""
+        member, svc = self._member, self._services
+        self._history_generation += 1
+        if member is None or svc is None:
+            return
+        generation, member_id = self._history_generation, member.id
+
+        def work() -> list[Any]:
+            entries: list[Any] = svc.history(member_id)
+            return entries
+
+        def done(entries: list[Any]) -> None:
+            if generation != self._history_generation or self._member is None or self._member.id != member_id:
+                return  # another member (or a newer read) meanwhile
+            self._history = entries
+            lines = self._show_history()
+            self.history_shown.emit(lines)
+
+        self.worker.submit(work, done, lambda _error: None, busy=False)
+
+    def _reward_names(self) -> dict[str, str]:
+        th = get_language() == "th"
+        return {str(r["code"]): str(r["name_th"] if th else r["name_en"]) for r in self._rewards}
+
+    def _show_history(self) -> list[HistoryLine]:
+        lines = history_lines(self._history, self._reward_names()) if self._member is not None else []
+        self.history_title.setText(_("Last entries") if lines else "")
+        for i, (when, what, points) in enumerate(self.history_rows):
+            line = lines[i] if i < len(lines) else None
+            when.setText(line.when if line else "")
+            what.setText(line.what if line else "")
+            points.setText(line.points if line else "")
+            points.setStyleSheet("color: #b00020;" if line and line.negative else "color: #1f6f43;")
+        return lines
+
+    # ------------------------------------------------------------------ returns
+    def open_return(self) -> None:
+        """A return: the receipt number, what the return will do, a manager's approval, the slip."""
+        if self._services is None or self._staff is None or self.return_dialog is not None or self.worker.busy:
+            return
+        dialog = ReturnDialog(self)
+        self.return_dialog = dialog
+        dialog.look_up.clicked.connect(self.preview_return)
+        dialog.confirm.clicked.connect(lambda: self.do_return())
+
+        def closed() -> None:
+            self.return_dialog = None
+            dialog.deleteLater()
+            self.activateWindow()  # keys (Esc, F-keys) go to the counter again, also without a window manager
+            self.member_field.setFocus()
+
+        dialog.finished.connect(closed)
+        dialog.open()
+        self.return_requested.emit(dialog)
+
+    def _return_request(self) -> tuple[str, int | None] | None:
+        dialog = self.return_dialog
+        if dialog is None:
+            return None
+        receipt = dialog.receipt.text().strip()
+        if not receipt:
+            message = _("Type the receipt number.")
+            dialog.show_error(message)
+            dialog.receipt.setFocus()
+            self.error_shown.emit(message)
+            return None
+        amount: int | None = None
+        if dialog.amount.text().strip():
+            try:
+                amount = parse_purchase_amount(dialog.amount.text())
+            except RuleError as exc:
+                dialog.show_error(exc.message)
+                dialog.amount.setFocus()
+                self.error_shown.emit(exc.message)
+                return None
+        return receipt, amount
+
+    def preview_return(self) -> None:
+        dialog, svc = self.return_dialog, self._services
+        request = self._return_request()
+        if dialog is None or svc is None or request is None or self.worker.busy:
+            return
+        receipt, amount = request
+
+        def work() -> ReturnPreview:
+            return preview_return(svc, receipt, amount)
+
+        def done(preview: ReturnPreview) -> None:
+            if self.return_dialog is dialog and self._return_request() == request:
+                dialog.show_preview(return_summary(preview))
+                self.return_previewed.emit(preview)
+
+        def failed(error: ServiceError) -> None:
+            if self.return_dialog is dialog:
+                dialog.forget_preview()
+                dialog.show_error(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
+    def do_return(self, approval: Approval | None = None) -> None:
+        dialog, svc, staff = self.return_dialog, self._services, self._staff
+        request = self._return_request()
+        if dialog is None or svc is None or staff is None or request is None or self.worker.busy:
+            return
+        receipt, amount = request
+        staff_id = staff.id
+        op_id = self.ops.for_request("return", (receipt, amount, staff_id))
+
+        def work() -> tuple[Any, MemberView | None]:
+            result = svc.return_receipt(receipt_ref=receipt, operator_id=staff_id, refund_satang=amount,
+                                        approval=approval, op_id=op_id)
+            return result, _fresh_member(svc, result.member_id)
+
+        def failed(error: ServiceError) -> None:
+            if isinstance(error, ApprovalRequired):
+                self._ask_manager(error.message, lambda pin: self.do_return(Approval(pin=pin)),
+                                  lambda: _("Not returned: no manager approval."))
+                return
+            if self.return_dialog is dialog:
+                dialog.show_error(error.message)
+            self.show_error(error.message)
+
+        self._submit(work, self._returned, failed)
+
+    def _returned(self, outcome: tuple[Any, MemberView | None]) -> None:
+        result, fresh = outcome
+        self.ops.confirmed("return", result.op_id)
+        if self.return_dialog is not None:
+            self.return_dialog.accept()
+        if fresh is not None and self._member is not None and fresh.id == self._member.id:
+            self._member = fresh
+            self._show_member()
+            self._load_history()
+        receipt, taken, given, balance = (result.receipt_ref, result.points_clawed_back, result.points_restored,
+                                          result.balance_after)
+
+        def text() -> str:
+            done = _("Done: receipt {receipt} returned, {points} points taken back.").format(
+                receipt=receipt, points=f"{taken:,}")
+            if given:
+                done += " " + _("{points} points given back.").format(points=f"{given:,}")
+            return done + " " + _("New balance {balance} points.").format(balance=f"{balance:,}")
+
+        self._set_status("done", text)
+        self._sync_trigger()
+        self._print_slip(result, fresh)
+        self.operation_done.emit(result)
 
     # ------------------------------------------------------------------ enroll
     def open_enroll(self) -> None:
@@ -1406,6 +1600,7 @@ class CounterWindow(QMainWindow):
 
         self._set_status("done", text)
         self.amount_field.setFocus()
+        self._load_history()
         self._sync_trigger()
         self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
@@ -1496,12 +1691,14 @@ class CounterWindow(QMainWindow):
                 points=f"{points:,}", discount=format_baht(discount), balance=f"{balance:,}")
 
         self._set_status("done", text)
+        self._load_history()
         self._sync_trigger()
         self._refresh_offline_remaining()
         self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
 
-    def _ask_manager(self, reason: str, then: Callable[[str], None]) -> None:
+    def _ask_manager(self, reason: str, then: Callable[[str], None],
+                     refused: Callable[[], str] | None = None) -> None:
         dialog = ManagerPinDialog(reason, self)
         self.approval_dialog = dialog
 
@@ -1514,7 +1711,7 @@ class CounterWindow(QMainWindow):
         def rejected() -> None:
             self.approval_dialog = None
             dialog.deleteLater()
-            self._set_status("info", lambda: _("Not redeemed: no manager approval."))
+            self._set_status("info", refused or (lambda: _("Not redeemed: no manager approval.")))
 
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(rejected)
@@ -1546,7 +1743,7 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
-        if (self.approval_dialog is not None or self.enroll_dialog is not None
+        if (self.approval_dialog is not None or self.enroll_dialog is not None or self.return_dialog is not None
                 or self.change_pin_dialog is not None or self.manager_dialog is not None):
             return  # the dialog handles its own Esc
         self.pin.clear()

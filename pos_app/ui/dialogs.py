@@ -204,6 +204,7 @@ class ChangePinDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
+        self.adjustSize()
 
 
 class ManagerDialog(QDialog):
@@ -297,3 +298,75 @@ class ManagerDialog(QDialog):
     def selected_lock(self) -> dict[str, Any] | None:
         row = self.locks.currentRow()
         return self._locks[row] if 0 <= row < len(self._locks) else None
+
+
+class ReturnDialog(QDialog):
+    """A return: scan or type the receipt number (Enter shows what the return will do), optionally a part of
+    the bill, then Return (a manager approves). The window does the work; this only shows and forwards."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("returnDialog")
+        self.setWindowTitle(_("Return a receipt"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.receipt = QLineEdit()
+        self.receipt.setObjectName("returnReceipt")
+        self.receipt.setMaxLength(64)
+        self.receipt.setPlaceholderText(_("Scan or type the receipt number"))
+        self.amount = QLineEdit()
+        self.amount.setObjectName("returnAmount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setPlaceholderText(_("Whole receipt"))
+        form.addRow(_("Receipt no."), self.receipt)
+        form.addRow(_("Refund (baht)"), self.amount)
+        self.summary = QLabel()
+        self.summary.setObjectName("returnSummary")
+        self.summary.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("returnError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.look_up = QPushButton(_("Show  [Enter]"))
+        self.look_up.setObjectName("returnLookUp")
+        self.confirm = QPushButton(_("Return"))
+        self.confirm.setObjectName("returnConfirm")
+        self.confirm.setEnabled(False)
+        self.cancel = QPushButton(_("Cancel"))
+        self.cancel.setObjectName("returnCancel")
+        for button in (self.cancel, self.look_up, self.confirm):
+            button.setAutoDefault(False)  # Enter presses the default button only: Show, then Return
+        self.look_up.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.look_up)
+        buttons.addWidget(self.confirm)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        # anything typed again must be looked up again before it can be returned
+        self.receipt.textChanged.connect(self.forget_preview)
+        self.amount.textChanged.connect(self.forget_preview)
+        self.setMinimumWidth(600)
+        self.receipt.setFocus()
+
+    def forget_preview(self) -> None:
+        self.summary.clear()
+        self.confirm.setEnabled(False)
+        self.confirm.setDefault(False)
+        self.look_up.setDefault(True)
+
+    def show_preview(self, text: str) -> None:
+        self.error.clear()
+        self.summary.setText(text)
+        self.adjustSize()  # as tall as the summary needs (it is never cut off)
+        self.confirm.setEnabled(True)
+        self.look_up.setDefault(False)
+        self.confirm.setDefault(True)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.adjustSize()

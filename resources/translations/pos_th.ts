@@ -81,7 +81,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/counter.py" line="595"></location>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -95,6 +95,7 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/presenters.py" line="19"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -866,6 +867,7 @@
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="48"></location>
             <location filename="../../pos_app/services/terminal.py" line="615"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
@@ -970,16 +972,20 @@
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="59"></location>
+            <location filename="../../pos_app/services/returns.py" line="65"></location>
             <location filename="../../pos_app/services/terminal.py" line="627"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="70"></location>
             <location filename="../../pos_app/services/terminal.py" line="635"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="73"></location>
             <location filename="../../pos_app/services/terminal.py" line="638"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
@@ -1015,39 +1021,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="564"></location>
-            <location filename="../../pos_app/ui/counter.py" line="565"></location>
+            <location filename="../../pos_app/ui/counter.py" line="603"></location>
+            <location filename="../../pos_app/ui/counter.py" line="604"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="568"></location>
+            <location filename="../../pos_app/ui/counter.py" line="607"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="569"></location>
+            <location filename="../../pos_app/ui/counter.py" line="608"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="571"></location>
+            <location filename="../../pos_app/ui/counter.py" line="610"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="572"></location>
+            <location filename="../../pos_app/ui/counter.py" line="611"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="573"></location>
+            <location filename="../../pos_app/ui/counter.py" line="612"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="574"></location>
+            <location filename="../../pos_app/ui/counter.py" line="613"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1056,7 +1062,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="580"></location>
+            <location filename="../../pos_app/ui/counter.py" line="619"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
@@ -1066,154 +1072,156 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="582"></location>
+            <location filename="../../pos_app/ui/counter.py" line="621"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="587"></location>
+            <location filename="../../pos_app/ui/counter.py" line="626"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="588"></location>
+            <location filename="../../pos_app/ui/counter.py" line="627"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="590"></location>
+            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="321"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="591"></location>
+            <location filename="../../pos_app/ui/counter.py" line="630"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="592"></location>
+            <location filename="../../pos_app/ui/counter.py" line="631"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="593"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="594"></location>
-            <location filename="../../pos_app/ui/slips.py" line="92"></location>
+            <location filename="../../pos_app/ui/counter.py" line="633"></location>
+            <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="596"></location>
+            <location filename="../../pos_app/ui/counter.py" line="635"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1052"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1329"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1321"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1563"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1610"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="868"></location>
+            <location filename="../../pos_app/ui/counter.py" line="950"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1158"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1243"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1318"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1399"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1552"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1634"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1406"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1641"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="648"></location>
+            <location filename="../../pos_app/ui/counter.py" line="689"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1053"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1135"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1166"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1251"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1167"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1252"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1309"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1543"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1595"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1452"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1687"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1474"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1711"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1170"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1172"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1257"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1378"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1613"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1450"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1685"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1236,6 +1244,7 @@
             <location filename="../../pos_app/ui/dialogs.py" line="52"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="98"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="335"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1380,28 +1389,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="66"></location>
+            <location filename="../../pos_app/ui/counter.py" line="75"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="68"></location>
+            <location filename="../../pos_app/ui/counter.py" line="77"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="583"></location>
+            <location filename="../../pos_app/ui/counter.py" line="622"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1203"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1437"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1224"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1458"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1466,103 +1475,103 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="94"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="115"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="95"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="116"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="96"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="117"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="97"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="118"></location>
             <source>This terminal's credential has expired: call IT to enroll it again.</source>
             <translation>สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="98"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="119"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="99"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="120"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="148"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="100"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="121"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="101"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="122"></location>
             <source>This terminal is already enrolled.</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="102"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="123"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="104"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="125"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="105"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="126"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="106"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="127"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="107"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="128"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="108"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="129"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="109"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="130"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="131"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="111"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="132"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="112"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="133"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="124"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="145"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="570"></location>
+            <location filename="../../pos_app/ui/counter.py" line="609"></location>
             <source>Today's report</source>
             <translation>รายงานวันนี้</translation>
         </message>
@@ -1762,77 +1771,77 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="812"></location>
+            <location filename="../../pos_app/ui/counter.py" line="894"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="812"></location>
+            <location filename="../../pos_app/ui/counter.py" line="894"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="816"></location>
+            <location filename="../../pos_app/ui/counter.py" line="898"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="820"></location>
+            <location filename="../../pos_app/ui/counter.py" line="902"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="809"></location>
+            <location filename="../../pos_app/ui/counter.py" line="891"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="859"></location>
+            <location filename="../../pos_app/ui/counter.py" line="941"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="608"></location>
+            <location filename="../../pos_app/ui/counter.py" line="648"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="738"></location>
+            <location filename="../../pos_app/ui/counter.py" line="779"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="814"></location>
+            <location filename="../../pos_app/ui/counter.py" line="896"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="818"></location>
+            <location filename="../../pos_app/ui/counter.py" line="900"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="825"></location>
+            <location filename="../../pos_app/ui/counter.py" line="907"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="731"></location>
+            <location filename="../../pos_app/ui/counter.py" line="772"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="607"></location>
+            <location filename="../../pos_app/ui/counter.py" line="647"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="771"></location>
+            <location filename="../../pos_app/ui/counter.py" line="812"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="259"></location>
+            <location filename="../../pos_app/ui/counter.py" line="274"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1933,7 +1942,7 @@
             <translation>ขอบคุณที่ใช้บริการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="94"></location>
+            <location filename="../../pos_app/ui/slips.py" line="105"></location>
             <source>Loyalty points</source>
             <translation>แต้มสะสม</translation>
         </message>
@@ -1943,7 +1952,7 @@
             <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="90"></location>
+            <location filename="../../pos_app/ui/slips.py" line="101"></location>
             <source>Discount</source>
             <translation>ส่วนลด</translation>
         </message>
@@ -1999,12 +2008,12 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="584"></location>
+            <location filename="../../pos_app/ui/counter.py" line="623"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="585"></location>
+            <location filename="../../pos_app/ui/counter.py" line="624"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
@@ -2032,7 +2041,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="444"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1035"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1117"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2165,48 +2174,48 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="575"></location>
+            <location filename="../../pos_app/ui/counter.py" line="614"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="577"></location>
+            <location filename="../../pos_app/ui/counter.py" line="616"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="578"></location>
+            <location filename="../../pos_app/ui/counter.py" line="617"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="579"></location>
+            <location filename="../../pos_app/ui/counter.py" line="618"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="939"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1021"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1026"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1108"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="950"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1032"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="966"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1048"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="898"></location>
+            <location filename="../../pos_app/ui/counter.py" line="980"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2567,19 +2576,136 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1306"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1540"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1359"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1593"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="581"></location>
+            <location filename="../../pos_app/ui/counter.py" line="620"></location>
             <source>Scan the card, or type a code, card no. or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="309"></location>
+            <source>Return a receipt</source>
+            <translation>คืนสินค้าตามใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1288"></location>
+            <source>Last entries</source>
+            <translation>รายการล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1398"></location>
+            <source>Done: receipt {receipt} returned, {points} points taken back.</source>
+            <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1377"></location>
+            <source>Not returned: no manager approval.</source>
+            <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1402"></location>
+            <source>New balance {balance} points.</source>
+            <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1401"></location>
+            <source>{points} points given back.</source>
+            <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="316"></location>
+            <source>Scan or type the receipt number</source>
+            <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
+            <source>Whole receipt</source>
+            <translation>ทั้งใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="322"></location>
+            <source>Refund (baht)</source>
+            <translation>ยอดคืนเงิน (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="330"></location>
+            <source>Show  [Enter]</source>
+            <translation>ดูรายละเอียด  [Enter]</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="332"></location>
+            <location filename="../../pos_app/ui/slips.py" line="92"></location>
+            <source>Return</source>
+            <translation>คืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="18"></location>
+            <source>Earned</source>
+            <translation>ได้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="20"></location>
+            <source>Returned</source>
+            <translation>คืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="21"></location>
+            <source>Adjusted</source>
+            <translation>ปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="22"></location>
+            <source>Expired</source>
+            <translation>แต้มหมดอายุ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="23"></location>
+            <source>Overdraft</source>
+            <translation>แต้มติดลบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="62"></location>
+            <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
+            <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="69"></location>
+            <source>This return refunds {amount} and takes back {points} points.</source>
+            <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="74"></location>
+            <source>Balance {before} -&gt; {after} points.</source>
+            <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="67"></location>
+            <source>Already returned before: {amount}.</source>
+            <translation>เคยคืนไปแล้ว: {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="72"></location>
+            <source>{points} points redeemed on this receipt are given back.</source>
+            <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="88"></location>
+            <source>Refund</source>
+            <translation>คืนเงิน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="90"></location>
+            <source>Points given back</source>
+            <translation>แต้มที่ได้คืน</translation>
         </message>
     </context>
 </TS>

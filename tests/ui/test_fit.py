@@ -70,16 +70,31 @@ def test_the_cashiers_main_flow_fits_the_screen(qtbot: Any, data_dir: Path, thai
 
         win.amount_field.setText("30,000")
         win.receipt_field.setText("R-FIT-1")
-        with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT):
-            qtbot.keyClick(win.receipt_field, Qt.Key.Key_F2)
+        with qtbot.waitSignal(win.history_shown, timeout=TIMEOUT):
+            with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT):
+                qtbot.keyClick(win.receipt_field, Qt.Key.Key_F2)
         assert win.status.property("kind") == "done"
-        assert_fits(win, size, "award done")
+        assert win.history_rows[0][1].text()
+        assert_fits(win, size, "award done, the member's last entries shown")
 
         index = win.reward_combo.findData(win._rewards[0]["code"])
         win.reward_combo.setCurrentIndex(index)
         with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT):
             qtbot.keyClick(win.reward_combo, Qt.Key.Key_F3)
         assert_fits(win, size, "redeem done")
+
+        with qtbot.waitSignal(win.return_requested, timeout=TIMEOUT) as opened:
+            qtbot.keyClick(win.member_field, Qt.Key.Key_F6)
+        dialog = opened.args[0]
+        dialog.receipt.setText("R-FIT-1")
+        with qtbot.waitSignal(win.return_previewed, timeout=TIMEOUT):
+            qtbot.keyClick(dialog.receipt, Qt.Key.Key_Return)
+        QApplication.processEvents()
+        assert dialog.width() <= size[0] and dialog.height() <= size[1], dialog.size()
+        assert fit_problems(dialog) == [], "\n".join(fit_problems(dialog))
+        dialog.reject()
+        assert win.return_dialog is None
+        QApplication.processEvents()
 
         qtbot.keyClick(win.member_field, Qt.Key.Key_Escape)
         assert win.member_name.text() == _("No member yet")
