@@ -45,7 +45,8 @@ from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
-from pos_app.services.errors import ApprovalRequired, PinLocked
+from pos_app.services.errors import ApprovalRequired, PinLocked, Unavailable
+from pos_app.services.reports import range_report, report_csv
 from pos_app.services.returns import ReturnPreview, preview_return
 from pos_app.ui.camera import CameraPanel
 from pos_app.ui.dialogs import (
@@ -234,6 +235,7 @@ class CounterWindow(QMainWindow):
     manager_sign_in_offered = Signal()   # PIN-only sign-in is locked: the manager list is shown
     pulled_refreshed = Signal(object)    # after a sync pull: the member shown (MemberView or None), re-read
     history_shown = Signal(object)       # list[HistoryLine] just shown on the member panel
+    report_exported = Signal(object)     # Path of the CSV file just written
     return_requested = Signal(object)    # the ReturnDialog just opened
     return_previewed = Signal(object)    # ReturnPreview shown in the ReturnDialog
 
@@ -607,7 +609,7 @@ class CounterWindow(QMainWindow):
         self.lang_button.setText("EN" if get_language() == "th" else "ไทย")
         self.lang_button.setToolTip(_("Switch language"))
         self.sign_out_button.setText(_("Sign out"))
-        self.report_button.setText(_("Today's report"))
+        self.report_button.setText(_("Reports"))
         self.login_prompt.setText(_("Type your PIN and press Enter"))
         self.pin.setPlaceholderText(_("PIN"))
         self.key_clear.setText(_("Clear"))
@@ -1721,29 +1723,94 @@ class CounterWindow(QMainWindow):
 
     # ------------------------------------------------------------------ report
     def show_report(self) -> None:
-        """Managers: today's awards and redemptions per cashier (the services check the role)."""
-        if self._services is None or self._staff is None or self.worker.busy:
+        """Managers: the report for a date range (today by cashier first), by cashier, reward or hour, with
+        CSV export (the services check the role)."""
+        if self._services is None or self._staff is None or self.worker.busy or self.report_dialog is not None:
             return
         svc = self._services
         staff = self._staff
 
         def work() -> Any:
             svc.require(staff, "manager")
-            return svc.daily_report()
+            today = svc.today()
+            return range_report(svc, today, today, "cashier")
 
         def done(report: Any) -> None:
             dialog = ReportDialog(report, self)
             self.report_dialog = dialog
-            dialog.finished.connect(dialog.deleteLater)
+            dialog.show_button.clicked.connect(self.refresh_report)
+            dialog.export_button.clicked.connect(self.export_report)
+
+            def closed() -> None:
+                self.report_dialog = None
+                dialog.deleteLater()
+                self.activateWindow()
+
+            dialog.finished.connect(closed)
             dialog.open()
             self.report_shown.emit(dialog)
 
         self._submit(work, done)
 
+    def refresh_report(self) -> None:
+        """The report dialog's Show: the dates and grouping typed there, run on the worker."""
+        dialog, svc, staff = self.report_dialog, self._services, self._staff
+        if dialog is None or svc is None or staff is None or self.worker.busy:
+            return
+        date_from, date_to, by = dialog.values()
+
+        def work() -> Any:
+            svc.require(staff, "manager")
+            return range_report(svc, date_from, date_to, by)
+
+        def done(report: Any) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message("")
+                dialog.show_report(report)
+                self.report_shown.emit(dialog)
+
+        def failed(error: ServiceError) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
+    def export_report(self) -> None:
+        """The report shown, as CSV in the data folder's ``reports`` (written on the worker)."""
+        dialog = self.report_dialog
+        if dialog is None:
+            return
+        report = dialog.report
+        text = report_csv(report)  # in the language shown (the "Total" line), captured here
+        path = self.data_dir / "reports" / f"report-{report.date_from}-{report.date_to}-{report.by}.csv"
+
+        def work() -> Path:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise Unavailable(_("Cannot write {path}: {error}").format(
+                    path=path, error=exc.strerror or exc)) from exc
+            return path
+
+        def done(written: Path) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(_("Saved {path}").format(path=written))
+            self.report_exported.emit(written)
+
+        def failed(error: ServiceError) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
         if (self.approval_dialog is not None or self.enroll_dialog is not None or self.return_dialog is not None
+                or self.report_dialog is not None
                 or self.change_pin_dialog is not None or self.manager_dialog is not None):
             return  # the dialog handles its own Esc
         self.pin.clear()

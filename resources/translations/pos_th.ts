@@ -75,26 +75,26 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/counter.py" line="634"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/counter.py" line="637"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
             <location filename="../../pos_app/ui/presenters.py" line="19"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
@@ -110,17 +110,17 @@
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="412"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="433"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="510"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="531"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="582"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="603"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -162,7 +162,6 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="379"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="120"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
@@ -172,17 +171,17 @@
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="576"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="596"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="617"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -779,49 +778,49 @@
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="60"></location>
+            <location filename="../../pos_app/services/reports.py" line="167"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="72"></location>
+            <location filename="../../pos_app/services/reports.py" line="179"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="69"></location>
+            <location filename="../../pos_app/services/reports.py" line="176"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
-            <location filename="../../pos_app/services/reports.py" line="109"></location>
+            <location filename="../../pos_app/services/reports.py" line="182"></location>
+            <location filename="../../pos_app/services/reports.py" line="216"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="62"></location>
+            <location filename="../../pos_app/services/reports.py" line="169"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="63"></location>
+            <location filename="../../pos_app/services/reports.py" line="170"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="65"></location>
+            <location filename="../../pos_app/services/reports.py" line="172"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="67"></location>
+            <location filename="../../pos_app/services/reports.py" line="174"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="71"></location>
-            <location filename="../../pos_app/services/reports.py" line="105"></location>
+            <location filename="../../pos_app/services/reports.py" line="178"></location>
+            <location filename="../../pos_app/services/reports.py" line="212"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -1021,39 +1020,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="603"></location>
-            <location filename="../../pos_app/ui/counter.py" line="604"></location>
+            <location filename="../../pos_app/ui/counter.py" line="606"></location>
+            <location filename="../../pos_app/ui/counter.py" line="607"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="607"></location>
+            <location filename="../../pos_app/ui/counter.py" line="610"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="608"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
+            <location filename="../../pos_app/ui/counter.py" line="611"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="273"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="610"></location>
+            <location filename="../../pos_app/ui/counter.py" line="613"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="611"></location>
+            <location filename="../../pos_app/ui/counter.py" line="614"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="612"></location>
+            <location filename="../../pos_app/ui/counter.py" line="615"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="613"></location>
+            <location filename="../../pos_app/ui/counter.py" line="616"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1062,7 +1061,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="619"></location>
+            <location filename="../../pos_app/ui/counter.py" line="622"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
@@ -1072,179 +1071,181 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="621"></location>
+            <location filename="../../pos_app/ui/counter.py" line="624"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="626"></location>
+            <location filename="../../pos_app/ui/counter.py" line="629"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="627"></location>
+            <location filename="../../pos_app/ui/counter.py" line="630"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="629"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="321"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="409"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/counter.py" line="633"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="631"></location>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/counter.py" line="635"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="633"></location>
+            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="202"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="635"></location>
+            <location filename="../../pos_app/ui/counter.py" line="638"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1137"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1137"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1134"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1137"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1321"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1563"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1326"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1568"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1610"></location>
+            <location filename="../../pos_app/services/reports.py" line="120"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1615"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="950"></location>
+            <location filename="../../pos_app/ui/counter.py" line="953"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1243"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1246"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1552"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1634"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1557"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1639"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1641"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1646"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="689"></location>
+            <location filename="../../pos_app/ui/counter.py" line="692"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1135"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1251"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1254"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1252"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1543"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1548"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1595"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1600"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1687"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1692"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1711"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1716"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1258"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1257"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1260"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1613"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1618"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1685"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1690"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="36"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="42"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="55"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="62"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="52"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="98"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="335"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="65"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="111"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="273"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="423"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1389,48 +1390,48 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="75"></location>
+            <location filename="../../pos_app/ui/counter.py" line="76"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="77"></location>
+            <location filename="../../pos_app/ui/counter.py" line="78"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="622"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
+            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="90"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1437"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1442"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1458"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1463"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="80"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="93"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="84"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="97"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="88"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="101"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="95"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1571,28 +1572,29 @@
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="609"></location>
             <source>Today's report</source>
-            <translation>รายงานวันนี้</translation>
+            <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="202"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="139"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="175"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="342"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="130"></location>
+            <location filename="../../pos_app/services/reports.py" line="138"></location>
+            <location filename="../../pos_app/services/reports.py" line="152"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="211"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="618"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="639"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1662,7 +1664,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="579"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="600"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1766,82 +1768,82 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="568"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="894"></location>
+            <location filename="../../pos_app/ui/counter.py" line="897"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="894"></location>
+            <location filename="../../pos_app/ui/counter.py" line="897"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="898"></location>
+            <location filename="../../pos_app/ui/counter.py" line="901"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="902"></location>
+            <location filename="../../pos_app/ui/counter.py" line="905"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="891"></location>
+            <location filename="../../pos_app/ui/counter.py" line="894"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="941"></location>
+            <location filename="../../pos_app/ui/counter.py" line="944"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="648"></location>
+            <location filename="../../pos_app/ui/counter.py" line="651"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="779"></location>
+            <location filename="../../pos_app/ui/counter.py" line="782"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="896"></location>
+            <location filename="../../pos_app/ui/counter.py" line="899"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="900"></location>
+            <location filename="../../pos_app/ui/counter.py" line="903"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="907"></location>
+            <location filename="../../pos_app/ui/counter.py" line="910"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="772"></location>
+            <location filename="../../pos_app/ui/counter.py" line="775"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="647"></location>
+            <location filename="../../pos_app/ui/counter.py" line="650"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="812"></location>
+            <location filename="../../pos_app/ui/counter.py" line="815"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="274"></location>
+            <location filename="../../pos_app/ui/counter.py" line="277"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1891,7 +1893,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="324"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1912,6 +1914,8 @@
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/reports.py" line="149"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
@@ -2008,50 +2012,50 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="623"></location>
+            <location filename="../../pos_app/ui/counter.py" line="626"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="624"></location>
+            <location filename="../../pos_app/ui/counter.py" line="627"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="491"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="350"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="350"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="452"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="444"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1117"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="465"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1120"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="459"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="480"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="513"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2061,25 +2065,25 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="355"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="473"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="494"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="354"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="355"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
@@ -2174,178 +2178,178 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="614"></location>
+            <location filename="../../pos_app/ui/counter.py" line="617"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../pos_app/ui/counter.py" line="619"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="617"></location>
+            <location filename="../../pos_app/ui/counter.py" line="620"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="618"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
+            <location filename="../../pos_app/ui/counter.py" line="621"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="249"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1021"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1024"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1108"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1111"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1032"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1035"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1048"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1051"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="980"></location>
+            <location filename="../../pos_app/ui/counter.py" line="983"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="165"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="252"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="166"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="253"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="169"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="256"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="176"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="263"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="177"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="264"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="178"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="265"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="183"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="217"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="305"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="316"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="232"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="240"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="245"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="333"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="246"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="334"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="367"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="367"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="367"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="280"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="324"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="324"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2385,17 +2389,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="626"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="601"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="622"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="603"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="624"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2561,88 +2565,88 @@
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="103"></location>
+            <location filename="../../pos_app/services/reports.py" line="210"></location>
             <source>no sync credential (standalone)</source>
             <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="102"></location>
+            <location filename="../../pos_app/services/reports.py" line="209"></location>
             <source>enrolled: credential {path}</source>
             <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="106"></location>
+            <location filename="../../pos_app/services/reports.py" line="213"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1540"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1545"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1593"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1598"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="620"></location>
+            <location filename="../../pos_app/ui/counter.py" line="623"></location>
             <source>Scan the card, or type a code, card no. or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="636"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="309"></location>
+            <location filename="../../pos_app/ui/counter.py" line="639"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1288"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1291"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1398"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1403"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1377"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1382"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1402"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1407"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1401"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1406"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="316"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="404"></location>
             <source>Scan or type the receipt number</source>
             <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="408"></location>
             <source>Whole receipt</source>
             <translation>ทั้งใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="322"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="330"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="418"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="332"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="420"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
@@ -2706,6 +2710,112 @@
             <location filename="../../pos_app/ui/slips.py" line="90"></location>
             <source>Points given back</source>
             <translation>แต้มที่ได้คืน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="413"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1793"></location>
+            <source>Cannot write {path}: {error}</source>
+            <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By cashier</source>
+            <translation>ตามแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By reward</source>
+            <translation>ตามของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By hour</source>
+            <translation>ตามชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
+            <source>Points awarded</source>
+            <translation>แต้มที่ให้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
+            <source>Redemptions</source>
+            <translation>การแลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="87"></location>
+            <source>A report is by cashier, reward or hour, not {by}.</source>
+            <translation>รายงานแยกตามแคชเชียร์ ของรางวัล หรือชั่วโมง ไม่ใช่ {by}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="90"></location>
+            <source>The report's end date {to} is before its start date {start}.</source>
+            <translation>วันสิ้นสุดของรายงาน {to} อยู่ก่อนวันเริ่มต้น {start}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="93"></location>
+            <source>A report covers at most {days} days.</source>
+            <translation>รายงานครอบคลุมได้ไม่เกิน {days} วัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="77"></location>
+            <source>{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.</source>
+            <translation>{value} ไม่ใช่วันที่: เขียนเป็น YYYY-MM-DD เช่น 2026-11-29</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="147"></location>
+            <source>Report {start} to {end}</source>
+            <translation>รายงาน {start} ถึง {end}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="612"></location>
+            <source>Reports</source>
+            <translation>รายงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1799"></location>
+            <source>Saved {path}</source>
+            <translation>บันทึกแล้วที่ {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="134"></location>
+            <source>Report</source>
+            <translation>รายงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
+            <source>From</source>
+            <translation>ตั้งแต่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <source>to</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="172"></location>
+            <source>Export CSV</source>
+            <translation>ส่งออก CSV</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="202"></location>
+            <source>Hour</source>
+            <translation>ชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
+            <source>Awards and redemptions from {start} to {end}</source>
+            <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <source>Show</source>
+            <translation>แสดง</translation>
         </message>
     </context>
 </TS>

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -51,4 +53,26 @@ def fit_problems(window: QWidget) -> list[str]:
                 problems.append(f"button text cut off (needs {widest} px, has {widget.width()}): {_name(widget)}")
         if isinstance(widget, (QPushButton, QLineEdit, QComboBox)) and widget.height() < TOUCH_PX:
             problems.append(f"smaller than a {TOUCH_PX} px touch target ({widget.height()} px): {_name(widget)}")
+    return problems
+
+
+def table_problems(table: Any) -> list[str]:
+    """Cells and headers of a QTableWidget whose text is wider than their column (Qt elides them "…")."""
+    from PySide6.QtWidgets import QStyle
+
+    problems = []
+    metrics = table.fontMetrics()
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    header = table.horizontalHeader()
+    for column in range(table.columnCount()):
+        width = table.columnWidth(column)
+        title = table.horizontalHeaderItem(column).text() if table.horizontalHeaderItem(column) else ""
+        if header.fontMetrics().horizontalAdvance(title) + 8 > width:
+            problems.append(f"header {title!r} cut off in a column of {width} px")
+        for row in range(table.rowCount()):
+            item = table.item(row, column)
+            if item is not None and metrics.horizontalAdvance(item.text()) + margin > width:
+                problems.append(f"cell {item.text()!r} cut off in a column of {width} px")
+    if table.viewport().width() < sum(table.columnWidth(c) for c in range(table.columnCount())):
+        problems.append("the table's columns are wider than the table: some are out of sight")
     return problems
