@@ -1032,6 +1032,7 @@ class CounterWindow(QMainWindow):
                 self.change_pin_dialog = None
                 dialog.accept()
                 dialog.deleteLater()
+                self._back_to_counter()
                 self._set_status("done", lambda: _("Your new PIN is saved."))
                 if forced:
                     self._enter_counter(changed)
@@ -1047,6 +1048,7 @@ class CounterWindow(QMainWindow):
         def rejected() -> None:
             self.change_pin_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
             if forced:
                 self._set_status("info", lambda: _("Signed out: choose a new PIN at your next sign-in."))
                 self.pin.setFocus()
@@ -1083,6 +1085,7 @@ class CounterWindow(QMainWindow):
         def closed(_result: int = 0) -> None:
             if self.manager_dialog is not None:
                 self.manager_dialog.deleteLater()
+                self._back_to_counter()
                 self.manager_dialog = None
 
         def act(fn: Callable[[], Any], message: Callable[[Any], str]) -> None:
@@ -1310,7 +1313,7 @@ class CounterWindow(QMainWindow):
         def closed() -> None:
             self.return_dialog = None
             dialog.deleteLater()
-            self.activateWindow()  # keys (Esc, F-keys) go to the counter again, also without a window manager
+            self._back_to_counter()
             self.member_field.setFocus()
 
         dialog.finished.connect(closed)
@@ -1426,6 +1429,7 @@ class CounterWindow(QMainWindow):
         def closed() -> None:
             self.enroll_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
 
         dialog.finished.connect(closed)
         dialog.open()
@@ -1708,11 +1712,13 @@ class CounterWindow(QMainWindow):
             pin = dialog.pin_text()
             self.approval_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
             then(pin)
 
         def rejected() -> None:
             self.approval_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
             self._set_status("info", refused or (lambda: _("Not redeemed: no manager approval.")))
 
         dialog.accepted.connect(accepted)
@@ -1744,7 +1750,7 @@ class CounterWindow(QMainWindow):
             def closed() -> None:
                 self.report_dialog = None
                 dialog.deleteLater()
-                self.activateWindow()
+                self._back_to_counter()
 
             dialog.finished.connect(closed)
             dialog.open()
@@ -1805,6 +1811,12 @@ class CounterWindow(QMainWindow):
             self.error_shown.emit(error.message)
 
         self.worker.submit(work, done, failed)
+
+    def _back_to_counter(self) -> None:
+        """After a dialog closed: the counter window takes the keys again (Esc, F-keys, the scanner). A kiosk
+        has no window manager to give it back its activation, and shortcuts only work in the active window."""
+        if not self._closed and self.isVisible():
+            self.activateWindow()
 
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:

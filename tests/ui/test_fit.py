@@ -19,7 +19,7 @@ from pos_app.core.i18n import _
 from pos_app.ui.counter import CounterWindow
 
 TIMEOUT = 20_000
-SIZES = [(1024, 768), (1366, 768)]
+SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
 
 
 def assert_fits(win: CounterWindow, size: tuple[int, int], step: str) -> None:
