@@ -49,7 +49,6 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smo
     window.show()
     # without a window manager (a kiosk) nothing activates the window, and its shortcuts (Esc, F-keys) only
     # work in the active window: activate it ourselves (harmless when a window manager does it too)
-    window.raise_()
     window.activateWindow()
     # Ctrl+C / SIGTERM close the window cleanly (queued work finishes, the ledger is closed). Python runs
     # signal handlers only between bytecodes, so a light timer gives it the chance while Qt's loop runs.
