@@ -37,6 +37,18 @@ def install(services: Services) -> None:
     services.redeem_guard = lambda conn, member, points: redeem_guard(services, conn, member, points)
 
 
+def counter_identity(services: Services) -> tuple[bool, str]:
+    """Whether this terminal is enrolled with a loyalty server, and its branch's name ("" when standalone or
+    not known yet): what the counter window shows and whether it starts syncing."""
+    def run() -> tuple[bool, str]:
+        with services.ledger.read() as conn:
+            enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
+            return enrolled, services.ledger.get_meta(conn, "branch_name") or ""
+
+    identity: tuple[bool, str] = services._call(run)
+    return identity
+
+
 def offline_remaining(services: Services, member_id: str) -> int:
     """Points the member could still redeem offline on this terminal now (for the UI)."""
     with services.ledger.read() as conn:

@@ -731,9 +731,7 @@ class CounterWindow(QMainWindow):
                 from pos_app.services.demo import seed_demo
 
                 seed_demo(services)
-            with services.ledger.read() as conn:
-                enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
-                branch = services.ledger.get_meta(conn, "branch_name") or ""
+            enrolled, branch = sync_glue.counter_identity(services)  # the UI never reads the ledger itself
             return services, enrolled, branch
 
         self.worker.submit(work, self._opened, self._failed)
