@@ -395,6 +395,27 @@ def report_daily(ctx: CliContext, day: str | None) -> None:
     ctx.emit(r.to_dict(), text)
 
 
+@report.command("redemptions")
+@click.option("--from", "date_from", required=True, help="First day, YYYY-MM-DD (Bangkok time).")
+@click.option("--to", "date_to", required=True, help="Last day, YYYY-MM-DD (included).")
+@click.option("--by", type=click.Choice(["cashier", "reward", "hour"]), default="cashier", show_default=True)
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report to this CSV file.")
+@pass_ctx
+def report_redemptions(ctx: CliContext, date_from: str, date_to: str, by: str, csv_file: Path | None) -> None:
+    """Awards and redemptions of a date range by cashier, reward or hour of the day, with totals."""
+    from pos_app.services.reports import range_report, report_csv, report_text
+
+    r = _run(range_report, _services(ctx), date_from, date_to, by)
+    if csv_file is not None:
+        try:
+            csv_file.write_text(report_csv(r), encoding="utf-8")
+        except OSError as exc:
+            raise CliError(_("Cannot write {path}: {error}").format(path=csv_file, error=exc.strerror or exc),
+                           EXIT_FAILED) from None
+    ctx.emit(asdict(r), lambda: report_text(r))
+
+
 @click.group()
 def staff() -> None:
     """Staff and PINs."""

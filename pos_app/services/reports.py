@@ -1,18 +1,26 @@
-"""Read-only reports: the manager's daily report and IT's health check."""
+"""Read-only reports: the manager's daily report, the report for a date range, and IT's health check."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pos_app.core.i18n import _
+from pos_app.core.i18n import _, get_language
+from pos_app.core.money import format_baht
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger import migrate
 from pos_app.ledger.db import integrity_problems
 
 if TYPE_CHECKING:
-    from pos_app.services.terminal import DailyReport, Services
+    from pos_app.services.terminal import DailyReport, ReportLine, Services
+
+REPORT_GROUPINGS = ("cashier", "reward", "hour")
+MAX_REPORT_DAYS = 366
 
 def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
     if kind == "earn":
@@ -46,6 +54,105 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
     report.per_reward = sorted(rewards.values(), key=lambda x: x.key)
     report.per_hour = [hours[h] for h in sorted(hours)]
     return report
+
+
+@dataclass
+class RangeReport:
+    """Awards and redemptions of this terminal from ``date_from`` to ``date_to`` (both included, Bangkok days),
+    one line per cashier, reward or hour of the day, and the totals."""
+
+    date_from: str
+    date_to: str
+    by: str
+    lines: list[ReportLine] = field(default_factory=list)
+    totals: ReportLine | None = None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        from pos_app.services.errors import InvalidInput
+
+        raise InvalidInput(_("{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.").format(
+            value=repr(text))) from None
+
+
+def range_report(services: Services, date_from: str, date_to: str, by: str) -> RangeReport:
+    """The manager's report for a date range, by ``cashier``, ``reward`` or ``hour`` (of the day)."""
+    from pos_app.services.errors import InvalidInput
+    from pos_app.services.terminal import ReportLine
+
+    if by not in REPORT_GROUPINGS:
+        raise InvalidInput(_("A report is by cashier, reward or hour, not {by}.").format(by=repr(by)))
+    first, last = _day(date_from), _day(date_to)
+    if last < first:
+        raise InvalidInput(_("The report's end date {to} is before its start date {start}.").format(
+            to=last.isoformat(), start=first.isoformat()))
+    if (last - first).days + 1 > MAX_REPORT_DAYS:
+        raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_REPORT_DAYS))
+    start, _unused = services.day_bounds_ms(first.isoformat())
+    _unused, end = services.day_bounds_ms(last.isoformat())
+
+    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[dict[str, Any]]]:
+        with services.ledger.read() as conn:
+            return (services.ledger.staff_names(conn), services.ledger.day_activity(conn, start, end),
+                    [dict(r._mapping) for r in services.ledger.list_rewards(conn, active_only=False)])
+
+    staff_names, rows, rewards = services._call(run)
+    th = get_language() == "th"
+    reward_names = {r["code"]: (r["name_th"] if th else r["name_en"]) for r in rewards}
+    report = RangeReport(date_from=first.isoformat(), date_to=last.isoformat(), by=by, totals=ReportLine("total"))
+    groups: dict[Any, ReportLine] = {}
+    for op, reward, hours_since_start, kind, n, points, amount in rows:
+        assert report.totals is not None
+        _add(report.totals, kind, n, points, amount)
+        if by == "cashier":
+            key: Any = op
+            label = staff_names.get(op, op)
+        elif by == "hour":
+            key = int(hours_since_start) % 24  # Bangkok has no daylight saving: every day starts at 00:00
+            label = f"{key:02d}:00"
+        else:
+            if kind != "redeem":
+                continue
+            key = reward or ""
+            label = reward_names.get(reward, reward) if reward else _("Points as a discount")
+        _add(groups.setdefault(key, ReportLine(label)), kind, n, points, amount)
+    order = sorted(groups) if by == "hour" else sorted(groups, key=lambda k: groups[k].key)
+    report.lines = [groups[k] for k in order]
+    return report
+
+
+CSV_COLUMNS = ("key", "awards", "points_awarded", "sales_baht", "redemptions", "points_redeemed")
+
+
+def report_csv(report: RangeReport) -> str:
+    """The report as CSV (UTF-8, one header row of stable column names, amounts in baht with 2 decimals, the
+    totals last), as a spreadsheet opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([report.by, *CSV_COLUMNS[1:]])
+    lines = [*report.lines, *([report.totals] if report.totals is not None else [])]
+    for line in lines:
+        name = _("Total") if line is report.totals else line.key
+        baht = f"{line.sales_satang // 100}.{line.sales_satang % 100:02d}"
+        writer.writerow([name, line.awards, line.points_awarded, baht, line.redemptions, line.points_redeemed])
+    return out.getvalue()
+
+
+def report_text(report: RangeReport) -> str:
+    """The report as a plain-text table (the CLI's output)."""
+    title = {"cashier": _("By cashier"), "reward": _("By reward"), "hour": _("By hour")}[report.by]
+    out = [_("Report {start} to {end}").format(start=report.date_from, end=report.date_to) + " · " + title, ""]
+    out.append(f"{'':<24}{_('Awards'):>8}{_('Points awarded'):>16}{_('Sales'):>16}{_('Redemptions'):>13}"
+               f"{_('Points redeemed'):>17}")
+    lines = [*report.lines, *([report.totals] if report.totals is not None else [])]
+    for line in lines:
+        name = _("Total") if line is report.totals else line.key
+        out.append(f"{name[:24]:<24}{line.awards:>8,}{line.points_awarded:>16,}{format_baht(line.sales_satang):>16}"
+                   f"{line.redemptions:>13,}{line.points_redeemed:>17,}")
+    return "\n".join(out)
 
 
 def doctor(services: Services) -> dict[str, Any]:

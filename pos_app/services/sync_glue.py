@@ -9,6 +9,7 @@ and to the age of that sync. A member the server flagged (overdraft) has no offl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pos_app.core import allowance
@@ -34,6 +35,18 @@ def redeem_guard(services: Services, conn: Any, member: MemberRow, points: int) 
 def install(services: Services) -> None:
     """Enforce the offline allowance on this terminal's redemptions (harmless on a standalone terminal)."""
     services.redeem_guard = lambda conn, member, points: redeem_guard(services, conn, member, points)
+
+
+def counter_identity(services: Services) -> tuple[bool, str]:
+    """Whether this terminal is enrolled with a loyalty server, and its branch's name ("" when standalone or
+    not known yet): what the counter window shows and whether it starts syncing."""
+    def run() -> tuple[bool, str]:
+        with services.ledger.read() as conn:
+            enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
+            return enrolled, services.ledger.get_meta(conn, "branch_name") or ""
+
+    identity: tuple[bool, str] = services._call(run)
+    return identity
 
 
 def offline_remaining(services: Services, member_id: str) -> int:
@@ -75,10 +88,30 @@ def configured_server_url(data_dir: Any) -> str | None:
         return None
 
 
+class _PullReporting:
+    """A sync client that also says, after a round that applied changes from the server, how many it applied
+    (the counter's views refresh from that notification; the client itself stays transport)."""
+
+    def __init__(self, client: Any, on_pulled: Callable[[int], None]) -> None:
+        self._client = client
+        self._on_pulled = on_pulled
+
+    def sync_once(self) -> Any:
+        result = self._client.sync_once()
+        if result.changes_applied:
+            self._on_pulled(int(result.changes_applied))
+        return result
+
+    def __getattr__(self, name: str) -> Any:  # clock_offset_ms, close, ...
+        return getattr(self._client, name)
+
+
 def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[str, Any] | None = None,
-                **kwargs: Any) -> Any:
+                on_pulled: Callable[[int], None] | None = None, **kwargs: Any) -> Any:
     """A background ``sync.client.SyncWorker`` for the counter app (start it; read ``.status``; call
-    ``trigger()`` after a sale; ``stop()`` on exit). ``client_kwargs`` go to ``SyncClient`` (e.g. transport)."""
+    ``trigger()`` after a sale; ``stop()`` on exit). ``client_kwargs`` go to ``SyncClient`` (e.g. transport).
+    ``on_pulled(count)`` is called on the sync thread after a round that applied ``count`` changes from the
+    server (balances, members, rewards, rules), before the round's status is reported."""
     from sync.client import SyncWorker
 
     store = store_for(services)
@@ -91,7 +124,7 @@ def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[
             ensure_certificate(services, made)
         except Exception:  # noqa: BLE001 - a card key is never a reason to stop syncing; retried next client
             pass
-        return made
+        return _PullReporting(made, on_pulled) if on_pulled is not None else made
 
     return SyncWorker(client, interval=interval, queued=store.queued_count, **kwargs)
 

@@ -39,7 +39,17 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smo
     if smoke:
         window.ready.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
         window.error_shown.connect(lambda message: (print(message, file=sys.stderr), app.exit(1)))
+    # fill the screen the counter has (kiosks have no window manager to maximise it); the layout fits from
+    # 1024x768 up (tests/ui/test_fit.py)
+    screen = app.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        window.move(area.topLeft())
+        window.resize(max(area.width(), 1024), max(area.height(), 768))
     window.show()
+    # without a window manager (a kiosk) nothing activates the window, and its shortcuts (Esc, F-keys) only
+    # work in the active window: activate it ourselves (harmless when a window manager does it too)
+    window.activateWindow()
     # Ctrl+C / SIGTERM close the window cleanly (queued work finishes, the ledger is closed). Python runs
     # signal handlers only between bytecodes, so a light timer gives it the chance while Qt's loop runs.
     previous = {sig: signal.signal(sig, lambda *_args: window.close()) for sig in (signal.SIGINT, signal.SIGTERM)}

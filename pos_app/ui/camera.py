@@ -25,7 +25,7 @@ from hardware.scanner import STATUS_MESSAGES, Debouncer, ScanPipeline, make_deco
 from pos_app.config import CameraSection
 from pos_app.core.i18n import N_, _
 
-PREVIEW_WIDTH = 320  # display only: decoding always gets the camera's full frame (shrinking loses codes)
+PREVIEW_WIDTH = 256  # display only (small enough for the member panel at 768 px): decoding always gets the camera's full frame (shrinking loses codes)
 
 #: hardware.scanner's status codes (English in STATUS_MESSAGES), as the cashier reads them
 CAMERA_STATUS: dict[str, str] = {
@@ -94,11 +94,13 @@ class CameraPanel(QWidget):
         self.preview = QLabel()
         self.preview.setObjectName("cameraPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)  # it says "unplugged" in words when there is no picture
         self.preview.setMinimumSize(PREVIEW_WIDTH, PREVIEW_WIDTH * 3 // 4)
         self.status = QLabel()
         self.status.setObjectName("cameraStatus")
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview)
         layout.addWidget(self.status)
         self.retranslate()

@@ -45,9 +45,19 @@ from pos_app.core.member_codes import classify_scan
 from pos_app.core.money import format_baht, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
 from pos_app.services import Approval, MemberView, ServiceError, StaffView, open_terminal, sync_glue
-from pos_app.services.errors import ApprovalRequired, PinLocked
+from pos_app.services.errors import ApprovalRequired, PinLocked, Unavailable
+from pos_app.services.reports import range_report, report_csv
+from pos_app.services.returns import ReturnPreview, preview_return
 from pos_app.ui.camera import CameraPanel
-from pos_app.ui.dialogs import ChangePinDialog, EnrollDialog, ManagerDialog, ManagerPinDialog, ReportDialog
+from pos_app.ui.dialogs import (
+    ChangePinDialog,
+    EnrollDialog,
+    ManagerDialog,
+    ManagerPinDialog,
+    ReportDialog,
+    ReturnDialog,
+)
+from pos_app.ui.presenters import HISTORY_LINES, HistoryLine, history_lines, return_summary
 from pos_app.ui.slips import (
     PrintOutcome,
     make_slip_printer,
@@ -69,22 +79,30 @@ LAYOUT_WARNINGS = {
                      "(Grave or Alt+Shift) or set the scanner to serial mode, then scan again."),
 }
 STYLE = """
-QWidget { font-size: 16pt; }
-QPushButton { min-height: 56px; min-width: 96px; padding: 4px 16px; border-radius: 8px;
+QWidget { font-size: 18px; }
+QPushButton { min-height: 48px; min-width: 64px; padding: 2px 12px; border-radius: 8px;
               background: #e8eef7; border: 1px solid #8aa3c7; }
 QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
 QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton, QPushButton#approveButton,
-QPushButton#enrollButton { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#enrollButton, QPushButton#returnConfirm { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#awardButton, QPushButton#redeemButton { min-height: 104px; font-size: 20px; }
 QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled,
-QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled { background: #9bbfa9; }
-QLineEdit, QComboBox { min-height: 48px; padding: 2px 8px; }
-QLabel#memberName { font-size: 22pt; font-weight: bold; }
-QLabel#memberBalance { font-size: 22pt; color: #1f6f43; font-weight: bold; }
+QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled,
+QPushButton#returnConfirm:disabled { background: #9bbfa9; }
+QLineEdit, QComboBox { min-height: 48px; padding: 0px 8px; }
+QGroupBox { font-weight: bold; }
+QLabel#title { font-weight: bold; }
+QLabel#memberName { font-size: 26px; font-weight: bold; }
+QLabel#memberBalance { font-size: 30px; color: #1f6f43; font-weight: bold; }
+QLabel#memberExpiring { color: #8a4b00; }
 QLabel#amountError, QLabel#redeemError { color: #b00020; }
-QLabel#status[kind="error"] { color: white; background: #b00020; padding: 8px; border-radius: 6px; }
-QLabel#status[kind="done"] { color: white; background: #1f6f43; padding: 8px; border-radius: 6px; }
-QLabel#status[kind="info"] { color: #333; background: #eef; padding: 8px; border-radius: 6px; }
+QLabel#status { min-height: 40px; }
+QLabel#status[kind="error"] { color: white; background: #b00020; padding: 4px 8px; border-radius: 6px; }
+QLabel#status[kind="done"] { color: white; background: #1f6f43; padding: 4px 8px; border-radius: 6px; }
+QLabel#status[kind="info"] { color: #333; background: #eef; padding: 4px 8px; border-radius: 6px; }
 QLabel#preview { color: #1f4f8f; }
+QFrame#stateStrip QLabel { font-size: 16px; color: #333; }
+QFrame#stateStrip { border-top: 1px solid #ccc; }
 """
 
 
@@ -125,6 +143,7 @@ class SyncBridge(QObject):
     """Carries the sync worker's status (reported on its own thread) to the UI thread as a queued signal."""
 
     changed = Signal(object)  # sync.client.SyncStatus
+    pulled = Signal(int)      # a sync round applied this many changes from the server
 
 
 class _SyncClientHolder:
@@ -158,6 +177,33 @@ def _clock_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%H:%M")
 
 
+def _with_key(text: str, key: str) -> str:
+    """A button's text with its keyboard key printed on it ("Award  [F2]")."""
+    return f"{text}  [{key}]"
+
+
+class NoteLabel(QLabel):
+    """A wrapping label that takes no room while it has nothing to say (errors, printer and offline notes):
+    the counter page fits 768 pixels only if empty notes leave their line to the others."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
+def _wrapped_label(name: str, note: bool = False) -> QLabel:
+    """A label that wraps instead of widening the window (Thai sentences are long; nothing may be cut off)."""
+    label = NoteLabel() if note else QLabel()
+    if note:
+        label.setVisible(False)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
 def _big_button(name: str) -> QPushButton:
     button = QPushButton()
     button.setObjectName(name)
@@ -187,6 +233,11 @@ class CounterWindow(QMainWindow):
     pin_changed = Signal(object)         # StaffView after a PIN change was saved
     manager_area_shown = Signal(object)  # the ManagerDialog, each time its state was (re)drawn
     manager_sign_in_offered = Signal()   # PIN-only sign-in is locked: the manager list is shown
+    pulled_refreshed = Signal(object)    # after a sync pull: the member shown (MemberView or None), re-read
+    history_shown = Signal(object)       # list[HistoryLine] just shown on the member panel
+    report_exported = Signal(object)     # Path of the CSV file just written
+    return_requested = Signal(object)    # the ReturnDialog just opened
+    return_previewed = Signal(object)    # ReturnPreview shown in the ReturnDialog
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
@@ -209,6 +260,7 @@ class CounterWindow(QMainWindow):
         self.sync_status: Any = None
         self.sync_bridge = SyncBridge(self)
         self.sync_bridge.changed.connect(self._on_sync_status, Qt.ConnectionType.QueuedConnection)
+        self.sync_bridge.pulled.connect(self._on_sync_pulled, Qt.ConnectionType.QueuedConnection)
         self._enrolled = False
         self._offline_remaining: int | None = None
         self._backup_text: Callable[[], str] | None = None
@@ -243,6 +295,9 @@ class CounterWindow(QMainWindow):
         self.report_dialog: ReportDialog | None = None
         self.change_pin_dialog: ChangePinDialog | None = None
         self.manager_dialog: ManagerDialog | None = None
+        self.return_dialog: ReturnDialog | None = None
+        self._history: list[Any] = []
+        self._history_generation = 0
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -327,52 +382,79 @@ class CounterWindow(QMainWindow):
         login_outer.addWidget(login, 2)
         login_outer.addStretch(1)
 
-        # ---- counter page
+        # ---- counter page: two columns that fit 1024x768 (docs/user-guide.md, tests/ui/test_fit.py)
+        #   left: the member panel (identify, then who they are, balance, what expires, offline allowance)
+        #   right: the actions (award, redeem), each with its primary button; the result line under both
         counter = QWidget()
         counter.setObjectName("counterPage")
-        counter_layout = QVBoxLayout(counter)
+        counter_layout = QHBoxLayout(counter)
+        counter_layout.setContentsMargins(0, 0, 0, 0)
 
         self.member_box = QGroupBox()
-        member_layout = QGridLayout(self.member_box)
+        self.member_box.setObjectName("memberBox")
+        member_layout = QVBoxLayout(self.member_box)
         self.member_field = QLineEdit()
         self.member_field.setObjectName("memberField")
         self.member_field.setClearButtonEnabled(True)
         self.find_button = _big_button("findButton")
         self.enroll_button = _big_button("newMemberButton")
-        self.member_name = QLabel()
-        self.member_name.setObjectName("memberName")
-        self.member_tier = QLabel()
-        self.member_tier.setObjectName("memberTier")
-        self.member_balance = QLabel()
-        self.member_balance.setObjectName("memberBalance")
-        self.member_expiring = QLabel()
-        self.member_expiring.setObjectName("memberExpiring")
-        member_layout.addWidget(self.member_field, 0, 0, 1, 2)
-        member_layout.addWidget(self.find_button, 0, 2)
-        member_layout.addWidget(self.enroll_button, 0, 3)
         self.camera_button = _big_button("cameraButton")
         self.camera_button.setCheckable(True)
-        member_layout.addWidget(self.camera_button, 0, 4)
-        member_layout.addWidget(self.member_name, 1, 0, 1, 2)
-        member_layout.addWidget(self.member_balance, 1, 2, 1, 2)
-        member_layout.addWidget(self.member_tier, 2, 0)
-        member_layout.addWidget(self.member_expiring, 2, 1, 1, 3)
+        self.member_name = _wrapped_label("memberName")
+        self.member_tier = _wrapped_label("memberTier")
+        self.member_balance = _wrapped_label("memberBalance")
+        self.member_expiring = _wrapped_label("memberExpiring", note=True)
+        self.offline_label = _wrapped_label("offlineRemaining", note=True)
+        member_buttons = QHBoxLayout()
+        member_buttons.addWidget(self.find_button)
+        member_buttons.addWidget(self.enroll_button)
+        member_buttons.addWidget(self.camera_button)
+        member_layout.addWidget(self.member_field)
+        member_layout.addLayout(member_buttons)
+        self.camera_panel = CameraPanel(self.config.camera)
+        self.camera_panel.setVisible(False)
+        self.camera_panel.scanned.connect(self._on_camera_scan)
+        self.camera_button.toggled.connect(self._camera_toggled)
+        member_layout.addWidget(self.camera_panel)
+        member_layout.addWidget(self.member_name)
+        member_layout.addWidget(self.member_balance)
+        member_layout.addWidget(self.member_tier)
+        member_layout.addWidget(self.member_expiring)
+        member_layout.addWidget(self.offline_label)
+        # the last entries (newest first): when, what, points
+        self.history_title = _wrapped_label("historyTitle", note=True)
+        member_layout.addWidget(self.history_title)
+        history = QGridLayout()
+        history.setVerticalSpacing(0)
+        history.setColumnStretch(1, 1)
+        self.history_rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        for row in range(HISTORY_LINES):
+            when, what, points = (_wrapped_label("historyWhen", note=True), _wrapped_label("historyWhat", note=True),
+                                  _wrapped_label("historyPoints", note=True))
+            when.setWordWrap(False)
+            points.setWordWrap(False)
+            points.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            history.addWidget(when, row, 0, Qt.AlignmentFlag.AlignTop)
+            history.addWidget(what, row, 1)
+            history.addWidget(points, row, 2, Qt.AlignmentFlag.AlignTop)
+            self.history_rows.append((when, what, points))
+        member_layout.addLayout(history)
+        member_layout.addStretch(1)
 
         self.award_box = QGroupBox()
-        award_layout = QGridLayout(self.award_box)
-        self.amount_label = QLabel()
+        self.award_box.setObjectName("awardBox")
+        award_outer = QVBoxLayout(self.award_box)
+        award_layout = QGridLayout()
+        self.amount_label = _wrapped_label("amountLabel")
         self.amount_field = QLineEdit()
         self.amount_field.setObjectName("amountField")
         self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.receipt_label = QLabel()
+        self.receipt_label = _wrapped_label("receiptLabel")
         self.receipt_field = QLineEdit()
         self.receipt_field.setObjectName("receiptField")
         self.receipt_field.setMaxLength(64)
-        self.amount_error = QLabel()
-        self.amount_error.setObjectName("amountError")
-        self.amount_error.setWordWrap(True)
-        self.preview = QLabel()
-        self.preview.setObjectName("preview")
+        self.amount_error = _wrapped_label("amountError", note=True)
+        self.preview = _wrapped_label("preview", note=True)
         self.award_button = _big_button("awardButton")
         self.amount_label.setBuddy(self.amount_field)
         self.receipt_label.setBuddy(self.receipt_field)
@@ -380,23 +462,31 @@ class CounterWindow(QMainWindow):
         award_layout.addWidget(self.amount_field, 0, 1)
         award_layout.addWidget(self.receipt_label, 1, 0)
         award_layout.addWidget(self.receipt_field, 1, 1)
-        award_layout.addWidget(self.amount_error, 2, 0, 1, 2)
-        award_layout.addWidget(self.preview, 3, 0, 1, 2)
+        # the primary button beside the two fields, as tall as both: the largest control, and the column
+        # keeps room under the fields for the preview and the errors at 768 pixels
         award_layout.addWidget(self.award_button, 0, 2, 2, 1)
+        award_layout.setColumnStretch(1, 1)
+        # notes under the grid, in a box layout: it gives a wrapped note the height its width needs
+        award_outer.addLayout(award_layout)
+        award_outer.addWidget(self.amount_error)
+        award_outer.addWidget(self.preview)
 
         self.redeem_box = QGroupBox()
-        redeem_layout = QGridLayout(self.redeem_box)
-        self.reward_label = QLabel()
+        self.redeem_box.setObjectName("redeemBox")
+        redeem_outer = QVBoxLayout(self.redeem_box)
+        redeem_layout = QGridLayout()
+        self.reward_label = _wrapped_label("rewardLabel")
         self.reward_combo = QComboBox()
         self.reward_combo.setObjectName("rewardCombo")
-        self.points_label = QLabel()
+        # a long reward name must not widen the window: the combo takes the column's width, its list shows all
+        self.reward_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reward_combo.setMinimumContentsLength(8)
+        self.points_label = _wrapped_label("pointsLabel")
         self.points_field = QLineEdit()
         self.points_field.setObjectName("pointsField")
         self.points_field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.points_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,9}"))
-        self.redeem_error = QLabel()
-        self.redeem_error.setObjectName("redeemError")
-        self.redeem_error.setWordWrap(True)
+        self.redeem_error = _wrapped_label("redeemError", note=True)
         self.redeem_button = _big_button("redeemButton")
         self.reward_label.setBuddy(self.reward_combo)
         self.points_label.setBuddy(self.points_field)
@@ -404,24 +494,25 @@ class CounterWindow(QMainWindow):
         redeem_layout.addWidget(self.reward_combo, 0, 1)
         redeem_layout.addWidget(self.points_label, 1, 0)
         redeem_layout.addWidget(self.points_field, 1, 1)
-        redeem_layout.addWidget(self.redeem_error, 2, 0, 1, 2)
         redeem_layout.addWidget(self.redeem_button, 0, 2, 2, 1)
+        redeem_layout.setColumnStretch(1, 1)
+        redeem_outer.addLayout(redeem_layout)
+        redeem_outer.addWidget(self.redeem_error)
 
-        self.status = QLabel()
-        self.status.setObjectName("status")
-        self.status.setWordWrap(True)
-        self.status.setMinimumHeight(56)
+        actions = QWidget()
+        actions.setObjectName("actionsColumn")
+        actions_layout = QVBoxLayout(actions)
+        actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_layout.addWidget(self.award_box)
+        actions_layout.addWidget(self.redeem_box)
+        self.return_button = _big_button("returnButton")
+        actions_layout.addWidget(self.return_button)
+        actions_layout.addStretch(1)
+        counter_layout.addWidget(self.member_box, 1)
+        counter_layout.addWidget(actions, 1)
+
+        self.status = _wrapped_label("status")
         self.status.setFrameShape(QFrame.Shape.NoFrame)
-
-        counter_layout.addWidget(self.member_box)
-        self.camera_panel = CameraPanel(self.config.camera)
-        self.camera_panel.setVisible(False)
-        self.camera_panel.scanned.connect(self._on_camera_scan)
-        self.camera_button.toggled.connect(self._camera_toggled)
-        counter_layout.addWidget(self.camera_panel)
-        counter_layout.addWidget(self.award_box)
-        counter_layout.addWidget(self.redeem_box)
-        counter_layout.addStretch(1)
 
         self.pages.addWidget(login_wrap)
         self.pages.addWidget(counter)
@@ -429,44 +520,51 @@ class CounterWindow(QMainWindow):
         self.counter_page = counter
 
         top = QWidget()
+        top.setObjectName("topBar")
         top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.title)
-        top_layout.addStretch(1)
-        top_layout.addWidget(self.who)
+        top_layout.addWidget(self.who, 1)
         top_layout.addWidget(self.manager_button)
         top_layout.addWidget(self.change_pin_button)
         top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
         top_layout.addWidget(self.lang_button)
-        root = QWidget()
-        root_layout = QVBoxLayout(root)
-        root_layout.addWidget(top)
-        root_layout.addWidget(self.pages, 1)
-        root_layout.addWidget(self.status)
-        self.setCentralWidget(root)
-        self.sync_label = QLabel()
-        self.sync_label.setObjectName("syncStatus")
-        self.backup_label = QLabel()
-        self.backup_label.setObjectName("backupStatus")
-        self.config_label = QLabel()
-        self.config_label.setObjectName("configStatus")
-        self.config_label.setWordWrap(True)
-        self.statusBar().addWidget(self.sync_label, 1)
-        self.statusBar().addPermanentWidget(self.backup_label)
-        self.printer_label = QLabel()
-        self.printer_label.setObjectName("printerStatus")
-        self.printer_label.setWordWrap(True)
+
+        # the counter's state, always visible at the bottom (a strip of our own rather than QStatusBar, whose
+        # labels cannot wrap: a long sync or printer message would widen the window past the screen)
+        self.sync_label = _wrapped_label("syncStatus")
+        self.backup_label = _wrapped_label("backupStatus")
+        self.config_label = _wrapped_label("configStatus", note=True)
+        self.printer_label = _wrapped_label("printerStatus", note=True)
         self.reprint_button = QPushButton()
         self.reprint_button.setObjectName("reprintButton")
         self.reprint_button.clicked.connect(self.reprint_last_slip)
         self.reprint_button.setVisible(False)
-        self.statusBar().addWidget(self.printer_label, 1)
-        self.statusBar().addPermanentWidget(self.reprint_button)
-        self.statusBar().addWidget(self.config_label, 1)
-        self.offline_label = QLabel()
-        self.offline_label.setObjectName("offlineRemaining")
-        self.offline_label.setWordWrap(True)
-        redeem_layout.addWidget(self.offline_label, 3, 0, 1, 3)
+        state = QFrame()
+        state.setObjectName("stateStrip")
+        state_layout = QGridLayout(state)
+        state_layout.setContentsMargins(4, 2, 4, 2)
+        state_layout.setVerticalSpacing(0)
+        state_layout.addWidget(self.sync_label, 0, 0)
+        state_layout.addWidget(self.backup_label, 0, 1)
+        state_layout.addWidget(self.printer_label, 1, 0)
+        state_layout.addWidget(self.reprint_button, 1, 1, 2, 1)
+        state_layout.addWidget(self.config_label, 2, 0)
+        state_layout.setColumnStretch(0, 3)
+        state_layout.setColumnStretch(1, 1)
+        self.state_strip = state
+
+        root = QWidget()
+        root_layout = QVBoxLayout(root)
+        root_layout.setContentsMargins(8, 4, 8, 4)
+        root_layout.setSpacing(4)
+        root_layout.addWidget(top)
+        root_layout.addWidget(self.pages, 1)
+        root_layout.addWidget(self.status)
+        root_layout.addWidget(state)
+        self.setCentralWidget(root)
+        self.statusBar().hide()
         self.resize(1024, 768)
 
         # keyboard first: Enter confirms the field's step, Esc clears
@@ -480,6 +578,7 @@ class CounterWindow(QMainWindow):
         self.member_field.returnPressed.connect(self.identify)
         self.find_button.clicked.connect(self.identify)
         self.enroll_button.clicked.connect(self.open_enroll)
+        self.return_button.clicked.connect(self.open_return)
         self.amount_field.textChanged.connect(self._amount_changed)
         self.amount_field.returnPressed.connect(self._amount_entered)
         self.receipt_field.returnPressed.connect(self.award)
@@ -493,6 +592,13 @@ class CounterWindow(QMainWindow):
         self.wedge.scanned.connect(self._on_wedge_scan)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.activated.connect(self.clear)
+        # the frequent actions on F-keys; the key is printed on its button (see _with_key)
+        self.fkeys: dict[str, QShortcut] = {}
+        for key, button in (("F2", self.award_button), ("F3", self.redeem_button),
+                            ("F4", self.enroll_button), ("F5", self.camera_button), ("F6", self.return_button)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda b=button: b.click() if b.isVisible() and b.isEnabled() else None)
+            self.fkeys[key] = shortcut
 
     # ------------------------------------------------------------------ texts
     def retranslate(self) -> None:
@@ -503,7 +609,7 @@ class CounterWindow(QMainWindow):
         self.lang_button.setText("EN" if get_language() == "th" else "ไทย")
         self.lang_button.setToolTip(_("Switch language"))
         self.sign_out_button.setText(_("Sign out"))
-        self.report_button.setText(_("Today's report"))
+        self.report_button.setText(_("Reports"))
         self.login_prompt.setText(_("Type your PIN and press Enter"))
         self.pin.setPlaceholderText(_("PIN"))
         self.key_clear.setText(_("Clear"))
@@ -514,10 +620,10 @@ class CounterWindow(QMainWindow):
         self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
         self.change_pin_button.setText(_("Change PIN"))
         self.member_box.setTitle(_("Member"))
-        self.member_field.setPlaceholderText(_("Scan the card, or type a member code, card number or phone"))
-        self.find_button.setText(_("Find"))
-        self.enroll_button.setText(_("New member"))
-        self.camera_button.setText(_("Camera"))
+        self.member_field.setPlaceholderText(_("Scan the card, or type a code, card no. or phone"))
+        self.find_button.setText(_with_key(_("Find"), "Enter"))
+        self.enroll_button.setText(_with_key(_("New member"), "F4"))
+        self.camera_button.setText(_with_key(_("Camera"), "F5"))
         self.camera_button.setToolTip(_("Show the camera to scan member cards"))
         self.camera_panel.retranslate()
         self.award_box.setTitle(_("Award points"))
@@ -525,11 +631,12 @@ class CounterWindow(QMainWindow):
         self.amount_field.setPlaceholderText("1,234.50")
         self.receipt_label.setText(_("Receipt no."))
         self.receipt_field.setPlaceholderText(_("e.g. R-000123"))
-        self.award_button.setText(_("Award"))
+        self.award_button.setText(_with_key(_("Award"), "F2"))
         self.redeem_box.setTitle(_("Redeem points"))
         self.reward_label.setText(_("Reward"))
         self.points_label.setText(_("Points"))
-        self.redeem_button.setText(_("Redeem"))
+        self.redeem_button.setText(_with_key(_("Redeem"), "F3"))
+        self.return_button.setText(_with_key(_("Return a receipt"), "F6"))
         self._fill_rewards()
         self._show_staff()
         self._show_member()
@@ -566,6 +673,7 @@ class CounterWindow(QMainWindow):
         self.change_pin_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
         self.enroll_button.setEnabled(signed_in and not busy)
+        self.return_button.setEnabled(signed_in and not busy)
         if self.enroll_dialog is not None:
             self.enroll_dialog.enroll.setEnabled(not busy)
         has_member = self._member is not None
@@ -623,9 +731,7 @@ class CounterWindow(QMainWindow):
                 from pos_app.services.demo import seed_demo
 
                 seed_demo(services)
-            with services.ledger.read() as conn:
-                enrolled = services.ledger.get_meta(conn, "mode") == "enrolled"
-                branch = services.ledger.get_meta(conn, "branch_name") or ""
+            enrolled, branch = sync_glue.counter_identity(services)  # the UI never reads the ledger itself
             return services, enrolled, branch
 
         self.worker.submit(work, self._opened, self._failed)
@@ -717,7 +823,8 @@ class CounterWindow(QMainWindow):
     def _start_sync(self, services: Any) -> None:
         worker = sync_glue.make_worker(services, interval=float(self.config.sync.interval_seconds),
                                        client_kwargs=self._sync_client_kwargs,
-                                       on_change=self.sync_bridge.changed.emit)
+                                       on_change=self.sync_bridge.changed.emit,
+                                       on_pulled=self.sync_bridge.pulled.emit)
         self.sync_worker = worker
         self.sync_status = worker.status
         worker.start()
@@ -738,6 +845,46 @@ class CounterWindow(QMainWindow):
         if was_online != status.online:
             self._refresh_offline_remaining()
         self.sync_status_shown.emit(status)
+
+    def _on_sync_pulled(self, _count: int) -> None:
+        """The server sent changes (points earned at another counter, a reward added or out of stock, a
+        flag): re-read the member shown and the rewards, on the worker, and show them."""
+        svc = self._services
+        if self._closed or svc is None or self._staff is None:
+            return
+        member_id = self._member.id if self._member is not None else None
+
+        def work() -> tuple[MemberView | None, list[dict[str, Any]], dict[str, tuple[str, str]]]:
+            fresh = _fresh_member(svc, member_id) if member_id is not None else None
+            tiers = {t.code: (t.name_th, t.name_en) for t in svc.active_rules().tiers.tiers}
+            return fresh, svc.rewards(), tiers
+
+        def done(outcome: tuple[MemberView | None, list[dict[str, Any]], dict[str, tuple[str, str]]]) -> None:
+            fresh, rewards, tiers = outcome
+            self._tier_names = tiers
+            self._rewards = [r for r in rewards if r.get("active", True)]
+            chosen = self.reward_combo.currentData()
+            self._fill_rewards()
+            if chosen is not None and self.reward_combo.currentData() is None:
+                self.points_field.clear()  # the reward chosen was withdrawn: nothing is half-chosen
+            self._reward_changed_quietly()
+            shown = self._member
+            if fresh is not None and shown is not None and fresh.id == shown.id:
+                self._member = fresh
+                self._show_member()
+                self._refresh_offline_remaining()
+                self._load_history()
+            self.pulled_refreshed.emit(self._member)
+
+        self.worker.submit(work, done, lambda _error: None, busy=False)
+
+    def _reward_changed_quietly(self) -> None:
+        """After the rewards list was refilled: the points field follows the reward still chosen."""
+        code = self.reward_combo.currentData()
+        if code is not None:
+            cost = next((int(r["points_cost"]) for r in self._rewards if r["code"] == code), None)
+            self.points_field.setText(str(cost) if cost is not None else "")
+        self._set_enabled_for_state()
 
     def _show_sync_status(self) -> None:
         status = self.sync_status
@@ -883,6 +1030,7 @@ class CounterWindow(QMainWindow):
                 self.change_pin_dialog = None
                 dialog.accept()
                 dialog.deleteLater()
+                self._back_to_counter()
                 self._set_status("done", lambda: _("Your new PIN is saved."))
                 if forced:
                     self._enter_counter(changed)
@@ -898,6 +1046,7 @@ class CounterWindow(QMainWindow):
         def rejected() -> None:
             self.change_pin_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
             if forced:
                 self._set_status("info", lambda: _("Signed out: choose a new PIN at your next sign-in."))
                 self.pin.setFocus()
@@ -934,6 +1083,7 @@ class CounterWindow(QMainWindow):
         def closed(_result: int = 0) -> None:
             if self.manager_dialog is not None:
                 self.manager_dialog.deleteLater()
+                self._back_to_counter()
                 self.manager_dialog = None
 
         def act(fn: Callable[[], Any], message: Callable[[Any], str]) -> None:
@@ -1084,12 +1234,15 @@ class CounterWindow(QMainWindow):
             self._preview_points = None
             self._offline_remaining = None
             self._refresh_offline_remaining()
+            self._history = []
+            self._load_history()
         self._show_member()
         self._show_preview()
         self._set_enabled_for_state()
 
     def _show_member(self) -> None:
         member = self._member
+        self._show_history()
         if member is None:
             self.member_name.setText(_("No member yet"))
             self.member_tier.setText("")
@@ -1108,6 +1261,157 @@ class CounterWindow(QMainWindow):
             notes.append(_("Flagged for a manager: {reason}").format(reason=member.flagged))
         self.member_expiring.setText(" · ".join(notes))
 
+    # ------------------------------------------------------------------ history
+    def _load_history(self) -> None:
+        """Read the shown member's entries on the worker; the member panel shows the last few."""
+        member, svc = self._member, self._services
+        self._history_generation += 1
+        if member is None or svc is None:
+            return
+        generation, member_id = self._history_generation, member.id
+
+        def work() -> list[Any]:
+            entries: list[Any] = svc.history(member_id)
+            return entries
+
+        def done(entries: list[Any]) -> None:
+            if generation != self._history_generation or self._member is None or self._member.id != member_id:
+                return  # another member (or a newer read) meanwhile
+            self._history = entries
+            lines = self._show_history()
+            self.history_shown.emit(lines)
+
+        self.worker.submit(work, done, lambda _error: None, busy=False)
+
+    def _reward_names(self) -> dict[str, str]:
+        th = get_language() == "th"
+        return {str(r["code"]): str(r["name_th"] if th else r["name_en"]) for r in self._rewards}
+
+    def _show_history(self) -> list[HistoryLine]:
+        lines = history_lines(self._history, self._reward_names()) if self._member is not None else []
+        self.history_title.setText(_("Last entries") if lines else "")
+        for i, (when, what, points) in enumerate(self.history_rows):
+            line = lines[i] if i < len(lines) else None
+            when.setText(line.when if line else "")
+            what.setText(line.what if line else "")
+            points.setText(line.points if line else "")
+            points.setStyleSheet("color: #b00020;" if line and line.negative else "color: #1f6f43;")
+        return lines
+
+    # ------------------------------------------------------------------ returns
+    def open_return(self) -> None:
+        """A return: the receipt number, what the return will do, a manager's approval, the slip."""
+        if self._services is None or self._staff is None or self.return_dialog is not None or self.worker.busy:
+            return
+        dialog = ReturnDialog(self)
+        self.return_dialog = dialog
+        dialog.look_up.clicked.connect(self.preview_return)
+        dialog.confirm.clicked.connect(lambda: self.do_return())
+
+        def closed() -> None:
+            self.return_dialog = None
+            dialog.deleteLater()
+            self._back_to_counter()
+            self.member_field.setFocus()
+
+        dialog.finished.connect(closed)
+        dialog.open()
+        self.return_requested.emit(dialog)
+
+    def _return_request(self) -> tuple[str, int | None] | None:
+        dialog = self.return_dialog
+        if dialog is None:
+            return None
+        receipt = dialog.receipt.text().strip()
+        if not receipt:
+            message = _("Type the receipt number.")
+            dialog.show_error(message)
+            dialog.receipt.setFocus()
+            self.error_shown.emit(message)
+            return None
+        amount: int | None = None
+        if dialog.amount.text().strip():
+            try:
+                amount = parse_purchase_amount(dialog.amount.text())
+            except RuleError as exc:
+                dialog.show_error(exc.message)
+                dialog.amount.setFocus()
+                self.error_shown.emit(exc.message)
+                return None
+        return receipt, amount
+
+    def preview_return(self) -> None:
+        dialog, svc = self.return_dialog, self._services
+        request = self._return_request()
+        if dialog is None or svc is None or request is None or self.worker.busy:
+            return
+        receipt, amount = request
+
+        def work() -> ReturnPreview:
+            return preview_return(svc, receipt, amount)
+
+        def done(preview: ReturnPreview) -> None:
+            if self.return_dialog is dialog and self._return_request() == request:
+                dialog.show_preview(return_summary(preview))
+                self.return_previewed.emit(preview)
+
+        def failed(error: ServiceError) -> None:
+            if self.return_dialog is dialog:
+                dialog.forget_preview()
+                dialog.show_error(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
+    def do_return(self, approval: Approval | None = None) -> None:
+        dialog, svc, staff = self.return_dialog, self._services, self._staff
+        request = self._return_request()
+        if dialog is None or svc is None or staff is None or request is None or self.worker.busy:
+            return
+        receipt, amount = request
+        staff_id = staff.id
+        op_id = self.ops.for_request("return", (receipt, amount, staff_id))
+
+        def work() -> tuple[Any, MemberView | None]:
+            result = svc.return_receipt(receipt_ref=receipt, operator_id=staff_id, refund_satang=amount,
+                                        approval=approval, op_id=op_id)
+            return result, _fresh_member(svc, result.member_id)
+
+        def failed(error: ServiceError) -> None:
+            if isinstance(error, ApprovalRequired):
+                self._ask_manager(error.message, lambda pin: self.do_return(Approval(pin=pin)),
+                                  lambda: _("Not returned: no manager approval."))
+                return
+            if self.return_dialog is dialog:
+                dialog.show_error(error.message)
+            self.show_error(error.message)
+
+        self._submit(work, self._returned, failed)
+
+    def _returned(self, outcome: tuple[Any, MemberView | None]) -> None:
+        result, fresh = outcome
+        self.ops.confirmed("return", result.op_id)
+        if self.return_dialog is not None:
+            self.return_dialog.accept()
+        if fresh is not None and self._member is not None and fresh.id == self._member.id:
+            self._member = fresh
+            self._show_member()
+            self._load_history()
+        receipt, taken, given, balance = (result.receipt_ref, result.points_clawed_back, result.points_restored,
+                                          result.balance_after)
+
+        def text() -> str:
+            done = _("Done: receipt {receipt} returned, {points} points taken back.").format(
+                receipt=receipt, points=f"{taken:,}")
+            if given:
+                done += " " + _("{points} points given back.").format(points=f"{given:,}")
+            return done + " " + _("New balance {balance} points.").format(balance=f"{balance:,}")
+
+        self._set_status("done", text)
+        self._sync_trigger()
+        self._print_slip(result, fresh)
+        self.operation_done.emit(result)
+
     # ------------------------------------------------------------------ enroll
     def open_enroll(self) -> None:
         """Open the new-member dialog (the phone typed in the member field, if any, is carried over)."""
@@ -1123,6 +1427,7 @@ class CounterWindow(QMainWindow):
         def closed() -> None:
             self.enroll_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
 
         dialog.finished.connect(closed)
         dialog.open()
@@ -1299,6 +1604,7 @@ class CounterWindow(QMainWindow):
 
         self._set_status("done", text)
         self.amount_field.setFocus()
+        self._load_history()
         self._sync_trigger()
         self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
@@ -1389,12 +1695,14 @@ class CounterWindow(QMainWindow):
                 points=f"{points:,}", discount=format_baht(discount), balance=f"{balance:,}")
 
         self._set_status("done", text)
+        self._load_history()
         self._sync_trigger()
         self._refresh_offline_remaining()
         self._print_slip(result, fresh if fresh is not None else self._member)
         self.operation_done.emit(result)
 
-    def _ask_manager(self, reason: str, then: Callable[[str], None]) -> None:
+    def _ask_manager(self, reason: str, then: Callable[[str], None],
+                     refused: Callable[[], str] | None = None) -> None:
         dialog = ManagerPinDialog(reason, self)
         self.approval_dialog = dialog
 
@@ -1402,12 +1710,14 @@ class CounterWindow(QMainWindow):
             pin = dialog.pin_text()
             self.approval_dialog = None
             dialog.deleteLater()
+            self._back_to_counter()
             then(pin)
 
         def rejected() -> None:
             self.approval_dialog = None
             dialog.deleteLater()
-            self._set_status("info", lambda: _("Not redeemed: no manager approval."))
+            self._back_to_counter()
+            self._set_status("info", refused or (lambda: _("Not redeemed: no manager approval.")))
 
         dialog.accepted.connect(accepted)
         dialog.rejected.connect(rejected)
@@ -1417,29 +1727,100 @@ class CounterWindow(QMainWindow):
 
     # ------------------------------------------------------------------ report
     def show_report(self) -> None:
-        """Managers: today's awards and redemptions per cashier (the services check the role)."""
-        if self._services is None or self._staff is None or self.worker.busy:
+        """Managers: the report for a date range (today by cashier first), by cashier, reward or hour, with
+        CSV export (the services check the role)."""
+        if self._services is None or self._staff is None or self.worker.busy or self.report_dialog is not None:
             return
         svc = self._services
         staff = self._staff
 
         def work() -> Any:
             svc.require(staff, "manager")
-            return svc.daily_report()
+            today = svc.today()
+            return range_report(svc, today, today, "cashier")
 
         def done(report: Any) -> None:
             dialog = ReportDialog(report, self)
             self.report_dialog = dialog
-            dialog.finished.connect(dialog.deleteLater)
+            dialog.show_button.clicked.connect(self.refresh_report)
+            dialog.export_button.clicked.connect(self.export_report)
+
+            def closed() -> None:
+                self.report_dialog = None
+                dialog.deleteLater()
+                self._back_to_counter()
+
+            dialog.finished.connect(closed)
             dialog.open()
             self.report_shown.emit(dialog)
 
         self._submit(work, done)
 
+    def refresh_report(self) -> None:
+        """The report dialog's Show: the dates and grouping typed there, run on the worker."""
+        dialog, svc, staff = self.report_dialog, self._services, self._staff
+        if dialog is None or svc is None or staff is None or self.worker.busy:
+            return
+        date_from, date_to, by = dialog.values()
+
+        def work() -> Any:
+            svc.require(staff, "manager")
+            return range_report(svc, date_from, date_to, by)
+
+        def done(report: Any) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message("")
+                dialog.show_report(report)
+                self.report_shown.emit(dialog)
+
+        def failed(error: ServiceError) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
+    def export_report(self) -> None:
+        """The report shown, as CSV in the data folder's ``reports`` (written on the worker)."""
+        dialog = self.report_dialog
+        if dialog is None:
+            return
+        report = dialog.report
+        text = report_csv(report)  # in the language shown (the "Total" line), captured here
+        path = self.data_dir / "reports" / f"report-{report.date_from}-{report.date_to}-{report.by}.csv"
+
+        def work() -> Path:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise Unavailable(_("Cannot write {path}: {error}").format(
+                    path=path, error=exc.strerror or exc)) from exc
+            return path
+
+        def done(written: Path) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(_("Saved {path}").format(path=written))
+            self.report_exported.emit(written)
+
+        def failed(error: ServiceError) -> None:
+            if self.report_dialog is dialog:
+                dialog.show_message(error.message)
+            self.error_shown.emit(error.message)
+
+        self.worker.submit(work, done, failed)
+
+    def _back_to_counter(self) -> None:
+        """After a dialog closed: the counter window takes the keys again (Esc, F-keys, the scanner). A kiosk
+        has no window manager to give it back its activation, and shortcuts only work in the active window."""
+        if not self._closed and self.isVisible():
+            self.activateWindow()
+
     # ------------------------------------------------------------------ clear / close
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
-        if (self.approval_dialog is not None or self.enroll_dialog is not None
+        if (self.approval_dialog is not None or self.enroll_dialog is not None or self.return_dialog is not None
+                or self.report_dialog is not None
                 or self.change_pin_dialog is not None or self.manager_dialog is not None):
             return  # the dialog handles its own Esc
         self.pin.clear()

@@ -27,6 +27,19 @@ from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
 
 
+def _fit_to_window(dialog: QDialog) -> None:
+    """Resize a dialog to what its content needs, never larger than the counter window it belongs to.
+    (``adjustSize`` would cap it at 2/3 of the screen, cutting columns off on a 1024x768 counter.)"""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    owner = dialog.parentWidget()
+    if owner is not None:
+        wanted = wanted.boundedTo(owner.window().size())
+    dialog.resize(wanted)
+
+
 class ManagerPinDialog(QDialog):
     """Asks a manager to type their PIN to approve an operation. Shown with ``open()`` (never blocks)."""
 
@@ -112,20 +125,90 @@ class EnrollDialog(QDialog):
 
 
 class ReportDialog(QDialog):
-    """Today's awards and redemptions, per cashier and in total (read-only)."""
+    """The manager's report for a date range by cashier, reward or hour, with totals and CSV export. The window
+    runs the report (Show) and the export on its worker; this shows a ``RangeReport`` and forwards input."""
 
     def __init__(self, report: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
-        self.setWindowTitle(_("Daily report {date}").format(date=report.date))
+        self.setWindowTitle(_("Report"))
         layout = QVBoxLayout(self)
-        headers = [_("Cashier"), _("Awards"), _("Points"), _("Sales"), _("Redeemed"), _("Points")]
-        lines = [*report.per_cashier, report.totals]
-        self.table = QTableWidget(len(lines), len(headers))
+        controls = QHBoxLayout()
+        self.date_from = QLineEdit(report.date_from)
+        self.date_from.setObjectName("reportFrom")
+        self.date_to = QLineEdit(report.date_to)
+        self.date_to.setObjectName("reportTo")
+        for field in (self.date_from, self.date_to):
+            field.setPlaceholderText("YYYY-MM-DD")
+            field.setMaxLength(10)
+            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("2026-12-31") + 32)
+        self.by = QComboBox()
+        self.by.setObjectName("reportBy")
+        for code, text in (("cashier", _("By cashier")), ("reward", _("By reward")), ("hour", _("By hour"))):
+            self.by.addItem(text, code)
+        self.by.setCurrentIndex(max(0, self.by.findData(report.by)))
+        self.show_button = QPushButton(_("Show") + "  [Enter]")
+        self.show_button.setObjectName("reportShow")
+        self.show_button.setDefault(True)
+        self.from_label = QLabel(_("From"))
+        self.to_label = QLabel(_("to"))
+        controls.addWidget(self.from_label)
+        controls.addWidget(self.date_from)
+        controls.addWidget(self.to_label)
+        controls.addWidget(self.date_to)
+        controls.addWidget(self.by)
+        controls.addWidget(self.show_button)
+        controls.addStretch(1)
+        self.title = QLabel()
+        self.title.setObjectName("reportTitle")
+        self.title.setWordWrap(True)
+        self.table = QTableWidget(0, 6)
         self.table.setObjectName("reportTable")
-        self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.message = QLabel()
+        self.message.setObjectName("reportMessage")
+        self.message.setWordWrap(True)
+        self.export_button = QPushButton(_("Export CSV"))
+        self.export_button.setObjectName("reportExport")
+        self.export_button.setAutoDefault(False)
+        self.close_button = QPushButton(_("Close"))
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(controls)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.report = report
+        self.show_report(report)
+
+    def values(self) -> tuple[str, str, str]:
+        return self.date_from.text().strip(), self.date_to.text().strip(), str(self.by.currentData())
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Measure again once shown: only now do the window's style sheet fonts apply to the columns."""
+        super().showEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+        self.show_report(self.report)
+
+    def show_report(self, report: Any) -> None:
+        self.report = report
+        self.ensurePolished()  # the window's style sheet (its font size) first: columns are measured in it
+        grouping = {"cashier": _("Cashier"), "reward": _("Reward"), "hour": _("Hour")}[report.by]
+        self.title.setText(_("Awards and redemptions from {start} to {end}").format(
+            start=report.date_from, end=report.date_to))
+        headers = [grouping, _("Awards"), _("Points awarded"), _("Sales"), _("Redemptions"), _("Points redeemed")]
+        lines = [*report.lines, report.totals]
+        self.table.clearContents()
+        self.table.setRowCount(len(lines))
+        self.table.setHorizontalHeaderLabels(headers)
         for row, line in enumerate(lines):
             name = _("Total") if line is report.totals else line.key
             cells = [name, f"{line.awards:,}", f"{line.points_awarded:,}", format_baht(line.sales_satang),
@@ -136,11 +219,17 @@ class ReportDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.close_button = QPushButton(_("Close"))
-        self.close_button.clicked.connect(self.accept)
-        layout.addWidget(self.table)
-        layout.addWidget(self.close_button)
-        self.setMinimumSize(760, 360)
+        for column in range(self.table.columnCount()):  # air between the numbers (and room for Thai marks)
+            self.table.setColumnWidth(column, self.table.columnWidth(column) + 16)
+        self.table.resizeRowsToContents()
+        # as wide as its columns (nothing cut off), and never wider than the counter's screen
+        header = self.table.horizontalHeader()
+        needed = sum(header.sectionSize(c) for c in range(self.table.columnCount())) + 4
+        self.table.setMinimumWidth(min(needed, 980))
+        _fit_to_window(self)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
 
 
 def _pin_field(name: str) -> QLineEdit:
@@ -204,6 +293,7 @@ class ChangePinDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
+        _fit_to_window(self)
 
 
 class ManagerDialog(QDialog):
@@ -297,3 +387,75 @@ class ManagerDialog(QDialog):
     def selected_lock(self) -> dict[str, Any] | None:
         row = self.locks.currentRow()
         return self._locks[row] if 0 <= row < len(self._locks) else None
+
+
+class ReturnDialog(QDialog):
+    """A return: scan or type the receipt number (Enter shows what the return will do), optionally a part of
+    the bill, then Return (a manager approves). The window does the work; this only shows and forwards."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("returnDialog")
+        self.setWindowTitle(_("Return a receipt"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.receipt = QLineEdit()
+        self.receipt.setObjectName("returnReceipt")
+        self.receipt.setMaxLength(64)
+        self.receipt.setPlaceholderText(_("Scan or type the receipt number"))
+        self.amount = QLineEdit()
+        self.amount.setObjectName("returnAmount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setPlaceholderText(_("Whole receipt"))
+        form.addRow(_("Receipt no."), self.receipt)
+        form.addRow(_("Refund (baht)"), self.amount)
+        self.summary = QLabel()
+        self.summary.setObjectName("returnSummary")
+        self.summary.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("returnError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.look_up = QPushButton(_("Show  [Enter]"))
+        self.look_up.setObjectName("returnLookUp")
+        self.confirm = QPushButton(_("Return"))
+        self.confirm.setObjectName("returnConfirm")
+        self.confirm.setEnabled(False)
+        self.cancel = QPushButton(_("Cancel"))
+        self.cancel.setObjectName("returnCancel")
+        for button in (self.cancel, self.look_up, self.confirm):
+            button.setAutoDefault(False)  # Enter presses the default button only: Show, then Return
+        self.look_up.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.look_up)
+        buttons.addWidget(self.confirm)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        # anything typed again must be looked up again before it can be returned
+        self.receipt.textChanged.connect(self.forget_preview)
+        self.amount.textChanged.connect(self.forget_preview)
+        self.setMinimumWidth(600)
+        self.receipt.setFocus()
+
+    def forget_preview(self) -> None:
+        self.summary.clear()
+        self.confirm.setEnabled(False)
+        self.confirm.setDefault(False)
+        self.look_up.setDefault(True)
+
+    def show_preview(self, text: str) -> None:
+        self.error.clear()
+        self.summary.setText(text)
+        _fit_to_window(self)  # as tall as the summary needs (it is never cut off)
+        self.confirm.setEnabled(True)
+        self.look_up.setDefault(False)
+        self.confirm.setDefault(True)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        _fit_to_window(self)

@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python -m pos_app.ui.screenshots docs/img
 
 Writes sign-in.png, counter.png (a member found, a bill being typed with its points preview) and
-approval.png (a large redemption waiting for a manager's PIN), in Thai.
+approval.png (a large redemption waiting for a manager's PIN) and return.png (a receipt looked up for a
+return), in Thai, at 1024x768 (the smallest counter screen).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from pos_app.core.i18n import set_language
@@ -45,6 +46,17 @@ def _settle() -> None:
     loop.exec()
 
 
+def _over(window: QWidget, dialog: QWidget) -> QPixmap:
+    """A dialog is its own top-level window: draw it over the dimmed counter, as a cashier sees it."""
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))
+    popup = dialog.grab()
+    painter.drawPixmap((shot.width() - popup.width()) // 2, (shot.height() - popup.height()) // 2, popup)
+    painter.end()
+    return shot
+
+
 def take(out_dir: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -54,7 +66,7 @@ def take(out_dir: Path) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         window = CounterWindow(Path(tmp), seed_demo=True, demo_hint=True)
-        window.resize(1024, 800)
+        window.resize(1024, 768)  # the smallest counter screen: what fits here fits everywhere
         window.show()
         _wait(window.ready)
         _settle()
@@ -87,17 +99,24 @@ def take(out_dir: Path) -> list[Path]:
         dialog = _wait(window.approval_requested)
         _settle()
         if dialog and isinstance(dialog[0], QWidget):
-            # the dialog is its own top-level window: draw it over the dimmed counter, as a cashier sees it
-            shot = window.grab()
-            painter = QPainter(shot)
-            painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))
-            popup = dialog[0].grab()
-            painter.drawPixmap((shot.width() - popup.width()) // 2, (shot.height() - popup.height()) // 2, popup)
-            painter.end()
             path = out_dir / "approval.png"
-            shot.save(str(path))
+            _over(window, dialog[0]).save(str(path))
             written.append(path)
             dialog[0].close()
+            _settle()
+
+        # a return: the receipt looked up, what it will take back, before the manager approves
+        window.open_return()
+        ret = window.return_dialog
+        if ret is not None:
+            ret.receipt.setText("R-000123")
+            window.preview_return()
+            _wait(window.return_previewed)
+            _settle()
+            path = out_dir / "return.png"
+            _over(window, ret).save(str(path))
+            written.append(path)
+            ret.reject()
         window.close()
     return written
 

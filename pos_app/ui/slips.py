@@ -82,7 +82,18 @@ def mask_card(card_no: str) -> str:
 
 def slip_data(result: Any, member: Any, *, branch: str, labels: SlipLabels,
               printed_at: datetime | None = None) -> SlipData:
-    """A slip for an ``AwardResult`` (points earned) or a ``RedeemResult`` (points redeemed)."""
+    """A slip for an ``AwardResult`` (points earned), a ``RedeemResult`` (points redeemed) or a
+    ``ReturnResult`` (points taken back for a refund, and any redeemed points given back)."""
+    if hasattr(result, "points_clawed_back"):
+        extra_lines: tuple[tuple[str, str], ...] = ((_("Refund"), format_baht(int(result.refund_satang))),)
+        if result.points_restored:
+            extra_lines += ((_("Points given back"), f"{int(result.points_restored):,}"),)
+        return SlipData(
+            title=_("Return"), branch=branch, printed_at=printed_at or datetime.now(),
+            receipt_no=result.receipt_ref, member_name=member.name, member_number=mask_card(member.card_no),
+            points_change=int(result.points_restored) - int(result.points_clawed_back),
+            balance_before=result.balance_before, balance_after=result.balance_after, purchase_amount="",
+            extra_lines=extra_lines, labels=labels)
     earned = hasattr(result, "amount_satang")
     extra: tuple[tuple[str, str], ...] = ()
     discount = None if earned else getattr(result, "discount_satang", None)

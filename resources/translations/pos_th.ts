@@ -75,26 +75,27 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/counter.py" line="531"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/counter.py" line="637"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/presenters.py" line="19"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -109,17 +110,17 @@
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="413"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="434"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="511"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="653"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -161,7 +162,6 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="120"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
@@ -171,17 +171,17 @@
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="538"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="559"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="574"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="595"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="667"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="688"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -342,46 +342,45 @@
             <translation>รหัสสมาชิกนี้หมดอายุเมื่อ {date} ขอบัตรใหม่จากสมาชิก หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="70"></location>
-            <location filename="../../pos_app/core/money.py" line="74"></location>
+            <location filename="../../pos_app/core/money.py" line="68"></location>
+            <location filename="../../pos_app/core/money.py" line="72"></location>
             <source>Enter an amount, for example 1,000.50.</source>
             <translation>ใส่ยอดเงิน เช่น 1,000.50</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="84"></location>
+            <location filename="../../pos_app/core/money.py" line="82"></location>
             <source>The amount cannot be negative.</source>
             <translation>ยอดเงินติดลบไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="93"></location>
+            <location filename="../../pos_app/core/money.py" line="91"></location>
             <source>An amount has at most 2 decimal places (satang), for example 12.34.</source>
             <translation>ยอดเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์) เช่น 12.34</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="97"></location>
+            <location filename="../../pos_app/core/money.py" line="95"></location>
             <source>Check the thousands separators: write 1,000.50 or 1000.50.</source>
             <translation>ตรวจเครื่องหมายจุลภาค: เขียน 1,000.50 หรือ 1000.50</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="117"></location>
+            <location filename="../../pos_app/core/money.py" line="113"></location>
             <source>The bill amount must be more than zero.</source>
             <translation>ยอดซื้อต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="77"></location>
-            <location filename="../../pos_app/core/money.py" line="105"></location>
+            <location filename="../../pos_app/core/money.py" line="75"></location>
+            <location filename="../../pos_app/core/money.py" line="101"></location>
             <source>The amount is too large: at most {limit} per receipt.</source>
             <translation>ยอดเงินสูงเกินไป: ไม่เกิน {limit} ต่อใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="87"></location>
+            <location filename="../../pos_app/core/money.py" line="85"></location>
             <source>“{text}” is not an amount of money; type digits such as 1,000.50.</source>
             <translation>“{text}” ไม่ใช่ยอดเงิน พิมพ์ตัวเลข เช่น 1,000.50</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/money.py" line="101"></location>
             <source>“{text}” is not an amount of money.</source>
-            <translation>“{text}” ไม่ใช่ยอดเงิน</translation>
+            <translation type="obsolete">“{text}” ไม่ใช่ยอดเงิน</translation>
         </message>
         <message>
             <location filename="../../pos_app/core/phone.py" line="33"></location>
@@ -686,12 +685,12 @@
             <translation>{name} มีชนิดข้อมูลไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/timeutil.py" line="22"></location>
+            <location filename="../../pos_app/core/timeutil.py" line="23"></location>
             <source>{what} must be a date and time.</source>
             <translation>{what} ต้องเป็นวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/timeutil.py" line="25"></location>
+            <location filename="../../pos_app/core/timeutil.py" line="26"></location>
             <source>{what} must carry a time zone (UTC); a local time without a zone is ambiguous.</source>
             <translation>{what} ต้องระบุเขตเวลา (UTC) เวลาท้องถิ่นที่ไม่มีเขตเวลาอาจกำกวม</translation>
         </message>
@@ -778,49 +777,49 @@
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="60"></location>
+            <location filename="../../pos_app/services/reports.py" line="167"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="72"></location>
+            <location filename="../../pos_app/services/reports.py" line="179"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="69"></location>
+            <location filename="../../pos_app/services/reports.py" line="176"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
-            <location filename="../../pos_app/services/reports.py" line="109"></location>
+            <location filename="../../pos_app/services/reports.py" line="182"></location>
+            <location filename="../../pos_app/services/reports.py" line="216"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="62"></location>
+            <location filename="../../pos_app/services/reports.py" line="169"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="63"></location>
+            <location filename="../../pos_app/services/reports.py" line="170"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="65"></location>
+            <location filename="../../pos_app/services/reports.py" line="172"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="67"></location>
+            <location filename="../../pos_app/services/reports.py" line="174"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="71"></location>
-            <location filename="../../pos_app/services/reports.py" line="105"></location>
+            <location filename="../../pos_app/services/reports.py" line="178"></location>
+            <location filename="../../pos_app/services/reports.py" line="212"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -866,6 +865,7 @@
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="48"></location>
             <location filename="../../pos_app/services/terminal.py" line="615"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
@@ -970,16 +970,20 @@
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="59"></location>
+            <location filename="../../pos_app/services/returns.py" line="65"></location>
             <location filename="../../pos_app/services/terminal.py" line="627"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="70"></location>
             <location filename="../../pos_app/services/terminal.py" line="635"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/returns.py" line="73"></location>
             <location filename="../../pos_app/services/terminal.py" line="638"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
@@ -1015,39 +1019,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="500"></location>
-            <location filename="../../pos_app/ui/counter.py" line="501"></location>
+            <location filename="../../pos_app/ui/counter.py" line="606"></location>
+            <location filename="../../pos_app/ui/counter.py" line="607"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="504"></location>
+            <location filename="../../pos_app/ui/counter.py" line="610"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="505"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
+            <location filename="../../pos_app/ui/counter.py" line="611"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="507"></location>
+            <location filename="../../pos_app/ui/counter.py" line="613"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="508"></location>
+            <location filename="../../pos_app/ui/counter.py" line="614"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="509"></location>
+            <location filename="../../pos_app/ui/counter.py" line="615"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="510"></location>
+            <location filename="../../pos_app/ui/counter.py" line="616"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1056,187 +1060,191 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="516"></location>
+            <location filename="../../pos_app/ui/counter.py" line="622"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
             <source>Scan the card, or type a member code, card number or phone</source>
-            <translation>สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
+            <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="518"></location>
+            <location filename="../../pos_app/ui/counter.py" line="624"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="523"></location>
+            <location filename="../../pos_app/ui/counter.py" line="629"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="524"></location>
+            <location filename="../../pos_app/ui/counter.py" line="630"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="526"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="527"></location>
+            <location filename="../../pos_app/ui/counter.py" line="633"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="528"></location>
+            <location filename="../../pos_app/ui/counter.py" line="634"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="529"></location>
+            <location filename="../../pos_app/ui/counter.py" line="635"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="530"></location>
-            <location filename="../../pos_app/ui/slips.py" line="92"></location>
+            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="532"></location>
+            <location filename="../../pos_app/ui/counter.py" line="638"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="988"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1265"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1327"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1570"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1311"></location>
+            <location filename="../../pos_app/services/reports.py" line="120"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1617"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="804"></location>
+            <location filename="../../pos_app/ui/counter.py" line="951"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1094"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1247"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1254"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1335"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1559"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1641"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1342"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1648"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="584"></location>
+            <location filename="../../pos_app/ui/counter.py" line="692"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="989"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1102"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1103"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1256"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1245"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1550"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1297"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1602"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1388"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1694"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1410"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1720"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1106"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1259"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1108"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1261"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1314"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1620"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1386"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1692"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="36"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="42"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="55"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="62"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="52"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="98"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="186"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="65"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="111"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="425"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1381,48 +1389,48 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="66"></location>
+            <location filename="../../pos_app/ui/counter.py" line="76"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="68"></location>
+            <location filename="../../pos_app/ui/counter.py" line="78"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="519"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="77"></location>
+            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="90"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1444"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1160"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1465"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="80"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="93"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="84"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="97"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="88"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="101"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="95"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1467,17 +1475,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="110"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="143"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="111"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="144"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="112"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="145"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1486,18 +1494,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="115"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="148"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="116"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="196"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="117"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1506,83 +1514,84 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="125"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="158"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="127"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="160"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="128"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="161"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="129"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="162"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="130"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="131"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="164"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="132"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="133"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="134"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="135"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="147"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="506"></location>
             <source>Today's report</source>
-            <translation>รายงานวันนี้</translation>
+            <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="122"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="139"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="175"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="344"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="130"></location>
+            <location filename="../../pos_app/services/reports.py" line="138"></location>
+            <location filename="../../pos_app/services/reports.py" line="152"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="689"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1652,7 +1661,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="650"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="671"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1756,82 +1765,82 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="551"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="895"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="748"></location>
+            <location filename="../../pos_app/ui/counter.py" line="895"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="752"></location>
+            <location filename="../../pos_app/ui/counter.py" line="899"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="756"></location>
+            <location filename="../../pos_app/ui/counter.py" line="903"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="745"></location>
+            <location filename="../../pos_app/ui/counter.py" line="892"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="795"></location>
+            <location filename="../../pos_app/ui/counter.py" line="942"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="544"></location>
+            <location filename="../../pos_app/ui/counter.py" line="651"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="674"></location>
+            <location filename="../../pos_app/ui/counter.py" line="780"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="750"></location>
+            <location filename="../../pos_app/ui/counter.py" line="897"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="754"></location>
+            <location filename="../../pos_app/ui/counter.py" line="901"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="761"></location>
+            <location filename="../../pos_app/ui/counter.py" line="908"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="667"></location>
+            <location filename="../../pos_app/ui/counter.py" line="773"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="543"></location>
+            <location filename="../../pos_app/ui/counter.py" line="650"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="707"></location>
+            <location filename="../../pos_app/ui/counter.py" line="813"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="225"></location>
+            <location filename="../../pos_app/ui/counter.py" line="277"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1881,7 +1890,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1902,6 +1911,8 @@
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/services/reports.py" line="149"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
@@ -1932,7 +1943,7 @@
             <translation>ขอบคุณที่ใช้บริการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="94"></location>
+            <location filename="../../pos_app/ui/slips.py" line="105"></location>
             <source>Loyalty points</source>
             <translation>แต้มสะสม</translation>
         </message>
@@ -1942,7 +1953,7 @@
             <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="90"></location>
+            <location filename="../../pos_app/ui/slips.py" line="101"></location>
             <source>Discount</source>
             <translation>ส่วนลด</translation>
         </message>
@@ -1998,50 +2009,50 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="520"></location>
+            <location filename="../../pos_app/ui/counter.py" line="626"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="521"></location>
+            <location filename="../../pos_app/ui/counter.py" line="627"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="471"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="432"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="445"></location>
-            <location filename="../../pos_app/ui/counter.py" line="971"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="466"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1121"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="460"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="481"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="514"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2051,25 +2062,25 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="476"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="497"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="475"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
@@ -2164,178 +2175,178 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="511"></location>
+            <location filename="../../pos_app/ui/counter.py" line="617"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="513"></location>
+            <location filename="../../pos_app/ui/counter.py" line="619"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="514"></location>
+            <location filename="../../pos_app/ui/counter.py" line="620"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="515"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="162"></location>
+            <location filename="../../pos_app/ui/counter.py" line="621"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="251"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="875"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1022"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="962"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1112"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="886"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1034"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="902"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1051"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="834"></location>
+            <location filename="../../pos_app/ui/counter.py" line="981"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="165"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="166"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="255"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="169"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="176"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="265"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="177"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="178"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="183"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="272"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="217"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="309"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="232"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="322"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="240"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="330"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="245"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="335"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="246"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="336"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="278"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="280"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="370"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="223"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="236"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2376,17 +2387,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="676"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="672"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="693"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="695"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2552,27 +2563,27 @@
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="103"></location>
+            <location filename="../../pos_app/services/reports.py" line="210"></location>
             <source>no sync credential (standalone)</source>
             <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="102"></location>
+            <location filename="../../pos_app/services/reports.py" line="209"></location>
             <source>enrolled: credential {path}</source>
             <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="106"></location>
+            <location filename="../../pos_app/services/reports.py" line="213"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1242"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1547"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1295"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1600"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2592,32 +2603,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="560"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="581"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="559"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="580"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2662,54 +2673,282 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="621"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="642"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="612"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="617"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="638"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="113"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="146"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="118"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="119"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="152"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="121"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="123"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="584"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="587"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1797"></location>
+            <source>Cannot write {path}: {error}</source>
+            <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By cashier</source>
+            <translation>ตามแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By reward</source>
+            <translation>ตามของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <source>By hour</source>
+            <translation>ตามชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <source>Points awarded</source>
+            <translation>แต้มที่ให้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <source>Redemptions</source>
+            <translation>การแลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="87"></location>
+            <source>A report is by cashier, reward or hour, not {by}.</source>
+            <translation>รายงานแยกตามแคชเชียร์ ของรางวัล หรือชั่วโมง ไม่ใช่ {by}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="90"></location>
+            <source>The report's end date {to} is before its start date {start}.</source>
+            <translation>วันสิ้นสุดของรายงาน {to} อยู่ก่อนวันเริ่มต้น {start}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="93"></location>
+            <source>A report covers at most {days} days.</source>
+            <translation>รายงานครอบคลุมได้ไม่เกิน {days} วัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="77"></location>
+            <source>{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.</source>
+            <translation>{value} ไม่ใช่วันที่: เขียนเป็น YYYY-MM-DD เช่น 2026-11-29</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="147"></location>
+            <source>Report {start} to {end}</source>
+            <translation>รายงาน {start} ถึง {end}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="612"></location>
+            <source>Reports</source>
+            <translation>รายงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="623"></location>
+            <source>Scan the card, or type a code, card no. or phone</source>
+            <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="639"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="399"></location>
+            <source>Return a receipt</source>
+            <translation>คืนสินค้าตามใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1292"></location>
+            <source>Last entries</source>
+            <translation>รายการล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1404"></location>
+            <source>Done: receipt {receipt} returned, {points} points taken back.</source>
+            <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1383"></location>
+            <source>Not returned: no manager approval.</source>
+            <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1408"></location>
+            <source>New balance {balance} points.</source>
+            <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1407"></location>
+            <source>{points} points given back.</source>
+            <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="1803"></location>
+            <source>Saved {path}</source>
+            <translation>บันทึกแล้วที่ {path}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="134"></location>
+            <source>Report</source>
+            <translation>รายงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
+            <source>From</source>
+            <translation>ตั้งแต่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <source>to</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="172"></location>
+            <source>Export CSV</source>
+            <translation>ส่งออก CSV</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="406"></location>
+            <source>Scan or type the receipt number</source>
+            <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <source>Whole receipt</source>
+            <translation>ทั้งใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="412"></location>
+            <source>Refund (baht)</source>
+            <translation>ยอดคืนเงิน (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="420"></location>
+            <source>Show  [Enter]</source>
+            <translation>ดูรายละเอียด  [Enter]</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/slips.py" line="92"></location>
+            <source>Return</source>
+            <translation>คืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <source>Show</source>
+            <translation>แสดง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <source>Hour</source>
+            <translation>ชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
+            <source>Awards and redemptions from {start} to {end}</source>
+            <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="18"></location>
+            <source>Earned</source>
+            <translation>ได้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="20"></location>
+            <source>Returned</source>
+            <translation>คืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="21"></location>
+            <source>Adjusted</source>
+            <translation>ปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="22"></location>
+            <source>Expired</source>
+            <translation>แต้มหมดอายุ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="23"></location>
+            <source>Overdraft</source>
+            <translation>แต้มติดลบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="62"></location>
+            <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
+            <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="69"></location>
+            <source>This return refunds {amount} and takes back {points} points.</source>
+            <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="74"></location>
+            <source>Balance {before} -&gt; {after} points.</source>
+            <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="67"></location>
+            <source>Already returned before: {amount}.</source>
+            <translation>เคยคืนไปแล้ว: {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters.py" line="72"></location>
+            <source>{points} points redeemed on this receipt are given back.</source>
+            <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="88"></location>
+            <source>Refund</source>
+            <translation>คืนเงิน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="90"></location>
+            <source>Points given back</source>
+            <translation>แต้มที่ได้คืน</translation>
         </message>
     </context>
 </TS>

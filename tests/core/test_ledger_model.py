@@ -201,7 +201,7 @@ class Member(RuleBasedStateMachine):
 
 SETTINGS = settings(
     derandomize=True,  # the same sequences every run: "every kind succeeded" must not depend on luck
-    max_examples=60,
+    max_examples=200,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -251,3 +251,40 @@ def test_a_wrong_clock_is_warned_about_in_the_status_bar(qtbot: Any, pair: Pair)
         assert expected in win.sync_label.text()
     finally:
         win.shutdown()
+
+
+def test_after_a_sync_pull_the_member_shown_and_the_rewards_are_fresh(qtbot: Any, pair: Pair,
+                                                                       tmp_path: Path) -> None:
+    """Points earned at another counter and a reward the head office added reach the screen with the pull
+    that brought them (the sync worker's notification), without signing in again or finding the member."""
+    from sync import protocol as p
+    from sync.server import service as server_svc
+    from tests.sync.client.harness import Term
+
+    win = open_window(qtbot, pair.data_dir, pair.server)
+    other = Term("other", tmp_path / "other-counter", pair.server)
+    try:
+        wait_synced(qtbot, win)
+        member = sign_in_and_find(qtbot, win)
+        assert member.balance == 800
+        assert win.member_balance.text() == _("{points} points").format(points="800")
+
+        other.enroll()
+        other.sync()  # the other counter learns the member
+        other.services.award(member_id=pair.member_id, amount_satang=50_000, receipt_ref="R-OTHER",
+                             operator_id="cashier1")
+        other.sync()
+        assert pair.server.balances()[pair.member_id] == 820
+        pair.server.tx(lambda c: server_svc.upsert_reward(c, p.RewardInfo(
+            code="MUG", name_th="แก้วมัค", name_en="Mug", points_cost=150, stock=5, active=True)))
+
+        with qtbot.waitSignal(win.pulled_refreshed, timeout=TIMEOUT,
+                              check_params_cb=lambda m: m is not None and m.balance == 820) as refreshed:
+            win.sync_worker.trigger()
+        assert refreshed.args[0].id == pair.member_id
+        assert win.member_balance.text() == _("{points} points").format(points="820")
+        names = [win.reward_combo.itemText(i) for i in range(win.reward_combo.count())]
+        assert _("{reward} ({points} points)").format(reward="แก้วมัค", points="150") in names
+    finally:
+        other.close()
+        win.shutdown()

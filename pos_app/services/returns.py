@@ -1,0 +1,90 @@
+"""What a return would do, before it is done: the cashier sees the original award and what will be taken back
+(and given back) and only then asks a manager to approve it (``Services.return_receipt`` does it).
+
+The figures come from the same rules as the return itself (``pos_app.core.returns``) on the same ledger rows,
+read in one read transaction; a typed record, never rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pos_app.core.errors import RuleError
+from pos_app.core.i18n import _
+from pos_app.core.money import format_baht
+from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
+from pos_app.services.errors import Conflict, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from pos_app.services.terminal import Services
+
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    receipt_ref: str
+    member_id: str
+    member_name: str
+    sale_at_ms: int
+    original_satang: int          # the bill the points were earned on
+    points_earned: int
+    refunded_before_satang: int   # earlier (partial) returns on this receipt
+    remaining_satang: int         # what can still be returned
+    refund_satang: int            # what this return refunds (all that remains unless a part was asked)
+    points_to_take_back: int
+    points_to_give_back: int      # redeemed on this receipt, restored when the whole receipt is returned
+    balance_now: int
+
+    @property
+    def balance_after(self) -> int:
+        return self.balance_now - self.points_to_take_back + self.points_to_give_back
+
+
+def preview_return(services: Services, receipt_ref: str, refund_satang: int | None = None) -> ReturnPreview:
+    """What ``services.return_receipt(receipt_ref=..., refund_satang=...)`` would do now (nothing is written).
+    Refuses as the return itself would: an unknown receipt, one already fully returned, too large a refund."""
+    receipt = services._check_receipt(receipt_ref)
+    if refund_satang is not None and refund_satang <= 0:
+        raise InvalidInput(_("The refund amount must be more than zero."))
+    preview: ReturnPreview = services._call(lambda: _preview(services, receipt, refund_satang))
+    return preview
+
+
+def _preview(services: Services, receipt: str, refund_satang: int | None) -> ReturnPreview:
+    ledger = services.ledger
+    with ledger.read() as conn:
+        on_receipt = ledger.entries_for_receipt(conn, receipt)
+        earns = [e for e in on_receipt if e.kind == "earn"]
+        if not earns:
+            raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
+        earn = earns[0]
+        corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
+        member = ledger.get_member(conn, earn.member_id)
+        rules = services.active_rules(conn)
+    if member is None:
+        raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
+    refunded_before = sum(c.amount_satang or 0 for c in corrections if c.corrects_id == earn.id and c.kind == "reverse")
+    original = earn.amount_satang or 0
+    remaining = original - refunded_before
+    if remaining <= 0:
+        raise Conflict(_("Receipt {receipt} was already fully returned.").format(receipt=receipt))
+    refund = remaining if refund_satang is None else refund_satang
+    if refund > remaining:
+        raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
+            amount=format_baht(remaining), receipt=receipt))
+    try:
+        take = clawback_for_return(earn.points, original, refunded_before, refund)
+    except RuleError as exc:
+        raise InvalidInput(exc.message) from exc
+    give = 0
+    if refunded_before + refund == original:
+        already = {c.corrects_id for c in corrections}
+        give = sum(restore_for_refunded_redemption(-r.points, rules.returns)
+                   for r in on_receipt if r.kind == "redeem" and r.id not in already)
+    return ReturnPreview(receipt_ref=receipt, member_id=member.id, member_name=member.name,
+                         sale_at_ms=earn.sale_at_ms, original_satang=original, points_earned=earn.points,
+                         refunded_before_satang=refunded_before, remaining_satang=remaining, refund_satang=refund,
+                         points_to_take_back=take, points_to_give_back=give, balance_now=member.points)
+
+
+__all__ = ["ReturnPreview", "preview_return"]
