@@ -8,7 +8,7 @@ read in one read transaction; a typed record, never rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
@@ -50,19 +50,36 @@ def preview_return(services: Services, receipt_ref: str, refund_satang: int | No
     return preview
 
 
-def _preview(services: Services, receipt: str, refund_satang: int | None) -> ReturnPreview:
-    ledger = services.ledger
-    with ledger.read() as conn:
-        on_receipt = ledger.entries_for_receipt(conn, receipt)
-        earns = [e for e in on_receipt if e.kind == "earn"]
-        if not earns:
-            raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
-        earn = earns[0]
-        corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
-        member = ledger.get_member(conn, earn.member_id)
-        rules = services.active_rules(conn)
-    if member is None:
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a return of ``refund`` on a receipt works on: its earn, the entries on it and what corrects them,
+    and the amounts (one reading for the preview and for ``Services.return_receipt``)."""
+
+    earn: Any
+    on_receipt: list[Any]
+    corrections: list[Any]
+    original: int
+    refunded_before: int
+    remaining: int
+    refund: int
+
+    def redemptions_to_restore(self) -> list[Any]:
+        """The receipt's redemptions not yet corrected, given back when the whole receipt is returned."""
+        if self.refunded_before + self.refund != self.original:
+            return []
+        already = {c.corrects_id for c in self.corrections}
+        return [r for r in self.on_receipt if r.kind == "redeem" and r.id not in already]
+
+
+def plan_return(ledger: Any, conn: Any, receipt: str, refund_satang: int | None) -> ReturnPlan:
+    """Read the receipt in ``conn`` and refuse as a return must: no points earned on it, already fully returned,
+    more than what remains."""
+    on_receipt = ledger.entries_for_receipt(conn, receipt)
+    earns = [e for e in on_receipt if e.kind == "earn"]
+    if not earns:
         raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
+    earn = earns[0]
+    corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
     refunded_before = sum(c.amount_satang or 0 for c in corrections if c.corrects_id == earn.id and c.kind == "reverse")
     original = earn.amount_satang or 0
     remaining = original - refunded_before
@@ -72,19 +89,28 @@ def _preview(services: Services, receipt: str, refund_satang: int | None) -> Ret
     if refund > remaining:
         raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
             amount=format_baht(remaining), receipt=receipt))
+    return ReturnPlan(earn=earn, on_receipt=on_receipt, corrections=corrections, original=original,
+                      refunded_before=refunded_before, remaining=remaining, refund=refund)
+
+
+def _preview(services: Services, receipt: str, refund_satang: int | None) -> ReturnPreview:
+    ledger = services.ledger
+    with ledger.read() as conn:
+        plan = plan_return(ledger, conn, receipt, refund_satang)
+        member = ledger.get_member(conn, plan.earn.member_id)
+        rules = services.active_rules(conn)
+    if member is None:
+        raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
     try:
-        take = clawback_for_return(earn.points, original, refunded_before, refund)
+        take = clawback_for_return(plan.earn.points, plan.original, plan.refunded_before, plan.refund)
     except RuleError as exc:
         raise InvalidInput(exc.message) from exc
-    give = 0
-    if refunded_before + refund == original:
-        already = {c.corrects_id for c in corrections}
-        give = sum(restore_for_refunded_redemption(-r.points, rules.returns)
-                   for r in on_receipt if r.kind == "redeem" and r.id not in already)
+    give = sum(restore_for_refunded_redemption(-r.points, rules.returns) for r in plan.redemptions_to_restore())
     return ReturnPreview(receipt_ref=receipt, member_id=member.id, member_name=member.name,
-                         sale_at_ms=earn.sale_at_ms, original_satang=original, points_earned=earn.points,
-                         refunded_before_satang=refunded_before, remaining_satang=remaining, refund_satang=refund,
-                         points_to_take_back=take, points_to_give_back=give, balance_now=member.points)
+                         sale_at_ms=plan.earn.sale_at_ms, original_satang=plan.original,
+                         points_earned=plan.earn.points, refunded_before_satang=plan.refunded_before,
+                         remaining_satang=plan.remaining, refund_satang=plan.refund, points_to_take_back=take,
+                         points_to_give_back=give, balance_now=member.points)
 
 
-__all__ = ["ReturnPreview", "preview_return"]
+__all__ = ["ReturnPlan", "ReturnPreview", "plan_return", "preview_return"]

@@ -20,7 +20,6 @@ from pos_app.core.cardno import is_valid_card_number, new_card_number, normalize
 from pos_app.core.errors import RuleError
 from pos_app.core.expiry import LedgerMove, due_expiries, expiring_within, open_lots
 from pos_app.core.i18n import _
-from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, normalize_phone
 from pos_app.core.pins import PURPOSES, GuardPolicy, check_new_pin
 from pos_app.core.redeem import check_redeem, discount_for_points
@@ -621,22 +620,10 @@ class Services:
                 prior = self.ledger.find_operation(conn, op_id, "return", request)
                 if prior is not None:
                     return _result(ReturnResult, prior, True)
-                on_receipt = self.ledger.entries_for_receipt(conn, receipt_ref)
-                earns = [e for e in on_receipt if e.kind == "earn"]
-                if not earns:
-                    raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt_ref))
-                earn = earns[0]
-                corrections = self.ledger.entries_correcting(conn, [e.id for e in on_receipt])
-                refunded_before = sum(c.amount_satang or 0 for c in corrections
-                                      if c.corrects_id == earn.id and c.kind == "reverse")
-                original = earn.amount_satang or 0
-                remaining = original - refunded_before
-                if remaining <= 0:
-                    raise Conflict(_("Receipt {receipt} was already fully returned.").format(receipt=receipt_ref))
-                refund = remaining if refund_satang is None else refund_satang
-                if refund > remaining:
-                    raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
-                        amount=format_baht(remaining), receipt=receipt_ref))
+                from pos_app.services.returns import plan_return
+
+                plan = plan_return(self.ledger, conn, receipt_ref, refund_satang)
+                earn, refund, original, refunded_before = plan.earn, plan.refund, plan.original, plan.refunded_before
                 approver = self._approve(conn, approval, _("a return"), operation="return",
                                          operator_id=operator_id, op_id=op_id)
                 rules = self.active_rules(conn)
@@ -652,17 +639,15 @@ class Services:
                     reason="return", op_id=op_id, clock_offset_ms=offset))
                 ids.append(entry.id)
                 restored = 0
-                if refunded_before + refund == original:
-                    already = {c.corrects_id for c in corrections}
-                    for redemption in (e for e in on_receipt if e.kind == "redeem" and e.id not in already):
-                        back = restore_for_refunded_redemption(-redemption.points, rules.returns)
-                        if back > 0:
-                            r = self.ledger.append_entry(conn, NewEntry(
-                                member_id=redemption.member_id, kind="reverse", points=back, sale_at_ms=sale_ms,
-                                operator_id=operator_id, receipt_ref=receipt_ref, corrects_id=redemption.id,
-                                approved_by=approver.id, reason="return", op_id=op_id, clock_offset_ms=offset))
-                            ids.append(r.id)
-                            restored += back
+                for redemption in plan.redemptions_to_restore():
+                    back = restore_for_refunded_redemption(-redemption.points, rules.returns)
+                    if back > 0:
+                        r = self.ledger.append_entry(conn, NewEntry(
+                            member_id=redemption.member_id, kind="reverse", points=back, sale_at_ms=sale_ms,
+                            operator_id=operator_id, receipt_ref=receipt_ref, corrects_id=redemption.id,
+                            approved_by=approver.id, reason="return", op_id=op_id, clock_offset_ms=offset))
+                        ids.append(r.id)
+                        restored += back
                 self._retier(conn, member, rules, sale_ms)
                 result = ReturnResult(
                     op_id=op_id, receipt_ref=receipt_ref, member_id=member.id, refund_satang=refund,

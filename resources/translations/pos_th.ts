@@ -140,7 +140,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="206"></location>
-            <location filename="../../pos_app/services/terminal.py" line="406"></location>
+            <location filename="../../pos_app/services/terminal.py" line="405"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
@@ -845,118 +845,118 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="341"></location>
+            <location filename="../../pos_app/services/terminal.py" line="340"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="348"></location>
+            <location filename="../../pos_app/services/terminal.py" line="347"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="361"></location>
+            <location filename="../../pos_app/services/terminal.py" line="360"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="463"></location>
+            <location filename="../../pos_app/services/terminal.py" line="462"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/returns.py" line="48"></location>
-            <location filename="../../pos_app/services/terminal.py" line="615"></location>
+            <location filename="../../pos_app/services/terminal.py" line="614"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="687"></location>
+            <location filename="../../pos_app/services/terminal.py" line="672"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="689"></location>
+            <location filename="../../pos_app/services/terminal.py" line="674"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="770"></location>
+            <location filename="../../pos_app/services/terminal.py" line="755"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="772"></location>
+            <location filename="../../pos_app/services/terminal.py" line="757"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="952"></location>
+            <location filename="../../pos_app/services/terminal.py" line="937"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1009"></location>
+            <location filename="../../pos_app/services/terminal.py" line="994"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="387"></location>
+            <location filename="../../pos_app/services/terminal.py" line="386"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="392"></location>
+            <location filename="../../pos_app/services/terminal.py" line="391"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="403"></location>
+            <location filename="../../pos_app/services/terminal.py" line="402"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="640"></location>
+            <location filename="../../pos_app/services/terminal.py" line="627"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="700"></location>
+            <location filename="../../pos_app/services/terminal.py" line="685"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="994"></location>
+            <location filename="../../pos_app/services/terminal.py" line="979"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="272"></location>
+            <location filename="../../pos_app/services/terminal.py" line="271"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="301"></location>
+            <location filename="../../pos_app/services/terminal.py" line="300"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="255"></location>
+            <location filename="../../pos_app/services/terminal.py" line="254"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="395"></location>
+            <location filename="../../pos_app/services/terminal.py" line="394"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="577"></location>
+            <location filename="../../pos_app/services/terminal.py" line="576"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="478"></location>
+            <location filename="../../pos_app/services/terminal.py" line="477"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -965,51 +965,48 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="591"></location>
+            <location filename="../../pos_app/services/terminal.py" line="590"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="59"></location>
-            <location filename="../../pos_app/services/returns.py" line="65"></location>
-            <location filename="../../pos_app/services/terminal.py" line="627"></location>
+            <location filename="../../pos_app/services/returns.py" line="80"></location>
+            <location filename="../../pos_app/services/returns.py" line="103"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="70"></location>
-            <location filename="../../pos_app/services/terminal.py" line="635"></location>
+            <location filename="../../pos_app/services/returns.py" line="87"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="73"></location>
-            <location filename="../../pos_app/services/terminal.py" line="638"></location>
+            <location filename="../../pos_app/services/returns.py" line="90"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="703"></location>
+            <location filename="../../pos_app/services/terminal.py" line="688"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1024"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1009"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="570"></location>
+            <location filename="../../pos_app/services/terminal.py" line="569"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="573"></location>
+            <location filename="../../pos_app/services/terminal.py" line="572"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="585"></location>
+            <location filename="../../pos_app/services/terminal.py" line="584"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -2129,48 +2126,48 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="846"></location>
-            <location filename="../../pos_app/services/terminal.py" line="909"></location>
+            <location filename="../../pos_app/services/terminal.py" line="831"></location>
+            <location filename="../../pos_app/services/terminal.py" line="894"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="903"></location>
+            <location filename="../../pos_app/services/terminal.py" line="888"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="330"></location>
+            <location filename="../../pos_app/services/terminal.py" line="329"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="883"></location>
+            <location filename="../../pos_app/services/terminal.py" line="868"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="907"></location>
+            <location filename="../../pos_app/services/terminal.py" line="892"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="848"></location>
+            <location filename="../../pos_app/services/terminal.py" line="833"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="861"></location>
+            <location filename="../../pos_app/services/terminal.py" line="846"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="886"></location>
+            <location filename="../../pos_app/services/terminal.py" line="871"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="810"></location>
+            <location filename="../../pos_app/services/terminal.py" line="795"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
@@ -2376,7 +2373,7 @@
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1101"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1086"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
@@ -2442,13 +2439,13 @@
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="684"></location>
+            <location filename="../../pos_app/services/terminal.py" line="669"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="768"></location>
-            <location filename="../../pos_app/services/terminal.py" line="1007"></location>
+            <location filename="../../pos_app/services/terminal.py" line="753"></location>
+            <location filename="../../pos_app/services/terminal.py" line="992"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
