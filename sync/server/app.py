@@ -312,7 +312,7 @@ class BodyGuard:
                 _admin_check(self.settings, authorization)
             elif path.startswith("/v1/") and path != "/v1/enroll":
                 await anyio.to_thread.run_sync(
-                    run_tx, self.engine, lambda c: svc.authenticate(c, authorization, svc.utcnow()))
+                    run_tx, self.engine, lambda c: svc.authenticate(c, authorization, self.settings.clock()))
         except ApiError as exc:
             return _error(exc.status, exc.code, exc.message, exc.details)
         return None
@@ -400,7 +400,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def terminal_key(req: TerminalKeyRequest, auth: Auth) -> TerminalKeyResponse:
         """Certify the terminal's own card-signing key (docs/member-codes.md)."""
         def fn(c: Connection) -> TerminalKeyResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             t = svc.authenticate(c, auth, now)
             return certify_terminal_key(c, t.id, req.public_key_b64, now, settings.key_passphrase)
         return run_tx(engine, fn)
@@ -445,7 +445,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def own_records(auth: Auth, after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
                     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
         def fn(c: Connection) -> p.OwnRecordsResponse:
-            now = svc.utcnow()
+            now = settings.clock()
             return svc.own_records(c, svc.authenticate(c, auth, now), after_seq, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
 
@@ -543,8 +543,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
               responses=ERROR_RESPONSES)
     def unlock_staff(staff_id: Annotated[str, Field(min_length=1, max_length=64)], req: StaffUnlock) -> Ok:
         """Unlock a staff member's PIN on every terminal (they pull it with the next sync)."""
-        run_tx(engine, lambda c: svc.unlock_staff(c, staff_id, req.by, svc.utcnow()))
-        return Ok(server_time=p.format_utc(svc.utcnow()))
+        run_tx(engine, lambda c: svc.unlock_staff(c, staff_id, req.by, settings.clock()))
+        return Ok(server_time=p.format_utc(settings.clock()))
 
     @app.get("/admin/v1/audit", dependencies=[Admin], responses=ERROR_RESPONSES)
     def audit(terminal_id: Annotated[str | None, Query(max_length=64)] = None,
