@@ -356,13 +356,19 @@ def sign_member_code(
     """
     if _KEY_ID.fullmatch(key_id) is None:
         raise ValueError("key_id must be 1-8 characters A-Z or 0-9")
+    issued, expires = _member_window(member_id, issued_at, expires_at)
+    body = f"{MEMBER_QR_PREFIX}:{key_id}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
+    return body + _b32(private_key.sign(body.encode("ascii")))
+
+
+def _member_window(member_id: str, issued_at: datetime, expires_at: datetime) -> tuple[int, int]:
+    """The member id and validity window every member code carries, checked alike for each signer."""
     if _MEMBER_ID.fullmatch(member_id) is None:
         raise ValueError("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
     issued, expires = _epoch(issued_at), _epoch(expires_at)
     if expires <= issued:
         raise ValueError("expires_at must be after issued_at")
-    body = f"{MEMBER_QR_PREFIX}:{key_id}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
-    return body + _b32(private_key.sign(body.encode("ascii")))
+    return issued, expires
 
 
 def verify_member_code(text: str | bytes, public_keys: Mapping[str, bytes], now: datetime,
@@ -431,11 +437,7 @@ def sign_member_code_as_terminal(terminal_key: Ed25519PrivateKey, certificate: s
         raise ValueError("not a terminal certificate")
     if parts[4] != _b32(public_key_bytes(terminal_key)):
         raise ValueError("the certificate certifies another key")
-    if _MEMBER_ID.fullmatch(member_id) is None:
-        raise ValueError("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
-    issued, expires = _epoch(issued_at), _epoch(expires_at)
-    if expires <= issued:
-        raise ValueError("expires_at must be after issued_at")
+    issued, expires = _member_window(member_id, issued_at, expires_at)
     body = f"{TERMINAL_QR_PREFIX}:{':'.join(parts[1:])}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
     return body + _b32(terminal_key.sign(body.encode("ascii")))
 
