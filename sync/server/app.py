@@ -236,6 +236,12 @@ def _warm_caches(engine: Engine, settings: Settings) -> None:
         run_tx(engine, load)
     except Exception:  # noqa: BLE001 - only a warm-up: the first request pays instead
         log.warning("could not warm the server caches", exc_info=True)
+    if engine.dialect.name == "postgresql":
+        # not a warm-up: a database restored into a new cluster needs its change-id floor raised before the
+        # first write (sync/server/db.py); a failure here stops the process
+        from sync.server.db import ensure_change_floor
+
+        run_tx(engine, ensure_change_floor)
 
 
 MAX_UNAUTHENTICATED_BODY_BYTES = 64 * 1024

@@ -1,11 +1,24 @@
-"""Engine creation, migrations and the serialising change counter."""
+"""Engine creation, migrations and change ids (the order of the change feed)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+    update,
+)
 
+from sync.server import models
 from sync.server.models import counters
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -51,22 +64,92 @@ def migrate(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+    if not url.startswith("sqlite"):
+        engine = make_engine(url, pool_size=1)
+        try:
+            with engine.begin() as conn:
+                ensure_change_floor(conn)
+        finally:
+            engine.dispose()
+
+
+# Change ids on PostgreSQL: ``(writer's transaction id + floor) << CHANGE_SHIFT | n``, n = 1, 2, ... within the
+# transaction. Writers take them without any shared lock (so uploads from different terminals commit in
+# parallel), and a reader's safe upper bound is the oldest transaction still running in its snapshot
+# (``pg_snapshot_xmin``): every transaction below it has finished, and every transaction that has not finished,
+# or has not even started, gets a larger id. So a cursor never passes a row that commits later (see
+# docs/sync-protocol.md, "Cursor", and docs/scaling.md). The floor keeps the ids above every id already handed
+# out (the serialising counter of earlier versions, or a database restored into a new cluster whose transaction
+# ids start again from small numbers): ``ensure_change_floor``, run by every server process at start.
+# The embedded SQLite demo has one writer at a time and keeps the plain counter.
+CHANGE_SHIFT = 20
+MAX_CHANGES_PER_TRANSACTION = (1 << CHANGE_SHIFT) - 1
+FLOOR_COUNTER = "change_xid_floor"
+_XID = "pg_current_xact_id()::text::bigint"
+_XMIN = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
 def take_change_ids(conn: Connection, count: int) -> int:
-    """Reserve ``count`` change ids; returns the first. Call it LAST in a writing transaction.
+    """Reserve ``count`` consecutive change ids for this transaction; returns the first.
 
-    The UPDATE locks the single counter row until commit, so transactions receive change ids in the order in
-    which they commit. A reader that sees id N therefore also sees every id below N.
+    PostgreSQL: no lock is taken (see above). SQLite: the UPDATE locks the single counter row until commit, so
+    transactions receive change ids in the order in which they commit.
     """
     if count <= 0:
         raise ValueError("count must be positive")
-    row = conn.execute(
-        update(counters).where(counters.c.name == "change").values(value=counters.c.value + count)
-        .returning(counters.c.value)
-    ).one()
-    return int(row[0]) - count + 1
+    if not is_postgres(conn):
+        row = conn.execute(
+            update(counters).where(counters.c.name == "change").values(value=counters.c.value + count)
+            .returning(counters.c.value)
+        ).one()
+        return int(row[0]) - count + 1
+    xid = int(conn.execute(text(f"SELECT {_XID}")).scalar_one())
+    taken = conn.info.get("change_ids_taken")
+    used = taken[1] if taken is not None and taken[0] == xid else 0
+    if used + count > MAX_CHANGES_PER_TRANSACTION:
+        raise ValueError(f"more than {MAX_CHANGES_PER_TRANSACTION} changes in one transaction")
+    conn.info["change_ids_taken"] = (xid, used + count)
+    return ((xid + change_floor(conn)) << CHANGE_SHIFT) + used + 1
 
 
-def current_change_id(conn: Connection) -> int:
-    return int(conn.execute(select(counters.c.value).where(counters.c.name == "change")).scalar_one())
+def change_tables() -> list[Any]:
+    """Every table whose rows carry a change id (what ``/v1/changes`` hands out)."""
+    return [t for t in models.metadata.sorted_tables if "change_id" in t.c]
+
+
+def change_floor(conn: Connection) -> int:
+    """The floor added to transaction ids (read once per database connection; it only grows, at start)."""
+    floor = conn.info.get("change_floor")
+    if floor is None:
+        value = conn.execute(select(counters.c.value).where(counters.c.name == FLOOR_COUNTER)).scalar()
+        floor = conn.info["change_floor"] = ensure_change_floor(conn) if value is None else int(value)
+    return int(floor)
+
+
+def ensure_change_floor(conn: Connection) -> int:
+    """Raise the floor so that every id from now on is above every change id already in the database (the old
+    counter's, or a database restored into a new cluster). Idempotent; PostgreSQL only."""
+    counter = conn.execute(select(counters.c.value).where(counters.c.name == "change")).scalar() or 0
+    highest = max([int(counter)] + [int(conn.execute(select(func.max(t.c.change_id))).scalar() or 0)
+                                    for t in change_tables()])
+    xid = int(conn.execute(text(f"SELECT {_XID}")).scalar_one())
+    needed = max(0, (highest >> CHANGE_SHIFT) + 1 - xid)
+    stored = conn.execute(select(counters.c.value).where(counters.c.name == FLOOR_COUNTER)).scalar()
+    if stored is None:
+        conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v) ON CONFLICT (name) DO UPDATE "
+                          "SET value = greatest(counters.value, excluded.value)"), {"n": FLOOR_COUNTER, "v": needed})
+    elif int(stored) < needed:
+        conn.execute(update(counters).where(counters.c.name == FLOOR_COUNTER)
+                     .values(value=func.greatest(counters.c.value, needed)))
+    floor = int(conn.execute(select(counters.c.value).where(counters.c.name == FLOOR_COUNTER)).scalar_one())
+    conn.info["change_floor"] = floor
+    return floor
+
+
+def change_high_water(conn: Connection) -> Any:
+    """SQL for the highest change id a reader may hand out now: every row at or below it has committed (or never
+    will), and no row committed later can get an id at or below it."""
+    if not is_postgres(conn):
+        return select(counters.c.value).where(counters.c.name == "change").scalar_subquery()
+    return literal_column(f"((({_XMIN}) + {change_floor(conn)}) << {CHANGE_SHIFT}) - 1", BigInteger)
+

@@ -1,9 +1,10 @@
 """Tables of the central loyalty server (SQLAlchemy Core; PostgreSQL in production, SQLite for the demo).
 
-Every row a terminal downloads carries ``change_id``: a number from the single ``counters`` row named
-``change``, taken at the very end of the writing transaction while holding that row's lock until commit. So
-change ids are handed out in commit order and a reader that sees change id N also sees every id below N: the
-``/v1/changes`` cursor can never skip a row that committed late (see docs/sync-protocol.md, "Cursor").
+Every row a terminal downloads carries ``change_id``, the order of the change feed. On PostgreSQL it is derived
+from the writing transaction's id, and readers stop below the oldest transaction still open, so uploads commit in
+parallel and the ``/v1/changes`` cursor can still never skip a row that committed late (``sync/server/db.py``;
+docs/sync-protocol.md, "Why the cursor never skips"). The embedded SQLite demo uses the ``counters`` row named
+``change``.
 """
 
 from __future__ import annotations
@@ -294,3 +295,4 @@ signing_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
 )
+

@@ -42,7 +42,7 @@ from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
-from sync.server.db import take_change_ids
+from sync.server.db import change_high_water, take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -409,7 +409,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
     # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
     tables = (m.members, m.entries, m.rules, m.rewards, m.staff, m.policies, m.signing_keys)
-    high_col = select(m.counters.c.value).where(m.counters.c.name == "change").scalar_subquery()
+    high_col = change_high_water(conn)
     probe = conn.execute(select(high_col.label("high"), *[
         select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
         .exists().label(t.name) for t in tables])).one()

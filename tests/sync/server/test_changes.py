@@ -163,3 +163,26 @@ def test_a_member_in_the_same_page_comes_before_the_entries_that_refer_to_it(
     # the cursor still covers the whole page: nothing comes again
     b.cursor = page["next_cursor"]
     assert b.pull()["changes"] == []
+
+
+@pytest.mark.timeout(60)  # under a shared change counter the upload waits for the open writer: fail, not hang
+def test_an_upload_commits_beside_an_open_writer_and_a_pull_in_between_misses_nothing(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    """Writers do not queue behind each other (no shared change counter), yet a pull taken while an older writer is
+    still open cannot pass its rows: the cursor stops below the oldest open transaction."""
+    a, b = new_terminal(client), new_terminal(client)
+    b.pull_all()
+    member = a.member()
+    a.upload_ok([member])
+    b.pull_all()
+    with engine.connect() as conn:
+        tx = conn.begin()
+        svc.set_rules(conn, default_rules(7).to_json(), svc.utcnow())  # an older writer, still open
+        earn = a.earn(member["member"]["id"], 250_000)
+        a.upload_ok([earn])  # commits now: under a shared counter it would wait for the open writer
+        between = b.pull_all()
+        assert not [c for c in between if c["type"] in ("entry", "rules")]  # held back, not skipped
+        tx.commit()
+    after = b.pull_all()
+    assert [c["entry"]["id"] for c in after if c["type"] == "entry"] == [earn["entry"]["id"]]
+    assert 7 in {c["rules"]["version"] for c in after if c["type"] == "rules"}
