@@ -85,7 +85,27 @@ def extract(root: Path = ROOT, dirs: tuple[str, ...] = SOURCE_DIRS) -> Extractio
                         strings.setdefault(arg.value, Found(arg.value)).locations.append((rel, node.lineno))
                 else:
                     dynamic.append((rel, node.lineno))
+        for path in sorted(base.rglob("*.html")):  # Jinja2 templates (the head-office console)
+            rel = path.relative_to(root).as_posix()
+            try:
+                found = _template_strings(path.read_text(encoding="utf-8"))
+            except Exception as exc:  # noqa: BLE001 - a template that does not parse is reported, not fatal
+                errors.append(f"{rel}: cannot parse: {exc}")
+                continue
+            for lineno, text in found:
+                strings.setdefault(text, Found(text)).locations.append((rel, lineno))
     return Extraction(strings, dynamic, errors)
+
+
+def _template_strings(source: str) -> list[tuple[int, str]]:
+    """Literal strings passed to ``_()`` in a Jinja2 template (``{{ _("Sign in") }}``); a call with a variable
+    (``_(role_label)``) is skipped: its values are marked with ``N_()`` in the Python code."""
+    from jinja2 import Environment
+    from jinja2.ext import extract_from_ast
+
+    tree = Environment().parse(source)
+    return [(lineno, message) for lineno, _func, message in extract_from_ast(tree, ("_",))
+            if isinstance(message, str) and message]
 
 
 def placeholders(text: str) -> Counter[str] | None:

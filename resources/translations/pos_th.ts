@@ -70,6 +70,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="364"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="37"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
@@ -83,6 +84,7 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
@@ -96,6 +98,9 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/presenters.py" line="19"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -322,12 +327,12 @@
             <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="616"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="618"></location>
             <source>A card number has 16 digits. Check the number and type it again.</source>
             <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="620"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="622"></location>
             <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
             <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
@@ -1029,6 +1034,7 @@
         <message>
             <location filename="../../pos_app/ui/counter.py" line="611"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
+            <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
@@ -1049,6 +1055,8 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../sync/server/console/templates/login.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/login.html" line="13"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1059,6 +1067,7 @@
         <message>
             <location filename="../../pos_app/ui/counter.py" line="622"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
@@ -1413,11 +1422,14 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="93"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="97"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
@@ -1571,6 +1583,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
@@ -1883,6 +1896,10 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Branch</source>
             <translation>สาขา</translation>
         </message>
@@ -1894,6 +1911,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Receipt</source>
             <translation>ใบเสร็จ</translation>
         </message>
@@ -1911,6 +1929,7 @@
             <location filename="../../pos_app/services/reports.py" line="149"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="12"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
         </message>
@@ -2324,6 +2343,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
@@ -2334,6 +2354,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
@@ -2833,6 +2854,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
@@ -2874,6 +2896,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
@@ -2904,6 +2927,9 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters.py" line="22"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
             <source>Expired</source>
             <translation>แต้มหมดอายุ</translation>
         </message>
@@ -2946,6 +2972,456 @@
             <location filename="../../pos_app/ui/slips.py" line="90"></location>
             <source>Points given back</source>
             <translation>แต้มที่ได้คืน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <source>administrator</source>
+            <translation>ผู้ดูแลระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <source>marketing</source>
+            <translation>การตลาด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <source>operations</source>
+            <translation>ฝ่ายปฏิบัติการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <source>customer support</source>
+            <translation>ฝ่ายบริการลูกค้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <source>area manager</source>
+            <translation>ผู้จัดการเขต</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <source>read-only</source>
+            <translation>ดูอย่างเดียว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="508"></location>
+            <source>revoked</source>
+            <translation>ถูกเพิกถอน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="512"></location>
+            <source>old version</source>
+            <translation>เวอร์ชันเก่า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="514"></location>
+            <source>credential expires soon</source>
+            <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="510"></location>
+            <source>not syncing</source>
+            <translation>ไม่ได้ซิงก์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/audit.html" line="4"></location>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <source>Audit log</source>
+            <translation>บันทึกการแก้ไข</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/base.html" line="6"></location>
+            <location filename="../../sync/server/console/templates/base.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/login.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/login.html" line="5"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
+            <source>Loyalty console</source>
+            <translation>คอนโซลสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>When (UTC)</source>
+            <translation>เวลา (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <source>Action</source>
+            <translation>การดำเนินการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
+            <source>Target</source>
+            <translation>รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
+            <source>Before</source>
+            <translation>ก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
+            <source>After</source>
+            <translation>หลัง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="4"></location>
+            <source>Dashboard</source>
+            <translation>แดชบอร์ด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="15"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="4"></location>
+            <source>Members</source>
+            <translation>สมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/flags.html" line="4"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="23"></location>
+            <source>Flags</source>
+            <translation>รายการที่ต้องตรวจ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="4"></location>
+            <source>Terminals</source>
+            <translation>เครื่องขาย</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="7"></location>
+            <source>To</source>
+            <translation>ถึง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="11"></location>
+            <source>Points issued</source>
+            <translation>แต้มที่ให้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
+            <source>Points expired</source>
+            <translation>แต้มที่หมดอายุ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="14"></location>
+            <source>Outstanding points (liability)</source>
+            <translation>แต้มคงค้าง (ภาระผูกพัน)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="16"></location>
+            <source>Terminals synced in the last 24 hours</source>
+            <translation>เครื่องที่ซิงก์ใน 24 ชั่วโมงล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="18"></location>
+            <source>Per day</source>
+            <translation>รายวัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <source>Issued</source>
+            <translation>ให้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="22"></location>
+            <source>Points per day</source>
+            <translation>แต้มรายวัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
+            <source>Day</source>
+            <translation>วันที่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="39"></location>
+            <source>Per branch</source>
+            <translation>รายสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
+            <source>Nothing in this period.</source>
+            <translation>ไม่มีรายการในช่วงนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="5"></location>
+            <source>Resolved.</source>
+            <translation>ปิดรายการแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="7"></location>
+            <source>Show open flags only</source>
+            <translation>แสดงเฉพาะรายการที่ยังเปิดอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="7"></location>
+            <source>Show resolved flags too</source>
+            <translation>แสดงรายการที่ปิดแล้วด้วย</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>Kind</source>
+            <translation>ประเภท</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <source>Details</source>
+            <translation>รายละเอียด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <source>Raised</source>
+            <translation>เกิดเมื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="19"></location>
+            <source>What was done</source>
+            <translation>สิ่งที่ดำเนินการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="19"></location>
+            <source>Note</source>
+            <translation>หมายเหตุ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="20"></location>
+            <source>Resolve</source>
+            <translation>ปิดรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/flags.html" line="23"></location>
+            <source>No open flags.</source>
+            <translation>ไม่มีรายการที่ต้องตรวจ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/login.html" line="9"></location>
+            <source>User name</source>
+            <translation>ชื่อผู้ใช้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/login.html" line="11"></location>
+            <source>Password</source>
+            <translation>รหัสผ่าน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="5"></location>
+            <source>Saved.</source>
+            <translation>บันทึกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="8"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <source>Balance</source>
+            <translation>แต้มคงเหลือ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <source>Tier</source>
+            <translation>ระดับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <source>Card</source>
+            <translation>บัตร</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="11"></location>
+            <source>Enrolled</source>
+            <translation>สมัครเมื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <source>Offline redemption</source>
+            <translation>การแลกแต้มแบบออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <source>blocked</source>
+            <translation>ถูกระงับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <source>allowed</source>
+            <translation>อนุญาต</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="15"></location>
+            <source>Adjust points</source>
+            <translation>ปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="18"></location>
+            <source>Points (+ or -)</source>
+            <translation>แต้ม (+ หรือ -)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="19"></location>
+            <source>Reason</source>
+            <translation>เหตุผล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="20"></location>
+            <source>Adjust</source>
+            <translation>ปรับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <source>Resolved</source>
+            <translation>ปิดแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <source>open</source>
+            <translation>เปิดอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <source>None.</source>
+            <translation>ไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="28"></location>
+            <source>History (all branches)</source>
+            <translation>ประวัติ (ทุกสาขา)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>Amount</source>
+            <translation>ยอดเงิน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Terminal</source>
+            <translation>เครื่องขาย</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="34"></location>
+            <source>quarantined</source>
+            <translation>ถูกกักไว้ตรวจ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/members.html" line="6"></location>
+            <source>Phone, card number or name</source>
+            <translation>เบอร์โทร เลขบัตร หรือชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/members.html" line="8"></location>
+            <source>Search</source>
+            <translation>ค้นหา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/members.html" line="16"></location>
+            <source>merged</source>
+            <translation>รวมแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/members.html" line="19"></location>
+            <source>No member matches.</source>
+            <translation>ไม่พบสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/message.html" line="5"></location>
+            <source>Back to the dashboard</source>
+            <translation>กลับไปที่แดชบอร์ด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Version</source>
+            <translation>เวอร์ชัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Last sync (UTC)</source>
+            <translation>ซิงก์ล่าสุด (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Records received</source>
+            <translation>รายการที่ได้รับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="11"></location>
+            <source>ok</source>
+            <translation>ปกติ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="13"></location>
+            <source>No terminals enrolled yet.</source>
+            <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="340"></location>
+            <source>Wrong user name or password.</source>
+            <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="341"></location>
+            <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
+            <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="136"></location>
+            <source>Not allowed</source>
+            <translation>ไม่มีสิทธิ์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="137"></location>
+            <source>Your role does not allow this page or action.</source>
+            <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="150"></location>
+            <location filename="../../sync/server/console/pages.py" line="182"></location>
+            <source>This form has expired or did not come from this console: open the page again and repeat.</source>
+            <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="238"></location>
+            <location filename="../../sync/server/console/pages.py" line="268"></location>
+            <source>Not found</source>
+            <translation>ไม่พบ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="238"></location>
+            <location filename="../../sync/server/console/pages.py" line="269"></location>
+            <source>No such member.</source>
+            <translation>ไม่พบสมาชิกนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="296"></location>
+            <source>Write a note: what was done about it.</source>
+            <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="271"></location>
+            <source>Not adjusted: give non-zero points within the limits and a reason.</source>
+            <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="310"></location>
+            <source>That flag is not open (already resolved?).</source>
+            <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
     </context>
 </TS>

@@ -572,6 +572,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def verify() -> list[dict[str, Any]]:
         return run_tx(engine, svc.verify_balances)
 
+    from sync.server.console import mount_console
+
+    mount_console(app, engine, settings)
     return app
 
 

@@ -128,6 +128,11 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
                 click.echo(f"  enrollment code for terminal {i}: {code}")
             click.echo(f"  admin token: {info.admin_token}")
             click.echo(f"  e.g. pos-terminal enroll --server http://{host}:{port} --code {info.enrollment_codes[0]}")
+        from sync.server.demo import DEMO_CONSOLE_PASSWORD, DEMO_CONSOLE_USER, seed_demo_console
+
+        seed_demo_console(engine, settings)
+        click.echo(f"console: http://{host}:{port}/console/ user {DEMO_CONSOLE_USER} "
+                   f"password {DEMO_CONSOLE_PASSWORD}")
         uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
         return
     settings = ctx.settings
@@ -236,6 +241,57 @@ def terminal_list(ctx: Ctx) -> None:
 def terminal_revoke(ctx: Ctx, terminal_id: str) -> None:
     ctx.tx(lambda c: svc.revoke_terminal(c, terminal_id, svc.utcnow()))
     ctx.emit({"revoked": terminal_id}, f"terminal {terminal_id} revoked")
+
+
+# ----------------------------------------------------------------------------------------------- console users
+
+
+@cli.group("admin-user")
+def admin_user() -> None:
+    """Head-office accounts of the web console (/console/): roles, argon2 password hashes."""
+
+
+@admin_user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "marketing", "operations", "support", "area", "readonly"]),
+              required=True, help="What the account may do (docs/console.md)")
+@click.option("--branch", "branches", multiple=True, help="Area manager: a branch code (repeat for several)")
+@click.option("--display-name", help="Shown in the console (default: the user name)")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)")
+@pass_ctx
+def admin_user_add(ctx: Ctx, username: str, role: str, branches: tuple[str, ...], display_name: str | None,
+                   password_stdin: bool) -> None:
+    """Create a console account. The password is asked twice on a hidden prompt (12+ characters)."""
+    import sys
+
+    from sync.server.console.auth import ConsoleError, add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = ctx.tx(lambda c: add_user(c, username, password, role, svc.utcnow(), display_name=display_name,
+                                         branches=branches, by="cli"))
+    except ConsoleError as exc:
+        raise click.ClickException(exc.message) from exc
+    ctx.emit({"username": user.username, "role": user.role, "branches": list(user.branches)},
+             f"console user {user.username} ({user.role}) created")
+
+
+@admin_user.command("list")
+@pass_ctx
+def admin_user_list(ctx: Ctx) -> None:
+    """Console accounts (never their password hashes)."""
+    from sqlalchemy import select
+
+    from sync.server import models as m
+
+    rows = ctx.tx(lambda c: [dict(r) for r in c.execute(select(
+        m.console_users.c.username, m.console_users.c.display_name, m.console_users.c.role,
+        m.console_users.c.branches, m.console_users.c.active).order_by(m.console_users.c.username)).mappings()])
+    ctx.emit(rows, "\n".join(f"{r['username']:24} {r['role']:10} {r['branches'] or '-':16} "
+                             f"{'active' if r['active'] else 'disabled'}" for r in rows) or "no console users")
 
 
 # ----------------------------------------------------------------------------------------------- staff

@@ -66,3 +66,23 @@ def demo_settings(data_dir: Path) -> Settings:
                     admin_token_sha256=Settings.hash_token(DEMO_ADMIN_TOKEN), key_passphrase=DEMO_KEY_PASSPHRASE,
                     pin_wave_failures=int(os.environ.get("LOYALTY_PIN_WAVE_FAILURES", "10")),
                     pin_wave_minutes=int(os.environ.get("LOYALTY_PIN_WAVE_MINUTES", "15")))
+
+
+DEMO_CONSOLE_USER = "demo-admin"
+DEMO_CONSOLE_PASSWORD = "loyalty-demo-2026"  # demo-only, printed by ``serve --demo``
+
+
+def seed_demo_console(engine: Engine, settings: Settings) -> None:
+    """The demo's head-office console account (administrator), once per demo database."""
+    from sqlalchemy import Connection, select
+
+    from sync.server import models as m
+    from sync.server.console.auth import add_user
+
+    def run(conn: Connection) -> None:
+        if conn.execute(select(m.console_users.c.id).where(m.console_users.c.username == DEMO_CONSOLE_USER)).first():
+            return
+        add_user(conn, DEMO_CONSOLE_USER, DEMO_CONSOLE_PASSWORD, "admin", settings.clock(),
+                 display_name="Demo administrator", by="demo")
+
+    run_tx(engine, run)

@@ -296,3 +296,47 @@ signing_keys = Table(
     Column("change_id", BigInteger, nullable=False, index=True),
 )
 
+# ---------------------------------------------------------------- the head-office console (sync/server/console)
+console_users = Table(
+    "console_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),  # stored lower-case
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # argon2id (argon2-cffi PasswordHasher)
+    Column("role", String(16), nullable=False),
+    Column("branches", Text, nullable=False, server_default=""),  # area manager: comma-separated branch codes
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),  # the cookie holds the token; the database its hash
+    Column("user_id", Integer, ForeignKey("console_users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
+console_login_failures = Table(
+    "console_login_failures",
+    metadata,
+    Column("username", String(64), primary_key=True),  # as typed (lower-case), known or not: no enumeration
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UtcDateTime),
+    Column("last_at", UtcDateTime, nullable=False),
+)
+
+console_audit = Table(
+    "console_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("username", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+)
