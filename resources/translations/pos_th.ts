@@ -98,9 +98,9 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
             <location filename="../../pos_app/ui/presenters.py" line="19"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -1896,7 +1896,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
@@ -1929,7 +1929,7 @@
             <location filename="../../pos_app/services/reports.py" line="149"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
         </message>
@@ -2927,9 +2927,9 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters.py" line="22"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <source>Expired</source>
             <translation>แต้มหมดอายุ</translation>
         </message>
@@ -2974,52 +2974,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <location filename="../../sync/server/console/pages.py" line="353"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <location filename="../../sync/server/console/pages.py" line="353"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <location filename="../../sync/server/console/pages.py" line="353"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <location filename="../../sync/server/console/pages.py" line="354"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <location filename="../../sync/server/console/pages.py" line="354"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="336"></location>
+            <location filename="../../sync/server/console/pages.py" line="354"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="508"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="512"></location>
+            <location filename="../../sync/server/console/pages.py" line="517"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="514"></location>
+            <location filename="../../sync/server/console/pages.py" line="519"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="510"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3080,7 +3080,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="15"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="16"></location>
             <location filename="../../sync/server/console/templates/members.html" line="2"></location>
             <location filename="../../sync/server/console/templates/members.html" line="4"></location>
             <source>Members</source>
@@ -3107,54 +3107,54 @@
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="12"></location>
             <source>Points issued</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="14"></location>
             <source>Points expired</source>
             <translation>แต้มที่หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="15"></location>
             <source>Outstanding points (liability)</source>
             <translation>แต้มคงค้าง (ภาระผูกพัน)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="16"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="17"></location>
             <source>Terminals synced in the last 24 hours</source>
             <translation>เครื่องที่ซิงก์ใน 24 ชั่วโมงล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="18"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="19"></location>
             <source>Per day</source>
             <translation>รายวัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="20"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="41"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <source>Issued</source>
             <translation>ให้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="22"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="23"></location>
             <source>Points per day</source>
             <translation>แต้มรายวัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="35"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <source>Day</source>
             <translation>วันที่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="39"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="40"></location>
             <source>Per branch</source>
             <translation>รายสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="43"></location>
             <source>Nothing in this period.</source>
             <translation>ไม่มีรายการในช่วงนี้</translation>
         </message>
@@ -3371,57 +3371,62 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="340"></location>
+            <location filename="../../sync/server/console/pages.py" line="358"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="341"></location>
+            <location filename="../../sync/server/console/pages.py" line="359"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="136"></location>
+            <location filename="../../sync/server/console/pages.py" line="145"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="137"></location>
+            <location filename="../../sync/server/console/pages.py" line="146"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="150"></location>
-            <location filename="../../sync/server/console/pages.py" line="182"></location>
+            <location filename="../../sync/server/console/pages.py" line="159"></location>
+            <location filename="../../sync/server/console/pages.py" line="198"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="238"></location>
-            <location filename="../../sync/server/console/pages.py" line="268"></location>
+            <location filename="../../sync/server/console/pages.py" line="256"></location>
+            <location filename="../../sync/server/console/pages.py" line="286"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="238"></location>
-            <location filename="../../sync/server/console/pages.py" line="269"></location>
+            <location filename="../../sync/server/console/pages.py" line="256"></location>
+            <location filename="../../sync/server/console/pages.py" line="287"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="296"></location>
+            <location filename="../../sync/server/console/pages.py" line="314"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="271"></location>
+            <location filename="../../sync/server/console/pages.py" line="289"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="310"></location>
+            <location filename="../../sync/server/console/pages.py" line="328"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/dashboard.html" line="10"></location>
+            <source>The totals are still catching up with recent records: figures may grow on the next refresh.</source>
+            <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
     </context>
 </TS>

@@ -215,6 +215,22 @@ async def _expiry_loop(engine: Engine, interval: float) -> None:
             log.exception("points expiry run failed")
 
 
+SUMMARY_INTERVAL_SECONDS = 60
+
+
+async def _summary_loop(engine: Engine, interval: float) -> None:
+    """Keep the dashboard's totals (sync/server/summaries.py) within about a minute of the ledger. Several
+    processes may run it: an advisory lock lets one of them work at a time."""
+    from sync.server.summaries import refresh_all
+
+    while True:
+        await anyio.sleep(interval * random.uniform(0.9, 1.1))
+        try:
+            await anyio.to_thread.run_sync(refresh_all, engine)
+        except Exception:  # noqa: BLE001 - logged and retried next interval, never fatal
+            log.exception("dashboard totals refresh failed")
+
+
 def _warm_caches(engine: Engine, settings: Settings) -> None:
     """Pay the first-request costs at startup, not in the first burst of terminals: import the rules code, parse
     the rules bundles (immutable, cached per process), open the member-code signing key (cached)."""
@@ -336,6 +352,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return
         async with anyio.create_task_group() as tg:
             tg.start_soon(_expiry_loop, engine, settings.expiry_interval_seconds)
+            tg.start_soon(_summary_loop, engine, SUMMARY_INTERVAL_SECONDS)
             yield
             tg.cancel_scope.cancel()
 

@@ -243,6 +243,23 @@ def terminal_revoke(ctx: Ctx, terminal_id: str) -> None:
     ctx.emit({"revoked": terminal_id}, f"terminal {terminal_id} revoked")
 
 
+@cli.command("summaries")
+@pass_ctx
+def summaries_cmd(ctx: Ctx) -> None:
+    """Bring the dashboard's totals up to date now (serve does it every minute; after an upgrade on a large
+    ledger this is the first build, safe to run beside serve)."""
+    from sync.server.db import make_engine
+    from sync.server.summaries import refresh_all
+
+    engine = make_engine(ctx.settings.database_url, 2)
+    try:
+        result = refresh_all(engine, max_rows=10**12)
+    finally:
+        engine.dispose()
+    ctx.emit({"entries_added": result.rows, "caught_up": result.caught_up},
+             f"dashboard totals: {result.rows:,} entries added" + ("" if result.caught_up else " (still catching up)"))
+
+
 # ----------------------------------------------------------------------------------------------- console users
 
 

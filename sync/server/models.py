@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -294,6 +295,18 @@ signing_keys = Table(
     Column("revoked", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
+)
+
+# Points per day (Bangkok), branch and kind, kept from the change feed by sync/server/summaries.py (the
+# dashboard's source: a few rows per day instead of a scan of the entries).
+entry_totals = Table(
+    "entry_totals",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("branch", String(32), primary_key=True),
+    Column("kind", String(12), primary_key=True),
+    Column("points", BigInteger, nullable=False),
+    Column("entries", BigInteger, nullable=False),
 )
 
 # ---------------------------------------------------------------- the head-office console (sync/server/console)

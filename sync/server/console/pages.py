@@ -24,6 +24,7 @@ from pos_app.core.phone import format_phone
 from sync import protocol as p
 from sync.server import models as m
 from sync.server import service as svc
+from sync.server import summaries
 from sync.server.config import Settings
 from sync.server.console import auth
 from sync.server.errors import ApiError
@@ -229,7 +230,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if end < start:
             start, end = end, start
         end = min(end, start + timedelta(days=366))
+        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
         data = tx(lambda c: _dashboard(c, session.user, start, end))
+        data["catching_up"] = not caught_up
         return render(request, "dashboard.html", session=session, start=start, end=end, **data)
 
     # ------------------------------------------------------------------ members
@@ -374,34 +377,21 @@ def _branch_of_terminal(conn: Connection) -> dict[str, str]:
 
 
 def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dict[str, Any]:
-    """Points issued, redeemed, expired per day (Bangkok time) and per branch, from hourly sums."""
-    lo = (datetime.combine(start, datetime.min.time(), UTC) - BANGKOK)
-    hi = (datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC) - BANGKOK)
-    hour = func.substr(m.entries.c.sale_at, 1, 13)
-    rows = conn.execute(
-        select(hour.label("hour"), m.entries.c.terminal_id, m.entries.c.kind, func.sum(m.entries.c.points))
-        .where(m.entries.c.sale_at >= p.format_utc(lo), m.entries.c.sale_at < p.format_utc(hi),
-               m.entries.c.quarantined.is_(False))
-        .group_by(hour, m.entries.c.terminal_id, m.entries.c.kind)).all()
-    branches = _branch_of_terminal(conn)
+    """Points issued, redeemed and expired per day (Bangkok time) and per branch, from the totals the server
+    keeps (sync/server/summaries.py): a few rows per day and branch, whatever the size of the ledger."""
     per_day: dict[date, dict[str, int]] = {start + timedelta(days=i): defaultdict(int)
                                            for i in range((end - start).days + 1)}
     per_branch: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for hour_text, terminal_id, kind, points in rows:
-        branch = branches.get(terminal_id or "", "HQ")
+    for day, branch, kind, points, _count in summaries.totals(conn, start, end):
         if user.limited_to_branches and branch not in user.branches:
             continue
-        day = (datetime.fromisoformat(hour_text + ":00:00+00:00") + BANGKOK).date()
-        bucket = "issued" if int(points) > 0 and kind != "reverse" else (
-            "redeemed" if kind == "redeem" else "expired" if kind == "expire" else "other")
-        if kind in ("reverse", "refund", "adjust", "return"):
-            bucket = "other"
-        value = abs(int(points)) if bucket in ("redeemed", "expired") else int(points)
-        if day in per_day:
-            per_day[day][bucket] += value
+        bucket = {"earn": "issued", "redeem": "redeemed", "expire": "expired"}.get(kind)
+        if bucket is None:
+            continue  # corrections, returns, adjustments: in the outstanding total, not in these columns
+        value = abs(points) if bucket != "issued" else points
+        per_day[day][bucket] += value
         per_branch[branch][bucket] += value
-    outstanding = int(conn.execute(select(func.coalesce(func.sum(m.members.c.balance), 0))
-                                   .where(m.members.c.merged_into.is_(None))).scalar_one())
+    outstanding = summaries.outstanding(conn)
     members = int(conn.execute(select(func.count()).select_from(m.members)
                                .where(m.members.c.placeholder.is_(False))).scalar_one())
     active_since = datetime.now(UTC) - timedelta(days=1)

@@ -265,3 +265,21 @@ def test_an_account_needs_a_strong_password_a_known_role_and_an_area_its_branche
     with pytest.raises(auth.ConsoleError) as area:
         run_tx(engine, lambda c: auth.add_user(c, "nobranch", PASSWORD, "area", svc.utcnow()))
     assert area.value.code == "invalid_role"
+
+
+def test_the_dashboard_totals_match_the_ledger_after_every_refresh(
+        app_client: TestClient, engine: Engine, users: dict[str, str],
+        new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    """The totals kept from the change feed add each entry exactly once, however refreshes and uploads
+    interleave: outstanding points always equal the sum of the balances."""
+    from sync.server import summaries
+
+    for round_no in range(3):
+        _member_with_entries(new_terminal, app_client, f"Totals {round_no}")
+        run_tx(engine, lambda c: summaries.refresh(c))
+        run_tx(engine, lambda c: summaries.refresh(c))  # a second refresh adds nothing
+        balances = run_tx(engine, lambda c: int(c.execute(select(func.sum(m.members.c.balance))).scalar() or 0))
+        assert run_tx(engine, summaries.outstanding) == balances
+    counted = run_tx(engine, lambda c: int(c.execute(select(func.sum(m.entry_totals.c.entries))).scalar() or 0))
+    assert counted == run_tx(engine, lambda c: int(c.execute(select(func.count()).select_from(m.entries).where(
+        m.entries.c.quarantined.is_(False))).scalar_one()))
