@@ -476,6 +476,32 @@ class TerminalStatus(BaseModel):
     server_time: str
 
 
+# --------------------------------------------------------------------------------------------- heartbeat
+
+
+DeviceState = Literal["ok", "failing", "missing", "none", "unknown"]
+DoctorState = Literal["ok", "warning", "failing", "unknown"]
+
+
+class Heartbeat(BaseModel):
+    """``POST /v1/heartbeat``, after each sync round: the terminal's health for head office. Small, and never a
+    reason for a sync to fail (a terminal that cannot send it just syncs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_version: str = Field(default="", max_length=40)
+    records_waiting: int = Field(ge=0, le=10**9)
+    """Records in the outbox not yet acknowledged by the server."""
+    last_sync_ok: str | None = Field(default=None, max_length=40)
+    clock_offset_ms: int | None = Field(default=None, ge=-(10**10), le=10**10)
+    printer: DeviceState = "unknown"
+    camera: DeviceState = "unknown"
+    free_disk_mb: int | None = Field(default=None, ge=0, le=10**9)
+    last_backup: str | None = Field(default=None, max_length=40)
+    doctor: DoctorState = "unknown"
+    doctor_at: str | None = Field(default=None, max_length=40)
+
+
 # --------------------------------------------------------------------------------------------- own records
 
 

@@ -596,6 +596,9 @@ def doctor(ctx: CliContext, bundle: Path | None) -> None:
                 id=result["terminal_id"], mode=result["mode"], n=result["queued_for_upload"]))
         return "\n".join(out)
 
+    from pos_app.services.health import record_doctor
+
+    record_doctor(data_dir, bool(result["ok"]), any(c.get("warning") for c in result["checks"]))
     if bundle is not None:
         from pos_app.support import write_bundle
 

@@ -74,6 +74,11 @@ def make_client(services: Services, **kwargs: Any) -> Any:
     if url and "server_url" not in kwargs:
         kwargs["server_url"] = url
     kwargs.setdefault("app_version", app_version())  # head office sees which version each terminal runs
+    if "health" not in kwargs:
+        from pos_app.services.health import device_health
+
+        data_dir = services.data_dir
+        kwargs["health"] = lambda: device_health(data_dir)  # the heartbeat after each round
     return SyncClient(store_for(services), clock=services.clock, **kwargs)
 
 

@@ -125,7 +125,7 @@
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="677"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -186,7 +186,7 @@
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="688"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -1484,17 +1484,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="143"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="148"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="144"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="145"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1503,18 +1503,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="148"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="153"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="196"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1523,57 +1523,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="158"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="160"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="161"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="162"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="164"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="185"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1601,7 +1601,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="713"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1671,7 +1671,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="671"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -2026,6 +2026,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="626"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
@@ -2405,17 +2406,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="700"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="693"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="696"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="695"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="698"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2621,22 +2622,22 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
@@ -2691,52 +2692,52 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="642"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="645"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="636"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="638"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="146"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="152"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="157"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="159"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="161"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="611"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
@@ -3004,22 +3005,22 @@
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="513"></location>
+            <location filename="../../sync/server/console/pages.py" line="521"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="517"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="519"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="515"></location>
+            <location filename="../../sync/server/console/pages.py" line="523"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3361,12 +3362,12 @@
             <translation>รายการที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="12"></location>
             <source>ok</source>
             <translation>ปกติ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="14"></location>
             <source>No terminals enrolled yet.</source>
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
@@ -3427,6 +3428,51 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="10"></location>
             <source>The totals are still catching up with recent records: figures may grow on the next refresh.</source>
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <source>printer failing</source>
+            <translation>เครื่องพิมพ์มีปัญหา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <source>camera missing</source>
+            <translation>ไม่พบกล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <source>doctor failing</source>
+            <translation>การตรวจเครื่องไม่ผ่าน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <source>no recent backup</source>
+            <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <source>disk nearly full</source>
+            <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Waiting</source>
+            <translation>รอส่ง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Printer</source>
+            <translation>เครื่องพิมพ์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Last backup (UTC)</source>
+            <translation>สำรองข้อมูลล่าสุด (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Doctor</source>
+            <translation>ผลตรวจเครื่อง</translation>
         </message>
     </context>
 </TS>

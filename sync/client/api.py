@@ -122,8 +122,16 @@ class ServerApi:
     def reserve(self, req: p.ReservationRequest) -> p.ReservationResponse:
         return self._call("POST", "/v1/reservations", p.ReservationResponse, json=req.model_dump(mode="json"))
 
+    def heartbeat(self, beat: p.Heartbeat) -> None:
+        self._call("POST", "/v1/heartbeat", _Ok, json=beat.model_dump(mode="json"))
+
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
+
+
+class _Ok(BaseModel):
+    ok: bool = True
+    server_time: str
 
 
 def utc_ms(text: str) -> int:

@@ -13,6 +13,7 @@ page applied twice is harmless.
 from __future__ import annotations
 
 import hashlib
+import logging
 import socket
 import uuid
 from collections.abc import Callable
@@ -22,10 +23,13 @@ from typing import Any
 import httpx
 
 from sync import protocol as p
+from sync import records
 from sync.client import credentials
 from sync.client.api import ServerApi, utc_ms, wall_ms
 from sync.client.errors import EnrollRefused, NotEnrolled, Offline, Refused, SyncError
 from sync.client.store import BatchView, OutboxStore, PendingBatch
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
 DEFAULT_PAGE = 500
@@ -145,7 +149,7 @@ class SyncClient:
                  batch_size: int = DEFAULT_BATCH, page_limit: int = DEFAULT_PAGE,
                  timeout: httpx.Timeout | float | None = None, clock: Callable[[], int] = wall_ms,
                  ids: Callable[[], str] | None = None, server_url: str | None = None,
-                 app_version: str = "") -> None:
+                 app_version: str = "", health: Callable[[], dict[str, Any]] | None = None) -> None:
         """``server_url``: the server's address as the branch configures it now (``[sync] server_url``); it
         overrides the address saved at enrollment (the server moved). The identity stays the same."""
         state = store.state()
@@ -158,6 +162,8 @@ class SyncClient:
         self.clock = clock
         self.credential = credential
         self.app_version = app_version[:40]
+        self.health = health
+        """The device part of the heartbeat (printer, camera, disk, backup, doctor); None: no heartbeat."""
         self.new_id: Callable[[], str] = ids or (lambda: str(uuid.uuid4()))  # batch ids (injected by the simulation)
         self.server_ack: int | None = None
         """This terminal's ack as the last ``/v1/changes`` answer gave it (None: a server without it)."""
@@ -310,8 +316,26 @@ class SyncClient:
             pass  # renewal starts 30 days ahead: the next round tries again; the records are synced all the same
         self.store.record_sync(ok=True, now_ms=self.clock(), error=None, clock_offset_ms=self.clock_offset_ms)
         state = self.store.state()
+        self.send_heartbeat()
         return SyncResult(uploaded=uploaded, acked_seq=state.acked_seq, changes_applied=applied,
                           cursor=state.cursor, clock_offset_ms=self.clock_offset_ms)
+
+    def send_heartbeat(self) -> bool:
+        """Tell head office how this terminal is (docs/sync-protocol.md, "Heartbeat"). Never fails a sync: a
+        device probe that breaks or a server that refuses it is logged and the round stands."""
+        if self.health is None:
+            return False
+        try:
+            state = self.store.state()
+            beat = p.Heartbeat(
+                app_version=self.app_version, records_waiting=max(0, self.store.local_max_seq() - state.acked_seq),
+                last_sync_ok=records.ms_to_iso(state.last_sync_ok_ms) if state.last_sync_ok_ms else None,
+                clock_offset_ms=self.clock_offset_ms, **self.health())
+            self.api.heartbeat(beat)
+            return True
+        except Exception:  # noqa: BLE001 - health reporting must never cost the counter a sync
+            log.warning("heartbeat not sent", exc_info=True)
+            return False
 
     # ------------------------------------------------------------------ credential renewal
     def _save_credential(self, credential: credentials.Credential) -> None:

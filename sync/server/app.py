@@ -428,6 +428,21 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return certify_terminal_key(c, t.id, req.public_key_b64, now, settings.key_passphrase)
         return run_tx(engine, fn)
 
+    @app.post("/v1/heartbeat", response_model=Ok, responses=ERROR_RESPONSES)
+    def heartbeat(auth: Auth, beat: p.Heartbeat) -> Ok:
+        """The terminal's health after a sync round (docs/sync-protocol.md, "Heartbeat"); head office sees it on
+        the console's terminals page."""
+        from sync.server import health
+
+        def fn(c: Connection) -> Ok:
+            now = settings.clock()
+            t = svc.authenticate(c, auth, now)
+            health.record(c, t.id, beat, now)
+            if beat.app_version:
+                svc.note_app_version(c, t.id, beat.app_version)
+            return Ok(server_time=p.format_utc(now))
+        return run_tx(engine, fn)
+
     @app.get("/v1/status", response_model=p.TerminalStatus, responses=ERROR_RESPONSES)
     def status(auth: Auth, app_version: Annotated[str | None, Header(alias=p.APP_VERSION_HEADER)] = None
                ) -> p.TerminalStatus:

@@ -297,6 +297,32 @@ signing_keys = Table(
     Column("change_id", BigInteger, nullable=False, index=True),
 )
 
+# Terminal health: the latest heartbeat of each terminal, and a short history of changes (sync/server/health.py).
+terminal_health = Table(
+    "terminal_health",
+    metadata,
+    Column("terminal_id", String(64), ForeignKey("terminals.id"), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("app_version", String(40), nullable=False),
+    Column("records_waiting", BigInteger, nullable=False),
+    Column("printer", String(8), nullable=False),
+    Column("camera", String(8), nullable=False),
+    Column("doctor", String(8), nullable=False),
+    Column("free_disk_mb", BigInteger),
+    Column("last_backup", String(40)),
+    Column("payload", Text, nullable=False),
+)
+
+terminal_health_log = Table(
+    "terminal_health_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("payload", Text, nullable=False),
+    Index("ix_terminal_health_log_terminal", "terminal_id", "id"),
+)
+
 # Points per day (Bangkok), branch and kind, kept from the change feed by sync/server/summaries.py (the
 # dashboard's source: a few rows per day instead of a scan of the entries).
 entry_totals = Table(

@@ -498,16 +498,24 @@ def _flags(conn: Connection, user: auth.User, show_all: bool) -> list[dict[str, 
 STALE_AFTER = timedelta(hours=1)
 
 
+BACKUP_STALE = timedelta(hours=26)
+LOW_DISK_MB = 500
+
+
 def _terminals(conn: Connection, user: auth.User, now: datetime) -> list[dict[str, Any]]:
+    from sync.server import health
+
     rows = conn.execute(select(m.terminals, m.branches.c.code.label("branch"))
                         .join(m.branches, m.branches.c.id == m.terminals.c.branch_id)
                         .order_by(m.branches.c.code, m.terminals.c.id)).all()
+    beats = health.latest(conn)
     versions = [r.app_version for r in rows if r.app_version and r.revoked_at is None]
     newest = max(versions, key=_version_key) if versions else ""
     out = []
     for r in rows:
         if user.limited_to_branches and r.branch not in user.branches:
             continue
+        beat = beats.get(r.id, {})
         problems = []
         if r.revoked_at is not None:
             problems.append(N_("revoked"))
@@ -517,9 +525,24 @@ def _terminals(conn: Connection, user: auth.User, now: datetime) -> list[dict[st
             problems.append(N_("old version"))
         if r.revoked_at is None and r.credential_expires_at - now < timedelta(days=30):
             problems.append(N_("credential expires soon"))
+        if r.revoked_at is None and beat:
+            if beat.get("printer") in ("failing", "missing"):
+                problems.append(N_("printer failing"))
+            if beat.get("camera") == "missing":
+                problems.append(N_("camera missing"))
+            if beat.get("doctor") == "failing":
+                problems.append(N_("doctor failing"))
+            backup = beat.get("last_backup")
+            if not backup or now - p.parse_utc(str(backup)) > BACKUP_STALE:
+                problems.append(N_("no recent backup"))
+            if beat.get("free_disk_mb") is not None and int(beat["free_disk_mb"]) < LOW_DISK_MB:  # type: ignore[call-overload]
+                problems.append(N_("disk nearly full"))
         out.append({"id": r.id, "branch": r.branch, "name": r.name, "version": r.app_version or "?",
                     "last_seen": r.last_seen_at.strftime("%Y-%m-%d %H:%M") if r.last_seen_at else "",
-                    "ack_seq": r.applied_seq, "problems": problems})
+                    "ack_seq": r.applied_seq, "problems": problems, "waiting": beat.get("records_waiting"),
+                    "printer": beat.get("printer", ""), "camera": beat.get("camera", ""),
+                    "doctor": beat.get("doctor", ""),
+                    "backup": str(beat.get("last_backup") or "")[:16].replace("T", " ")})
     return out
 
 

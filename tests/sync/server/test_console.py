@@ -283,3 +283,27 @@ def test_the_dashboard_totals_match_the_ledger_after_every_refresh(
     counted = run_tx(engine, lambda c: int(c.execute(select(func.sum(m.entry_totals.c.entries))).scalar() or 0))
     assert counted == run_tx(engine, lambda c: int(c.execute(select(func.count()).select_from(m.entries).where(
         m.entries.c.quarantined.is_(False))).scalar_one()))
+
+
+def test_operations_see_which_terminals_need_attention(
+        app_client: TestClient, settings: Settings, engine: Engine, users: dict[str, str],
+        new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    from sync import protocol as p
+    from sync.server import health
+
+    good, bad = new_terminal(app_client), new_terminal(app_client)  # type: ignore[arg-type]
+    now = svc.utcnow()
+    fresh = p.format_utc(now)
+    run_tx(engine, lambda c: health.record(c, good.terminal_id, p.Heartbeat(
+        records_waiting=0, printer="ok", camera="ok", free_disk_mb=20_000, last_backup=fresh, doctor="ok"), now))
+    run_tx(engine, lambda c: health.record(c, bad.terminal_id, p.Heartbeat(
+        records_waiting=42, printer="failing", camera="missing", free_disk_mb=100, doctor="failing"), now))
+    run_tx(engine, lambda c: svc.note_app_version(c, good.terminal_id, "1.2.0"))
+    run_tx(engine, lambda c: svc.note_app_version(c, bad.terminal_id, "1.1.9"))
+    ops = sign_in(app_client, settings, engine, "ops")
+    html = ops.get("/console/terminals").text
+    rows = {tid: html.split(tid, 1)[1].split("</tr>", 1)[0] for tid in (good.terminal_id, bad.terminal_id)}
+    for problem in ("printer failing", "camera missing", "doctor failing", "no recent backup", "disk nearly full",
+                    "old version"):
+        assert problem in rows[bad.terminal_id] and problem not in rows[good.terminal_id]
+    assert ">42<" in rows[bad.terminal_id]
