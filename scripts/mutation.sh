@@ -37,6 +37,7 @@ tests_for() {
         pos_app/core/rules.py)        echo "tests/core/test_rules.py tests/core/test_worked_examples.py" ;;
         pos_app/core/tiers.py)        echo "tests/core/test_tiers.py" ;;
         pos_app/core/timeutil.py)     echo "tests/core/test_timeutil.py" ;;
+        pos_app/core/version.py)      echo "tests/core/test_version.py" ;;
         sync/protocol.py)             echo "tests/sync/test_protocol_validation.py" ;;
         sync/records.py)              echo "tests/sync/test_records.py tests/sync/test_protocol_validation.py" ;;
         *) return 1 ;;
@@ -103,11 +104,22 @@ for module in "${modules[@]}"; do
         echo "    no:randomly"
         echo "    -o"
         echo "    addopts="
+        # a few derandomized hypothesis examples per property test (tests/conftest.py): minutes, not an hour
+        echo "    --hypothesis-profile=${MUTATION_HYPOTHESIS_PROFILE:-mutation}"
     } > "$dir/setup.cfg"
     start=$(date +%s)
     echo ">> mutmut: $module  (tests: $tests)"
     (cd "$dir" && env -u PYTHONPATH PYTHONHASHSEED=0 POS_LANG=en QT_QPA_PLATFORM=offscreen \
         "$PY" -m mutmut run --max-children "$CHILDREN" > "$dir/run.log" 2>&1) || {
+        # mutmut 3 generates no mutant for a module whose only function is decorated (e.g. @cache) and never
+        # mutates module constants: nothing to score, which is not a failure (its tests still run in pytest)
+        if grep -q "could not find any test case for any mutant" "$dir/run.log" \
+            && "$PY" -c 'import json, sys; sys.exit(1 if json.load(open(sys.argv[1]))["hash_by_function_name"] else 0)' \
+                "$dir/mutants/$module.meta" 2>/dev/null; then
+            echo "SCORE $module n/a: mutmut generates no mutant (decorated functions and constants are not mutated) in $(( $(date +%s) - start ))s" \
+                | tee -a "$SUMMARY"
+            continue
+        fi
         echo "mutation: mutmut failed on $module; last lines of its log:" >&2; tail -20 "$dir/run.log" >&2; exit 2; }
     (cd "$dir" && env -u PYTHONPATH "$PY" -m mutmut results --all true > "$dir/results.txt" 2>/dev/null \
         || env -u PYTHONPATH "$PY" -m mutmut results > "$dir/results.txt")
@@ -204,7 +216,7 @@ sort "$SUMMARY" | grep '^SCORE' | cut -c7-
 if [ "$MIN" != "0" ]; then
     while read -r _ module pct _rest; do
         case "$module" in pos_app/core/*)
-            if [ "${pct%\%}" -lt "$MIN" ]; then echo "mutation: $module scores $pct, below $MIN%" >&2; failed=1; fi ;;
+            if [ "$pct" != "n/a:" ] && [ "${pct%\%}" -lt "$MIN" ]; then echo "mutation: $module scores $pct, below $MIN%" >&2; failed=1; fi ;;
         esac
     done < <(grep '^SCORE' "$SUMMARY")
 fi
