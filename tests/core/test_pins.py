@@ -56,6 +56,10 @@ def test_a_phone_too_short_to_be_a_number_forbids_no_pin() -> None:
     assert check_new_pin("4829", "cashier", "829") == "4829"
 
 
+def test_only_the_whole_phone_or_its_ending_is_forbidden_not_its_start() -> None:
+    assert check_new_pin("0245678", "manager", "02-456-7800") == "0245678"
+
+
 def test_sequences_are_runs_of_three_or_more() -> None:
     assert is_sequence("0123") and is_sequence("3210") and is_sequence("0987")
     assert is_sequence("123") and is_sequence("890") and is_sequence("210")  # three digits already make a run
