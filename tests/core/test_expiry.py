@@ -230,6 +230,11 @@ def test_every_grant_is_listed_one_that_earned_nothing_too() -> None:
     assert [(lot.grant_id, lot.granted, lot.remaining) for lot in lots] == [("a", 100, 100), ("small", 0, 0)]
 
 
+def test_a_clawback_naming_a_sale_that_earned_nothing_takes_the_oldest_points() -> None:
+    moves = [earn("a", 100, T1), earn("small", 0, T2), LedgerMove("x", "reverse", -10, T3, "small")]
+    assert remaining(open_lots(moves, P24)) == {"a": 90, "small": 0}
+
+
 def test_corrections_that_name_each_other_are_replayed_in_time_order() -> None:
     # nonsense a ledger should never hold (a cycle) still replays, by time, and keeps the balance
     moves = [earn("a", 100, T1), earn("b", 100, T2),
