@@ -230,6 +230,19 @@ def test_every_grant_is_listed_one_that_earned_nothing_too() -> None:
     assert [(lot.grant_id, lot.granted, lot.remaining) for lot in lots] == [("a", 100, 100), ("small", 0, 0)]
 
 
+def test_a_one_point_grant_is_spent_first_like_any_other() -> None:
+    moves = [earn("a", 1, T1), earn("b", 10, T2), LedgerMove("r", "redeem", -2, T3)]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 9}
+
+
+def test_a_refund_applies_when_it_happened_not_after_later_sales() -> None:
+    # the refunded points are back in a before the next redemption, which spends them first
+    moves = [earn("a", 100, T1), LedgerMove("r", "redeem", -100, T2),
+             LedgerMove("back", "reverse", 100, T2 + timedelta(days=1), "r"),
+             earn("b", 50, T3), LedgerMove("r2", "redeem", -120, T3 + timedelta(days=1))]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 30}
+
+
 def test_a_clawback_naming_a_sale_that_earned_nothing_takes_the_oldest_points() -> None:
     moves = [earn("a", 100, T1), earn("small", 0, T2), LedgerMove("x", "reverse", -10, T3, "small")]
     assert remaining(open_lots(moves, P24)) == {"a": 90, "small": 0}
