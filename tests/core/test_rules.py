@@ -17,13 +17,18 @@ from pos_app.core.money import MAX_AMOUNT_SATANG, parse_amount
 from pos_app.core.rules import (
     Campaign,
     CategoryLine,
+    DiscountPolicy,
     EarnRules,
+    ExpiryPolicy,
     Purchase,
+    ReturnPolicy,
     RulesBundle,
     Tier,
     TierPolicy,
     default_rules,
     points_for,
+    points_start_text,
+    zero_points_text,
 )
 
 SALE = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
@@ -121,20 +126,36 @@ def test_category_campaign_boosts_only_its_lines() -> None:
 
 
 def test_purchase_validation(refused) -> None:
-    with pytest.raises(RuleError, match="add up"):
+    with refused(RuleError, "purchase.lines", "The category lines do not add up to the bill amount."):
         Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))
-    with pytest.raises(RuleError, match="negative"):
+    with refused(RuleError, "purchase.amount", "The bill amount cannot be negative."):
         Purchase(-1, SALE)
-    with pytest.raises(RuleError, match="too large"):
+    with refused(RuleError, "purchase.amount", "The bill amount is too large."):
         Purchase(MAX_AMOUNT_SATANG + 1, SALE)
-    with pytest.raises(RuleError, match="zone"):
+    with refused(RuleError, "time.naive", "The sale time must carry a time zone (UTC)"):
         Purchase(100, datetime(2026, 1, 1))
     with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
         Purchase(100.0, SALE)  # type: ignore[arg-type]
+    with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
+        Purchase(True, SALE)
+    with refused(RuleError, "rules.invalid", "branch_id must be a non-empty text of at most 200 characters."):
+        Purchase(100, SALE, branch_id=" ")
+    with refused(RuleError, "purchase.lines", "Category lines must be CategoryLine values."):
+        Purchase(100, SALE, lines=(("food", 100),))  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'line amount_satang must be at least 0.'):
         CategoryLine("food", -100)
+    with refused(RuleError, 'rules.invalid', f'line amount_satang must be at most {MAX_AMOUNT_SATANG}.'):
+        CategoryLine("food", MAX_AMOUNT_SATANG + 1)
+    with refused(RuleError, 'rules.invalid', 'category must be a non-empty text of at most 200 characters.'):
+        CategoryLine("x" * 201, 100)
     local = Purchase(100, datetime(2026, 11, 23, 17, 30, tzinfo=timezone(timedelta(hours=7))))
     assert local.sale_at == SALE and local.sale_at.tzinfo == UTC
+    # the limits themselves are accepted; lines given as a list are kept as a tuple
+    assert Purchase(MAX_AMOUNT_SATANG, SALE).amount_satang == MAX_AMOUNT_SATANG
+    assert Purchase(0, SALE, branch_id="BKK01").branch_id == "BKK01"
+    assert CategoryLine("x" * 200, MAX_AMOUNT_SATANG).amount_satang == MAX_AMOUNT_SATANG
+    lines = [CategoryLine("food", 60), CategoryLine("drink", 40)]
+    assert Purchase(100, SALE, lines=lines).lines == tuple(lines)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -161,20 +182,76 @@ def test_policy_validation(refused) -> None:
     member = Tier("member", "สมาชิก", "Member", 0, 1000)
     with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
         TierPolicy(())
-    with pytest.raises(RuleError, match="0 points"):
+    with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
+        TierPolicy((member, "gold"))  # type: ignore[arg-type]
+    with refused(RuleError, "rules.invalid", "The first tier must start at 0 points."):
         TierPolicy((Tier("silver", "ซิลเวอร์", "Silver", 10, 1250),))
-    with pytest.raises(RuleError, match="rising"):
+    with refused(RuleError, "rules.invalid", "Tiers must be listed by strictly rising thresholds."):
         TierPolicy((member, Tier("a", "a", "A", 10, 1000), Tier("b", "b", "B", 10, 1000)))
-    with pytest.raises(RuleError, match="same code"):
+    with refused(RuleError, "rules.invalid", "Tiers must be listed by strictly rising thresholds."):
+        TierPolicy((member, Tier("a", "a", "A", 20, 1000), Tier("b", "b", "B", 10, 1000)))
+    with refused(RuleError, "rules.invalid", "Two tiers share the same code."):
         TierPolicy((member, Tier("member", "a", "A", 10, 1000)))
+    with refused(RuleError, "rules.invalid", "period_days must be at least 1."):
+        TierPolicy((member,), 0)
+    with refused(RuleError, "rules.invalid", "period_days must be at most 36600."):
+        TierPolicy((member,), 36_601)
+    assert TierPolicy([member], 1).tiers == (member,) and TierPolicy((member,), 36_600).period_days == 36_600  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at least 1000.'):
         Tier("x", "x", "X", 0, 999)
+    with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at most 100000.'):
+        Tier("x", "x", "X", 0, 100_001)
+    with refused(RuleError, 'rules.invalid', 'threshold_points must be at least 0.'):
+        Tier("x", "x", "X", -1, 1000)
+    for i, field in enumerate(("tier code", "tier name_th", "tier name_en")):
+        texts = ["x", "x", "X"]
+        texts[i] = ""
+        with refused(RuleError, 'rules.invalid', f'{field} must be a non-empty text of at most 200 characters.'):
+            Tier(texts[0], texts[1], texts[2], 0, 1000)
+    assert Tier("x", "x", "X", 0, 100_000).multiplier_permille == 100_000
     with refused(RuleError, 'rules.invalid', 'satang_per_point must be at least 1.'):
         EarnRules(satang_per_point=0)
-    with pytest.raises(RuleError, match="same id"):
+    with refused(RuleError, 'rules.invalid', f'min_spend_satang must be at most {MAX_AMOUNT_SATANG}.'):
+        EarnRules(min_spend_satang=MAX_AMOUNT_SATANG + 1)
+    with refused(RuleError, "rules.invalid", "Two campaigns share the same id."):
         EarnRules(campaigns=(campaign(), campaign()))
+    with refused(RuleError, "rules.invalid", "campaigns must hold Campaign values."):
+        EarnRules(campaigns=("nov-x2",))  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'version must be at least 1.'):
         replace(RULES, version=0)
+    with refused(RuleError, "tier.unknown", "Unknown tier “platinum”."):
+        RULES.tiers.get("platinum")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: DiscountPolicy(satang_per_point=0), "discount satang_per_point must be at least 1."),
+    (lambda: DiscountPolicy(satang_per_point=MAX_AMOUNT_SATANG + 1),
+     f"discount satang_per_point must be at most {MAX_AMOUNT_SATANG}."),
+    (lambda: DiscountPolicy(min_points=0), "min_points must be at least 1."),
+    (lambda: DiscountPolicy(max_bill_fraction_permille=-1), "max_bill_fraction_permille must be at least 0."),
+    (lambda: DiscountPolicy(max_bill_fraction_permille=1001), "max_bill_fraction_permille must be at most 1000."),
+    (lambda: DiscountPolicy(satang_per_point="25"), "discount satang_per_point must be a whole number."),
+    (lambda: ExpiryPolicy(0), "expiry months must be at least 1."),
+    (lambda: ExpiryPolicy(1201), "expiry months must be at most 1200."),
+    (lambda: ReturnPolicy("yes"), "restore_redeemed_points must be true or false."),
+    (lambda: replace(RULES, expiry=24), "expiry has the wrong type."),
+])
+def test_discount_expiry_and_return_policies_are_checked(refused, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "rules.invalid", message):
+        make()
+
+
+def test_the_limits_of_each_policy_are_accepted() -> None:
+    assert DiscountPolicy(1, 1, 0) == DiscountPolicy(satang_per_point=1, min_points=1, max_bill_fraction_permille=0)
+    assert DiscountPolicy(MAX_AMOUNT_SATANG, 1, 1000).max_bill_fraction_permille == 1000
+    assert ExpiryPolicy(1).months == 1 and ExpiryPolicy(1200).months == 1200 and ExpiryPolicy(None).months is None
+    assert ReturnPolicy(False).restore_redeemed_points is False
+
+
+def test_why_a_sale_earned_nothing_in_words() -> None:
+    assert zero_points_text(2500) == "0 points: points start at ฿25"
+    assert points_start_text(2550) == "points start at ฿25.50"
+    assert zero_points_text(None) == "0 points: no points under the current rules"
 
 
 # ------------------------------------------------------------------------------------- JSON
