@@ -171,11 +171,28 @@ def test_purchase_validation(refused) -> None:
         ({"id": ""}, "rules.invalid", "campaign id must be a non-empty text of at most 200 characters."),
         ({"starts_at": datetime(2026, 11, 1)}, "time.naive", "Campaign start must carry a time zone (UTC)"),
         ({"multiplier_permille": 1.5}, "rules.invalid", "multiplier_permille must be a whole number."),
+        ({"multiplier_permille": 100_001}, "rules.invalid", "multiplier_permille must be at most 100000."),
+        ({"bonus_points": 10_000_001}, "rules.invalid", "bonus_points must be at most 10000000."),
+        ({"min_spend_satang": -1}, "rules.invalid", "min_spend_satang must be at least 0."),
+        ({"min_spend_satang": MAX_AMOUNT_SATANG + 1}, "rules.invalid",
+         f"min_spend_satang must be at most {MAX_AMOUNT_SATANG}."),
+        ({"name": " "}, "rules.invalid", "campaign name must be a non-empty text of at most 200 characters."),
+        ({"ends_at": datetime(2026, 12, 1)}, "time.naive", "Campaign end must carry a time zone (UTC)"),
+        ({"categories": {"food", ""}}, "rules.invalid",
+         "categories must be a non-empty text of at most 200 characters."),
     ],
 )
 def test_campaign_validation(refused, kw: dict[str, object], code: str, message: str) -> None:
     with refused(RuleError, code, message):
         campaign(**kw)
+
+
+def test_a_campaign_keeps_its_branches_and_categories_as_sets() -> None:
+    c = campaign(branches=["BKK01", "BKK01"], categories=("food",), multiplier_permille=100_000,
+                 bonus_points=10_000_000, min_spend_satang=MAX_AMOUNT_SATANG)
+    assert c.branches == frozenset({"BKK01"}) and c.categories == frozenset({"food"})
+    assert c == campaign(branches=frozenset({"BKK01"}), categories=frozenset({"food"}), multiplier_permille=100_000,
+                         bonus_points=10_000_000, min_spend_satang=MAX_AMOUNT_SATANG)
 
 
 def test_policy_validation(refused) -> None:
@@ -309,6 +326,21 @@ def _mutated(path: list[str | int], value: object) -> str:
         (_mutated(["expiry", "months"], float("nan")), 'rules.json', 'The rules contain a fractional number (NaN); use whole numbers.'),
         (_mutated(["returns", "restore_redeemed_points"], 1), 'rules.invalid', 'restore_redeemed_points must be true or false.'),
         (_mutated(["discount"], None), 'rules.json', 'In the rules, “discount” must be an object.'),
+        (_mutated(["earn"], []), 'rules.json', 'In the rules, “earn” must be an object.'),
+        (_mutated(["tiers"], 3), 'rules.json', 'In the rules, “tiers” must be an object.'),
+        (_mutated(["tiers", "tiers"], {}), 'rules.json', 'In the rules, “tiers.tiers” must be a list.'),
+        (_mutated(["tiers", "tiers", 0], {"code": "member"}), 'rules.json',
+         'In the rules, “tier” lacks: multiplier_permille, name_en, name_th, threshold_points.'),
+        (_mutated(["expiry"], "24"), 'rules.json', 'In the rules, “expiry” must be an object.'),
+        (_mutated(["returns"], True), 'rules.json', 'In the rules, “returns” must be an object.'),
+        (_mutated(["earn", "campaigns", 0, "ends_at"], "soon"), 'rules.json',
+         'In the rules, “ends_at” must be an ISO-8601 time.'),
+        (_mutated(["earn", "campaigns", 0, "starts_at"], 20261101), 'rules.json',
+         'In the rules, “starts_at” must be an ISO-8601 time.'),
+        (_mutated(["earn", "campaigns", 0, "categories"], "food"), 'rules.json',
+         'In the rules, “categories” must be a list.'),
+        (_mutated(["format"], "pos-loyalty-rules/2-" + "x" * 40), 'rules.format',
+         'These rules are in a format this terminal does not know (pos-loyalty-rules/2-' + "x" * 20 + ');'),
     ],
 )
 def test_malformed_json_is_refused_with_rule_error(refused, text: str, code: str, message: str) -> None:
@@ -415,6 +447,49 @@ def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datet
 
 
 # ------------------------------------------------------------------ why a sale earned nothing
+
+
+def test_one_point_per_satang_and_single_point_campaigns() -> None:
+    per_satang = replace(RULES, earn=EarnRules(satang_per_point=1))
+    assert points_for(Purchase(1, SALE), per_satang).points == 1
+    nothing = points_for(Purchase(0, SALE), per_satang)
+    assert (nothing.points, nothing.points_start_satang, nothing.rules_version) == (0, 1, 1)
+    # a campaign whose extra rounds down to 0 is not listed on the slip; one worth a single point is
+    x15 = with_campaigns(campaign(multiplier_permille=1500))
+    small = points_for(Purchase(2500, SALE), x15)
+    assert (small.points, small.campaigns_applied) == (1, ())
+    plus_one = points_for(Purchase(2500, SALE), with_campaigns(campaign(multiplier_permille=1000, bonus_points=1)))
+    assert (plus_one.points, plus_one.campaign_bonus, plus_one.campaigns_applied) == (2, 1, ("nov-x2",))
+
+
+def test_points_are_whole_numbers_with_campaigns_too() -> None:
+    got = points_for(Purchase(parse_amount("1,234.50"), SALE), with_campaigns(campaign(multiplier_permille=1333)),
+                     "gold")
+    assert (got.points, got.base_points, got.tier_bonus, got.campaign_bonus) == (89, 49, 24, 16)
+    assert all(type(v) is int for v in (got.points, got.base_points, got.tier_bonus, got.campaign_bonus))
+
+
+def test_a_campaign_that_does_not_apply_does_not_hide_the_next_one() -> None:
+    late = campaign(id="dec", starts_at=datetime(2026, 12, 1, tzinfo=UTC), ends_at=datetime(2027, 1, 1, tzinfo=UTC))
+    other_branch = campaign(id="bkk02", branches=frozenset({"BKK02"}))
+    food = campaign(id="food", categories=frozenset({"food"}), bonus_points=7)
+    bonus = campaign(id="bonus", multiplier_permille=1000, bonus_points=5, min_spend_satang=1000)
+    rules = with_campaigns(late, other_branch, food, bonus)
+    got = points_for(Purchase(5000, SALE, "BKK01"), rules)
+    assert (got.points, got.campaigns_applied) == (7, ("bonus",))
+    # where points start: the fixed bonus lowers it to its own minimum, whatever comes before it in the list
+    assert points_for(Purchase(999, SALE, "BKK01"), rules).points_start_satang == 1000
+
+
+def test_where_points_start_counts_only_fixed_bonuses_that_apply_here() -> None:
+    x2_low = with_campaigns(campaign(min_spend_satang=100))  # a multiplier alone: ฿1 still earns nothing
+    assert points_for(Purchase(99, SALE), x2_low).points_start_satang == 2500
+    one_point = with_campaigns(campaign(multiplier_permille=1000, bonus_points=1, min_spend_satang=1000))
+    assert points_for(Purchase(999, SALE), one_point).points_start_satang == 1000
+    bkk01 = with_campaigns(campaign(multiplier_permille=1000, bonus_points=5, min_spend_satang=1000,
+                                    branches=frozenset({"BKK01"})))
+    assert points_for(Purchase(999, SALE, "BKK01"), bkk01).points_start_satang == 1000
+    assert points_for(Purchase(999, SALE, "BKK02"), bkk01).points_start_satang == 2500
 
 
 def test_a_sale_below_one_block_earns_0_and_says_where_points_start() -> None:
