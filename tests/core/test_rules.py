@@ -230,6 +230,11 @@ def test_policy_validation(refused) -> None:
         EarnRules(satang_per_point=0)
     with refused(RuleError, 'rules.invalid', f'min_spend_satang must be at most {MAX_AMOUNT_SATANG}.'):
         EarnRules(min_spend_satang=MAX_AMOUNT_SATANG + 1)
+    with refused(RuleError, 'rules.invalid', 'min_spend_satang must be at least 0.'):
+        EarnRules(min_spend_satang=-1)
+    with refused(RuleError, 'rules.invalid', f'satang_per_point must be at most {MAX_AMOUNT_SATANG}.'):
+        EarnRules(satang_per_point=MAX_AMOUNT_SATANG + 1)
+    assert EarnRules(campaigns=[campaign()]).campaigns == (campaign(),)  # type: ignore[arg-type]
     with refused(RuleError, "rules.invalid", "Two campaigns share the same id."):
         EarnRules(campaigns=(campaign(), campaign()))
     with refused(RuleError, "rules.invalid", "campaigns must hold Campaign values."):
@@ -490,6 +495,13 @@ def test_where_points_start_counts_only_fixed_bonuses_that_apply_here() -> None:
                                     branches=frozenset({"BKK01"})))
     assert points_for(Purchase(999, SALE, "BKK01"), bkk01).points_start_satang == 1000
     assert points_for(Purchase(999, SALE, "BKK02"), bkk01).points_start_satang == 2500
+    # fixed bonuses that are over, or for another branch, are passed over, not the end of the search
+    over = campaign(id="oct", multiplier_permille=1000, bonus_points=5, min_spend_satang=500,
+                    starts_at=datetime(2026, 10, 1, tzinfo=UTC), ends_at=datetime(2026, 11, 1, tzinfo=UTC))
+    elsewhere = campaign(id="bkk02", multiplier_permille=1000, bonus_points=5, min_spend_satang=500,
+                         branches=frozenset({"BKK02"}))
+    here = campaign(id="here", multiplier_permille=1000, bonus_points=5, min_spend_satang=1000)
+    assert points_for(Purchase(999, SALE, "BKK01"), with_campaigns(over, elsewhere, here)).points_start_satang == 1000
 
 
 def test_a_sale_below_one_block_earns_0_and_says_where_points_start() -> None:
