@@ -9,11 +9,35 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 os.environ.setdefault("POS_LANG", "en")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pos_app.core.i18n import set_language  # noqa: E402
+
+# The "mutation" hypothesis profile (scripts/mutation.sh passes --hypothesis-profile=mutation): each mutant
+# runs its module's property tests with a few derandomized examples instead of hundreds of random ones, and a
+# failing example is not shrunk (the mutant is killed by the first failure; shrinking a killed mutant's example
+# cost more than finding it), so a module's mutation run takes minutes. The normal suite never loads it and
+# keeps each test's own settings.
+MUTATION_EXAMPLES = 10
+_MUTATION = dict(derandomize=True, deadline=None, database=None, phases=(Phase.explicit, Phase.generate),
+                 suppress_health_check=list(HealthCheck))
+settings.register_profile("mutation", max_examples=MUTATION_EXAMPLES, **_MUTATION)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under the mutation profile, cap the examples of tests that set their own ``max_examples`` too (an
+    explicit ``@settings`` wins over a profile)."""
+    if config.getoption("--hypothesis-profile", None) != "mutation":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                own, max_examples=min(own.max_examples, MUTATION_EXAMPLES), **_MUTATION)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.core.cardno import CARD_NUMBER_LENGTH, is_valid_card_number, luhn_check_digit, new_card_number
+from pos_app.core.cardno import (
+    CARD_NUMBER_LENGTH,
+    is_valid_card_number,
+    luhn_check_digit,
+    new_card_number,
+    normalize_card_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,10 @@ def test_new_card_numbers_are_ours_and_valid() -> None:
         assert len(card) == CARD_NUMBER_LENGTH == 16 and card[0] == "8" and is_valid_card_number(card)
     assert {card[1] for card in cards} > {"0", "9"}  # every digit after the 8 is drawn from 0-9
     assert {card[-2] for card in cards} > {"0", "9"}
+
+
+def test_a_typed_card_number_is_stored_and_looked_up_in_one_form() -> None:
+    assert normalize_card_number("8000 0000-0000  0009") == "8000000000000009"
+    assert normalize_card_number("๘๐๐๐-๐๐๐๐-๐๐๐๐-๐๐๐๙") == "8000000000000009"
+    assert normalize_card_number("8000000000000009") == "8000000000000009"
+    assert is_valid_card_number(normalize_card_number("４１２３ ４５６７ ８９０１ ２３４９"))

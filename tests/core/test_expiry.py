@@ -171,10 +171,90 @@ def test_malformed_moves_are_refused(refused, make: object, code: str, message: 
         make()  # type: ignore[operator]
 
 
-def test_duplicate_entries_are_refused() -> None:
-    with pytest.raises(RuleError) as caught:
-        open_lots([earn("a", 1, T1), earn("a", 1, T1)], P24)
-    assert caught.value.code == "move.duplicate"
+def test_duplicate_entries_are_refused(refused) -> None:
+    with refused(RuleError, "move.duplicate", "The ledger holds the entry a-17 twice."):
+        open_lots([earn("a-17", 1, T1), earn("b", 1, T2), earn("a-17", 1, T1)], P24)
+
+
+def test_only_ledger_moves_are_replayed(refused) -> None:
+    with refused(RuleError, "move.invalid", "Ledger moves must be LedgerMove values."):
+        open_lots([earn("a", 1, T1), ("b", "earn", 1, T2)], P24)  # type: ignore[list-item]
+
+
+def test_the_oldest_points_go_first_whatever_their_ids() -> None:
+    # ids from different terminals are not in time order: the grant made first is spent (and expires) first
+    moves = [earn("z-first", 100, T1), earn("a-second", 100, T2), LedgerMove("r", "redeem", -30, T3)]
+    assert remaining(open_lots(moves, P24)) == {"z-first": 70, "a-second": 100}
+    assert next_expiry(moves, P24, T3) == (expires_at_for(T1, P24), 70)
+
+
+def test_a_single_point_is_redeemed_and_expired_from_the_right_grant() -> None:
+    moves = [earn("a", 10, T1), earn("b", 10, T2), LedgerMove("r", "redeem", -1, T3)]
+    assert remaining(open_lots(moves, P24)) == {"a": 9, "b": 10}
+    moves.append(LedgerMove("e", "expire", -1, T3 + timedelta(days=1), "b"))
+    assert remaining(open_lots(moves, P24)) == {"a": 9, "b": 9}
+
+
+def test_a_refund_gives_back_the_last_single_point_to_its_grant() -> None:
+    # the redemption took a's one point and 50 of b's; the refund returns 50 to b, then the 1 to a
+    moves = [earn("a", 1, T1), earn("b", 100, T2), LedgerMove("r", "redeem", -51, T3),
+             LedgerMove("back", "reverse", 51, T3 + timedelta(days=1), "r")]
+    assert remaining(open_lots(moves, P24)) == {"a": 1, "b": 100}  # no fresh lot "back" with a later expiry
+
+
+def test_undoing_a_refund_takes_the_points_from_where_the_refund_put_them() -> None:
+    # a return claws back 40 of b's points, the return is cancelled (40 back into b), then the cancellation is
+    # itself reversed: the 40 come out of b again, not out of the older a
+    moves = [earn("a", 100, T1), earn("b", 100, T2),
+             LedgerMove("ret", "reverse", -40, T3, "b"),
+             LedgerMove("cancel", "reverse", 40, T3 + timedelta(days=1), "ret"),
+             LedgerMove("undo", "reverse", -40, T3 + timedelta(days=2), "cancel")]
+    assert remaining(open_lots(moves, P24)) == {"a": 100, "b": 60}
+
+
+def test_a_manager_adjustment_naming_an_entry_is_still_an_ordinary_adjustment() -> None:
+    # negative: the oldest points first, not the named receipt's
+    moves = [earn("a", 100, T1), earn("b", 100, T2), LedgerMove("adj", "adjust", -30, T3, "b")]
+    assert remaining(open_lots(moves, P24)) == {"a": 70, "b": 100}
+    # positive: a new grant dated at the adjustment, not a refill of the lots the named redemption emptied
+    moves = [earn("a", 100, T1), LedgerMove("r", "redeem", -100, T2), LedgerMove("adj", "adjust", 30, T3, "r")]
+    lots = open_lots(moves, P24)
+    assert remaining(lots) == {"a": 0, "adj": 30}
+    assert next_expiry(moves, P24, T3) == (expires_at_for(T3, P24), 30)
+
+
+def test_every_grant_is_listed_one_that_earned_nothing_too() -> None:
+    moves = [earn("a", 100, T1), earn("small", 0, T2), LedgerMove("r0", "redeem", 0, T3),
+             LedgerMove("adj0", "adjust", 0, T3)]
+    lots = open_lots(moves, P24)
+    assert [(lot.grant_id, lot.granted, lot.remaining) for lot in lots] == [("a", 100, 100), ("small", 0, 0)]
+
+
+def test_a_one_point_grant_is_spent_first_like_any_other() -> None:
+    moves = [earn("a", 1, T1), earn("b", 10, T2), LedgerMove("r", "redeem", -2, T3)]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 9}
+
+
+def test_a_refund_applies_when_it_happened_not_after_later_sales() -> None:
+    # the refunded points are back in a before the next redemption, which spends them first
+    moves = [earn("a", 100, T1), LedgerMove("r", "redeem", -100, T2),
+             LedgerMove("back", "reverse", 100, T2 + timedelta(days=1), "r"),
+             earn("b", 50, T3), LedgerMove("r2", "redeem", -120, T3 + timedelta(days=1))]
+    assert remaining(open_lots(moves, P24)) == {"a": 0, "b": 30}
+
+
+def test_a_clawback_naming_a_sale_that_earned_nothing_takes_the_oldest_points() -> None:
+    moves = [earn("a", 100, T1), earn("small", 0, T2), LedgerMove("x", "reverse", -10, T3, "small")]
+    assert remaining(open_lots(moves, P24)) == {"a": 90, "small": 0}
+
+
+def test_corrections_that_name_each_other_are_replayed_in_time_order() -> None:
+    # nonsense a ledger should never hold (a cycle) still replays, by time, and keeps the balance
+    moves = [earn("a", 100, T1), earn("b", 100, T2),
+             LedgerMove("x", "reverse", -30, T3 + timedelta(days=2), "y"),
+             LedgerMove("y", "reverse", -50, T3 + timedelta(days=1), "x")]
+    assert remaining(open_lots(moves, P24)) == {"a": 20, "b": 100}
+    assert remaining(open_lots(list(reversed(moves)), P24)) == {"a": 20, "b": 100}
 
 
 # ------------------------------------------------------------------------------------ properties

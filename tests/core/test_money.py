@@ -12,6 +12,7 @@ from pos_app.core.money import (
     MAX_AMOUNT_SATANG,
     format_amount,
     format_baht,
+    format_baht_short,
     parse_amount,
     parse_purchase_amount,
 )
@@ -186,3 +187,12 @@ def test_messages_follow_the_counter_language() -> None:
     assert caught.value.code == "amount.negative"
     assert caught.value.message != "The amount cannot be negative."
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in caught.value.message)
+
+
+def test_short_baht_drops_only_zero_satang() -> None:
+    """"points start at ฿25": whole baht without decimals, anything else as format_baht writes it."""
+    assert format_baht_short(2500) == "฿25"
+    assert format_baht_short(2550) == "฿25.50"
+    assert format_baht_short(123_456_700) == "฿1,234,567"
+    assert format_baht_short(10) == "฿0.10"
+    assert format_baht_short(0) == "฿0"

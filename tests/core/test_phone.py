@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.core.errors import PhoneError
-from pos_app.core.phone import format_phone, is_mobile, normalize_phone
+from pos_app.core.phone import format_phone, is_mobile, is_normal_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,10 @@ def test_41_characters_are_too_long() -> None:
     with pytest.raises(PhoneError) as caught:
         normalize_phone("081" + "-" * 31 + "2345678")
     assert (caught.value.code, caught.value.message) == ("phone.length", "That is too long for a phone number." + HINT)
+
+
+def test_only_the_normal_form_is_accepted_on_the_wire() -> None:
+    assert is_normal_phone("0812345678") and is_normal_phone("021234567")
+    assert not is_normal_phone("081-234-5678")  # a phone as typed: normalize it first
+    assert not is_normal_phone("+66812345678")
+    assert not is_normal_phone("12345")  # not a phone at all: refused, not an exception

@@ -134,3 +134,9 @@ def test_discount_refusals(refused) -> None:
     with refused(RedeemError, "redeem.bill", "The bill amount is not valid."):
         max_discount_satang(MAX_AMOUNT_SATANG + 1, DEFAULT)
     assert max_points_for_bill(10_000, 100, half) == 100  # exactly the minimum is usable
+
+
+def test_a_member_with_no_points_or_in_debt_is_offered_no_discount() -> None:
+    assert max_points_for_bill(10_000, 0, DEFAULT) == 0
+    assert max_points_for_bill(10_000, -5, DEFAULT) == 0  # an overdraft not yet written off
+    assert max_points_for_bill(10_000, 1, DEFAULT) == 1

@@ -17,13 +17,18 @@ from pos_app.core.money import MAX_AMOUNT_SATANG, parse_amount
 from pos_app.core.rules import (
     Campaign,
     CategoryLine,
+    DiscountPolicy,
     EarnRules,
+    ExpiryPolicy,
     Purchase,
+    ReturnPolicy,
     RulesBundle,
     Tier,
     TierPolicy,
     default_rules,
     points_for,
+    points_start_text,
+    zero_points_text,
 )
 
 SALE = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
@@ -121,20 +126,36 @@ def test_category_campaign_boosts_only_its_lines() -> None:
 
 
 def test_purchase_validation(refused) -> None:
-    with pytest.raises(RuleError, match="add up"):
+    with refused(RuleError, "purchase.lines", "The category lines do not add up to the bill amount."):
         Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))
-    with pytest.raises(RuleError, match="negative"):
+    with refused(RuleError, "purchase.amount", "The bill amount cannot be negative."):
         Purchase(-1, SALE)
-    with pytest.raises(RuleError, match="too large"):
+    with refused(RuleError, "purchase.amount", "The bill amount is too large."):
         Purchase(MAX_AMOUNT_SATANG + 1, SALE)
-    with pytest.raises(RuleError, match="zone"):
+    with refused(RuleError, "time.naive", "The sale time must carry a time zone (UTC)"):
         Purchase(100, datetime(2026, 1, 1))
     with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
         Purchase(100.0, SALE)  # type: ignore[arg-type]
+    with refused(RuleError, 'purchase.amount', 'The bill amount must be a whole number of satang.'):
+        Purchase(True, SALE)
+    with refused(RuleError, "rules.invalid", "branch_id must be a non-empty text of at most 200 characters."):
+        Purchase(100, SALE, branch_id=" ")
+    with refused(RuleError, "purchase.lines", "Category lines must be CategoryLine values."):
+        Purchase(100, SALE, lines=(("food", 100),))  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'line amount_satang must be at least 0.'):
         CategoryLine("food", -100)
+    with refused(RuleError, 'rules.invalid', f'line amount_satang must be at most {MAX_AMOUNT_SATANG}.'):
+        CategoryLine("food", MAX_AMOUNT_SATANG + 1)
+    with refused(RuleError, 'rules.invalid', 'category must be a non-empty text of at most 200 characters.'):
+        CategoryLine("x" * 201, 100)
     local = Purchase(100, datetime(2026, 11, 23, 17, 30, tzinfo=timezone(timedelta(hours=7))))
     assert local.sale_at == SALE and local.sale_at.tzinfo == UTC
+    # the limits themselves are accepted; lines given as a list are kept as a tuple
+    assert Purchase(MAX_AMOUNT_SATANG, SALE).amount_satang == MAX_AMOUNT_SATANG
+    assert Purchase(0, SALE, branch_id="BKK01").branch_id == "BKK01"
+    assert CategoryLine("x" * 200, MAX_AMOUNT_SATANG).amount_satang == MAX_AMOUNT_SATANG
+    lines = [CategoryLine("food", 60), CategoryLine("drink", 40)]
+    assert Purchase(100, SALE, lines=lines).lines == tuple(lines)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -150,6 +171,15 @@ def test_purchase_validation(refused) -> None:
         ({"id": ""}, "rules.invalid", "campaign id must be a non-empty text of at most 200 characters."),
         ({"starts_at": datetime(2026, 11, 1)}, "time.naive", "Campaign start must carry a time zone (UTC)"),
         ({"multiplier_permille": 1.5}, "rules.invalid", "multiplier_permille must be a whole number."),
+        ({"multiplier_permille": 100_001}, "rules.invalid", "multiplier_permille must be at most 100000."),
+        ({"bonus_points": 10_000_001}, "rules.invalid", "bonus_points must be at most 10000000."),
+        ({"min_spend_satang": -1}, "rules.invalid", "min_spend_satang must be at least 0."),
+        ({"min_spend_satang": MAX_AMOUNT_SATANG + 1}, "rules.invalid",
+         f"min_spend_satang must be at most {MAX_AMOUNT_SATANG}."),
+        ({"name": " "}, "rules.invalid", "campaign name must be a non-empty text of at most 200 characters."),
+        ({"ends_at": datetime(2026, 12, 1)}, "time.naive", "Campaign end must carry a time zone (UTC)"),
+        ({"categories": {"food", ""}}, "rules.invalid",
+         "categories must be a non-empty text of at most 200 characters."),
     ],
 )
 def test_campaign_validation(refused, kw: dict[str, object], code: str, message: str) -> None:
@@ -157,24 +187,93 @@ def test_campaign_validation(refused, kw: dict[str, object], code: str, message:
         campaign(**kw)
 
 
+def test_a_campaign_keeps_its_branches_and_categories_as_sets() -> None:
+    c = campaign(branches=["BKK01", "BKK01"], categories=("food",), multiplier_permille=100_000,
+                 bonus_points=10_000_000, min_spend_satang=MAX_AMOUNT_SATANG)
+    assert c.branches == frozenset({"BKK01"}) and c.categories == frozenset({"food"})
+    assert c == campaign(branches=frozenset({"BKK01"}), categories=frozenset({"food"}), multiplier_permille=100_000,
+                         bonus_points=10_000_000, min_spend_satang=MAX_AMOUNT_SATANG)
+
+
 def test_policy_validation(refused) -> None:
     member = Tier("member", "สมาชิก", "Member", 0, 1000)
     with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
         TierPolicy(())
-    with pytest.raises(RuleError, match="0 points"):
+    with refused(RuleError, 'rules.invalid', 'A tier policy needs at least one tier.'):
+        TierPolicy((member, "gold"))  # type: ignore[arg-type]
+    with refused(RuleError, "rules.invalid", "The first tier must start at 0 points."):
         TierPolicy((Tier("silver", "ซิลเวอร์", "Silver", 10, 1250),))
-    with pytest.raises(RuleError, match="rising"):
+    with refused(RuleError, "rules.invalid", "Tiers must be listed by strictly rising thresholds."):
         TierPolicy((member, Tier("a", "a", "A", 10, 1000), Tier("b", "b", "B", 10, 1000)))
-    with pytest.raises(RuleError, match="same code"):
+    with refused(RuleError, "rules.invalid", "Tiers must be listed by strictly rising thresholds."):
+        TierPolicy((member, Tier("a", "a", "A", 20, 1000), Tier("b", "b", "B", 10, 1000)))
+    with refused(RuleError, "rules.invalid", "Two tiers share the same code."):
         TierPolicy((member, Tier("member", "a", "A", 10, 1000)))
+    with refused(RuleError, "rules.invalid", "period_days must be at least 1."):
+        TierPolicy((member,), 0)
+    with refused(RuleError, "rules.invalid", "period_days must be at most 36600."):
+        TierPolicy((member,), 36_601)
+    assert TierPolicy([member], 1).tiers == (member,) and TierPolicy((member,), 36_600).period_days == 36_600  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at least 1000.'):
         Tier("x", "x", "X", 0, 999)
+    with refused(RuleError, 'rules.invalid', 'tier multiplier_permille must be at most 100000.'):
+        Tier("x", "x", "X", 0, 100_001)
+    with refused(RuleError, 'rules.invalid', 'threshold_points must be at least 0.'):
+        Tier("x", "x", "X", -1, 1000)
+    for i, field in enumerate(("tier code", "tier name_th", "tier name_en")):
+        texts = ["x", "x", "X"]
+        texts[i] = ""
+        with refused(RuleError, 'rules.invalid', f'{field} must be a non-empty text of at most 200 characters.'):
+            Tier(texts[0], texts[1], texts[2], 0, 1000)
+    assert Tier("x", "x", "X", 0, 100_000).multiplier_permille == 100_000
     with refused(RuleError, 'rules.invalid', 'satang_per_point must be at least 1.'):
         EarnRules(satang_per_point=0)
-    with pytest.raises(RuleError, match="same id"):
+    with refused(RuleError, 'rules.invalid', f'min_spend_satang must be at most {MAX_AMOUNT_SATANG}.'):
+        EarnRules(min_spend_satang=MAX_AMOUNT_SATANG + 1)
+    with refused(RuleError, 'rules.invalid', 'min_spend_satang must be at least 0.'):
+        EarnRules(min_spend_satang=-1)
+    with refused(RuleError, 'rules.invalid', f'satang_per_point must be at most {MAX_AMOUNT_SATANG}.'):
+        EarnRules(satang_per_point=MAX_AMOUNT_SATANG + 1)
+    assert EarnRules(campaigns=[campaign()]).campaigns == (campaign(),)  # type: ignore[arg-type]
+    with refused(RuleError, "rules.invalid", "Two campaigns share the same id."):
         EarnRules(campaigns=(campaign(), campaign()))
+    with refused(RuleError, "rules.invalid", "campaigns must hold Campaign values."):
+        EarnRules(campaigns=("nov-x2",))  # type: ignore[arg-type]
     with refused(RuleError, 'rules.invalid', 'version must be at least 1.'):
         replace(RULES, version=0)
+    with refused(RuleError, "tier.unknown", "Unknown tier “platinum”."):
+        RULES.tiers.get("platinum")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: DiscountPolicy(satang_per_point=0), "discount satang_per_point must be at least 1."),
+    (lambda: DiscountPolicy(satang_per_point=MAX_AMOUNT_SATANG + 1),
+     f"discount satang_per_point must be at most {MAX_AMOUNT_SATANG}."),
+    (lambda: DiscountPolicy(min_points=0), "min_points must be at least 1."),
+    (lambda: DiscountPolicy(max_bill_fraction_permille=-1), "max_bill_fraction_permille must be at least 0."),
+    (lambda: DiscountPolicy(max_bill_fraction_permille=1001), "max_bill_fraction_permille must be at most 1000."),
+    (lambda: DiscountPolicy(satang_per_point="25"), "discount satang_per_point must be a whole number."),
+    (lambda: ExpiryPolicy(0), "expiry months must be at least 1."),
+    (lambda: ExpiryPolicy(1201), "expiry months must be at most 1200."),
+    (lambda: ReturnPolicy("yes"), "restore_redeemed_points must be true or false."),
+    (lambda: replace(RULES, expiry=24), "expiry has the wrong type."),
+])
+def test_discount_expiry_and_return_policies_are_checked(refused, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, "rules.invalid", message):
+        make()
+
+
+def test_the_limits_of_each_policy_are_accepted() -> None:
+    assert DiscountPolicy(1, 1, 0) == DiscountPolicy(satang_per_point=1, min_points=1, max_bill_fraction_permille=0)
+    assert DiscountPolicy(MAX_AMOUNT_SATANG, 1, 1000).max_bill_fraction_permille == 1000
+    assert ExpiryPolicy(1).months == 1 and ExpiryPolicy(1200).months == 1200 and ExpiryPolicy(None).months is None
+    assert ReturnPolicy(False).restore_redeemed_points is False
+
+
+def test_why_a_sale_earned_nothing_in_words() -> None:
+    assert zero_points_text(2500) == "0 points: points start at ฿25"
+    assert points_start_text(2550) == "points start at ฿25.50"
+    assert zero_points_text(None) == "0 points: no points under the current rules"
 
 
 # ------------------------------------------------------------------------------------- JSON
@@ -232,6 +331,21 @@ def _mutated(path: list[str | int], value: object) -> str:
         (_mutated(["expiry", "months"], float("nan")), 'rules.json', 'The rules contain a fractional number (NaN); use whole numbers.'),
         (_mutated(["returns", "restore_redeemed_points"], 1), 'rules.invalid', 'restore_redeemed_points must be true or false.'),
         (_mutated(["discount"], None), 'rules.json', 'In the rules, “discount” must be an object.'),
+        (_mutated(["earn"], []), 'rules.json', 'In the rules, “earn” must be an object.'),
+        (_mutated(["tiers"], 3), 'rules.json', 'In the rules, “tiers” must be an object.'),
+        (_mutated(["tiers", "tiers"], {}), 'rules.json', 'In the rules, “tiers.tiers” must be a list.'),
+        (_mutated(["tiers", "tiers", 0], {"code": "member"}), 'rules.json',
+         'In the rules, “tier” lacks: multiplier_permille, name_en, name_th, threshold_points.'),
+        (_mutated(["expiry"], "24"), 'rules.json', 'In the rules, “expiry” must be an object.'),
+        (_mutated(["returns"], True), 'rules.json', 'In the rules, “returns” must be an object.'),
+        (_mutated(["earn", "campaigns", 0, "ends_at"], "soon"), 'rules.json',
+         'In the rules, “ends_at” must be an ISO-8601 time.'),
+        (_mutated(["earn", "campaigns", 0, "starts_at"], 20261101), 'rules.json',
+         'In the rules, “starts_at” must be an ISO-8601 time.'),
+        (_mutated(["earn", "campaigns", 0, "categories"], "food"), 'rules.json',
+         'In the rules, “categories” must be a list.'),
+        (_mutated(["format"], "pos-loyalty-rules/2-" + "x" * 40), 'rules.format',
+         'These rules are in a format this terminal does not know (pos-loyalty-rules/2-' + "x" * 20 + ');'),
     ],
 )
 def test_malformed_json_is_refused_with_rule_error(refused, text: str, code: str, message: str) -> None:
@@ -338,6 +452,56 @@ def test_higher_tier_never_earns_less(rules: RulesBundle, amount: int, at: datet
 
 
 # ------------------------------------------------------------------ why a sale earned nothing
+
+
+def test_one_point_per_satang_and_single_point_campaigns() -> None:
+    per_satang = replace(RULES, earn=EarnRules(satang_per_point=1))
+    assert points_for(Purchase(1, SALE), per_satang).points == 1
+    nothing = points_for(Purchase(0, SALE), per_satang)
+    assert (nothing.points, nothing.points_start_satang, nothing.rules_version) == (0, 1, 1)
+    # a campaign whose extra rounds down to 0 is not listed on the slip; one worth a single point is
+    x15 = with_campaigns(campaign(multiplier_permille=1500))
+    small = points_for(Purchase(2500, SALE), x15)
+    assert (small.points, small.campaigns_applied) == (1, ())
+    plus_one = points_for(Purchase(2500, SALE), with_campaigns(campaign(multiplier_permille=1000, bonus_points=1)))
+    assert (plus_one.points, plus_one.campaign_bonus, plus_one.campaigns_applied) == (2, 1, ("nov-x2",))
+
+
+def test_points_are_whole_numbers_with_campaigns_too() -> None:
+    got = points_for(Purchase(parse_amount("1,234.50"), SALE), with_campaigns(campaign(multiplier_permille=1333)),
+                     "gold")
+    assert (got.points, got.base_points, got.tier_bonus, got.campaign_bonus) == (89, 49, 24, 16)
+    assert all(type(v) is int for v in (got.points, got.base_points, got.tier_bonus, got.campaign_bonus))
+
+
+def test_a_campaign_that_does_not_apply_does_not_hide_the_next_one() -> None:
+    late = campaign(id="dec", starts_at=datetime(2026, 12, 1, tzinfo=UTC), ends_at=datetime(2027, 1, 1, tzinfo=UTC))
+    other_branch = campaign(id="bkk02", branches=frozenset({"BKK02"}))
+    food = campaign(id="food", categories=frozenset({"food"}), bonus_points=7)
+    bonus = campaign(id="bonus", multiplier_permille=1000, bonus_points=5, min_spend_satang=1000)
+    rules = with_campaigns(late, other_branch, food, bonus)
+    got = points_for(Purchase(5000, SALE, "BKK01"), rules)
+    assert (got.points, got.campaigns_applied) == (7, ("bonus",))
+    # where points start: the fixed bonus lowers it to its own minimum, whatever comes before it in the list
+    assert points_for(Purchase(999, SALE, "BKK01"), rules).points_start_satang == 1000
+
+
+def test_where_points_start_counts_only_fixed_bonuses_that_apply_here() -> None:
+    x2_low = with_campaigns(campaign(min_spend_satang=100))  # a multiplier alone: ฿1 still earns nothing
+    assert points_for(Purchase(99, SALE), x2_low).points_start_satang == 2500
+    one_point = with_campaigns(campaign(multiplier_permille=1000, bonus_points=1, min_spend_satang=1000))
+    assert points_for(Purchase(999, SALE), one_point).points_start_satang == 1000
+    bkk01 = with_campaigns(campaign(multiplier_permille=1000, bonus_points=5, min_spend_satang=1000,
+                                    branches=frozenset({"BKK01"})))
+    assert points_for(Purchase(999, SALE, "BKK01"), bkk01).points_start_satang == 1000
+    assert points_for(Purchase(999, SALE, "BKK02"), bkk01).points_start_satang == 2500
+    # fixed bonuses that are over, or for another branch, are passed over, not the end of the search
+    over = campaign(id="oct", multiplier_permille=1000, bonus_points=5, min_spend_satang=500,
+                    starts_at=datetime(2026, 10, 1, tzinfo=UTC), ends_at=datetime(2026, 11, 1, tzinfo=UTC))
+    elsewhere = campaign(id="bkk02", multiplier_permille=1000, bonus_points=5, min_spend_satang=500,
+                         branches=frozenset({"BKK02"}))
+    here = campaign(id="here", multiplier_permille=1000, bonus_points=5, min_spend_satang=1000)
+    assert points_for(Purchase(999, SALE, "BKK01"), with_campaigns(over, elsewhere, here)).points_start_satang == 1000
 
 
 def test_a_sale_below_one_block_earns_0_and_says_where_points_start() -> None:

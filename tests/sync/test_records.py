@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -114,3 +116,101 @@ def test_balances_are_bounded_both_ways() -> None:
 def test_canonical_json_is_sorted_compact_and_keeps_thai() -> None:
     assert rec.canonical_json({"b": 1, "a": "สมชาย"}) == '{"a":"สมชาย","b":1}'
     assert rec.format_utc(datetime(2026, 11, 23, 8, 15, 0, 123_999, tzinfo=UTC)) == "2026-11-23T08:15:00.123Z"
+
+
+def test_member_and_audit_records_have_every_field_and_a_hash_the_wire_model_verifies() -> None:
+    member = rec.member_record(id=str(uuid.uuid4()), card_no="8000000000000009", name="สมศรี ใจดี",
+                               phone="0812345678", tier="member", consent=True, created_at=rec.TIME_EXAMPLE,
+                               terminal_id="BKK01-ABC")
+    assert list(member) == [*rec.MEMBER_FIELDS, "content_hash"] and member["name"] == "สมศรี ใจดี"
+    assert member["content_hash"] == rec.content_hash(member) and p.Member.model_validate(member).hash_ok()
+    audit = rec.audit_record(id=str(uuid.uuid4()), terminal_id="BKK01-ABC", staff_id="cashier-1",
+                             event="pin_failed", purpose="sign_in", at=rec.TIME_EXAMPLE, details={"failures": 3})
+    assert list(audit) == [*rec.AUDIT_FIELDS, "content_hash"] and audit["details"] == {"failures": 3}
+    assert audit["content_hash"] == rec.content_hash(audit) and p.AuditRecord.model_validate(audit).hash_ok()
+    with pytest.raises(TypeError, match=re.escape("member fields missing ['phone', 'tier'] / unknown ['colour']")):
+        rec.member_record(**{k: v for k, v in member.items() if k not in ("phone", "tier", "content_hash")},
+                          colour="red")
+    with pytest.raises(TypeError, match=re.escape("audit fields missing ['details'] / unknown []")):
+        rec.audit_record(**{k: v for k, v in audit.items() if k not in ("details", "content_hash")})
+
+
+def test_lines_given_as_mappings_are_kept() -> None:
+    record = _entry(lines=[{"category": "food", "amount_satang": 6_000}, ("drink", 4_000)])
+    assert record["lines"] == [{"category": "food", "amount_satang": 6_000},
+                               {"category": "drink", "amount_satang": 4_000}]
+
+
+def test_a_line_amount_out_of_range_is_refused_as_the_terminal_and_the_server_see_it() -> None:
+    bad = _entry(lines=[("food", 6_000), ("drink", -1)])
+    expected = rec.Problem("amount_out_of_range", f"amounts are 0..{rec.MAX_SATANG:,} satang")
+    assert rec.check_entry(bad, "terminal") == expected  # the record as the terminal builds it (lines as dicts)
+    wire = p.Entry.model_validate(bad)  # the server checks the wire model's fields (lines as Line objects)
+    assert rec.check_entry(wire.__dict__, "terminal", time_checked=True) == expected
+    good = p.Entry.model_validate(_entry(lines=[("food", 0), ("drink", rec.MAX_SATANG)]))
+    assert rec.check_entry(good.__dict__, "terminal", time_checked=True) is None
+
+
+@pytest.mark.parametrize(("overrides", "creator", "problem"), [
+    ({"points": rec.MAX_ENTRY_POINTS + 1}, "terminal",
+     rec.Problem("points_out_of_range", "points must be between -100,000,000 and 100,000,000")),
+    ({"points": True}, "terminal", rec.Problem("bad_points", "points must be a whole number")),
+    ({"amount_satang": rec.MAX_SATANG + 1}, "terminal",
+     rec.Problem("amount_out_of_range", "amounts are 0..100,000,000,000 satang")),
+    ({"amount_satang": None}, "terminal", rec.Problem("amount_missing", "an earn entry carries the sale amount")),
+    ({"sale_at": "2026-11-23T08:15:00Z"}, "terminal", rec.Problem(
+        "bad_time", "sale_at: timestamps are written like 2026-11-23T08:15:00.123Z (UTC, milliseconds)")),
+    ({"kind": "gift"}, "terminal", rec.Problem("unknown_kind", "unknown entry kind 'gift'")),
+    ({"kind": "expire", "points": -4, "corrects_id": str(uuid.UUID(int=1))}, "terminal",
+     rec.Problem("kind_not_allowed", "a terminal may not create expire entries (created by: server)")),
+    ({"kind": "adjust", "points": 4}, "nobody",
+     rec.Problem("kind_not_allowed", "a nobody may not create adjust entries (created by: admin, server, terminal)")),
+    ({"kind": "redeem", "points": 0}, "terminal", rec.Problem("wrong_sign", "redeem entries have points -, not 0")),
+    ({"kind": "reverse", "points": -4}, "terminal",
+     rec.Problem("corrects_missing", "a reverse entry names the entry it corrects")),
+    ({"corrects_id": str(uuid.UUID(int=1))}, "terminal",
+     rec.Problem("corrects_not_allowed", "a earn entry corrects no other entry")),
+])
+def test_each_problem_says_why_in_its_detail(overrides: dict[str, object], creator: str,
+                                             problem: rec.Problem) -> None:
+    assert rec.check_entry(_entry(**overrides), creator) == problem
+
+
+@pytest.mark.parametrize(("kind", "ok", "refused"), [
+    ("earn", 0, -1), ("redeem", -1, 0), ("overdraft", 1, 0), ("expire", -1, 0), ("adjust", 1, 0), ("reverse", -1, 0)])
+def test_the_sign_of_each_kind_at_its_boundary(kind: str, ok: int, refused: int) -> None:
+    rule = rec.KINDS[kind]
+    corrects = str(uuid.UUID(int=1)) if rule.corrects == "required" else None
+    creator = sorted(rule.creators)[0]
+    assert rec.check_entry(_entry(kind=kind, points=ok, corrects_id=corrects), creator) is None
+    assert rec.check_entry(_entry(kind=kind, points=refused, corrects_id=corrects), creator) == rec.Problem(
+        "wrong_sign", f"{kind} entries have points {rule.sign}, not {refused}")
+
+
+def test_the_years_a_sale_time_may_carry() -> None:
+    assert rec.parse_utc("2199-12-31T23:59:59.999Z") == datetime(2199, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+    assert rec.parse_utc("2000-01-01T00:00:00.000Z") == datetime(2000, 1, 1, tzinfo=UTC)
+    with pytest.raises(ValueError, match=re.escape("the year 2200 is outside 2000..2199")):
+        rec.parse_utc("2200-01-01T00:00:00.000Z")
+    with pytest.raises(ValueError, match=re.escape("the year 1999 is outside 2000..2199")):
+        rec.parse_utc("1999-12-31T23:59:59.999Z")
+    with pytest.raises(ValueError, match="^a timestamp is a string$"):
+        rec.parse_utc(1_795_000_000_000)  # type: ignore[arg-type]
+
+
+def test_record_times_are_utc_on_a_counter_in_bangkok(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Bangkok")
+    time.tzset()
+    try:
+        assert rec.ms_to_iso(1_795_000_000_123) == "2026-11-18T11:06:40.123Z"
+        assert rec.ms_to_dt(1_795_000_000_123) == datetime(2026, 11, 18, 11, 6, 40, 123000, tzinfo=UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_milliseconds_are_whole_numbers() -> None:
+    ms = rec.iso_to_ms("2026-11-18T11:06:40.123Z")
+    assert ms == 1_795_000_000_123 and type(ms) is int
+    with pytest.raises(ValueError, match="^timestamp without a time zone$"):
+        rec.dt_to_ms(datetime(2026, 11, 18, 11, 6, 40))
