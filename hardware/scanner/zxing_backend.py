@@ -312,7 +312,7 @@ class ZxingDecoder:
             self.stats["first_pass"] += 1
             return scans
         # A located-but-unread symbol (or a lone QR finder pattern, reported as a Micro QR or rMQR symbol
-        # with an error) is strong evidence of a code: on the tuning frames none of the 48 frames without a
+        # with an error) is strong evidence of a code: on the tuning frames none of 152 frames without a
         # code had one, and most of the hard QR frames the extra passes recover did. Such a frame may borrow
         # up to ``borrow_s`` ahead, but gives up after ``located_limit`` x its own first pass (on the tuning
         # frames the recovered ones nearly all took less than 3x; the rest took 10x and more in vain); any
