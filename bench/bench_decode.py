@@ -3,9 +3,10 @@
 Frames come from ``tests/hardware/frames.py`` (``corpus``): every condition at 640x480 and 1280x720, QR and
 Code128, frames without a code of ours (clutter, other symbologies' barcodes, printed text). ``--split
 heldout`` (the default) uses seeds from ``frames.HELDOUT_BASE`` up, which nothing was tuned on; ``--split
-tune`` uses the tuning seeds (what the decoder's passes were chosen on). The three decoders see the same
-frames in one run, interleaved frame by frame with the order rotated, so they share the machine's state. A
-false read is any text that is not the frame's own code.
+heldout2`` a second held-out block (seeds from 2 x HELDOUT_BASE), kept fresh until the decoder was
+final; ``--split tune`` uses the tuning seeds (what the decoder's passes were chosen on). The three decoders
+see the same frames in one run, interleaved frame by frame with the order rotated, so they share the
+machine's state. A false read is any text that is not the frame's own code.
 
     python bench/bench_decode.py                      # held-out report, ~3 min on 2 shared cores
     python bench/bench_decode.py --split tune --per-qr 4 --per-code128 2 --hard 20   # quick tuning look
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "hardware"))
 sys.path.insert(0, str(ROOT))
 
 import zxingcpp  # noqa: E402
-from frames import CONDITIONS, HELDOUT_BASE, corpus  # noqa: E402
+from frames import CONDITIONS, HELDOUT_BASE, SPLITS, corpus  # noqa: E402
 from pyzbar import pyzbar  # noqa: E402
 
 from hardware.scanner import make_decoder  # noqa: E402
@@ -56,7 +57,7 @@ def pct(values, q):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=("heldout", "tune"), default="heldout")
+    ap.add_argument("--split", choices=("heldout", "heldout2", "tune"), default="heldout")
     ap.add_argument("--per-qr", type=int, default=8, help="QR frames per (condition, size) [8]")
     ap.add_argument("--per-code128", type=int, default=4, help="Code128 frames per (condition, size) [4]")
     ap.add_argument("--hard", type=int, default=60, help="extra hard_mix QR frames per size [60]")
@@ -68,7 +69,7 @@ def main() -> int:
     random.Random(7).shuffle(frames)
     seeds = sorted(f.spec.seed for f in frames)
     print(f"{args.split}: {len(frames)} frames, seeds {seeds[0]}..{seeds[-1]} "
-          f"({'all >=' if args.split == 'heldout' else 'all <'} {HELDOUT_BASE}), "
+          f"({'all <' if args.split == 'tune' else 'all >='} {SPLITS[args.split] or HELDOUT_BASE}), "
           f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
 
     ours = make_decoder("zxing")

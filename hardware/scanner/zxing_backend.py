@@ -7,22 +7,29 @@ and returns its result whenever it found a code: so it can never read fewer code
 construction (``tests/hardware/test_decoders.py`` checks it over generated frames of every condition).
 Only a frame where the bare call found nothing gets extra attempts:
 
-* on *candidate regions*: first where zxing located a symbol it could not decode (``return_errors``),
-  then high-texture, code-shaped blobs found by a cheap detector (located on a quarter-size energy map;
-  decoding always sees full-resolution pixels), each crop tried half size,
-  blurred and 2x, sharpened and 2x; a bar-shaped box held at an angle is rotated upright; a frame with
-  light bars on a dark screen is read inverted for 1-D codes (zxing's ``try_invert`` covers 2-D only);
+* on *candidate regions*: first where zxing located a symbol it could not decode (``return_errors``), then
+  high-texture, code-shaped blobs found by a cheap detector (located on a quarter-size energy map; decoding
+  always sees full-resolution pixels), those around a lone QR finder pattern first (zxing-cpp 3 reports one
+  as a Micro QR or rMQR symbol with an error). A crop is read for the format zxing located there, for QR
+  alone when it is square (5x cheaper than a read that also scans for 1-D codes in every direction), and
+  without the column scan when it is bar-shaped and near horizontal. Each crop is tried half size with the
+  global-histogram binarizer, 1.5x, closed (dark or light modules grown: dotted modules), 1.5x sharpened,
+  global histogram, locally normalised 2x with a fixed threshold (glare, shadows), 2x sharpened, blurred
+  2x; a bar-shaped box held at an angle is rotated upright; a frame with light bars on a dark screen is
+  read inverted for 1-D codes (zxing's ``try_invert`` covers 2-D only);
 * within a time budget: every frame earns ``budget_ratio`` x the time of its own first pass as credit
   (capped), extra work (candidate search included) spends it, and an overrun is a debt repaid before the
-  next extra attempt; a frame where zxing located a symbol may borrow up to one cap ahead. The average
-  cost per frame therefore stays within ``(1 + budget_ratio)`` x the bare call by construction.
+  next extra attempt; a frame where zxing located a symbol may borrow up to ``borrow_s`` ahead and spends
+  at most ``located_limit`` x its own first pass. The average cost per frame therefore stays within
+  ``(1 + budget_ratio)`` x our first pass (the bare call plus ``return_errors``, about 3% dearer) by
+  construction, plus one borrow over the whole run.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -70,6 +77,7 @@ class Box:
     y1: int
     angle: float = 0.0  # degrees that turn the region's long side horizontal
     elongated: bool = False  # shaped like a 1-D barcode
+    located: zxingcpp.BarcodeFormat | None = None  # the format zxing located here, if it did
 
     @property
     def area(self) -> int:
@@ -90,24 +98,88 @@ def _up2(img: np.ndarray) -> np.ndarray:
     return cv2.resize(img, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
 
 
+def _up(img: np.ndarray, f: float) -> np.ndarray:
+    return cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+
+
+_K3 = np.ones((3, 3), np.uint8)
+
+
+def _local_norm(img: np.ndarray, sigma: float) -> np.ndarray:
+    """Contrast normalised to the local mean and spread (glare, shadows, low contrast), centred on 128."""
+    f = img.astype(np.float32)
+    mean = cv2.GaussianBlur(f, (0, 0), sigma)
+    sd = np.sqrt(cv2.GaussianBlur((f - mean) ** 2, (0, 0), sigma)) + 4.0
+    return np.clip(128.0 + 60.0 * (f - mean) / sd, 0, 255).astype(np.uint8)
+
+
 def _half(img: np.ndarray) -> np.ndarray:
     return cv2.resize(img, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
 
 
-# (name, transform, scale of the transformed crop relative to the frame), in the order they are tried, each on
-# every candidate box. Chosen greedily (codes recovered per millisecond) on the bare call's failures in the
-# *tuning* frames (seeds below frames.HELDOUT_BASE): the half-size crop is nearly free and reads noisy screens
-# (averaging 2x2 pixels removes moire and noise; zxing's own downscaled passes see the whole frame, whose
-# binarizer is then dominated by the surroundings); the blurred 2x crop reads noisy and JPEG-blocky codes; the
-# sharpened 2x crops read defocused and 1-2 px modules. Tried and dropped: plain crop, GlobalHistogram
-# binarizer on frame or crop, a blurred full frame, CLAHE, median/bilateral denoising.
-_ATTEMPTS: tuple[tuple[str, object, float], ...] = (
-    ("half", _half, 0.5),
-    ("blur-up2", lambda c: _up2(cv2.GaussianBlur(c, (0, 0), 1.0)), 2.0),
-    ("up2-sharp3", lambda c: _sharpen(_up2(c), 3.0, 2.0), 2.0),
-    ("up2-sharp1.5", lambda c: _sharpen(_up2(c), 1.5, 1.0), 2.0),
+# (name, transform, scale of the transformed crop relative to the frame, zxing options), in the order they
+# are tried, each on every candidate box. Chosen greedily (codes recovered per millisecond, without a budget)
+# on the bare call's failures in *tuning* frames only (seeds below frames.HELDOUT_BASE: 300 hard-mix QR frames
+# and 392 frames of every condition): the half-size crop with the global-histogram binarizer is nearly free
+# and reads noisy screens and Code128 (averaging 2x2 pixels removes moire and noise); 1.5x, plain and
+# sharpened, reads most blurred and small codes; a 3x3 close (erode: dark modules grow, dilate: light ones)
+# joins dotted and gapped modules; local normalisation with a fixed threshold reads codes under glare and
+# shadow edges; the 2x sharpened and blurred crops read defocused, noisy and JPEG-blocky ones.
+# Tried and dropped (little or nothing per millisecond on the same failures): plain crop, plain 2x and 3x,
+# 3x sharpened, CLAHE, median 3x3, Gaussian Wiener deconvolution (sigma 1-3: as good as 2x sharpening, 3-5x
+# dearer), a 2x2 or 4x4 close, GlobalHistogram on the 2x crop; earlier: FixedThreshold on raw crops,
+# bilateral and non-local-means denoising, a blurred full frame.
+_ATTEMPTS: tuple[tuple[str, object, float, dict[str, object]], ...] = (
+    ("half-gh", _half, 0.5, {"binarizer": zxingcpp.Binarizer.GlobalHistogram}),
+    ("up1.5", lambda c: _up(c, 1.5), 1.5, {}),
+    ("close-dark", lambda c: cv2.erode(c, _K3), 1.0, {}),
+    ("up1.5-sharp", lambda c: _sharpen(_up(c, 1.5), 2.0, 1.5), 1.5, {}),
+    ("close-light", lambda c: cv2.dilate(c, _K3), 1.0, {}),
+    ("gh", lambda c: c, 1.0, {"binarizer": zxingcpp.Binarizer.GlobalHistogram}),
+    ("norm6-up2-fixed", lambda c: _up2(_local_norm(c, 6.0)), 2.0, {"binarizer": zxingcpp.Binarizer.FixedThreshold}),
+    ("up2-sharp3", lambda c: _sharpen(_up2(c), 3.0, 3.0), 2.0, {}),
+    ("blur-up2", lambda c: _up2(cv2.GaussianBlur(c, (0, 0), 1.0)), 2.0, {}),
 )
-_DESKEW_AFTER = "half"  # the 1-D deskew runs after this attempt
+_DESKEW_AFTER = "up1.5"  # the 1-D deskew runs after this attempt
+
+
+# zxing-cpp 3 reports a QR finder pattern it could not complete as a Micro QR or rMQR symbol with an error
+_QR_PARTS = (zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode)
+
+
+def _centre(p: zxingcpp.Position) -> tuple[float, float]:
+    pts = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+    return (sum(pt.x for pt in pts) / 4.0, sum(pt.y for pt in pts) / 4.0)
+
+
+def _contains(b: Box, points: Iterable[tuple[float, float]]) -> bool:
+    return any(b.x0 <= x < b.x1 and b.y0 <= y < b.y1 for x, y in points)
+
+
+def _hint_boxes(parts: Iterable[zxingcpp.Barcode], shape: tuple[int, ...]) -> list[Box]:
+    """A square around a lone finder pattern, wide enough for the QR code it may belong to (any side of it)."""
+    h, w = shape[:2]
+    out: list[Box] = []
+    for r in parts:
+        p = r.position
+        xs = [pt.x for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        ys = [pt.y for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]
+        cx, cy = _centre(p)
+        reach = max(24, int(3 * max(max(xs) - min(xs), max(ys) - min(ys))))
+        box = Box(max(0, int(cx) - reach), max(0, int(cy) - reach), min(w, int(cx) + reach), min(h, int(cy) + reach),
+                  located=zxingcpp.BarcodeFormat.QRCode)
+        if box.area >= 64 and not any(box.overlaps(o) for o in out):
+            out.append(box)
+    return out[:2]
+
+
+def _needs_rotation(b: Box) -> bool:
+    """zxing-cpp scans 1-D codes along rows, and along columns only with ``try_rotate`` (which doubles the
+    time of a crop without a code): a texture region whose long side is within 30 degrees of horizontal
+    needs no column scan. Located regions and square ones keep it (their orientation is not measured)."""
+    if b.located is not None or not b.elongated:
+        return True
+    return abs(((b.angle + 90.0) % 180.0) - 90.0) > 30.0
 
 
 def _located_boxes(located: Iterable[zxingcpp.Barcode], shape: tuple[int, ...]) -> list[Box]:
@@ -121,7 +193,7 @@ def _located_boxes(located: Iterable[zxingcpp.Barcode], shape: tuple[int, ...]) 
         bw, bh = max(xs) - min(xs), max(ys) - min(ys)
         pad = max(12, int(0.25 * max(bw, bh)))
         box = Box(max(0, min(xs) - pad), max(0, min(ys) - pad), min(w, max(xs) + pad), min(h, max(ys) + pad),
-                  elongated=max(bw, bh) >= 1.8 * max(1, min(bw, bh)))
+                  elongated=max(bw, bh) >= 1.8 * max(1, min(bw, bh)), located=r.format)
         if box.area >= 64 and not any(box.overlaps(o) for o in out):
             out.append(box)
     return out[:3]
@@ -175,7 +247,8 @@ class ZxingDecoder:
     """zxing-cpp, restricted to ``symbologies``; ``enhance`` adds budgeted attempts on candidate crops."""
 
     def __init__(self, symbologies: Sequence[str] = DEFAULT_SYMBOLOGIES, enhance: bool = True,
-                 budget_ratio: float = 0.15, budget_cap_s: float = 0.060, max_candidates: int = 3) -> None:
+                 budget_ratio: float = 0.14, budget_cap_s: float = 0.120, max_candidates: int = 3,
+                 borrow_s: float = 0.100, located_limit: float = 5.0) -> None:
         self.symbologies = check_symbologies(symbologies)
         self._formats = zxing_formats(self.symbologies)
         self.enhance = enhance
@@ -183,6 +256,8 @@ class ZxingDecoder:
         self.budget_ratio = budget_ratio
         self.budget_cap_s = budget_cap_s
         self.max_candidates = max_candidates
+        self.borrow_s = borrow_s
+        self.located_limit = located_limit
         self._one_d = any(sym in (CODE128, EAN13) for sym in self.symbologies)
         self._one_d_formats = zxing_formats([sym for sym in self.symbologies if sym in (CODE128, EAN13)]) \
             if self._one_d else ()
@@ -192,8 +267,18 @@ class ZxingDecoder:
     def close(self) -> None:
         return None
 
-    def _read(self, gray: np.ndarray, **kw: object) -> list[zxingcpp.Barcode]:
-        return zxingcpp.read_barcodes(gray, formats=self._formats, **kw)  # type: ignore[arg-type]
+    def _read(self, gray: np.ndarray, formats: Sequence[zxingcpp.BarcodeFormat] | None = None,
+              **kw: object) -> list[zxingcpp.Barcode]:
+        return zxingcpp.read_barcodes(gray, formats=formats or self._formats, **kw)  # type: ignore[arg-type]
+
+    def _box_formats(self, b: Box) -> tuple[zxingcpp.BarcodeFormat, ...]:
+        """What to look for in a crop: the format zxing located there; QR alone in a square region (a 2-D
+        read is 5x cheaper than one that also scans for 1-D codes in every direction); everything otherwise."""
+        if b.located is not None:
+            return (b.located,)
+        if not b.elongated and zxingcpp.BarcodeFormat.QRCode in self._formats:
+            return (zxingcpp.BarcodeFormat.QRCode,)
+        return self._formats
 
     def _to_scans(self, results: Iterable[zxingcpp.Barcode], backend: str, dx: float = 0.0, dy: float = 0.0,
                   scale: float = 1.0) -> list[Scan]:
@@ -216,7 +301,8 @@ class ZxingDecoder:
             return self._to_scans(self._read(bare_input(frame)), self.name)
         # the first pass IS the bare call: zxing-cpp's defaults (downscaled passes, rotation, inversion) on
         # the frame exactly as given, restricted to the chain's formats. ``return_errors`` only adds entries
-        # for symbols zxing located but could not decode (free: same passes, same valid results). Everything
+        # for symbols zxing located but could not decode (same passes, same valid results; about 2% dearer
+        # on the tuning frames, paid for by knowing where to look). Everything
         # else runs only when no code was read, so this decoder never reads fewer codes than the bare call.
         results = self._read(bare_input(frame), return_errors=True)
         scans = self._to_scans(results, self.name)
@@ -225,38 +311,53 @@ class ZxingDecoder:
         if scans:
             self.stats["first_pass"] += 1
             return scans
-        # A located-but-unread symbol is strong evidence of a code (on the tuning frames: none in 48 frames
-        # without a code, most of the hard QR frames the extra passes recover): such a frame may borrow up
-        # to ``budget_cap_s`` ahead; any other frame only spends credit it has.
-        located = [r for r in results if not r.valid and r.format in _NAMES]
-        floor = -self.budget_cap_s if located else 0.0
+        # A located-but-unread symbol (or a lone QR finder pattern, reported as a Micro QR or rMQR symbol
+        # with an error) is strong evidence of a code: on the tuning frames none of 152 frames without a
+        # code had one, and most of the hard QR frames the extra passes recover did. Such a frame may borrow
+        # up to ``borrow_s`` ahead, but gives up after ``located_limit`` x its own first pass (on the tuning
+        # frames the recovered ones nearly all took less than 3x; the rest took 10x and more in vain); any
+        # other frame only spends credit it has.
+        located = [r for r in results if not r.valid and (r.format in _NAMES or r.format in _QR_PARTS)]
+        floor = -self.borrow_s if located else 0.0
         if self._credit <= floor:
             return []
         t_extra = time.perf_counter()
         try:
-            return self._extra_passes(to_gray(frame), t_extra, floor, located)
+            allowed = self._credit - floor
+            if located:
+                allowed = min(allowed, self.located_limit * first)
+            return self._extra_passes(to_gray(frame), t_extra, allowed, located)
         finally:  # every extra microsecond, candidate search included, is paid from the credit; debts are
             # repaid by later frames, so the extra time stays within budget_ratio x the first passes' time
-            # (plus at most one cap and one attempt's overrun), whatever the frames are
+            # (plus at most one borrow and one attempt's overrun), whatever the frames are
             self._credit -= time.perf_counter() - t_extra
 
-    def _extra_passes(self, gray: np.ndarray, t_extra: float, floor: float,
+    def _extra_passes(self, gray: np.ndarray, t_extra: float, allowed: float,
                       located: list[zxingcpp.Barcode]) -> list[Scan]:
         def spent() -> bool:
-            return time.perf_counter() - t_extra >= self._credit - floor
+            return time.perf_counter() - t_extra >= allowed
 
         # first where zxing located a symbol (padded: its corners are often a little off), then high-texture,
         # code-shaped blobs elsewhere
-        boxes = _located_boxes(located, gray.shape)
+        boxes = _located_boxes([r for r in located if r.format in _NAMES], gray.shape)
         found = self._try_boxes(gray, boxes, spent) if boxes else []
         if found or spent():
             return found or []
         others = [b for b in texture_candidates(gray, self.max_candidates) if not any(b.overlaps(o) for o in boxes)]
-        found = self._try_boxes(gray, others, spent)
+        # a finder pattern zxing took for a Micro QR or rMQR symbol: the QR code it belongs to is in the
+        # candidate region around it (or, if the detector missed it, in a region a few times its size)
+        hints = [_centre(r.position) for r in located if r.format in _QR_PARTS]
+        if hints:
+            hinted = [replace(b, located=zxingcpp.BarcodeFormat.QRCode) for b in others if _contains(b, hints)]
+            others = hinted + [b for b in others if not _contains(b, hints)] if hinted else \
+                _hint_boxes([r for r in located if r.format in _QR_PARTS], gray.shape) + others
+        # square regions first (read for QR alone: cheap), then light bars on a dark screen (zxing-cpp's
+        # try_invert covers 2-D codes only), then bar-shaped regions (1-D reads in every direction: dear)
+        square = [b for b in others if b.located is not None or not b.elongated]
+        found = self._try_boxes(gray, square, spent)
         if found or spent():
             return found or []
         if self._one_d_formats:
-            # light bars on a dark screen: zxing-cpp's try_invert covers 2-D codes only
             self.stats["extra_attempts"] += 1
             found = self._to_scans(zxingcpp.read_barcodes(cv2.bitwise_not(gray), formats=self._one_d_formats,
                                                           try_invert=False, try_downscale=False),
@@ -264,18 +365,23 @@ class ZxingDecoder:
             if found:
                 self.stats["recovered"] += 1
                 return found
-        return []
+            if spent():
+                return []
+        found = self._try_boxes(gray, [b for b in others if b not in square], spent)
+        return found or []
 
     def _try_boxes(self, gray: np.ndarray, boxes: list[Box], spent: Callable[[], bool]) -> list[Scan] | None:
         """The attempts on each box in turn: the scans found, [] if none, None when the budget ran out."""
-        for name, transform, scale in _ATTEMPTS:
+        for name, transform, scale, options in _ATTEMPTS:
             for b in boxes:
                 if spent():
                     return None
                 crop = np.ascontiguousarray(gray[b.y0:b.y1, b.x0:b.x1])
                 img = transform(crop)  # type: ignore[operator]
                 self.stats["extra_attempts"] += 1
-                found = self._to_scans(self._read(img, try_downscale=False), f"zxing+{name}",
+                found = self._to_scans(self._read(img, self._box_formats(b), try_downscale=False,
+                                                  try_rotate=_needs_rotation(b), **options),
+                                       f"zxing+{name}",
                                        dx=b.x0, dy=b.y0, scale=scale)
                 if found:
                     self.stats["recovered"] += 1

@@ -35,7 +35,7 @@ def zxing():
 def generous() -> ZxingDecoder:
     """The default decoder with a budget large enough that every extra pass runs (the passes themselves
     are under test, not the budget, which depends on the machine's speed)."""
-    return ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0)
+    return ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0, borrow_s=10.0, located_limit=1000.0)
 
 
 def _hits(decoder, frames):
@@ -91,6 +91,28 @@ def test_extra_passes_read_codes_the_bare_call_misses(corpus_frames):
     assert all(o for b, o in zip(bare_hits, our_hits, strict=True) if b)
     assert sum(our_hits) >= sum(bare_hits) + 4, (bare_hits, our_hits)
     assert {s.backend.split("+")[-1] for f in frames for s in ours.decode(f.image)} >= {"invert-1d"}
+
+
+def test_a_lone_qr_finder_pattern_counts_as_evidence_of_a_code():
+    """zxing-cpp 3 reports a QR finder pattern it could not complete as a Micro QR symbol with an error. Such a
+    frame may borrow time for the extra passes, like one where a whole QR symbol was located; a frame with no
+    evidence only spends credit it has. With no credit earned at all (``budget_ratio=0``), the first kind is
+    read and the second is not, although the same passes read it with credit."""
+    hard = [make_frame("hard_mix", SMALL[0], "qr", seed=corpus_seed("tune", "hard_mix", 0, "qr", i))
+            for i in (12, 22, 17, 34, 36)]
+    finder_only, no_evidence = hard[:2], hard[2:]
+    qr_formats = zxing_formats((QR, CODE128))
+    for f in hard:  # the bare call reads none of them
+        assert not _ours_formats(zxingcpp.read_barcodes(f.image, formats=qr_formats))
+    for f in finder_only:
+        errors = {r.format for r in zxingcpp.read_barcodes(f.image, formats=qr_formats, return_errors=True)}
+        assert errors == {zxingcpp.BarcodeFormat.MicroQRCode}
+    for f in no_evidence:
+        assert zxingcpp.read_barcodes(f.image, formats=qr_formats, return_errors=True) == []
+    no_credit = ZxingDecoder(budget_ratio=0.0, borrow_s=10.0, located_limit=1000.0)
+    assert _hits(no_credit, finder_only) == [True, True]
+    assert _hits(no_credit, no_evidence) == [False, False, False]
+    assert _hits(generous(), no_evidence) == [True, True, True]
 
 
 def test_reads_most_codes_of_the_wider_corpus(corpus_frames):
