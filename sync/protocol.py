@@ -328,7 +328,7 @@ def takeover_challenge(code: str, credential_sha256: str, terminal_id: str, last
     credential it is about to hold, its id, its last pre-enrollment seq and the key itself (so the signature
     cannot be replayed for another code, terminal or credential)."""
     return (f"{TAKEOVER_CHALLENGE_PREFIX}:{code.strip()}:{credential_sha256}:{terminal_id}:{last_seq}:"
-            f"{public_key_b64}").encode("utf-8")
+            f"{public_key_b64}").encode()
 
 
 class EnrollRequest(BaseModel):

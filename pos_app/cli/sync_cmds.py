@@ -133,7 +133,6 @@ def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> N
     store = LedgerSyncStore(services.ledger)
     try:
         from pos_app.core.version import app_version
-
         from pos_app.services.member_cards import terminal_key
 
         takeover = store.has_local_records()  # a standalone terminal joins with its members and entries
