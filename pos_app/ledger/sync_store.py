@@ -157,6 +157,11 @@ class LedgerSyncStore:
                 self.ledger.set_meta(conn, "last_sync_error_ms", str(int(now_ms)))
 
     # ------------------------------------------------------------------ enrollment
+    def holds_demo_data(self) -> bool:
+        with self.ledger.read() as conn:
+            return bool(conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM staff WHERE demo) OR EXISTS "
+                                             "(SELECT 1 FROM signing_keys WHERE key_id = 'DEMO1')").scalar_one())
+
     def joined_elsewhere(self) -> str | None:
         with self.ledger.read() as conn:
             meta = self.ledger.all_meta(conn)

@@ -160,6 +160,8 @@ _MESSAGES = {
     "previously_enrolled": N_("This terminal has records and was enrolled with a loyalty server before ({reason}): "
                               "it cannot join a chain with them. It stays standalone; call IT (a data folder copied "
                               "from another terminal?)."),
+    "demo_ledger": N_("This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. "
+                      "Start a new, empty data folder for the shop."),
     "takeover_not_proven": N_("The server could not check this terminal's card-signing key: call IT (the key "
                               "file in the data folder may have been replaced)."),
     "takeover_conflict": N_("The server already has a terminal with this id and another key or branch: call IT."),

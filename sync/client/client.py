@@ -72,6 +72,9 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
                 held = None
             if held is not None and held != state.terminal_id:
                 elsewhere = f"its credential file names terminal {held}"
+        if store.holds_demo_data():
+            raise EnrollRefused("demo_ledger", "this terminal holds demo data (init --demo): it cannot join a chain "
+                                               "with it; start a new, empty data folder")
         if elsewhere is not None:
             raise EnrollRefused("previously_enrolled",
                                 f"this terminal holds records and was enrolled before ({elsewhere}): it cannot join "

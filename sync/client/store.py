@@ -124,6 +124,10 @@ class OutboxStore(Protocol):
         seq are still to be sent); ``certificate``: the chain's certificate of its card-signing key."""
         ...
 
+    def holds_demo_data(self) -> bool:
+        """Whether the ledger was set up as a demo (``init --demo``): never taken over by a chain."""
+        ...
+
     def joined_elsewhere(self) -> str | None:
         """Why this ledger cannot join a chain with its records (it was enrolled with a server before, or holds
         data that came from one), or None."""

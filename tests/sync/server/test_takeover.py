@@ -255,3 +255,13 @@ def test_a_terminal_with_records_that_was_enrolled_before_is_still_refused(tmp_p
                            "credential file names terminal BKK01-ABC123)"), line
     assert "cannot join a chain with them" in line
     assert cli(shop, "sync", "status")["mode"] == "standalone"  # nothing changed
+
+
+def test_a_demo_terminal_never_joins_a_chain_with_its_demo_data(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    assert cli(demo, "init", "--demo")["ok"]
+    status, line = refused(demo, "enroll", "--server", "http://127.0.0.1:9", "--code", "ABCD-EFGH")
+    assert status == 2
+    assert line == ("Error: This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with "
+                    "it. Start a new, empty data folder for the shop."), line
+    assert cli(demo, "sync", "status")["mode"] == "standalone"
