@@ -1516,52 +1516,52 @@
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="188"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="190"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -2953,12 +2953,12 @@
             <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="167"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="172"></location>
             <source>this ledger holds members or entries that came from a loyalty server</source>
             <translation>บัญชีนี้มีสมาชิกหรือรายการที่มาจากเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="164"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="169"></location>
             <source>this ledger was enrolled with {url} before</source>
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
@@ -2968,24 +2968,29 @@
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
+            <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
+            <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
     </context>
 </TS>
