@@ -64,6 +64,13 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
     path = store.credential_path()
     last_seq = store.local_max_seq() if store.has_local_records() else 0
     if last_seq:
+        if card_key is None:
+            raise EnrollRefused("ledger_not_empty",
+                                "this terminal already holds records; enroll only a new terminal with an empty ledger "
+                                "(this one stays standalone)")
+        if store.holds_demo_data():
+            raise EnrollRefused("demo_ledger", "this terminal holds demo data (init --demo): it cannot join a chain "
+                                               "with it; start a new, empty data folder")
         elsewhere = store.joined_elsewhere()
         if elsewhere is None:
             try:
@@ -72,17 +79,10 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
                 held = None
             if held is not None and held != state.terminal_id:
                 elsewhere = f"its credential file names terminal {held}"
-        if store.holds_demo_data():
-            raise EnrollRefused("demo_ledger", "this terminal holds demo data (init --demo): it cannot join a chain "
-                                               "with it; start a new, empty data folder")
         if elsewhere is not None:
             raise EnrollRefused("previously_enrolled",
                                 f"this terminal holds records and was enrolled before ({elsewhere}): it cannot join "
                                 "a chain with them", {"reason": elsewhere})
-        if card_key is None:
-            raise EnrollRefused("ledger_not_empty",
-                                "this terminal already holds records; enroll only a new terminal with an empty ledger "
-                                "(this one stays standalone)")
     try:
         request = p.EnrollRequest(code=code.strip(), credential_sha256="0" * 64,
                                   device_name=(device_name or socket.gethostname())[:100],
