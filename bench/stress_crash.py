@@ -23,7 +23,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        report = run(Path(folder), kills=args.kills, seed=args.seed)
+        report = run(Path(folder), kills=args.kills, seed=args.seed, max_delay_ms=25.0)
         elapsed = time.perf_counter() - started
     print(f"kills={report.kills} acknowledged={report.acked} attempted={report.attempted} "
           f"entries={report.entries} lost={len(report.lost)} doubled={len(report.doubled)} "

@@ -306,6 +306,31 @@ class Snapshot(BaseModel):
 # --------------------------------------------------------------------------------------------- enrollment
 
 
+class Takeover(BaseModel):
+    """What a standalone terminal with records sends at enrollment: its own id (kept), the last seq of the
+    records it made before joining (judged as pre-enrollment records), and its card-signing key with a signature
+    over :func:`takeover_challenge` (it holds the key that signed its cards: the server certifies that key)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    terminal_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,64}$")]
+    last_seq: Annotated[int, Field(ge=1, le=2**62)]
+    public_key_b64: Annotated[str, Field(min_length=40, max_length=64)]
+    signature_b64: Annotated[str, Field(min_length=80, max_length=100)]
+
+
+TAKEOVER_CHALLENGE_PREFIX = "LE1"
+
+
+def takeover_challenge(code: str, credential_sha256: str, terminal_id: str, last_seq: int,
+                       public_key_b64: str) -> bytes:
+    """The bytes a joining standalone terminal signs with its card-signing key: bound to the one-time code, the
+    credential it is about to hold, its id, its last pre-enrollment seq and the key itself (so the signature
+    cannot be replayed for another code, terminal or credential)."""
+    return (f"{TAKEOVER_CHALLENGE_PREFIX}:{code.strip()}:{credential_sha256}:{terminal_id}:{last_seq}:"
+            f"{public_key_b64}").encode()
+
+
 class EnrollRequest(BaseModel):
     code: Annotated[str, Field(min_length=4, max_length=64)]
     credential_sha256: HashText
@@ -318,6 +343,9 @@ class EnrollRequest(BaseModel):
     acked_seq: Annotated[int, Field(ge=0, le=2**62)] | None = None
     last_record_id: Annotated[str, Field(max_length=36)] | None = None
     last_record_hash: HashText | None = None
+    # A standalone terminal that already holds members and entries joins the chain (protocol 1.2): it keeps its
+    # own id and ledger, and the server takes its records over at its first upload (docs/sync-protocol.md).
+    takeover: Takeover | None = None
 
 
 class EnrollResponse(BaseModel):
@@ -327,6 +355,8 @@ class EnrollResponse(BaseModel):
     cursor: int = 0
     """Start pulling ``/v1/changes`` from here (0 = everything)."""
     server_time: str
+    terminal_certificate: str | None = None
+    """A takeover: the chain's ``LK1`` certificate of the terminal's existing card-signing key."""
 
 
 class RotateCredentialRequest(BaseModel):

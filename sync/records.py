@@ -207,6 +207,8 @@ def audit_record(**values: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------- kinds
 
 TERMINAL, SERVER, ADMIN = "terminal", "server", "admin"
+TAKEOVER = "takeover"
+"""A standalone terminal's records made before it joined the chain (the server takes them over as recorded)."""
 
 
 @dataclass(frozen=True)
@@ -222,22 +224,23 @@ class KindRule:
 
 
 KINDS: dict[str, KindRule] = {rule.kind: rule for rule in (
-    KindRule("earn", frozenset({TERMINAL}), ">=0", "none",
+    KindRule("earn", frozenset({TERMINAL, TAKEOVER}), ">=0", "none",
              "points recomputed from amount, lines, rules version, branch and the tier the server knows for the "
              "member at sale time; points above that are taken back by a compensating reverse and flagged "
              "points_mismatch (fewer points are only flagged)"),
-    KindRule("redeem", frozenset({TERMINAL}), "-", "none",
+    KindRule("redeem", frozenset({TERMINAL, TAKEOVER}), "-", "none",
              "a reward's cost is the reward's price on the server: a redemption charged below it is charged the "
              "difference by a compensating adjust and flagged reward_price_mismatch; offline redemptions are "
              "checked against the offline policy (allowance_exceeded) and a shortfall becomes an overdraft"),
-    KindRule("reverse", frozenset({TERMINAL, SERVER}), "opposite", "required",
+    KindRule("reverse", frozenset({TERMINAL, SERVER, TAKEOVER}), "opposite", "required",
              "the corrected entry must be held for the same member; all reverses of one entry together never "
              "exceed it; a return's clawback is recomputed from the original receipt (returns rule) and a "
              "clawback below it is completed by a compensating reverse"),
-    KindRule("adjust", frozenset({TERMINAL, SERVER, ADMIN}), "any", "optional",
+    KindRule("adjust", frozenset({TERMINAL, SERVER, ADMIN, TAKEOVER}), "any", "optional",
              "the approver (approved_by) must be an active manager the server knows for the terminal's branch"),
-    KindRule("expire", frozenset({SERVER}), "-", "required",
-             "server only (enrolled terminals receive the server's expiry)"),
+    KindRule("expire", frozenset({SERVER, TAKEOVER}), "-", "required",
+             "server only (enrolled terminals receive the server's expiry); a standalone terminal's own expiries "
+             "made before it joined the chain are taken over when they take at most what is left of the grant"),
     KindRule("overdraft", frozenset({SERVER}), "+", "required",
              "server only: written when an offline redemption the counter honoured exceeds the balance"),
 )}

@@ -112,7 +112,8 @@ def _status_text(data: dict[str, Any]) -> str:
                    "its ledger and terminal id.")
 @pass_ctx
 def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> None:
-    """Enroll this (new, empty) terminal with the central loyalty server."""
+    """Enroll this terminal with the central loyalty server. A standalone terminal that already has members
+    joins with them: it keeps its id, ledger and printed cards, and the server takes its members over."""
     from sync.client import SyncError
     from sync.client import enroll as do_enroll
 
@@ -132,23 +133,32 @@ def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> N
     store = LedgerSyncStore(services.ledger)
     try:
         from pos_app.core.version import app_version
+        from pos_app.services.member_cards import terminal_key
 
-        terminal_id = do_enroll(store, server_url, code, clock=services.clock, app_version=app_version())
+        takeover = store.has_local_records()  # a standalone terminal joins with its members and entries
+        terminal_id = do_enroll(store, server_url, code, clock=services.clock, app_version=app_version(),
+                                card_key=terminal_key(services.data_dir) if takeover else None)
     except SyncError as exc:
         raise _fail(exc) from exc
-    pulled = 0
+    pulled = uploaded = 0
     try:
         client = make_client(services)
         try:
-            pulled = client.sync_once().changes_applied
+            result = client.sync_once()
+            pulled, uploaded = result.changes_applied, result.uploaded
             ensure_certificate(services, client)  # from now on new members get a card right away, offline
         finally:
             client.close()
-    except SyncError as exc:  # enrolled; the first pull will be retried by 'sync'
+    except SyncError as exc:  # enrolled; the first upload and pull will be retried by 'sync'
         click.echo(_("Enrolled, but the first sync failed: {error}").format(error=_fail(exc).message), err=True)
-    data = {"ok": True, "terminal_id": terminal_id, "changes_applied": pulled, **_status_data(services)}
-    ctx.emit(data, _("Enrolled as terminal {id} in branch {branch}.").format(id=terminal_id,
-                                                                          branch=data["branch_id"]))
+    data = {"ok": True, "terminal_id": terminal_id, "changes_applied": pulled, "uploaded": uploaded,
+            "takeover": takeover, **_status_data(services)}
+    text = _("Enrolled as terminal {id} in branch {branch}.").format(id=terminal_id, branch=data["branch_id"])
+    if takeover:
+        text = _("Joined the chain as terminal {id} in branch {branch}, keeping this terminal's members, points "
+                 "and printed cards: {sent} records sent to the server, {queued} still to send (sync sends "
+                 "them).").format(id=terminal_id, branch=data["branch_id"], sent=uploaded, queued=data["queued"])
+    ctx.emit(data, text)
 
 
 def _reenroll(ctx: CliContext, server_url: str | None, code: str) -> None:

@@ -1038,5 +1038,11 @@ class Ledger:
             added += 1
         return added
 
+    def sync_has_remote_rows(self, conn: Connection) -> bool:
+        """Whether the ledger holds members, entries or staff that came from a loyalty server."""
+        return conn.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM members WHERE origin = 'remote') OR EXISTS (SELECT 1 FROM entries WHERE "
+            "origin = 'remote') OR EXISTS (SELECT 1 FROM staff WHERE origin = 'server')").scalar_one() == 1
+
     def sync_max_seq(self, conn: Connection) -> int:
         return self._next_seq(conn) - 1

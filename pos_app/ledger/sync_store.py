@@ -157,11 +157,31 @@ class LedgerSyncStore:
                 self.ledger.set_meta(conn, "last_sync_error_ms", str(int(now_ms)))
 
     # ------------------------------------------------------------------ enrollment
+    def holds_demo_data(self) -> bool:
+        with self.ledger.read() as conn:
+            return bool(conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM staff WHERE demo) OR EXISTS "
+                                             "(SELECT 1 FROM signing_keys WHERE key_id = 'DEMO1')").scalar_one())
+
+    def joined_elsewhere(self) -> str | None:
+        with self.ledger.read() as conn:
+            meta = self.ledger.all_meta(conn)
+            if meta.get("server_url") or meta.get("branch_id") or meta.get("enrolled_at_ms"):
+                return _("this ledger was enrolled with {url} before").format(
+                    url=meta.get("server_url") or meta.get("branch_id") or "?")
+            if self.ledger.sync_has_remote_rows(conn):
+                return _("this ledger holds members or entries that came from a loyalty server")
+        return None
+
     def adopt_enrollment(self, *, terminal_id: str, server_url: str, snapshot: dict[str, Any], cursor: int,
-                         now_ms: int, clock_offset_ms: int) -> None:
+                         now_ms: int, clock_offset_ms: int, takeover_seq: int = 0,
+                         certificate: str | None = None) -> None:
         ledger = self.ledger
         with ledger.write() as conn:
-            ledger.sync_adopt_terminal_id(conn, terminal_id)
+            if takeover_seq:  # a standalone terminal joins with its records: it keeps its id (they carry it)
+                if terminal_id != ledger.terminal_id or ledger.sync_max_seq(conn) < takeover_seq:
+                    raise ValueError("the server answered for another terminal")
+            else:
+                ledger.sync_adopt_terminal_id(conn, terminal_id)
             ledger.set_meta(conn, "server_url", server_url)
             ledger.set_meta(conn, "branch_id", snapshot["branch"]["id"])
             ledger.set_meta(conn, "branch_name", snapshot["branch"]["name"])
@@ -176,7 +196,12 @@ class LedgerSyncStore:
                 self._apply_key(conn, key)
             ledger.set_meta(conn, "pull_cursor", str(int(cursor)))
             ledger.set_meta(conn, "acked_seq", "0")
-            ledger.set_meta(conn, "allowance_base_seq", "0")
+            # the standalone terminal's own redemptions are not offline redemptions against the chain's allowance
+            ledger.set_meta(conn, "allowance_base_seq", str(int(takeover_seq)))
+            if takeover_seq:
+                ledger.set_meta(conn, "takeover_seq", str(int(takeover_seq)))
+            if certificate:
+                ledger.set_meta(conn, "terminal_certificate", certificate)
             ledger.set_meta(conn, "sync_batch", "")
             ledger.set_meta(conn, "last_sync_ok_ms", str(int(now_ms)))
             ledger.set_meta(conn, "last_sync_error", "")

@@ -162,6 +162,16 @@ _MESSAGES = {
                             "enroll again."),
     "ledger_not_empty": N_("This terminal already has records: only a new, empty terminal can be enrolled. "
                            "This one stays standalone."),
+    "previously_enrolled": N_("This terminal has records and was enrolled with a loyalty server before ({reason}): "
+                              "it cannot join a chain with them. It stays standalone; call IT (a data folder copied "
+                              "from another terminal?)."),
+    "demo_ledger": N_("This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. "
+                      "Start a new, empty data folder for the shop."),
+    "takeover_not_proven": N_("The server could not check this terminal's card-signing key: call IT (the key "
+                              "file in the data folder may have been replaced)."),
+    "takeover_conflict": N_("The server already has a terminal with this id and another key or branch: call IT."),
+    "key_exists": N_("The server already has this terminal's card-signing key for another terminal: call IT."),
+    "reenroll_mismatch": N_("The server answered for another terminal: call IT."),
     "invalid_enrollment_code": N_("That enrollment code is not valid: check it and type it again."),
     "enrollment_code_used": N_("That enrollment code was already used: ask for a new one."),
     "enrollment_code_expired": N_("That enrollment code has expired: ask for a new one."),

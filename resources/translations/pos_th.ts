@@ -1513,7 +1513,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="196"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="206"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1528,52 +1528,52 @@
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="167"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="179"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="181"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="182"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="183"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="185"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="195"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1635,12 +1635,12 @@
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="150"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="156"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="237"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="247"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
@@ -1655,18 +1655,18 @@
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="148"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="153"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="213"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="226"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="236"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="232"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="242"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
@@ -2400,8 +2400,8 @@
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="127"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="164"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="128"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="174"></location>
             <source>The server address must start with http:// or https:// followed by a host name, e.g. https://loyalty.example or http://192.168.1.10:8765.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
@@ -2612,12 +2612,12 @@
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="125"></location>
             <source>Give the server's address with --server URL, or set [sync] server_url in terminal.toml.</source>
             <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="216"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="226"></location>
             <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
@@ -2687,7 +2687,7 @@
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="171"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="181"></location>
             <source>Enrolled again as terminal {id}: a new credential; the ledger and the records waiting to be sent are kept.</source>
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
@@ -3473,6 +3473,51 @@
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Doctor</source>
             <translation>ผลตรวจเครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="158"></location>
+            <source>Joined the chain as terminal {id} in branch {branch}, keeping this terminal's members, points and printed cards: {sent} records sent to the server, {queued} still to send (sync sends them).</source>
+            <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/sync_store.py" line="172"></location>
+            <source>this ledger holds members or entries that came from a loyalty server</source>
+            <translation>บัญชีนี้มีสมาชิกหรือรายการที่มาจากเซิร์ฟเวอร์สะสมแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ledger/sync_store.py" line="169"></location>
+            <source>this ledger was enrolled with {url} before</source>
+            <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
+            <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
+            <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
+            <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
+            <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
+            <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
+            <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
+            <source>The server already has a terminal with this id and another key or branch: call IT.</source>
+            <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
+            <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
+            <source>The server answered for another terminal: call IT.</source>
+            <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
     </context>
 </TS>

@@ -12,6 +12,7 @@ page applied twice is harmless.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import socket
@@ -50,19 +51,42 @@ class SyncResult:
 
 
 def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.BaseTransport | None = None,
-           device_name: str = "", app_version: str = "", clock: Callable[[], int] = wall_ms) -> str:
-    """Exchange a one-time enrollment code for a terminal identity. Returns the server-assigned terminal id.
+           device_name: str = "", app_version: str = "", clock: Callable[[], int] = wall_ms,
+           card_key: Any = None) -> str:
+    """Exchange a one-time enrollment code for a terminal identity. Returns the terminal id.
 
-    Refused locally (nothing sent) when the ledger already holds records or the terminal is enrolled.
+    A new terminal (empty ledger) gets a server-assigned id. A standalone terminal that already holds records
+    joins with them (a takeover, docs/sync-protocol.md): it keeps its id, proves it holds ``card_key`` (its
+    Ed25519 card-signing key, whose cards must keep working) by signing the enrollment challenge, and its records
+    go up at the next upload. Refused locally (nothing sent) when the terminal is enrolled, or when a ledger
+    with records was enrolled with a server before (``previously_enrolled``).
     """
     state = store.state()
     if state.mode == "enrolled":
         raise EnrollRefused("already_enrolled",
                             f"this terminal is already enrolled as {state.terminal_id} with {state.server_url}")
-    if store.has_local_records():
-        raise EnrollRefused("ledger_not_empty",
-                            "this terminal already holds records; enroll only a new terminal with an empty ledger "
-                            "(this one stays standalone)")
+    path = store.credential_path()
+    last_seq = store.local_max_seq() if store.has_local_records() else 0
+    if last_seq:
+        if card_key is None:
+            raise EnrollRefused("ledger_not_empty",
+                                "this terminal already holds records; enroll only a new terminal with an empty ledger "
+                                "(this one stays standalone)")
+        if store.holds_demo_data():
+            raise EnrollRefused("demo_ledger", "this terminal holds demo data (init --demo): it cannot join a chain "
+                                               "with it; start a new, empty data folder")
+        elsewhere = store.joined_elsewhere()
+        if elsewhere is None:
+            try:
+                held = credentials.load(path).terminal_id
+            except NotEnrolled:
+                held = None
+            if held is not None and held != state.terminal_id:
+                elsewhere = f"its credential file names terminal {held}"
+        if elsewhere is not None:
+            raise EnrollRefused("previously_enrolled",
+                                f"this terminal holds records and was enrolled before ({elsewhere}): it cannot join "
+                                "a chain with them", {"reason": elsewhere})
     try:
         request = p.EnrollRequest(code=code.strip(), credential_sha256="0" * 64,
                                   device_name=(device_name or socket.gethostname())[:100],
@@ -70,8 +94,13 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
     except ValueError as exc:
         raise EnrollRefused("bad_code", "an enrollment code is 4 to 64 characters") from exc
     credential = credentials.new_credential()
-    request = request.model_copy(update={"credential_sha256": credential.sha256})
-    path = store.credential_path()
+    update: dict[str, Any] = {"credential_sha256": credential.sha256}
+    if last_seq:
+        public_b64 = base64.b64encode(card_key.public_key().public_bytes_raw()).decode("ascii")
+        challenge = p.takeover_challenge(request.code, credential.sha256, state.terminal_id, last_seq, public_b64)
+        update["takeover"] = p.Takeover(terminal_id=state.terminal_id, last_seq=last_seq, public_key_b64=public_b64,
+                                        signature_b64=base64.b64encode(card_key.sign(challenge)).decode("ascii"))
+    request = request.model_copy(update=update)
     credentials.save(path, credential)  # before sending: the secret must survive a lost answer
     try:
         api = ServerApi(server_url, transport=transport, clock=clock, app_version=app_version)
@@ -81,12 +110,16 @@ def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.B
         response = api.enroll(request)
     finally:
         api.close()
+    if last_seq and response.terminal_id != state.terminal_id:
+        raise Refused("reenroll_mismatch", f"the server answered for terminal {response.terminal_id}")
     credentials.save(path, credentials.Credential(response.terminal_id, credential.secret,
                                                   response.credential_expires_at,
                                                   reported_version=app_version[:40] or None))
+    extra: dict[str, Any] = {"takeover_seq": last_seq, "certificate": response.terminal_certificate} \
+        if last_seq else {}
     store.adopt_enrollment(terminal_id=response.terminal_id, server_url=server_url.rstrip("/"),
                            snapshot=response.snapshot.model_dump(mode="json"), cursor=response.cursor,
-                           now_ms=clock(), clock_offset_ms=api.clock_offset_ms or 0)
+                           now_ms=clock(), clock_offset_ms=api.clock_offset_ms or 0, **extra)
     return response.terminal_id
 
 

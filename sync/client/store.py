@@ -117,8 +117,20 @@ class OutboxStore(Protocol):
         ...
 
     def adopt_enrollment(self, *, terminal_id: str, server_url: str, snapshot: dict[str, Any], cursor: int,
-                         now_ms: int, clock_offset_ms: int) -> None:
-        """Become the server-assigned terminal: identity, branch, reference data, policy, keys, cursor."""
+                         now_ms: int, clock_offset_ms: int, takeover_seq: int = 0,
+                         certificate: str | None = None) -> None:
+        """Become the server-assigned terminal: identity, branch, reference data, policy, keys, cursor.
+        ``takeover_seq`` > 0: a standalone terminal joined with its records (it keeps its id; records up to that
+        seq are still to be sent); ``certificate``: the chain's certificate of its card-signing key."""
+        ...
+
+    def holds_demo_data(self) -> bool:
+        """Whether the ledger was set up as a demo (``init --demo``): never taken over by a chain."""
+        ...
+
+    def joined_elsewhere(self) -> str | None:
+        """Why this ledger cannot join a chain with its records (it was enrolled with a server before, or holds
+        data that came from one), or None."""
         ...
 
     def record_sync(self, *, ok: bool, now_ms: int, error: str | None, clock_offset_ms: int | None) -> None:

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, exists, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, exists, or_, select, text, update
 
 from sync import protocol as p
 from sync.server import models as m
@@ -79,9 +79,15 @@ def _candidates(conn: Connection, months: int, now: datetime, after: str, limit:
     cutoff = p.format_utc(now - timedelta(days=28 * months - 2))
     old_grant = exists().where(m.entries.c.member_id == m.members.c.id, m.entries.c.points > 0,
                                m.entries.c.sale_at <= cutoff, m.entries.c.quarantined.is_(False))
+    # A standalone terminal that joined the chain and has not uploaded all its pre-enrollment records yet: its
+    # members wait (their own expiries made while standalone may still be on the way; expiring first would
+    # expire a grant twice).
+    joining = select(m.terminals.c.id).where(m.terminals.c.takeover_seq.is_not(None),
+                                             m.terminals.c.applied_seq < m.terminals.c.takeover_seq)
     return list(conn.execute(
         select(m.members.c.id).where(m.members.c.balance > 0, m.members.c.merged_into.is_(None),
-                                     m.members.c.id > after, old_grant)
+                                     m.members.c.id > after, old_grant,
+                                     or_(m.members.c.terminal_id.is_(None), m.members.c.terminal_id.not_in(joining)))
         .order_by(m.members.c.id).limit(limit)).scalars())
 
 

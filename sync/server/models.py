@@ -107,6 +107,9 @@ terminals = Table(
     Column("applied_seq", BigInteger, nullable=False, server_default="0"),
     Column("enrolled_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime),
+    # A standalone terminal that joined the chain with records: its records up to this seq were made before it
+    # joined and are judged as such (docs/sync-protocol.md, "A standalone terminal joins the chain").
+    Column("takeover_seq", BigInteger),
 )
 
 # Every outbox record a terminal sent, keyed by (terminal, seq) and by record id. ``payload`` is kept only

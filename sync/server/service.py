@@ -221,6 +221,8 @@ class TerminalRow:
     branch_id: str
     applied_seq: int
     credential_expires_at: datetime
+    takeover_seq: int = 0
+    """Records up to this seq were made while the terminal was standalone (0: none)."""
 
 
 def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: datetime) -> p.EnrollResponse:
@@ -229,6 +231,8 @@ def enroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: date
                        .with_for_update()).first()
     if row is None:
         raise ApiError(401, "invalid_enrollment_code", "this enrollment code is not valid")
+    if req.takeover is not None:
+        return _takeover(conn, settings, req, now, code_hash, row)
     if row.used_at is not None:
         log.warning("replayed enrollment code for branch %s (used by %s)", row.branch_id, row.terminal_id)
         raise ApiError(409, "enrollment_code_used", "this enrollment code was already used")
@@ -287,6 +291,86 @@ def _reenroll(conn: Connection, settings: Settings, req: p.EnrollRequest, now: d
                             snapshot=snapshot(conn, branch.id), cursor=0, server_time=p.format_utc(now))
 
 
+def _takeover(conn: Connection, settings: Settings, req: p.EnrollRequest, now: datetime, code_hash: str,
+              code_row: Any) -> p.EnrollResponse:
+    """A standalone terminal with records joins the chain, keeping its id and ledger (docs/sync-protocol.md, "A
+    standalone terminal joins the chain"). It proves it holds its card-signing key by signing the challenge; the
+    server records the key (so the cards it printed standalone verify chain-wide once terminals have pulled it)
+    and certifies it, and remembers the last pre-enrollment seq (those records are judged as pre-enrollment
+    records at upload).
+
+    Idempotent: the same terminal with the same key may send its enrollment again (its answer was lost, the
+    terminal crashed before writing it down), with the same code or a fresh one of the same branch; it gets a new
+    credential and keeps its ack, cursor and pre-enrollment boundary."""
+    import base64
+    import binascii
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from pos_app.core.member_codes import terminal_key_id
+    from sync.server.terminal_keys import TERMINAL_MARKER, certify_terminal_key
+
+    t = req.takeover
+    assert t is not None
+    if req.terminal_id is not None:
+        raise ApiError(422, "bad_takeover", "a takeover names its terminal in takeover.terminal_id only")
+    try:
+        public = base64.b64decode(t.public_key_b64, validate=True)
+        signature = base64.b64decode(t.signature_b64, validate=True)
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, p.takeover_challenge(
+            req.code, req.credential_sha256, t.terminal_id, t.last_seq, t.public_key_b64))
+    except (binascii.Error, ValueError, InvalidSignature) as exc:
+        log.warning("takeover enrollment of %s refused: the key proof does not verify", t.terminal_id)
+        raise ApiError(422, "takeover_not_proven", "the terminal's signature over the enrollment challenge does "
+                                                  "not verify with the key it sent") from exc
+    existing = conn.execute(select(m.terminals).where(m.terminals.c.id == t.terminal_id).with_for_update()).first()
+    key_row = conn.execute(select(m.signing_keys).where(
+        m.signing_keys.c.key_id == terminal_key_id(public))).first()
+    if existing is not None:
+        same_key = key_row is not None and key_row.private_key_path == TERMINAL_MARKER + existing.id \
+            and bytes(key_row.public_key) == public
+        if not same_key or existing.takeover_seq is None or existing.branch_id != code_row.branch_id:
+            raise ApiError(409, "takeover_conflict", "a terminal with this id is already enrolled with another key "
+                                                     "or in another branch")
+        if existing.revoked_at is not None:
+            raise ApiError(403, "terminal_revoked", "this terminal has been revoked; enroll it as a new terminal")
+    elif key_row is not None:
+        raise ApiError(409, "key_exists", f"signing key {key_row.key_id} belongs to another terminal")
+    replay = code_row.used_at is not None and code_row.terminal_id == t.terminal_id
+    if code_row.used_at is not None and not replay:
+        raise ApiError(409, "enrollment_code_used", "this enrollment code was already used")
+    if code_row.expires_at <= now and not replay:
+        raise ApiError(410, "enrollment_code_expired", "this enrollment code has expired; ask for a new one")
+    branch = conn.execute(select(m.branches).where(m.branches.c.id == code_row.branch_id)).one()
+    expires = now + timedelta(days=settings.credential_days)
+    if existing is None:
+        conn.execute(insert(m.terminals).values(
+            id=t.terminal_id, branch_id=branch.id, name=req.device_name, app_version=req.app_version,
+            credential_sha256=req.credential_sha256, credential_expires_at=expires, enrolled_at=now,
+            last_seen_at=now, applied_seq=0, takeover_seq=t.last_seq))
+        log.info("standalone terminal %s joined branch %s with %s records", t.terminal_id, branch.code, t.last_seq)
+    else:
+        conn.execute(update(m.terminals).where(m.terminals.c.id == existing.id).values(
+            credential_sha256=req.credential_sha256, credential_expires_at=expires, last_seen_at=now,
+            # nothing uploaded yet: the counter may have recorded more sales before enrolling again
+            **({"takeover_seq": t.last_seq} if int(existing.applied_seq) == 0 else {})))
+        log.info("standalone terminal %s sent its takeover enrollment again", t.terminal_id)
+    if not replay:
+        conn.execute(update(m.enrollment_codes).where(m.enrollment_codes.c.code_sha256 == code_hash)
+                     .values(used_at=now, terminal_id=t.terminal_id))
+    try:
+        certificate: str | None = certify_terminal_key(conn, t.terminal_id, t.public_key_b64, now,
+                                                       settings.key_passphrase).certificate
+    except ApiError as exc:  # no chain key can be opened here: the terminal asks again at its next sync
+        if exc.code != "no_signing_key":
+            raise
+        certificate = None
+    return p.EnrollResponse(terminal_id=t.terminal_id, credential_expires_at=p.format_utc(expires),
+                            snapshot=snapshot(conn, branch.id), cursor=0, server_time=p.format_utc(now),
+                            terminal_certificate=certificate)
+
+
 def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
@@ -305,7 +389,7 @@ def authenticate(conn: Connection, authorization: str | None, now: datetime, loc
     if row.credential_expires_at <= now:
         raise ApiError(401, "credential_expired", "the terminal credential has expired; enroll it again")
     return TerminalRow(id=row.id, branch_id=row.branch_id, applied_seq=int(row.applied_seq),
-                       credential_expires_at=row.credential_expires_at)
+                       credential_expires_at=row.credential_expires_at, takeover_seq=int(row.takeover_seq or 0))
 
 
 def rotate_credential(conn: Connection, settings: Settings, terminal: TerminalRow, new_hash: str,
@@ -614,6 +698,7 @@ class _Judge:
         self.held: dict[str, _Held] = {}
         self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
         self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
+        self.expired: dict[str, int] = {}  # grant id -> points of held expiries of it (pre-enrollment checks)
         corrected = sorted({e.corrects_id for e in entries if e.corrects_id})
         if corrected:
             for row in conn.execute(select(m.entries.c.id, m.entries.c.member_id, m.entries.c.kind,
@@ -626,6 +711,11 @@ class _Judge:
                                            m.entries.c.kind == "reverse", m.entries.c.quarantined.is_(False),
                                            m.entries.c.terminal_id != p.SERVER_TERMINAL_ID)):
                 self._count_reverse(row.corrects_id, int(row.points), json.loads(row.payload).get("amount_satang"))
+            if terminal.applied_seq < terminal.takeover_seq:  # pre-enrollment expiries: what the server expired too
+                for row in conn.execute(select(m.entries.c.corrects_id, m.entries.c.points).where(
+                        _in(conn, m.entries.c.corrects_id, corrected), m.entries.c.kind == "expire",
+                        m.entries.c.quarantined.is_(False))):
+                    self.expired[row.corrects_id] = self.expired.get(row.corrects_id, 0) + int(row.points)
         self.tier_events: dict[str, list[tuple[str, int]]] = {}  # member -> (earn's sale_at, earned points) held
         self.run_events: dict[str, list[tuple[str, int]]] = {}  # the same, of this run's records so far
 
@@ -637,7 +727,9 @@ class _Judge:
     # ------------------------------------------------------------------ the verdict
     def judge(self, e: Any, balance: int, body: str) -> _Verdict:
         """``body``: the entry's canonical JSON (what is stored and hashed)."""
-        problem = rec.check_entry(e.__dict__, rec.TERMINAL, time_checked=True)  # the wire model parsed sale_at
+        pre = e.seq <= self.terminal.takeover_seq  # made while the terminal was standalone
+        problem = rec.check_entry(e.__dict__, rec.TAKEOVER if pre else rec.TERMINAL,
+                                  time_checked=True)  # the wire model parsed sale_at
         # Control characters: JSON escapes C0 ones as \uXXXX and leaves the others raw (not printable), so one
         # scan of the body finds any; the walk that names the field runs only then.
         if problem is None and (not body.isprintable() or "\\u" in body):
@@ -649,8 +741,30 @@ class _Judge:
             problem = rec.check_balance(balance + e.points)
         if problem is not None:
             return _Verdict(problem)
+        if pre:
+            # The standalone terminal's own rules, rewards and managers made these (the chain's rules versions,
+            # prices and staff say nothing about them): accepted as recorded, flagged once per upload for a
+            # manager (``takeover``). What stays checked is what any ledger must hold: corrections of held
+            # entries of the same member, never beyond them.
+            if e.kind == "reverse":
+                return self._check_reverse(e)
+            if e.kind == "expire":
+                return self._check_takeover_expire(e)
+            return _Verdict()
         check = getattr(self, f"_check_{e.kind}", None)
         return check(e) if check else _Verdict()
+
+    def _check_takeover_expire(self, e: Any) -> _Verdict:
+        """A standalone terminal's own expiry of one of its grants: accepted when it takes at most what is left
+        of a grant the server holds for the same member (the server's expiry then finds that much less left)."""
+        original = self.held.get(e.corrects_id)
+        if original is None or original.member_id != e.member_id or original.points <= 0:
+            return _Verdict(rec.Problem("bad_correction", "an expiry corrects a grant the server holds for the "
+                                                          "same member"))
+        if self.reversed.get(e.corrects_id, 0) + self.expired.get(e.corrects_id, 0) + e.points < -original.points:
+            return _Verdict(rec.Problem("bad_correction", f"the expiries and reverses of {e.corrects_id} would "
+                                                          f"exceed its {original.points} points"))
+        return _Verdict()
 
     def _check_earn(self, e: Any) -> _Verdict:
         from pos_app.core.errors import RuleError
@@ -774,6 +888,8 @@ class _Judge:
     # ------------------------------------------------------------------ what later records of the run see
     def accept(self, e: Any) -> None:
         self.held[e.id] = _Held(e.member_id, e.kind, e.points, e.amount_satang, e.sale_at)
+        if e.kind == "expire" and e.corrects_id:
+            self.expired[e.corrects_id] = self.expired.get(e.corrects_id, 0) + e.points
         if e.kind == "reverse" and e.corrects_id:
             self._count_reverse(e.corrects_id, e.points, e.amount_satang)
         events = self.run_events.setdefault(e.member_id, [])
@@ -998,6 +1114,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     signing_loaded = False
 
     audits: list[tuple[int, p.AuditRecord]] = []
+    taken_over: dict[str, int] = {}  # kind -> points of pre-enrollment entries accepted as recorded
+    taken_over_count = [0]
     for record in run:
         if record.audit is not None:
             audits.append((record.seq, record.audit))
@@ -1070,7 +1188,12 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             continue
         judge.accept(e)
         flags_new.extend(verdict.flags)
-        if policy is not None and e.kind == "redeem" and e.offline and -e.points > policy.max_points_per_redemption:
+        pre = e.seq <= terminal.takeover_seq
+        if pre:
+            taken_over[e.kind] = taken_over.get(e.kind, 0) + e.points
+            taken_over_count[0] += 1
+        if policy is not None and e.kind == "redeem" and e.offline and not pre \
+                and -e.points > policy.max_points_per_redemption:
             flags_new.append(NewFlag("allowance_exceeded", e.member_id, terminal.id, e.id,
                                      {"points": -e.points, "max_points_per_redemption":
                                       policy.max_points_per_redemption}))
@@ -1105,6 +1228,16 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             server_entries.append(compensation)
             judge.accept_compensation(compensation, e)
     stock_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
+    pre_run = [r for r in run if r.seq <= terminal.takeover_seq]
+    if pre_run:
+        flags_new.append(NewFlag("takeover", None, terminal.id, None, {
+            "first_seq": pre_run[0].seq, "last_seq": pre_run[-1].seq, "takeover_seq": terminal.takeover_seq,
+            "members": sum(1 for r in pre_run if r.member is not None), "entries": taken_over_count[0],
+            "points_by_kind": taken_over,
+            "action": "records a standalone terminal made before it joined the chain, taken over as recorded: "
+                      "earns under the terminal's own rules (not recomputed), its own expiries, adjustments "
+                      "approved by its own managers; review them (docs/operations.md: a standalone terminal "
+                      "joins the chain)"}))
     if skewed:
         flags_new.append(NewFlag("clock_skew", None, terminal.id, skewed[0],
                                  {"entry_ids": skewed[:1000], "count": len(skewed), "max_offset_ms": max_skew}))
@@ -1175,7 +1308,8 @@ def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list
     changed; the caller writes them with change ids, so every counter pulls the chain-wide stock.
     Row locks: taken after the members and reservations, before the change counter (the service's lock order).
     """
-    wanted = [e for e in entries_in if e.kind == "redeem" and e.reward_code]
+    # (a standalone terminal's redemptions before it joined came out of its own catalogue, not the chain's stock)
+    wanted = [e for e in entries_in if e.kind == "redeem" and e.reward_code and e.seq > terminal.takeover_seq]
     if not wanted:
         return {}
     codes = sorted({e.reward_code for e in wanted if e.reward_code})

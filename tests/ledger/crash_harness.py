@@ -24,6 +24,8 @@ from pos_app.ledger.db import integrity_problems
 class CrashReport:
     kills: int
     acked: int
+    required: int
+    """Acknowledgements the run waited for before its kills (``acked`` is at least this unless a child died)."""
     attempted: int
     entries: int
     lost: list[str]
@@ -56,7 +58,11 @@ def _child(data_dir: Path, members: list[str], start: int, write_fd: int) -> Non
         os._exit(0)
 
 
-def run(data_dir: Path, kills: int, seed: int = 1, max_delay_ms: float = 25.0) -> CrashReport:
+def run(data_dir: Path, kills: int, seed: int = 1, max_acks: int = 3, max_delay_ms: float = 0.0) -> CrashReport:
+    """``kills`` children, each killed once it has acknowledged a count of awards drawn from 0..``max_acks``
+    (read from its pipe: the kill depends on what the child reported, not on how fast it ran), so the kill lands
+    while it works on the next award, wherever in that award it is. ``max_delay_ms`` > 0 adds a random pause
+    before the kill (bench/stress_crash.py spreads the kill points that way)."""
     from pos_app.services import open_terminal
 
     rng = random.Random(seed)
@@ -66,6 +72,7 @@ def run(data_dir: Path, kills: int, seed: int = 1, max_delay_ms: float = 25.0) -
     svc.close()
     acked: set[int] = set()
     attempted = 0
+    required = 0
     next_i = 0
     for _ in range(kills):
         read_fd, write_fd = os.pipe()
@@ -74,16 +81,24 @@ def run(data_dir: Path, kills: int, seed: int = 1, max_delay_ms: float = 25.0) -
             os.close(read_fd)
             _child(data_dir, members, next_i, write_fd)
         os.close(write_fd)
-        chunks = [os.read(read_fd, 65536)]  # blocks until the child has opened the ledger (or died)
-        time.sleep(rng.uniform(0.0, max_delay_ms / 1000))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        while chunk := os.read(read_fd, 65536):
-            chunks.append(chunk)
-        os.close(read_fd)
-        for line in b"".join(chunks).decode().split():
-            if line != "ready":
-                acked.add(int(line))
+        want = rng.randint(0, max_acks)
+        required += want
+        with os.fdopen(read_fd, "rb") as pipe:
+            got = -1  # "ready" first: the child has opened the ledger
+            while got < want:
+                line = pipe.readline()
+                if not line:
+                    break  # the child died on its own: the report shows fewer acknowledgements than required
+                if line.strip() != b"ready":
+                    acked.add(int(line))
+                got += 1
+            if max_delay_ms > 0:
+                time.sleep(rng.uniform(0.0, max_delay_ms / 1000))
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            for line in pipe.read().split():  # acknowledgements written before the kill landed
+                if line != b"ready":
+                    acked.add(int(line))
         attempted = max(attempted, max(acked, default=-1) + 2)
         next_i = max(acked, default=-1) + 1
 
@@ -102,5 +117,5 @@ def run(data_dir: Path, kills: int, seed: int = 1, max_delay_ms: float = 25.0) -
     doubled = [op for op, n in counts.items() if n != 1]
     verify = svc.ledger.verify()
     svc.close()
-    return CrashReport(kills=kills, acked=len(acked), attempted=attempted, entries=verify.entries, lost=lost,
+    return CrashReport(kills=kills, acked=len(acked), required=required, attempted=attempted, entries=verify.entries, lost=lost,
                        doubled=doubled, verify_ok=verify.ok, integrity=integrity_problems(data_dir / "ledger.sqlite3"))

@@ -20,13 +20,17 @@ def run(data_dir: object, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_enroll_refuses_a_terminal_with_records(terminal: MakeTerm) -> None:
+def test_a_terminal_with_records_that_cannot_reach_the_server_stays_standalone(terminal: MakeTerm) -> None:
+    # A standalone terminal with members may join a chain (tests/sync/server/test_takeover.py); when the server
+    # cannot be reached, it says so in one line and stays as it was.
     t = terminal("demo", enroll=False)
     t.services.members.enroll(name="Local", phone="0811112222", operator_id="cashier1")
     t.close()
     code, out, err = run(t.data_dir, "enroll", "--server", "http://127.0.0.1:9", "--code", "ABCD-EFGH-JKLM")
-    assert code == 2 and "only a new, empty terminal can be enrolled" in err and "Traceback" not in err
+    assert code == 1 and "Cannot reach the loyalty server" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    code, out, _err = run(t.data_dir, "sync", "status")
+    assert code == 0 and "standalone" in out
     code, out, err = run(t.data_dir, "enroll", "--server", "ftp://x", "--code", "ABCD")
     assert code == 2 and "http://" in err
 

@@ -24,6 +24,10 @@ then the checks:
 * convergence: every terminal holds exactly the server's entries and balances;
 * overdrafts within the bound: a member's overdrafts never exceed what counters honoured offline for them, no
   offline redemption exceeded the per-redemption limit, and an overdrawn member is flagged everywhere;
+* a standalone terminal with its own members, sales and a redemption (one member with a phone the chain already
+  has) joins the chain at a random step, under the same faults (its enrollment's answer lost, the terminal
+  crashing mid-request): it keeps its id, the server takes its records over, and it is checked like every
+  terminal from then on (none of its records quarantined, the same balances everywhere);
 * the hostile terminal moved nothing: every forged record is held quarantined with its compensation, quarantined
   entries net to zero per member, no honest ledger holds any of them, a non-canonical time was never accepted,
   and the hostile terminal's queue drained like everyone's.
@@ -56,6 +60,7 @@ from pos_app.ledger.repository import Ledger
 from pos_app.ledger.sync_store import LedgerSyncStore
 from pos_app.services import sync_glue
 from pos_app.services.errors import ServiceError
+from pos_app.services.staff import Approval
 from pos_app.services.terminal import Services, open_terminal
 from sync import records
 from sync.client import SyncClient, SyncError, enroll
@@ -72,6 +77,8 @@ POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal"
           "max_points_per_terminal": 1500, "max_hours_since_sync": 24}
 
 
+STANDALONE = "standalone"
+"""The template's standalone terminal (data folder name)."""
 SIM_EPOCH_MS = 1_795_000_000_000  # 2026-11-18 07:06 UTC: where every world's clock starts
 
 
@@ -293,6 +300,18 @@ class World:
                                 ids=self.ids)
             client.sync_once()
             client.close()
+        # A shop's terminal that ran standalone: it joins the chain during each seed (``run_seed``).
+        shop = open_terminal(self.template / STANDALONE, clock=self.time.ms, ids=self.ids)
+        twin = shop.members.enroll(name="Shop 0", phone="0800000001", operator_id="cashier1")  # = "Seed 1"
+        own = shop.members.enroll(name="Shop 1", phone="0890000001", operator_id="cashier1")
+        shop.award(member_id=twin.id, amount_satang=500_000, receipt_ref="SHOP-1", operator_id="cashier1")
+        shop.award(member_id=own.id, amount_satang=300_000, receipt_ref="SHOP-2", operator_id="cashier1")
+        shop.redeem(member_id=own.id, points=50, operator_id="cashier1")
+        # approved by the shop's own manager, whom the chain's server does not know (taken over as recorded)
+        shop.add_staff(name="Shop Boss", role="manager", pin="482916", staff_id="shopboss")
+        shop.adjust(member_id=twin.id, points=7, reason="goodwill", operator_id="shopboss",
+                    approval=Approval(pin="482916", manager_id="shopboss"))
+        shop.close()
         for services in terms:
             services.close()
         self.proxy.target.dispose()
@@ -489,7 +508,38 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         return None
 
     world.hook = hook
+    shop_dir = workdir / STANDALONE
+    shop_code = run_tx(world.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", world.time.dt(), 1))[0]
     lap("setup")
+
+    def join(local_sale: bool) -> None:
+        """The standalone terminal tries to join (maybe after one more local sale); once enrolled, it is a
+        terminal of the simulation like the others."""
+        from pos_app.services.member_cards import terminal_key
+
+        shop = open_terminal(shop_dir, clock=world.time.ms, ids=world.ids)
+        try:
+            if local_sale:
+                shop.award(member_id=members_of_services(shop)[0], amount_satang=rng.randrange(10_000, 200_000),
+                           receipt_ref=f"SHOP{seed}-{next(receipts)}", operator_id="cashier1")
+            enroll(LedgerSyncStore(shop.ledger), SERVER_URL, shop_code, transport=world.transport(),
+                   clock=world.time.ms, card_key=terminal_key(shop_dir))
+        except SimCrash:
+            report.count(report.faults, "terminal_crash_mid_request")
+        except SyncError:
+            pass
+        finally:
+            joined = LedgerSyncStore(shop.ledger).state().mode == "enrolled"
+            shop.close()
+        if joined:
+            report.count(report.operations, "joined")
+            t = SimTerm(len(terms), shop_dir, world)
+            terms.append(t)
+            by_id[t.terminal_id] = t
+
+    def members_of_services(services: Services) -> list[str]:
+        with services.ledger.read() as conn:
+            return [r[0] for r in conn.exec_driver_sql("SELECT id FROM members ORDER BY id").all()]
 
     def members_of(t: SimTerm) -> list[tuple[str, int]]:
         with t.services.ledger.read() as conn:
@@ -513,10 +563,13 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                     world.proxy.target = make_engine(server_url)
             t = terms[rng.randrange(len(terms))]
             op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
-                              "hostile"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4])[0]
+                              "hostile", "join"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4, 3])[0]
             report.count(report.operations, op)
             report.trace[-1] += f" @terminal {t.index}"
-            if op == "member":
+            if op == "join":
+                if shop_dir not in {term.data_dir for term in terms}:
+                    join(local_sale=rng.random() < 0.5)
+            elif op == "member":
                 n = next(phones)
                 guarded(t, partial(t.services.members.enroll, name=f"M{seed}-{n}", phone=f"081{n:07d}",
                                    operator_id="cashier1"))
@@ -561,6 +614,10 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         partitioned.clear()
         if world.proxy.target is None:
             world.proxy.target = make_engine(server_url)
+        if shop_dir not in {term.data_dir for term in terms}:
+            join(local_sale=False)  # the standalone terminal joins now, if it has not yet
+            if shop_dir not in {term.data_dir for term in terms}:
+                raise SimFailure(f"seed {seed}: the standalone terminal could not join with a healed network")
         for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
             t.client.upload()
         hostile.send()
@@ -717,6 +774,9 @@ def state_digest(world: World, terms: list[SimTerm]) -> str:
     for t in terms:
         with t.services.ledger.read() as conn:
             state[f"terminal {t.index}"] = {name: _dump(conn, name, cols) for name, cols in TERMINAL_STATE.items()}
+            # the joined terminal's key certificate is signed by keys made at random when the template was built
+            state[f"terminal {t.index}"]["meta"] = [row for row in state[f"terminal {t.index}"]["meta"]
+                                                    if row["key"] != "terminal_certificate"]
     text = json.dumps(state, sort_keys=True, default=str, indent=1)
     if os.environ.get("SIM_STATE_DUMP"):  # to see what differs between two runs: diff the two files
         Path(os.environ["SIM_STATE_DUMP"]).write_text(text, encoding="utf-8")

@@ -31,6 +31,8 @@ def test_simulation_seeds_keep_every_invariant() -> None:
                   "crash", "server", "replay", "partition", "hostile"):
         assert totals.get(fault, 0) > 0, (fault, totals)
     assert result["overdrafts"] > 0
+    assert totals.get("joined") == SEEDS  # the standalone terminal joined the chain in every seed
+    assert totals.get("join", 0) > 0  # ... also at a random step, under the faults
     assert not failures, "\n".join(
         f"seed {seed} failed (replay: python scripts/simulate.py --seed {seed}):\n{text}"
         for seed, text in sorted(failures.items())[:5])
