@@ -127,8 +127,13 @@ SYNC_WAS_ACTIVE=0
 PRE_UPGRADE=""
 BACKUP_FAILURE=""
 
+systemd_running() { [[ -d /run/systemd/system ]]; }
+
 stop_jobs() {  # stop the timers and the sync service (remembering whether sync ran)
     SYNC_WAS_ACTIVE=0
+    if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && ! systemd_running; then
+        return 0  # a PC (or container) without systemd running: nothing to stop
+    fi
     if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && systemctl is-active --quiet pos-terminal-sync.service 2>/dev/null; then
         SYNC_WAS_ACTIVE=1
     fi
@@ -137,6 +142,9 @@ stop_jobs() {  # stop the timers and the sync service (remembering whether sync 
 }
 
 restart_jobs() {
+    if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && ! systemd_running; then
+        return 0
+    fi
     sys_run systemctl start "${JOB_UNITS[@]}" || true
     if [[ $SYNC_WAS_ACTIVE -eq 1 ]]; then
         sys_run systemctl start pos-terminal-sync.service || true
