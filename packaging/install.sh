@@ -94,15 +94,7 @@ else
 fi
 switch_link "$VERSION" "$(p "$APP_ROOT")/current"
 
-write_file "$(p "$BIN_LINK")" 0755 <<EOF
-#!/bin/sh
-# pos-terminal wrapper (installed by install.sh): the terminal's data folder, then the version in use.
-if [ -z "\${POS_DATA_DIR:-}" ] && [ -r $ETC_DIR/environment ]; then
-    . $ETC_DIR/environment
-    export POS_DATA_DIR
-fi
-exec $APP_ROOT/current/pos-terminal "\$@"
-EOF
+write_wrapper "$(p "$BIN_LINK")"
 
 # 4. data folder and configuration (an existing terminal.toml is never touched)
 do_run mkdir -p "$(p "$DATA_DIR")" "$(p "$ETC_DIR")"
@@ -120,58 +112,10 @@ POS_DATA_DIR=$DATA_DIR
 EOF
 
 # 5. scheduled jobs and the sync service (system units running as the counter account)
-unit() {  # unit NAME DESCRIPTION COMMAND [service-extra]
-    write_file "$(p "$UNIT_DIR")/$1.service" 0644 <<EOF
-[Unit]
-Description=$2
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-Type=${4:-oneshot}
-User=$COUNTER_USER
-EnvironmentFile=$ETC_DIR/environment
-ExecStart=$APP_ROOT/current/pos-terminal $3
-Nice=10
-${5:-}
-EOF
-}
-timer() {  # timer NAME DESCRIPTION ONCALENDAR
-    write_file "$(p "$UNIT_DIR")/$1.timer" 0644 <<EOF
-[Unit]
-Description=$2
-
-[Timer]
-OnCalendar=$3
-Persistent=true
-RandomizedDelaySec=5min
-
-[Install]
-WantedBy=timers.target
-EOF
-}
-unit pos-terminal-backup "pos-terminal: back up the ledger when [backup] every_hours have passed" \
-    "backup --if-due"
-timer pos-terminal-backup "pos-terminal: hourly backup check" "hourly"
-unit pos-terminal-expire "pos-terminal: expire points whose time has come" "expire"
-timer pos-terminal-expire "pos-terminal: daily points expiry" "*-*-* 00:15:00"
-unit pos-terminal-sync "pos-terminal: sync with the loyalty server" "sync" simple \
-"Restart=on-failure
-RestartSec=30
-
-[Install]
-WantedBy=multi-user.target"
+write_units "$(p "$UNIT_DIR")"
 
 # 6. the counter window opens when the counter account logs in to its desktop
-write_file "$(p "$COUNTER_HOME")/.config/autostart/pos-terminal.desktop" 0644 <<EOF
-[Desktop Entry]
-Type=Application
-Name=POS loyalty terminal
-Name[th]=เครื่องสะสมแต้ม
-Exec=$BIN_LINK app
-Terminal=false
-X-GNOME-Autostart-enabled=true
-EOF
+write_autostart "$(p "$COUNTER_HOME")/.config/autostart/pos-terminal.desktop" "$BIN_LINK"
 sys_run chown -R "$COUNTER_USER:" "$COUNTER_HOME/.config"
 
 sys_run systemctl daemon-reload

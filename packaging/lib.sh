@@ -1,4 +1,5 @@
-# Shared by install.sh and upgrade.sh (sourced, not run).
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are used by the scripts that source it
+# Shared by install.sh, upgrade.sh and the .deb's maintainer scripts (sourced, not run).
 #
 # Layout on a terminal (every path below is put under $PREFIX when --prefix is given):
 #   /opt/pos-terminal/<version>/        one onedir build per version, never modified after install
@@ -115,4 +116,183 @@ need_root() {
     if [[ -z "$PREFIX" && $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
         die "run as root (sudo), or try it with --prefix DIR / --dry-run"
     fi
+}
+
+# --------------------------------------------------------------------------------------------------------
+# Upgrade steps shared by upgrade.sh and the .deb's maintainer scripts (packaging/deb/, which carry a copy
+# of this file): stop the jobs, close the window, back up with the old version, roll the ledger back.
+APP_STOP_SECONDS="${APP_STOP_SECONDS:-30}"
+JOB_UNITS=(pos-terminal-backup.timer pos-terminal-expire.timer)
+SYNC_WAS_ACTIVE=0
+PRE_UPGRADE=""
+BACKUP_FAILURE=""
+
+systemd_running() { [[ -d /run/systemd/system ]]; }
+
+stop_jobs() {  # stop the timers and the sync service (remembering whether sync ran)
+    SYNC_WAS_ACTIVE=0
+    if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && ! systemd_running; then
+        return 0  # a PC (or container) without systemd running: nothing to stop
+    fi
+    if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && systemctl is-active --quiet pos-terminal-sync.service 2>/dev/null; then
+        SYNC_WAS_ACTIVE=1
+    fi
+    sys_run systemctl stop "${JOB_UNITS[@]}" pos-terminal-sync.service \
+        pos-terminal-backup.service pos-terminal-expire.service || true
+}
+
+restart_jobs() {
+    if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && ! systemd_running; then
+        return 0
+    fi
+    sys_run systemctl start "${JOB_UNITS[@]}" || true
+    if [[ $SYNC_WAS_ACTIVE -eq 1 ]]; then
+        sys_run systemctl start pos-terminal-sync.service || true
+    fi
+}
+
+stop_app() {  # SIGTERM the counter window(s) started from /opt/pos-terminal, wait for a clean close; 1 if not
+    local pids pid waited=0
+    pids="$(pgrep -u "$COUNTER_USER" -f "^$APP_ROOT/[^ ]*pos-terminal( .*)? app( |\$)" || true)"
+    [[ -z "$pids" ]] && return 0
+    say "closing the counter window (pid $(echo "$pids" | tr '\n' ' '))"
+    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+    while [[ $waited -lt $APP_STOP_SECONDS ]]; do
+        pids="$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done || true)"
+        [[ -z "$pids" ]] && return 0
+        sleep 1
+        waited=$((waited + 1))
+    done
+    return 1
+}
+
+# pre_upgrade_backup BINARY OLD NEW: back up the ledger with the version in use (BINARY) before anything
+# changes, kept as <data>/backups/upgrades/pre-upgrade-<OLD>-to-<NEW>-<time>.sqlite3 (apart from the
+# scheduled rotation; the newest 4 are kept). Sets PRE_UPGRADE ("" when there is no ledger yet). On failure
+# returns 1 with the reason in BACKUP_FAILURE; nothing was changed then.
+pre_upgrade_backup() {
+    local bin="$1" old="$2" new="$3" taken upgrades ledger old_backup
+    PRE_UPGRADE=""
+    ledger="$(p "$DATA_DIR")/ledger.sqlite3"
+    upgrades="$(p "$DATA_DIR")/backups/upgrades"
+    if [[ ! -f "$ledger" ]]; then
+        say "no ledger yet in $(p "$DATA_DIR"): nothing to back up"
+        return 0
+    fi
+    if ! taken="$(as_counter "$bin" --json backup)"; then
+        BACKUP_FAILURE="the backup with $old failed: nothing was changed (see 'pos-terminal doctor')"
+        return 1
+    fi
+    taken="$(printf '%s\n' "$taken" | sed -n 's/.*"path": *"\([^"]*\)".*/\1/p' | tail -n 1)"
+    if [[ $DRY_RUN -eq 1 ]]; then
+        say "would: keep the backup as $upgrades/pre-upgrade-$old-to-$new-<time>.sqlite3"
+        return 0
+    fi
+    if [[ "$taken" != "$(p "$DATA_DIR")/backups/"* || ! -f "$taken" ]]; then
+        BACKUP_FAILURE="the backup with $old did not say where it wrote the copy: nothing was changed"
+        return 1
+    fi
+    mkdir -p "$upgrades"
+    chmod 0700 "$upgrades"
+    sys_run chown "$COUNTER_USER:" "$DATA_DIR/backups/upgrades"
+    PRE_UPGRADE="$upgrades/pre-upgrade-$old-to-$new-$(date -u +%Y%m%d-%H%M%S).sqlite3"
+    mv -f "$taken" "$PRE_UPGRADE"
+    say "pre-upgrade backup: $PRE_UPGRADE"
+    # keep the newest 4 (the last upgrades), never the one just taken (the names are ours: ls is safe)
+    # shellcheck disable=SC2012
+    ls -1t "$upgrades"/pre-upgrade-*.sqlite3 2>/dev/null | tail -n +5 | while read -r old_backup; do
+        [[ "$old_backup" == "$PRE_UPGRADE" ]] || rm -f "$old_backup"
+    done
+}
+
+# rollback_ledger NEW: put the pre-upgrade backup (PRE_UPGRADE) back as the ledger by an atomic rename; the
+# file the new version may have migrated, and its WAL, are kept beside it as replaced-by-rollback-*.
+rollback_ledger() {
+    local new="$1" dir ledger tmp kept suffix
+    dir="$(p "$DATA_DIR")"
+    ledger="$dir/ledger.sqlite3"
+    tmp="$dir/ledger.sqlite3.rollback"
+    kept="$dir/replaced-by-rollback-$new-$(date -u +%Y%m%d-%H%M%S).sqlite3"
+    cp "$PRE_UPGRADE" "$tmp"
+    chmod 0600 "$tmp"
+    sys_run chown "$COUNTER_USER:" "$DATA_DIR/ledger.sqlite3.rollback"
+    sync "$tmp"
+    if [[ -f "$ledger" ]]; then ln -f "$ledger" "$kept"; fi
+    for suffix in -wal -shm; do  # the new version's WAL must never be replayed into the restored file
+        if [[ -e "$ledger$suffix" ]]; then mv -f "$ledger$suffix" "$kept$suffix"; fi
+    done
+    mv -fT "$tmp" "$ledger"
+    sync "$dir"
+    say "the ledger is the pre-upgrade backup again; the file $new left is kept as $kept"
+}
+
+# --------------------------------------------------------------------------------------------------------
+# Files both install.sh and the .deb lay down (the .deb writes them at build time into its tree).
+write_wrapper() {  # write_wrapper PATH: the pos-terminal command (the data folder, then the version in use)
+    write_file "$1" 0755 <<WRAPPER
+#!/bin/sh
+# pos-terminal command: the terminal's data folder, then the version in use.
+if [ -z "\${POS_DATA_DIR:-}" ] && [ -r $ETC_DIR/environment ]; then
+    . $ETC_DIR/environment
+    export POS_DATA_DIR
+fi
+exec $APP_ROOT/current/pos-terminal "\$@"
+WRAPPER
+}
+
+write_units() {  # write_units DIR: the scheduled jobs and the sync service, run as the counter account
+    local dir="$1"
+    _unit() {  # _unit NAME DESCRIPTION COMMAND [type] [service-extra]
+        write_file "$dir/$1.service" 0644 <<UNIT
+[Unit]
+Description=$2
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=${4:-oneshot}
+User=$COUNTER_USER
+EnvironmentFile=$ETC_DIR/environment
+ExecStart=$APP_ROOT/current/pos-terminal $3
+Nice=10
+${5:-}
+UNIT
+    }
+    _timer() {  # _timer NAME DESCRIPTION ONCALENDAR
+        write_file "$dir/$1.timer" 0644 <<TIMER
+[Unit]
+Description=$2
+
+[Timer]
+OnCalendar=$3
+Persistent=true
+RandomizedDelaySec=5min
+
+[Install]
+WantedBy=timers.target
+TIMER
+    }
+    _unit pos-terminal-backup "pos-terminal: back up the ledger when [backup] every_hours have passed" \
+        "backup --if-due"
+    _timer pos-terminal-backup "pos-terminal: hourly backup check" "hourly"
+    _unit pos-terminal-expire "pos-terminal: expire points whose time has come" "expire"
+    _timer pos-terminal-expire "pos-terminal: daily points expiry" "*-*-* 00:15:00"
+    _unit pos-terminal-sync "pos-terminal: sync with the loyalty server" "sync" simple \
+"Restart=on-failure
+RestartSec=30
+
+[Install]
+WantedBy=multi-user.target"
+}
+
+write_autostart() {  # write_autostart PATH COMMAND: the counter window opens when the account logs in
+    write_file "$1" 0644 <<DESKTOP
+[Desktop Entry]
+Type=Application
+Name=POS loyalty terminal
+Name[th]=เครื่องสะสมแต้ม
+Exec=$2 app
+Terminal=false
+X-GNOME-Autostart-enabled=true
+DESKTOP
 }

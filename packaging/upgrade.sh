@@ -27,7 +27,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 BUILD=""
 KEEP=3
-APP_STOP_SECONDS="${APP_STOP_SECONDS:-30}"
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -63,68 +62,18 @@ LEDGER="$(p "$DATA_DIR")/ledger.sqlite3"
 say "upgrading pos-terminal $OLD -> $NEW"
 
 # 1. stop what uses the ledger
-SYNC_WAS_ACTIVE=0
-if [[ -z "$PREFIX" && $DRY_RUN -eq 0 ]] && systemctl is-active --quiet pos-terminal-sync.service; then
-    SYNC_WAS_ACTIVE=1
-fi
-sys_run systemctl stop pos-terminal-backup.timer pos-terminal-expire.timer pos-terminal-sync.service \
-    pos-terminal-backup.service pos-terminal-expire.service
-
-stop_app() {  # SIGTERM the counter window(s) started from /opt/pos-terminal, wait for a clean close
-    local pids pid waited=0
-    pids="$(pgrep -u "$COUNTER_USER" -f "^$APP_ROOT/[^ ]*pos-terminal( .*)? app( |\$)" || true)"
-    [[ -z "$pids" ]] && return 0
-    say "closing the counter window (pid $(echo "$pids" | tr '\n' ' '))"
-    for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    while [[ $waited -lt $APP_STOP_SECONDS ]]; do
-        pids="$(for pid in $pids; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done || true)"
-        [[ -z "$pids" ]] && return 0
-        sleep 1
-        waited=$((waited + 1))
-    done
-    die "the counter window did not close within ${APP_STOP_SECONDS}s; close it and run upgrade.sh again (nothing changed)"
-}
+stop_jobs
 if [[ -n "$PREFIX" || $DRY_RUN -eq 1 ]]; then
     say "skip: close the counter window of $COUNTER_USER"
-else
-    stop_app
+elif ! stop_app; then
+    restart_jobs
+    die "the counter window did not close within ${APP_STOP_SECONDS}s; close it and run upgrade.sh again (nothing changed)"
 fi
 
-restart_services() {
-    sys_run systemctl start pos-terminal-backup.timer pos-terminal-expire.timer
-    if [[ $SYNC_WAS_ACTIVE -eq 1 ]]; then
-        sys_run systemctl start pos-terminal-sync.service
-    fi
-}
-
 # 2. backup with the version in use, before anything changes, moved out of the scheduled rotation
-PRE_UPGRADE=""
-UPGRADES_DIR="$(p "$DATA_DIR")/backups/upgrades"
-if [[ -f "$LEDGER" ]]; then
-    if ! taken="$(as_counter "$ROOT_DIR/$OLD/pos-terminal" --json backup)"; then
-        restart_services
-        die "the backup with $OLD failed: nothing was changed (see 'pos-terminal doctor')"
-    fi
-    taken="$(printf '%s\n' "$taken" | sed -n 's/.*"path": *"\([^"]*\)".*/\1/p' | tail -n 1)"
-    if [[ $DRY_RUN -eq 1 ]]; then
-        say "would: keep the backup as $UPGRADES_DIR/pre-upgrade-$OLD-to-$NEW-<time>.sqlite3"
-    elif [[ "$taken" == "$(p "$DATA_DIR")/backups/"* && -f "$taken" ]]; then
-        mkdir -p "$UPGRADES_DIR"
-        chmod 0700 "$UPGRADES_DIR"
-        sys_run chown "$COUNTER_USER:" "$UPGRADES_DIR"
-        PRE_UPGRADE="$UPGRADES_DIR/pre-upgrade-$OLD-to-$NEW-$(date -u +%Y%m%d-%H%M%S).sqlite3"
-        mv -f "$taken" "$PRE_UPGRADE"
-        say "pre-upgrade backup: $PRE_UPGRADE"
-        # keep the newest 4 (the last upgrades), never the one just taken
-        ls -1t "$UPGRADES_DIR"/pre-upgrade-*.sqlite3 2>/dev/null | tail -n +5 | while read -r old_backup; do
-            [[ "$old_backup" == "$PRE_UPGRADE" ]] || rm -f "$old_backup"
-        done
-    else
-        restart_services
-        die "the backup with $OLD did not say where it wrote the copy: nothing was changed"
-    fi
-else
-    say "no ledger yet in $(p "$DATA_DIR"): nothing to back up"
+if ! pre_upgrade_backup "$ROOT_DIR/$OLD/pos-terminal" "$OLD" "$NEW"; then
+    restart_jobs
+    die "$BACKUP_FAILURE"
 fi
 
 # 3. install the new version next to the old one and switch
@@ -146,29 +95,12 @@ fi
 
 # 5. roll back if the new version is not healthy: first the ledger (the pre-upgrade backup, by an atomic
 #    rename; the file the new version may have migrated is kept beside it), then the program
-rollback_ledger() {
-    local dir tmp kept suffix
-    dir="$(p "$DATA_DIR")"
-    tmp="$dir/ledger.sqlite3.rollback"
-    kept="$dir/replaced-by-rollback-$NEW-$(date -u +%Y%m%d-%H%M%S).sqlite3"
-    cp "$PRE_UPGRADE" "$tmp"
-    chmod 0600 "$tmp"
-    sys_run chown "$COUNTER_USER:" "$DATA_DIR/ledger.sqlite3.rollback"
-    sync "$tmp"
-    if [[ -f "$LEDGER" ]]; then ln -f "$LEDGER" "$kept"; fi
-    for suffix in -wal -shm; do  # the new version's WAL must never be replayed into the restored file
-        if [[ -e "$LEDGER$suffix" ]]; then mv -f "$LEDGER$suffix" "$kept$suffix"; fi
-    done
-    mv -fT "$tmp" "$LEDGER"
-    sync "$dir"
-    say "the ledger is the pre-upgrade backup again; the file $NEW left is kept as $kept"
-}
 if [[ $check_ok -eq 0 ]]; then
     if [[ -n "$PRE_UPGRADE" ]]; then
-        rollback_ledger
+        rollback_ledger "$NEW"
     fi
     switch_link "$OLD" "$ROOT_DIR/current"
-    restart_services
+    restart_jobs
     if [[ -n "$PRE_UPGRADE" ]]; then
         say "ROLLED BACK: doctor failed with $NEW; 'current' points at $OLD again and the ledger is the one"
         say "$OLD left (from $PRE_UPGRADE): nothing to restore by hand."
@@ -179,7 +111,8 @@ if [[ $check_ok -eq 0 ]]; then
 fi
 
 # 6. start again and keep the newest versions
-restart_services
+restart_jobs
+# shellcheck disable=SC2010  # version folders named by build_version: no odd names
 keep_list="$(ls -1 "$ROOT_DIR" | grep -v -e "^current$" -e "\.partial$" | sort -V -r | head -n "$KEEP" || true)"
 for dir in "$ROOT_DIR"/*/; do
     name="$(basename "$dir")"

@@ -19,6 +19,7 @@ import click
 import platformdirs
 
 from pos_app.core.i18n import _, set_language
+from pos_app.core.version import app_version
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -93,7 +94,7 @@ class CliContext:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="pos-loyalty-terminal", prog_name="pos-terminal")
+@click.version_option(version=app_version(), prog_name="pos-terminal")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Terminal data folder (default: platform user data dir, or $POS_DATA_DIR).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")

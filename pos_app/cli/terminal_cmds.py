@@ -665,11 +665,8 @@ def backup(ctx: CliContext, max_age_hours: int | None, if_due: bool) -> None:
     if if_due and max_age_hours is None:
         max_age_hours = ctx.config().backup.every_hours
     services = _services(ctx)
-    info = _run(services.backup) if max_age_hours is None else _run(services.backup_if_due, max_age_hours)
-    if info is not None:
-        from pos_app.ledger.backup import prune
-
-        prune(ctx.data_dir, ctx.config().backup.keep)
+    keep = ctx.config().backup.keep
+    info = _run(services.backup, keep) if max_age_hours is None else _run(services.backup_if_due, max_age_hours, keep)
     if info is None:
         ctx.emit({"ok": True, "path": None}, _("The newest backup is recent enough; none taken."))
         return

@@ -947,21 +947,24 @@ class Services:
         return daily_report(self, day)
 
     # ------------------------------------------------------------------ backup, health
-    def backup(self) -> backup_mod.BackupInfo:
+    def backup(self, keep: int = backup_mod.KEEP_BACKUPS) -> backup_mod.BackupInfo:
+        """A backup now; the scheduled rotation then keeps the newest ``keep`` (``[backup] keep``)."""
+
         def run() -> backup_mod.BackupInfo:
-            return backup_mod.backup(self.data_dir)
+            return backup_mod.backup(self.data_dir, keep)
 
         result: backup_mod.BackupInfo = self._call(run)
         return result
 
-    def backup_if_due(self, max_age_hours: int = 4) -> backup_mod.BackupInfo | None:
-        """The scheduled backup: take one when the newest is older than ``max_age_hours`` (the counter app
-        calls this at start and every few minutes from its background worker; cron can call
-        ``pos-terminal backup --if-older-than HOURS``)."""
+    def backup_if_due(self, max_age_hours: int = 4,
+                      keep: int = backup_mod.KEEP_BACKUPS) -> backup_mod.BackupInfo | None:
+        """The scheduled backup: take one when the newest is older than ``max_age_hours``, keeping the newest
+        ``keep`` (the counter app calls this at start and every few minutes from its background worker with
+        ``[backup] every_hours`` and ``keep``; the timer runs ``pos-terminal backup --if-due``)."""
         newest = backup_mod.list_backups(self.data_dir)
         if newest and (time.time() - newest[0].created_at) < max_age_hours * 3600:
             return None
-        return self.backup()
+        return self.backup(keep)
 
     def doctor(self) -> dict[str, Any]:
         from pos_app.services.reports import doctor

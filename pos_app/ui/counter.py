@@ -761,10 +761,10 @@ class CounterWindow(QMainWindow):
         svc = self._services
         if svc is None:
             return
-        hours = self.config.backup.every_hours
+        hours, keep = self.config.backup.every_hours, self.config.backup.keep
 
         def work() -> Any:
-            return svc.backup_if_due(hours)
+            return svc.backup_if_due(hours, keep)
 
         def done(info: Any) -> None:
             if info is not None:

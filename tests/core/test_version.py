@@ -1,8 +1,10 @@
-"""The version the app reports (support bundle, enrollment, the ledger's "written by"): the installed package's
-version, or the fallback of a frozen build, which must be the version in pyproject.toml."""
+"""The version the app reports (support bundle, enrollment, the ledger's "written by", the heartbeat): in a frozen
+build the VERSION file the build bundled (pyproject.toml's at build time, never the build machine's possibly stale
+package metadata); from source the installed package's version; else the fallback, pyproject.toml's version."""
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections.abc import Iterator
 from importlib import metadata
@@ -47,3 +49,19 @@ def test_the_version_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert app_version() == "7.3.1"
     monkeypatch.setattr(metadata, "version", _installed({"pos-loyalty-terminal": "8.0.0"}))
     assert app_version() == "7.3.1"  # one process reports one version, whatever happens to the files
+
+
+def test_a_frozen_build_says_the_version_it_was_built_with(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "VERSION").write_text("9.8.7\n")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert app_version() == "9.8.7"
+
+
+def test_from_source_the_package_metadata_is_used(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "VERSION").write_text("9.8.7\n")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)  # not frozen: ignored
+    monkeypatch.delattr(sys, "frozen", raising=False)
+    assert app_version() == metadata.version("pos-loyalty-terminal")
