@@ -8,7 +8,7 @@
 # packs what IT copies to a terminal: dist/pos-terminal-<VERSION>-linux-<arch>.tar.gz =
 #   pos-terminal-<VERSION>/{pos-terminal/, install.sh, upgrade.sh, lib.sh, smoke_test.sh,
 #                           terminal.toml.example, installing-terminals.md}
-# (NO_TARBALL=1 skips the archive.)
+# (NO_TARBALL=1 skips the archive; UPDATE_KEY_FILE=head-office.key.pub adds update-key.pub, pinned by install.sh.)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,6 +51,8 @@ if [[ "${NO_TARBALL:-0}" != 1 ]]; then
     cp -a "$ROOT/packaging/install.sh" "$ROOT/packaging/upgrade.sh" "$ROOT/packaging/lib.sh" \
         "$ROOT/packaging/smoke_test.sh" "$ROOT/packaging/terminal.toml.example" "$STAGE/$KIT/"
     if [[ -f "$ROOT/docs/installing-terminals.md" ]]; then cp "$ROOT/docs/installing-terminals.md" "$STAGE/$KIT/"; fi
+    # head office's update public key (UPDATE_KEY_FILE=...pub): install.sh pins it on every new terminal
+    if [[ -n "${UPDATE_KEY_FILE:-}" ]]; then cp "$UPDATE_KEY_FILE" "$STAGE/$KIT/update-key.pub"; fi
     TARBALL="$ROOT/dist/$KIT-linux-$(uname -m).tar.gz"
     tar -C "$STAGE" -czf "$TARBALL" "$KIT"
     rm -rf "$STAGE"
