@@ -108,7 +108,8 @@ def release_path(conn: Connection, release_dir: Path | None, channel: str, versi
     """The stored file of a published release (404 ``unknown_release`` otherwise)."""
     row = conn.execute(select(m.releases.c.filename).where(m.releases.c.channel == channel,
                                                            m.releases.c.version == version)).first()
-    path = release_dir / channel / row.filename if row is not None and release_dir is not None else None
+    path: Path | None = (release_dir / channel / str(row.filename)) if row is not None and release_dir is not None \
+        else None
     if path is None or not path.is_file():
         raise ApiError(404, "unknown_release", f"no package for version {version[:40]} of channel {channel[:32]}")
     return path

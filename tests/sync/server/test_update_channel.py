@@ -64,10 +64,15 @@ class HeadOffice:
             tar.add(kit, arcname=kit.name)
         return tarball
 
-    def publish(self, version: str, channel: str, *fail: str, key: Path | None = None, **kit: str) -> Path:
+    def publish(self, version: str, channel: str, *fail: str, key: Path | None = None, separately: bool = False,
+                **kit: str) -> Path:
         tarball = self.kit(version, *fail, **kit)
-        self.run("release", "sign", "--file", str(tarball), "--version", version, "--key", str(key or self.key))
-        self.run("release", "publish", "--file", str(tarball), "--channel", channel)  # the .sig.json beside it
+        if separately:  # signed at head office; the server gets the file and the signature, never the key
+            self.run("release", "sign", "--file", str(tarball), "--version", version, "--key", str(key or self.key))
+            self.run("release", "publish", "--file", str(tarball), "--channel", channel)  # the .sig.json beside it
+        else:
+            self.run("release", "publish", "--file", str(tarball), "--version", version, "--channel", channel,
+                     "--key", str(key or self.key))
         return tarball
 
 
@@ -111,8 +116,23 @@ class Counter:
         return out.returncode, json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def enrolled(tmp_path_factory: pytest.TempPathFactory, server: ServerProcess, engine: Engine) -> Path:
+    """One terminal enrolled with the server for the module (each test gives it its own key, channel and a fresh
+    update folder, and its own staged install)."""
+    data = tmp_path_factory.mktemp("terminal") / "data"
+    env = {**os.environ, "POS_CONFIG": ""}
+    pos = [str(BIN / "pos-terminal"), "--data-dir", str(data), "--lang", "en"]
+    assert subprocess.run([*pos, "init"], capture_output=True, env=env, timeout=120).returncode == 0
+    code = run_tx(engine, lambda conn: svc.issue_enrollment_code(conn, "BKK01", svc.utcnow(), 1))[0]
+    out = subprocess.run([*pos, "enroll", "--server", server.url, "--code", code], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return data
+
+
 @pytest.fixture
-def counter(tmp_path: Path, server: ServerProcess, engine: Engine) -> Callable[[str, str], Counter]:
+def counter(tmp_path: Path, enrolled: Path) -> Callable[[str, str], Counter]:
     def make(public_key: str, channel: str) -> Counter:
         stage = Stage(tmp_path)
         if public_key:  # the version in use on the staged terminal, the key pinned at install
@@ -121,12 +141,9 @@ def counter(tmp_path: Path, server: ServerProcess, engine: Engine) -> Callable[[
         else:
             installed(stage, "0.1.0")
         stage.put_ledger()
-        c = Counter(tmp_path / "data", stage)
-        assert c.run("init").returncode == 0
+        shutil.rmtree(enrolled / "updates", ignore_errors=True)
+        c = Counter(enrolled, stage)
         c.configure(public_key, channel)
-        code = run_tx(engine, lambda conn: svc.issue_enrollment_code(conn, "BKK01", svc.utcnow(), 1))[0]
-        out = c.run("enroll", "--server", server.url, "--code", code)
-        assert out.returncode == 0, out.stderr
         return c
     return make
 
@@ -139,7 +156,7 @@ def _updates(c: Counter) -> list[str]:
 # ------------------------------------------------------------------------------------------------ tests
 def test_a_signed_release_is_downloaded_on_sync_and_installed_only_in_the_quiet_time(
         office: HeadOffice, counter: Callable[[str, str], Counter], server: ServerProcess) -> None:
-    tarball = office.publish("0.2.0", "t-ok")
+    tarball = office.publish("0.2.0", "t-ok", separately=True)
     c = counter(office.public, "t-ok")
     synced = c.json("sync", "--once")
     assert synced["update"]["status"] == "ready", synced["update"]
