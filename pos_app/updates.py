@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pos_app.core.i18n import _
 from pos_app.ledger.files import private_dir, write_private
 from sync import release as rel
 
@@ -173,6 +174,10 @@ def _unpack_kit(archive: Path, into: Path, version: str) -> Path:
     return kit
 
 
+def _nothing_installed(reason: str) -> str:
+    return _("{reason}: nothing installed").format(reason=reason)
+
+
 def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: str, prefix: Path | None = None,
           retry: bool = False, user: str | None = None) -> ApplyResult:
     """Install the verified download if the time and the counter allow (see the module doc). ``now`` is the
@@ -184,40 +189,41 @@ def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: s
     failed = [str(v) for v in previous.get("failed_versions", []) if isinstance(v, str)]
     meta = read_json(folder / RELEASE_FILE)
     if meta is None:
-        return ApplyResult(NOTHING, "no verified update is waiting (see 'pos-terminal update status')")
+        return ApplyResult(NOTHING, _("no verified update is waiting (see 'pos-terminal update status')"))
     try:
         signed = rel.SignedRelease(str(meta["version"]), str(meta["sha256"]), int(meta["size"]),
                                    str(meta["signature"]))
         package = folder / Path(str(meta["package"])).name
     except (KeyError, ValueError, TypeError):
-        return ApplyResult(REFUSED, "the update folder's release.json is damaged: run 'pos-terminal update check'")
+        return ApplyResult(REFUSED, _("the update folder's release.json is damaged: run 'pos-terminal update "
+                                      "check'"))
     version = signed.version
     if not public_key:
-        return _record_apply(data_dir, ApplyResult(REFUSED, "no update key is pinned ([update] public_key in "
-                                                             "/etc/pos-terminal/terminal.toml): nothing installed",
+        return _record_apply(data_dir, ApplyResult(REFUSED, _("no update key is pinned ([update] public_key in "
+                                                               "/etc/pos-terminal/terminal.toml): nothing installed"),
                                                    version), now, failed)
     try:
         rel.check_signature(signed, public_key)
     except rel.ReleaseError as exc:
-        return _record_apply(data_dir, ApplyResult(REFUSED, f"{exc.message}: nothing installed", version), now,
-                             failed)
+        return _record_apply(data_dir, ApplyResult(REFUSED, _nothing_installed(exc.message), version), now, failed)
     if not rel.is_newer(version, installed):
-        return ApplyResult(NOTHING, f"version {version} is not newer than {installed} in use: nothing to install",
-                           version)
+        return ApplyResult(NOTHING, _("version {version} is not newer than {installed} in use: nothing to "
+                                      "install").format(version=version, installed=installed), version)
     if version in failed and not retry:
-        return ApplyResult(NOTHING, f"version {version} rolled back before: it is not tried again until a newer "
-                                    "version is published (or 'pos-terminal update apply --retry')", version)
+        return ApplyResult(NOTHING, _("version {version} rolled back before: it is not tried again until a newer "
+                                      "version is published (or 'pos-terminal update apply --retry')").format(
+            version=version), version)
     window = (read_json(folder / STATE_FILE) or {}).get("window")
     if not window:
-        return ApplyResult(WAITING, f"version {version} waits: head office set no quiet-time window "
-                                    "('loyalty-server release window')", version)
+        return ApplyResult(WAITING, _("version {version} waits: head office set no quiet-time window "
+                                      "('loyalty-server release window')").format(version=version), version)
     if not in_window(window, now):
-        return ApplyResult(WAITING, f"version {version} waits for the quiet time {window.get('start')}-"
-                                    f"{window.get('end')} (now {now.strftime('%H:%M')})", version)
+        return ApplyResult(WAITING, _("version {version} waits for the quiet time {start}-{end} (now {now})").format(
+            version=version, start=window.get("start"), end=window.get("end"), now=now.strftime("%H:%M")), version)
     held = single_window(data_dir)
     if held is None:
-        return ApplyResult(WAITING, f"version {version} waits: the counter window is open (it installs when the "
-                                    "window is closed in the quiet time)", version)
+        return ApplyResult(WAITING, _("version {version} waits: the counter window is open (it installs when the "
+                                      "window is closed in the quiet time)").format(version=version), version)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         _give_to_owner(data_dir / "app.lock", data_dir)
     work = Path(tempfile.mkdtemp(prefix="pos-terminal-update-"))
@@ -226,10 +232,10 @@ def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: s
             copy = _copy_and_check(package, signed, work)
             kit = _unpack_kit(copy, work / "kit", version)
         except (OSError, rel.ReleaseError) as exc:
-            message = exc.message if isinstance(exc, rel.ReleaseError) else f"cannot read the package: {exc}"
+            message = exc.message if isinstance(exc, rel.ReleaseError) else _(
+                "cannot read the package: {error}").format(error=exc)
             package.unlink(missing_ok=True)  # downloaded again at the next check
-            return _record_apply(data_dir, ApplyResult(REFUSED, f"{message}: nothing installed", version), now,
-                                 failed)
+            return _record_apply(data_dir, ApplyResult(REFUSED, _nothing_installed(message), version), now, failed)
         args = ["--prefix", str(prefix)] if prefix is not None else ["--data-dir", str(data_dir)]
         if user:
             args += ["--user", user]
@@ -239,14 +245,17 @@ def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: s
         if proc.returncode == 0:
             for leftover in (package, folder / RELEASE_FILE):
                 leftover.unlink(missing_ok=True)
-            result = ApplyResult(INSTALLED, f"installed version {version} (was {installed})", version, output)
+            result = ApplyResult(INSTALLED, _("installed version {version} (was {installed})").format(
+                version=version, installed=installed), version, output)
         elif "ROLLED BACK" in proc.stdout:
             failed = sorted(set(failed) | {version})
-            result = ApplyResult(ROLLED_BACK, f"version {version} failed its check and was rolled back: {installed} "
-                                              "runs again with its own ledger", version, output)
+            result = ApplyResult(ROLLED_BACK, _("version {version} failed its check and was rolled back: {installed} "
+                                                "runs again with its own ledger").format(
+                version=version, installed=installed), version, output)
         else:
             last = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or ["?"])[-1]
-            result = ApplyResult(REFUSED, f"upgrade.sh refused version {version}: {last}", version, output)
+            result = ApplyResult(REFUSED, _("upgrade.sh refused version {version}: {reason}").format(
+                version=version, reason=last), version, output)
         return _record_apply(data_dir, result, now, failed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
