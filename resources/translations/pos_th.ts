@@ -3033,5 +3033,70 @@
             <source>the base64 public key printed by 'loyalty-server release keygen', or "" for none</source>
             <translation>กุญแจสาธารณะแบบ base64 ที่ 'loyalty-server release keygen' พิมพ์ออกมา หรือ "" ถ้าไม่มี</translation>
         </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="178"></location>
+            <source>{reason}: nothing installed</source>
+            <translation>{reason}: ไม่ได้ติดตั้งอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="192"></location>
+            <source>no verified update is waiting (see 'pos-terminal update status')</source>
+            <translation>ไม่มีอัปเดตที่ตรวจสอบแล้วรออยู่ (ดู 'pos-terminal update status')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="198"></location>
+            <source>the update folder's release.json is damaged: run 'pos-terminal update check'</source>
+            <translation>ไฟล์ release.json ในโฟลเดอร์อัปเดตเสียหาย: สั่ง 'pos-terminal update check'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="202"></location>
+            <source>no update key is pinned ([update] public_key in /etc/pos-terminal/terminal.toml): nothing installed</source>
+            <translation>ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key ใน /etc/pos-terminal/terminal.toml): ไม่ได้ติดตั้งอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="210"></location>
+            <source>version {version} is not newer than {installed} in use: nothing to install</source>
+            <translation>เวอร์ชัน {version} ไม่ใหม่กว่า {installed} ที่ใช้อยู่: ไม่มีอะไรต้องติดตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="213"></location>
+            <source>version {version} rolled back before: it is not tried again until a newer version is published (or 'pos-terminal update apply --retry')</source>
+            <translation>เวอร์ชัน {version} เคยถูกย้อนกลับ: จะไม่ลองอีกจนกว่าจะมีเวอร์ชันใหม่กว่าเผยแพร่ (หรือ 'pos-terminal update apply --retry')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="218"></location>
+            <source>version {version} waits: head office set no quiet-time window ('loyalty-server release window')</source>
+            <translation>เวอร์ชัน {version} รออยู่: สำนักงานใหญ่ยังไม่ได้กำหนดช่วงเวลาเงียบ ('loyalty-server release window')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="221"></location>
+            <source>version {version} waits for the quiet time {start}-{end} (now {now})</source>
+            <translation>เวอร์ชัน {version} รอช่วงเวลาเงียบ {start}-{end} (ตอนนี้ {now})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="225"></location>
+            <source>version {version} waits: the counter window is open (it installs when the window is closed in the quiet time)</source>
+            <translation>เวอร์ชัน {version} รออยู่: หน้าต่างเคาน์เตอร์เปิดอยู่ (จะติดตั้งเมื่อปิดหน้าต่างในช่วงเวลาเงียบ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="248"></location>
+            <source>installed version {version} (was {installed})</source>
+            <translation>ติดตั้งเวอร์ชัน {version} แล้ว (เดิม {installed})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="235"></location>
+            <source>cannot read the package: {error}</source>
+            <translation>อ่านแพ็กเกจไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="252"></location>
+            <source>version {version} failed its check and was rolled back: {installed} runs again with its own ledger</source>
+            <translation>เวอร์ชัน {version} ไม่ผ่านการตรวจและถูกย้อนกลับ: {installed} ทำงานอีกครั้งกับสมุดบัญชีของตัวเอง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="257"></location>
+            <source>upgrade.sh refused version {version}: {reason}</source>
+            <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
+        </message>
     </context>
 </TS>
