@@ -660,6 +660,7 @@ def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, 
             rel.check_signature(signed, public)
         except rel.ReleaseError as exc:
             raise click.UsageError(exc.message) from exc
+    ctx.tx(lambda c: releases.check_publishable(c, channel, signed))
     try:
         stored = releases.store_package(ctx.settings.release_dir, package, channel, signed)
     except ApiError as exc:

@@ -58,6 +58,17 @@ def store_package(release_dir: Path | None, source: Path, channel: str, signed: 
     return target
 
 
+def check_publishable(conn: Connection, channel: str, signed: rel.SignedRelease) -> None:
+    """Refuse, before any file is written, a version already published with another file (``release_exists``):
+    terminals downloading the first one must never get the bytes of the second."""
+    _check_channel(channel)
+    row = conn.execute(select(m.releases.c.sha256, m.releases.c.size).where(
+        m.releases.c.channel == channel, m.releases.c.version == signed.version)).first()
+    if row is not None and (row.sha256 != signed.sha256 or row.size != signed.size):
+        raise ApiError(409, "release_exists", f"version {signed.version} of channel {channel} was published with "
+                                              "another file: publish the new build under a new version")
+
+
 def publish(conn: Connection, channel: str, signed: rel.SignedRelease, now: datetime) -> p.ReleaseInfo:
     """Record a stored package as the channel's current release. The same version published again with the same
     file makes it current again (going back to it); with a different file it is refused (``release_exists``)."""
@@ -66,11 +77,9 @@ def publish(conn: Connection, channel: str, signed: rel.SignedRelease, now: date
         rel.statement(signed.version, signed.sha256, signed.size)
     except rel.ReleaseError as exc:
         raise ApiError(422, exc.code, exc.message) from exc
+    check_publishable(conn, channel, signed)
     row = conn.execute(select(m.releases).where(m.releases.c.channel == channel,
                                                 m.releases.c.version == signed.version)).first()
-    if row is not None and (row.sha256 != signed.sha256 or row.size != signed.size):
-        raise ApiError(409, "release_exists", f"version {signed.version} of channel {channel} was published with "
-                                              "another file: publish the new build under a new version")
     conn.execute(update(m.releases).where(m.releases.c.channel == channel).values(current=False))
     if row is None:
         conn.execute(insert(m.releases).values(

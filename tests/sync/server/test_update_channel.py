@@ -335,5 +335,13 @@ def test_publishing_refuses_a_file_that_is_not_the_signed_one(office: HeadOffice
     out = office.run("release", "publish", "--file", str(tarball), "--channel", "t-pub", ok=False)
     assert "the downloaded package has" in out["stderr"] or "bytes, the release says" in out["stderr"]
     assert out["stderr"].count("\n") == 1
+    first = office.publish("0.5.0", "t-pub")
+    stored = office.release_dir / "t-pub" / "pos-terminal-0.5.0-t-pub.tar.gz"
+    other = office.kit("0.5.0", "FAIL_DOCTOR")  # another build under the same version
+    refused = office.run("release", "publish", "--file", str(other), "--version", "0.5.0", "--channel", "t-pub",
+                         "--key", str(office.key), ok=False)
+    assert refused["stderr"].strip() == ("Error: version 0.5.0 of channel t-pub was published with another file: "
+                                         "publish the new build under a new version (release_exists)")
+    assert stored.read_bytes() == first.read_bytes()  # what terminals download is still the signed file
     bad = office.run("release", "window", "--from", "25:00", "--to", "04:00", ok=False)
     assert bad["stderr"].strip() == "Error: '25:00' is not a time of day such as 02:00 (bad_time)"
