@@ -29,8 +29,9 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-VERSION_PATTERN = re.compile(r"^\d{1,6}(\.\d{1,6}){1,3}$")
-"""A release version: 2 to 4 dot-separated numbers (``0.2.0``); ordered numerically, never as text."""
+VERSION_PATTERN = re.compile(r"^(\d{1,6}(?:\.\d{1,6}){1,3})(?:(a|b|rc)(\d{1,6}))?(?:\.post(\d{1,6}))?(?:\.dev(\d{1,6}))?$")
+"""A release version in the PEP 440 forms a build gets: ``0.2.0``, ``0.2.0rc1``, ``0.1.0.post7``, ``0.3.0.dev2``;
+ordered as PEP 440 orders them (numbers numerically, never as text)."""
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CHANNEL_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024
@@ -48,11 +49,21 @@ class ReleaseError(ValueError):
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    """``"0.10.2"`` -> ``(0, 10, 2, 0)``: numeric order (``0.10`` is newer than ``0.9``), missing parts are 0."""
-    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+    """``"0.10.2"`` -> a tuple that sorts as PEP 440 does: ``0.9 < 0.10``, ``0.2.0rc1 < 0.2.0 < 0.2.0.post1``,
+    ``0.3.0.dev1 < 0.3.0a1``; missing release parts are 0."""
+    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
+    if match is None:
         raise ReleaseError("bad_version", f"{str(version)[:40]!r} is not a release version such as 1.2.0")
-    parts = [int(x) for x in version.split(".")]
-    return tuple(parts + [0] * (4 - len(parts)))
+    release, pre_kind, pre_n, post, dev = match.groups()
+    parts = [int(x) for x in release.split(".")]
+    if pre_kind:
+        pre = (1, ("a", "b", "rc").index(pre_kind), int(pre_n))
+    elif dev is not None and post is None:
+        pre = (0, 0, 0)  # 1.0.dev1 comes before 1.0a1
+    else:
+        pre = (2, 0, 0)
+    return (*parts, *[0] * (4 - len(parts)), *pre, int(post) if post is not None else -1,
+            int(dev) if dev is not None else 10**9)
 
 
 def is_newer(candidate: str, installed: str) -> bool:

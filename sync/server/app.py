@@ -437,7 +437,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.get("/v1/release/{channel}/{version}/package", responses={
         **ERROR_RESPONSES, 200: {"content": {"application/octet-stream": {}}, "description": "the package"}})
     def release_package(channel: Annotated[str, PathParam(pattern=r"^[a-z][a-z0-9-]{0,31}$")],
-                        version: Annotated[str, PathParam(pattern=r"^[0-9.]{1,40}$")], auth: Auth) -> Response:
+                        version: Annotated[str, PathParam(pattern=r"^[0-9a-z.]{1,40}$")], auth: Auth) -> Response:
         """Stream a published package (``Range: bytes=N-`` resumes an interrupted download)."""
         from fastapi.responses import FileResponse
 

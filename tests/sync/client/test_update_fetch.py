@@ -18,8 +18,13 @@ from sync.client.update import fetch_release
 def test_versions_are_ordered_by_number_not_by_text() -> None:
     assert rel.is_newer("0.10.0", "0.9.9") and rel.is_newer("1.0", "0.99.99") and not rel.is_newer("0.2", "0.2.0")
     assert not rel.is_newer("0.2.0", "garbage")  # an installed version that cannot be read never gets an update
-    with pytest.raises(rel.ReleaseError, match="is not a release version"):
-        rel.version_key("0.2.0-beta")
+    ordered = ["0.2.0.dev1", "0.2.0a1", "0.2.0b2", "0.2.0rc1", "0.2.0", "0.2.0.post1", "0.2.0.post7", "0.2.1",
+               "0.10.0"]
+    assert sorted(reversed(ordered), key=rel.version_key) == ordered
+    assert rel.is_newer("0.1.0.post8", "0.1.0.post7")
+    for bad in ("0.2.0-beta", "v1.0", "1", "0.1.0.post7.1", "1.0+local"):
+        with pytest.raises(rel.ReleaseError, match="is not a release version"):
+            rel.version_key(bad)
 
 
 def test_the_signature_covers_version_hash_and_size(tmp_path: Path) -> None:
