@@ -176,11 +176,11 @@ def _check_update(services: Any, client: Any, config: Any) -> dict[str, Any] | N
     """The update channel's check after a successful sync round: one line on stderr when what it found changed
     (a new version ready, a refusal), never an exception: the terminal keeps syncing whatever the server offers."""
     from pos_app import updates
-    from pos_app.cli.update_cmds import _check_text, check_for_update
+    from pos_app.cli.update_cmds import SYNC_ROUND_BYTES, _check_text, check_for_update
 
     before = updates.read_json(updates.updates_dir(services.data_dir) / updates.STATE_FILE) or {}
     try:
-        state = check_for_update(services, client, config)
+        state = check_for_update(services, client, config, SYNC_ROUND_BYTES)
     except Exception as exc:  # noqa: BLE001 - a damaged download folder must not stop the sync service
         log.warning("update check failed: %s", exc)
         return None

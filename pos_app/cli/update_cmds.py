@@ -23,15 +23,20 @@ def _config(ctx: CliContext) -> Any:
     return ctx.config()
 
 
-def check_for_update(services: Any, client: Any, config: Any) -> dict[str, Any]:
-    """Ask the server, download and verify (never raises for what the server answers); writes the state file."""
+SYNC_ROUND_BYTES = 32 * 1024 * 1024
+"""What the sync service downloads of a package per round (about 6 rounds for the ~170 MB kit)."""
+
+
+def check_for_update(services: Any, client: Any, config: Any, max_bytes: int | None = None) -> dict[str, Any]:
+    """Ask the server, download (at most ``max_bytes`` now) and verify; never raises for what the server answers;
+    writes the state file."""
     from pos_app import updates
     from pos_app.core.version import app_version
     from sync.client.update import fetch_release
 
     installed = app_version()
     outcome = fetch_release(client.api, updates.updates_dir(services.data_dir), channel=config.update.channel,
-                            installed=installed, public_key=config.update.public_key)
+                            installed=installed, public_key=config.update.public_key, max_bytes=max_bytes)
     return updates.record_check(services.data_dir, outcome.as_dict(), installed, config.update.channel,
                                 bool(config.update.public_key), datetime.now().astimezone())
 
@@ -92,8 +97,10 @@ def update_status(ctx: CliContext) -> None:
 
 
 @update.command("check")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, hidden=True,
+              help="Download at most this many bytes now (the rest at the next check), as the sync service does.")
 @pass_ctx
-def update_check(ctx: CliContext) -> None:
+def update_check(ctx: CliContext, max_bytes: int | None) -> None:
     """Ask the server now; download and verify a newer release (installing waits for the quiet time)."""
     from pos_app.cli import _refuse_root_on_installed_terminal
     from pos_app.cli.sync_cmds import _fail, _services, make_client
@@ -107,7 +114,7 @@ def update_check(ctx: CliContext) -> None:
     except SyncError as exc:
         raise _fail(exc) from exc
     try:
-        state = check_for_update(services, client, cfg)
+        state = check_for_update(services, client, cfg, max_bytes)
     finally:
         client.close()
     ctx.emit(state, lambda: _check_text(state))

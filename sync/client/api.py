@@ -130,10 +130,11 @@ class ServerApi:
     def release(self, channel: str) -> p.ReleaseResponse:
         return self._call("GET", "/v1/release", p.ReleaseResponse, params={"channel": channel})
 
-    def download(self, path: str, dest: Path, expected_size: int) -> None:
+    def download(self, path: str, dest: Path, expected_size: int, max_bytes: int | None = None) -> None:
         """Append the bytes of ``path`` to ``dest`` from its current length (``Range``: an interrupted download
         resumes; a server that ignores the range sends the whole file and ``dest`` is started again). Never writes
-        beyond ``expected_size``: a longer answer is refused (``too_large``)."""
+        beyond ``expected_size``: a longer answer is refused (``too_large``). ``max_bytes``: stop after that many
+        bytes this time (the rest comes with the next call)."""
         if not path.startswith("/v1/"):
             raise Offline("bad_response", "the download path of the release is not on this server")
         have = dest.stat().st_size if dest.exists() else 0
@@ -158,12 +159,16 @@ class ServerApi:
                 written = have if mode == "ab" else 0
                 fd = os.open(dest, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "ab" else os.O_TRUNC), 0o600)
                 with os.fdopen(fd, mode) as fh:
-                    for chunk in response.iter_bytes(1 << 20):
-                        written += len(chunk)
-                        if written > expected_size:
+                    room = max_bytes if max_bytes is not None else expected_size + 1
+                    for chunk in response.iter_bytes(64 * 1024):
+                        if written + len(chunk) > expected_size:
                             raise Refused("too_large", f"the server sent more than the release's {expected_size} "
                                                        "bytes")
-                        fh.write(chunk)
+                        fh.write(chunk[:room])
+                        written += min(len(chunk), room)
+                        room -= len(chunk)
+                        if room <= 0:
+                            break
                     fh.flush()
                     os.fsync(fh.fileno())
         except httpx.TimeoutException as exc:

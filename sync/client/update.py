@@ -67,8 +67,10 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
-                  public_key: str | None) -> FetchOutcome:
-    """Check the channel and, when a newer signed release is offered, download and verify it into ``folder``."""
+                  public_key: str | None, max_bytes: int | None = None) -> FetchOutcome:
+    """Check the channel and, when a newer signed release is offered, download and verify it into ``folder``
+    (at most ``max_bytes`` this time: the sync service fetches a package over several rounds, so that a large
+    download never holds the records of the counter back for long)."""
     try:
         answer = api.release(channel)
     except SyncError as exc:
@@ -104,7 +106,7 @@ def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
             if old != part:
                 old.unlink(missing_ok=True)
         try:
-            api.download(info.download_path, part, info.size)
+            api.download(info.download_path, part, info.size, max_bytes)
         except SyncError as exc:
             if exc.code in ("too_large",):
                 part.unlink(missing_ok=True)

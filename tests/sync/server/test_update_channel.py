@@ -308,12 +308,15 @@ def test_an_interrupted_download_resumes_and_a_damaged_part_is_started_again(
     tarball = office.publish("0.2.0", "t-resume")
     c = counter(office.public, "t-resume")
     folder = c.data / "updates"
-    folder.mkdir(mode=0o700)
     whole = tarball.read_bytes()
     part = folder / "pos-terminal-0.2.0.tar.gz.part"
-    part.write_bytes(whole[: len(whole) // 2])  # cut half way
-    assert c.json("update", "check")["status"] == "ready"
-    assert (folder / "pos-terminal-0.2.0.tar.gz").read_bytes() == whole
+    third = len(whole) // 3 + 1  # each check fetches a third, as the sync service fetches 32 MiB a round
+    states = [c.json("update", "check", "--max-bytes", str(third)) for _round in range(3)]
+    assert [(s["status"], s["code"]) for s in states] == [("failed", "incomplete")] * 2 + [("ready", "")]
+    assert states[0]["message"] == (f"download of 0.2.0 not finished ({third} of {len(whole)} bytes); it resumes "
+                                    "next time")
+    assert (folder / "pos-terminal-0.2.0.tar.gz").read_bytes() == whole  # resumed by range, never restarted
+    assert not part.exists()
 
     (folder / "pos-terminal-0.2.0.tar.gz").unlink()
     part.write_bytes(b"X" * (len(whole) // 2))  # a .part that is not the start of the package
