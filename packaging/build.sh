@@ -19,7 +19,8 @@
 #                           terminal.toml.example, installing-terminals.md}
 # and, where dpkg-deb exists, dist/pos-terminal_<VERSION>_<arch>.deb (packaging/build-deb.sh).
 # NO_TARBALL=1 skips the archive, NO_DEB=1 the .deb. DIST=DIR / WORK=DIR put the output / the PyInstaller
-# work files elsewhere (default dist/ and build/ of the project).
+# work files elsewhere (default dist/ and build/ of the project). UPDATE_KEY_FILE=head-office.key.pub adds
+# update-key.pub to the kit, pinned by install.sh (the update channel, docs/installing-terminals.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -106,6 +107,8 @@ if [[ "${NO_TARBALL:-0}" != 1 ]]; then
     cp -a "$ROOT/packaging/install.sh" "$ROOT/packaging/upgrade.sh" "$ROOT/packaging/lib.sh" \
         "$ROOT/packaging/smoke_test.sh" "$ROOT/packaging/terminal.toml.example" "$STAGE/$KIT/"
     if [[ -f "$ROOT/docs/installing-terminals.md" ]]; then cp "$ROOT/docs/installing-terminals.md" "$STAGE/$KIT/"; fi
+    # head office's update public key (UPDATE_KEY_FILE=...pub): install.sh pins it on every new terminal
+    if [[ -n "${UPDATE_KEY_FILE:-}" ]]; then cp "$UPDATE_KEY_FILE" "$STAGE/$KIT/update-key.pub"; fi
     tar -C "$STAGE" -czf "$TARBALL.partial" "$KIT"
     mv -f "$TARBALL.partial" "$TARBALL"
     rm -rf "$STAGE"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the packaged pos-terminal on a Debian/Ubuntu counter PC (first install of a terminal).
 #
-#   sudo ./install.sh [--build DIR] [--user NAME] [--data-dir DIR] [--no-apt] [--force]
+#   sudo ./install.sh [--build DIR] [--user NAME] [--data-dir DIR] [--update-key KEY] [--no-apt] [--force]
 #   ./install.sh --prefix /tmp/stage ...      # stage the files only; system commands are printed
 #   ./install.sh --dry-run ...                # print what would be done
 #
@@ -9,11 +9,15 @@
 # --user NAME   the account that runs the counter app and owns the ledger (default: pos; created if missing)
 # --data-dir    where the ledger lives (default: /var/lib/pos-terminal)
 # --force       reinstall files of a version already in /opt/pos-terminal/<version> that is not in use
+# --update-key  pin head office's update signing key (base64, or a .pub file) in a NEW terminal.toml
+#               (default: update-key.pub next to this script, if the kit has one); without a key the terminal
+#               never installs updates from the server
 #
 # Steps: apt packages (libzbar0, Qt's xcb libraries, libusb), the counter account (groups video, dialout,
 # lp), /opt/pos-terminal/<version> + current symlink, the /usr/local/bin/pos-terminal wrapper, the data
 # folder, /etc/pos-terminal/terminal.toml from the template if absent, systemd timers (backup checked every hour,
 # taken when [backup] every_hours have passed; expire daily), the sync service (enabled when the terminal is enrolled),
+# the update timer (root, every 10 min: installs a verified update inside head office's quiet time),
 # and an autostart entry that opens the counter window at login. Safe to run again.
 # A terminal already running another version is refused: use upgrade.sh (it backs up first).
 set -euo pipefail
@@ -23,6 +27,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/lib.sh"
 
 BUILD=""
+UPDATE_KEY=""
 APT=1
 FORCE=0
 APT_PACKAGES=(libzbar0 libusb-1.0-0 libfribidi0 libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
@@ -37,6 +42,7 @@ while [[ $# -gt 0 ]]; do
         --user) COUNTER_USER="$2"; shift 2 ;;
         --data-dir) DATA_DIR="$2"; shift 2 ;;
         --no-apt) APT=0; shift ;;
+        --update-key) UPDATE_KEY="$2"; shift 2 ;;
         --force) FORCE=1; shift ;;
         -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
@@ -53,6 +59,11 @@ fi
 [[ -n "$BUILD" && -x "$BUILD/pos-terminal" ]] || die "no build found (give --build DIR; build it with packaging/build.sh)"
 TEMPLATE="$HERE/terminal.toml.example"
 [[ -f "$TEMPLATE" ]] || die "missing $TEMPLATE"
+if [[ -z "$UPDATE_KEY" && -f "$HERE/update-key.pub" ]]; then UPDATE_KEY="$HERE/update-key.pub"; fi
+if [[ -n "$UPDATE_KEY" && -f "$UPDATE_KEY" ]]; then UPDATE_KEY="$(tr -d '[:space:]' <"$UPDATE_KEY")"; fi
+if [[ -n "$UPDATE_KEY" ]]; then
+    [[ "$UPDATE_KEY" =~ ^[A-Za-z0-9+/]{43}=$ ]] || die "--update-key: not a base64 Ed25519 public key (from 'loyalty-server release keygen')"
+fi
 need_root
 
 VERSION="$(build_version "$BUILD")"
@@ -103,8 +114,9 @@ sys_run chown "$COUNTER_USER:" "$DATA_DIR"
 if [[ -f "$(p "$ETC_DIR")/terminal.toml" ]]; then
     say "kept $(p "$ETC_DIR")/terminal.toml"
 else
-    write_file "$(p "$ETC_DIR")/terminal.toml" 0644 <"$TEMPLATE"
+    sed "s|^public_key = \"\"|public_key = \"$UPDATE_KEY\"|" "$TEMPLATE" | write_file "$(p "$ETC_DIR")/terminal.toml" 0644
     say "wrote $(p "$ETC_DIR")/terminal.toml from the template: edit it for this branch"
+    if [[ -n "$UPDATE_KEY" ]]; then say "update key pinned: $UPDATE_KEY"; fi
 fi
 write_file "$(p "$ETC_DIR")/environment" 0644 <<EOF
 # pos-terminal: read by /usr/local/bin/pos-terminal and the pos-terminal systemd units
@@ -114,12 +126,26 @@ EOF
 # 5. scheduled jobs and the sync service (system units running as the counter account)
 write_units "$(p "$UNIT_DIR")"
 
+# the update channel: root installs a verified download (pos-terminal update apply checks the quiet time, that
+# no counter window is open, the signature with the key of /etc/pos-terminal/terminal.toml, then runs upgrade.sh)
+write_file "$(p "$UNIT_DIR")/pos-terminal-update.service" 0644 <<EOF
+[Unit]
+Description=pos-terminal: install a verified update in head office's quiet time
+
+[Service]
+Type=oneshot
+User=root
+EnvironmentFile=$ETC_DIR/environment
+ExecStart=$APP_ROOT/current/pos-terminal update apply
+EOF
+timer pos-terminal-update "pos-terminal: update check every 10 minutes" "*:0/10"
+
 # 6. the counter window opens when the counter account logs in to its desktop
 write_autostart "$(p "$COUNTER_HOME")/.config/autostart/pos-terminal.desktop" "$BIN_LINK"
 sys_run chown -R "$COUNTER_USER:" "$COUNTER_HOME/.config"
 
 sys_run systemctl daemon-reload
-sys_run systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer
+sys_run systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer pos-terminal-update.timer
 
 # 7. sync only makes sense once enrolled (enroll later, then: systemctl enable --now pos-terminal-sync)
 ENROLLED=0

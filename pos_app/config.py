@@ -94,6 +94,12 @@ class BackupSection:
     keep: int = 14
 
 
+@dataclass(frozen=True)
+class UpdateSection:
+    public_key: str | None = None  # base64 Ed25519 key head office signs releases with; None: never install
+    channel: str = "stable"
+
+
 PinsSection = GuardPolicy
 """``[pins]``: wrong-PIN delays and lockouts are the guard's own policy (pos_app.core.pins, docs/operations.md)."""
 
@@ -107,6 +113,7 @@ class TerminalConfig:
     scanner: ScannerSection = field(default_factory=ScannerSection)
     backup: BackupSection = field(default_factory=BackupSection)
     pins: PinsSection = field(default_factory=PinsSection)
+    update: UpdateSection = field(default_factory=UpdateSection)
     source: Path | None = None  # the file this came from (None: defaults)
 
     def as_dict(self) -> dict[str, Any]:
@@ -198,6 +205,31 @@ def _camera_source(value: Any) -> int | str:
     raise _Bad(_("a camera index (0, 1, ...) or the path of a video file or a folder of images"))
 
 
+def _public_key(value: Any) -> str | None:
+    import base64
+    import binascii
+
+    if not isinstance(value, str):
+        raise _Bad(_("the base64 public key printed by 'loyalty-server release keygen', or \"\" for none"))
+    if not value.strip():
+        return None
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise _Bad(_("the base64 public key printed by 'loyalty-server release keygen', or \"\" for none"))
+    return value.strip()
+
+
+def _channel(value: Any) -> str:
+    import re
+
+    if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9-]{0,31}", value):
+        return value
+    raise _Bad(_("a channel name of lowercase letters, digits and dashes, e.g. stable"))
+
+
 _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
     "terminal": (TerminalSection, {"language": _one_of(LANGUAGES)}),
     "sync": (SyncSection, {"server_url": _server_url, "interval_seconds": _int_range(1, 3600)}),
@@ -227,6 +259,7 @@ _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
         "quiet_reset_minutes": _int_range(1, 10080),
         "allow_self_approval": _bool,
     }),
+    "update": (UpdateSection, {"public_key": _public_key, "channel": _channel}),
 }
 
 

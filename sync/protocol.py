@@ -549,3 +549,42 @@ class OwnRecordsResponse(BaseModel):
     """The server's ack for this terminal (every record 1..ack_seq is held and applied)."""
     has_more: bool
     server_time: str
+
+
+# --------------------------------------------------------------------------------------------- update channel
+
+
+class UpdateWindow(BaseModel):
+    """The quiet time head office set for installing updates, in the terminal's local time (``HH:MM``). ``start``
+    after ``end`` spans midnight (``22:00``-``02:00``); equal means the whole day."""
+
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    branch: str | None = None
+    """The branch this window is set for (None: the server-wide window)."""
+
+
+class ReleaseInfo(BaseModel):
+    """A release head office signed (``sync.release``): the terminal checks the signature over (version, sha256,
+    size) with its pinned key before it installs anything."""
+
+    channel: str
+    version: Annotated[str, Field(max_length=40)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, Field(ge=1, le=2**31)]
+    signature: Annotated[str, Field(max_length=200)]
+    """Base64 Ed25519 signature of ``sync.release.statement(version, sha256, size)``."""
+    download_path: str
+    """Where to ``GET`` the package (same server, same credential); range requests resume a download."""
+    filename: str
+    published_at: str
+
+
+class ReleaseResponse(BaseModel):
+    """``GET /v1/release?channel=stable``: the current release of the channel (None: nothing published) and the
+    quiet-time window for the calling terminal's branch (None: head office set none, so nothing is installed
+    unattended)."""
+
+    release: ReleaseInfo | None
+    window: UpdateWindow | None
+    server_time: str

@@ -132,6 +132,10 @@ base_delay_seconds = 10
 max_delay_seconds = 600
 quiet_reset_minutes = 60
 allow_self_approval = true
+
+[update]
+public_key = "OGmiKSaa74PANv3TSGmxS0GmuNerk9bGjGX+cu/6Oh0="
+channel = "pilot"
 """
 
 
@@ -148,6 +152,7 @@ def test_every_key_can_be_overridden(tmp_path: Path) -> None:
     policy = cfg.pins
     assert (policy.delay_after, policy.lock_after, policy.base_delay_seconds, policy.max_delay_seconds,
             policy.quiet_reset_minutes, policy.allow_self_approval) == (2, 5, 10, 600, 60, True)
+    assert (cfg.update.public_key, cfg.update.channel) == ("OGmiKSaa74PANv3TSGmxS0GmuNerk9bGjGX+cu/6Oh0=", "pilot")
     # every known key is exercised by FULL
     for section, keys in known_keys().items():
         for key in keys:
@@ -272,6 +277,11 @@ BAD_VALUES = [
     ("pins", "max_delay_seconds", "86401"),
     ("pins", "quiet_reset_minutes", "0"),
     ("pins", "allow_self_approval", '"yes"'),
+    ("update", "public_key", '"not-a-key"'),
+    ("update", "public_key", '"AAAA"'),  # base64, but not 32 bytes
+    ("update", "public_key", "1"),
+    ("update", "channel", '"Stable"'),
+    ("update", "channel", '""'),
 ]
 
 

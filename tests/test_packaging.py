@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -124,6 +125,35 @@ def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> Non
     assert "skip: systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer" in result.stdout
     assert "pos-terminal-sync.service" not in result.stdout.split("not enrolled yet")[0]
     assert "not enrolled yet" in result.stdout
+    # the update channel: root installs a verified download every 10 minutes if it is quiet time
+    update = (units / "pos-terminal-update.service").read_text()
+    assert "User=root" in update and "ExecStart=/opt/pos-terminal/current/pos-terminal update apply" in update
+    assert "OnCalendar=*:0/10" in (units / "pos-terminal-update.timer").read_text()
+    assert "pos-terminal-expire.timer pos-terminal-update.timer" in result.stdout
+
+
+UPDATE_KEY = "OGmiKSaa74PANv3TSGmxS0GmuNerk9bGjGX+cu/6Oh0="
+
+
+def test_install_pins_the_update_key_of_the_kit(stage: Stage) -> None:
+    kit = stage.tmp / "kit"
+    shutil.copytree(PKG, kit)
+    (kit / "update-key.pub").write_text(UPDATE_KEY + "\n")
+    result = subprocess.run(["bash", str(kit / "install.sh"), "--prefix", str(stage.root), "--build",
+                             str(make_build(stage.tmp, "0.1.0"))], capture_output=True, text=True, env=stage.env(),
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"update key pinned: {UPDATE_KEY}" in result.stdout
+    cfg = load_file(stage.path("/etc/pos-terminal/terminal.toml"))
+    assert cfg.update.public_key == UPDATE_KEY
+
+
+def test_install_refuses_an_update_key_that_is_not_one(stage: Stage) -> None:
+    result = stage.run("install.sh", "--build", str(make_build(stage.tmp, "0.1.0")), "--update-key", "hello")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: --update-key: not a base64 Ed25519 public key (from 'loyalty-server "
+                                     "release keygen')")
+    assert not stage.path("/etc/pos-terminal/terminal.toml").exists()
 
 
 def test_install_again_keeps_the_edited_config(stage: Stage) -> None:

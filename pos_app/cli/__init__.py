@@ -116,10 +116,16 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
         except (CliError, ConfigError):
             pass
     if not ctx.resilient_parsing:
-        _refuse_root_on_installed_terminal(ctx.obj.data_dir)
+        from pos_app.ledger.files import foreign_owner
+
+        # 'update' is what root runs on an installed terminal (the update timer): its subcommands that write
+        # the data folder refuse root themselves; root never writes the counter's log file.
+        if ctx.invoked_subcommand != "update":
+            _refuse_root_on_installed_terminal(ctx.obj.data_dir)
         from pos_app import logfile
 
-        if logfile.install(ctx.obj.data_dir) is not None and ctx.invoked_subcommand:
+        if foreign_owner(ctx.obj.data_dir) is None and logfile.install(ctx.obj.data_dir) is not None \
+                and ctx.invoked_subcommand:
             import logging
 
             logging.getLogger("pos_app.cli").info("pos-terminal %s", ctx.invoked_subcommand)
@@ -142,7 +148,7 @@ def _refuse_root_on_installed_terminal(data_dir: Path) -> None:
 def _register_all() -> None:
     import importlib
 
-    for name in ("terminal_cmds", "hardware_cmds", "sync_cmds", "ui_cmds"):
+    for name in ("terminal_cmds", "hardware_cmds", "sync_cmds", "update_cmds", "ui_cmds"):
         try:
             module = importlib.import_module(f"pos_app.cli.{name}")
         except ModuleNotFoundError as exc:

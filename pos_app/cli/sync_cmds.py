@@ -182,6 +182,25 @@ def _reenroll(ctx: CliContext, server_url: str | None, code: str) -> None:
                      "sent are kept.").format(id=terminal_id))
 
 
+def _check_update(services: Any, client: Any, config: Any) -> dict[str, Any] | None:
+    """The update channel's check after a successful sync round: one line on stderr when what it found changed
+    (a new version ready, a refusal), never an exception: the terminal keeps syncing whatever the server offers."""
+    from pos_app import updates
+    from pos_app.cli.update_cmds import SYNC_ROUND_BYTES, _check_text, check_for_update
+
+    before = updates.read_json(updates.updates_dir(services.data_dir) / updates.STATE_FILE) or {}
+    try:
+        state = check_for_update(services, client, config, SYNC_ROUND_BYTES)
+    except Exception as exc:  # noqa: BLE001 - a damaged download folder must not stop the sync service
+        log.warning("update check failed: %s", exc)
+        return None
+    if (state.get("status"), state.get("message")) != (before.get("status"), before.get("message")) \
+            and state.get("status") in ("ready", "refused", "no_key"):
+        click.echo(_check_text(state), err=True)
+        log.info("update check: %s", state.get("message"))
+    return state
+
+
 @click.group(invoke_without_command=True)
 @click.option("--once", is_flag=True, help="Sync once and exit (default: keep syncing until Ctrl-C).")
 @click.option("--interval", default=None, type=click.FloatRange(1, 3600),
@@ -210,10 +229,11 @@ def sync(click_ctx: click.Context, once: bool, interval: float | None) -> None:
         try:
             result = client.sync_once()
             ensure_certificate(services, client)  # once: a terminal enrolled before keys were certified
+            update_state = _check_update(services, client, config)
         finally:
             client.close()
         return {"ok": True, "uploaded": result.uploaded, "changes_applied": result.changes_applied,
-                **_status_data(services)}
+                **_status_data(services), "update": update_state}
 
     if once:
         try:

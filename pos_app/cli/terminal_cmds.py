@@ -583,6 +583,10 @@ def doctor(ctx: CliContext, bundle: Path | None) -> None:
     if problems:
         result["ok"] = False
 
+    update_check = _update_check(data_dir)
+    if update_check is not None:
+        result["checks"].append(update_check)
+
     credential_check = _credential_check(data_dir)
     if credential_check is not None:
         result["checks"].append(credential_check)
@@ -615,6 +619,36 @@ def doctor(ctx: CliContext, bundle: Path | None) -> None:
 
 
 CREDENTIAL_WARN_DAYS = 30
+
+
+def _update_check(data_dir: Path) -> dict[str, Any] | None:
+    """The update channel: a warning when no key is pinned (updates are never installed) or the last install
+    rolled back. None when the configuration cannot be read (the config check says why)."""
+    from pos_app import updates
+    from pos_app.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(data_dir)
+    except ConfigError:
+        return None
+    if not cfg.update.public_key:
+        from pos_app.cli.update_cmds import no_key_line
+
+        return {"check": "update", "ok": True, "warning": True, "detail": no_key_line()}
+    applied = updates.read_json(updates.updates_dir(data_dir) / updates.APPLIED_FILE) or {}
+    if applied.get("status") == updates.ROLLED_BACK:
+        return {"check": "update", "ok": True, "warning": True, "detail": _(
+            "version {version} rolled back at {when}: the version before runs with its own ledger; see "
+            "'pos-terminal update status'").format(version=applied.get("version"), when=applied.get("at"))}
+    return {"check": "update", "ok": True, "detail": _("updates signed by key {fingerprint} are installed in the "
+                                                       "quiet time (channel {channel})").format(
+        fingerprint=_fingerprint(cfg.update.public_key), channel=cfg.update.channel)}
+
+
+def _fingerprint(public_key: str) -> str:
+    from sync.release import fingerprint
+
+    return fingerprint(public_key)
 
 
 def _credential_check(data_dir: Path) -> dict[str, Any] | None:
@@ -746,7 +780,13 @@ def config_show(click_ctx: click.Context) -> None:
             f"{r['key']:<{width}}  {_show_value(r['value']):<28} {names[r['source']]}"
             + (f" ({r['where']})" if r["where"] else "") for r in rows)
 
-    ctx.emit(rows, text)
+    def text_with_notes() -> str:
+        from pos_app.cli.update_cmds import no_key_line
+
+        key = next((r["value"] for r in rows if r["key"] == "update.public_key"), None)
+        return text() + ("" if key else "\n\n" + no_key_line())
+
+    ctx.emit(rows, text_with_notes)
 
 
 def _show_value(value: Any) -> str:

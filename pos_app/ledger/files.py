@@ -94,7 +94,7 @@ def counter_files(data_dir: Path) -> Iterator[Path]:
         if child.name == "terminal.toml":  # IT's file: read, never written by the counter
             continue
         if child.is_dir():
-            if child.name in ("backups", "logs", "slips"):
+            if child.name in ("backups", "logs", "slips", "updates"):
                 yield child
                 yield from (p for p in sorted(child.rglob("*")) if not p.is_symlink())
             continue

@@ -4,7 +4,7 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="49"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="50"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
@@ -125,7 +125,7 @@
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="677"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="708"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -181,12 +181,12 @@
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="595"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="599"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="722"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -901,7 +901,7 @@
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="994"></location>
+            <location filename="../../pos_app/services/terminal.py" line="997"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
@@ -931,7 +931,7 @@
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="979"></location>
+            <location filename="../../pos_app/services/terminal.py" line="982"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
@@ -996,7 +996,7 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1009"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1012"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
@@ -1513,7 +1513,7 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="206"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="225"></location>
             <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
@@ -1601,7 +1601,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="713"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1640,7 +1640,7 @@
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="247"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="267"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
@@ -1660,117 +1660,117 @@
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="236"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="243"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="256"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="242"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="262"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="705"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="175"></location>
+            <location filename="../../pos_app/config.py" line="182"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="198"></location>
+            <location filename="../../pos_app/config.py" line="205"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="235"></location>
-            <location filename="../../pos_app/config.py" line="245"></location>
+            <location filename="../../pos_app/config.py" line="268"></location>
             <location filename="../../pos_app/config.py" line="278"></location>
+            <location filename="../../pos_app/config.py" line="311"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="180"></location>
-            <location filename="../../pos_app/config.py" line="185"></location>
-            <location filename="../../pos_app/config.py" line="189"></location>
+            <location filename="../../pos_app/config.py" line="187"></location>
+            <location filename="../../pos_app/config.py" line="192"></location>
+            <location filename="../../pos_app/config.py" line="196"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="234"></location>
+            <location filename="../../pos_app/config.py" line="267"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="283"></location>
+            <location filename="../../pos_app/config.py" line="316"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="153"></location>
+            <location filename="../../pos_app/config.py" line="160"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="277"></location>
+            <location filename="../../pos_app/config.py" line="310"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="288"></location>
+            <location filename="../../pos_app/config.py" line="321"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="299"></location>
+            <location filename="../../pos_app/config.py" line="332"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="322"></location>
+            <location filename="../../pos_app/config.py" line="355"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="136"></location>
+            <location filename="../../pos_app/config.py" line="143"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="144"></location>
+            <location filename="../../pos_app/config.py" line="151"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="249"></location>
+            <location filename="../../pos_app/config.py" line="282"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="253"></location>
+            <location filename="../../pos_app/config.py" line="286"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="335"></location>
+            <location filename="../../pos_app/config.py" line="368"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="340"></location>
+            <location filename="../../pos_app/config.py" line="373"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="343"></location>
+            <location filename="../../pos_app/config.py" line="376"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="259"></location>
+            <location filename="../../pos_app/config.py" line="292"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
@@ -2102,7 +2102,7 @@
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="159"></location>
+            <location filename="../../pos_app/config.py" line="166"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2395,7 +2395,7 @@
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1086"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1089"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
@@ -2406,17 +2406,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="700"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="731"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="696"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="727"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="698"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="729"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2467,7 +2467,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/terminal.py" line="753"></location>
-            <location filename="../../pos_app/services/terminal.py" line="992"></location>
+            <location filename="../../pos_app/services/terminal.py" line="995"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2607,7 +2607,7 @@
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="136"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="143"></location>
             <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
@@ -2617,27 +2617,27 @@
             <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="226"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="246"></location>
             <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
@@ -2692,17 +2692,17 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="645"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="679"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="636"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="670"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="675"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
@@ -2732,12 +2732,12 @@
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="612"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="611"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="615"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
@@ -3518,6 +3518,157 @@
             <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="643"></location>
+            <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
+            <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="640"></location>
+            <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
+            <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="45"></location>
+            <source>No update key is pinned ([update] public_key in terminal.toml): updates from the server are never installed.</source>
+            <translation>ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key ใน terminal.toml): จะไม่ติดตั้งอัปเดตจากเซิร์ฟเวอร์เลย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="51"></location>
+            <source>Version {version} is downloaded and verified; it is installed in the quiet time {window}.</source>
+            <translation>ดาวน์โหลดและตรวจสอบเวอร์ชัน {version} แล้ว จะติดตั้งในช่วงเวลาเงียบ {window}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="52"></location>
+            <source>Up to date: version {installed} is the current release of channel {channel}.</source>
+            <translation>เป็นเวอร์ชันล่าสุดแล้ว: เวอร์ชัน {installed} คือรุ่นปัจจุบันของช่อง {channel}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="53"></location>
+            <source>No release is published on channel {channel}.</source>
+            <translation>ยังไม่มีรุ่นที่เผยแพร่ในช่อง {channel}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="54"></location>
+            <source>Version {version} is available, but no update key is pinned ([update] public_key): it is never installed.</source>
+            <translation>มีเวอร์ชัน {version} แต่ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key): จะไม่ติดตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="56"></location>
+            <source>Update refused, nothing installed: {message}</source>
+            <translation>ปฏิเสธอัปเดต ไม่ได้ติดตั้งอะไร: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="57"></location>
+            <source>Update check not finished (tried again at the next sync): {message}</source>
+            <translation>ตรวจหาอัปเดตไม่เสร็จ (จะลองอีกครั้งเมื่อซิงค์ครั้งถัดไป): {message}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="61"></location>
+            <source>(none set by head office)</source>
+            <translation>(สำนักงานใหญ่ยังไม่ได้กำหนด)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="89"></location>
+            <source>Last check: never (it runs with every sync).</source>
+            <translation>ตรวจล่าสุด: ยังไม่เคย (ตรวจทุกครั้งที่ซิงค์)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="83"></location>
+            <source>Version in use: {version}; channel {channel}</source>
+            <translation>เวอร์ชันที่ใช้อยู่: {version} ช่อง {channel}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="88"></location>
+            <source>Last check: {when}: {what}</source>
+            <translation>ตรวจล่าสุด: {when}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="92"></location>
+            <source>Last install attempt: {when}: {what}</source>
+            <translation>ติดตั้งครั้งล่าสุด: {when}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/update_cmds.py" line="146"></location>
+            <source>--now: not a date and time such as 2026-12-01T03:00: {text}</source>
+            <translation>--now: ไม่ใช่วันและเวลาแบบ 2026-12-01T03:00: {text}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="230"></location>
+            <source>a channel name of lowercase letters, digits and dashes, e.g. stable</source>
+            <translation>ชื่อช่องที่เป็นอักษรตัวเล็ก ตัวเลข และขีด เช่น stable</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/config.py" line="213"></location>
+            <location filename="../../pos_app/config.py" line="221"></location>
+            <source>the base64 public key printed by 'loyalty-server release keygen', or "" for none</source>
+            <translation>กุญแจสาธารณะแบบ base64 ที่ 'loyalty-server release keygen' พิมพ์ออกมา หรือ "" ถ้าไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="178"></location>
+            <source>{reason}: nothing installed</source>
+            <translation>{reason}: ไม่ได้ติดตั้งอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="192"></location>
+            <source>no verified update is waiting (see 'pos-terminal update status')</source>
+            <translation>ไม่มีอัปเดตที่ตรวจสอบแล้วรออยู่ (ดู 'pos-terminal update status')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="198"></location>
+            <source>the update folder's release.json is damaged: run 'pos-terminal update check'</source>
+            <translation>ไฟล์ release.json ในโฟลเดอร์อัปเดตเสียหาย: สั่ง 'pos-terminal update check'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="202"></location>
+            <source>no update key is pinned ([update] public_key in /etc/pos-terminal/terminal.toml): nothing installed</source>
+            <translation>ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key ใน /etc/pos-terminal/terminal.toml): ไม่ได้ติดตั้งอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="210"></location>
+            <source>version {version} is not newer than {installed} in use: nothing to install</source>
+            <translation>เวอร์ชัน {version} ไม่ใหม่กว่า {installed} ที่ใช้อยู่: ไม่มีอะไรต้องติดตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="213"></location>
+            <source>version {version} rolled back before: it is not tried again until a newer version is published (or 'pos-terminal update apply --retry')</source>
+            <translation>เวอร์ชัน {version} เคยถูกย้อนกลับ: จะไม่ลองอีกจนกว่าจะมีเวอร์ชันใหม่กว่าเผยแพร่ (หรือ 'pos-terminal update apply --retry')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="218"></location>
+            <source>version {version} waits: head office set no quiet-time window ('loyalty-server release window')</source>
+            <translation>เวอร์ชัน {version} รออยู่: สำนักงานใหญ่ยังไม่ได้กำหนดช่วงเวลาเงียบ ('loyalty-server release window')</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="221"></location>
+            <source>version {version} waits for the quiet time {start}-{end} (now {now})</source>
+            <translation>เวอร์ชัน {version} รอช่วงเวลาเงียบ {start}-{end} (ตอนนี้ {now})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="225"></location>
+            <source>version {version} waits: the counter window is open (it installs when the window is closed in the quiet time)</source>
+            <translation>เวอร์ชัน {version} รออยู่: หน้าต่างเคาน์เตอร์เปิดอยู่ (จะติดตั้งเมื่อปิดหน้าต่างในช่วงเวลาเงียบ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="248"></location>
+            <source>installed version {version} (was {installed})</source>
+            <translation>ติดตั้งเวอร์ชัน {version} แล้ว (เดิม {installed})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="235"></location>
+            <source>cannot read the package: {error}</source>
+            <translation>อ่านแพ็กเกจไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="252"></location>
+            <source>version {version} failed its check and was rolled back: {installed} runs again with its own ledger</source>
+            <translation>เวอร์ชัน {version} ไม่ผ่านการตรวจและถูกย้อนกลับ: {installed} ทำงานอีกครั้งกับสมุดบัญชีของตัวเอง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="257"></location>
+            <source>upgrade.sh refused version {version}: {reason}</source>
+            <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
     </context>
 </TS>

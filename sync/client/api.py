@@ -9,9 +9,11 @@ server's ``X-Server-Time``, using the midpoint of the request's round trip.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -127,6 +129,55 @@ class ServerApi:
 
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
+
+    def release(self, channel: str) -> p.ReleaseResponse:
+        return self._call("GET", "/v1/release", p.ReleaseResponse, params={"channel": channel})
+
+    def download(self, path: str, dest: Path, expected_size: int, max_bytes: int | None = None) -> None:
+        """Append the bytes of ``path`` to ``dest`` from its current length (``Range``: an interrupted download
+        resumes; a server that ignores the range sends the whole file and ``dest`` is started again). Never writes
+        beyond ``expected_size``: a longer answer is refused (``too_large``). ``max_bytes``: stop after that many
+        bytes this time (the rest comes with the next call)."""
+        if not path.startswith("/v1/"):
+            raise Offline("bad_response", "the download path of the release is not on this server")
+        have = dest.stat().st_size if dest.exists() else 0
+        if have >= expected_size:
+            dest.unlink(missing_ok=True)  # a complete .part that failed its checks, or garbage: start again
+            have = 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        if self.authorization:
+            headers["Authorization"] = self.authorization
+        timeout = httpx.Timeout(60.0, connect=5.0)
+        try:
+            with self.http.stream("GET", path, headers=headers, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    try:
+                        error = p.ErrorResponse.model_validate(response.json())
+                    except (ValueError, ValidationError):
+                        raise Offline("server_error", f"the download failed (HTTP {response.status_code})",
+                                      status=response.status_code) from None
+                    raise Refused(error.error.code, error.error.message, error.error.details, response.status_code)
+                mode = "ab" if response.status_code == 206 else "wb"
+                written = have if mode == "ab" else 0
+                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "ab" else os.O_TRUNC), 0o600)
+                with os.fdopen(fd, mode) as fh:
+                    room = max_bytes if max_bytes is not None else expected_size + 1
+                    for chunk in response.iter_bytes(64 * 1024):
+                        if written + len(chunk) > expected_size:
+                            raise Refused("too_large", f"the server sent more than the release's {expected_size} "
+                                                       "bytes")
+                        fh.write(chunk[:room])
+                        written += min(len(chunk), room)
+                        room -= len(chunk)
+                        if room <= 0:
+                            break
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        except httpx.TimeoutException as exc:
+            raise Offline("timeout", f"the download stalled ({type(exc).__name__}); it resumes next time") from exc
+        except httpx.HTTPError as exc:
+            raise Offline("unreachable", f"the download was cut: {exc}; it resumes next time") from exc
 
 
 class _Ok(BaseModel):

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -456,6 +457,36 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                                     server_time=p.format_utc(now))
         return run_tx(engine, fn)
 
+    @app.get("/v1/release", response_model=p.ReleaseResponse, responses=ERROR_RESPONSES)
+    def release(auth: Auth, channel: Annotated[str, Query(pattern=r"^[a-z][a-z0-9-]{0,31}$")] = "stable",
+                app_version: Annotated[str | None, Header(alias=p.APP_VERSION_HEADER)] = None) -> p.ReleaseResponse:
+        """The channel's current release (signed by head office; the terminal verifies it) and the quiet-time
+        window of the terminal's branch. Also records the version the terminal runs and when it was last seen."""
+        from sync.server import releases
+
+        def fn(c: Connection) -> p.ReleaseResponse:
+            now = settings.clock()
+            t = svc.authenticate(c, auth, now)
+            svc.note_contact(c, t.id, app_version, now)
+            return p.ReleaseResponse(release=releases.current_release(c, channel),
+                                     window=releases.window_for(c, t.branch_id), server_time=p.format_utc(now))
+        return run_tx(engine, fn)
+
+    @app.get("/v1/release/{channel}/{version}/package", responses={
+        **ERROR_RESPONSES, 200: {"content": {"application/octet-stream": {}}, "description": "the package"}})
+    def release_package(channel: Annotated[str, PathParam(pattern=r"^[a-z][a-z0-9-]{0,31}$")],
+                        version: Annotated[str, PathParam(pattern=r"^[0-9a-z.]{1,40}$")], auth: Auth) -> Response:
+        """Stream a published package (``Range: bytes=N-`` resumes an interrupted download)."""
+        from fastapi.responses import FileResponse
+
+        from sync.server import releases
+
+        def fn(c: Connection) -> Any:
+            svc.authenticate(c, auth, settings.clock())
+            return releases.release_path(c, settings.release_dir, channel, version)
+        path = run_tx(engine, fn)
+        return FileResponse(path, media_type="application/octet-stream", filename=path.name)
+
     @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
     def upload(req: p.UploadRequest, auth: Auth) -> Response:
         bad = svc.record_form_problems(req.records)
@@ -538,6 +569,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def revoke(terminal_id: Annotated[str, Field(max_length=64)]) -> Ok:
         run_tx(engine, lambda c: svc.revoke_terminal(c, terminal_id, settings.clock()))
         return Ok(server_time=p.format_utc(settings.clock()))
+
+    @app.get("/admin/v1/releases", dependencies=[Admin], responses=ERROR_RESPONSES)
+    def list_releases() -> dict[str, Any]:
+        """Published releases per channel (which is current) and the quiet-time windows."""
+        from sync.server import releases
+
+        return run_tx(engine, lambda c: {"releases": releases.list_releases(c),
+                                         "windows": releases.list_windows(c)})
 
     @app.get("/admin/v1/flags", dependencies=[Admin], response_model=list[p.FlagInfo], responses=ERROR_RESPONSES)
     def flags(all: bool = False, kind: Annotated[str | None, Query(max_length=32)] = None,

@@ -622,6 +622,172 @@ def keys_revoke(ctx: Ctx, key_id: str) -> None:
     ctx.emit({"revoked": key_id}, f"signing key {key_id} revoked: terminals will refuse its member codes")
 
 
+# ----------------------------------------------------------------------------------------------- release
+
+
+@cli.group()
+def release() -> None:
+    """The update channel: signing keys, signed packages, the quiet-time window (docs/installing-terminals.md).
+
+    Head office keeps the private key: ``keygen`` and ``sign`` need no database and belong on head office's own
+    machine; the server only hosts what ``publish`` gives it (with ``--signature``, the key never reaches it)."""
+
+
+def _signed_from_file(path: Path) -> Any:
+    from sync import release as rel
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        signed = rel.SignedRelease(version=str(data["version"]), sha256=str(data["sha256"]), size=int(data["size"]),
+                                   signature=str(data["signature"]))
+        rel.statement(signed.version, signed.sha256, signed.size)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.BadParameter(f"{path} is not a signature file written by 'loyalty-server release sign'",
+                                 param_hint="--signature") from exc
+    return signed, str(data.get("public_key", ""))
+
+
+@release.command("keygen")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Private key file to create (PEM, mode 0600); the public key goes to OUT.pub.")
+@pass_ctx
+def release_keygen(ctx: Ctx, out: Path) -> None:
+    """Make the update signing key pair. Keep OUT off the server; pin OUT.pub on every terminal."""
+    import os
+
+    from sync import release as rel
+
+    pem, public = rel.new_private_key()
+    if out.exists():
+        raise click.UsageError(f"{out} exists: a signing key is never overwritten")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    pub = out.with_name(out.name + ".pub")
+    pub.write_text(public + "\n", encoding="ascii")
+    ctx.emit({"private_key": str(out), "public_key": public, "public_key_file": str(pub),
+              "fingerprint": rel.fingerprint(public)},
+             f"update signing key written to {out} (keep it off the server)\npublic key (fingerprint "
+             f"{rel.fingerprint(public)}), for [update] public_key of every terminal:\n{public}")
+
+
+@release.command("sign")
+@click.option("--file", "package", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--version", "version", required=True, help="The version the package installs, e.g. 0.2.0")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Signature file (default: FILE.sig.json)")
+@pass_ctx
+def release_sign(ctx: Ctx, package: Path, version: str, key_file: Path, out: Path | None) -> None:
+    """Sign a package (on head office's machine; no database needed)."""
+    from sync import release as rel
+
+    try:
+        key = rel.load_private_key(key_file)
+        signed = rel.sign_file(package, version, key)
+    except rel.ReleaseError as exc:
+        raise click.UsageError(exc.message) from exc
+    out = out or package.with_name(package.name + ".sig.json")
+    data = {**signed.as_dict(), "public_key": rel.public_key_text(key.public_key())}
+    out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    ctx.emit({**data, "signature_file": str(out)},
+             f"signed {package.name} as version {version} ({signed.size} bytes, sha256 {signed.sha256[:16]}...): {out}")
+
+
+@release.command("publish")
+@click.option("--file", "package", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--version", "version", default=None, help="The version (required with --key; else from --signature)")
+@click.option("--channel", default="stable", show_default=True)
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Sign here with this private key (the key then passes through this machine)")
+@click.option("--signature", "sig_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The signature file 'release sign' wrote at head office (default: FILE.sig.json if present)")
+@pass_ctx
+def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, key_file: Path | None,
+                    sig_file: Path | None) -> None:
+    """Host a signed package as the channel's current release (terminals install it in their quiet time)."""
+    from sync import release as rel
+    from sync.server import releases
+
+    public = ""
+    if key_file is not None:
+        if not version:
+            raise click.UsageError("give --version with --key")
+        try:
+            key = rel.load_private_key(key_file)
+            signed = rel.sign_file(package, version, key)
+        except rel.ReleaseError as exc:
+            raise click.UsageError(exc.message) from exc
+        public = rel.public_key_text(key.public_key())
+    else:
+        default_sig = package.with_name(package.name + ".sig.json")
+        sig_file = sig_file or (default_sig if default_sig.is_file() else None)
+        if sig_file is None:
+            raise click.UsageError("give --signature FILE.sig.json (from 'release sign') or --key KEY")
+        signed, public = _signed_from_file(sig_file)
+        if version and version != signed.version:
+            raise click.UsageError(f"the signature is for version {signed.version}, not {version}")
+    if public:
+        try:
+            rel.check_signature(signed, public)
+        except rel.ReleaseError as exc:
+            raise click.UsageError(exc.message) from exc
+    ctx.tx(lambda c: releases.check_publishable(c, channel, signed))
+    try:
+        stored = releases.store_package(ctx.settings.release_dir, package, channel, signed)
+    except ApiError as exc:
+        raise click.ClickException(f"{exc.message} ({exc.code})") from exc
+    info = ctx.tx(lambda c: releases.publish(c, channel, signed, svc.utcnow()))
+    by = f" by key {rel.fingerprint(public)}" if public else ""
+    ctx.emit({**info.model_dump(), "stored": str(stored), "public_key": public or None},
+             f"published {info.version} on channel {channel} ({info.size} bytes, signed{by}); terminals on "
+             f"{channel} install it in their quiet time")
+
+
+@release.command("list")
+@pass_ctx
+def release_list(ctx: Ctx) -> None:
+    """Published releases (the current one of each channel marked) and the quiet-time windows."""
+    from sync.server import releases
+
+    rows = ctx.tx(releases.list_releases)
+    windows = ctx.tx(releases.list_windows)
+    lines = [f"{r['channel']}\t{r['version']}\t{r['size']} bytes\t{r['published_at']}"
+             + ("\tcurrent" if r["current"] else "") for r in rows] or ["no releases"]
+    lines += [f"window {w['branch'] or 'server-wide'}: {w['start']}-{w['end']}" for w in windows] or [
+        "no quiet-time window: terminals download updates but install none"]
+    ctx.emit({"releases": rows, "windows": windows}, "\n".join(lines))
+
+
+@release.command("window")
+@click.option("--from", "start", required=False, metavar="HH:MM", help="Start of the quiet time (terminal's local time)")
+@click.option("--to", "end", required=False, metavar="HH:MM", help="End of the quiet time")
+@click.option("--branch", "branch_code", default=None, help="Set it for one branch (default: server-wide)")
+@click.option("--clear", is_flag=True, help="Remove the window (of --branch, else the server-wide one)")
+@pass_ctx
+def release_window(ctx: Ctx, start: str | None, end: str | None, branch_code: str | None, clear: bool) -> None:
+    """When terminals may install an update: e.g. --from 02:00 --to 04:00 (spanning midnight is fine)."""
+    from sync.server import releases
+
+    if clear:
+        ctx.tx(lambda c: releases.clear_window(c, branch_code))
+        ctx.emit({"cleared": branch_code or "server-wide"}, f"window of {branch_code or 'the server'} removed")
+        return
+    if not start or not end:
+        raise click.UsageError("give --from HH:MM and --to HH:MM (or --clear)")
+    window = ctx.tx(lambda c: releases.set_window(c, start, end, branch_code))
+    ctx.emit(window.model_dump(), f"terminals of {window.branch or 'every branch'} install updates between "
+                                  f"{window.start} and {window.end} (their local time)")
+
+
+@cli.command("terminals")
+@click.pass_context
+def terminals_cmd(click_ctx: click.Context) -> None:
+    """Every terminal: branch, the version it runs, last contact, credential (same as 'terminal list')."""
+    click_ctx.invoke(terminal_list)
+
+
 @cli.command()
 @pass_ctx
 def verify(ctx: Ctx) -> None:

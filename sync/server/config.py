@@ -12,6 +12,8 @@ LOYALTY_EXPIRY_INTERVAL     seconds between points-expiry runs inside ``serve`` 
 LOYALTY_PIN_WAVE_FAILURES   wrong PINs on one terminal within LOYALTY_PIN_WAVE_MINUTES that raise a
                             ``pin_failures`` flag (default 10, within 15 minutes)
 LOYALTY_MAX_BODY_BYTES      largest request body the server reads (default 8 MiB; larger: 413)
+LOYALTY_RELEASE_DIR         folder of the update channel's packages (``release publish`` writes there, the download
+                            endpoint reads there; shared by every server process). Unset: no update channel.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Settings:
     pin_wave_failures: int = 10
     pin_wave_minutes: int = 15
     max_body_bytes: int = MAX_BODY_BYTES
+    release_dir: Path | None = None
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -92,4 +95,5 @@ class Settings:
             max_body_bytes=number("LOYALTY_MAX_BODY_BYTES", MAX_BODY_BYTES, 64 * 1024, 256 * 1024 * 1024),
             pin_wave_failures=number("LOYALTY_PIN_WAVE_FAILURES", 10, 1, 10_000),
             pin_wave_minutes=number("LOYALTY_PIN_WAVE_MINUTES", 15, 1, 24 * 60),
+            release_dir=Path(os.environ["LOYALTY_RELEASE_DIR"]) if os.environ.get("LOYALTY_RELEASE_DIR") else None,
         )

@@ -382,3 +382,31 @@ console_audit = Table(
     Column("before", Text),
     Column("after", Text),
 )
+
+# The update channel (docs/installing-terminals.md "Update channel"): packages of the terminal program that head
+# office signed. The file lives in the server's release folder (LOYALTY_RELEASE_DIR), the row says what it is.
+# Never updated except ``current``: the one release a channel's terminals are offered (a new publish, or going
+# back to an older row by ``release publish`` of that version again, moves it).
+releases = Table(
+    "releases",
+    metadata,
+    Column("channel", String(32), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("signature", String(200), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    Column("current", Boolean, nullable=False),
+    PrimaryKeyConstraint("channel", "version"),
+)
+
+# When terminals may install: one server-wide row (branch_id "") and optional per-branch rows; minutes after
+# local midnight at the terminal.
+update_windows = Table(
+    "update_windows",
+    metadata,
+    Column("branch_id", String(64), primary_key=True),
+    Column("start_minute", Integer, nullable=False),
+    Column("end_minute", Integer, nullable=False),
+)

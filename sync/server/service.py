@@ -409,6 +409,17 @@ def note_app_version(conn: Connection, terminal_id: str, version: str) -> None:
                                                m.terminals.c.app_version != version).values(app_version=version))
 
 
+def note_contact(conn: Connection, terminal_id: str, version: str | None, now: datetime) -> None:
+    """A terminal checked in (the update check of every sync round): its version and when it was last seen, written
+    only when the version changed or the last contact is over a minute old (one write per terminal per minute)."""
+    if version:
+        note_app_version(conn, terminal_id, version)
+    conn.execute(update(m.terminals).where(
+        m.terminals.c.id == terminal_id,
+        or_(m.terminals.c.last_seen_at.is_(None), m.terminals.c.last_seen_at < now - timedelta(minutes=1)))
+        .values(last_seen_at=now))
+
+
 def revoke_terminal(conn: Connection, terminal_id: str, now: datetime) -> None:
     """Revoke a terminal; revoking it again keeps the first revocation time (when it stopped being trusted)."""
     result = conn.execute(update(m.terminals).where(m.terminals.c.id == terminal_id,

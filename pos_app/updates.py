@@ -1,0 +1,262 @@
+"""Updates from the central server (docs/installing-terminals.md, "Update channel").
+
+Two steps, two accounts:
+
+* **check** (``pos-terminal update check``, and every round of the sync service, as the counter account): ask
+  the server for the channel's current release, refuse a downgrade or a signature not by the pinned key, and
+  download the package into ``<data>/updates/`` (``.part``, resumed, renamed once size and SHA-256 match the
+  signed ones). Writes ``updates/state.json``.
+* **apply** (``pos-terminal update apply``, run as root by the ``pos-terminal-update.timer``): only inside the
+  quiet-time window head office set, and only while no counter window is open (it holds the window's own lock,
+  ``app.lock``, for the whole install, so none can open meanwhile). It verifies the package AGAIN with the key
+  from the root-owned system configuration (a counter account cannot bring its own key), copies it to a
+  private folder before trusting it, checks it is a terminal kit of the signed version, and installs it with the
+  kit's own ``upgrade.sh`` (backup with the old version, doctor with the new, automatic rollback). A version
+  that rolled back is not tried again until a newer one is published (or ``--retry``).
+
+Pure standard library plus ``sync.release``; no Qt, no ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pos_app.core.i18n import _
+from pos_app.ledger.files import private_dir, write_private
+from sync import release as rel
+
+UPDATES_DIRNAME = "updates"
+STATE_FILE = "state.json"
+APPLIED_FILE = "applied.json"
+RELEASE_FILE = "release.json"
+
+INSTALLED = "installed"
+ROLLED_BACK = "rolled_back"
+WAITING = "waiting"
+NOTHING = "nothing"
+REFUSED = "refused"
+
+
+def updates_dir(data_dir: Path) -> Path:
+    return data_dir / UPDATES_DIRNAME
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _minutes(text: str) -> int:
+    hh, _sep, mm = text.partition(":")
+    return int(hh) * 60 + int(mm)
+
+
+def in_window(window: dict[str, Any] | None, now: datetime) -> bool:
+    """Whether ``now`` (the terminal's local time) is inside ``window`` ({"start": "02:00", "end": "04:00"}); a
+    window whose start is after its end spans midnight; start == end is the whole day. No window: never."""
+    if not window:
+        return False
+    try:
+        start, end = _minutes(str(window["start"])), _minutes(str(window["end"]))
+    except (KeyError, ValueError):
+        return False
+    minute = now.hour * 60 + now.minute
+    if start == end:
+        return True
+    if start < end:
+        return start <= minute < end
+    return minute >= start or minute < end
+
+
+# ------------------------------------------------------------------------------------------------ check
+def record_check(data_dir: Path, outcome: dict[str, Any], installed: str, channel: str, key_pinned: bool,
+                 now: datetime) -> dict[str, Any]:
+    """Write what the last check found (``update status`` reads it; ``apply`` takes the window from it)."""
+    state = {"checked_at": now.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+             "installed": installed, "channel": channel, "key_pinned": key_pinned, **outcome}
+    folder = private_dir(updates_dir(data_dir))
+    write_private(folder / STATE_FILE, json.dumps(state, indent=2).encode("utf-8"))
+    return state
+
+
+def status(data_dir: Path, installed: str, key_pinned: bool) -> dict[str, Any]:
+    """The last check, the last install attempt, and whether installing is possible at all."""
+    folder = updates_dir(data_dir)
+    return {"installed": installed, "key_pinned": key_pinned, "last_check": read_json(folder / STATE_FILE),
+            "last_apply": read_json(folder / APPLIED_FILE)}
+
+
+# ------------------------------------------------------------------------------------------------ apply
+@dataclass(frozen=True)
+class ApplyResult:
+    status: str
+    """``installed``, ``rolled_back`` (doctor failed: the old version and its ledger are back), ``waiting``
+    (outside the window, a window open, no window set), ``nothing`` (no verified download, already installed),
+    ``refused`` (no key, a bad package: nothing installed)."""
+    message: str
+    version: str | None = None
+    output: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "message": self.message, "version": self.version,
+                "output": self.output[-4000:]}
+
+
+def installed_version(prefix: Path | None, fallback: str) -> str:
+    """The version ``/opt/pos-terminal/current`` points at (under ``prefix`` when staged), else ``fallback``."""
+    link = (prefix or Path("/")) / "opt/pos-terminal/current"
+    try:
+        return os.path.basename(os.readlink(link))
+    except OSError:
+        return fallback
+
+
+def _give_to_owner(path: Path, data_dir: Path) -> None:
+    """Files root writes into the data folder belong to the folder's owner (the counter account)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        st = data_dir.stat()
+        if st.st_uid != 0:
+            os.chown(path, st.st_uid, st.st_gid)
+
+
+def _record_apply(data_dir: Path, result: ApplyResult, now: datetime, failed: list[str]) -> ApplyResult:
+    folder = updates_dir(data_dir)
+    if not folder.is_dir():
+        return result
+    data = {"at": now.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), **result.as_dict(),
+            "failed_versions": failed}
+    path = folder / APPLIED_FILE
+    write_private(path, json.dumps(data, indent=2).encode("utf-8"))
+    _give_to_owner(path, data_dir)
+    return result
+
+
+def _copy_and_check(package: Path, signed: rel.SignedRelease, into: Path) -> Path:
+    """Copy the package into a folder only this process writes, and check the COPY (the counter account owns
+    the download and could change it after a check)."""
+    copy = into / "package.tar.gz"
+    with package.open("rb") as src, copy.open("wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    rel.check_file(copy, signed)
+    return copy
+
+
+def _unpack_kit(archive: Path, into: Path, version: str) -> Path:
+    """Unpack a terminal kit (``pos-terminal-<version>/{pos-terminal/, upgrade.sh, lib.sh, ...}``) safely."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(into, filter="data")  # no absolute paths, no links out of the folder, no setuid
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise rel.ReleaseError("not_a_kit", f"the package cannot be unpacked: {exc}") from exc
+    kit = into / f"pos-terminal-{version}"
+    build = kit / "pos-terminal"
+    if not (kit / "upgrade.sh").is_file() or not (kit / "lib.sh").is_file() or not (build / "pos-terminal").is_file():
+        raise rel.ReleaseError("not_a_kit", f"the package is not a terminal kit of version {version} "
+                                            f"(pos-terminal-{version}/ with upgrade.sh and pos-terminal/)")
+    try:
+        built = (build / "VERSION").read_text(encoding="utf-8").strip()
+    except OSError:
+        built = ""
+    if built != version:
+        raise rel.ReleaseError("version_mismatch", f"the kit says version {built or '?'}, the signature {version}")
+    return kit
+
+
+def _nothing_installed(reason: str) -> str:
+    return _("{reason}: nothing installed").format(reason=reason)
+
+
+def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: str, prefix: Path | None = None,
+          retry: bool = False, user: str | None = None) -> ApplyResult:
+    """Install the verified download if the time and the counter allow (see the module doc). ``now`` is the
+    terminal's local time (aware); ``prefix`` runs ``upgrade.sh --prefix`` against a staged install."""
+    from pos_app.ledger.locks import single_window
+
+    folder = updates_dir(data_dir)
+    previous = read_json(folder / APPLIED_FILE) or {}
+    failed = [str(v) for v in previous.get("failed_versions", []) if isinstance(v, str)]
+    meta = read_json(folder / RELEASE_FILE)
+    if meta is None:
+        return ApplyResult(NOTHING, _("no verified update is waiting (see 'pos-terminal update status')"))
+    try:
+        signed = rel.SignedRelease(str(meta["version"]), str(meta["sha256"]), int(meta["size"]),
+                                   str(meta["signature"]))
+        package = folder / Path(str(meta["package"])).name
+    except (KeyError, ValueError, TypeError):
+        return ApplyResult(REFUSED, _("the update folder's release.json is damaged: run 'pos-terminal update "
+                                      "check'"))
+    version = signed.version
+    if not public_key:
+        return _record_apply(data_dir, ApplyResult(REFUSED, _("no update key is pinned ([update] public_key in "
+                                                               "/etc/pos-terminal/terminal.toml): nothing installed"),
+                                                   version), now, failed)
+    try:
+        rel.check_signature(signed, public_key)
+    except rel.ReleaseError as exc:
+        return _record_apply(data_dir, ApplyResult(REFUSED, _nothing_installed(exc.message), version), now, failed)
+    if not rel.is_newer(version, installed):
+        return ApplyResult(NOTHING, _("version {version} is not newer than {installed} in use: nothing to "
+                                      "install").format(version=version, installed=installed), version)
+    if version in failed and not retry:
+        return ApplyResult(NOTHING, _("version {version} rolled back before: it is not tried again until a newer "
+                                      "version is published (or 'pos-terminal update apply --retry')").format(
+            version=version), version)
+    window = (read_json(folder / STATE_FILE) or {}).get("window")
+    if not window:
+        return ApplyResult(WAITING, _("version {version} waits: head office set no quiet-time window "
+                                      "('loyalty-server release window')").format(version=version), version)
+    if not in_window(window, now):
+        return ApplyResult(WAITING, _("version {version} waits for the quiet time {start}-{end} (now {now})").format(
+            version=version, start=window.get("start"), end=window.get("end"), now=now.strftime("%H:%M")), version)
+    held = single_window(data_dir)
+    if held is None:
+        return ApplyResult(WAITING, _("version {version} waits: the counter window is open (it installs when the "
+                                      "window is closed in the quiet time)").format(version=version), version)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        _give_to_owner(data_dir / "app.lock", data_dir)
+    work = Path(tempfile.mkdtemp(prefix="pos-terminal-update-"))
+    try:
+        try:
+            copy = _copy_and_check(package, signed, work)
+            kit = _unpack_kit(copy, work / "kit", version)
+        except (OSError, rel.ReleaseError) as exc:
+            message = exc.message if isinstance(exc, rel.ReleaseError) else _(
+                "cannot read the package: {error}").format(error=exc)
+            package.unlink(missing_ok=True)  # downloaded again at the next check
+            return _record_apply(data_dir, ApplyResult(REFUSED, _nothing_installed(message), version), now, failed)
+        args = ["--prefix", str(prefix)] if prefix is not None else ["--data-dir", str(data_dir)]
+        if user:
+            args += ["--user", user]
+        proc = subprocess.run(["bash", str(kit / "upgrade.sh"), "--build", str(kit / "pos-terminal"), *args],
+                              capture_output=True, text=True, check=False)
+        output = proc.stdout + proc.stderr
+        if proc.returncode == 0:
+            for leftover in (package, folder / RELEASE_FILE):
+                leftover.unlink(missing_ok=True)
+            result = ApplyResult(INSTALLED, _("installed version {version} (was {installed})").format(
+                version=version, installed=installed), version, output)
+        elif "ROLLED BACK" in proc.stdout:
+            failed = sorted(set(failed) | {version})
+            result = ApplyResult(ROLLED_BACK, _("version {version} failed its check and was rolled back: {installed} "
+                                                "runs again with its own ledger").format(
+                version=version, installed=installed), version, output)
+        else:
+            last = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or ["?"])[-1]
+            result = ApplyResult(REFUSED, _("upgrade.sh refused version {version}: {reason}").format(
+                version=version, reason=last), version, output)
+        return _record_apply(data_dir, result, now, failed)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        held.release()
