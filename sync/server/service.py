@@ -948,6 +948,7 @@ def _wire_dict(record: p.Entry | p.Member | p.AuditRecord) -> dict[str, Any]:
     data = dict(record.__dict__)
     if isinstance(record, p.Entry):
         data["lines"] = [dict(line.__dict__) for line in record.lines]
+        data = rec.omit_absent(data)  # optional fields without a value were never hashed
     return data
 
 
