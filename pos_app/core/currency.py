@@ -18,13 +18,19 @@ terminal and on the server.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from pos_app.core.errors import AmountError, RuleError
 from pos_app.core.i18n import _, get_language
+from pos_app.core.money import MAX_AMOUNT_SATANG, format_baht
+
+if TYPE_CHECKING:
+    from pos_app.core.rules import RulesBundle
 
 HOME_CURRENCY = "THB"
 RATE_RE = re.compile(r"^(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,12})?$")
@@ -142,3 +148,32 @@ def format_money(amount_minor: int, code: str) -> str:
     code = normalize_code(code)
     value = Decimal(amount_minor).scaleb(-exponent(code))
     return str(format_currency(value, code, format="¤¤ #,##0.00", locale=_locale(), currency_digits=True))
+
+
+def convert_sale(rules: RulesBundle, branch_id: str | None, code: str, amount_minor: int,
+                 at: datetime) -> dict[str, Any]:
+    """The fields of a sale of ``amount_minor`` in ``code`` at ``at`` at branch ``branch_id`` under ``rules``:
+    ``{"currency", "amount_minor", "fx_rate", "amount_satang"}`` (the THB equivalent). Refused (RuleError) when
+    the rules have no rate for it at that time (``currency.no_rate``), the branch does not take it
+    (``currency.not_accepted``), or the THB equivalent is zero or above the receipt limit."""
+    code = normalize_code(code)
+    currencies = rules.currencies
+    if not any(r.currency == code for r in currencies.rates):
+        raise RuleError(_("There is no rate for {code} in the rules (version {version}); nothing was "
+                          "recorded.").format(code=code, version=rules.version), "currency.no_rate")
+    if code not in currencies.accepted(branch_id):
+        taken = ", ".join(currencies.accepted(branch_id)) or HOME_CURRENCY
+        raise RuleError(_("This branch does not take {code} (it takes {taken}); nothing was recorded.").format(
+            code=code, taken=taken), "currency.not_accepted")
+    rate = currencies.rate_for(code, at)
+    if rate is None:
+        raise RuleError(_("There is no rate for {code} yet at the time of this sale; nothing was recorded.").format(
+            code=code), "currency.no_rate")
+    satang = to_satang(amount_minor, exponent(code), rate.rate_thb)
+    if satang <= 0:
+        raise RuleError(_("{amount} is less than one satang; nothing was recorded.").format(
+            amount=format_money(amount_minor, code)), "amount.zero")
+    if satang > MAX_AMOUNT_SATANG:
+        raise RuleError(_("The amount is too large: at most {limit} per receipt.").format(
+            limit=format_baht(MAX_AMOUNT_SATANG)), "amount.too_large")
+    return {"currency": code, "amount_minor": amount_minor, "fx_rate": rate.rate_thb, "amount_satang": satang}
