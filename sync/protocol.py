@@ -384,7 +384,8 @@ class FlagInfo(BaseModel):
     kind: str
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
     ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``quarantined``,
-    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``."""
+    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``,
+    ``fx_mismatch``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None
