@@ -13,6 +13,7 @@ import click
 
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.errors import RuleError
+from pos_app.core.currency import format_money
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
@@ -407,6 +408,7 @@ def history(ctx: CliContext, member_ref: str) -> None:
     data = [{**asdict(e), "sale_at": ms_to_iso(e.sale_at_ms)} for e in rows]
     ctx.emit(data, lambda: "\n".join(
         f"{ms_to_iso(e.sale_at_ms)}  {e.kind:<9} {e.points:>+8,}  {e.receipt_ref or e.reward_code or e.reason or ''}"
+        + (f"  {format_money(e.amount_minor, e.currency)}" if e.currency and e.amount_minor is not None else "")
         for e in rows) or _("No entries yet."))
 
 
@@ -436,6 +438,9 @@ def report_daily(ctx: CliContext, day: str | None) -> None:
         out += ["", _("Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points").format(
             awards=t.awards, pa=t.points_awarded, sales=format_baht(t.sales_satang), red=t.redemptions,
             pr=t.points_redeemed)]
+        from pos_app.services.reports import currency_text
+
+        out += currency_text(r.per_currency)
         return "\n".join(out)
 
     ctx.emit(r.to_dict(), text)

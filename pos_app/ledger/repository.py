@@ -356,6 +356,13 @@ _SQL_DAY_ACTIVITY = (
 )
 
 
+_SQL_CURRENCY_ACTIVITY = (
+    "SELECT currency, COUNT(*), SUM(amount_minor), SUM(amount_satang) FROM entries "
+    "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind = 'earn' AND origin = 'local' AND currency IS NOT NULL "
+    "GROUP BY currency ORDER BY currency"
+)
+
+
 class Ledger:
     """The terminal's ledger file. Create with :meth:`open`; close with :meth:`close`."""
 
@@ -725,6 +732,11 @@ class Ledger:
         and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
         the covering index ``ix_entries_report`` (migration 0002)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def currency_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """This terminal's sales in other currencies in [start, end): ``(currency, count, amount_minor,
+        amount_satang)`` per currency (earn entries; the THB amounts are inside :meth:`day_activity`'s)."""
+        return _raw(conn).execute(_SQL_CURRENCY_ACTIVITY, (start_ms, end_ms)).fetchall()
 
     def staff_names(self, conn: Connection) -> dict[str, str]:
         return dict(_raw(conn).execute("SELECT id, name FROM staff").fetchall())

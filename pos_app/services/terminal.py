@@ -179,12 +179,24 @@ class ReportLine:
 
 
 @dataclass
+class CurrencyLine:
+    """Sales paid in one currency other than baht: how many, their sum in that currency (minor units) and in
+    baht (the THB equivalents they earned on, already inside the report's baht totals)."""
+
+    currency: str
+    sales: int = 0
+    amount_minor: int = 0
+    sales_satang: int = 0
+
+
+@dataclass
 class DailyReport:
     date: str
     per_cashier: list[ReportLine] = field(default_factory=list)
     per_reward: list[ReportLine] = field(default_factory=list)
     per_hour: list[ReportLine] = field(default_factory=list)
     totals: ReportLine = field(default_factory=lambda: ReportLine("total"))
+    per_currency: list[CurrencyLine] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

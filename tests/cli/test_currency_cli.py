@@ -128,3 +128,29 @@ def test_returns_of_a_foreign_sale_are_in_its_currency_and_add_up(run, member) -
     assert part["points_clawed_back"] + rest["points_clawed_back"] == 57 and rest["points_clawed_back"] == 42
     assert json.loads(run("balance", "--member", member).stdout)["balance"] == 0
     assert [e[3:5] for e in _entries(run)] == [("USD", 4000), ("USD", 1000), ("USD", 3000)]
+
+
+def test_reports_total_in_baht_and_show_the_original_currencies(run, member) -> None:
+    from pos_app.ledger.repository import Ledger
+    from pos_app.services.reports import range_report
+    from pos_app.services.terminal import Services
+
+    run("award", "--member", member, "--amount", "40.00", "--currency", "USD", "--receipt", "R1")
+    run("award", "--member", member, "--amount", "60.50", "--currency", "USD", "--receipt", "R2")
+    run("award", "--member", member, "--amount", "1000", "--currency", "JPY", "--receipt", "R3")
+    run("award", "--member", member, "--amount", "100.00", "--receipt", "R4")
+    daily = json.loads(run("report", "daily").stdout)
+    assert daily["totals"]["sales_satang"] == 143_250 + 216_666 + 22_510 + 10_000  # 60.50 x 35.8125 = 2,166.65625 -> 2,166.66
+    assert [(c["currency"], c["sales"], c["amount_minor"], c["sales_satang"]) for c in daily["per_currency"]] == \
+        [("JPY", 1, 1000, 22_510), ("USD", 2, 10_050, 359_916)]
+    text = run("report", "daily", json_out=False).stdout
+    assert "USD: 2 sales, USD 100.50 = ฿3,599.16" in text and "JPY: 1 sales, JPY 1,000 = ฿225.10" in text
+    assert "USD 60.50" in run("history", "--member", member, json_out=False).stdout
+    services = Services(Ledger.open(run.data))
+    try:
+        day = services.today()
+        report = range_report(services, day, day, "cashier")
+    finally:
+        services.close()
+    assert report.totals is not None and report.totals.sales_satang == daily["totals"]["sales_satang"]
+    assert [(c.currency, c.amount_minor) for c in report.per_currency] == [("JPY", 1000), ("USD", 10_050)]
