@@ -12,8 +12,8 @@ from typing import Any
 import click
 
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
-from pos_app.core.errors import RuleError
 from pos_app.core.currency import format_money
+from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from babel.core import Locale, UnknownLocaleError
@@ -48,7 +49,7 @@ MAX_MINOR = 10**15
 def normalize_code(code: object) -> str:
     """``" usd "`` -> ``"USD"``; a code Babel does not know is refused (``currency.unknown``)."""
     text = code.strip().upper() if isinstance(code, str) else ""
-    if not _CODE_RE.match(text) or not is_currency(text):
+    if not _CODE_RE.match(text) or _babel_exponent(text) is None:
         raise RuleError(_("“{code}” is not a currency code (ISO 4217, for example USD).").format(
             code=str(code)[:12]), "currency.unknown")
     return text
@@ -56,7 +57,16 @@ def normalize_code(code: object) -> str:
 
 def exponent(code: str) -> int:
     """Decimals of the currency's minor unit (JPY 0, USD 2, KWD 3), from Babel."""
-    return int(get_currency_precision(normalize_code(code)))
+    digits = _babel_exponent(normalize_code(code))
+    assert digits is not None
+    return digits
+
+
+@lru_cache(maxsize=512)
+def _babel_exponent(code: str) -> int | None:
+    """Babel's exponent of a known code, None for an unknown one (cached: the server converts every foreign
+    entry of a catch-up upload, and Babel's lookups cost tens of microseconds)."""
+    return int(get_currency_precision(code)) if is_currency(code) else None
 
 
 def check_rate(text: object) -> str:
