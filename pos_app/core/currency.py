@@ -23,9 +23,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from babel.core import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_precision, is_currency
-
 from pos_app.core.errors import AmountError, RuleError
 from pos_app.core.i18n import _, get_language
 from pos_app.core.money import MAX_AMOUNT_SATANG, format_baht
@@ -66,6 +63,8 @@ def exponent(code: str) -> int:
 def _babel_exponent(code: str) -> int | None:
     """Babel's exponent of a known code, None for an unknown one (cached: the server converts every foreign
     entry of a catch-up upload, and Babel's lookups cost tens of microseconds)."""
+    from babel.numbers import get_currency_precision, is_currency  # Babel loads only when a currency is used
+
     return int(get_currency_precision(code)) if is_currency(code) else None
 
 
@@ -144,7 +143,9 @@ def parse_amount(text: str, code: str) -> int:
     return minor
 
 
-def _locale() -> Locale:
+def _locale() -> Any:
+    from babel.core import Locale, UnknownLocaleError
+
     try:
         return Locale.parse("th_TH" if get_language() == "th" else "en_US")
     except UnknownLocaleError:  # pragma: no cover - Babel ships both
@@ -155,6 +156,8 @@ def format_money(amount_minor: int, code: str) -> str:
     """``4000, "USD"`` -> ``"USD 40.00"``, ``1000, "JPY"`` -> ``"JPY 1,000"``: the ISO code (unambiguous at a
     counter that also sees ฿ and $ of several countries) and the amount with the currency's decimals and the
     grouping of the counter's language, by Babel."""
+    from babel.numbers import format_currency
+
     code = normalize_code(code)
     value = Decimal(amount_minor).scaleb(-exponent(code))
     return str(format_currency(value, code, format="¤¤ #,##0.00", locale=_locale(), currency_digits=True))
