@@ -24,7 +24,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
 from sync import records as rec
 from sync.records import canonical_json, content_hash, format_utc, parse_utc  # noqa: F401 - the protocol's names
@@ -112,6 +119,8 @@ _WIRE_TYPES: dict[str, Any] = {
     "audit_event": Literal[rec.AUDIT_EVENTS],  # type: ignore[valid-type]
     "audit_purpose": Literal[rec.AUDIT_PURPOSES],  # type: ignore[valid-type]
     "details": Annotated[dict[str, str | int | bool | None], Field(max_length=20)],
+    "currency": Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
+    "decimal": Annotated[str, Field(min_length=1, max_length=32)],
 }
 """How each value type of ``sync.records`` is checked on the wire (``?`` = may be null). The wire accepts
 structurally valid records; the business limits (``records.check_entry``) are applied by the server, which
@@ -127,14 +136,26 @@ def _wire_fields(fields: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def _optional_wire_fields(fields: dict[str, str]) -> dict[str, Any]:
+    """Fields a record may leave out (``sync.records.ENTRY_OPTIONAL_FIELDS``): absent, never null, on the wire;
+    a dump leaves them out when they have no value, so it is the record that was hashed."""
+    return {name: (_WIRE_TYPES[kind] | None, Field(None, exclude_if=_is_none)) for name, kind in fields.items()}
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
 class _Record(_Wire):
     def hash_ok(self) -> bool:
         return bool(content_hash(self.model_dump(mode="json")) == self.content_hash)  # type: ignore[attr-defined]
 
 
-Entry = create_model("Entry", __base__=_Record, __module__=__name__, **_wire_fields(rec.ENTRY_FIELDS))
+Entry = create_model("Entry", __base__=_Record, __module__=__name__,
+                     **_wire_fields(rec.ENTRY_FIELDS), **_optional_wire_fields(rec.ENTRY_OPTIONAL_FIELDS))
 """One ledger entry, born on a terminal (or on the server for ``terminal_id == "server"``); fields:
-``sync.records.ENTRY_FIELDS``."""
+``sync.records.ENTRY_FIELDS`` (always present) and ``sync.records.ENTRY_OPTIONAL_FIELDS`` (present only with a
+value)."""
 Member = create_model("Member", __base__=_Record, __module__=__name__, **_wire_fields(rec.MEMBER_FIELDS))
 """A member enrolled on a terminal; fields: ``sync.records.MEMBER_FIELDS``."""
 
@@ -393,7 +414,8 @@ class FlagInfo(BaseModel):
     kind: str
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
     ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``quarantined``,
-    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``."""
+    ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``,
+    ``fx_mismatch``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None

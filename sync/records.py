@@ -129,7 +129,30 @@ ENTRY_FIELDS: dict[str, str] = {
     "offline": "bool",
     "reservation_id": "uuid?",
 }
-"""The fields of a points entry, in wire order (a record also carries ``content_hash``)."""
+"""The fields of a points entry, in wire order (a record also carries ``content_hash``). Every one of them is
+present in every entry (null when empty): record format 1, as the first terminals wrote it."""
+
+ENTRY_OPTIONAL_FIELDS: dict[str, str] = {
+    "currency": "currency",
+    "amount_minor": "int64",
+    "fx_rate": "decimal",
+}
+"""Fields added to entries after format 1 (record format 2). An optional field is **absent** from a record that
+has no value for it, never null: it is left out of the record, of its canonical JSON and so of its content
+hash. So an entry without them hashes exactly as format-1 code hashed it (the millions of hashed, chained
+entries already on terminals and on the server stay valid, and a terminal that never writes them keeps
+working), and a new field is added the same way: optional, omitted when absent.
+
+The three belong together (all present or all absent): a sale paid in another currency than THB keeps
+``currency`` (ISO 4217, never ``THB``), ``amount_minor`` (the amount in that currency's minor units) and
+``fx_rate`` (THB per one unit, the exact decimal text of the rules); ``amount_satang`` is then the THB
+equivalent (``pos_app.core.currency``), from which points are computed as for any sale."""
+
+HOME_CURRENCY = "THB"
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+FX_RATE_RE = re.compile(r"^(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,12})?$")
+"""The text of a rate to THB: a plain decimal, at most 9 digits before the point and 12 after (no sign, no
+exponent, no leading zeros), so that equal rates are spelled alike."""
 
 MEMBER_FIELDS: dict[str, str] = {
     "id": "uuid",
@@ -163,18 +186,30 @@ _ENTRY_DEFAULTS: dict[str, Any] = {name: ([] if kind == "lines" else False if ki
 
 
 def entry_record(**values: Any) -> dict[str, Any]:
-    """An entry record with every field (missing optional ones at their empty value) and its content hash.
-    The one place an entry's wire form is assembled, on the terminal and on the server."""
-    unknown = set(values) - set(ENTRY_FIELDS)
+    """An entry record with every field (missing nullable ones at their empty value), the optional fields that
+    have a value (:data:`ENTRY_OPTIONAL_FIELDS`: absent when None) and its content hash. The one place an
+    entry's wire form is assembled, on the terminal and on the server."""
+    unknown = set(values) - set(ENTRY_FIELDS) - set(ENTRY_OPTIONAL_FIELDS)
     if unknown:
         raise TypeError(f"not entry fields: {sorted(unknown)}")
     record = {name: values.get(name, _ENTRY_DEFAULTS[name]) for name in ENTRY_FIELDS}
+    for name in ENTRY_OPTIONAL_FIELDS:
+        if values.get(name) is not None:
+            record[name] = values[name]
     for name in ("id", "terminal_id", "seq", "member_id", "kind", "points", "sale_at"):
         if record[name] is None:
             raise TypeError(f"an entry needs {name}")
     record["lines"] = [{"category": c, "amount_satang": a} for c, a in map(_line_pair, record["lines"])]
     record["content_hash"] = content_hash(record)
     return record
+
+
+def omit_absent(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` without the optional fields whose value is None (how a wire model with every field declared
+    turns back into the record that was hashed)."""
+    if all(record.get(name, 0) is not None for name in ENTRY_OPTIONAL_FIELDS):
+        return record
+    return {k: v for k, v in record.items() if not (k in ENTRY_OPTIONAL_FIELDS and v is None)}
 
 
 def _line_pair(line: Any) -> tuple[str, int]:
@@ -276,6 +311,28 @@ def check_balance(balance: int) -> Problem | None:
     return None
 
 
+def check_currency_fields(record: dict[str, Any]) -> Problem | None:
+    """The foreign-currency fields of an entry (:data:`ENTRY_OPTIONAL_FIELDS`): all or none; a currency code
+    other than THB, a whole non-negative amount in minor units, a rate in the canonical decimal form, and the
+    THB equivalent beside them (only on ``earn`` and ``reverse`` entries, which carry a sale's amount)."""
+    present = [name for name in ENTRY_OPTIONAL_FIELDS if record.get(name) is not None]
+    if not present:
+        return None
+    if len(present) != len(ENTRY_OPTIONAL_FIELDS):
+        return Problem("currency_incomplete", "currency, amount_minor and fx_rate come together")
+    if record.get("kind") not in ("earn", "reverse") or record.get("amount_satang") is None:
+        return Problem("currency_not_allowed", "only a sale (earn) or its return (reverse) with an amount "
+                                               "carries a currency")
+    code, minor, rate = record["currency"], record["amount_minor"], record["fx_rate"]
+    if not isinstance(code, str) or not _CURRENCY_RE.match(code) or code == HOME_CURRENCY:
+        return Problem("bad_currency", f"currency is an ISO 4217 code other than {HOME_CURRENCY}")
+    if not _is_int(minor) or not 0 <= minor <= INT64_MAX:
+        return Problem("amount_out_of_range", "amount_minor is a whole number of minor units, 0 or more")
+    if not isinstance(rate, str) or not FX_RATE_RE.match(rate) or not rate.strip("0."):
+        return Problem("bad_fx_rate", "fx_rate is a positive decimal such as 35.12")
+    return None
+
+
 def check_entry(record: dict[str, Any], creator: str, *, time_checked: bool = False) -> Problem | None:
     """The first problem of ``record`` as an entry made by ``creator`` (``terminal``, ``server``, ``admin``)
     judged on its own (kind, creator, sign, limits, time); None when it passes. What needs the database (the
@@ -306,6 +363,9 @@ def check_entry(record: dict[str, Any], creator: str, *, time_checked: bool = Fa
             return Problem("amount_out_of_range", f"amounts are 0..{MAX_SATANG:,} satang")
     if rule.kind == "earn" and amounts[0] is None:
         return Problem("amount_missing", "an earn entry carries the sale amount")
+    problem = check_currency_fields(record)
+    if problem is not None:
+        return problem
     if not time_checked:
         try:
             parse_utc(record.get("sale_at"))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ staff, reward, doctor, backup, restore."""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import click
 
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
+from pos_app.core.currency import format_money
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
@@ -146,6 +148,7 @@ def register(group: click.Group) -> None:
     group.add_command(history)
     group.add_command(expire)
     group.add_command(config)
+    group.add_command(rules)
 
 
 @click.command()
@@ -213,7 +216,10 @@ def _identify_member(ctx: CliContext, text: str) -> Any:
 
 @click.command()
 @click.option("--member", "member_ref", required=True, help="Member id, card number, member code or phone.")
-@click.option("--amount", required=True, help="Bill amount in baht, e.g. 1,234.50")
+@click.option("--amount", required=True, help="Bill amount, e.g. 1,234.50 (baht unless --currency).")
+@click.option("--currency", default=None, metavar="CODE",
+              help="The bill was paid in this currency (ISO 4217, e.g. USD, JPY): --amount is in it, and points "
+                   "are earned on its baht equivalent at the rules' rate.")
 @click.option("--receipt", required=True, help="Receipt number.")
 @click.option("--category", "categories", multiple=True, metavar="CAT=AMOUNT",
               help="Category breakdown line (repeatable), e.g. --category beverages=120.00")
@@ -221,10 +227,22 @@ def _identify_member(ctx: CliContext, text: str) -> Any:
 @operator_option
 @op_id_option
 @pass_ctx
-def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categories: tuple[str, ...],
-          preview: bool, operator: str, op_id: str | None) -> None:
+def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, receipt: str,
+          categories: tuple[str, ...], preview: bool, operator: str, op_id: str | None) -> None:
     """Award points for a purchase."""
-    satang = _amount(amount)
+    from pos_app.core import currency as fx
+
+    minor: int | None = None
+    if currency is not None:
+        try:
+            currency = fx.normalize_code(currency)
+            if currency != fx.HOME_CURRENCY:
+                minor = fx.parse_amount(amount, currency)
+        except RuleError as exc:
+            raise CliError(exc.message) from exc
+        if minor is not None and preview:
+            raise CliError(_("--preview works in baht only; leave out --currency."))
+    satang = _amount(amount) if minor is None else 0
     lines: list[tuple[str, int]] = []
     for item in categories:
         cat, sep, value = item.partition("=")
@@ -244,18 +262,28 @@ def award(ctx: CliContext, member_ref: str, amount: str, receipt: str, categorie
                  _("{amount} would be recorded for {name} with 0 points: {why}.").format(
                      amount=format_baht(satang), name=m.name, why=points_start_text(b.points_start_satang)))
         return
-    r = _run(services.award, member_id=m.id, amount_satang=satang, receipt_ref=receipt, operator_id=operator,
-             lines=lines, op_id=op_id)
+    if minor is not None:
+        r = _run(services.award, member_id=m.id, currency=currency, amount_minor=minor, receipt_ref=receipt,
+                 operator_id=operator, lines=lines, op_id=op_id)
+    else:
+        r = _run(services.award, member_id=m.id, amount_satang=satang, receipt_ref=receipt, operator_id=operator,
+                 lines=lines, op_id=op_id)
+
+    def paid() -> str:
+        if r.currency is None:
+            return format_baht(r.amount_satang)
+        return _("{money} (= {baht} at {rate})").format(money=fx.format_money(r.amount_minor, r.currency),
+                                                       baht=format_baht(r.amount_satang), rate=r.fx_rate)
 
     def text() -> str:
         replayed = _(" (already recorded)") if r.replayed else ""
         if r.points == 0:  # a small sale is still a sale: recorded, and the reason it earned nothing is said
             return _("Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.").format(
-                amount=format_baht(r.amount_satang), name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
+                amount=paid(), name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
                 after=r.balance_after) + replayed
         return _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
                  "Balance {before:,} -> {after:,}.").format(
-            name=m.name, points=r.points, amount=format_baht(r.amount_satang), receipt=r.receipt_ref,
+            name=m.name, points=r.points, amount=paid(), receipt=r.receipt_ref,
             before=r.balance_before, after=r.balance_after) + replayed
 
     ctx.emit({**asdict(r), "note": r.zero_points_text}, text)
@@ -309,13 +337,32 @@ def redeem(ctx: CliContext, member_ref: str, points: int | None, reward_code: st
 @pass_ctx
 def return_(ctx: CliContext, receipt: str, amount: str | None, manager_pin: str | None, manager: str | None,
             operator: str, op_id: str | None) -> None:
-    """Take back the points of a returned (or partly returned) receipt."""
-    refund = _amount(amount) if amount else None
-    r = _run_approved(manager_pin, _services(ctx).return_receipt, manager=manager, receipt_ref=receipt, refund_satang=refund,
-                      operator_id=operator, op_id=op_id)
+    """Take back the points of a returned (or partly returned) receipt. A receipt paid in another currency is
+    refunded in that currency (--amount is in it)."""
+    from pos_app.core import currency as fx
+
+    services = _services(ctx)
+    code = _run(services.receipt_currency, receipt) if amount else None
+    refund = refund_minor = None
+    if amount and code is not None:
+        try:
+            refund_minor = fx.parse_amount(amount, code)
+        except RuleError as exc:
+            raise CliError(exc.message) from exc
+    elif amount:
+        refund = _amount(amount)
+    r = _run_approved(manager_pin, services.return_receipt, manager=manager, receipt_ref=receipt,
+                      refund_satang=refund, refund_minor=refund_minor, operator_id=operator, op_id=op_id)
+
+    def refunded() -> str:
+        if r.currency is None:
+            return format_baht(r.refund_satang)
+        return _("{money} (= {baht})").format(money=fx.format_money(r.refund_minor, r.currency),
+                                             baht=format_baht(r.refund_satang))
+
     ctx.emit(asdict(r), lambda: _("Return of {amount} on receipt {receipt}: {clawed:,} points taken back, "
                                    "{restored:,} restored. Balance {before:,} -> {after:,}.").format(
-        amount=format_baht(r.refund_satang), receipt=r.receipt_ref, clawed=r.points_clawed_back,
+        amount=refunded(), receipt=r.receipt_ref, clawed=r.points_clawed_back,
         restored=r.points_restored, before=r.balance_before, after=r.balance_after))
 
 
@@ -361,6 +408,7 @@ def history(ctx: CliContext, member_ref: str) -> None:
     data = [{**asdict(e), "sale_at": ms_to_iso(e.sale_at_ms)} for e in rows]
     ctx.emit(data, lambda: "\n".join(
         f"{ms_to_iso(e.sale_at_ms)}  {e.kind:<9} {e.points:>+8,}  {e.receipt_ref or e.reward_code or e.reason or ''}"
+        + (f"  {format_money(e.amount_minor, e.currency)}" if e.currency and e.amount_minor is not None else "")
         for e in rows) or _("No entries yet."))
 
 
@@ -390,6 +438,9 @@ def report_daily(ctx: CliContext, day: str | None) -> None:
         out += ["", _("Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points").format(
             awards=t.awards, pa=t.points_awarded, sales=format_baht(t.sales_satang), red=t.redemptions,
             pr=t.points_redeemed)]
+        from pos_app.services.reports import currency_text
+
+        out += currency_text(r.per_currency)
         return "\n".join(out)
 
     ctx.emit(r.to_dict(), text)
@@ -795,3 +846,54 @@ def _show_value(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return repr(value) if isinstance(value, str) else str(value)
+
+
+@click.group()
+def rules() -> None:
+    """The loyalty rules this terminal earns by (versioned; an enrolled terminal pulls them from head office)."""
+
+
+@rules.command("show")
+@pass_ctx
+def rules_show(ctx: CliContext) -> None:
+    """The active rules: version, earning, and the currencies this branch takes with their rates."""
+    from pos_app.core import currency as fx
+
+    services = _services(ctx)
+    bundle = _run(services.active_rules)
+    taken = _run(services.accepted_currencies)
+    rates = [{"currency": r.currency, "rate_thb": r.rate_thb, "valid_from": r.valid_from.isoformat(),
+              "exponent": fx.exponent(r.currency), "accepted_here": r.currency in taken}
+             for r in bundle.currencies.rates]
+
+    def text() -> str:
+        out = [_("Rules version {version}").format(version=bundle.version),
+               _("Earning: 1 point per {amount}").format(amount=format_baht(bundle.earn.satang_per_point)),
+               _("Currencies taken here: {codes}").format(codes=", ".join((fx.HOME_CURRENCY, *taken)))]
+        if rates:
+            out.append(_("Rates to THB (from):"))
+            out += [f"  {r['currency']}  {r['rate_thb']:>18}  {r['valid_from']}"
+                    + ("" if r["accepted_here"] else "  " + _("(not taken at this branch)")) for r in rates]
+        return "\n".join(out)
+
+    ctx.emit({"version": bundle.version, "digest": bundle.digest(), "currencies_accepted": list(taken),
+              "rates": rates, "rules": json.loads(bundle.to_json())}, text)
+
+
+@rules.command("install")
+@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def rules_install(ctx: CliContext, bundle_file: Path) -> None:
+    """Install and activate a rules bundle (JSON) on a standalone terminal; an enrolled one pulls its rules."""
+    from pos_app.core.rules import RulesBundle
+
+    services = _services(ctx)
+    if _run(services.is_enrolled):
+        raise CliError(_("This terminal is enrolled: its rules come from head office with sync."))
+    try:
+        bundle = RulesBundle.from_json(bundle_file.read_bytes())
+    except RuleError as exc:
+        raise CliError(exc.message) from exc
+    _run(services.install_rules, bundle)
+    ctx.emit({"version": bundle.version, "digest": bundle.digest()},
+             _("Rules version {version} installed and active.").format(version=bundle.version))

@@ -221,6 +221,82 @@ class ReturnPolicy:
 
 
 @dataclass(frozen=True)
+class FxRate:
+    """HQ's rate for one currency from ``valid_from`` on (until the next rate of that currency): ``rate_thb``
+    baht per one unit, as exact decimal text (``"35.8125"``)."""
+
+    currency: str
+    rate_thb: str
+    valid_from: datetime
+
+    def __post_init__(self) -> None:
+        from pos_app.core.currency import HOME_CURRENCY, check_rate, normalize_code
+
+        code = normalize_code(self.currency)
+        if code == HOME_CURRENCY:
+            raise _invalid(_("THB needs no rate: it is the home currency."))
+        _set(self, "currency", code)
+        check_rate(self.rate_thb)
+        _set(self, "valid_from", require_utc(self.valid_from, _("A rate's valid_from")))
+
+
+@dataclass(frozen=True)
+class Currencies:
+    """Sales in other currencies: the rates, and which currencies each branch takes.
+
+    ``branches`` None: every branch takes every currency that has a rate. Otherwise a branch takes the
+    currencies listed for it, and a branch not listed takes baht only."""
+
+    rates: tuple[FxRate, ...] = ()
+    branches: Mapping[str, frozenset[str]] | None = None
+
+    def __post_init__(self) -> None:
+        from pos_app.core.currency import normalize_code
+
+        rates = tuple(sorted(self.rates, key=lambda r: (r.currency, r.valid_from))) \
+            if all(isinstance(r, FxRate) for r in self.rates) else None
+        if rates is None:
+            raise _invalid(_("currencies.rates must hold FxRate values."))
+        if len({(r.currency, r.valid_from) for r in rates}) != len(rates):
+            raise _invalid(_("Two rates of one currency start at the same time."))
+        _set(self, "rates", rates)
+        if self.branches is not None:
+            if not isinstance(self.branches, Mapping):
+                raise _invalid(_("currencies.branches must map branch ids to currency codes."))
+            known = {r.currency for r in rates}
+            branches: dict[str, frozenset[str]] = {}
+            for branch, codes in self.branches.items():
+                _check_text(branch, "branch")
+                if isinstance(codes, str) or not isinstance(codes, Iterable):
+                    raise _invalid(_("currencies.branches must map branch ids to currency codes."))
+                normal = frozenset(normalize_code(c) for c in codes)
+                missing = sorted(normal - known)
+                if missing:
+                    raise _invalid(_("Branch {branch} takes {codes} but the rules have no rate for it.").format(
+                        branch=branch, codes=", ".join(missing)))
+                branches[branch] = normal
+            _set(self, "branches", branches)
+
+    def __bool__(self) -> bool:
+        return bool(self.rates) or self.branches is not None
+
+    def accepted(self, branch_id: str | None) -> tuple[str, ...]:
+        """The currencies other than THB that ``branch_id`` takes (sorted)."""
+        codes = {r.currency for r in self.rates}
+        if self.branches is not None:
+            codes &= self.branches.get(branch_id or "", frozenset())
+        return tuple(sorted(codes))
+
+    def rate_for(self, currency: str, at: datetime) -> FxRate | None:
+        """The rate of ``currency`` in force at ``at`` (the latest ``valid_from`` not after it), or None."""
+        found = None
+        for rate in self.rates:
+            if rate.currency == currency and rate.valid_from <= at:
+                found = rate
+        return found
+
+
+@dataclass(frozen=True)
 class RulesBundle:
     """One version of all the rules; every ledger entry records the ``version`` that computed it."""
 
@@ -230,6 +306,9 @@ class RulesBundle:
     discount: DiscountPolicy
     expiry: ExpiryPolicy
     returns: ReturnPolicy
+    currencies: Currencies = Currencies()
+    """Rates and accepted currencies; empty rules leave ``currencies`` out of the JSON (same text and digest as
+    before currencies existed)."""
 
     def __post_init__(self) -> None:
         _check_int(self.version, "version", 1)
@@ -239,6 +318,7 @@ class RulesBundle:
             ("discount", DiscountPolicy),
             ("expiry", ExpiryPolicy),
             ("returns", ReturnPolicy),
+            ("currencies", Currencies),
         ):
             if not isinstance(getattr(self, name), kind):
                 raise _invalid(_("{name} has the wrong type.").format(name=name))
@@ -486,7 +566,29 @@ def _bundle_to_obj(b: RulesBundle) -> dict[str, Any]:
         },
         "expiry": {"months": b.expiry.months},
         "returns": {"restore_redeemed_points": b.returns.restore_redeemed_points},
+        **({"currencies": _currencies_to_obj(b.currencies)} if b.currencies else {}),
     }
+
+
+def _currencies_to_obj(c: Currencies) -> dict[str, Any]:
+    return {
+        "rates": [{"currency": r.currency, "rate_thb": r.rate_thb, "valid_from": iso_utc(r.valid_from)}
+                  for r in c.rates],
+        "branches": None if c.branches is None else {b: sorted(codes) for b, codes in sorted(c.branches.items())},
+    }
+
+
+def _currencies_from_obj(obj: object) -> Currencies:
+    top = _fields(obj, "currencies", {"rates", "branches"})
+    rates = []
+    for item in _list(top["rates"], "currencies.rates"):
+        r = _fields(item, "rate", {"currency", "rate_thb", "valid_from"})
+        rates.append(FxRate(r["currency"], r["rate_thb"], _instant(r["valid_from"], "valid_from")))
+    branches = top["branches"]
+    if branches is not None:
+        branches = _fields(branches, "currencies.branches", set(branches) if isinstance(branches, dict) else set())
+        branches = {b: _list(codes, "currencies.branches") for b, codes in branches.items()}
+    return Currencies(tuple(rates), branches)
 
 
 def _fields(obj: object, where: str, keys: set[str]) -> Mapping[str, Any]:
@@ -539,7 +641,10 @@ _CAMPAIGN_KEYS = {
 
 
 def _bundle_from_obj(obj: object) -> RulesBundle:
-    top = _fields(obj, "rules", {"format", "version", "earn", "tiers", "discount", "expiry", "returns"})
+    keys = {"format", "version", "earn", "tiers", "discount", "expiry", "returns"}
+    if isinstance(obj, dict) and "currencies" in obj:  # optional: absent in rules without other currencies
+        keys.add("currencies")
+    top = _fields(obj, "rules", keys)
     if top["format"] != RULES_FORMAT:
         raise RuleError(
             _("These rules are in a format this terminal does not know ({format}); update the software.").format(
@@ -581,4 +686,5 @@ def _bundle_from_obj(obj: object) -> RulesBundle:
         ),
         expiry=ExpiryPolicy(expiry["months"]),
         returns=ReturnPolicy(returns["restore_redeemed_points"]),
+        currencies=_currencies_from_obj(top["currencies"]) if "currencies" in top else Currencies(),
     )

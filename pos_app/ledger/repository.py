@@ -173,6 +173,10 @@ class NewEntry:
     op_id: str | None = None
     clock_offset_ms: int = 0
     entry_id: str | None = None
+    currency: str | None = None
+    """A sale in another currency: its ISO code, amount in minor units and rate (``amount_satang`` = THB)."""
+    amount_minor: int | None = None
+    fx_rate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,9 @@ class EntryRow:
     reason: str | None
     offline: bool
     origin: str
+    currency: str | None = None
+    amount_minor: int | None = None
+    fx_rate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,8 @@ def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[
         amount_satang=e.amount_satang, receipt_ref=e.receipt_ref, reward_code=e.reward_code,
         corrects_id=e.corrects_id, rules_version=e.rules_version, tier_code=e.tier_code, lines=e.lines,
         sale_at=ms_to_iso(e.sale_at_ms), clock_offset_ms=e.clock_offset_ms, operator_id=e.operator_id,
-        approved_by=e.approved_by, reason=e.reason, offline=e.offline, reservation_id=e.reservation_id)
+        approved_by=e.approved_by, reason=e.reason, offline=e.offline, reservation_id=e.reservation_id,
+        currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate)
 
 
 def _member_from_row(row: Any) -> MemberRow:
@@ -307,6 +315,7 @@ def _entry_from_row(row: Any) -> EntryRow:
         lines=tuple((line["category"], line["amount_satang"]) for line in json.loads(row.lines_json)),
         sale_at_ms=row.sale_at_ms, operator_id=row.operator_id, approved_by=row.approved_by,
         reason=row.reason, offline=bool(row.offline), origin=row.origin,
+        currency=row.currency, amount_minor=row.amount_minor, fx_rate=row.fx_rate,
     )
 
 
@@ -329,7 +338,8 @@ _SQL_INSERT_ENTRY = (
     "INSERT INTO entries (id, terminal_id, seq, member_id, kind, points, contra_account, amount_satang, "
     "receipt_ref, reward_code, corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, "
     "operator_id, approved_by, reason, offline, reservation_id, op_id, content_hash, chain_hash, origin, "
-    "recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recorded_at_ms, currency, amount_minor, fx_rate) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SQL_ENTRY_KIND = "SELECT kind FROM entries WHERE id = ?"
 _SQL_ADD_BALANCE = (
@@ -343,6 +353,13 @@ _SQL_DAY_ACTIVITY = (
     "SUM(COALESCE(amount_satang, 0)) FROM entries "
     "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind IN ('earn', 'redeem') AND origin = 'local' "
     "GROUP BY 1, 2, 3, 4"
+)
+
+
+_SQL_CURRENCY_ACTIVITY = (
+    "SELECT currency, COUNT(*), SUM(amount_minor), SUM(amount_satang) FROM entries "
+    "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind = 'earn' AND origin = 'local' AND currency IS NOT NULL "
+    "GROUP BY currency ORDER BY currency"
 )
 
 
@@ -620,6 +637,7 @@ class Ledger:
             reward_code=e.reward_code, corrects_id=e.corrects_id, rules_version=e.rules_version,
             tier_code=e.tier_code, lines=e.lines, sale_at_ms=e.sale_at_ms, operator_id=e.operator_id,
             approved_by=e.approved_by, reason=e.reason, offline=e.offline, origin="local",
+            currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate,
         )
 
     def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> None:
@@ -635,6 +653,7 @@ class Ledger:
             iso_to_ms(wire["sale_at"]), wire["clock_offset_ms"], wire["operator_id"], wire["approved_by"],
             wire["reason"], wire["offline"], wire["reservation_id"], op_id, wire["content_hash"],
             chain_hash(previous, wire["content_hash"]), origin, recorded,
+            wire.get("currency"), wire.get("amount_minor"), wire.get("fx_rate"),
         ))
         earned = wire["points"] if kind == "earn" else 0
         if kind == "reverse" and wire["corrects_id"]:
@@ -713,6 +732,11 @@ class Ledger:
         and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
         the covering index ``ix_entries_report`` (migration 0002)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def currency_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """This terminal's sales in other currencies in [start, end): ``(currency, count, amount_minor,
+        amount_satang)`` per currency (earn entries; the THB amounts are inside :meth:`day_activity`'s)."""
+        return _raw(conn).execute(_SQL_CURRENCY_ACTIVITY, (start_ms, end_ms)).fetchall()
 
     def staff_names(self, conn: Connection) -> dict[str, str]:
         return dict(_raw(conn).execute("SELECT id, name FROM staff").fetchall())
@@ -895,7 +919,8 @@ class Ledger:
             for row in conn.execute(text(
                 "SELECT id, terminal_id, seq, member_id, kind, points, amount_satang, receipt_ref, reward_code, "
                 "corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, operator_id, "
-                "approved_by, reason, offline, reservation_id, content_hash, chain_hash FROM entries ORDER BY rowid"
+                "approved_by, reason, offline, reservation_id, content_hash, chain_hash, currency, amount_minor, "
+                "fx_rate FROM entries ORDER BY rowid"
             )):
                 report.entries += 1
                 try:
@@ -906,7 +931,8 @@ class Ledger:
                         rules_version=row.rules_version, tier_code=row.tier_code, lines=json.loads(row.lines_json),
                         sale_at=ms_to_iso(row.sale_at_ms), clock_offset_ms=row.clock_offset_ms,
                         operator_id=row.operator_id, approved_by=row.approved_by, reason=row.reason,
-                        offline=bool(row.offline), reservation_id=row.reservation_id)["content_hash"]
+                        offline=bool(row.offline), reservation_id=row.reservation_id, currency=row.currency,
+                        amount_minor=row.amount_minor, fx_rate=row.fx_rate)["content_hash"]
                 except (TypeError, ValueError, OverflowError):
                     hashed = ""
                 expected = chain_hash(previous, hashed)

@@ -69,6 +69,9 @@ entries = Table(
     Column("chain_hash", Text, nullable=False),
     Column("origin", Text, nullable=False),
     Column("recorded_at_ms", Integer, nullable=False),
+    Column("currency", Text),
+    Column("amount_minor", Integer),
+    Column("fx_rate", Text),
 )
 
 outbox = Table(

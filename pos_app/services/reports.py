@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pos_app.core.currency import format_money
 from pos_app.core.i18n import _, get_language
 from pos_app.core.money import format_baht
 from pos_app.ledger import backup as backup_mod
@@ -17,7 +18,7 @@ from pos_app.ledger import migrate
 from pos_app.ledger.db import integrity_problems
 
 if TYPE_CHECKING:
-    from pos_app.services.terminal import DailyReport, ReportLine, Services
+    from pos_app.services.terminal import CurrencyLine, DailyReport, ReportLine, Services
 
 REPORT_GROUPINGS = ("cashier", "reward", "hour")
 MAX_REPORT_DAYS = 366
@@ -41,6 +42,7 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
     with services.ledger.read() as conn:
         staff_names = services.ledger.staff_names(conn)
         rows = services.ledger.day_activity(conn, start, end)
+        report.per_currency = _currency_lines(services.ledger.currency_activity(conn, start, end))
     cashiers: dict[str, ReportLine] = {}
     rewards: dict[str, ReportLine] = {}
     hours: dict[int, ReportLine] = {}
@@ -56,6 +58,23 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
     return report
 
 
+def _currency_lines(rows: list[tuple[Any, ...]]) -> list[CurrencyLine]:
+    from pos_app.services.terminal import CurrencyLine
+
+    return [CurrencyLine(code, int(n), int(minor or 0), int(satang or 0)) for code, n, minor, satang in rows]
+
+
+def currency_text(lines: list[CurrencyLine]) -> list[str]:
+    """"Paid in other currencies" lines of a report (none when every sale was in baht)."""
+    if not lines:
+        return []
+    out = ["", _("Paid in other currencies (included above in baht)")]
+    out += [_("{code}: {n:,} sales, {money} = {baht}").format(
+        code=c.currency, n=c.sales, money=format_money(c.amount_minor, c.currency), baht=format_baht(c.sales_satang))
+        for c in lines]
+    return out
+
+
 @dataclass
 class RangeReport:
     """Awards and redemptions of this terminal from ``date_from`` to ``date_to`` (both included, Bangkok days),
@@ -66,6 +85,8 @@ class RangeReport:
     by: str
     lines: list[ReportLine] = field(default_factory=list)
     totals: ReportLine | None = None
+    per_currency: list[CurrencyLine] = field(default_factory=list)
+    """Sales paid in other currencies, in them and in baht (the baht is inside ``lines`` and ``totals``)."""
 
 
 def _day(text: str) -> date:
@@ -94,15 +115,17 @@ def range_report(services: Services, date_from: str, date_to: str, by: str) -> R
     start, _unused = services.day_bounds_ms(first.isoformat())
     _unused, end = services.day_bounds_ms(last.isoformat())
 
-    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[dict[str, Any]]]:
+    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[dict[str, Any]], list[tuple[Any, ...]]]:
         with services.ledger.read() as conn:
             return (services.ledger.staff_names(conn), services.ledger.day_activity(conn, start, end),
-                    [dict(r._mapping) for r in services.ledger.list_rewards(conn, active_only=False)])
+                    [dict(r._mapping) for r in services.ledger.list_rewards(conn, active_only=False)],
+                    services.ledger.currency_activity(conn, start, end))
 
-    staff_names, rows, rewards = services._call(run)
+    staff_names, rows, rewards, currency_rows = services._call(run)
     th = get_language() == "th"
     reward_names = {r["code"]: (r["name_th"] if th else r["name_en"]) for r in rewards}
-    report = RangeReport(date_from=first.isoformat(), date_to=last.isoformat(), by=by, totals=ReportLine("total"))
+    report = RangeReport(date_from=first.isoformat(), date_to=last.isoformat(), by=by, totals=ReportLine("total"),
+                         per_currency=_currency_lines(currency_rows))
     groups: dict[Any, ReportLine] = {}
     for op, reward, hours_since_start, kind, n, points, amount in rows:
         assert report.totals is not None
@@ -152,6 +175,7 @@ def report_text(report: RangeReport) -> str:
         name = _("Total") if line is report.totals else line.key
         out.append(f"{name[:24]:<24}{line.awards:>8,}{line.points_awarded:>16,}{format_baht(line.sales_satang):>16}"
                    f"{line.redemptions:>13,}{line.points_redeemed:>17,}")
+    out += currency_text(report.per_currency)
     return "\n".join(out)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pos_app.core.currency import format_money, share_satang
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
@@ -34,19 +35,23 @@ class ReturnPreview:
     points_to_take_back: int
     points_to_give_back: int      # redeemed on this receipt, restored when the whole receipt is returned
     balance_now: int
+    currency: str | None = None   # paid in another currency: the amounts in it (minor units) beside the THB ones
+    remaining_minor: int | None = None
+    refund_minor: int | None = None
 
     @property
     def balance_after(self) -> int:
         return self.balance_now - self.points_to_take_back + self.points_to_give_back
 
 
-def preview_return(services: Services, receipt_ref: str, refund_satang: int | None = None) -> ReturnPreview:
+def preview_return(services: Services, receipt_ref: str, refund_satang: int | None = None,
+                   refund_minor: int | None = None) -> ReturnPreview:
     """What ``services.return_receipt(receipt_ref=..., refund_satang=...)`` would do now (nothing is written).
     Refuses as the return itself would: an unknown receipt, one already fully returned, too large a refund."""
     receipt = services._check_receipt(receipt_ref)
-    if refund_satang is not None and refund_satang <= 0:
+    if (refund_satang is not None and refund_satang <= 0) or (refund_minor is not None and refund_minor <= 0):
         raise InvalidInput(_("The refund amount must be more than zero."))
-    preview: ReturnPreview = services._call(lambda: _preview(services, receipt, refund_satang))
+    preview: ReturnPreview = services._call(lambda: _preview(services, receipt, refund_satang, refund_minor))
     return preview
 
 
@@ -62,6 +67,9 @@ class ReturnPlan:
     refunded_before: int
     remaining: int
     refund: int
+    refund_minor: int | None = None
+    """A receipt paid in another currency (``earn.currency``): this refund in its minor units."""
+    remaining_minor: int | None = None
 
     def redemptions_to_restore(self) -> list[Any]:
         """The receipt's redemptions not yet corrected, given back when the whole receipt is returned."""
@@ -71,32 +79,58 @@ class ReturnPlan:
         return [r for r in self.on_receipt if r.kind == "redeem" and r.id not in already]
 
 
-def plan_return(ledger: Any, conn: Any, receipt: str, refund_satang: int | None) -> ReturnPlan:
+def plan_return(ledger: Any, conn: Any, receipt: str, refund_satang: int | None,
+                refund_minor: int | None = None) -> ReturnPlan:
     """Read the receipt in ``conn`` and refuse as a return must: no points earned on it, already fully returned,
-    more than what remains."""
+    more than what remains, a refund in another currency than the sale's.
+
+    A receipt paid in another currency is refunded in that currency (``refund_minor``); the THB part of a
+    refund is the same share of the sale's THB amount, taken cumulatively (``currency.share_satang``), so the
+    refunds of a whole receipt add up exactly to its THB amount and the points come back as for baht."""
     on_receipt = ledger.entries_for_receipt(conn, receipt)
     earns = [e for e in on_receipt if e.kind == "earn"]
     if not earns:
         raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
     earn = earns[0]
     corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
-    refunded_before = sum(c.amount_satang or 0 for c in corrections if c.corrects_id == earn.id and c.kind == "reverse")
+    returns = [c for c in corrections if c.corrects_id == earn.id and c.kind == "reverse"]
+    refunded_before = sum(c.amount_satang or 0 for c in returns)
     original = earn.amount_satang or 0
     remaining = original - refunded_before
     if remaining <= 0:
         raise Conflict(_("Receipt {receipt} was already fully returned.").format(receipt=receipt))
-    refund = remaining if refund_satang is None else refund_satang
-    if refund > remaining:
+    if earn.currency is None:
+        if refund_minor is not None:
+            raise InvalidInput(_("Receipt {receipt} was paid in baht: give the refund in baht.").format(
+                receipt=receipt))
+        refund = remaining if refund_satang is None else refund_satang
+        if refund > remaining:
+            raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
+                amount=format_baht(remaining), receipt=receipt))
+        return ReturnPlan(earn=earn, on_receipt=on_receipt, corrections=corrections, original=original,
+                          refunded_before=refunded_before, remaining=remaining, refund=refund)
+    if refund_satang is not None:
+        raise InvalidInput(_("Receipt {receipt} was paid in {code}: give the refund in {code}.").format(
+            receipt=receipt, code=earn.currency))
+    total_minor = earn.amount_minor or 0
+    before_minor = sum(c.amount_minor or 0 for c in returns)
+    remaining_minor = total_minor - before_minor
+    part = remaining_minor if refund_minor is None else refund_minor
+    if part > remaining_minor:
         raise InvalidInput(_("Only {amount} of receipt {receipt} can still be returned.").format(
-            amount=format_baht(remaining), receipt=receipt))
+            amount=format_money(remaining_minor, earn.currency), receipt=receipt))
+    refund = share_satang(original, total_minor, before_minor + part) - share_satang(original, total_minor,
+                                                                                      before_minor)
     return ReturnPlan(earn=earn, on_receipt=on_receipt, corrections=corrections, original=original,
-                      refunded_before=refunded_before, remaining=remaining, refund=refund)
+                      refunded_before=refunded_before, remaining=remaining, refund=refund, refund_minor=part,
+                      remaining_minor=remaining_minor)
 
 
-def _preview(services: Services, receipt: str, refund_satang: int | None) -> ReturnPreview:
+def _preview(services: Services, receipt: str, refund_satang: int | None,
+             refund_minor: int | None = None) -> ReturnPreview:
     ledger = services.ledger
     with ledger.read() as conn:
-        plan = plan_return(ledger, conn, receipt, refund_satang)
+        plan = plan_return(ledger, conn, receipt, refund_satang, refund_minor)
         member = ledger.get_member(conn, plan.earn.member_id)
         rules = services.active_rules(conn)
     if member is None:
@@ -110,7 +144,8 @@ def _preview(services: Services, receipt: str, refund_satang: int | None) -> Ret
                          sale_at_ms=plan.earn.sale_at_ms, original_satang=plan.original,
                          points_earned=plan.earn.points, refunded_before_satang=plan.refunded_before,
                          remaining_satang=plan.remaining, refund_satang=plan.refund, points_to_take_back=take,
-                         points_to_give_back=give, balance_now=member.points)
+                         points_to_give_back=give, balance_now=member.points, currency=plan.earn.currency,
+                         remaining_minor=plan.remaining_minor, refund_minor=plan.refund_minor)
 
 
 __all__ = ["ReturnPlan", "ReturnPreview", "plan_return", "preview_return"]

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_app.core.cardno import is_valid_card_number, new_card_number, normalize_card_number
+from pos_app.core.currency import HOME_CURRENCY, convert_sale
 from pos_app.core.errors import RuleError
 from pos_app.core.expiry import LedgerMove, due_expiries, expiring_within, open_lots
 from pos_app.core.i18n import _
@@ -112,6 +113,11 @@ class AwardResult:
     tier_changed: bool
     replayed: bool = False
     points_start_satang: int | None = None  # when ``points`` is 0: the bill from which points start
+    currency: str | None = None
+    """A sale paid in another currency: its ISO code; ``amount_minor`` in its minor units at ``fx_rate`` THB per
+    unit, and ``amount_satang`` is the THB equivalent the points were computed on."""
+    amount_minor: int | None = None
+    fx_rate: str | None = None
 
     @property
     def zero_points_text(self) -> str | None:
@@ -145,6 +151,9 @@ class ReturnResult:
     balance_after: int
     entry_ids: tuple[str, ...]
     replayed: bool = False
+    currency: str | None = None
+    """The receipt was paid in another currency: the refund in it (``refund_satang`` is its THB part)."""
+    refund_minor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,12 +179,24 @@ class ReportLine:
 
 
 @dataclass
+class CurrencyLine:
+    """Sales paid in one currency other than baht: how many, their sum in that currency (minor units) and in
+    baht (the THB equivalents they earned on, already inside the report's baht totals)."""
+
+    currency: str
+    sales: int = 0
+    amount_minor: int = 0
+    sales_satang: int = 0
+
+
+@dataclass
 class DailyReport:
     date: str
     per_cashier: list[ReportLine] = field(default_factory=list)
     per_reward: list[ReportLine] = field(default_factory=list)
     per_hour: list[ReportLine] = field(default_factory=list)
     totals: ReportLine = field(default_factory=lambda: ReportLine("total"))
+    per_currency: list[CurrencyLine] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -453,17 +474,31 @@ class Services:
         result: EarnBreakdown = self._call(run)
         return result
 
-    def award(self, *, member_id: str, amount_satang: int, receipt_ref: str, operator_id: str,
+    def award(self, *, member_id: str, amount_satang: int = 0, receipt_ref: str, operator_id: str,
               lines: Sequence[tuple[str, int]] = (), op_id: str | None = None,
-              sale_at: datetime | None = None) -> AwardResult:
-        """Give points for a purchase. A receipt earns once; a retry with the same ``op_id`` is harmless."""
+              sale_at: datetime | None = None, currency: str | None = None,
+              amount_minor: int | None = None) -> AwardResult:
+        """Give points for a purchase. A receipt earns once; a retry with the same ``op_id`` is harmless.
+
+        A sale in another currency gives ``currency`` and ``amount_minor`` (its minor units) instead of
+        ``amount_satang``: the THB equivalent is computed from the rate of the active rules at the sale time
+        (``pos_app.core.currency.to_satang``) and earns like any sale of that many satang."""
         receipt_ref = self._check_receipt(receipt_ref)
-        if amount_satang <= 0:
+        foreign = currency is not None and currency.strip().upper() != HOME_CURRENCY
+        if foreign:
+            if amount_minor is None or amount_minor <= 0:
+                raise InvalidInput(_("The amount must be more than zero."))
+            if lines:
+                raise InvalidInput(_("Category lines are in baht: record a sale in another currency without "
+                                     "them."))
+        elif amount_satang <= 0:
             raise InvalidInput(_("The amount must be more than zero."))
         op_id = op_id or self.ledger.new_id()
         sale_ms = self._sale_ms(sale_at)
-        request = {"member_id": member_id, "amount_satang": amount_satang, "receipt_ref": receipt_ref,
-                   "lines": [list(x) for x in lines], "operator_id": operator_id}
+        request: dict[str, Any] = {"member_id": member_id, "amount_satang": amount_satang, "receipt_ref": receipt_ref,
+                                   "lines": [list(x) for x in lines], "operator_id": operator_id}
+        if foreign:
+            request.update(currency=currency, amount_minor=amount_minor)
         if sale_at is not None:
             request["sale_at_ms"] = sale_ms
 
@@ -478,7 +513,13 @@ class Services:
                         receipt=receipt_ref))
                 meta = self.ledger.all_meta(conn)
                 rules = self.rules(conn, int(meta.get("rules_version", "1")))
-                purchase = Purchase(amount_satang=amount_satang, sale_at=ms_to_dt(sale_ms),
+                fx: dict[str, Any] = {}
+                amount = amount_satang
+                if foreign:
+                    assert currency is not None and amount_minor is not None
+                    fx = convert_sale(rules, meta.get("branch_id"), currency, amount_minor, ms_to_dt(sale_ms))
+                    amount = fx.pop("amount_satang")
+                purchase = Purchase(amount_satang=amount, sale_at=ms_to_dt(sale_ms),
                                     branch_id=meta.get("branch_id"),
                                     lines=tuple(CategoryLine(c, a) for c, a in lines))
                 if member.tier not in {t.code for t in rules.tiers.tiers}:
@@ -490,21 +531,21 @@ class Services:
                 breakdown = points_for(purchase, rules, member.tier)
                 entry = self.ledger.append_entry(conn, NewEntry(
                     member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
-                    operator_id=operator_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
+                    operator_id=operator_id, amount_satang=amount, receipt_ref=receipt_ref,
                     rules_version=rules.version, tier_code=member.tier, lines=tuple(lines), op_id=op_id,
-                    clock_offset_ms=int(meta.get("clock_offset_ms", "0"))))
+                    clock_offset_ms=int(meta.get("clock_offset_ms", "0")), **fx))
                 tier, changed = member.tier, False
                 if self._tier_may_change(member, rules, breakdown.points):
                     tier, changed = self._retier(conn, member, rules, sale_ms)
                 result = AwardResult(
                     op_id=op_id, entry_id=entry.id, member_id=member_id, points=breakdown.points,
                     balance_before=member.points, balance_after=member.points + breakdown.points,
-                    amount_satang=amount_satang, receipt_ref=receipt_ref,
+                    amount_satang=amount, receipt_ref=receipt_ref,
                     breakdown={"base_points": breakdown.base_points, "tier_bonus": breakdown.tier_bonus,
                                "campaign_bonus": breakdown.campaign_bonus,
                                "campaigns_applied": list(breakdown.campaigns_applied),
                                "rules_version": breakdown.rules_version},
-                    tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang)
+                    tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang, **fx)
                 data = _record(result)
                 self.ledger.record_operation(conn, op_id, "award", request, data)
                 return result
@@ -607,13 +648,19 @@ class Services:
 
     # ------------------------------------------------------------------ returns
     def return_receipt(self, *, receipt_ref: str, operator_id: str, refund_satang: int | None = None,
-                       approval: Approval | None = None, op_id: str | None = None) -> ReturnResult:
-        """A full (``refund_satang`` None) or partial return: claw back points in proportion, never twice."""
+                       approval: Approval | None = None, op_id: str | None = None,
+                       refund_minor: int | None = None) -> ReturnResult:
+        """A full (no refund amount) or partial return: claw back points in proportion, never twice. A receipt
+        paid in another currency is refunded in it (``refund_minor``, its minor units); its THB part is the
+        same share of the sale's THB amount (at the sale's rate), so the points taken back are as for baht."""
         receipt_ref = self._check_receipt(receipt_ref)
-        if refund_satang is not None and refund_satang <= 0:
+        if (refund_satang is not None and refund_satang <= 0) or (refund_minor is not None and refund_minor <= 0):
             raise InvalidInput(_("The refund amount must be more than zero."))
         op_id = op_id or self.ledger.new_id()
-        request = {"receipt_ref": receipt_ref, "refund_satang": refund_satang, "operator_id": operator_id}
+        request: dict[str, Any] = {"receipt_ref": receipt_ref, "refund_satang": refund_satang,
+                                   "operator_id": operator_id}
+        if refund_minor is not None:
+            request["refund_minor"] = refund_minor
 
         def run() -> ReturnResult:
             with self.ledger.write() as conn:
@@ -622,7 +669,7 @@ class Services:
                     return _result(ReturnResult, prior, True)
                 from pos_app.services.returns import plan_return
 
-                plan = plan_return(self.ledger, conn, receipt_ref, refund_satang)
+                plan = plan_return(self.ledger, conn, receipt_ref, refund_satang, refund_minor)
                 earn, refund, original, refunded_before = plan.earn, plan.refund, plan.original, plan.refunded_before
                 approver = self._approve(conn, approval, _("a return"), operation="return",
                                          operator_id=operator_id, op_id=op_id)
@@ -636,7 +683,8 @@ class Services:
                     member_id=member.id, kind="reverse", points=-clawed, sale_at_ms=sale_ms,
                     operator_id=operator_id, amount_satang=refund, receipt_ref=receipt_ref, corrects_id=earn.id,
                     rules_version=earn.rules_version, approved_by=approver.id,
-                    reason="return", op_id=op_id, clock_offset_ms=offset))
+                    reason="return", op_id=op_id, clock_offset_ms=offset, currency=earn.currency,
+                    amount_minor=plan.refund_minor, fx_rate=earn.fx_rate))
                 ids.append(entry.id)
                 restored = 0
                 for redemption in plan.redemptions_to_restore():
@@ -652,13 +700,39 @@ class Services:
                 result = ReturnResult(
                     op_id=op_id, receipt_ref=receipt_ref, member_id=member.id, refund_satang=refund,
                     points_clawed_back=clawed, points_restored=restored, balance_before=member.points,
-                    balance_after=member.points - clawed + restored, entry_ids=tuple(ids))
+                    balance_after=member.points - clawed + restored, entry_ids=tuple(ids),
+                    currency=earn.currency, refund_minor=plan.refund_minor)
                 data = _record(result)
                 data["entry_ids"] = list(ids)
                 self.ledger.record_operation(conn, op_id, "return", request, data)
                 return result
 
         result: ReturnResult = self._call(run)
+        return result
+
+    def receipt_currency(self, receipt_ref: str) -> str | None:
+        """The currency a receipt that earned points was paid in (None: baht, or no such receipt)."""
+        receipt_ref = self._check_receipt(receipt_ref)
+
+        def run() -> str | None:
+            with self.ledger.read() as conn:
+                earns = [e for e in self.ledger.entries_for_receipt(conn, receipt_ref) if e.kind == "earn"]
+            return earns[0].currency if earns else None
+
+        result: str | None = self._call(run)
+        return result
+
+    def is_enrolled(self) -> bool:
+        with self.ledger.read() as conn:
+            return self.ledger.get_meta(conn, "mode") == "enrolled"
+
+    def accepted_currencies(self) -> tuple[str, ...]:
+        """The currencies other than baht this terminal's branch takes under the active rules (may be empty)."""
+        def run() -> tuple[str, ...]:
+            with self.ledger.read() as conn:
+                return self.active_rules(conn).currencies.accepted(self.ledger.get_meta(conn, "branch_id"))
+
+        result: tuple[str, ...] = self._call(run)
         return result
 
     # ------------------------------------------------------------------ adjust

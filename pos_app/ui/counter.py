@@ -49,6 +49,7 @@ from pos_app.services.errors import ApprovalRequired, PinLocked, Unavailable
 from pos_app.services.reports import range_report, report_csv
 from pos_app.services.returns import ReturnPreview, preview_return
 from pos_app.ui.camera import CameraPanel
+from pos_app.ui.currency_picker import CurrencyPicker, amount_row
 from pos_app.ui.dialogs import (
     ChangePinDialog,
     EnrollDialog,
@@ -449,6 +450,7 @@ class CounterWindow(QMainWindow):
         self.amount_field = QLineEdit()
         self.amount_field.setObjectName("amountField")
         self.amount_field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.currency_picker = CurrencyPicker()  # the branch's currencies (hidden while it takes baht only)
         self.receipt_label = _wrapped_label("receiptLabel")
         self.receipt_field = QLineEdit()
         self.receipt_field.setObjectName("receiptField")
@@ -459,7 +461,7 @@ class CounterWindow(QMainWindow):
         self.amount_label.setBuddy(self.amount_field)
         self.receipt_label.setBuddy(self.receipt_field)
         award_layout.addWidget(self.amount_label, 0, 0)
-        award_layout.addWidget(self.amount_field, 0, 1)
+        award_layout.addLayout(amount_row(self.amount_field, self.currency_picker), 0, 1)
         award_layout.addWidget(self.receipt_label, 1, 0)
         award_layout.addWidget(self.receipt_field, 1, 1)
         # the primary button beside the two fields, as tall as both: the largest control, and the column
@@ -580,6 +582,7 @@ class CounterWindow(QMainWindow):
         self.enroll_button.clicked.connect(self.open_enroll)
         self.return_button.clicked.connect(self.open_return)
         self.amount_field.textChanged.connect(self._amount_changed)
+        self.currency_picker.currentIndexChanged.connect(self._amount_changed)
         self.amount_field.returnPressed.connect(self._amount_entered)
         self.receipt_field.returnPressed.connect(self.award)
         self.award_button.clicked.connect(self.award)
@@ -752,6 +755,7 @@ class CounterWindow(QMainWindow):
         if enrolled:
             self._start_sync(services)
         self._show_sync_status()
+        self.currency_picker.refresh(self.worker, services)
         self.ready.emit()
 
     # ------------------------------------------------------------------ backups
@@ -853,6 +857,7 @@ class CounterWindow(QMainWindow):
         if self._closed or svc is None or self._staff is None:
             return
         member_id = self._member.id if self._member is not None else None
+        self.currency_picker.refresh(self.worker, svc)  # new rules may bring other currencies
 
         def work() -> tuple[MemberView | None, list[dict[str, Any]], dict[str, tuple[str, str]]]:
             fresh = _fresh_member(svc, member_id) if member_id is not None else None
@@ -1487,6 +1492,8 @@ class CounterWindow(QMainWindow):
             self.receipt_field.setFocus()
 
     def _parsed_amount(self) -> int | None:
+        if self.currency_picker.foreign():  # no baht preview of a foreign amount: the award says the points
+            return None
         try:
             return parse_purchase_amount(self.amount_field.text())
         except RuleError:
@@ -1502,7 +1509,7 @@ class CounterWindow(QMainWindow):
             self.amount_error.clear()
             return False
         try:
-            parse_purchase_amount(text)
+            self.currency_picker.sale(text)
         except RuleError as exc:
             self.amount_error.setText(exc.message)
             return False
@@ -1559,7 +1566,7 @@ class CounterWindow(QMainWindow):
             self.show_error(_("Find the member first."))
             return
         try:
-            amount = parse_purchase_amount(self.amount_field.text())
+            sale = self.currency_picker.sale(self.amount_field.text())
         except RuleError as exc:
             self.amount_error.setText(exc.message)
             self.amount_field.setFocus()
@@ -1572,14 +1579,13 @@ class CounterWindow(QMainWindow):
             self.receipt_field.setFocus()
             return
         staff_id = self._staff.id
-        key = (member.id, amount, receipt, staff_id)
+        key = (member.id, tuple(sale.items()), receipt, staff_id)
         op_id = self.ops.for_request("award", key)
         svc = self._services
         member_id = member.id
 
         def work() -> tuple[Any, MemberView | None]:
-            result = svc.award(member_id=member_id, amount_satang=amount, receipt_ref=receipt,
-                               operator_id=staff_id, op_id=op_id)
+            result = svc.award(member_id=member_id, receipt_ref=receipt, operator_id=staff_id, op_id=op_id, **sale)
             return result, _fresh_member(svc, member_id)
 
         self._submit(work, self._awarded)

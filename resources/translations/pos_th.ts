@@ -9,94 +9,94 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="99"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="101"></location>
             <source>Member  {name}</source>
             <translation>สมาชิก    {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="100"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="102"></location>
             <source>Id      {id}</source>
             <translation>รหัส      {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="101"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="103"></location>
             <source>Card    {card}</source>
             <translation>บัตร      {card}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="102"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="104"></location>
             <source>Phone   {phone}</source>
             <translation>โทรศัพท์  {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="103"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="105"></location>
             <source>Tier    {tier}</source>
             <translation>ระดับ     {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="104"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="106"></location>
             <source>Points  {points:,}</source>
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="165"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="168"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="250"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="296"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="385"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="349"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="364"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="412"></location>
             <location filename="../../sync/server/console/templates/member.html" line="37"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/services/reports.py" line="171"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/ui/counter.py" line="640"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/services/reports.py" line="171"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
             <location filename="../../pos_app/ui/presenters.py" line="19"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -105,27 +105,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="434"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="485"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="583"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="708"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="759"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -134,69 +134,69 @@
             <translation type="obsolete">กู้คืนเรียบร้อย ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="107"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="109"></location>
             <source>{points:,} points expire within 30 days</source>
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="190"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="206"></location>
-            <location filename="../../pos_app/services/terminal.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="209"></location>
+            <location filename="../../pos_app/services/terminal.py" line="426"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="242"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="260"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="251"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="279"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="316"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="363"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="428"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="390"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="559"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="610"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="599"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="650"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="722"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="773"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="256"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="284"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="297"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="325"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -347,12 +347,14 @@
             <translation>รหัสสมาชิกนี้หมดอายุเมื่อ {date} ขอบัตรใหม่จากสมาชิก หรือค้นหาด้วยเบอร์โทร</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="113"></location>
             <location filename="../../pos_app/core/money.py" line="68"></location>
             <location filename="../../pos_app/core/money.py" line="72"></location>
             <source>Enter an amount, for example 1,000.50.</source>
             <translation>ใส่ยอดเงิน เช่น 1,000.50</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="124"></location>
             <location filename="../../pos_app/core/money.py" line="82"></location>
             <source>The amount cannot be negative.</source>
             <translation>ยอดเงินติดลบไม่ได้</translation>
@@ -363,22 +365,26 @@
             <translation>ยอดเงินมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์) เช่น 12.34</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="137"></location>
             <location filename="../../pos_app/core/money.py" line="95"></location>
             <source>Check the thousands separators: write 1,000.50 or 1000.50.</source>
             <translation>ตรวจเครื่องหมายจุลภาค: เขียน 1,000.50 หรือ 1000.50</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="142"></location>
             <location filename="../../pos_app/core/money.py" line="113"></location>
             <source>The bill amount must be more than zero.</source>
             <translation>ยอดซื้อต้องมากกว่าศูนย์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="190"></location>
             <location filename="../../pos_app/core/money.py" line="75"></location>
             <location filename="../../pos_app/core/money.py" line="101"></location>
             <source>The amount is too large: at most {limit} per receipt.</source>
             <translation>ยอดเงินสูงเกินไป: ไม่เกิน {limit} ต่อใบเสร็จ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/core/currency.py" line="127"></location>
             <location filename="../../pos_app/core/money.py" line="85"></location>
             <source>“{text}” is not an amount of money; type digits such as 1,000.50.</source>
             <translation>“{text}” ไม่ใช่ยอดเงิน พิมพ์ตัวเลข เช่น 1,000.50</translation>
@@ -554,37 +560,37 @@
             <translation>restore_redeemed_points ต้องเป็น true หรือ false</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="319"></location>
+            <location filename="../../pos_app/core/rules.py" line="399"></location>
             <source>The bill amount must be a whole number of satang.</source>
             <translation>ยอดซื้อต้องเป็นจำนวนสตางค์เต็ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="321"></location>
+            <location filename="../../pos_app/core/rules.py" line="401"></location>
             <source>The bill amount cannot be negative.</source>
             <translation>ยอดซื้อติดลบไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="323"></location>
+            <location filename="../../pos_app/core/rules.py" line="403"></location>
             <source>The bill amount is too large.</source>
             <translation>ยอดซื้อสูงเกินไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="324"></location>
+            <location filename="../../pos_app/core/rules.py" line="404"></location>
             <source>The sale time</source>
             <translation>เวลาขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="329"></location>
+            <location filename="../../pos_app/core/rules.py" line="409"></location>
             <source>Category lines must be CategoryLine values.</source>
             <translation>รายการหมวดสินค้าต้องเป็นค่า CategoryLine</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="332"></location>
+            <location filename="../../pos_app/core/rules.py" line="412"></location>
             <source>The category lines do not add up to the bill amount.</source>
             <translation>ยอดรวมรายการหมวดสินค้าไม่เท่ากับยอดซื้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="443"></location>
+            <location filename="../../pos_app/core/rules.py" line="523"></location>
             <source>The rules contain a fractional number ({text}); use whole numbers.</source>
             <translation>กติกามีเลขทศนิยม ({text}) ให้ใช้จำนวนเต็ม</translation>
         </message>
@@ -634,38 +640,38 @@
             <translation>ไม่รู้จักระดับ “{code}”</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="270"></location>
+            <location filename="../../pos_app/core/rules.py" line="350"></location>
             <source>The rules are not valid JSON.</source>
             <translation>กติกาไม่ใช่ JSON ที่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="494"></location>
+            <location filename="../../pos_app/core/rules.py" line="596"></location>
             <source>In the rules, “{where}” must be an object.</source>
             <translation>ในกติกา “{where}” ต้องเป็นออบเจกต์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="499"></location>
+            <location filename="../../pos_app/core/rules.py" line="601"></location>
             <source>In the rules, “{where}” lacks: {fields}.</source>
             <translation>ในกติกา “{where}” ขาด: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="504"></location>
+            <location filename="../../pos_app/core/rules.py" line="606"></location>
             <source>In the rules, “{where}” has unknown fields: {fields}.</source>
             <translation>ในกติกา “{where}” มีช่องที่ไม่รู้จัก: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="512"></location>
+            <location filename="../../pos_app/core/rules.py" line="614"></location>
             <source>In the rules, “{where}” must be a list.</source>
             <translation>ในกติกา “{where}” ต้องเป็นรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="518"></location>
-            <location filename="../../pos_app/core/rules.py" line="523"></location>
+            <location filename="../../pos_app/core/rules.py" line="620"></location>
+            <location filename="../../pos_app/core/rules.py" line="625"></location>
             <source>In the rules, “{where}” must be an ISO-8601 time.</source>
             <translation>ในกติกา “{where}” ต้องเป็นเวลาแบบ ISO-8601</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="545"></location>
+            <location filename="../../pos_app/core/rules.py" line="650"></location>
             <source>These rules are in a format this terminal does not know ({format}); update the software.</source>
             <translation>กติกานี้อยู่ในรูปแบบที่เครื่องนี้ไม่รู้จัก ({format}) ให้อัปเดตโปรแกรม</translation>
         </message>
@@ -680,12 +686,12 @@
             <translation>แคมเปญ {id} ไม่ได้ให้อะไรเลย: ตั้งตัวคูณเกิน 1000 หรือแต้มโบนัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="437"></location>
+            <location filename="../../pos_app/core/rules.py" line="517"></location>
             <source>The rules repeat the field “{key}”.</source>
             <translation>กติกามีช่อง “{key}” ซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="244"></location>
+            <location filename="../../pos_app/core/rules.py" line="324"></location>
             <source>{name} has the wrong type.</source>
             <translation>{name} มีชนิดข้อมูลไม่ถูกต้อง</translation>
         </message>
@@ -741,28 +747,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="573"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="590"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="531"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="548"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="646"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="665"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="661"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1018"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="680"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1044"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="383"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="400"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -771,60 +777,60 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1021"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="675"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1047"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="746"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="770"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="167"></location>
+            <location filename="../../pos_app/services/reports.py" line="191"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="179"></location>
+            <location filename="../../pos_app/services/reports.py" line="203"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="176"></location>
+            <location filename="../../pos_app/services/reports.py" line="200"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="182"></location>
-            <location filename="../../pos_app/services/reports.py" line="216"></location>
+            <location filename="../../pos_app/services/reports.py" line="206"></location>
+            <location filename="../../pos_app/services/reports.py" line="240"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="169"></location>
+            <location filename="../../pos_app/services/reports.py" line="193"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="170"></location>
+            <location filename="../../pos_app/services/reports.py" line="194"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="172"></location>
+            <location filename="../../pos_app/services/reports.py" line="196"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="174"></location>
+            <location filename="../../pos_app/services/reports.py" line="198"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="178"></location>
-            <location filename="../../pos_app/services/reports.py" line="212"></location>
+            <location filename="../../pos_app/services/reports.py" line="202"></location>
+            <location filename="../../pos_app/services/reports.py" line="236"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -850,118 +856,119 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="340"></location>
+            <location filename="../../pos_app/services/terminal.py" line="361"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="347"></location>
+            <location filename="../../pos_app/services/terminal.py" line="368"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="360"></location>
+            <location filename="../../pos_app/services/terminal.py" line="381"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="462"></location>
+            <location filename="../../pos_app/services/terminal.py" line="490"></location>
+            <location filename="../../pos_app/services/terminal.py" line="495"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="48"></location>
-            <location filename="../../pos_app/services/terminal.py" line="614"></location>
+            <location filename="../../pos_app/services/returns.py" line="53"></location>
+            <location filename="../../pos_app/services/terminal.py" line="658"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="672"></location>
+            <location filename="../../pos_app/services/terminal.py" line="746"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="674"></location>
+            <location filename="../../pos_app/services/terminal.py" line="748"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="755"></location>
+            <location filename="../../pos_app/services/terminal.py" line="829"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="757"></location>
+            <location filename="../../pos_app/services/terminal.py" line="831"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="937"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1011"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="997"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1071"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="386"></location>
+            <location filename="../../pos_app/services/terminal.py" line="407"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="391"></location>
+            <location filename="../../pos_app/services/terminal.py" line="412"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="402"></location>
+            <location filename="../../pos_app/services/terminal.py" line="423"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="627"></location>
+            <location filename="../../pos_app/services/terminal.py" line="674"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="685"></location>
+            <location filename="../../pos_app/services/terminal.py" line="759"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="982"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1056"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="271"></location>
+            <location filename="../../pos_app/services/terminal.py" line="292"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="300"></location>
+            <location filename="../../pos_app/services/terminal.py" line="321"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="254"></location>
+            <location filename="../../pos_app/services/terminal.py" line="275"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="394"></location>
+            <location filename="../../pos_app/services/terminal.py" line="415"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="576"></location>
+            <location filename="../../pos_app/services/terminal.py" line="617"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="477"></location>
+            <location filename="../../pos_app/services/terminal.py" line="512"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -970,48 +977,49 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="590"></location>
+            <location filename="../../pos_app/services/terminal.py" line="631"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="80"></location>
-            <location filename="../../pos_app/services/returns.py" line="103"></location>
+            <location filename="../../pos_app/services/returns.py" line="93"></location>
+            <location filename="../../pos_app/services/returns.py" line="137"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="87"></location>
+            <location filename="../../pos_app/services/returns.py" line="101"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="90"></location>
+            <location filename="../../pos_app/services/returns.py" line="108"></location>
+            <location filename="../../pos_app/services/returns.py" line="120"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="688"></location>
+            <location filename="../../pos_app/services/terminal.py" line="762"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1012"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1086"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="569"></location>
+            <location filename="../../pos_app/services/terminal.py" line="610"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="572"></location>
+            <location filename="../../pos_app/services/terminal.py" line="613"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="584"></location>
+            <location filename="../../pos_app/services/terminal.py" line="625"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1021,40 +1029,40 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="606"></location>
-            <location filename="../../pos_app/ui/counter.py" line="607"></location>
+            <location filename="../../pos_app/ui/counter.py" line="609"></location>
+            <location filename="../../pos_app/ui/counter.py" line="610"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="610"></location>
+            <location filename="../../pos_app/ui/counter.py" line="613"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="611"></location>
+            <location filename="../../pos_app/ui/counter.py" line="614"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="613"></location>
+            <location filename="../../pos_app/ui/counter.py" line="616"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="614"></location>
+            <location filename="../../pos_app/ui/counter.py" line="617"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="615"></location>
+            <location filename="../../pos_app/ui/counter.py" line="618"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../pos_app/ui/counter.py" line="619"></location>
             <location filename="../../sync/server/console/templates/login.html" line="2"></location>
             <location filename="../../sync/server/console/templates/login.html" line="13"></location>
             <source>Sign in</source>
@@ -1065,7 +1073,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="622"></location>
+            <location filename="../../pos_app/ui/counter.py" line="625"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <source>Member</source>
@@ -1076,158 +1084,158 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="624"></location>
+            <location filename="../../pos_app/ui/counter.py" line="627"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/counter.py" line="633"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/counter.py" line="635"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="633"></location>
+            <location filename="../../pos_app/ui/counter.py" line="636"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="634"></location>
+            <location filename="../../pos_app/ui/counter.py" line="637"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="635"></location>
+            <location filename="../../pos_app/ui/counter.py" line="638"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/counter.py" line="639"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/counter.py" line="641"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1327"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1570"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1332"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1577"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="120"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1617"></location>
+            <location filename="../../pos_app/services/reports.py" line="143"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1623"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="951"></location>
+            <location filename="../../pos_app/ui/counter.py" line="956"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1247"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1252"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1559"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1641"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1566"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1647"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1648"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1654"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="692"></location>
+            <location filename="../../pos_app/ui/counter.py" line="695"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1144"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1260"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1256"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1261"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1550"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1557"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1602"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1608"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1694"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1700"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1720"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1726"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1259"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1264"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1261"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1266"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1620"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1626"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1692"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1698"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1395,28 +1403,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="76"></location>
+            <location filename="../../pos_app/ui/counter.py" line="77"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="78"></location>
+            <location filename="../../pos_app/ui/counter.py" line="79"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/counter.py" line="628"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="90"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1444"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1449"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1465"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1470"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1474,7 +1482,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="935"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="961"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1594,14 +1602,14 @@
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="138"></location>
-            <location filename="../../pos_app/services/reports.py" line="152"></location>
+            <location filename="../../pos_app/services/reports.py" line="161"></location>
+            <location filename="../../pos_app/services/reports.py" line="175"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="744"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="795"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1671,7 +1679,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="705"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="756"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1775,82 +1783,82 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="895"></location>
+            <location filename="../../pos_app/ui/counter.py" line="900"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="895"></location>
+            <location filename="../../pos_app/ui/counter.py" line="900"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="899"></location>
+            <location filename="../../pos_app/ui/counter.py" line="904"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="903"></location>
+            <location filename="../../pos_app/ui/counter.py" line="908"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="892"></location>
+            <location filename="../../pos_app/ui/counter.py" line="897"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="942"></location>
+            <location filename="../../pos_app/ui/counter.py" line="947"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="651"></location>
+            <location filename="../../pos_app/ui/counter.py" line="654"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="780"></location>
+            <location filename="../../pos_app/ui/counter.py" line="784"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="897"></location>
+            <location filename="../../pos_app/ui/counter.py" line="902"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="901"></location>
+            <location filename="../../pos_app/ui/counter.py" line="906"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="908"></location>
+            <location filename="../../pos_app/ui/counter.py" line="913"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="773"></location>
+            <location filename="../../pos_app/ui/counter.py" line="777"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="650"></location>
+            <location filename="../../pos_app/ui/counter.py" line="653"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="813"></location>
+            <location filename="../../pos_app/ui/counter.py" line="817"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="277"></location>
+            <location filename="../../pos_app/ui/counter.py" line="278"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1926,7 +1934,7 @@
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="149"></location>
+            <location filename="../../pos_app/services/reports.py" line="172"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
@@ -2025,78 +2033,78 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="626"></location>
+            <location filename="../../pos_app/ui/counter.py" line="629"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="627"></location>
+            <location filename="../../pos_app/ui/counter.py" line="630"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="543"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="544"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="544"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="504"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="466"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1121"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1126"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="481"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="514"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="565"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="166"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="169"></location>
             <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="497"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="548"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="546"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
@@ -2146,94 +2154,94 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="831"></location>
-            <location filename="../../pos_app/services/terminal.py" line="894"></location>
+            <location filename="../../pos_app/services/terminal.py" line="905"></location>
+            <location filename="../../pos_app/services/terminal.py" line="968"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="888"></location>
+            <location filename="../../pos_app/services/terminal.py" line="962"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="329"></location>
+            <location filename="../../pos_app/services/terminal.py" line="350"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="868"></location>
+            <location filename="../../pos_app/services/terminal.py" line="942"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="892"></location>
+            <location filename="../../pos_app/services/terminal.py" line="966"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="833"></location>
+            <location filename="../../pos_app/services/terminal.py" line="907"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="846"></location>
+            <location filename="../../pos_app/services/terminal.py" line="920"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="871"></location>
+            <location filename="../../pos_app/services/terminal.py" line="945"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="795"></location>
+            <location filename="../../pos_app/services/terminal.py" line="869"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="617"></location>
+            <location filename="../../pos_app/ui/counter.py" line="620"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="619"></location>
+            <location filename="../../pos_app/ui/counter.py" line="622"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="620"></location>
+            <location filename="../../pos_app/ui/counter.py" line="623"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="621"></location>
+            <location filename="../../pos_app/ui/counter.py" line="624"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="251"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1022"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1027"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1112"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1117"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1034"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1039"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1051"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1056"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="981"></location>
+            <location filename="../../pos_app/ui/counter.py" line="986"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2380,22 +2388,22 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="607"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="624"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="604"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="621"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="627"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1089"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1163"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
@@ -2406,17 +2414,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="731"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="727"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="778"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="729"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="780"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2441,58 +2449,58 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="567"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1005"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1031"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1042"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1011"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1037"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="669"></location>
+            <location filename="../../pos_app/services/terminal.py" line="743"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="753"></location>
-            <location filename="../../pos_app/services/terminal.py" line="995"></location>
+            <location filename="../../pos_app/services/terminal.py" line="827"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1069"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="65"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="67"></location>
             <source>--manager-pin - reads the PIN from standard input, but it was empty.</source>
             <translation>--manager-pin - อ่าน PIN จากอินพุตมาตรฐาน แต่ไม่มีข้อมูล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="93"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="95"></location>
             <source>Manager PIN</source>
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="262"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="253"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="281"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="91"></location>
             <source>{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), with --manager-pin - on standard input, or in ${env}.</source>
             <translation>{refusal} ให้ใส่ PIN ผู้จัดการที่หน้าจอถาม (รันคำสั่งในเทอร์มินัล) หรือใช้ --manager-pin - ผ่านอินพุตมาตรฐาน หรือตั้งค่า ${env}</translation>
         </message>
@@ -2502,17 +2510,17 @@
             <translation>บัตรสมาชิกนี้พิมพ์จากเครื่องที่ถูกเพิกถอนแล้ว ให้ค้นหาสมาชิกด้วยเลขบัตรหรือเบอร์โทรศัพท์ แล้วพิมพ์บัตรใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="421"></location>
+            <location filename="../../pos_app/core/rules.py" line="501"></location>
             <source>no points under the current rules</source>
             <translation>ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="422"></location>
+            <location filename="../../pos_app/core/rules.py" line="502"></location>
             <source>points start at {amount}</source>
             <translation>เริ่มได้แต้มที่ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="427"></location>
+            <location filename="../../pos_app/core/rules.py" line="507"></location>
             <source>0 points: {why}</source>
             <translation>0 แต้ม: {why}</translation>
         </message>
@@ -2577,32 +2585,32 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="412"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="429"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="210"></location>
+            <location filename="../../pos_app/services/reports.py" line="234"></location>
             <source>no sync credential (standalone)</source>
             <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="209"></location>
+            <location filename="../../pos_app/services/reports.py" line="233"></location>
             <source>enrolled: credential {path}</source>
             <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="213"></location>
+            <location filename="../../pos_app/services/reports.py" line="237"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1547"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1554"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1600"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1606"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2622,32 +2630,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="775"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="581"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="632"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="580"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2682,7 +2690,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="391"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="408"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2692,17 +2700,17 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="679"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="730"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="670"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="721"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="675"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="726"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
@@ -2732,119 +2740,119 @@
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="612"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="663"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="615"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="666"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1797"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="465"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1803"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/services/reports.py" line="169"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/services/reports.py" line="169"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="146"></location>
+            <location filename="../../pos_app/services/reports.py" line="169"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/services/reports.py" line="171"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="148"></location>
+            <location filename="../../pos_app/services/reports.py" line="171"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="87"></location>
+            <location filename="../../pos_app/services/reports.py" line="108"></location>
             <source>A report is by cashier, reward or hour, not {by}.</source>
             <translation>รายงานแยกตามแคชเชียร์ ของรางวัล หรือชั่วโมง ไม่ใช่ {by}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="90"></location>
+            <location filename="../../pos_app/services/reports.py" line="111"></location>
             <source>The report's end date {to} is before its start date {start}.</source>
             <translation>วันสิ้นสุดของรายงาน {to} อยู่ก่อนวันเริ่มต้น {start}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="93"></location>
+            <location filename="../../pos_app/services/reports.py" line="114"></location>
             <source>A report covers at most {days} days.</source>
             <translation>รายงานครอบคลุมได้ไม่เกิน {days} วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="77"></location>
+            <location filename="../../pos_app/services/reports.py" line="98"></location>
             <source>{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.</source>
             <translation>{value} ไม่ใช่วันที่: เขียนเป็น YYYY-MM-DD เช่น 2026-11-29</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="147"></location>
+            <location filename="../../pos_app/services/reports.py" line="170"></location>
             <source>Report {start} to {end}</source>
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="612"></location>
+            <location filename="../../pos_app/ui/counter.py" line="615"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="623"></location>
+            <location filename="../../pos_app/ui/counter.py" line="626"></location>
             <source>Scan the card, or type a code, card no. or phone</source>
             <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="639"></location>
+            <location filename="../../pos_app/ui/counter.py" line="642"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="399"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1292"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1297"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1404"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1409"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1383"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1388"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1408"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1413"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1407"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1412"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1803"></location>
+            <location filename="../../pos_app/ui/counter.py" line="1809"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
@@ -3520,12 +3528,12 @@
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="643"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="694"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="640"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3669,6 +3677,163 @@
             <location filename="../../pos_app/updates.py" line="257"></location>
             <source>upgrade.sh refused version {version}: {reason}</source>
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="892"></location>
+            <source>This terminal is enrolled: its rules come from head office with sync.</source>
+            <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
+            <source>--preview works in baht only; leave out --currency.</source>
+            <translation>--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
+            <source>{money} (= {baht} at {rate})</source>
+            <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="360"></location>
+            <source>{money} (= {baht})</source>
+            <translation>{money} (= {baht})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="874"></location>
+            <source>Rates to THB (from):</source>
+            <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="899"></location>
+            <source>Rules version {version} installed and active.</source>
+            <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="870"></location>
+            <source>Rules version {version}</source>
+            <translation>กฎเวอร์ชัน {version}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="871"></location>
+            <source>Earning: 1 point per {amount}</source>
+            <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="872"></location>
+            <source>Currencies taken here: {codes}</source>
+            <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="876"></location>
+            <source>(not taken at this branch)</source>
+            <translation>(สาขานี้ไม่รับ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="74"></location>
+            <source>A rate to THB is a positive decimal such as 35.8125 (written as text).</source>
+            <translation>อัตราแลกเปลี่ยนเป็นบาทต้องเป็นทศนิยมบวก เช่น 35.8125 (เขียนเป็นข้อความ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="117"></location>
+            <location filename="../../pos_app/core/currency.py" line="140"></location>
+            <source>The amount is too large.</source>
+            <translation>จำนวนเงินมากเกินไป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="50"></location>
+            <source>“{code}” is not a currency code (ISO 4217, for example USD).</source>
+            <translation>“{code}” ไม่ใช่รหัสสกุลเงิน (ISO 4217 เช่น USD)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="132"></location>
+            <source>An amount in {code} has no decimal places, for example 1,000.</source>
+            <translation>จำนวนเงินสกุล {code} ไม่มีทศนิยม เช่น 1,000</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="134"></location>
+            <source>An amount in {code} has at most {n} decimal places.</source>
+            <translation>จำนวนเงินสกุล {code} มีทศนิยมได้ไม่เกิน {n} ตำแหน่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="175"></location>
+            <source>There is no rate for {code} in the rules (version {version}); nothing was recorded.</source>
+            <translation>กฎ (เวอร์ชัน {version}) ไม่มีอัตราแลกเปลี่ยนของ {code} จึงไม่ได้บันทึกอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="179"></location>
+            <source>This branch does not take {code} (it takes {taken}); nothing was recorded.</source>
+            <translation>สาขานี้ไม่รับ {code} (รับ {taken}) จึงไม่ได้บันทึกอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="183"></location>
+            <source>There is no rate for {code} yet at the time of this sale; nothing was recorded.</source>
+            <translation>ยังไม่มีอัตราแลกเปลี่ยนของ {code} ณ เวลาที่ขาย จึงไม่ได้บันทึกอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/currency.py" line="187"></location>
+            <source>{amount} is less than one satang; nothing was recorded.</source>
+            <translation>{amount} น้อยกว่าหนึ่งสตางค์ จึงไม่ได้บันทึกอะไร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="237"></location>
+            <source>THB needs no rate: it is the home currency.</source>
+            <translation>เงินบาทไม่ต้องมีอัตราแลกเปลี่ยน เพราะเป็นสกุลเงินหลัก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="240"></location>
+            <source>A rate's valid_from</source>
+            <translation>valid_from ของอัตราแลกเปลี่ยน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="259"></location>
+            <source>currencies.rates must hold FxRate values.</source>
+            <translation>currencies.rates ต้องเป็นค่า FxRate</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="261"></location>
+            <source>Two rates of one currency start at the same time.</source>
+            <translation>มีอัตราแลกเปลี่ยนของสกุลเงินเดียวกันสองอัตราที่เริ่มพร้อมกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="265"></location>
+            <location filename="../../pos_app/core/rules.py" line="271"></location>
+            <source>currencies.branches must map branch ids to currency codes.</source>
+            <translation>currencies.branches ต้องจับคู่รหัสสาขากับรหัสสกุลเงิน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="275"></location>
+            <source>Branch {branch} takes {codes} but the rules have no rate for it.</source>
+            <translation>สาขา {branch} รับ {codes} แต่กฎไม่มีอัตราแลกเปลี่ยนของสกุลนั้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <source>Paid in other currencies (included above in baht)</source>
+            <translation>ชำระด้วยสกุลเงินอื่น (รวมอยู่ในยอดบาทด้านบนแล้ว)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="72"></location>
+            <source>{code}: {n:,} sales, {money} = {baht}</source>
+            <translation>{code}: {n:,} รายการขาย, {money} = {baht}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/returns.py" line="113"></location>
+            <source>Receipt {receipt} was paid in {code}: give the refund in {code}.</source>
+            <translation>ใบเสร็จ {receipt} ชำระด้วย {code}: ให้คืนเงินเป็น {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/returns.py" line="104"></location>
+            <source>Receipt {receipt} was paid in baht: give the refund in baht.</source>
+            <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/terminal.py" line="492"></location>
+            <source>Category lines are in baht: record a sale in another currency without them.</source>
+            <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/currency_picker.py" line="43"></location>
+            <source>Currency the bill was paid in</source>
+            <translation>สกุลเงินที่ใช้ชำระ</translation>
         </message>
     </context>
 </TS>

@@ -785,9 +785,16 @@ class _Judge:
         if bundle is None:
             return _Verdict(rec.Problem("unknown_rules_version",
                                         f"rules version {e.rules_version} is not on the server"))
+        fx_flag = None
+        amount = e.amount_satang
+        if e.currency is not None:  # a sale in another currency: the THB equivalent by the server's own rates
+            fx = self._fx_equivalent(e, bundle)
+            if isinstance(fx, rec.Problem):
+                return _Verdict(fx)
+            amount, fx_flag = fx
         try:
             purchase = Purchase(
-                amount_satang=e.amount_satang, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
+                amount_satang=amount, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
                 lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in e.lines))
             lowest = bundle.tiers.tiers[0].code
             try:
@@ -805,6 +812,9 @@ class _Judge:
         except (RuleError, ValueError) as exc:
             return _Verdict(rec.Problem("bad_purchase", str(getattr(exc, "message", exc))))
         verdict = _Verdict()
+        if fx_flag is not None:
+            fx_flag.details["points_expected"] = allowed
+            verdict.flags.append(fx_flag)
         if e.points != allowed:
             details: dict[str, Any] = {"expected": allowed, "points": e.points, "rules_version": e.rules_version,
                                        "tier_code": e.tier_code}
@@ -815,6 +825,29 @@ class _Judge:
                     "reason": f"points above the rules taken back ({e.points} earned, the rules give {allowed})"})
             verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
         return verdict
+
+    def _fx_equivalent(self, e: Any, bundle: Any) -> tuple[int, NewFlag | None] | rec.Problem:
+        """The THB equivalent of a foreign-currency earn by the server's rates of the entry's rules version, and a
+        ``fx_mismatch`` flag when the terminal's differs (its points are then judged on the server's amount, so
+        points above it are taken back like any points mismatch). No rate, or a currency the terminal's branch
+        does not take under those rules: nothing justifies the points, the record is quarantined."""
+        from pos_app.core.currency import convert_sale
+        from pos_app.core.errors import RuleError
+
+        try:
+            fx = convert_sale(bundle, self.terminal.branch_id, e.currency, e.amount_minor, p.parse_utc(e.sale_at))
+        except RuleError as exc:
+            code = "currency_not_accepted" if exc.code == "currency.not_accepted" else \
+                "no_fx_rate" if exc.code == "currency.no_rate" else "bad_purchase"
+            return rec.Problem(code, f"{e.currency} {e.amount_minor} (minor units) under rules version "
+                                     f"{e.rules_version} at branch {self.terminal.branch_id}: {exc.message}")
+        expected = int(fx["amount_satang"])
+        if expected == e.amount_satang and fx["fx_rate"] == e.fx_rate:
+            return expected, None
+        return expected, NewFlag("fx_mismatch", e.member_id, e.terminal_id, e.id, {
+            "currency": e.currency, "amount_minor": e.amount_minor, "rules_version": e.rules_version,
+            "fx_rate": e.fx_rate, "server_fx_rate": fx["fx_rate"], "amount_satang": e.amount_satang,
+            "expected_satang": expected, "points": e.points})
 
     def _server_tier(self, e: Any, bundle: Any) -> str:
         """The highest tier the server can justify for this member at this sale: from points earned (net of
@@ -1075,6 +1108,7 @@ def _wire_dict(record: p.Entry | p.Member | p.AuditRecord) -> dict[str, Any]:
     data = dict(record.__dict__)
     if isinstance(record, p.Entry):
         data["lines"] = [dict(line.__dict__) for line in record.lines]
+        data = rec.omit_absent(data)  # optional fields without a value were never hashed
     return data
 
 

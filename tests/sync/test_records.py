@@ -25,7 +25,7 @@ def _entry(**overrides: object) -> dict[str, object]:
 
 
 def test_the_wire_models_are_built_from_the_record_fields() -> None:
-    assert list(p.Entry.model_fields) == [*rec.ENTRY_FIELDS, "content_hash"]
+    assert list(p.Entry.model_fields) == [*rec.ENTRY_FIELDS, "content_hash", *rec.ENTRY_OPTIONAL_FIELDS]
     assert list(p.Member.model_fields) == [*rec.MEMBER_FIELDS, "content_hash"]
     assert list(p.AuditRecord.model_fields) == [*rec.AUDIT_FIELDS, "content_hash"]
     assert set(CONTRA_ACCOUNTS) == set(rec.KINDS)  # the ledger books every kind

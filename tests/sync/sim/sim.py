@@ -47,6 +47,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, select
 
-from pos_app.core.rules import Purchase, default_rules, points_for
+from pos_app.core.rules import Currencies, FxRate, Purchase, default_rules, points_for
 from pos_app.ledger.db import LEDGER_FILENAME, create_ledger_engine
 from pos_app.ledger.repository import Ledger
 from pos_app.ledger.sync_store import LedgerSyncStore
@@ -73,6 +74,8 @@ from sync.server.demo import DEMO_KEY_PASSPHRASE
 from tests.sync.client.harness import SERVER_URL, make_server_template, settings_for
 from tests.sync.server.terminal import Terminal
 
+SIM_RULES = dataclasses.replace(default_rules(2), currencies=Currencies(
+    (FxRate("USD", "35.8125", datetime(2000, 1, 1, tzinfo=UTC)),)))
 POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
           "max_points_per_terminal": 1500, "max_hours_since_sync": 24}
 
@@ -275,6 +278,8 @@ class World:
         self.ids.reset("template")
         self.proxy.target = make_engine(self.backend.template_url(self.template))
         run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
+        # rules version 2: the default earning, plus dollars at every branch (foreign-currency sales)
+        run_tx(self.proxy.target, lambda c: svc.set_rules(c, SIM_RULES.to_json(), self.time.dt()))
         terms = []
         for i in range(self.terminals):
             services = open_terminal(self.template / f"t{i}", clock=self.time.ms, ids=self.ids)
@@ -579,8 +584,13 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                     member = known[rng.randrange(len(known))][0]
                     amount = rng.randrange(10_000, 500_000)
                     receipt = f"S{seed}-{next(receipts)}"
-                    guarded(t, partial(t.services.award, member_id=member, amount_satang=amount,
-                                       receipt_ref=receipt, operator_id="cashier1"))
+                    if rng.random() < 0.2:  # a sale in dollars: earns on its baht equivalent
+                        report.count(report.operations, "award_usd")
+                        guarded(t, partial(t.services.award, member_id=member, currency="USD",
+                                           amount_minor=amount // 35, receipt_ref=receipt, operator_id="cashier1"))
+                    else:
+                        guarded(t, partial(t.services.award, member_id=member, amount_satang=amount,
+                                           receipt_ref=receipt, operator_id="cashier1"))
             elif op == "redeem":
                 rich = [(mid, bal) for mid, bal in members_of(t) if bal > 0]
                 if rich:
@@ -656,6 +666,10 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         m.entries.c.for_terminal_id, m.entries.c.corrects_id))}
     server_balances = {r.id: int(r.balance) for r in q(select(m.members.c.id, m.members.c.balance))}
     applied = {r.id: int(r.applied_seq) for r in q(select(m.terminals.c.id, m.terminals.c.applied_seq))}
+    fx_flags = q(select(m.flags.c.entry_id).where(m.flags.c.kind == "fx_mismatch"))
+    honest_ids = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id}
+    if any(f.entry_id in honest_ids for f in fx_flags):
+        fail(f"an honest terminal's dollar sale was flagged fx_mismatch: {[f.entry_id for f in fx_flags][:3]}")
     mismatched = run_tx(engine, svc.verify_balances)
     if mismatched:
         fail(f"server balances differ from the sum of entries: {mismatched[:3]}")

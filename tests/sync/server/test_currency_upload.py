@@ -1,0 +1,128 @@
+"""Sales in other currencies at the server, over HTTP with real server processes (uvicorn on loopback) and a real
+PostgreSQL: the server recomputes the THB equivalent with its own rates of the entry's rules version and treats a
+disagreement like a points mismatch; a currency without a rate, or one the branch does not take, is quarantined.
+Records written by terminals from before the currency fields (record format 1) are accepted as ever."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from sync import protocol as p
+from sync import records
+from sync.server import service as svc
+from sync.server.app import run_tx
+from tests.sync.server.conftest import ServerProcess
+from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
+
+JAN = datetime(2026, 1, 1, tzinfo=UTC)
+VERSION = 2
+
+
+@pytest.fixture(scope="module")
+def rules_v2(engine: Engine) -> int:
+    from pos_app.core.rules import Currencies, FxRate, default_rules
+
+    bundle = dataclasses.replace(default_rules(VERSION), currencies=Currencies(
+        (FxRate("USD", "35.8125", JAN), FxRate("JPY", "0.2251", JAN), FxRate("EUR", "38", JAN)),
+        {"BKK01": ["USD", "JPY"]}))
+    return run_tx(engine, lambda c: svc.set_rules(c, bundle.to_json(), svc.utcnow()))
+
+
+@pytest.fixture(scope="module")
+def http(servers: list[ServerProcess], rules_v2: int) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=servers[0].url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def pair(http: httpx.Client, new_terminal: Callable[[httpx.Client], Terminal]) -> tuple[Terminal, Terminal, str]:
+    counter, other = new_terminal(http), new_terminal(http)
+    member = counter.member()
+    counter.upload_ok([member])
+    other.pull_all()
+    return counter, other, member["member"]["id"]
+
+
+def balance(engine: Engine, member_id: str) -> int:
+    return run_tx(engine, lambda c: svc.member_state(c, member_id)).balance
+
+
+def foreign_earn(t: Terminal, member_id: str, currency: str, minor: int, rate: str, satang: int,
+                 points: int | None = None) -> dict[str, Any]:
+    return t.earn(member_id, satang, points=satang // 2500 if points is None else points, rules_version=VERSION,
+                  currency=currency, amount_minor=minor, fx_rate=rate)
+
+
+def test_an_old_terminal_upload_without_the_new_fields_is_accepted_and_travels_unchanged(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    old = counter.earn(mid, 123_450)  # built exactly as format-1 code builds it
+    assert not set(records.ENTRY_OPTIONAL_FIELDS) & set(old["entry"])
+    body = counter.upload_ok([old])
+    assert body["quarantined"] == [] and body["flags"] == []
+    seen = [c["entry"] for c in other.pull_all() if c["type"] == "entry"]
+    assert seen == [old["entry"]]  # the same keys (no "currency": null added) and the same hash
+    assert records.content_hash(seen[0]) == old["entry"]["content_hash"]
+    assert balance(engine, mid) == 49
+
+
+def test_a_dollar_sale_at_the_rules_rate_is_applied_and_reaches_the_other_terminal(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    sale = foreign_earn(counter, mid, "USD", 4000, "35.8125", 143_250)  # USD 40.00 -> ฿1,432.50 -> 57 points
+    body = counter.upload_ok([sale])
+    assert body["quarantined"] == [] and body["flags"] == []
+    assert balance(engine, mid) == 57
+    seen = [c["entry"] for c in other.pull_all() if c["type"] == "entry"]
+    assert [(e["currency"], e["amount_minor"], e["fx_rate"], e["amount_satang"]) for e in seen] == \
+        [("USD", 4000, "35.8125", 143_250)]
+    assert p.Entry.model_validate(seen[0]).hash_ok()
+
+
+def test_a_thb_equivalent_above_the_servers_is_flagged_and_the_extra_points_taken_back(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    # the counter used 40 baht to the dollar: ฿1,600.00 and 64 points; the rules say ฿1,432.50 and 57
+    sale = foreign_earn(counter, mid, "USD", 4000, "40", 160_000)
+    body = counter.upload_ok([sale])
+    assert body["quarantined"] == []
+    flags = {f["kind"]: f for f in body["flags"]}
+    assert set(flags) == {"fx_mismatch", "points_mismatch"}
+    fx = flags["fx_mismatch"]["details"]
+    assert (fx["fx_rate"], fx["server_fx_rate"], fx["amount_satang"], fx["expected_satang"], fx["points_expected"]) \
+        == ("40", "35.8125", 160_000, 143_250, 57)
+    assert flags["points_mismatch"]["details"]["taken_back"] == 7
+    assert balance(engine, mid) == 57
+    back = [c["entry"] for c in other.pull_all() if c["type"] == "entry" and c["entry"]["corrects_id"]]
+    assert [(e["terminal_id"], e["kind"], e["points"]) for e in back] == [("server", "reverse", -7)]
+
+
+def test_a_thb_equivalent_below_the_servers_is_flagged_only(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, _, mid = pair
+    sale = foreign_earn(counter, mid, "JPY", 100_000, "0.2", 20_000)  # the rules say ฿225.10 x 100 = ฿22,510
+    body = counter.upload_ok([sale])
+    assert [f["kind"] for f in body["flags"]] == ["fx_mismatch", "points_mismatch"]
+    assert balance(engine, mid) == 8  # fewer points than the rules give are kept (a manager may adjust)
+
+
+@pytest.mark.parametrize(("currency", "code"), [("EUR", "currency_not_accepted"), ("MYR", "no_fx_rate")])
+def test_a_currency_the_branch_does_not_take_or_without_a_rate_is_quarantined(
+        pair: tuple[Terminal, Terminal, str], engine: Engine, currency: str, code: str) -> None:
+    counter, other, mid = pair
+    sale = foreign_earn(counter, mid, currency, 10_000, "38", 380_000)
+    after = counter.earn(mid, 10_000)  # the queue moves on
+    body = counter.upload_ok([sale, after])
+    assert body["ack_seq"] == after["seq"]
+    assert [(q["id"], q["code"]) for q in body["quarantined"]] == [(sale["entry"]["id"], code)]
+    assert balance(engine, mid) == 4
+    assert sale["entry"]["id"] not in {c["entry"]["id"] for c in other.pull_all() if c["type"] == "entry"}
