@@ -130,7 +130,7 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
 def _refuse_root_on_installed_terminal(data_dir: Path) -> None:
     """Root on an installed terminal (whose data folder another account owns) would leave root-owned files the
     counter then cannot write: refuse, naming the account to use."""
-    from pos_app.ledger.files import foreign_owner
+    from pos_app.services.device import foreign_owner
 
     owner = foreign_owner(data_dir)
     if owner is not None:

@@ -160,11 +160,11 @@ def init(ctx: CliContext, demo: bool) -> None:
         from pos_app.services.demo import seed_demo
 
         seeded = _run(seed_demo, services)
-    data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.ledger.terminal_id, **seeded}
+    data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.terminal_id, **seeded}
     if demo:
         data["demo_pins"] = {"cashier": "1111", "manager": "9999"}
     ctx.emit(data, _("Terminal ready in {path} (terminal {id}).").format(
-        path=ctx.data_dir, id=services.ledger.terminal_id) + ("\n" + _(
+        path=ctx.data_dir, id=services.terminal_id) + ("\n" + _(
             "Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use "
             "them on a real counter.") if demo else ""))
 
@@ -412,7 +412,7 @@ def balance(ctx: CliContext, member_ref: str) -> None:
 @pass_ctx
 def history(ctx: CliContext, member_ref: str) -> None:
     """A member's entries, oldest first."""
-    from pos_app.ledger.canonical import ms_to_iso
+    from pos_app.services.device import ms_to_iso
 
     m = _identify_member(ctx, member_ref)
     rows = _run(_services(ctx).history, m.id)
@@ -562,7 +562,7 @@ def staff_lockouts(ctx: CliContext) -> None:
 @pass_ctx
 def staff_audit(ctx: CliContext, limit: int) -> None:
     """Recent audit events on this terminal (wrong PINs, lockouts, unlocks, PIN changes, approvals)."""
-    from pos_app.ledger.canonical import ms_to_iso
+    from pos_app.services.device import ms_to_iso
 
     rows = _services(ctx).audit_log(limit=limit)
     data = [{**asdict(a), "at": ms_to_iso(a.at_ms)} for a in rows]
@@ -594,8 +594,9 @@ def reward_add(ctx: CliContext, code: str, name_th: str, name_en: str, points: i
 @pass_ctx
 def reward_list(ctx: CliContext) -> None:
     """List active rewards."""
-    rows = _services(ctx).rewards()
-    ctx.emit(rows, "\n".join(f"{r['code']:<12}{r['points_cost']:>8,}  {r['name_th']} / {r['name_en']}" for r in rows))
+    rows = _run(_services(ctx).rewards)
+    ctx.emit([r.to_dict() for r in rows],
+             "\n".join(f"{r.code:<12}{r.points_cost:>8,}  {r.name_th} / {r.name_en}" for r in rows))
 
 
 @click.command()
@@ -605,9 +606,7 @@ def reward_list(ctx: CliContext) -> None:
 @pass_ctx
 def doctor(ctx: CliContext, bundle: Path | None) -> None:
     """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
-    from pos_app.ledger.backup import list_backups
-    from pos_app.ledger.db import LEDGER_FILENAME
-    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+    from pos_app.services.device import CREDENTIAL_FILENAME, LEDGER_FILENAME, list_backups
     from pos_app.services.errors import ServiceError
     from pos_app.services.reports import doctor_without_ledger
 
@@ -632,7 +631,7 @@ def doctor(ctx: CliContext, bundle: Path | None) -> None:
         result["checks"].append({"check": "config", "ok": False, "detail": exc.message})
         result["ok"] = False
 
-    from pos_app.ledger.files import fix_command, ownership_problems
+    from pos_app.services.device import fix_command, ownership_problems
 
     problems = ownership_problems(data_dir)
     result["checks"].append({"check": "files", "ok": not problems, "detail": "; ".join(problems) + " " + _(
@@ -678,8 +677,7 @@ def _credential_check(data_dir: Path) -> dict[str, Any] | None:
     import json
     import time
 
-    from pos_app.ledger.canonical import iso_to_ms
-    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+    from pos_app.services.device import CREDENTIAL_FILENAME, iso_to_ms
 
     try:
         expires = json.loads((data_dir / CREDENTIAL_FILENAME).read_text("utf-8")).get("expires_at")
@@ -704,7 +702,7 @@ def _credential_check(data_dir: Path) -> dict[str, Any] | None:
 def _account() -> str:
     import os
 
-    from pos_app.ledger.files import account_name
+    from pos_app.services.device import account_name
 
     return account_name(os.geteuid()) if hasattr(os, "geteuid") else "?"
 
@@ -722,7 +720,7 @@ def backup(ctx: CliContext, max_age_hours: int | None, if_due: bool) -> None:
     services = _services(ctx)
     info = _run(services.backup) if max_age_hours is None else _run(services.backup_if_due, max_age_hours)
     if info is not None:
-        from pos_app.ledger.backup import prune
+        from pos_app.services.device import prune_backups as prune
 
         prune(ctx.data_dir, ctx.config().backup.keep)
     if info is None:
@@ -739,15 +737,15 @@ def backup(ctx: CliContext, max_age_hours: int | None, if_due: bool) -> None:
 @pass_ctx
 def restore(ctx: CliContext, source: Path | None, yes: bool) -> None:
     """Replace the ledger with a backup (the counter app must be closed). The replaced file is kept."""
-    from pos_app.ledger.backup import restore as do_restore
-    from pos_app.ledger.db import LedgerError
+    from pos_app.services.device import restore_backup as do_restore
+    from pos_app.services.errors import ServiceError
 
     if not yes and not ctx.json:
         click.confirm(_("Replace the ledger in {path} with a backup?").format(path=ctx.data_dir), abort=True)
     try:
         info = do_restore(ctx.data_dir, source)
-    except LedgerError as exc:
-        raise CliError(exc.message, EXIT_FAILED) from exc
+    except ServiceError as exc:
+        raise CliError(exc.message, EXIT_FAILED, exc.code) from exc
     lines = [_("Restored from {source}.").format(source=info.source)]
     if info.kept is not None:
         lines.append(_("The replaced file was kept as {path}.").format(path=info.kept))
