@@ -343,7 +343,10 @@ _SQL_ADD_BALANCE = (
     "UPDATE balances SET points = points + ?, earned_total = earned_total + ?, updated_at_ms = ? WHERE member_id = ?"
 )
 _SQL_BALANCE = "SELECT points FROM balances WHERE member_id = ?"
-_SQL_RECEIPT_EARNED = "SELECT 1 FROM entries WHERE receipt_ref = ? AND kind = 'earn' LIMIT 1"
+_SQL_RECEIPT_EARNED = (  # an award on the receipt that was not voided (a voided award may be typed again)
+    "SELECT 1 FROM entries e WHERE e.receipt_ref = ? AND e.kind = 'earn' AND NOT EXISTS "
+    "(SELECT 1 FROM entries v WHERE v.corrects_id = e.id AND v.reason = 'void') LIMIT 1"
+)
 _SQL_META_ALL = "SELECT key, value FROM meta"
 _SQL_DAY_ACTIVITY = (
     "SELECT COALESCE(operator_id, '-'), reward_code, (sale_at_ms - ?) / 3600000, kind, COUNT(*), SUM(points), "

@@ -19,7 +19,7 @@ from pos_app.services import voids
 from pos_app.services.base import ServicesBase, _check_points, _checked
 from pos_app.services.errors import Conflict, InvalidInput, NotFound
 from pos_app.services.staff import Approval
-from pos_app.services.voids import Voidable, VoidResult
+from pos_app.services.voids import VOID_REASON, Voidable, VoidResult
 
 if TYPE_CHECKING:
     from pos_app.services.terminal import Services
@@ -80,11 +80,13 @@ def plan_return(ledger: Any, conn: Any, receipt: str, refund_satang: int | None)
     """Read the receipt in ``conn`` and refuse as a return must: no points earned on it, already fully returned,
     more than what remains."""
     on_receipt = ledger.entries_for_receipt(conn, receipt)
+    corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
+    voided = {c.corrects_id for c in corrections if c.reason == VOID_REASON}
     earns = [e for e in on_receipt if e.kind == "earn"]
     if not earns:
         raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
-    earn = earns[0]
-    corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
+    # the award that stands: a voided award (typed wrong, then voided and typed again) is not returned
+    earn = next((e for e in earns if e.id not in voided), earns[0])
     refunded_before = sum(c.amount_satang or 0 for c in corrections if c.corrects_id == earn.id and c.kind == "reverse")
     original = earn.amount_satang or 0
     remaining = original - refunded_before

@@ -128,3 +128,14 @@ def test_the_window_is_configured_in_terminal_toml(data_dir, clock) -> None:
             services.void(entry_id=award.entry_id, operator_id="c", approval=OK)
     finally:
         services.close()
+
+
+def test_a_voided_award_can_be_typed_again_and_then_returned(refused, services, member) -> None:
+    wrong = services.award(member_id=member.id, amount_satang=1_000_000, receipt_ref="R-1", operator_id="cashier-1")
+    with refused(Conflict, "conflict", "Receipt R-1 already earned points; nothing was added."):
+        services.award(member_id=member.id, amount_satang=100_000, receipt_ref="R-1", operator_id="cashier-1")
+    services.void(entry_id=wrong.entry_id, operator_id="cashier-1", approval=OK)
+    right = services.award(member_id=member.id, amount_satang=100_000, receipt_ref="R-1", operator_id="cashier-1")
+    assert (right.points, right.balance_after) == (40, 40)
+    back = services.return_receipt(receipt_ref="R-1", operator_id="cashier-1", approval=OK)
+    assert (back.refund_satang, back.points_clawed_back, back.balance_after) == (100_000, 40, 0)
