@@ -18,7 +18,7 @@ from pos_app.core.phone import mask_phone
 from pos_app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from pos_app.services.terminal import Services
+    from pos_app.services.base import ServicesBase as Services
 
 MIN_SEARCH_CHARS = 2
 MAX_SEARCH_CHARS = 60

@@ -34,7 +34,7 @@ from pos_app.services.errors import Conflict, NotAllowed, NotFound
 from pos_app.services.staff import Approval
 
 if TYPE_CHECKING:
-    from pos_app.services.terminal import Services
+    from pos_app.services.base import ServicesBase as Services
 
 VOIDABLE_KINDS = ("earn", "redeem", "adjust")
 VOID_REASON = "void"
