@@ -57,6 +57,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class TerminalSection:
     language: str = "th"
+    void_window_minutes: int = 10  # how long after an award, redemption or adjustment a cashier may void it
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ def _channel(value: Any) -> str:
 
 
 _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
-    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES)}),
+    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES), "void_window_minutes": _int_range(1, 1440)}),
     "sync": (SyncSection, {"server_url": _server_url, "interval_seconds": _int_range(1, 3600)}),
     "printer": (PrinterSection, {
         "kind": _one_of(PRINTER_KINDS),

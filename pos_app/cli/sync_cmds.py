@@ -63,11 +63,10 @@ def _when(ms: int | None) -> str:
 
 
 def _status_data(services: Any) -> dict[str, Any]:
-    from pos_app.ledger.sync_store import LedgerSyncStore
-    from pos_app.services.sync_glue import configured_server_url
+    from pos_app.services.sync_glue import configured_server_url, store_for
     from sync.protocol import CLOCK_SKEW_LIMIT_MS
 
-    store = LedgerSyncStore(services.ledger)
+    store = store_for(services)
     state = store.state()
     return {
         "terminal_id": state.terminal_id, "mode": state.mode,
@@ -128,9 +127,9 @@ def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> N
         raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
                          "e.g. https://loyalty.example or http://192.168.1.10:8765."))
     services = _services(ctx)
-    from pos_app.ledger.sync_store import LedgerSyncStore
+    from pos_app.services.sync_glue import store_for
 
-    store = LedgerSyncStore(services.ledger)
+    store = store_for(services)
     try:
         from pos_app.core.version import app_version
         from pos_app.services.member_cards import terminal_key
@@ -163,12 +162,11 @@ def enroll(ctx: CliContext, server_url: str | None, code: str, again: bool) -> N
 
 def _reenroll(ctx: CliContext, server_url: str | None, code: str) -> None:
     from pos_app.core.version import app_version
-    from pos_app.ledger.sync_store import LedgerSyncStore
-    from pos_app.services.sync_glue import configured_server_url
+    from pos_app.services.sync_glue import configured_server_url, store_for
     from sync.client import SyncError, reenroll
 
     services = _services(ctx)
-    store = LedgerSyncStore(services.ledger)
+    store = store_for(services)
     url = server_url or configured_server_url(ctx.data_dir)
     if url and (not url.startswith(("http://", "https://")) or not _usable_url(url)):
         raise CliError(_("The server address must start with http:// or https:// followed by a host name, "
@@ -218,9 +216,9 @@ def sync(click_ctx: click.Context, once: bool, interval: float | None) -> None:
     if interval is None:
         interval = float(config.sync.interval_seconds)
     services = _services(ctx)
-    from pos_app.ledger.sync_store import LedgerSyncStore
+    from pos_app.services.sync_glue import store_for
 
-    store = LedgerSyncStore(services.ledger)
+    store = store_for(services)
     if store.state().mode != "enrolled":
         raise CliError(_("This terminal is not connected to a loyalty server (standalone)."))
 

@@ -14,7 +14,7 @@ import click
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.currency import format_money
 from pos_app.core.errors import RuleError
-from pos_app.core.i18n import _
+from pos_app.core.i18n import N_, _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
 
@@ -37,11 +37,11 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (InvalidInput, NotFound) as exc:
-        raise CliError(exc.message) from exc
+        raise CliError(exc.message, code=exc.code) from exc
     except Unavailable as exc:
-        raise CliError(exc.message, EXIT_FAILED) from exc
+        raise CliError(exc.message, EXIT_FAILED, code=exc.code) from exc
     except ServiceError as exc:
-        raise CliError(exc.message) from exc
+        raise CliError(exc.message, code=exc.code) from exc
     except RuleError as exc:
         raise CliError(exc.message) from exc
 
@@ -90,7 +90,7 @@ def _run_approved(manager_pin: str | None, fn: Any, /, manager: str | None = Non
         if not _can_prompt():
             raise CliError(_("{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), "
                              "with --manager-pin - on standard input, or in ${env}.").format(
-                refusal=exc.message, env=MANAGER_PIN_ENV), exc.exit_code) from exc
+                refusal=exc.message, env=MANAGER_PIN_ENV), exc.exit_code, exc.code) from exc
         click.echo(exc.message, err=True)
         pin = click.prompt(_("Manager PIN"), hide_input=True, err=True)
         return _run(fn, approval=_approval(pin or None, manager), **kwargs)
@@ -138,6 +138,7 @@ def register(group: click.Group) -> None:
     group.add_command(redeem)
     group.add_command(return_)
     group.add_command(adjust)
+    group.add_command(void)
     group.add_command(balance)
     group.add_command(report)
     group.add_command(staff)
@@ -162,11 +163,11 @@ def init(ctx: CliContext, demo: bool) -> None:
         from pos_app.services.demo import seed_demo
 
         seeded = _run(seed_demo, services)
-    data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.ledger.terminal_id, **seeded}
+    data = {"ok": True, "data_dir": str(ctx.data_dir), "terminal_id": services.terminal_id, **seeded}
     if demo:
         data["demo_pins"] = {"cashier": "1111", "manager": "9999"}
     ctx.emit(data, _("Terminal ready in {path} (terminal {id}).").format(
-        path=ctx.data_dir, id=services.ledger.terminal_id) + ("\n" + _(
+        path=ctx.data_dir, id=services.terminal_id) + ("\n" + _(
             "Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use "
             "them on a real counter.") if demo else ""))
 
@@ -208,6 +209,18 @@ def member_find(ctx: CliContext, phone: str) -> None:
     if m is None:
         raise CliError(_("No member with phone {phone}.").format(phone=phone))
     ctx.emit(_member_json(m), lambda: _member_text(m))
+
+
+@member.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True, help="At most this many.")
+@pass_ctx
+def member_search(ctx: CliContext, text: str, limit: int) -> None:
+    """Find members by part of their name (Thai or English, any case); best matches first."""
+    found = _run(_services(ctx).search_members, text, limit)
+    ctx.emit([asdict(m) for m in found], lambda: "\n".join(
+        f"{m.name}  {m.tier}  {m.phone_masked}  " + _("card ...{digits}").format(digits=m.card_suffix)
+        + f"  {m.id}" for m in found) or _("No member's name contains {text}.").format(text=text.strip()))
 
 
 def _identify_member(ctx: CliContext, text: str) -> Any:
@@ -386,6 +399,51 @@ def adjust(ctx: CliContext, member_ref: str, points: int, reason: str, corrects:
         name=m.name, points=r.points, before=r.balance_before, after=r.balance_after))
 
 
+_VOID_KINDS = {"earn": N_("award"), "redeem": N_("redemption"), "adjust": N_("adjustment")}
+
+
+@click.command()
+@click.option("--entry", "entry_id", default=None, metavar="ENTRY_ID", help="The entry to void (see --list).")
+@click.option("--list", "show_list", is_flag=True, help="List what can be voided now, newest first.")
+@click.option("--member", "member_ref", default=None, help="With --list: only this member's operations.")
+@manager_pin_option
+@manager_option
+@operator_option
+@op_id_option
+@pass_ctx
+def void(ctx: CliContext, entry_id: str | None, show_list: bool, member_ref: str | None, manager_pin: str | None,
+         manager: str | None, operator: str, op_id: str | None) -> None:
+    """Void a mistaken award, redemption or adjustment of this counter within the void window (terminal.toml
+    [terminal] void_window_minutes), with a manager's approval: a compensating entry, nothing is deleted."""
+    services = _services(ctx)
+    if show_list == (entry_id is not None):
+        raise CliError(_("Give --entry ENTRY_ID to void, or --list to see what can be voided."))
+    if show_list:
+        member_id = _identify_member(ctx, member_ref).id if member_ref else None
+        rows = _run(services.voidable, member_id)
+        ctx.emit([asdict(v) for v in rows], lambda: "\n".join(
+            _("{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}").format(
+                entry=v.entry_id, kind=_(_VOID_KINDS[v.kind]), points=v.points, name=v.member_name,
+                receipt=f" ({v.receipt_ref})" if v.receipt_ref else "", until=_local_time(v.void_until_ms))
+            for v in rows) or _("Nothing can be voided now."))
+        return
+    assert entry_id is not None
+    r = _run_approved(manager_pin, services.void, manager=manager, entry_id=entry_id, operator_id=operator,
+                      op_id=op_id)
+    ctx.emit(asdict(r), lambda: _("Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -> {after:,}.")
+             .format(kind=_(_VOID_KINDS[r.kind]), entry=r.voided_entry_id, points=r.points, before=r.balance_before,
+                     after=r.balance_after) + (_(" (already recorded)") if r.replayed else ""))
+
+
+def _local_time(ms: int) -> str:
+    """Hour and minute in the stores' time zone (the time a cashier reads on the wall)."""
+    from datetime import UTC, datetime
+
+    from pos_app.services.terminal import BANGKOK
+
+    return datetime.fromtimestamp(ms // 1000, UTC).astimezone(BANGKOK).strftime("%H:%M")
+
+
 @click.command()
 @click.option("--member", "member_ref", required=True)
 @pass_ctx
@@ -401,7 +459,7 @@ def balance(ctx: CliContext, member_ref: str) -> None:
 @pass_ctx
 def history(ctx: CliContext, member_ref: str) -> None:
     """A member's entries, oldest first."""
-    from pos_app.ledger.canonical import ms_to_iso
+    from pos_app.services.device import ms_to_iso
 
     m = _identify_member(ctx, member_ref)
     rows = _run(_services(ctx).history, m.id)
@@ -555,7 +613,7 @@ def staff_lockouts(ctx: CliContext) -> None:
 @pass_ctx
 def staff_audit(ctx: CliContext, limit: int) -> None:
     """Recent audit events on this terminal (wrong PINs, lockouts, unlocks, PIN changes, approvals)."""
-    from pos_app.ledger.canonical import ms_to_iso
+    from pos_app.services.device import ms_to_iso
 
     rows = _services(ctx).audit_log(limit=limit)
     data = [{**asdict(a), "at": ms_to_iso(a.at_ms)} for a in rows]
@@ -587,8 +645,9 @@ def reward_add(ctx: CliContext, code: str, name_th: str, name_en: str, points: i
 @pass_ctx
 def reward_list(ctx: CliContext) -> None:
     """List active rewards."""
-    rows = _services(ctx).rewards()
-    ctx.emit(rows, "\n".join(f"{r['code']:<12}{r['points_cost']:>8,}  {r['name_th']} / {r['name_en']}" for r in rows))
+    rows = _run(_services(ctx).rewards)
+    ctx.emit([r.to_dict() for r in rows],
+             "\n".join(f"{r.code:<12}{r.points_cost:>8,}  {r.name_th} / {r.name_en}" for r in rows))
 
 
 @click.command()
@@ -598,9 +657,7 @@ def reward_list(ctx: CliContext) -> None:
 @pass_ctx
 def doctor(ctx: CliContext, bundle: Path | None) -> None:
     """Check the ledger file, its hash chain and balances, backups, disk, identity and sync queue."""
-    from pos_app.ledger.backup import list_backups
-    from pos_app.ledger.db import LEDGER_FILENAME
-    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+    from pos_app.services.device import CREDENTIAL_FILENAME, LEDGER_FILENAME, list_backups
     from pos_app.services.errors import ServiceError
     from pos_app.services.reports import doctor_without_ledger
 
@@ -625,7 +682,7 @@ def doctor(ctx: CliContext, bundle: Path | None) -> None:
         result["checks"].append({"check": "config", "ok": False, "detail": exc.message})
         result["ok"] = False
 
-    from pos_app.ledger.files import fix_command, ownership_problems
+    from pos_app.services.device import fix_command, ownership_problems
 
     problems = ownership_problems(data_dir)
     result["checks"].append({"check": "files", "ok": not problems, "detail": "; ".join(problems) + " " + _(
@@ -708,8 +765,7 @@ def _credential_check(data_dir: Path) -> dict[str, Any] | None:
     import json
     import time
 
-    from pos_app.ledger.canonical import iso_to_ms
-    from pos_app.ledger.sync_store import CREDENTIAL_FILENAME
+    from pos_app.services.device import CREDENTIAL_FILENAME, iso_to_ms
 
     try:
         expires = json.loads((data_dir / CREDENTIAL_FILENAME).read_text("utf-8")).get("expires_at")
@@ -734,7 +790,7 @@ def _credential_check(data_dir: Path) -> dict[str, Any] | None:
 def _account() -> str:
     import os
 
-    from pos_app.ledger.files import account_name
+    from pos_app.services.device import account_name
 
     return account_name(os.geteuid()) if hasattr(os, "geteuid") else "?"
 
@@ -766,15 +822,15 @@ def backup(ctx: CliContext, max_age_hours: int | None, if_due: bool) -> None:
 @pass_ctx
 def restore(ctx: CliContext, source: Path | None, yes: bool) -> None:
     """Replace the ledger with a backup (the counter app must be closed). The replaced file is kept."""
-    from pos_app.ledger.backup import restore as do_restore
-    from pos_app.ledger.db import LedgerError
+    from pos_app.services.device import restore_backup as do_restore
+    from pos_app.services.errors import ServiceError
 
     if not yes and not ctx.json:
         click.confirm(_("Replace the ledger in {path} with a backup?").format(path=ctx.data_dir), abort=True)
     try:
         info = do_restore(ctx.data_dir, source)
-    except LedgerError as exc:
-        raise CliError(exc.message, EXIT_FAILED) from exc
+    except ServiceError as exc:
+        raise CliError(exc.message, EXIT_FAILED, exc.code) from exc
     lines = [_("Restored from {source}.").format(source=info.source)]
     if info.kept is not None:
         lines.append(_("The replaced file was kept as {path}.").format(path=info.kept))

@@ -40,7 +40,7 @@ def register(group: click.Group) -> None:
                   "'xvfb-run -a pos-terminal app'."),
                 exit_code=EXIT_NO_DISPLAY,
             )
-        from pos_app.ledger.db import LEDGER_FILENAME
+        from pos_app.services.device import LEDGER_FILENAME
 
         ledger = obj.data_dir / LEDGER_FILENAME
         fresh = not (ledger.exists() and ledger.stat().st_size > 0)
@@ -49,8 +49,7 @@ def register(group: click.Group) -> None:
         except ImportError as exc:
             raise CliError(_("The counter window cannot start: {error}").format(error=exc),
                            exit_code=EXIT_FAILED) from exc
-        from pos_app.ledger.files import private_dir
-        from pos_app.ledger.locks import single_window
+        from pos_app.services.device import private_dir, single_window
 
         try:
             private_dir(obj.data_dir)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from pos_app.core.i18n import _
@@ -146,6 +147,10 @@ def create_ledger_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
+"""Every failure the database layer can raise (for callers that must never let one through raw)."""
 
 
 def translate_sqlite_error(exc: BaseException, path: Path | None = None) -> LedgerError | None:

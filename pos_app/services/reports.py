@@ -5,23 +5,81 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pos_app.core.currency import format_money
-from pos_app.core.i18n import _, get_language
+from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger import migrate
 from pos_app.ledger.db import integrity_problems
+from pos_app.services.base import BANGKOK, ServicesBase
+from pos_app.services.errors import InvalidInput
+from pos_app.services.redeem import RewardView, reward_view
 
 if TYPE_CHECKING:
-    from pos_app.services.terminal import CurrencyLine, DailyReport, ReportLine, Services
+    from pos_app.services.terminal import Services
+
+
+@dataclass
+class ReportLine:
+    key: str
+    awards: int = 0
+    points_awarded: int = 0
+    sales_satang: int = 0
+    redemptions: int = 0
+    points_redeemed: int = 0
+
+
+@dataclass
+class CurrencyLine:
+    """Sales paid in one currency other than baht: how many, their sum in that currency (minor units) and in
+    baht (the THB equivalents they earned on, already inside the report's baht totals)."""
+
+    currency: str
+    sales: int = 0
+    amount_minor: int = 0
+    sales_satang: int = 0
+
+
+@dataclass
+class DailyReport:
+    date: str
+    per_cashier: list[ReportLine] = field(default_factory=list)
+    per_reward: list[ReportLine] = field(default_factory=list)
+    per_hour: list[ReportLine] = field(default_factory=list)
+    totals: ReportLine = field(default_factory=lambda: ReportLine("total"))
+    per_currency: list[CurrencyLine] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ReportUseCases(ServicesBase):
+    # ------------------------------------------------------------------ report
+    def daily_report(self, day: str | None = None) -> DailyReport:
+        """Awards and redemptions of one local (Bangkok) day: per cashier, per reward, per hour, totals."""
+        return daily_report(self, day)  # type: ignore[arg-type]
+
+    def today(self) -> str:
+        return datetime.fromtimestamp(self.clock() // 1000, UTC).astimezone(BANGKOK).date().isoformat()
+
+    @staticmethod
+    def day_bounds_ms(day: str) -> tuple[int, int]:
+        try:
+            start = datetime.fromisoformat(day).replace(tzinfo=BANGKOK)
+        except ValueError as exc:
+            raise InvalidInput(_("A date is written YYYY-MM-DD.")) from exc
+        end = start + timedelta(days=1)
+        return int(start.timestamp()) * 1000, int(end.timestamp()) * 1000
+
 
 REPORT_GROUPINGS = ("cashier", "reward", "hour")
 MAX_REPORT_DAYS = 366
+
 
 def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
     if kind == "earn":
@@ -34,7 +92,6 @@ def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
 
 
 def daily_report(services: Services, day: str | None) -> DailyReport:
-    from pos_app.services.terminal import DailyReport, ReportLine
 
     day = day or services.today()
     start, end = services.day_bounds_ms(day)
@@ -59,8 +116,6 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
 
 
 def _currency_lines(rows: list[tuple[Any, ...]]) -> list[CurrencyLine]:
-    from pos_app.services.terminal import CurrencyLine
-
     return [CurrencyLine(code, int(n), int(minor or 0), int(satang or 0)) for code, n, minor, satang in rows]
 
 
@@ -102,7 +157,6 @@ def _day(text: str) -> date:
 def range_report(services: Services, date_from: str, date_to: str, by: str) -> RangeReport:
     """The manager's report for a date range, by ``cashier``, ``reward`` or ``hour`` (of the day)."""
     from pos_app.services.errors import InvalidInput
-    from pos_app.services.terminal import ReportLine
 
     if by not in REPORT_GROUPINGS:
         raise InvalidInput(_("A report is by cashier, reward or hour, not {by}.").format(by=repr(by)))
@@ -115,15 +169,14 @@ def range_report(services: Services, date_from: str, date_to: str, by: str) -> R
     start, _unused = services.day_bounds_ms(first.isoformat())
     _unused, end = services.day_bounds_ms(last.isoformat())
 
-    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[dict[str, Any]], list[tuple[Any, ...]]]:
+    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[RewardView], list[tuple[Any, ...]]]:
         with services.ledger.read() as conn:
             return (services.ledger.staff_names(conn), services.ledger.day_activity(conn, start, end),
-                    [dict(r._mapping) for r in services.ledger.list_rewards(conn, active_only=False)],
+                    [reward_view(r) for r in services.ledger.list_rewards(conn, active_only=False)],
                     services.ledger.currency_activity(conn, start, end))
 
     staff_names, rows, rewards, currency_rows = services._call(run)
-    th = get_language() == "th"
-    reward_names = {r["code"]: (r["name_th"] if th else r["name_en"]) for r in rewards}
+    reward_names = {r.code: r.display_name() for r in rewards}
     report = RangeReport(date_from=first.isoformat(), date_to=last.isoformat(), by=by, totals=ReportLine("total"),
                          per_currency=_currency_lines(currency_rows))
     groups: dict[Any, ReportLine] = {}

@@ -15,7 +15,12 @@ from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
 from pos_app.core.returns import clawback_for_return, restore_for_refunded_redemption
+from pos_app.ledger.repository import NewEntry
+from pos_app.services import voids
+from pos_app.services.base import ServicesBase, _check_points, _checked
 from pos_app.services.errors import Conflict, InvalidInput, NotFound
+from pos_app.services.staff import Approval
+from pos_app.services.voids import VOID_REASON, Voidable, VoidResult
 
 if TYPE_CHECKING:
     from pos_app.services.terminal import Services
@@ -88,11 +93,13 @@ def plan_return(ledger: Any, conn: Any, receipt: str, refund_satang: int | None,
     refund is the same share of the sale's THB amount, taken cumulatively (``currency.share_satang``), so the
     refunds of a whole receipt add up exactly to its THB amount and the points come back as for baht."""
     on_receipt = ledger.entries_for_receipt(conn, receipt)
+    corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
+    voided = {c.corrects_id for c in corrections if c.reason == VOID_REASON}
     earns = [e for e in on_receipt if e.kind == "earn"]
     if not earns:
         raise NotFound(_("No points were earned on receipt {receipt}.").format(receipt=receipt))
-    earn = earns[0]
-    corrections = ledger.entries_correcting(conn, [e.id for e in on_receipt])
+    # the award that stands: a voided award (typed wrong, then voided and typed again) is not returned
+    earn = next((e for e in earns if e.id not in voided), earns[0])
     returns = [c for c in corrections if c.corrects_id == earn.id and c.kind == "reverse"]
     refunded_before = sum(c.amount_satang or 0 for c in returns)
     original = earn.amount_satang or 0
@@ -148,4 +155,147 @@ def _preview(services: Services, receipt: str, refund_satang: int | None,
                          remaining_minor=plan.remaining_minor, refund_minor=plan.refund_minor)
 
 
-__all__ = ["ReturnPlan", "ReturnPreview", "plan_return", "preview_return"]
+@dataclass(frozen=True)
+class ReturnResult:
+    op_id: str
+    receipt_ref: str
+    member_id: str
+    refund_satang: int
+    points_clawed_back: int
+    points_restored: int
+    balance_before: int
+    balance_after: int
+    entry_ids: tuple[str, ...]
+    replayed: bool = False
+    currency: str | None = None
+    """The receipt was paid in another currency: the refund in it (``refund_satang`` is its THB part)."""
+    refund_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class AdjustResult:
+    op_id: str
+    entry_id: str
+    member_id: str
+    points: int
+    balance_before: int
+    balance_after: int
+    approved_by: str
+    replayed: bool = False
+
+
+class CorrectionUseCases(ServicesBase):
+    # ------------------------------------------------------------------ returns
+    def return_receipt(self, *, receipt_ref: str, operator_id: str, refund_satang: int | None = None,
+                       approval: Approval | None = None, op_id: str | None = None,
+                       refund_minor: int | None = None) -> ReturnResult:
+        """A full (no refund amount) or partial return: claw back points in proportion, never twice. A receipt
+        paid in another currency is refunded in it (``refund_minor``, its minor units); its THB part is the
+        same share of the sale's THB amount (at the sale's rate), so the points taken back are as for baht."""
+        receipt_ref = self._check_receipt(receipt_ref)
+        if (refund_satang is not None and refund_satang <= 0) or (refund_minor is not None and refund_minor <= 0):
+            raise InvalidInput(_("The refund amount must be more than zero."))
+        op_id = op_id or self.ledger.new_id()
+        request: dict[str, Any] = {"receipt_ref": receipt_ref, "refund_satang": refund_satang,
+                                   "operator_id": operator_id}
+        if refund_minor is not None:
+            request["refund_minor"] = refund_minor
+
+        def work(conn: Any) -> ReturnResult:
+            plan = plan_return(self.ledger, conn, receipt_ref, refund_satang, refund_minor)
+            earn, refund, original, refunded_before = plan.earn, plan.refund, plan.original, plan.refunded_before
+            approver = self._approve(conn, approval, _("a return"), operation="return",
+                                     operator_id=operator_id, op_id=op_id)
+            rules = self.active_rules(conn)
+            member = self._member(conn, earn.member_id)
+            clawed = clawback_for_return(earn.points, original, refunded_before, refund)
+            sale_ms = self.clock()
+            offset = self._clock_offset(conn)
+            ids: list[str] = []
+            entry = self.ledger.append_entry(conn, NewEntry(
+                member_id=member.id, kind="reverse", points=-clawed, sale_at_ms=sale_ms,
+                operator_id=operator_id, amount_satang=refund, receipt_ref=receipt_ref, corrects_id=earn.id,
+                rules_version=earn.rules_version, approved_by=approver.id,
+                reason="return", op_id=op_id, clock_offset_ms=offset, currency=earn.currency,
+                amount_minor=plan.refund_minor, fx_rate=earn.fx_rate))
+            ids.append(entry.id)
+            restored = 0
+            for redemption in plan.redemptions_to_restore():
+                back = restore_for_refunded_redemption(-redemption.points, rules.returns)
+                if back > 0:
+                    r = self.ledger.append_entry(conn, NewEntry(
+                        member_id=redemption.member_id, kind="reverse", points=back, sale_at_ms=sale_ms,
+                        operator_id=operator_id, receipt_ref=receipt_ref, corrects_id=redemption.id,
+                        approved_by=approver.id, reason="return", op_id=op_id, clock_offset_ms=offset))
+                    ids.append(r.id)
+                    restored += back
+            self._retier(conn, member, rules, sale_ms)
+            result = ReturnResult(
+                op_id=op_id, receipt_ref=receipt_ref, member_id=member.id, refund_satang=refund,
+                points_clawed_back=clawed, points_restored=restored, balance_before=member.points,
+                balance_after=member.points - clawed + restored, entry_ids=tuple(ids),
+                currency=earn.currency, refund_minor=plan.refund_minor)
+            return result
+
+        result: ReturnResult = self._once("return", op_id, request, ReturnResult, work)
+        return result
+
+    def receipt_currency(self, receipt_ref: str) -> str | None:
+        """The currency a receipt that earned points was paid in (None: baht, or no such receipt)."""
+        receipt_ref = self._check_receipt(receipt_ref)
+
+        def run() -> str | None:
+            with self.ledger.read() as conn:
+                earns = [e for e in self.ledger.entries_for_receipt(conn, receipt_ref) if e.kind == "earn"]
+            return earns[0].currency if earns else None
+
+        result: str | None = self._call(run)
+        return result
+
+    # ------------------------------------------------------------------ adjust
+    def adjust(self, *, member_id: str, points: int, reason: str, operator_id: str,
+               approval: Approval | None = None, corrects_id: str | None = None,
+               op_id: str | None = None) -> AdjustResult:
+        """A manager's correction: a compensating entry with a reason (the original is never edited)."""
+        reason = _checked(reason.strip(), _("The reason"))
+        _check_points(points)
+        if points == 0:
+            raise InvalidInput(_("An adjustment must add or remove at least one point."))
+        if not reason:
+            raise InvalidInput(_("An adjustment needs a reason."))
+        op_id = op_id or self.ledger.new_id()
+        request = {"member_id": member_id, "points": points, "reason": reason, "operator_id": operator_id,
+                   "corrects_id": corrects_id}
+
+        def work(conn: Any) -> AdjustResult:
+            member = self._member(conn, member_id)
+            approver = self._approve(conn, approval, _("a manual adjustment"), operation="adjust",
+                                     operator_id=operator_id, op_id=op_id)
+            if member.points + points < 0:
+                raise InvalidInput(_("This would leave {name} with a negative balance.").format(name=member.name))
+            entry = self.ledger.append_entry(conn, NewEntry(
+                member_id=member_id, kind="adjust", points=points, sale_at_ms=self.clock(),
+                operator_id=operator_id, corrects_id=corrects_id, approved_by=approver.id, reason=reason,
+                op_id=op_id, clock_offset_ms=self._clock_offset(conn)))
+            result = AdjustResult(op_id=op_id, entry_id=entry.id, member_id=member_id, points=points,
+                                  balance_before=member.points, balance_after=member.points + points,
+                                  approved_by=approver.id)
+            return result
+
+        result: AdjustResult = self._once("adjust", op_id, request, AdjustResult, work)
+        return result
+
+    # ------------------------------------------------------------------ void
+    def void(self, *, entry_id: str, operator_id: str, approval: Approval | None = None,
+             op_id: str | None = None) -> VoidResult:
+        """Void a mistaken award, redemption or adjustment of this counter within the void window, with a
+        manager's approval: a compensating entry (see :mod:`pos_app.services.voids`)."""
+        return voids.void(self, entry_id=entry_id, operator_id=operator_id, approval=approval, op_id=op_id)
+
+    def voidable(self, member_id: str | None = None) -> list[Voidable]:
+        """What this counter may void now, newest first."""
+        return voids.voidable(self, member_id)
+
+
+__all__ = ["AdjustResult", "CorrectionUseCases", "ReturnPlan", "ReturnPreview", "ReturnResult", "plan_return",
+           "preview_return"]

@@ -1,10 +1,9 @@
-"""Glue between the counter's use cases and sync: the offline-allowance guard, the sync client/worker
-factories, and translated texts for sync error codes.
+"""Glue between the counter's use cases and sync: the sync client/worker factories, the adapter that lets the
+redeem use case reserve points on the server through its port (``services.redeem.ServerReservations``) over a
+``SyncClient``, and translated texts for sync error codes.
 
-``install(services)`` sets ``services.redeem_guard``: inside the redeem transaction of an enrolled terminal
-redeeming without a server reservation, it applies ``pos_app.core.allowance`` to the policy received from the
-server and to this terminal's offline redemptions since its last successful sync (per member and in total)
-and to the age of that sync. A member the server flagged (overdraft) has no offline allowance.
+The offline allowance is the redeem use case's own (``RedeemUseCases._check_offline_allowance``); it is no
+longer installed from here.
 """
 
 from __future__ import annotations
@@ -12,29 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pos_app.core import allowance
 from pos_app.core.i18n import N_, _
-from pos_app.ledger.repository import MemberRow
-from pos_app.ledger.sync_store import LedgerSyncStore, offline_usage
-from pos_app.services.errors import NotAllowed
+from pos_app.ledger.sync_store import LedgerSyncStore
 
 if TYPE_CHECKING:
     from pos_app.services.terminal import Services
 
 
-def redeem_guard(services: Services, conn: Any, member: MemberRow, points: int) -> None:
-    policy_dict, member_used, terminal_used, last_ok = offline_usage(services.ledger, conn, member.id)
-    policy = allowance.AllowancePolicy.from_dict(policy_dict) if policy_dict else allowance.NO_OFFLINE
-    usage = allowance.Usage(member_points=member_used, terminal_points=terminal_used, last_sync_ok_ms=last_ok,
-                            now_ms=services.clock(), member_blocked=member.flagged is not None)
-    refusal = allowance.check(policy, usage, points)
-    if refusal is not None:
-        raise NotAllowed(refusal.message)
-
-
 def install(services: Services) -> None:
-    """Enforce the offline allowance on this terminal's redemptions (harmless on a standalone terminal)."""
-    services.redeem_guard = lambda conn, member, points: redeem_guard(services, conn, member, points)
+    """Kept for callers written before the offline allowance moved into the redeem use case: does nothing."""
 
 
 def counter_identity(services: Services) -> tuple[bool, str]:
@@ -50,15 +35,8 @@ def counter_identity(services: Services) -> tuple[bool, str]:
 
 
 def offline_remaining(services: Services, member_id: str) -> int:
-    """Points the member could still redeem offline on this terminal now (for the UI)."""
-    with services.ledger.read() as conn:
-        member = services.ledger.get_member(conn, member_id)
-        if member is None:
-            return 0
-        policy_dict, member_used, terminal_used, last_ok = offline_usage(services.ledger, conn, member_id)
-    policy = allowance.AllowancePolicy.from_dict(policy_dict) if policy_dict else allowance.NO_OFFLINE
-    return allowance.remaining(policy, allowance.Usage(member_used, terminal_used, last_ok, services.clock(),
-                                                       member.flagged is not None))
+    """Points the member could still redeem offline on this terminal now (``services.offline_remaining``)."""
+    return services.offline_remaining(member_id)
 
 
 def store_for(services: Services) -> LedgerSyncStore:
@@ -134,14 +112,37 @@ def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[
     return SyncWorker(client, interval=interval, queued=store.queued_count, **kwargs)
 
 
-def redeem(services: Services, client: Any, **kwargs: Any) -> Any:
-    """Online-first redemption (see ``sync.client.redeem_flow``); server refusals become translated refusals."""
-    from sync.client import Refused, redeem_flow
+class ClientReservations:
+    """The redeem use case's "reserve on the server" port over a ``sync.client.SyncClient``: the client's
+    ``Offline`` and ``Refused`` become the port's ``ServerOffline`` and ``ServerRefused`` (with a translated
+    line); a release that fails is left to the hold's own timeout."""
 
-    try:
-        return redeem_flow(services, client, **kwargs)
-    except Refused as exc:
-        raise NotAllowed(describe(exc.code, exc.message, exc.details)) from exc
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+        from pos_app.services.redeem import ServerOffline, ServerRefused
+        from sync.client import Offline, Refused
+
+        try:
+            return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id))
+        except Offline as exc:
+            raise ServerOffline(str(exc)) from exc
+        except Refused as exc:
+            raise ServerRefused(exc.code, describe(exc.code, exc.message, exc.details)) from exc
+
+    def release(self, reservation_id: str) -> None:
+        from sync.client import SyncError
+
+        try:
+            self._client.void(reservation_id)
+        except SyncError:
+            pass  # the hold expires on its own
+
+
+def redeem(services: Services, client: Any, **kwargs: Any) -> Any:
+    """Online-first redemption (``services.redeem_online``) with ``client`` (None: standalone) as the port."""
+    return services.redeem_online(ClientReservations(client) if client is not None else None, **kwargs)
 
 
 _MESSAGES = {

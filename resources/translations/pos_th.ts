@@ -4,12 +4,12 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="50"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="52"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -44,59 +44,59 @@
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="168"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="169"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="250"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="263"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="324"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="337"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="385"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="398"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="454"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="412"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
             <location filename="../../sync/server/console/templates/member.html" line="37"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
-            <location filename="../../pos_app/services/reports.py" line="171"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/services/reports.py" line="224"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/ui/counter.py" line="640"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
-            <location filename="../../pos_app/services/reports.py" line="171"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/services/reports.py" line="224"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="429"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/ui/presenters.py" line="19"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -105,27 +105,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="430"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="485"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="543"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="583"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="759"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="815"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -139,64 +139,65 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="190"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="191"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="209"></location>
-            <location filename="../../pos_app/services/terminal.py" line="426"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="210"></location>
+            <location filename="../../pos_app/services/identify.py" line="79"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="260"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="273"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="279"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="327"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="292"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="363"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="376"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="428"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="486"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="610"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="667"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="650"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="773"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="829"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="284"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="297"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="325"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -732,43 +733,43 @@
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="164"></location>
+            <location filename="../../pos_app/ledger/db.py" line="169"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="166"></location>
+            <location filename="../../pos_app/ledger/db.py" line="171"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="169"></location>
+            <location filename="../../pos_app/ledger/db.py" line="174"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="590"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="599"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="548"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="557"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="665"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="676"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="680"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1044"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="692"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1086"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="400"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="409"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -777,60 +778,60 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="675"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1047"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="687"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1089"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="770"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="812"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="191"></location>
+            <location filename="../../pos_app/services/reports.py" line="244"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="203"></location>
+            <location filename="../../pos_app/services/reports.py" line="256"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="200"></location>
+            <location filename="../../pos_app/services/reports.py" line="253"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="206"></location>
-            <location filename="../../pos_app/services/reports.py" line="240"></location>
+            <location filename="../../pos_app/services/reports.py" line="259"></location>
+            <location filename="../../pos_app/services/reports.py" line="293"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="193"></location>
+            <location filename="../../pos_app/services/reports.py" line="246"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="194"></location>
+            <location filename="../../pos_app/services/reports.py" line="247"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="196"></location>
+            <location filename="../../pos_app/services/reports.py" line="249"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="198"></location>
+            <location filename="../../pos_app/services/reports.py" line="251"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="202"></location>
-            <location filename="../../pos_app/services/reports.py" line="236"></location>
+            <location filename="../../pos_app/services/reports.py" line="255"></location>
+            <location filename="../../pos_app/services/reports.py" line="289"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -856,119 +857,119 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="361"></location>
+            <location filename="../../pos_app/services/base.py" line="309"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="368"></location>
+            <location filename="../../pos_app/services/base.py" line="316"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="381"></location>
+            <location filename="../../pos_app/services/identify.py" line="34"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="490"></location>
-            <location filename="../../pos_app/services/terminal.py" line="495"></location>
+            <location filename="../../pos_app/services/earn.py" line="78"></location>
+            <location filename="../../pos_app/services/earn.py" line="83"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="53"></location>
-            <location filename="../../pos_app/services/terminal.py" line="658"></location>
+            <location filename="../../pos_app/services/returns.py" line="58"></location>
+            <location filename="../../pos_app/services/returns.py" line="197"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="746"></location>
+            <location filename="../../pos_app/services/returns.py" line="263"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="748"></location>
+            <location filename="../../pos_app/services/returns.py" line="265"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="829"></location>
+            <location filename="../../pos_app/services/approvals.py" line="36"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="831"></location>
+            <location filename="../../pos_app/services/approvals.py" line="38"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1011"></location>
+            <location filename="../../pos_app/services/redeem.py" line="262"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1071"></location>
+            <location filename="../../pos_app/services/identify.py" line="145"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="407"></location>
+            <location filename="../../pos_app/services/identify.py" line="60"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="412"></location>
+            <location filename="../../pos_app/services/identify.py" line="65"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="423"></location>
+            <location filename="../../pos_app/services/identify.py" line="76"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="674"></location>
+            <location filename="../../pos_app/services/returns.py" line="207"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="759"></location>
+            <location filename="../../pos_app/services/returns.py" line="272"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1056"></location>
+            <location filename="../../pos_app/services/reports.py" line="75"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="292"></location>
+            <location filename="../../pos_app/services/base.py" line="240"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="321"></location>
+            <location filename="../../pos_app/services/base.py" line="269"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="275"></location>
+            <location filename="../../pos_app/services/base.py" line="226"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="415"></location>
+            <location filename="../../pos_app/services/identify.py" line="68"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="617"></location>
+            <location filename="../../pos_app/services/redeem.py" line="162"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="512"></location>
+            <location filename="../../pos_app/services/earn.py" line="96"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -977,49 +978,49 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="631"></location>
+            <location filename="../../pos_app/services/redeem.py" line="176"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="93"></location>
-            <location filename="../../pos_app/services/returns.py" line="137"></location>
+            <location filename="../../pos_app/services/returns.py" line="100"></location>
+            <location filename="../../pos_app/services/returns.py" line="144"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="101"></location>
+            <location filename="../../pos_app/services/returns.py" line="108"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="108"></location>
-            <location filename="../../pos_app/services/returns.py" line="120"></location>
+            <location filename="../../pos_app/services/returns.py" line="115"></location>
+            <location filename="../../pos_app/services/returns.py" line="127"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="762"></location>
+            <location filename="../../pos_app/services/returns.py" line="275"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1086"></location>
+            <location filename="../../pos_app/services/identify.py" line="156"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="610"></location>
+            <location filename="../../pos_app/services/redeem.py" line="158"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="613"></location>
+            <location filename="../../pos_app/services/redeem.py" line="84"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="625"></location>
+            <location filename="../../pos_app/services/redeem.py" line="170"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1153,7 +1154,7 @@
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="143"></location>
+            <location filename="../../pos_app/services/reports.py" line="196"></location>
             <location filename="../../pos_app/ui/counter.py" line="1623"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
@@ -1482,7 +1483,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="961"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1003"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1492,17 +1493,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="148"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1511,18 +1512,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="153"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="225"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1531,57 +1532,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="163"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="164"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="179"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="179"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="181"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="181"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="182"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="182"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="183"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="183"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="184"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="195"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="196"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1602,14 +1603,14 @@
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="161"></location>
-            <location filename="../../pos_app/services/reports.py" line="175"></location>
+            <location filename="../../pos_app/services/reports.py" line="214"></location>
+            <location filename="../../pos_app/services/reports.py" line="228"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="795"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="851"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1623,167 +1624,167 @@
             <translation type="obsolete">ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="85"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="84"></location>
             <source>Terminal {id} is standalone (not enrolled with a loyalty server).</source>
             <translation>เครื่อง {id} ใช้งานเดี่ยว (ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="87"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="86"></location>
             <source>Terminal {id}, branch {branch}, server {url}</source>
             <translation>เครื่อง {id} สาขา {branch} เซิร์ฟเวอร์ {url}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="88"></location>
             <source>Waiting to be sent: {n} records</source>
             <translation>รอส่ง: {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="90"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="89"></location>
             <source>Last successful sync: {when}</source>
             <translation>ซิงก์สำเร็จล่าสุด: {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="156"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="155"></location>
             <source>Enrolled as terminal {id} in branch {branch}.</source>
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="267"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="265"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="93"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="92"></location>
             <source>Last error: {error}</source>
             <translation>ข้อผิดพลาดล่าสุด: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="100"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="99"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes: fix the clock (entries are flagged).</source>
             <translation>คำเตือน: นาฬิกาเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที ให้ตั้งนาฬิกาให้ตรง (รายการจะถูกทำเครื่องหมายไว้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="153"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="152"></location>
             <source>Enrolled, but the first sync failed: {error}</source>
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="243"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="256"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="241"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="254"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="262"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="260"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="756"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="812"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="182"></location>
+            <location filename="../../pos_app/config.py" line="183"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="205"></location>
+            <location filename="../../pos_app/config.py" line="206"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="268"></location>
-            <location filename="../../pos_app/config.py" line="278"></location>
-            <location filename="../../pos_app/config.py" line="311"></location>
+            <location filename="../../pos_app/config.py" line="269"></location>
+            <location filename="../../pos_app/config.py" line="279"></location>
+            <location filename="../../pos_app/config.py" line="312"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="187"></location>
-            <location filename="../../pos_app/config.py" line="192"></location>
-            <location filename="../../pos_app/config.py" line="196"></location>
+            <location filename="../../pos_app/config.py" line="188"></location>
+            <location filename="../../pos_app/config.py" line="193"></location>
+            <location filename="../../pos_app/config.py" line="197"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="267"></location>
+            <location filename="../../pos_app/config.py" line="268"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="316"></location>
+            <location filename="../../pos_app/config.py" line="317"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="160"></location>
+            <location filename="../../pos_app/config.py" line="161"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="310"></location>
+            <location filename="../../pos_app/config.py" line="311"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="321"></location>
+            <location filename="../../pos_app/config.py" line="322"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="332"></location>
+            <location filename="../../pos_app/config.py" line="333"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="355"></location>
+            <location filename="../../pos_app/config.py" line="356"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="143"></location>
+            <location filename="../../pos_app/config.py" line="144"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="151"></location>
+            <location filename="../../pos_app/config.py" line="152"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="282"></location>
+            <location filename="../../pos_app/config.py" line="283"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="286"></location>
+            <location filename="../../pos_app/config.py" line="287"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="368"></location>
+            <location filename="../../pos_app/config.py" line="369"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="373"></location>
+            <location filename="../../pos_app/config.py" line="374"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="376"></location>
+            <location filename="../../pos_app/config.py" line="377"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="292"></location>
+            <location filename="../../pos_app/config.py" line="293"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="680"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -1934,7 +1935,7 @@
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="172"></location>
+            <location filename="../../pos_app/services/reports.py" line="225"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
@@ -2044,73 +2045,73 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="543"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="601"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="544"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="544"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="504"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="562"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
             <location filename="../../pos_app/ui/counter.py" line="1126"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="590"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="565"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="169"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="170"></location>
             <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="548"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="606"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="546"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="547"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="166"></location>
+            <location filename="../../pos_app/config.py" line="167"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2154,48 +2155,48 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="905"></location>
-            <location filename="../../pos_app/services/terminal.py" line="968"></location>
+            <location filename="../../pos_app/services/approvals.py" line="112"></location>
+            <location filename="../../pos_app/services/approvals.py" line="175"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="962"></location>
+            <location filename="../../pos_app/services/approvals.py" line="169"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="350"></location>
+            <location filename="../../pos_app/services/base.py" line="298"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="942"></location>
+            <location filename="../../pos_app/services/approvals.py" line="149"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="966"></location>
+            <location filename="../../pos_app/services/approvals.py" line="173"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="907"></location>
+            <location filename="../../pos_app/services/approvals.py" line="114"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="920"></location>
+            <location filename="../../pos_app/services/approvals.py" line="127"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="945"></location>
+            <location filename="../../pos_app/services/approvals.py" line="152"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="869"></location>
+            <location filename="../../pos_app/services/approvals.py" line="76"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
@@ -2383,48 +2384,48 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อกเพราะใส่ PIN ผิดหลายครั้ง: ผู้จัดการเลือกชื่อตัวเอง เข้าสู่ระบบ แล้วปลดล็อก (หรือใช้ pos-terminal staff unlock)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="96"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="95"></location>
             <source>Refused by the server (not applied to any balance; ask a manager): {n} records, the last seq {seq}: {reason}</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="624"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="621"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="630"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="627"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="636"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1163"></location>
+            <location filename="../../pos_app/services/base.py" line="97"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="128"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="174"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="127"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="172"></location>
             <source>The server address must start with http:// or https:// followed by a host name, e.g. https://loyalty.example or http://192.168.1.10:8765.</source>
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="838"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="778"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="834"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="780"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="836"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2449,33 +2450,33 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="567"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="576"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1031"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1073"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1042"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1084"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1037"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1079"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="743"></location>
+            <location filename="../../pos_app/services/returns.py" line="260"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="827"></location>
-            <location filename="../../pos_app/services/terminal.py" line="1069"></location>
+            <location filename="../../pos_app/services/approvals.py" line="34"></location>
+            <location filename="../../pos_app/services/identify.py" line="143"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2490,12 +2491,12 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="262"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="281"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="294"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2525,22 +2526,22 @@
             <translation>0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="161"></location>
+            <location filename="../../pos_app/ledger/db.py" line="166"></location>
             <source>The ledger cannot be written (read-only: a permission problem, nothing is damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix.</source>
             <translation>เขียนสมุดบัญชีไม่ได้ (อ่านได้อย่างเดียว: เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ไม่ได้บันทึกอะไร รัน 'pos-terminal doctor' เพื่อดูวิธีแก้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="102"></location>
+            <location filename="../../pos_app/ledger/db.py" line="103"></location>
             <source>The data folder {path} is on a read-only disk (a permission problem, nothing is damaged): mount it read-write, then try again.</source>
             <translation>โฟลเดอร์ข้อมูล {path} อยู่บนดิสก์ที่อ่านได้อย่างเดียว (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ให้เมานต์แบบอ่านเขียนได้ แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="105"></location>
+            <location filename="../../pos_app/ledger/db.py" line="106"></location>
             <source>The data folder {path} is read-only for user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
             <translation>โฟลเดอร์ข้อมูล {path} ผู้ใช้ {user} เขียนไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="110"></location>
+            <location filename="../../pos_app/ledger/db.py" line="111"></location>
             <source>The ledger file {path} cannot be written by user {user} (a permission problem, nothing is damaged). Fix it with: {command}</source>
             <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
@@ -2585,22 +2586,22 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="429"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="438"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="234"></location>
+            <location filename="../../pos_app/services/reports.py" line="287"></location>
             <source>no sync credential (standalone)</source>
             <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="233"></location>
+            <location filename="../../pos_app/services/reports.py" line="286"></location>
             <source>enrolled: credential {path}</source>
             <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="237"></location>
+            <location filename="../../pos_app/services/reports.py" line="290"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
@@ -2615,47 +2616,47 @@
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="143"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="145"></location>
             <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="125"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="124"></location>
             <source>Give the server's address with --server URL, or set [sync] server_url in terminal.toml.</source>
             <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="246"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="244"></location>
             <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="826"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="632"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="689"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="688"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2680,7 +2681,7 @@
             <translation> และอีก {n} ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="61"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="60"></location>
             <source>The counter window is already open on {path}: use that one (one window per data folder).</source>
             <translation>หน้าต่างเครื่องขายเปิดอยู่แล้วบน {path}: ใช้หน้าต่างนั้น (หนึ่งหน้าต่างต่อหนึ่งโฟลเดอร์ข้อมูล)</translation>
         </message>
@@ -2690,123 +2691,123 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="408"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="417"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="181"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="179"></location>
             <source>Enrolled again as terminal {id}: a new credential; the ledger and the records waiting to be sent are kept.</source>
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="730"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="786"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="721"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="777"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="726"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="152"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="157"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="157"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="158"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="159"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="160"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="161"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="162"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="663"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="666"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="723"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="465"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
             <location filename="../../pos_app/ui/counter.py" line="1803"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="169"></location>
+            <location filename="../../pos_app/services/reports.py" line="222"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="169"></location>
+            <location filename="../../pos_app/services/reports.py" line="222"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="169"></location>
+            <location filename="../../pos_app/services/reports.py" line="222"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="171"></location>
+            <location filename="../../pos_app/services/reports.py" line="224"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="171"></location>
+            <location filename="../../pos_app/services/reports.py" line="224"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="108"></location>
+            <location filename="../../pos_app/services/reports.py" line="162"></location>
             <source>A report is by cashier, reward or hour, not {by}.</source>
             <translation>รายงานแยกตามแคชเชียร์ ของรางวัล หรือชั่วโมง ไม่ใช่ {by}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="111"></location>
+            <location filename="../../pos_app/services/reports.py" line="165"></location>
             <source>The report's end date {to} is before its start date {start}.</source>
             <translation>วันสิ้นสุดของรายงาน {to} อยู่ก่อนวันเริ่มต้น {start}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="114"></location>
+            <location filename="../../pos_app/services/reports.py" line="168"></location>
             <source>A report covers at most {days} days.</source>
             <translation>รายงานครอบคลุมได้ไม่เกิน {days} วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="98"></location>
+            <location filename="../../pos_app/services/reports.py" line="153"></location>
             <source>{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.</source>
             <translation>{value} ไม่ใช่วันที่: เขียนเป็น YYYY-MM-DD เช่น 2026-11-29</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="170"></location>
+            <location filename="../../pos_app/services/reports.py" line="223"></location>
             <source>Report {start} to {end}</source>
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
@@ -3483,7 +3484,7 @@
             <translation>ผลตรวจเครื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="158"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="157"></location>
             <source>Joined the chain as terminal {id} in branch {branch}, keeping this terminal's members, points and printed cards: {sent} records sent to the server, {queued} still to send (sync sends them).</source>
             <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
         </message>
@@ -3498,42 +3499,42 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="165"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="168"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="170"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="172"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="694"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="751"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="748"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3603,13 +3604,13 @@
             <translation>--now: ไม่ใช่วันและเวลาแบบ 2026-12-01T03:00: {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="230"></location>
+            <location filename="../../pos_app/config.py" line="231"></location>
             <source>a channel name of lowercase letters, digits and dashes, e.g. stable</source>
             <translation>ชื่อช่องที่เป็นอักษรตัวเล็ก ตัวเลข และขีด เช่น stable</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="213"></location>
-            <location filename="../../pos_app/config.py" line="221"></location>
+            <location filename="../../pos_app/config.py" line="214"></location>
+            <location filename="../../pos_app/config.py" line="222"></location>
             <source>the base64 public key printed by 'loyalty-server release keygen', or "" for none</source>
             <translation>กุญแจสาธารณะแบบ base64 ที่ 'loyalty-server release keygen' พิมพ์ออกมา หรือ "" ถ้าไม่มี</translation>
         </message>
@@ -3679,52 +3680,52 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="892"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="948"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="257"></location>
             <source>--preview works in baht only; leave out --currency.</source>
             <translation>--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="288"></location>
             <source>{money} (= {baht} at {rate})</source>
             <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="360"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="373"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="874"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="930"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="899"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="955"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="870"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="926"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="871"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="927"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="872"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="928"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="876"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="932"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -3806,27 +3807,27 @@
             <translation>สาขา {branch} รับ {codes} แต่กฎไม่มีอัตราแลกเปลี่ยนของสกุลนั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="71"></location>
+            <location filename="../../pos_app/services/reports.py" line="126"></location>
             <source>Paid in other currencies (included above in baht)</source>
             <translation>ชำระด้วยสกุลเงินอื่น (รวมอยู่ในยอดบาทด้านบนแล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="72"></location>
+            <location filename="../../pos_app/services/reports.py" line="127"></location>
             <source>{code}: {n:,} sales, {money} = {baht}</source>
             <translation>{code}: {n:,} รายการขาย, {money} = {baht}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="113"></location>
+            <location filename="../../pos_app/services/returns.py" line="120"></location>
             <source>Receipt {receipt} was paid in {code}: give the refund in {code}.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วย {code}: ให้คืนเงินเป็น {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="104"></location>
+            <location filename="../../pos_app/services/returns.py" line="111"></location>
             <source>Receipt {receipt} was paid in baht: give the refund in baht.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="492"></location>
+            <location filename="../../pos_app/services/earn.py" line="80"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
         </message>
@@ -3834,6 +3835,111 @@
             <location filename="../../pos_app/ui/currency_picker.py" line="43"></location>
             <source>Currency the bill was paid in</source>
             <translation>สกุลเงินที่ใช้ชำระ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <source>award</source>
+            <translation>การให้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <source>redemption</source>
+            <translation>การแลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <source>adjustment</source>
+            <translation>การปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
+            <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
+            <translation>ระบุ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="428"></location>
+            <source>Nothing can be voided now.</source>
+            <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="223"></location>
+            <source>No member's name contains {text}.</source>
+            <translation>ไม่พบสมาชิกที่ชื่อมีคำว่า {text}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="433"></location>
+            <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
+            <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="425"></location>
+            <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
+            <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="222"></location>
+            <source>card ...{digits}</source>
+            <translation>บัตร ...{digits}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/base.py" line="119"></location>
+            <source>The ledger could not be used ({error}); nothing was recorded.</source>
+            <translation>ใช้สมุดบัญชีแต้มไม่ได้ ({error}) ยังไม่มีการบันทึกใด ๆ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="41"></location>
+            <source>Type at least {n} letters of the name.</source>
+            <translation>พิมพ์ชื่ออย่างน้อย {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="43"></location>
+            <source>A name to search is at most {n} letters.</source>
+            <translation>ชื่อที่ค้นหายาวได้ไม่เกิน {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="51"></location>
+            <source>Show 1 to {n} members.</source>
+            <translation>แสดงสมาชิกได้ 1 ถึง {n} คน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="84"></location>
+            <source>Only an award, a redemption or an adjustment made at this counter can be voided; for a return use 'return'.</source>
+            <translation>ยกเลิกได้เฉพาะการให้แต้ม การแลกแต้ม หรือการปรับแต้มที่ทำที่เคาน์เตอร์นี้ ถ้าเป็นการคืนสินค้าให้ใช้ 'return'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="150"></location>
+            <source>a void</source>
+            <translation>การยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="82"></location>
+            <source>No entry {entry_id} on this terminal.</source>
+            <translation>ไม่พบรายการ {entry_id} ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="88"></location>
+            <source>Entry {entry_id} was already voided.</source>
+            <translation>รายการ {entry_id} ถูกยกเลิกไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="90"></location>
+            <source>Entry {entry_id} was already returned or corrected: it cannot be voided.</source>
+            <translation>รายการ {entry_id} ถูกคืนสินค้าหรือแก้ไขไปแล้ว จึงยกเลิกไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="94"></location>
+            <source>Too late to void: an operation can be voided within {minutes} minutes; ask a manager for an adjustment or a return.</source>
+            <translation>เลยเวลายกเลิกแล้ว: ยกเลิกรายการได้ภายใน {minutes} นาที ให้ผู้จัดการปรับแต้มหรือทำการคืนสินค้าแทน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="98"></location>
+            <source>Entry {entry_id} moved no points: there is nothing to void.</source>
+            <translation>รายการ {entry_id} ไม่ได้เปลี่ยนแต้ม จึงไม่มีอะไรให้ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="148"></location>
+            <source>{name} has already spent these points: void the later redemption first.</source>
+            <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
     </context>
 </TS>

@@ -4,7 +4,7 @@ Talks to the local ledger only through :class:`sync.client.store.OutboxStore` (i
 ledger in ``pos_app.ledger.sync_store``); imports nothing of ``pos_app`` and no Qt. See docs/sync-client.md.
 """
 
-from sync.client.client import SyncClient, SyncResult, enroll, redeem_flow, reenroll, reservation_id_for
+from sync.client.client import SyncClient, SyncResult, enroll, reenroll
 from sync.client.errors import EnrollRefused, NotEnrolled, Offline, Refused, SyncError
 from sync.client.store import OutboxStore, PendingBatch, SyncState
 from sync.client.worker import SyncStatus, SyncWorker, backoff_delay
@@ -12,5 +12,5 @@ from sync.client.worker import SyncStatus, SyncWorker, backoff_delay
 __all__ = [
     "EnrollRefused", "NotEnrolled", "Offline", "OutboxStore", "PendingBatch", "Refused", "SyncClient",
     "SyncError", "SyncResult", "SyncState", "SyncStatus", "SyncWorker", "backoff_delay", "enroll",
-    "redeem_flow", "reenroll", "reservation_id_for",
+    "reenroll",
 ]
