@@ -118,7 +118,7 @@ def cli(ctx: click.Context, data_dir: Path | None, as_json: bool, lang: str | No
         except (CliError, ConfigError):
             pass
     if not ctx.resilient_parsing:
-        from pos_app.ledger.files import foreign_owner
+        from pos_app.services.device import foreign_owner
 
         # 'update' is what root runs on an installed terminal (the update timer): its subcommands that write
         # the data folder refuse root themselves; root never writes the counter's log file.

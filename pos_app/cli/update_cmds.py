@@ -159,7 +159,7 @@ def update_apply(ctx: CliContext, retry: bool, prefix: Path | None, user: str | 
         raise CliError(exc.message, EXIT_FAILED) from exc
     key = cfg.update.public_key if cfg is not None else None
     if user is None and prefix is None:
-        from pos_app.ledger.files import account_name
+        from pos_app.services.device import account_name
 
         try:
             user = account_name(ctx.data_dir.stat().st_uid)
