@@ -57,6 +57,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class TerminalSection:
     language: str = "th"
+    idle_lock_seconds: int = 300  # sign the cashier out after this long without input (0: never)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _camera_source(value: Any) -> int | str:
 
 
 _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
-    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES)}),
+    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES), "idle_lock_seconds": _int_range(0, 86400)}),
     "sync": (SyncSection, {"server_url": _server_url, "interval_seconds": _int_range(1, 3600)}),
     "printer": (PrinterSection, {
         "kind": _one_of(PRINTER_KINDS),
