@@ -216,6 +216,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._idle_watcher)
+        # a redemption changes a reward's stock: the tiles show it without anyone re-reading on a timer
+        self.changes.subscribe(Change.OPERATION_COMMITTED, self._reread_rewards_after)
         self.retranslate()
         self._set_enabled_for_state()
         self._open_services(seed_demo)
@@ -434,6 +436,13 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             return member
         except ServiceError:
             return None
+
+    def _reread_rewards_after(self, result: Any) -> None:
+        svc = self._services
+        if svc is None or not getattr(result, "reward_code", None):
+            return
+        self.worker.submit(svc.rewards, lambda rewards: self.changes.publish(Change.REWARDS_CHANGED, rewards),
+                           lambda _error: None, busy=False)
 
     # ------------------------------------------------------------------ open
     def _open_services(self, seed: bool) -> None:
