@@ -120,7 +120,7 @@ def test_the_member_panel_says_tier_progress_pending_and_expiring(monkeypatch: o
     panel.standing = standing(pending_points=50, expiring_points=70, expiring_first_ms=first)
     assert panel.tier_text().endswith(_("{points} points to {tier}").format(points="600", tier=TIERS["silver"][0]))
     assert panel.tier_progress() == (400, 1_000)
-    assert panel.pending_text() == _("{points} of them pending: not yet confirmed by the server").format(
+    assert panel.pending_text() == _("{points} pending").format(
         points="+50")
     assert panel.notes_text() == _("{points} points expire within 30 days, the first on {date}").format(
         points="70", date="24/12/2026")

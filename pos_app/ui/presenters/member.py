@@ -69,8 +69,12 @@ class MemberPresenter:
         standing = self.standing
         if self.member is None or standing is None or not standing.pending_points:
             return ""
-        return _("{points} of them pending: not yet confirmed by the server").format(
+        return _("{points} pending").format(
             points=f"{standing.pending_points:+,}")
+
+    def pending_hint(self) -> str:
+        return _("Earned at this counter and not yet confirmed by the loyalty server (it is sent at the next "
+                 "sync).") if self.pending_text() else ""
 
     def tier_text(self) -> str:
         if self.member is None:

@@ -124,7 +124,7 @@ class AwardScreen:
 
     def _show_preview(self: Any) -> None:
         self.preview.setText(self.award_state.preview_text())
-        self.award_button.setText(with_key(self.award_state.button_text(), "F2"))
+        self.award_button.setText(with_key(self.award_state.button_text(), "F2", below=True))
 
     # ------------------------------------------------------------------ award
     def award(self: Any) -> None:

@@ -152,7 +152,7 @@ class RedeemScreen:
         self._show_redeem_button()
 
     def _show_redeem_button(self: Any) -> None:
-        self.redeem_button.setText(with_key(self.redeem_state.button_text(self.points_field.text()), "F3"))
+        self.redeem_button.setText(with_key(self.redeem_state.button_text(self.points_field.text()), "F3", below=True))
 
     # ------------------------------------------------------------------ choosing
     def _tile_clicked(self: Any, index: int) -> None:

@@ -56,9 +56,10 @@ def clock_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%H:%M")
 
 
-def with_key(text: str, key: str) -> str:
-    """A button's text with its keyboard key printed on it ("Award  [F2]")."""
-    return f"{text}  [{key}]"
+def with_key(text: str, key: str, below: bool = False) -> str:
+    """A button's text with its keyboard key printed on it ("Award  [F2]"); ``below``: on a line of its own,
+    for the tall primary buttons whose text says what they will do (it keeps them narrow)."""
+    return f"{text}\n[{key}]" if below else f"{text}  [{key}]"
 
 
 class NoteLabel(QLabel):
