@@ -99,6 +99,7 @@ def test_reads_pos_config_from_the_real_environment(tmp_path: Path, monkeypatch:
 FULL = """
 [terminal]
 language = "en"
+void_window_minutes = 5
 
 [sync]
 server_url = "https://loyalty.example.com/"
@@ -137,7 +138,7 @@ allow_self_approval = true
 
 def test_every_key_can_be_overridden(tmp_path: Path) -> None:
     cfg = load_file(write(tmp_path / CONFIG_FILENAME, FULL))
-    assert cfg.terminal.language == "en"
+    assert (cfg.terminal.language, cfg.terminal.void_window_minutes) == ("en", 5)
     assert cfg.sync.server_url == "https://loyalty.example.com"  # trailing slash dropped
     assert cfg.sync.interval_seconds == 120
     assert (cfg.printer.kind, cfg.printer.address, cfg.printer.paper_mm) == ("network", "192.168.1.50:9100", 58)
@@ -234,6 +235,8 @@ def test_unreadable_file_is_refused(tmp_path: Path) -> None:
 BAD_VALUES = [
     ("terminal", "language", '"fr"'),
     ("terminal", "language", "1"),
+    ("terminal", "void_window_minutes", "0"),
+    ("terminal", "void_window_minutes", '"10"'),
     ("sync", "server_url", '"loyalty.example.com"'),
     ("sync", "server_url", '"ftp://loyalty.example.com"'),
     ("sync", "server_url", '"https://"'),

@@ -35,16 +35,18 @@ def default_data_dir() -> Path:
 class CliError(click.ClickException):
     """A clean, one-line refusal (exit code 2 for bad input, 1 for a failed operation)."""
 
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT, code: str | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.code = code  # the refusal's stable code (a use case's ``ServiceError.code``), in --json output
 
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
         import logging
 
         logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, self.message)  # file only
         if _output["json"]:
-            click.echo(json.dumps({"ok": False, "error": self.message}, ensure_ascii=False), err=True)
+            refusal = {"ok": False, "error": self.message, **({"code": self.code} if self.code else {})}
+            click.echo(json.dumps(refusal, ensure_ascii=False), err=True)
         else:
             click.echo(_("Error: {message}").format(message=self.message), err=True)
 

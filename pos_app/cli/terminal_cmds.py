@@ -12,7 +12,7 @@ import click
 
 from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.errors import RuleError
-from pos_app.core.i18n import _
+from pos_app.core.i18n import N_, _
 from pos_app.core.money import format_baht, parse_amount, parse_purchase_amount
 from pos_app.core.rules import points_start_text, zero_points_text
 
@@ -35,11 +35,11 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (InvalidInput, NotFound) as exc:
-        raise CliError(exc.message) from exc
+        raise CliError(exc.message, code=exc.code) from exc
     except Unavailable as exc:
-        raise CliError(exc.message, EXIT_FAILED) from exc
+        raise CliError(exc.message, EXIT_FAILED, code=exc.code) from exc
     except ServiceError as exc:
-        raise CliError(exc.message) from exc
+        raise CliError(exc.message, code=exc.code) from exc
     except RuleError as exc:
         raise CliError(exc.message) from exc
 
@@ -88,7 +88,7 @@ def _run_approved(manager_pin: str | None, fn: Any, /, manager: str | None = Non
         if not _can_prompt():
             raise CliError(_("{refusal}. Give the manager's PIN at a prompt (run the command in a terminal), "
                              "with --manager-pin - on standard input, or in ${env}.").format(
-                refusal=exc.message, env=MANAGER_PIN_ENV), exc.exit_code) from exc
+                refusal=exc.message, env=MANAGER_PIN_ENV), exc.exit_code, exc.code) from exc
         click.echo(exc.message, err=True)
         pin = click.prompt(_("Manager PIN"), hide_input=True, err=True)
         return _run(fn, approval=_approval(pin or None, manager), **kwargs)
@@ -136,6 +136,7 @@ def register(group: click.Group) -> None:
     group.add_command(redeem)
     group.add_command(return_)
     group.add_command(adjust)
+    group.add_command(void)
     group.add_command(balance)
     group.add_command(report)
     group.add_command(staff)
@@ -205,6 +206,18 @@ def member_find(ctx: CliContext, phone: str) -> None:
     if m is None:
         raise CliError(_("No member with phone {phone}.").format(phone=phone))
     ctx.emit(_member_json(m), lambda: _member_text(m))
+
+
+@member.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True, help="At most this many.")
+@pass_ctx
+def member_search(ctx: CliContext, text: str, limit: int) -> None:
+    """Find members by part of their name (Thai or English, any case); best matches first."""
+    found = _run(_services(ctx).search_members, text, limit)
+    ctx.emit([asdict(m) for m in found], lambda: "\n".join(
+        f"{m.name}  {m.tier}  {m.phone_masked}  " + _("card ...{digits}").format(digits=m.card_suffix)
+        + f"  {m.id}" for m in found) or _("No member's name contains {text}.").format(text=text.strip()))
 
 
 def _identify_member(ctx: CliContext, text: str) -> Any:
@@ -337,6 +350,51 @@ def adjust(ctx: CliContext, member_ref: str, points: int, reason: str, corrects:
                       corrects_id=corrects, operator_id=operator, op_id=op_id)
     ctx.emit(asdict(r), _("Adjusted {name} by {points:+,} points. Balance {before:,} -> {after:,}.").format(
         name=m.name, points=r.points, before=r.balance_before, after=r.balance_after))
+
+
+_VOID_KINDS = {"earn": N_("award"), "redeem": N_("redemption"), "adjust": N_("adjustment")}
+
+
+@click.command()
+@click.option("--entry", "entry_id", default=None, metavar="ENTRY_ID", help="The entry to void (see --list).")
+@click.option("--list", "show_list", is_flag=True, help="List what can be voided now, newest first.")
+@click.option("--member", "member_ref", default=None, help="With --list: only this member's operations.")
+@manager_pin_option
+@manager_option
+@operator_option
+@op_id_option
+@pass_ctx
+def void(ctx: CliContext, entry_id: str | None, show_list: bool, member_ref: str | None, manager_pin: str | None,
+         manager: str | None, operator: str, op_id: str | None) -> None:
+    """Void a mistaken award, redemption or adjustment of this counter within the void window (terminal.toml
+    [terminal] void_window_minutes), with a manager's approval: a compensating entry, nothing is deleted."""
+    services = _services(ctx)
+    if show_list == (entry_id is not None):
+        raise CliError(_("Give --entry ENTRY_ID to void, or --list to see what can be voided."))
+    if show_list:
+        member_id = _identify_member(ctx, member_ref).id if member_ref else None
+        rows = _run(services.voidable, member_id)
+        ctx.emit([asdict(v) for v in rows], lambda: "\n".join(
+            _("{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}").format(
+                entry=v.entry_id, kind=_(_VOID_KINDS[v.kind]), points=v.points, name=v.member_name,
+                receipt=f" ({v.receipt_ref})" if v.receipt_ref else "", until=_local_time(v.void_until_ms))
+            for v in rows) or _("Nothing can be voided now."))
+        return
+    assert entry_id is not None
+    r = _run_approved(manager_pin, services.void, manager=manager, entry_id=entry_id, operator_id=operator,
+                      op_id=op_id)
+    ctx.emit(asdict(r), lambda: _("Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -> {after:,}.")
+             .format(kind=_(_VOID_KINDS[r.kind]), entry=r.voided_entry_id, points=r.points, before=r.balance_before,
+                     after=r.balance_after) + (_(" (already recorded)") if r.replayed else ""))
+
+
+def _local_time(ms: int) -> str:
+    """Hour and minute in the stores' time zone (the time a cashier reads on the wall)."""
+    from datetime import UTC, datetime
+
+    from pos_app.services.terminal import BANGKOK
+
+    return datetime.fromtimestamp(ms // 1000, UTC).astimezone(BANGKOK).strftime("%H:%M")
 
 
 @click.command()

@@ -90,6 +90,25 @@ def format_phone(normalized: str) -> str:
     return f"{number[:3]}-{number[3:6]}-{number[6:]}"
 
 
+MASK = "\u2022"  # the bullet the slips print for hidden digits (pos_app.ui.slips.mask_card)
+
+
+def mask_phone(normalized: str | None) -> str:
+    """A phone with only its last four digits shown, as a slip shows a card: ``•••-•••-5678`` ("" for none)."""
+    if not normalized:
+        return ""
+    shown = format_phone(normalized)
+    keep = 4
+    out = []
+    for ch in reversed(shown):
+        if ch.isdigit():
+            out.append(ch if keep > 0 else MASK)
+            keep -= 1
+        else:
+            out.append(ch)
+    return "".join(reversed(out))
+
+
 def is_mobile(normalized: str) -> bool:
     """True for a normalised mobile number (one that can receive an SMS)."""
     return bool(_MOBILE.fullmatch(normalized))

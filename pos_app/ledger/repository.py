@@ -196,6 +196,8 @@ class EntryRow:
     reason: str | None
     offline: bool
     origin: str
+    recorded_at_ms: int = 0  # when this ledger recorded it (the counter's clock; a void's window counts from it)
+    op_id: str | None = None  # the counter operation that made it (None: pulled from the server, or expiry)
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,8 @@ def _entry_from_row(row: Any) -> EntryRow:
         tier_code=row.tier_code,
         lines=tuple((line["category"], line["amount_satang"]) for line in json.loads(row.lines_json)),
         sale_at_ms=row.sale_at_ms, operator_id=row.operator_id, approved_by=row.approved_by,
-        reason=row.reason, offline=bool(row.offline), origin=row.origin,
+        reason=row.reason, offline=bool(row.offline), origin=row.origin, recorded_at_ms=row.recorded_at_ms,
+        op_id=row.op_id,
     )
 
 
@@ -317,6 +320,10 @@ _SQL_MEMBER = (
     "m.flagged, b.points, b.earned_total FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
 )
 _SQL_MEMBER_BY = {col: _SQL_MEMBER.format(col=col) for col in ("id", "phone", "card_no")}
+_SQL_MEMBER_SEARCH = (  # name contains / starts with / has a word starting with (LIKE, '\\' escapes % and _)
+    _SQL_MEMBER.split(" WHERE ")[0] + " WHERE m.name LIKE ? ESCAPE '\\' ORDER BY CASE WHEN m.name LIKE ? ESCAPE '\\' "
+    "THEN 0 WHEN m.name LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, m.name, m.id LIMIT ?"
+)
 _SQL_FIND_OP = "SELECT kind, request_hash, result_json FROM operations WHERE op_id = ?"
 _SQL_INSERT_OP = "INSERT INTO operations (op_id, kind, request_hash, result_json, created_at_ms) VALUES (?, ?, ?, ?, ?)"
 _SQL_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox"
@@ -612,7 +619,7 @@ class Ledger:
         seq = self._next_local_seq(conn)
         entry_id = e.entry_id or self.new_id()
         wire = _entry_wire(self.terminal_id, seq, entry_id, e)
-        self._insert_entry(conn, wire, origin="local", op_id=e.op_id)
+        recorded = self._insert_entry(conn, wire, origin="local", op_id=e.op_id)
         self._append_outbox(conn, seq, "entry", entry_id, wire)
         return EntryRow(
             id=entry_id, terminal_id=self.terminal_id, seq=seq, member_id=e.member_id, kind=e.kind,
@@ -620,9 +627,11 @@ class Ledger:
             reward_code=e.reward_code, corrects_id=e.corrects_id, rules_version=e.rules_version,
             tier_code=e.tier_code, lines=e.lines, sale_at_ms=e.sale_at_ms, operator_id=e.operator_id,
             approved_by=e.approved_by, reason=e.reason, offline=e.offline, origin="local",
+            recorded_at_ms=recorded, op_id=e.op_id,
         )
 
-    def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> None:
+    def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> int:
+        """Insert the entry and move the balance cache; returns the time it was recorded (ms)."""
         raw = _raw(conn)
         last = raw.execute(_SQL_LAST_CHAIN).fetchone()
         previous = last[0] if last else GENESIS_HASH
@@ -644,6 +653,7 @@ class Ledger:
         result = raw.execute(_SQL_ADD_BALANCE, (wire["points"], earned, recorded, wire["member_id"]))
         if result.rowcount != 1:
             raise LedgerError(_("Unknown member {member_id}.").format(member_id=wire["member_id"]))
+        return recorded
 
     def insert_remote_entry(self, conn: Connection, wire: dict[str, Any]) -> bool:
         """Store an entry made elsewhere (pulled from the server). False if it is already here."""
@@ -713,6 +723,37 @@ class Ledger:
         and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
         the covering index ``ix_entries_report`` (migration 0002)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def get_entry(self, conn: Connection, entry_id: str) -> EntryRow | None:
+        row = conn.execute(select(schema.entries).where(schema.entries.c.id == entry_id)).first()
+        return _entry_from_row(row) if row else None
+
+    def recent_local_entries(self, conn: Connection, since_recorded_ms: int, kinds: Sequence[str]) -> list[EntryRow]:
+        """This counter's own entries of ``kinds`` recorded since ``since_recorded_ms``, newest first. Entries are
+        appended in recording order, so the scan walks back from the newest row and stops at the first one
+        recorded before the cutoff (it reads only the last minutes of the ledger, however long the ledger)."""
+        out: list[EntryRow] = []
+        rows = conn.execute(select(schema.entries).order_by(text("rowid DESC")))
+        for row in rows:
+            if row.recorded_at_ms < since_recorded_ms:
+                break
+            if row.origin == "local" and row.kind in kinds:
+                out.append(_entry_from_row(row))
+        rows.close()
+        return out
+
+    def search_members_by_name(self, conn: Connection, text_: str, limit: int) -> list[MemberRow]:
+        """Members whose name contains ``text_`` (SQLite's LIKE: case-insensitive for Latin letters; Thai has no
+        case), names that start with it first, then names with a word that starts with it, then the rest."""
+        escaped = text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params = (f"%{escaped}%", f"{escaped}%", f"% {escaped}%", limit)
+        rows = _raw(conn).execute(_SQL_MEMBER_SEARCH, params).fetchall()
+        return [_member_from_row(r) for r in rows]
+
+    def give_back_reward_stock(self, conn: Connection, code: str) -> None:
+        """Put one back in stock (a voided redemption; rewards without stock tracking are left alone)."""
+        conn.execute(update(schema.rewards).where(schema.rewards.c.code == code, schema.rewards.c.stock.is_not(None))
+                     .values(stock=schema.rewards.c.stock + 1))
 
     def staff_names(self, conn: Connection) -> dict[str, str]:
         return dict(_raw(conn).execute("SELECT id, name FROM staff").fetchall())

@@ -8,9 +8,11 @@ class ServiceError(Exception):
 
     code = "refused"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:  # a finer reason than the class's (e.g. ``void_window_passed`` for a NotAllowed)
+            self.code = code
 
 
 class NotFound(ServiceError):

@@ -50,7 +50,7 @@ from pos_app.ledger.repository import (
     StaffRow,
     staff_scope,
 )
-from pos_app.services import member_cards
+from pos_app.services import member_cards, member_search, voids
 from pos_app.services.errors import (
     ApprovalRequired,
     Conflict,
@@ -61,6 +61,7 @@ from pos_app.services.errors import (
     ServiceError,
     Unavailable,
 )
+from pos_app.services.member_search import MemberSummary
 from pos_app.services.pins import MANAGER_ROLES, DeferredRefusal, PinGuard
 from pos_app.services.staff import (
     ROLES,
@@ -71,6 +72,7 @@ from pos_app.services.staff import (
     require_role,
     validate_pin,
 )
+from pos_app.services.voids import DEFAULT_VOID_WINDOW_MINUTES, Voidable, VoidResult
 from sync.records import MAX_ENTRY_POINTS, check_points
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -210,6 +212,8 @@ class Services:
         # Wrong-PIN delays and lockouts (the CLI and the window set it from terminal.toml's [pins]).
         self.pin_policy = GuardPolicy()
         self.pins = PinGuard(self)
+        # How long after an operation a cashier may void it (terminal.toml [terminal] void_window_minutes).
+        self.void_window_ms = DEFAULT_VOID_WINDOW_MINUTES * 60_000
 
     @property
     def data_dir(self) -> Path:
@@ -234,6 +238,22 @@ class Services:
             raise Unavailable(exc.message) from exc
         except RuleError as exc:
             raise InvalidInput(exc.message) from exc
+
+    def _once(self, kind: str, op_id: str, request: dict[str, Any], result_type: type[Any],
+              work: Callable[[Any], Any]) -> Any:
+        """The one idempotent write: in one write transaction, answer a retry of ``op_id`` (same ``kind`` and
+        ``request``) with the stored result marked ``replayed``; else run ``work(conn)``, store its result
+        under ``op_id`` and return it. A different request under the same id is refused (``Conflict``)."""
+        def run() -> Any:
+            with self.ledger.write() as conn:
+                prior = self.ledger.find_operation(conn, op_id, kind, request)
+                if prior is not None:
+                    return _result(result_type, prior, True)
+                result = work(conn)
+                self.ledger.record_operation(conn, op_id, kind, request, _record(result))
+                return result
+
+        return self._call(run)
 
     def active_rules(self, conn: Any = None) -> RulesBundle:
         def load(c: Any) -> RulesBundle:
@@ -404,6 +424,10 @@ class Services:
         if member is None:
             raise NotFound(_("No member with phone {phone}.").format(phone=format_phone(phone)))
         return member
+
+    def search_members(self, text: str, limit: int = 10) -> list[MemberSummary]:
+        """Members whose name contains ``text`` (partial, any case; Thai or English), best matches first."""
+        return member_search.search_members(self, text, limit)
 
     def _replay_guard(self) -> Any:
         from pos_app.core import member_codes
@@ -699,6 +723,17 @@ class Services:
 
         result: AdjustResult = self._call(run)
         return result
+
+    # ------------------------------------------------------------------ void
+    def void(self, *, entry_id: str, operator_id: str, approval: Approval | None = None,
+             op_id: str | None = None) -> VoidResult:
+        """Void a mistaken award, redemption or adjustment of this counter within the void window, with a
+        manager's approval: a compensating entry (see :mod:`pos_app.services.voids`)."""
+        return voids.void(self, entry_id=entry_id, operator_id=operator_id, approval=approval, op_id=op_id)
+
+    def voidable(self, member_id: str | None = None) -> list[Voidable]:
+        """What this counter may void now, newest first."""
+        return voids.voidable(self, member_id)
 
     # ------------------------------------------------------------------ expiry
     def _expire_member(self, conn: Any, member_id: str, rules: RulesBundle, now_ms: int) -> int:
@@ -1072,12 +1107,24 @@ def open_terminal(data_dir: Path, clock: Callable[[], int] | None = None,
     from pos_app.services import sync_glue
 
     sync_glue.install(services)  # the offline allowance (applies only to enrolled terminals redeeming offline)
+    services.void_window_ms = _configured_void_window_ms(data_dir)
     with ledger.write() as conn:
         if ledger.get_meta(conn, "rules_version") is None:
             bundle = default_rules(1)
             ledger.put_rules(conn, bundle.version, bundle.to_json())
             ledger.set_meta(conn, "rules_version", str(bundle.version))
     return services
+
+
+def _configured_void_window_ms(data_dir: Path) -> int:
+    """``[terminal] void_window_minutes`` of the terminal's terminal.toml (the default when there is no file or
+    it is broken: ``doctor`` and the window report a broken file, not this)."""
+    from pos_app.config import ConfigError, load_config
+
+    try:
+        return load_config(data_dir).terminal.void_window_minutes * 60_000
+    except ConfigError:
+        return DEFAULT_VOID_WINDOW_MINUTES * 60_000
 
 
 def _check_points(points: Any) -> None:
