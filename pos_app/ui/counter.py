@@ -56,12 +56,15 @@ from pos_app.ui.dialogs import (
     ManagerPinDialog,
     ReportDialog,
     ReturnDialog,
+    VoidDialog,
 )
 from pos_app.ui.presenters.award import AwardPresenter
 from pos_app.ui.presenters.changes import Change, ChangeBus
 from pos_app.ui.presenters.member import MemberPresenter
 from pos_app.ui.presenters.redeem import RedeemPresenter
+from pos_app.ui.presenters.search import SearchPresenter
 from pos_app.ui.presenters.session import IdleLock, SessionPresenter
+from pos_app.ui.presenters.voids import VoidPresenter
 from pos_app.ui.screens.award import PREVIEW_DELAY_MS, AwardScreen
 from pos_app.ui.screens.backoffice import BackOfficeScreen
 from pos_app.ui.screens.member import LAYOUT_WARNINGS, MemberScreen
@@ -70,6 +73,7 @@ from pos_app.ui.screens.returns import ReturnsScreen
 from pos_app.ui.screens.signin import IdleWatcher, SignInScreen
 from pos_app.ui.screens.status import BACKUP_CHECK_MS, StatusStrip, SyncBridge, SyncClientHolder
 from pos_app.ui.screens.style import STYLE, big_button, with_key, wrapped_label
+from pos_app.ui.screens.voids import VoidScreen
 from pos_app.ui.slips import make_slip_printer, printer_message
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
@@ -108,8 +112,8 @@ class OperationIds:
         self._pending.clear()
 
 
-class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, ReturnsScreen, BackOfficeScreen,
-                    StatusStrip, QMainWindow):
+class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, ReturnsScreen, VoidScreen,
+                    BackOfficeScreen, StatusStrip, QMainWindow):
     """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
 
     ready = Signal()                   # the ledger is open: signing in is possible
@@ -136,6 +140,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     report_exported = Signal(object)     # Path of the CSV file just written
     return_requested = Signal(object)    # the ReturnDialog just opened
     return_previewed = Signal(object)    # ReturnPreview shown in the ReturnDialog
+    search_shown = Signal(object)        # list[str]: the name search's result lines just shown
+    void_requested = Signal(object)      # the VoidDialog just opened, with the operations that can be voided
     reward_tile_chosen = Signal(object)  # the reward code a tile chose (None: back to points as a discount)
     idle_locked = Signal()               # the idle lock signed the cashier out
 
@@ -188,6 +194,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.member_state = MemberPresenter()
         self.award_state = AwardPresenter()
         self.redeem_state = RedeemPresenter()
+        self.search_state = SearchPresenter()
+        self.void_state = VoidPresenter()
         self.idle = IdleLock(config.terminal.idle_lock_seconds, clock)
         self._status_text: Callable[[], str] | None = None
         self._status_kind = "info"
@@ -197,6 +205,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.change_pin_dialog: ChangePinDialog | None = None
         self.manager_dialog: ManagerDialog | None = None
         self.return_dialog: ReturnDialog | None = None
+        self.void_dialog: VoidDialog | None = None
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -269,7 +278,11 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         actions_layout.addWidget(self._build_award())
         actions_layout.addWidget(self._build_redeem())
         self.return_button = big_button("returnButton")
-        actions_layout.addWidget(self.return_button)
+        self.void_button = big_button("voidButton")
+        rare = QHBoxLayout()  # the rarer corrections, side by side under the two actions
+        rare.addWidget(self.return_button, 3)
+        rare.addWidget(self.void_button, 2)
+        actions_layout.addLayout(rare)
         actions_layout.addStretch(1)
         counter_layout.addWidget(member_box, 1)
         counter_layout.addWidget(actions, 1)
@@ -310,7 +323,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         # Tab follows the flow: identify, award, then the reward tiles and the redeem form, returns
         chain = [self.member_field, self.find_button, self.enroll_button, self.camera_button, self.amount_field,
                  self.receipt_field, self.award_button, *self.reward_tiles, self.reward_combo, self.points_field,
-                 self.redeem_button, self.return_button]
+                 self.redeem_button, self.return_button, self.void_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -321,6 +334,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.change_pin_button.clicked.connect(lambda: self.open_change_pin(forced=False))
         self.lang_button.clicked.connect(self.toggle_language)
         self.return_button.clicked.connect(self.open_return)
+        self.void_button.clicked.connect(self.open_void)
         self.wedge = WedgeFilter([self.amount_field, self.receipt_field, self.points_field],
                                  accept=lambda text: classify_scan(text) in ("member_qr", "app_code"),
                                  parent=self)
@@ -330,7 +344,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         # the frequent actions on F-keys; the key is printed on its button (see with_key)
         self.fkeys: dict[str, QShortcut] = {}
         for key, button in (("F2", self.award_button), ("F3", self.redeem_button),
-                            ("F4", self.enroll_button), ("F5", self.camera_button), ("F6", self.return_button)):
+                            ("F4", self.enroll_button), ("F5", self.camera_button), ("F6", self.return_button),
+                            ("F7", self.void_button)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(lambda b=button: b.click() if b.isVisible() and b.isEnabled() else None)
             self.fkeys[key] = shortcut
@@ -349,6 +364,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
         self.change_pin_button.setText(_("Change PIN"))
         self.return_button.setText(with_key(_("Return a receipt"), "F6"))
+        self.void_button.setText(with_key(_("Void"), "F7"))
+        self.void_button.setToolTip(_("Void one of this counter's last operations (a manager approves)"))
         self._retranslate_sign_in()
         self._retranslate_member()
         self._retranslate_award()
@@ -381,6 +398,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.find_button.setEnabled(signed_in and not busy)
         self.enroll_button.setEnabled(signed_in and not busy)
         self.return_button.setEnabled(signed_in and not busy)
+        self.void_button.setEnabled(signed_in and not busy)
         if self.enroll_dialog is not None:
             self.enroll_dialog.enroll.setEnabled(not busy)
         has_member = self._member is not None
@@ -439,7 +457,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
 
     def _reread_rewards_after(self, result: Any) -> None:
         svc = self._services
-        if svc is None or not getattr(result, "reward_code", None):
+        if svc is None or not (getattr(result, "reward_code", None) or getattr(result, "kind", "") == "redeem"):
             return
         self.worker.submit(svc.rewards, lambda rewards: self.changes.publish(Change.REWARDS_CHANGED, rewards),
                            lambda _error: None, busy=False)
@@ -465,6 +483,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             services.close()
             return
         services.pin_policy = self.config.pins  # wrong-PIN delays and lockouts ([pins])
+        services.void_window_ms = self.config.terminal.void_window_minutes * 60_000  # [terminal]
         self._services = services
         self._enrolled = enrolled
         self._branch_name = branch
@@ -505,7 +524,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     def _open_dialog(self) -> Any:
         """The dialog open over the counter, if any (it handles its own Esc; the idle lock waits for it)."""
         for dialog in (self.approval_dialog, self.enroll_dialog, self.return_dialog, self.report_dialog,
-                       self.change_pin_dialog, self.manager_dialog):
+                       self.change_pin_dialog, self.manager_dialog, self.void_dialog):
             if dialog is not None:
                 return dialog
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
-from pos_app.ui.screens.style import DIALOG_STYLE
+from pos_app.ui.screens.style import DIALOG_STYLE, EnterButton
 
 
 def _fit_to_window(dialog: QDialog) -> None:
@@ -36,6 +36,8 @@ def _fit_to_window(dialog: QDialog) -> None:
     if layout is not None:
         layout.activate()
     wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    if layout is not None and layout.hasHeightForWidth():  # wrapped text: as tall as it is at this width
+        wanted.setHeight(max(wanted.height(), layout.totalHeightForWidth(wanted.width())))
     owner = dialog.parentWidget()
     if owner is not None:
         wanted = wanted.boundedTo(owner.window().size())
@@ -71,16 +73,24 @@ class KioskDialog(QDialog):
         super().changeEvent(event)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        if not self._framed:
-            self._frame()
-            _fit_to_window(self)
+        self._frame()
+        super().showEvent(event)
+        self.refit()
+        QTimer.singleShot(0, self.refit)  # again once the show's own layout pass has run
+
+    def refit(self) -> None:
+        """As tall as the content needs in the fonts now applied (the style sheet's apply at show), centred
+        over the counter window (nothing else places a dialog on a kiosk)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+        _fit_to_window(self)
         owner = self.parentWidget()
-        if owner is not None:  # centred over the counter window (nothing else places it on a kiosk)
+        if owner is not None:
             window = owner.window()
             centre = window.mapToGlobal(window.rect().center())
-            self.move(centre.x() - self.width() // 2, max(window.mapToGlobal(window.rect().topLeft()).y(),
-                                                          centre.y() - self.height() // 2))
-        super().showEvent(event)
+            top = window.mapToGlobal(window.rect().topLeft()).y()
+            self.move(centre.x() - self.width() // 2, max(top, centre.y() - self.height() // 2))
 
 
 class ManagerPinDialog(KioskDialog):
@@ -502,3 +512,64 @@ class ReturnDialog(KioskDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         _fit_to_window(self)
+
+
+class VoidDialog(KioskDialog):
+    """Void one of the counter's last operations: the operations as choices (Tab/arrows, Enter or a touch),
+    what will happen, Void (the window then asks a manager's approval). Shown with ``open()``."""
+
+    chosen = Signal(int)  # the index of the operation chosen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voidDialog")
+        self.setWindowTitle(_("Void an operation"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        self.prompt = QLabel()
+        self.prompt.setObjectName("voidPrompt")
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.options: list[QPushButton] = []
+        for i in range(5):
+            option = EnterButton()
+            option.setObjectName("voidOption")
+            option.setCheckable(True)
+            option.setAutoExclusive(True)
+            option.setVisible(False)
+            option.clicked.connect(lambda _checked=False, index=i: self.chosen.emit(index))
+            layout.addWidget(option)
+            self.options.append(option)
+        self.message = QLabel()
+        self.message.setObjectName("voidMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.confirm = QPushButton(_("Void"))
+        self.confirm.setObjectName("voidConfirm")
+        self.cancel = QPushButton(_("Cancel"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.confirm)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        self.setMinimumWidth(620)
+
+    def show_operations(self, prompt: str, lines: list[str], chosen: int | None) -> None:
+        self.prompt.setText(prompt)
+        for i, option in enumerate(self.options):
+            option.setVisible(i < len(lines))
+            option.setText(lines[i] if i < len(lines) else "")
+            option.setChecked(i == chosen)
+        self.confirm.setEnabled(chosen is not None)
+        if chosen is not None:
+            self.options[chosen].setFocus()
+        if self.isVisible():
+            self.refit()
+
+    def show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        if self.isVisible():
+            self.refit()

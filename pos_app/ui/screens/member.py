@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hardware.wedge import MIXED_LAYOUT, THAI_LAYOUT, detect_layout
 from pos_app.core.i18n import N_, _
@@ -18,7 +26,8 @@ from pos_app.ui.camera import CameraPanel
 from pos_app.ui.dialogs import EnrollDialog
 from pos_app.ui.presenters import HISTORY_LINES, HistoryLine
 from pos_app.ui.presenters.changes import Change
-from pos_app.ui.screens.style import big_button, with_key, wrapped_label
+from pos_app.ui.presenters.search import RESULTS_SHOWN, looks_like_a_name
+from pos_app.ui.screens.style import EnterButton, big_button, with_key, wrapped_label
 
 # hardware reports stable codes in English; the cashier reads them here, translated
 LAYOUT_WARNINGS = {
@@ -65,6 +74,24 @@ class MemberScreen:
         self.camera_panel.scanned.connect(self._on_camera_scan)
         self.camera_button.toggled.connect(self._camera_toggled)
         member_layout.addWidget(self.camera_panel)
+        # name search: the members whose name matches, as buttons (Tab/arrows and Enter, or a touch)
+        self.search_box = QWidget()
+        self.search_box.setObjectName("searchResults")
+        search_layout = QVBoxLayout(self.search_box)
+        search_layout.setContentsMargins(0, 0, 0, 0)
+        search_layout.setSpacing(4)
+        self.search_title = wrapped_label("searchTitle")
+        search_layout.addWidget(self.search_title)
+        self.search_buttons = []
+        for i in range(RESULTS_SHOWN):
+            button = EnterButton()
+            button.setObjectName("memberResult")
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.clicked.connect(lambda _checked=False, index=i: self.choose_search_result(index))
+            search_layout.addWidget(button)
+            self.search_buttons.append(button)
+        self.search_box.setVisible(False)
+        member_layout.addWidget(self.search_box)
         # who and how much side by side (the balance right-aligned, as amounts are), then the tier with its
         # progress and the points still pending: the panel keeps room for the tiles and history at 768 px
         self.member_balance.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -115,7 +142,7 @@ class MemberScreen:
 
     def _retranslate_member(self: Any) -> None:
         self.member_box.setTitle(_("Member"))
-        self.member_field.setPlaceholderText(_("Scan the card, or type a code, card no. or phone"))
+        self.member_field.setPlaceholderText(_("Scan the card, or type a card no., phone or name"))
         self.find_button.setText(with_key(_("Find"), "Enter"))
         self.enroll_button.setText(with_key(_("New member"), "F4"))
         self.camera_button.setText(with_key(_("Camera"), "F5"))
@@ -181,6 +208,9 @@ class MemberScreen:
 
     def _identify(self: Any, text: str, warning: str | None) -> None:
         svc = self._services
+        if warning is None and looks_like_a_name(text):
+            self._search_names(text)
+            return
 
         def work() -> MemberView:
             member: MemberView = svc.identify(text)
@@ -188,6 +218,55 @@ class MemberScreen:
 
         self._submit(work, lambda member: self._identified(member, warning),
                      lambda error: self._identify_failed(error, warning))
+
+    # ------------------------------------------------------------------ name search
+    def _search_names(self: Any, text: str) -> None:
+        svc, query = self._services, " ".join(text.split())
+
+        def work() -> list[Any]:
+            results: list[Any] = svc.search_members(query, limit=RESULTS_SHOWN + 1)
+            return results
+
+        def done(results: list[Any]) -> None:
+            if len(results) == 1:  # one match: as if their card was scanned
+                self.search_state.show(query, results)
+                self.choose_search_result(0)
+                return
+            self._set_member(None)
+            if not results:
+                self._show_search_results()
+                self.member_field.selectAll()
+                self.member_field.setFocus()
+                self.show_error(_("No member's name contains “{query}”. Check the spelling, or scan the card or "
+                                  "type the phone.").format(query=query))
+                return
+            self.search_state.show(query, results)
+            self._show_search_results()
+            self.search_buttons[0].setFocus()
+            self.search_shown.emit(self.search_state.lines(self.member_state.tier_names))
+
+        self._submit(work, done, lambda error: self._identify_failed(error))
+
+    def _show_search_results(self: Any) -> None:
+        state = self.search_state
+        lines = state.lines(self.member_state.tier_names)
+        self.search_title.setText(state.title())
+        for i, button in enumerate(self.search_buttons):
+            button.setVisible(i < len(lines))
+            button.setText(lines[i] if i < len(lines) else "")
+        self.search_box.setVisible(bool(lines))
+
+    def choose_search_result(self: Any, index: int) -> None:
+        """The cashier picked a member from the name search: shown like a scanned card."""
+        member_id, svc = self.search_state.member_id(index), self._services
+        if member_id is None or svc is None or self.worker.busy:
+            return
+
+        def work() -> MemberView:
+            member: MemberView = svc.members.get(member_id)
+            return member
+
+        self._submit(work, self._identified, self._identify_failed)
 
     def _identify_failed(self: Any, error: ServiceError, warning: str | None = None) -> None:
         self._set_member(None)
@@ -209,6 +288,9 @@ class MemberScreen:
     def _set_member(self: Any, member: MemberView | None) -> None:
         """Show ``member`` (None: nobody); the award and redeem screens follow the notification."""
         changed = self.member_state.show(member)
+        if self.search_state.results:
+            self.search_state.clear()
+            self._show_search_results()
         if changed:
             self.ops.clear()
             self._offline_remaining = None

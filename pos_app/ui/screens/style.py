@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QPushButton
 
 STYLE = """
@@ -16,15 +17,18 @@ QPushButton { min-height: 48px; min-width: 64px; padding: 2px 12px; border-radiu
               background: #e8eef7; border: 1px solid #8aa3c7; }
 QPushButton:disabled { color: #999; background: #f0f0f0; border-color: #ccc; }
 QPushButton#awardButton, QPushButton#redeemButton, QPushButton#signInButton, QPushButton#approveButton,
-QPushButton#enrollButton, QPushButton#returnConfirm { background: #1f6f43; color: white; font-weight: bold; border: none; }
+QPushButton#enrollButton, QPushButton#returnConfirm, QPushButton#voidConfirm { background: #1f6f43; color: white; font-weight: bold; border: none; }
 QPushButton#awardButton, QPushButton#redeemButton { min-height: 104px; font-size: 20px; }
 QPushButton#awardButton:disabled, QPushButton#redeemButton:disabled, QPushButton#signInButton:disabled,
 QPushButton#approveButton:disabled, QPushButton#enrollButton:disabled,
-QPushButton#returnConfirm:disabled { background: #9bbfa9; }
+QPushButton#returnConfirm:disabled, QPushButton#voidConfirm:disabled { background: #9bbfa9; }
 QPushButton#rewardTile { text-align: left; padding: 2px 8px; font-size: 16px; min-height: 64px; }
 QPushButton#rewardTile[affordable="no"] { color: #777; background: #f4f4f4; border-color: #ccc; }
 QPushButton#rewardTile:checked { background: #1f4f8f; color: white; border: 2px solid #0d2c55; }
 QPushButton#rewardTile:focus { border: 3px solid #d08a00; }
+QPushButton#memberResult, QPushButton#voidOption { text-align: left; padding: 2px 8px; }
+QPushButton#voidOption:checked { background: #1f4f8f; color: white; }
+QLabel#searchTitle { color: #1f4f8f; }
 QLineEdit, QComboBox { min-height: 48px; padding: 0px 8px; }
 QGroupBox { font-weight: bold; }
 QLabel#title { font-weight: bold; }
@@ -84,6 +88,17 @@ def wrapped_label(name: str, note: bool = False) -> QLabel:
     return label
 
 
+class EnterButton(QPushButton):
+    """A button that Enter presses too (in a main window only Space does): result lists and choices that the
+    keyboard walks with Tab and confirms with Enter."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+
 def big_button(name: str) -> QPushButton:
     button = QPushButton()
     button.setObjectName(name)
@@ -91,4 +106,4 @@ def big_button(name: str) -> QPushButton:
     return button
 
 
-__all__ = ["DIALOG_STYLE", "STYLE", "NoteLabel", "big_button", "clock_time", "with_key", "wrapped_label"]
+__all__ = ["DIALOG_STYLE", "STYLE", "EnterButton", "NoteLabel", "big_button", "clock_time", "with_key", "wrapped_label"]
