@@ -4,12 +4,12 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="49"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="51"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="387"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="445"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -44,83 +44,83 @@
             <translation>แต้ม      {points:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="165"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="166"></location>
             <source>Terminal ready in {path} (terminal {id}).</source>
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="232"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="245"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="296"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="309"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="351"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="349"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="407"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="364"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="422"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
             <location filename="../../pos_app/services/reports.py" line="148"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
             <location filename="../../pos_app/services/reports.py" line="148"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
-            <location filename="../../pos_app/ui/presenters.py" line="19"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="440"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="440"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="434"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="532"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="590"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="674"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="732"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -134,64 +134,65 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="187"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="188"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="206"></location>
-            <location filename="../../pos_app/services/terminal.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="207"></location>
+            <location filename="../../pos_app/services/terminal.py" line="425"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="242"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="255"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="251"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="264"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="388"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="316"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="329"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="380"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="390"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="448"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="559"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="617"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="595"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="653"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="688"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="746"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="256"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="269"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="297"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="310"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -322,12 +323,12 @@
             <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="616"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="618"></location>
             <source>A card number has 16 digits. Check the number and type it again.</source>
             <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="620"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="622"></location>
             <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
             <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
@@ -736,28 +737,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="573"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="580"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="531"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="538"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="646"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="655"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="661"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1018"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="671"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1059"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="383"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="390"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -766,13 +767,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1021"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="666"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1062"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="746"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="787"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -845,118 +846,118 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="340"></location>
+            <location filename="../../pos_app/services/terminal.py" line="360"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="347"></location>
+            <location filename="../../pos_app/services/terminal.py" line="367"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="360"></location>
+            <location filename="../../pos_app/services/terminal.py" line="380"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="462"></location>
+            <location filename="../../pos_app/services/terminal.py" line="486"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/returns.py" line="48"></location>
-            <location filename="../../pos_app/services/terminal.py" line="614"></location>
+            <location filename="../../pos_app/services/terminal.py" line="638"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="672"></location>
+            <location filename="../../pos_app/services/terminal.py" line="696"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="674"></location>
+            <location filename="../../pos_app/services/terminal.py" line="698"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="755"></location>
+            <location filename="../../pos_app/services/terminal.py" line="790"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="757"></location>
+            <location filename="../../pos_app/services/terminal.py" line="792"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="937"></location>
+            <location filename="../../pos_app/services/terminal.py" line="972"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="994"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1029"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="386"></location>
+            <location filename="../../pos_app/services/terminal.py" line="406"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="391"></location>
+            <location filename="../../pos_app/services/terminal.py" line="411"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="402"></location>
+            <location filename="../../pos_app/services/terminal.py" line="422"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="627"></location>
+            <location filename="../../pos_app/services/terminal.py" line="651"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="685"></location>
+            <location filename="../../pos_app/services/terminal.py" line="709"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="979"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1014"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="271"></location>
+            <location filename="../../pos_app/services/terminal.py" line="291"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="300"></location>
+            <location filename="../../pos_app/services/terminal.py" line="320"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="254"></location>
+            <location filename="../../pos_app/services/terminal.py" line="274"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="394"></location>
+            <location filename="../../pos_app/services/terminal.py" line="414"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="576"></location>
+            <location filename="../../pos_app/services/terminal.py" line="600"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="477"></location>
+            <location filename="../../pos_app/services/terminal.py" line="501"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -965,7 +966,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="590"></location>
+            <location filename="../../pos_app/services/terminal.py" line="614"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -986,27 +987,27 @@
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="688"></location>
+            <location filename="../../pos_app/services/terminal.py" line="712"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1009"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1044"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="569"></location>
+            <location filename="../../pos_app/services/terminal.py" line="593"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="572"></location>
+            <location filename="../../pos_app/services/terminal.py" line="596"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="584"></location>
+            <location filename="../../pos_app/services/terminal.py" line="608"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1016,39 +1017,39 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="606"></location>
-            <location filename="../../pos_app/ui/counter.py" line="607"></location>
+            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <location filename="../../pos_app/ui/counter.py" line="357"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="610"></location>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="611"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
+            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="613"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="98"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="614"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="99"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="615"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="100"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="101"></location>
             <source>Sign in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
@@ -1057,7 +1058,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="622"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="144"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
@@ -1067,181 +1068,185 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="624"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="65"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="66"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="464"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="68"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="633"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="69"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="634"></location>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="635"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="93"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="636"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="95"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1138"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1327"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1570"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="147"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="120"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1617"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="123"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="951"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="111"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1247"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="60"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1559"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1641"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="136"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="191"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1648"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="198"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="692"></location>
+            <location filename="../../pos_app/ui/counter.py" line="417"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1139"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="36"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1255"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="82"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1256"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="65"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="28"></location>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="44"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1550"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="62"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1602"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="177"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1694"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="240"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1720"></location>
+            <location filename="../../pos_app/ui/counter.py" line="516"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1259"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="110"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1261"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="112"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1620"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="125"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1692"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="238"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="102"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="55"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="62"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="115"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="65"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="111"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="425"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="164"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1386,48 +1391,48 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="76"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="34"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="78"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="625"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="90"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="143"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1444"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="394"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1465"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="93"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="97"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="101"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="161"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1462,7 +1467,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="935"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="976"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1570,25 +1575,25 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="175"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="344"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="138"></location>
             <location filename="../../pos_app/services/reports.py" line="152"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="768"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1658,186 +1663,186 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="671"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="729"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="175"></location>
+            <location filename="../../pos_app/config.py" line="177"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="198"></location>
+            <location filename="../../pos_app/config.py" line="200"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="235"></location>
-            <location filename="../../pos_app/config.py" line="245"></location>
-            <location filename="../../pos_app/config.py" line="278"></location>
+            <location filename="../../pos_app/config.py" line="238"></location>
+            <location filename="../../pos_app/config.py" line="248"></location>
+            <location filename="../../pos_app/config.py" line="281"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="180"></location>
-            <location filename="../../pos_app/config.py" line="185"></location>
-            <location filename="../../pos_app/config.py" line="189"></location>
+            <location filename="../../pos_app/config.py" line="182"></location>
+            <location filename="../../pos_app/config.py" line="187"></location>
+            <location filename="../../pos_app/config.py" line="191"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="234"></location>
+            <location filename="../../pos_app/config.py" line="237"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="283"></location>
+            <location filename="../../pos_app/config.py" line="286"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="153"></location>
+            <location filename="../../pos_app/config.py" line="155"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="277"></location>
+            <location filename="../../pos_app/config.py" line="280"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="288"></location>
+            <location filename="../../pos_app/config.py" line="291"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="299"></location>
+            <location filename="../../pos_app/config.py" line="302"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="322"></location>
+            <location filename="../../pos_app/config.py" line="325"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="136"></location>
+            <location filename="../../pos_app/config.py" line="138"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="144"></location>
+            <location filename="../../pos_app/config.py" line="146"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="249"></location>
+            <location filename="../../pos_app/config.py" line="252"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="253"></location>
+            <location filename="../../pos_app/config.py" line="256"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="335"></location>
+            <location filename="../../pos_app/config.py" line="338"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="340"></location>
+            <location filename="../../pos_app/config.py" line="343"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="343"></location>
+            <location filename="../../pos_app/config.py" line="346"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="259"></location>
+            <location filename="../../pos_app/config.py" line="262"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="630"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="895"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="895"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="899"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="224"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="903"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="228"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="892"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="217"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="942"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="267"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="651"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="92"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="780"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="118"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="897"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="901"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="908"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="773"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="111"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="650"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="91"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="813"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="151"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="277"></location>
+            <location filename="../../pos_app/ui/counter.py" line="184"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1887,7 +1892,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1909,7 +1914,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="149"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
@@ -2006,83 +2011,83 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="626"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="627"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="492"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="550"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="551"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="551"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="511"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="466"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1121"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="524"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="481"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="539"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="514"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="166"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="167"></location>
             <source>Demo staff: cashier PIN 1111, manager PIN 9999. These PINs are for the demo only: never use them on a real counter.</source>
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="554"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="497"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="495"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="553"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="409"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="554"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="159"></location>
+            <location filename="../../pos_app/config.py" line="161"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2126,224 +2131,224 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="831"></location>
-            <location filename="../../pos_app/services/terminal.py" line="894"></location>
+            <location filename="../../pos_app/services/terminal.py" line="866"></location>
+            <location filename="../../pos_app/services/terminal.py" line="929"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="888"></location>
+            <location filename="../../pos_app/services/terminal.py" line="923"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="329"></location>
+            <location filename="../../pos_app/services/terminal.py" line="349"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="868"></location>
+            <location filename="../../pos_app/services/terminal.py" line="903"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="892"></location>
+            <location filename="../../pos_app/services/terminal.py" line="927"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="833"></location>
+            <location filename="../../pos_app/services/terminal.py" line="868"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="846"></location>
+            <location filename="../../pos_app/services/terminal.py" line="881"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="871"></location>
+            <location filename="../../pos_app/services/terminal.py" line="906"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="795"></location>
+            <location filename="../../pos_app/services/terminal.py" line="830"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="617"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="102"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="619"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="620"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="621"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="251"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1022"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="224"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1112"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="72"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1034"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="236"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1051"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="253"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="981"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="141"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="255"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="308"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="265"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="319"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="272"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="325"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="360"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="309"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="362"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="371"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="322"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="330"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="383"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="335"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="388"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="336"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="370"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="423"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2358,22 +2363,22 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="607"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="614"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="604"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="611"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="617"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="1086"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1133"></location>
             <source>Points must be a whole number between -{limit:,} and {limit:,}.</source>
             <translation>แต้มต้องเป็นจำนวนเต็มระหว่าง -{limit:,} ถึง {limit:,}</translation>
         </message>
@@ -2384,17 +2389,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="755"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="693"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="751"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="695"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="753"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2419,33 +2424,33 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="550"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="557"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1005"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1046"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1057"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1011"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1052"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="669"></location>
+            <location filename="../../pos_app/services/terminal.py" line="693"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/terminal.py" line="753"></location>
-            <location filename="../../pos_app/services/terminal.py" line="992"></location>
+            <location filename="../../pos_app/services/terminal.py" line="788"></location>
+            <location filename="../../pos_app/services/terminal.py" line="1027"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2460,12 +2465,12 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="257"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="253"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="266"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2555,7 +2560,7 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="412"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="419"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2575,17 +2580,17 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1547"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="60"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1600"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="175"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="136"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="138"></location>
             <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
@@ -2600,32 +2605,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="799"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="799"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="799"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="799"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="581"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="639"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="580"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="638"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2660,7 +2665,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="391"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="398"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2670,17 +2675,17 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="642"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="700"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="638"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="696"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
@@ -2710,48 +2715,48 @@
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="663"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="666"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="414"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1797"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="153"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="146"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="146"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="146"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="148"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="148"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
@@ -2781,159 +2786,158 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="612"></location>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="623"></location>
             <source>Scan the card, or type a code, card no. or phone</source>
-            <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
+            <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="639"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="399"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1292"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="356"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1404"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="121"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1383"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="103"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1408"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1407"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="124"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1803"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="159"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="134"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="187"></location>
             <source>Report</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>to</source>
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="172"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
             <source>Export CSV</source>
             <translation>ส่งออก CSV</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="406"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="459"></location>
             <source>Scan or type the receipt number</source>
             <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="463"></location>
             <source>Whole receipt</source>
             <translation>ทั้งใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="412"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="420"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="473"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="475"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <source>Hour</source>
             <translation>ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
             <source>Awards and redemptions from {start} to {end}</source>
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="18"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="18"></location>
             <source>Earned</source>
             <translation>ได้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="20"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <source>Returned</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="21"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
             <source>Adjusted</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="22"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
             <source>Expired</source>
             <translation>แต้มหมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="23"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
             <source>Overdraft</source>
             <translation>แต้มติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="62"></location>
             <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
             <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="69"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="69"></location>
             <source>This return refunds {amount} and takes back {points} points.</source>
             <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="74"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="74"></location>
             <source>Balance {before} -&gt; {after} points.</source>
             <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="67"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="67"></location>
             <source>Already returned before: {amount}.</source>
             <translation>เคยคืนไปแล้ว: {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="72"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
             <source>{points} points redeemed on this receipt are given back.</source>
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
@@ -2946,6 +2950,247 @@
             <location filename="../../pos_app/ui/slips.py" line="90"></location>
             <source>Points given back</source>
             <translation>แต้มที่ได้คืน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
+            <source>award</source>
+            <translation>การสะสมแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
+            <source>redemption</source>
+            <translation>การแลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
+            <source>adjustment</source>
+            <translation>การปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="373"></location>
+            <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
+            <translation>ใส่ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="381"></location>
+            <source>Nothing can be voided now.</source>
+            <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="220"></location>
+            <source>No member's name contains {text}.</source>
+            <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า {text}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="386"></location>
+            <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
+            <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="378"></location>
+            <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
+            <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="219"></location>
+            <source>card ...{digits}</source>
+            <translation>บัตร ...{digits}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="41"></location>
+            <source>Type at least {n} letters of the name.</source>
+            <translation>พิมพ์ชื่ออย่างน้อย {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="43"></location>
+            <source>A name to search is at most {n} letters.</source>
+            <translation>ชื่อที่ค้นหายาวได้ไม่เกิน {n} ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/member_search.py" line="51"></location>
+            <source>Show 1 to {n} members.</source>
+            <translation>แสดงได้ 1 ถึง {n} คน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="84"></location>
+            <source>Only an award, a redemption or an adjustment made at this counter can be voided; for a return use 'return'.</source>
+            <translation>ยกเลิกได้เฉพาะการสะสมแต้ม การแลกแต้ม หรือการปรับแต้มที่ทำที่เคาน์เตอร์นี้ หากเป็นการคืนสินค้าให้ใช้ 'return'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="150"></location>
+            <source>a void</source>
+            <translation>การยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="82"></location>
+            <source>No entry {entry_id} on this terminal.</source>
+            <translation>ไม่มีรายการ {entry_id} ในเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="88"></location>
+            <source>Entry {entry_id} was already voided.</source>
+            <translation>รายการ {entry_id} ถูกยกเลิกไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="90"></location>
+            <source>Entry {entry_id} was already returned or corrected: it cannot be voided.</source>
+            <translation>รายการ {entry_id} ถูกคืนหรือแก้ไขไปแล้ว จึงยกเลิกไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="94"></location>
+            <source>Too late to void: an operation can be voided within {minutes} minutes; ask a manager for an adjustment or a return.</source>
+            <translation>เลยเวลายกเลิกแล้ว: ยกเลิกได้ภายใน {minutes} นาที โปรดให้ผู้จัดการปรับแต้มหรือทำการคืนสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="98"></location>
+            <source>Entry {entry_id} moved no points: there is nothing to void.</source>
+            <translation>รายการ {entry_id} ไม่มีแต้มเปลี่ยนแปลง จึงไม่มีอะไรให้ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/voids.py" line="148"></location>
+            <source>{name} has already spent these points: void the later redemption first.</source>
+            <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว โปรดยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <source>Void one of this counter's last operations (a manager approves)</source>
+            <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
+            <source>Void</source>
+            <translation>ยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="526"></location>
+            <source>Void an operation</source>
+            <translation>ยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="70"></location>
+            <source>Record the sale (0 points)</source>
+            <translation>บันทึกการขาย (0 แต้ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="71"></location>
+            <source>Award {points} points</source>
+            <translation>บันทึก {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="76"></location>
+            <source>Earned at this counter and not yet confirmed by the loyalty server (it is sent at the next sync).</source>
+            <translation>ได้รับที่เคาน์เตอร์นี้ และเซิร์ฟเวอร์ยังไม่ยืนยัน (จะส่งเมื่อซิงก์ครั้งถัดไป)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="72"></location>
+            <source>{points} pending</source>
+            <translation>รอยืนยัน {points}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="88"></location>
+            <source>highest tier</source>
+            <translation>ระดับสูงสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="85"></location>
+            <source>{points} points to {tier}</source>
+            <translation>อีก {points} แต้มถึง{tier}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="107"></location>
+            <source>{points} points expire within 30 days, the first on {date}</source>
+            <translation>{points} แต้มจะหมดอายุใน 30 วัน เริ่มวันที่ {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="35"></location>
+            <source>out of stock</source>
+            <translation>หมด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="48"></location>
+            <source>not enough points</source>
+            <translation>แต้มไม่พอ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="36"></location>
+            <source>{count} left</source>
+            <translation>เหลือ {count}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="96"></location>
+            <source>Redeem {points} points</source>
+            <translation>แลก {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="43"></location>
+            <source>{count} members match “{query}”: choose one</source>
+            <translation>พบสมาชิก {count} คนที่ตรงกับ “{query}”: เลือกหนึ่งคน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="41"></location>
+            <source>More than {count} members match “{query}”: type more of the name, or choose</source>
+            <translation>พบสมาชิกมากกว่า {count} คนที่ตรงกับ “{query}”: พิมพ์ชื่อเพิ่ม หรือเลือก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="52"></location>
+            <source>card …{digits}</source>
+            <translation>บัตร …{digits}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
+            <source>Redemption</source>
+            <translation>แลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
+            <source>Adjustment</source>
+            <translation>ปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="60"></location>
+            <source>Done: {kind} voided, {points} points. New balance {balance} points.</source>
+            <translation>เรียบร้อย: ยกเลิก{kind}แล้ว {points} แต้ม ยอดแต้มใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="54"></location>
+            <source>Choose the operation to void (this counter, the last {minutes} minutes). A manager approves it; the points go back as they were.</source>
+            <translation>เลือกรายการที่จะยกเลิก (เคาน์เตอร์นี้ ภายใน {minutes} นาทีล่าสุด) ผู้จัดการต้องอนุมัติ แต้มจะกลับเป็นเหมือนเดิม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="52"></location>
+            <source>Nothing to void: no award or redemption of this counter in the last {minutes} minutes.</source>
+            <translation>ไม่มีรายการให้ยกเลิก: ไม่มีการสะสมหรือแลกแต้มที่เคาน์เตอร์นี้ใน {minutes} นาทีล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/member.py" line="145"></location>
+            <source>Scan the card, or type a card no., phone or name</source>
+            <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/member.py" line="240"></location>
+            <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
+            <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="266"></location>
+            <source>{count} s</source>
+            <translation>{count} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="265"></location>
+            <source>{count} min</source>
+            <translation>{count} นาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="206"></location>
+            <source>Signed out after {minutes} idle: type your PIN to go on.</source>
+            <translation>ออกจากระบบแล้วเพราะไม่มีการใช้งาน {minutes}: พิมพ์ PIN เพื่อใช้งานต่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
+            <source>Not voided: no manager approval.</source>
+            <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
     </context>
 </TS>
