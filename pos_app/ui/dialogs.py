@@ -548,7 +548,7 @@ class VoidDialog(KioskDialog):
         layout.addWidget(self.message)
         self.confirm = QPushButton(_("Void"))
         self.confirm.setObjectName("voidConfirm")
-        self.cancel = QPushButton(_("Cancel"))
+        self.cancel = QPushButton(_("Close"))  # not "Cancel": in Thai it is the same word as "Void"
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.confirm)
