@@ -57,6 +57,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class TerminalSection:
     language: str = "th"
+    idle_lock_seconds: int = 300  # sign the cashier out after this long without input (0: never)
     void_window_minutes: int = 10  # how long after an award, redemption or adjustment a cashier may void it
 
 
@@ -232,7 +233,8 @@ def _channel(value: Any) -> str:
 
 
 _SECTIONS: dict[str, tuple[type[Any], dict[str, Check]]] = {
-    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES), "void_window_minutes": _int_range(1, 1440)}),
+    "terminal": (TerminalSection, {"language": _one_of(LANGUAGES), "idle_lock_seconds": _int_range(0, 86400),
+                                   "void_window_minutes": _int_range(1, 1440)}),
     "sync": (SyncSection, {"server_url": _server_url, "interval_seconds": _int_range(1, 3600)}),
     "printer": (PrinterSection, {
         "kind": _one_of(PRINTER_KINDS),

@@ -100,6 +100,7 @@ FULL = """
 [terminal]
 language = "en"
 void_window_minutes = 5
+idle_lock_seconds = 0
 
 [sync]
 server_url = "https://loyalty.example.com/"
@@ -143,6 +144,7 @@ channel = "pilot"
 def test_every_key_can_be_overridden(tmp_path: Path) -> None:
     cfg = load_file(write(tmp_path / CONFIG_FILENAME, FULL))
     assert (cfg.terminal.language, cfg.terminal.void_window_minutes) == ("en", 5)
+    assert cfg.terminal.idle_lock_seconds == 0  # the idle lock turned off
     assert cfg.sync.server_url == "https://loyalty.example.com"  # trailing slash dropped
     assert cfg.sync.interval_seconds == 120
     assert (cfg.printer.kind, cfg.printer.address, cfg.printer.paper_mm) == ("network", "192.168.1.50:9100", 58)
@@ -242,6 +244,8 @@ BAD_VALUES = [
     ("terminal", "language", "1"),
     ("terminal", "void_window_minutes", "0"),
     ("terminal", "void_window_minutes", '"10"'),
+    ("terminal", "idle_lock_seconds", "-1"),
+    ("terminal", "idle_lock_seconds", "86401"),
     ("sync", "server_url", '"loyalty.example.com"'),
     ("sync", "server_url", '"ftp://loyalty.example.com"'),
     ("sync", "server_url", '"https://"'),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
+from pos_app.ui.screens.style import DIALOG_STYLE, EnterButton
 
 
 def _fit_to_window(dialog: QDialog) -> None:
@@ -34,13 +36,64 @@ def _fit_to_window(dialog: QDialog) -> None:
     if layout is not None:
         layout.activate()
     wanted = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    if layout is not None and layout.hasHeightForWidth():  # wrapped text: as tall as it is at this width
+        wanted.setHeight(max(wanted.height(), layout.totalHeightForWidth(wanted.width())))
     owner = dialog.parentWidget()
     if owner is not None:
         wanted = wanted.boundedTo(owner.window().size())
     dialog.resize(wanted)
 
 
-class ManagerPinDialog(QDialog):
+class KioskDialog(QDialog):
+    """A dialog that draws its own frame and title bar. A kiosk runs without a window manager, so a plain
+    QDialog appears bare at the screen's corner, with no title saying what it is: this one has a border, its
+    title on a bar at the top (following ``setWindowTitle``), and opens centred over the counter window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        self.setStyleSheet(DIALOG_STYLE)
+        self.title_bar = QLabel()
+        self.title_bar.setObjectName("dialogTitle")
+        self.title_bar.setWordWrap(True)
+        self._framed = False
+
+    def _frame(self) -> None:
+        """Put the title bar on top of the layout the subclass built (once, before the first show)."""
+        layout = self.layout()
+        if self._framed or not isinstance(layout, QBoxLayout):
+            return
+        self._framed = True
+        self.title_bar.setText(self.windowTitle())
+        layout.insertWidget(0, self.title_bar)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.WindowTitleChange:
+            self.title_bar.setText(self.windowTitle())
+        super().changeEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._frame()
+        super().showEvent(event)
+        self.refit()
+        QTimer.singleShot(0, self.refit)  # again once the show's own layout pass has run
+
+    def refit(self) -> None:
+        """As tall as the content needs in the fonts now applied (the style sheet's apply at show), centred
+        over the counter window (nothing else places a dialog on a kiosk)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+        _fit_to_window(self)
+        owner = self.parentWidget()
+        if owner is not None:
+            window = owner.window()
+            centre = window.mapToGlobal(window.rect().center())
+            top = window.mapToGlobal(window.rect().topLeft()).y()
+            self.move(centre.x() - self.width() // 2, max(top, centre.y() - self.height() // 2))
+
+
+class ManagerPinDialog(KioskDialog):
     """Asks a manager to type their PIN to approve an operation. Shown with ``open()`` (never blocks)."""
 
     def __init__(self, reason: str, parent: QWidget | None = None) -> None:
@@ -81,7 +134,7 @@ class ManagerPinDialog(QDialog):
         return self.pin.text().strip()
 
 
-class EnrollDialog(QDialog):
+class EnrollDialog(KioskDialog):
     """A new member: name, phone, consent. The window submits it; errors are shown here until it succeeds."""
 
     def __init__(self, phone: str = "", parent: QWidget | None = None) -> None:
@@ -124,7 +177,7 @@ class EnrollDialog(QDialog):
         return self.name.text().strip(), self.phone.text().strip(), self.consent.isChecked()
 
 
-class ReportDialog(QDialog):
+class ReportDialog(KioskDialog):
     """The manager's report for a date range by cashier, reward or hour, with totals and CSV export. The window
     runs the report (Show) and the export on its worker; this shows a ``RangeReport`` and forwards input."""
 
@@ -241,7 +294,7 @@ def _pin_field(name: str) -> QLineEdit:
     return field
 
 
-class ChangePinDialog(QDialog):
+class ChangePinDialog(KioskDialog):
     """A staff member changes their own PIN (current PIN, new PIN twice). The window submits it on its worker and
     shows refusals here until it succeeds. ``forced``: after a manager's reset, before anything else."""
 
@@ -296,7 +349,7 @@ class ChangePinDialog(QDialog):
         _fit_to_window(self)
 
 
-class ManagerDialog(QDialog):
+class ManagerDialog(KioskDialog):
     """The store manager's area: failed PINs and lockouts on this terminal (with Unlock), recent security
     events, and resetting a cashier's PIN. It renders what the window fetched and forwards the manager's
     actions to the window (signals), which runs them on its worker and calls :meth:`show_state` again."""
@@ -389,7 +442,7 @@ class ManagerDialog(QDialog):
         return self._locks[row] if 0 <= row < len(self._locks) else None
 
 
-class ReturnDialog(QDialog):
+class ReturnDialog(KioskDialog):
     """A return: scan or type the receipt number (Enter shows what the return will do), optionally a part of
     the bill, then Return (a manager approves). The window does the work; this only shows and forwards."""
 
@@ -459,3 +512,64 @@ class ReturnDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         _fit_to_window(self)
+
+
+class VoidDialog(KioskDialog):
+    """Void one of the counter's last operations: the operations as choices (Tab/arrows, Enter or a touch),
+    what will happen, Void (the window then asks a manager's approval). Shown with ``open()``."""
+
+    chosen = Signal(int)  # the index of the operation chosen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voidDialog")
+        self.setWindowTitle(_("Void an operation"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        self.prompt = QLabel()
+        self.prompt.setObjectName("voidPrompt")
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.options: list[QPushButton] = []
+        for i in range(5):
+            option = EnterButton()
+            option.setObjectName("voidOption")
+            option.setCheckable(True)
+            option.setAutoExclusive(True)
+            option.setVisible(False)
+            option.clicked.connect(lambda _checked=False, index=i: self.chosen.emit(index))
+            layout.addWidget(option)
+            self.options.append(option)
+        self.message = QLabel()
+        self.message.setObjectName("voidMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.confirm = QPushButton(_("Void"))
+        self.confirm.setObjectName("voidConfirm")
+        self.cancel = QPushButton(_("Close"))  # not "Cancel": in Thai it is the same word as "Void"
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.confirm)
+        layout.addLayout(buttons)
+        self.cancel.clicked.connect(self.reject)
+        self.setMinimumWidth(620)
+
+    def show_operations(self, prompt: str, lines: list[str], chosen: int | None) -> None:
+        self.prompt.setText(prompt)
+        for i, option in enumerate(self.options):
+            option.setVisible(i < len(lines))
+            option.setText(lines[i] if i < len(lines) else "")
+            option.setChecked(i == chosen)
+        self.confirm.setEnabled(chosen is not None)
+        if chosen is not None:
+            self.options[chosen].setFocus()
+        if self.isVisible():
+            self.refit()
+
+    def show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+        if self.isVisible():
+            self.refit()

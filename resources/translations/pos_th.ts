@@ -77,13 +77,13 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/ui/counter.py" line="640"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -91,13 +91,13 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/ui/presenters.py" line="19"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -1030,40 +1030,40 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="609"></location>
-            <location filename="../../pos_app/ui/counter.py" line="610"></location>
+            <location filename="../../pos_app/ui/counter.py" line="356"></location>
+            <location filename="../../pos_app/ui/counter.py" line="357"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="613"></location>
+            <location filename="../../pos_app/ui/counter.py" line="360"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="614"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
+            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="616"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="98"></location>
             <source>Type your PIN and press Enter</source>
             <translation>ใส่ PIN แล้วกด Enter</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="617"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="99"></location>
             <source>PIN</source>
             <translation>PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="618"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="100"></location>
             <source>Clear</source>
             <translation>ล้าง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="619"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="101"></location>
             <location filename="../../sync/server/console/templates/login.html" line="2"></location>
             <location filename="../../sync/server/console/templates/login.html" line="13"></location>
             <source>Sign in</source>
@@ -1074,7 +1074,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="625"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="144"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <source>Member</source>
@@ -1085,181 +1085,184 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="627"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="632"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="72"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="633"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="73"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="635"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="464"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="636"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="637"></location>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="638"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="93"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="639"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="641"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="95"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1143"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="15"></location>
             <source>admin</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1332"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1577"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="168"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="196"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1623"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="123"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="956"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="111"></location>
             <source>Type your PIN first.</source>
             <translation>ใส่ PIN ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1252"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="60"></location>
             <source>No member yet</source>
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1566"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1647"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="157"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="191"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1654"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="198"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="695"></location>
+            <location filename="../../pos_app/ui/counter.py" line="417"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1144"></location>
+            <location filename="../../pos_app/ui/presenters/session.py" line="36"></location>
             <source>{name} ({role})</source>
             <translation>{name} ({role})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1260"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="82"></location>
             <source>Tier: {tier}</source>
             <translation>ระดับ: {tier}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1261"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="65"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="28"></location>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="44"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1557"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="62"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1608"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="197"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1700"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="240"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1726"></location>
+            <location filename="../../pos_app/ui/counter.py" line="517"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1264"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="110"></location>
             <source>{points} points expire within 30 days</source>
             <translation>{points} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1266"></location>
+            <location filename="../../pos_app/ui/presenters/member.py" line="112"></location>
             <source>Flagged for a manager: {reason}</source>
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1626"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="125"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1698"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="238"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="49"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="102"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="55"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="62"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="115"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="65"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="111"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="275"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="425"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="164"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1404,51 +1407,51 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="77"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="34"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="79"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="628"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="90"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="143"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1449"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="394"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1470"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="93"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="97"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
             <location filename="../../sync/server/console/templates/member.html" line="10"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="101"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="161"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1591,21 +1594,22 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="175"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="344"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="214"></location>
             <location filename="../../pos_app/services/reports.py" line="228"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
@@ -1685,101 +1689,101 @@
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="183"></location>
+            <location filename="../../pos_app/config.py" line="184"></location>
             <source>one key such as "\r" (Enter) or "\t" (Tab), "\r\n", or "" for none</source>
             <translation>ปุ่มเดียว เช่น "\r" (Enter) หรือ "\t" (Tab), "\r\n" หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="206"></location>
+            <location filename="../../pos_app/config.py" line="207"></location>
             <source>a camera index (0, 1, ...) or the path of a video file or a folder of images</source>
             <translation>หมายเลขกล้อง (0, 1, ...) หรือที่อยู่ไฟล์วิดีโอหรือโฟลเดอร์รูปภาพ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="269"></location>
-            <location filename="../../pos_app/config.py" line="279"></location>
-            <location filename="../../pos_app/config.py" line="312"></location>
+            <location filename="../../pos_app/config.py" line="271"></location>
+            <location filename="../../pos_app/config.py" line="281"></location>
+            <location filename="../../pos_app/config.py" line="314"></location>
             <source>the configuration</source>
             <translation>การตั้งค่า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="188"></location>
-            <location filename="../../pos_app/config.py" line="193"></location>
-            <location filename="../../pos_app/config.py" line="197"></location>
+            <location filename="../../pos_app/config.py" line="189"></location>
+            <location filename="../../pos_app/config.py" line="194"></location>
+            <location filename="../../pos_app/config.py" line="198"></location>
             <source>a URL such as https://loyalty.example.com</source>
             <translation>URL เช่น https://loyalty.example.com</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="268"></location>
+            <location filename="../../pos_app/config.py" line="270"></location>
             <source>Bad value {value} for {key} in {file}: expected {reason}.</source>
             <translation>ค่า {value} ของ {key} ใน {file} ไม่ถูกต้อง: ต้องเป็น {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="317"></location>
+            <location filename="../../pos_app/config.py" line="319"></location>
             <source>host or host:port of a network printer, e.g. 192.168.1.50:9100</source>
             <translation>host หรือ host:port ของเครื่องพิมพ์เครือข่าย เช่น 192.168.1.50:9100</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="161"></location>
+            <location filename="../../pos_app/config.py" line="162"></location>
             <source>text of at most {n} characters</source>
             <translation>ข้อความยาวไม่เกิน {n} ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="311"></location>
+            <location filename="../../pos_app/config.py" line="313"></location>
             <source>printer.address is required in {file} when printer.kind is {kind}.</source>
             <translation>ต้องระบุ printer.address ใน {file} เมื่อ printer.kind เป็น {kind}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="322"></location>
+            <location filename="../../pos_app/config.py" line="324"></location>
             <source>the USB vendor:product id of the printer, e.g. 04b8:0202</source>
             <translation>รหัส USB vendor:product ของเครื่องพิมพ์ เช่น 04b8:0202</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="333"></location>
+            <location filename="../../pos_app/config.py" line="335"></location>
             <source>a width not smaller than camera.height ({height})</source>
             <translation>ความกว้างไม่น้อยกว่า camera.height ({height})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="356"></location>
+            <location filename="../../pos_app/config.py" line="358"></location>
             <source>The configuration file {file} named by {env} does not exist.</source>
             <translation>ไม่พบไฟล์การตั้งค่า {file} ที่ระบุใน {env}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="144"></location>
+            <location filename="../../pos_app/config.py" line="145"></location>
             <source>a whole number from {low} to {high}</source>
             <translation>จำนวนเต็มตั้งแต่ {low} ถึง {high}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="152"></location>
+            <location filename="../../pos_app/config.py" line="153"></location>
             <source>one of {choices}</source>
             <translation>ค่าใดค่าหนึ่งใน {choices}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="283"></location>
+            <location filename="../../pos_app/config.py" line="285"></location>
             <source>Unknown section [{section}] in {file} (known: {known}).</source>
             <translation>ไม่รู้จักหมวด [{section}] ใน {file} (ที่รู้จัก: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="287"></location>
+            <location filename="../../pos_app/config.py" line="289"></location>
             <source>{key} in {file} must be a section: write [{key}] on its own line.</source>
             <translation>{key} ใน {file} ต้องเป็นหมวด: เขียน [{key}] ไว้บรรทัดเดียว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="369"></location>
+            <location filename="../../pos_app/config.py" line="371"></location>
             <source>Cannot read the configuration file {file}: {error}.</source>
             <translation>อ่านไฟล์การตั้งค่า {file} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="374"></location>
+            <location filename="../../pos_app/config.py" line="376"></location>
             <source>The configuration file {file} is not UTF-8 text.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ข้อความ UTF-8</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="377"></location>
+            <location filename="../../pos_app/config.py" line="379"></location>
             <source>The configuration file {file} is not valid TOML: {error}.</source>
             <translation>ไฟล์การตั้งค่า {file} ไม่ใช่ TOML ที่ถูกต้อง: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="293"></location>
+            <location filename="../../pos_app/config.py" line="295"></location>
             <source>Unknown key {key} in {file} (known in [{section}]: {known}).</source>
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
@@ -1789,77 +1793,77 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="900"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="900"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="904"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="224"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="908"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="228"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="897"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="217"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="947"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="267"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="654"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="92"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="784"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="118"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="902"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="906"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="913"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="777"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="111"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="653"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="91"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="817"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="151"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="278"></location>
+            <location filename="../../pos_app/ui/counter.py" line="184"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1913,7 +1917,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1936,7 +1940,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="225"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
             <source>Points redeemed</source>
@@ -2034,13 +2038,13 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="629"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
@@ -2051,13 +2055,13 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="352"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
@@ -2068,7 +2072,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1126"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2089,7 +2093,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
@@ -2100,18 +2104,18 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="409"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="357"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="167"></location>
+            <location filename="../../pos_app/config.py" line="168"></location>
             <source>true or false</source>
             <translation>true หรือ false</translation>
         </message>
@@ -2201,180 +2205,180 @@
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="620"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="102"></location>
             <source>Demo only: cashier PIN 1111, manager PIN 9999. Never use these PINs on a real counter.</source>
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="622"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="623"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="624"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="251"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1027"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="224"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1117"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="72"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1039"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="236"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1056"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="253"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="986"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="141"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="254"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="255"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="308"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="265"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="319"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="267"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="272"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="325"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="360"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="309"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="362"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="371"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="322"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="330"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="383"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="335"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="388"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="336"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="370"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="423"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2606,12 +2610,12 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1554"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="60"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1606"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="195"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2752,37 +2756,37 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
-            <location filename="../../pos_app/ui/counter.py" line="1803"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="153"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
@@ -2812,131 +2816,130 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="615"></location>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="626"></location>
             <source>Scan the card, or type a code, card no. or phone</source>
-            <translation>สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
+            <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="642"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="399"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1297"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="356"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1409"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="121"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1388"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="103"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1413"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1412"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="124"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="1809"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="159"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="134"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="187"></location>
             <source>Report</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
             <source>to</source>
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="172"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
             <source>Export CSV</source>
             <translation>ส่งออก CSV</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="406"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="459"></location>
             <source>Scan or type the receipt number</source>
             <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="463"></location>
             <source>Whole receipt</source>
             <translation>ทั้งใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="412"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="420"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="473"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="475"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="204"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <source>Hour</source>
             <translation>ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="205"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
             <source>Awards and redemptions from {start} to {end}</source>
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="18"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="18"></location>
             <source>Earned</source>
             <translation>ได้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="20"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <source>Returned</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="21"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
             <source>Adjusted</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="22"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -2944,32 +2947,32 @@
             <translation>แต้มหมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="23"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
             <source>Overdraft</source>
             <translation>แต้มติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="62"></location>
             <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
             <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="69"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="69"></location>
             <source>This return refunds {amount} and takes back {points} points.</source>
             <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="74"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="74"></location>
             <source>Balance {before} -&gt; {after} points.</source>
             <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="67"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="67"></location>
             <source>Already returned before: {amount}.</source>
             <translation>เคยคืนไปแล้ว: {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters.py" line="72"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
             <source>{points} points redeemed on this receipt are given back.</source>
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
@@ -3604,13 +3607,13 @@
             <translation>--now: ไม่ใช่วันและเวลาแบบ 2026-12-01T03:00: {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="231"></location>
+            <location filename="../../pos_app/config.py" line="232"></location>
             <source>a channel name of lowercase letters, digits and dashes, e.g. stable</source>
             <translation>ชื่อช่องที่เป็นอักษรตัวเล็ก ตัวเลข และขีด เช่น stable</translation>
         </message>
         <message>
-            <location filename="../../pos_app/config.py" line="214"></location>
-            <location filename="../../pos_app/config.py" line="222"></location>
+            <location filename="../../pos_app/config.py" line="215"></location>
+            <location filename="../../pos_app/config.py" line="223"></location>
             <source>the base64 public key printed by 'loyalty-server release keygen', or "" for none</source>
             <translation>กุญแจสาธารณะแบบ base64 ที่ 'loyalty-server release keygen' พิมพ์ออกมา หรือ "" ถ้าไม่มี</translation>
         </message>
@@ -3940,6 +3943,147 @@
             <location filename="../../pos_app/services/voids.py" line="148"></location>
             <source>{name} has already spent these points: void the later redemption first.</source>
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <source>Void one of this counter's last operations (a manager approves)</source>
+            <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
+            <source>Void</source>
+            <translation>ยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="526"></location>
+            <source>Void an operation</source>
+            <translation>ยกเลิกรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="70"></location>
+            <source>Record the sale (0 points)</source>
+            <translation>บันทึกการขาย (0 แต้ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="71"></location>
+            <source>Award {points} points</source>
+            <translation>บันทึก {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="76"></location>
+            <source>Earned at this counter and not yet confirmed by the loyalty server (it is sent at the next sync).</source>
+            <translation>ได้รับที่เคาน์เตอร์นี้ และเซิร์ฟเวอร์ยังไม่ยืนยัน (จะส่งเมื่อซิงก์ครั้งถัดไป)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="72"></location>
+            <source>{points} pending</source>
+            <translation>รอยืนยัน {points}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="88"></location>
+            <source>highest tier</source>
+            <translation>ระดับสูงสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="85"></location>
+            <source>{points} points to {tier}</source>
+            <translation>อีก {points} แต้มถึง{tier}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/member.py" line="107"></location>
+            <source>{points} points expire within 30 days, the first on {date}</source>
+            <translation>{points} แต้มจะหมดอายุใน 30 วัน เริ่มวันที่ {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="35"></location>
+            <source>out of stock</source>
+            <translation>หมด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="48"></location>
+            <source>not enough points</source>
+            <translation>แต้มไม่พอ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="36"></location>
+            <source>{count} left</source>
+            <translation>เหลือ {count}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="96"></location>
+            <source>Redeem {points} points</source>
+            <translation>แลก {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="43"></location>
+            <source>{count} members match “{query}”: choose one</source>
+            <translation>พบสมาชิก {count} คนที่ตรงกับ “{query}”: เลือกหนึ่งคน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="41"></location>
+            <source>More than {count} members match “{query}”: type more of the name, or choose</source>
+            <translation>พบสมาชิกมากกว่า {count} คนที่ตรงกับ “{query}”: พิมพ์ชื่อเพิ่ม หรือเลือก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/search.py" line="52"></location>
+            <source>card …{digits}</source>
+            <translation>บัตร …{digits}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
+            <source>Redemption</source>
+            <translation>แลกแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
+            <source>Adjustment</source>
+            <translation>ปรับแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="60"></location>
+            <source>Done: {kind} voided, {points} points. New balance {balance} points.</source>
+            <translation>เรียบร้อย: ยกเลิก{kind}แล้ว {points} แต้ม ยอดแต้มใหม่ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="54"></location>
+            <source>Choose the operation to void (this counter, the last {minutes} minutes). A manager approves it; the points go back as they were.</source>
+            <translation>เลือกรายการที่จะยกเลิก (เคาน์เตอร์นี้ ภายใน {minutes} นาทีล่าสุด) ผู้จัดการต้องอนุมัติ แต้มจะกลับเป็นเหมือนเดิม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voids.py" line="52"></location>
+            <source>Nothing to void: no award or redemption of this counter in the last {minutes} minutes.</source>
+            <translation>ไม่มีรายการให้ยกเลิก: ไม่มีการสะสมหรือแลกแต้มที่เคาน์เตอร์นี้ใน {minutes} นาทีล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/member.py" line="145"></location>
+            <source>Scan the card, or type a card no., phone or name</source>
+            <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/member.py" line="240"></location>
+            <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
+            <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="266"></location>
+            <source>{count} s</source>
+            <translation>{count} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="265"></location>
+            <source>{count} min</source>
+            <translation>{count} นาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="206"></location>
+            <source>Signed out after {minutes} idle: type your PIN to go on.</source>
+            <translation>ออกจากระบบแล้วเพราะไม่มีการใช้งาน {minutes}: พิมพ์ PIN เพื่อใช้งานต่อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
+            <source>Not voided: no manager approval.</source>
+            <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
     </context>
 </TS>

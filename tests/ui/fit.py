@@ -48,9 +48,14 @@ def fit_problems(window: QWidget) -> list[str]:
                 if widest > inner.width():
                     problems.append(f"cut off (needs {widest} px, has {inner.width()}): {_name(widget)}")
         if isinstance(widget, QPushButton) and widget.text():
-            widest = widget.fontMetrics().horizontalAdvance(widget.text())
+            lines = widget.text().split("\n")  # a button draws each line of its text (reward tiles have two)
+            widest = max(widget.fontMetrics().horizontalAdvance(line) for line in lines)
             if widest > widget.width() - 8:
                 problems.append(f"button text cut off (needs {widest} px, has {widget.width()}): {_name(widget)}")
+            tall = widget.fontMetrics().lineSpacing() * len(lines)
+            if len(lines) > 1 and tall > widget.height() - 4:
+                problems.append(f"button text cut off (needs {tall} px of height, has {widget.height()}): "
+                                f"{_name(widget)}")
         if isinstance(widget, (QPushButton, QLineEdit, QComboBox)) and widget.height() < TOUCH_PX:
             problems.append(f"smaller than a {TOUCH_PX} px touch target ({widget.height()} px): {_name(widget)}")
     return problems

@@ -277,10 +277,10 @@ def test_the_language_toggle_switches_visible_text_between_thai_and_english(
     assert window.sign_in_button.text() == "Sign in"
     assert window.lang_button.text() == "ไทย"
     sign_in(qtbot, window)
-    assert window.award_button.text() == "Award  [F2]"
+    assert window.award_button.text() == "Award points\n[F2]"
     with qtbot.waitSignal(window.language_changed):
         qtbot.mouseClick(window.lang_button, Qt.MouseButton.LeftButton)
-    assert window.award_button.text() == i18n.load_catalog("th")["Award"] + "  [F2]"
+    assert window.award_button.text() == i18n.load_catalog("th")["Award points"] + "\n[F2]"
     assert window.redeem_box.title() == i18n.load_catalog("th")["Redeem points"]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pos_app.core.i18n import N_, _
 from pos_app.core.money import format_baht
 
-HISTORY_LINES = 5  # the member panel's last entries (what fits under the member at 768 pixels)
+HISTORY_LINES = 3  # the member panel's last entries (what fits under the member and the reward tiles at 768 px)
 
 #: the ledger's entry kinds, as the cashier reads them
 KIND_TEXT = {

@@ -1,0 +1,99 @@
+"""The redeem screen: reward tiles (cost, stock, whether the member can afford it) and points as a discount."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pos_app.core.i18n import _, get_language
+
+
+def reward_name(reward: Mapping[str, Any]) -> str:
+    """A reward's name in the current language: the one place that decides it."""
+    return str(reward["name_th"] if get_language() == "th" else reward["name_en"])
+
+
+@dataclass(frozen=True)
+class RewardTile:
+    code: str
+    name: str
+    cost: int
+    stock: int | None       # None: unlimited
+    affordable: bool        # the member's balance covers the cost and there is stock
+    selected: bool
+
+    @property
+    def cost_text(self) -> str:
+        return _("{points} points").format(points=f"{self.cost:,}")
+
+    @property
+    def stock_text(self) -> str:
+        if self.stock is None:
+            return ""
+        if self.stock <= 0:
+            return _("out of stock")
+        return _("{count} left").format(count=f"{self.stock:,}")
+
+    @property
+    def caption(self) -> str:
+        """The tile's second line: cost, and stock when it is counted."""
+        return " · ".join(part for part in (self.cost_text, self.stock_text) if part)
+
+    @property
+    def hint(self) -> str:
+        """Why a tile cannot be chosen (the tooltip of a greyed tile)."""
+        if self.stock is not None and self.stock <= 0:
+            return self.stock_text
+        return "" if self.affordable else _("not enough points")
+
+class RedeemPresenter:
+    def __init__(self) -> None:
+        self.rewards: list[dict[str, Any]] = []
+        self.selected: str | None = None  # a reward code; None: points as a discount
+        self.balance: int | None = None   # the member's balance (None: no member)
+
+    def set_rewards(self, rewards: Iterable[Mapping[str, Any]]) -> bool:
+        """The rewards (re-)read; True when the chosen reward was withdrawn (nothing stays half-chosen)."""
+        self.rewards = [dict(r) for r in rewards if r.get("active", True)]
+        if self.selected is not None and self.reward(self.selected) is None:
+            self.selected = None
+            return True
+        return False
+
+    def reward(self, code: str | None) -> dict[str, Any] | None:
+        return next((r for r in self.rewards if r["code"] == code), None)
+
+    def names(self) -> dict[str, str]:
+        return {str(r["code"]): reward_name(r) for r in self.rewards}
+
+    def select(self, code: str | None) -> None:
+        self.selected = code if code is None or self.reward(code) is not None else None
+
+    def cost(self) -> int | None:
+        reward = self.reward(self.selected)
+        return int(reward["points_cost"]) if reward is not None else None
+
+    def tiles(self) -> list[RewardTile]:
+        tiles = []
+        for reward in self.rewards:
+            cost = int(reward["points_cost"])
+            stock = reward.get("stock")
+            in_stock = stock is None or int(stock) > 0
+            affordable = self.balance is not None and self.balance >= cost and in_stock
+            tiles.append(RewardTile(code=str(reward["code"]), name=reward_name(reward), cost=cost,
+                                    stock=None if stock is None else int(stock), affordable=affordable,
+                                    selected=reward["code"] == self.selected))
+        return tiles
+
+    def button_text(self, points_text: str = "") -> str:
+        """What the primary button will do: redeem the chosen reward's cost, or the points typed."""
+        cost = self.cost()
+        if cost is None and points_text.strip().isdigit() and int(points_text) > 0:
+            cost = int(points_text)
+        if cost is None:
+            return _("Redeem")
+        return _("Redeem {points} points").format(points=f"{cost:,}")
+
+
+__all__ = ["RedeemPresenter", "RewardTile", "reward_name"]
