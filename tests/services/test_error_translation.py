@@ -24,6 +24,7 @@ MANAGER = StaffView("manager-1", "Manager One", "manager")
 
 # method -> arguments (a function of the member id and the award's entry id)
 CALLS: dict[str, Any] = {
+    "accepted_currencies": lambda m, e: ((), {}),
     "active_rules": lambda m, e: ((), {}),
     "add_staff": lambda m, e: ((), {"name": "New", "role": "cashier", "pin": "5820", "demo": True}),
     "adjust": lambda m, e: ((), {"member_id": m, "points": 5, "reason": "fix", "operator_id": "c", "approval": OK}),
@@ -37,6 +38,7 @@ CALLS: dict[str, Any] = {
     "doctor": lambda m, e: ((), {}),
     "expire_due": lambda m, e: ((), {}),
     "history": lambda m, e: ((m,), {}),
+    "is_enrolled": lambda m, e: ((), {}),
     "identify": lambda m, e: (("0812345678",), {}),
     "install_rules": lambda m, e: ((_rules(),), {}),
     "login": lambda m, e: (("cashier-1", "1111"), {}),
@@ -52,6 +54,7 @@ CALLS: dict[str, Any] = {
     "redeem_online": lambda m, e: ((None,), {"member_id": m, "points": 5, "operator_id": "c"}),
     "require": lambda m, e: ((MANAGER, "manager"), {}),
     "reset_pin": lambda m, e: (("cashier-1", "582046"), {"by": MANAGER}),
+    "receipt_currency": lambda m, e: (("R-1",), {}),
     "return_receipt": lambda m, e: ((), {"receipt_ref": "R-1", "operator_id": "c", "approval": OK}),
     "revoked_key_ids": lambda m, e: ((), {}),
     "rewards": lambda m, e: ((), {}),
