@@ -126,20 +126,6 @@ EOF
 # 5. scheduled jobs and the sync service (system units running as the counter account)
 write_units "$(p "$UNIT_DIR")"
 
-# the update channel: root installs a verified download (pos-terminal update apply checks the quiet time, that
-# no counter window is open, the signature with the key of /etc/pos-terminal/terminal.toml, then runs upgrade.sh)
-write_file "$(p "$UNIT_DIR")/pos-terminal-update.service" 0644 <<EOF
-[Unit]
-Description=pos-terminal: install a verified update in head office's quiet time
-
-[Service]
-Type=oneshot
-User=root
-EnvironmentFile=$ETC_DIR/environment
-ExecStart=$APP_ROOT/current/pos-terminal update apply
-EOF
-timer pos-terminal-update "pos-terminal: update check every 10 minutes" "*:0/10"
-
 # 6. the counter window opens when the counter account logs in to its desktop
 write_autostart "$(p "$COUNTER_HOME")/.config/autostart/pos-terminal.desktop" "$BIN_LINK"
 sys_run chown -R "$COUNTER_USER:" "$COUNTER_HOME/.config"

@@ -122,7 +122,7 @@ need_root() {
 # Upgrade steps shared by upgrade.sh and the .deb's maintainer scripts (packaging/deb/, which carry a copy
 # of this file): stop the jobs, close the window, back up with the old version, roll the ledger back.
 APP_STOP_SECONDS="${APP_STOP_SECONDS:-30}"
-JOB_UNITS=(pos-terminal-backup.timer pos-terminal-expire.timer)
+JOB_UNITS=(pos-terminal-backup.timer pos-terminal-expire.timer pos-terminal-update.timer)
 SYNC_WAS_ACTIVE=0
 PRE_UPGRADE=""
 BACKUP_FAILURE=""
@@ -277,6 +277,20 @@ TIMER
     _timer pos-terminal-backup "pos-terminal: hourly backup check" "hourly"
     _unit pos-terminal-expire "pos-terminal: expire points whose time has come" "expire"
     _timer pos-terminal-expire "pos-terminal: daily points expiry" "*-*-* 00:15:00"
+    # the update channel: root installs a verified download (pos-terminal update apply checks the quiet time, that
+    # no counter window is open, the signature with the key of /etc/pos-terminal/terminal.toml, then runs the
+    # kit's upgrade.sh); stopping its timer during an upgrade never stops a running apply
+    write_file "$dir/pos-terminal-update.service" 0644 <<UNIT
+[Unit]
+Description=pos-terminal: install a verified update in head office's quiet time
+
+[Service]
+Type=oneshot
+User=root
+EnvironmentFile=$ETC_DIR/environment
+ExecStart=$APP_ROOT/current/pos-terminal update apply
+UNIT
+    _timer pos-terminal-update "pos-terminal: update check every 10 minutes" "*:0/10"
     _unit pos-terminal-sync "pos-terminal: sync with the loyalty server" "sync" simple \
 "Restart=on-failure
 RestartSec=30
