@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pos_app.core import currency as fx
 from pos_app.core.errors import RuleError
+from pos_app.core.i18n import get_language, set_language
 from pos_app.core.rules import Currencies, FxRate, RulesBundle, default_rules
 
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
@@ -151,3 +152,148 @@ def test_a_rate_as_a_json_number_is_refused() -> None:
     with pytest.raises(RuleError) as caught:
         RulesBundle.from_json(text.replace('"35.5"', "35.5"))
     assert caught.value.code == "rules.json"
+
+
+# --- a sale in another currency under given rules: the THB equivalent and the rate kept --------------------
+
+DEC = NOV + timedelta(days=30)
+SALE_RULES = dataclasses.replace(default_rules(4), currencies=Currencies(
+    (FxRate("USD", "35.8125", NOV), FxRate("USD", "36", DEC), FxRate("JPY", "0.2251", NOV),
+     FxRate("KWD", "115.5", NOV), FxRate("EUR", "38.5", DEC)),
+    {"BKK01": ["USD", "JPY", "KWD", "EUR"], "PKT01": ["USD"], "CNX01": ["JPY", "KWD"]}))
+
+
+@pytest.mark.parametrize(("code", "minor", "at", "rate", "satang"), [
+    (" usd ", 4000, NOV, "35.8125", 143_250),  # USD 40.00: 1,432.50 THB
+    ("USD", 4000, DEC, "36", 144_000),  # the December rate from its first second
+    ("USD", 4000, DEC - timedelta(seconds=1), "35.8125", 143_250),
+    ("JPY", 1000, NOV, "0.2251", 22_510),  # JPY 1,000: 225.10 THB
+    ("KWD", 1234, NOV, "115.5", 14_253),  # KWD 1.234: 142.527 THB -> 142.53
+])
+def test_a_foreign_sale_keeps_its_amount_rate_and_thb_equivalent(code: str, minor: int, at: datetime, rate: str,
+                                                                 satang: int) -> None:
+    assert fx.convert_sale(SALE_RULES, "BKK01", code, minor, at) == {
+        "currency": code.strip().upper(), "amount_minor": minor, "fx_rate": rate, "amount_satang": satang}
+
+
+def test_rules_without_a_branch_list_take_every_currency_with_a_rate_at_every_branch() -> None:
+    rules = dataclasses.replace(default_rules(4), currencies=Currencies((FxRate("USD", "35.8125", NOV),)))
+    assert fx.convert_sale(rules, None, "USD", 100, NOV)["amount_satang"] == 3_581
+    assert fx.convert_sale(rules, "PKT01", "USD", 100, NOV)["amount_satang"] == 3_581
+
+
+@pytest.mark.parametrize(("branch", "code", "at", "error", "message"), [
+    ("BKK01", "CNY", NOV, "currency.no_rate",
+     "There is no rate for CNY in the rules (version 4); nothing was recorded."),
+    ("BKK01", "EUR", NOV, "currency.no_rate",  # EUR's first rate starts in December
+     "There is no rate for EUR yet at the time of this sale; nothing was recorded."),
+    ("BKK01", "USD", NOV - timedelta(seconds=1), "currency.no_rate",
+     "There is no rate for USD yet at the time of this sale; nothing was recorded."),
+    ("PKT01", "JPY", NOV, "currency.not_accepted",
+     "This branch does not take JPY (it takes USD); nothing was recorded."),
+    ("CNX01", "USD", NOV, "currency.not_accepted",
+     "This branch does not take USD (it takes JPY, KWD); nothing was recorded."),
+    ("HKT01", "USD", NOV, "currency.not_accepted",  # a branch not listed takes baht only
+     "This branch does not take USD (it takes THB); nothing was recorded."),
+    (None, "USD", NOV, "currency.not_accepted",
+     "This branch does not take USD (it takes THB); nothing was recorded."),
+    ("BKK01", "XYZ", NOV, "currency.unknown", "“XYZ” is not a currency code (ISO 4217, for example USD)."),
+])
+def test_a_sale_the_rules_do_not_allow_is_refused(branch: str | None, code: str, at: datetime, error: str,
+                                                 message: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        fx.convert_sale(SALE_RULES, branch, code, 4000, at)
+    assert (caught.value.code, caught.value.message) == (error, message)
+
+
+TINY = dataclasses.replace(default_rules(4), currencies=Currencies(
+    (FxRate("JPY", "0.01", NOV), FxRate("USD", "1", NOV))))
+
+
+def test_the_thb_equivalent_must_be_at_least_one_satang() -> None:
+    assert fx.convert_sale(TINY, None, "JPY", 1, NOV)["amount_satang"] == 1  # JPY 1 at 0.01: one satang
+    with pytest.raises(RuleError) as caught:
+        fx.convert_sale(dataclasses.replace(TINY, currencies=Currencies((FxRate("JPY", "0.004", NOV),))),
+                        None, "JPY", 1, NOV)
+    assert (caught.value.code, caught.value.message) == (
+        "amount.zero", "JPY 1 is less than one satang; nothing was recorded.")
+
+
+def test_the_thb_equivalent_is_within_the_receipt_limit() -> None:
+    # USD 10,000,000.00 at 1 THB is exactly the limit of 10,000,000 baht per receipt; one cent more is refused
+    assert fx.convert_sale(TINY, None, "USD", 10**9, NOV)["amount_satang"] == 10**9
+    with pytest.raises(RuleError) as caught:
+        fx.convert_sale(TINY, None, "USD", 10**9 + 1, NOV)
+    assert (caught.value.code, caught.value.message) == (
+        "amount.too_large", "The amount is too large: at most ฿10,000,000.00 per receipt.")
+
+
+# --- what a cashier types --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "code", "minor"), [
+    ("40 usd", "USD", 4000), ("usd 40", "USD", 4000), (".50", "USD", 50), ("0.01", "USD", 1),
+    ("0" * 38 + "10", "USD", 1000),  # 40 characters: still read
+    ("1000000000000000", "JPY", 10**15),  # the largest amount in minor units
+])
+def test_more_amounts_a_cashier_may_type(text: str, code: str, minor: int) -> None:
+    assert fx.parse_amount(text, code) == minor
+
+
+@pytest.mark.parametrize(("text", "error", "message"), [
+    ("", "amount.empty", "Enter an amount, for example 1,000.50."),
+    ("   ", "amount.empty", "Enter an amount, for example 1,000.50."),
+    (None, "amount.empty", "Enter an amount, for example 1,000.50."),
+    ("0" * 39 + "10", "amount.too_large", "The amount is too large."),  # 41 characters
+    ("1000000000000001", "amount.too_large", "The amount is too large."),
+    ("\u221240", "amount.negative", "The amount cannot be negative."),  # minus sign
+    ("\u201340", "amount.negative", "The amount cannot be negative."),  # en dash
+    ("12a", "amount.invalid", "“12a” is not an amount of money; type digits such as 1,000.50."),
+    ("abcdefghijklmnopqrst", "amount.invalid",  # 20 characters: shown whole
+     "“abcdefghijklmnopqrst” is not an amount of money; type digits such as 1,000.50."),
+    ("abcdefghijklmnopqrstu", "amount.invalid",  # 21: cut to 19 and an ellipsis
+     "“abcdefghijklmnopqrs…” is not an amount of money; type digits such as 1,000.50."),
+])
+def test_more_amounts_that_are_refused(text: str | None, error: str, message: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        fx.parse_amount(text, "JPY" if text and text.startswith("1000") else "USD")  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.message) == (error, message)
+
+
+@pytest.mark.parametrize(("code", "shown"), [(840, "“840”"), ("dollars-and-cents", "“dollars-and-”")])
+def test_a_code_that_is_not_a_currency_is_refused_and_shown_short(code: object, shown: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        fx.normalize_code(code)
+    assert caught.value.code == "currency.unknown"
+    assert caught.value.message == f"{shown} is not a currency code (ISO 4217, for example USD)."
+
+
+@pytest.mark.parametrize("rate", ["35,81", "0.000", "", 35.8, "-1", "1e3", "035"])
+def test_a_rate_that_is_not_a_positive_decimal_text_is_refused(rate: object) -> None:
+    with pytest.raises(RuleError) as caught:
+        fx.check_rate(rate)
+    assert caught.value.code == "rules.invalid"
+    assert caught.value.message == "A rate to THB is a positive decimal such as 35.8125 (written as text)."
+
+
+def test_check_rate_gives_back_the_text() -> None:
+    assert fx.check_rate("35.8125") == "35.8125" and fx.check_rate("0.5") == "0.5"
+
+
+def test_a_share_of_a_sale_is_rounded_down_in_whole_satang() -> None:
+    assert fx.share_satang(10, 3, 1) == 3  # 3.33 satang
+    assert isinstance(fx.share_satang(10, 3, 1), int)
+    assert fx.share_satang(10, 3, 5) == 10  # never more than the sale
+    assert fx.share_satang(500, 0, 0) == 0  # a sale of nothing has no share
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_money_is_shown_with_the_iso_code_and_grouping_in_both_languages(language: str) -> None:
+    before = get_language()
+    set_language(language)
+    try:
+        assert fx.format_money(123_450, "USD") == "USD 1,234.50"
+        assert fx.format_money(1_000_000, "JPY") == "JPY 1,000,000"
+        assert fx.format_money(1_234_567, "KWD") == "KWD 1,234.567"
+        assert fx.format_money(5, "USD") == "USD 0.05"
+    finally:
+        set_language(before)

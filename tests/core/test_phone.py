@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.core.errors import PhoneError
-from pos_app.core.phone import format_phone, is_mobile, is_normal_phone, normalize_phone
+from pos_app.core.phone import format_phone, is_mobile, is_normal_phone, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,27 @@ def test_only_the_normal_form_is_accepted_on_the_wire() -> None:
     assert not is_normal_phone("081-234-5678")  # a phone as typed: normalize it first
     assert not is_normal_phone("+66812345678")
     assert not is_normal_phone("12345")  # not a phone at all: refused, not an exception
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("0812345678", "\u2022\u2022\u2022-\u2022\u2022\u2022-5678"),
+        ("+66 81 234 5678", "\u2022\u2022\u2022-\u2022\u2022\u2022-5678"),  # any spelling: normalised first
+        ("021234567", "\u2022\u2022-\u2022\u2022\u2022-4567"),  # Bangkok: 02-123-4567
+        ("053123456", "\u2022\u2022\u2022-\u2022\u20223-456"),  # the last four digits span the last dash
+    ],
+)
+def test_a_masked_phone_shows_exactly_the_last_four_digits_and_keeps_the_dashes(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+    assert sum(c.isdigit() for c in masked) == 4
+
+
+@pytest.mark.parametrize("nothing", [None, ""])
+def test_no_phone_masks_to_nothing(nothing: str | None) -> None:
+    assert mask_phone(nothing) == ""
+
+
+def test_masking_a_bad_phone_is_refused() -> None:
+    with pytest.raises(PhoneError):
+        mask_phone("12345")
