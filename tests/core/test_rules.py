@@ -17,9 +17,11 @@ from pos_app.core.money import MAX_AMOUNT_SATANG, parse_amount
 from pos_app.core.rules import (
     Campaign,
     CategoryLine,
+    Currencies,
     DiscountPolicy,
     EarnRules,
     ExpiryPolicy,
+    FxRate,
     Purchase,
     ReturnPolicy,
     RulesBundle,
@@ -547,3 +549,191 @@ def test_the_out_of_the_box_rules() -> None:
         EarnRules(), DiscountPolicy(), ExpiryPolicy(), ReturnPolicy())
     assert rules.earn.satang_per_point == 2500 and rules.earn.campaigns == ()
     assert RulesBundle.from_json(rules.to_json()) == rules
+
+
+# ------------------------------------------------------------------------------- currencies
+
+JAN = datetime(2026, 1, 1, tzinfo=UTC)
+FEB = datetime(2026, 2, 1, tzinfo=UTC)
+BAHT_ONLY_DIGEST = "c397a8d8a8f57d0af0cde4246f5c31ed0312e267bbabdac31c8965191d26a800"
+"""default_rules().digest() before currencies existed (commit da3353e): terminals and the server compare it."""
+
+
+def with_currencies(currencies: Currencies) -> RulesBundle:
+    return replace(RULES, version=RULES.version + 1, currencies=currencies)
+
+
+def hq_currencies() -> Currencies:
+    """USD from January, a new USD rate from February, JPY from January; BKK01 takes both, BKK02 dollars only
+    (given out of order and spelled loosely, as a hand-written rules file might)."""
+    return Currencies(
+        rates=(
+            FxRate(" usd ", "35.5", FEB),
+            FxRate("JPY", "0.2251", JAN),
+            FxRate("USD", "35.8125", datetime(2026, 1, 1, 7, tzinfo=timezone(timedelta(hours=7)))),
+        ),
+        branches={"BKK02": ["usd"], "BKK01": ("JPY", "USD")},
+    )
+
+
+def test_rates_are_kept_in_order_with_normalised_codes_and_utc_times() -> None:
+    c = hq_currencies()
+    assert [(r.currency, r.rate_thb, r.valid_from) for r in c.rates] == [
+        ("JPY", "0.2251", JAN), ("USD", "35.8125", JAN), ("USD", "35.5", FEB)]
+    assert all(r.valid_from.tzinfo is UTC for r in c.rates)
+    assert c.branches == {"BKK01": frozenset({"JPY", "USD"}), "BKK02": frozenset({"USD"})}
+
+
+def test_a_bundle_with_currencies_round_trips_through_json() -> None:
+    rules = with_currencies(hq_currencies())
+    text = rules.to_json()
+    assert json.loads(text)["currencies"] == {
+        "rates": [
+            {"currency": "JPY", "rate_thb": "0.2251", "valid_from": "2026-01-01T00:00:00Z"},
+            {"currency": "USD", "rate_thb": "35.8125", "valid_from": "2026-01-01T00:00:00Z"},
+            {"currency": "USD", "rate_thb": "35.5", "valid_from": "2026-02-01T00:00:00Z"},
+        ],
+        "branches": {"BKK01": ["JPY", "USD"], "BKK02": ["USD"]},
+    }
+    again = RulesBundle.from_json(text)
+    assert again == rules and again.currencies.rates == rules.currencies.rates
+    assert again.currencies.accepted("BKK01") == ("JPY", "USD") and again.currencies.accepted("BKK02") == ("USD",)
+    assert again.to_json() == text and again.digest() == rules.digest() != RULES.digest()
+
+
+def test_rates_that_every_branch_takes_round_trip_too() -> None:
+    rules = with_currencies(Currencies(rates=(FxRate("EUR", "38.25", JAN),)))
+    text = rules.to_json()
+    assert json.loads(text)["currencies"] == {
+        "rates": [{"currency": "EUR", "rate_thb": "38.25", "valid_from": "2026-01-01T00:00:00Z"}], "branches": None}
+    again = RulesBundle.from_json(text)
+    assert again == rules and again.currencies.branches is None and again.currencies.accepted("ANY") == ("EUR",)
+
+
+def test_branches_that_take_baht_only_are_kept_even_without_rates() -> None:
+    rules = with_currencies(Currencies(branches={}))
+    assert json.loads(rules.to_json())["currencies"] == {"rates": [], "branches": {}}
+    assert RulesBundle.from_json(rules.to_json()) == rules
+
+
+def test_rules_without_currencies_keep_their_json_and_digest() -> None:
+    assert not Currencies() and Currencies(branches={}) and Currencies(rates=(FxRate("USD", "35", JAN),))
+    assert "currencies" not in json.loads(RULES.to_json())
+    assert RULES.digest() == BAHT_ONLY_DIGEST
+    empty_section = json.loads(RULES.to_json()) | {"currencies": {"rates": [], "branches": None}}
+    again = RulesBundle.from_json(json.dumps(empty_section))
+    assert again == RULES and again.digest() == BAHT_ONLY_DIGEST
+
+
+def test_which_currencies_a_branch_takes() -> None:
+    c = hq_currencies()
+    assert c.accepted("BKK01") == ("JPY", "USD")
+    assert c.accepted("BKK02") == ("USD",)
+    assert c.accepted("CNX01") == ()  # a branch not listed takes baht only
+    assert c.accepted(None) == ()
+    everywhere = Currencies(rates=c.rates)
+    assert everywhere.accepted("CNX01") == everywhere.accepted(None) == ("JPY", "USD")
+    assert Currencies().accepted("BKK01") == ()
+
+
+def test_the_rate_in_force_at_the_sale_time() -> None:
+    c = hq_currencies()
+    assert c.rate_for("USD", JAN - timedelta(seconds=1)) is None  # before HQ published any
+    assert c.rate_for("USD", JAN).rate_thb == "35.8125"  # type: ignore[union-attr]
+    assert c.rate_for("USD", FEB - timedelta(seconds=1)).rate_thb == "35.8125"  # type: ignore[union-attr]
+    assert c.rate_for("USD", FEB).rate_thb == "35.5"  # type: ignore[union-attr]
+    assert c.rate_for("USD", datetime(2027, 1, 1, tzinfo=UTC)).rate_thb == "35.5"  # type: ignore[union-attr]
+    assert c.rate_for("JPY", FEB) == FxRate("JPY", "0.2251", JAN)
+    assert c.rate_for("EUR", FEB) is None
+
+
+@pytest.mark.parametrize(("make", "code", "message"), [
+    (lambda: FxRate("US", "35", JAN), "currency.unknown", "“US” is not a currency code (ISO 4217, for example USD)."),
+    (lambda: FxRate("dollar", "35", JAN), "currency.unknown",
+     "“dollar” is not a currency code (ISO 4217, for example USD)."),
+    (lambda: FxRate(" thb", "1", JAN), "rules.invalid", "THB needs no rate: it is the home currency."),
+    (lambda: FxRate("USD", "0", JAN), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (lambda: FxRate("USD", "0.000", JAN), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (lambda: FxRate("USD", "-35", JAN), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (lambda: FxRate("USD", "3.5e1", JAN), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (lambda: FxRate("USD", 35, JAN), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (lambda: FxRate("USD", "35", datetime(2026, 1, 1)), "time.naive",
+     "A rate's valid_from must carry a time zone (UTC); a local time without a zone is ambiguous."),
+    (lambda: FxRate("USD", "35", "2026-01-01"), "time.invalid", "A rate's valid_from must be a date and time."),
+    (lambda: Currencies(rates=("USD",)), "rules.invalid", "currencies.rates must hold FxRate values."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN), FxRate("usd", "36", JAN))), "rules.invalid",
+     "Two rates of one currency start at the same time."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN), FxRate("EUR", "38", JAN)), branches=["USD"]),
+     "rules.invalid", "currencies.branches must map branch ids to currency codes."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN),), branches={"BKK01": "USD"}),
+     "rules.invalid", "currencies.branches must map branch ids to currency codes."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN),), branches={"BKK01": 840}),
+     "rules.invalid", "currencies.branches must map branch ids to currency codes."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN),), branches={"": ["USD"]}),
+     "rules.invalid", "branch must be a non-empty text of at most 200 characters."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN),), branches={"BKK01": ["usd", "EUR", "jpy"]}),
+     "rules.invalid", "Branch BKK01 takes EUR, JPY but the rules have no rate for it."),
+    (lambda: Currencies(branches={"BKK01": ["USD"]}),
+     "rules.invalid", "Branch BKK01 takes USD but the rules have no rate for it."),
+    (lambda: Currencies(rates=(FxRate("USD", "35", JAN),), branches={"BKK01": ["US$"]}),
+     "currency.unknown", "“US$” is not a currency code (ISO 4217, for example USD)."),
+    (lambda: replace(RULES, currencies={"rates": []}), "rules.invalid", "currencies has the wrong type."),
+])
+def test_currency_rules_are_checked(refused, make, code: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    with refused(RuleError, code, message) as caught:
+        make()
+    assert str(caught.value) == message
+
+
+def _with_section(section: object, path: list[str | int] | None = None, value: object = None) -> str:
+    obj = json.loads(with_currencies(hq_currencies()).to_json())
+    if path is None:
+        obj["currencies"] = section
+        return json.dumps(obj)
+    target = obj["currencies"]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return json.dumps(obj)
+
+
+@pytest.mark.parametrize(("text", "code", "message"), [
+    (_with_section([]), "rules.json", "In the rules, “currencies” must be an object."),
+    (_with_section({"rates": []}), "rules.json", "In the rules, “currencies” lacks: branches."),
+    (_with_section({"branches": None}), "rules.json", "In the rules, “currencies” lacks: rates."),
+    (_with_section({"rates": [], "branches": None, "fees": 0}), "rules.json",
+     "In the rules, “currencies” has unknown fields: fees."),
+    (_with_section({"rates": {}, "branches": None}), "rules.json", "In the rules, “currencies.rates” must be a list."),
+    (_with_section({"rates": ["USD"], "branches": None}), "rules.json", "In the rules, “rate” must be an object."),
+    (_with_section({"rates": [{"currency": "USD"}], "branches": None}), "rules.json",
+     "In the rules, “rate” lacks: rate_thb, valid_from."),
+    (_with_section(None, ["rates", 0, "source"], "BoT"), "rules.json", "In the rules, “rate” has unknown fields: source."),
+    (_with_section(None, ["rates", 0, "valid_from"], "January"), "rules.json",
+     "In the rules, “valid_from” must be an ISO-8601 time."),
+    (_with_section(None, ["rates", 0, "valid_from"], "2026-01-01T00:00:00"), "time.naive",
+     "valid_from must carry a time zone (UTC); a local time without a zone is ambiguous."),
+    (_with_section(None, ["rates", 0, "rate_thb"], 0.2251), "rules.json",
+     "The rules contain a fractional number (0.2251); use whole numbers."),
+    (_with_section(None, ["rates", 0, "rate_thb"], 35), "rules.invalid",
+     "A rate to THB is a positive decimal such as 35.8125 (written as text)."),
+    (_with_section(None, ["rates", 0, "currency"], "THB"), "rules.invalid", "THB needs no rate: it is the home currency."),
+    (_with_section(None, ["rates", 0, "currency"], "yen"), "currency.unknown",
+     "“yen” is not a currency code (ISO 4217, for example USD)."),
+    (_with_section(None, ["rates", 2, "valid_from"], "2026-01-01T07:00:00+07:00"), "rules.invalid",
+     "Two rates of one currency start at the same time."),
+    (_with_section(None, ["branches"], ["USD"]), "rules.json", "In the rules, “currencies.branches” must be an object."),
+    (_with_section(None, ["branches"], 5), "rules.json", "In the rules, “currencies.branches” must be an object."),
+    (_with_section(None, ["branches", "BKK02"], "USD"), "rules.json",
+     "In the rules, “currencies.branches” must be a list."),
+    (_with_section(None, ["branches", "BKK03"], ["EUR"]), "rules.invalid",
+     "Branch BKK03 takes EUR but the rules have no rate for it."),
+])
+def test_a_malformed_currencies_section_is_refused(refused, text: str, code: str, message: str) -> None:
+    with refused(RuleError, code, message) as caught:
+        RulesBundle.from_json(text)
+    assert str(caught.value) == message
