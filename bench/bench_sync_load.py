@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
+from bench.bench_sync_concurrent import percentile as concurrent_percentile  # noqa: E402
 from bench.demo_db import bench_cluster, demo_database  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
 from tests.sync.server.terminal import Terminal  # noqa: E402
@@ -44,10 +45,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return concurrent_percentile(values, q) if values else float("nan")
 
 
 def cpu_seconds(pids: list[int]) -> float:

@@ -47,8 +47,7 @@ def refresh(conn: Connection, max_rows: int = 500_000) -> RefreshResult:
         conn.execute(insert(m.counters).values(name=WATERMARK, value=0))
         upto = 0
     high = int(conn.execute(select(change_high_water(conn))).scalar_one())
-    branches = {r.id: r.code for r in conn.execute(
-        select(m.terminals.c.id, m.branches.c.code).join(m.branches, m.branches.c.id == m.terminals.c.branch_id))}
+    branches = terminal_branches(conn)
     done = 0
     upto = int(upto)
     while upto < high and done < max_rows:
@@ -73,6 +72,13 @@ def refresh(conn: Connection, max_rows: int = 500_000) -> RefreshResult:
         upto = stop
         conn.execute(update(m.counters).where(m.counters.c.name == WATERMARK).values(value=upto))
     return RefreshResult(done, upto >= high)
+
+
+def terminal_branches(conn: Connection) -> dict[str, str]:
+    """Terminal id -> its branch code (entries the server made itself count under "HQ")."""
+    rows = conn.execute(select(m.terminals.c.id, m.branches.c.code)
+                        .join(m.branches, m.branches.c.id == m.terminals.c.branch_id))
+    return {r.id: r.code for r in rows}
 
 
 def _add(conn: Connection, sums: dict[tuple[date, str, str], list[int]]) -> None:

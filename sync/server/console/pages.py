@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, func, or_, select
 
 from pos_app.core.i18n import N_, load_catalog
 from pos_app.core.money import format_baht
-from pos_app.core.phone import format_phone
+from pos_app.core.phone import format_phone, mask_phone
 from sync import protocol as p
 from sync.server import models as m
 from sync.server import service as svc
@@ -67,16 +67,9 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["baht"] = lambda satang: format_baht(int(satang))
     env.filters["points"] = lambda value: f"{int(value):,}"
-    env.filters["masked"] = _mask_phone
+    env.filters["masked"] = mask_phone  # lists show only the last four digits, as the counter's search does
     env.filters["phone"] = lambda phone: format_phone(phone) if phone else ""
     return env
-
-
-def _mask_phone(phone: str | None) -> str:
-    """A list shows 081-xxx-5678: enough to tell two members apart, not a number to call."""
-    if not phone:
-        return ""
-    return f"{phone[:3]}-xxx-{phone[-4:]}" if len(phone) >= 9 else "xxx"
 
 
 def _loopback(request: Request) -> bool:
@@ -370,12 +363,6 @@ def _safe_next(value: str | None) -> str:
 
 # ====================================================================================== queries (Connection)
 
-def _branch_of_terminal(conn: Connection) -> dict[str, str]:
-    rows = conn.execute(select(m.terminals.c.id, m.branches.c.code)
-                        .join(m.branches, m.branches.c.id == m.terminals.c.branch_id))
-    return {r.id: r.code for r in rows}
-
-
 def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dict[str, Any]:
     """Points issued, redeemed and expired per day (Bangkok time) and per branch, from the totals the server
     keeps (sync/server/summaries.py): a few rows per day and branch, whatever the size of the ledger."""
@@ -414,8 +401,8 @@ def _active_rules_version(conn: Connection) -> int:
                             .where(m.rules.c.active.is_(True))).scalar_one())
 
 
-def _member_branches(conn: Connection, member_id: str) -> set[str]:
-    branches = _branch_of_terminal(conn)
+def _member_branches(conn: Connection, member_id: str, branches: dict[str, str]) -> set[str]:
+    """The branches a member was enrolled at or has entries at (``branches``: terminal id -> branch code)."""
     row = conn.execute(select(m.members.c.terminal_id).where(m.members.c.id == member_id)).first()
     found = {branches.get(row.terminal_id or "", "HQ")} if row is not None else set()
     found |= {branches.get(t or "", "HQ") for t in conn.execute(
@@ -446,9 +433,10 @@ def _search_members(conn: Connection, user: auth.User, q: str) -> list[dict[str,
         return []
     rows = conn.execute(select(m.members).where(or_(*conds), m.members.c.placeholder.is_(False))
                         .order_by(m.members.c.name).limit(50)).all()
+    branches = summaries.terminal_branches(conn) if user.limited_to_branches else {}
     out = []
     for r in rows:
-        if user.limited_to_branches and not (_member_branches(conn, r.id) & set(user.branches)):
+        if user.limited_to_branches and not (_member_branches(conn, r.id, branches) & set(user.branches)):
             continue
         out.append({"id": r.id, "name": r.name, "phone": r.phone, "card_no": r.card_no, "tier": r.tier,
                     "balance": int(r.balance), "merged_into": r.merged_into})
@@ -460,9 +448,9 @@ def _member_view(conn: Connection, user: auth.User, member_id: str) -> dict[str,
                                                m.members.c.placeholder.is_(False))).first()
     if row is None:
         return None
-    if user.limited_to_branches and not (_member_branches(conn, member_id) & set(user.branches)):
+    branches = summaries.terminal_branches(conn)
+    if user.limited_to_branches and not (_member_branches(conn, member_id, branches) & set(user.branches)):
         return None
-    branches = _branch_of_terminal(conn)
     entries = []
     for e in conn.execute(select(m.entries).where(m.entries.c.member_id == member_id)
                           .order_by(m.entries.c.sale_at.desc(), m.entries.c.seq.desc()).limit(500)):
@@ -482,7 +470,7 @@ def _member_view(conn: Connection, user: auth.User, member_id: str) -> dict[str,
 
 
 def _flags(conn: Connection, user: auth.User, show_all: bool) -> list[dict[str, Any]]:
-    branches = _branch_of_terminal(conn)
+    branches = summaries.terminal_branches(conn)
     out = []
     for f in svc.list_flags(conn, open_only=not show_all):
         branch = branches.get(f.terminal_id or "", "HQ")
