@@ -17,6 +17,9 @@ from __future__ import annotations
 import os
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("th", "en")
@@ -30,6 +33,9 @@ _language = os.environ.get("POS_LANG", DEFAULT_LANGUAGE)
 if _language not in SUPPORTED_LANGUAGES:
     _language = DEFAULT_LANGUAGE
 _catalogs: dict[str, dict[str, str]] = {}
+# A language for the current thread or task only (the server's console speaks each user's language while the
+# process keeps its own): set by :func:`using_language`, None = the process language.
+_local_language: ContextVar[str | None] = ContextVar("pos_local_language", default=None)
 
 
 def translations_dir() -> Path:
@@ -78,11 +84,24 @@ def get_language() -> str:
     return _language
 
 
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """Within the block, ``_()`` in this thread or task speaks ``language``; others keep theirs."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED_LANGUAGES}")
+    token = _local_language.set(language)
+    try:
+        yield
+    finally:
+        _local_language.reset(token)
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the current language (English source text is the fallback)."""
-    if _language == "en":
+    language = _local_language.get() or _language
+    if language == "en":
         return message
-    return _catalog(_language).get(message, message)
+    return _catalog(language).get(message, message)
 
 
 def N_(message: str) -> str:

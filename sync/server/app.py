@@ -220,8 +220,9 @@ SUMMARY_INTERVAL_SECONDS = 60
 
 
 async def _summary_loop(engine: Engine, interval: float) -> None:
-    """Keep the dashboard's totals (sync/server/summaries.py) within about a minute of the ledger. Several
-    processes may run it: an advisory lock lets one of them work at a time."""
+    """Keep the dashboard's totals (sync/server/summaries.py) within about a minute of the ledger, and activate
+    rules versions whose effective time has come. Several processes may run it: an advisory lock lets one of
+    them refresh the totals at a time; activation locks the pending rows."""
     from sync.server.summaries import refresh_all
 
     while True:
@@ -230,6 +231,10 @@ async def _summary_loop(engine: Engine, interval: float) -> None:
             await anyio.to_thread.run_sync(refresh_all, engine)
         except Exception:  # noqa: BLE001 - logged and retried next interval, never fatal
             log.exception("dashboard totals refresh failed")
+        try:  # rules versions published from the console for a later time take effect within a minute
+            await anyio.to_thread.run_sync(lambda: run_tx(engine, lambda c: svc.activate_due_rules(c, svc.utcnow())))
+        except Exception:  # noqa: BLE001 - logged and retried next interval, never fatal
+            log.exception("activating scheduled rules failed")
 
 
 def _warm_caches(engine: Engine, settings: Settings) -> None:

@@ -231,6 +231,11 @@ rules = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
+    # Published from the console with a later effective time: inactive and ``pending`` until then, when the
+    # server activates it (service.activate_due_rules); terminals pull it in advance and switch when it is.
+    Column("effective_at", UtcDateTime),
+    Column("pending", Boolean, nullable=False, server_default=text("false")),
+    Column("published_by", String(64)),
 )
 
 rewards = Table(
@@ -381,6 +386,31 @@ console_audit = Table(
     Column("target", String(200), nullable=False),
     Column("before", Text),
     Column("after", Text),
+)
+
+# Drafts of the rules edited in the console: the form as typed (JSON), validated when saved and when published.
+# Publishing makes a new immutable ``rules`` version and records it here; the draft is then read-only.
+rules_drafts = Table(
+    "rules_drafts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("base_version", Integer, nullable=False),
+    Column("form_json", Text, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("published_version", Integer),
+)
+
+# Failed sign-ins per client address (in addition to per user name): many names tried from one address.
+console_ip_failures = Table(
+    "console_ip_failures",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime),
 )
 
 # The update channel (docs/installing-terminals.md "Update channel"): packages of the terminal program that head

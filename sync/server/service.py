@@ -130,6 +130,52 @@ def set_rules(conn: Connection, bundle_json: str, now: datetime, activate: bool 
     return bundle.version
 
 
+RULES_PUBLISH_LOCK = 0x52554C4553  # "RULES": one publisher (and one activation) at a time
+
+
+def lock_rules(conn: Connection) -> None:
+    """Serialise the writers of rules versions for this transaction (PostgreSQL; SQLite has one writer)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": RULES_PUBLISH_LOCK})
+
+
+def next_rules_version(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(m.rules.c.version), 0))).scalar_one()) + 1
+
+
+def publish_rules(conn: Connection, bundle: Any, effective_at: datetime, by: str, now: datetime) -> int:
+    """Publish ``bundle`` (a valid RulesBundle whose version is new) as an immutable version. Effective now or
+    earlier: active at once, as ``set_rules`` does. Later: stored inactive and ``pending``; terminals pull it
+    in advance, and :func:`activate_due_rules` activates it when its time comes."""
+    version = set_rules(conn, bundle.to_json(), now, activate=effective_at <= now)
+    conn.execute(update(m.rules).where(m.rules.c.version == version).values(
+        effective_at=effective_at, pending=effective_at > now, published_by=by[:64]))
+    return version
+
+
+def activate_due_rules(conn: Connection, now: datetime) -> int | None:
+    """Activate the newest pending version whose effective time has come, if it is newer than the active one
+    (a version published later for immediate use is not overridden by an older scheduled one). Every due
+    pending version stops being pending. Returns the version activated, or None. ``serve`` calls this every
+    minute; the console's rules page too."""
+    lock_rules(conn)
+    due = conn.execute(select(m.rules.c.version).where(m.rules.c.pending.is_(True), m.rules.c.effective_at <= now)
+                       .order_by(m.rules.c.version).with_for_update()).scalars().all()
+    if not due:
+        return None
+    conn.execute(update(m.rules).where(m.rules.c.version.in_(due)).values(pending=False))
+    newest = max(due)
+    active = conn.execute(select(m.rules.c.version).where(m.rules.c.active.is_(True))).scalars().all()
+    if any(v > newest for v in active):
+        return None
+    first = take_change_ids(conn, 1 + len(active))
+    for i, version in enumerate(active):
+        conn.execute(update(m.rules).where(m.rules.c.version == version).values(active=False, change_id=first + 1 + i))
+    conn.execute(update(m.rules).where(m.rules.c.version == newest).values(active=True, change_id=first))
+    log.info("rules version %s is now active (effective time reached)", newest)
+    return int(newest)
+
+
 def upsert_reward(conn: Connection, reward: p.RewardInfo) -> None:
     if not 0 < reward.points_cost <= rec.MAX_ENTRY_POINTS:
         raise ApiError(422, "bad_reward", f"points_cost must be 1..{rec.MAX_ENTRY_POINTS:,}")

@@ -79,3 +79,34 @@ def test_unsupported_language_is_refused() -> None:
     with pytest.raises(ValueError, match=r"unsupported language 'fr'; choose one of \('th', 'en'\)"):
         set_language("fr")
     assert get_language() == "en"
+
+
+def test_a_language_for_this_thread_only_leaves_the_process_language_alone() -> None:
+    import threading
+
+    from pos_app.core.i18n import using_language
+
+    thai = load_catalog("th")["Thank you"]
+    seen: list[str] = []
+    with using_language("th"):
+        assert _("Thank you") == thai
+        assert get_language() == "en"  # the process language is unchanged
+        other = threading.Thread(target=lambda: seen.append(_("Thank you")))
+        other.start()
+        other.join()
+        with using_language("en"):
+            assert _("Thank you") == "Thank you"
+        assert _("Thank you") == thai  # the outer block's language is back
+    assert seen == ["Thank you"]  # another thread kept the process language
+    assert _("Thank you") == "Thank you"
+    set_language("th")
+    try:
+        with using_language("en"):
+            assert _("Thank you") == "Thank you"
+        assert _("Thank you") == thai
+    finally:
+        set_language("en")
+    with pytest.raises(ValueError, match=r"unsupported language 'fr'; choose one of \('th', 'en'\)"):
+        with using_language("fr"):
+            pass
+    assert _("Thank you") == "Thank you"

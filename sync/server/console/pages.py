@@ -16,17 +16,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 
-from pos_app.core.i18n import N_, load_catalog
+from pos_app.core.i18n import N_, load_catalog, using_language
 from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, mask_phone
+from pos_app.core.rules import default_rules
 from sync import protocol as p
 from sync.server import models as m
 from sync.server import service as svc
 from sync.server import summaries
 from sync.server.config import Settings
-from sync.server.console import auth
+from sync.server.console import auth, rules_form
 from sync.server.errors import ApiError
 
 T = TypeVar("T")
@@ -338,6 +339,175 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         rows = tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
                   .mappings().all())
         return render(request, "audit.html", session=session, rows=rows)
+
+    # ------------------------------------------------------------------ rules and campaigns
+    def checked_draft(c: Connection, draft: Any, lang: str) -> tuple[Any, Any, rules_form.Checked]:
+        """(the active rules, the draft's base, the draft checked as the next version) in ``lang``."""
+        active = svc._rules_bundle(c, _active_rules_version(c))
+        base = svc._rules_bundle(c, draft.base_version) or active or default_rules()
+        known = frozenset(c.execute(select(m.branches.c.code)).scalars())
+        with using_language(lang):
+            result = rules_form.check(json.loads(draft.form_json), base, svc.next_rules_version(c), known)
+        return active, base, result
+
+    def draft_page(request: Request, session: auth.Session, draft_id: int, status: int = 200,
+                   form: dict[str, Any] | None = None, **extra: Any) -> Response:
+        lang = lang_of(request)
+
+        def load(c: Connection) -> dict[str, Any] | None:
+            row = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id)).first()
+            if row is None:
+                return None
+            active, _base, result = checked_draft(c, row, lang)
+            with using_language(lang):
+                sample = rules_form.preview(request.query_params, result.bundle, active, settings.clock()) \
+                    if request.query_params.get("amount") else None
+            tiers = [t.code for t in (result.bundle or active or default_rules()).tiers.tiers]
+            return {"draft": row, "form": form or json.loads(row.form_json), "errors": result.errors,
+                    "valid": result.bundle is not None, "next_version": svc.next_rules_version(c),
+                    "active_version": active.version if active else None, "sample": sample,
+                    "sample_query": dict(request.query_params), "tier_codes": tiers,
+                    "branches": svc.list_branches(c),
+                    "readonly": row.published_version is not None or not session.user.may("rules.write")}
+
+        data = tx(load)
+        if data is None:
+            _ = _translator(lang)
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
+        if form is not None:
+            data["form"] = form
+        data.update(extra)
+        return render(request, "rules_draft.html", status, session, **data)
+
+    @router.get("/rules", response_model=None)
+    async def rules_page(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "rules")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        if session.user.may("rules.write"):
+            tx(lambda c: svc.activate_due_rules(c, settings.clock()))
+
+        def load(c: Connection) -> dict[str, Any]:
+            versions = []
+            for r in c.execute(select(m.rules).order_by(m.rules.c.version.desc()).limit(100)):
+                bundle = svc._rules_bundle(c, r.version)
+                versions.append({"version": r.version, "active": r.active, "pending": r.pending,
+                                 "effective_at": rules_form.show_bangkok(r.effective_at).replace("T", " ")
+                                 if r.effective_at else "", "created_at": rules_form.show_bangkok(r.created_at)
+                                 .replace("T", " "), "by": r.published_by or "",
+                                 "campaigns": len(bundle.earn.campaigns) if bundle else 0,
+                                 "earn_baht": format_baht(bundle.earn.satang_per_point) if bundle else ""})
+            drafts = c.execute(select(m.rules_drafts).order_by(m.rules_drafts.c.id.desc()).limit(50)).all()
+            return {"versions": versions, "drafts": drafts}
+
+        return render(request, "rules.html", session=session, notice=request.query_params.get("done"), **tx(load))
+
+    @router.post("/rules/drafts", response_model=None)
+    async def new_draft(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "rules.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        now = settings.clock()
+
+        def run(c: Connection) -> int:
+            version = _active_rules_version(c)
+            base = svc._rules_bundle(c, version) or default_rules()
+            form_json = json.dumps(rules_form.draft_from_bundle(base), ensure_ascii=False, sort_keys=True)
+            draft_id = int(c.execute(insert(m.rules_drafts).values(
+                base_version=version, form_json=form_json, created_by=session.user.username, created_at=now,
+                updated_by=session.user.username, updated_at=now).returning(m.rules_drafts.c.id)).scalar_one())
+            auth.audit(c, session.user.username, "rules.draft", str(draft_id), None, {"base_version": version}, now)
+            return draft_id
+
+        draft_id = tx(run)
+        return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}", status_code=303, headers=SECURITY_HEADERS)
+
+    @router.get("/rules/drafts/{draft_id}", response_model=None)
+    async def edit_draft(request: Request, draft_id: int) -> Response:
+        session, refusal, _ = await guard(request, "rules")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return draft_page(request, session, draft_id, notice=request.query_params.get("done"))
+
+    @router.post("/rules/drafts/{draft_id}", response_model=None)
+    async def save_draft(request: Request, draft_id: int) -> Response:
+        session, refusal, form = await guard(request, "rules.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        draft = rules_form.draft_from_post(form)
+        now = settings.clock()
+
+        def run(c: Connection) -> str:
+            row = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id).with_for_update()).first()
+            if row is None:
+                return "missing"
+            if row.published_version is not None:
+                return "published"
+            form_json = json.dumps(draft, ensure_ascii=False, sort_keys=True)
+            c.execute(update(m.rules_drafts).where(m.rules_drafts.c.id == draft_id).values(
+                form_json=form_json, updated_by=session.user.username, updated_at=now))
+            auth.audit(c, session.user.username, "rules.draft.save", str(draft_id), json.loads(row.form_json),
+                       draft, now)
+            saved = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id)).one()
+            return "saved" if checked_draft(c, saved, lang_of(request))[2].bundle is not None else "invalid"
+
+        outcome = tx(run)
+        if outcome == "missing":
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
+        if outcome == "published":
+            return draft_page(request, session, draft_id, 409, error=_(
+                "This draft was published and cannot change: make a new draft."))
+        if outcome == "invalid":
+            return draft_page(request, session, draft_id, 422, error=_(
+                "Saved, but these rules cannot be published yet: see the messages beside the fields."))
+        return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}?done=saved", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.post("/rules/drafts/{draft_id}/publish", response_model=None)
+    async def publish_draft(request: Request, draft_id: int) -> Response:
+        session, refusal, form = await guard(request, "rules.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        lang = lang_of(request)
+        _ = _translator(lang)
+        now = settings.clock()
+        effective = now
+        if form.get("effective_at", "").strip():
+            try:
+                effective = rules_form._bangkok(form["effective_at"])
+            except rules_form._Bad:
+                return draft_page(request, session, draft_id, 422, effective_error=_(
+                    "Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now."))
+
+        def run(c: Connection) -> tuple[str, int]:
+            row = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id).with_for_update()).first()
+            if row is None:
+                return "missing", 0
+            if row.published_version is not None:
+                return "published", int(row.published_version)
+            svc.lock_rules(c)  # one publisher at a time: the next version number is then ours
+            active, _base, result = checked_draft(c, row, lang)
+            if result.bundle is None:
+                return "invalid", 0
+            version = svc.publish_rules(c, result.bundle, effective, session.user.username, now)
+            c.execute(update(m.rules_drafts).where(m.rules_drafts.c.id == draft_id).values(published_version=version))
+            auth.audit(c, session.user.username, "rules.publish", f"rules v{version}",
+                       {"active_version": active.version if active else None},
+                       {"version": version, "effective_at": effective.isoformat(), "digest": result.bundle.digest(),
+                        "draft": draft_id}, now)
+            return "ok", version
+
+        outcome, version = tx(run)
+        if outcome == "missing":
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
+        if outcome == "published":
+            return draft_page(request, session, draft_id, 409, error=_(
+                "This draft was published already (version {version}).").format(version=version))
+        if outcome == "invalid":
+            return draft_page(request, session, draft_id, 422, error=_(
+                "Not published: these rules are not valid yet; see the messages beside the fields."))
+        return RedirectResponse(f"{PREFIX}/rules?done=published", status_code=303, headers=SECURITY_HEADERS)
 
     app.include_router(router)
 
