@@ -1435,6 +1435,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="56"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -1912,6 +1913,7 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="75"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Branch</source>
             <translation>สาขา</translation>
@@ -1935,6 +1937,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
             <source>Points earned</source>
             <translation>แต้มที่ได้รับ</translation>
         </message>
@@ -2368,6 +2371,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
@@ -2987,52 +2991,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="516"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="516"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="516"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="517"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="517"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="517"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="679"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="683"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="685"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="681"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3053,6 +3057,8 @@
             <location filename="../../sync/server/console/templates/login.html" line="5"></location>
             <location filename="../../sync/server/console/templates/member.html" line="2"></location>
             <location filename="../../sync/server/console/templates/members.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="2"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
             <source>Loyalty console</source>
             <translation>คอนโซลสมาชิก</translation>
@@ -3248,6 +3254,7 @@
         <message>
             <location filename="../../sync/server/console/templates/member.html" line="9"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="77"></location>
             <source>Tier</source>
             <translation>ระดับ</translation>
         </message>
@@ -3309,6 +3316,8 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="35"></location>
             <source>None.</source>
             <translation>ไม่มี</translation>
         </message>
@@ -3359,6 +3368,7 @@
             <translation>กลับไปที่แดชบอร์ด</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Version</source>
             <translation>เวอร์ชัน</translation>
@@ -3384,55 +3394,58 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="521"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="140"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="153"></location>
+            <location filename="../../sync/server/console/pages.py" line="192"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="250"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
+            <location filename="../../sync/server/console/pages.py" line="376"></location>
+            <location filename="../../sync/server/console/pages.py" line="457"></location>
+            <location filename="../../sync/server/console/pages.py" line="503"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="250"></location>
+            <location filename="../../sync/server/console/pages.py" line="281"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="308"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="283"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="322"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3455,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="688"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="690"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="692"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="695"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="697"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -4084,6 +4097,411 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="376"></location>
+            <location filename="../../sync/server/console/pages.py" line="457"></location>
+            <location filename="../../sync/server/console/pages.py" line="503"></location>
+            <source>No such draft.</source>
+            <translation>ไม่มีฉบับร่างนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="459"></location>
+            <source>This draft was published and cannot change: make a new draft.</source>
+            <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="462"></location>
+            <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
+            <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="508"></location>
+            <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
+            <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="480"></location>
+            <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
+            <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="505"></location>
+            <source>This draft was published already (version {version}).</source>
+            <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/rules_form.py" line="108"></location>
+            <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
+            <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/rules_form.py" line="81"></location>
+            <source>Write a whole number, for example 1,000.</source>
+            <translation>ใส่จำนวนเต็ม เช่น 1,000</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/rules_form.py" line="90"></location>
+            <source>Write a multiplier such as 2 or 1.5.</source>
+            <translation>ใส่ตัวคูณ เช่น 2 หรือ 1.5</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/rules_form.py" line="247"></location>
+            <source>(In thousandths: 1000 means ×1, so the multiplier is at least 1.)</source>
+            <translation>(นับเป็นส่วนพัน: 1000 คือ ×1 ดังนั้นตัวคูณต้องไม่น้อยกว่า 1)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/rules_form.py" line="218"></location>
+            <source>No such branch: {codes}.</source>
+            <translation>ไม่มีสาขานี้: {codes}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <source>Rules</source>
+            <translation>กฎ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="4"></location>
+            <source>Rules and campaigns</source>
+            <translation>กฎและแคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="5"></location>
+            <source>Published. Terminals receive the new version at their next sync.</source>
+            <translation>เผยแพร่แล้ว เครื่องขายจะได้รับเวอร์ชันใหม่เมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="6"></location>
+            <source>A published version never changes. To change the rules, make a draft from the active version, edit it, preview a sale, and publish it as a new version.</source>
+            <translation>เวอร์ชันที่เผยแพร่แล้วจะไม่เปลี่ยนอีก หากต้องการเปลี่ยนกฎ ให้สร้างฉบับร่างจากเวอร์ชันที่ใช้อยู่ แก้ไข ลองคำนวณการขายตัวอย่าง แล้วเผยแพร่เป็นเวอร์ชันใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="10"></location>
+            <source>New draft from the active rules</source>
+            <translation>สร้างฉบับร่างจากกฎที่ใช้อยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="13"></location>
+            <source>Drafts</source>
+            <translation>ฉบับร่าง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="16"></location>
+            <source>From version</source>
+            <translation>จากเวอร์ชัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="16"></location>
+            <source>Last saved</source>
+            <translation>บันทึกล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="16"></location>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
+            <source>By</source>
+            <translation>โดย</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="16"></location>
+            <source>Published as</source>
+            <translation>เผยแพร่เป็น</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="19"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="11"></location>
+            <source>Draft</source>
+            <translation>ฉบับร่าง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="26"></location>
+            <source>Published versions</source>
+            <translation>เวอร์ชันที่เผยแพร่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
+            <source>Effective (Bangkok time)</source>
+            <translation>มีผล (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
+            <source>Published (Bangkok time)</source>
+            <translation>เผยแพร่ (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
+            <source>1 point per</source>
+            <translation>1 แต้มต่อ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="46"></location>
+            <source>Campaigns</source>
+            <translation>แคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
+            <source>active</source>
+            <translation>ใช้อยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
+            <source>scheduled</source>
+            <translation>ตั้งเวลาไว้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
+            <source>retired</source>
+            <translation>เลิกใช้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="11"></location>
+            <source>from version</source>
+            <translation>จากเวอร์ชัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="12"></location>
+            <source>Saved. These rules are valid and can be published.</source>
+            <translation>บันทึกแล้ว กฎนี้ถูกต้องและเผยแพร่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="14"></location>
+            <source>Published as version {version}.</source>
+            <translation>เผยแพร่เป็นเวอร์ชัน {version} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="19"></location>
+            <source>Earning</source>
+            <translation>การได้แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="21"></location>
+            <source>One point per (baht)</source>
+            <translation>1 แต้มต่อ (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="21"></location>
+            <source>for example 25 = 1 point per ฿25</source>
+            <translation>เช่น 25 = 1 แต้มต่อ ฿25</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="22"></location>
+            <source>Minimum bill (baht)</source>
+            <translation>ยอดบิลขั้นต่ำ (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="22"></location>
+            <source>0 = none</source>
+            <translation>0 = ไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="23"></location>
+            <source>Tier period (days)</source>
+            <translation>ช่วงเวลาคิดระดับ (วัน)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="23"></location>
+            <source>tiers are judged on points earned in this many days</source>
+            <translation>ระดับสมาชิกคิดจากแต้มที่ได้รับในจำนวนวันนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="27"></location>
+            <source>Tiers</source>
+            <translation>ระดับสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="34"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="55"></location>
+            <source>Code</source>
+            <translation>รหัส</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="35"></location>
+            <source>Name (Thai)</source>
+            <translation>ชื่อ (ไทย)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="36"></location>
+            <source>Name (English)</source>
+            <translation>ชื่อ (อังกฤษ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="37"></location>
+            <source>From points</source>
+            <translation>ตั้งแต่แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="38"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="59"></location>
+            <source>Multiplier</source>
+            <translation>ตัวคูณ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="38"></location>
+            <source>1.5 = ×1.5</source>
+            <translation>1.5 = ×1.5</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="39"></location>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="64"></location>
+            <source>Remove</source>
+            <translation>ลบ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="41"></location>
+            <source>Fill this row to add a tier.</source>
+            <translation>กรอกแถวนี้เพื่อเพิ่มระดับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="48"></location>
+            <source>Times are Bangkok time; a campaign runs from its start up to (not including) its end. Leave branches or categories empty for all. Several campaigns add their extra points.</source>
+            <translation>เวลาเป็นเวลากรุงเทพฯ แคมเปญเริ่มตั้งแต่เวลาเริ่มจนถึง (ไม่รวม) เวลาสิ้นสุด เว้นสาขาหรือหมวดสินค้าว่างไว้หมายถึงทั้งหมด หลายแคมเปญพร้อมกันจะบวกแต้มพิเศษเข้าด้วยกัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="52"></location>
+            <source>New campaign</source>
+            <translation>แคมเปญใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="55"></location>
+            <source>short, unique, e.g. dec-double</source>
+            <translation>สั้นและไม่ซ้ำ เช่น dec-double</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="57"></location>
+            <source>Starts</source>
+            <translation>เริ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="58"></location>
+            <source>Ends</source>
+            <translation>สิ้นสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="59"></location>
+            <source>2 = double points</source>
+            <translation>2 = แต้มสองเท่า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="60"></location>
+            <source>Bonus points per bill</source>
+            <translation>แต้มพิเศษต่อบิล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="61"></location>
+            <source>Branches</source>
+            <translation>สาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="61"></location>
+            <source>codes, comma-separated</source>
+            <translation>รหัส คั่นด้วยจุลภาค</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="62"></location>
+            <source>Categories</source>
+            <translation>หมวดสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="62"></location>
+            <source>comma-separated</source>
+            <translation>คั่นด้วยจุลภาค</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="63"></location>
+            <source>Minimum spend (baht)</source>
+            <translation>ยอดซื้อขั้นต่ำ (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="69"></location>
+            <source>Save and check</source>
+            <translation>บันทึกและตรวจสอบ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="72"></location>
+            <source>Preview a sale</source>
+            <translation>ลองคำนวณการขาย</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="74"></location>
+            <source>Amount (baht)</source>
+            <translation>ยอดเงิน (บาท)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="76"></location>
+            <source>Category</source>
+            <translation>หมวดสินค้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="78"></location>
+            <source>Sale time (Bangkok)</source>
+            <translation>เวลาขาย (กรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="79"></location>
+            <source>Preview</source>
+            <translation>คำนวณ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="85"></location>
+            <source>Active rules</source>
+            <translation>กฎที่ใช้อยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="85"></location>
+            <source>This draft</source>
+            <translation>ฉบับร่างนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
+            <source>Base points</source>
+            <translation>แต้มพื้นฐาน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
+            <source>Tier bonus</source>
+            <translation>โบนัสระดับสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
+            <source>Campaign bonus</source>
+            <translation>โบนัสแคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="92"></location>
+            <source>Campaigns applied</source>
+            <translation>แคมเปญที่ใช้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="92"></location>
+            <source>fix the draft first</source>
+            <translation>แก้ฉบับร่างก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="99"></location>
+            <source>Publish</source>
+            <translation>เผยแพร่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="103"></location>
+            <source>Effective from (Bangkok time; empty = now)</source>
+            <translation>มีผลตั้งแต่ (เวลากรุงเทพฯ; ว่าง = ทันที)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="104"></location>
+            <source>Publish as version {version}</source>
+            <translation>เผยแพร่เป็นเวอร์ชัน {version}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="107"></location>
+            <source>Save first: publishing uses the draft as last saved.</source>
+            <translation>บันทึกก่อน: การเผยแพร่ใช้ฉบับร่างที่บันทึกล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rules_draft.html" line="109"></location>
+            <source>These rules cannot be published until the messages above are dealt with (save to check again).</source>
+            <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
     </context>
 </TS>
