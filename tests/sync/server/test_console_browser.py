@@ -97,3 +97,84 @@ def test_support_signs_in_finds_a_member_across_terminals_and_resolves_a_flag(
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     page.close()
     http.close()
+
+
+def _cli(data_dir: Path, *args: str) -> dict[str, Any]:
+    """The real counter program's CLI (``pos-terminal``) on its own SQLite ledger."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([str(Path(sys.executable).parent / "pos-terminal"), "--data-dir", str(data_dir), "--json",
+                          "--lang", "en", *args], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_marketing_publishes_a_double_points_campaign_and_a_real_terminal_earns_by_it(
+        browser: Any, server: ServerProcess, engine: Engine, enroll_code: Callable[[], str],
+        tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    run_tx(engine, lambda c: auth.add_user(c, "marketing1", PASSWORD, "marketing", svc.utcnow(),
+                                           display_name="Khun Marketing"))
+    # a real counter: pos-terminal enrolled to the same server, on its own SQLite ledger
+    counter = tmp_path / "counter"
+    terminal_id = _cli(counter, "enroll", "--server", server.url, "--code", enroll_code())["terminal_id"]
+    member = _cli(counter, "member", "enroll", "--name", "Campaign Shopper", "--phone", "0891112233",
+                  "--operator", "cashier1")
+    before = _cli(counter, "award", "--member", member["id"], "--amount", "1000", "--receipt", "C-0",
+                  "--operator", "cashier1")
+    assert before["points"] == 40  # ฿25 a point, no campaign yet
+
+    bangkok_now = svc.utcnow() + timedelta(hours=7)
+    starts = (bangkok_now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    ends = (bangkok_now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server.url}/console/login?lang=en")
+    page.fill("#username", "marketing1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/dashboard")
+    page.click("nav >> text=Rules")
+    page.click("text=New draft from the active rules")
+    page.wait_for_url("**/console/rules/drafts/*")
+    page.fill("#campaign-0-id", "bkk-double")
+    page.fill("#campaign-0-name", "Double points at Bangkok 1")
+    page.fill("#campaign-0-starts", starts)
+    page.fill("#campaign-0-ends", ends)
+    page.fill("#campaign-0-multiplier", "2")
+    page.fill("#campaign-0-branches", "BKK01")
+    page.click("#save")
+    page.wait_for_url("**?done=saved")
+    assert page.is_visible("text=Saved. These rules are valid and can be published.")
+
+    page.fill("#amount", "1,000")
+    page.select_option("#branch", "BKK01")
+    page.click("#preview")
+    assert page.inner_text("#draft-points") == "80"
+    result = page.inner_text("#preview-result")
+    assert "40" in result and "bkk-double" in result
+    page.screenshot(path=str(tmp_path / "rules-1366x768.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.screenshot(path=str(tmp_path / "rules-820x1180.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
+
+    page.click("#publish")
+    page.wait_for_url("**/console/rules?done=published")
+    assert page.is_visible("text=Published. Terminals receive the new version at their next sync.")
+    page.goto(f"{server.url}/console/rules?lang=th")
+    page.screenshot(path=str(tmp_path / "rules-list-th-820.png"), full_page=False)
+    page.close()
+
+    # the counter syncs, pulls the new version, and a sale at its branch earns double
+    _cli(counter, "sync", "--once")
+    after = _cli(counter, "award", "--member", member["id"], "--amount", "1000", "--receipt", "C-1",
+                 "--operator", "cashier1")
+    assert after["points"] == 80, after
+    assert _cli(counter, "sync", "--once")["queued"] == 0
+    # the server recomputed the award from the purchase and its rules version: no mismatch flag, 120 points
+    assert run_tx(engine, lambda c: svc.member_state(c, member["id"])).balance == 120
+    assert not [f for f in run_tx(engine, lambda c: svc.list_flags(c, open_only=True))
+                if f.terminal_id == terminal_id]
