@@ -329,7 +329,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
-        return render(request, "terminals.html", session=session, terminals=rows)
+        return render(request, "terminals.html", session=session, terminals=rows,
+                      notice=request.query_params.get("done"))
 
     @router.get("/audit", response_model=None)
     async def audit_log(request: Request) -> Response:
@@ -339,6 +340,102 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         rows = tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
                   .mappings().all())
         return render(request, "audit.html", session=session, rows=rows)
+
+    # ------------------------------------------------------------------ branches, enrollment codes, revoke
+    def branches_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
+        def load(c: Connection) -> list[dict[str, Any]]:
+            counts = dict(c.execute(select(m.terminals.c.branch_id, func.count()).where(
+                m.terminals.c.revoked_at.is_(None)).group_by(m.terminals.c.branch_id)).all())
+            return [{**b, "terminals": int(counts.get(b["id"], 0))} for b in svc.list_branches(c)
+                    if not session.user.limited_to_branches or b["code"] in session.user.branches]
+
+        return render(request, "branches.html", status, session, branches=tx(load),
+                      code_hours=settings.enroll_code_hours, **extra)
+
+    @router.get("/branches", response_model=None)
+    async def branches(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "terminals")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return branches_page(request, session, notice=request.query_params.get("done"))
+
+    @router.post("/branches", response_model=None)
+    async def add_branch(request: Request) -> Response:
+        session, refusal, form = await guard(request, "terminals.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        code, name = form.get("code", "").strip(), form.get("name", "").strip()[:200]
+        if not name:
+            return branches_page(request, session, 422, error=_("Give the branch a name."), typed=form)
+
+        def run(c: Connection) -> str:
+            made = svc.add_branch(c, code, name, settings.clock())
+            auth.audit(c, session.user.username, "branch.add", made, None, {"code": made, "name": name},
+                       settings.clock())
+            return made
+
+        try:
+            tx(run)
+        except ApiError as exc:
+            message = {"bad_branch_code": _("A branch code is 1-32 letters, digits or dashes, e.g. CNX02."),
+                       "branch_exists": _("There is already a branch {code}.").format(code=code.upper())}
+            return branches_page(request, session, 409 if exc.code == "branch_exists" else 422,
+                                 error=message.get(exc.code, exc.message), typed=form)
+        return RedirectResponse(f"{PREFIX}/branches?done=added", status_code=303, headers=SECURITY_HEADERS)
+
+    @router.post("/branches/{code}/enrollment-code", response_model=None)
+    async def enrollment_code(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "terminals.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        try:
+            hours = int(form.get("hours", "") or settings.enroll_code_hours)
+        except ValueError:
+            hours = 0
+        if not 1 <= hours <= 24 * 30:
+            return branches_page(request, session, 422, error=_("A code is valid for 1 to 720 hours."))
+
+        def run(c: Connection) -> tuple[str, datetime]:
+            made, expires = svc.issue_enrollment_code(c, code[:32], settings.clock(), hours)
+            # the code itself is a secret (only its hash is stored): the audit log says who made one, not what
+            auth.audit(c, session.user.username, "enrollment_code.issue", code.upper()[:32], None,
+                       {"expires_at": expires.isoformat()}, settings.clock())
+            return made, expires
+
+        try:
+            made, expires = tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such branch."))
+        return render(request, "enrollment_code.html", session=session, code=made, branch=code.upper()[:32],
+                      expires=rules_form.show_bangkok(expires).replace("T", " "), qr=_qr_data_uri(made),
+                      server_url=str(request.base_url).rstrip("/"))
+
+    @router.post("/terminals/{terminal_id}/revoke", response_model=None)
+    async def revoke(request: Request, terminal_id: str) -> Response:
+        session, refusal, form = await guard(request, "terminals.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        if form.get("confirm") != terminal_id:
+            rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
+            return render(request, "terminals.html", 422, session, terminals=rows, error=_(
+                "Not revoked: tick the box beside the terminal to confirm."))
+
+        def run(c: Connection) -> None:
+            row = c.execute(select(m.terminals.c.revoked_at).where(m.terminals.c.id == terminal_id)).first()
+            if row is None:
+                raise ApiError(404, "unknown_terminal", "no such terminal")
+            svc.revoke_terminal(c, terminal_id, settings.clock())
+            auth.audit(c, session.user.username, "terminal.revoke", terminal_id,
+                       {"revoked": row.revoked_at is not None}, {"revoked": True}, settings.clock())
+
+        try:
+            tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such terminal."))
+        return RedirectResponse(f"{PREFIX}/terminals?done=revoked", status_code=303, headers=SECURITY_HEADERS)
 
     # ------------------------------------------------------------------ rules and campaigns
     def checked_draft(c: Connection, draft: Any, lang: str) -> tuple[Any, Any, rules_form.Checked]:
@@ -696,12 +793,30 @@ def _terminals(conn: Connection, user: auth.User, now: datetime) -> list[dict[st
             if beat.get("free_disk_mb") is not None and int(beat["free_disk_mb"]) < LOW_DISK_MB:  # type: ignore[call-overload]
                 problems.append(N_("disk nearly full"))
         out.append({"id": r.id, "branch": r.branch, "name": r.name, "version": r.app_version or "?",
+                    "revoked": r.revoked_at is not None,
                     "last_seen": r.last_seen_at.strftime("%Y-%m-%d %H:%M") if r.last_seen_at else "",
                     "ack_seq": r.applied_seq, "problems": problems, "waiting": beat.get("records_waiting"),
                     "printer": beat.get("printer", ""), "camera": beat.get("camera", ""),
                     "doctor": beat.get("doctor", ""),
                     "backup": str(beat.get("last_backup") or "")[:16].replace("T", " ")})
     return out
+
+
+def _qr_data_uri(text: str) -> str:
+    """``text`` as a QR code (SVG, as a data: URI the page's CSP allows) for the installer to scan."""
+    import base64
+    import io
+
+    import qrcode
+    import qrcode.constants
+    import qrcode.image.svg
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
+                       image_factory=qrcode.image.svg.SvgPathImage)
+    qr.add_data(text)
+    out = io.BytesIO()
+    qr.make_image().save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _version_key(text: str) -> tuple[int, ...]:

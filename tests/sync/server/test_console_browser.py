@@ -178,3 +178,52 @@ def test_marketing_publishes_a_double_points_campaign_and_a_real_terminal_earns_
     assert run_tx(engine, lambda c: svc.member_state(c, member["id"])).balance == 120
     assert not [f for f in run_tx(engine, lambda c: svc.list_flags(c, open_only=True))
                 if f.terminal_id == terminal_id]
+
+
+def test_operations_enroll_a_real_counter_by_the_qr_code_on_screen_and_revoke_it(
+        browser: Any, server: ServerProcess, engine: Engine, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import zxingcpp
+    from PIL import Image
+
+    run_tx(engine, lambda c: auth.add_user(c, "ops1", PASSWORD, "operations", svc.utcnow()))
+    page = browser.new_page(viewport={"width": 820, "height": 1180})
+    page.goto(f"{server.url}/console/login?lang=en")
+    page.fill("#username", "ops1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/dashboard")
+    page.click("nav >> text=Branches")
+    page.fill("#branch-code", "HKT01")
+    page.fill("#branch-name", "Phuket Patong")
+    page.click("#add-branch")
+    page.wait_for_url("**/console/branches?done=added")
+    page.click("form[action='/console/branches/HKT01/enrollment-code'] button")
+    shown = page.inner_text("#enroll-code")
+    page.screenshot(path=str(tmp_path / "enrollment-code-820.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
+    # the installer's scanner reads the QR code from the screen's pixels (zxing-cpp, as the counter does)
+    page.locator("#enroll-qr").screenshot(path=str(tmp_path / "qr.png"))
+    (scan,) = zxingcpp.read_barcodes(Image.open(tmp_path / "qr.png").convert("L"))
+    assert scan.text == shown
+
+    counter = tmp_path / "counter"
+    terminal_id = _cli(counter, "enroll", "--server", server.url, "--code", scan.text)["terminal_id"]
+    assert terminal_id.startswith("HKT01-")
+
+    page.click("nav >> text=Terminals")
+    row = page.locator("tr", has_text=terminal_id)
+    row.locator("input[name=confirm]").check()
+    row.locator("button", has_text="Revoke").click()
+    page.wait_for_url("**/console/terminals?done=revoked")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.screenshot(path=str(tmp_path / "terminals-1366.png"), full_page=True)
+    assert "revoked" in page.locator("tr", has_text=terminal_id).inner_text()
+    page.close()
+    # the revoked counter can no longer sync: one clear line, no traceback
+    out = subprocess.run([str(Path(sys.executable).parent / "pos-terminal"), "--data-dir", str(counter), "--lang",
+                          "en", "sync", "--once"], capture_output=True, text=True, timeout=180)
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "revoked" in (out.stderr + out.stdout).lower()

@@ -1,0 +1,125 @@
+"""The console's branch and terminal administration, reports, member merge and offline-redemption block, and
+sign-in throttling per address, over HTTP (real PostgreSQL, the real app)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from sync.server import models as m
+from sync.server import service as svc
+from sync.server.app import create_app, run_tx
+from sync.server.config import Settings
+from sync.server.console import auth
+from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def app_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine), follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def users(engine: Engine) -> None:
+    run_tx(engine, lambda c: svc.add_branch(c, "CNX01", "Chiang Mai", svc.utcnow()))
+    for name, role, branches in (("ada", "admin", ()), ("ops", "operations", ()), ("sue", "support", ()),
+                                 ("mark", "marketing", ()), ("cnx", "area", ("CNX01",)), ("ro", "readonly", ())):
+        run_tx(engine, lambda c, n=name, r=role, b=branches: auth.add_user(c, n, PASSWORD, r, svc.utcnow(),
+                                                                           branches=b))
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(app: TestClient, username: str, lang: str = "en") -> TestClient:
+    client = TestClient(app.app, follow_redirects=False)
+    client.cookies.set("console_lang", lang, path="/console")
+    page = client.get("/console/login")
+    r = client.post("/console/login", data={"csrf": _csrf(page.text), "username": username, "password": PASSWORD})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def _audit(engine: Engine, action: str) -> list[tuple[str, str, str | None]]:
+    return run_tx(engine, lambda c: [(r.username, r.target, r.after) for r in c.execute(
+        select(m.console_audit).where(m.console_audit.c.action == action).order_by(m.console_audit.c.id))])
+
+
+def test_operations_add_a_branch_make_an_enrollment_code_a_terminal_enrolls_with_and_revoke_it(
+        app_client: TestClient, engine: Engine, users: None) -> None:
+    ops = sign_in(app_client, "ops")
+    page = ops.get("/console/branches")
+    assert page.status_code == 200 and "CNX01" in page.text
+    token = _csrf(page.text)
+    bad = ops.post("/console/branches", data={"csrf": token, "code": "CNX 02!", "name": "Chiang Mai 2"})
+    assert bad.status_code == 422 and "A branch code is 1-32 letters, digits or dashes, e.g. CNX02." in bad.text
+    nameless = ops.post("/console/branches", data={"csrf": token, "code": "CNX02", "name": " "})
+    assert nameless.status_code == 422 and "Give the branch a name." in nameless.text
+    r = ops.post("/console/branches", data={"csrf": token, "code": "cnx02", "name": "Chiang Mai 2 <Nimman>"})
+    assert r.status_code == 303
+    again = ops.post("/console/branches", data={"csrf": token, "code": "CNX02", "name": "again"})
+    assert again.status_code == 409 and "There is already a branch CNX02." in again.text
+    listing = ops.get("/console/branches").text
+    assert "Chiang Mai 2 &lt;Nimman&gt;" in listing
+    assert _audit(engine, "branch.add")[-1][:2] == ("ops", "CNX02")
+
+    too_long = ops.post("/console/branches/CNX02/enrollment-code", data={"csrf": token, "hours": "9999"})
+    assert too_long.status_code == 422 and "A code is valid for 1 to 720 hours." in too_long.text
+    nowhere = ops.post("/console/branches/NOPE9/enrollment-code", data={"csrf": token, "hours": "2"})
+    assert nowhere.status_code == 404 and "No such branch." in nowhere.text
+    shown = ops.post("/console/branches/CNX02/enrollment-code", data={"csrf": token, "hours": "2"})
+    assert shown.status_code == 200
+    code = re.search(r'id="enroll-code">([A-Z0-9-]+)<', shown.text).group(1)  # type: ignore[union-attr]
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert 'id="enroll-qr" src="data:image/svg+xml;base64,' in shown.text
+    issued = _audit(engine, "enrollment_code.issue")[-1]
+    assert issued[:2] == ("ops", "CNX02") and code not in (issued[2] or "")  # the secret is not in the log
+
+    terminal = Terminal(app_client)  # type: ignore[arg-type]
+    assert terminal.enroll(code).status_code == 200
+    branch = run_tx(engine, lambda c: c.execute(select(m.terminals.c.branch_id).where(
+        m.terminals.c.id == terminal.terminal_id)).scalar_one())
+    assert branch == "CNX02"
+    assert Terminal(app_client).enroll(code).status_code != 200  # single use  # type: ignore[arg-type]
+
+    terminals = ops.get("/console/terminals")
+    unconfirmed = ops.post(f"/console/terminals/{terminal.terminal_id}/revoke", data={"csrf": _csrf(terminals.text)})
+    assert unconfirmed.status_code == 422 and "Not revoked: tick the box" in unconfirmed.text
+    assert terminal.pull()  # still trusted
+    r = ops.post(f"/console/terminals/{terminal.terminal_id}/revoke",
+                 data={"csrf": _csrf(terminals.text), "confirm": terminal.terminal_id})
+    assert r.status_code == 303 and r.headers["location"] == "/console/terminals?done=revoked"
+    refused = app_client.get("/v1/changes", params={"cursor": 0}, headers=terminal.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "terminal_revoked", refused.text
+    row = ops.get("/console/terminals").text.split(terminal.terminal_id, 1)[1].split("</tr>", 1)[0]
+    assert "revoked" in row and "/revoke" not in row
+    assert _audit(engine, "terminal.revoke")[-1][:2] == ("ops", terminal.terminal_id)
+    assert ops.post("/console/terminals/no-such-terminal/revoke",
+                    data={"csrf": _csrf(terminals.text), "confirm": "no-such-terminal"}).status_code == 404
+
+
+def test_only_operations_and_admins_manage_branches_and_terminals(
+        app_client: TestClient, engine: Engine, users: None) -> None:
+    for name in ("sue", "mark", "ro", "cnx"):
+        client = sign_in(app_client, name)
+        page = client.get("/console/dashboard")
+        token = _csrf(page.text)
+        assert client.post("/console/branches", data={"csrf": token, "code": "X1", "name": "x"}).status_code == 403
+        assert client.post("/console/branches/CNX01/enrollment-code", data={"csrf": token}).status_code == 403
+        assert client.post("/console/terminals/t/revoke", data={"csrf": token, "confirm": "t"}).status_code == 403
+        assert ">Branches<" not in page.text
+    ada = sign_in(app_client, "ada")
+    assert ada.post("/console/branches", data={"code": "X1", "name": "no token"}).status_code == 403
+    assert run_tx(engine, lambda c: c.execute(select(m.branches).where(m.branches.c.code == "X1")).first()) is None
