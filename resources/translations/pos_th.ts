@@ -1434,6 +1434,8 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="56"></location>
             <source>Name</source>
@@ -1914,7 +1916,7 @@
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="75"></location>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Branch</source>
             <translation>สาขา</translation>
         </message>
@@ -2042,7 +2044,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
@@ -2372,7 +2374,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
@@ -2991,52 +2993,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="516"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="516"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="516"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="517"></location>
+            <location filename="../../sync/server/console/pages.py" line="614"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="517"></location>
+            <location filename="../../sync/server/console/pages.py" line="614"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="517"></location>
+            <location filename="../../sync/server/console/pages.py" line="614"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="679"></location>
+            <location filename="../../sync/server/console/pages.py" line="776"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="683"></location>
+            <location filename="../../sync/server/console/pages.py" line="780"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="685"></location>
+            <location filename="../../sync/server/console/pages.py" line="782"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="681"></location>
+            <location filename="../../sync/server/console/pages.py" line="778"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3051,7 +3053,9 @@
             <location filename="../../sync/server/console/templates/audit.html" line="2"></location>
             <location filename="../../sync/server/console/templates/base.html" line="6"></location>
             <location filename="../../sync/server/console/templates/base.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="2"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="2"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
             <location filename="../../sync/server/console/templates/login.html" line="2"></location>
             <location filename="../../sync/server/console/templates/login.html" line="5"></location>
@@ -3115,6 +3119,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="4"></location>
             <source>Terminals</source>
@@ -3315,6 +3320,7 @@
             <translation>เปิดอยู่</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="25"></location>
             <location filename="../../sync/server/console/templates/member.html" line="26"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="21"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="35"></location>
@@ -3333,7 +3339,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Terminal</source>
             <translation>เครื่องขาย</translation>
         </message>
@@ -3369,37 +3375,37 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Version</source>
             <translation>เวอร์ชัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Last sync (UTC)</source>
             <translation>ซิงก์ล่าสุด (UTC)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Records received</source>
             <translation>รายการที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="15"></location>
             <source>ok</source>
             <translation>ปกติ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="18"></location>
             <source>No terminals enrolled yet.</source>
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="618"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="522"></location>
+            <location filename="../../sync/server/console/pages.py" line="619"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -3422,9 +3428,11 @@
         <message>
             <location filename="../../sync/server/console/pages.py" line="250"></location>
             <location filename="../../sync/server/console/pages.py" line="280"></location>
-            <location filename="../../sync/server/console/pages.py" line="376"></location>
-            <location filename="../../sync/server/console/pages.py" line="457"></location>
-            <location filename="../../sync/server/console/pages.py" line="503"></location>
+            <location filename="../../sync/server/console/pages.py" line="410"></location>
+            <location filename="../../sync/server/console/pages.py" line="437"></location>
+            <location filename="../../sync/server/console/pages.py" line="473"></location>
+            <location filename="../../sync/server/console/pages.py" line="554"></location>
+            <location filename="../../sync/server/console/pages.py" line="600"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
@@ -3455,47 +3463,47 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="688"></location>
+            <location filename="../../sync/server/console/pages.py" line="785"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="690"></location>
+            <location filename="../../sync/server/console/pages.py" line="787"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="692"></location>
+            <location filename="../../sync/server/console/pages.py" line="789"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="695"></location>
+            <location filename="../../sync/server/console/pages.py" line="792"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="697"></location>
+            <location filename="../../sync/server/console/pages.py" line="794"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Waiting</source>
             <translation>รอส่ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Printer</source>
             <translation>เครื่องพิมพ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Last backup (UTC)</source>
             <translation>สำรองข้อมูลล่าสุด (UTC)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Doctor</source>
             <translation>ผลตรวจเครื่อง</translation>
         </message>
@@ -4099,34 +4107,34 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="376"></location>
-            <location filename="../../sync/server/console/pages.py" line="457"></location>
-            <location filename="../../sync/server/console/pages.py" line="503"></location>
+            <location filename="../../sync/server/console/pages.py" line="473"></location>
+            <location filename="../../sync/server/console/pages.py" line="554"></location>
+            <location filename="../../sync/server/console/pages.py" line="600"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="459"></location>
+            <location filename="../../sync/server/console/pages.py" line="556"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="462"></location>
+            <location filename="../../sync/server/console/pages.py" line="559"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="508"></location>
+            <location filename="../../sync/server/console/pages.py" line="605"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="480"></location>
+            <location filename="../../sync/server/console/pages.py" line="577"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="505"></location>
+            <location filename="../../sync/server/console/pages.py" line="602"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
@@ -4311,6 +4319,8 @@
             <translation>ระดับสมาชิก</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="34"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="55"></location>
             <source>Code</source>
@@ -4389,6 +4399,9 @@
             <translation>แต้มพิเศษต่อบิล</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/branches.html" line="4"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="61"></location>
             <source>Branches</source>
             <translation>สาขา</translation>
@@ -4502,6 +4515,141 @@
             <location filename="../../sync/server/console/templates/rules_draft.html" line="109"></location>
             <source>These rules cannot be published until the messages above are dealt with (save to check again).</source>
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="370"></location>
+            <source>Give the branch a name.</source>
+            <translation>ตั้งชื่อสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="381"></location>
+            <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
+            <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="398"></location>
+            <source>A code is valid for 1 to 720 hours.</source>
+            <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="423"></location>
+            <source>Not revoked: tick the box beside the terminal to confirm.</source>
+            <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="410"></location>
+            <source>No such branch.</source>
+            <translation>ไม่มีสาขานี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="437"></location>
+            <source>No such terminal.</source>
+            <translation>ไม่มีเครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="382"></location>
+            <source>There is already a branch {code}.</source>
+            <translation>มีสาขา {code} อยู่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="5"></location>
+            <source>Branch added.</source>
+            <translation>เพิ่มสาขาแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="8"></location>
+            <source>New branch</source>
+            <translation>สาขาใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="13"></location>
+            <source>Add branch</source>
+            <translation>เพิ่มสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="16"></location>
+            <source>All branches</source>
+            <translation>สาขาทั้งหมด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
+            <source>Enroll a terminal</source>
+            <translation>ลงทะเบียนเครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="23"></location>
+            <source>valid for (hours)</source>
+            <translation>ใช้ได้ (ชั่วโมง)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/branches.html" line="23"></location>
+            <source>Make an enrollment code</source>
+            <translation>สร้างรหัสลงทะเบียน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="2"></location>
+            <source>Enrollment code</source>
+            <translation>รหัสลงทะเบียน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="4"></location>
+            <source>Enrollment code for branch {branch}</source>
+            <translation>รหัสลงทะเบียนสำหรับสาขา {branch}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="7"></location>
+            <source>Code (single use)</source>
+            <translation>รหัส (ใช้ได้ครั้งเดียว)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="9"></location>
+            <source>Valid until (Bangkok time)</source>
+            <translation>ใช้ได้ถึง (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="10"></location>
+            <source>Server</source>
+            <translation>เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="12"></location>
+            <source>QR code of the enrollment code</source>
+            <translation>คิวอาร์โค้ดของรหัสลงทะเบียน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="14"></location>
+            <source>At the counter, the installer scans the QR code (or types the code) in the set-up, or runs:</source>
+            <translation>ที่เคาน์เตอร์ ผู้ติดตั้งสแกนคิวอาร์โค้ด (หรือพิมพ์รหัส) ในขั้นตอนตั้งค่า หรือสั่ง:</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="16"></location>
+            <source>This page is the only time the code is shown: the server keeps only its hash. Make a new one if it is lost.</source>
+            <translation>รหัสจะแสดงเฉพาะในหน้านี้ครั้งเดียว เซิร์ฟเวอร์เก็บไว้เพียงค่าแฮช หากทำหายให้สร้างรหัสใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/enrollment_code.html" line="17"></location>
+            <source>Back to branches</source>
+            <translation>กลับไปที่สาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="5"></location>
+            <source>Revoked. The terminal can no longer sync, and member cards it issued are refused.</source>
+            <translation>เพิกถอนแล้ว เครื่องนี้ซิงก์ไม่ได้อีก และบัตรสมาชิกที่เครื่องนี้ออกจะถูกปฏิเสธ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
+            <source>Branches and enrollment codes</source>
+            <translation>สาขาและรหัสลงทะเบียน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="16"></location>
+            <source>sure</source>
+            <translation>ยืนยัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/terminals.html" line="16"></location>
+            <source>Revoke</source>
+            <translation>เพิกถอน</translation>
         </message>
     </context>
 </TS>
