@@ -155,6 +155,9 @@ members = Table(
     Column("balance", BigInteger, nullable=False, server_default="0"),
     Column("member_code", String(400)),
     Column("offline_blocked", Boolean, nullable=False, server_default=text("false")),
+    # head office blocked offline redemption from the console (service.set_offline_block): resolving the member's
+    # overdraft flags then leaves the block in place; only an unblock lifts it
+    Column("offline_blocked_by_hq", Boolean, nullable=False, server_default=text("false")),
     Column("merged_into", String(36)),
     Column("placeholder", Boolean, nullable=False, server_default=text("false")),
     Column("change_id", BigInteger, nullable=False, index=True),

@@ -681,7 +681,9 @@ def resolve_flag(conn: Connection, flag_id: int, by: str, note: str, now: dateti
         still_open = conn.execute(select(func.count()).select_from(m.flags).where(
             m.flags.c.member_id == row.member_id, m.flags.c.kind == "overdraft",
             m.flags.c.resolved_at.is_(None))).scalar_one()
-        if not still_open:
+        blocked_by_hq = conn.execute(select(m.members.c.offline_blocked_by_hq).where(
+            m.members.c.id == row.member_id)).scalar()
+        if not still_open and not blocked_by_hq:
             change = take_change_ids(conn, 1)
             conn.execute(update(m.members).where(m.members.c.id == row.member_id)
                          .values(offline_blocked=False, change_id=change))
@@ -1581,6 +1583,25 @@ def merge_members(conn: Connection, source_id: str, target_id: str, by: str, now
         conn.execute(update(m.flags).where(m.flags.c.id == f).values(
             resolved_at=now, resolved_by=by, note=f"merged {source_id} into {target_id}"))
     return member_state(conn, target_id)
+
+
+def set_offline_block(conn: Connection, member_id: str, blocked: bool, now: datetime) -> p.MemberState:
+    """Head office blocks or unblocks a member's offline redemption; terminals pull the member's new state.
+    A block holds until unblocked (resolving overdraft flags does not lift it). Unblocking while an overdraft
+    flag is open is refused: the overdraft's own block is lifted by resolving its flags."""
+    row = _lock_member(conn, member_id)
+    if not blocked:
+        open_overdrafts = conn.execute(select(func.count()).select_from(m.flags).where(
+            m.flags.c.member_id == member_id, m.flags.c.kind == "overdraft",
+            m.flags.c.resolved_at.is_(None))).scalar_one()
+        if open_overdrafts:
+            raise ApiError(409, "overdraft_open", "the member has an open overdraft flag: resolve it to unblock")
+    if bool(row.offline_blocked) == blocked and bool(row.offline_blocked_by_hq) == blocked:
+        return _member_state(row)
+    change = take_change_ids(conn, 1)
+    conn.execute(update(m.members).where(m.members.c.id == member_id).values(
+        offline_blocked=blocked, offline_blocked_by_hq=blocked, change_id=change))
+    return member_state(conn, member_id)
 
 
 def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by: str,

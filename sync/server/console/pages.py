@@ -284,6 +284,123 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=adjusted", status_code=303,
                                 headers=SECURITY_HEADERS)
 
+    def member_refusal(request: Request, session: auth.Session, member_id: str, status: int, error: str) -> Response:
+        _ = _translator(lang_of(request))
+        view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+        if view is None:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
+        return render(request, "member.html", status, session, error=error, **view)
+
+    @router.post("/members/{member_id}/merge", response_model=None)
+    async def merge(request: Request, member_id: str) -> Response:
+        session, refusal, form = await guard(request, "members.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        duplicate_ref = form.get("duplicate", "").strip()[:100]
+        if form.get("confirm") != "1":
+            return member_refusal(request, session, member_id, 422, _(
+                "Not merged: tick the box to confirm that both are the same person."))
+        messages = {
+            "bad_merge": _("Not merged: that is this member itself."),
+            "already_merged": _("Not merged: the duplicate was already merged into another member."),
+            "unknown_member": _("Not merged: no member matches that id, phone or card number."),
+            "ambiguous": _("Not merged: several members match; use the duplicate's member id."),
+        }
+
+        def run(c: Connection) -> str:
+            if _member_view(c, session.user, member_id[:36]) is None:
+                raise ApiError(404, "no_target", "unknown member")
+            source = _find_one_member(c, duplicate_ref)
+            before = {"target_balance": svc.member_state(c, member_id).balance,
+                      "duplicate": source, "duplicate_balance": svc.member_state(c, source).balance}
+            after = svc.merge_members(c, source, member_id, f"console:{session.user.username}", settings.clock())
+            auth.audit(c, session.user.username, "member.merge", member_id, before,
+                       {"target_balance": after.balance, "merged": source}, settings.clock())
+            return source
+
+        try:
+            tx(run)
+        except ApiError as exc:
+            if exc.code == "no_target":
+                return render(request, "message.html", 404, session, title=_("Not found"),
+                              message=_("No such member."))
+            return member_refusal(request, session, member_id, 409 if exc.code == "already_merged" else 422,
+                                  messages.get(exc.code, _("Not merged: {reason}").format(reason=exc.message)))
+        return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=merged", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.post("/members/{member_id}/offline-block", response_model=None)
+    async def offline_block(request: Request, member_id: str) -> Response:
+        session, refusal, form = await guard(request, "members.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        blocked = form.get("action") == "block"
+        reason = form.get("reason", "").strip()[:200]
+        if not reason:
+            return member_refusal(request, session, member_id, 422, _("Write a reason."))
+
+        def run(c: Connection) -> None:
+            if _member_view(c, session.user, member_id[:36]) is None:
+                raise ApiError(404, "no_target", "unknown member")
+            before = svc.member_state(c, member_id).offline_redeem_blocked
+            svc.set_offline_block(c, member_id, blocked, settings.clock())
+            auth.audit(c, session.user.username, "member.offline_block" if blocked else "member.offline_unblock",
+                       member_id, {"blocked": before}, {"blocked": blocked, "reason": reason}, settings.clock())
+
+        try:
+            tx(run)
+        except ApiError as exc:
+            if exc.code == "overdraft_open":
+                return member_refusal(request, session, member_id, 409, _(
+                    "Not unblocked: the member has an open overdraft; resolve it on the Flags page."))
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
+        return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done={'blocked' if blocked else 'unblocked'}",
+                                status_code=303, headers=SECURITY_HEADERS)
+
+    # ------------------------------------------------------------------ reports
+    def report_range(request: Request) -> tuple[date, date]:
+        today = (settings.clock() + BANGKOK).date()
+        start = _day_bounds(request.query_params.get("from"), today - timedelta(days=29))
+        end = _day_bounds(request.query_params.get("to"), today)
+        if end < start:
+            start, end = end, start
+        return start, min(end, start + timedelta(days=366))
+
+    @router.get("/reports", response_model=None)
+    async def reports(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "reports")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        start, end = report_range(request)
+        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
+        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        peak = max([1] + [max(r["issued"], r["redeemed"], r["expired"]) for r in rows])
+        totals = {k: sum(r[k] for r in rows) for k in ("issued", "redeemed", "expired")}
+        return render(request, "reports.html", session=session, start=start, end=end, rows=rows, peak=peak,
+                      totals=totals, catching_up=not caught_up)
+
+    @router.get("/reports.csv", response_model=None)
+    async def reports_csv(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "reports")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        import csv
+        import io
+
+        start, end = report_range(request)
+        tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))
+        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["day", "branch", "points_issued", "points_redeemed", "points_expired"])
+        for r in rows:
+            writer.writerow([r["day"].isoformat(), _csv_cell(r["branch"]), r["issued"], r["redeemed"], r["expired"]])
+        name = f"points-{start.isoformat()}-{end.isoformat()}.csv"
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
     # ------------------------------------------------------------------ flags
     @router.get("/flags", response_model=None)
     async def flags(request: Request) -> Response:
@@ -661,6 +778,52 @@ def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dic
             "totals": {k: sum(d[k] for d in days) for k in ("issued", "redeemed", "expired")},
             "outstanding": outstanding, "liability_satang": outstanding * satang_per_point,
             "members_count": members, "active_terminals": terminals}
+
+
+def _report_rows(conn: Connection, user: auth.User, start: date, end: date) -> list[dict[str, Any]]:
+    """Points issued, redeemed and expired per Bangkok day and branch (days and branches with any), from the
+    totals the server keeps; an area manager's rows are their branches only."""
+    rows: dict[tuple[date, str], dict[str, Any]] = {}
+    for day, branch, kind, points, _count in summaries.totals(conn, start, end):
+        bucket = {"earn": "issued", "redeem": "redeemed", "expire": "expired"}.get(kind)
+        if bucket is None or (user.limited_to_branches and branch not in user.branches):
+            continue
+        row = rows.setdefault((day, branch), {"day": day, "branch": branch, "issued": 0, "redeemed": 0, "expired": 0})
+        row[bucket] += abs(points) if bucket != "issued" else points
+    return [rows[k] for k in sorted(rows)]
+
+
+def _csv_cell(text: str) -> str:
+    """A spreadsheet must not run a cell as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _find_one_member(conn: Connection, ref: str) -> str:
+    """A member by id, phone (any form the counters accept) or card number; refused when none or several."""
+    from pos_app.core.cardno import normalize_card_number
+    from pos_app.core.errors import PhoneError
+    from pos_app.core.phone import normalize_phone
+
+    if not ref:
+        raise ApiError(404, "unknown_member", "no member")
+    conds: list[Any] = [m.members.c.id == ref[:36]]
+    try:
+        conds.append(m.members.c.phone == normalize_phone(ref))
+    except PhoneError:
+        pass
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    if len(digits) == 16:
+        conds.append(m.members.c.card_no == normalize_card_number(digits))
+    found = conn.execute(select(m.members.c.id).where(or_(*conds), m.members.c.placeholder.is_(False))
+                         .limit(3)).scalars().all()
+    by_id = [f for f in found if f == ref]
+    if by_id:
+        return by_id[0]
+    if not found:
+        raise ApiError(404, "unknown_member", "no member")
+    if len(found) > 1:
+        raise ApiError(409, "ambiguous", "several members")
+    return str(found[0])
 
 
 def _active_rules_version(conn: Connection) -> int:

@@ -4,8 +4,9 @@ sign-in throttling per address, over HTTP (real PostgreSQL, the real app)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -123,3 +124,115 @@ def test_only_operations_and_admins_manage_branches_and_terminals(
     ada = sign_in(app_client, "ada")
     assert ada.post("/console/branches", data={"code": "X1", "name": "no token"}).status_code == 403
     assert run_tx(engine, lambda c: c.execute(select(m.branches).where(m.branches.c.code == "X1")).first()) is None
+
+
+def _member(terminal: Terminal, amount_satang: int, name: str = "Report Member") -> str:
+    member = terminal.member(name=name)
+    terminal.upload_ok([member, terminal.earn(member["member"]["id"], amount_satang)])
+    return str(member["member"]["id"])
+
+
+def test_reports_show_points_per_day_and_branch_and_export_the_same_as_csv(
+        app_client: TestClient, engine: Engine, users: None,
+        new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    from sync.server.console.pages import BANGKOK
+
+    bkk = new_terminal(app_client)  # type: ignore[arg-type]
+    member_id = _member(bkk, 250_000)  # 100 points
+    bkk.upload_ok([bkk.redeem(member_id, 30)])
+    today = (svc.utcnow() + BANGKOK).date().isoformat()
+    mark = sign_in(app_client, "mark")
+    page = mark.get("/console/reports")
+    assert page.status_code == 200
+    row = page.text.split(f"<td>{today}</td><td>BKK01</td>", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'class="num">([\d,]+)<', row) == ["100", "30", "0"]
+    csv = mark.get(f"/console/reports.csv?from={today}&to={today}")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert f'filename="points-{today}-{today}.csv"' in csv.headers["content-disposition"]
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines == ["day,branch,points_issued,points_redeemed,points_expired", f"{today},BKK01,100,30,0"]
+    # an area manager of another branch sees none of it; support has no reports
+    cnx = sign_in(app_client, "cnx")
+    assert cnx.get(f"/console/reports.csv?from={today}&to={today}").content.decode("utf-8-sig").splitlines() == [
+        "day,branch,points_issued,points_redeemed,points_expired"]
+    assert sign_in(app_client, "sue").get("/console/reports.csv").status_code == 403
+    # a range given backwards or malformed still answers with a sensible range
+    assert mark.get("/console/reports", params={"from": today, "to": "2020-01-01"}).status_code == 200
+    assert mark.get("/console/reports", params={"from": "yesterday"}).status_code == 200
+
+
+def test_a_csv_cell_never_starts_a_spreadsheet_formula() -> None:
+    from sync.server.console.pages import _csv_cell
+
+    assert [_csv_cell(t) for t in ("=HYPERLINK(1)", "+1", "-1", "@SUM(A1)", "BKK01")] == [
+        "'=HYPERLINK(1)", "'+1", "'-1", "'@SUM(A1)", "BKK01"]
+
+
+def test_support_merges_a_duplicate_with_compensating_entries_and_the_audit_says_so(
+        app_client: TestClient, engine: Engine, users: None,
+        new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    t = new_terminal(app_client)  # type: ignore[arg-type]
+    target = _member(t, 100_000, "Malee Target")  # 40 points
+    duplicate = _member(t, 50_000, "Malee Duplicate")  # 20 points
+    phone = run_tx(engine, lambda c: svc.member_state(c, duplicate)).phone
+    sue = sign_in(app_client, "sue")
+    page = sue.get(f"/console/members/{target}")
+    token = _csrf(page.text)
+    url = f"/console/members/{target}/merge"
+    r = sue.post(url, data={"csrf": token, "duplicate": phone})
+    assert r.status_code == 422 and "tick the box to confirm" in r.text
+    r = sue.post(url, data={"csrf": token, "duplicate": target, "confirm": "1"})
+    assert r.status_code == 422 and "Not merged: that is this member itself." in r.text
+    r = sue.post(url, data={"csrf": token, "duplicate": "nobody-at-all", "confirm": "1"})
+    assert r.status_code == 422 and "no member matches that id, phone or card number" in r.text
+    assert run_tx(engine, lambda c: svc.member_state(c, target)).balance == 40
+
+    r = sue.post(url, data={"csrf": token, "duplicate": f"{phone[:3]}-{phone[3:6]}-{phone[6:]}", "confirm": "1"})
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=merged")
+    merged = run_tx(engine, lambda c: svc.member_state(c, duplicate))
+    assert run_tx(engine, lambda c: svc.member_state(c, target)).balance == 60
+    assert merged.balance == 0 and merged.merged_into == target
+    adjusts = run_tx(engine, lambda c: sorted(int(e.points) for e in c.execute(select(m.entries).where(
+        m.entries.c.member_id.in_([target, duplicate]), m.entries.c.kind == "adjust"))))
+    assert adjusts == [-20, 20]  # compensating entries; the duplicate's earn entry is still there
+    (who, what, after) = _audit(engine, "member.merge")[-1]
+    assert who == "sue" and what == target and f'"merged": "{duplicate}"' in (after or "")
+    again = sue.post(f"/console/members/{target}/merge", data={"csrf": token, "duplicate": duplicate, "confirm": "1"})
+    assert again.status_code == 409 and "already merged into another member" in again.text
+    assert "This member was merged into another one." in sue.get(f"/console/members/{duplicate}").text
+    ro = sign_in(app_client, "ro")
+    assert ro.post(url, data={"csrf": _csrf(ro.get(f"/console/members/{target}").text), "duplicate": duplicate,
+                              "confirm": "1"}).status_code == 403
+
+
+def test_head_office_blocks_offline_redemption_and_terminals_pull_it(
+        app_client: TestClient, engine: Engine, users: None,
+        new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    t = new_terminal(app_client)  # type: ignore[arg-type]
+    member_id = _member(t, 100_000, "Block Me")
+    t.pull_all()
+    sue = sign_in(app_client, "sue")
+    token = _csrf(sue.get(f"/console/members/{member_id}").text)
+    url = f"/console/members/{member_id}/offline-block"
+    assert sue.post(url, data={"csrf": token, "action": "block", "reason": " "}).status_code == 422
+    r = sue.post(url, data={"csrf": token, "action": "block", "reason": "card reported stolen"})
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=blocked")
+    pulled = [ch["member"] for ch in t.pull_all() if ch["type"] == "member" and ch["member"]["id"] == member_id]
+    assert pulled and pulled[-1]["offline_redeem_blocked"] is True
+    assert "Offline redemption blocked." in sue.get(f"/console/members/{member_id}?done=blocked").text
+
+    # an overdraft flag raised and resolved meanwhile does not lift head office's block
+    flag = run_tx(engine, lambda c: svc.insert_flags(c, [svc.NewFlag(
+        kind="overdraft", member_id=member_id, terminal_id=t.terminal_id, details={})], svc.utcnow()))[0]
+    refused = sue.post(url, data={"csrf": token, "action": "unblock", "reason": "found the card"})
+    assert refused.status_code == 409 and "the member has an open overdraft" in refused.text
+    run_tx(engine, lambda c: svc.resolve_flag(c, flag.id, "test", "paid back", svc.utcnow()))
+    assert run_tx(engine, lambda c: svc.member_state(c, member_id)).offline_redeem_blocked is True
+
+    r = sue.post(url, data={"csrf": token, "action": "unblock", "reason": "found the card"})
+    assert r.status_code == 303
+    pulled = [ch["member"] for ch in t.pull_all() if ch["type"] == "member" and ch["member"]["id"] == member_id]
+    assert pulled and pulled[-1]["offline_redeem_blocked"] is False
+    actions = [a for a in ("member.offline_block", "member.offline_unblock") if _audit(engine, a)]
+    assert actions == ["member.offline_block", "member.offline_unblock"]
+    assert '"reason": "found the card"' in (_audit(engine, "member.offline_unblock")[-1][2] or "")

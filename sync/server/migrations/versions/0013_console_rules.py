@@ -1,4 +1,4 @@
-"""console: rules drafts, scheduled rules versions, per-address sign-in throttling
+"""console: rules drafts, scheduled rules versions, per-address sign-in throttling, head office's block
 
 Revision ID: 0013
 Revises: 0010
@@ -30,6 +30,8 @@ def upgrade() -> None:
     op.add_column('rules', sa.Column('effective_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('rules', sa.Column('pending', sa.Boolean(), server_default=sa.text('false'), nullable=False))
     op.add_column('rules', sa.Column('published_by', sa.String(length=64), nullable=True))
+    op.add_column('members', sa.Column('offline_blocked_by_hq', sa.Boolean(), server_default=sa.text('false'),
+                                       nullable=False))
     op.create_table('console_ip_failures',
     sa.Column('address', sa.String(length=64), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
@@ -41,6 +43,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('console_ip_failures')
+    op.drop_column('members', 'offline_blocked_by_hq')
     op.drop_column('rules', 'published_by')
     op.drop_column('rules', 'pending')
     op.drop_column('rules', 'effective_at')
