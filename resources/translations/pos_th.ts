@@ -70,7 +70,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="37"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="58"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
@@ -84,7 +84,7 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
@@ -101,6 +101,7 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
             <source>Redeemed</source>
             <translation>แลกแล้ว</translation>
         </message>
@@ -1443,7 +1444,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="14"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
@@ -1598,7 +1599,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
@@ -1914,7 +1915,8 @@
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="75"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Branch</source>
@@ -1928,7 +1930,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Receipt</source>
             <translation>ใบเสร็จ</translation>
         </message>
@@ -1948,6 +1950,7 @@
             <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="15"></location>
             <source>Points redeemed</source>
             <translation>แต้มที่แลก</translation>
         </message>
@@ -2823,6 +2826,8 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2874,6 +2879,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
@@ -2916,6 +2922,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="8"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
@@ -2949,6 +2956,7 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
             <source>Expired</source>
             <translation>แต้มหมดอายุ</translation>
         </message>
@@ -2993,52 +3001,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="730"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="730"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="730"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="614"></location>
+            <location filename="../../sync/server/console/pages.py" line="731"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="614"></location>
+            <location filename="../../sync/server/console/pages.py" line="731"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="614"></location>
+            <location filename="../../sync/server/console/pages.py" line="731"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="776"></location>
+            <location filename="../../sync/server/console/pages.py" line="939"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="780"></location>
+            <location filename="../../sync/server/console/pages.py" line="943"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="782"></location>
+            <location filename="../../sync/server/console/pages.py" line="945"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="778"></location>
+            <location filename="../../sync/server/console/pages.py" line="941"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3061,6 +3069,7 @@
             <location filename="../../sync/server/console/templates/login.html" line="5"></location>
             <location filename="../../sync/server/console/templates/member.html" line="2"></location>
             <location filename="../../sync/server/console/templates/members.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="2"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="2"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
@@ -3069,7 +3078,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>When (UTC)</source>
             <translation>เวลา (UTC)</translation>
         </message>
@@ -3113,7 +3122,7 @@
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="4"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="23"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="44"></location>
             <source>Flags</source>
             <translation>รายการที่ต้องตรวจ</translation>
         </message>
@@ -3127,16 +3136,19 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="7"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="7"></location>
             <source>To</source>
             <translation>ถึง</translation>
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="14"></location>
             <source>Points issued</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="16"></location>
             <source>Points expired</source>
             <translation>แต้มที่หมดอายุ</translation>
         </message>
@@ -3159,6 +3171,7 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
             <source>Issued</source>
             <translation>ให้</translation>
         </message>
@@ -3169,6 +3182,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
             <source>Day</source>
             <translation>วันที่</translation>
         </message>
@@ -3179,6 +3193,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="43"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="27"></location>
             <source>Nothing in this period.</source>
             <translation>ไม่มีรายการในช่วงนี้</translation>
         </message>
@@ -3199,8 +3214,8 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="46"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Kind</source>
             <translation>ประเภท</translation>
         </message>
@@ -3211,7 +3226,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="46"></location>
             <source>Raised</source>
             <translation>เกิดเมื่อ</translation>
         </message>
@@ -3246,105 +3261,107 @@
             <translation>รหัสผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="5"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="8"></location>
             <source>Saved.</source>
             <translation>บันทึกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="8"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Balance</source>
             <translation>แต้มคงเหลือ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="13"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="77"></location>
             <source>Tier</source>
             <translation>ระดับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="14"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Card</source>
             <translation>บัตร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="15"></location>
             <source>Enrolled</source>
             <translation>สมัครเมื่อ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="16"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
             <source>Offline redemption</source>
             <translation>การแลกแต้มแบบออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="16"></location>
             <source>blocked</source>
             <translation>ถูกระงับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="16"></location>
             <source>allowed</source>
             <translation>อนุญาต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="15"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="19"></location>
             <source>Adjust points</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="18"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="22"></location>
             <source>Points (+ or -)</source>
             <translation>แต้ม (+ หรือ -)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="19"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="23"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="30"></location>
             <source>Reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="20"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="24"></location>
             <source>Adjust</source>
             <translation>ปรับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="46"></location>
             <source>Resolved</source>
             <translation>ปิดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="47"></location>
             <source>open</source>
             <translation>เปิดอยู่</translation>
         </message>
         <message>
             <location filename="../../sync/server/console/templates/branches.html" line="25"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="47"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="21"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="35"></location>
             <source>None.</source>
             <translation>ไม่มี</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="28"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="49"></location>
             <source>History (all branches)</source>
             <translation>ประวัติ (ทุกสาขา)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Amount</source>
             <translation>ยอดเงิน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Terminal</source>
             <translation>เครื่องขาย</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="34"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="55"></location>
             <source>quarantined</source>
             <translation>ถูกกักไว้ตรวจ</translation>
         </message>
@@ -3400,12 +3417,12 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="618"></location>
+            <location filename="../../sync/server/console/pages.py" line="735"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="619"></location>
+            <location filename="../../sync/server/console/pages.py" line="736"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -3428,22 +3445,28 @@
         <message>
             <location filename="../../sync/server/console/pages.py" line="250"></location>
             <location filename="../../sync/server/console/pages.py" line="280"></location>
-            <location filename="../../sync/server/console/pages.py" line="410"></location>
-            <location filename="../../sync/server/console/pages.py" line="437"></location>
-            <location filename="../../sync/server/console/pages.py" line="473"></location>
+            <location filename="../../sync/server/console/pages.py" line="291"></location>
+            <location filename="../../sync/server/console/pages.py" line="326"></location>
+            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <location filename="../../sync/server/console/pages.py" line="554"></location>
-            <location filename="../../sync/server/console/pages.py" line="600"></location>
+            <location filename="../../sync/server/console/pages.py" line="590"></location>
+            <location filename="../../sync/server/console/pages.py" line="671"></location>
+            <location filename="../../sync/server/console/pages.py" line="717"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
             <location filename="../../sync/server/console/pages.py" line="250"></location>
             <location filename="../../sync/server/console/pages.py" line="281"></location>
+            <location filename="../../sync/server/console/pages.py" line="291"></location>
+            <location filename="../../sync/server/console/pages.py" line="327"></location>
+            <location filename="../../sync/server/console/pages.py" line="358"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="308"></location>
+            <location filename="../../sync/server/console/pages.py" line="425"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
@@ -3453,37 +3476,38 @@
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="322"></location>
+            <location filename="../../sync/server/console/pages.py" line="439"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
         <message>
             <location filename="../../sync/server/console/templates/dashboard.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/reports.html" line="11"></location>
             <source>The totals are still catching up with recent records: figures may grow on the next refresh.</source>
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="785"></location>
+            <location filename="../../sync/server/console/pages.py" line="948"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="787"></location>
+            <location filename="../../sync/server/console/pages.py" line="950"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="789"></location>
+            <location filename="../../sync/server/console/pages.py" line="952"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="792"></location>
+            <location filename="../../sync/server/console/pages.py" line="955"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="794"></location>
+            <location filename="../../sync/server/console/pages.py" line="957"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -4107,34 +4131,34 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="473"></location>
-            <location filename="../../sync/server/console/pages.py" line="554"></location>
-            <location filename="../../sync/server/console/pages.py" line="600"></location>
+            <location filename="../../sync/server/console/pages.py" line="590"></location>
+            <location filename="../../sync/server/console/pages.py" line="671"></location>
+            <location filename="../../sync/server/console/pages.py" line="717"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="556"></location>
+            <location filename="../../sync/server/console/pages.py" line="673"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="559"></location>
+            <location filename="../../sync/server/console/pages.py" line="676"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="605"></location>
+            <location filename="../../sync/server/console/pages.py" line="722"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="577"></location>
+            <location filename="../../sync/server/console/pages.py" line="694"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="602"></location>
+            <location filename="../../sync/server/console/pages.py" line="719"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
@@ -4517,37 +4541,37 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="370"></location>
+            <location filename="../../sync/server/console/pages.py" line="487"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="381"></location>
+            <location filename="../../sync/server/console/pages.py" line="498"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="398"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="423"></location>
+            <location filename="../../sync/server/console/pages.py" line="540"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="410"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="437"></location>
+            <location filename="../../sync/server/console/pages.py" line="554"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="382"></location>
+            <location filename="../../sync/server/console/pages.py" line="499"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4650,6 +4674,126 @@
             <location filename="../../sync/server/console/templates/terminals.html" line="16"></location>
             <source>Revoke</source>
             <translation>เพิกถอน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="305"></location>
+            <source>Not merged: that is this member itself.</source>
+            <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="306"></location>
+            <source>Not merged: the duplicate was already merged into another member.</source>
+            <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
+            <source>Not merged: no member matches that id, phone or card number.</source>
+            <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="308"></location>
+            <source>Not merged: several members match; use the duplicate's member id.</source>
+            <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="302"></location>
+            <source>Not merged: tick the box to confirm that both are the same person.</source>
+            <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="342"></location>
+            <source>Write a reason.</source>
+            <translation>ใส่เหตุผล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="356"></location>
+            <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
+            <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="329"></location>
+            <source>Not merged: {reason}</source>
+            <translation>ไม่ได้รวม: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="5"></location>
+            <source>Merged: the duplicate's points are now on this member.</source>
+            <translation>รวมแล้ว: แต้มของรายการซ้ำย้ายมาที่สมาชิกคนนี้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="6"></location>
+            <source>Offline redemption blocked. Terminals apply it at their next sync.</source>
+            <translation>ระงับการแลกแต้มแบบออฟไลน์แล้ว เครื่องขายจะใช้เมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="7"></location>
+            <source>Offline redemption allowed again. Terminals apply it at their next sync.</source>
+            <translation>อนุญาตการแลกแต้มแบบออฟไลน์อีกครั้งแล้ว เครื่องขายจะใช้เมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
+            <source>This member was merged into another one.</source>
+            <translation>สมาชิกนี้ถูกรวมเข้ากับสมาชิกอื่นแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
+            <source>Open it</source>
+            <translation>เปิดดู</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>Allow offline redemption</source>
+            <translation>อนุญาตการแลกแต้มแบบออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>Block offline redemption</source>
+            <translation>ระงับการแลกแต้มแบบออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="34"></location>
+            <source>Merge a duplicate into this member</source>
+            <translation>รวมรายการซ้ำเข้ากับสมาชิกนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="35"></location>
+            <source>The duplicate's points move here with two adjustment entries (nothing is deleted); the duplicate is marked as merged and its phone comes here if this member has none.</source>
+            <translation>แต้มของรายการซ้ำจะย้ายมาด้วยรายการปรับแต้มสองรายการ (ไม่มีสิ่งใดถูกลบ) รายการซ้ำจะถูกทำเครื่องหมายว่ารวมแล้ว และเบอร์โทรจะย้ายมาหากสมาชิกนี้ยังไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="38"></location>
+            <source>Duplicate: member id, phone or card number</source>
+            <translation>รายการซ้ำ: รหัสสมาชิก เบอร์โทร หรือเลขบัตร</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="39"></location>
+            <source>Both are the same person</source>
+            <translation>ทั้งสองเป็นคนเดียวกัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="40"></location>
+            <source>Merge</source>
+            <translation>รวม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reports.html" line="4"></location>
+            <source>Points per day and branch</source>
+            <translation>แต้มรายวันและรายสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reports.html" line="9"></location>
+            <source>Download CSV</source>
+            <translation>ดาวน์โหลด CSV</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reports.html" line="12"></location>
+            <source>Days are Bangkok days. Corrections, returns and adjustments are not in these columns.</source>
+            <translation>วันตามเวลากรุงเทพฯ การแก้ไข การคืนสินค้า และการปรับแต้มไม่รวมในคอลัมน์เหล่านี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reports.html" line="18"></location>
+            <source>By day and branch</source>
+            <translation>ตามวันและสาขา</translation>
         </message>
     </context>
 </TS>
