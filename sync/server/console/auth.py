@@ -9,6 +9,10 @@
   one is refused before anything else happens.
 * Failed sign-ins are counted per user name as typed, whether the account exists or not (no enumeration): after
   ``MAX_FAILURES`` the name is locked for ``LOCK_MINUTES``, even for the right password.
+* They are also counted per client address (an IPv6 address by its /64, which one machine usually has whole):
+  ``MAX_ADDRESS_FAILURES`` within ``ADDRESS_WINDOW_MINUTES`` lock every sign-in from that address for
+  ``LOCK_MINUTES``. This stops one machine trying a few passwords on many names (which the per-name lockout
+  alone lets through) without letting anyone lock a real user out from elsewhere.
 * Every change made through the console is written to ``console_audit``: who, when, what, before and after.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 from dataclasses import dataclass
@@ -32,6 +37,8 @@ SESSION_HOURS = 10
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 12
+MAX_ADDRESS_FAILURES = 20
+ADDRESS_WINDOW_MINUTES = 15
 
 # Roles and what each may do. "area" limits members, flags and terminals to the user's branches.
 ROLES: dict[str, frozenset[str]] = {
@@ -128,10 +135,49 @@ def add_user(conn: Connection, username: str, password: str, role: str, now: dat
     return User(id=user_id, username=name, display_name=display_name or name, role=role, branches=tuple(branches))
 
 
-def sign_in(conn: Connection, username: str, password: str, now: datetime) -> tuple[str, Session] | ConsoleError:
-    """Check the password (with throttling); returns (cookie token, session), or the refusal. A refusal is
-    returned, not raised, so that the failure count it wrote is committed with the transaction."""
+def address_key(host: str) -> str:
+    """The unit sign-in failures are counted by: the IPv4 address, or the /64 of an IPv6 address."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64] or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _address_locked(conn: Connection, key: str, now: datetime) -> bool:
+    row = conn.execute(select(m.console_ip_failures).where(m.console_ip_failures.c.address == key)).first()
+    return row is not None and row.locked_until is not None and row.locked_until > now
+
+
+def _address_failed(conn: Connection, key: str, now: datetime) -> None:
+    t = m.console_ip_failures
+    row = conn.execute(select(t).where(t.c.address == key).with_for_update()).first()
+    if row is None:
+        conn.execute(insert(t).values(address=key, failures=1, window_start=now, locked_until=None))
+        return
+    fresh = now - row.window_start > timedelta(minutes=ADDRESS_WINDOW_MINUTES)
+    count = 1 if fresh else row.failures + 1
+    locked = now + timedelta(minutes=LOCK_MINUTES) if count >= MAX_ADDRESS_FAILURES else None
+    conn.execute(update(t).where(t.c.address == key).values(
+        failures=0 if locked else count, window_start=now if (fresh or locked) else row.window_start,
+        locked_until=locked))
+
+
+def sign_in(conn: Connection, username: str, password: str, now: datetime,
+            address: str = "unknown") -> tuple[str, Session] | ConsoleError:
+    """Check the password (with throttling by name and by client ``address``); returns (cookie token, session),
+    or the refusal. A refusal is returned, not raised, so that the failure count it wrote is committed with the
+    transaction."""
     name = normal_username(username)[:64]
+    key = address_key(address)
+    if _address_locked(conn, key, now):
+        audit(conn, name, "sign_in.refused", f"address {key}", None, {"address_locked": True}, now)
+        return ConsoleError("address_locked", "Too many failed sign-ins from this network address: wait a while "
+                                              "and try again, or ask an administrator.")
     failures = conn.execute(select(m.console_login_failures).where(
         m.console_login_failures.c.username == name).with_for_update()).first()
     if failures is not None and failures.locked_until is not None and failures.locked_until > now:
@@ -152,7 +198,8 @@ def sign_in(conn: Connection, username: str, password: str, now: datetime) -> tu
         else:
             conn.execute(update(m.console_login_failures).where(m.console_login_failures.c.username == name)
                          .values(failures=0 if locked else count, locked_until=locked, last_at=now))
-        audit(conn, name, "sign_in.failed", name, None, {"locked": locked is not None}, now)
+        _address_failed(conn, key, now)
+        audit(conn, name, "sign_in.failed", name, None, {"locked": locked is not None, "address": key}, now)
         return ConsoleError("bad_credentials", "Wrong user name or password.")
     if failures is not None:
         conn.execute(delete(m.console_login_failures).where(m.console_login_failures.c.username == name))

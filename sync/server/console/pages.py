@@ -191,7 +191,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return render(request, "message.html", 403, None, title="CSRF",
                           message=_("This form has expired or did not come from this console: open the page "
                                     "again and repeat."))
-        result = tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock()))
+        address = request.client.host if request.client else "unknown"  # behind a proxy: uvicorn --proxy-headers
+        result = tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock(),
+                                           address))
         if isinstance(result, auth.ConsoleError):
             return render(request, "login.html", 401 if result.code == "bad_credentials" else 429,
                           login_csrf=request.cookies.get(LOGIN_CSRF_COOKIE, ""), next=_safe_next(form.get("next")),
@@ -735,6 +737,8 @@ _LOGIN_ERRORS = {
     "bad_credentials": N_("Wrong user name or password."),
     "locked": N_("Too many failed sign-ins: this account is locked for a while. Try again later or ask an "
                  "administrator."),
+    "address_locked": N_("Too many failed sign-ins from this network address: wait a while and try again, or ask "
+                         "an administrator."),
 }
 
 

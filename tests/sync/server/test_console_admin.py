@@ -236,3 +236,58 @@ def test_head_office_blocks_offline_redemption_and_terminals_pull_it(
     actions = [a for a in ("member.offline_block", "member.offline_unblock") if _audit(engine, a)]
     assert actions == ["member.offline_block", "member.offline_unblock"]
     assert '"reason": "found the card"' in (_audit(engine, "member.offline_unblock")[-1][2] or "")
+
+
+def test_many_names_tried_from_one_address_lock_that_address_only(
+        app_client: TestClient, engine: Engine, users: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    monkeypatch.setattr(auth, "MAX_ADDRESS_FAILURES", 8)  # fewer argon2 checks; still more than one name's lockout
+
+    # not from this machine: the cookies are Secure, so these clients speak https
+    attacker = TestClient(app_client.app, base_url="https://testserver", follow_redirects=False,
+                          client=("203.0.113.7", 40000))
+    attacker.cookies.set("console_lang", "en", path="/console")
+    token = _csrf(attacker.get("/console/login").text)
+    # a few guesses on each of many names: no single name reaches its own lockout
+    for i in range(auth.MAX_ADDRESS_FAILURES):
+        r = attacker.post("/console/login", data={"csrf": token, "username": f"name{i % 4}", "password": "guess" * 3})
+        assert r.status_code == 401 and "Wrong user name or password." in r.text
+    locked = attacker.post("/console/login", data={"csrf": token, "username": "ada", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins from this network address" in locked.text
+    assert "console_session" not in locked.cookies
+    # the real user, elsewhere, is not locked out
+    office = TestClient(app_client.app, base_url="https://testserver", follow_redirects=False,
+                        client=("198.51.100.20", 40000))
+    page = office.get("/console/login")
+    assert office.post("/console/login", data={"csrf": _csrf(page.text), "username": "ada",
+                                               "password": PASSWORD}).status_code == 303
+    refused = _audit(engine, "sign_in.refused")
+    assert refused and refused[-1][1] == "address 203.0.113.7"
+    # the lock ends after LOCK_MINUTES; the window restarts after ADDRESS_WINDOW_MINUTES
+    later = svc.utcnow() + timedelta(minutes=auth.LOCK_MINUTES + 1)
+    ok = run_tx(engine, lambda c: auth.sign_in(c, "ada", PASSWORD, later, "203.0.113.7"))
+    assert not isinstance(ok, auth.ConsoleError)
+
+
+def test_an_ipv6_machine_is_counted_by_its_64_and_failures_age_out_of_the_window(
+        engine: Engine, users: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    monkeypatch.setattr(auth, "MAX_ADDRESS_FAILURES", 6)
+
+    assert auth.address_key("2001:db8:1:2:aaaa::1") == auth.address_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert auth.address_key("2001:db8:1:3::1") != auth.address_key("2001:db8:1:2::1")
+    assert auth.address_key("::ffff:192.0.2.1") == "192.0.2.1" and auth.address_key("testclient") == "testclient"
+    start = svc.utcnow()
+    # failures spread thinner than the window never lock
+    for i in range(auth.MAX_ADDRESS_FAILURES + 2):
+        at = start + timedelta(minutes=i * (auth.ADDRESS_WINDOW_MINUTES + 1) / 2)
+        r = run_tx(engine, lambda c, at=at, i=i: auth.sign_in(c, f"slow{i}", "wrong-password-x", at, "192.0.2.50"))
+        assert isinstance(r, auth.ConsoleError) and r.code == "bad_credentials"
+    # the same number inside the window does
+    for i in range(auth.MAX_ADDRESS_FAILURES):
+        run_tx(engine, lambda c, i=i: auth.sign_in(c, f"fast{i}", "wrong-password-x", start, "2001:db8:9:9::1"))
+    r = run_tx(engine, lambda c: auth.sign_in(c, "ada", PASSWORD, start, "2001:db8:9:9::abcd"))
+    assert isinstance(r, auth.ConsoleError) and r.code == "address_locked"
