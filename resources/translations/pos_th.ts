@@ -3001,52 +3001,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="730"></location>
+            <location filename="../../sync/server/console/pages.py" line="732"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="730"></location>
+            <location filename="../../sync/server/console/pages.py" line="732"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="730"></location>
+            <location filename="../../sync/server/console/pages.py" line="732"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="731"></location>
+            <location filename="../../sync/server/console/pages.py" line="733"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="731"></location>
+            <location filename="../../sync/server/console/pages.py" line="733"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="731"></location>
+            <location filename="../../sync/server/console/pages.py" line="733"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="939"></location>
+            <location filename="../../sync/server/console/pages.py" line="943"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="943"></location>
+            <location filename="../../sync/server/console/pages.py" line="947"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="945"></location>
+            <location filename="../../sync/server/console/pages.py" line="949"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="941"></location>
+            <location filename="../../sync/server/console/pages.py" line="945"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3417,12 +3417,12 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="735"></location>
+            <location filename="../../sync/server/console/pages.py" line="737"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="736"></location>
+            <location filename="../../sync/server/console/pages.py" line="738"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -3443,40 +3443,40 @@
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="250"></location>
-            <location filename="../../sync/server/console/pages.py" line="280"></location>
-            <location filename="../../sync/server/console/pages.py" line="291"></location>
-            <location filename="../../sync/server/console/pages.py" line="326"></location>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
-            <location filename="../../sync/server/console/pages.py" line="554"></location>
-            <location filename="../../sync/server/console/pages.py" line="590"></location>
-            <location filename="../../sync/server/console/pages.py" line="671"></location>
-            <location filename="../../sync/server/console/pages.py" line="717"></location>
+            <location filename="../../sync/server/console/pages.py" line="252"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
+            <location filename="../../sync/server/console/pages.py" line="293"></location>
+            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="360"></location>
+            <location filename="../../sync/server/console/pages.py" line="529"></location>
+            <location filename="../../sync/server/console/pages.py" line="556"></location>
+            <location filename="../../sync/server/console/pages.py" line="592"></location>
+            <location filename="../../sync/server/console/pages.py" line="673"></location>
+            <location filename="../../sync/server/console/pages.py" line="719"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="250"></location>
-            <location filename="../../sync/server/console/pages.py" line="281"></location>
-            <location filename="../../sync/server/console/pages.py" line="291"></location>
-            <location filename="../../sync/server/console/pages.py" line="327"></location>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="252"></location>
+            <location filename="../../sync/server/console/pages.py" line="283"></location>
+            <location filename="../../sync/server/console/pages.py" line="293"></location>
+            <location filename="../../sync/server/console/pages.py" line="329"></location>
+            <location filename="../../sync/server/console/pages.py" line="360"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="425"></location>
+            <location filename="../../sync/server/console/pages.py" line="427"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="283"></location>
+            <location filename="../../sync/server/console/pages.py" line="285"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="439"></location>
+            <location filename="../../sync/server/console/pages.py" line="441"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3487,27 +3487,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="948"></location>
+            <location filename="../../sync/server/console/pages.py" line="952"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="950"></location>
+            <location filename="../../sync/server/console/pages.py" line="954"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="952"></location>
+            <location filename="../../sync/server/console/pages.py" line="956"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="955"></location>
+            <location filename="../../sync/server/console/pages.py" line="959"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="957"></location>
+            <location filename="../../sync/server/console/pages.py" line="961"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -4131,34 +4131,34 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="590"></location>
-            <location filename="../../sync/server/console/pages.py" line="671"></location>
-            <location filename="../../sync/server/console/pages.py" line="717"></location>
+            <location filename="../../sync/server/console/pages.py" line="592"></location>
+            <location filename="../../sync/server/console/pages.py" line="673"></location>
+            <location filename="../../sync/server/console/pages.py" line="719"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="673"></location>
+            <location filename="../../sync/server/console/pages.py" line="675"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="676"></location>
+            <location filename="../../sync/server/console/pages.py" line="678"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="722"></location>
+            <location filename="../../sync/server/console/pages.py" line="724"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="694"></location>
+            <location filename="../../sync/server/console/pages.py" line="696"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="719"></location>
+            <location filename="../../sync/server/console/pages.py" line="721"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
@@ -4541,37 +4541,37 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="487"></location>
+            <location filename="../../sync/server/console/pages.py" line="489"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="498"></location>
+            <location filename="../../sync/server/console/pages.py" line="500"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="515"></location>
+            <location filename="../../sync/server/console/pages.py" line="517"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="540"></location>
+            <location filename="../../sync/server/console/pages.py" line="542"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="529"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="554"></location>
+            <location filename="../../sync/server/console/pages.py" line="556"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="499"></location>
+            <location filename="../../sync/server/console/pages.py" line="501"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4676,42 +4676,42 @@
             <translation>เพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="305"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Not merged: that is this member itself.</source>
             <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="306"></location>
+            <location filename="../../sync/server/console/pages.py" line="308"></location>
             <source>Not merged: the duplicate was already merged into another member.</source>
             <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="307"></location>
+            <location filename="../../sync/server/console/pages.py" line="309"></location>
             <source>Not merged: no member matches that id, phone or card number.</source>
             <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="308"></location>
+            <location filename="../../sync/server/console/pages.py" line="310"></location>
             <source>Not merged: several members match; use the duplicate's member id.</source>
             <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="302"></location>
+            <location filename="../../sync/server/console/pages.py" line="304"></location>
             <source>Not merged: tick the box to confirm that both are the same person.</source>
             <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="342"></location>
+            <location filename="../../sync/server/console/pages.py" line="344"></location>
             <source>Write a reason.</source>
             <translation>ใส่เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="356"></location>
+            <location filename="../../sync/server/console/pages.py" line="358"></location>
             <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
             <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="329"></location>
+            <location filename="../../sync/server/console/pages.py" line="331"></location>
             <source>Not merged: {reason}</source>
             <translation>ไม่ได้รวม: {reason}</translation>
         </message>
@@ -4794,6 +4794,11 @@
             <location filename="../../sync/server/console/templates/reports.html" line="18"></location>
             <source>By day and branch</source>
             <translation>ตามวันและสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="740"></location>
+            <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
+            <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
     </context>
 </TS>
