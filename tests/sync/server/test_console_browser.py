@@ -227,3 +227,40 @@ def test_operations_enroll_a_real_counter_by_the_qr_code_on_screen_and_revoke_it
                           "en", "sync", "--once"], capture_output=True, text=True, timeout=180)
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "revoked" in (out.stderr + out.stdout).lower()
+
+
+def test_every_page_fits_a_laptop_and_a_tablet_in_thai(
+        browser: Any, server: ServerProcess, engine: Engine, enroll_code: Callable[[], str],
+        tmp_path: Path) -> None:
+    run_tx(engine, lambda c: auth.add_user(c, "admin1", PASSWORD, "admin", svc.utcnow()))
+    http = httpx.Client(base_url=server.url, timeout=30)
+    t = Terminal(http)
+    assert t.enroll(enroll_code()).status_code == 200
+    member = t.member(name="สมหญิง ทดสอบหน้าจอ")
+    member_id = member["member"]["id"]
+    t.upload_ok([member, t.earn(member_id, 123_450)])
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server.url}/console/login?lang=th")
+    page.fill("#username", "admin1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/dashboard")
+    page.goto(f"{server.url}/console/rules")
+    page.click("form[action='/console/rules/drafts'] button")
+    page.wait_for_url("**/console/rules/drafts/*")
+    draft_url = page.url
+    pages = {"dashboard": "/console/dashboard", "members": "/console/members?q=สมหญิง",
+             "member": f"/console/members/{member_id}", "flags": "/console/flags", "terminals": "/console/terminals",
+             "branches": "/console/branches", "rules": "/console/rules", "draft": draft_url.split(server.url, 1)[1],
+             "reports": "/console/reports", "audit": "/console/audit"}
+    for width, height in ((1366, 768), (820, 1180)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, path in pages.items():
+            response = page.goto(f"{server.url}{path}")
+            assert response is not None and response.status == 200, name
+            assert page.evaluate("document.documentElement.lang") == "th"
+            page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
+            # nothing wider than the window (wide tables scroll inside their own box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+    page.close()
+    http.close()
