@@ -365,6 +365,29 @@ _SQL_DAY_ACTIVITY = (
 )
 
 
+_SQL_VOIDED_ACTIVITY = (
+    "SELECT COALESCE(o.operator_id, '-'), o.reward_code, (o.sale_at_ms - ?) / 3600000, o.kind, COUNT(*), "
+    "SUM(o.points), SUM(COALESCE(o.amount_satang, 0)) FROM entries v JOIN entries o ON o.id = v.corrects_id "
+    "WHERE v.corrects_id IS NOT NULL AND v.kind = 'reverse' AND v.reason = 'void' "
+    "AND o.sale_at_ms >= ? AND o.sale_at_ms < ? AND o.kind IN ('earn', 'redeem') AND o.origin = 'local' "
+    "GROUP BY 1, 2, 3, 4"
+)
+"""The voided part of :data:`_SQL_DAY_ACTIVITY`, in the same groups: a scan of the partial index of corrections
+(``ix_entries_corrects``: returns and voids only, a small part of the ledger), then one primary-key look-up each,
+instead of a correlated look-up per reported entry."""
+
+_SQL_REPORT_OPERATIONS = (
+    "SELECT e.id, e.kind, e.sale_at_ms, e.operator_id, e.member_id, e.reward_code, e.points, e.amount_satang, "
+    "e.receipt_ref, e.offline, e.approved_by, e.currency, e.amount_minor, m.name, m.phone, "
+    "(SELECT v.approved_by FROM entries v WHERE v.corrects_id = e.id AND v.reason = 'void' "
+    " AND v.corrects_id IS NOT NULL LIMIT 1) AS voided_by, "
+    "(SELECT COUNT(*) FROM entries v WHERE v.corrects_id = e.id AND v.reason = 'void' "
+    " AND v.corrects_id IS NOT NULL) AS voided "
+    "FROM entries e LEFT JOIN members m ON m.id = e.member_id "
+    "WHERE e.sale_at_ms >= ? AND e.sale_at_ms < ? AND e.kind IN ('earn', 'redeem') AND e.origin = 'local' "
+)
+
+
 _SQL_CURRENCY_ACTIVITY = (
     "SELECT currency, COUNT(*), SUM(amount_minor), SUM(amount_satang) FROM entries "
     "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind = 'earn' AND origin = 'local' AND currency IS NOT NULL "
@@ -744,6 +767,36 @@ class Ledger:
         and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
         the covering index ``ix_entries_report`` (migration 0002)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def voided_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """The part of :meth:`day_activity` that was voided since (a ``reverse`` entry with reason ``void``
+        names it), in the same groups and shape."""
+        return _raw(conn).execute(_SQL_VOIDED_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def report_operations(self, conn: Connection, start_ms: int, end_ms: int, *, operator_id: str | None = None,
+                          reward_code: str | None = None, redemptions_only: bool = False,
+                          hour_of_day: int | None = None, limit: int = 1000) -> list[tuple[Any, ...]]:
+        """The awards and redemptions of this terminal in [start, end) behind one line of a report, oldest first:
+        ``(id, kind, sale_at_ms, operator_id, member_id, reward_code, points, amount_satang, receipt_ref,
+        offline, approved_by, currency, amount_minor, member_name, member_phone, voided_by, voided)``.
+        ``reward_code=""`` is points taken as a discount; ``hour_of_day`` counts hours from ``start_ms`` (a
+        Bangkok midnight) modulo 24. Parameters only, never text built from input."""
+        sql = _SQL_REPORT_OPERATIONS
+        params: list[Any] = [start_ms, end_ms]
+        if operator_id is not None:
+            sql += "AND COALESCE(e.operator_id, '-') = ? "
+            params.append(operator_id)
+        if redemptions_only or reward_code is not None:
+            sql += "AND e.kind = 'redeem' "
+        if reward_code is not None:
+            sql += "AND COALESCE(e.reward_code, '') = ? "
+            params.append(reward_code)
+        if hour_of_day is not None:
+            sql += "AND ((e.sale_at_ms - ?) / 3600000) % 24 = ? "
+            params += [start_ms, hour_of_day]
+        sql += "ORDER BY e.sale_at_ms, e.seq LIMIT ?"
+        params.append(limit)
+        return _raw(conn).execute(sql, params).fetchall()
 
     def currency_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
         """This terminal's sales in other currencies in [start, end): ``(currency, count, amount_minor,
