@@ -925,6 +925,28 @@ class Ledger:
                 for r in conn.execute(select(schema.pin_guard).order_by(schema.pin_guard.c.scope,
                                                                          schema.pin_guard.c.purpose))]
 
+    def flag_acks(self, conn: Connection) -> dict[str, tuple[str, int]]:
+        """The store's acknowledgements of flags: key -> (staff id, when)."""
+        rows = _raw(conn).execute("SELECT flag_key, staff_id, at_ms FROM flag_acks").fetchall()
+        return {key: (staff, int(at)) for key, staff, at in rows}
+
+    def acknowledge_flag(self, conn: Connection, key: str, staff_id: str, at_ms: int) -> bool:
+        """Record that ``staff_id`` acknowledged flag ``key`` (once: a second acknowledgement keeps the first);
+        True when this call recorded it."""
+        done = _raw(conn).execute("INSERT OR IGNORE INTO flag_acks (flag_key, staff_id, at_ms) VALUES (?, ?, ?)",
+                                  (key, staff_id, at_ms))
+        return bool(done.rowcount)
+
+    def approvals_log(self, conn: Connection, since_ms: int, until_ms: int, limit: int) -> list[tuple[Any, ...]]:
+        """This terminal's operations a manager approved in [since, until), newest first: ``(entry id, kind,
+        sale_at_ms, operator_id, approved_by, member name, points, amount_satang, reward_code, reason,
+        corrects_id)``."""
+        return _raw(conn).execute(
+            "SELECT e.id, e.kind, e.sale_at_ms, e.operator_id, e.approved_by, m.name, e.points, e.amount_satang, "
+            "e.reward_code, e.reason, e.corrects_id FROM entries e LEFT JOIN members m ON m.id = e.member_id "
+            "WHERE e.sale_at_ms >= ? AND e.sale_at_ms < ? AND e.approved_by IS NOT NULL AND e.origin = 'local' "
+            "ORDER BY e.sale_at_ms DESC, e.seq DESC LIMIT ?", (since_ms, until_ms, limit)).fetchall()
+
     def append_audit(self, conn: Connection, *, event: str, at_ms: int, staff_id: str | None = None,
                      purpose: str | None = None, details: dict[str, Any] | None = None) -> AuditRow:
         """An audit event (failed PIN, lockout, unlock, PIN change, approval...): stored here and queued for

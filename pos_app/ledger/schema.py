@@ -115,6 +115,13 @@ pin_guard = Table(
     Column("locked_at_ms", Integer),
 )
 
+flag_acks = Table(
+    "flag_acks", metadata,
+    Column("flag_key", Text, primary_key=True),  # "flag:<server flag id>" or "quarantined:<record id>"
+    Column("staff_id", Text, nullable=False),
+    Column("at_ms", Integer, nullable=False),
+)
+
 audit_events = Table(
     "audit_events", metadata,
     Column("id", Text, primary_key=True),
