@@ -101,7 +101,10 @@ class BackOfficeScreen:
             self.report_dialog = dialog
             dialog.reports.report_drawn.connect(lambda _r: self.report_shown.emit(dialog))
             dialog.reports.exported.connect(self.report_exported.emit)
-            dialog.reports.refused.connect(self.error_shown.emit)
+            for page in dialog.pages():
+                page.refused.connect(self.error_shown.emit)
+            self.sync_status_shown.connect(dialog.flags.reload)  # after each sync round: the flags it brought
+            dialog.flags.reload()
 
             def closed() -> None:
                 self.report_dialog = None

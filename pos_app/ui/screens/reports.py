@@ -38,6 +38,7 @@ from pos_app.services import ServiceError
 from pos_app.services.errors import Unavailable
 from pos_app.services.reports import range_report, report_csv, report_operations
 from pos_app.ui.dialogs import KioskDialog
+from pos_app.ui.presenters.flags import ApprovalsPresenter, FlagsPresenter
 from pos_app.ui.presenters.reports import GROUPINGS, PRESETS, Bar, ReportPresenter
 from pos_app.ui.screens.style import wrapped_label
 
@@ -175,21 +176,42 @@ def _table(name: str) -> QTableWidget:
     return table
 
 
-class ReportsPage(QWidget):
+class _Page(QWidget):
+    """A back office page whose service calls run on the window's worker, dropped once the dialog closed."""
+
+    refused = Signal(str)  # a refusal's message, also shown on the page
+
+    def __init__(self, services: Any, staff: Any, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._svc, self._staff, self._run = services, staff, submit
+        self.closed = False
+
+    def _submit(self, work: Callable[[], Any], done: Callable[[Any], None],
+                failed: Callable[[ServiceError], None]) -> None:
+        def on_done(result: Any) -> None:
+            if not self.closed:
+                done(result)
+
+        def on_failed(error: ServiceError) -> None:
+            if not self.closed:
+                failed(error)
+
+        self._run(work, on_done, on_failed)
+
+
+class ReportsPage(_Page):
     """The reports tab: the range and grouping, the chart above the table, the drill-down, the exports."""
 
     report_drawn = Signal(object)   # the RangeReport just drawn
     drilled = Signal(object)        # the ReportOperation list just drawn
     exported = Signal(object)       # Path of the CSV written
     pdf_saved = Signal(object)      # Path of the PDF written
-    refused = Signal(str)           # a refusal's message, also shown on the page
 
     def __init__(self, services: Any, staff: Any, submit: Submit, data_dir: Path, today: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(services, staff, submit, parent)
         self.setObjectName("reportsPage")
-        self._svc, self._staff, self._run, self._data_dir = services, staff, submit, data_dir
-        self.closed = False
+        self._data_dir = data_dir
         self.presenter = ReportPresenter(today)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -322,19 +344,6 @@ class ReportsPage(QWidget):
         super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ flows (on the worker)
-    def _submit(self, work: Callable[[], Any], done: Callable[[Any], None],
-                failed: Callable[[ServiceError], None]) -> None:
-        """``work`` on the window's worker; its result drawn here unless the back office was closed since."""
-        def on_done(result: Any) -> None:
-            if not self.closed:
-                done(result)
-
-        def on_failed(error: ServiceError) -> None:
-            if not self.closed:
-                failed(error)
-
-        self._run(work, on_done, on_failed)
-
     def refresh(self) -> None:
         self._read_input()
         self._show_range()
@@ -456,6 +465,125 @@ class ReportsPage(QWidget):
         self._write(write, self._data_dir / "reports" / f"{stem}.pdf", self.pdf_saved.emit)
 
 
+class FlagsPage(_Page):
+    """The flags sync raised for this branch, the ones not yet acknowledged first, with Acknowledge beside."""
+
+    flags_shown = Signal(object)  # the BranchFlags drawn
+    acknowledged = Signal(str)    # the key of the flag just acknowledged (drawn)
+
+    def __init__(self, services: Any, staff: Any, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(services, staff, submit, parent)
+        self.setObjectName("flagsPage")
+        self.presenter = FlagsPresenter()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.summary = wrapped_label("flagsSummary")
+        self.table = _table("flagsTable")
+        self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._chosen(row))
+        self.message = wrapped_label("flagsMessage", note=True)
+        row = QHBoxLayout()
+        self.acknowledge_button = QPushButton(_("Acknowledge"))
+        self.acknowledge_button.setObjectName("flagAcknowledge")
+        self.acknowledge_button.setAutoDefault(False)
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        row.addWidget(self.acknowledge_button)
+        row.addStretch(1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+
+    def reload(self, *_args: Any) -> None:
+        """Read the flags the last sync brought (on the worker): at open, and after each sync round."""
+        svc = self._svc
+
+        def work() -> Any:
+            from pos_app.services.backoffice import branch_flags
+
+            return branch_flags(svc)
+
+        self._submit(work, self.show_flags, self._refused)
+
+    def show_flags(self, state: Any) -> None:
+        p = self.presenter
+        p.show(state)
+        self.summary.setText(p.summary())
+        _fill_table(self.table, p.headers(), p.rows(), numbers=(),
+                    faded=[f.acknowledged_by is not None for f in p.flags])
+        if p.chosen is not None:
+            self.table.setCurrentCell(p.chosen, 0)
+        self.acknowledge_button.setEnabled(p.can_acknowledge())
+        self.flags_shown.emit(state)
+
+    def _chosen(self, row: int) -> None:
+        self.presenter.choose(row)
+        self.acknowledge_button.setEnabled(self.presenter.can_acknowledge())
+
+    def acknowledge(self) -> None:
+        key = self.presenter.chosen_key
+        if key is None or not self.presenter.can_acknowledge():
+            return
+        svc, staff = self._svc, self._staff
+
+        def work() -> Any:
+            from pos_app.services.backoffice import acknowledge_flag
+
+            return acknowledge_flag(svc, key, staff)
+
+        def done(state: Any) -> None:
+            self.show_flags(state)
+            self.message.setText(_("Acknowledged. Head office still resolves it."))
+            self.acknowledged.emit(key)
+
+        self._submit(work, done, self._refused)
+
+    def _refused(self, error: ServiceError) -> None:
+        self.message.setText(error.message)
+        self.refused.emit(error.message)
+
+
+class ApprovalsPage(_Page):
+    """What managers approved at this counter, and approvals refused, over the reports page's days."""
+
+    approvals_shown = Signal(object)  # the ApprovalLine list drawn
+
+    def __init__(self, services: Any, staff: Any, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(services, staff, submit, parent)
+        self.setObjectName("approvalsPage")
+        self.presenter = ApprovalsPresenter()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.title = wrapped_label("approvalsTitle")
+        self.table = _table("approvalsTable")
+        self.message = wrapped_label("approvalsMessage", note=True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+
+    def reload(self, date_from: str, date_to: str) -> None:
+        svc, staff = self._svc, self._staff
+
+        def work() -> Any:
+            from pos_app.services.backoffice import approvals_log
+
+            svc.require(staff, "manager")
+            return approvals_log(svc, date_from, date_to)
+
+        def done(lines: list[Any]) -> None:
+            p = self.presenter
+            p.show(date_from, date_to, lines)
+            self.title.setText(p.title())
+            self.message.clear()
+            _fill_table(self.table, p.headers(), p.rows(), numbers=(5, 6), faded=p.refused_rows())
+            self.approvals_shown.emit(lines)
+
+        def failed(error: ServiceError) -> None:
+            self.message.setText(error.message)
+            self.refused.emit(error.message)
+
+        self._submit(work, done, failed)
+
+
 class BackOfficeDialog(KioskDialog):
     """The manager's back office: Reports, Flags, Approvals log (tabs)."""
 
@@ -470,12 +598,30 @@ class BackOfficeDialog(KioskDialog):
         self.tabs.setObjectName("backOfficeTabs")
         self.reports = ReportsPage(services, staff, submit, data_dir, today)
         self.tabs.addTab(self.reports, _("Reports"))
+        self.flags = FlagsPage(services, staff, submit)
+        self.flags_tab = self.tabs.addTab(self.flags, _("Flags"))
+        self.approvals = ApprovalsPage(services, staff, submit)
+        self.tabs.addTab(self.approvals, _("Approvals log"))
+        self.flags.flags_shown.connect(self._count_flags)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.close_button = QPushButton(_("Close"))
         self.close_button.setObjectName("backOfficeClose")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.accept)
         self.tabs.setCornerWidget(self.close_button, Qt.Corner.TopRightCorner)
         layout.addWidget(self.tabs, 1)
+
+    def _count_flags(self, _state: Any) -> None:
+        waiting = self.flags.presenter.waiting()
+        self.tabs.setTabText(self.flags_tab, _("Flags ({n})").format(n=waiting) if waiting else _("Flags"))
+
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is self.approvals:
+            date_from, date_to, _by = self.reports.presenter.request()
+            self.approvals.reload(date_from, date_to)
+        elif page is self.flags:
+            self.flags.reload()
 
     def reject(self) -> None:
         """Esc: back from the drill-down to the report first, then closes."""
