@@ -112,3 +112,50 @@ def test_the_drill_down_says_who_when_whom_what_and_whether_it_was_voided() -> N
     p.drill(p.report.totals, [op()])
     assert p.drill_lines()[0].cells[0] == "2026-11-26\n09:05"  # a range: the day too
     assert p.drill_title().startswith(_("Total") + ":")
+
+
+def test_the_flags_page_puts_what_wants_a_look_first_and_says_where_things_stand() -> None:
+    from pos_app.services.backoffice import BranchFlag, BranchFlags
+    from pos_app.ui.presenters.flags import FlagsPresenter, flag_text
+
+    def flag(key: str, kind: str, acked: str | None = None, **kw: object) -> BranchFlag:
+        values: dict[str, object] = dict(key=key, kind=kind, member_id=None, member_name=None, terminal_id="T2",
+                                         entry_id=None, details={}, raised_at_ms=None, this_terminal=False,
+                                         acknowledged_by=acked, acknowledged_at_ms=1 if acked else None)
+        values.update(kw)
+        return BranchFlag(**values)  # type: ignore[arg-type]
+
+    p = FlagsPresenter()
+    p.show(BranchFlags([], None, False))
+    assert p.summary() == _("No flags yet: this counter has not synced with head office since it was set up.")
+    assert p.chosen is None and not p.can_acknowledge()
+    p.show(BranchFlags([flag("flag:1", "overdraft", "Manee", details={"shortfall": 1500}),
+                        flag("flag:2", "brand_new_kind", this_terminal=True)], 0, True))
+    assert p.chosen == 1 and p.chosen_key == "flag:2" and p.can_acknowledge() and p.waiting() == 1
+    rows = p.rows()
+    assert rows[0][1] == flag_text("overdraft") + "\n" + _("{points} points short").format(points="1,500")
+    assert rows[0][4].startswith("Manee\n") and rows[1][1] == "brand_new_kind" and rows[1][3] == _("This counter")
+    assert _("Head office has more: the oldest are shown.") in p.summary()
+    p.choose(0)
+    assert not p.can_acknowledge()
+    p.choose(5)
+    assert p.chosen is None and p.chosen_key is None
+
+
+def test_the_approvals_log_names_voids_and_refusals() -> None:
+    from pos_app.services.backoffice import ApprovalLine
+    from pos_app.ui.presenters.flags import ApprovalsPresenter
+
+    at = int(datetime(2026, 11, 26, 9, 5).timestamp() * 1000)
+    p = ApprovalsPresenter()
+    assert p.title() == ""
+    p.show("2026-11-20", "2026-11-26", [
+        ApprovalLine(at, "reverse", "void", "สมใจ", "Manee", "สมชาย", -40, 100_000, None, "e1", False),
+        ApprovalLine(at, "reverse", "return", "สมใจ", "Manee", "สมชาย", -20, 50_000, None, "e2", False),
+        ApprovalLine(at, "self_approval_refused", "redeem", "Manee", "Manee", None, None, None, None, None, True)])
+    rows = p.rows()
+    assert rows[0] == ("2026-11-26 09:05", _("Void"), "สมใจ", "Manee", "สมชาย", "-40", "฿1,000.00")
+    assert rows[1][1] == _("Return") and rows[2][1] == _("Own operation (refused)") + "\n" + _("Redemption")
+    assert rows[2][5:] == ("", "") and p.refused_rows() == [False, False, True]
+    assert p.title() == _("Approvals {span}: {n} approved").format(span="2026-11-20 – 2026-11-26", n="2") + \
+        ", " + _("{n} refused").format(n="1")
