@@ -358,23 +358,34 @@ _SQL_RECEIPT_EARNED = (  # an award on the receipt that was not voided (a voided
 )
 _SQL_META_ALL = "SELECT key, value FROM meta"
 _SQL_DAY_ACTIVITY = (
-    "SELECT COALESCE(operator_id, '-'), reward_code, (sale_at_ms - ?) / 3600000, kind, COUNT(*), SUM(points), "
-    "SUM(COALESCE(amount_satang, 0)) FROM entries "
+    "SELECT COALESCE(operator_id, '-'), reward_code, ((sale_at_ms - ?) / 3600000) % 24, kind, COUNT(*), "
+    "SUM(points), SUM(COALESCE(amount_satang, 0)) FROM entries "
     "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind IN ('earn', 'redeem') AND origin = 'local' "
     "GROUP BY 1, 2, 3, 4"
 )
 
 
+HOUR_MS = 3_600_000
+
+_SQL_HOUR_ACTIVITY = (
+    "SELECT operator_id, NULLIF(reward_code, ''), (hour - ?) % 24, kind, SUM(n), SUM(points), SUM(amount_satang) "
+    "FROM report_hours WHERE hour >= ? AND hour < ? GROUP BY 1, 2, 3, 4"
+)
+""":data:`_SQL_DAY_ACTIVITY` from the hourly summary (migration 0009) when the range is whole hours: a month reads
+some thousand summary rows instead of grouping every entry (100,000 entries: bench/bench_ui.py), and hands back
+a few hundred groups (hours of the day, not hours of the month) for the services to lay out."""
+
 _SQL_VOIDED_ACTIVITY = (
-    "SELECT COALESCE(o.operator_id, '-'), o.reward_code, (o.sale_at_ms - ?) / 3600000, o.kind, COUNT(*), "
-    "SUM(o.points), SUM(COALESCE(o.amount_satang, 0)) FROM entries v JOIN entries o ON o.id = v.corrects_id "
+    "SELECT COALESCE(o.operator_id, '-'), o.reward_code, ((o.sale_at_ms - ?) / 3600000) % 24, o.kind, COUNT(*), "
+    "SUM(o.points), SUM(COALESCE(o.amount_satang, 0)) FROM entries v CROSS JOIN entries o ON o.id = v.corrects_id "
     "WHERE v.corrects_id IS NOT NULL AND v.kind = 'reverse' AND v.reason = 'void' "
     "AND o.sale_at_ms >= ? AND o.sale_at_ms < ? AND o.kind IN ('earn', 'redeem') AND o.origin = 'local' "
     "GROUP BY 1, 2, 3, 4"
 )
 """The voided part of :data:`_SQL_DAY_ACTIVITY`, in the same groups: a scan of the partial index of corrections
-(``ix_entries_corrects``: returns and voids only, a small part of the ledger), then one primary-key look-up each,
-instead of a correlated look-up per reported entry."""
+(``ix_entries_corrects``: returns and voids only, a small part of the ledger), then one primary-key look-up each.
+``CROSS JOIN`` keeps that order (SQLite's planner otherwise walks the month's entries and probes each one for a
+void: 100,000 probes for a month; bench/bench_ui.py)."""
 
 _SQL_REPORT_OPERATIONS = (
     "SELECT e.id, e.kind, e.sale_at_ms, e.operator_id, e.member_id, e.reward_code, e.points, e.amount_satang, "
@@ -764,8 +775,17 @@ class Ledger:
 
     def day_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
         """This terminal's awards and redemptions in [start, end), grouped by cashier, reward, hour of the day
-        and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
-        the covering index ``ix_entries_report`` (migration 0002)."""
+        (0-23, counted from ``start``, a Bangkok midnight for the reports) and kind: ``(operator, reward_code,
+        hour, kind, count, points, amount_satang)``. Whole-hour ranges read
+        the hourly summary ``report_hours`` (migration 0009), others one range scan of the covering index
+        ``ix_entries_report`` (migration 0002)."""
+        if start_ms % HOUR_MS == 0 and end_ms % HOUR_MS == 0:  # every report range (Bangkok days)
+            start_h = start_ms // HOUR_MS
+            return _raw(conn).execute(_SQL_HOUR_ACTIVITY, (start_h, start_h, end_ms // HOUR_MS)).fetchall()
+        return self.day_activity_scan(conn, start_ms, end_ms)
+
+    def day_activity_scan(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """:meth:`day_activity` from the entries themselves (any range; the check of the hourly summary)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
 
     def voided_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:

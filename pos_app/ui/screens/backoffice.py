@@ -119,8 +119,8 @@ class BackOfficeScreen:
 
     def refresh_report(self: Any) -> None:
         """The back office's report again, with the range and grouping chosen there."""
-        if self.report_dialog is not None and not self.worker.busy:
-            self.report_dialog.reports.refresh()
+        if self.report_dialog is not None:
+            self.report_dialog.reports.refresh()  # queued behind whatever the worker is doing
 
 
 __all__ = ["BackOfficeScreen"]
