@@ -426,6 +426,19 @@ class FlagInfo(BaseModel):
     note: str | None
 
 
+MAX_BRANCH_FLAGS = 500
+
+
+class BranchFlagsResponse(BaseModel):
+    """``GET /v1/flags``: the open flags of the calling terminal's branch (raised on any of its terminals), oldest
+    first, at most :data:`MAX_BRANCH_FLAGS`. A flag missing from a later answer was resolved at head office."""
+
+    flags: list[FlagInfo]
+    truncated: bool = False
+    """More open flags than were sent (the oldest are sent first)."""
+    server_time: str
+
+
 class QuarantinedRecord(BaseModel):
     """A record the server received and acknowledged but did not let move any balance (see the kinds table in
     ``docs/sync-protocol.md``): a compensating server entry undoes it on the terminal that made it."""

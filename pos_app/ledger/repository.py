@@ -358,10 +358,44 @@ _SQL_RECEIPT_EARNED = (  # an award on the receipt that was not voided (a voided
 )
 _SQL_META_ALL = "SELECT key, value FROM meta"
 _SQL_DAY_ACTIVITY = (
-    "SELECT COALESCE(operator_id, '-'), reward_code, (sale_at_ms - ?) / 3600000, kind, COUNT(*), SUM(points), "
-    "SUM(COALESCE(amount_satang, 0)) FROM entries "
+    "SELECT COALESCE(operator_id, '-'), reward_code, ((sale_at_ms - ?) / 3600000) % 24, kind, COUNT(*), "
+    "SUM(points), SUM(COALESCE(amount_satang, 0)) FROM entries "
     "WHERE sale_at_ms >= ? AND sale_at_ms < ? AND kind IN ('earn', 'redeem') AND origin = 'local' "
     "GROUP BY 1, 2, 3, 4"
+)
+
+
+HOUR_MS = 3_600_000
+
+_SQL_HOUR_ACTIVITY = (
+    "SELECT operator_id, NULLIF(reward_code, ''), (hour - ?) % 24, kind, SUM(n), SUM(points), SUM(amount_satang) "
+    "FROM report_hours WHERE hour >= ? AND hour < ? GROUP BY 1, 2, 3, 4"
+)
+""":data:`_SQL_DAY_ACTIVITY` from the hourly summary (migration 0009) when the range is whole hours: a month reads
+some thousand summary rows instead of grouping every entry (100,000 entries: bench/bench_ui.py), and hands back
+a few hundred groups (hours of the day, not hours of the month) for the services to lay out."""
+
+_SQL_VOIDED_ACTIVITY = (
+    "SELECT COALESCE(o.operator_id, '-'), o.reward_code, ((o.sale_at_ms - ?) / 3600000) % 24, o.kind, COUNT(*), "
+    "SUM(o.points), SUM(COALESCE(o.amount_satang, 0)) FROM entries v CROSS JOIN entries o ON o.id = v.corrects_id "
+    "WHERE v.corrects_id IS NOT NULL AND v.kind = 'reverse' AND v.reason = 'void' "
+    "AND o.sale_at_ms >= ? AND o.sale_at_ms < ? AND o.kind IN ('earn', 'redeem') AND o.origin = 'local' "
+    "GROUP BY 1, 2, 3, 4"
+)
+"""The voided part of :data:`_SQL_DAY_ACTIVITY`, in the same groups: a scan of the partial index of corrections
+(``ix_entries_corrects``: returns and voids only, a small part of the ledger), then one primary-key look-up each.
+``CROSS JOIN`` keeps that order (SQLite's planner otherwise walks the month's entries and probes each one for a
+void: 100,000 probes for a month; bench/bench_ui.py)."""
+
+_SQL_REPORT_OPERATIONS = (
+    "SELECT e.id, e.kind, e.sale_at_ms, e.operator_id, e.member_id, e.reward_code, e.points, e.amount_satang, "
+    "e.receipt_ref, e.offline, e.approved_by, e.currency, e.amount_minor, m.name, m.phone, "
+    "(SELECT v.approved_by FROM entries v WHERE v.corrects_id = e.id AND v.reason = 'void' "
+    " AND v.corrects_id IS NOT NULL LIMIT 1) AS voided_by, "
+    "(SELECT COUNT(*) FROM entries v WHERE v.corrects_id = e.id AND v.reason = 'void' "
+    " AND v.corrects_id IS NOT NULL) AS voided "
+    "FROM entries e LEFT JOIN members m ON m.id = e.member_id "
+    "WHERE e.sale_at_ms >= ? AND e.sale_at_ms < ? AND e.kind IN ('earn', 'redeem') AND e.origin = 'local' "
 )
 
 
@@ -741,9 +775,48 @@ class Ledger:
 
     def day_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
         """This terminal's awards and redemptions in [start, end), grouped by cashier, reward, hour of the day
-        and kind: ``(operator, reward_code, hour, kind, count, points, amount_satang)``. One range scan of
-        the covering index ``ix_entries_report`` (migration 0002)."""
+        (0-23, counted from ``start``, a Bangkok midnight for the reports) and kind: ``(operator, reward_code,
+        hour, kind, count, points, amount_satang)``. Whole-hour ranges read
+        the hourly summary ``report_hours`` (migration 0009), others one range scan of the covering index
+        ``ix_entries_report`` (migration 0002)."""
+        if start_ms % HOUR_MS == 0 and end_ms % HOUR_MS == 0:  # every report range (Bangkok days)
+            start_h = start_ms // HOUR_MS
+            return _raw(conn).execute(_SQL_HOUR_ACTIVITY, (start_h, start_h, end_ms // HOUR_MS)).fetchall()
+        return self.day_activity_scan(conn, start_ms, end_ms)
+
+    def day_activity_scan(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """:meth:`day_activity` from the entries themselves (any range; the check of the hourly summary)."""
         return _raw(conn).execute(_SQL_DAY_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def voided_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
+        """The part of :meth:`day_activity` that was voided since (a ``reverse`` entry with reason ``void``
+        names it), in the same groups and shape."""
+        return _raw(conn).execute(_SQL_VOIDED_ACTIVITY, (start_ms, start_ms, end_ms)).fetchall()
+
+    def report_operations(self, conn: Connection, start_ms: int, end_ms: int, *, operator_id: str | None = None,
+                          reward_code: str | None = None, redemptions_only: bool = False,
+                          hour_of_day: int | None = None, limit: int = 1000) -> list[tuple[Any, ...]]:
+        """The awards and redemptions of this terminal in [start, end) behind one line of a report, oldest first:
+        ``(id, kind, sale_at_ms, operator_id, member_id, reward_code, points, amount_satang, receipt_ref,
+        offline, approved_by, currency, amount_minor, member_name, member_phone, voided_by, voided)``.
+        ``reward_code=""`` is points taken as a discount; ``hour_of_day`` counts hours from ``start_ms`` (a
+        Bangkok midnight) modulo 24. Parameters only, never text built from input."""
+        sql = _SQL_REPORT_OPERATIONS
+        params: list[Any] = [start_ms, end_ms]
+        if operator_id is not None:
+            sql += "AND COALESCE(e.operator_id, '-') = ? "
+            params.append(operator_id)
+        if redemptions_only or reward_code is not None:
+            sql += "AND e.kind = 'redeem' "
+        if reward_code is not None:
+            sql += "AND COALESCE(e.reward_code, '') = ? "
+            params.append(reward_code)
+        if hour_of_day is not None:
+            sql += "AND ((e.sale_at_ms - ?) / 3600000) % 24 = ? "
+            params += [start_ms, hour_of_day]
+        sql += "ORDER BY e.sale_at_ms, e.seq LIMIT ?"
+        params.append(limit)
+        return _raw(conn).execute(sql, params).fetchall()
 
     def currency_activity(self, conn: Connection, start_ms: int, end_ms: int) -> list[tuple[Any, ...]]:
         """This terminal's sales in other currencies in [start, end): ``(currency, count, amount_minor,
@@ -871,6 +944,28 @@ class Ledger:
         return [GuardRow(r.scope, r.purpose, r.failures, r.last_failure_at_ms, r.locked_at_ms)
                 for r in conn.execute(select(schema.pin_guard).order_by(schema.pin_guard.c.scope,
                                                                          schema.pin_guard.c.purpose))]
+
+    def flag_acks(self, conn: Connection) -> dict[str, tuple[str, int]]:
+        """The store's acknowledgements of flags: key -> (staff id, when)."""
+        rows = _raw(conn).execute("SELECT flag_key, staff_id, at_ms FROM flag_acks").fetchall()
+        return {key: (staff, int(at)) for key, staff, at in rows}
+
+    def acknowledge_flag(self, conn: Connection, key: str, staff_id: str, at_ms: int) -> bool:
+        """Record that ``staff_id`` acknowledged flag ``key`` (once: a second acknowledgement keeps the first);
+        True when this call recorded it."""
+        done = _raw(conn).execute("INSERT OR IGNORE INTO flag_acks (flag_key, staff_id, at_ms) VALUES (?, ?, ?)",
+                                  (key, staff_id, at_ms))
+        return bool(done.rowcount)
+
+    def approvals_log(self, conn: Connection, since_ms: int, until_ms: int, limit: int) -> list[tuple[Any, ...]]:
+        """This terminal's operations a manager approved in [since, until), newest first: ``(entry id, kind,
+        sale_at_ms, operator_id, approved_by, member name, points, amount_satang, reward_code, reason,
+        corrects_id)``."""
+        return _raw(conn).execute(
+            "SELECT e.id, e.kind, e.sale_at_ms, e.operator_id, e.approved_by, m.name, e.points, e.amount_satang, "
+            "e.reward_code, e.reason, e.corrects_id FROM entries e LEFT JOIN members m ON m.id = e.member_id "
+            "WHERE e.sale_at_ms >= ? AND e.sale_at_ms < ? AND e.approved_by IS NOT NULL AND e.origin = 'local' "
+            "ORDER BY e.sale_at_ms DESC, e.seq DESC LIMIT ?", (since_ms, until_ms, limit)).fetchall()
 
     def append_audit(self, conn: Connection, *, event: str, at_ms: int, staff_id: str | None = None,
                      purpose: str | None = None, details: dict[str, Any] | None = None) -> AuditRow:

@@ -115,6 +115,24 @@ pin_guard = Table(
     Column("locked_at_ms", Integer),
 )
 
+flag_acks = Table(
+    "flag_acks", metadata,
+    Column("flag_key", Text, primary_key=True),  # "flag:<server flag id>" or "quarantined:<record id>"
+    Column("staff_id", Text, nullable=False),
+    Column("at_ms", Integer, nullable=False),
+)
+
+report_hours = Table(  # kept by the trigger entries_report_hours (migration 0009); read by the reports
+    "report_hours", metadata,
+    Column("hour", Integer, primary_key=True),          # sale_at_ms // 3,600,000 (UTC hours)
+    Column("operator_id", Text, primary_key=True),      # '-' for none
+    Column("reward_code", Text, primary_key=True),      # '' for none
+    Column("kind", Text, primary_key=True),             # earn | redeem (this terminal's own)
+    Column("n", Integer, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("amount_satang", Integer, nullable=False),
+)
+
 audit_events = Table(
     "audit_events", metadata,
     Column("id", Text, primary_key=True),

@@ -4,6 +4,7 @@ Meta keys written here (read by ``doctor``, the status line and the offline-allo
 ``mode`` (standalone|enrolled), ``server_url``, ``branch_id``, ``acked_seq``, ``pull_cursor``, ``sync_batch``
 (the pending upload batch as JSON), ``last_sync_ok_ms``, ``last_sync_error``, ``clock_offset_ms``,
 ``offline_policy`` (JSON), ``sync_quarantined`` (JSON list of this terminal's records the server quarantined),
+``sync_branch_flags`` (JSON: the open flags of the branch as the last round fetched them, ``truncated``, ``at_ms``),
 ``restore_pending`` (set by ``pos-terminal restore`` on an enrolled terminal until the sync client got back the
 terminal's own records from the server), ``allowance_base_seq`` (offline redemptions with a higher seq count against the
 allowance: those not yet confirmed by a complete successful sync), ``rules_version``.
@@ -115,6 +116,11 @@ class LedgerSyncStore:
             known = {r["id"] for r in held}
             held += [r for r in records if r["id"] not in known]
             self.ledger.set_meta(conn, "sync_quarantined", json.dumps(held[-QUARANTINE_KEPT:], ensure_ascii=False))
+
+    def replace_branch_flags(self, flags: list[dict[str, Any]], truncated: bool, now_ms: int) -> None:
+        with self.ledger.write() as conn:
+            self.ledger.set_meta(conn, "sync_branch_flags", json.dumps(
+                {"flags": flags, "truncated": truncated, "at_ms": now_ms}, ensure_ascii=False))
 
     def quarantined(self) -> list[dict[str, Any]]:
         """The records of this terminal the server quarantined (newest last; the last QUARANTINE_KEPT)."""

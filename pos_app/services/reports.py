@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pos_app.core.currency import format_money
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
+from pos_app.core.phone import mask_phone
 from pos_app.ledger import backup as backup_mod
 from pos_app.ledger import migrate
 from pos_app.ledger.db import integrity_problems
@@ -26,12 +27,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class ReportLine:
+    """One line of a report. Voided operations are not in its counts, points or sales (a void undoes the
+    operation as if it had not happened); ``voided`` says how many of its operations were voided."""
+
     key: str
     awards: int = 0
     points_awarded: int = 0
     sales_satang: int = 0
     redemptions: int = 0
     points_redeemed: int = 0
+    voided: int = 0
+    code: str = ""
+    """What the line groups by, for its drill-down: the operator id, the reward code ("" for points as a
+    discount) or the hour of the day ("07"); "" on the totals."""
 
 
 @dataclass
@@ -81,7 +89,8 @@ REPORT_GROUPINGS = ("cashier", "reward", "hour")
 MAX_REPORT_DAYS = 366
 
 
-def _add(line: Any, kind: str, n: int, points: int, amount: int) -> None:
+def _add(line: Any, kind: str, n: int, points: int, amount: int, voided: int = 0) -> None:
+    line.voided += voided
     if kind == "earn":
         line.awards += n
         line.points_awarded += points
@@ -98,21 +107,41 @@ def daily_report(services: Services, day: str | None) -> DailyReport:
     report = DailyReport(date=day)
     with services.ledger.read() as conn:
         staff_names = services.ledger.staff_names(conn)
-        rows = services.ledger.day_activity(conn, start, end)
+        rows = _activity(services, conn, start, end)
         report.per_currency = _currency_lines(services.ledger.currency_activity(conn, start, end))
     cashiers: dict[str, ReportLine] = {}
     rewards: dict[str, ReportLine] = {}
     hours: dict[int, ReportLine] = {}
-    for op, reward, hour, kind, n, points, amount in rows:
-        _add(cashiers.setdefault(op, ReportLine(staff_names.get(op, op))), kind, n, points, amount)
-        _add(hours.setdefault(hour, ReportLine(f"{hour:02d}:00")), kind, n, points, amount)
-        _add(report.totals, kind, n, points, amount)
+    for op, reward, hour, kind, n, points, amount, voided in rows:
+        _add(cashiers.setdefault(op, ReportLine(staff_names.get(op, op), code=op)), kind, n, points, amount, voided)
+        _add(hours.setdefault(hour, ReportLine(f"{hour:02d}:00", code=f"{hour:02d}")), kind, n, points, amount,
+             voided)
+        _add(report.totals, kind, n, points, amount, voided)
         if kind == "redeem":
-            _add(rewards.setdefault(reward or "discount", ReportLine(reward or "discount")), kind, n, points, amount)
+            _add(rewards.setdefault(reward or "discount", ReportLine(reward or "discount", code=reward or "")),
+                 kind, n, points, amount, voided)
     report.per_cashier = sorted(cashiers.values(), key=lambda x: x.key)
     report.per_reward = sorted(rewards.values(), key=lambda x: x.key)
     report.per_hour = [hours[h] for h in sorted(hours)]
     return report
+
+
+def _activity(services: Services, conn: Any, start: int, end: int) -> list[tuple[Any, ...]]:
+    """The report's groups ``(operator, reward, hours since start, kind, count, points, amount, voided)``,
+    voided operations taken out of the count, points and amount and counted in ``voided``: the one place the
+    CLI's and the window's reports decide what a void does to a number."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for op, reward, hour, kind, n, points, amount in services.ledger.day_activity(conn, start, end):
+        groups[(op, reward, hour, kind)] = [int(n), int(points or 0), int(amount or 0), 0]
+    for op, reward, hour, kind, n, points, amount in services.ledger.voided_activity(conn, start, end):
+        group = groups.get((op, reward, hour, kind))
+        if group is None:  # cannot happen: a voided entry is inside its own group
+            continue
+        group[0] -= int(n)
+        group[1] -= int(points or 0)
+        group[2] -= int(amount or 0)
+        group[3] += int(n)
+    return [(*key, *values) for key, values in groups.items()]
 
 
 def _currency_lines(rows: list[tuple[Any, ...]]) -> list[CurrencyLine]:
@@ -148,16 +177,12 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        from pos_app.services.errors import InvalidInput
-
         raise InvalidInput(_("{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.").format(
             value=repr(text))) from None
 
 
-def range_report(services: Services, date_from: str, date_to: str, by: str) -> RangeReport:
-    """The manager's report for a date range, by ``cashier``, ``reward`` or ``hour`` (of the day)."""
-    from pos_app.services.errors import InvalidInput
-
+def _range_bounds(services: Services, date_from: str, date_to: str, by: str) -> tuple[int, int]:
+    """[start, end) in ms of a report's Bangkok days, or one clear refusal."""
     if by not in REPORT_GROUPINGS:
         raise InvalidInput(_("A report is by cashier, reward or hour, not {by}.").format(by=repr(by)))
     first, last = _day(date_from), _day(date_to)
@@ -168,10 +193,17 @@ def range_report(services: Services, date_from: str, date_to: str, by: str) -> R
         raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_REPORT_DAYS))
     start, _unused = services.day_bounds_ms(first.isoformat())
     _unused, end = services.day_bounds_ms(last.isoformat())
+    return start, end
+
+
+def range_report(services: Services, date_from: str, date_to: str, by: str) -> RangeReport:
+    """The manager's report for a date range, by ``cashier``, ``reward`` or ``hour`` (of the day)."""
+    start, end = _range_bounds(services, date_from, date_to, by)
+    first, last = _day(date_from), _day(date_to)
 
     def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[RewardView], list[tuple[Any, ...]]]:
         with services.ledger.read() as conn:
-            return (services.ledger.staff_names(conn), services.ledger.day_activity(conn, start, end),
+            return (services.ledger.staff_names(conn), _activity(services, conn, start, end),
                     [reward_view(r) for r in services.ledger.list_rewards(conn, active_only=False)],
                     services.ledger.currency_activity(conn, start, end))
 
@@ -180,27 +212,100 @@ def range_report(services: Services, date_from: str, date_to: str, by: str) -> R
     report = RangeReport(date_from=first.isoformat(), date_to=last.isoformat(), by=by, totals=ReportLine("total"),
                          per_currency=_currency_lines(currency_rows))
     groups: dict[Any, ReportLine] = {}
-    for op, reward, hours_since_start, kind, n, points, amount in rows:
+    for op, reward, hours_since_start, kind, n, points, amount, voided in rows:
         assert report.totals is not None
-        _add(report.totals, kind, n, points, amount)
+        _add(report.totals, kind, n, points, amount, voided)
         if by == "cashier":
             key: Any = op
-            label = staff_names.get(op, op)
+            label, code = staff_names.get(op, op), op
         elif by == "hour":
             key = int(hours_since_start) % 24  # Bangkok has no daylight saving: every day starts at 00:00
-            label = f"{key:02d}:00"
+            label, code = f"{key:02d}:00", f"{key:02d}"
         else:
             if kind != "redeem":
                 continue
-            key = reward or ""
+            key = code = reward or ""
             label = reward_names.get(reward, reward) if reward else _("Points as a discount")
-        _add(groups.setdefault(key, ReportLine(label)), kind, n, points, amount)
+        _add(groups.setdefault(key, ReportLine(label, code=code)), kind, n, points, amount, voided)
     order = sorted(groups) if by == "hour" else sorted(groups, key=lambda k: groups[k].key)
     report.lines = [groups[k] for k in order]
     return report
 
 
-CSV_COLUMNS = ("key", "awards", "points_awarded", "sales_baht", "redemptions", "points_redeemed")
+@dataclass(frozen=True)
+class ReportOperation:
+    """One award or redemption behind a number of a report (a drill-down line)."""
+
+    entry_id: str
+    kind: str                   # earn (an award) or redeem
+    sale_at_ms: int
+    operator_id: str
+    operator_name: str
+    member_id: str
+    member_name: str
+    member_phone_masked: str    # only the last four digits (core.phone.mask_phone)
+    reward_code: str | None
+    reward_name: str | None     # None for an award; "Points as a discount" for a redemption without a reward
+    points: int                 # + earned / - redeemed
+    amount_satang: int | None   # the sale of an award (in baht), the discount of a points redemption
+    receipt_ref: str | None
+    offline: bool               # recorded while the counter could not reach the server
+    approved_by: str | None     # the manager's name (an approval on the operation itself)
+    voided: bool
+    voided_approved_by: str | None  # the manager who approved the void
+
+
+MAX_DRILL_DOWN = 1000
+
+
+def report_operations(services: Services, date_from: str, date_to: str, by: str, code: str | None,
+                      limit: int = MAX_DRILL_DOWN) -> list[ReportOperation]:
+    """The operations behind one line of :func:`range_report` (``code`` is the line's ``code``; None: the
+    totals), oldest first, at most ``limit``. Voided operations are listed, marked ``voided``: the report's
+    numbers leave them out, the drill-down shows that they happened."""
+    start, end = _range_bounds(services, date_from, date_to, by)
+    filters: dict[str, Any] = {}
+    if code is not None:
+        if by == "cashier":
+            filters["operator_id"] = code
+        elif by == "reward":
+            filters["reward_code"] = code
+        else:
+            try:
+                hour = int(code)
+            except ValueError:
+                hour = -1
+            if not 0 <= hour <= 23:
+                raise InvalidInput(_("An hour of the day is 00 to 23, not {hour}.").format(hour=repr(code)))
+            filters["hour_of_day"] = hour
+    elif by == "reward":
+        filters["redemptions_only"] = True
+
+    def run() -> tuple[dict[str, str], list[tuple[Any, ...]], list[RewardView]]:
+        with services.ledger.read() as conn:
+            return (services.ledger.staff_names(conn),
+                    services.ledger.report_operations(conn, start, end, limit=limit, **filters),
+                    [reward_view(r) for r in services.ledger.list_rewards(conn, active_only=False)])
+
+    names, rows, rewards = services._call(run)
+    reward_names = {r.code: r.display_name() for r in rewards}
+    out = []
+    for (entry_id, kind, sale_at, operator, member_id, reward, points, amount, receipt, offline, approved_by,
+         _currency, _minor, member_name, phone, voided_by, voided) in rows:
+        operator = operator or "-"
+        reward_name = None if kind != "redeem" else (
+            reward_names.get(reward, reward) if reward else _("Points as a discount"))
+        out.append(ReportOperation(
+            entry_id=entry_id, kind=kind, sale_at_ms=int(sale_at), operator_id=operator,
+            operator_name=names.get(operator, operator), member_id=member_id, member_name=member_name or "",
+            member_phone_masked=mask_phone(phone), reward_code=reward, reward_name=reward_name, points=int(points),
+            amount_satang=amount, receipt_ref=receipt, offline=bool(offline),
+            approved_by=names.get(approved_by, approved_by) if approved_by else None, voided=bool(voided),
+            voided_approved_by=names.get(voided_by, voided_by) if voided_by else None))
+    return out
+
+
+CSV_COLUMNS = ("key", "awards", "points_awarded", "sales_baht", "redemptions", "points_redeemed", "voided")
 
 
 def report_csv(report: RangeReport) -> str:
@@ -213,7 +318,8 @@ def report_csv(report: RangeReport) -> str:
     for line in lines:
         name = _("Total") if line is report.totals else line.key
         baht = f"{line.sales_satang // 100}.{line.sales_satang % 100:02d}"
-        writer.writerow([name, line.awards, line.points_awarded, baht, line.redemptions, line.points_redeemed])
+        writer.writerow([name, line.awards, line.points_awarded, baht, line.redemptions, line.points_redeemed,
+                         line.voided])
     return out.getvalue()
 
 
@@ -222,12 +328,14 @@ def report_text(report: RangeReport) -> str:
     title = {"cashier": _("By cashier"), "reward": _("By reward"), "hour": _("By hour")}[report.by]
     out = [_("Report {start} to {end}").format(start=report.date_from, end=report.date_to) + " · " + title, ""]
     out.append(f"{'':<24}{_('Awards'):>8}{_('Points awarded'):>16}{_('Sales'):>16}{_('Redemptions'):>13}"
-               f"{_('Points redeemed'):>17}")
+               f"{_('Points redeemed'):>17}{_('Voided'):>8}")
     lines = [*report.lines, *([report.totals] if report.totals is not None else [])]
     for line in lines:
         name = _("Total") if line is report.totals else line.key
         out.append(f"{name[:24]:<24}{line.awards:>8,}{line.points_awarded:>16,}{format_baht(line.sales_satang):>16}"
-                   f"{line.redemptions:>13,}{line.points_redeemed:>17,}")
+                   f"{line.redemptions:>13,}{line.points_redeemed:>17,}{line.voided:>8,}")
+    out.append("")
+    out.append(_("Voided operations are not counted in the numbers; the Voided column says how many there were."))
     out += currency_text(report.per_currency)
     return "\n".join(out)
 

@@ -54,7 +54,6 @@ from pos_app.ui.dialogs import (
     EnrollDialog,
     ManagerDialog,
     ManagerPinDialog,
-    ReportDialog,
     ReturnDialog,
     VoidDialog,
 )
@@ -69,6 +68,7 @@ from pos_app.ui.screens.award import PREVIEW_DELAY_MS, AwardScreen
 from pos_app.ui.screens.backoffice import BackOfficeScreen
 from pos_app.ui.screens.member import LAYOUT_WARNINGS, MemberScreen
 from pos_app.ui.screens.redeem import RedeemScreen
+from pos_app.ui.screens.reports import BackOfficeDialog
 from pos_app.ui.screens.returns import ReturnsScreen
 from pos_app.ui.screens.signin import IdleWatcher, SignInScreen
 from pos_app.ui.screens.status import BACKUP_CHECK_MS, StatusStrip, SyncBridge, SyncClientHolder
@@ -124,7 +124,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     error_shown = Signal(str)          # a refusal or failure, as shown to the cashier
     approval_requested = Signal(object)  # the ManagerPinDialog just opened
     enroll_requested = Signal(object)    # the EnrollDialog just opened
-    report_shown = Signal(object)        # the ReportDialog just opened
+    report_shown = Signal(object)        # the back office dialog, each time it drew a report
     language_changed = Signal(str)
     sync_status_shown = Signal(object)   # the SyncStatus just shown in the status bar
     offline_remaining_shown = Signal(int)  # points the member can still redeem offline (shown when offline)
@@ -201,7 +201,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._status_kind = "info"
         self.approval_dialog: ManagerPinDialog | None = None
         self.enroll_dialog: EnrollDialog | None = None
-        self.report_dialog: ReportDialog | None = None
+        self.report_dialog: BackOfficeDialog | None = None
         self.change_pin_dialog: ChangePinDialog | None = None
         self.manager_dialog: ManagerDialog | None = None
         self.return_dialog: ReturnDialog | None = None

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.i18n import _
-from pos_app.core.money import format_baht
 from pos_app.ui.screens.style import DIALOG_STYLE, EnterButton
 
 
@@ -175,114 +174,6 @@ class EnrollDialog(KioskDialog):
 
     def values(self) -> tuple[str, str, bool]:
         return self.name.text().strip(), self.phone.text().strip(), self.consent.isChecked()
-
-
-class ReportDialog(KioskDialog):
-    """The manager's report for a date range by cashier, reward or hour, with totals and CSV export. The window
-    runs the report (Show) and the export on its worker; this shows a ``RangeReport`` and forwards input."""
-
-    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reportDialog")
-        self.setWindowTitle(_("Report"))
-        layout = QVBoxLayout(self)
-        controls = QHBoxLayout()
-        self.date_from = QLineEdit(report.date_from)
-        self.date_from.setObjectName("reportFrom")
-        self.date_to = QLineEdit(report.date_to)
-        self.date_to.setObjectName("reportTo")
-        for field in (self.date_from, self.date_to):
-            field.setPlaceholderText("YYYY-MM-DD")
-            field.setMaxLength(10)
-            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("2026-12-31") + 32)
-        self.by = QComboBox()
-        self.by.setObjectName("reportBy")
-        for code, text in (("cashier", _("By cashier")), ("reward", _("By reward")), ("hour", _("By hour"))):
-            self.by.addItem(text, code)
-        self.by.setCurrentIndex(max(0, self.by.findData(report.by)))
-        self.show_button = QPushButton(_("Show") + "  [Enter]")
-        self.show_button.setObjectName("reportShow")
-        self.show_button.setDefault(True)
-        self.from_label = QLabel(_("From"))
-        self.to_label = QLabel(_("to"))
-        controls.addWidget(self.from_label)
-        controls.addWidget(self.date_from)
-        controls.addWidget(self.to_label)
-        controls.addWidget(self.date_to)
-        controls.addWidget(self.by)
-        controls.addWidget(self.show_button)
-        controls.addStretch(1)
-        self.title = QLabel()
-        self.title.setObjectName("reportTitle")
-        self.title.setWordWrap(True)
-        self.table = QTableWidget(0, 6)
-        self.table.setObjectName("reportTable")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.message = QLabel()
-        self.message.setObjectName("reportMessage")
-        self.message.setWordWrap(True)
-        self.export_button = QPushButton(_("Export CSV"))
-        self.export_button.setObjectName("reportExport")
-        self.export_button.setAutoDefault(False)
-        self.close_button = QPushButton(_("Close"))
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.export_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(controls)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.report = report
-        self.show_report(report)
-
-    def values(self) -> tuple[str, str, str]:
-        return self.date_from.text().strip(), self.date_to.text().strip(), str(self.by.currentData())
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        """Measure again once shown: only now do the window's style sheet fonts apply to the columns."""
-        super().showEvent(event)
-        layout = self.layout()
-        if layout is not None:
-            layout.invalidate()
-        self.show_report(self.report)
-
-    def show_report(self, report: Any) -> None:
-        self.report = report
-        self.ensurePolished()  # the window's style sheet (its font size) first: columns are measured in it
-        grouping = {"cashier": _("Cashier"), "reward": _("Reward"), "hour": _("Hour")}[report.by]
-        self.title.setText(_("Awards and redemptions from {start} to {end}").format(
-            start=report.date_from, end=report.date_to))
-        headers = [grouping, _("Awards"), _("Points awarded"), _("Sales"), _("Redemptions"), _("Points redeemed")]
-        lines = [*report.lines, report.totals]
-        self.table.clearContents()
-        self.table.setRowCount(len(lines))
-        self.table.setHorizontalHeaderLabels(headers)
-        for row, line in enumerate(lines):
-            name = _("Total") if line is report.totals else line.key
-            cells = [name, f"{line.awards:,}", f"{line.points_awarded:,}", format_baht(line.sales_satang),
-                     f"{line.redemptions:,}", f"{line.points_redeemed:,}"]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
-        for column in range(self.table.columnCount()):  # air between the numbers (and room for Thai marks)
-            self.table.setColumnWidth(column, self.table.columnWidth(column) + 16)
-        self.table.resizeRowsToContents()
-        # as wide as its columns (nothing cut off), and never wider than the counter's screen
-        header = self.table.horizontalHeader()
-        needed = sum(header.sectionSize(c) for c in range(self.table.columnCount())) + 4
-        self.table.setMinimumWidth(min(needed, 980))
-        _fit_to_window(self)
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
 
 
 def _pin_field(name: str) -> QLineEdit:

@@ -121,6 +121,9 @@ class ServerApi:
         return self._call("GET", "/v1/own-records", p.OwnRecordsResponse,
                           params={"after_seq": after_seq, "limit": limit})
 
+    def branch_flags(self) -> p.BranchFlagsResponse:
+        return self._call("GET", "/v1/flags", p.BranchFlagsResponse)
+
     def reserve(self, req: p.ReservationRequest) -> p.ReservationResponse:
         return self._call("POST", "/v1/reservations", p.ReservationResponse, json=req.model_dump(mode="json"))
 

@@ -349,9 +349,26 @@ class SyncClient:
             pass  # renewal starts 30 days ahead: the next round tries again; the records are synced all the same
         self.store.record_sync(ok=True, now_ms=self.clock(), error=None, clock_offset_ms=self.clock_offset_ms)
         state = self.store.state()
+        self.pull_branch_flags()
         self.send_heartbeat()
         return SyncResult(uploaded=uploaded, acked_seq=state.acked_seq, changes_applied=applied,
                           cursor=state.cursor, clock_offset_ms=self.clock_offset_ms)
+
+    def pull_branch_flags(self) -> bool:
+        """Fetch the open flags of this terminal's branch for the store manager (``GET /v1/flags``) and keep
+        them. Like the heartbeat it never fails a round whose records are synced: a server without the endpoint
+        (HTTP 404) or a failure is logged, and the flags kept from the last round stay shown."""
+        try:
+            answer = self.api.branch_flags()
+            self._store(self.store.replace_branch_flags, [f.model_dump(mode="json") for f in answer.flags],
+                        answer.truncated, self.clock())
+        except SyncError as exc:
+            if exc.status == 404:
+                log.info("the server offers no branch flags (an older version)")
+            else:
+                log.warning("branch flags not fetched: %s", exc)
+            return False
+        return True
 
     def send_heartbeat(self) -> bool:
         """Tell head office how this terminal is (docs/sync-protocol.md, "Heartbeat"). Never fails a sync: a

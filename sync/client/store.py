@@ -108,6 +108,10 @@ class OutboxStore(Protocol):
         """Keep what the server quarantined (``seq``, ``id``, ``code``, ``reason`` each) for the counter's status
         and a manager: those records were acknowledged but moved no balance (a compensation is pulled)."""
 
+    def replace_branch_flags(self, flags: list[dict[str, Any]], truncated: bool, now_ms: int) -> None:
+        """Keep the open flags of this terminal's branch as the server sent them (``FlagInfo`` wire dicts), in
+        place of the previous ones, for the store manager's back office."""
+
     def acknowledge(self, ack_seq: int) -> None:
         """The server holds every record 1..ack_seq: store it and forget the pending batch."""
         ...

@@ -515,6 +515,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
 
+    @app.get("/v1/flags", response_model=p.BranchFlagsResponse, responses=ERROR_RESPONSES)
+    def branch_flags(auth: Auth) -> p.BranchFlagsResponse:
+        """The open flags of the terminal's branch, for the store manager's back office (docs/sync-protocol.md,
+        "Flags for the store")."""
+        def fn(c: Connection) -> p.BranchFlagsResponse:
+            now = settings.clock()
+            return svc.branch_flags(c, svc.authenticate(c, auth, now), now)
+        return run_tx(engine, fn)
+
     @app.get("/v1/own-records", response_model=p.OwnRecordsResponse, responses=ERROR_RESPONSES)
     def own_records(auth: Auth, after_seq: Annotated[int, Query(ge=0, le=2**62)] = 0,
                     limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:

@@ -667,6 +667,17 @@ def list_flags(conn: Connection, open_only: bool = True, kind: str | None = None
     return [_flag_info(r) for r in conn.execute(query)]
 
 
+def branch_flags(conn: Connection, terminal: TerminalRow, now: datetime,
+                 limit: int = p.MAX_BRANCH_FLAGS) -> p.BranchFlagsResponse:
+    """The open flags raised on the terminals of ``terminal``'s branch (for its store manager), oldest first."""
+    branch_terminals = select(m.terminals.c.id).where(m.terminals.c.branch_id == terminal.branch_id)
+    rows = conn.execute(select(m.flags).where(m.flags.c.resolved_at.is_(None),
+                                              m.flags.c.terminal_id.in_(branch_terminals))
+                        .order_by(m.flags.c.id).limit(limit + 1)).all()
+    return p.BranchFlagsResponse(flags=[_flag_info(r) for r in rows[:limit]], truncated=len(rows) > limit,
+                                 server_time=p.format_utc(now))
+
+
 def resolve_flag(conn: Connection, flag_id: int, by: str, note: str, now: datetime) -> p.FlagInfo:
     """Close a flag. Closing the member's last open overdraft flag gives them their offline allowance back."""
     row = conn.execute(select(m.flags).where(m.flags.c.id == flag_id)).first()

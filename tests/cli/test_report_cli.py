@@ -43,9 +43,9 @@ def test_the_report_by_cashier_prints_a_table_and_writes_the_csv(run, tmp_path: 
     assert lines[0] == f"Report {today} to {today} · By cashier"
     assert any(line.startswith("Boss") and "฿1,234.50" in line for line in lines)
     assert target.read_text(encoding="utf-8").splitlines() == [
-        "cashier,awards,points_awarded,sales_baht,redemptions,points_redeemed",
-        "Boss,1,49,1234.50,1,9",
-        "Total,1,49,1234.50,1,9",
+        "cashier,awards,points_awarded,sales_baht,redemptions,points_redeemed,voided",
+        "Boss,1,49,1234.50,1,9,0",
+        "Total,1,49,1234.50,1,9,0",
     ]
     data = json.loads(run("report", "redemptions", "--from", today, "--to", today, "--by", "reward",
                           json_out=True).stdout)

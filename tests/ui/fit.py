@@ -62,22 +62,33 @@ def fit_problems(window: QWidget) -> list[str]:
 
 
 def table_problems(table: Any) -> list[str]:
-    """Cells and headers of a QTableWidget whose text is wider than their column (Qt elides them "…")."""
+    """Cells and headers of a QTableWidget whose text is wider than their column (Qt elides them "…"), or, for
+    text of several lines (Qt draws each), taller than their row or header."""
     from PySide6.QtWidgets import QStyle
 
     problems = []
     metrics = table.fontMetrics()
     margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
     header = table.horizontalHeader()
+
+    def widest(fm: Any, text: str) -> int:
+        return max(fm.horizontalAdvance(line) for line in text.split("\n"))
+
     for column in range(table.columnCount()):
         width = table.columnWidth(column)
         title = table.horizontalHeaderItem(column).text() if table.horizontalHeaderItem(column) else ""
-        if header.fontMetrics().horizontalAdvance(title) + 8 > width:
+        if widest(header.fontMetrics(), title) + 8 > width:
             problems.append(f"header {title!r} cut off in a column of {width} px")
+        if header.fontMetrics().lineSpacing() * (title.count("\n") + 1) > header.height():
+            problems.append(f"header {title!r} cut off in a header {header.height()} px tall")
         for row in range(table.rowCount()):
             item = table.item(row, column)
-            if item is not None and metrics.horizontalAdvance(item.text()) + margin > width:
+            if item is None:
+                continue
+            if widest(metrics, item.text()) + margin > width:
                 problems.append(f"cell {item.text()!r} cut off in a column of {width} px")
+            if metrics.lineSpacing() * (item.text().count("\n") + 1) > table.rowHeight(row):
+                problems.append(f"cell {item.text()!r} cut off in a row {table.rowHeight(row)} px tall")
     if table.viewport().width() < sum(table.columnWidth(c) for c in range(table.columnCount())):
         problems.append("the table's columns are wider than the table: some are out of sight")
     return problems

@@ -357,7 +357,7 @@ def test_a_manager_sees_todays_report_and_a_cashier_has_no_report_button(
     award(qtbot, window, "1,000", "R-REPORT")
     with qtbot.waitSignal(window.report_shown, timeout=TIMEOUT) as shown:
         window.report_button.click()
-    table = shown.args[0].table
+    table = shown.args[0].reports.table
     rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 6)] for r in range(table.rowCount())}
     assert rows["Manee Manager"] == ["1", "40", "฿1,000.00", "0", "0"]
     assert rows[_("Total")][:3] == ["1", "40", "฿1,000.00"]

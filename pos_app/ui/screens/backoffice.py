@@ -1,17 +1,17 @@
-"""Back office (manager role): the report for a date range by cashier, reward or hour with CSV export; the
-manager area (lockouts, security events, reset a cashier's PIN). The services check the role on every call."""
+"""Back office (manager role): the window's hooks into the back office dialog (reports, flags, approvals log:
+:mod:`pos_app.ui.screens.reports`) and the manager area (lockouts, security events, reset a cashier's PIN). The
+services check the role on every call."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pos_app.core.i18n import _
 from pos_app.services import ServiceError, StaffView
-from pos_app.services.errors import Unavailable
-from pos_app.services.reports import range_report, report_csv
-from pos_app.ui.dialogs import ManagerDialog, ReportDialog
+from pos_app.services.reports import range_report
+from pos_app.ui.dialogs import ManagerDialog
+from pos_app.ui.screens.reports import BackOfficeDialog
 
 
 class BackOfficeScreen:
@@ -83,8 +83,8 @@ class BackOfficeScreen:
         self._submit(load, render)
 
     def show_report(self: Any) -> None:
-        """Managers: the report for a date range (today by cashier first), by cashier, reward or hour, with
-        CSV export (the services check the role)."""
+        """Managers: the back office (:mod:`pos_app.ui.screens.reports`), today's report by cashier first. Its
+        pages run their services on this window's worker; the services check the role on every call."""
         if self._services is None or self._staff is None or self.worker.busy or self.report_dialog is not None:
             return
         svc = self._services
@@ -93,13 +93,18 @@ class BackOfficeScreen:
         def work() -> Any:
             svc.require(staff, "manager")
             today = svc.today()
-            return range_report(svc, today, today, "cashier")
+            return today, range_report(svc, today, today, "cashier")
 
-        def done(report: Any) -> None:
-            dialog = ReportDialog(report, self)
+        def done(outcome: Any) -> None:
+            today, report = outcome
+            dialog = BackOfficeDialog(svc, staff, self.worker.submit, self.data_dir, today, self)
             self.report_dialog = dialog
-            dialog.show_button.clicked.connect(self.refresh_report)
-            dialog.export_button.clicked.connect(self.export_report)
+            dialog.reports.report_drawn.connect(lambda _r: self.report_shown.emit(dialog))
+            dialog.reports.exported.connect(self.report_exported.emit)
+            for page in dialog.pages():
+                page.refused.connect(self.error_shown.emit)
+            self.sync_status_shown.connect(dialog.flags.reload)  # after each sync round: the flags it brought
+            dialog.flags.reload()
 
             def closed() -> None:
                 self.report_dialog = None
@@ -108,63 +113,14 @@ class BackOfficeScreen:
 
             dialog.finished.connect(closed)
             dialog.open()
-            self.report_shown.emit(dialog)
+            dialog.reports.show_report(report)
 
         self._submit(work, done)
 
     def refresh_report(self: Any) -> None:
-        """The report dialog's Show: the dates and grouping typed there, run on the worker."""
-        dialog, svc, staff = self.report_dialog, self._services, self._staff
-        if dialog is None or svc is None or staff is None or self.worker.busy:
-            return
-        date_from, date_to, by = dialog.values()
-
-        def work() -> Any:
-            svc.require(staff, "manager")
-            return range_report(svc, date_from, date_to, by)
-
-        def done(report: Any) -> None:
-            if self.report_dialog is dialog:
-                dialog.show_message("")
-                dialog.show_report(report)
-                self.report_shown.emit(dialog)
-
-        def failed(error: ServiceError) -> None:
-            if self.report_dialog is dialog:
-                dialog.show_message(error.message)
-            self.error_shown.emit(error.message)
-
-        self.worker.submit(work, done, failed)
-
-    def export_report(self: Any) -> None:
-        """The report shown, as CSV in the data folder's ``reports`` (written on the worker)."""
-        dialog = self.report_dialog
-        if dialog is None:
-            return
-        report = dialog.report
-        text = report_csv(report)  # in the language shown (the "Total" line), captured here
-        path = self.data_dir / "reports" / f"report-{report.date_from}-{report.date_to}-{report.by}.csv"
-
-        def work() -> Path:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise Unavailable(_("Cannot write {path}: {error}").format(
-                    path=path, error=exc.strerror or exc)) from exc
-            return path
-
-        def done(written: Path) -> None:
-            if self.report_dialog is dialog:
-                dialog.show_message(_("Saved {path}").format(path=written))
-            self.report_exported.emit(written)
-
-        def failed(error: ServiceError) -> None:
-            if self.report_dialog is dialog:
-                dialog.show_message(error.message)
-            self.error_shown.emit(error.message)
-
-        self.worker.submit(work, done, failed)
+        """The back office's report again, with the range and grouping chosen there."""
+        if self.report_dialog is not None:
+            self.report_dialog.reports.refresh()  # queued behind whatever the worker is doing
 
 
 __all__ = ["BackOfficeScreen"]

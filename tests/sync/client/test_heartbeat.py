@@ -85,3 +85,36 @@ def test_the_server_refuses_a_malformed_heartbeat_in_one_line(server: InProcessS
         m.terminal_health_log.c.terminal_id == creds["terminal_id"])).all())
     assert len(history) == 3  # each changed the printer's state
     assert _health(server, creds["terminal_id"])["records_waiting"] == 2
+
+
+def test_a_server_without_branch_flags_still_syncs_and_the_flags_kept_stay(server: InProcessServer,
+                                                                          terminal: MakeTerm) -> None:
+    """``GET /v1/flags`` is newer than the rest of the protocol: an older server answers 404, the round stands
+    and what the counter held from before stays shown."""
+    from pos_app.services.backoffice import branch_flags
+
+    t = terminal("d")
+    member = t.services.members.enroll(name="Old Server", phone="0811114444", operator_id="cashier1")
+    sync_glue.store_for(t.services).replace_branch_flags(
+        [{"id": 7, "kind": "points_mismatch", "member_id": member.id, "terminal_id": "elsewhere", "entry_id": None,
+          "details": {}, "created_at": "2026-11-29T03:00:00.000Z", "resolved_at": None, "resolved_by": None,
+          "note": None}], False, 1)
+    inner = server.transport()
+
+    def older(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/flags":
+            return httpx.Response(404, json={"detail": "Not Found"})
+        return inner.handle_request(request)
+
+    client = sync_glue.make_client(t.services, transport=httpx.MockTransport(older))
+    try:
+        t.services.award(member_id=member.id, amount_satang=5_000, receipt_ref="F1", operator_id="cashier1")
+        result = client.sync_once()
+        assert client.pull_branch_flags() is False
+    finally:
+        client.close()
+    assert result.acked_seq >= 2
+    held = branch_flags(t.services)
+    assert [(f.key, f.kind, f.member_name, f.this_terminal) for f in held.flags] == [
+        ("flag:7", "points_mismatch", "Old Server", False)]
+    assert held.fetched_at_ms == 1
