@@ -66,6 +66,31 @@ def version_key(version: str) -> tuple[int, ...]:
             int(dev) if dev is not None else 10**9)
 
 
+def debian_version(version: str) -> str:
+    """The Debian version of a release (the ``.deb``'s ``Version:``), ordered by ``dpkg --compare-versions`` as
+    PEP 440 orders the releases: ``1.2.0.dev3`` -> ``1.2.0~~dev3``, ``1.2.0a1`` -> ``1.2.0~a1``, ``1.2.0rc1``
+    -> ``1.2.0~rc1``, ``1.2.0`` -> ``1.2.0``, ``1.2.0.post1`` -> ``1.2.0+post1``. The release numbers are written
+    with at least three parts and without trailing zeros beyond them (``1.2`` and ``1.2.0.0`` are the same release
+    as ``1.2.0`` for PEP 440, and must be for dpkg); numbers lose leading zeros. ``packaging/lib.sh``'s
+    ``deb_version`` is the same mapping in shell (the .deb is built without Python)."""
+    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
+    if match is None:
+        raise ReleaseError("bad_version", f"{str(version)[:40]!r} is not a release version such as 1.2.0")
+    release, pre_kind, pre_n, post, dev = match.groups()
+    parts = [int(x) for x in release.split(".")]
+    parts += [0] * (3 - len(parts))
+    while len(parts) > 3 and parts[-1] == 0:
+        parts.pop()
+    text = ".".join(str(n) for n in parts)
+    if pre_kind:
+        text += f"~{pre_kind}{int(pre_n)}"
+    if post is not None:
+        text += f"+post{int(post)}"
+    if dev is not None:
+        text += f"~dev{int(dev)}" if (pre_kind or post is not None) else f"~~dev{int(dev)}"
+    return text
+
+
 def is_newer(candidate: str, installed: str) -> bool:
     """Whether ``candidate`` is strictly newer than ``installed`` (an unreadable installed version: never)."""
     try:
