@@ -105,27 +105,43 @@ def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
         for old in folder.glob("pos-terminal-*.tar.gz*"):  # an older download, or one that failed its checks
             if old != part:
                 old.unlink(missing_ok=True)
-        try:
-            api.download(info.download_path, part, info.size, max_bytes)
-        except SyncError as exc:
-            if exc.code in ("too_large",):
-                part.unlink(missing_ok=True)
-                return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
-            return FetchOutcome(FAILED, f"download of {info.version} not finished: {exc.message}", exc.code, info,
-                                window)
-        try:
-            rel.check_file(part, signed)
-        except rel.ReleaseError as exc:
-            size = part.stat().st_size if part.exists() else 0
-            if exc.code == "wrong_size" and size < info.size:
-                return FetchOutcome(FAILED, f"download of {info.version} not finished ({size} of {info.size} "
-                                            "bytes); it resumes next time", "incomplete", info, window)
-            part.unlink(missing_ok=True)
-            return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
+        problem = _download_and_check(api, info, part, signed, max_bytes)
+        if problem is not None:
+            status, code, message = problem
+            return FetchOutcome(status, message, code, info, window)
         os.replace(part, target)
     _write_json(folder / RELEASE_FILE, {"channel": channel, **signed.as_dict(), "package": target.name})
     return FetchOutcome(READY, f"version {info.version} downloaded and verified; it is installed in the quiet time",
                         "", info, window, target)
+
+
+def _download_and_check(api: ServerApi, info: p.ReleaseInfo, part: Path, signed: rel.SignedRelease,
+                        max_bytes: int | None) -> tuple[str, str, str] | None:
+    """Download (resuming ``part``) and check it against the signed statement; None when ``part`` is the signed
+    package, else (status, code, one line). A resumed download that fails its hash is started again from zero once
+    at once (a server that lied about the range must never leave a spliced package); a fresh one that fails is
+    refused and deleted."""
+    for attempt in range(2):
+        try:
+            how = api.download(info.download_path, part, info.size, max_bytes)
+        except SyncError as exc:
+            if exc.code == "too_large":
+                part.unlink(missing_ok=True)
+                return REFUSED, exc.code, f"release {info.version} refused: {exc.message}"
+            return FAILED, exc.code, f"download of {info.version} not finished: {exc.message}"
+        try:
+            rel.check_file(part, signed)
+            return None
+        except rel.ReleaseError as exc:
+            size = part.stat().st_size if part.exists() else 0
+            if exc.code == "wrong_size" and size < info.size:
+                return FAILED, "incomplete", (f"download of {info.version} not finished ({size} of {info.size} "
+                                              "bytes); it resumes next time")
+            part.unlink(missing_ok=True)
+            if how == "resumed" and attempt == 0:
+                continue  # the bytes before the cut, or the server's resume, were not the package's: from zero
+            return REFUSED, exc.code, f"release {info.version} refused: {exc.message}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _already_fetched(folder: Path, target: Path, signed: rel.SignedRelease) -> bool:
