@@ -10,7 +10,8 @@
 #   /opt/pos-terminal/<VERSION>/        the program ('current' -> it is set by postinst, as upgrade.sh does)
 #   /usr/bin/pos-terminal               the command (data folder from /etc/pos-terminal/environment)
 #   /lib/systemd/system/pos-terminal-{backup,expire}.{service,timer}, pos-terminal-sync.service
-#   /usr/share/pos-terminal/            terminal.toml.example, smoke_test.sh
+#   /usr/share/pos-terminal/            terminal.toml.example, smoke_test.sh, package-kind ("deb": the update
+#                                       channel then fetches the channel's .deb and installs it with apt-get)
 #   /usr/share/doc/pos-terminal/        installing-terminals.md
 # The maintainer scripts are packaging/deb/{preinst,postinst,prerm,postrm}, each with packaging/lib.sh and
 # packaging/deb/common.sh put in front (the same upgrade, backup and rollback code as upgrade.sh); they are
@@ -83,6 +84,8 @@ write_wrapper "$TREE/usr/bin/pos-terminal"
 write_units "$TREE/lib/systemd/system"
 install -m 0644 "$HERE/terminal.toml.example" "$TREE/usr/share/pos-terminal/terminal.toml.example"
 install -m 0755 "$HERE/smoke_test.sh" "$TREE/usr/share/pos-terminal/smoke_test.sh"
+# how this program was installed: the update channel asks for (and apt-installs) .debs when it says deb
+printf 'deb\n' >"$TREE/usr/share/pos-terminal/package-kind"
 if [[ -f "$ROOT/docs/installing-terminals.md" ]]; then
     install -m 0644 "$ROOT/docs/installing-terminals.md" "$TREE/usr/share/doc/pos-terminal/installing-terminals.md"
 fi

@@ -131,8 +131,9 @@ class ServerApi:
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
 
-    def release(self, channel: str) -> p.ReleaseResponse:
-        return self._call("GET", "/v1/release", p.ReleaseResponse, params={"channel": channel})
+    def release(self, channel: str, kind: str = "tar") -> p.ReleaseResponse:
+        params = {"channel": channel, **({"kind": kind} if kind != "tar" else {})}
+        return self._call("GET", "/v1/release", p.ReleaseResponse, params=params)
 
     def download(self, path: str, dest: Path, expected_size: int, max_bytes: int | None = None) -> str:
         """Append the bytes of ``path`` to ``dest`` from its current length (``Range: bytes=N-``: an interrupted

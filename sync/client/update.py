@@ -48,12 +48,17 @@ class FetchOutcome:
                 "package": str(self.package) if self.package else None}
 
 
-def package_name(version: str) -> str:
+def package_name(version: str, kind: str = rel.KIND_TAR) -> str:
+    if kind == rel.KIND_DEB:
+        return f"pos-terminal_{rel.debian_version(version)}.deb"
     return f"pos-terminal-{version}.tar.gz"
 
 
+PACKAGE_GLOBS = ("pos-terminal-*.tar.gz*", "pos-terminal_*.deb*")
+
+
 def signed_of(info: p.ReleaseInfo) -> rel.SignedRelease:
-    return rel.SignedRelease(info.version, info.sha256, info.size, info.signature)
+    return rel.SignedRelease(info.version, info.sha256, info.size, info.signature, info.kind)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -67,17 +72,22 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
-                  public_key: str | None, max_bytes: int | None = None) -> FetchOutcome:
-    """Check the channel and, when a newer signed release is offered, download and verify it into ``folder``
-    (at most ``max_bytes`` this time: the sync service fetches a package over several rounds, so that a large
-    download never holds the records of the counter back for long)."""
+                  public_key: str | None, max_bytes: int | None = None, kind: str = rel.KIND_TAR) -> FetchOutcome:
+    """Check the channel for a release of ``kind`` (how this terminal was installed: ``tar`` kit or ``deb``) and,
+    when a newer signed release is offered, download and verify it into ``folder`` (at most ``max_bytes`` this
+    time: the sync service fetches a package over several rounds, so that a large download never holds the records
+    of the counter back for long)."""
     try:
-        answer = api.release(channel)
+        answer = api.release(channel, kind)
     except SyncError as exc:
         return FetchOutcome(FAILED, f"cannot ask the server for updates: {exc.message}", exc.code)
     info, window = answer.release, answer.window
     if info is None:
-        return FetchOutcome(NO_RELEASE, f"no release is published on channel {channel}", window=window)
+        what = "no .deb release" if kind == rel.KIND_DEB else "no release"
+        return FetchOutcome(NO_RELEASE, f"{what} is published on channel {channel}", window=window)
+    if info.kind != kind:  # a server that answers another kind than asked: never handed to the wrong installer
+        return FetchOutcome(REFUSED, f"release refused: the server offers a package of kind {info.kind}, this "
+                                     f"terminal was installed from a {kind}", "wrong_kind", info, window)
     try:
         newer = rel.version_key(info.version) > rel.version_key(installed)
     except rel.ReleaseError as exc:
@@ -98,13 +108,14 @@ def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
     except rel.ReleaseError as exc:
         return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = folder / package_name(info.version)
+    target = folder / package_name(info.version, kind)
     part = target.with_name(target.name + ".part")
     if not _already_fetched(folder, target, signed):
         (folder / RELEASE_FILE).unlink(missing_ok=True)
-        for old in folder.glob("pos-terminal-*.tar.gz*"):  # an older download, or one that failed its checks
-            if old != part:
-                old.unlink(missing_ok=True)
+        for pattern in PACKAGE_GLOBS:  # an older download, or one that failed its checks
+            for old in folder.glob(pattern):
+                if old != part:
+                    old.unlink(missing_ok=True)
         problem = _download_and_check(api, info, part, signed, max_bytes)
         if problem is not None:
             status, code, message = problem
