@@ -2987,52 +2987,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="511"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3384,55 +3384,55 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="352"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="321"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3442,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="518"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="520"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3542,67 +3542,67 @@
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="45"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="47"></location>
             <source>No update key is pinned ([update] public_key in terminal.toml): updates from the server are never installed.</source>
             <translation>ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key ใน terminal.toml): จะไม่ติดตั้งอัปเดตจากเซิร์ฟเวอร์เลย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="51"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="53"></location>
             <source>Version {version} is downloaded and verified; it is installed in the quiet time {window}.</source>
             <translation>ดาวน์โหลดและตรวจสอบเวอร์ชัน {version} แล้ว จะติดตั้งในช่วงเวลาเงียบ {window}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="52"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="54"></location>
             <source>Up to date: version {installed} is the current release of channel {channel}.</source>
             <translation>เป็นเวอร์ชันล่าสุดแล้ว: เวอร์ชัน {installed} คือรุ่นปัจจุบันของช่อง {channel}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="53"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="55"></location>
             <source>No release is published on channel {channel}.</source>
             <translation>ยังไม่มีรุ่นที่เผยแพร่ในช่อง {channel}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="54"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="56"></location>
             <source>Version {version} is available, but no update key is pinned ([update] public_key): it is never installed.</source>
             <translation>มีเวอร์ชัน {version} แต่ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key): จะไม่ติดตั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="56"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="58"></location>
             <source>Update refused, nothing installed: {message}</source>
             <translation>ปฏิเสธอัปเดต ไม่ได้ติดตั้งอะไร: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="57"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="59"></location>
             <source>Update check not finished (tried again at the next sync): {message}</source>
             <translation>ตรวจหาอัปเดตไม่เสร็จ (จะลองอีกครั้งเมื่อซิงค์ครั้งถัดไป): {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="61"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="63"></location>
             <source>(none set by head office)</source>
             <translation>(สำนักงานใหญ่ยังไม่ได้กำหนด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="89"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="91"></location>
             <source>Last check: never (it runs with every sync).</source>
             <translation>ตรวจล่าสุด: ยังไม่เคย (ตรวจทุกครั้งที่ซิงค์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="83"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="85"></location>
             <source>Version in use: {version}; channel {channel}</source>
             <translation>เวอร์ชันที่ใช้อยู่: {version} ช่อง {channel}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="88"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="90"></location>
             <source>Last check: {when}: {what}</source>
             <translation>ตรวจล่าสุด: {when}: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="92"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="94"></location>
             <source>Last install attempt: {when}: {what}</source>
             <translation>ติดตั้งครั้งล่าสุด: {when}: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/update_cmds.py" line="146"></location>
+            <location filename="../../pos_app/cli/update_cmds.py" line="150"></location>
             <source>--now: not a date and time such as 2026-12-01T03:00: {text}</source>
             <translation>--now: ไม่ใช่วันและเวลาแบบ 2026-12-01T03:00: {text}</translation>
         </message>
@@ -3618,67 +3618,68 @@
             <translation>กุญแจสาธารณะแบบ base64 ที่ 'loyalty-server release keygen' พิมพ์ออกมา หรือ "" ถ้าไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="178"></location>
+            <location filename="../../pos_app/updates.py" line="316"></location>
             <source>{reason}: nothing installed</source>
             <translation>{reason}: ไม่ได้ติดตั้งอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="192"></location>
+            <location filename="../../pos_app/updates.py" line="331"></location>
             <source>no verified update is waiting (see 'pos-terminal update status')</source>
             <translation>ไม่มีอัปเดตที่ตรวจสอบแล้วรออยู่ (ดู 'pos-terminal update status')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="198"></location>
+            <location filename="../../pos_app/updates.py" line="337"></location>
             <source>the update folder's release.json is damaged: run 'pos-terminal update check'</source>
             <translation>ไฟล์ release.json ในโฟลเดอร์อัปเดตเสียหาย: สั่ง 'pos-terminal update check'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="202"></location>
+            <location filename="../../pos_app/updates.py" line="341"></location>
             <source>no update key is pinned ([update] public_key in /etc/pos-terminal/terminal.toml): nothing installed</source>
             <translation>ยังไม่ได้กำหนดกุญแจอัปเดต ([update] public_key ใน /etc/pos-terminal/terminal.toml): ไม่ได้ติดตั้งอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="210"></location>
+            <location filename="../../pos_app/updates.py" line="354"></location>
             <source>version {version} is not newer than {installed} in use: nothing to install</source>
             <translation>เวอร์ชัน {version} ไม่ใหม่กว่า {installed} ที่ใช้อยู่: ไม่มีอะไรต้องติดตั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="213"></location>
+            <location filename="../../pos_app/updates.py" line="357"></location>
             <source>version {version} rolled back before: it is not tried again until a newer version is published (or 'pos-terminal update apply --retry')</source>
             <translation>เวอร์ชัน {version} เคยถูกย้อนกลับ: จะไม่ลองอีกจนกว่าจะมีเวอร์ชันใหม่กว่าเผยแพร่ (หรือ 'pos-terminal update apply --retry')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="218"></location>
+            <location filename="../../pos_app/updates.py" line="362"></location>
             <source>version {version} waits: head office set no quiet-time window ('loyalty-server release window')</source>
             <translation>เวอร์ชัน {version} รออยู่: สำนักงานใหญ่ยังไม่ได้กำหนดช่วงเวลาเงียบ ('loyalty-server release window')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="221"></location>
+            <location filename="../../pos_app/updates.py" line="365"></location>
             <source>version {version} waits for the quiet time {start}-{end} (now {now})</source>
             <translation>เวอร์ชัน {version} รอช่วงเวลาเงียบ {start}-{end} (ตอนนี้ {now})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="225"></location>
+            <location filename="../../pos_app/updates.py" line="369"></location>
             <source>version {version} waits: the counter window is open (it installs when the window is closed in the quiet time)</source>
             <translation>เวอร์ชัน {version} รออยู่: หน้าต่างเคาน์เตอร์เปิดอยู่ (จะติดตั้งเมื่อปิดหน้าต่างในช่วงเวลาเงียบ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="248"></location>
+            <location filename="../../pos_app/updates.py" line="232"></location>
+            <location filename="../../pos_app/updates.py" line="400"></location>
             <source>installed version {version} (was {installed})</source>
             <translation>ติดตั้งเวอร์ชัน {version} แล้ว (เดิม {installed})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="235"></location>
+            <location filename="../../pos_app/updates.py" line="387"></location>
             <source>cannot read the package: {error}</source>
             <translation>อ่านแพ็กเกจไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="252"></location>
+            <location filename="../../pos_app/updates.py" line="404"></location>
             <source>version {version} failed its check and was rolled back: {installed} runs again with its own ledger</source>
             <translation>เวอร์ชัน {version} ไม่ผ่านการตรวจและถูกย้อนกลับ: {installed} ทำงานอีกครั้งกับสมุดบัญชีของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/updates.py" line="257"></location>
+            <location filename="../../pos_app/updates.py" line="409"></location>
             <source>upgrade.sh refused version {version}: {reason}</source>
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
@@ -4084,6 +4085,41 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="247"></location>
+            <source>no .deb of {installed} is kept in {cache}: apt lists {version} as not configured until the {installed} .deb is installed again by hand</source>
+            <translation>ไม่มีไฟล์ .deb ของ {installed} เก็บไว้ใน {cache}: apt จะแสดง {version} ว่ายังไม่ได้ตั้งค่า จนกว่าจะติดตั้ง .deb ของ {installed} อีกครั้งด้วยมือ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="250"></location>
+            <source>version {version} failed its check and was rolled back: {installed} runs again with its own ledger; {told}</source>
+            <translation>เวอร์ชัน {version} ไม่ผ่านการตรวจสอบและถูกย้อนกลับ: {installed} ทำงานอีกครั้งพร้อมสมุดบัญชีของตนเอง; {told}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="237"></location>
+            <source>apt-get refused version {version}: {reason}</source>
+            <translation>apt-get ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="242"></location>
+            <source>the {installed} package was installed again, so apt lists the version that runs</source>
+            <translation>ติดตั้งแพ็กเกจ {installed} อีกครั้งแล้ว apt จึงแสดงเวอร์ชันที่ทำงานอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="243"></location>
+            <source>installing the {installed} package again failed too: run 'sudo apt install --allow-downgrades {path}'</source>
+            <translation>การติดตั้งแพ็กเกจ {installed} อีกครั้งก็ล้มเหลวเช่นกัน: ให้รัน 'sudo apt install --allow-downgrades {path}'</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="218"></location>
+            <source>dpkg does not list {package} as installed, although the program says a .deb installed it</source>
+            <translation>dpkg ไม่ได้แสดงว่าติดตั้ง {package} ไว้ แม้โปรแกรมจะระบุว่าติดตั้งจาก .deb</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/updates.py" line="350"></location>
+            <source>the download is a {got} package, this terminal was installed from a {kind}</source>
+            <translation>ไฟล์ที่ดาวน์โหลดเป็นแพ็กเกจแบบ {got} แต่เครื่องนี้ติดตั้งจากแบบ {kind}</translation>
         </message>
     </context>
 </TS>
