@@ -349,6 +349,18 @@ def test_spec_parses_and_names_files_that_exist() -> None:
         assert f'collect_submodules("{package}"' in spec
 
 
-@pytest.mark.parametrize("script", ["build.sh", "smoke_test.sh", "install.sh", "upgrade.sh", "lib.sh"])
+SCRIPTS = ["build.sh", "build-deb.sh", "smoke_test.sh", "install.sh", "upgrade.sh", "lib.sh"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_shell_scripts_parse(script: str) -> None:
     assert subprocess.run(["bash", "-n", str(PKG / script)], check=False).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None,
+                    reason="shellcheck is not installed (scripts/setup.sh test installs it; apt-get install shellcheck)")
+def test_shell_scripts_pass_shellcheck() -> None:
+    """Warnings and errors (not style notes) fail: an unused variable, an unquoted expansion, a wrong test."""
+    result = subprocess.run(["shellcheck", "-x", "--severity=warning", *SCRIPTS], cwd=PKG, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout
