@@ -322,13 +322,14 @@ RestartSec=30
 WantedBy=multi-user.target"
 }
 
-write_autostart() {  # write_autostart PATH COMMAND: the counter window opens when the account logs in
+write_autostart() {  # write_autostart PATH COMMAND: the counter window opens when the account logs in ("counter"
+    # runs it, and after an unattended update opens it again in the new version)
     write_file "$1" 0644 <<DESKTOP
 [Desktop Entry]
 Type=Application
 Name=POS loyalty terminal
 Name[th]=เครื่องสะสมแต้ม
-Exec=$2 app
+Exec=$2 counter
 Terminal=false
 X-GNOME-Autostart-enabled=true
 DESKTOP

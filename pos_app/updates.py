@@ -412,3 +412,77 @@ def apply(data_dir: Path, *, public_key: str | None, now: datetime, installed: s
     finally:
         shutil.rmtree(work, ignore_errors=True)
         held.release()
+
+
+# ------------------------------------------------------------------------------------------------ restart
+EXIT_RESTART = 75
+"""The counter window's exit status when it closed to let an update in (``pos-terminal counter`` then waits for
+the install and starts the window again, in the new version)."""
+STEPPED_FILE = "stepped-aside.json"
+STEP_ASIDE_AGAIN_MINUTES = 60
+"""After stepping aside for a version, the window does not do it again for that version within this time (the
+update timer did not install it: a stopped timer must not make the window close every minute)."""
+INSTALL_WAIT_SECONDS = 20 * 60
+"""How long ``pos-terminal counter`` waits for the install after the window stepped aside (the update timer runs
+every 10 minutes, up to 5 minutes late), before it opens the window again in the version it has."""
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A verified download that ``update apply`` would install, and the quiet-time window it waits for."""
+
+    version: str
+    window: dict[str, Any] | None
+
+
+def pending_update(data_dir: Path, running: str) -> PendingUpdate | None:
+    """The verified download newer than ``running`` that has not rolled back before, or None."""
+    folder = updates_dir(data_dir)
+    meta = read_json(folder / RELEASE_FILE)
+    if meta is None or not isinstance(meta.get("version"), str):
+        return None
+    version = meta["version"]
+    failed = (read_json(folder / APPLIED_FILE) or {}).get("failed_versions", [])
+    if not rel.is_newer(version, running) or (isinstance(failed, list) and version in failed):
+        return None
+    window = (read_json(folder / STATE_FILE) or {}).get("window")
+    return PendingUpdate(version, window if isinstance(window, dict) else None)
+
+
+def restart_due(pending: PendingUpdate | None, *, signed_in: bool, busy: bool, dialog_open: bool, now: datetime,
+                stepped: dict[str, Any] | None) -> bool:
+    """Whether the counter window closes now to let the update in: an update waits, it is the quiet time, and the
+    counter is idle (nobody signed in, so no sale can be in progress; no operation running; no dialog open). Not
+    again for a version it already stepped aside for within :data:`STEP_ASIDE_AGAIN_MINUTES`."""
+    if pending is None or signed_in or busy or dialog_open or not in_window(pending.window, now):
+        return False
+    if stepped and stepped.get("version") == pending.version:
+        try:
+            at = datetime.fromisoformat(str(stepped["at"]))
+        except (KeyError, ValueError):
+            return True
+        minutes = (now - at).total_seconds() / 60 if at.tzinfo is not None and now.tzinfo is not None else 0
+        if 0 <= minutes < STEP_ASIDE_AGAIN_MINUTES:
+            return False
+    return True
+
+
+def read_stepped(data_dir: Path) -> dict[str, Any] | None:
+    return read_json(updates_dir(data_dir) / STEPPED_FILE)
+
+
+def note_stepped_aside(data_dir: Path, version: str, now: datetime) -> None:
+    folder = private_dir(updates_dir(data_dir))
+    write_private(folder / STEPPED_FILE, json.dumps({"version": version, "at": now.isoformat()}).encode("utf-8"))
+
+
+def install_settled(data_dir: Path, since: float) -> bool:
+    """Whether an install attempt ended after ``since`` (``applied.json`` written since, or no verified download
+    left): the window can open again."""
+    folder = updates_dir(data_dir)
+    try:
+        if (folder / APPLIED_FILE).stat().st_mtime > since:
+            return True
+    except OSError:
+        pass
+    return not (folder / RELEASE_FILE).exists()

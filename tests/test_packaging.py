@@ -119,7 +119,7 @@ def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> Non
     assert "OnCalendar=*-*-* 00:15:00" in (units / "pos-terminal-expire.timer").read_text()
     assert "ExecStart=/opt/pos-terminal/current/pos-terminal sync" in (units / "pos-terminal-sync.service").read_text()
     desktop = stage.path("/home/pos/.config/autostart/pos-terminal.desktop").read_text()
-    assert "Exec=/usr/local/bin/pos-terminal app" in desktop
+    assert "Exec=/usr/local/bin/pos-terminal counter" in desktop
     # system changes are only printed under --prefix; sync waits for enrollment
     assert "libzbar0" in result.stdout and "libxcb-cursor0" in result.stdout
     assert "skip: systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer" in result.stdout

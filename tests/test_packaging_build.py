@@ -312,7 +312,7 @@ def test_apt_install_upgrade_rollback_remove_purge_for_real(built: Built, clean_
     for timer in ("pos-terminal-backup.timer", "pos-terminal-expire.timer"):
         assert Path(f"/etc/systemd/system/timers.target.wants/{timer}").is_symlink()
     autostart = Path("/home/pos/.config/autostart/pos-terminal.desktop")
-    assert "Exec=/usr/bin/pos-terminal app" in autostart.read_text() and autostart.owner() == "pos"
+    assert "Exec=/usr/bin/pos-terminal counter" in autostart.read_text() and autostart.owner() == "pos"
     assert _as_pos("--version").stdout.strip() == f"pos-terminal, version {BUILT_VERSION}"
 
     # a ledger with a sale, then an upgrade: backed up with the old version first
