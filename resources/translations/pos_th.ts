@@ -202,12 +202,12 @@
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="39"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="40"></location>
             <source>No display found: the counter window needs a screen. On a server or in CI run it as 'xvfb-run -a pos-terminal app'.</source>
             <translation>ไม่พบจอแสดงผล: หน้าจอขายต้องใช้จอภาพ บนเซิร์ฟเวอร์หรือ CI ให้สั่ง 'xvfb-run -a pos-terminal app'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="50"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="51"></location>
             <source>The counter window cannot start: {error}</source>
             <translation>เปิดหน้าจอขายไม่ได้: {error}</translation>
         </message>
@@ -1025,23 +1025,23 @@
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/app.py" line="36"></location>
+            <location filename="../../pos_app/ui/app.py" line="37"></location>
             <source>Warning: the Thai font could not be loaded ({error}).</source>
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1182,7 +1182,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="429"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1219,7 +1219,7 @@
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="565"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1863,7 +1863,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="184"></location>
+            <location filename="../../pos_app/ui/counter.py" line="192"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2210,17 +2210,17 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2685,7 +2685,7 @@
             <translation> และอีก {n} ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/ui_cmds.py" line="60"></location>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="61"></location>
             <source>The counter window is already open on {path}: use that one (one window per data folder).</source>
             <translation>หน้าต่างเครื่องขายเปิดอยู่แล้วบน {path}: ใช้หน้าต่างนั้น (หนึ่งหน้าต่างต่อหนึ่งโฟลเดอร์ข้อมูล)</translation>
         </message>
@@ -2816,7 +2816,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2825,7 +2825,7 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="378"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
@@ -3946,12 +3946,12 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="380"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="379"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
@@ -4120,6 +4120,16 @@
             <location filename="../../pos_app/updates.py" line="350"></location>
             <source>the download is a {got} package, this terminal was installed from a {kind}</source>
             <translation>ไฟล์ที่ดาวน์โหลดเป็นแพ็กเกจแบบ {got} แต่เครื่องนี้ติดตั้งจากแบบ {kind}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/ui_cmds.py" line="98"></location>
+            <source>The counter window closed for an update; it opens again when the install is done (at most {minutes} minutes).</source>
+            <translation>หน้าจอเคาน์เตอร์ปิดเพื่อติดตั้งการอัปเดต จะเปิดอีกครั้งเมื่อติดตั้งเสร็จ (ไม่เกิน {minutes} นาที)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="544"></location>
+            <source>Updating to version {version}: the counter opens again in a few minutes.</source>
+            <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
     </context>
 </TS>
