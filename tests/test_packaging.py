@@ -241,6 +241,21 @@ def test_upgrade_backs_up_with_the_old_version_before_switching(stage: Stage) ->
     assert "skip: systemctl stop" in result.stdout and "skip: systemctl start" in result.stdout
 
 
+def test_upgrade_makes_an_old_autostart_entry_run_counter(stage: Stage) -> None:
+    """Installed before 'pos-terminal counter' existed, the entry ran 'app': nothing would start the window again
+    after it stepped aside for an update."""
+    installed(stage, "0.1.0")
+    desktop = stage.path("/home/pos/.config/autostart/pos-terminal.desktop")
+    desktop.write_text(desktop.read_text().replace("Exec=/usr/local/bin/pos-terminal counter",
+                                                   "Exec=/usr/local/bin/pos-terminal app"))
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 0, result.stderr
+    assert "Exec=/usr/local/bin/pos-terminal counter\n" in desktop.read_text()
+    assert "autostart entry now runs 'pos-terminal counter' (the window comes back after an update)" in result.stdout
+    again = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp / "b", "0.3.0")))
+    assert "autostart entry now runs" not in again.stdout  # already 'counter': left alone
+
+
 def test_upgrade_rolls_back_when_doctor_fails_and_keeps_the_ledger(stage: Stage) -> None:
     installed(stage, "0.1.0")
     ledger = stage.put_ledger()

@@ -92,7 +92,7 @@ def test_stepping_aside_is_remembered(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------- pos-terminal counter
 STAND_IN = r"""#!/bin/sh
 # a stand-in window: the first run steps aside (exit 75) and the "update timer" installs meanwhile; then it runs
-echo "window $*" >> "$LOG"
+echo "window $* session=$POS_COUNTER_SESSION" >> "$LOG"
 if [ ! -f "$LOG.stepped" ]; then
     touch "$LOG.stepped"
     [ -n "$INSTALLS" ] && (sleep 0; rm -f "$DATA/updates/release.json"; echo installed > "$LOG.installed")
@@ -119,7 +119,7 @@ def test_counter_opens_the_window_again_once_the_update_is_installed(tmp_path: P
     result = counter(tmp_path, INSTALLS="1")
     assert result.returncode == 0, result.stderr
     data = tmp_path / "data"
-    assert (tmp_path / "log").read_text().splitlines() == [f"window --data-dir {data} app"] * 2
+    assert (tmp_path / "log").read_text().splitlines() == [f"window --data-dir {data} app session=1"] * 2
     assert (tmp_path / "log.installed").is_file()
     assert result.stderr == ("The counter window closed for an update; it opens again when the install is done (at "
                              "most 10 minutes).\n")

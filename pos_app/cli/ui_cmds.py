@@ -19,6 +19,9 @@ from pos_app.cli import EXIT_FAILED, CliContext, CliError
 from pos_app.core.i18n import _
 
 EXIT_NO_DISPLAY = 3
+COUNTER_SESSION = "POS_COUNTER_SESSION"
+"""Set to 1 by ``pos-terminal counter`` for the window it runs: only such a window steps aside for an update
+(nothing would start a window opened by hand, or by an autostart entry from before ``counter``, again)."""
 
 
 def has_display(environ: dict[str, str] | None = None) -> bool:
@@ -61,7 +64,8 @@ def register(group: click.Group) -> None:
             raise CliError(_("The counter window is already open on {path}: use that one (one window per data "
                              "folder).").format(path=obj.data_dir), exit_code=EXIT_FAILED)
         try:
-            code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo, smoke=smoke)
+            code = ui.run(obj.data_dir, seed_demo=demo and fresh, demo_hint=demo, smoke=smoke,
+                          restartable=os.environ.get(COUNTER_SESSION) == "1")
         finally:
             if window is not None:
                 window.release()
@@ -89,7 +93,8 @@ def register(group: click.Group) -> None:
             current = Path("/opt/pos-terminal/current/pos-terminal")
             program = current if current.is_file() else Path(sys.argv[0])
         while True:  # the program is looked up again each time: 'current' points at the new version after an install
-            code = subprocess.run([str(program), "--data-dir", str(obj.data_dir), "app"], check=False).returncode
+            code = subprocess.run([str(program), "--data-dir", str(obj.data_dir), "app"], check=False,
+                                  env={**os.environ, COUNTER_SESSION: "1"}).returncode
             if code != updates.EXIT_RESTART:
                 if code:
                     raise click.exceptions.Exit(code)

@@ -156,7 +156,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
                  printer: Any = None, clock: Callable[[], float] = time.monotonic,
-                 update_clock: Callable[[], datetime] | None = None, parent: QWidget | None = None) -> None:
+                 update_clock: Callable[[], datetime] | None = None, restartable: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counterWindow")
         self.data_dir = Path(data_dir)
@@ -229,6 +230,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self.check_idle)
+        self.restartable = restartable  # run by 'pos-terminal counter', which starts it again after an update
         self._update_clock = update_clock or (lambda: datetime.now().astimezone())
         self._update_timer = QTimer(self)
         self._update_timer.setInterval(UPDATE_CHECK_MS)
@@ -503,7 +505,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.pin.setFocus()
         self.check_backup()
         self._backup_timer.start()
-        self._update_timer.start()
+        if self.restartable:
+            self._update_timer.start()
         if enrolled:
             self._start_sync(services)
         self._show_sync_status()
@@ -517,8 +520,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         running, no dialog), the window steps aside: ``update_restart`` is emitted and the app exits with
         :data:`pos_app.updates.EXIT_RESTART`; ``pos-terminal counter`` waits for the install and opens the window
         again, in the new version. The decision is :func:`pos_app.updates.restart_due`; the files are read on the
-        worker. Returns the worker ticket of the look (tests wait for it)."""
-        if self._closed:
+        worker. Only a window run by ``pos-terminal counter`` (``restartable``) steps aside: nothing would start a
+        window opened otherwise again. Returns the worker ticket of the look (tests wait for it)."""
+        if self._closed or not self.restartable:
             return None
         data_dir, running = self.data_dir, app_version()
 

@@ -36,7 +36,7 @@ def _look(qtbot: Any, win: CounterWindow) -> None:
 def test_the_window_steps_aside_for_an_update_only_when_signed_out(qtbot: Any, data_dir: Path) -> None:
     i18n.set_language("en")
     _waiting(data_dir)
-    win = show(qtbot, CounterWindow(data_dir, update_clock=lambda: NIGHT))
+    win = show(qtbot, CounterWindow(data_dir, update_clock=lambda: NIGHT, restartable=True))
     try:
         restarts: list[str] = []
         win.update_restart.connect(restarts.append)
@@ -58,11 +58,22 @@ def test_the_window_steps_aside_for_an_update_only_when_signed_out(qtbot: Any, d
 
 
 def test_no_update_waiting_means_no_restart(qtbot: Any, data_dir: Path) -> None:
-    win = show(qtbot, CounterWindow(data_dir, update_clock=lambda: NIGHT))
+    win = show(qtbot, CounterWindow(data_dir, update_clock=lambda: NIGHT, restartable=True))
     try:
         restarts: list[str] = []
         win.update_restart.connect(restarts.append)
         _look(qtbot, win)
         assert restarts == [] and not (data_dir / "updates").exists()
+    finally:
+        win.shutdown()
+
+
+def test_a_window_not_run_by_pos_terminal_counter_never_steps_aside(qtbot: Any, data_dir: Path) -> None:
+    """Opened by hand, or by an autostart entry written before 'counter' existed: nothing would open it again."""
+    _waiting(data_dir)
+    win = show(qtbot, CounterWindow(data_dir, update_clock=lambda: NIGHT))
+    try:
+        assert win.check_update_restart() is None
+        assert updates.read_stepped(data_dir) is None
     finally:
         win.shutdown()
