@@ -4,11 +4,14 @@
 #   packaging/build-deb.sh [--build DIR] [--out DIR]     # default: dist/pos-terminal -> dist/
 #   (packaging/build.sh runs it after the build when dpkg-deb is installed)
 #
-# Output: <out>/pos-terminal_<VERSION>_<arch>.deb, VERSION from the build's VERSION file (pyproject.toml's).
+# Output: <out>/pos-terminal_<DEBVERSION>_<arch>.deb, VERSION from the build's VERSION file (pyproject.toml's),
+# DEBVERSION its Debian form (lib.sh deb_version: 1.2.0rc1 -> 1.2.0~rc1, so that apt orders pre-releases,
+# post-releases and dev builds as PEP 440 does).
 #   /opt/pos-terminal/<VERSION>/        the program ('current' -> it is set by postinst, as upgrade.sh does)
 #   /usr/bin/pos-terminal               the command (data folder from /etc/pos-terminal/environment)
 #   /lib/systemd/system/pos-terminal-{backup,expire}.{service,timer}, pos-terminal-sync.service
-#   /usr/share/pos-terminal/            terminal.toml.example, smoke_test.sh
+#   /usr/share/pos-terminal/            terminal.toml.example, smoke_test.sh, package-kind ("deb": the update
+#                                       channel then fetches the channel's .deb and installs it with apt-get)
 #   /usr/share/doc/pos-terminal/        installing-terminals.md
 # The maintainer scripts are packaging/deb/{preinst,postinst,prerm,postrm}, each with packaging/lib.sh and
 # packaging/deb/common.sh put in front (the same upgrade, backup and rollback code as upgrade.sh); they are
@@ -36,8 +39,9 @@ done
 [[ -x "$BUILD/pos-terminal" ]] || die "no build in $BUILD (build it with packaging/build.sh)"
 command -v dpkg-deb >/dev/null || die "dpkg-deb is not installed (apt-get install dpkg)"
 VERSION="$(build_version "$BUILD")"
+DEB_VERSION="$(deb_version "$VERSION")" || exit 1
 ARCH="$(dpkg --print-architecture)"
-DEB="$OUT/pos-terminal_${VERSION}_$ARCH.deb"
+DEB="$OUT/pos-terminal_${DEB_VERSION}_$ARCH.deb"
 SOURCE="$(sed -n 's/^source=//p' "$BUILD/BUILD_INFO" 2>/dev/null || true)"
 if [[ -f "$DEB" ]]; then
     was="$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO "./opt/pos-terminal/$VERSION/BUILD_INFO" 2>/dev/null \
@@ -72,7 +76,7 @@ fi
 # --- the package tree ------------------------------------------------------------------------------
 WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/pos-deb.XXXXXX")"
 trap 'rm -rf "$WORK_DIR"' EXIT
-TREE="$WORK_DIR/pos-terminal_${VERSION}_$ARCH"
+TREE="$WORK_DIR/pos-terminal_${DEB_VERSION}_$ARCH"
 mkdir -p "$TREE/DEBIAN" "$TREE/opt/pos-terminal" "$TREE/usr/bin" "$TREE/lib/systemd/system" \
     "$TREE/usr/share/pos-terminal" "$TREE/usr/share/doc/pos-terminal"
 cp -a "$BUILD" "$TREE/opt/pos-terminal/$VERSION"
@@ -80,6 +84,8 @@ write_wrapper "$TREE/usr/bin/pos-terminal"
 write_units "$TREE/lib/systemd/system"
 install -m 0644 "$HERE/terminal.toml.example" "$TREE/usr/share/pos-terminal/terminal.toml.example"
 install -m 0755 "$HERE/smoke_test.sh" "$TREE/usr/share/pos-terminal/smoke_test.sh"
+# how this program was installed: the update channel asks for (and apt-installs) .debs when it says deb
+printf 'deb\n' >"$TREE/usr/share/pos-terminal/package-kind"
 if [[ -f "$ROOT/docs/installing-terminals.md" ]]; then
     install -m 0644 "$ROOT/docs/installing-terminals.md" "$TREE/usr/share/doc/pos-terminal/installing-terminals.md"
 fi
@@ -116,7 +122,7 @@ chmod 0644 "$TREE/DEBIAN/md5sums"
 dep_line="$(printf '%s, ' "${depends[@]}")"
 cat >"$TREE/DEBIAN/control" <<CONTROL
 Package: pos-terminal
-Version: $VERSION
+Version: $DEB_VERSION
 Architecture: $ARCH
 Maintainer: POS loyalty terminal maintainers <pos-terminal@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$TREE" | cut -f1)

@@ -82,6 +82,29 @@ build_version() {  # build_version BUILD_DIR -> prints the version of an onedir 
     printf '%s' "$v"
 }
 
+# deb_version VERSION -> the Debian version of a PEP 440 release, ordered by dpkg as PEP 440 orders them
+# (1.2.0.dev3 -> 1.2.0~~dev3, 1.2.0rc1 -> 1.2.0~rc1, 1.2.0.post1 -> 1.2.0+post1; at least three release parts,
+# no trailing zeros beyond them). The same mapping as sync.release.debian_version (tests hold them equal).
+deb_version() {
+    local v="$1" re='^([0-9]{1,6}(\.[0-9]{1,6}){1,3})((a|b|rc)([0-9]{1,6}))?(\.post([0-9]{1,6}))?(\.dev([0-9]{1,6}))?$'
+    local release kind pre post dev out part
+    [[ "$v" =~ $re ]] || die "$v is not a release version such as 1.2.0 (PEP 440: 1.2.0rc1, 1.2.0.post1, 1.2.0.dev3)"
+    release="${BASH_REMATCH[1]}" kind="${BASH_REMATCH[4]}" pre="${BASH_REMATCH[5]}"
+    post="${BASH_REMATCH[7]}" dev="${BASH_REMATCH[9]}"
+    local -a parts=()
+    IFS=. read -r -a parts <<<"$release"
+    for part in "${!parts[@]}"; do parts[part]=$((10#${parts[part]})); done
+    while [[ ${#parts[@]} -lt 3 ]]; do parts+=(0); done
+    while [[ ${#parts[@]} -gt 3 && ${parts[-1]} -eq 0 ]]; do unset 'parts[-1]'; done
+    out="$(IFS=.; printf '%s' "${parts[*]}")"
+    [[ -n "$kind" ]] && out+="~$kind$((10#$pre))"
+    [[ -n "$post" ]] && out+="+post$((10#$post))"
+    if [[ -n "$dev" ]]; then
+        if [[ -n "$kind" || -n "$post" ]]; then out+="~dev$((10#$dev))"; else out+="~~dev$((10#$dev))"; fi
+    fi
+    printf '%s' "$out"
+}
+
 current_version() {  # the version 'current' points at, or "" if none
     local link
     link="$(p "$APP_ROOT")/current"
@@ -299,13 +322,14 @@ RestartSec=30
 WantedBy=multi-user.target"
 }
 
-write_autostart() {  # write_autostart PATH COMMAND: the counter window opens when the account logs in
+write_autostart() {  # write_autostart PATH COMMAND: the counter window opens when the account logs in ("counter"
+    # runs it, and after an unattended update opens it again in the new version)
     write_file "$1" 0644 <<DESKTOP
 [Desktop Entry]
 Type=Application
 Name=POS loyalty terminal
 Name[th]=เครื่องสะสมแต้ม
-Exec=$2 app
+Exec=$2 counter
 Terminal=false
 X-GNOME-Autostart-enabled=true
 DESKTOP

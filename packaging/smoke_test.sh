@@ -49,7 +49,6 @@ step() {  # step NAME EXPECTED_GREP_PATTERN -- command...
         sed 's/^/     | /' <<<"$out" | head -20
         failures=$((failures + 1))
     fi
-    LAST_OUT="$out"
 }
 
 refused() {  # refused NAME PATTERN -- command...: must exit non-zero with one line matching, no traceback

@@ -112,6 +112,15 @@ fi
 
 # 6. start again and keep the newest versions
 restart_jobs
+# an autostart entry written before 'pos-terminal counter' existed runs 'app': rewrite it, so that the window
+# comes back in the new version after the next unattended update (section 8 of docs/installing-terminals.md)
+if [[ -n "$PREFIX" ]]; then home="/home/$COUNTER_USER"; else home="$(getent passwd "$COUNTER_USER" | cut -d: -f6 || true)"; fi
+autostart="$(p "$home")/.config/autostart/pos-terminal.desktop"
+if [[ -n "$home" && -f "$autostart" ]] && grep -q '^Exec=.* app$' "$autostart"; then
+    write_autostart "$autostart" "$(sed -n 's/^Exec=\(.*\) app$/\1/p' "$autostart")"
+    sys_run chown "$COUNTER_USER:" "$home/.config/autostart/pos-terminal.desktop"
+    say "autostart entry now runs 'pos-terminal counter' (the window comes back after an update)"
+fi
 # shellcheck disable=SC2010  # version folders named by build_version: no odd names
 keep_list="$(ls -1 "$ROOT_DIR" | grep -v -e "^current$" -e "\.partial$" | sort -V -r | head -n "$KEEP" || true)"
 for dir in "$ROOT_DIR"/*/; do

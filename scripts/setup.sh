@@ -8,7 +8,8 @@ MODE="${1:-runtime}"
 RUNTIME_PKGS=(python3-venv libzbar0 libfribidi0 libusb-1.0-0 libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xinerama0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 xvfb xauth)
-TEST_PKGS=(postgresql chromium)  # chromium: the console tests drive it headless (tests/sync/server/test_console_browser.py)
+TEST_PKGS=(postgresql chromium shellcheck)  # chromium: the console tests drive it headless (tests/sync/server/test_console_browser.py);
+# shellcheck: packaging's scripts and the .deb's maintainer scripts are checked (tests/test_packaging*.py)
 
 missing=()
 want=("${RUNTIME_PKGS[@]}")

@@ -608,7 +608,9 @@ class ReleaseInfo(BaseModel):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     size: Annotated[int, Field(ge=1, le=2**31)]
     signature: Annotated[str, Field(max_length=200)]
-    """Base64 Ed25519 signature of ``sync.release.statement(version, sha256, size)``."""
+    """Base64 Ed25519 signature of ``sync.release.statement(version, sha256, size, kind)``."""
+    kind: Annotated[str, Field(pattern=r"^(tar|deb)$")] = "tar"
+    """``tar`` (the terminal kit, installed by its ``upgrade.sh``) or ``deb`` (installed by ``apt-get``)."""
     download_path: str
     """Where to ``GET`` the package (same server, same credential); range requests resume a download."""
     filename: str
@@ -616,7 +618,8 @@ class ReleaseInfo(BaseModel):
 
 
 class ReleaseResponse(BaseModel):
-    """``GET /v1/release?channel=stable``: the current release of the channel (None: nothing published) and the
+    """``GET /v1/release?channel=stable&kind=tar``: the current release of that kind on the channel (None: nothing
+    published) and the
     quiet-time window for the calling terminal's branch (None: head office set none, so nothing is installed
     unattended)."""
 

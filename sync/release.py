@@ -7,7 +7,8 @@ library and ``cryptography`` only.
 What is signed is the statement ``(version, sha256, size)`` of the package file, written as the bytes of
 :func:`statement` (domain-separated, so a signature over a member code can never pass as one over a package):
 a server or a mirror can only serve a package head office signed, for the version head office signed it as.
-A package type beside the tarball (a ``.deb``) would sign the same statement over its own file.
+A ``.deb`` (``kind="deb"``) is signed with one more line, ``kind=deb``, so that a signature over a .deb can never
+pass for a tarball kit of the same version or the other way round; a kit's statement is unchanged.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ CHANNEL_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024
 """Largest package the channel carries (the onedir kit is about 170 MB compressed)."""
 _DOMAIN = b"pos-terminal release v1\n"
+KIND_TAR = "tar"
+KIND_DEB = "deb"
+KINDS = (KIND_TAR, KIND_DEB)
+"""What a release carries: ``tar`` the terminal kit (``upgrade.sh`` installs it), ``deb`` the Debian package
+(``apt-get install`` installs it, its maintainer scripts doing the same backup, doctor and rollback)."""
 
 
 class ReleaseError(ValueError):
@@ -66,6 +72,31 @@ def version_key(version: str) -> tuple[int, ...]:
             int(dev) if dev is not None else 10**9)
 
 
+def debian_version(version: str) -> str:
+    """The Debian version of a release (the ``.deb``'s ``Version:``), ordered by ``dpkg --compare-versions`` as
+    PEP 440 orders the releases: ``1.2.0.dev3`` -> ``1.2.0~~dev3``, ``1.2.0a1`` -> ``1.2.0~a1``, ``1.2.0rc1``
+    -> ``1.2.0~rc1``, ``1.2.0`` -> ``1.2.0``, ``1.2.0.post1`` -> ``1.2.0+post1``. The release numbers are written
+    with at least three parts and without trailing zeros beyond them (``1.2`` and ``1.2.0.0`` are the same release
+    as ``1.2.0`` for PEP 440, and must be for dpkg); numbers lose leading zeros. ``packaging/lib.sh``'s
+    ``deb_version`` is the same mapping in shell (the .deb is built without Python)."""
+    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
+    if match is None:
+        raise ReleaseError("bad_version", f"{str(version)[:40]!r} is not a release version such as 1.2.0")
+    release, pre_kind, pre_n, post, dev = match.groups()
+    parts = [int(x) for x in release.split(".")]
+    parts += [0] * (3 - len(parts))
+    while len(parts) > 3 and parts[-1] == 0:
+        parts.pop()
+    text = ".".join(str(n) for n in parts)
+    if pre_kind:
+        text += f"~{pre_kind}{int(pre_n)}"
+    if post is not None:
+        text += f"+post{int(post)}"
+    if dev is not None:
+        text += f"~dev{int(dev)}" if (pre_kind or post is not None) else f"~~dev{int(dev)}"
+    return text
+
+
 def is_newer(candidate: str, installed: str) -> bool:
     """Whether ``candidate`` is strictly newer than ``installed`` (an unreadable installed version: never)."""
     try:
@@ -74,14 +105,22 @@ def is_newer(candidate: str, installed: str) -> bool:
         return False
 
 
-def statement(version: str, sha256: str, size: int) -> bytes:
+def kind_of_file(path: Path) -> str:
+    """The kind of a package by its name: ``.deb`` files are ``deb``, anything else a kit (``tar``)."""
+    return KIND_DEB if path.name.endswith(".deb") else KIND_TAR
+
+
+def statement(version: str, sha256: str, size: int, kind: str = KIND_TAR) -> bytes:
     """The exact bytes that are signed."""
     version_key(version)
+    if kind not in KINDS:
+        raise ReleaseError("bad_kind", f"{str(kind)[:20]!r} is not a package kind ({', '.join(KINDS)})")
     if not SHA256_PATTERN.fullmatch(sha256):
         raise ReleaseError("bad_hash", "the package hash is not 64 lowercase hex digits")
     if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_PACKAGE_BYTES:
         raise ReleaseError("bad_size", f"the package size must be 1 to {MAX_PACKAGE_BYTES} bytes")
-    return _DOMAIN + f"version={version}\nsha256={sha256}\nsize={size}\n".encode("ascii")
+    text = f"version={version}\nsha256={sha256}\nsize={size}\n" + ("" if kind == KIND_TAR else f"kind={kind}\n")
+    return _DOMAIN + text.encode("ascii")
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -144,14 +183,18 @@ class SignedRelease:
     sha256: str
     size: int
     signature: str
+    kind: str = KIND_TAR
 
     def as_dict(self) -> dict[str, object]:
-        return {"version": self.version, "sha256": self.sha256, "size": self.size, "signature": self.signature}
+        return {"version": self.version, "sha256": self.sha256, "size": self.size, "signature": self.signature,
+                "kind": self.kind}
 
 
-def sign_file(path: Path, version: str, key: Ed25519PrivateKey) -> SignedRelease:
+def sign_file(path: Path, version: str, key: Ed25519PrivateKey, kind: str | None = None) -> SignedRelease:
+    """Sign ``path`` as ``version``; its kind from its name unless given."""
+    kind = kind or kind_of_file(path)
     sha, size = file_digest(path)
-    return SignedRelease(version, sha, size, b64(key.sign(statement(version, sha, size))))
+    return SignedRelease(version, sha, size, b64(key.sign(statement(version, sha, size, kind))), kind)
 
 
 def check_signature(release: SignedRelease, public_key_b64: str) -> None:
@@ -159,7 +202,7 @@ def check_signature(release: SignedRelease, public_key_b64: str) -> None:
     key = public_key_from_text(public_key_b64)
     try:
         signature = base64.b64decode(release.signature, validate=True)
-        key.verify(signature, statement(release.version, release.sha256, release.size))
+        key.verify(signature, statement(release.version, release.sha256, release.size, release.kind))
     except (InvalidSignature, binascii.Error, ValueError) as exc:
         if isinstance(exc, ReleaseError):
             raise

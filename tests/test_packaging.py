@@ -119,7 +119,7 @@ def test_install_lays_out_program_config_jobs_and_autostart(stage: Stage) -> Non
     assert "OnCalendar=*-*-* 00:15:00" in (units / "pos-terminal-expire.timer").read_text()
     assert "ExecStart=/opt/pos-terminal/current/pos-terminal sync" in (units / "pos-terminal-sync.service").read_text()
     desktop = stage.path("/home/pos/.config/autostart/pos-terminal.desktop").read_text()
-    assert "Exec=/usr/local/bin/pos-terminal app" in desktop
+    assert "Exec=/usr/local/bin/pos-terminal counter" in desktop
     # system changes are only printed under --prefix; sync waits for enrollment
     assert "libzbar0" in result.stdout and "libxcb-cursor0" in result.stdout
     assert "skip: systemctl enable --now pos-terminal-backup.timer pos-terminal-expire.timer" in result.stdout
@@ -241,6 +241,21 @@ def test_upgrade_backs_up_with_the_old_version_before_switching(stage: Stage) ->
     assert "skip: systemctl stop" in result.stdout and "skip: systemctl start" in result.stdout
 
 
+def test_upgrade_makes_an_old_autostart_entry_run_counter(stage: Stage) -> None:
+    """Installed before 'pos-terminal counter' existed, the entry ran 'app': nothing would start the window again
+    after it stepped aside for an update."""
+    installed(stage, "0.1.0")
+    desktop = stage.path("/home/pos/.config/autostart/pos-terminal.desktop")
+    desktop.write_text(desktop.read_text().replace("Exec=/usr/local/bin/pos-terminal counter",
+                                                   "Exec=/usr/local/bin/pos-terminal app"))
+    result = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp, "0.2.0")))
+    assert result.returncode == 0, result.stderr
+    assert "Exec=/usr/local/bin/pos-terminal counter\n" in desktop.read_text()
+    assert "autostart entry now runs 'pos-terminal counter' (the window comes back after an update)" in result.stdout
+    again = stage.run("upgrade.sh", "--build", str(make_build(stage.tmp / "b", "0.3.0")))
+    assert "autostart entry now runs" not in again.stdout  # already 'counter': left alone
+
+
 def test_upgrade_rolls_back_when_doctor_fails_and_keeps_the_ledger(stage: Stage) -> None:
     installed(stage, "0.1.0")
     ledger = stage.put_ledger()
@@ -349,6 +364,18 @@ def test_spec_parses_and_names_files_that_exist() -> None:
         assert f'collect_submodules("{package}"' in spec
 
 
-@pytest.mark.parametrize("script", ["build.sh", "smoke_test.sh", "install.sh", "upgrade.sh", "lib.sh"])
+SCRIPTS = ["build.sh", "build-deb.sh", "smoke_test.sh", "install.sh", "upgrade.sh", "lib.sh"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 def test_shell_scripts_parse(script: str) -> None:
     assert subprocess.run(["bash", "-n", str(PKG / script)], check=False).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None,
+                    reason="shellcheck is not installed (scripts/setup.sh test installs it; apt-get install shellcheck)")
+def test_shell_scripts_pass_shellcheck() -> None:
+    """Warnings and errors (not style notes) fail: an unused variable, an unquoted expansion, a wrong test."""
+    result = subprocess.run(["shellcheck", "-x", "--severity=warning", *SCRIPTS], cwd=PKG, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout

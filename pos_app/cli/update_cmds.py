@@ -27,7 +27,8 @@ SYNC_ROUND_BYTES = 32 * 1024 * 1024
 """What the sync service downloads of a package per round (about 6 rounds for the ~170 MB kit)."""
 
 
-def check_for_update(services: Any, client: Any, config: Any, max_bytes: int | None = None) -> dict[str, Any]:
+def check_for_update(services: Any, client: Any, config: Any, max_bytes: int | None = None,
+                     prefix: Path | None = None) -> dict[str, Any]:
     """Ask the server, download (at most ``max_bytes`` now) and verify; never raises for what the server answers;
     writes the state file."""
     from pos_app import updates
@@ -36,7 +37,8 @@ def check_for_update(services: Any, client: Any, config: Any, max_bytes: int | N
 
     installed = app_version()
     outcome = fetch_release(client.api, updates.updates_dir(services.data_dir), channel=config.update.channel,
-                            installed=installed, public_key=config.update.public_key, max_bytes=max_bytes)
+                            installed=installed, public_key=config.update.public_key, max_bytes=max_bytes,
+                            kind=updates.install_kind(prefix))
     return updates.record_check(services.data_dir, outcome.as_dict(), installed, config.update.channel,
                                 bool(config.update.public_key), datetime.now().astimezone())
 
@@ -99,8 +101,10 @@ def update_status(ctx: CliContext) -> None:
 @update.command("check")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, hidden=True,
               help="Download at most this many bytes now (the rest at the next check), as the sync service does.")
+@click.option("--prefix", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Tell how the program was installed (kit or .deb) from files staged under this folder.")
 @pass_ctx
-def update_check(ctx: CliContext, max_bytes: int | None) -> None:
+def update_check(ctx: CliContext, max_bytes: int | None, prefix: Path | None) -> None:
     """Ask the server now; download and verify a newer release (installing waits for the quiet time)."""
     from pos_app.cli import _refuse_root_on_installed_terminal
     from pos_app.cli.sync_cmds import _fail, _services, make_client
@@ -114,7 +118,7 @@ def update_check(ctx: CliContext, max_bytes: int | None) -> None:
     except SyncError as exc:
         raise _fail(exc) from exc
     try:
-        state = check_for_update(services, client, cfg, max_bytes)
+        state = check_for_update(services, client, cfg, max_bytes, prefix)
     finally:
         client.close()
     ctx.emit(state, lambda: _check_text(state))

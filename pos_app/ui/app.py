@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos_app import updates
 from pos_app.core.i18n import _
 from pos_app.ui.counter import CounterWindow
 from pos_app.ui.fonts import FontError, load_thai_font
@@ -23,7 +24,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smoke: bool = False) -> int:
+def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smoke: bool = False,
+        restartable: bool = False) -> int:
     """Open the counter window on ``data_dir`` and run until it is closed; returns the exit code.
 
     ``smoke``: open the window, process events until the first screen (sign-in) is shown with the ledger
@@ -35,7 +37,10 @@ def run(data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False, smo
         # Without the font Thai shows as boxes: say so on stderr and carry on in the system font.
         print(_("Warning: the Thai font could not be loaded ({error}).").format(error=exc), file=sys.stderr)
     collector = MainThreadCollector()  # garbage (and so Qt objects in cycles) is freed on this thread only
-    window = CounterWindow(data_dir, seed_demo=seed_demo, demo_hint=demo_hint)
+    window = CounterWindow(data_dir, seed_demo=seed_demo, demo_hint=demo_hint, restartable=restartable and not smoke)
+    # idle in the quiet time with an update waiting: exit with EXIT_RESTART ('pos-terminal counter' waits for the
+    # install, then starts the new version); the ledger is closed cleanly by shutdown() below
+    window.update_restart.connect(lambda _version: QTimer.singleShot(0, lambda: app.exit(updates.EXIT_RESTART)))
     if smoke:
         window.ready.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
         window.error_shown.connect(lambda message: (print(message, file=sys.stderr), app.exit(1)))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app import updates
 from pos_app.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.i18n import _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
+from pos_app.core.version import app_version
 from pos_app.services import MemberView, ServiceError, StaffView, open_terminal, sync_glue
 from pos_app.ui.dialogs import (
     ChangePinDialog,
@@ -112,6 +115,10 @@ class OperationIds:
         self._pending.clear()
 
 
+UPDATE_CHECK_MS = 60_000
+"""How often the window looks whether it should step aside for an update (two small files read on the worker)."""
+
+
 class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, ReturnsScreen, VoidScreen,
                     BackOfficeScreen, StatusStrip, QMainWindow):
     """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
@@ -144,10 +151,12 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     void_requested = Signal(object)      # the VoidDialog just opened, with the operations that can be voided
     reward_tile_chosen = Signal(object)  # the reward code a tile chose (None: back to points as a discount)
     idle_locked = Signal()               # the idle lock signed the cashier out
+    update_restart = Signal(str)         # idle in the quiet time with an update waiting: the app exits to let it in
 
     def __init__(self, data_dir: Path, *, seed_demo: bool = False, demo_hint: bool = False,
                  config: TerminalConfig | None = None, sync_client_kwargs: dict[str, Any] | None = None,
                  printer: Any = None, clock: Callable[[], float] = time.monotonic,
+                 update_clock: Callable[[], datetime] | None = None, restartable: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counterWindow")
@@ -221,6 +230,11 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.timeout.connect(self.check_idle)
+        self.restartable = restartable  # run by 'pos-terminal counter', which starts it again after an update
+        self._update_clock = update_clock or (lambda: datetime.now().astimezone())
+        self._update_timer = QTimer(self)
+        self._update_timer.setInterval(UPDATE_CHECK_MS)
+        self._update_timer.timeout.connect(self.check_update_restart)
         self._idle_watcher = IdleWatcher(self.idle.touch, self)
         app = QApplication.instance()
         if app is not None:
@@ -491,11 +505,49 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.pin.setFocus()
         self.check_backup()
         self._backup_timer.start()
+        if self.restartable:
+            self._update_timer.start()
         if enrolled:
             self._start_sync(services)
         self._show_sync_status()
         self.currency_picker.refresh(self.worker, services)
         self.ready.emit()
+
+    # ------------------------------------------------------------------ unattended updates
+    def check_update_restart(self) -> int | None:
+        """Every minute: when an update waits (downloaded and verified by the sync service), it is head office's
+        quiet time and the counter is idle (signed out: the PIN screen, so never in the middle of a sale; nothing
+        running, no dialog), the window steps aside: ``update_restart`` is emitted and the app exits with
+        :data:`pos_app.updates.EXIT_RESTART`; ``pos-terminal counter`` waits for the install and opens the window
+        again, in the new version. The decision is :func:`pos_app.updates.restart_due`; the files are read on the
+        worker. Only a window run by ``pos-terminal counter`` (``restartable``) steps aside: nothing would start a
+        window opened otherwise again. Returns the worker ticket of the look (tests wait for it)."""
+        if self._closed or not self.restartable:
+            return None
+        data_dir, running = self.data_dir, app_version()
+
+        def read() -> tuple[Any, Any]:
+            return updates.pending_update(data_dir, running), updates.read_stepped(data_dir)
+
+        def decide(found: tuple[Any, Any]) -> None:
+            pending, stepped = found
+            now = self._update_clock()
+            if self._closed or not updates.restart_due(
+                    pending, signed_in=self.session.signed_in, busy=self.worker.busy,
+                    dialog_open=self._open_dialog() is not None, now=now, stepped=stepped):
+                return
+            version = pending.version
+            self.worker.submit(lambda: updates.note_stepped_aside(data_dir, version, now),
+                               lambda _done: self._step_aside(version), lambda _error: None, busy=False)
+
+        return self.worker.submit(read, decide, lambda _error: None, busy=False)
+
+    def _step_aside(self, version: str) -> None:
+        if self._closed or self.session.signed_in:  # someone signed in meanwhile: the next quiet minute
+            return
+        self._set_status("info", lambda: _("Updating to version {version}: the counter opens again in a few "
+                                           "minutes.").format(version=version))
+        self.update_restart.emit(version)
 
     # ------------------------------------------------------------------ approvals and dialogs
     def _ask_manager(self, reason: str, then: Callable[[str], None],
@@ -566,6 +618,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             app.removeEventFilter(self._idle_watcher)
         self.camera_panel.stop()
         self._backup_timer.stop()
+        self._update_timer.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
             self.sync_worker = None

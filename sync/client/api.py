@@ -10,6 +10,7 @@ server's ``X-Server-Time``, using the midpoint of the request's round trip.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC
@@ -133,41 +134,94 @@ class ServerApi:
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
 
-    def release(self, channel: str) -> p.ReleaseResponse:
-        return self._call("GET", "/v1/release", p.ReleaseResponse, params={"channel": channel})
+    def release(self, channel: str, kind: str = "tar") -> p.ReleaseResponse:
+        params = {"channel": channel, **({"kind": kind} if kind != "tar" else {})}
+        return self._call("GET", "/v1/release", p.ReleaseResponse, params=params)
 
-    def download(self, path: str, dest: Path, expected_size: int, max_bytes: int | None = None) -> None:
-        """Append the bytes of ``path`` to ``dest`` from its current length (``Range``: an interrupted download
-        resumes; a server that ignores the range sends the whole file and ``dest`` is started again). Never writes
-        beyond ``expected_size``: a longer answer is refused (``too_large``). ``max_bytes``: stop after that many
-        bytes this time (the rest comes with the next call)."""
+    def download(self, path: str, dest: Path, expected_size: int, max_bytes: int | None = None) -> str:
+        """Append the bytes of ``path`` to ``dest`` from its current length (``Range: bytes=N-``: an interrupted
+        download resumes). Returns ``"resumed"`` or ``"fresh"`` (from byte 0), so that a resumed file that fails its
+        hash can be started again from zero.
+
+        A resume is only appended when the server answers ``206`` with ``Content-Range: bytes N-END/TOTAL`` that
+        starts exactly at ``N`` and whose ``TOTAL`` is ``expected_size``; a server that ignores the range (``200``),
+        answers ``416``, or sends a ``206`` with a missing or different range has its answer thrown away and the
+        download starts again from zero in the same call (never spliced into the ``.part``). Never writes beyond
+        ``expected_size`` (``too_large``, the file is deleted); refuses a release larger than
+        :data:`MAX_DOWNLOAD_BYTES` or than the free space of ``dest``'s folder before asking. ``max_bytes``: stop
+        after that many bytes this time (the rest comes with the next call)."""
         if not path.startswith("/v1/"):
             raise Offline("bad_response", "the download path of the release is not on this server")
+        if not 0 < expected_size <= MAX_DOWNLOAD_BYTES:
+            raise Refused("too_large", f"the release's package of {expected_size} bytes is over the "
+                                       f"{MAX_DOWNLOAD_BYTES} bytes a package may have")
         have = dest.stat().st_size if dest.exists() else 0
         if have >= expected_size:
             dest.unlink(missing_ok=True)  # a complete .part that failed its checks, or garbage: start again
             have = 0
+        try:
+            free = shutil.disk_usage(dest.parent).free
+        except OSError:
+            free = None
+        if free is not None and free < expected_size - have:
+            raise Refused("no_space", f"{dest.parent} has {free // 2**20} MiB free, the package needs "
+                                      f"{(expected_size - have) // 2**20 + 1} MiB more: nothing downloaded")
+        if have:
+            try:
+                self._fetch(path, dest, have, expected_size, max_bytes)
+                return "resumed"
+            except _RangeRefused:
+                dest.unlink(missing_ok=True)  # whatever the server meant, nothing of that answer is kept
+        try:
+            self._fetch(path, dest, 0, expected_size, max_bytes)
+        except _RangeRefused as exc:  # a 206 or 416 to a request without a range: the server is broken
+            dest.unlink(missing_ok=True)
+            raise Offline("bad_range", f"the server's answer to a download from byte 0 is not usable: {exc}; "
+                                       "nothing kept") from exc
+        return "fresh"
+
+    def _fetch(self, path: str, dest: Path, have: int, expected_size: int, max_bytes: int | None) -> None:
+        """One request for the bytes from ``have`` on, appended to ``dest`` (``have`` 0: ``dest`` is rewritten).
+        Raises :class:`_RangeRefused` when the answer does not continue ``dest`` at ``have``."""
         headers = {"Range": f"bytes={have}-"} if have else {}
         if self.authorization:
             headers["Authorization"] = self.authorization
         timeout = httpx.Timeout(60.0, connect=5.0)
         try:
             with self.http.stream("GET", path, headers=headers, timeout=timeout) as response:
-                if response.status_code >= 400:
+                status = response.status_code
+                if status == 416:
+                    raise _RangeRefused(f"HTTP 416 to 'Range: bytes={have}-'")
+                if status >= 400:
                     response.read()
                     try:
                         error = p.ErrorResponse.model_validate(response.json())
                     except (ValueError, ValidationError):
-                        raise Offline("server_error", f"the download failed (HTTP {response.status_code})",
-                                      status=response.status_code) from None
-                    raise Refused(error.error.code, error.error.message, error.error.details, response.status_code)
-                mode = "ab" if response.status_code == 206 else "wb"
-                written = have if mode == "ab" else 0
-                fd = os.open(dest, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "ab" else os.O_TRUNC), 0o600)
-                with os.fdopen(fd, mode) as fh:
+                        raise Offline("server_error", f"the download failed (HTTP {status})",
+                                      status=status) from None
+                    raise Refused(error.error.code, error.error.message, error.error.details, status)
+                if status == 206:
+                    start = _content_range_start(response.headers.get("Content-Range"), expected_size)
+                    if start != have:
+                        raise _RangeRefused(f"asked from byte {have}, the server sent "
+                                            f"'Content-Range: {response.headers.get('Content-Range', '')[:60]}'")
+                elif status == 200:
+                    if have:  # the server ignored the range and sends the whole file: start again from zero
+                        raise _RangeRefused("the server ignored the range and sent the whole file")
+                else:
+                    raise Offline("bad_response", f"unexpected HTTP status {status} for the package", status=status)
+                length = response.headers.get("Content-Length", "")
+                if length.isdigit() and have + int(length) > expected_size:
+                    raise Refused("too_large", f"the server offers {have + int(length)} bytes, more than the "
+                                               f"release's {expected_size}")
+                flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if have else os.O_TRUNC)
+                with os.fdopen(os.open(dest, flags, 0o600), "ab" if have else "wb") as fh:
+                    written = have
                     room = max_bytes if max_bytes is not None else expected_size + 1
                     for chunk in response.iter_bytes(64 * 1024):
                         if written + len(chunk) > expected_size:
+                            fh.close()
+                            dest.unlink(missing_ok=True)
                             raise Refused("too_large", f"the server sent more than the release's {expected_size} "
                                                        "bytes")
                         fh.write(chunk[:room])
@@ -181,6 +235,28 @@ class ServerApi:
             raise Offline("timeout", f"the download stalled ({type(exc).__name__}); it resumes next time") from exc
         except httpx.HTTPError as exc:
             raise Offline("unreachable", f"the download was cut: {exc}; it resumes next time") from exc
+
+
+MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024
+"""The largest package the terminal downloads (``sync.release.MAX_PACKAGE_BYTES``: the signed statement refuses
+larger ones too; the onedir kit is about 170 MB)."""
+
+
+class _RangeRefused(Exception):
+    """A resume answer that does not continue the file where it stopped (the reason, one line)."""
+
+
+def _content_range_start(header: str | None, expected_size: int) -> int | None:
+    """The first byte of ``Content-Range: bytes START-END/TOTAL`` when END and TOTAL fit a file of
+    ``expected_size`` bytes; None for anything else (missing, ``*``, another total, END before START)."""
+    unit, _sep, spec = (header or "").strip().partition(" ")
+    span, _slash, total = spec.partition("/")
+    first, _dash, last = span.partition("-")
+    if unit.lower() != "bytes" or not (first.isdigit() and last.isdigit() and total.isdigit()):
+        return None
+    if int(total) != expected_size or not int(first) <= int(last) < expected_size:
+        return None
+    return int(first)
 
 
 class _Ok(BaseModel):

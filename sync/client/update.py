@@ -48,12 +48,17 @@ class FetchOutcome:
                 "package": str(self.package) if self.package else None}
 
 
-def package_name(version: str) -> str:
+def package_name(version: str, kind: str = rel.KIND_TAR) -> str:
+    if kind == rel.KIND_DEB:
+        return f"pos-terminal_{rel.debian_version(version)}.deb"
     return f"pos-terminal-{version}.tar.gz"
 
 
+PACKAGE_GLOBS = ("pos-terminal-*.tar.gz*", "pos-terminal_*.deb*")
+
+
 def signed_of(info: p.ReleaseInfo) -> rel.SignedRelease:
-    return rel.SignedRelease(info.version, info.sha256, info.size, info.signature)
+    return rel.SignedRelease(info.version, info.sha256, info.size, info.signature, info.kind)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -67,17 +72,22 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
-                  public_key: str | None, max_bytes: int | None = None) -> FetchOutcome:
-    """Check the channel and, when a newer signed release is offered, download and verify it into ``folder``
-    (at most ``max_bytes`` this time: the sync service fetches a package over several rounds, so that a large
-    download never holds the records of the counter back for long)."""
+                  public_key: str | None, max_bytes: int | None = None, kind: str = rel.KIND_TAR) -> FetchOutcome:
+    """Check the channel for a release of ``kind`` (how this terminal was installed: ``tar`` kit or ``deb``) and,
+    when a newer signed release is offered, download and verify it into ``folder`` (at most ``max_bytes`` this
+    time: the sync service fetches a package over several rounds, so that a large download never holds the records
+    of the counter back for long)."""
     try:
-        answer = api.release(channel)
+        answer = api.release(channel, kind)
     except SyncError as exc:
         return FetchOutcome(FAILED, f"cannot ask the server for updates: {exc.message}", exc.code)
     info, window = answer.release, answer.window
     if info is None:
-        return FetchOutcome(NO_RELEASE, f"no release is published on channel {channel}", window=window)
+        what = "no .deb release" if kind == rel.KIND_DEB else "no release"
+        return FetchOutcome(NO_RELEASE, f"{what} is published on channel {channel}", window=window)
+    if info.kind != kind:  # a server that answers another kind than asked: never handed to the wrong installer
+        return FetchOutcome(REFUSED, f"release refused: the server offers a package of kind {info.kind}, this "
+                                     f"terminal was installed from a {kind}", "wrong_kind", info, window)
     try:
         newer = rel.version_key(info.version) > rel.version_key(installed)
     except rel.ReleaseError as exc:
@@ -98,34 +108,51 @@ def fetch_release(api: ServerApi, folder: Path, *, channel: str, installed: str,
     except rel.ReleaseError as exc:
         return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = folder / package_name(info.version)
+    target = folder / package_name(info.version, kind)
     part = target.with_name(target.name + ".part")
     if not _already_fetched(folder, target, signed):
         (folder / RELEASE_FILE).unlink(missing_ok=True)
-        for old in folder.glob("pos-terminal-*.tar.gz*"):  # an older download, or one that failed its checks
-            if old != part:
-                old.unlink(missing_ok=True)
-        try:
-            api.download(info.download_path, part, info.size, max_bytes)
-        except SyncError as exc:
-            if exc.code in ("too_large",):
-                part.unlink(missing_ok=True)
-                return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
-            return FetchOutcome(FAILED, f"download of {info.version} not finished: {exc.message}", exc.code, info,
-                                window)
-        try:
-            rel.check_file(part, signed)
-        except rel.ReleaseError as exc:
-            size = part.stat().st_size if part.exists() else 0
-            if exc.code == "wrong_size" and size < info.size:
-                return FetchOutcome(FAILED, f"download of {info.version} not finished ({size} of {info.size} "
-                                            "bytes); it resumes next time", "incomplete", info, window)
-            part.unlink(missing_ok=True)
-            return FetchOutcome(REFUSED, f"release {info.version} refused: {exc.message}", exc.code, info, window)
+        for pattern in PACKAGE_GLOBS:  # an older download, or one that failed its checks
+            for old in folder.glob(pattern):
+                if old != part:
+                    old.unlink(missing_ok=True)
+        problem = _download_and_check(api, info, part, signed, max_bytes)
+        if problem is not None:
+            status, code, message = problem
+            return FetchOutcome(status, message, code, info, window)
         os.replace(part, target)
     _write_json(folder / RELEASE_FILE, {"channel": channel, **signed.as_dict(), "package": target.name})
     return FetchOutcome(READY, f"version {info.version} downloaded and verified; it is installed in the quiet time",
                         "", info, window, target)
+
+
+def _download_and_check(api: ServerApi, info: p.ReleaseInfo, part: Path, signed: rel.SignedRelease,
+                        max_bytes: int | None) -> tuple[str, str, str] | None:
+    """Download (resuming ``part``) and check it against the signed statement; None when ``part`` is the signed
+    package, else (status, code, one line). A resumed download that fails its hash is started again from zero once
+    at once (a server that lied about the range must never leave a spliced package); a fresh one that fails is
+    refused and deleted."""
+    for attempt in range(2):
+        try:
+            how = api.download(info.download_path, part, info.size, max_bytes)
+        except SyncError as exc:
+            if exc.code == "too_large":
+                part.unlink(missing_ok=True)
+                return REFUSED, exc.code, f"release {info.version} refused: {exc.message}"
+            return FAILED, exc.code, f"download of {info.version} not finished: {exc.message}"
+        try:
+            rel.check_file(part, signed)
+            return None
+        except rel.ReleaseError as exc:
+            size = part.stat().st_size if part.exists() else 0
+            if exc.code == "wrong_size" and size < info.size:
+                return FAILED, "incomplete", (f"download of {info.version} not finished ({size} of {info.size} "
+                                              "bytes); it resumes next time")
+            part.unlink(missing_ok=True)
+            if how == "resumed" and attempt == 0:
+                continue  # the bytes before the cut, or the server's resume, were not the package's: from zero
+            return REFUSED, exc.code, f"release {info.version} refused: {exc.message}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _already_fetched(folder: Path, target: Path, signed: rel.SignedRelease) -> bool:

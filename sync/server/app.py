@@ -464,6 +464,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/v1/release", response_model=p.ReleaseResponse, responses=ERROR_RESPONSES)
     def release(auth: Auth, channel: Annotated[str, Query(pattern=r"^[a-z][a-z0-9-]{0,31}$")] = "stable",
+                kind: Annotated[str, Query(pattern=r"^(tar|deb)$")] = "tar",
                 app_version: Annotated[str | None, Header(alias=p.APP_VERSION_HEADER)] = None) -> p.ReleaseResponse:
         """The channel's current release (signed by head office; the terminal verifies it) and the quiet-time
         window of the terminal's branch. Also records the version the terminal runs and when it was last seen."""
@@ -473,14 +474,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             now = settings.clock()
             t = svc.authenticate(c, auth, now)
             svc.note_contact(c, t.id, app_version, now)
-            return p.ReleaseResponse(release=releases.current_release(c, channel),
+            return p.ReleaseResponse(release=releases.current_release(c, channel, kind),
                                      window=releases.window_for(c, t.branch_id), server_time=p.format_utc(now))
         return run_tx(engine, fn)
 
     @app.get("/v1/release/{channel}/{version}/package", responses={
         **ERROR_RESPONSES, 200: {"content": {"application/octet-stream": {}}, "description": "the package"}})
     def release_package(channel: Annotated[str, PathParam(pattern=r"^[a-z][a-z0-9-]{0,31}$")],
-                        version: Annotated[str, PathParam(pattern=r"^[0-9a-z.]{1,40}$")], auth: Auth) -> Response:
+                        version: Annotated[str, PathParam(pattern=r"^[0-9a-z.]{1,40}$")], auth: Auth,
+                        kind: Annotated[str, Query(pattern=r"^(tar|deb)$")] = "tar") -> Response:
         """Stream a published package (``Range: bytes=N-`` resumes an interrupted download)."""
         from fastapi.responses import FileResponse
 
@@ -488,7 +490,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
         def fn(c: Connection) -> Any:
             svc.authenticate(c, auth, settings.clock())
-            return releases.release_path(c, settings.release_dir, channel, version)
+            return releases.release_path(c, settings.release_dir, channel, version, kind)
         path = run_tx(engine, fn)
         return FileResponse(path, media_type="application/octet-stream", filename=path.name)
 

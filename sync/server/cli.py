@@ -639,8 +639,8 @@ def _signed_from_file(path: Path) -> Any:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         signed = rel.SignedRelease(version=str(data["version"]), sha256=str(data["sha256"]), size=int(data["size"]),
-                                   signature=str(data["signature"]))
-        rel.statement(signed.version, signed.sha256, signed.size)
+                                   signature=str(data["signature"]), kind=str(data.get("kind", rel.KIND_TAR)))
+        rel.statement(signed.version, signed.sha256, signed.size, signed.kind)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise click.BadParameter(f"{path} is not a signature file written by 'loyalty-server release sign'",
                                  param_hint="--signature") from exc
@@ -678,21 +678,24 @@ def release_keygen(ctx: Ctx, out: Path) -> None:
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Signature file (default: FILE.sig.json)")
+@click.option("--kind", type=click.Choice(["tar", "deb"]), default=None,
+              help="The package kind (default: deb for a .deb file, else tar: the terminal kit)")
 @pass_ctx
-def release_sign(ctx: Ctx, package: Path, version: str, key_file: Path, out: Path | None) -> None:
+def release_sign(ctx: Ctx, package: Path, version: str, key_file: Path, out: Path | None, kind: str | None) -> None:
     """Sign a package (on head office's machine; no database needed)."""
     from sync import release as rel
 
     try:
         key = rel.load_private_key(key_file)
-        signed = rel.sign_file(package, version, key)
+        signed = rel.sign_file(package, version, key, kind)
     except rel.ReleaseError as exc:
         raise click.UsageError(exc.message) from exc
     out = out or package.with_name(package.name + ".sig.json")
     data = {**signed.as_dict(), "public_key": rel.public_key_text(key.public_key())}
     out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     ctx.emit({**data, "signature_file": str(out)},
-             f"signed {package.name} as version {version} ({signed.size} bytes, sha256 {signed.sha256[:16]}...): {out}")
+             f"signed {package.name} as version {version} of kind {signed.kind} ({signed.size} bytes, sha256 "
+             f"{signed.sha256[:16]}...): {out}")
 
 
 @release.command("publish")
@@ -703,9 +706,11 @@ def release_sign(ctx: Ctx, package: Path, version: str, key_file: Path, out: Pat
               help="Sign here with this private key (the key then passes through this machine)")
 @click.option("--signature", "sig_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The signature file 'release sign' wrote at head office (default: FILE.sig.json if present)")
+@click.option("--kind", type=click.Choice(["tar", "deb"]), default=None,
+              help="tar (the terminal kit) or deb; default: deb for a .deb file, else tar")
 @pass_ctx
 def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, key_file: Path | None,
-                    sig_file: Path | None) -> None:
+                    sig_file: Path | None, kind: str | None) -> None:
     """Host a signed package as the channel's current release (terminals install it in their quiet time)."""
     from sync import release as rel
     from sync.server import releases
@@ -716,7 +721,7 @@ def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, 
             raise click.UsageError("give --version with --key")
         try:
             key = rel.load_private_key(key_file)
-            signed = rel.sign_file(package, version, key)
+            signed = rel.sign_file(package, version, key, kind)
         except rel.ReleaseError as exc:
             raise click.UsageError(exc.message) from exc
         public = rel.public_key_text(key.public_key())
@@ -728,6 +733,9 @@ def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, 
         signed, public = _signed_from_file(sig_file)
         if version and version != signed.version:
             raise click.UsageError(f"the signature is for version {signed.version}, not {version}")
+        if signed.kind != (kind or rel.kind_of_file(package)):
+            raise click.UsageError(f"the signature is for a package of kind {signed.kind}, not "
+                                   f"{kind or rel.kind_of_file(package)} (sign it with --kind)")
     if public:
         try:
             rel.check_signature(signed, public)
@@ -741,8 +749,9 @@ def release_publish(ctx: Ctx, package: Path, version: str | None, channel: str, 
     info = ctx.tx(lambda c: releases.publish(c, channel, signed, svc.utcnow()))
     by = f" by key {rel.fingerprint(public)}" if public else ""
     ctx.emit({**info.model_dump(), "stored": str(stored), "public_key": public or None},
-             f"published {info.version} on channel {channel} ({info.size} bytes, signed{by}); terminals on "
-             f"{channel} install it in their quiet time")
+             f"published {info.version} ({info.kind}) on channel {channel} ({info.size} bytes, signed{by}); "
+             f"terminals on {channel} installed from a {'.deb' if info.kind == 'deb' else 'kit'} install it in "
+             "their quiet time")
 
 
 @release.command("list")
@@ -753,7 +762,7 @@ def release_list(ctx: Ctx) -> None:
 
     rows = ctx.tx(releases.list_releases)
     windows = ctx.tx(releases.list_windows)
-    lines = [f"{r['channel']}\t{r['version']}\t{r['size']} bytes\t{r['published_at']}"
+    lines = [f"{r['channel']}\t{r['kind']}\t{r['version']}\t{r['size']} bytes\t{r['published_at']}"
              + ("\tcurrent" if r["current"] else "") for r in rows] or ["no releases"]
     lines += [f"window {w['branch'] or 'server-wide'}: {w['start']}-{w['end']}" for w in windows] or [
         "no quiet-time window: terminals download updates but install none"]

@@ -424,6 +424,7 @@ releases = Table(
     "releases",
     metadata,
     Column("channel", String(32), nullable=False),
+    Column("kind", String(8), nullable=False, server_default="tar"),  # sync.release.KINDS: tar (kit) or deb
     Column("version", String(40), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("size", BigInteger, nullable=False),
@@ -431,7 +432,7 @@ releases = Table(
     Column("filename", String(200), nullable=False),
     Column("published_at", UtcDateTime, nullable=False),
     Column("current", Boolean, nullable=False),
-    PrimaryKeyConstraint("channel", "version"),
+    PrimaryKeyConstraint("channel", "kind", "version"),
 )
 
 # When terminals may install: one server-wide row (branch_id "") and optional per-branch rows; minutes after

@@ -26,8 +26,14 @@ SERVER_WIDE = ""
 """``update_windows.branch_id`` of the server-wide window."""
 
 
-def package_filename(channel: str, version: str) -> str:
-    return f"pos-terminal-{version}-{channel}.tar.gz"
+def package_filename(channel: str, version: str, kind: str = rel.KIND_TAR) -> str:
+    return f"pos-terminal-{version}-{channel}." + ("deb" if kind == rel.KIND_DEB else "tar.gz")
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in rel.KINDS:
+        raise ApiError(422, "bad_kind", f"a package kind is one of {', '.join(rel.KINDS)}")
+    return kind
 
 
 def _check_channel(channel: str) -> str:
@@ -42,13 +48,14 @@ def store_package(release_dir: Path | None, source: Path, channel: str, signed: 
     if release_dir is None:
         raise ApiError(422, "no_release_dir", "set LOYALTY_RELEASE_DIR (the folder where the server keeps packages)")
     _check_channel(channel)
+    _check_kind(signed.kind)
     try:
         rel.check_file(source, signed)
     except rel.ReleaseError as exc:
         raise ApiError(422, exc.code, f"{source}: {exc.message} (was it signed for another file?)") from exc
     folder = release_dir / channel
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / package_filename(channel, signed.version)
+    target = folder / package_filename(channel, signed.version, signed.kind)
     part = target.with_name(target.name + ".part")
     with source.open("rb") as src, part.open("wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
@@ -62,11 +69,14 @@ def check_publishable(conn: Connection, channel: str, signed: rel.SignedRelease)
     """Refuse, before any file is written, a version already published with another file (``release_exists``):
     terminals downloading the first one must never get the bytes of the second."""
     _check_channel(channel)
+    _check_kind(signed.kind)
     row = conn.execute(select(m.releases.c.sha256, m.releases.c.size).where(
-        m.releases.c.channel == channel, m.releases.c.version == signed.version)).first()
+        m.releases.c.channel == channel, m.releases.c.kind == signed.kind,
+        m.releases.c.version == signed.version)).first()
     if row is not None and (row.sha256 != signed.sha256 or row.size != signed.size):
-        raise ApiError(409, "release_exists", f"version {signed.version} of channel {channel} was published with "
-                                              "another file: publish the new build under a new version")
+        raise ApiError(409, "release_exists", f"version {signed.version} ({signed.kind}) of channel {channel} was "
+                                              "published with another file: publish the new build under a new "
+                                              "version")
 
 
 def publish(conn: Connection, channel: str, signed: rel.SignedRelease, now: datetime) -> p.ReleaseInfo:
@@ -74,48 +84,51 @@ def publish(conn: Connection, channel: str, signed: rel.SignedRelease, now: date
     file makes it current again (going back to it); with a different file it is refused (``release_exists``)."""
     _check_channel(channel)
     try:
-        rel.statement(signed.version, signed.sha256, signed.size)
+        rel.statement(signed.version, signed.sha256, signed.size, signed.kind)
     except rel.ReleaseError as exc:
         raise ApiError(422, exc.code, exc.message) from exc
     check_publishable(conn, channel, signed)
-    row = conn.execute(select(m.releases).where(m.releases.c.channel == channel,
-                                                m.releases.c.version == signed.version)).first()
-    conn.execute(update(m.releases).where(m.releases.c.channel == channel).values(current=False))
+    same_kind = (m.releases.c.channel == channel) & (m.releases.c.kind == signed.kind)
+    row = conn.execute(select(m.releases).where(same_kind, m.releases.c.version == signed.version)).first()
+    conn.execute(update(m.releases).where(same_kind).values(current=False))
     if row is None:
         conn.execute(insert(m.releases).values(
-            channel=channel, version=signed.version, sha256=signed.sha256, size=signed.size,
-            signature=signed.signature, filename=package_filename(channel, signed.version), published_at=now,
-            current=True))
+            channel=channel, kind=signed.kind, version=signed.version, sha256=signed.sha256, size=signed.size,
+            signature=signed.signature, filename=package_filename(channel, signed.version, signed.kind),
+            published_at=now, current=True))
     else:
-        conn.execute(update(m.releases).where(m.releases.c.channel == channel,
-                                              m.releases.c.version == signed.version)
+        conn.execute(update(m.releases).where(same_kind, m.releases.c.version == signed.version)
                      .values(current=True, signature=signed.signature))
-    info = current_release(conn, channel)
+    info = current_release(conn, channel, signed.kind)
     assert info is not None
     return info
 
 
 def _info(row: Any) -> p.ReleaseInfo:
+    suffix = "" if row.kind == rel.KIND_TAR else f"?kind={row.kind}"
     return p.ReleaseInfo(channel=row.channel, version=row.version, sha256=row.sha256, size=int(row.size),
-                         signature=row.signature, filename=row.filename,
-                         download_path=f"/v1/release/{row.channel}/{row.version}/package",
+                         signature=row.signature, kind=row.kind, filename=row.filename,
+                         download_path=f"/v1/release/{row.channel}/{row.version}/package{suffix}",
                          published_at=p.format_utc(row.published_at))
 
 
-def current_release(conn: Connection, channel: str) -> p.ReleaseInfo | None:
-    row = conn.execute(select(m.releases).where(m.releases.c.channel == channel,
+def current_release(conn: Connection, channel: str, kind: str = rel.KIND_TAR) -> p.ReleaseInfo | None:
+    row = conn.execute(select(m.releases).where(m.releases.c.channel == channel, m.releases.c.kind == kind,
                                                 m.releases.c.current.is_(True))).first()
     return _info(row) if row is not None else None
 
 
 def list_releases(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(select(m.releases).order_by(m.releases.c.channel, m.releases.c.published_at)).all()
+    rows = conn.execute(select(m.releases).order_by(m.releases.c.channel, m.releases.c.kind,
+                                                    m.releases.c.published_at)).all()
     return [{**_info(r).model_dump(), "current": bool(r.current)} for r in rows]
 
 
-def release_path(conn: Connection, release_dir: Path | None, channel: str, version: str) -> Path:
+def release_path(conn: Connection, release_dir: Path | None, channel: str, version: str,
+                 kind: str = rel.KIND_TAR) -> Path:
     """The stored file of a published release (404 ``unknown_release`` otherwise)."""
     row = conn.execute(select(m.releases.c.filename).where(m.releases.c.channel == channel,
+                                                           m.releases.c.kind == kind,
                                                            m.releases.c.version == version)).first()
     path: Path | None = (release_dir / channel / str(row.filename)) if row is not None and release_dir is not None \
         else None
