@@ -76,13 +76,15 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/services/reports.py" line="330"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
@@ -90,8 +92,8 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/services/reports.py" line="330"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
@@ -748,28 +750,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="599"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="557"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="591"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="676"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="710"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="692"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1086"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="726"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1181"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="409"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="443"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -778,60 +780,60 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="687"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1089"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="721"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1184"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="812"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="885"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="244"></location>
+            <location filename="../../pos_app/services/reports.py" line="352"></location>
             <source>SQLite integrity check passed</source>
             <translation>ผ่านการตรวจความสมบูรณ์ของ SQLite</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="256"></location>
+            <location filename="../../pos_app/services/reports.py" line="364"></location>
             <source>no backup yet: run 'pos-terminal backup'</source>
             <translation>ยังไม่มีข้อมูลสำรอง: สั่ง 'pos-terminal backup'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="253"></location>
+            <location filename="../../pos_app/services/reports.py" line="361"></location>
             <source>schema revision {rev}</source>
             <translation>รุ่นโครงสร้างข้อมูล {rev}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="259"></location>
-            <location filename="../../pos_app/services/reports.py" line="293"></location>
+            <location filename="../../pos_app/services/reports.py" line="367"></location>
+            <location filename="../../pos_app/services/reports.py" line="401"></location>
             <source>{mb} MB free</source>
             <translation>ว่าง {mb} MB</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="246"></location>
+            <location filename="../../pos_app/services/reports.py" line="354"></location>
             <source>{n} entries, chain intact</source>
             <translation>{n} รายการ สายแฮชครบถ้วน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="247"></location>
+            <location filename="../../pos_app/services/reports.py" line="355"></location>
             <source>chain broken at entry {entry}</source>
             <translation>สายแฮชขาดที่รายการ {entry}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="249"></location>
+            <location filename="../../pos_app/services/reports.py" line="357"></location>
             <source>{n} members, every balance equals the sum of its entries</source>
             <translation>สมาชิก {n} คน ยอดแต้มทุกคนตรงกับผลรวมรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="251"></location>
+            <location filename="../../pos_app/services/reports.py" line="359"></location>
             <source>balances differ from entries for {n} members</source>
             <translation>ยอดแต้มไม่ตรงกับรายการ {n} คน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="255"></location>
-            <location filename="../../pos_app/services/reports.py" line="289"></location>
+            <location filename="../../pos_app/services/reports.py" line="363"></location>
+            <location filename="../../pos_app/services/reports.py" line="397"></location>
             <source>latest backup {path}</source>
             <translation>ข้อมูลสำรองล่าสุด {path}</translation>
         </message>
@@ -939,7 +941,7 @@
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="75"></location>
+            <location filename="../../pos_app/services/reports.py" line="83"></location>
             <source>A date is written YYYY-MM-DD.</source>
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
@@ -1042,7 +1044,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="361"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
@@ -1074,6 +1076,9 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="144"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
@@ -1101,7 +1106,7 @@
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="464"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="355"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
@@ -1112,6 +1117,8 @@
             <translation>เช่น R-000123</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Award</source>
             <translation>ให้แต้ม</translation>
@@ -1122,7 +1129,7 @@
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
@@ -1155,7 +1162,8 @@
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="196"></location>
+            <location filename="../../pos_app/services/reports.py" line="228"></location>
+            <location filename="../../pos_app/services/reports.py" line="297"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="123"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
@@ -1244,25 +1252,25 @@
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="102"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="101"></location>
             <source>Manager approval</source>
             <translation>ผู้จัดการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="108"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="107"></location>
             <source>Manager, type your PIN to approve:</source>
             <translation>ผู้จัดการ ใส่ PIN เพื่ออนุมัติ:</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="115"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="114"></location>
             <source>Approve</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="164"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="117"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="163"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1417,7 +1425,7 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="143"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="142"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
@@ -1433,25 +1441,25 @@
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="145"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="149"></location>
             <location filename="../../sync/server/console/templates/member.html" line="10"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="153"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="161"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="160"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1486,12 +1494,12 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1003"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1098"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="60"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="61"></location>
             <source>overdraft after offline redemptions: no offline redemption until a manager resolves it</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
@@ -1594,22 +1602,25 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="288"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="442"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="607"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="214"></location>
-            <location filename="../../pos_app/services/reports.py" line="228"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/services/reports.py" line="319"></location>
+            <location filename="../../pos_app/services/reports.py" line="334"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="122"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="176"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
@@ -1793,11 +1804,14 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
             <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
             <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
@@ -1917,7 +1931,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1939,8 +1953,7 @@
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="225"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/services/reports.py" line="331"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
             <source>Points redeemed</source>
@@ -2055,13 +2068,13 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="296"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="296"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
@@ -2093,7 +2106,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="301"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
@@ -2104,13 +2117,13 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="409"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="300"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="301"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
@@ -2211,6 +2224,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
@@ -2221,7 +2235,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="365"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="195"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
@@ -2251,134 +2265,134 @@
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="198"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="308"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="199"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="202"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="209"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="319"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="210"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="211"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="325"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="216"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="360"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="251"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="362"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="253"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="371"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="262"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="383"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="274"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="388"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="280"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="312"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="312"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="312"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="423"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="314"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2393,17 +2407,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="667"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="630"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="664"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="636"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="670"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2454,22 +2468,22 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="576"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1073"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1168"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1084"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1179"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1079"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1174"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2590,22 +2604,22 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="438"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="472"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="287"></location>
+            <location filename="../../pos_app/services/reports.py" line="395"></location>
             <source>no sync credential (standalone)</source>
             <translation>ไม่มีไฟล์รับรองการซิงก์ (เครื่องเดี่ยว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="286"></location>
+            <location filename="../../pos_app/services/reports.py" line="394"></location>
             <source>enrolled: credential {path}</source>
             <translation>ลงทะเบียนแล้ว: ไฟล์รับรอง {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="290"></location>
+            <location filename="../../pos_app/services/reports.py" line="398"></location>
             <source>no backup in {folder}</source>
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
@@ -2695,7 +2709,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="417"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="451"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2756,67 +2770,67 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="153"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="418"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/services/reports.py" line="328"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="19"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/services/reports.py" line="328"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="19"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/services/reports.py" line="328"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="19"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/services/reports.py" line="330"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/services/reports.py" line="330"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="162"></location>
+            <location filename="../../pos_app/services/reports.py" line="187"></location>
             <source>A report is by cashier, reward or hour, not {by}.</source>
             <translation>รายงานแยกตามแคชเชียร์ ของรางวัล หรือชั่วโมง ไม่ใช่ {by}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="165"></location>
+            <location filename="../../pos_app/services/reports.py" line="190"></location>
             <source>The report's end date {to} is before its start date {start}.</source>
             <translation>วันสิ้นสุดของรายงาน {to} อยู่ก่อนวันเริ่มต้น {start}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="168"></location>
+            <location filename="../../pos_app/services/reports.py" line="193"></location>
             <source>A report covers at most {days} days.</source>
             <translation>รายงานครอบคลุมได้ไม่เกิน {days} วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="153"></location>
+            <location filename="../../pos_app/services/reports.py" line="180"></location>
             <source>{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-29.</source>
             <translation>{value} ไม่ใช่วันที่: เขียนเป็น YYYY-MM-DD เช่น 2026-11-29</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="223"></location>
+            <location filename="../../pos_app/services/reports.py" line="329"></location>
             <source>Report {start} to {end}</source>
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="600"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2826,7 +2840,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="366"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="343"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
@@ -2856,70 +2870,70 @@
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="159"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="423"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="187"></location>
             <source>Report</source>
-            <translation>รายงาน</translation>
+            <translation type="obsolete">รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="238"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="239"></location>
             <source>to</source>
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="286"></location>
             <source>Export CSV</source>
             <translation>ส่งออก CSV</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="459"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="350"></location>
             <source>Scan or type the receipt number</source>
             <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="463"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="354"></location>
             <source>Whole receipt</source>
             <translation>ทั้งใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="473"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="364"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="475"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="242"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <source>Hour</source>
             <translation>ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="108"></location>
             <source>Awards and redemptions from {start} to {end}</source>
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
@@ -2987,52 +3001,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="511"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3100,6 +3114,8 @@
             <translation>สมาชิก</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="616"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="4"></location>
@@ -3199,6 +3215,7 @@
             <translation>รายละเอียด</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="25"></location>
             <source>Raised</source>
@@ -3318,6 +3335,8 @@
             <translation>ประวัติ (ทุกสาขา)</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Amount</source>
             <translation>ยอดเงิน</translation>
@@ -3384,55 +3403,55 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="352"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="321"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3461,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="518"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="520"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3492,12 +3511,12 @@
             <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="172"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="178"></location>
             <source>this ledger holds members or entries that came from a loyalty server</source>
             <translation>บัญชีนี้มีสมาชิกหรือรายการที่มาจากเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="169"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="175"></location>
             <source>this ledger was enrolled with {url} before</source>
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
@@ -3810,12 +3829,12 @@
             <translation>สาขา {branch} รับ {codes} แต่กฎไม่มีอัตราแลกเปลี่ยนของสกุลนั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="126"></location>
+            <location filename="../../pos_app/services/reports.py" line="155"></location>
             <source>Paid in other currencies (included above in baht)</source>
             <translation>ชำระด้วยสกุลเงินอื่น (รวมอยู่ในยอดบาทด้านบนแล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/reports.py" line="127"></location>
+            <location filename="../../pos_app/services/reports.py" line="156"></location>
             <source>{code}: {n:,} sales, {money} = {baht}</source>
             <translation>{code}: {n:,} รายการขาย, {money} = {baht}</translation>
         </message>
@@ -3951,12 +3970,13 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="367"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="440"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="526"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="417"></location>
             <source>Void an operation</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
@@ -4031,11 +4051,14 @@
             <translation>บัตร …{digits}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Redemption</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Adjustment</source>
             <translation>ปรับแต้ม</translation>
@@ -4084,6 +4107,320 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/backoffice.py" line="128"></location>
+            <source>No flag {key} here: it may have been resolved since.</source>
+            <translation>ไม่มีรายการ {key} ที่นี่ อาจได้รับการแก้ไขแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="338"></location>
+            <source>Voided operations are not counted in the numbers; the Voided column says how many there were.</source>
+            <translation>รายการที่ยกเลิกแล้วไม่นับรวมในตัวเลข คอลัมน์ยกเลิกแสดงจำนวนรายการที่ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="331"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="113"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="197"></location>
+            <source>Voided</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/reports.py" line="279"></location>
+            <source>An hour of the day is 00 to 23, not {hour}.</source>
+            <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
+            <source>Overdraft after offline redemptions</source>
+            <translation>แต้มติดลบหลังแลกแบบออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
+            <source>Points differ from the rules</source>
+            <translation>แต้มไม่ตรงกับกติกา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
+            <source>Reward at another price</source>
+            <translation>ของรางวัลราคาไม่ตรง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="17"></location>
+            <source>Currency rate differs</source>
+            <translation>อัตราแลกเปลี่ยนไม่ตรง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="18"></location>
+            <source>Record kept aside (no points)</source>
+            <translation>รายการถูกพักไว้ (ไม่มีผลกับแต้ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="19"></location>
+            <source>Over the offline allowance</source>
+            <translation>เกินวงเงินออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="20"></location>
+            <source>Online redemption mismatch</source>
+            <translation>การแลกออนไลน์ไม่ตรงกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="21"></location>
+            <source>Reward out of stock</source>
+            <translation>ของรางวัลหมดสต็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="22"></location>
+            <source>A counter's clock was wrong</source>
+            <translation>นาฬิกาของเครื่องไม่ตรง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="23"></location>
+            <source>Two members, one phone</source>
+            <translation>สมาชิกสองคนใช้เบอร์เดียวกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="24"></location>
+            <source>Unknown member</source>
+            <translation>ไม่รู้จักสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="25"></location>
+            <source>Unknown rules version</source>
+            <translation>ไม่รู้จักรุ่นกติกา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="26"></location>
+            <source>Record sent twice, different</source>
+            <translation>รายการส่งซ้ำแต่เนื้อหาต่างกัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="27"></location>
+            <source>Standalone counter joined</source>
+            <translation>เครื่องเดี่ยวเข้าร่วมเครือข่าย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="28"></location>
+            <source>Staff PIN locked</source>
+            <translation>PIN พนักงานถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="29"></location>
+            <source>Many wrong PINs</source>
+            <translation>ใส่ PIN ผิดหลายครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <source>Wrong manager PIN</source>
+            <translation>PIN ผู้จัดการผิด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <source>Manager PIN locked</source>
+            <translation>PIN ผู้จัดการถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <source>Own operation (refused)</source>
+            <translation>อนุมัติรายการของตัวเอง (ถูกปฏิเสธ)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="73"></location>
+            <source>No flags yet: this counter has not synced with head office since it was set up.</source>
+            <translation>ยังไม่มีรายการ: เครื่องนี้ยังไม่ได้ซิงก์กับสำนักงานใหญ่ตั้งแต่ติดตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="84"></location>
+            <source>Head office resolves flags; acknowledging says this store has seen one.</source>
+            <translation>สำนักงานใหญ่เป็นผู้แก้ไขรายการ การรับทราบหมายถึงสาขานี้เห็นรายการแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <source>What</source>
+            <translation>เรื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <source>Where</source>
+            <translation>ที่เครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <source>Acknowledged</source>
+            <translation>รับทราบแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
+            <source>When</source>
+            <translation>เวลา</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
+            <source>No open flags for this branch.</source>
+            <translation>ไม่มีรายการค้างของสาขานี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
+            <source>Head office has more: the oldest are shown.</source>
+            <translation>สำนักงานใหญ่มีรายการมากกว่านี้ แสดงรายการที่เก่าที่สุดก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="93"></location>
+            <source>This counter</source>
+            <translation>เครื่องนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="118"></location>
+            <source>Approvals {span}: {n} approved</source>
+            <translation>การอนุมัติ {span}: อนุมัติ {n} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="78"></location>
+            <source>{n} open flags, {waiting} not yet acknowledged here.</source>
+            <translation>มี {n} รายการค้าง ยังไม่รับทราบ {waiting} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="81"></location>
+            <source>As of the sync at {when}.</source>
+            <translation>ข้อมูล ณ การซิงก์เมื่อ {when}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="120"></location>
+            <source>{n} refused</source>
+            <translation>ปฏิเสธ {n} รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="96"></location>
+            <source>{points} points short</source>
+            <translation>ขาด {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="23"></location>
+            <source>Sales by cashier</source>
+            <translation>ยอดขายตามแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="23"></location>
+            <source>Redemptions by reward</source>
+            <translation>การแลกตามของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="24"></location>
+            <source>Awards and redemptions by hour of the day</source>
+            <translation>การให้แต้มและการแลกตามชั่วโมงของวัน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
+            <source>Today</source>
+            <translation>วันนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
+            <source>Yesterday</source>
+            <translation>เมื่อวาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
+            <source>This week</source>
+            <translation>สัปดาห์นี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="21"></location>
+            <source>This month</source>
+            <translation>เดือนนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
+            <source>Points
+awarded</source>
+            <translation>แต้ม
+ที่ให้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="113"></location>
+            <source>Points
+redeemed</source>
+            <translation>แต้ม
+ที่แลก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="128"></location>
+            <source>No awards or redemptions in these days.</source>
+            <translation>ไม่มีการให้แต้มหรือการแลกในช่วงวันนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
+            <source>Operation</source>
+            <translation>รายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="186"></location>
+            <source>Approved by</source>
+            <translation>ผู้อนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="186"></location>
+            <source>Status</source>
+            <translation>สถานะ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="178"></location>
+            <source>{name}: {n} operations behind the numbers</source>
+            <translation>{name}: {n} รายการที่อยู่เบื้องหลังตัวเลข</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="107"></location>
+            <source>Awards and redemptions on {day}</source>
+            <translation>การให้แต้มและการแลกวันที่ {day}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/reports.py" line="181"></location>
+            <source>{n} voided (not counted)</source>
+            <translation>ยกเลิก {n} รายการ (ไม่นับรวม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/report_pdf.py" line="112"></location>
+            <location filename="../../pos_app/ui/report_pdf.py" line="123"></location>
+            <source>Page {n}</source>
+            <translation>หน้า {n}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="290"></location>
+            <source>Save PDF to print</source>
+            <translation>บันทึก PDF เพื่อพิมพ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="485"></location>
+            <source>Acknowledge</source>
+            <translation>รับทราบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="594"></location>
+            <source>Back office</source>
+            <translation>งานหลังร้าน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="604"></location>
+            <source>Approvals log</source>
+            <translation>บันทึกการอนุมัติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="271"></location>
+            <source>Back to the report</source>
+            <translation>กลับไปที่รายงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="535"></location>
+            <source>Acknowledged. Head office still resolves it.</source>
+            <translation>รับทราบแล้ว สำนักงานใหญ่จะเป็นผู้แก้ไข</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/reports.py" line="616"></location>
+            <source>Flags ({n})</source>
+            <translation>รายการที่ต้องตรวจ ({n})</translation>
         </message>
     </context>
 </TS>
