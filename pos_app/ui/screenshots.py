@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen python -m pos_app.ui.screenshots docs/img
 
 Writes sign-in.png, counter.png (a member found, a bill being typed with its points preview) and
-approval.png (a large redemption waiting for a manager's PIN) and return.png (a receipt looked up for a
-return), in Thai, at 1024x768 (the smallest counter screen).
+approval.png (a large redemption waiting for a manager's PIN), return.png (a receipt looked up for a
+return) and backoffice.png (a manager's report of the day), in Thai, at 1024x768 (the smallest counter screen).
 """
 
 from __future__ import annotations
@@ -117,6 +117,20 @@ def take(out_dir: Path) -> list[Path]:
             _over(window, ret).save(str(path))
             written.append(path)
             ret.reject()
+
+        # the back office: a manager's report of the day, by cashier, the chart above the table
+        window.sign_out()
+        window.pin.setText("9999")
+        window.sign_in()
+        _wait(window.signed_in)
+        window.show_report()
+        office = _wait(window.report_shown)
+        _settle()
+        if office and isinstance(office[0], QWidget):
+            path = out_dir / "backoffice.png"
+            office[0].grab().save(str(path))
+            written.append(path)
+            office[0].close()
         window.close()
     return written
 

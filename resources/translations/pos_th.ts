@@ -4832,24 +4832,24 @@
         <message>
             <location filename="../../pos_app/services/backoffice.py" line="128"></location>
             <source>No flag {key} here: it may have been resolved since.</source>
-            <translation type="unfinished"></translation>
+            <translation>ไม่มีรายการ {key} ที่นี่ อาจได้รับการแก้ไขแล้ว</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="338"></location>
             <source>Voided operations are not counted in the numbers; the Voided column says how many there were.</source>
-            <translation type="unfinished"></translation>
+            <translation>รายการที่ยกเลิกแล้วไม่นับรวมในตัวเลข คอลัมน์ยกเลิกแสดงจำนวนรายการที่ยกเลิก</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="331"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="113"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="197"></location>
             <source>Voided</source>
-            <translation type="unfinished"></translation>
+            <translation>ยกเลิก</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="279"></location>
             <source>An hour of the day is 00 to 23, not {hour}.</source>
-            <translation type="unfinished"></translation>
+            <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="548"></location>
@@ -4859,292 +4859,294 @@
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <source>Overdraft after offline redemptions</source>
-            <translation type="unfinished"></translation>
+            <translation>แต้มติดลบหลังแลกแบบออฟไลน์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Points differ from the rules</source>
-            <translation type="unfinished"></translation>
+            <translation>แต้มไม่ตรงกับกติกา</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
             <source>Reward at another price</source>
-            <translation type="unfinished"></translation>
+            <translation>ของรางวัลราคาไม่ตรง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="17"></location>
             <source>Currency rate differs</source>
-            <translation type="unfinished"></translation>
+            <translation>อัตราแลกเปลี่ยนไม่ตรง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="18"></location>
             <source>Record kept aside (no points)</source>
-            <translation type="unfinished"></translation>
+            <translation>รายการถูกพักไว้ (ไม่มีผลกับแต้ม)</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="19"></location>
             <source>Over the offline allowance</source>
-            <translation type="unfinished"></translation>
+            <translation>เกินวงเงินออฟไลน์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="20"></location>
             <source>Online redemption mismatch</source>
-            <translation type="unfinished"></translation>
+            <translation>การแลกออนไลน์ไม่ตรงกัน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="21"></location>
             <source>Reward out of stock</source>
-            <translation type="unfinished"></translation>
+            <translation>ของรางวัลหมดสต็อก</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="22"></location>
             <source>A counter's clock was wrong</source>
-            <translation type="unfinished"></translation>
+            <translation>นาฬิกาของเครื่องไม่ตรง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="23"></location>
             <source>Two members, one phone</source>
-            <translation type="unfinished"></translation>
+            <translation>สมาชิกสองคนใช้เบอร์เดียวกัน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="24"></location>
             <source>Unknown member</source>
-            <translation type="unfinished"></translation>
+            <translation>ไม่รู้จักสมาชิก</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="25"></location>
             <source>Unknown rules version</source>
-            <translation type="unfinished"></translation>
+            <translation>ไม่รู้จักรุ่นกติกา</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="26"></location>
             <source>Record sent twice, different</source>
-            <translation type="unfinished"></translation>
+            <translation>รายการส่งซ้ำแต่เนื้อหาต่างกัน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="27"></location>
             <source>Standalone counter joined</source>
-            <translation type="unfinished"></translation>
+            <translation>เครื่องเดี่ยวเข้าร่วมเครือข่าย</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="28"></location>
             <source>Staff PIN locked</source>
-            <translation type="unfinished"></translation>
+            <translation>PIN พนักงานถูกล็อก</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="29"></location>
             <source>Many wrong PINs</source>
-            <translation type="unfinished"></translation>
+            <translation>ใส่ PIN ผิดหลายครั้ง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <source>Wrong manager PIN</source>
-            <translation type="unfinished"></translation>
+            <translation>PIN ผู้จัดการผิด</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
             <source>Manager PIN locked</source>
-            <translation type="unfinished"></translation>
+            <translation>PIN ผู้จัดการถูกล็อก</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
             <source>Own operation (refused)</source>
-            <translation type="unfinished"></translation>
+            <translation>อนุมัติรายการของตัวเอง (ถูกปฏิเสธ)</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="73"></location>
             <source>No flags yet: this counter has not synced with head office since it was set up.</source>
-            <translation type="unfinished"></translation>
+            <translation>ยังไม่มีรายการ: เครื่องนี้ยังไม่ได้ซิงก์กับสำนักงานใหญ่ตั้งแต่ติดตั้ง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="84"></location>
             <source>Head office resolves flags; acknowledging says this store has seen one.</source>
-            <translation type="unfinished"></translation>
+            <translation>สำนักงานใหญ่เป็นผู้แก้ไขรายการ การรับทราบหมายถึงสาขานี้เห็นรายการแล้ว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <source>What</source>
-            <translation type="unfinished"></translation>
+            <translation>เรื่อง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <source>Where</source>
-            <translation type="unfinished"></translation>
+            <translation>ที่เครื่อง</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <source>Acknowledged</source>
-            <translation type="unfinished"></translation>
+            <translation>รับทราบแล้ว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <source>When</source>
-            <translation type="unfinished"></translation>
+            <translation>เวลา</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
             <source>No open flags for this branch.</source>
-            <translation type="unfinished"></translation>
+            <translation>ไม่มีรายการค้างของสาขานี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
             <source>Head office has more: the oldest are shown.</source>
-            <translation type="unfinished"></translation>
+            <translation>สำนักงานใหญ่มีรายการมากกว่านี้ แสดงรายการที่เก่าที่สุดก่อน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="93"></location>
             <source>This counter</source>
-            <translation type="unfinished"></translation>
+            <translation>เครื่องนี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="118"></location>
             <source>Approvals {span}: {n} approved</source>
-            <translation type="unfinished"></translation>
+            <translation>การอนุมัติ {span}: อนุมัติ {n} รายการ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="78"></location>
             <source>{n} open flags, {waiting} not yet acknowledged here.</source>
-            <translation type="unfinished"></translation>
+            <translation>มี {n} รายการค้าง ยังไม่รับทราบ {waiting} รายการ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="81"></location>
             <source>As of the sync at {when}.</source>
-            <translation type="unfinished"></translation>
+            <translation>ข้อมูล ณ การซิงก์เมื่อ {when}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="120"></location>
             <source>{n} refused</source>
-            <translation type="unfinished"></translation>
+            <translation>ปฏิเสธ {n} รายการ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="96"></location>
             <source>{points} points short</source>
-            <translation type="unfinished"></translation>
+            <translation>ขาด {points} แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="23"></location>
             <source>Sales by cashier</source>
-            <translation type="unfinished"></translation>
+            <translation>ยอดขายตามแคชเชียร์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="23"></location>
             <source>Redemptions by reward</source>
-            <translation type="unfinished"></translation>
+            <translation>การแลกตามของรางวัล</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="24"></location>
             <source>Awards and redemptions by hour of the day</source>
-            <translation type="unfinished"></translation>
+            <translation>การให้แต้มและการแลกตามชั่วโมงของวัน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
             <source>Today</source>
-            <translation type="unfinished"></translation>
+            <translation>วันนี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
             <source>Yesterday</source>
-            <translation type="unfinished"></translation>
+            <translation>เมื่อวาน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="20"></location>
             <source>This week</source>
-            <translation type="unfinished"></translation>
+            <translation>สัปดาห์นี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="21"></location>
             <source>This month</source>
-            <translation type="unfinished"></translation>
+            <translation>เดือนนี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Points
 awarded</source>
-            <translation type="unfinished"></translation>
+            <translation>แต้ม
+ที่ให้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="113"></location>
             <source>Points
 redeemed</source>
-            <translation type="unfinished"></translation>
+            <translation>แต้ม
+ที่แลก</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="128"></location>
             <source>No awards or redemptions in these days.</source>
-            <translation type="unfinished"></translation>
+            <translation>ไม่มีการให้แต้มหรือการแลกในช่วงวันนี้</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <source>Operation</source>
-            <translation type="unfinished"></translation>
+            <translation>รายการ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="186"></location>
             <source>Approved by</source>
-            <translation type="unfinished"></translation>
+            <translation>ผู้อนุมัติ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="186"></location>
             <source>Status</source>
-            <translation type="unfinished"></translation>
+            <translation>สถานะ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="178"></location>
             <source>{name}: {n} operations behind the numbers</source>
-            <translation type="unfinished"></translation>
+            <translation>{name}: {n} รายการที่อยู่เบื้องหลังตัวเลข</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="107"></location>
             <source>Awards and redemptions on {day}</source>
-            <translation type="unfinished"></translation>
+            <translation>การให้แต้มและการแลกวันที่ {day}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="181"></location>
             <source>{n} voided (not counted)</source>
-            <translation type="unfinished"></translation>
+            <translation>ยกเลิก {n} รายการ (ไม่นับรวม)</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/report_pdf.py" line="112"></location>
             <location filename="../../pos_app/ui/report_pdf.py" line="123"></location>
             <source>Page {n}</source>
-            <translation type="unfinished"></translation>
+            <translation>หน้า {n}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="290"></location>
             <source>Save PDF to print</source>
-            <translation type="unfinished"></translation>
+            <translation>บันทึก PDF เพื่อพิมพ์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="485"></location>
             <source>Acknowledge</source>
-            <translation type="unfinished"></translation>
+            <translation>รับทราบ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="594"></location>
             <source>Back office</source>
-            <translation type="unfinished"></translation>
+            <translation>งานหลังร้าน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="604"></location>
             <source>Approvals log</source>
-            <translation type="unfinished"></translation>
+            <translation>บันทึกการอนุมัติ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="271"></location>
             <source>Back to the report</source>
-            <translation type="unfinished"></translation>
+            <translation>กลับไปที่รายงาน</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="535"></location>
             <source>Acknowledged. Head office still resolves it.</source>
-            <translation type="unfinished"></translation>
+            <translation>รับทราบแล้ว สำนักงานใหญ่จะเป็นผู้แก้ไข</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/reports.py" line="616"></location>
             <source>Flags ({n})</source>
-            <translation type="unfinished"></translation>
+            <translation>รายการที่ต้องตรวจ ({n})</translation>
         </message>
         <message>
             <location filename="../../pos_app/updates.py" line="247"></location>

@@ -146,3 +146,16 @@ def test_a_manager_reads_drills_down_and_exports_the_report(qtbot: Any, data_dir
         assert win.report_dialog is None
     finally:
         win.shutdown()
+
+
+def test_a_long_report_goes_onto_as_many_pdf_pages_as_it_needs(tmp_path: Path, thai_font_family: str) -> None:
+    from pos_app.ui.report_pdf import write_report_pdf
+
+    rows = [[f"สมใจ {i}", f"{i:,}", "฿1,234.50\n(บาท)"] for i in range(120)]
+    pages = write_report_pdf(tmp_path / "long.pdf", thai_font_family, "รายงาน", "", [], ["แคชเชียร์", "แต้ม", "ยอดขาย"],
+                             rows, numbers=(1, 2))
+    pdf = (tmp_path / "long.pdf").read_bytes()
+    assert pages > 2 and len(re.findall(rb"/Type\s*/Page\b", pdf)) == pages
+    assert re.search(rb"/BaseFont\s*/Garuda\b", pdf) and re.search(rb"/FontFile2\s+\d+ 0 R", pdf)
+    with pytest.raises(OSError):
+        write_report_pdf(tmp_path / "long.pdf" / "x.pdf", thai_font_family, "t", "", [], ["a"], [])  # under a file
