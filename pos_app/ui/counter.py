@@ -30,9 +30,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uuid6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -48,7 +47,8 @@ from PySide6.QtWidgets import (
 from pos_app.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.i18n import _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
-from pos_app.services import MemberView, ServiceError, StaffView, open_terminal, sync_glue
+from pos_app.services.errors import ServiceError
+from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import (
     ChangePinDialog,
     EnrollDialog,
@@ -78,9 +78,14 @@ from pos_app.ui.slips import make_slip_printer, printer_message
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
 
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
+
 
 def new_op_id() -> str:
     """A terminal-born, time-ordered id (UUIDv7), the same kind the ledger uses."""
+    import uuid6  # ~70 ms (it loads importlib.metadata): not before the PIN screen
+
     return str(uuid6.uuid7())
 
 
@@ -116,6 +121,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
                     BackOfficeScreen, StatusStrip, QMainWindow):
     """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
 
+    pin_screen_shown = Signal()        # the window's first paint: the PIN screen is on screen and takes keys
     ready = Signal()                   # the ledger is open: signing in is possible
     signed_in = Signal(object)         # StaffView
     member_shown = Signal(object)      # MemberView
@@ -188,6 +194,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.worker = Worker(self)
         self.ops = OperationIds()
         self._services: Any = None
+        self._open_failed = False
         # the screens' state (Qt-free presenters) and the notifications they refresh from
         self.changes = ChangeBus()
         self.session = SessionPresenter()
@@ -229,7 +236,14 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.changes.subscribe(Change.OPERATION_COMMITTED, self._reread_rewards_after)
         self.retranslate()
         self._set_enabled_for_state()
-        self._open_services(seed_demo)
+        # The PIN screen first, then the ledger: opening it imports SQLAlchemy and reads the file (~1 s on a
+        # loaded counter PC), which the cashier spends typing their PIN. A PIN confirmed before the ledger is
+        # open is checked as soon as it is (bench/bench_ui.py measures both moments).
+        self._seed_demo = seed_demo
+        self._opening = False
+        self._sign_in_when_ready = False
+        self._painted = False
+        QTimer.singleShot(0, self._open_unless_painting)
 
     # the screens read these two often; the presenters hold them
     @property
@@ -384,8 +398,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     def _set_enabled_for_state(self) -> None:
         busy = self.worker.busy
         ready = self._services is not None
-        self.sign_in_button.setEnabled(ready and not busy)
-        self.pin.setEnabled(ready)
+        # while the ledger opens a PIN may be typed and confirmed (checked once it is open); not if it failed
+        self.sign_in_button.setEnabled(not busy if ready else not self._open_failed)
+        self.pin.setEnabled(ready or not self._open_failed)
         signed_in = self.session.signed_in
         self.sign_out_button.setVisible(signed_in)
         back_office = self.session.back_office
@@ -463,10 +478,32 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
                            lambda _error: None, busy=False)
 
     # ------------------------------------------------------------------ open
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.pin_screen_shown.emit()
+            QTimer.singleShot(0, self._start_opening)  # after this frame reached the screen
+
+    def _open_unless_painting(self) -> None:
+        """A window that is not shown (tests, a smoke run) opens the ledger now; a shown one after its first
+        paint, or after 300 ms if no paint came (a platform that paints late)."""
+        if self.isVisible() and not self._painted:
+            QTimer.singleShot(300, self._start_opening)
+            return
+        self._start_opening()
+
+    def _start_opening(self) -> None:
+        if self._opening or self._closed:
+            return
+        self._opening = True
+        self._open_services(self._seed_demo)
+
     def _open_services(self, seed: bool) -> None:
         data_dir = self.data_dir
 
         def work() -> tuple[Any, bool, str]:
+            from pos_app.services import open_terminal, sync_glue
             services = open_terminal(data_dir)
             if seed:
                 from pos_app.services.demo import seed_demo
@@ -475,7 +512,13 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             enrolled, branch = sync_glue.counter_identity(services)  # the UI never reads the ledger itself
             return services, enrolled, branch
 
-        self.worker.submit(work, self._opened, self._failed)
+        def failed(error: ServiceError) -> None:
+            self._open_failed = True
+            self._sign_in_when_ready = False
+            self._set_enabled_for_state()
+            self._failed(error)
+
+        self.worker.submit(work, self._opened, failed)
 
     def _opened(self, opened: tuple[Any, bool, str]) -> None:
         services, enrolled, branch = opened
@@ -489,6 +532,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._branch_name = branch
         self._set_enabled_for_state()
         self.pin.setFocus()
+        if self._sign_in_when_ready:
+            self._sign_in_when_ready = False
+            self.sign_in()
         self.check_backup()
         self._backup_timer.start()
         if enrolled:

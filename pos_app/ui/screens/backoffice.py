@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.core.i18n import _
-from pos_app.services import ServiceError, StaffView
-from pos_app.services.errors import Unavailable
-from pos_app.services.reports import range_report, report_csv
+from pos_app.services.errors import ServiceError, Unavailable
+from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import ManagerDialog, ReportDialog
 
 
@@ -93,6 +92,7 @@ class BackOfficeScreen:
         def work() -> Any:
             svc.require(staff, "manager")
             today = svc.today()
+            from pos_app.services.reports import range_report
             return range_report(svc, today, today, "cashier")
 
         def done(report: Any) -> None:
@@ -121,6 +121,7 @@ class BackOfficeScreen:
 
         def work() -> Any:
             svc.require(staff, "manager")
+            from pos_app.services.reports import range_report
             return range_report(svc, date_from, date_to, by)
 
         def done(report: Any) -> None:
@@ -142,6 +143,7 @@ class BackOfficeScreen:
         if dialog is None:
             return
         report = dialog.report
+        from pos_app.services.reports import report_csv
         text = report_csv(report)  # in the language shown (the "Total" line), captured here
         path = self.data_dir / "reports" / f"report-{report.date_from}-{report.date_to}-{report.by}.csv"
 

@@ -4,7 +4,7 @@ balance with pending points, what expires soon, the last entries; enrolling a ne
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
 from hardware.wedge import MIXED_LAYOUT, THAI_LAYOUT, detect_layout
 from pos_app.core.i18n import N_, _
 from pos_app.core.member_codes import classify_scan
-from pos_app.services import MemberView, ServiceError
-from pos_app.services.standing import member_standing
+from pos_app.services.errors import ServiceError
 from pos_app.ui.camera import CameraPanel
 from pos_app.ui.dialogs import EnrollDialog
 from pos_app.ui.presenters import HISTORY_LINES, HistoryLine
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.presenters.search import RESULTS_SHOWN, looks_like_a_name
 from pos_app.ui.screens.style import EnterButton, big_button, with_key, wrapped_label
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 # hardware reports stable codes in English; the cashier reads them here, translated
 LAYOUT_WARNINGS = {
@@ -337,6 +339,7 @@ class MemberScreen:
         def work() -> tuple[list[Any], Any]:
             entries: list[Any] = svc.history(member_id)
             try:
+                from pos_app.services.standing import member_standing
                 standing = member_standing(svc, member_id)
             except ServiceError:
                 standing = None
