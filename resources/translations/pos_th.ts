@@ -83,7 +83,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
             <location filename="../../sync/server/console/templates/member.html" line="31"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -1030,18 +1030,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1074,7 +1074,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="144"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <source>Member</source>
@@ -1085,29 +1085,29 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
-            <location filename="../../pos_app/ui/screens/award.py" line="72"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="73"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="464"></location>
-            <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="78"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="79"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
@@ -1117,13 +1117,13 @@
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="93"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="96"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="97"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
@@ -1149,14 +1149,14 @@
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="168"></location>
-            <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="171"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="50"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="196"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="123"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="126"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
@@ -1171,18 +1171,18 @@
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="157"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="191"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="160"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="194"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="198"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="201"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="432"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1209,17 +1209,17 @@
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="197"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="200"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="244"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="563"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1234,12 +1234,12 @@
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="128"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="238"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="242"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1407,28 +1407,28 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="34"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="38"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="143"></location>
-            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="394"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="397"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="418"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1793,77 +1793,77 @@
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="224"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="229"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="228"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="217"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="267"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="274"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="92"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="96"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="118"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="122"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="227"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="231"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="239"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="111"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="115"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="91"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="95"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="151"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="155"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="184"></location>
+            <location filename="../../pos_app/ui/counter.py" line="190"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -1987,64 +1987,64 @@
             <translation>ส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="32"></location>
+            <location filename="../../pos_app/ui/camera.py" line="37"></location>
             <source>Camera ready: hold the member card up to it.</source>
             <translation>กล้องพร้อม: ยกบัตรสมาชิกให้กล้องเห็น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="33"></location>
-            <location filename="../../pos_app/ui/camera.py" line="35"></location>
+            <location filename="../../pos_app/ui/camera.py" line="38"></location>
+            <location filename="../../pos_app/ui/camera.py" line="40"></location>
             <source>Camera unplugged or busy: check its cable. Trying again…</source>
             <translation>กล้องไม่ได้เสียบหรือถูกใช้งานอยู่: ตรวจสอบสายกล้อง กำลังลองใหม่…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="34"></location>
+            <location filename="../../pos_app/ui/camera.py" line="39"></location>
             <source>Trying to reconnect to the camera…</source>
             <translation>กำลังเชื่อมต่อกล้องอีกครั้ง…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="36"></location>
+            <location filename="../../pos_app/ui/camera.py" line="41"></location>
             <source>End of the video or images.</source>
             <translation>วิดีโอหรือรูปภาพหมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="37"></location>
+            <location filename="../../pos_app/ui/camera.py" line="42"></location>
             <source>The code reader crashed and was restarted.</source>
             <translation>ตัวอ่านรหัสขัดข้องและเริ่มใหม่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="38"></location>
+            <location filename="../../pos_app/ui/camera.py" line="43"></location>
             <source>The code reader failed on a picture.</source>
             <translation>ตัวอ่านรหัสอ่านภาพหนึ่งไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="39"></location>
+            <location filename="../../pos_app/ui/camera.py" line="44"></location>
             <source>Cannot read the camera input: check the camera setting.</source>
             <translation>อ่านภาพจากกล้องไม่ได้: ตรวจสอบการตั้งค่ากล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="40"></location>
+            <location filename="../../pos_app/ui/camera.py" line="45"></location>
             <source>A scan could not be handled.</source>
             <translation>จัดการผลการสแกนไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="41"></location>
+            <location filename="../../pos_app/ui/camera.py" line="46"></location>
             <source>Camera off.</source>
             <translation>ปิดกล้องแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="49"></location>
+            <location filename="../../pos_app/ui/camera.py" line="58"></location>
             <source>Camera: {status}</source>
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="150"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="151"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
@@ -2072,7 +2072,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="80"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2210,43 +2210,43 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="378"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="379"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="224"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="228"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="72"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="71"></location>
             <source>Unlocked.</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="236"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="240"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="253"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="257"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="141"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="145"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2615,7 +2615,7 @@
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="195"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="198"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2756,7 +2756,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="153"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="155"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
@@ -2816,7 +2816,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2825,38 +2825,38 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="356"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="359"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="121"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="103"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="107"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="129"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="124"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="128"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="159"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="161"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
@@ -2987,52 +2987,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="511"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3384,55 +3384,55 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="352"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="321"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3442,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="518"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="520"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3945,12 +3945,12 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="382"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="381"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
@@ -4056,34 +4056,39 @@
             <translation>ไม่มีรายการให้ยกเลิก: ไม่มีการสะสมหรือแลกแต้มที่เคาน์เตอร์นี้ใน {minutes} นาทีล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="145"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>Scan the card, or type a card no., phone or name</source>
             <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="242"></location>
             <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="266"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="270"></location>
             <source>{count} s</source>
             <translation>{count} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="265"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="269"></location>
             <source>{count} min</source>
             <translation>{count} นาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="206"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="210"></location>
             <source>Signed out after {minutes} idle: type your PIN to go on.</source>
             <translation>ออกจากระบบแล้วเพราะไม่มีการใช้งาน {minutes}: พิมพ์ PIN เพื่อใช้งานต่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
+            <location filename="../../pos_app/ui/screens/voids.py" line="80"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="115"></location>
+            <source>Opening the ledger…</source>
+            <translation>กำลังเปิดข้อมูลแต้ม…</translation>
         </message>
     </context>
 </TS>
