@@ -67,10 +67,12 @@ from pos_app.ui.presenters.session import IdleLock, SessionPresenter
 from pos_app.ui.presenters.voids import VoidPresenter
 from pos_app.ui.screens.award import PREVIEW_DELAY_MS, AwardScreen
 from pos_app.ui.screens.backoffice import BackOfficeScreen
+from pos_app.ui.screens.device import DevicePage
 from pos_app.ui.screens.member import LAYOUT_WARNINGS, MemberScreen
 from pos_app.ui.screens.redeem import RedeemScreen
 from pos_app.ui.screens.returns import ReturnsScreen
 from pos_app.ui.screens.signin import IdleWatcher, SignInScreen
+from pos_app.ui.screens.staff import StaffPage
 from pos_app.ui.screens.status import BACKUP_CHECK_MS, StatusStrip, SyncBridge, SyncClientHolder
 from pos_app.ui.screens.style import STYLE, big_button, with_key, wrapped_label
 from pos_app.ui.screens.voids import VoidScreen
@@ -234,6 +236,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             app.installEventFilter(self._idle_watcher)
         # a redemption changes a reward's stock: the tiles show it without anyone re-reading on a timer
         self.changes.subscribe(Change.OPERATION_COMMITTED, self._reread_rewards_after)
+        self.changes.subscribe(Change.SIGNED_OUT, lambda _reason: self.device_page.stop_camera())
         self.retranslate()
         self._set_enabled_for_state()
         # The PIN screen first, then the ledger: opening it imports SQLAlchemy and reads the file (~1 s on a
@@ -269,11 +272,14 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.title.setObjectName("title")
         self.who = QLabel()
         self.who.setObjectName("who")
+        self.who.setWordWrap(True)  # "name (role)" on two lines when a manager's buttons need the room at 1024 px
         self.lang_button = big_button("langButton")
         self.sign_out_button = big_button("signOutButton")
         self.report_button = big_button("reportButton")
         self.manager_button = big_button("managerButton")
         self.change_pin_button = big_button("changePinButton")
+        self.staff_button = big_button("staffButton")    # the staff admin page (screens/staff.py)
+        self.device_button = big_button("deviceButton")  # the device page (screens/device.py)
 
         login_wrap = self._build_sign_in()
 
@@ -307,6 +313,10 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.pages.addWidget(counter)
         self.login_page = login_wrap
         self.counter_page = counter
+        self.staff_page = StaffPage(self, back=self.back_to_counter_page)
+        self.device_page = DevicePage(self, back=self.back_to_counter_page)
+        self.pages.addWidget(self.staff_page)
+        self.pages.addWidget(self.device_page)
 
         top = QWidget()
         top.setObjectName("topBar")
@@ -315,6 +325,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         top_layout.addWidget(self.title)
         top_layout.addWidget(self.who, 1)
         top_layout.addWidget(self.manager_button)
+        top_layout.addWidget(self.staff_button)
+        top_layout.addWidget(self.device_button)
         top_layout.addWidget(self.change_pin_button)
         top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
@@ -345,6 +357,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.sign_out_button.clicked.connect(lambda: self.sign_out())
         self.report_button.clicked.connect(self.show_report)
         self.manager_button.clicked.connect(self.show_manager_area)
+        self.staff_button.clicked.connect(lambda: self.show_back_office_page(self.staff_page))
+        self.device_button.clicked.connect(lambda: self.show_back_office_page(self.device_page))
+        self.sync_status_shown.connect(self.device_page.show_live_status)
         self.change_pin_button.clicked.connect(lambda: self.open_change_pin(forced=False))
         self.lang_button.clicked.connect(self.toggle_language)
         self.return_button.clicked.connect(self.open_return)
@@ -377,6 +392,10 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.manager_button.setText(_("Manager"))
         self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
         self.change_pin_button.setText(_("Change PIN"))
+        self.staff_button.setText(_("Staff"))
+        self.staff_button.setToolTip(_("Add a cashier, disable or enable, reset a PIN"))
+        self.device_button.setText(_("Device"))
+        self.device_button.setToolTip(_("Sync, printer, camera and scanner tests, health checks, backup"))
         self.return_button.setText(with_key(_("Return a receipt"), "F6"))
         self.void_button.setText(with_key(_("Void"), "F7"))
         self.void_button.setToolTip(_("Void one of this counter's last operations (a manager approves)"))
@@ -388,6 +407,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._show_member()
         self._show_status()
         self._retranslate_state_strip()
+        self.staff_page.retranslate()
+        self.device_page.retranslate()
 
     def toggle_language(self) -> None:
         set_language("en" if get_language() == "th" else "th")
@@ -408,6 +429,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.report_button.setEnabled(not busy)
         self.manager_button.setVisible(back_office)
         self.manager_button.setEnabled(not busy)
+        for button in (self.staff_button, self.device_button):
+            button.setVisible(back_office)
+            button.setEnabled(not busy)
         self.change_pin_button.setVisible(signed_in)
         self.change_pin_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
@@ -583,10 +607,27 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             self.activateWindow()
 
     # ------------------------------------------------------------------ clear / close
+    def show_back_office_page(self, page: Any) -> None:
+        """The staff or device page in place of the counter (managers; the services check the role)."""
+        if self._services is None or not self.session.back_office or self._open_dialog() is not None:
+            return
+        self.device_page.stop_camera()
+        self.pages.setCurrentWidget(page)
+        page.open()
+
+    def back_to_counter_page(self) -> None:
+        self.device_page.stop_camera()
+        if self.pages.currentWidget() in (self.staff_page, self.device_page):
+            self.pages.setCurrentWidget(self.counter_page if self.session.signed_in else self.login_page)
+            self.member_field.setFocus()
+
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
         if self._open_dialog() is not None:
             return  # the dialog handles its own Esc
+        if self.pages.currentWidget() in (self.staff_page, self.device_page):
+            self.back_to_counter_page()  # Esc on a back-office page: back to the counter
+            return
         self.pin.clear()
         self.member_field.clear()
         self._set_member(None)
@@ -611,6 +652,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         if app is not None:
             app.removeEventFilter(self._idle_watcher)
         self.camera_panel.stop()
+        self.device_page.stop_camera()
         self._backup_timer.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
