@@ -837,12 +837,12 @@
         </message>
         <message>
             <location filename="../../pos_app/core/pins.py" line="64"></location>
-            <location filename="../../pos_app/services/staff.py" line="41"></location>
+            <location filename="../../pos_app/services/staff.py" line="56"></location>
             <source>A PIN is 4 to 8 digits.</source>
             <translation>PIN เป็นตัวเลข 4 ถึง 8 หลัก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/staff.py" line="58"></location>
+            <location filename="../../pos_app/services/staff.py" line="73"></location>
             <source>{name} is not allowed to do this (needs {role}).</source>
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
@@ -857,12 +857,12 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="309"></location>
+            <location filename="../../pos_app/services/base.py" line="312"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="316"></location>
+            <location filename="../../pos_app/services/base.py" line="319"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
@@ -894,12 +894,12 @@
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="36"></location>
+            <location filename="../../pos_app/services/approvals.py" line="53"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="38"></location>
+            <location filename="../../pos_app/services/approvals.py" line="55"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
@@ -949,7 +949,7 @@
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="269"></location>
+            <location filename="../../pos_app/services/base.py" line="270"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
@@ -1030,18 +1030,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
+            <location filename="../../pos_app/ui/counter.py" line="385"></location>
+            <location filename="../../pos_app/ui/counter.py" line="386"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="374"></location>
+            <location filename="../../pos_app/ui/counter.py" line="389"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
+            <location filename="../../pos_app/ui/counter.py" line="390"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1182,7 +1182,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="432"></location>
+            <location filename="../../pos_app/ui/counter.py" line="456"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1219,7 +1219,7 @@
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="563"></location>
+            <location filename="../../pos_app/ui/counter.py" line="587"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1434,6 +1434,8 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="167"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
@@ -1620,6 +1622,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="61"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="35"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
@@ -1863,7 +1866,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="190"></location>
+            <location filename="../../pos_app/ui/counter.py" line="192"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2038,6 +2041,7 @@
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="172"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="150"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Camera</source>
@@ -2072,6 +2076,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="80"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
@@ -2159,48 +2164,49 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="112"></location>
-            <location filename="../../pos_app/services/approvals.py" line="175"></location>
+            <location filename="../../pos_app/services/approvals.py" line="107"></location>
+            <location filename="../../pos_app/services/approvals.py" line="180"></location>
+            <location filename="../../pos_app/services/approvals.py" line="243"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="169"></location>
+            <location filename="../../pos_app/services/approvals.py" line="237"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="298"></location>
+            <location filename="../../pos_app/services/base.py" line="301"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="149"></location>
+            <location filename="../../pos_app/services/approvals.py" line="217"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="173"></location>
+            <location filename="../../pos_app/services/approvals.py" line="241"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="114"></location>
+            <location filename="../../pos_app/services/approvals.py" line="182"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="127"></location>
+            <location filename="../../pos_app/services/approvals.py" line="195"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="152"></location>
+            <location filename="../../pos_app/services/approvals.py" line="220"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="76"></location>
+            <location filename="../../pos_app/services/approvals.py" line="144"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
@@ -2210,17 +2216,17 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="377"></location>
+            <location filename="../../pos_app/ui/counter.py" line="392"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="378"></location>
+            <location filename="../../pos_app/ui/counter.py" line="393"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="379"></location>
+            <location filename="../../pos_app/ui/counter.py" line="394"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2312,11 +2318,13 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="388"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="164"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="165"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
@@ -2368,6 +2376,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
@@ -2378,7 +2387,9 @@
             <translation>เหตุการณ์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="395"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="160"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2479,7 +2490,7 @@
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="34"></location>
+            <location filename="../../pos_app/services/approvals.py" line="51"></location>
             <location filename="../../pos_app/services/identify.py" line="143"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
@@ -2816,7 +2827,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="376"></location>
+            <location filename="../../pos_app/ui/counter.py" line="391"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2825,7 +2836,7 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="380"></location>
+            <location filename="../../pos_app/ui/counter.py" line="399"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
@@ -3945,12 +3956,12 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="382"></location>
+            <location filename="../../pos_app/ui/counter.py" line="401"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="381"></location>
+            <location filename="../../pos_app/ui/counter.py" line="400"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
@@ -4089,6 +4100,419 @@
             <location filename="../../pos_app/ui/screens/signin.py" line="115"></location>
             <source>Opening the ledger…</source>
             <translation>กำลังเปิดข้อมูลแต้ม…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="87"></location>
+            <source>adding a staff member</source>
+            <translation>การเพิ่มพนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="115"></location>
+            <source>disabling or enabling a staff member</source>
+            <translation>การระงับหรือเปิดใช้พนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="109"></location>
+            <source>You cannot disable or enable yourself: ask another manager.</source>
+            <translation>ระงับหรือเปิดใช้ตัวเองไม่ได้: ให้ผู้จัดการคนอื่นทำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="112"></location>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="95"></location>
+            <source>{name} is managed by head office: change them there.</source>
+            <translation>{name} จัดการโดยสำนักงานใหญ่: เปลี่ยนที่นั่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/staff.py" line="80"></location>
+            <source>A manager adds, disables and enables cashiers; managers are managed by an admin or head office.</source>
+            <translation>ผู้จัดการเพิ่ม ระงับ และเปิดใช้แคชเชียร์ได้ ส่วนผู้จัดการนั้นผู้ดูแลระบบหรือสำนักงานใหญ่เป็นผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="396"></location>
+            <source>Add a cashier, disable or enable, reset a PIN</source>
+            <translation>เพิ่มแคชเชียร์ ระงับหรือเปิดใช้ ตั้ง PIN ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="397"></location>
+            <location filename="../../pos_app/ui/screens/device.py" line="167"></location>
+            <source>Device</source>
+            <translation>อุปกรณ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="398"></location>
+            <source>Sync, printer, camera and scanner tests, health checks, backup</source>
+            <translation>การซิงก์ ทดสอบเครื่องพิมพ์ กล้อง และเครื่องสแกน ตรวจสุขภาพระบบ สำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Ledger file</source>
+            <translation>ไฟล์ข้อมูลแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Entry chain</source>
+            <translation>สายรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Balances</source>
+            <translation>ยอดแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Schema</source>
+            <translation>โครงสร้างข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <location filename="../../pos_app/ui/screens/device.py" line="174"></location>
+            <source>Backup</source>
+            <translation>สำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Disk space</source>
+            <translation>พื้นที่ดิสก์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Ledger</source>
+            <translation>ข้อมูลแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="18"></location>
+            <source>Identity</source>
+            <translation>ตัวตนเครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="21"></location>
+            <source>a member card (QR)</source>
+            <translation>บัตรสมาชิก (QR)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="21"></location>
+            <source>a member code from the app</source>
+            <translation>รหัสสมาชิกจากแอป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="22"></location>
+            <source>a member card number</source>
+            <translation>เลขบัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="22"></location>
+            <source>a phone number</source>
+            <translation>เบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="115"></location>
+            <source>Backing up the ledger…</source>
+            <translation>กำลังสำรองข้อมูลแต้ม…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="73"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="81"></location>
+            <source>Clock skew</source>
+            <translation>นาฬิกาคลาดเคลื่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <source>All checks passed.</source>
+            <translation>ผ่านการตรวจทุกข้อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <source>Some checks failed: call IT.</source>
+            <translation>ไม่ผ่านการตรวจบางข้อ: โทรหาฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="106"></location>
+            <source>not a member code or phone number</source>
+            <translation>ไม่ใช่รหัสสมาชิกหรือเบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="55"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="60"></location>
+            <source>Server</source>
+            <translation>เซิร์ฟเวอร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="61"></location>
+            <source>Records waiting</source>
+            <translation>รายการที่รอส่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="63"></location>
+            <source>Last success</source>
+            <translation>สำเร็จครั้งล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="73"></location>
+            <source>not measured yet</source>
+            <translation>ยังไม่ได้วัด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <source>none</source>
+            <translation>ไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="107"></location>
+            <source>Read {count} characters: {text} ({meaning})</source>
+            <translation>อ่านได้ {count} ตัวอักษร: {text} ({meaning})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="119"></location>
+            <source>Backup written: {path} ({size} KB)</source>
+            <translation>สำรองข้อมูลแล้ว: {path} ({size} KB)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="55"></location>
+            <source>none: this terminal works alone (standalone)</source>
+            <translation>ไม่มี: เครื่องนี้ทำงานเดี่ยว (ไม่เชื่อมเซิร์ฟเวอร์)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="60"></location>
+            <source>not set</source>
+            <translation>ยังไม่ได้ตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="66"></location>
+            <source>Last error</source>
+            <translation>ข้อผิดพลาดล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="77"></location>
+            <source>{seconds} s ahead of the server</source>
+            <translation>เร็วกว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
+            <source>(too far: check the date and time)</source>
+            <translation>(มากเกินไป: ตรวจวันที่และเวลา)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="99"></location>
+            <source>Test slip printed on {printer}.</source>
+            <translation>พิมพ์สลิปทดสอบที่ {printer} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <source>{seconds} s behind the server</source>
+            <translation>ช้ากว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="26"></location>
+            <source>disabled</source>
+            <translation>ระงับแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="34"></location>
+            <source>active</source>
+            <translation>ใช้งานอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="96"></location>
+            <source>Managers are added, disabled and reset by an admin or head office.</source>
+            <translation>ผู้ดูแลระบบหรือสำนักงานใหญ่เป็นผู้เพิ่ม ระงับ และตั้ง PIN ใหม่ให้ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="29"></location>
+            <source>PIN locked</source>
+            <translation>PIN ถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="31"></location>
+            <source>chooses a new PIN at sign-in</source>
+            <translation>ตั้ง PIN ใหม่เมื่อเข้าระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="33"></location>
+            <source>head office</source>
+            <translation>สำนักงานใหญ่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="80"></location>
+            <source>Enable</source>
+            <translation>เปิดใช้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="80"></location>
+            <source>Disable</source>
+            <translation>ระงับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="93"></location>
+            <source>This is you: change your own PIN with Change PIN.</source>
+            <translation>นี่คือคุณเอง: เปลี่ยน PIN ของตัวเองที่ปุ่มเปลี่ยน PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="102"></location>
+            <source>Type the new staff member's name.</source>
+            <translation>พิมพ์ชื่อพนักงานใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="104"></location>
+            <source>Type their first PIN (they choose their own at their first sign-in).</source>
+            <translation>พิมพ์ PIN แรกของเขา (เขาตั้ง PIN ของตัวเองเมื่อเข้าระบบครั้งแรก)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="109"></location>
+            <source>Type the temporary PIN.</source>
+            <translation>พิมพ์ PIN ชั่วคราว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="117"></location>
+            <source>Type your own PIN to confirm the change.</source>
+            <translation>พิมพ์ PIN ของคุณเพื่อยืนยันการเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="124"></location>
+            <source>{name} added as {role}: they choose their own PIN at their first sign-in.</source>
+            <translation>เพิ่ม {name} เป็น{role}แล้ว: เขาตั้ง PIN ของตัวเองเมื่อเข้าระบบครั้งแรก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="130"></location>
+            <source>{name} is disabled: they can no longer sign in.</source>
+            <translation>ระงับ {name} แล้ว: เข้าระบบไม่ได้อีก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="129"></location>
+            <source>{name} can sign in again.</source>
+            <translation>{name} เข้าระบบได้อีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="269"></location>
+            <source>Printing…</source>
+            <translation>กำลังพิมพ์…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="169"></location>
+            <source>Sync and backup</source>
+            <translation>ซิงก์และสำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="170"></location>
+            <source>Health checks</source>
+            <translation>ตรวจสุขภาพระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="171"></location>
+            <source>Printer and scanner</source>
+            <translation>เครื่องพิมพ์และเครื่องสแกน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="173"></location>
+            <source>Sync</source>
+            <translation>การซิงก์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="175"></location>
+            <source>Back up now</source>
+            <translation>สำรองข้อมูลเดี๋ยวนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="176"></location>
+            <source>Run the checks again</source>
+            <translation>ตรวจอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="177"></location>
+            <source>Slip printer</source>
+            <translation>เครื่องพิมพ์สลิป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="178"></location>
+            <source>Print a test slip</source>
+            <translation>พิมพ์สลิปทดสอบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="179"></location>
+            <source>Scanner</source>
+            <translation>เครื่องสแกน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="180"></location>
+            <source>Scan any barcode or member card into this field:</source>
+            <translation>สแกนบาร์โค้ดหรือบัตรสมาชิกใดก็ได้ลงในช่องนี้:</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="181"></location>
+            <source>Scanned text appears here</source>
+            <translation>ข้อความที่สแกนจะแสดงที่นี่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="229"></location>
+            <source>Checking…</source>
+            <translation>กำลังตรวจ…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="168"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="161"></location>
+            <source>Back to the counter</source>
+            <translation>กลับไปหน้าขาย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="182"></location>
+            <source>Stop the camera test</source>
+            <translation>หยุดทดสอบกล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="183"></location>
+            <source>Start the camera test</source>
+            <translation>เริ่มทดสอบกล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="198"></location>
+            <source>No slip printer is configured ([printer] kind = "none").</source>
+            <translation>ไม่ได้ตั้งเครื่องพิมพ์สลิป ([printer] kind = "none")</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="264"></location>
+            <source>Printer test</source>
+            <translation>ทดสอบเครื่องพิมพ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="265"></location>
+            <source>Test slip: no points were given or taken</source>
+            <translation>สลิปทดสอบ: ไม่มีการให้หรือหักแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="163"></location>
+            <source>Selected</source>
+            <translation>ที่เลือก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="166"></location>
+            <source>Add a staff member</source>
+            <translation>เพิ่มพนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="168"></location>
+            <source>Role</source>
+            <translation>ตำแหน่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="169"></location>
+            <source>First PIN</source>
+            <translation>PIN แรก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="170"></location>
+            <source>Add</source>
+            <translation>เพิ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="171"></location>
+            <source>Your PIN (confirms each change)</source>
+            <translation>PIN ของคุณ (ยืนยันทุกการเปลี่ยนแปลง)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="191"></location>
+            <source>Nobody selected</source>
+            <translation>ยังไม่ได้เลือกใคร</translation>
         </message>
     </context>
 </TS>
