@@ -468,10 +468,12 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
 
     def _show_status(self) -> None:
         text = self._status_text() if self._status_text else ""
-        self.status.setProperty("kind", self._status_kind if text else "none")
+        kind = self._status_kind if text else "none"
+        if self.status.property("kind") != kind:  # re-polish (slow) only when the colour changes
+            self.status.setProperty("kind", kind)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
         self.status.setText(text)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
     def show_error(self, message: str) -> None:
         self._set_status("error", lambda: message)

@@ -319,7 +319,8 @@ class MemberScreen:
         self.member_expiring.setText(state.notes_text())
         progress = state.tier_progress()
         self.tier_progress.setVisible(progress is not None)
-        if progress is not None:
+        if progress is not None and (self.tier_progress.maximum(), self.tier_progress.value()) != (
+                progress[1], min(progress[0], progress[1])):  # a styled bar repaints slowly: only on a change
             self.tier_progress.setRange(0, progress[1])
             self.tier_progress.setValue(min(progress[0], progress[1]))
 
@@ -362,7 +363,9 @@ class MemberScreen:
             when.setText(line.when if line else "")
             what.setText(line.what if line else "")
             points.setText(line.points if line else "")
-            points.setStyleSheet("color: #b00020;" if line and line.negative else "color: #1f6f43;")
+            colour = "color: #b00020;" if line and line.negative else "color: #1f6f43;"
+            if points.styleSheet() != colour:  # a style sheet re-polishes the label: only when it changes
+                points.setStyleSheet(colour)
         return lines
 
     # ------------------------------------------------------------------ enroll

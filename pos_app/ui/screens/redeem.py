@@ -149,9 +149,11 @@ class RedeemScreen:
             button.setToolTip(" · ".join(part for part in (tile.name, tile.caption, tile.hint) if part))
             button.setChecked(tile.selected)
             button.setEnabled(has_member and tile.affordable)
-            button.setProperty("affordable", "yes" if tile.affordable else "no")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            affordable = "yes" if tile.affordable else "no"
+            if button.property("affordable") != affordable:  # re-polish (slow) only when the look changes
+                button.setProperty("affordable", affordable)
+                button.style().unpolish(button)
+                button.style().polish(button)
         self._show_redeem_button()
 
     def _show_redeem_button(self: Any) -> None:
