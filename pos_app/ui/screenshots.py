@@ -117,6 +117,21 @@ def take(out_dir: Path) -> list[Path]:
             _over(window, ret).save(str(path))
             written.append(path)
             ret.reject()
+            _settle()
+
+        # the manager's staff and device pages
+        window.sign_out()
+        window.pin.setText("9999")
+        window.sign_in()
+        _wait(window.signed_in)
+        for name, page in (("staff", window.staff_page), ("device", window.device_page)):
+            window.show_back_office_page(page)
+            _wait(page.shown)
+            _settle()
+            path = out_dir / f"{name}.png"
+            window.grab().save(str(path))
+            written.append(path)
+            window.back_to_counter_page()
         window.close()
     return written
 
