@@ -17,9 +17,11 @@ from pos_app.services.pins import MANAGER_ROLES
 from pos_app.services.staff import (
     ROLES,
     Approval,
+    StaffMember,
     StaffView,
     hash_pin,
     pin_matches,
+    require_above,
     require_role,
     validate_pin,
 )
@@ -31,6 +33,21 @@ class StaffUseCases(ServicesBase):
                   demo: bool = False) -> StaffView:
         """A new staff member of this terminal. The PIN policy applies (managers 6+ digits, no 1111 / 1234,
         not their own phone); ``demo`` staff keep the documented demo PINs and are marked demo-only."""
+        name, phone, pin_hash = self._new_staff_fields(name, role, pin, phone, demo)
+        staff_id = staff_id or self.ledger.new_id()
+
+        def run() -> StaffView:
+            with self.ledger.write() as conn:
+                self.ledger.add_staff(conn, staff_id=staff_id, name=name, role=role, pin_hash=pin_hash,
+                                      phone=phone or None, demo=demo)
+            return StaffView(staff_id, name, role)
+
+        result: StaffView = self._call(run)
+        return result
+
+    def _new_staff_fields(self, name: str, role: str, pin: str, phone: str | None,
+                          demo: bool = False) -> tuple[str, str | None, str]:
+        """A new staff member's checked name, normalised phone and PIN hash (the PIN policy applies)."""
         name = _checked(name.strip(), _("The name"))
         if not name:
             raise InvalidInput(_("A staff member needs a name."))
@@ -41,16 +58,67 @@ class StaffUseCases(ServicesBase):
                 phone = normalize_phone(phone)
             except RuleError as exc:
                 raise InvalidInput(exc.message) from exc
-        pin_hash = hash_pin(pin if demo else self._policy_pin(pin, role, phone))
-        staff_id = staff_id or self.ledger.new_id()
+        return name, phone or None, hash_pin(pin if demo else self._policy_pin(pin, role, phone))
+
+    # ------------------------------------------------------------------ the staff admin page
+    def staff_members(self, *, by: StaffView) -> list[StaffMember]:
+        """Every staff member of this terminal for a manager's staff page, disabled ones too (active first)."""
+        require_role(by, "manager")
+        with self.ledger.read() as conn:
+            rows = self.ledger.list_staff(conn, include_inactive=True)
+            locked = {r.scope.removeprefix("staff:") for r in self.ledger.guard_rows(conn)
+                      if r.scope != TERMINAL_SCOPE and r.locked_at_ms is not None}
+        members = [StaffMember(r.id, r.name, r.role, r.active, r.origin == "server", r.must_change_pin,
+                               r.id in locked) for r in rows]
+        members.sort(key=lambda m: (not m.active, m.name.casefold()))
+        return members
+
+    def add_staff_member(self, *, name: str, role: str, pin: str, phone: str | None = None, by: StaffView,
+                         approval: Approval) -> StaffView:
+        """A manager adds a staff member from the staff page, confirming with their PIN (audited as an
+        ``approval`` of ``add_staff`` naming the new member). The initial PIN follows the PIN policy and must
+        be changed at the new member's first sign-in (the manager knows it)."""
+        require_above(by, role)
+        name, phone, pin_hash = self._new_staff_fields(name, role, pin, phone)
+        staff_id = self.ledger.new_id()
 
         def run() -> StaffView:
             with self.ledger.write() as conn:
+                self._approve(conn, approval, _("adding a staff member"), operation="add_staff",
+                              operator_id=None, subject=staff_id)
                 self.ledger.add_staff(conn, staff_id=staff_id, name=name, role=role, pin_hash=pin_hash,
-                                      phone=phone or None, demo=demo)
-            return StaffView(staff_id, name, role)
+                                      phone=phone, must_change_pin=True)
+            return StaffView(staff_id, name, role, True)
 
         result: StaffView = self._call(run)
+        return result
+
+    def set_staff_active(self, staff_id: str, active: bool, *, by: StaffView, approval: Approval) -> StaffMember:
+        """A manager disables (no more sign-in or approvals) or enables a staff member again, confirming with
+        their PIN (audited as an ``approval`` of ``disable_staff`` / ``enable_staff`` naming them). Nothing
+        they recorded changes; nobody disables themselves; head office's staff are changed at head office."""
+        require_role(by, "manager")
+        operation = "enable_staff" if active else "disable_staff"
+
+        def run() -> StaffMember:
+            with self.ledger.write() as conn:
+                row = self.ledger.get_staff(conn, staff_id)
+                if row is None:
+                    raise NotFound(_("No such staff member on this terminal."))
+                if row.id == by.id:
+                    raise NotAllowed(_("You cannot disable or enable yourself: ask another manager."),
+                                     code="self")
+                if row.origin == "server":
+                    raise NotAllowed(_("{name} is managed by head office: change them there.").format(
+                        name=row.name), code="head_office")
+                require_above(by, row.role)
+                self._approve(conn, approval, _("disabling or enabling a staff member"), operation=operation,
+                              operator_id=None, subject=row.id)
+                if row.active != active:
+                    self.ledger.set_staff_active(conn, row.id, active)
+            return StaffMember(row.id, row.name, row.role, active, False, row.must_change_pin)
+
+        result: StaffMember = self._call(run)
         return result
 
     @staticmethod

@@ -260,7 +260,8 @@ class ServicesBase:
         ]
 
     def _approve(self, conn: Any, approval: Approval | None, why: str, *, operation: str = "",
-                 operator_id: str | None = None, op_id: str | None = None) -> StaffView:
+                 operator_id: str | None = None, op_id: str | None = None,
+                 subject: str | None = None) -> StaffView:
         """The manager whose PIN approves this operation (inside the operation's transaction). A wrong PIN is
         counted and audited after the operation rolled back (:class:`DeferredRefusal`); a right one clears the
         manager's count and records who approved which operation on this terminal (an ``approval`` audit
@@ -279,6 +280,8 @@ class ServicesBase:
         candidates = [r for r in managers if not approval.manager_id or r.id == approval.manager_id]
         match = next((r for r in candidates if pin_matches(r.pin_hash, pin)), None)
         details = {"operation": operation, "operator_id": operator_id}
+        if subject is not None:  # whom the approved change is about (a staff member added or disabled)
+            details["subject"] = subject
         if match is None:
             target = named if named is not None and named.active else None
 

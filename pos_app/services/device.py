@@ -7,6 +7,7 @@ this module (an import contract in pyproject.toml says so).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,45 @@ from pos_app.services.base import ServicesBase
 from pos_app.services.errors import Unavailable
 
 
+@dataclass(frozen=True)
+class DeviceState:
+    """What the device page shows about this terminal and its sync, as the ledger has it."""
+
+    terminal_id: str
+    mode: str                       # "standalone" or "enrolled"
+    server_url: str | None          # terminal.toml's [sync] server_url, else the address saved at enrollment
+    branch: str
+    queued: int                     # records waiting to be sent
+    last_sync_ok_ms: int | None
+    last_sync_error: str | None
+    clock_offset_ms: int | None     # this terminal's clock minus the server's, at the last sync (None: never)
+    data_dir: str
+
+
 class DeviceUseCases(ServicesBase):
+    def device_state(self) -> DeviceState:
+        """Sync and identity facts for the device page (one read; no network)."""
+        from pos_app.services.sync_glue import configured_server_url
+
+        def run() -> DeviceState:
+            ledger = self.ledger
+            with ledger.read() as conn:
+                acked = int(ledger.get_meta(conn, "acked_seq") or 0)
+                last_ok = ledger.get_meta(conn, "last_sync_ok_ms")
+                offset = ledger.get_meta(conn, "clock_offset_ms")
+                return DeviceState(
+                    terminal_id=ledger.terminal_id, mode=ledger.get_meta(conn, "mode") or "standalone",
+                    server_url=configured_server_url(self.data_dir) or ledger.get_meta(conn, "server_url"),
+                    branch=ledger.get_meta(conn, "branch_name") or "",
+                    queued=ledger.outbox_count_after(conn, acked),
+                    last_sync_ok_ms=int(last_ok) if last_ok and last_ok.isdigit() else None,
+                    last_sync_error=ledger.get_meta(conn, "last_sync_error") or None,
+                    clock_offset_ms=int(offset) if offset and last_ok else None,
+                    data_dir=str(self.data_dir))
+
+        result: DeviceState = self._call(run)
+        return result
+
     def install_rules(self, bundle: RulesBundle, activate: bool = True) -> None:
         with self.ledger.write() as conn:
             self.ledger.put_rules(conn, bundle.version, bundle.to_json())
@@ -84,7 +123,7 @@ def restore_backup(data_dir: Path, source: Path | None = None) -> RestoreInfo:
 
 
 __all__ = [
-    "CREDENTIAL_FILENAME", "LEDGER_FILENAME", "BackupInfo", "DeviceUseCases", "RestoreInfo", "account_name",
+    "CREDENTIAL_FILENAME", "LEDGER_FILENAME", "BackupInfo", "DeviceState", "DeviceUseCases", "RestoreInfo", "account_name",
     "fix_command", "foreign_owner", "iso_to_ms", "list_backups", "ms_to_iso", "ownership_problems", "private_dir",
     "prune_backups", "restore_backup", "single_window",
 ]

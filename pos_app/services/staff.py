@@ -27,6 +27,21 @@ class StaffView:
 
 
 @dataclass(frozen=True)
+class StaffMember:
+    """A staff member as the staff admin page lists them (never the PIN hash)."""
+
+    id: str
+    name: str
+    role: str
+    active: bool
+    head_office: bool
+    """Managed by head office (synced from the server): changed there, not on this terminal."""
+    must_change_pin: bool = False
+    locked: bool = False
+    """Their PIN is locked after too many wrong attempts (Unlock in the manager area)."""
+
+
+@dataclass(frozen=True)
 class Approval:
     """A manager's PIN typed at the counter (``manager_id`` optional: any manager's PIN is accepted, and a wrong
     one counts against the terminal; naming the manager counts it against them too)."""
@@ -56,3 +71,11 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
 def require_role(staff: StaffView, role: str) -> None:
     if ROLE_RANK[staff.role] < ROLE_RANK[role]:
         raise NotAllowed(_("{name} is not allowed to do this (needs {role}).").format(name=staff.name, role=role))
+
+
+def require_above(manager: StaffView, role: str) -> None:
+    """Staff are added, disabled and enabled by someone of a higher role: a manager manages cashiers, an admin
+    manages cashiers and managers."""
+    if ROLE_RANK.get(manager.role, -1) <= ROLE_RANK.get(role, 3):
+        raise NotAllowed(_("A manager adds, disables and enables cashiers; managers are managed by an admin "
+                           "or head office."), code="role_too_high")

@@ -8,22 +8,27 @@ The pipeline (no Qt) captures and decodes on its own threads. Its callbacks only
 * a code the debouncer accepted goes to the window, which identifies it exactly like a typed code;
 * status codes (``camera_ready``, ``camera_unavailable`` ...) are shown translated; a camera that is unplugged
   or busy is shown clearly, and the pipeline keeps trying to reconnect.
+
+OpenCV, NumPy and the decoders (``hardware.scanner``, ~0.5 s to import) are imported when the camera starts
+or the first frame is shown, not with the window: the PIN screen does not wait for them (bench/bench_ui.py).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from hardware.scanner import STATUS_MESSAGES, Debouncer, ScanPipeline, make_decoder, open_source
 from pos_app.config import CameraSection
 from pos_app.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from hardware.scanner import ScanPipeline
 
 PREVIEW_WIDTH = 256  # display only (small enough for the member panel at 768 px): decoding always gets the camera's full frame (shrinking loses codes)
 
@@ -41,16 +46,23 @@ CAMERA_STATUS: dict[str, str] = {
     "stopped": N_("Camera off."),
 }
 PROBLEM_CODES = {"camera_unavailable", "camera_lost", "reconnecting", "source_error", "decoder_crashed"}
-assert set(STATUS_MESSAGES) <= set(CAMERA_STATUS), "every scanner status needs a translated text"
+# every scanner status has a translated text here: tests/ui/test_camera.py checks it against STATUS_MESSAGES
 
 
 def status_text(code: str) -> str:
     template = CAMERA_STATUS.get(code)
-    return _(template) if template else _("Camera: {status}").format(status=STATUS_MESSAGES.get(code, code))
+    if template:
+        return _(template)
+    from hardware.scanner import STATUS_MESSAGES
+
+    return _("Camera: {status}").format(status=STATUS_MESSAGES.get(code, code))
 
 
 def preview_image(frame: np.ndarray, width: int = PREVIEW_WIDTH) -> QImage:
     """A small RGB copy of a BGR (or grey) frame for the screen."""
+    import cv2
+    import numpy as np
+
     h, w = frame.shape[:2]
     if w > width:
         frame = cv2.resize(frame, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
@@ -117,6 +129,8 @@ class CameraPanel(QWidget):
             return
         s = self.section
         try:
+            from hardware.scanner import Debouncer, ScanPipeline, make_decoder, open_source
+
             source = open_source(s.source, s.width, s.height, s.fps)
             decoder = make_decoder(self.decoder_name)
         except Exception as exc:  # noqa: BLE001 - bad setting or missing library: say so, the counter goes on

@@ -31,9 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uuid6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -46,12 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app import updates
 from pos_app.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.i18n import _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
 from pos_app.core.version import app_version
-from pos_app.services import MemberView, ServiceError, StaffView, open_terminal, sync_glue
+from pos_app.services.errors import ServiceError
+from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import (
     ChangePinDialog,
     EnrollDialog,
@@ -69,11 +68,13 @@ from pos_app.ui.presenters.session import IdleLock, SessionPresenter
 from pos_app.ui.presenters.voids import VoidPresenter
 from pos_app.ui.screens.award import PREVIEW_DELAY_MS, AwardScreen
 from pos_app.ui.screens.backoffice import BackOfficeScreen
+from pos_app.ui.screens.device import DevicePage
 from pos_app.ui.screens.member import LAYOUT_WARNINGS, MemberScreen
 from pos_app.ui.screens.redeem import RedeemScreen
 from pos_app.ui.screens.reports import BackOfficeDialog
 from pos_app.ui.screens.returns import ReturnsScreen
 from pos_app.ui.screens.signin import IdleWatcher, SignInScreen
+from pos_app.ui.screens.staff import StaffPage
 from pos_app.ui.screens.status import BACKUP_CHECK_MS, StatusStrip, SyncBridge, SyncClientHolder
 from pos_app.ui.screens.style import STYLE, big_button, with_key, wrapped_label
 from pos_app.ui.screens.voids import VoidScreen
@@ -81,9 +82,14 @@ from pos_app.ui.slips import make_slip_printer, printer_message
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
 
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
+
 
 def new_op_id() -> str:
     """A terminal-born, time-ordered id (UUIDv7), the same kind the ledger uses."""
+    import uuid6  # ~70 ms (it loads importlib.metadata): not before the PIN screen
+
     return str(uuid6.uuid7())
 
 
@@ -123,6 +129,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
                     BackOfficeScreen, StatusStrip, QMainWindow):
     """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
 
+    pin_screen_shown = Signal()        # the window's first paint: the PIN screen is on screen and takes keys
     ready = Signal()                   # the ledger is open: signing in is possible
     signed_in = Signal(object)         # StaffView
     member_shown = Signal(object)      # MemberView
@@ -197,6 +204,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.worker = Worker(self)
         self.ops = OperationIds()
         self._services: Any = None
+        self._open_failed = False
         # the screens' state (Qt-free presenters) and the notifications they refresh from
         self.changes = ChangeBus()
         self.session = SessionPresenter()
@@ -241,9 +249,17 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             app.installEventFilter(self._idle_watcher)
         # a redemption changes a reward's stock: the tiles show it without anyone re-reading on a timer
         self.changes.subscribe(Change.OPERATION_COMMITTED, self._reread_rewards_after)
+        self.changes.subscribe(Change.SIGNED_OUT, lambda _reason: self.device_page.stop_camera())
         self.retranslate()
         self._set_enabled_for_state()
-        self._open_services(seed_demo)
+        # The PIN screen first, then the ledger: opening it imports SQLAlchemy and reads the file (~1 s on a
+        # loaded counter PC), which the cashier spends typing their PIN. A PIN confirmed before the ledger is
+        # open is checked as soon as it is (bench/bench_ui.py measures both moments).
+        self._seed_demo = seed_demo
+        self._opening = False
+        self._sign_in_when_ready = False
+        self._painted = False
+        QTimer.singleShot(0, self._open_unless_painting)
 
     # the screens read these two often; the presenters hold them
     @property
@@ -269,11 +285,14 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.title.setObjectName("title")
         self.who = QLabel()
         self.who.setObjectName("who")
+        self.who.setWordWrap(True)  # "name (role)" on two lines when a manager's buttons need the room at 1024 px
         self.lang_button = big_button("langButton")
         self.sign_out_button = big_button("signOutButton")
         self.report_button = big_button("reportButton")
         self.manager_button = big_button("managerButton")
         self.change_pin_button = big_button("changePinButton")
+        self.staff_button = big_button("staffButton")    # the staff admin page (screens/staff.py)
+        self.device_button = big_button("deviceButton")  # the device page (screens/device.py)
 
         login_wrap = self._build_sign_in()
 
@@ -307,6 +326,10 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.pages.addWidget(counter)
         self.login_page = login_wrap
         self.counter_page = counter
+        self.staff_page = StaffPage(self, back=self.back_to_counter_page)
+        self.device_page = DevicePage(self, back=self.back_to_counter_page)
+        self.pages.addWidget(self.staff_page)
+        self.pages.addWidget(self.device_page)
 
         top = QWidget()
         top.setObjectName("topBar")
@@ -315,6 +338,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         top_layout.addWidget(self.title)
         top_layout.addWidget(self.who, 1)
         top_layout.addWidget(self.manager_button)
+        top_layout.addWidget(self.staff_button)
+        top_layout.addWidget(self.device_button)
         top_layout.addWidget(self.change_pin_button)
         top_layout.addWidget(self.report_button)
         top_layout.addWidget(self.sign_out_button)
@@ -345,6 +370,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.sign_out_button.clicked.connect(lambda: self.sign_out())
         self.report_button.clicked.connect(self.show_report)
         self.manager_button.clicked.connect(self.show_manager_area)
+        self.staff_button.clicked.connect(lambda: self.show_back_office_page(self.staff_page))
+        self.device_button.clicked.connect(lambda: self.show_back_office_page(self.device_page))
+        self.sync_status_shown.connect(self.device_page.show_live_status)
         self.change_pin_button.clicked.connect(lambda: self.open_change_pin(forced=False))
         self.lang_button.clicked.connect(self.toggle_language)
         self.return_button.clicked.connect(self.open_return)
@@ -377,6 +405,10 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.manager_button.setText(_("Manager"))
         self.manager_button.setToolTip(_("Lockouts, security events, reset a cashier's PIN"))
         self.change_pin_button.setText(_("Change PIN"))
+        self.staff_button.setText(_("Staff"))
+        self.staff_button.setToolTip(_("Add a cashier, disable or enable, reset a PIN"))
+        self.device_button.setText(_("Device"))
+        self.device_button.setToolTip(_("Sync, printer, camera and scanner tests, health checks, backup"))
         self.return_button.setText(with_key(_("Return a receipt"), "F6"))
         self.void_button.setText(with_key(_("Void"), "F7"))
         self.void_button.setToolTip(_("Void one of this counter's last operations (a manager approves)"))
@@ -388,6 +420,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._show_member()
         self._show_status()
         self._retranslate_state_strip()
+        self.staff_page.retranslate()
+        self.device_page.retranslate()
 
     def toggle_language(self) -> None:
         set_language("en" if get_language() == "th" else "th")
@@ -398,8 +432,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     def _set_enabled_for_state(self) -> None:
         busy = self.worker.busy
         ready = self._services is not None
-        self.sign_in_button.setEnabled(ready and not busy)
-        self.pin.setEnabled(ready)
+        # while the ledger opens a PIN may be typed and confirmed (checked once it is open); not if it failed
+        self.sign_in_button.setEnabled(not busy if ready else not self._open_failed)
+        self.pin.setEnabled(ready or not self._open_failed)
         signed_in = self.session.signed_in
         self.sign_out_button.setVisible(signed_in)
         back_office = self.session.back_office
@@ -407,6 +442,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.report_button.setEnabled(not busy)
         self.manager_button.setVisible(back_office)
         self.manager_button.setEnabled(not busy)
+        for button in (self.staff_button, self.device_button):
+            button.setVisible(back_office)
+            button.setEnabled(not busy)
         self.change_pin_button.setVisible(signed_in)
         self.change_pin_button.setEnabled(not busy)
         self.find_button.setEnabled(signed_in and not busy)
@@ -443,10 +481,12 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
 
     def _show_status(self) -> None:
         text = self._status_text() if self._status_text else ""
-        self.status.setProperty("kind", self._status_kind if text else "none")
+        kind = self._status_kind if text else "none"
+        if self.status.property("kind") != kind:  # re-polish (slow) only when the colour changes
+            self.status.setProperty("kind", kind)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
         self.status.setText(text)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
     def show_error(self, message: str) -> None:
         self._set_status("error", lambda: message)
@@ -477,10 +517,32 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
                            lambda _error: None, busy=False)
 
     # ------------------------------------------------------------------ open
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.pin_screen_shown.emit()
+            QTimer.singleShot(0, self._start_opening)  # after this frame reached the screen
+
+    def _open_unless_painting(self) -> None:
+        """A window that is not shown (tests, a smoke run) opens the ledger now; a shown one after its first
+        paint, or after 300 ms if no paint came (a platform that paints late)."""
+        if self.isVisible() and not self._painted:
+            QTimer.singleShot(300, self._start_opening)
+            return
+        self._start_opening()
+
+    def _start_opening(self) -> None:
+        if self._opening or self._closed:
+            return
+        self._opening = True
+        self._open_services(self._seed_demo)
+
     def _open_services(self, seed: bool) -> None:
         data_dir = self.data_dir
 
         def work() -> tuple[Any, bool, str]:
+            from pos_app.services import open_terminal, sync_glue
             services = open_terminal(data_dir)
             if seed:
                 from pos_app.services.demo import seed_demo
@@ -489,7 +551,13 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             enrolled, branch = sync_glue.counter_identity(services)  # the UI never reads the ledger itself
             return services, enrolled, branch
 
-        self.worker.submit(work, self._opened, self._failed)
+        def failed(error: ServiceError) -> None:
+            self._open_failed = True
+            self._sign_in_when_ready = False
+            self._set_enabled_for_state()
+            self._failed(error)
+
+        self.worker.submit(work, self._opened, failed)
 
     def _opened(self, opened: tuple[Any, bool, str]) -> None:
         services, enrolled, branch = opened
@@ -503,6 +571,9 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self._branch_name = branch
         self._set_enabled_for_state()
         self.pin.setFocus()
+        if self._sign_in_when_ready:
+            self._sign_in_when_ready = False
+            self.sign_in()
         self.check_backup()
         self._backup_timer.start()
         if self.restartable:
@@ -524,6 +595,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         window opened otherwise again. Returns the worker ticket of the look (tests wait for it)."""
         if self._closed or not self.restartable:
             return None
+        from pos_app import updates  # loads the ledger package (sqlalchemy): never before the PIN screen
+
         data_dir, running = self.data_dir, app_version()
 
         def read() -> tuple[Any, Any]:
@@ -589,10 +662,27 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             self.activateWindow()
 
     # ------------------------------------------------------------------ clear / close
+    def show_back_office_page(self, page: Any) -> None:
+        """The staff or device page in place of the counter (managers; the services check the role)."""
+        if self._services is None or not self.session.back_office or self._open_dialog() is not None:
+            return
+        self.device_page.stop_camera()
+        self.pages.setCurrentWidget(page)
+        page.open()
+
+    def back_to_counter_page(self) -> None:
+        self.device_page.stop_camera()
+        if self.pages.currentWidget() in (self.staff_page, self.device_page):
+            self.pages.setCurrentWidget(self.counter_page if self.session.signed_in else self.login_page)
+            self.member_field.setFocus()
+
     def clear(self) -> None:
         """Esc: forget the member and everything typed, ready for the next customer."""
         if self._open_dialog() is not None:
             return  # the dialog handles its own Esc
+        if self.pages.currentWidget() in (self.staff_page, self.device_page):
+            self.back_to_counter_page()  # Esc on a back-office page: back to the counter
+            return
         self.pin.clear()
         self.member_field.clear()
         self._set_member(None)
@@ -617,6 +707,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         if app is not None:
             app.removeEventFilter(self._idle_watcher)
         self.camera_panel.stop()
+        self.device_page.stop_camera()
         self._backup_timer.stop()
         self._update_timer.stop()
         if self.sync_worker is not None:

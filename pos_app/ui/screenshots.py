@@ -117,6 +117,7 @@ def take(out_dir: Path) -> list[Path]:
             _over(window, ret).save(str(path))
             written.append(path)
             ret.reject()
+            _settle()
 
         # the back office: a manager's report of the day, by cashier, the chart above the table
         window.sign_out()
@@ -131,6 +132,15 @@ def take(out_dir: Path) -> list[Path]:
             office[0].grab().save(str(path))
             written.append(path)
             office[0].close()
+        # the manager's staff and device pages
+        for name, page in (("staff", window.staff_page), ("device", window.device_page)):
+            window.show_back_office_page(page)
+            _wait(page.shown)
+            _settle()
+            path = out_dir / f"{name}.png"
+            window.grab().save(str(path))
+            written.append(path)
+            window.back_to_counter_page()
         window.close()
     return written
 

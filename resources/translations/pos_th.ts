@@ -85,7 +85,7 @@
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
             <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
@@ -840,12 +840,12 @@
         </message>
         <message>
             <location filename="../../pos_app/core/pins.py" line="64"></location>
-            <location filename="../../pos_app/services/staff.py" line="41"></location>
+            <location filename="../../pos_app/services/staff.py" line="56"></location>
             <source>A PIN is 4 to 8 digits.</source>
             <translation>PIN เป็นตัวเลข 4 ถึง 8 หลัก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/staff.py" line="58"></location>
+            <location filename="../../pos_app/services/staff.py" line="73"></location>
             <source>{name} is not allowed to do this (needs {role}).</source>
             <translation>{name} ไม่มีสิทธิ์ทำรายการนี้ (ต้องเป็น {role})</translation>
         </message>
@@ -860,12 +860,12 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="309"></location>
+            <location filename="../../pos_app/services/base.py" line="312"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="316"></location>
+            <location filename="../../pos_app/services/base.py" line="319"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
@@ -897,12 +897,12 @@
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="36"></location>
+            <location filename="../../pos_app/services/approvals.py" line="53"></location>
             <source>A staff member needs a name.</source>
             <translation>พนักงานต้องมีชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="38"></location>
+            <location filename="../../pos_app/services/approvals.py" line="55"></location>
             <source>Role must be one of: cashier, manager, admin.</source>
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
@@ -952,7 +952,7 @@
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="269"></location>
+            <location filename="../../pos_app/services/base.py" line="270"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
@@ -1033,18 +1033,14 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="370"></location>
-            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Loyalty counter</source>
-            <translation>สะสมแต้มหน้าร้าน</translation>
+            <translation type="obsolete">สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <source>Switch language</source>
-            <translation>เปลี่ยนภาษา</translation>
+            <translation type="obsolete">เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1080,7 +1076,7 @@
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
-            <location filename="../../pos_app/ui/screens/member.py" line="144"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <source>Member</source>
@@ -1091,29 +1087,29 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
             <source>Find</source>
             <translation>ค้นหา</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
-            <location filename="../../pos_app/ui/screens/award.py" line="72"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="73"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="355"></location>
-            <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="78"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="79"></location>
             <source>e.g. R-000123</source>
             <translation>เช่น R-000123</translation>
         </message>
@@ -1125,13 +1121,13 @@
             <translation>ให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="93"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="96"></location>
             <source>Redeem points</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="97"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
@@ -1157,15 +1153,15 @@
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="168"></location>
-            <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="171"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="50"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="228"></location>
             <location filename="../../pos_app/services/reports.py" line="297"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="123"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="126"></location>
             <source>Points as a discount</source>
             <translation>ใช้แต้มเป็นส่วนลด</translation>
         </message>
@@ -1180,20 +1176,19 @@
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="157"></location>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="191"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="160"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="196"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="198"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="203"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="431"></location>
             <source>Working…</source>
-            <translation>กำลังทำรายการ…</translation>
+            <translation type="obsolete">กำลังทำรายการ…</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/session.py" line="36"></location>
@@ -1218,19 +1213,18 @@
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="197"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="200"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="246"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="569"></location>
             <source>Not redeemed: no manager approval.</source>
-            <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
+            <translation type="obsolete">ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/member.py" line="110"></location>
@@ -1243,12 +1237,12 @@
             <translation>รอผู้จัดการตรวจสอบ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="128"></location>
             <source>{reward} ({points} points)</source>
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="238"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="244"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1416,33 +1410,35 @@
             <translation>ระบุตัวไม่ได้ (รหัสถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="34"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
             <source>The keyboard is set to Thai, so the scanner typed Thai letters; it was read anyway. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode.</source>
             <translation>แป้นพิมพ์เป็นภาษาไทย เครื่องสแกนจึงพิมพ์เป็นตัวอักษรไทย แต่ระบบอ่านได้แล้ว ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="36"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="38"></location>
             <source>The scanner's keys arrived in a mix of Thai and English. Switch the keyboard to English (Grave or Alt+Shift) or set the scanner to serial mode, then scan again.</source>
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="142"></location>
-            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="394"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="400"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="421"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="145"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="167"></location>
             <location filename="../../sync/server/console/templates/branches.html" line="12"></location>
             <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
@@ -1635,6 +1631,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="61"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="35"></location>
             <source>never</source>
             <translation>ไม่เคย</translation>
         </message>
@@ -1810,80 +1807,79 @@
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
-            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
-            <location filename="../../pos_app/ui/screens/status.py" line="220"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="224"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="229"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="228"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="217"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="267"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="274"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="92"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="96"></location>
             <source>Configuration not used, running on defaults: {error}</source>
             <translation>ไม่ได้ใช้ไฟล์ตั้งค่า ใช้ค่าเริ่มต้นแทน: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="118"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="122"></location>
             <source>Backup failed: {error}</source>
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="227"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="231"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="239"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="111"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="115"></location>
             <source>Backup done at {time}</source>
             <translation>สำรองข้อมูลแล้วเมื่อ {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="91"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="95"></location>
             <source>Reprint last slip</source>
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="151"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="155"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="193"></location>
             <source>The slip printer cannot be used: {reason}</source>
-            <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
+            <translation type="obsolete">ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="26"></location>
@@ -2008,64 +2004,65 @@
             <translation>ส่วนลด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="32"></location>
+            <location filename="../../pos_app/ui/camera.py" line="37"></location>
             <source>Camera ready: hold the member card up to it.</source>
             <translation>กล้องพร้อม: ยกบัตรสมาชิกให้กล้องเห็น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="33"></location>
-            <location filename="../../pos_app/ui/camera.py" line="35"></location>
+            <location filename="../../pos_app/ui/camera.py" line="38"></location>
+            <location filename="../../pos_app/ui/camera.py" line="40"></location>
             <source>Camera unplugged or busy: check its cable. Trying again…</source>
             <translation>กล้องไม่ได้เสียบหรือถูกใช้งานอยู่: ตรวจสอบสายกล้อง กำลังลองใหม่…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="34"></location>
+            <location filename="../../pos_app/ui/camera.py" line="39"></location>
             <source>Trying to reconnect to the camera…</source>
             <translation>กำลังเชื่อมต่อกล้องอีกครั้ง…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="36"></location>
+            <location filename="../../pos_app/ui/camera.py" line="41"></location>
             <source>End of the video or images.</source>
             <translation>วิดีโอหรือรูปภาพหมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="37"></location>
+            <location filename="../../pos_app/ui/camera.py" line="42"></location>
             <source>The code reader crashed and was restarted.</source>
             <translation>ตัวอ่านรหัสขัดข้องและเริ่มใหม่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="38"></location>
+            <location filename="../../pos_app/ui/camera.py" line="43"></location>
             <source>The code reader failed on a picture.</source>
             <translation>ตัวอ่านรหัสอ่านภาพหนึ่งไม่สำเร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="39"></location>
+            <location filename="../../pos_app/ui/camera.py" line="44"></location>
             <source>Cannot read the camera input: check the camera setting.</source>
             <translation>อ่านภาพจากกล้องไม่ได้: ตรวจสอบการตั้งค่ากล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="40"></location>
+            <location filename="../../pos_app/ui/camera.py" line="45"></location>
             <source>A scan could not be handled.</source>
             <translation>จัดการผลการสแกนไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="41"></location>
+            <location filename="../../pos_app/ui/camera.py" line="46"></location>
             <source>Camera off.</source>
             <translation>ปิดกล้องแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/camera.py" line="49"></location>
+            <location filename="../../pos_app/ui/camera.py" line="58"></location>
             <source>Camera: {status}</source>
             <translation>กล้อง: {status}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="148"></location>
+            <location filename="../../pos_app/ui/screens/device.py" line="171"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="150"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>Camera</source>
             <translation>กล้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="149"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="151"></location>
             <source>Show the camera to scan member cards</source>
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
@@ -2093,7 +2090,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2180,48 +2177,49 @@
             <translation>PIN ของ {name} ถูกล็อกเพราะใส่ผิดหลายครั้ง: ผู้จัดการหรือสำนักงานใหญ่ต้องปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="112"></location>
-            <location filename="../../pos_app/services/approvals.py" line="175"></location>
+            <location filename="../../pos_app/services/approvals.py" line="107"></location>
+            <location filename="../../pos_app/services/approvals.py" line="180"></location>
+            <location filename="../../pos_app/services/approvals.py" line="243"></location>
             <source>No such staff member on this terminal.</source>
             <translation>ไม่มีพนักงานคนนี้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="169"></location>
+            <location filename="../../pos_app/services/approvals.py" line="237"></location>
             <source>The purpose is sign_in or approval.</source>
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="298"></location>
+            <location filename="../../pos_app/services/base.py" line="301"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="149"></location>
+            <location filename="../../pos_app/services/approvals.py" line="217"></location>
             <source>resetting a PIN</source>
             <translation>การรีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="173"></location>
+            <location filename="../../pos_app/services/approvals.py" line="241"></location>
             <source>unlocking a PIN</source>
             <translation>การปลดล็อก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="114"></location>
+            <location filename="../../pos_app/services/approvals.py" line="182"></location>
             <source>{name}'s PIN is managed by head office: change it there (loyalty-server staff set --pin).</source>
             <translation>PIN ของ {name} จัดการโดยสำนักงานใหญ่ กรุณาเปลี่ยนที่นั่น (loyalty-server staff set --pin)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="127"></location>
+            <location filename="../../pos_app/services/approvals.py" line="195"></location>
             <source>The new PIN must differ from the old one.</source>
             <translation>PIN ใหม่ต้องไม่ซ้ำกับ PIN เดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="152"></location>
+            <location filename="../../pos_app/services/approvals.py" line="220"></location>
             <source>A manager resets cashiers' PINs only; a manager changes their own PIN.</source>
             <translation>ผู้จัดการรีเซ็ตได้เฉพาะ PIN ของแคชเชียร์ ผู้จัดการต้องเปลี่ยน PIN ของตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="76"></location>
+            <location filename="../../pos_app/services/approvals.py" line="144"></location>
             <source>Sign-in is locked on this terminal: only a manager can sign in now.</source>
             <translation>การเข้าสู่ระบบที่เครื่องนี้ถูกล็อก: ตอนนี้เข้าสู่ระบบได้เฉพาะผู้จัดการ</translation>
         </message>
@@ -2231,44 +2229,40 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="377"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="378"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
-            <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
+            <translation type="obsolete">การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="379"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="195"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="224"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="228"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/backoffice.py" line="72"></location>
             <source>Unlocked.</source>
-            <translation>ปลดล็อกแล้ว</translation>
+            <translation type="obsolete">ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="236"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="240"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="253"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="257"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="141"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="145"></location>
             <source>Manager: {name}</source>
             <translation>ผู้จัดการ: {name}</translation>
         </message>
@@ -2334,11 +2328,13 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="279"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="164"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="280"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="165"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
@@ -2390,6 +2386,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
             <source>State</source>
@@ -2402,6 +2399,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="160"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2502,7 +2500,7 @@
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/approvals.py" line="34"></location>
+            <location filename="../../pos_app/services/approvals.py" line="51"></location>
             <location filename="../../pos_app/services/identify.py" line="143"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
@@ -2638,7 +2636,7 @@
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="195"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="198"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2838,7 +2836,6 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="376"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="600"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
@@ -2850,33 +2847,32 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="380"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="343"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="356"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="360"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="121"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="103"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="107"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="129"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="124"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="128"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
@@ -4010,12 +4006,10 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="382"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
-            <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
+            <translation type="obsolete">ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="381"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="440"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <source>Void</source>
@@ -4125,32 +4119,32 @@
             <translation>ไม่มีรายการให้ยกเลิก: ไม่มีการสะสมหรือแลกแต้มที่เคาน์เตอร์นี้ใน {minutes} นาทีล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="145"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>Scan the card, or type a card no., phone or name</source>
             <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="242"></location>
             <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="266"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="270"></location>
             <source>{count} s</source>
             <translation>{count} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="265"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="269"></location>
             <source>{count} min</source>
             <translation>{count} นาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="206"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="210"></location>
             <source>Signed out after {minutes} idle: type your PIN to go on.</source>
             <translation>ออกจากระบบแล้วเพราะไม่มีการใช้งาน {minutes}: พิมพ์ PIN เพื่อใช้งานต่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
+            <location filename="../../pos_app/ui/screens/voids.py" line="80"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
@@ -4297,6 +4291,7 @@
             <translation>แคมเปญ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="34"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
             <source>active</source>
             <translation>ใช้อยู่</translation>
@@ -4655,6 +4650,8 @@
             <translation>ใช้ได้ถึง (เวลากรุงเทพฯ)</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="55"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="60"></location>
             <location filename="../../sync/server/console/templates/enrollment_code.html" line="10"></location>
             <source>Server</source>
             <translation>เซิร์ฟเวอร์</translation>
@@ -4852,9 +4849,8 @@
             <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="548"></location>
             <source>Updating to version {version}: the counter opens again in a few minutes.</source>
-            <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
+            <translation type="obsolete">กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
@@ -5182,6 +5178,402 @@ redeemed</source>
             <location filename="../../pos_app/updates.py" line="350"></location>
             <source>the download is a {got} package, this terminal was installed from a {kind}</source>
             <translation>ไฟล์ที่ดาวน์โหลดเป็นแพ็กเกจแบบ {got} แต่เครื่องนี้ติดตั้งจากแบบ {kind}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="87"></location>
+            <source>adding a staff member</source>
+            <translation>การเพิ่มพนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="115"></location>
+            <source>disabling or enabling a staff member</source>
+            <translation>การระงับหรือเปิดใช้พนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="109"></location>
+            <source>You cannot disable or enable yourself: ask another manager.</source>
+            <translation>ระงับหรือเปิดใช้ตัวเองไม่ได้: ให้ผู้จัดการคนอื่นทำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/approvals.py" line="112"></location>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="95"></location>
+            <source>{name} is managed by head office: change them there.</source>
+            <translation>{name} จัดการโดยสำนักงานใหญ่: เปลี่ยนที่นั่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/staff.py" line="80"></location>
+            <source>A manager adds, disables and enables cashiers; managers are managed by an admin or head office.</source>
+            <translation>ผู้จัดการเพิ่ม ระงับ และเปิดใช้แคชเชียร์ได้ ส่วนผู้จัดการนั้นผู้ดูแลระบบหรือสำนักงานใหญ่เป็นผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Ledger file</source>
+            <translation>ไฟล์ข้อมูลแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Entry chain</source>
+            <translation>สายรายการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="16"></location>
+            <source>Balances</source>
+            <translation>ยอดแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Schema</source>
+            <translation>โครงสร้างข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <location filename="../../pos_app/ui/screens/device.py" line="173"></location>
+            <source>Backup</source>
+            <translation>สำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Disk space</source>
+            <translation>พื้นที่ดิสก์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="17"></location>
+            <source>Ledger</source>
+            <translation>ข้อมูลแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="18"></location>
+            <source>Identity</source>
+            <translation>ตัวตนเครื่อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="21"></location>
+            <source>a member card (QR)</source>
+            <translation>บัตรสมาชิก (QR)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="21"></location>
+            <source>a member code from the app</source>
+            <translation>รหัสสมาชิกจากแอป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="22"></location>
+            <source>a member card number</source>
+            <translation>เลขบัตรสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="22"></location>
+            <source>a phone number</source>
+            <translation>เบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="115"></location>
+            <source>Backing up the ledger…</source>
+            <translation>กำลังสำรองข้อมูลแต้ม…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="73"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="81"></location>
+            <source>Clock skew</source>
+            <translation>นาฬิกาคลาดเคลื่อน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <source>All checks passed.</source>
+            <translation>ผ่านการตรวจทุกข้อ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <source>Some checks failed: call IT.</source>
+            <translation>ไม่ผ่านการตรวจบางข้อ: โทรหาฝ่ายไอที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="106"></location>
+            <source>not a member code or phone number</source>
+            <translation>ไม่ใช่รหัสสมาชิกหรือเบอร์โทรศัพท์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="61"></location>
+            <source>Records waiting</source>
+            <translation>รายการที่รอส่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="63"></location>
+            <source>Last success</source>
+            <translation>สำเร็จครั้งล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="73"></location>
+            <source>not measured yet</source>
+            <translation>ยังไม่ได้วัด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <source>none</source>
+            <translation>ไม่มี</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="107"></location>
+            <source>Read {count} characters: {text} ({meaning})</source>
+            <translation>อ่านได้ {count} ตัวอักษร: {text} ({meaning})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="119"></location>
+            <source>Backup written: {path} ({size} KB)</source>
+            <translation>สำรองข้อมูลแล้ว: {path} ({size} KB)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="55"></location>
+            <source>none: this terminal works alone (standalone)</source>
+            <translation>ไม่มี: เครื่องนี้ทำงานเดี่ยว (ไม่เชื่อมเซิร์ฟเวอร์)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="60"></location>
+            <source>not set</source>
+            <translation>ยังไม่ได้ตั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="66"></location>
+            <source>Last error</source>
+            <translation>ข้อผิดพลาดล่าสุด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="77"></location>
+            <source>{seconds} s ahead of the server</source>
+            <translation>เร็วกว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
+            <source>(too far: check the date and time)</source>
+            <translation>(มากเกินไป: ตรวจวันที่และเวลา)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="99"></location>
+            <source>Test slip printed on {printer}.</source>
+            <translation>พิมพ์สลิปทดสอบที่ {printer} แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <source>{seconds} s behind the server</source>
+            <translation>ช้ากว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="26"></location>
+            <source>disabled</source>
+            <translation>ระงับแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="96"></location>
+            <source>Managers are added, disabled and reset by an admin or head office.</source>
+            <translation>ผู้ดูแลระบบหรือสำนักงานใหญ่เป็นผู้เพิ่ม ระงับ และตั้ง PIN ใหม่ให้ผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="29"></location>
+            <source>PIN locked</source>
+            <translation>PIN ถูกล็อก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="31"></location>
+            <source>chooses a new PIN at sign-in</source>
+            <translation>ตั้ง PIN ใหม่เมื่อเข้าระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="33"></location>
+            <source>head office</source>
+            <translation>สำนักงานใหญ่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="80"></location>
+            <source>Enable</source>
+            <translation>เปิดใช้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="80"></location>
+            <source>Disable</source>
+            <translation>ระงับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="93"></location>
+            <source>This is you: change your own PIN with Change PIN.</source>
+            <translation>นี่คือคุณเอง: เปลี่ยน PIN ของตัวเองที่ปุ่มเปลี่ยน PIN</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="102"></location>
+            <source>Type the new staff member's name.</source>
+            <translation>พิมพ์ชื่อพนักงานใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="104"></location>
+            <source>Type their first PIN (they choose their own at their first sign-in).</source>
+            <translation>พิมพ์ PIN แรกของเขา (เขาตั้ง PIN ของตัวเองเมื่อเข้าระบบครั้งแรก)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="109"></location>
+            <source>Type the temporary PIN.</source>
+            <translation>พิมพ์ PIN ชั่วคราว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="117"></location>
+            <source>Type your own PIN to confirm the change.</source>
+            <translation>พิมพ์ PIN ของคุณเพื่อยืนยันการเปลี่ยนแปลง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="124"></location>
+            <source>{name} added as {role}: they choose their own PIN at their first sign-in.</source>
+            <translation>เพิ่ม {name} เป็น{role}แล้ว: เขาตั้ง PIN ของตัวเองเมื่อเข้าระบบครั้งแรก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="130"></location>
+            <source>{name} is disabled: they can no longer sign in.</source>
+            <translation>ระงับ {name} แล้ว: เข้าระบบไม่ได้อีก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/staff.py" line="129"></location>
+            <source>{name} can sign in again.</source>
+            <translation>{name} เข้าระบบได้อีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="268"></location>
+            <source>Printing…</source>
+            <translation>กำลังพิมพ์…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="166"></location>
+            <source>Device</source>
+            <translation>อุปกรณ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="168"></location>
+            <source>Sync and backup</source>
+            <translation>ซิงก์และสำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="169"></location>
+            <source>Health checks</source>
+            <translation>ตรวจสุขภาพระบบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="170"></location>
+            <source>Printer and scanner</source>
+            <translation>เครื่องพิมพ์และเครื่องสแกน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="172"></location>
+            <source>Sync</source>
+            <translation>การซิงก์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="174"></location>
+            <source>Back up now</source>
+            <translation>สำรองข้อมูลเดี๋ยวนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="175"></location>
+            <source>Run the checks again</source>
+            <translation>ตรวจอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="176"></location>
+            <source>Slip printer</source>
+            <translation>เครื่องพิมพ์สลิป</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="177"></location>
+            <source>Print a test slip</source>
+            <translation>พิมพ์สลิปทดสอบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="178"></location>
+            <source>Scanner</source>
+            <translation>เครื่องสแกน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="179"></location>
+            <source>Scan any barcode or member card into this field:</source>
+            <translation>สแกนบาร์โค้ดหรือบัตรสมาชิกใดก็ได้ลงในช่องนี้:</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="180"></location>
+            <source>Scanned text appears here</source>
+            <translation>ข้อความที่สแกนจะแสดงที่นี่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="228"></location>
+            <source>Checking…</source>
+            <translation>กำลังตรวจ…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="167"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="161"></location>
+            <source>Back to the counter</source>
+            <translation>กลับไปหน้าขาย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="181"></location>
+            <source>Stop the camera test</source>
+            <translation>หยุดทดสอบกล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="182"></location>
+            <source>Start the camera test</source>
+            <translation>เริ่มทดสอบกล้อง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="197"></location>
+            <source>No slip printer is configured ([printer] kind = "none").</source>
+            <translation>ไม่ได้ตั้งเครื่องพิมพ์สลิป ([printer] kind = "none")</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="263"></location>
+            <source>Printer test</source>
+            <translation>ทดสอบเครื่องพิมพ์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/device.py" line="264"></location>
+            <source>Test slip: no points were given or taken</source>
+            <translation>สลิปทดสอบ: ไม่มีการให้หรือหักแต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/signin.py" line="115"></location>
+            <source>Opening the ledger…</source>
+            <translation>กำลังเปิดข้อมูลแต้ม…</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="163"></location>
+            <source>Selected</source>
+            <translation>ที่เลือก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="166"></location>
+            <source>Add a staff member</source>
+            <translation>เพิ่มพนักงาน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
+            <location filename="../../pos_app/ui/screens/staff.py" line="168"></location>
+            <source>Role</source>
+            <translation>ตำแหน่ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="169"></location>
+            <source>First PIN</source>
+            <translation>PIN แรก</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="170"></location>
+            <source>Add</source>
+            <translation>เพิ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="171"></location>
+            <source>Your PIN (confirms each change)</source>
+            <translation>PIN ของคุณ (ยืนยันทุกการเปลี่ยนแปลง)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/staff.py" line="191"></location>
+            <source>Nobody selected</source>
+            <translation>ยังไม่ได้เลือกใคร</translation>
         </message>
     </context>
 </TS>

@@ -3,7 +3,7 @@ do ("Award 12 points", or records a 0-point sale). State: :class:`pos_app.ui.pre
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QVBoxLayout
@@ -11,10 +11,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QVBoxLayout
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.rules import zero_points_text
-from pos_app.services import MemberView, ServiceError
+from pos_app.services.errors import ServiceError
 from pos_app.ui.currency_picker import CurrencyPicker, amount_row
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.screens.style import big_button, with_key, wrapped_label
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 PREVIEW_DELAY_MS = 150
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pos_app.core.i18n import _
-from pos_app.services import ServiceError, StaffView
-from pos_app.services.reports import range_report
+from pos_app.services.errors import ServiceError
+from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import ManagerDialog
 from pos_app.ui.screens.reports import BackOfficeDialog
 
@@ -93,6 +93,7 @@ class BackOfficeScreen:
         def work() -> Any:
             svc.require(staff, "manager")
             today = svc.today()
+            from pos_app.services.reports import range_report
             return today, range_report(svc, today, today, "cashier")
 
         def done(outcome: Any) -> None:

@@ -4,7 +4,7 @@ balance with pending points, what expires soon, the last entries; enrolling a ne
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
 from hardware.wedge import MIXED_LAYOUT, THAI_LAYOUT, detect_layout
 from pos_app.core.i18n import N_, _
 from pos_app.core.member_codes import classify_scan
-from pos_app.services import MemberView, ServiceError
-from pos_app.services.standing import member_standing
+from pos_app.services.errors import ServiceError
 from pos_app.ui.camera import CameraPanel
 from pos_app.ui.dialogs import EnrollDialog
 from pos_app.ui.presenters import HISTORY_LINES, HistoryLine
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.presenters.search import RESULTS_SHOWN, looks_like_a_name
 from pos_app.ui.screens.style import EnterButton, big_button, with_key, wrapped_label
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 # hardware reports stable codes in English; the cashier reads them here, translated
 LAYOUT_WARNINGS = {
@@ -317,7 +319,8 @@ class MemberScreen:
         self.member_expiring.setText(state.notes_text())
         progress = state.tier_progress()
         self.tier_progress.setVisible(progress is not None)
-        if progress is not None:
+        if progress is not None and (self.tier_progress.maximum(), self.tier_progress.value()) != (
+                progress[1], min(progress[0], progress[1])):  # a styled bar repaints slowly: only on a change
             self.tier_progress.setRange(0, progress[1])
             self.tier_progress.setValue(min(progress[0], progress[1]))
 
@@ -337,6 +340,7 @@ class MemberScreen:
         def work() -> tuple[list[Any], Any]:
             entries: list[Any] = svc.history(member_id)
             try:
+                from pos_app.services.standing import member_standing
                 standing = member_standing(svc, member_id)
             except ServiceError:
                 standing = None
@@ -359,7 +363,9 @@ class MemberScreen:
             when.setText(line.when if line else "")
             what.setText(line.what if line else "")
             points.setText(line.points if line else "")
-            points.setStyleSheet("color: #b00020;" if line and line.negative else "color: #1f6f43;")
+            colour = "color: #b00020;" if line and line.negative else "color: #1f6f43;"
+            if points.styleSheet() != colour:  # a style sheet re-polishes the label: only when it changes
+                points.setStyleSheet(colour)
         return lines
 
     # ------------------------------------------------------------------ enroll

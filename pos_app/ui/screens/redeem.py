@@ -4,7 +4,7 @@ points as a discount, the primary button, manager approval when the rules ask fo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
@@ -12,11 +12,14 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLineEdit, QPus
 
 from pos_app.core.i18n import _
 from pos_app.core.money import format_baht
-from pos_app.services import Approval, MemberView, ServiceError, sync_glue
-from pos_app.services.errors import ApprovalRequired
+from pos_app.services.errors import ApprovalRequired, ServiceError
+from pos_app.services.staff import Approval
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.presenters.redeem import RewardTile, reward_name
 from pos_app.ui.screens.style import big_button, with_key, wrapped_label
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 TILES = 4          # tiles shown (two rows of two: what fits the column at 768 pixels); the list has them all
 TILE_COLUMNS = 2
@@ -146,9 +149,11 @@ class RedeemScreen:
             button.setToolTip(" · ".join(part for part in (tile.name, tile.caption, tile.hint) if part))
             button.setChecked(tile.selected)
             button.setEnabled(has_member and tile.affordable)
-            button.setProperty("affordable", "yes" if tile.affordable else "no")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            affordable = "yes" if tile.affordable else "no"
+            if button.property("affordable") != affordable:  # re-polish (slow) only when the look changes
+                button.setProperty("affordable", affordable)
+                button.style().unpolish(button)
+                button.style().polish(button)
         self._show_redeem_button()
 
     def _show_redeem_button(self: Any) -> None:
@@ -212,6 +217,7 @@ class RedeemScreen:
 
         def work() -> tuple[Any, MemberView | None]:
             client = clients.get(svc) if enrolled else None  # None: standalone, redeem locally
+            from pos_app.services import sync_glue
             result = sync_glue.redeem(svc, client, member_id=member_id, points=points, reward_code=reward_code,
                                       operator_id=staff_id, approval=approval, op_id=op_id)
             return result, self._fresh_member(svc, member_id)

@@ -34,9 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.i18n import _
-from pos_app.services import ServiceError
-from pos_app.services.errors import Unavailable
-from pos_app.services.reports import range_report, report_csv, report_operations
+from pos_app.services.errors import ServiceError, Unavailable
 from pos_app.ui.dialogs import KioskDialog
 from pos_app.ui.presenters.flags import ApprovalsPresenter, FlagsPresenter
 from pos_app.ui.presenters.reports import GROUPINGS, PRESETS, Bar, ReportPresenter
@@ -352,6 +350,8 @@ class ReportsPage(_Page):
 
         def work() -> Any:
             svc.require(staff, "manager")
+            # the services load the ledger (sqlalchemy): imported here, never before the PIN screen
+            from pos_app.services.reports import range_report
             return range_report(svc, date_from, date_to, by)
 
         self._submit(work, self.show_report, self._refused)
@@ -387,6 +387,7 @@ class ReportsPage(_Page):
 
         def work() -> Any:
             svc.require(staff, "manager")
+            from pos_app.services.reports import report_operations
             return report_operations(svc, date_from, date_to, by, code)
 
         def done(operations: list[Any]) -> None:
@@ -430,6 +431,7 @@ class ReportsPage(_Page):
         p = self.presenter
         if p.report is None:
             return
+        from pos_app.services.reports import report_csv
         text = report_csv(p.report)  # in the language shown (the "Total" line), captured here
 
         def write(path: Path) -> None:

@@ -3,17 +3,20 @@ a manager's approval, the slip. Qt-free parts: :func:`pos_app.ui.presenters.retu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app.core.errors import RuleError
 from pos_app.core.i18n import _
 from pos_app.core.money import parse_purchase_amount
-from pos_app.services import Approval, MemberView, ServiceError
-from pos_app.services.errors import ApprovalRequired
-from pos_app.services.returns import ReturnPreview, preview_return
+from pos_app.services.errors import ApprovalRequired, ServiceError
+from pos_app.services.staff import Approval
 from pos_app.ui.dialogs import ReturnDialog
 from pos_app.ui.presenters import return_summary
 from pos_app.ui.presenters.changes import Change
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
+    from pos_app.services.returns import ReturnPreview
 
 
 class ReturnsScreen:
@@ -68,6 +71,7 @@ class ReturnsScreen:
         receipt, amount = request
 
         def work() -> ReturnPreview:
+            from pos_app.services.returns import preview_return
             return preview_return(svc, receipt, amount)
 
         def done(preview: ReturnPreview) -> None:

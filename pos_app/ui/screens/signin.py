@@ -11,8 +11,8 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pos_app.core.i18n import _
-from pos_app.services import ServiceError, StaffView
-from pos_app.services.errors import PinLocked
+from pos_app.services.errors import PinLocked, ServiceError
+from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import ChangePinDialog
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.screens.style import big_button
@@ -104,11 +104,15 @@ class SignInScreen:
 
     # ------------------------------------------------------------------ sign in / out
     def sign_in(self: Any) -> None:
-        if self._services is None or self.worker.busy:
+        if self.worker.busy and self._services is not None:
             return
         pin = self.pin.text().strip()
         if not pin:
             self.show_error(_("Type your PIN first."))
+            return
+        if self._services is None:  # the ledger is still opening: sign in as soon as it is open
+            self._sign_in_when_ready = True
+            self._set_status("info", lambda: _("Opening the ledger…"))
             return
         svc = self._services
         # while PIN-only sign-in is locked here, a manager names themselves (to sign in and unlock it)

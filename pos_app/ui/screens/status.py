@@ -6,16 +6,19 @@ change notification (:class:`pos_app.ui.presenters.changes.Change`)."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton
 
 from pos_app.core.i18n import _
-from pos_app.services import MemberView, ServiceError, sync_glue
+from pos_app.services.errors import ServiceError
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.screens.style import clock_time, wrapped_label
 from pos_app.ui.slips import PrintOutcome, print_slip_job, printer_message, slip_data, slip_labels
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 BACKUP_CHECK_MS = 10 * 60 * 1000  # how often the window asks the services whether a backup is due
 
@@ -41,6 +44,7 @@ class SyncClientHolder:
         with self.lock:
             if self.client is None:
                 try:
+                    from pos_app.services import sync_glue
                     self.client = sync_glue.make_client(services, **self.client_kwargs)
                 except NotEnrolled:
                     return None
@@ -159,6 +163,7 @@ class StatusStrip:
 
     # ------------------------------------------------------------------ sync
     def _start_sync(self: Any, services: Any) -> None:
+        from pos_app.services import sync_glue
         worker = sync_glue.make_worker(services, interval=float(self.config.sync.interval_seconds),
                                        client_kwargs=self._sync_client_kwargs,
                                        on_change=self.sync_bridge.changed.emit,
@@ -227,6 +232,7 @@ class StatusStrip:
         else:
             parts.append(_("never synced yet"))
         if not status.online and status.error_code:
+            from pos_app.services import sync_glue
             parts.append(sync_glue.describe(status.error_code, status.last_error or ""))
         if status.clock_skewed:
             minutes = abs(status.clock_offset_ms) // 60_000
@@ -248,6 +254,7 @@ class StatusStrip:
         member_id = member.id
 
         def work() -> int:
+            from pos_app.services import sync_glue
             return int(sync_glue.offline_remaining(svc, member_id))
 
         def done(points: int) -> None:

@@ -4,14 +4,17 @@ window of terminal.toml), with a manager's approval: a compensating entry, nothi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app.core.i18n import _
-from pos_app.services import Approval, MemberView, ServiceError
-from pos_app.services.errors import ApprovalRequired
+from pos_app.services.errors import ApprovalRequired, ServiceError
+from pos_app.services.staff import Approval
 from pos_app.ui.dialogs import VoidDialog
 from pos_app.ui.presenters.changes import Change
 from pos_app.ui.presenters.voids import void_done_text
+
+if TYPE_CHECKING:
+    from pos_app.services.base import MemberView
 
 
 class VoidScreen:
