@@ -3,8 +3,9 @@
 Frames come from ``tests/hardware/frames.py`` (``corpus``): every condition at 640x480 and 1280x720, QR and
 Code128, frames without a code of ours (clutter, other symbologies' barcodes, printed text). ``--split
 heldout`` (the default) uses seeds from ``frames.HELDOUT_BASE`` up, which nothing was tuned on; ``--split
-heldout2`` a second held-out block (seeds from 2 x HELDOUT_BASE), kept fresh until the decoder was
-final; ``--split tune`` uses the tuning seeds (what the decoder's passes were chosen on). The three decoders
+heldout2`` a second held-out block (seeds from 2 x HELDOUT_BASE), kept fresh until the decoder of
+2026-11-29 was final; ``--split heldout3`` a third (seeds from 3 x HELDOUT_BASE), added before the round of
+2026-11-30 and kept unseen until its decoder was final; ``--split tune`` uses the tuning seeds (what the decoder's passes were chosen on). The three decoders
 see the same frames in one run, interleaved frame by frame with the order rotated, so they share the
 machine's state. A false read is any text that is not the frame's own code.
 
@@ -57,7 +58,7 @@ def pct(values, q):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=("heldout", "heldout2", "tune"), default="heldout")
+    ap.add_argument("--split", choices=tuple(SPLITS), default="heldout")
     ap.add_argument("--per-qr", type=int, default=8, help="QR frames per (condition, size) [8]")
     ap.add_argument("--per-code128", type=int, default=4, help="Code128 frames per (condition, size) [4]")
     ap.add_argument("--hard", type=int, default=60, help="extra hard_mix QR frames per size [60]")

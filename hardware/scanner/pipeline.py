@@ -10,6 +10,11 @@
 * A live camera that fails to open or stops delivering is retried with back-off until ``stop()``.
 * ``on_scan(scan, info)`` fires for codes the debouncer accepts; ``on_result(scans, info)`` for every
   decoded frame (CLI, benchmarks).
+* ``one_per_frame=True`` (the counter's camera): of a frame's codes only the one nearest the frame's centre
+  goes to the debouncer. A card carries its member code twice (QR and Code128: either names the member),
+  but two *cards* in view name two members, and identifying each in turn would leave the counter on
+  whichever came last; the card held up to the camera is the one in the middle. ``on_result`` still gets
+  every code the decoder read.
 
 Callbacks run on the pipeline's threads; they must be quick and must not raise (exceptions are caught
 and reported as ``callback_error``).
@@ -120,7 +125,7 @@ class ScanPipeline:
                  on_result: Callable[[list[Scan], FrameInfo], None] | None = None,
                  drop_frames: bool | None = None,
                  reconnect_delays: Sequence[float] = (0.5, 1.0, 2.0, 5.0),
-                 max_reconnects: int | None = None) -> None:
+                 max_reconnects: int | None = None, one_per_frame: bool = False) -> None:
         self.source = source
         self.decoder = decoder
         self.debouncer = debouncer if debouncer is not None else Debouncer()
@@ -128,6 +133,7 @@ class ScanPipeline:
         self.drop_frames = source.live if drop_frames is None else drop_frames
         self.reconnect_delays = tuple(reconnect_delays) or (1.0,)
         self.max_reconnects = max_reconnects
+        self.one_per_frame = one_per_frame
         self.stats = PipelineStats()
         self._slot = LatestSlot()
         self._stop = threading.Event()
@@ -262,6 +268,8 @@ class ScanPipeline:
                 self.stats.decoded += 1
                 if self.on_result is not None:
                     self._call(self.on_result, scans, info)
+                if self.one_per_frame and len(scans) > 1:
+                    scans = [nearest_centre(scans, frame)]
                 for scan in self.debouncer.feed(scans):
                     if self.on_scan is not None:
                         self._call(self.on_scan, scan, info)
@@ -276,6 +284,12 @@ class ScanPipeline:
             fn(*args)
         except Exception as exc:
             self._status("callback_error", f"scan callback failed: {exc!r}")
+
+
+def nearest_centre(scans: Sequence[Scan], frame: np.ndarray) -> Scan:
+    """The code whose centre is nearest the frame's centre (the first of equals)."""
+    h, w = frame.shape[:2]
+    return min(scans, key=lambda s: (s.center[0] - w / 2.0) ** 2 + (s.center[1] - h / 2.0) ** 2)
 
 
 def detail_source(source: FrameSource) -> str:

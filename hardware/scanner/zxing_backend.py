@@ -4,7 +4,11 @@
 other option at zxing-cpp's default (downscaled passes, rotation, inversion), restricted to the chain's
 symbologies. ``enhance=True`` (the default) makes **that same call first**, on the frame exactly as given,
 and returns its result whenever it found a code: so it can never read fewer codes than the bare call, by
-construction (``tests/hardware/test_decoders.py`` checks it over generated frames of every condition).
+construction (``tests/hardware/test_decoders.py`` checks it over generated frames of every condition),
+with one exception: two different texts read from *one* 1-D barcode (Code128's mod-103 check lets a misread
+scan line through now and then) are a misread, at most one of them right. That barcode is read again on its
+own; a text that only one of the re-reads' texts matches is kept, otherwise neither is returned for that
+frame (the next frame is the rescan). Nothing the bare call did not read is ever added by this.
 Only a frame where the bare call found nothing gets extra attempts:
 
 * on *candidate regions*: first where zxing located a symbol it could not decode (``return_errors``), then
@@ -243,6 +247,42 @@ def texture_candidates(gray: np.ndarray, max_boxes: int = 3) -> list[Box]:
     return [b for _, b in scored[:max_boxes]]
 
 
+def _bounds(scan: Scan) -> tuple[int, int, int, int]:
+    xs = [p[0] for p in scan.corners]
+    ys = [p[1] for p in scan.corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def same_place(a: Scan, b: Scan) -> bool:
+    """Whether two reads of the same 1-D symbology cover the same symbol: a 1-D read's corners span the scan
+    lines it was read on, so two lines of one barcode give boxes that overlap once each is widened by a
+    quarter of its longer side (two cards side by side are further apart than that)."""
+    if a.symbology != b.symbology:
+        return False
+    boxes = []
+    for s in (a, b):
+        x0, y0, x1, y1 = _bounds(s)
+        grow = max(8, (max(x1 - x0, y1 - y0)) // 4)
+        boxes.append((x0 - grow, y0 - grow, x1 + grow, y1 + grow))
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = boxes
+    return min(ax1, bx1) > max(ax0, bx0) and min(ay1, by1) > max(ay0, by0)
+
+
+def conflicts(scans: Sequence[Scan]) -> list[list[Scan]]:
+    """Groups of 1-D reads that cover the same symbol with different texts: misreads of one barcode (Code128's
+    mod-103 check lets a misread line through now and then; a QR code's error correction does not)."""
+    one_d = [s for s in scans if s.symbology in (CODE128, EAN13)]
+    groups: list[list[Scan]] = []
+    for s in one_d:
+        for g in groups:
+            if any(same_place(s, o) for o in g):
+                g.append(s)
+                break
+        else:
+            groups.append([s])
+    return [g for g in groups if len({s.text for s in g}) > 1]
+
+
 class ZxingDecoder:
     """zxing-cpp, restricted to ``symbologies``; ``enhance`` adds budgeted attempts on candidate crops."""
 
@@ -262,7 +302,8 @@ class ZxingDecoder:
         self._one_d_formats = zxing_formats([sym for sym in self.symbologies if sym in (CODE128, EAN13)]) \
             if self._one_d else ()
         self._credit = 0.0
-        self.stats = {"frames": 0, "first_pass": 0, "recovered": 0, "extra_attempts": 0}
+        self.stats = {"frames": 0, "first_pass": 0, "recovered": 0, "extra_attempts": 0, "conflicts": 0,
+                      "settled": 0, "refused": 0}
 
     def close(self) -> None:
         return None
@@ -310,7 +351,7 @@ class ZxingDecoder:
         self._credit = min(self.budget_cap_s, self._credit + self.budget_ratio * first)
         if scans:
             self.stats["first_pass"] += 1
-            return scans
+            return self._settle(scans, frame)
         # A located-but-unread symbol (or a lone QR finder pattern, reported as a Micro QR or rMQR symbol
         # with an error) is strong evidence of a code: on the tuning frames none of 152 frames without a
         # code had one, and most of the hard QR frames the extra passes recover did. Such a frame may borrow
@@ -326,11 +367,46 @@ class ZxingDecoder:
             allowed = self._credit - floor
             if located:
                 allowed = min(allowed, self.located_limit * first)
-            return self._extra_passes(to_gray(frame), t_extra, allowed, located)
+            found = self._extra_passes(to_gray(frame), t_extra, allowed, located)
+            # an extra pass that reads one 1-D symbol two ways has read nothing certain there
+            bad = {id(s) for g in conflicts(found) for s in g}
+            return [s for s in found if id(s) not in bad]
         finally:  # every extra microsecond, candidate search included, is paid from the credit; debts are
             # repaid by later frames, so the extra time stays within budget_ratio x the first passes' time
             # (plus at most one borrow and one attempt's overrun), whatever the frames are
             self._credit -= time.perf_counter() - t_extra
+
+    def _settle(self, scans: list[Scan], frame: np.ndarray) -> list[Scan]:
+        """Two different texts read from one 1-D symbol are a misread (at most one is right): the symbol is
+        read again, on its own and in other ways (a crop, half size with the global-histogram binarizer,
+        global histogram, 1.5x); a text that only one of them returns is kept, otherwise the symbol answers
+        no code in this frame (the counter's next frame is the rescan). Either way nothing is returned that
+        the bare call did not read, and a symbol of a frame whose reads agree is untouched."""
+        groups = conflicts(scans)
+        if not groups:
+            return scans
+        gray = to_gray(frame)
+        h, w = gray.shape
+        drop: set[Scan] = set()
+        for group in groups:
+            self.stats["conflicts"] += 1
+            x0 = min(_bounds(s)[0] for s in group)
+            y0 = min(_bounds(s)[1] for s in group)
+            x1 = max(_bounds(s)[2] for s in group)
+            y1 = max(_bounds(s)[3] for s in group)
+            pad = max(16, max(x1 - x0, y1 - y0) // 4)
+            crop = np.ascontiguousarray(gray[max(0, y0 - pad):min(h, y1 + pad), max(0, x0 - pad):min(w, x1 + pad)])
+            fmt = tuple(_FORMATS[sym] for sym in dict.fromkeys(s.symbology for s in group))
+            texts = {s.text for s in group}
+            reread: set[str] = set()
+            for img, options in ((crop, {}), (_half(crop), {"binarizer": zxingcpp.Binarizer.GlobalHistogram}),
+                                 (crop, {"binarizer": zxingcpp.Binarizer.GlobalHistogram}), (_up(crop, 1.5), {})):
+                reread |= {r.text for r in self._read(img, fmt, try_downscale=False, **options) if r.valid}
+            kept = texts & reread
+            keep = next(iter(kept)) if len(kept) == 1 else None
+            drop |= {s for s in group if s.text != keep}
+            self.stats["settled" if keep is not None else "refused"] += 1
+        return [s for s in scans if s not in drop]
 
     def _extra_passes(self, gray: np.ndarray, t_extra: float, allowed: float,
                       located: list[zxingcpp.Barcode]) -> list[Scan]:

@@ -139,7 +139,8 @@ class CameraPanel(QWidget):
         self.pipeline = ScanPipeline(source, decoder, Debouncer(),
                                      on_scan=lambda scan, _info: self.bridge.scanned.emit(scan.text),
                                      on_preview=self._on_preview,
-                                     on_status=lambda event: self.bridge.status.emit(event.code, event.detail))
+                                     on_status=lambda event: self.bridge.status.emit(event.code, event.detail),
+                                     one_per_frame=True)  # two cards in view: the one held up, in the middle
         self.status_code = "starting"
         self.status.clear()
         self.pipeline.start()

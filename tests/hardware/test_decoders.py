@@ -10,7 +10,7 @@ from frames import CODE_CONDITIONS, CONDITIONS, corpus, corpus_seed, make_frame
 
 from hardware.scanner import DecoderError, make_decoder
 from hardware.scanner.types import CODE128, EAN13, QR
-from hardware.scanner.zxing_backend import ZxingDecoder, zxing_formats
+from hardware.scanner.zxing_backend import ZxingDecoder, conflicts, zxing_formats
 
 # Every condition of the corpus, QR and Code128, at 640x480 (and the hard mix at 720p too), from the
 # *tuning* seeds: held-out seeds are only for bench/bench_decode.py's report.
@@ -57,14 +57,65 @@ def test_never_reads_fewer_codes_than_the_bare_default_call(seed_block):
     frames += [make_frame(c, (1280, 720), "qr", seed=corpus_seed("tune", c, 1, "qr", 100 + seed_block))
                for c in ("noise_lc_16", "noise_lc_28", "hard_mix", "screen_dim")]
     ours = make_decoder("zxing")  # the real budget: the guarantee must not depend on it
+    bare = make_decoder("zxing-bare")
     read_by_bare = 0
     for f in frames:
         mine = {s.text for s in ours.decode(f.image)}
         default = _ours_formats(zxingcpp.read_barcodes(f.image))  # no options at all
         restricted = _ours_formats(zxingcpp.read_barcodes(f.image, formats=zxing_formats((QR, CODE128))))
-        assert default <= mine and restricted <= mine, (f.spec, default | restricted, mine)
+        # the one exception: two different texts the bare call reads from one barcode (a misread: at most
+        # one is right) are settled or refused, see test_a_barcode_that_reads_two_ways_is_never_passed_on
+        contested = {s.text for g in conflicts(bare.decode(f.image)) for s in g}
+        assert default - contested <= mine and restricted - contested <= mine, (f.spec, default | restricted, mine)
         read_by_bare += bool(restricted)
     assert read_by_bare >= len(frames) // 2  # the comparison is not vacuous
+
+
+def _two_way_barcode_frame() -> tuple[np.ndarray, str, tuple[str, str]]:
+    """A member QR code and, beside it, one barcode whose upper rows encode one card number and whose lower
+    rows encode another: real pixels that zxing-cpp reads two ways at the same place, as it reads a noisy
+    Code128 now and then (held-out seed 2,041,000,001: the card's number and a second valid number)."""
+    import cv2
+    from frames import _render_code, code128_modules, qr_modules
+
+    a, b, q = "094467584092", "480567584092", "LM1.SPLICE.TEST"
+    bars = np.vstack([_render_code(code128_modules(a), 3, 40), _render_code(code128_modules(b), 3, 40)])
+    qr = _render_code(qr_modules(q), 5)
+    frame = np.full((480, 800), 235, np.uint8)
+    frame[40:40 + qr.shape[0], 20:20 + qr.shape[1]] = qr
+    frame[180:180 + bars.shape[0], 400:400 + bars.shape[1]] = bars
+    return cv2.GaussianBlur(frame, (0, 0), 0.7), q, (a, b)
+
+
+def test_a_noisy_card_number_misread_by_the_bare_call_is_settled_by_reading_it_again():
+    """A real misread (tuning seed 47,000,513, the only one found in about 3,000 noisy Code128 frames): the
+    bare call reads one card number as its own 989980545473 *and* 989980245473, both valid Code128. Ours
+    reads that barcode again on its own; only the card's own number comes back, so that is what it returns."""
+    f = make_frame("noise_lc_16", (1280, 720), "code128", seed=corpus_seed("tune", "noise_lc_16", 1, "code128", 513))
+    assert f.text == "989980545473"
+    assert {r.text for r in zxingcpp.read_barcodes(f.image)} == {f.text, "989980245473"}
+    ours = ZxingDecoder()
+    assert [(s.text, s.symbology) for s in ours.decode(f.image)] == [(f.text, CODE128)]
+    assert (ours.stats["conflicts"], ours.stats["settled"], ours.stats["refused"]) == (1, 1, 0)
+
+
+def test_a_barcode_that_reads_two_ways_is_never_passed_on():
+    """One frame, one barcode, two valid card numbers: the counter must not identify a member from a coin
+    toss. The bare call returns both; ours reads the barcode again on its own, and since the re-reads do not
+    single out one number either, returns neither (the next frame is the rescan), while the member QR code
+    beside it is read as usual."""
+    frame, qr_text, (a, b) = _two_way_barcode_frame()
+    bare = {r.text for r in zxingcpp.read_barcodes(frame, formats=zxing_formats((QR, CODE128)))}
+    assert bare == {qr_text, a, b}
+    ours = ZxingDecoder()
+    assert [(s.text, s.symbology) for s in ours.decode(frame)] == [(qr_text, QR)]
+    assert (ours.stats["conflicts"], ours.stats["settled"], ours.stats["refused"]) == (1, 0, 1)
+    # the same two numbers on two barcodes side by side (two cards in view) are two codes, both passed on
+    apart = np.full((200, 900), 235, np.uint8)
+    apart[40:160, 20:395], apart[40:160, 505:880] = frame[180:300, 400:775], frame[300:420, 400:775]
+    two_cards = ZxingDecoder()
+    assert sorted(s.text for s in two_cards.decode(apart)) == sorted((a, b))
+    assert two_cards.stats["conflicts"] == 0
 
 
 def test_no_false_reads_among_clutter_other_barcodes_and_text(corpus_frames):

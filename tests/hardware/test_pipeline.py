@@ -84,6 +84,41 @@ def test_held_card_is_accepted_exactly_once():
     assert rec.status[0] == "camera_ready" and "end_of_stream" in rec.status
 
 
+def _two_cards(n: int, first_at: tuple[int, int], second_at: tuple[int, int]) -> tuple[list[np.ndarray], str, str]:
+    """Frames with two members' cards in view, their top-left corners at ``first_at`` and ``second_at``."""
+    from frames import _render_code, qr_modules
+
+    first, second = TEXT.replace("0123", "aaaa"), TEXT.replace("0123", "bbbb")
+    frames = []
+    for i in range(n):
+        img = np.full((480, 640), 200 + i % 3, np.uint8)
+        for text, (x, y) in ((first, first_at), (second, second_at)):
+            code = _render_code(qr_modules(text), 3)
+            img[y:y + code.shape[0], x:x + code.shape[1]] = code
+        frames.append(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR))
+    return frames, first, second
+
+
+def test_with_two_cards_in_view_the_counter_takes_the_one_held_up_in_the_middle():
+    """Two members' codes in one frame: the counter's pipeline passes on only the one nearest the centre (the
+    card held up), never one after the other (which would leave the counter on whichever came last)."""
+    centre, corner = (246, 166), (485, 325)
+    frames, first, second = _two_cards(6, centre, corner)
+    rec = Recorder()
+    pipeline(FakeCamera(frames), rec, drop_frames=False, one_per_frame=True).run(timeout=SAFETY)
+    assert rec.scans == [first]
+    assert all(set(texts) == {first, second} for _, texts in rec.results)  # the decoder read both, every frame
+    # the card in the middle decides, not the order the decoder reports them in
+    frames, first, second = _two_cards(6, corner, centre)
+    rec = Recorder()
+    pipeline(FakeCamera(frames), rec, drop_frames=False, one_per_frame=True).run(timeout=SAFETY)
+    assert rec.scans == [second]
+    # without the rule (the pipeline's default, as `pos-terminal scan` uses it) both are passed on
+    rec = Recorder()
+    pipeline(FakeCamera(frames), rec, drop_frames=False).run(timeout=SAFETY)
+    assert sorted(rec.scans) == sorted([first, second])
+
+
 def test_busy_decoder_drops_old_frames_and_decodes_the_newest():
     gate = threading.Event()
     seen: list[int] = []
