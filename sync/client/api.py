@@ -130,6 +130,16 @@ class ServerApi:
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
 
+    def voucher_reserve(self, req: p.VoucherReserveRequest) -> p.VoucherState:
+        return self._call("POST", "/v1/vouchers/reserve", p.VoucherState, json=req.model_dump(mode="json"))
+
+    def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
+        return self._call("POST", "/v1/vouchers/commit", p.VoucherState, json=req.model_dump(mode="json"))
+
+    def voucher_release(self, operation_id: str) -> None:
+        self._call("POST", "/v1/vouchers/release", _Released,
+                   json=p.VoucherReleaseRequest(operation_id=operation_id).model_dump(mode="json"))
+
     def release(self, channel: str) -> p.ReleaseResponse:
         return self._call("GET", "/v1/release", p.ReleaseResponse, params={"channel": channel})
 
@@ -178,6 +188,11 @@ class ServerApi:
             raise Offline("timeout", f"the download stalled ({type(exc).__name__}); it resumes next time") from exc
         except httpx.HTTPError as exc:
             raise Offline("unreachable", f"the download was cut: {exc}; it resumes next time") from exc
+
+
+class _Released(BaseModel):
+    released: bool
+    server_time: str
 
 
 class _Ok(BaseModel):

@@ -215,7 +215,7 @@ def test_two_counters_racing_over_http_never_use_one_voucher_twice(
         pair = sorted(outcomes[(i, code)] for i in range(2))
         assert pair[0] == (200, "used"), pair
         assert pair[1][0] == 409 and pair[1][1] in ("voucher_reserved", "voucher_already_used"), pair
-        assert run_tx(engine, lambda c: vsvc.status(c, code, svc.utcnow()))["status"] == "used"
+        assert run_tx(engine, lambda c, code=code: vsvc.status(c, code, svc.utcnow()))["status"] == "used"
     for http in clients:
         http.close()
 
