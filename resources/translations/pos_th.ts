@@ -158,6 +158,7 @@
             <location filename="../../pos_app/cli/terminal_cmds.py" line="292"></location>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="100"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
@@ -1496,17 +1497,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="223"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="224"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="225"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1515,18 +1516,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="228"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="229"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="230"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1535,57 +1536,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="164"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="238"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="250"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="251"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="252"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="179"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="253"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="254"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="181"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="255"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="182"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="256"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="183"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="257"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="184"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="196"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1653,7 +1654,7 @@
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="265"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="269"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
@@ -1673,13 +1674,13 @@
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="241"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="254"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="245"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="258"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="260"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="264"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
@@ -2630,7 +2631,7 @@
             <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="248"></location>
             <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
@@ -2720,27 +2721,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="152"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="226"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="157"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="231"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="158"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="232"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="160"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="234"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="162"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="236"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -2987,52 +2988,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="511"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3384,55 +3385,55 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="352"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="321"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3443,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="518"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="520"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3502,32 +3503,32 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="240"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="243"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="245"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="247"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="248"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="249"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4084,6 +4085,178 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="119"></location>
+            <source>No vouchers used.</source>
+            <translation>ยังไม่มีการใช้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="125"></location>
+            <source>Some vouchers were used twice while offline: the head office has them flagged.</source>
+            <translation>มีบัตรกำนัลบางใบถูกใช้ซ้ำสองครั้งระหว่างออฟไลน์: สำนักงานใหญ่ได้ทำเครื่องหมายไว้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="36"></location>
+            <source>Voucher {id}: {what}</source>
+            <translation>บัตรกำนัล {id}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="37"></location>
+            <source>Takes off this bill: {amount}</source>
+            <translation>ลดจากบิลนี้: {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="38"></location>
+            <source>Valid until {date}</source>
+            <translation>ใช้ได้ถึง {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="95"></location>
+            <source>Voucher {id} used on receipt {receipt}: {what}; {amount} off.</source>
+            <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}; ลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="98"></location>
+            <source>(offline: sent to the server at the next sync)</source>
+            <translation>(ออฟไลน์: จะส่งไปยังเซิร์ฟเวอร์เมื่อซิงค์ครั้งถัดไป)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="40"></location>
+            <source>Minimum bill {amount}</source>
+            <translation>ยอดบิลขั้นต่ำ {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="42"></location>
+            <source>Only at branch {branch}</source>
+            <translation>ใช้ได้เฉพาะสาขา {branch}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="44"></location>
+            <source>Belongs to member {member}</source>
+            <translation>เป็นของสมาชิก {member}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="121"></location>
+            <source>{key}: {uses} used, {value}, offline {offline}, conflicts {conflicts}, waiting {waiting}</source>
+            <translation>{key}: ใช้ {uses} ใบ, {value}, ออฟไลน์ {offline}, ซ้ำซ้อน {conflicts}, รอส่ง {waiting}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="162"></location>
+            <source>This is not a voucher code, or only part of it was read. Scan it again.</source>
+            <translation>นี่ไม่ใช่รหัสบัตรกำนัล หรืออ่านได้เพียงบางส่วน กรุณาสแกนอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
+            <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
+            <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="191"></location>
+            <source>This voucher belongs to another member. Identify the member it was issued to.</source>
+            <translation>บัตรกำนัลนี้เป็นของสมาชิกคนอื่น กรุณาระบุสมาชิกที่ได้รับบัตรนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="201"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="258"></location>
+            <source>This voucher has already been used.</source>
+            <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="127"></location>
+            <source>{factor}x points on this sale</source>
+            <translation>คะแนน {factor} เท่าสำหรับการขายนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="172"></location>
+            <source>This voucher was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
+            <translation>บัตรกำนัลนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) กรุณาซิงค์เครื่องแล้วสแกนอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="177"></location>
+            <source>This voucher expired on {date}.</source>
+            <translation>บัตรกำนัลนี้หมดอายุเมื่อ {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="181"></location>
+            <source>This voucher is valid from {date}; it cannot be used yet.</source>
+            <translation>บัตรกำนัลนี้ใช้ได้ตั้งแต่ {date} ยังใช้ไม่ได้ตอนนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="186"></location>
+            <source>This voucher is valid only at branch {branch}.</source>
+            <translation>บัตรกำนัลนี้ใช้ได้เฉพาะที่สาขา {branch}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="195"></location>
+            <source>This voucher needs a bill of at least {amount}.</source>
+            <translation>บัตรกำนัลนี้ต้องมียอดบิลอย่างน้อย {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="121"></location>
+            <source>{amount} off the bill</source>
+            <translation>ลด {amount} จากบิล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="123"></location>
+            <source>{percent}% off the bill (at most {cap})</source>
+            <translation>ลด {percent}% จากบิล (สูงสุด {cap})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="126"></location>
+            <source>A free item: reward {code}</source>
+            <translation>สินค้าฟรี: ของรางวัล {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="259"></location>
+            <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
+            <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="260"></location>
+            <source>This voucher was cancelled by the head office. Do not accept it.</source>
+            <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="261"></location>
+            <source>The loyalty server does not know this voucher. Do not accept it.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="262"></location>
+            <source>The loyalty server says this voucher has expired.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="263"></location>
+            <source>The loyalty server says this voucher is not valid at this branch.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="264"></location>
+            <source>The loyalty server says this voucher belongs to another member.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="265"></location>
+            <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="79"></location>
+            <source>This voucher cannot be accepted while the terminal is offline (the offline allowance for this voucher type is used up). Try again when the terminal is online.</source>
+            <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="250"></location>
+            <source>A voucher report is by day, kind or cashier.</source>
+            <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="108"></location>
+            <source>This voucher takes a percentage off: enter the bill amount.</source>
+            <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
     </context>
 </TS>
