@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -85,9 +86,10 @@ def _parse(conn: Connection, code: str) -> cv.Voucher:
 
 def issue_batch(conn: Connection, settings: Settings, *, campaign: str, count: int, benefit: cv.Benefit,
                 valid_until: datetime, now: datetime, valid_from: datetime | None = None,
-                branch: str | None = None, min_spend_satang: int = 0,
-                owner: str | None = None) -> tuple[str, list[tuple[str, str]]]:
-    """Sign ``count`` single-use vouchers of one campaign; returns the batch id and (voucher id, code) pairs."""
+                branch: str | None = None, min_spend_satang: int = 0, owner: str | None = None,
+                rng: random.Random | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Sign ``count`` single-use vouchers of one campaign; returns the batch id and (voucher id, code) pairs.
+    ``rng``: where the ids come from (the deterministic simulation's seeded source; default: ``secrets``)."""
     if not 1 <= count <= MAX_BATCH:
         raise ApiError(422, "bad_count", f"a batch has 1..{MAX_BATCH:,} vouchers")
     if not campaign.strip() or len(campaign) > 100:
@@ -101,11 +103,12 @@ def issue_batch(conn: Connection, settings: Settings, *, campaign: str, count: i
     start = (valid_from or now).replace(microsecond=0)
     if valid_until <= start:
         raise ApiError(422, "bad_validity", "valid-until must be after the start of validity")
-    batch_id = str(uuid.uuid4())
+    pick = rng.choice if rng is not None else secrets.choice
+    batch_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng is not None else str(uuid.uuid4())
     rows: list[dict[str, Any]] = []
     out: list[tuple[str, str]] = []
     for _ in range(count):
-        voucher_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+        voucher_id = "".join(pick(ID_ALPHABET) for _ in range(ID_LENGTH))
         try:
             code = cv.sign_voucher(key, key_id, voucher_id, benefit, start, valid_until, branch=branch,
                                    min_spend_satang=min_spend_satang, owner=owner)
