@@ -536,6 +536,22 @@ class VoucherReleaseRequest(BaseModel):
     operation_id: Uuid
 
 
+class VoucherIssueRequest(BaseModel):
+    """A member bought a voucher with points: ``reservation_id`` holds (or posted) the reward's points."""
+
+    model_config = ConfigDict(strict=True)
+    member_id: Uuid
+    reward_code: Annotated[str, Field(min_length=1, max_length=64)]
+    reservation_id: Uuid
+
+
+class VoucherIssued(BaseModel):
+    voucher_id: str
+    code: str
+    valid_until: str
+    server_time: str
+
+
 VoucherStatus = Literal["issued", "reserved", "used", "expired", "void"]
 
 

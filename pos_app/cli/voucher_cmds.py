@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
 
-from pos_app.cli import CliContext
+from pos_app.cli import CliContext, CliError
 from pos_app.cli.terminal_cmds import (
     _amount,
     _identify_member,
@@ -101,6 +102,62 @@ def voucher_redeem(ctx: CliContext, code: str, receipt: str, amount: str | None,
         return line
 
     ctx.emit(asdict(r), text)
+
+
+@voucher.command("buy")
+@click.option("--member", "member_ref", required=True, help="Member id, card number, member code or phone.")
+@click.option("--reward", "reward_code", required=True, help="A voucher reward of the catalog.")
+@click.option("--receipt", default=None, help="Receipt number (optional).")
+@click.option("--slip", "slip_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the slip with the voucher's QR code to this PNG file.")
+@operator_option
+@op_id_option
+@pass_ctx
+def voucher_buy(ctx: CliContext, member_ref: str, reward_code: str, receipt: str | None, slip_out: Path | None,
+                operator: str, op_id: str | None) -> None:
+    """Redeem the member's points for a voucher (online only): the server signs it; it prints as a QR."""
+    m = _identify_member(ctx, member_ref)
+    services = _services(ctx)
+    from pos_app.services import sync_glue
+    from sync.client.errors import NotEnrolled
+
+    try:
+        client = sync_glue.make_client(services)
+    except NotEnrolled:
+        client = None
+    try:
+        r = _run(sync_glue.buy_voucher, services, client, member_id=m.id, reward_code=reward_code,
+                 operator_id=operator, receipt_ref=receipt, op_id=op_id)
+    finally:
+        if client is not None:
+            client.close()
+    if slip_out is not None:
+        _write_slip(slip_out, r, m, receipt)
+    ctx.emit(asdict(r), lambda: _("{name} bought voucher {id} ({what}, valid until {date}) for {points:,} points. "
+                                  "Balance {after:,}.").format(
+        name=m.name, id=r.voucher_id, what=r.description, date=r.valid_until, points=r.points,
+        after=r.balance_after) + "\n" + r.code)
+
+
+def _write_slip(path: Path, r: Any, member: Any, receipt: str | None) -> None:
+    from datetime import datetime as _dt
+
+    from hardware.slips import SlipData, SlipError, SlipLabels, render_slip
+
+    labels = SlipLabels(branch=_("Branch"), time=_("Time"), receipt=_("Receipt"), member=_("Member"),
+                        purchase=_("Purchase"), earned=_("Points earned"), redeemed=_("Points redeemed"),
+                        balance_before=_("Balance before"), balance_after=_("Balance after"),
+                        expiring=_("Expiring by {date}"), points_unit=_("pts"), thanks=_("Thank you"))
+    data = SlipData(title=_("Voucher"), branch="", printed_at=_dt.now(), receipt_no=receipt or r.op_id[-8:],
+                    member_name=member.name, member_number=member.card_no[-4:].rjust(len(member.card_no), "•"),
+                    points_change=-r.points, balance_before=r.balance_after + r.points,
+                    balance_after=r.balance_after, extra_lines=((_("Voucher"), r.description),
+                                                                (_("Valid until"), r.valid_until)),
+                    labels=labels, qr_text=r.code, qr_caption=r.voucher_id)
+    try:
+        render_slip(data).save(path)
+    except (SlipError, OSError) as exc:
+        raise CliError(_("The slip could not be written: {error}").format(error=exc)) from exc
 
 
 @voucher.command("report")

@@ -45,6 +45,8 @@ __all__ = [
     "already_used",
     "classify_scan",
     "discount_satang",
+    "parse_benefit",
+    "parse_voucher",
     "sign_voucher",
     "verify_voucher",
 ]
@@ -127,7 +129,8 @@ class Benefit:
         return _("{factor}x points on this sale").format(factor=self.value)
 
 
-def _decode_benefit(text: str) -> Benefit:
+def parse_benefit(text: str) -> Benefit:
+    """A benefit from its text in a code (``F5000``, ``P10C10000``, ``ICOFFEE``, ``X2``); VoucherError if not."""
     match = _BENEFIT.fullmatch(text)
     if match is None:
         raise _malformed()
@@ -313,7 +316,7 @@ def parse_voucher(text: str | bytes, public_keys: Mapping[str, bytes]) -> Vouche
     for name in (branch, owner):
         if name != "*" and _NAME.fullmatch(name) is None:
             raise _malformed()
-    benefit = _decode_benefit(benefit_text)
+    benefit = parse_benefit(benefit_text)
     valid_from, valid_until = _parse_epoch(from_text), _parse_epoch(until_text)
     signature = _signature(sig_text)
     raw = public_keys.get(key_id)

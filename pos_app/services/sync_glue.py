@@ -187,6 +187,10 @@ class ClientVouchers:
                                      operator_id=operator_id[:64], member_id=member_id, offline=offline)
         return bool(self._call(lambda: self._client.voucher_commit(req)).conflict)
 
+    def issue(self, *, member_id: str, reward_code: str, reservation_id: str) -> tuple[str, str]:
+        issued = self._call(lambda: self._client.voucher_issue(member_id, reward_code, reservation_id))
+        return str(issued.voucher_id), str(issued.code)
+
     def release(self, operation_id: str) -> None:
         from pos_app.services.redeem import ServerOffline, ServerRefused
 
@@ -199,6 +203,16 @@ class ClientVouchers:
 def redeem_voucher(services: Services, client: Any, code: str, **kwargs: Any) -> Any:
     """Online-first voucher use (``services.redeem_voucher_online``) with ``client`` (None: standalone)."""
     return services.redeem_voucher_online(ClientVouchers(client) if client is not None else None, code, **kwargs)
+
+
+def buy_voucher(services: Services, client: Any, **kwargs: Any) -> Any:
+    """A member's points for a voucher (``services.buy_voucher``): online only; ``client`` None is refused."""
+    from pos_app.services.errors import NotAllowed
+
+    if client is None:
+        raise NotAllowed(_("A voucher can only be bought with points on a terminal connected to a loyalty "
+                           "server."), code="voucher.needs_server")
+    return services.buy_voucher(ClientReservations(client), ClientVouchers(client), **kwargs)
 
 
 def upload_voucher_uses(services: Services, client: Any) -> tuple[int, int]:
@@ -263,6 +277,8 @@ _MESSAGES = {
     "voucher_other_branch": N_("The loyalty server says this voucher is not valid at this branch."),
     "voucher_other_member": N_("The loyalty server says this voucher belongs to another member."),
     "voucher_below_minimum": N_("The loyalty server says the bill is below this voucher's minimum spend."),
+    "not_a_voucher_reward": N_("This reward is not a voucher: redeem it as usual."),
+    "reservation_mismatch": N_("The server holds no points of this member for this voucher: try again."),
     "voucher_forged": N_("This voucher is not genuine (its signature does not match). Do not accept it."),
     "unsupported_protocol": N_("The loyalty server speaks another protocol version: update this terminal."),
 }

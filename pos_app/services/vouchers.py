@@ -26,7 +26,7 @@ from pos_app.ledger import vouchers as store
 from pos_app.ledger.canonical import ms_to_dt
 from pos_app.services.base import BANGKOK, ServicesBase
 from pos_app.services.errors import InvalidInput, NotAllowed
-from pos_app.services.redeem import ServerOffline, ServerRefused
+from pos_app.services.redeem import ServerOffline, ServerRefused, ServerReservations, reservation_id_for
 
 
 class ServerVouchers(Protocol):
@@ -41,6 +41,27 @@ class ServerVouchers(Protocol):
         ...
 
     def release(self, operation_id: str) -> None: ...
+
+
+class ServerVoucherShop(Protocol):
+    """Where a member's points buy a voucher: the server signs it (terminals hold no chain key)."""
+
+    def issue(self, *, member_id: str, reward_code: str, reservation_id: str) -> tuple[str, str]:
+        """The voucher's (id, code). Raises :class:`ServerOffline` or :class:`ServerRefused`."""
+        ...
+
+
+@dataclass(frozen=True)
+class BoughtVoucher:
+    op_id: str
+    member_id: str
+    reward_code: str
+    points: int
+    balance_after: int
+    voucher_id: str
+    code: str
+    description: str
+    valid_until: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +261,55 @@ class VoucherUseCases(ServicesBase):
             sent += 1
             conflicts += int(conflict)
         return sent, conflicts
+
+    # ------------------------------------------------------------------ buying one with points
+    def buy_voucher(self, points_server: ServerReservations, shop: ServerVoucherShop, *, member_id: str,
+                    reward_code: str, operator_id: str, receipt_ref: str | None = None,
+                    op_id: str | None = None) -> BoughtVoucher:
+        """Redeem the member's points for a voucher reward: online only (the server signs the voucher). The
+        points are held on the server, the redemption is recorded here with that hold, then the server issues
+        the voucher for the hold. A retry with the same ``op_id`` returns the same voucher and spends nothing
+        more; if the last step's answer was lost the redemption stands and the retry fetches the voucher."""
+        op_id = op_id or self.ledger.new_id()
+        reservation = reservation_id_for(op_id)
+        with self.ledger.read() as conn:
+            done = self.ledger.find_operation(conn, op_id, "redeem", self._redeem_request(
+                member_id, reward_code, operator_id, receipt_ref, reservation))
+        if done is None:
+            reward = next((r for r in self.rewards() if r.code == reward_code), None)  # type: ignore[attr-defined]
+            if reward is None:
+                raise InvalidInput(_("No reward with code {code}.").format(code=reward_code))
+            try:
+                points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation)
+            except ServerOffline:
+                raise NotAllowed(_("A voucher can only be bought with points while the terminal is online."),
+                                 code="voucher.needs_server") from None
+            except ServerRefused as exc:
+                raise NotAllowed(exc.message, code=exc.code) from None
+        redeemed = self.redeem(member_id=member_id, reward_code=reward_code,  # type: ignore[attr-defined]
+                               operator_id=operator_id, receipt_ref=receipt_ref, op_id=op_id,
+                               reservation_id=reservation)
+        try:
+            voucher_id, code = shop.issue(member_id=member_id, reward_code=reward_code, reservation_id=reservation)
+        except ServerOffline:
+            raise NotAllowed(_("The points were redeemed but the voucher could not be fetched: run the same "
+                               "command again with --op-id {op_id} when the terminal is online.").format(op_id=op_id),
+                             code="voucher.fetch_again") from None
+        except ServerRefused as exc:
+            raise NotAllowed(exc.message, code=exc.code) from None
+        with self.ledger.read() as conn:
+            voucher = cv.parse_voucher(code, self.voucher_keys(conn))
+        return BoughtVoucher(op_id=op_id, member_id=member_id, reward_code=reward_code, points=redeemed.points,
+                             balance_after=redeemed.balance_after, voucher_id=voucher_id, code=code,
+                             description=voucher.benefit.describe(),
+                             valid_until=voucher.valid_until.astimezone(BANGKOK).date().isoformat())
+
+    def _redeem_request(self, member_id: str, reward_code: str, operator_id: str, receipt_ref: str | None,
+                        reservation_id: str) -> dict[str, Any]:
+        """The request a redemption of ``reward_code`` stores (the redeem use case's, to find a retry)."""
+        return {"member_id": member_id, "points": None, "reward_code": reward_code, "bill_satang": None,
+                "receipt_ref": self._check_receipt(receipt_ref) if receipt_ref is not None else None,
+                "operator_id": operator_id, "reservation_id": reservation_id}
 
     # ------------------------------------------------------------------ reports
     def voucher_report(self, since: datetime, until: datetime, by: str = "day") -> list[dict[str, Any]]:

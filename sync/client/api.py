@@ -136,6 +136,9 @@ class ServerApi:
     def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
         return self._call("POST", "/v1/vouchers/commit", p.VoucherState, json=req.model_dump(mode="json"))
 
+    def voucher_issue(self, req: p.VoucherIssueRequest) -> p.VoucherIssued:
+        return self._call("POST", "/v1/vouchers/issue", p.VoucherIssued, json=req.model_dump(mode="json"))
+
     def voucher_release(self, operation_id: str) -> None:
         self._call("POST", "/v1/vouchers/release", _Released,
                    json=p.VoucherReleaseRequest(operation_id=operation_id).model_dump(mode="json"))

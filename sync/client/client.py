@@ -461,3 +461,8 @@ class SyncClient:
 
     def voucher_release(self, operation_id: str) -> None:
         self.api.voucher_release(operation_id)
+
+    def voucher_issue(self, member_id: str, reward_code: str, reservation_id: str) -> p.VoucherIssued:
+        """The voucher a member bought with the points held by ``reservation_id`` (a retry: the same voucher)."""
+        return self.api.voucher_issue(p.VoucherIssueRequest(member_id=member_id, reward_code=reward_code,
+                                                            reservation_id=reservation_id))

@@ -559,6 +559,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return vsvc.commit(c, svc.authenticate(c, auth, now), req, now)
         return run_tx(engine, fn)
 
+    @app.post("/v1/vouchers/issue", response_model=p.VoucherIssued, responses=ERROR_RESPONSES)
+    def voucher_issue(req: p.VoucherIssueRequest, auth: Auth) -> p.VoucherIssued:
+        def fn(c: Connection) -> p.VoucherIssued:
+            now = settings.clock()
+            return vsvc.issue_for_points(c, settings, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
     @app.post("/v1/vouchers/release", responses=ERROR_RESPONSES)
     def voucher_release(req: p.VoucherReleaseRequest, auth: Auth) -> dict[str, Any]:
         def fn(c: Connection) -> dict[str, Any]:

@@ -637,6 +637,27 @@ def voucher_allowance(ctx: Ctx, kind: str, count: int, value: str) -> None:
                                   f"value {satang / 100:.2f}")
 
 
+@voucher.command("reward")
+@click.option("--reward", "reward_code", required=True, help="A catalog reward (see 'reward set'): its points buy it")
+@click.option("--value", help="A fixed discount in baht, e.g. 50.00")
+@click.option("--percent", type=click.IntRange(1, 100), help="A percentage off (with --cap)")
+@click.option("--cap", help="The most a percentage takes off, in baht")
+@click.option("--item", help="A free item: its reward code")
+@click.option("--multiplier", type=click.IntRange(2, 10), help="Points times N on the sale")
+@click.option("--valid-days", type=click.IntRange(1, 3660), default=90, show_default=True)
+@pass_ctx
+def voucher_reward(ctx: Ctx, reward_code: str, value: str | None, percent: int | None, cap: str | None,
+                   item: str | None, multiplier: int | None, valid_days: int) -> None:
+    """Let members buy a voucher with points: redeeming REWARD at the counter prints this voucher as a QR."""
+    try:
+        benefit = vsvc.benefit_from_options(value, percent, cap, item, multiplier)
+    except ApiError as exc:
+        raise click.UsageError(exc.message) from None
+    row = ctx.tx(lambda c: vsvc.set_voucher_reward(c, reward_code, benefit, valid_days, svc.utcnow()))
+    ctx.emit(row, f"reward {reward_code} ({row['points_cost']} points) buys a voucher {row['benefit']} valid "
+                  f"{valid_days} days")
+
+
 @voucher.command("report")
 @click.option("--by", type=click.Choice(["day", "campaign", "cashier", "conflicts"]), default="day")
 @pass_ctx

@@ -465,3 +465,14 @@ voucher_uses = Table(
     Column("offline", Boolean, nullable=False),
     Column("conflict", Boolean, nullable=False),
 )
+
+# Rewards of the catalog that are bought with points as a voucher (a member's "฿50 off next time"): the counter
+# reserves the reward's points, then asks for the voucher; one voucher per reservation (its batch id).
+voucher_rewards = Table(
+    "voucher_rewards",
+    metadata,
+    Column("reward_code", String(64), primary_key=True),
+    Column("benefit", String(48), nullable=False),
+    Column("valid_days", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -87,7 +87,7 @@ def _parse(conn: Connection, code: str) -> cv.Voucher:
 def issue_batch(conn: Connection, settings: Settings, *, campaign: str, count: int, benefit: cv.Benefit,
                 valid_until: datetime, now: datetime, valid_from: datetime | None = None,
                 branch: str | None = None, min_spend_satang: int = 0, owner: str | None = None,
-                rng: random.Random | None = None) -> tuple[str, list[tuple[str, str]]]:
+                rng: random.Random | None = None, batch_id: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     """Sign ``count`` single-use vouchers of one campaign; returns the batch id and (voucher id, code) pairs.
     ``rng``: where the ids come from (the deterministic simulation's seeded source; default: ``secrets``)."""
     if not 1 <= count <= MAX_BATCH:
@@ -104,7 +104,8 @@ def issue_batch(conn: Connection, settings: Settings, *, campaign: str, count: i
     if valid_until <= start:
         raise ApiError(422, "bad_validity", "valid-until must be after the start of validity")
     pick = rng.choice if rng is not None else secrets.choice
-    batch_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng is not None else str(uuid.uuid4())
+    batch_id = batch_id or (str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng is not None
+                            else str(uuid.uuid4()))
     rows: list[dict[str, Any]] = []
     out: list[tuple[str, str]] = []
     for _ in range(count):
@@ -175,6 +176,52 @@ def set_allowance(conn: Connection, kind: str, count: int, value_satang: int) ->
     allowances = {k: v.model_dump() for k, v in current.voucher_allowances.items()}
     allowances[kind] = {"count": count, "value_satang": value_satang}
     return svc.set_policy(conn, {"voucher_allowances": allowances})  # type: ignore[dict-item]
+
+
+def set_voucher_reward(conn: Connection, reward_code: str, benefit: cv.Benefit, valid_days: int,
+                       now: datetime) -> dict[str, Any]:
+    """Make catalog reward ``reward_code`` a voucher bought with points (its cost is the reward's)."""
+    reward = conn.execute(select(m.rewards).where(m.rewards.c.code == reward_code)).first()
+    if reward is None:
+        raise ApiError(404, "unknown_reward", f"no reward {reward_code}: add it with 'reward set' first")
+    if not 1 <= valid_days <= 3660:
+        raise ApiError(422, "bad_validity", "a voucher bought with points is valid 1..3660 days")
+    values = {"benefit": benefit.encode(), "valid_days": valid_days, "created_at": now}
+    if conn.execute(select(m.voucher_rewards).where(m.voucher_rewards.c.reward_code == reward_code)).first():
+        conn.execute(update(m.voucher_rewards).where(m.voucher_rewards.c.reward_code == reward_code).values(**values))
+    else:
+        conn.execute(insert(m.voucher_rewards).values(reward_code=reward_code, **values))
+    return {"reward_code": reward_code, "points_cost": int(reward.points_cost), **values}
+
+
+def issue_for_points(conn: Connection, settings: Settings, terminal: svc.TerminalRow, req: p.VoucherIssueRequest,
+                     now: datetime) -> p.VoucherIssued:
+    """The voucher a member bought with points: one per reservation of the reward's points (a retry answers the
+    same voucher), owned by the member, valid for the reward's ``valid_days``."""
+    existing = conn.execute(select(m.vouchers).where(m.vouchers.c.batch_id == req.reservation_id)).first()
+    if existing is not None:
+        if existing.owner_member_id != req.member_id:
+            raise ApiError(409, "reservation_mismatch", "this reservation bought another member's voucher")
+        return p.VoucherIssued(voucher_id=existing.id, code=existing.code,
+                               valid_until=p.format_utc(existing.valid_until), server_time=p.format_utc(now))
+    offer = conn.execute(select(m.voucher_rewards).where(m.voucher_rewards.c.reward_code == req.reward_code)).first()
+    reward = conn.execute(select(m.rewards).where(m.rewards.c.code == req.reward_code)).first()
+    if offer is None or reward is None:
+        raise ApiError(404, "not_a_voucher_reward", f"reward {req.reward_code} is not a voucher")
+    hold = conn.execute(select(m.reservations).where(m.reservations.c.id == req.reservation_id)
+                        .with_for_update()).first()
+    if (hold is None or hold.terminal_id != terminal.id or hold.member_id != req.member_id
+            or hold.reward_code != req.reward_code or int(hold.points) < int(reward.points_cost)
+            or hold.status not in ("held", "posted")):
+        raise ApiError(409, "reservation_mismatch", "no reservation of this reward's points for this member")
+    benefit = cv.parse_benefit(offer.benefit)
+    _, [(voucher_id, code)] = issue_batch(
+        conn, settings, campaign=f"points:{req.reward_code}", count=1, benefit=benefit,
+        valid_until=now.replace(microsecond=0) + timedelta(days=int(offer.valid_days)), now=now,
+        owner=req.member_id, batch_id=req.reservation_id)
+    row = conn.execute(select(m.vouchers).where(m.vouchers.c.id == voucher_id)).one()
+    return p.VoucherIssued(voucher_id=voucher_id, code=code, valid_until=p.format_utc(row.valid_until),
+                           server_time=p.format_utc(now))
 
 
 # ------------------------------------------------------------------------------------------ using

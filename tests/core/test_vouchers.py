@@ -19,6 +19,7 @@ from pos_app.core.vouchers import (
     already_used,
     classify_scan,
     discount_satang,
+    parse_benefit,
     parse_voucher,
     sign_voucher,
     verify_voucher,
@@ -322,6 +323,15 @@ def test_discounts() -> None:
     assert discount_satang(Benefit("multiplier", 3), 5000) == 0
     with pytest.raises(ValueError):
         discount_satang(FIFTY, -1)
+
+
+def test_a_benefit_reads_back_from_its_text() -> None:
+    for benefit in (FIFTY, Benefit("percent", 10, cap_satang=10000), Benefit("item", reward_code="COFFEE"),
+                    Benefit("multiplier", 2)):
+        assert parse_benefit(benefit.encode()) == benefit
+    with pytest.raises(VoucherError) as info:
+        parse_benefit("F0")
+    assert info.value.reason == "malformed"
 
 
 def test_face_value_and_description() -> None:

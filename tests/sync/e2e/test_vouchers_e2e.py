@@ -75,3 +75,42 @@ def test_vouchers_online_offline_and_back(demo: DemoServer, tmp_path: Path) -> N
     assert run(dirs[0], "voucher", "redeem", vouchers[1], "--receipt", "X").returncode != 0
     last = cli(dirs[0], "voucher", "redeem", vouchers[2], "--receipt", "ON-3", "--amount", "80.00")
     assert last["offline"] is False
+
+
+def test_points_buy_a_voucher_printed_as_a_qr_and_used_at_another_counter(demo: DemoServer, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from hardware.cards import scanner_read_back
+
+    codes = demo.read_banner()
+    dirs = [tmp_path / "t1", tmp_path / "t2"]
+    for d, c in zip(dirs, codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    assert "buys a voucher F5000" in admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00",
+                                           "--valid-days", "30").stdout
+    member = cli(dirs[0], "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    cli(dirs[0], "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
+    for d in dirs:
+        cli(d, "sync", "--once")
+    slip = tmp_path / "slip.png"
+    bought = cli(dirs[0], "voucher", "buy", "--member", member, "--reward", "V50", "--op-id",
+                 "0193a1b2-0000-7000-8000-000000000001", "--slip", str(slip))
+    assert (bought["points"], bought["balance_after"], bought["description"]) == (150, 250, "฿50.00 off the bill")
+    assert list(scanner_read_back(Image.open(slip)).qr_texts) == [bought["code"]]  # the slip's QR scans back
+    # a retry (the answer was lost): the same voucher, no more points spent
+    again = cli(dirs[0], "voucher", "buy", "--member", member, "--reward", "V50", "--op-id",
+                "0193a1b2-0000-7000-8000-000000000001")
+    assert (again["code"], again["balance_after"]) == (bought["code"], 250)
+    # the voucher belongs to the member: refused for anyone else, used once by them at the other counter
+    other = run(dirs[1], "voucher", "check", bought["code"])
+    assert other.returncode != 0 and "belongs to another member" in other.stderr
+    used = cli(dirs[1], "voucher", "redeem", bought["code"], "--receipt", "B-2", "--amount", "200.00", "--member",
+               member)
+    assert (used["offline"], used["value_satang"]) == (False, 5000)
+    cli(dirs[0], "sync", "--once")
+    assert demo.balance(member) == 250
+    # a reward the catalog does not have: one clear line
+    not_voucher = run(dirs[0], "voucher", "buy", "--member", member, "--reward", "NOPE")
+    assert not_voucher.returncode != 0 and "No reward with code NOPE." in not_voucher.stderr

@@ -247,3 +247,35 @@ def test_cli_issues_a_batch_to_csv_and_reports(pg_url: str, engine: Engine, tmp_
     assert not (tmp_path / "bad.csv").exists()
     report = runner.invoke(cli, ["voucher", "report", "--by", "campaign"])
     assert report.exit_code == 0
+
+
+def test_a_voucher_bought_with_points_needs_the_reserved_points(client: TestClient, engine: Engine,
+                                                                 new_terminal: NewTerminal) -> None:
+    t, other = new_terminal(client), new_terminal(client)
+    member = t.member()
+    t.upload_ok([member, t.earn(member["member"]["id"], 500_000)])  # 200 points
+    mid = str(member["member"]["id"])
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code="V20", name_th="บัตร", name_en="Voucher",
+                                                              points_cost=120, stock=None, active=True)))
+    run_tx(engine, lambda c: vsvc.set_voucher_reward(c, "V20", cv.Benefit("fixed", 2000), 30, svc.utcnow()))
+
+    def issue(term: Terminal, reservation_id: str, reward: str = "V20") -> httpx.Response:
+        return term.http.post("/v1/vouchers/issue", headers=term.auth, json={
+            "member_id": mid, "reward_code": reward, "reservation_id": reservation_id})
+
+    nothing = issue(t, str(uuid.uuid4()))
+    assert (nothing.status_code, error_code(nothing)) == (409, "reservation_mismatch")
+    too_few = str(uuid.uuid4())
+    assert t.http.post("/v1/reservations", headers=t.auth, json={
+        "reservation_id": too_few, "member_id": mid, "points": 50, "reward_code": "V20"}).status_code == 200
+    assert error_code(issue(t, too_few)) == "reservation_mismatch"
+    held = str(uuid.uuid4())
+    assert t.http.post("/v1/reservations", headers=t.auth, json={
+        "reservation_id": held, "member_id": mid, "points": 120, "reward_code": "V20"}).status_code == 200
+    assert error_code(issue(other, held)) == "reservation_mismatch"  # another terminal's hold
+    assert error_code(issue(t, held, "NOPE")) == "not_a_voucher_reward"
+    first = issue(t, held)
+    assert first.status_code == 200, first.text
+    assert issue(t, held).json()["code"] == first.json()["code"]  # one voucher per hold
+    voucher = run_tx(engine, lambda c: cv.parse_voucher(first.json()["code"], vsvc.chain_keys(c)))
+    assert (voucher.owner, voucher.benefit) == (mid, cv.Benefit("fixed", 2000))

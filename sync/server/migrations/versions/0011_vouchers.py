@@ -62,9 +62,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('operation_id', name=op.f('pk_voucher_uses'))
     )
     op.create_index(op.f('ix_voucher_uses_voucher_id'), 'voucher_uses', ['voucher_id'], unique=False)
+    op.create_table('voucher_rewards',
+    sa.Column('reward_code', sa.String(length=64), nullable=False),
+    sa.Column('benefit', sa.String(length=48), nullable=False),
+    sa.Column('valid_days', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('reward_code', name=op.f('pk_voucher_rewards'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('voucher_rewards')
     op.drop_index(op.f('ix_voucher_uses_voucher_id'), table_name='voucher_uses')
     op.drop_table('voucher_uses')
     op.drop_index(op.f('ix_vouchers_batch_id'), table_name='vouchers')
