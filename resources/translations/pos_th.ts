@@ -1032,18 +1032,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1185,7 +1185,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="424"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1222,7 +1222,7 @@
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="524"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1426,12 +1426,12 @@
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="394"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="396"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="417"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1606,6 +1606,7 @@
             <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="52"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
@@ -1866,7 +1867,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="184"></location>
+            <location filename="../../pos_app/ui/counter.py" line="188"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2224,17 +2225,17 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="371"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="372"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2830,7 +2831,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2839,13 +2840,13 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="373"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="356"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="358"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
@@ -3959,12 +3960,12 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="375"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
+            <location filename="../../pos_app/ui/counter.py" line="374"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
@@ -4075,7 +4076,7 @@
             <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="242"></location>
             <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -4116,11 +4117,13 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="38"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="44"></location>
             <source>Takes off this bill: {amount}</source>
             <translation>ลดจากบิลนี้: {amount}</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="39"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="45"></location>
             <source>Valid until {date}</source>
             <translation>ใช้ได้ถึง {date}</translation>
         </message>
@@ -4131,11 +4134,13 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="99"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="63"></location>
             <source>(offline: sent to the server at the next sync)</source>
             <translation>(ออฟไลน์: จะส่งไปยังเซิร์ฟเวอร์เมื่อซิงค์ครั้งถัดไป)</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="41"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="47"></location>
             <source>Minimum bill {amount}</source>
             <translation>ยอดบิลขั้นต่ำ {amount}</translation>
         </message>
@@ -4274,6 +4279,8 @@
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="151"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="34"></location>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="27"></location>
             <source>Voucher</source>
             <translation>บัตรกำนัล</translation>
         </message>
@@ -4316,6 +4323,41 @@
             <location filename="../../pos_app/services/vouchers.py" line="295"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="56"></location>
+            <source>Use voucher</source>
+            <translation>ใช้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="61"></location>
+            <source>Done: voucher {id} used: {what}.</source>
+            <translation>เรียบร้อย: ใช้บัตรกำนัล {id}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="35"></location>
+            <source>Voucher {id}</source>
+            <translation>บัตรกำนัล {id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="49"></location>
+            <source>For the member it was issued to</source>
+            <translation>สำหรับสมาชิกที่ได้รับบัตรนี้เท่านั้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="55"></location>
+            <source>Use voucher: {amount} off</source>
+            <translation>ใช้บัตรกำนัล: ลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="41"></location>
+            <source>Receipt number</source>
+            <translation>เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="141"></location>
+            <source>Type the receipt number the voucher is used on.</source>
+            <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
         </message>
     </context>
 </TS>
