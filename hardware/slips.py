@@ -74,6 +74,8 @@ class SlipData:
     expiring_on: date | None = None
     extra_lines: tuple[tuple[str, str], ...] = ()  # (label, value) rows the app wants added
     labels: SlipLabels = field(default_factory=SlipLabels)
+    qr_text: str = ""  # printed as a QR code (a voucher bought with points); omitted when empty
+    qr_caption: str = ""  # one line under the QR
 
 
 def buddhist_date(moment: date | datetime, with_time: bool = True) -> str:
@@ -188,6 +190,28 @@ class _Canvas:
         self._grow(pixels)
         self.y += pixels
 
+    def qr(self, text: str) -> None:
+        """``text`` as a QR code (level M), centred, at least 4 px a module, quiet zone of 4 modules."""
+        import qrcode
+        import qrcode.constants
+
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+        code.add_data(text)
+        code.make(fit=True)
+        matrix = code.get_matrix()
+        size = len(matrix)
+        module = max(4, (self.width * 3 // 4) // (size + 8))
+        side = (size + 8) * module
+        self._grow(side)
+        left = (self.width - size * module) // 2
+        top = self.y + 4 * module
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    x0, y0 = left + x * module, top + y * module
+                    self.draw.rectangle((x0, y0, x0 + module - 1, y0 + module - 1), fill=0)
+        self.y += side
+
     def finish(self) -> Image.Image:
         return self.image.crop((0, 0, self.width, self.y + self.pad))
 
@@ -229,6 +253,10 @@ def render_slip(data: SlipData, paper: Paper = "80mm") -> Image.Image:
     canvas.row(labels.balance_after, f"{format_points(data.balance_after)} {unit}", 1.1, bold=True)
     for label, value in data.extra_lines:
         canvas.row(label, value)
+    if data.qr_text:
+        canvas.qr(data.qr_text)
+        if data.qr_caption:
+            canvas.text(data.qr_caption, 0.9, align="center")
     if data.expiring_points and data.expiring_on is not None:
         when = buddhist_date(data.expiring_on, with_time=False)
         canvas.row(labels.expiring.replace("{date}", when), f"{format_points(data.expiring_points)} {unit}")

@@ -41,6 +41,7 @@ tests_for() {
         pos_app/core/tiers.py)        echo "tests/core/test_tiers.py" ;;
         pos_app/core/timeutil.py)     echo "tests/core/test_timeutil.py" ;;
         pos_app/core/version.py)      echo "tests/core/test_version.py" ;;
+        pos_app/core/vouchers.py)     echo "tests/core/test_vouchers.py" ;;
         sync/protocol.py)             echo "tests/sync/test_protocol_validation.py" ;;
         sync/records.py)              echo "tests/sync/test_records.py tests/sync/test_protocol_validation.py tests/sync/test_record_format.py" ;;
         *) return 1 ;;

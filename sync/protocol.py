@@ -271,6 +271,17 @@ class StaffInfo(BaseModel):
     or failed attempts of this staff member from before then clears them."""
 
 
+VoucherKind = Literal["fixed", "percent", "item", "multiplier"]
+
+
+class VoucherAllowance(BaseModel):
+    """What one terminal may accept offline of one voucher type between two successful syncs."""
+
+    count: int = Field(default=0, ge=0, le=100_000)
+    value_satang: int = Field(default=0, ge=0, le=rec.MAX_SATANG)
+    """Sum of the face values (a fixed voucher's amount, a percentage's cap); items and multipliers count 0."""
+
+
 class OfflinePolicy(BaseModel):
     """The offline-redemption allowance a counter enforces while it cannot reach the server."""
 
@@ -282,6 +293,9 @@ class OfflinePolicy(BaseModel):
     """Cumulative offline redemptions on one terminal since its last successful sync."""
     max_hours_since_sync: int = Field(default=24, ge=0, le=24 * 366)
     """No offline redemption once the last successful sync is older than this."""
+    voucher_allowances: dict[VoucherKind, VoucherAllowance] = Field(default_factory=dict)
+    """Per voucher type, how many vouchers (and how much of their face value) one terminal may accept while
+    offline, since its last successful sync; a type not listed is not accepted offline (docs/vouchers.md)."""
 
 
 class PublicKeyInfo(BaseModel):
@@ -495,6 +509,75 @@ class ReservationResponse(BaseModel):
     expires_at: str
     available_after: int
     """Member's balance minus all active holds, after this reservation."""
+    server_time: str
+
+
+# --------------------------------------------------------------------------------------------- vouchers
+
+
+VoucherCode = Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class VoucherReserveRequest(BaseModel):
+    """Hold a voucher for one sale (online use, step 1); the same ``operation_id`` again returns the same hold."""
+
+    model_config = ConfigDict(strict=True)
+    operation_id: Uuid
+    code: VoucherCode
+    bill_satang: Annotated[int, Field(ge=0, le=rec.MAX_SATANG)] | None = None
+    member_id: Uuid | None = None
+    ttl_seconds: Annotated[int, Field(ge=5, le=3600)] = 120
+
+
+class VoucherCommitRequest(BaseModel):
+    """The voucher was used on a sale (online: after a reservation; ``offline``: honoured while offline and
+    uploaded at the next sync). Idempotent by ``operation_id``."""
+
+    model_config = ConfigDict(strict=True)
+    operation_id: Uuid
+    code: VoucherCode
+    value_satang: Annotated[int, Field(ge=0, le=rec.MAX_SATANG)]
+    sale_at: Annotated[str, Field(max_length=40)]
+    receipt_ref: ShortText | None = None
+    operator_id: Annotated[str, Field(max_length=64)] | None = None
+    member_id: Uuid | None = None
+    offline: bool = False
+
+
+class VoucherReleaseRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+    operation_id: Uuid
+
+
+class VoucherIssueRequest(BaseModel):
+    """A member bought a voucher with points: ``reservation_id`` holds (or posted) the reward's points."""
+
+    model_config = ConfigDict(strict=True)
+    member_id: Uuid
+    reward_code: Annotated[str, Field(min_length=1, max_length=64)]
+    reservation_id: Uuid
+
+
+class VoucherIssued(BaseModel):
+    voucher_id: str
+    code: str
+    valid_until: str
+    server_time: str
+
+
+VoucherStatus = Literal["issued", "reserved", "used", "expired", "void"]
+
+
+class VoucherState(BaseModel):
+    voucher_id: str
+    status: VoucherStatus
+    kind: VoucherKind
+    face_value_satang: int
+    reserved_until: str | None = None
+    operation_id: str | None = None
+    """The operation that holds or used it."""
+    conflict: bool = False
+    """This commit was a second use (offline on two counters): recorded and flagged for a manager."""
     server_time: str
 
 

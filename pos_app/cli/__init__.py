@@ -150,7 +150,7 @@ def _refuse_root_on_installed_terminal(data_dir: Path) -> None:
 def _register_all() -> None:
     import importlib
 
-    for name in ("terminal_cmds", "hardware_cmds", "sync_cmds", "update_cmds", "ui_cmds"):
+    for name in ("terminal_cmds", "hardware_cmds", "sync_cmds", "update_cmds", "ui_cmds", "voucher_cmds"):
         try:
             module = importlib.import_module(f"pos_app.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -226,11 +226,15 @@ def sync(click_ctx: click.Context, once: bool, interval: float | None) -> None:
         client = make_client(services)
         try:
             result = client.sync_once()
+            from pos_app.services.sync_glue import upload_voucher_uses
+
+            vouchers_sent, _conflicts = upload_voucher_uses(services, client)
             ensure_certificate(services, client)  # once: a terminal enrolled before keys were certified
             update_state = _check_update(services, client, config)
         finally:
             client.close()
         return {"ok": True, "uploaded": result.uploaded, "changes_applied": result.changes_applied,
+                "vouchers_sent": vouchers_sent,
                 **_status_data(services), "update": update_state}
 
     if once:

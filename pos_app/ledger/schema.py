@@ -167,3 +167,25 @@ signing_keys = Table(
     Column("public_key", LargeBinary, nullable=False),
     Column("status", Text, nullable=False),
 )
+
+# Vouchers used at this counter (docs/vouchers.md): one row per use, born here with the sale (its id is the
+# operation id the server knows it by). ``voucher_id`` is unique: this counter never takes one voucher twice.
+# ``acked_at_ms`` is set when the server recorded the use (at once online, at the next sync for an offline use);
+# ``conflict`` is the server's verdict that another counter had used it first.
+voucher_uses = Table(
+    "voucher_uses", metadata,
+    Column("op_id", Text, primary_key=True),
+    Column("voucher_id", Text, nullable=False, unique=True),
+    Column("code", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("face_value_satang", Integer, nullable=False),
+    Column("value_satang", Integer, nullable=False),
+    Column("bill_satang", Integer),
+    Column("receipt_ref", Text, nullable=False),
+    Column("member_id", Text),
+    Column("operator_id", Text, nullable=False),
+    Column("sale_at_ms", Integer, nullable=False),
+    Column("offline", Boolean, nullable=False),
+    Column("acked_at_ms", Integer),
+    Column("conflict", Boolean),
+)

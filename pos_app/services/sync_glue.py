@@ -71,6 +71,22 @@ def configured_server_url(data_dir: Any) -> str | None:
         return None
 
 
+class _WithVoucherUploads:
+    """A sync client whose round also sends the voucher uses the server has not acknowledged."""
+
+    def __init__(self, client: Any, services: Services) -> None:
+        self._client = client
+        self._services = services
+
+    def sync_once(self) -> Any:
+        result = self._client.sync_once()
+        upload_voucher_uses(self._services, self._client)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
 class _PullReporting:
     """A sync client that also says, after a round that applied changes from the server, how many it applied
     (the counter's views refresh from that notification; the client itself stays transport)."""
@@ -107,6 +123,7 @@ def make_worker(services: Services, interval: float = 30.0, client_kwargs: dict[
             ensure_certificate(services, made)
         except Exception:  # noqa: BLE001 - a card key is never a reason to stop syncing; retried next client
             pass
+        made = _WithVoucherUploads(made, services)
         return _PullReporting(made, on_pulled) if on_pulled is not None else made
 
     return SyncWorker(client, interval=interval, queued=store.queued_count, **kwargs)
@@ -138,6 +155,77 @@ class ClientReservations:
             self._client.void(reservation_id)
         except SyncError:
             pass  # the hold expires on its own
+
+
+class ClientVouchers:
+    """The voucher use case's server port (``services.vouchers.ServerVouchers``) over a ``SyncClient``."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        from pos_app.services.redeem import ServerOffline, ServerRefused
+        from sync.client import Offline, Refused
+
+        try:
+            return fn()
+        except Offline as exc:
+            raise ServerOffline(str(exc)) from exc
+        except Refused as exc:
+            raise ServerRefused(exc.code, describe(exc.code, exc.message, exc.details)) from exc
+
+    def reserve(self, *, operation_id: str, code: str, bill_satang: int | None, member_id: str | None) -> None:
+        self._call(lambda: self._client.voucher_reserve(operation_id, code, bill_satang, member_id))
+
+    def commit(self, *, operation_id: str, code: str, value_satang: int, sale_at_ms: int, receipt_ref: str,
+               operator_id: str, member_id: str | None, offline: bool) -> bool:
+        from sync import protocol as p
+        from sync.records import ms_to_iso
+
+        req = p.VoucherCommitRequest(operation_id=operation_id, code=code, value_satang=value_satang,
+                                     sale_at=ms_to_iso(sale_at_ms), receipt_ref=receipt_ref,
+                                     operator_id=operator_id[:64], member_id=member_id, offline=offline)
+        return bool(self._call(lambda: self._client.voucher_commit(req)).conflict)
+
+    def issue(self, *, member_id: str, reward_code: str, reservation_id: str) -> tuple[str, str]:
+        issued = self._call(lambda: self._client.voucher_issue(member_id, reward_code, reservation_id))
+        return str(issued.voucher_id), str(issued.code)
+
+    def release(self, operation_id: str) -> None:
+        from pos_app.services.redeem import ServerOffline, ServerRefused
+
+        try:
+            self._call(lambda: self._client.voucher_release(operation_id))
+        except (ServerOffline, ServerRefused):
+            pass  # the hold lapses on its own
+
+
+def redeem_voucher(services: Services, client: Any, code: str, **kwargs: Any) -> Any:
+    """Online-first voucher use (``services.redeem_voucher_online``) with ``client`` (None: standalone)."""
+    return services.redeem_voucher_online(ClientVouchers(client) if client is not None else None, code, **kwargs)
+
+
+def buy_voucher(services: Services, client: Any, **kwargs: Any) -> Any:
+    """A member's points for a voucher (``services.buy_voucher``): online only; ``client`` None is refused."""
+    from pos_app.services.errors import NotAllowed
+
+    if client is None:
+        raise NotAllowed(_("A voucher can only be bought with points on a terminal connected to a loyalty "
+                           "server."), code="voucher.needs_server")
+    return services.buy_voucher(ClientReservations(client), ClientVouchers(client), **kwargs)
+
+
+def upload_voucher_uses(services: Services, client: Any) -> tuple[int, int]:
+    """After a sync round: send the voucher uses the server has not acknowledged (never fails the round: an
+    unsent use waits for the next one)."""
+    try:
+        result: tuple[int, int] = services.upload_voucher_uses(ClientVouchers(client))
+        return result
+    except Exception:  # noqa: BLE001 - a refused or failed voucher upload is retried next round
+        import logging
+
+        logging.getLogger(__name__).warning("voucher uses not uploaded", exc_info=True)
+        return 0, 0
 
 
 def redeem(services: Services, client: Any, **kwargs: Any) -> Any:
@@ -181,6 +269,17 @@ _MESSAGES = {
     "server_error": N_("The loyalty server has a problem: working offline, records are kept and sent later."),
     "bad_response": N_("The loyalty server gave an answer we cannot read: records are kept and sent later."),
     "content_conflict": N_("The server holds different content for some of this terminal's records: call IT."),
+    "voucher_already_used": N_("This voucher has already been used."),
+    "voucher_reserved": N_("This voucher is being used at another counter right now. Do not accept it twice."),
+    "voucher_void": N_("This voucher was cancelled by the head office. Do not accept it."),
+    "unknown_voucher": N_("The loyalty server does not know this voucher. Do not accept it."),
+    "voucher_expired": N_("The loyalty server says this voucher has expired."),
+    "voucher_other_branch": N_("The loyalty server says this voucher is not valid at this branch."),
+    "voucher_other_member": N_("The loyalty server says this voucher belongs to another member."),
+    "voucher_below_minimum": N_("The loyalty server says the bill is below this voucher's minimum spend."),
+    "not_a_voucher_reward": N_("This reward is not a voucher: redeem it as usual."),
+    "reservation_mismatch": N_("The server holds no points of this member for this voucher: try again."),
+    "voucher_forged": N_("This voucher is not genuine (its signature does not match). Do not accept it."),
     "unsupported_protocol": N_("The loyalty server speaks another protocol version: update this terminal."),
 }
 

@@ -29,10 +29,11 @@ from pos_app.services.redeem import RedeemResult, RedeemUseCases, RewardView
 from pos_app.services.reports import DailyReport, ReportLine, ReportUseCases
 from pos_app.services.returns import AdjustResult, CorrectionUseCases, ReturnResult
 from pos_app.services.voids import DEFAULT_VOID_WINDOW_MINUTES, Voidable, VoidResult
+from pos_app.services.vouchers import VoucherUseCases
 
 
 class Services(IdentifyUseCases, EarnUseCases, RedeemUseCases, CorrectionUseCases, StaffUseCases, ReportUseCases,
-               DeviceUseCases, ServicesBase):
+               DeviceUseCases, VoucherUseCases, ServicesBase):
     """Use cases on one terminal's ledger. ``clock`` returns milliseconds since the epoch (UTC)."""
 
     def __init__(self, ledger: Ledger, clock: Callable[[], int] | None = None) -> None:

@@ -49,6 +49,7 @@ from pos_app.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.i18n import _, get_language, set_language
 from pos_app.core.member_codes import classify_scan
 from pos_app.core.version import app_version
+from pos_app.core.vouchers import classify_scan as classify_voucher
 from pos_app.services.errors import ServiceError
 from pos_app.services.staff import StaffView
 from pos_app.ui.dialogs import (
@@ -66,6 +67,7 @@ from pos_app.ui.presenters.redeem import RedeemPresenter
 from pos_app.ui.presenters.search import SearchPresenter
 from pos_app.ui.presenters.session import IdleLock, SessionPresenter
 from pos_app.ui.presenters.voids import VoidPresenter
+from pos_app.ui.presenters.voucher import VoucherPresenter
 from pos_app.ui.screens.award import PREVIEW_DELAY_MS, AwardScreen
 from pos_app.ui.screens.backoffice import BackOfficeScreen
 from pos_app.ui.screens.device import DevicePage
@@ -78,6 +80,7 @@ from pos_app.ui.screens.staff import StaffPage
 from pos_app.ui.screens.status import BACKUP_CHECK_MS, StatusStrip, SyncBridge, SyncClientHolder
 from pos_app.ui.screens.style import STYLE, big_button, with_key, wrapped_label
 from pos_app.ui.screens.voids import VoidScreen
+from pos_app.ui.screens.voucher import VoucherDialog, VoucherScreen
 from pos_app.ui.slips import make_slip_printer, printer_message
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.worker import Worker
@@ -126,7 +129,7 @@ UPDATE_CHECK_MS = 60_000
 
 
 class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, ReturnsScreen, VoidScreen,
-                    BackOfficeScreen, StatusStrip, QMainWindow):
+                    VoucherScreen, BackOfficeScreen, StatusStrip, QMainWindow):
     """The counter window. Its signals are for whoever drives it (tests, a camera scanner adapter)."""
 
     pin_screen_shown = Signal()        # the window's first paint: the PIN screen is on screen and takes keys
@@ -156,6 +159,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     return_previewed = Signal(object)    # ReturnPreview shown in the ReturnDialog
     search_shown = Signal(object)        # list[str]: the name search's result lines just shown
     void_requested = Signal(object)      # the VoidDialog just opened, with the operations that can be voided
+    voucher_requested = Signal(object)   # the VoucherDialog just opened: what a scanned voucher gives
     reward_tile_chosen = Signal(object)  # the reward code a tile chose (None: back to points as a discount)
     idle_locked = Signal()               # the idle lock signed the cashier out
     update_restart = Signal(str)         # idle in the quiet time with an update waiting: the app exits to let it in
@@ -223,6 +227,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.manager_dialog: ManagerDialog | None = None
         self.return_dialog: ReturnDialog | None = None
         self.void_dialog: VoidDialog | None = None
+        self.voucher_state = VoucherPresenter()
+        self.voucher_dialog: VoucherDialog | None = None
         self._closed = False
 
         self.setStyleSheet(STYLE)
@@ -378,7 +384,8 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.return_button.clicked.connect(self.open_return)
         self.void_button.clicked.connect(self.open_void)
         self.wedge = WedgeFilter([self.amount_field, self.receipt_field, self.points_field],
-                                 accept=lambda text: classify_scan(text) in ("member_qr", "app_code"),
+                                 accept=lambda text: classify_scan(text) in ("member_qr", "app_code")
+                                 or classify_voucher(text) == "voucher",
                                  parent=self)
         self.wedge.scanned.connect(self._on_wedge_scan)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -650,7 +657,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     def _open_dialog(self) -> Any:
         """The dialog open over the counter, if any (it handles its own Esc; the idle lock waits for it)."""
         for dialog in (self.approval_dialog, self.enroll_dialog, self.return_dialog, self.report_dialog,
-                       self.change_pin_dialog, self.manager_dialog, self.void_dialog):
+                       self.change_pin_dialog, self.manager_dialog, self.void_dialog, self.voucher_dialog):
             if dialog is not None:
                 return dialog
         return None

@@ -161,6 +161,7 @@
             <location filename="../../pos_app/cli/terminal_cmds.py" line="292"></location>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="101"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
@@ -1014,6 +1015,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/redeem.py" line="158"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="281"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
@@ -1073,6 +1075,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
@@ -1426,12 +1429,12 @@
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="400"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="402"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="421"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="423"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1504,17 +1507,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="149"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="237"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="150"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="238"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="151"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="239"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1523,18 +1526,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="154"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="242"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="155"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="243"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="156"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="244"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1543,57 +1546,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="164"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="252"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="176"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="264"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="177"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="265"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="178"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="179"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="181"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="182"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="270"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="183"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="184"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="196"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1612,7 +1615,8 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="288"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="442"></location>
-            <location filename="../../pos_app/ui/screens/reports.py" line="607"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="609"></location>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="52"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
@@ -1665,7 +1669,7 @@
             <translation>ลงทะเบียนเป็นเครื่อง {id} สาขา {branch} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="265"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="269"></location>
             <source>Stopped.</source>
             <translation>หยุดแล้ว</translation>
         </message>
@@ -1685,13 +1689,13 @@
             <translation>ลงทะเบียนแล้ว แต่ซิงก์ครั้งแรกไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="241"></location>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="254"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="245"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="258"></location>
             <source>Synced: {up} records sent, {down} changes received.</source>
             <translation>ซิงก์แล้ว: ส่ง {up} รายการ รับการเปลี่ยนแปลง {down} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="260"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="264"></location>
             <source>Sync failed: {error} (retrying in {s} s)</source>
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
@@ -1922,6 +1926,7 @@
             <translation>จัดหน้าสลิปไม่ได้</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
@@ -1933,29 +1938,34 @@
             <translation>สาขา</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/member.html" line="52"></location>
             <source>Receipt</source>
             <translation>ใบเสร็จ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <source>Purchase</source>
             <translation>ยอดซื้อ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
             <source>Points earned</source>
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
             <location filename="../../pos_app/services/reports.py" line="331"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
@@ -1964,26 +1974,31 @@
             <translation>แต้มที่แลก</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="149"></location>
             <location filename="../../pos_app/ui/slips.py" line="74"></location>
             <source>Balance before</source>
             <translation>แต้มคงเหลือเดิม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="149"></location>
             <location filename="../../pos_app/ui/slips.py" line="74"></location>
             <source>Balance after</source>
             <translation>แต้มคงเหลือ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>Expiring by {date}</source>
             <translation>จะหมดอายุภายใน {date}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>pts</source>
             <translation>แต้ม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>Thank you</source>
             <translation>ขอบคุณที่ใช้บริการ</translation>
@@ -2091,6 +2106,7 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
             <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2248,8 +2264,9 @@
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/screens/backoffice.py" line="72"></location>
             <source>Unlocked.</source>
-            <translation type="obsolete">ปลดล็อกแล้ว</translation>
+            <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/signin.py" line="240"></location>
@@ -2651,7 +2668,7 @@
             <translation>ระบุที่อยู่เซิร์ฟเวอร์ด้วย --server URL หรือตั้ง [sync] server_url ใน terminal.toml</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/sync_cmds.py" line="244"></location>
+            <location filename="../../pos_app/cli/sync_cmds.py" line="248"></location>
             <source>Syncing with {url} every {s} s (Ctrl-C stops).</source>
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
@@ -2741,27 +2758,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="152"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="240"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="157"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="245"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="158"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="246"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="160"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="248"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="162"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="250"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -2777,7 +2794,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
-            <location filename="../../pos_app/ui/screens/reports.py" line="418"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="419"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
@@ -2836,7 +2853,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="600"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
             <source>Reports</source>
@@ -2852,7 +2869,7 @@
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="360"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="362"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
@@ -2877,7 +2894,7 @@
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="423"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="424"></location>
             <source>Saved {path}</source>
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
@@ -2886,19 +2903,19 @@
             <translation type="obsolete">รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="238"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="236"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="239"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="237"></location>
             <source>to</source>
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="286"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="284"></location>
             <source>Export CSV</source>
             <translation>ส่งออก CSV</translation>
         </message>
@@ -2930,7 +2947,7 @@
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="242"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="240"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="8"></location>
             <source>Show</source>
@@ -3129,8 +3146,8 @@
             <translation>สมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
-            <location filename="../../pos_app/ui/screens/reports.py" line="616"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="604"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="618"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="4"></location>
@@ -3562,32 +3579,32 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="166"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="254"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="169"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="257"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="171"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="259"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="173"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="261"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="174"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="262"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="175"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="263"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4124,7 +4141,7 @@
             <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="242"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="244"></location>
             <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -5110,37 +5127,37 @@ redeemed</source>
             <translation>หน้า {n}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="290"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="288"></location>
             <source>Save PDF to print</source>
             <translation>บันทึก PDF เพื่อพิมพ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="485"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="487"></location>
             <source>Acknowledge</source>
             <translation>รับทราบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="594"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="596"></location>
             <source>Back office</source>
             <translation>งานหลังร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="604"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="606"></location>
             <source>Approvals log</source>
             <translation>บันทึกการอนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="271"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="269"></location>
             <source>Back to the report</source>
             <translation>กลับไปที่รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="535"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="537"></location>
             <source>Acknowledged. Head office still resolves it.</source>
             <translation>รับทราบแล้ว สำนักงานใหญ่จะเป็นผู้แก้ไข</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/reports.py" line="616"></location>
+            <location filename="../../pos_app/ui/screens/reports.py" line="618"></location>
             <source>Flags ({n})</source>
             <translation>รายการที่ต้องตรวจ ({n})</translation>
         </message>
@@ -5574,6 +5591,265 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/staff.py" line="191"></location>
             <source>Nobody selected</source>
             <translation>ยังไม่ได้เลือกใคร</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="151"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="34"></location>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="27"></location>
+            <source>Voucher</source>
+            <translation>บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="176"></location>
+            <source>No vouchers used.</source>
+            <translation>ยังไม่มีการใช้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="182"></location>
+            <source>Some vouchers were used twice while offline: the head office has them flagged.</source>
+            <translation>มีบัตรกำนัลบางใบถูกใช้ซ้ำสองครั้งระหว่างออฟไลน์: สำนักงานใหญ่ได้ทำเครื่องหมายไว้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="37"></location>
+            <source>Voucher {id}: {what}</source>
+            <translation>บัตรกำนัล {id}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="38"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="44"></location>
+            <source>Takes off this bill: {amount}</source>
+            <translation>ลดจากบิลนี้: {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="39"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="45"></location>
+            <source>Valid until {date}</source>
+            <translation>ใช้ได้ถึง {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="96"></location>
+            <source>Voucher {id} used on receipt {receipt}: {what}; {amount} off.</source>
+            <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}; ลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="99"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="63"></location>
+            <source>(offline: sent to the server at the next sync)</source>
+            <translation>(ออฟไลน์: จะส่งไปยังเซิร์ฟเวอร์เมื่อซิงค์ครั้งถัดไป)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="41"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="47"></location>
+            <source>Minimum bill {amount}</source>
+            <translation>ยอดบิลขั้นต่ำ {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="43"></location>
+            <source>Only at branch {branch}</source>
+            <translation>ใช้ได้เฉพาะสาขา {branch}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="45"></location>
+            <source>Belongs to member {member}</source>
+            <translation>เป็นของสมาชิก {member}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="155"></location>
+            <source>Valid until</source>
+            <translation>ใช้ได้ถึง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="178"></location>
+            <source>{key}: {uses} used, {value}, offline {offline}, conflicts {conflicts}, waiting {waiting}</source>
+            <translation>{key}: ใช้ {uses} ใบ, {value}, ออฟไลน์ {offline}, ซ้ำซ้อน {conflicts}, รอส่ง {waiting}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="160"></location>
+            <source>The slip could not be written: {error}</source>
+            <translation>เขียนสลิปไม่ได้: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="136"></location>
+            <source>{name} bought voucher {id} ({what}, valid until {date}) for {points:,} points. Balance {after:,}.</source>
+            <translation>{name} แลกบัตรกำนัล {id} ({what}, ใช้ได้ถึง {date}) ด้วย {points:,} คะแนน คงเหลือ {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="165"></location>
+            <source>This is not a voucher code, or only part of it was read. Scan it again.</source>
+            <translation>นี่ไม่ใช่รหัสบัตรกำนัล หรืออ่านได้เพียงบางส่วน กรุณาสแกนอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="169"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="282"></location>
+            <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
+            <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="194"></location>
+            <source>This voucher belongs to another member. Identify the member it was issued to.</source>
+            <translation>บัตรกำนัลนี้เป็นของสมาชิกคนอื่น กรุณาระบุสมาชิกที่ได้รับบัตรนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="204"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="272"></location>
+            <source>This voucher has already been used.</source>
+            <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
+            <source>{factor}x points on this sale</source>
+            <translation>คะแนน {factor} เท่าสำหรับการขายนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="175"></location>
+            <source>This voucher was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
+            <translation>บัตรกำนัลนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) กรุณาซิงค์เครื่องแล้วสแกนอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
+            <source>This voucher expired on {date}.</source>
+            <translation>บัตรกำนัลนี้หมดอายุเมื่อ {date}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="184"></location>
+            <source>This voucher is valid from {date}; it cannot be used yet.</source>
+            <translation>บัตรกำนัลนี้ใช้ได้ตั้งแต่ {date} ยังใช้ไม่ได้ตอนนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="189"></location>
+            <source>This voucher is valid only at branch {branch}.</source>
+            <translation>บัตรกำนัลนี้ใช้ได้เฉพาะที่สาขา {branch}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="198"></location>
+            <source>This voucher needs a bill of at least {amount}.</source>
+            <translation>บัตรกำนัลนี้ต้องมียอดบิลอย่างน้อย {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="123"></location>
+            <source>{amount} off the bill</source>
+            <translation>ลด {amount} จากบิล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="125"></location>
+            <source>{percent}% off the bill (at most {cap})</source>
+            <translation>ลด {percent}% จากบิล (สูงสุด {cap})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/vouchers.py" line="128"></location>
+            <source>A free item: reward {code}</source>
+            <translation>สินค้าฟรี: ของรางวัล {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
+            <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
+            <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
+            <source>This voucher was cancelled by the head office. Do not accept it.</source>
+            <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
+            <source>The loyalty server does not know this voucher. Do not accept it.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
+            <source>The loyalty server says this voucher has expired.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <source>The loyalty server says this voucher is not valid at this branch.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="278"></location>
+            <source>The loyalty server says this voucher belongs to another member.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="280"></location>
+            <source>This reward is not a voucher: redeem it as usual.</source>
+            <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <source>The server holds no points of this member for this voucher: try again.</source>
+            <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="213"></location>
+            <source>A voucher can only be bought with points on a terminal connected to a loyalty server.</source>
+            <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเครื่องที่เชื่อมต่อกับเซิร์ฟเวอร์สมาชิกเท่านั้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="100"></location>
+            <source>This voucher cannot be accepted while the terminal is offline (the offline allowance for this voucher type is used up). Try again when the terminal is online.</source>
+            <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="321"></location>
+            <source>A voucher report is by day, kind or cashier.</source>
+            <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="129"></location>
+            <source>This voucher takes a percentage off: enter the bill amount.</source>
+            <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="285"></location>
+            <source>A voucher can only be bought with points while the terminal is online.</source>
+            <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="295"></location>
+            <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
+            <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="56"></location>
+            <source>Use voucher</source>
+            <translation>ใช้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="61"></location>
+            <source>Done: voucher {id} used: {what}.</source>
+            <translation>เรียบร้อย: ใช้บัตรกำนัล {id}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="35"></location>
+            <source>Voucher {id}</source>
+            <translation>บัตรกำนัล {id}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="49"></location>
+            <source>For the member it was issued to</source>
+            <translation>สำหรับสมาชิกที่ได้รับบัตรนี้เท่านั้น</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="55"></location>
+            <source>Use voucher: {amount} off</source>
+            <translation>ใช้บัตรกำนัล: ลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="41"></location>
+            <source>Receipt number</source>
+            <translation>เลขที่ใบเสร็จ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="141"></location>
+            <source>Type the receipt number the voucher is used on.</source>
+            <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
         </message>
     </context>
 </TS>

@@ -134,6 +134,19 @@ class ServerApi:
     def void(self, reservation_id: str) -> p.ReservationResponse:
         return self._call("POST", f"/v1/reservations/{reservation_id}/void", p.ReservationResponse)
 
+    def voucher_reserve(self, req: p.VoucherReserveRequest) -> p.VoucherState:
+        return self._call("POST", "/v1/vouchers/reserve", p.VoucherState, json=req.model_dump(mode="json"))
+
+    def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
+        return self._call("POST", "/v1/vouchers/commit", p.VoucherState, json=req.model_dump(mode="json"))
+
+    def voucher_issue(self, req: p.VoucherIssueRequest) -> p.VoucherIssued:
+        return self._call("POST", "/v1/vouchers/issue", p.VoucherIssued, json=req.model_dump(mode="json"))
+
+    def voucher_release(self, operation_id: str) -> None:
+        self._call("POST", "/v1/vouchers/release", _Released,
+                   json=p.VoucherReleaseRequest(operation_id=operation_id).model_dump(mode="json"))
+
     def release(self, channel: str, kind: str = "tar") -> p.ReleaseResponse:
         params = {"channel": channel, **({"kind": kind} if kind != "tar" else {})}
         return self._call("GET", "/v1/release", p.ReleaseResponse, params=params)
@@ -257,6 +270,11 @@ def _content_range_start(header: str | None, expected_size: int) -> int | None:
     if int(total) != expected_size or not int(first) <= int(last) < expected_size:
         return None
     return int(first)
+
+
+class _Released(BaseModel):
+    released: bool
+    server_time: str
 
 
 class _Ok(BaseModel):

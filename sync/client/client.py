@@ -461,3 +461,25 @@ class SyncClient:
 
     def void(self, reservation_id: str) -> None:
         self.api.void(reservation_id)
+
+    # ------------------------------------------------------------------ vouchers (the server arbitrates single use)
+    def voucher_reserve(self, operation_id: str, code: str, bill_satang: int | None, member_id: str | None,
+                        ttl_seconds: int = 120) -> p.VoucherState:
+        """Hold a voucher for this operation. Raises :class:`Offline` or :class:`Refused` (``voucher_*``)."""
+        try:
+            req = p.VoucherReserveRequest(operation_id=operation_id, code=code, bill_satang=bill_satang,
+                                          member_id=member_id, ttl_seconds=ttl_seconds)
+        except ValueError as exc:
+            raise Refused("voucher_malformed", "the voucher request is not valid") from exc
+        return self.api.voucher_reserve(req)
+
+    def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
+        return self.api.voucher_commit(req)
+
+    def voucher_release(self, operation_id: str) -> None:
+        self.api.voucher_release(operation_id)
+
+    def voucher_issue(self, member_id: str, reward_code: str, reservation_id: str) -> p.VoucherIssued:
+        """The voucher a member bought with the points held by ``reservation_id`` (a retry: the same voucher)."""
+        return self.api.voucher_issue(p.VoucherIssueRequest(member_id=member_id, reward_code=reward_code,
+                                                            reservation_id=reservation_id))

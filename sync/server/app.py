@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import protocol as p
 from sync.server import service as svc
+from sync.server import vouchers as vsvc
 from sync.server.config import MAX_BODY_BYTES, Settings  # noqa: F401 - MAX_BODY_BYTES: the default, re-exported
 from sync.server.db import make_engine
 from sync.server.errors import ApiError
@@ -556,6 +557,36 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         def fn(c: Connection) -> p.ReservationResponse:
             now = settings.clock()
             return svc.void_reservation(c, svc.authenticate(c, auth, now), reservation_id, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/vouchers/reserve", response_model=p.VoucherState, responses=ERROR_RESPONSES)
+    def voucher_reserve(req: p.VoucherReserveRequest, auth: Auth) -> p.VoucherState:
+        def fn(c: Connection) -> p.VoucherState:
+            now = settings.clock()
+            return vsvc.reserve(c, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/vouchers/commit", response_model=p.VoucherState, responses=ERROR_RESPONSES)
+    def voucher_commit(req: p.VoucherCommitRequest, auth: Auth) -> p.VoucherState:
+        _plain_text(req)
+
+        def fn(c: Connection) -> p.VoucherState:
+            now = settings.clock()
+            return vsvc.commit(c, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/vouchers/issue", response_model=p.VoucherIssued, responses=ERROR_RESPONSES)
+    def voucher_issue(req: p.VoucherIssueRequest, auth: Auth) -> p.VoucherIssued:
+        def fn(c: Connection) -> p.VoucherIssued:
+            now = settings.clock()
+            return vsvc.issue_for_points(c, settings, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
+    @app.post("/v1/vouchers/release", responses=ERROR_RESPONSES)
+    def voucher_release(req: p.VoucherReleaseRequest, auth: Auth) -> dict[str, Any]:
+        def fn(c: Connection) -> dict[str, Any]:
+            now = settings.clock()
+            return vsvc.release(c, svc.authenticate(c, auth, now), req, now)
         return run_tx(engine, fn)
 
     # ------------------------------------------------------------------------------------- admin API

@@ -10,6 +10,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, select
 from sync import protocol as p
 from sync.server import models as m
 from sync.server import service as svc
+from sync.server import vouchers as vsvc
 from sync.server.config import Settings
 from sync.server.errors import ApiError
 
@@ -537,6 +539,142 @@ def policy_set(ctx: Ctx, max_per_redemption: int | None, max_per_member_per_term
 def policy_show(ctx: Ctx) -> None:
     current = ctx.tx(svc.get_policy)
     ctx.emit(current.model_dump(), json.dumps(current.model_dump(), indent=2))
+
+
+# ----------------------------------------------------------------------------------------------- vouchers
+
+
+@cli.group()
+def voucher() -> None:
+    """Vouchers and coupons: issue batches, look one up, void a batch, offline allowance, reports."""
+
+
+def _utc_date(text: str, what: str, end_of_day: bool) -> datetime:
+    """``2026-12-31`` (its start, or with ``end_of_day`` its end, UTC) or a full record time."""
+    try:
+        if len(text) == 10:
+            return datetime.fromisoformat(text).replace(tzinfo=UTC) + timedelta(days=int(end_of_day))
+        return p.parse_utc(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date like 2026-12-31", param_hint=what) from None
+
+
+@voucher.command("batch")
+@click.option("--campaign", required=True)
+@click.option("--count", type=click.IntRange(1, vsvc.MAX_BATCH), required=True)
+@click.option("--value", help="A fixed discount in baht, e.g. 50.00")
+@click.option("--percent", type=click.IntRange(1, 100), help="A percentage off (with --cap)")
+@click.option("--cap", help="The most a percentage takes off, in baht")
+@click.option("--item", help="A free item: its reward code")
+@click.option("--multiplier", type=click.IntRange(2, 10), help="Points times N on the sale")
+@click.option("--valid-until", "valid_until", required=True, help="Last day (UTC), e.g. 2026-12-31")
+@click.option("--valid-from", "valid_from", help="First day (UTC); default now")
+@click.option("--branch", help="Branch code it is valid at (default: every branch)")
+@click.option("--min-spend", help="Minimum bill in baht")
+@click.option("--owner", help="Member id it belongs to (default: the bearer)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="CSV file of the codes")
+@pass_ctx
+def voucher_batch(ctx: Ctx, campaign: str, count: int, value: str | None, percent: int | None, cap: str | None,
+                  item: str | None, multiplier: int | None, valid_until: str, valid_from: str | None,
+                  branch: str | None, min_spend: str | None, owner: str | None, out: Path) -> None:
+    """Sign COUNT single-use vouchers of one campaign and write them to a CSV file."""
+    from pos_app.core.errors import AmountError
+    from pos_app.core.money import parse_amount
+
+    until = _utc_date(valid_until, "--valid-until", end_of_day=True)
+    start = _utc_date(valid_from, "--valid-from", end_of_day=False) if valid_from else None
+    try:
+        benefit = vsvc.benefit_from_options(value, percent, cap, item, multiplier)
+        minimum = parse_amount(min_spend) if min_spend else 0
+    except AmountError as exc:
+        raise click.BadParameter(exc.message) from None
+    except ApiError as exc:
+        raise click.UsageError(exc.message) from None
+    batch_id, codes = ctx.tx(lambda c: vsvc.issue_batch(
+        c, ctx.settings, campaign=campaign, count=count, benefit=benefit, valid_until=until, now=svc.utcnow(),
+        valid_from=start, branch=branch, min_spend_satang=minimum, owner=owner))
+    out.write_text(vsvc.batch_csv(codes, campaign, benefit, until, branch), encoding="utf-8")
+    ctx.emit({"batch_id": batch_id, "count": len(codes), "out": str(out)},
+             f"batch {batch_id}: {len(codes)} vouchers ({benefit.encode()}) written to {out}")
+
+
+@voucher.command("status")
+@click.argument("code")
+@pass_ctx
+def voucher_status(ctx: Ctx, code: str) -> None:
+    """A voucher's status (issued, reserved, used, expired, void) and its uses; CODE or the voucher id."""
+    state = ctx.tx(lambda c: vsvc.status(c, code, svc.utcnow()))
+    ctx.emit(state, f"{state['voucher_id']}: {state['status']} ({state['campaign'] or 'no campaign'}, "
+                    f"{len(state['uses'])} use(s))")
+
+
+@voucher.command("void-batch")
+@click.argument("batch_id")
+@click.option("--by", required=True)
+@pass_ctx
+def voucher_void_batch(ctx: Ctx, batch_id: str, by: str) -> None:
+    """Void every voucher of a batch that has not been used."""
+    n = ctx.tx(lambda c: vsvc.void_batch(c, batch_id, by, svc.utcnow()))
+    ctx.emit({"batch_id": batch_id, "voided": n}, f"{n} vouchers voided")
+
+
+@voucher.command("allowance")
+@click.option("--kind", type=click.Choice(["fixed", "percent", "item", "multiplier"]), required=True)
+@click.option("--count", type=click.IntRange(0, 100_000), required=True)
+@click.option("--value", default="0", help="Sum of face values in baht a terminal may accept offline")
+@pass_ctx
+def voucher_allowance(ctx: Ctx, kind: str, count: int, value: str) -> None:
+    """How many vouchers of a type one terminal may accept offline between syncs."""
+    from pos_app.core.errors import AmountError
+    from pos_app.core.money import parse_amount
+
+    try:
+        satang = parse_amount(value) if value.strip() not in ("0", "0.00") else 0
+    except AmountError as exc:
+        raise click.BadParameter(exc.message, param_hint="--value") from None
+    policy = ctx.tx(lambda c: vsvc.set_allowance(c, kind, count, satang))
+    ctx.emit(policy.model_dump(), f"policy version {policy.version}: offline {kind} vouchers: {count}, "
+                                  f"value {satang / 100:.2f}")
+
+
+@voucher.command("reward")
+@click.option("--reward", "reward_code", required=True, help="A catalog reward (see 'reward set'): its points buy it")
+@click.option("--value", help="A fixed discount in baht, e.g. 50.00")
+@click.option("--percent", type=click.IntRange(1, 100), help="A percentage off (with --cap)")
+@click.option("--cap", help="The most a percentage takes off, in baht")
+@click.option("--item", help="A free item: its reward code")
+@click.option("--multiplier", type=click.IntRange(2, 10), help="Points times N on the sale")
+@click.option("--valid-days", type=click.IntRange(1, 3660), default=90, show_default=True)
+@pass_ctx
+def voucher_reward(ctx: Ctx, reward_code: str, value: str | None, percent: int | None, cap: str | None,
+                   item: str | None, multiplier: int | None, valid_days: int) -> None:
+    """Let members buy a voucher with points: redeeming REWARD at the counter prints this voucher as a QR."""
+    try:
+        benefit = vsvc.benefit_from_options(value, percent, cap, item, multiplier)
+    except ApiError as exc:
+        raise click.UsageError(exc.message) from None
+    row = ctx.tx(lambda c: vsvc.set_voucher_reward(c, reward_code, benefit, valid_days, svc.utcnow()))
+    ctx.emit(row, f"reward {reward_code} ({row['points_cost']} points) buys a voucher {row['benefit']} valid "
+                  f"{valid_days} days")
+
+
+@voucher.command("report")
+@click.option("--by", type=click.Choice(["day", "campaign", "cashier", "conflicts"]), default="day")
+@pass_ctx
+def voucher_report(ctx: Ctx, by: str) -> None:
+    """Vouchers used per day, campaign or cashier; or the conflicts (a voucher used twice offline)."""
+    rows = ctx.tx(vsvc.conflicts if by == "conflicts" else lambda c: vsvc.report(c, by))
+    if ctx.as_json:
+        ctx.emit(rows)
+        return
+    if not rows:
+        click.echo("no voucher uses")
+    for r in rows:
+        if by == "conflicts":
+            click.echo(f"{r['voucher_id']}  {r['terminal_id']}  {r['value_satang'] / 100:,.2f}  {r['receipt_ref'] or ''}")
+        else:
+            click.echo(f"{r[by] or '-':24} {r['uses']:6d} uses  {r['value_satang'] / 100:12,.2f}  "
+                       f"offline {r['offline']}  conflicts {r['conflicts']} ({r['conflict_value_satang'] / 100:,.2f})")
 
 
 # ----------------------------------------------------------------------------------------------- flags

@@ -444,3 +444,69 @@ update_windows = Table(
     Column("start_minute", Integer, nullable=False),
     Column("end_minute", Integer, nullable=False),
 )
+
+# Vouchers and coupons (docs/vouchers.md). A batch is what marketing issued at once (one campaign, one benefit);
+# a voucher is one signed code. ``status`` is issued / reserved / used / void ("expired" is read from
+# ``valid_until``); the row is locked while it changes, so one voucher is used once online.
+voucher_batches = Table(
+    "voucher_batches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("campaign", String(100), nullable=False),
+    Column("benefit", String(48), nullable=False),
+    Column("valid_from", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("branch_id", String(64)),
+    Column("min_spend_satang", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("voided_at", UtcDateTime),
+    Column("voided_by", String(100)),
+)
+
+vouchers = Table(
+    "vouchers",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("batch_id", String(36), index=True),
+    Column("code", Text, nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("face_value_satang", BigInteger, nullable=False),
+    Column("owner_member_id", String(64)),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("operation_id", String(36)),
+    Column("terminal_id", String(64)),
+    Column("reserved_until", UtcDateTime),
+    Column("used_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Every use the server accepted or recorded (one per operation id: the idempotency key), for the reports; a
+# second use of one voucher (two offline counters) is a row with ``conflict`` true and a flag for a manager.
+voucher_uses = Table(
+    "voucher_uses",
+    metadata,
+    Column("operation_id", String(36), primary_key=True),
+    Column("voucher_id", String(24), nullable=False, index=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("operator_id", String(64)),
+    Column("member_id", String(36)),
+    Column("receipt_ref", String(200)),
+    Column("value_satang", BigInteger, nullable=False),
+    Column("sale_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("offline", Boolean, nullable=False),
+    Column("conflict", Boolean, nullable=False),
+)
+
+# Rewards of the catalog that are bought with points as a voucher (a member's "฿50 off next time"): the counter
+# reserves the reward's points, then asks for the voucher; one voucher per reservation (its batch id).
+voucher_rewards = Table(
+    "voucher_rewards",
+    metadata,
+    Column("reward_code", String(64), primary_key=True),
+    Column("benefit", String(48), nullable=False),
+    Column("valid_days", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

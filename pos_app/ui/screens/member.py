@@ -209,6 +209,8 @@ class MemberScreen:
         self._identify(text, None)
 
     def _identify(self: Any, text: str, warning: str | None) -> None:
+        if self.voucher_scanned(text):  # a voucher, not a member: shown with what it gives (screens/voucher.py)
+            return
         svc = self._services
         if warning is None and looks_like_a_name(text):
             self._search_names(text)

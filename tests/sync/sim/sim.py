@@ -77,7 +77,11 @@ from tests.sync.server.terminal import Terminal
 SIM_RULES = dataclasses.replace(default_rules(2), currencies=Currencies(
     (FxRate("USD", "35.8125", datetime(2000, 1, 1, tzinfo=UTC)),)))
 POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
-          "max_points_per_terminal": 1500, "max_hours_since_sync": 24}
+          "max_points_per_terminal": 1500, "max_hours_since_sync": 24,
+          "voucher_allowances": {"fixed": {"count": 2, "value_satang": 10_000},
+                                 "percent": {"count": 1, "value_satang": 20_000}}}
+VOUCHERS = (("fixed", 16), ("percent", 6))
+"""Vouchers issued in the template (kind, count): a seed's counters use them online and offline."""
 
 
 STANDALONE = "standalone"
@@ -280,6 +284,18 @@ class World:
         run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
         # rules version 2: the default earning, plus dollars at every branch (foreign-currency sales)
         run_tx(self.proxy.target, lambda c: svc.set_rules(c, SIM_RULES.to_json(), self.time.dt()))
+        from pos_app.core.vouchers import Benefit
+        from sync.server import vouchers as server_vouchers
+
+        codes: list[str] = []
+        for kind, count in VOUCHERS:
+            benefit = Benefit("fixed", 5000) if kind == "fixed" else Benefit("percent", 20, cap_satang=20_000)
+            _, issued = run_tx(self.proxy.target, lambda c, b=benefit, n=count: server_vouchers.issue_batch(
+                c, settings_for(self.template / "server.sqlite3"), campaign=f"SIM-{b.kind}", count=n, benefit=b,
+                valid_until=records.ms_to_dt(SIM_EPOCH_MS + 30 * 86_400_000), now=self.time.dt(),
+                rng=random.Random(f"vouchers-{b.kind}")))
+            codes.extend(code for _, code in issued)
+        (self.template / "vouchers.json").write_text(json.dumps(codes))
         terms = []
         for i in range(self.terminals):
             services = open_terminal(self.template / f"t{i}", clock=self.time.ms, ids=self.ids)
@@ -483,6 +499,8 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     terms = [SimTerm(i, workdir / f"t{i}", world) for i in range(config.terminals)]
     by_id = {t.terminal_id: t for t in terms}
     hostile = Hostile(world, json.loads((workdir / "hostile.json").read_text()), random.Random(f"hostile-{seed}"))
+    # a few vouchers per seed, so that counters (online, offline, partitioned) meet over the same ones
+    vouchers = random.Random(f"vouchers-{seed}").sample(json.loads((workdir / "vouchers.json").read_text()), 3)
     partitioned: set[str] = set()
     state = {"down": 0, "healed": False}
     sent_uploads: list[tuple[bytes, dict[str, str]]] = []
@@ -568,7 +586,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                     world.proxy.target = make_engine(server_url)
             t = terms[rng.randrange(len(terms))]
             op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
-                              "hostile", "join"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4, 3])[0]
+                              "hostile", "join", "voucher"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4, 3, 10])[0]
             report.count(report.operations, op)
             report.trace[-1] += f" @terminal {t.index}"
             if op == "join":
@@ -598,8 +616,14 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                     points = rng.randint(1, min(balance, 400))
                     guarded(t, partial(sync_glue.redeem, t.services, t.client, member_id=member, points=points,
                                        operator_id="cashier1"))
+            elif op == "voucher":  # a coupon scanned at the counter: online first, else within the allowance
+                code = vouchers[rng.randrange(len(vouchers))]
+                guarded(t, partial(sync_glue.redeem_voucher, t.services, t.client, code,
+                                   receipt_ref=f"V{seed}-{next(receipts)}", operator_id="cashier1",
+                                   bill_satang=rng.randrange(3_000, 200_000)))
             elif op == "sync":
                 guarded(t, t.client.sync_once)
+                guarded(t, partial(t.services.upload_voucher_uses, sync_glue.ClientVouchers(t.client)))
             elif op == "partition":
                 partitioned.symmetric_difference_update({t.terminal_id})
             elif op == "crash":
@@ -631,8 +655,9 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
             t.client.upload()
         hostile.send()
-        for t in terms:  # ... then everyone receives everything
+        for t in terms:  # ... then everyone receives everything (and sends the voucher uses it holds)
             t.client.sync_once()
+            t.services.upload_voucher_uses(sync_glue.ClientVouchers(t.client))
         lap("heal")
         check(world, terms, by_id, report, hostile)
         report.state = state_digest(world, terms)
@@ -758,17 +783,65 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
     for member_id, balance in server_balances.items():
         if balance < 0:
             fail(f"member {member_id} has a negative balance {balance} on the server")
+    _check_vouchers(terms, q, fail, report)
     del by_id
+
+
+def _check_vouchers(terms: list[SimTerm], q: Any, fail: Any, report: Report) -> None:
+    """Vouchers: every use a counter made reached the server once (nothing lost, nothing twice); each voucher
+    has exactly one first use; a second use only ever involves a use honoured offline (online, the server
+    never accepts one twice), is flagged with its value, and the loss stays within what was honoured offline."""
+    from pos_app.ledger import vouchers as voucher_store
+
+    server_uses = {u.operation_id: u for u in q(select(m.voucher_uses))}
+    local: dict[str, Any] = {}
+    for t in terms:
+        with t.services.ledger.read() as conn:
+            for row in voucher_store.uses(conn, 0, 2**62):
+                local[row.op_id] = row
+                u = server_uses.get(row.op_id)
+                if row.acked_at_ms is None or u is None:
+                    fail(f"voucher use {row.op_id} of terminal {t.index} never reached the server")
+                elif (int(u.value_satang), u.terminal_id, bool(u.conflict)) != (
+                        row.value_satang, t.terminal_id, bool(row.conflict)):
+                    fail(f"voucher use {row.op_id}: the server holds {u} for the terminal's {row}")
+    if set(server_uses) - set(local):
+        fail(f"the server holds voucher uses no counter made: {sorted(set(server_uses) - set(local))[:3]}")
+    groups: dict[str, list[Any]] = {}
+    for u in server_uses.values():
+        groups.setdefault(u.voucher_id, []).append(u)
+    flagged = {}
+    for f in q(select(m.flags).where(m.flags.c.kind == "voucher_conflict")):
+        details = json.loads(f.details)
+        flagged[details["operation_id"]] = int(details["value_satang"])
+    honoured_offline = sum(r.face_value_satang for r in local.values() if r.offline)
+    loss = 0
+    for voucher_id, group in groups.items():
+        report.count(report.operations, "voucher_used" if len(group) == 1 else "voucher_conflict")
+        if sum(not u.conflict for u in group) != 1:
+            fail(f"voucher {voucher_id}: {sum(not u.conflict for u in group)} uses counted as its one use")
+        if len(group) > 1 and not any(local[u.operation_id].offline for u in group if u.operation_id in local):
+            fail(f"voucher {voucher_id} was accepted twice online")
+        status = q(select(m.vouchers.c.status).where(m.vouchers.c.id == voucher_id))[0][0]
+        if status != "used":
+            fail(f"voucher {voucher_id} is {status} on the server after {len(group)} use(s)")
+        for u in group:
+            if u.conflict:
+                loss += int(u.value_satang)
+                if flagged.get(u.operation_id) != int(u.value_satang):
+                    fail(f"the second use {u.operation_id} of voucher {voucher_id} is not flagged with its value")
+    if loss > honoured_offline:
+        fail(f"voucher loss {loss} exceeds the value honoured offline {honoured_offline}")
 
 
 SERVER_STATE = {  # table: columns left out (made from random keys, salts or wall time when the template was built)
     "entries": (), "members": ("member_code",), "flags": (), "reservations": (), "received": (),
     "upload_batches": (), "terminals": ("credential_sha256", "enrolled_at", "credential_expires_at", "name",
                                         "app_version"),
-    "rewards": (), "counters": (),
+    "rewards": (), "counters": (), "vouchers": ("code",), "voucher_uses": (),
 }
 TERMINAL_STATE = {"entries": (), "balances": (), "members": ("member_code",), "outbox": (), "operations": (),
-                  "meta": (), "rewards": ()}
+                  "meta": (), "rewards": (), "voucher_uses": ("code",)}
 
 
 def _dump(conn: Any, table: str, leave_out: tuple[str, ...]) -> list[Any]:

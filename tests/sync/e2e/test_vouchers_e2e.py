@@ -1,0 +1,116 @@
+"""Vouchers end to end: ``loyalty-server serve --demo`` as a real process, a batch issued with ``loyalty-server
+voucher batch``, two terminals enrolled with ``pos-terminal``. Online a voucher is used once and refused at the
+other counter; offline each counter accepts within its allowance and no further; back online the second use of
+one voucher is recorded and flagged with its value, and both counters' reports show it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.sync.e2e.test_two_terminals import BIN, DemoServer, cli
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "pos-terminal"), "--data-dir", str(data_dir), "--json", "--lang", "en", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def admin(demo: DemoServer, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOYALTY_DATABASE_URL": f"sqlite:///{demo.demo_dir / 'loyalty-demo.sqlite3'}",
+           "LOYALTY_KEY_PASSPHRASE": "demo-key-passphrase"}
+    out = subprocess.run([str(BIN / "loyalty-server"), *args], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_vouchers_online_offline_and_back(demo: DemoServer, tmp_path: Path) -> None:
+    codes = demo.read_banner()
+    dirs = [tmp_path / "t1", tmp_path / "t2"]
+    for d, c in zip(dirs, codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "voucher", "batch", "--campaign", "E2E", "--count", "3", "--value", "50.00", "--valid-until",
+          "2099-12-31", "--out", str(tmp_path / "codes.csv"))
+    admin(demo, "voucher", "allowance", "--kind", "fixed", "--count", "1", "--value", "50.00")
+    vouchers = [row["code"] for row in csv.DictReader((tmp_path / "codes.csv").open(encoding="utf-8"))]
+    for d in dirs:
+        cli(d, "sync", "--once")  # the chain's keys and the allowance
+
+    # online: checked offline at the counter, used once, refused at the other counter
+    check = cli(dirs[0], "voucher", "check", vouchers[0], "--amount", "120.00")
+    assert (check["description"], check["value_satang"]) == ("฿50.00 off the bill", 5000)
+    used = cli(dirs[0], "voucher", "redeem", vouchers[0], "--receipt", "V-1", "--amount", "120.00")
+    assert (used["offline"], used["value_satang"], used["conflict"]) == (False, 5000, False)
+    again = run(dirs[1], "voucher", "redeem", vouchers[0], "--receipt", "V-2", "--amount", "120.00")
+    assert again.returncode != 0 and "This voucher has already been used." in again.stderr
+    assert "Traceback" not in again.stderr
+    mine = run(dirs[0], "voucher", "redeem", vouchers[0], "--receipt", "V-3")  # this counter knows it used it
+    assert mine.returncode != 0 and "already been used" in mine.stderr
+
+    # offline: each counter accepts one fixed voucher (its allowance), not a second
+    demo.stop()
+    a = cli(dirs[0], "voucher", "redeem", vouchers[1], "--receipt", "OFF-1", "--amount", "80.00")
+    b = cli(dirs[1], "voucher", "redeem", vouchers[1], "--receipt", "OFF-2", "--amount", "45.00")
+    assert (a["offline"], b["offline"], b["value_satang"]) == (True, True, 4500)
+    over = run(dirs[0], "voucher", "redeem", vouchers[2], "--receipt", "OFF-3", "--amount", "80.00")
+    assert over.returncode != 0 and "offline allowance" in over.stderr
+
+    # back: both sync; the second use of vouchers[1] is a conflict with its value, flagged on the server
+    demo.start()
+    assert cli(dirs[0], "sync", "--once")["vouchers_sent"] == 1
+    assert cli(dirs[1], "sync", "--once")["vouchers_sent"] == 1
+    conflicts = json.loads(admin(demo, "--json", "voucher", "report", "--by", "conflicts").stdout)
+    assert [(c["value_satang"], c["receipt_ref"]) for c in conflicts] == [(4500, "OFF-2")]
+    status = json.loads(admin(demo, "--json", "voucher", "status", vouchers[1]).stdout)
+    assert status["status"] == "used" and [u["conflict"] for u in status["uses"]] == [False, True]
+    text = subprocess.run([str(BIN / "pos-terminal"), "--data-dir", str(dirs[1]), "--lang", "en", "voucher",
+                           "report"], capture_output=True, text=True, timeout=120)
+    assert text.returncode == 0 and "used twice while offline" in text.stdout
+    assert cli(dirs[1], "voucher", "report", "--by", "kind") == [{"kind": "fixed", "uses": 1, "value_satang": 4500, "offline": 1,
+                                          "conflicts": 1, "waiting": 0}]
+    # online again the allowance is back and nothing is accepted twice
+    assert run(dirs[0], "voucher", "redeem", vouchers[1], "--receipt", "X").returncode != 0
+    last = cli(dirs[0], "voucher", "redeem", vouchers[2], "--receipt", "ON-3", "--amount", "80.00")
+    assert last["offline"] is False
+
+
+def test_points_buy_a_voucher_printed_as_a_qr_and_used_at_another_counter(demo: DemoServer, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from hardware.cards import scanner_read_back
+
+    codes = demo.read_banner()
+    dirs = [tmp_path / "t1", tmp_path / "t2"]
+    for d, c in zip(dirs, codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    assert "buys a voucher F5000" in admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00",
+                                           "--valid-days", "30").stdout
+    member = cli(dirs[0], "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    cli(dirs[0], "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
+    for d in dirs:
+        cli(d, "sync", "--once")
+    slip = tmp_path / "slip.png"
+    bought = cli(dirs[0], "voucher", "buy", "--member", member, "--reward", "V50", "--op-id",
+                 "0193a1b2-0000-7000-8000-000000000001", "--slip", str(slip))
+    assert (bought["points"], bought["balance_after"], bought["description"]) == (150, 250, "฿50.00 off the bill")
+    assert list(scanner_read_back(Image.open(slip)).qr_texts) == [bought["code"]]  # the slip's QR scans back
+    # a retry (the answer was lost): the same voucher, no more points spent
+    again = cli(dirs[0], "voucher", "buy", "--member", member, "--reward", "V50", "--op-id",
+                "0193a1b2-0000-7000-8000-000000000001")
+    assert (again["code"], again["balance_after"]) == (bought["code"], 250)
+    # the voucher belongs to the member: refused for anyone else, used once by them at the other counter
+    other = run(dirs[1], "voucher", "check", bought["code"])
+    assert other.returncode != 0 and "belongs to another member" in other.stderr
+    used = cli(dirs[1], "voucher", "redeem", bought["code"], "--receipt", "B-2", "--amount", "200.00", "--member",
+               member)
+    assert (used["offline"], used["value_satang"]) == (False, 5000)
+    cli(dirs[0], "sync", "--once")
+    assert demo.balance(member) == 250
+    # a reward the catalog does not have: one clear line
+    not_voucher = run(dirs[0], "voucher", "buy", "--member", member, "--reward", "NOPE")
+    assert not_voucher.returncode != 0 and "No reward with code NOPE." in not_voucher.stderr

@@ -1,0 +1,281 @@
+"""Vouchers on the server: a batch is signed and written out, the server is the arbiter of single use (reserve,
+commit, release, lapse), nothing is accepted twice online even with two counters racing over HTTP, and a
+voucher used on two offline counters is recorded twice with the second use flagged with its value."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from pos_app.core import vouchers as cv
+from sync import protocol as p
+from sync.server import models as m
+from sync.server import service as svc
+from sync.server import vouchers as vsvc
+from sync.server.app import run_tx
+from sync.server.cli import cli
+from sync.server.config import Settings
+from sync.server.demo import DEMO_KEY_PASSPHRASE
+from tests.sync.server.conftest import ServerProcess
+from tests.sync.server.terminal import Terminal
+
+pytestmark = pytest.mark.postgres
+
+NewTerminal = Callable[[httpx.Client], Terminal]
+FIFTY = cv.Benefit("fixed", 5000)
+
+
+def batch(engine: Engine, settings: Settings, count: int = 1, **kwargs: Any) -> list[str]:
+    kwargs.setdefault("benefit", FIFTY)
+    kwargs.setdefault("valid_until", svc.utcnow() + timedelta(days=30))
+    _, codes = run_tx(engine, lambda c: vsvc.issue_batch(c, settings, campaign=kwargs.pop("campaign", "TEST"),
+                                                         count=count, now=svc.utcnow(), **kwargs))
+    return [code for _, code in codes]
+
+
+def reserve(t: Terminal, code: str, op: str | None = None, **extra: Any) -> httpx.Response:
+    return t.http.post("/v1/vouchers/reserve", headers=t.auth,
+                       json={"operation_id": op or str(uuid.uuid4()), "code": code, **extra})
+
+
+def commit(t: Terminal, code: str, op: str, value: int = 5000, offline: bool = False, **extra: Any) -> httpx.Response:
+    return t.http.post("/v1/vouchers/commit", headers=t.auth, json={
+        "operation_id": op, "code": code, "value_satang": value, "sale_at": p.format_utc(datetime.now(UTC)),
+        "receipt_ref": f"R-{op[:8]}", "operator_id": "cashier1", "offline": offline, **extra})
+
+
+def error_code(r: httpx.Response) -> str:
+    return str(r.json()["error"]["code"])
+
+
+def test_reserve_commit_and_nothing_twice(client: TestClient, engine: Engine, settings: Settings,
+                                          new_terminal: NewTerminal) -> None:
+    t1, t2 = new_terminal(client), new_terminal(client)
+    [code] = batch(engine, settings)
+    op = str(uuid.uuid4())
+    held = reserve(t1, code, op, bill_satang=12000)
+    assert held.status_code == 200, held.text
+    assert held.json()["status"] == "reserved" and held.json()["operation_id"] == op
+    assert reserve(t1, code, op).json()["status"] == "reserved"  # a retry is the same hold
+    taken = reserve(t2, code)
+    assert (taken.status_code, error_code(taken)) == (409, "voucher_reserved")
+    used = commit(t1, code, op)
+    assert used.status_code == 200 and used.json()["status"] == "used" and not used.json()["conflict"]
+    again = commit(t1, code, op)  # the response was lost; the counter asks again
+    assert again.status_code == 200 and again.json()["status"] == "used"
+    for r in (reserve(t2, code), commit(t2, code, str(uuid.uuid4())), reserve(t1, code)):
+        assert (r.status_code, error_code(r)) == (409, "voucher_already_used")
+    uses = run_tx(engine, lambda c: c.execute(select(m.voucher_uses).where(
+        m.voucher_uses.c.voucher_id == cv.parse_voucher(code, vsvc.chain_keys(c)).voucher_id)).all())
+    assert len(uses) == 1
+
+
+def test_a_hold_lapses_or_is_released(client: TestClient, engine: Engine, settings: Settings,
+                                      new_terminal: NewTerminal) -> None:
+    t1, t2 = new_terminal(client), new_terminal(client)
+    code, code2 = batch(engine, settings, count=2)
+    op = str(uuid.uuid4())
+    assert reserve(t1, code, op, ttl_seconds=5).status_code == 200
+    assert error_code(reserve(t2, code)) == "voucher_reserved"
+    # never committed: after its lapse time another counter may take it (the server's clock moved on)
+    later = svc.utcnow() + timedelta(seconds=6)
+    term2 = run_tx(engine, lambda c: svc.authenticate(c, f"Bearer {t2.terminal_id}.{t2.secret}", later))
+    state = run_tx(engine, lambda c: vsvc.reserve(c, term2, p.VoucherReserveRequest(
+        operation_id=str(uuid.uuid4()), code=code), later))
+    assert state.status == "reserved"
+    # the first counter's late commit is refused: someone else holds it now
+    late = run_tx(engine, lambda c: vsvc.status(c, code, later))
+    assert late["status"] == "reserved" and late["operation_id"] != op
+    # released: free again at once
+    op2 = str(uuid.uuid4())
+    assert reserve(t1, code2, op2).status_code == 200
+    released = t1.http.post("/v1/vouchers/release", headers=t1.auth, json={"operation_id": op2})
+    assert released.status_code == 200 and released.json()["released"] is True
+    assert reserve(t2, code2).status_code == 200
+
+
+def test_refusals_are_one_code_each(client: TestClient, engine: Engine, settings: Settings,
+                                    new_terminal: NewTerminal) -> None:
+    t = new_terminal(client)  # enrolled at BKK01
+    [other_branch] = batch(engine, settings, branch="CNX01") if run_tx(
+        engine, lambda c: c.execute(select(m.branches.c.id).where(m.branches.c.code == "CNX01")).first()) \
+        else [None]
+    [minimum] = batch(engine, settings, min_spend_satang=30000)
+    [good] = batch(engine, settings)
+    forged = good.replace(":F5000:", ":F9000:")
+    assert (reserve(t, forged).status_code, error_code(reserve(t, forged))) == (422, "voucher_forged")
+    assert error_code(reserve(t, minimum, bill_satang=29999)) == "voucher_below_minimum"
+    assert reserve(t, minimum, bill_satang=30000).status_code == 200
+    assert error_code(reserve(t, "LV1:nonsense")) == "voucher_malformed"
+    if other_branch is not None:
+        assert error_code(reserve(t, other_branch)) == "voucher_other_branch"
+    # genuinely signed with the chain key, but never issued by this server
+    signing = run_tx(engine, lambda c: vsvc.active_signing_key(c, DEMO_KEY_PASSPHRASE))
+    assert signing is not None
+    key_id, key = signing
+    now = svc.utcnow()
+    stray = cv.sign_voucher(key, key_id, "NEVERISSUED1", FIFTY, now, now + timedelta(days=1))
+    r = reserve(t, stray)
+    assert (r.status_code, error_code(r)) == (404, "unknown_voucher")
+    # signed by a key the chain does not have
+    alien = cv.sign_voucher(Ed25519PrivateKey.generate(), "ZZ9", "X1", FIFTY, now, now + timedelta(days=1))
+    assert error_code(reserve(t, alien)) == "voucher_unknown_key"
+
+
+def test_expired_and_void(client: TestClient, engine: Engine, settings: Settings,
+                          new_terminal: NewTerminal) -> None:
+    t = new_terminal(client)
+    start = svc.utcnow() - timedelta(days=3)
+    [old] = batch(engine, settings, valid_from=start, valid_until=start + timedelta(days=1))
+    assert error_code(reserve(t, old)) == "voucher_expired"
+    assert run_tx(engine, lambda c: vsvc.status(c, old, svc.utcnow()))["status"] == "expired"
+    batch_id, codes = run_tx(engine, lambda c: vsvc.issue_batch(
+        c, settings, campaign="VOIDME", count=3, benefit=FIFTY, valid_until=svc.utcnow() + timedelta(days=9),
+        now=svc.utcnow()))
+    op = str(uuid.uuid4())
+    assert reserve(t, codes[0][1], op).status_code == 200 and commit(t, codes[0][1], op).status_code == 200
+    assert run_tx(engine, lambda c: vsvc.void_batch(c, batch_id, "manager", svc.utcnow())) == 2
+    r = reserve(t, codes[1][1])
+    assert (r.status_code, error_code(r)) == (409, "voucher_void")
+    assert run_tx(engine, lambda c: vsvc.status(c, codes[1][0], svc.utcnow()))["status"] == "void"
+    assert run_tx(engine, lambda c: vsvc.status(c, codes[0][0], svc.utcnow()))["status"] == "used"
+
+
+def test_used_on_two_offline_counters_is_recorded_twice_and_flagged(
+        client: TestClient, engine: Engine, settings: Settings, new_terminal: NewTerminal) -> None:
+    t1, t2 = new_terminal(client), new_terminal(client)
+    [code] = batch(engine, settings, campaign="OFFLINE2X")
+    op1, op2 = str(uuid.uuid4()), str(uuid.uuid4())
+    first = commit(t1, code, op1, offline=True)
+    second = commit(t2, code, op2, value=4200, offline=True)
+    assert first.status_code == second.status_code == 200
+    assert (first.json()["conflict"], second.json()["conflict"]) == (False, True)
+    assert commit(t2, code, op2, value=4200, offline=True).json()["conflict"] is True  # retry: same answer
+    voucher_id = first.json()["voucher_id"]
+    flags = [f for f in run_tx(engine, lambda c: svc.list_flags(c, False, "voucher_conflict", None))
+             if f.details["voucher_id"] == voucher_id]
+    assert len(flags) == 1 and flags[0].details["value_satang"] == 4200
+    assert flags[0].terminal_id == t2.terminal_id and flags[0].details["first_operation_id"] == op1
+    conflicts = [c for c in run_tx(engine, vsvc.conflicts) if c["voucher_id"] == voucher_id]
+    assert [c["value_satang"] for c in conflicts] == [4200]
+    line = next(r for r in run_tx(engine, lambda c: vsvc.report(c, "campaign")) if r["campaign"] == "OFFLINE2X")
+    assert (line["uses"], line["offline"], line["conflicts"], line["conflict_value_satang"]) == (2, 2, 1, 4200)
+    # online, the same voucher is refused, never accepted a third time
+    assert error_code(commit(t1, code, str(uuid.uuid4()))) == "voucher_already_used"
+
+
+def test_allowance_reaches_the_terminals_with_the_policy(client: TestClient, engine: Engine,
+                                                         new_terminal: NewTerminal) -> None:
+    t = new_terminal(client)
+    policy = run_tx(engine, lambda c: vsvc.set_allowance(c, "fixed", 3, 15000))
+    assert policy.voucher_allowances["fixed"] == p.VoucherAllowance(count=3, value_satang=15000)
+    pulled = [ch["policy"] for ch in t.pull_all() if ch["type"] == "policy"]
+    assert pulled and pulled[-1]["voucher_allowances"] == {"fixed": {"count": 3, "value_satang": 15000}}
+
+
+def test_two_counters_racing_over_http_never_use_one_voucher_twice(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], enroll_code: Callable[[], str]) -> None:
+    clients = [httpx.Client(base_url=s.url, timeout=30) for s in servers]
+    counters = []
+    for http in clients:
+        t = Terminal(http)
+        assert t.enroll(enroll_code()).status_code == 200
+        counters.append(t)
+    codes = batch(engine, settings, count=12, campaign="RACE")
+    outcomes: dict[tuple[int, str], tuple[int, str]] = {}
+    barrier = threading.Barrier(2)
+
+    def race(i: int) -> None:
+        for code in codes:
+            barrier.wait()
+            op = str(uuid.uuid4())
+            r = reserve(counters[i], code, op)
+            if r.status_code == 200:
+                r = commit(counters[i], code, op)
+            outcomes[(i, code)] = (r.status_code, r.json().get("status") or error_code(r))
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for code in codes:
+        pair = sorted(outcomes[(i, code)] for i in range(2))
+        assert pair[0] == (200, "used"), pair
+        assert pair[1][0] == 409 and pair[1][1] in ("voucher_reserved", "voucher_already_used"), pair
+        assert run_tx(engine, lambda c, code=code: vsvc.status(c, code, svc.utcnow()))["status"] == "used"
+    for http in clients:
+        http.close()
+
+
+def test_cli_issues_a_batch_to_csv_and_reports(pg_url: str, engine: Engine, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOYALTY_DATABASE_URL", pg_url)
+    monkeypatch.setenv("LOYALTY_KEY_PASSPHRASE", DEMO_KEY_PASSPHRASE.decode())
+    runner = CliRunner()
+    out = tmp_path / "codes.csv"
+    result = runner.invoke(cli, ["voucher", "batch", "--campaign", "NEWYEAR", "--count", "5", "--value", "50.00",
+                                 "--valid-until", "2099-12-31", "--branch", "BKK01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 vouchers (F5000) written to" in result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 5 and {r["campaign"] for r in rows} == {"NEWYEAR"}
+    voucher = run_tx(engine, lambda c: cv.parse_voucher(rows[0]["code"], vsvc.chain_keys(c)))
+    assert (voucher.benefit, voucher.branch) == (FIFTY, "BKK01")
+    assert voucher.valid_until == datetime(2100, 1, 1, tzinfo=UTC)
+    status = runner.invoke(cli, ["--json", "voucher", "status", rows[0]["code"]])
+    assert status.exit_code == 0 and '"status": "issued"' in status.output and '"campaign": "NEWYEAR"' in status.output
+    # bad input: one clear line, exit 2, nothing issued
+    for args, words in ((["--value", "fifty"], "not an amount"), (["--value", "50", "--percent", "10"], "exactly one"),
+                        (["--value", "50.00", "--valid-until", "31/12/2099"], "2026-12-31")):
+        full = ["voucher", "batch", "--campaign", "BAD", "--count", "1", "--valid-until", "2099-12-31",
+                "--out", str(tmp_path / "bad.csv"), *args]
+        bad = runner.invoke(cli, full)
+        assert bad.exit_code == 2 and words in bad.output and "Traceback" not in bad.output, bad.output
+    assert not (tmp_path / "bad.csv").exists()
+    report = runner.invoke(cli, ["voucher", "report", "--by", "campaign"])
+    assert report.exit_code == 0
+
+
+def test_a_voucher_bought_with_points_needs_the_reserved_points(client: TestClient, engine: Engine,
+                                                                 new_terminal: NewTerminal) -> None:
+    t, other = new_terminal(client), new_terminal(client)
+    member = t.member()
+    t.upload_ok([member, t.earn(member["member"]["id"], 500_000)])  # 200 points
+    mid = str(member["member"]["id"])
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code="V20", name_th="บัตร", name_en="Voucher",
+                                                              points_cost=120, stock=None, active=True)))
+    run_tx(engine, lambda c: vsvc.set_voucher_reward(c, "V20", cv.Benefit("fixed", 2000), 30, svc.utcnow()))
+
+    def issue(term: Terminal, reservation_id: str, reward: str = "V20") -> httpx.Response:
+        return term.http.post("/v1/vouchers/issue", headers=term.auth, json={
+            "member_id": mid, "reward_code": reward, "reservation_id": reservation_id})
+
+    nothing = issue(t, str(uuid.uuid4()))
+    assert (nothing.status_code, error_code(nothing)) == (409, "reservation_mismatch")
+    too_few = str(uuid.uuid4())
+    assert t.http.post("/v1/reservations", headers=t.auth, json={
+        "reservation_id": too_few, "member_id": mid, "points": 50, "reward_code": "V20"}).status_code == 200
+    assert error_code(issue(t, too_few)) == "reservation_mismatch"
+    held = str(uuid.uuid4())
+    assert t.http.post("/v1/reservations", headers=t.auth, json={
+        "reservation_id": held, "member_id": mid, "points": 120, "reward_code": "V20"}).status_code == 200
+    assert error_code(issue(other, held)) == "reservation_mismatch"  # another terminal's hold
+    assert error_code(issue(t, held, "NOPE")) == "not_a_voucher_reward"
+    first = issue(t, held)
+    assert first.status_code == 200, first.text
+    assert issue(t, held).json()["code"] == first.json()["code"]  # one voucher per hold
+    voucher = run_tx(engine, lambda c: cv.parse_voucher(first.json()["code"], vsvc.chain_keys(c)))
+    assert (voucher.owner, voucher.benefit) == (mid, cv.Benefit("fixed", 2000))
