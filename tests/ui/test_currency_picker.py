@@ -9,15 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fit import fit_problems
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from pos_app.core import i18n
 from pos_app.core.i18n import _
 from pos_app.services import open_terminal
 from tests.ui.test_counter_window import TIMEOUT, award, earn_entries, find_member, sign_in, wait_idle
 
 
 @pytest.fixture
-def dollar_window(qtbot: Any, data_dir: Path, thai_font_family: str) -> Iterator[Any]:
+def dollar_window(qtbot: Any, data_dir: Path, thai_font_family: str, request: Any) -> Iterator[Any]:
     """The counter on a ledger whose active rules take US dollars and yen (a standalone counter: every branch)."""
     from pos_app.core.rules import Currencies, FxRate
     from pos_app.ui.counter import CounterWindow
@@ -31,6 +34,9 @@ def dollar_window(qtbot: Any, data_dir: Path, thai_font_family: str) -> Iterator
     finally:
         services.close()
     win = CounterWindow(data_dir)
+    size = getattr(request, "param", None)
+    if size:
+        win.resize(*size)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.ready, timeout=TIMEOUT):
         win.show()
@@ -68,3 +74,48 @@ def test_a_sale_in_dollars_from_the_window(qtbot: Any, dollar_window: Any, data_
     picker.setCurrentIndex(picker.findData("THB"))
     award(qtbot, win, "100.00", "R-THB-1")
     assert [(e.currency, e.amount_satang) for e in earn_entries(data_dir, member.id)][-1] == (None, 10_000)
+
+
+def _fx_preview(amount: str, baht: str, rate: str, points: str) -> str:
+    return _("{amount} → {points} points").format(
+        amount=_("{amount} = {baht} at {rate}").format(amount=amount, baht=baht, rate=rate), points=points)
+
+
+@pytest.mark.parametrize("dollar_window", [(1024, 768)], indirect=True, ids=["1024x768"])
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_preview_of_a_foreign_sale_shows_the_currency_the_baht_and_the_rate_as_the_cashier_types(
+        qtbot: Any, dollar_window: Any, language: str, data_dir: Path) -> None:
+    i18n.set_language(language)
+    win = dollar_window
+    win.retranslate()
+    sign_in(qtbot, win)
+    wait_idle(qtbot, win)
+    member = find_member(qtbot, win)
+    picker = win.currency_picker
+    picker.setCurrentIndex(picker.findData("USD"))
+    assert win.amount_label.text() == _("Bill amount ({code})").format(code="USD")
+    qtbot.keyClicks(win.amount_field, "4")
+    one = _fx_preview("USD 4.00", "฿143.25", "35.8125", "5")
+    qtbot.waitUntil(lambda: win.preview.text() == one, timeout=TIMEOUT)
+    assert win.award_button.text() == _("Award {points} points").format(points="5") + "\n[F2]"
+    qtbot.keyClicks(win.amount_field, "0")  # typed on: the preview follows
+    forty = _fx_preview("USD 40.00", "฿1,432.50", "35.8125", "57")
+    qtbot.waitUntil(lambda: win.preview.text() == forty, timeout=TIMEOUT)
+    assert win.award_button.text() == _("Award {points} points").format(points="57") + "\n[F2]"
+    QApplication.processEvents()
+    assert (win.width(), win.height()) == (1024, 768)
+    assert fit_problems(win) == [], "\n".join(fit_problems(win))
+
+    picker.setCurrentIndex(picker.findData("JPY"))  # the same digits in yen: converted at the yen rate
+    forty_yen = _("{amount} → 0 points: {why}").format(
+        amount=_("{amount} = {baht} at {rate}").format(amount="JPY 40", baht="฿9.00", rate="0.2251"),
+        why=_("points start at {amount}").format(amount="฿25"))
+    qtbot.waitUntil(lambda: win.preview.text() == forty_yen, timeout=TIMEOUT)
+    assert win.award_button.text() == _("Record the sale (0 points)") + "\n[F2]"
+    assert fit_problems(win) == [], "\n".join(fit_problems(win))
+
+    picker.setCurrentIndex(picker.findData("USD"))
+    qtbot.waitUntil(lambda: win.preview.text() == forty, timeout=TIMEOUT)
+    result = award(qtbot, win, "40", "R-USD-LIVE")
+    assert (result.currency, result.amount_satang, result.fx_rate, result.points) == ("USD", 143_250, "35.8125", 57)
+    assert [e.points for e in earn_entries(data_dir, member.id)] == [57]  # what the preview said is what was recorded
