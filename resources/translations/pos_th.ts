@@ -872,8 +872,9 @@
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="78"></location>
-            <location filename="../../pos_app/services/earn.py" line="83"></location>
+            <location filename="../../pos_app/services/earn.py" line="85"></location>
+            <location filename="../../pos_app/services/earn.py" line="121"></location>
+            <location filename="../../pos_app/services/earn.py" line="126"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
@@ -969,7 +970,7 @@
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="96"></location>
+            <location filename="../../pos_app/services/earn.py" line="139"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -1090,13 +1091,14 @@
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="132"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="72"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="145"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="73"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="90"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
@@ -1149,7 +1151,7 @@
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="168"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="166"></location>
             <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
@@ -1171,7 +1173,7 @@
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="157"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="155"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="191"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
@@ -1204,12 +1206,12 @@
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="127"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="197"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="195"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -2610,12 +2612,12 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="60"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="125"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="195"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="193"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2987,52 +2989,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="346"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="513"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="515"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="511"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3384,55 +3386,55 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="352"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="321"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3444,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="518"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="520"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="522"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="525"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="527"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3830,7 +3832,7 @@
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="80"></location>
+            <location filename="../../pos_app/services/earn.py" line="123"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
         </message>
@@ -3961,12 +3963,14 @@
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="70"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="134"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="145"></location>
             <source>Record the sale (0 points)</source>
             <translation>บันทึกการขาย (0 แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="135"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="145"></location>
             <source>Award {points} points</source>
             <translation>บันทึก {points} แต้ม</translation>
         </message>
@@ -4084,6 +4088,26 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="112"></location>
+            <source>{amount} = {baht} at {rate}</source>
+            <translation>{amount} = {baht} ที่อัตรา {rate}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="123"></location>
+            <source>{amount} → {points} points</source>
+            <translation>{amount} → ได้ {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="121"></location>
+            <source>{amount} → 0 points: {why}</source>
+            <translation>{amount} → ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/award.py" line="90"></location>
+            <source>Bill amount ({code})</source>
+            <translation>ยอดซื้อ ({code})</translation>
         </message>
     </context>
 </TS>
