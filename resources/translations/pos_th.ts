@@ -97,7 +97,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -879,18 +879,18 @@
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="58"></location>
-            <location filename="../../pos_app/services/returns.py" line="197"></location>
+            <location filename="../../pos_app/services/returns.py" line="67"></location>
+            <location filename="../../pos_app/services/returns.py" line="208"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="263"></location>
+            <location filename="../../pos_app/services/returns.py" line="274"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="265"></location>
+            <location filename="../../pos_app/services/returns.py" line="276"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
@@ -930,12 +930,12 @@
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="207"></location>
+            <location filename="../../pos_app/services/returns.py" line="218"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="272"></location>
+            <location filename="../../pos_app/services/returns.py" line="283"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
@@ -984,24 +984,24 @@
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="100"></location>
-            <location filename="../../pos_app/services/returns.py" line="144"></location>
+            <location filename="../../pos_app/services/returns.py" line="109"></location>
+            <location filename="../../pos_app/services/returns.py" line="153"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="108"></location>
+            <location filename="../../pos_app/services/returns.py" line="117"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="115"></location>
-            <location filename="../../pos_app/services/returns.py" line="127"></location>
+            <location filename="../../pos_app/services/returns.py" line="124"></location>
+            <location filename="../../pos_app/services/returns.py" line="136"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="275"></location>
+            <location filename="../../pos_app/services/returns.py" line="286"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
@@ -1031,18 +1031,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="356"></location>
-            <location filename="../../pos_app/ui/counter.py" line="357"></location>
+            <location filename="../../pos_app/ui/counter.py" line="358"></location>
+            <location filename="../../pos_app/ui/counter.py" line="359"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="360"></location>
+            <location filename="../../pos_app/ui/counter.py" line="362"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="361"></location>
+            <location filename="../../pos_app/ui/counter.py" line="363"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1152,7 +1152,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/award.py" line="166"></location>
-            <location filename="../../pos_app/ui/screens/returns.py" line="47"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="58"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
@@ -1184,7 +1184,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="419"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1221,7 +1221,7 @@
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="517"></location>
+            <location filename="../../pos_app/ui/counter.py" line="519"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1264,7 +1264,7 @@
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="164"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="481"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1604,7 +1604,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="554"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
@@ -1865,7 +1865,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="184"></location>
+            <location filename="../../pos_app/ui/counter.py" line="185"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2212,17 +2212,17 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="363"></location>
+            <location filename="../../pos_app/ui/counter.py" line="365"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="364"></location>
+            <location filename="../../pos_app/ui/counter.py" line="366"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="365"></location>
+            <location filename="../../pos_app/ui/counter.py" line="367"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2476,7 +2476,7 @@
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="260"></location>
+            <location filename="../../pos_app/services/returns.py" line="271"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
@@ -2818,7 +2818,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="362"></location>
+            <location filename="../../pos_app/ui/counter.py" line="364"></location>
             <source>Reports</source>
             <translation>รายงาน</translation>
         </message>
@@ -2827,7 +2827,7 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="366"></location>
+            <location filename="../../pos_app/ui/counter.py" line="368"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
@@ -2838,22 +2838,22 @@
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="121"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="148"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="103"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="130"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="152"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="124"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="151"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
@@ -2895,16 +2895,17 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
+            <location filename="../../pos_app/ui/presenters/returns.py" line="41"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="473"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="476"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="475"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
@@ -2926,22 +2927,22 @@
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="18"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
             <source>Earned</source>
             <translation>ได้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
             <source>Returned</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
             <source>Adjusted</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -2949,32 +2950,32 @@
             <translation>แต้มหมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="24"></location>
             <source>Overdraft</source>
             <translation>แต้มติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
             <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
             <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="69"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="80"></location>
             <source>This return refunds {amount} and takes back {points} points.</source>
             <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="74"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="89"></location>
             <source>Balance {before} -&gt; {after} points.</source>
             <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="67"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="78"></location>
             <source>Already returned before: {amount}.</source>
             <translation>เคยคืนไปแล้ว: {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="87"></location>
             <source>{points} points redeemed on this receipt are given back.</source>
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
@@ -3701,6 +3702,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="373"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="64"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
@@ -3822,12 +3824,12 @@
             <translation>{code}: {n:,} รายการขาย, {money} = {baht}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="120"></location>
+            <location filename="../../pos_app/services/returns.py" line="129"></location>
             <source>Receipt {receipt} was paid in {code}: give the refund in {code}.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วย {code}: ให้คืนเงินเป็น {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="111"></location>
+            <location filename="../../pos_app/services/returns.py" line="120"></location>
             <source>Receipt {receipt} was paid in baht: give the refund in baht.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
@@ -3947,18 +3949,18 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="368"></location>
+            <location filename="../../pos_app/ui/counter.py" line="370"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="367"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
+            <location filename="../../pos_app/ui/counter.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="552"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="526"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="529"></location>
             <source>Void an operation</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
@@ -4108,6 +4110,16 @@
             <location filename="../../pos_app/ui/screens/award.py" line="90"></location>
             <source>Bill amount ({code})</source>
             <translation>ยอดซื้อ ({code})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/history.py" line="84"></location>
+            <source>Paid in {code}: refunded at the sale's rate, {rate} baht per {code}.</source>
+            <translation>ชำระเป็น {code}: คืนเงินตามอัตราของวันที่ขาย {rate} บาทต่อ 1 {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/returns.py" line="42"></location>
+            <source>Refund ({code})</source>
+            <translation>ยอดคืนเงิน ({code})</translation>
         </message>
     </context>
 </TS>
