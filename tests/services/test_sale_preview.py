@@ -51,3 +51,20 @@ def test_the_preview_refuses_as_the_award_would(refused, services, member) -> No
     with refused(InvalidInput, "invalid_input", "The amount must be more than zero."):
         services.preview_sale(member.id)
     assert services.history(member.id) == []
+
+
+def test_a_void_of_a_dollar_award_carries_the_whole_sale_in_dollars_at_its_rate(services, member) -> None:
+    """The server checks a return's share of a foreign sale at the sale's rate: a void is the whole of it."""
+    from pos_app.services import Approval
+    from sync.records import check_entry
+
+    award = services.award(member_id=member.id, currency="USD", amount_minor=4000, receipt_ref="R-V",
+                           operator_id="cashier-1")
+    services.void(entry_id=award.entry_id, operator_id="cashier-1", approval=Approval("9999"))
+    reverse = services.history(member.id)[-1]
+    assert (reverse.kind, reverse.reason, reverse.points, reverse.currency, reverse.amount_minor, reverse.fx_rate,
+            reverse.amount_satang) == ("reverse", "void", -57, "USD", 4000, "35.8125", 143_250)
+    with services.ledger.read() as conn:
+        sent = [w["entry"] for w in services.ledger.outbox_after(conn, 0, 1000)
+                if w["type"] == "entry" and w["entry"]["id"] == reverse.id]
+    assert len(sent) == 1 and check_entry(sent[0], "terminal") is None
