@@ -4,8 +4,9 @@ same run.
     python bench/bench_counter_lookup.py [--members 100000] [--entries 1000000] [--runs 200]
 
 1. ``search_members`` (part of a name, Thai and English) over ``--members`` members, p50/p95, against
-   ``identify`` by phone (an exact, indexed lookup) on the same file. A name search reads every name (LIKE
-   '%text%' cannot use an index), so its cost grows with the number of members; the figure says how much.
+   ``identify`` by phone (an exact, indexed lookup) on the same file, **before and after the name index**: with
+   the trigram index of migration 0011 (``member_name_index``), then on the same file with the index dropped
+   (what the search did before: LIKE '%text%' reads every name). Ratio before/after in the same run.
 2. ``voidable()`` (what the counter may void now) on a ledger of ``--entries`` old entries plus 5 fresh
    awards, against the same call on a ledger holding only the 5 fresh awards: it walks back from the newest
    entry and stops at the first one older than the void window, so the ratio stays near 1 whatever the size.
@@ -92,13 +93,22 @@ def main() -> int:
         print(f"{args.members:,} members")
         phones = [p for _, p in sample]
         by_phone = timed(lambda: big.identify(random.choice(phones)), args.runs)
-        thai = timed(lambda: big.search_members("สมชาย"), args.runs)
-        english = timed(lambda: big.search_members("jaidee"), args.runs)
         print(line("identify by phone (baseline)", by_phone))
-        print(line("search_members('สมชาย')", thai))
-        print(line("search_members('jaidee')", english))
-        print(f"ratio p95 search / identify: {pct(thai, 0.95) / pct(by_phone, 0.95):.1f}x (Thai), "
-              f"{pct(english, 0.95) / pct(by_phone, 0.95):.1f}x (English)")
+        queries = ["สมชาย", "jaidee", "ศรีสุข 77"]  # common Thai, common English, one person's name and number
+        found = {q: [m.id for m in big.search_members(q)] for q in queries}
+        after = {q: timed(lambda q=q: big.search_members(q), args.runs) for q in queries}
+        with big.ledger.write() as conn:  # the same file as before migration 0011: no index, a scan
+            for trigger in ("ai", "au", "ad"):
+                conn.exec_driver_sql(f"DROP TRIGGER member_name_index_{trigger}")
+            conn.exec_driver_sql("DROP TABLE member_name_index")
+        assert {q: [m.id for m in big.search_members(q)] for q in queries} == found  # the same answers
+        before = {q: timed(lambda q=q: big.search_members(q), args.runs) for q in queries}
+        for q in queries:
+            print(line(f"search_members({q!r}) before (scan)", before[q]))
+            print(line(f"search_members({q!r}) after (index)", after[q]))
+            print(f"  ratio p50 before/after: {pct(before[q], 0.5) / pct(after[q], 0.5):.1f}x, "
+                  f"p95 {pct(before[q], 0.95) / pct(after[q], 0.95):.1f}x; after/identify p95: "
+                  f"{pct(after[q], 0.95) / pct(by_phone, 0.95):.1f}x")
 
         bulk_entries(big, args.entries, [(m, p, "") for m, p in sample], big.clock() - 3_600_000)
         fresh_awards(big)

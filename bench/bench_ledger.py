@@ -27,7 +27,8 @@ from pos_app.services import open_terminal  # noqa: E402
 from pos_app.services.demo import DEMO_KEY_ID, demo_key  # noqa: E402
 
 DAY_MS = 86_400_000
-_BULK_INSERT = "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_BULK_INSERT = ("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                "NULL,NULL,NULL)")  # baht entries: no currency, amount_minor, fx_rate (migration 0006)
 
 
 def pct(values: list[float], q: float) -> float:

@@ -332,6 +332,12 @@ _SQL_MEMBER_SEARCH = (  # name contains / starts with / has a word starting with
     _SQL_MEMBER.split(" WHERE ")[0] + " WHERE m.name LIKE ? ESCAPE '\\' ORDER BY CASE WHEN m.name LIKE ? ESCAPE '\\' "
     "THEN 0 WHEN m.name LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, m.name, m.id LIMIT ?"
 )
+_SQL_HAS_NAME_INDEX = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'member_name_index'"
+_SQL_MEMBER_NAME_MATCH = (  # the same, the candidates from the trigram index (migration 0011) instead of a scan
+    _SQL_MEMBER.split(" FROM ")[0] + " FROM member_name_index f JOIN members m ON m.rowid = f.rowid "
+    "LEFT JOIN balances b ON b.member_id = m.id WHERE member_name_index MATCH ? ORDER BY CASE WHEN m.name LIKE ? "
+    "ESCAPE '\\' THEN 0 WHEN m.name LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END, m.name, m.id LIMIT ?"
+)
 _SQL_FIND_OP = "SELECT kind, request_hash, result_json FROM operations WHERE op_id = ?"
 _SQL_INSERT_OP = "INSERT INTO operations (op_id, kind, request_hash, result_json, created_at_ms) VALUES (?, ?, ?, ?, ?)"
 _SQL_NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox"
@@ -841,11 +847,21 @@ class Ledger:
         return out
 
     def search_members_by_name(self, conn: Connection, text_: str, limit: int) -> list[MemberRow]:
-        """Members whose name contains ``text_`` (SQLite's LIKE: case-insensitive for Latin letters; Thai has no
-        case), names that start with it first, then names with a word that starts with it, then the rest."""
+        """Members whose name contains ``text_`` (case-insensitive for Latin letters; Thai has no case), names
+        that start with it first, then names with a word that starts with it, then the rest.
+
+        Three characters or more are looked up in the trigram index ``member_name_index`` (migration 0011):
+        only the matching names are read, instead of every name. Shorter text (a trigram needs three), or a
+        ledger whose SQLite could not build the index, reads every name with LIKE."""
         escaped = text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params = (f"%{escaped}%", f"{escaped}%", f"% {escaped}%", limit)
-        rows = _raw(conn).execute(_SQL_MEMBER_SEARCH, params).fetchall()
+        raw = _raw(conn)
+        if len(text_) >= 3 and raw.execute(_SQL_HAS_NAME_INDEX).fetchone() is not None:
+            phrase = '"' + text_.replace('"', '""') + '"'  # one FTS5 string: every character is literal
+            params: tuple[Any, ...] = (phrase, f"{escaped}%", f"% {escaped}%", limit)
+            rows = raw.execute(_SQL_MEMBER_NAME_MATCH, params).fetchall()
+        else:
+            params = (f"%{escaped}%", f"{escaped}%", f"% {escaped}%", limit)
+            rows = raw.execute(_SQL_MEMBER_SEARCH, params).fetchall()
         return [_member_from_row(r) for r in rows]
 
     def give_back_reward_stock(self, conn: Connection, code: str) -> None:

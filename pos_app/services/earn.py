@@ -44,6 +44,19 @@ class AwardResult:
         return zero_points_text(self.points_start_satang) if self.points == 0 else None
 
 
+@dataclass(frozen=True)
+class SalePreview:
+    """What an award of a bill would give (nothing recorded): the points, and for a sale in another currency
+    the THB equivalent and the rate of the active rules it was converted at (as the award will record them)."""
+
+    points: int
+    amount_satang: int
+    points_start_satang: int | None = None  # when ``points`` is 0: the bill from which points start
+    currency: str | None = None
+    amount_minor: int | None = None
+    fx_rate: str | None = None
+
+
 class EarnUseCases(ServicesBase):
     # ------------------------------------------------------------------ award
     def preview_award(self, member_id: str, amount_satang: int,
@@ -60,6 +73,36 @@ class EarnUseCases(ServicesBase):
                 return points_for(purchase, rules, member.tier if member.tier in known else None)
 
         result: EarnBreakdown = self._call(run)
+        return result
+
+    def preview_sale(self, member_id: str, *, amount_satang: int = 0, currency: str | None = None,
+                     amount_minor: int | None = None, sale_at: datetime | None = None) -> SalePreview:
+        """:meth:`preview_award` for a bill in baht or, with ``currency`` and ``amount_minor``, in another
+        currency: converted as :meth:`award` converts it (the active rules' rate at the sale time, this branch),
+        and refused as the award would be (no rate, a currency the branch does not take: ``InvalidInput``)."""
+        foreign = currency is not None and currency.strip().upper() != HOME_CURRENCY
+        if (amount_minor is None or amount_minor <= 0) if foreign else amount_satang <= 0:
+            raise InvalidInput(_("The amount must be more than zero."))
+
+        def run() -> SalePreview:
+            with self.ledger.read() as conn:
+                member = self._member(conn, member_id)
+                rules = self.active_rules(conn)
+                branch = self.ledger.get_meta(conn, "branch_id")
+            when = ms_to_dt(self._sale_ms(sale_at))
+            fx: dict[str, Any] = {}
+            amount = amount_satang
+            if foreign:
+                assert currency is not None and amount_minor is not None
+                fx = convert_sale(rules, branch, currency, amount_minor, when)
+                amount = fx.pop("amount_satang")
+            known = {t.code for t in rules.tiers.tiers}
+            breakdown = points_for(Purchase(amount_satang=amount, sale_at=when, branch_id=branch), rules,
+                                   member.tier if member.tier in known else None)
+            return SalePreview(points=breakdown.points, amount_satang=amount,
+                               points_start_satang=breakdown.points_start_satang, **fx)
+
+        result: SalePreview = self._call(run)
         return result
 
     def award(self, *, member_id: str, amount_satang: int = 0, receipt_ref: str, operator_id: str,

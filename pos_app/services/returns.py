@@ -43,6 +43,15 @@ class ReturnPreview:
     currency: str | None = None   # paid in another currency: the amounts in it (minor units) beside the THB ones
     remaining_minor: int | None = None
     refund_minor: int | None = None
+    original_minor: int | None = None  # the sale in its currency
+    fx_rate: str | None = None         # the sale's rate: refunds are converted at it, never at today's
+
+    @property
+    def refunded_before_minor(self) -> int | None:
+        """Earlier (partial) returns on this receipt, in its currency."""
+        if self.original_minor is None or self.remaining_minor is None:
+            return None
+        return self.original_minor - self.remaining_minor
 
     @property
     def balance_after(self) -> int:
@@ -152,7 +161,9 @@ def _preview(services: Services, receipt: str, refund_satang: int | None,
                          points_earned=plan.earn.points, refunded_before_satang=plan.refunded_before,
                          remaining_satang=plan.remaining, refund_satang=plan.refund, points_to_take_back=take,
                          points_to_give_back=give, balance_now=member.points, currency=plan.earn.currency,
-                         remaining_minor=plan.remaining_minor, refund_minor=plan.refund_minor)
+                         remaining_minor=plan.remaining_minor, refund_minor=plan.refund_minor,
+                         original_minor=plan.earn.amount_minor if plan.earn.currency else None,
+                         fx_rate=plan.earn.fx_rate if plan.earn.currency else None)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,9 @@ def void(services: Services, *, entry_id: str, operator_id: str, approval: Appro
             member_id=entry.member_id, kind="reverse", points=back, sale_at_ms=now, operator_id=operator_id,
             # an award's void carries the award's whole amount: the server's return rule then expects it all back
             amount_satang=entry.amount_satang if entry.kind == "earn" else None,
+            # and, paid in another currency, the whole of it at the sale's rate (the server checks the share)
+            **({"currency": entry.currency, "amount_minor": entry.amount_minor, "fx_rate": entry.fx_rate}
+               if entry.kind == "earn" and entry.currency else {}),
             receipt_ref=entry.receipt_ref, reward_code=entry.reward_code, corrects_id=entry.id,
             rules_version=entry.rules_version, approved_by=approver.id, reason=VOID_REASON, op_id=op_id,
             clock_offset_ms=services._clock_offset(conn)))

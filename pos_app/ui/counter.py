@@ -64,6 +64,7 @@ from pos_app.ui.presenters.award import AwardPresenter
 from pos_app.ui.presenters.changes import Change, ChangeBus
 from pos_app.ui.presenters.member import MemberPresenter
 from pos_app.ui.presenters.redeem import RedeemPresenter
+from pos_app.ui.presenters.returns import ReturnPresenter
 from pos_app.ui.presenters.search import SearchPresenter
 from pos_app.ui.presenters.session import IdleLock, SessionPresenter
 from pos_app.ui.presenters.voids import VoidPresenter
@@ -226,6 +227,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
         self.change_pin_dialog: ChangePinDialog | None = None
         self.manager_dialog: ManagerDialog | None = None
         self.return_dialog: ReturnDialog | None = None
+        self.return_state = ReturnPresenter()  # the return dialog's receipt and its currency
         self.void_dialog: VoidDialog | None = None
         self.voucher_state = VoucherPresenter()
         self.voucher_dialog: VoucherDialog | None = None

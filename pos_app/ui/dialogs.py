@@ -353,7 +353,10 @@ class ReturnDialog(KioskDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setPlaceholderText(_("Whole receipt"))
         form.addRow(_("Receipt no."), self.receipt)
-        form.addRow(_("Refund (baht)"), self.amount)
+        self.amount_label = QLabel(_("Refund (baht)"))  # the receipt's currency once it was looked up
+        self.amount_label.setObjectName("returnAmountLabel")
+        self.amount_label.setBuddy(self.amount)
+        form.addRow(self.amount_label, self.amount)
         self.summary = QLabel()
         self.summary.setObjectName("returnSummary")
         self.summary.setWordWrap(True)

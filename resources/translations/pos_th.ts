@@ -99,7 +99,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
-            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -752,28 +752,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="639"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="591"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="597"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="710"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="716"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="726"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1181"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="732"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1197"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="443"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="449"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -782,13 +782,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="721"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1184"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="727"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1200"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="885"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="901"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -876,24 +876,25 @@
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="78"></location>
-            <location filename="../../pos_app/services/earn.py" line="83"></location>
+            <location filename="../../pos_app/services/earn.py" line="85"></location>
+            <location filename="../../pos_app/services/earn.py" line="121"></location>
+            <location filename="../../pos_app/services/earn.py" line="126"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="58"></location>
-            <location filename="../../pos_app/services/returns.py" line="197"></location>
+            <location filename="../../pos_app/services/returns.py" line="67"></location>
+            <location filename="../../pos_app/services/returns.py" line="208"></location>
             <source>The refund amount must be more than zero.</source>
             <translation>ยอดคืนเงินต้องมากกว่าศูนย์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="263"></location>
+            <location filename="../../pos_app/services/returns.py" line="274"></location>
             <source>An adjustment must add or remove at least one point.</source>
             <translation>การปรับแต้มต้องเพิ่มหรือลดอย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="265"></location>
+            <location filename="../../pos_app/services/returns.py" line="276"></location>
             <source>An adjustment needs a reason.</source>
             <translation>การปรับแต้มต้องระบุเหตุผล</translation>
         </message>
@@ -933,12 +934,12 @@
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="207"></location>
+            <location filename="../../pos_app/services/returns.py" line="218"></location>
             <source>a return</source>
             <translation>การคืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="272"></location>
+            <location filename="../../pos_app/services/returns.py" line="283"></location>
             <source>a manual adjustment</source>
             <translation>การปรับแต้มด้วยมือ</translation>
         </message>
@@ -973,7 +974,7 @@
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="96"></location>
+            <location filename="../../pos_app/services/earn.py" line="139"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -987,24 +988,24 @@
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="100"></location>
-            <location filename="../../pos_app/services/returns.py" line="144"></location>
+            <location filename="../../pos_app/services/returns.py" line="109"></location>
+            <location filename="../../pos_app/services/returns.py" line="153"></location>
             <source>No points were earned on receipt {receipt}.</source>
             <translation>ใบเสร็จ {receipt} ไม่ได้รับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="108"></location>
+            <location filename="../../pos_app/services/returns.py" line="117"></location>
             <source>Receipt {receipt} was already fully returned.</source>
             <translation>ใบเสร็จ {receipt} คืนสินค้าครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="115"></location>
-            <location filename="../../pos_app/services/returns.py" line="127"></location>
+            <location filename="../../pos_app/services/returns.py" line="124"></location>
+            <location filename="../../pos_app/services/returns.py" line="136"></location>
             <source>Only {amount} of receipt {receipt} can still be returned.</source>
             <translation>ใบเสร็จ {receipt} คืนได้อีกเพียง {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="275"></location>
+            <location filename="../../pos_app/services/returns.py" line="286"></location>
             <source>This would leave {name} with a negative balance.</source>
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
@@ -1035,14 +1036,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="407"></location>
+            <location filename="../../pos_app/ui/counter.py" line="408"></location>
             <source>Loyalty counter</source>
-            <translation type="obsolete">สะสมแต้มหน้าร้าน</translation>
+            <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="411"></location>
             <source>Switch language</source>
-            <translation type="obsolete">เปลี่ยนภาษา</translation>
+            <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="412"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1095,13 +1100,14 @@
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="68"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="132"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Award points</source>
             <translation>สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="76"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="93"></location>
             <source>Bill amount (baht)</source>
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
@@ -1156,8 +1162,8 @@
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="171"></location>
-            <location filename="../../pos_app/ui/screens/returns.py" line="50"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="169"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="61"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
         </message>
@@ -1179,7 +1185,7 @@
             <translation>ยังไม่ได้เลือกสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="160"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="158"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="196"></location>
             <source>Find the member first.</source>
             <translation>ค้นหาสมาชิกก่อน</translation>
@@ -1190,8 +1196,9 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="478"></location>
             <source>Working…</source>
-            <translation type="obsolete">กำลังทำรายการ…</translation>
+            <translation>กำลังทำรายการ…</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/session.py" line="36"></location>
@@ -1211,12 +1218,12 @@
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="127"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="200"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="198"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1226,8 +1233,9 @@
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="651"></location>
             <source>Not redeemed: no manager approval.</source>
-            <translation type="obsolete">ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
+            <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/member.py" line="110"></location>
@@ -1268,7 +1276,7 @@
             <location filename="../../pos_app/ui/dialogs.py" line="117"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="163"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="219"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="372"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1497,7 +1505,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1098"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1114"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1614,7 +1622,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="288"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="442"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="445"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="609"></location>
             <location filename="../../pos_app/ui/screens/voucher.py" line="52"></location>
             <source>Close</source>
@@ -1882,8 +1890,9 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="205"></location>
             <source>The slip printer cannot be used: {reason}</source>
-            <translation type="obsolete">ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
+            <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="26"></location>
@@ -2245,15 +2254,18 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="414"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="415"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
-            <translation type="obsolete">การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
+            <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="416"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="195"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2415,6 +2427,7 @@
             <translation>เหตุการณ์</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="417"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="270"></location>
             <location filename="../../pos_app/ui/screens/staff.py" line="160"></location>
             <source>Staff</source>
@@ -2431,17 +2444,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="667"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="673"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="664"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="670"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="670"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="676"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2492,27 +2505,27 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="610"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="616"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1168"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1184"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1179"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1195"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1174"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1190"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="260"></location>
+            <location filename="../../pos_app/services/returns.py" line="271"></location>
             <source>The reason</source>
             <translation>เหตุผล</translation>
         </message>
@@ -2628,7 +2641,7 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="472"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="478"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2648,12 +2661,12 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="60"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="125"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="198"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="196"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2733,7 +2746,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="451"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="457"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2853,6 +2866,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="413"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
@@ -2864,6 +2878,7 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="421"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="343"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
@@ -2874,22 +2889,22 @@
             <translation>รายการล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="125"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="153"></location>
             <source>Done: receipt {receipt} returned, {points} points taken back.</source>
             <translation>เรียบร้อย: คืนสินค้าใบเสร็จ {receipt} แล้ว หักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="107"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="135"></location>
             <source>Not returned: no manager approval.</source>
             <translation>ยังไม่ได้คืน: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="129"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="157"></location>
             <source>New balance {balance} points.</source>
             <translation>ยอดคงเหลือใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/returns.py" line="128"></location>
+            <location filename="../../pos_app/ui/screens/returns.py" line="156"></location>
             <source>{points} points given back.</source>
             <translation>คืนแต้มที่แลกไป {points} แต้ม</translation>
         </message>
@@ -2931,16 +2946,17 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="356"></location>
+            <location filename="../../pos_app/ui/presenters/returns.py" line="41"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="364"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="367"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="369"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
@@ -2964,22 +2980,22 @@
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="18"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
             <source>Earned</source>
             <translation>ได้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
             <source>Returned</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="21"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
             <source>Adjusted</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="22"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
@@ -2988,32 +3004,32 @@
             <translation>แต้มหมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="23"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="24"></location>
             <source>Overdraft</source>
             <translation>แต้มติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="62"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
             <source>Receipt {receipt} of {when}: {name} earned {points} points on {amount}.</source>
             <translation>ใบเสร็จ {receipt} วันที่ {when}: {name} ได้ {points} แต้ม จากยอด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="69"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="80"></location>
             <source>This return refunds {amount} and takes back {points} points.</source>
             <translation>คืนเงิน {amount} และหักแต้มคืน {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="74"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="89"></location>
             <source>Balance {before} -&gt; {after} points.</source>
             <translation>ยอดแต้ม {before} -&gt; {after} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="67"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="78"></location>
             <source>Already returned before: {amount}.</source>
             <translation>เคยคืนไปแล้ว: {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/history.py" line="72"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="87"></location>
             <source>{points} points redeemed on this receipt are given back.</source>
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
@@ -3777,6 +3793,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="373"></location>
+            <location filename="../../pos_app/ui/presenters/history.py" line="64"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
@@ -3898,17 +3915,17 @@
             <translation>{code}: {n:,} รายการขาย, {money} = {baht}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="120"></location>
+            <location filename="../../pos_app/services/returns.py" line="129"></location>
             <source>Receipt {receipt} was paid in {code}: give the refund in {code}.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วย {code}: ให้คืนเงินเป็น {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/returns.py" line="111"></location>
+            <location filename="../../pos_app/services/returns.py" line="120"></location>
             <source>Receipt {receipt} was paid in baht: give the refund in baht.</source>
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="80"></location>
+            <location filename="../../pos_app/services/earn.py" line="123"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
         </message>
@@ -4023,27 +4040,31 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="423"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
-            <translation type="obsolete">ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
+            <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="440"></location>
+            <location filename="../../pos_app/ui/counter.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="443"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="417"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="420"></location>
             <source>Void an operation</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="70"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="134"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Record the sale (0 points)</source>
             <translation>บันทึกการขาย (0 แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="135"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Award {points} points</source>
             <translation>บันทึก {points} แต้ม</translation>
         </message>
@@ -4866,8 +4887,9 @@
             <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="630"></location>
             <source>Updating to version {version}: the counter opens again in a few minutes.</source>
-            <translation type="obsolete">กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
+            <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
@@ -5456,6 +5478,7 @@ redeemed</source>
             <translation>กำลังพิมพ์…</translation>
         </message>
         <message>
+            <location filename="../../pos_app/ui/counter.py" line="419"></location>
             <location filename="../../pos_app/ui/screens/device.py" line="166"></location>
             <source>Device</source>
             <translation>อุปกรณ์</translation>
@@ -5850,6 +5873,46 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/voucher.py" line="141"></location>
             <source>Type the receipt number the voucher is used on.</source>
             <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="418"></location>
+            <source>Add a cashier, disable or enable, reset a PIN</source>
+            <translation>เพิ่มแคชเชียร์ ระงับหรือเปิดใช้ ตั้ง PIN ใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/counter.py" line="420"></location>
+            <source>Sync, printer, camera and scanner tests, health checks, backup</source>
+            <translation>การซิงก์ ทดสอบเครื่องพิมพ์ กล้อง และเครื่องสแกน ตรวจสุขภาพระบบ สำรองข้อมูล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="112"></location>
+            <source>{amount} = {baht} at {rate}</source>
+            <translation>{amount} = {baht} ที่อัตรา {rate}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="123"></location>
+            <source>{amount} → {points} points</source>
+            <translation>{amount} → ได้ {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="121"></location>
+            <source>{amount} → 0 points: {why}</source>
+            <translation>{amount} → ได้ 0 แต้ม: {why}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/history.py" line="84"></location>
+            <source>Paid in {code}: refunded at the sale's rate, {rate} baht per {code}.</source>
+            <translation>ชำระเป็น {code}: คืนเงินตามอัตราของวันที่ขาย {rate} บาทต่อ 1 {code}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/returns.py" line="42"></location>
+            <source>Refund ({code})</source>
+            <translation>ยอดคืนเงิน ({code})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/award.py" line="93"></location>
+            <source>Bill amount ({code})</source>
+            <translation>ยอดซื้อ ({code})</translation>
         </message>
     </context>
 </TS>

@@ -743,6 +743,9 @@ class _Held:
     points: int
     amount_satang: int | None
     sale_at: str
+    currency: str | None = None  # a sale in another currency: its amount in minor units and its rate
+    amount_minor: int | None = None
+    fx_rate: str | None = None
 
 
 class _Judge:
@@ -768,19 +771,24 @@ class _Judge:
         self.held: dict[str, _Held] = {}
         self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
         self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
+        self.refunded_minor: dict[str, int] = {}  # the same for a foreign sale, in its minor units
         self.expired: dict[str, int] = {}  # grant id -> points of held expiries of it (pre-enrollment checks)
         corrected = sorted({e.corrects_id for e in entries if e.corrects_id})
         if corrected:
             for row in conn.execute(select(m.entries.c.id, m.entries.c.member_id, m.entries.c.kind,
                                            m.entries.c.points, m.entries.c.sale_at, m.entries.c.payload)
                                     .where(_in(conn, m.entries.c.id, corrected), m.entries.c.quarantined.is_(False))):
-                self.held[row.id] = _Held(row.member_id, row.kind, int(row.points),
-                                          json.loads(row.payload).get("amount_satang"), row.sale_at)
+                payload = json.loads(row.payload)
+                self.held[row.id] = _Held(row.member_id, row.kind, int(row.points), payload.get("amount_satang"),
+                                          row.sale_at, payload.get("currency"), payload.get("amount_minor"),
+                                          payload.get("fx_rate"))
             for row in conn.execute(select(m.entries.c.corrects_id, m.entries.c.points, m.entries.c.payload)
                                     .where(_in(conn, m.entries.c.corrects_id, corrected),
                                            m.entries.c.kind == "reverse", m.entries.c.quarantined.is_(False),
                                            m.entries.c.terminal_id != p.SERVER_TERMINAL_ID)):
-                self._count_reverse(row.corrects_id, int(row.points), json.loads(row.payload).get("amount_satang"))
+                payload = json.loads(row.payload)
+                self._count_reverse(row.corrects_id, int(row.points), payload.get("amount_satang"),
+                                    payload.get("amount_minor"))
             if terminal.applied_seq < terminal.takeover_seq:  # pre-enrollment expiries: what the server expired too
                 for row in conn.execute(select(m.entries.c.corrects_id, m.entries.c.points).where(
                         _in(conn, m.entries.c.corrects_id, corrected), m.entries.c.kind == "expire",
@@ -789,10 +797,12 @@ class _Judge:
         self.tier_events: dict[str, list[tuple[str, int]]] = {}  # member -> (earn's sale_at, earned points) held
         self.run_events: dict[str, list[tuple[str, int]]] = {}  # the same, of this run's records so far
 
-    def _count_reverse(self, corrects_id: str, points: int, amount: int | None) -> None:
+    def _count_reverse(self, corrects_id: str, points: int, amount: int | None, minor: int | None = None) -> None:
         self.reversed[corrects_id] = self.reversed.get(corrects_id, 0) + points
         if amount:
             self.refunded[corrects_id] = self.refunded.get(corrects_id, 0) + amount
+        if minor:
+            self.refunded_minor[corrects_id] = self.refunded_minor.get(corrects_id, 0) + minor
 
     # ------------------------------------------------------------------ the verdict
     def judge(self, e: Any, balance: int, body: str) -> _Verdict:
@@ -965,7 +975,15 @@ class _Judge:
         if abs(self.reversed.get(e.corrects_id, 0) + e.points) > abs(original.points):
             return _Verdict(rec.Problem("bad_correction", f"the reverses of {e.corrects_id} would exceed its "
                                                           f"{original.points} points"))
+        if original.kind == "earn" and original.currency is not None and e.currency == original.currency:
+            return self._check_foreign_return(e, original)
         verdict = _Verdict()
+        if original.kind == "earn" and e.currency is not None and e.currency != original.currency:
+            # refunded in another currency than the sale's: its THB part is judged as a baht return, and flagged
+            verdict.flags.append(NewFlag("fx_mismatch", e.member_id, e.terminal_id, e.id, {
+                "kind": "return", "corrects_id": e.corrects_id, "currency": e.currency,
+                "sale_currency": original.currency, "amount_minor": e.amount_minor, "fx_rate": e.fx_rate,
+                "sale_fx_rate": original.fx_rate, "amount_satang": e.amount_satang}))
         if original.kind == "earn" and e.amount_satang and original.amount_satang:
             try:
                 expected = clawback_for_return(original.points, original.amount_satang,
@@ -982,6 +1000,50 @@ class _Judge:
                                              {"kind": "return", "expected": -expected, "points": e.points}))
         return verdict
 
+    def _check_foreign_return(self, e: Any, original: _Held) -> _Verdict:
+        """A return (or void) of a sale paid in another currency, refunded in it: its THB part must be the same
+        share of the sale's THB amount that its minor units are of the sale's, taken cumulatively
+        (``currency.share_satang``), in the sale's currency and at **the sale's rate** (never the day's), and the
+        points taken back those the return rule gives for that share. A different currency, rate or THB part is
+        flagged ``fx_mismatch``; fewer points taken back than the rule gives are completed by a server
+        ``reverse`` and flagged ``points_mismatch`` (more are flagged only: a manager may give them back), as
+        for an earn. A refund above what is left of the sale is quarantined (``bad_correction``)."""
+        from pos_app.core.currency import share_satang
+        from pos_app.core.errors import ReturnError
+        from pos_app.core.returns import clawback_for_return
+
+        total_satang, total_minor = original.amount_satang or 0, original.amount_minor or 0
+        before_minor = self.refunded_minor.get(e.corrects_id, 0)
+        part = e.amount_minor or 0
+        if before_minor + part > total_minor:
+            return _Verdict(rec.Problem("bad_correction", f"the returns of {e.corrects_id} would refund more than "
+                                                          f"its {original.currency} {total_minor} (minor units)"))
+        before = share_satang(total_satang, total_minor, before_minor)
+        expected_satang = share_satang(total_satang, total_minor, before_minor + part) - before
+        try:  # a share worth less than a satang takes nothing back
+            expected = clawback_for_return(original.points, total_satang, before, expected_satang) \
+                if expected_satang > 0 else 0
+        except ReturnError as exc:
+            return _Verdict(rec.Problem("bad_correction", exc.message))
+        verdict = _Verdict()
+        if (e.currency, e.fx_rate, e.amount_satang) != (original.currency, original.fx_rate, expected_satang):
+            verdict.flags.append(NewFlag("fx_mismatch", e.member_id, e.terminal_id, e.id, {
+                "kind": "return", "corrects_id": e.corrects_id, "currency": e.currency,
+                "sale_currency": original.currency, "amount_minor": part, "fx_rate": e.fx_rate,
+                "sale_fx_rate": original.fx_rate, "amount_satang": e.amount_satang,
+                "expected_satang": expected_satang, "points": e.points, "points_expected": -expected}))
+        if -e.points != expected:
+            details: dict[str, Any] = {"kind": "return", "expected": -expected, "points": e.points}
+            if -e.points < expected:
+                details["taken_back"] = expected + e.points
+                verdict.compensations.append({
+                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
+                    "corrects_id": e.corrects_id,
+                    "reason": f"return clawback completed: a {part} (minor units) {original.currency} share of the "
+                              f"sale at its rate {original.fx_rate} takes back {expected}, {-e.points} were taken"})
+            verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
+        return verdict
+
     def _check_adjust(self, e: Any) -> _Verdict:
         if e.approved_by not in self.managers:
             return _Verdict(rec.Problem("unknown_approver", f"approver {e.approved_by!r} is not an active manager "
@@ -990,11 +1052,12 @@ class _Judge:
 
     # ------------------------------------------------------------------ what later records of the run see
     def accept(self, e: Any) -> None:
-        self.held[e.id] = _Held(e.member_id, e.kind, e.points, e.amount_satang, e.sale_at)
+        self.held[e.id] = _Held(e.member_id, e.kind, e.points, e.amount_satang, e.sale_at, e.currency,
+                                e.amount_minor, e.fx_rate)
         if e.kind == "expire" and e.corrects_id:
             self.expired[e.corrects_id] = self.expired.get(e.corrects_id, 0) + e.points
         if e.kind == "reverse" and e.corrects_id:
-            self._count_reverse(e.corrects_id, e.points, e.amount_satang)
+            self._count_reverse(e.corrects_id, e.points, e.amount_satang, e.amount_minor)
         events = self.run_events.setdefault(e.member_id, [])
         if e.kind == "earn":
             events.append((e.sale_at, e.points))

@@ -51,6 +51,7 @@ CALLS: dict[str, Any] = {
     "offline_remaining": lambda m, e: ((m,), {}),
     "pin_guard_status": lambda m, e: ((), {}),
     "preview_award": lambda m, e: ((m, 10_000), {}),
+    "preview_sale": lambda m, e: ((m,), {"amount_satang": 10_000}),
     "public_keys": lambda m, e: ((), {}),
     "put_reward": lambda m, e: ((), {"code": "BAG", "name_th": "ถุง", "name_en": "Bag", "points_cost": 5}),
     "redeem": lambda m, e: ((), {"member_id": m, "points": 5, "operator_id": "c"}),

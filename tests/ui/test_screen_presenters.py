@@ -80,6 +80,53 @@ def test_the_amount_error_is_quiet_while_empty_and_plain_when_wrong() -> None:
     assert award.amount_error(quiet_when_empty=True) != ""
 
 
+def test_a_foreign_sale_previews_its_amount_the_baht_equivalent_the_rate_and_the_points() -> None:
+    award = AwardPresenter()
+    award.has_member = True
+    assert award.set_currency("USD") is False  # nothing typed yet: no preview to ask for
+    assert award.set_amount("40") is True
+    assert award.sale() == {"currency": "USD", "amount_minor": 4000}
+    assert award.amount() is None  # not a baht bill
+    generation = award.generation
+    assert award.preview_text() == ""  # the rate is the rules', known only from the services' answer
+    assert not award.previewed(generation, 4000, 57, None, 143_250, "35.8125")  # a baht answer: not this sale
+    assert award.previewed(generation, ("USD", 4000), 57, None, 143_250, "35.8125")
+    assert award.preview_text() == _("{amount} → {points} points").format(
+        amount=_("{amount} = {baht} at {rate}").format(amount="USD 40.00", baht="฿1,432.50", rate="35.8125"),
+        points="57")
+    assert award.button_text() == _("Award {points} points").format(points="57")
+
+
+def test_a_foreign_sale_below_one_block_says_why_and_a_late_answer_for_another_currency_is_ignored() -> None:
+    award = AwardPresenter()
+    award.has_member = True
+    award.set_currency("JPY")
+    award.set_amount("100")
+    generation = award.generation
+    assert award.previewed(generation, ("JPY", 100), 0, 2_500, 2_251, "0.2251")
+    assert award.preview_text() == _("{amount} → 0 points: {why}").format(
+        amount=_("{amount} = {baht} at {rate}").format(amount="JPY 100", baht="฿22.51", rate="0.2251"),
+        why=_("points start at {amount}").format(amount="฿25"))
+    assert award.button_text() == _("Record the sale (0 points)")
+    generation = award.generation
+    award.set_currency("USD")  # the cashier chose dollars while the yen preview was on its way
+    assert not award.previewed(generation, ("JPY", 100), 0, 2_500, 2_251, "0.2251")
+    assert award.preview_text() == "" and award.button_text() == _("Award points")
+    award.set_currency(None)  # back to baht: the same text is a baht bill
+    assert award.sale() == {"amount_satang": 10_000}
+
+
+def test_a_foreign_amount_with_too_many_decimals_is_refused_inline() -> None:
+    award = AwardPresenter()
+    award.has_member = True
+    award.set_currency("JPY")
+    assert award.set_amount("1000.5") is False
+    assert award.amount_error() == _("An amount in {code} has no decimal places, for example 1,000.").format(
+        code="JPY")
+    award.set_currency("USD")
+    assert award.amount_error() == ""  # 1000.50 dollars is an amount
+
+
 # ---------------------------------------------------------------- redeem
 def test_tiles_show_cost_stock_and_what_the_member_can_afford() -> None:
     redeem = RedeemPresenter()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pos_app.core.currency import format_money
 from pos_app.core.i18n import N_, _
 from pos_app.core.money import format_baht
 
@@ -56,18 +57,32 @@ def history_lines(entries: Iterable[Any], reward_names: Mapping[str, str],
     return lines
 
 
+def _money(satang: int, minor: int | None, code: str | None) -> str:
+    """``฿500.00``, or for a sale in another currency ``USD 10.00 (= ฿358.12)``."""
+    if code is None or minor is None:
+        return format_baht(satang)
+    return _("{money} (= {baht})").format(money=format_money(minor, code), baht=format_baht(satang))
+
+
 def return_summary(preview: Any) -> str:
-    """What a return will do, in the cashier's words (a ``pos_app.services.returns.ReturnPreview``)."""
+    """What a return will do, in the cashier's words (a ``pos_app.services.returns.ReturnPreview``). A receipt
+    paid in another currency shows its amounts in that currency beside the baht, and the sale's rate."""
+    code = getattr(preview, "currency", None)
     lines = [
         _("Receipt {receipt} of {when}: {name} earned {points} points on {amount}.").format(
             receipt=preview.receipt_ref, when=_when(preview.sale_at_ms), name=preview.member_name,
-            points=f"{preview.points_earned:,}", amount=format_baht(preview.original_satang)),
+            points=f"{preview.points_earned:,}",
+            amount=_money(preview.original_satang, getattr(preview, "original_minor", None), code)),
     ]
     if preview.refunded_before_satang:
         lines.append(_("Already returned before: {amount}.").format(
-            amount=format_baht(preview.refunded_before_satang)))
+            amount=_money(preview.refunded_before_satang, getattr(preview, "refunded_before_minor", None), code)))
     lines.append(_("This return refunds {amount} and takes back {points} points.").format(
-        amount=format_baht(preview.refund_satang), points=f"{preview.points_to_take_back:,}"))
+        amount=_money(preview.refund_satang, getattr(preview, "refund_minor", None), code),
+        points=f"{preview.points_to_take_back:,}"))
+    if code is not None and getattr(preview, "fx_rate", None):
+        lines.append(_("Paid in {code}: refunded at the sale's rate, {rate} baht per {code}.").format(
+            code=code, rate=preview.fx_rate))
     if preview.points_to_give_back:
         lines.append(_("{points} points redeemed on this receipt are given back.").format(
             points=f"{preview.points_to_give_back:,}"))

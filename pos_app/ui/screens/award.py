@@ -73,7 +73,7 @@ class AwardScreen:
 
     def _retranslate_award(self: Any) -> None:
         self.award_box.setTitle(_("Award points"))
-        self.amount_label.setText(_("Bill amount (baht)"))
+        self._show_amount_label()
         self.amount_field.setPlaceholderText("1,234.50")
         self.receipt_label.setText(_("Receipt no."))
         self.receipt_field.setPlaceholderText(_("e.g. R-000123"))
@@ -88,8 +88,15 @@ class AwardScreen:
         self._show_preview()
 
     # ------------------------------------------------------------------ typing and preview
-    def _amount_changed(self: Any, text: str = "") -> None:
-        wants_preview = self.award_state.set_amount(self.amount_field.text())
+    def _show_amount_label(self: Any) -> None:
+        code = self.currency_picker.foreign()
+        self.amount_label.setText(_("Bill amount ({code})").format(code=code) if code else _("Bill amount (baht)"))
+
+    def _amount_changed(self: Any, _value: object = None) -> None:
+        state = self.award_state
+        state.currency = self.currency_picker.foreign()
+        self._show_amount_label()
+        wants_preview = state.set_amount(self.amount_field.text())
         self._refresh_amount_error(quiet_when_empty=True)
         self._show_preview()
         if wants_preview:
@@ -99,45 +106,30 @@ class AwardScreen:
         if self._refresh_amount_error():
             self.receipt_field.setFocus()
 
-    def _parsed_amount(self: Any) -> int | None:
-        if self.currency_picker.foreign():  # no baht preview of a foreign amount: the award says the points
-            return None
-        return self.award_state.amount()
-
     def _refresh_amount_error(self: Any, quiet_when_empty: bool = False) -> bool:
         """Show the inline error for the amount field; True when the amount is usable."""
         state = self.award_state
         state.amount_text = self.amount_field.text()
-        if self.currency_picker.foreign():
-            text = self.amount_field.text()
-            if not text.strip() and quiet_when_empty:
-                self.amount_error.clear()
-                return False
-            try:
-                self.currency_picker.sale(text)
-            except RuleError as exc:
-                self.amount_error.setText(exc.message)
-                return False
-            self.amount_error.clear()
-            return True
+        state.currency = self.currency_picker.foreign()
         self.amount_error.setText(state.amount_error(quiet_when_empty))
-        return state.amount() is not None
+        return state.sale() is not None
 
     def _request_preview(self: Any) -> None:
+        """The live preview, on the worker: the points, and for another currency its THB equivalent and rate."""
         state, member, svc = self.award_state, self._member, self._services
-        amount = state.amount()
-        if member is None or amount is None or svc is None or self.currency_picker.foreign():
+        sale, key = state.sale(), state.sale_key()
+        if member is None or sale is None or key is None or svc is None:
             return
         generation, member_id = state.generation, member.id
 
-        def work() -> tuple[int, int | None]:
-            breakdown = svc.preview_award(member_id, amount)
-            return breakdown.points, breakdown.points_start_satang
+        def work() -> Any:
+            return svc.preview_sale(member_id, **sale)
 
-        def done(outcome: tuple[int, int | None]) -> None:
-            if state.previewed(generation, amount, *outcome):
+        def done(preview: Any) -> None:
+            if state.previewed(generation, key, preview.points, preview.points_start_satang,
+                               preview.amount_satang, preview.fx_rate):
                 self._show_preview()
-                self.preview_shown.emit(outcome[0])
+                self.preview_shown.emit(preview.points)
 
         def failed(error: ServiceError) -> None:
             if generation == state.generation:
@@ -149,6 +141,12 @@ class AwardScreen:
     def _show_preview(self: Any) -> None:
         self.preview.setText(self.award_state.preview_text())
         self.award_button.setText(with_key(self.award_state.button_text(), "F2", below=True))
+        # as wide as the longest thing it may say, so a text that grows while typing is never clipped (the
+        # amount field beside it gives way; the currency picker makes that row narrower)
+        metrics = self.award_button.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in (
+            _("Award points"), _("Record the sale (0 points)"), _("Award {points} points").format(points="9,999")))
+        self.award_button.setMinimumWidth(widest + 24)
 
     # ------------------------------------------------------------------ award
     def award(self: Any) -> None:

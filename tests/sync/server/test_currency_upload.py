@@ -126,3 +126,87 @@ def test_a_currency_the_branch_does_not_take_or_without_a_rate_is_quarantined(
     assert [(q["id"], q["code"]) for q in body["quarantined"]] == [(sale["entry"]["id"], code)]
     assert balance(engine, mid) == 4
     assert sale["entry"]["id"] not in {c["entry"]["id"] for c in other.pull_all() if c["type"] == "entry"}
+
+
+def foreign_return(t: Terminal, sale: dict[str, Any], minor: int, satang: int, points: int,
+                   rate: str | None = None, currency: str | None = None) -> dict[str, Any]:
+    """A return of part of ``sale`` as a terminal records it: ``minor`` in the sale's currency, its THB part
+    ``satang``, ``points`` taken back (positive), at the sale's rate unless ``rate`` says otherwise."""
+    earn = sale["entry"]
+    return t.entry(earn["member_id"], "reverse", -points, corrects_id=earn["id"], receipt_ref=earn["receipt_ref"],
+                   amount_satang=satang, currency=currency or earn["currency"], amount_minor=minor,
+                   fx_rate=rate or earn["fx_rate"], reason="return", approved_by="manager1")
+
+
+def server_reverses(t: Terminal) -> list[tuple[str, int]]:
+    return [(c["entry"]["corrects_id"], c["entry"]["points"]) for c in t.pull_all()
+            if c["type"] == "entry" and c["entry"]["terminal_id"] == "server"]
+
+
+def test_returns_of_a_dollar_sale_in_parts_at_the_sales_rate_are_applied_without_a_flag(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    sale = foreign_earn(counter, mid, "USD", 4000, "35.8125", 143_250)  # 57 points
+    # USD 10.00 of USD 40.00: a quarter of ฿1,432.50 rounded down (฿358.12) takes back 15 points; the rest
+    # (USD 30.00 = ฿1,074.38) the other 42, so the parts add up to the sale exactly
+    first = foreign_return(counter, sale, 1000, 35_812, 15)
+    rest = foreign_return(counter, sale, 3000, 107_438, 42)
+    body = counter.upload_ok([sale, first])
+    assert body["quarantined"] == [] and body["flags"] == []
+    assert balance(engine, mid) == 42
+    body = counter.upload_ok([rest])  # a later upload: the first return is read back from the database
+    assert body["quarantined"] == [] and body["flags"] == []
+    assert balance(engine, mid) == 0
+    seen = [c["entry"] for c in other.pull_all() if c["type"] == "entry" and c["entry"]["kind"] == "reverse"]
+    assert [(e["currency"], e["amount_minor"], e["fx_rate"], e["amount_satang"], e["points"]) for e in seen] == \
+        [("USD", 1000, "35.8125", 35_812, -15), ("USD", 3000, "35.8125", 107_438, -42)]
+
+
+def test_a_return_converted_at_the_days_rate_is_flagged_and_the_points_it_left_taken_back(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    sale = foreign_earn(counter, mid, "USD", 4000, "35.8125", 143_250)
+    counter.upload_ok([sale])
+    # the counter converted the refund at the day's 33.00: ฿330.00 and 13 points; the sale's rate gives
+    # ฿358.12 and 15 points
+    wrong = foreign_return(counter, sale, 1000, 33_000, 13, rate="33")
+    body = counter.upload_ok([wrong])
+    assert body["quarantined"] == []
+    flags = {f["kind"]: f["details"] for f in body["flags"]}
+    assert set(flags) == {"fx_mismatch", "points_mismatch"}
+    fx = flags["fx_mismatch"]
+    assert (fx["kind"], fx["fx_rate"], fx["sale_fx_rate"], fx["amount_satang"], fx["expected_satang"],
+            fx["points_expected"]) == ("return", "33", "35.8125", 33_000, 35_812, -15)
+    assert (flags["points_mismatch"]["expected"], flags["points_mismatch"]["taken_back"]) == (-15, 2)
+    assert balance(engine, mid) == 42  # as if the refund had been converted at the sale's rate
+    assert server_reverses(other) == [(sale["entry"]["id"], -2)]
+    assert [f.kind for f in run_tx(engine, lambda c: svc.list_flags(c)) if f.entry_id == wrong["entry"]["id"]] == \
+        ["fx_mismatch", "points_mismatch"]  # for head office, as an earn's mismatch
+
+
+def test_a_return_that_takes_back_too_many_points_is_flagged_only(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, other, mid = pair
+    sale = foreign_earn(counter, mid, "USD", 4000, "35.8125", 143_250)
+    greedy = foreign_return(counter, sale, 1000, 35_812, 20)  # the right THB share, 5 points too many
+    body = counter.upload_ok([sale, greedy])
+    assert [(f["kind"], f["details"]["expected"], f["details"]["points"]) for f in body["flags"]] == \
+        [("points_mismatch", -15, -20)]
+    assert balance(engine, mid) == 37  # the terminal's figure stands; a manager may give the 5 back
+    assert server_reverses(other) == []
+
+
+def test_a_return_in_another_currency_or_beyond_the_sale_is_refused_or_flagged(
+        pair: tuple[Terminal, Terminal, str], engine: Engine) -> None:
+    counter, _, mid = pair
+    sale = foreign_earn(counter, mid, "USD", 4000, "35.8125", 143_250)
+    too_much = foreign_return(counter, sale, 4001, 143_250, 57)  # one cent more than the sale
+    yen = foreign_return(counter, sale, 1600, 35_812, 15, rate="0.2251", currency="JPY")
+    body = counter.upload_ok([sale, too_much, yen])
+    assert [(q["id"], q["code"]) for q in body["quarantined"]] == [(too_much["entry"]["id"], "bad_correction")]
+    assert [(f["kind"], f["entry_id"]) for f in body["flags"]] == [("quarantined", too_much["entry"]["id"]),
+                                                                   ("fx_mismatch", yen["entry"]["id"])]
+    fx = body["flags"][1]["details"]
+    assert (fx["currency"], fx["sale_currency"], fx["fx_rate"], fx["sale_fx_rate"]) == \
+        ("JPY", "USD", "0.2251", "35.8125")
+    assert balance(engine, mid) == 42  # its THB part judged as a baht return: 15 points

@@ -2,13 +2,13 @@
 takes one voucher twice), with the server's acknowledgement once it has recorded the use.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30
 """
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

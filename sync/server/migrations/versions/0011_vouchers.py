@@ -1,7 +1,7 @@
 """vouchers: batches, signed codes with their status, and every use (docs/vouchers.md)
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0014
 Create Date: 2026-11-30 02:00:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0011'
-down_revision: str | None = '0010'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
