@@ -57,7 +57,7 @@ def test_the_summary_says_what_the_entries_say_for_every_whole_hour_range(tmp_pa
 
 
 def test_a_migrated_ledger_fills_the_summary_from_its_entries(tmp_path: Path) -> None:
-    fill_sql = importlib.import_module("pos_app.ledger.migrations.versions.0009_flag_acks").REPORT_HOURS_FILL
+    fill_sql = importlib.import_module("pos_app.ledger.migrations.versions.0009_back_office").REPORT_HOURS_FILL
     ledger = Ledger.open(tmp_path)
     try:
         _fill(ledger, 150, seed=3)
