@@ -17,7 +17,7 @@
 # check, and packs what IT copies to a terminal: dist/pos-terminal-<VERSION>-linux-<arch>.tar.gz =
 #   pos-terminal-<VERSION>/{pos-terminal/, install.sh, upgrade.sh, lib.sh, smoke_test.sh,
 #                           terminal.toml.example, installing-terminals.md}
-# and, where dpkg-deb exists, dist/pos-terminal_<VERSION>_<arch>.deb (packaging/build-deb.sh).
+# and, where dpkg-deb exists, dist/pos-terminal_<DEBIAN VERSION>_<arch>.deb (packaging/build-deb.sh).
 # NO_TARBALL=1 skips the archive, NO_DEB=1 the .deb. DIST=DIR / WORK=DIR put the output / the PyInstaller
 # work files elsewhere (default dist/ and build/ of the project). UPDATE_KEY_FILE=head-office.key.pub adds
 # update-key.pub to the kit, pinned by install.sh (the update channel, docs/installing-terminals.md).
@@ -53,7 +53,10 @@ SOURCE="$(source_id)"
 ARCH_UNAME="$(uname -m)"
 ARCH_DEB="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
 TARBALL="$DIST/pos-terminal-$VERSION-linux-$ARCH_UNAME.tar.gz"
-DEB="$DIST/pos-terminal_${VERSION}_$ARCH_DEB.deb"
+# the .deb is named by the Debian form of the version (lib.sh deb_version, as build-deb.sh names it: 1.2.0rc1 ->
+# 1.2.0~rc1); a version that is not a release (PEP 440) is refused here, before anything is built
+DEB_VERSION="$(bash -c '. "$1/packaging/lib.sh" && deb_version "$2"' deb_version "$ROOT" "$VERSION")" || exit 1
+DEB="$DIST/pos-terminal_${DEB_VERSION}_$ARCH_DEB.deb"
 
 existing_source() {  # existing_source FILE -> the source= line of the BUILD_INFO inside a kit or a .deb
     case "$1" in

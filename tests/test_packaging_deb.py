@@ -263,3 +263,22 @@ def test_a_marker_without_the_package_in_dpkg_is_refused(tmp_path: Path) -> None
     assert result.message == ("dpkg does not list pos-terminal as installed, although the program says a .deb "
                               "installed it: nothing installed")
     assert [c[0] for c in apt.asked] == ["dpkg-query"]
+
+
+@needs_dpkg_deb
+def test_build_refuses_to_replace_a_deb_of_the_same_version_from_another_source(tmp_path: Path) -> None:
+    """build.sh finds the .deb under its Debian name (a post-release: 0.1.0.post7 -> 0.1.0+post7) and refuses before
+    PyInstaller runs; looked up under the release's own name, it was not found and the build replaced it."""
+    from tests.test_packaging_build import PYPROJECT_VERSION, _build_env, _copy_tree
+
+    version = PYPROJECT_VERSION + ".post3"
+    tree = _copy_tree(tmp_path / "src", version)  # this tree, committed, its pyproject.toml at the post-release
+    deb = build_deb(tmp_path, version)  # BUILD_INFO source=test-<version>
+    assert deb.name.startswith(f"pos-terminal_{PYPROJECT_VERSION}+post3_")
+    before = deb.read_bytes()
+    result = subprocess.run(["bash", str(tree / "packaging" / "build.sh")], capture_output=True, text=True,
+                            timeout=120, check=False, env=_build_env(deb.parent, tmp_path / "work"))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {deb} is version {version} built from test-{version}, this tree is ")
+    assert deb.read_bytes() == before and not (tmp_path / "work").exists()
