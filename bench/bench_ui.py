@@ -192,8 +192,13 @@ def main() -> int:
         trees: list[tuple[str, Path | None]] = [("", None)]
         if args.compare_tree is not None:
             trees.insert(0, (f"[{args.compare_tree.name}] ", args.compare_tree))
-        for name, tree in trees:
-            shown, ready, bare = cold_start(copy, args.cold_runs, tree)
+        marks: dict[str, tuple[list[float], list[float], list[float]]] = {name: ([], [], []) for name, _t in trees}
+        for _ in range(args.cold_runs):  # the trees interleaved run by run: machine load hits them alike
+            for name, tree in trees:
+                for into, got in zip(marks[name], cold_start(copy, 1, tree), strict=True):
+                    into.extend(got)
+        for name, _tree in trees:
+            shown, ready, bare = marks[name]
             base = pct(bare, 0.5)
             print(f"{name}bare PySide6 process start      : p50 {base * 1000:7.0f} ms   (the baseline of this run)")
             for label, values in (("cold start to the PIN screen", shown), ("  ... and the ledger open", ready)):

@@ -391,7 +391,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
                                  parent=self)
         self.wedge.scanned.connect(self._on_wedge_scan)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.escape.activated.connect(self.clear)
+        self.escape.activated.connect(self._escape)
         # the frequent actions on F-keys; the key is printed on its button (see with_key)
         self.fkeys: dict[str, QShortcut] = {}
         for key, button in (("F2", self.award_button), ("F3", self.redeem_button),
@@ -685,13 +685,18 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             self.pages.setCurrentWidget(self.counter_page if self.session.signed_in else self.login_page)
             self.member_field.setFocus()
 
+    def _escape(self) -> None:
+        """Esc: from a back-office page, back to the counter (the member and the bill stay); else clear."""
+        if self._open_dialog() is None and self.pages.currentWidget() in (self.staff_page, self.device_page):
+            self.back_to_counter_page()
+            return
+        self.clear()
+
     def clear(self) -> None:
-        """Esc: forget the member and everything typed, ready for the next customer."""
+        """Forget the member and everything typed, ready for the next customer (Esc on the counter)."""
         if self._open_dialog() is not None:
             return  # the dialog handles its own Esc
-        if self.pages.currentWidget() in (self.staff_page, self.device_page):
-            self.back_to_counter_page()  # Esc on a back-office page: back to the counter
-            return
+        self.back_to_counter_page()  # from a back-office page too (sign out and the idle lock come here)
         self.pin.clear()
         self.member_field.clear()
         self._set_member(None)

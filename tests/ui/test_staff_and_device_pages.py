@@ -162,6 +162,21 @@ def test_disable_enable_and_reset_a_cashier_each_confirmed_and_audited(qtbot: An
         win.shutdown()
 
 
+def test_signing_out_from_a_page_forgets_the_member_for_the_next_cashier(qtbot: Any, data_dir: Path) -> None:
+    from ui_steps import find_member
+
+    win = manager_window(qtbot, data_dir)
+    try:
+        find_member(qtbot, win, PHONE)
+        open_staff(qtbot, win)
+        qtbot.mouseClick(win.sign_out_button, Qt.MouseButton.LeftButton)
+        assert win.pages.currentWidget() is win.login_page
+        sign_in(qtbot, win, "1111")
+        assert win.pages.currentWidget() is win.counter_page and win._member is None
+    finally:
+        win.shutdown()
+
+
 def test_a_cashier_has_neither_page(qtbot: Any, data_dir: Path) -> None:
     win = show(qtbot, CounterWindow(data_dir))
     try:
