@@ -104,7 +104,7 @@ def _offline_limit() -> NotAllowed:
 
 class VoucherUseCases(ServicesBase):
     # ------------------------------------------------------------------ reading a voucher
-    def voucher_keys(self, conn: Any) -> dict[str, bytes]:
+    def _voucher_keys(self, conn: Any) -> dict[str, bytes]:
         """The chain's keys a voucher may be signed with: never a terminal's own card-signing key (its id is
         derived from the key, so it is recognised without a lookup)."""
         return {k: v for k, v in self.ledger.public_keys(conn).items()
@@ -113,7 +113,7 @@ class VoucherUseCases(ServicesBase):
     def _verified(self, conn: Any, code: str, bill_satang: int | None, member_id: str | None) -> cv.Voucher:
         branch = self.ledger.get_meta(conn, "branch_id")
         try:
-            voucher = cv.verify_voucher(code, self.voucher_keys(conn), ms_to_dt(self.clock()), branch=branch,
+            voucher = cv.verify_voucher(code, self._voucher_keys(conn), ms_to_dt(self.clock()), branch=branch,
                                         member_id=member_id, spend_satang=bill_satang)
         except cv.VoucherError as error:
             raise InvalidInput(error.message, code=error.code) from None
@@ -298,7 +298,7 @@ class VoucherUseCases(ServicesBase):
         except ServerRefused as exc:
             raise NotAllowed(exc.message, code=exc.code) from None
         with self.ledger.read() as conn:
-            voucher = cv.parse_voucher(code, self.voucher_keys(conn))
+            voucher = cv.parse_voucher(code, self._voucher_keys(conn))
         return BoughtVoucher(op_id=op_id, member_id=member_id, reward_code=reward_code, points=redeemed.points,
                              balance_after=redeemed.balance_after, voucher_id=voucher_id, code=code,
                              description=voucher.benefit.describe(),

@@ -9,6 +9,7 @@ The table below must name every public method: a new use case without a row fail
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,12 @@ CALLS: dict[str, Any] = {
     "unlock": lambda m, e: ((), {"by": MANAGER}),
     "void": lambda m, e: ((), {"entry_id": e, "operator_id": "c", "approval": OK}),
     "voidable": lambda m, e: ((), {}),
+    "buy_voucher": lambda m, e: ((None, None), {"member_id": m, "reward_code": "V50", "operator_id": "c"}),
+    "check_voucher": lambda m, e: (("LV1:K1:V1",), {}),
+    "redeem_voucher": lambda m, e: (("LV1:K1:V1",), {"receipt_ref": "R-V", "operator_id": "c"}),
+    "redeem_voucher_online": lambda m, e: ((None, "LV1:K1:V1"), {"receipt_ref": "R-V", "operator_id": "c"}),
+    "upload_voucher_uses": lambda m, e: ((None,), {}),
+    "voucher_report": lambda m, e: ((datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)), {}),
     "members.enroll": lambda m, e: ((), {"name": "B", "phone": "0891112222", "operator_id": "c"}),
     "members.find_by_card_no": lambda m, e: (("8344794814441719",), {}),
     "members.find_by_phone": lambda m, e: (("0812345678",), {}),
