@@ -33,14 +33,12 @@ def test_an_up_to_date_ledger_opens_without_importing_alembic(tmp_path: Path) ->
 
 
 def test_a_ledger_at_an_older_revision_is_still_upgraded(tmp_path: Path) -> None:
-    services = open_terminal(tmp_path / "t")
-    engine = services.ledger.engine
-    with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
-        conn.exec_driver_sql("ALTER TABLE entries DROP COLUMN fx_rate")  # as 0003 left it (one of 0006's)
-        conn.exec_driver_sql("ALTER TABLE entries DROP COLUMN amount_minor")
-        conn.exec_driver_sql("ALTER TABLE entries DROP COLUMN currency")
-    services.close()
+    from pos_app.ledger.db import LEDGER_FILENAME, create_ledger_engine
+
+    (tmp_path / "t").mkdir()
+    engine = create_ledger_engine(tmp_path / "t" / LEDGER_FILENAME)
+    migrate.upgrade(engine, "0003")  # a ledger as version 0003 left it (Alembic built it: every later step runs)
+    engine.dispose()
     services = open_terminal(tmp_path / "t")
     try:
         assert migrate.current_revision(services.ledger.engine) == migrate.head_revision()
