@@ -313,6 +313,9 @@ class MemberState(BaseModel):
     """True while an overdraft flag is unresolved: the member's offline allowance is zero."""
     merged_into: str | None
     """Set when a manager merged this member (e.g. a duplicate phone) into another one."""
+    erased: bool = False
+    """The member's personal data was erased at their request (docs/privacy.md): ``name`` is empty and ``phone``
+    null; a terminal erases its copy (member row and outbox record) and refuses the member's card and codes."""
 
 
 class Snapshot(BaseModel):

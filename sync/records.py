@@ -234,6 +234,23 @@ def member_record(**values: Any) -> dict[str, Any]:
     return _full_record(MEMBER_FIELDS, "member", values)
 
 
+ERASED_NAME = ""
+"""The name of a member whose personal data was erased (PDPA erasure, docs/privacy.md): the empty name and no
+phone. The member record keeps its pseudonymous id, card number, tier, consent flag, creation time and terminal
+(what balances, reports and the refusal of an erased card need) and gets a new content hash."""
+
+
+def erased_member_record(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` (a member record) with its personal data erased and its content hash recomputed. Every party
+    that erases (terminal, server) derives the same record from the same original."""
+    return member_record(**{name: record[name] for name in MEMBER_FIELDS} | {"name": ERASED_NAME, "phone": None})
+
+
+def is_erased_member_record(record: dict[str, Any]) -> bool:
+    """Whether a member record is in the erased form (:func:`erased_member_record`)."""
+    return record.get("name") == ERASED_NAME and record.get("phone") is None
+
+
 def audit_record(**values: Any) -> dict[str, Any]:
     """An audit record with every field and its content hash."""
     return _full_record(AUDIT_FIELDS, "audit", values)

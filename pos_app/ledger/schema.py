@@ -31,6 +31,7 @@ members = Table(
     Column("member_code", Text),
     Column("flagged", Text),
     Column("origin", Text, nullable=False),
+    Column("erased_at_ms", Integer),  # PDPA erasure: name '' and phone NULL since then (migration 0008)
 )
 
 balances = Table(

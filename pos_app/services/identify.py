@@ -19,6 +19,7 @@ from pos_app.services.base import (
     MemberView,
     ServicesBase,
     _checked,
+    erased_refusal,
     translate_public_methods,
 )
 from pos_app.services.errors import Conflict, InvalidInput, NotFound
@@ -36,6 +37,8 @@ class IdentifyUseCases(ServicesBase):
         def run() -> MemberView:
             with self.ledger.read() as conn:
                 member = self._identify(conn, raw)
+                if member.erased:
+                    raise erased_refusal()
                 return self._view(conn, member)
 
         result: MemberView = self._call(run)

@@ -386,7 +386,7 @@ def staff_list(ctx: Ctx) -> None:
 
 @cli.group()
 def member() -> None:
-    """Members: show, find, merge duplicates, adjust."""
+    """Members: show, find, merge duplicates, adjust, erase (PDPA)."""
 
 
 @member.command("show")
@@ -441,6 +441,26 @@ def member_resign(ctx: Ctx, key_id: str | None) -> None:
 def member_adjust(ctx: Ctx, member_id: str, points: int, reason: str, by: str) -> None:
     state = ctx.tx(lambda c: svc.adjust_member(c, member_id, points, reason, by, svc.utcnow()))
     ctx.emit(state.model_dump(), f"adjusted; balance now {state.balance}")
+
+
+@member.command("erase")
+@click.argument("member_id")
+@click.option("--reason", required=True, help="Why (e.g. the member's request and its reference); no personal data")
+@click.option("--by", default="head office", show_default=True, help="Who carried out the erasure")
+@click.option("--vacuum-full", is_flag=True,
+              help="Also rewrite the tables (VACUUM FULL: removes freed bytes from the files; locks the tables)")
+@pass_ctx
+def member_erase(ctx: Ctx, member_id: str, reason: str, by: str, vacuum_full: bool) -> None:
+    """Erase a member's personal data (PDPA): name, phone and member code, here and, through sync, on every
+    terminal. The points, entries and balance stay; the member's card and codes are refused from then on."""
+    from sync.server.db import scrub_after_erasure
+
+    done = ctx.tx(lambda c: svc.erase_member(c, member_id, reason, by, svc.utcnow()))
+    scrub_after_erasure(ctx._engine, full=vacuum_full)
+    ctx.emit({"erased": done.member_id, "at": done.at.isoformat(), "balance": done.balance,
+              "scrubbed": done.scrubbed},
+             f"erased the personal data of member {done.member_id} (balance {done.balance} points kept); "
+             "terminals erase their copy at their next sync")
 
 
 # ----------------------------------------------------------------------------------------------- reward

@@ -158,8 +158,21 @@ members = Table(
     Column("merged_into", String(36)),
     Column("placeholder", Boolean, nullable=False, server_default=text("false")),
     Column("change_id", BigInteger, nullable=False, index=True),
+    # PDPA erasure (docs/privacy.md): name emptied, phone and member code gone; id, card number and balance stay
+    Column("erased_at", UtcDateTime),
     Index("uq_members_primary_phone", "phone", unique=True,
           postgresql_where=text("phone_primary"), sqlite_where=text("phone_primary")),
+)
+
+# Who erased which member's personal data, when and why (the erasure itself holds no personal data).
+member_erasures = Table(
+    "member_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 entries = Table(
