@@ -70,7 +70,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="37"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="51"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
@@ -84,7 +84,7 @@
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
@@ -145,7 +145,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="210"></location>
-            <location filename="../../pos_app/services/identify.py" line="79"></location>
+            <location filename="../../pos_app/services/identify.py" line="82"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
@@ -733,43 +733,43 @@
             <translation>ไม่มีข้อมูลสำรองให้กู้คืนใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="169"></location>
+            <location filename="../../pos_app/ledger/db.py" line="172"></location>
             <source>The disk is full: nothing was recorded. Free some space or call IT, then try again.</source>
             <translation>ดิสก์เต็ม: ยังไม่ได้บันทึกอะไร ลบไฟล์ให้มีที่ว่างหรือแจ้งไอที แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="171"></location>
+            <location filename="../../pos_app/ledger/db.py" line="174"></location>
             <source>The ledger is busy with another task: nothing was recorded. Try again in a moment.</source>
             <translation>ระบบแต้มกำลังทำงานอื่นอยู่: ยังไม่ได้บันทึกอะไร รอสักครู่แล้วลองใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="174"></location>
+            <location filename="../../pos_app/ledger/db.py" line="177"></location>
             <source>The local ledger file is damaged. Restore the latest backup (pos-terminal restore) or call IT.</source>
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="599"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="631"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="557"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="589"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="676"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="742"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="692"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1086"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="758"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1171"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="409"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="422"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -778,13 +778,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="687"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1089"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="753"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1174"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="812"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="878"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -857,17 +857,17 @@
             <translation>ไม่พบพนักงานหรือ PIN ไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="309"></location>
+            <location filename="../../pos_app/services/base.py" line="319"></location>
             <source>A receipt number is 1 to 64 letters, digits, '.', '/' or '-'.</source>
             <translation>เลขที่ใบเสร็จมี 1 ถึง 64 ตัว ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข '.' '/' หรือ '-'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="316"></location>
+            <location filename="../../pos_app/services/base.py" line="326"></location>
             <source>The sale time needs a time zone.</source>
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="34"></location>
+            <location filename="../../pos_app/services/identify.py" line="35"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -909,22 +909,22 @@
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="145"></location>
+            <location filename="../../pos_app/services/identify.py" line="148"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="60"></location>
+            <location filename="../../pos_app/services/identify.py" line="63"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="65"></location>
+            <location filename="../../pos_app/services/identify.py" line="68"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="76"></location>
+            <location filename="../../pos_app/services/identify.py" line="79"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
@@ -944,22 +944,22 @@
             <translation>เขียนวันที่แบบ YYYY-MM-DD (ปี ค.ศ.)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="240"></location>
+            <location filename="../../pos_app/services/base.py" line="248"></location>
             <source>No member with id {member_id}.</source>
             <translation>ไม่พบสมาชิกรหัส {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="269"></location>
+            <location filename="../../pos_app/services/base.py" line="279"></location>
             <source>Manager approval needed: {why}</source>
             <translation>ต้องให้ผู้จัดการอนุมัติ: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="226"></location>
+            <location filename="../../pos_app/services/base.py" line="232"></location>
             <source>Rules version {version} is not on this terminal.</source>
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="68"></location>
+            <location filename="../../pos_app/services/identify.py" line="71"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
@@ -1005,7 +1005,7 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="156"></location>
+            <location filename="../../pos_app/services/identify.py" line="159"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
@@ -1440,7 +1440,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="11"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
@@ -1486,7 +1486,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1003"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1069"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1595,7 +1595,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
@@ -1911,7 +1911,7 @@
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Branch</source>
             <translation>สาขา</translation>
@@ -1924,7 +1924,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Receipt</source>
             <translation>ใบเสร็จ</translation>
         </message>
@@ -2170,7 +2170,7 @@
             <translation>วัตถุประสงค์ต้องเป็น sign_in หรือ approval</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/base.py" line="298"></location>
+            <location filename="../../pos_app/services/base.py" line="308"></location>
             <source>You cannot approve your own operation: ask another manager.</source>
             <translation>คุณอนุมัติรายการของตัวเองไม่ได้ กรุณาให้ผู้จัดการคนอื่นอนุมัติ</translation>
         </message>
@@ -2393,17 +2393,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="699"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="630"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="696"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="636"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="702"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2454,22 +2454,22 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="576"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="608"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1073"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1154"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1084"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1169"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1079"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1164"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2480,7 +2480,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/approvals.py" line="34"></location>
-            <location filename="../../pos_app/services/identify.py" line="143"></location>
+            <location filename="../../pos_app/services/identify.py" line="146"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2530,7 +2530,7 @@
             <translation>0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/db.py" line="166"></location>
+            <location filename="../../pos_app/ledger/db.py" line="169"></location>
             <source>The ledger cannot be written (read-only: a permission problem, nothing is damaged): nothing was recorded. Run 'pos-terminal doctor' for the fix.</source>
             <translation>เขียนสมุดบัญชีไม่ได้ (อ่านได้อย่างเดียว: เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) ไม่ได้บันทึกอะไร รัน 'pos-terminal doctor' เพื่อดูวิธีแก้</translation>
         </message>
@@ -2550,47 +2550,47 @@
             <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="147"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="154"></location>
             <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="116"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="123"></location>
             <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="124"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="131"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="129"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="136"></location>
             <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="145"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="152"></location>
             <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="109"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="116"></location>
             <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="112"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="119"></location>
             <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="121"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="128"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="438"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="451"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2695,7 +2695,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="417"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="430"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2987,52 +2987,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="409"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="409"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="353"></location>
+            <location filename="../../sync/server/console/pages.py" line="409"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="410"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="410"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="354"></location>
+            <location filename="../../sync/server/console/pages.py" line="410"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="521"></location>
+            <location filename="../../sync/server/console/pages.py" line="573"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="525"></location>
+            <location filename="../../sync/server/console/pages.py" line="577"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="527"></location>
+            <location filename="../../sync/server/console/pages.py" line="579"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="575"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3059,7 +3059,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>When (UTC)</source>
             <translation>เวลา (UTC)</translation>
         </message>
@@ -3103,7 +3103,7 @@
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="2"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="4"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="23"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="37"></location>
             <source>Flags</source>
             <translation>รายการที่ต้องตรวจ</translation>
         </message>
@@ -3188,8 +3188,8 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="39"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Kind</source>
             <translation>ประเภท</translation>
         </message>
@@ -3200,7 +3200,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="39"></location>
             <source>Raised</source>
             <translation>เกิดเมื่อ</translation>
         </message>
@@ -3235,101 +3235,101 @@
             <translation>รหัสผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="5"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="6"></location>
             <source>Saved.</source>
             <translation>บันทึกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="8"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Balance</source>
             <translation>แต้มคงเหลือ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="9"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Tier</source>
             <translation>ระดับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="11"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Card</source>
             <translation>บัตร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
             <source>Enrolled</source>
             <translation>สมัครเมื่อ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="13"></location>
             <source>Offline redemption</source>
             <translation>การแลกแต้มแบบออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="13"></location>
             <source>blocked</source>
             <translation>ถูกระงับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="13"></location>
             <source>allowed</source>
             <translation>อนุญาต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="15"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="16"></location>
             <source>Adjust points</source>
             <translation>ปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="18"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="19"></location>
             <source>Points (+ or -)</source>
             <translation>แต้ม (+ หรือ -)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="19"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="20"></location>
             <source>Reason</source>
             <translation>เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="20"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="21"></location>
             <source>Adjust</source>
             <translation>ปรับ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="39"></location>
             <source>Resolved</source>
             <translation>ปิดแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="40"></location>
             <source>open</source>
             <translation>เปิดอยู่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="40"></location>
             <source>None.</source>
             <translation>ไม่มี</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="28"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="42"></location>
             <source>History (all branches)</source>
             <translation>ประวัติ (ทุกสาขา)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Amount</source>
             <translation>ยอดเงิน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>Terminal</source>
             <translation>เครื่องขาย</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/templates/member.html" line="34"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="48"></location>
             <source>quarantined</source>
             <translation>ถูกกักไว้ตรวจ</translation>
         </message>
@@ -3384,55 +3384,59 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="414"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="359"></location>
+            <location filename="../../sync/server/console/pages.py" line="415"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="145"></location>
+            <location filename="../../sync/server/console/pages.py" line="138"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="146"></location>
+            <location filename="../../sync/server/console/pages.py" line="139"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
-            <location filename="../../sync/server/console/pages.py" line="198"></location>
+            <location filename="../../sync/server/console/pages.py" line="152"></location>
+            <location filename="../../sync/server/console/pages.py" line="191"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="279"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
+            <location filename="../../sync/server/console/pages.py" line="337"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="249"></location>
+            <location filename="../../sync/server/console/pages.py" line="280"></location>
+            <location filename="../../sync/server/console/pages.py" line="307"></location>
+            <location filename="../../sync/server/console/pages.py" line="338"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="370"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="282"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="384"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3442,27 +3446,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="530"></location>
+            <location filename="../../sync/server/console/pages.py" line="582"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="532"></location>
+            <location filename="../../sync/server/console/pages.py" line="584"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="534"></location>
+            <location filename="../../sync/server/console/pages.py" line="586"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="537"></location>
+            <location filename="../../sync/server/console/pages.py" line="589"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="539"></location>
+            <location filename="../../sync/server/console/pages.py" line="591"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3492,12 +3496,12 @@
             <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="172"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="175"></location>
             <source>this ledger holds members or entries that came from a loyalty server</source>
             <translation>บัญชีนี้มีสมาชิกหรือรายการที่มาจากเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="169"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="172"></location>
             <source>this ledger was enrolled with {url} before</source>
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
@@ -4084,6 +4088,62 @@
             <location filename="../../pos_app/ui/screens/voids.py" line="77"></location>
             <source>Not voided: no manager approval.</source>
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/base.py" line="148"></location>
+            <source>This member's personal data was erased at their request: the card and codes can no longer be used. They may enroll again as a new member.</source>
+            <translation>ข้อมูลส่วนบุคคลของสมาชิกนี้ถูกลบตามคำขอของสมาชิกแล้ว: ใช้บัตรและรหัสนี้ไม่ได้อีก สมัครใหม่เป็นสมาชิกใหม่ได้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="339"></location>
+            <source>Already erased.</source>
+            <translation>ลบไปแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="340"></location>
+            <source>Not erased: tick the confirmation and give the reason (the member's request and its reference, without personal data).</source>
+            <translation>ยังไม่ได้ลบ: ทำเครื่องหมายยืนยันและระบุเหตุผล (คำขอของสมาชิกและเลขอ้างอิง โดยไม่ใส่ข้อมูลส่วนบุคคล)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/member.html" line="4"></location>
+            <source>Erased member</source>
+            <translation>สมาชิกที่ลบข้อมูลแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="5"></location>
+            <source>Personal data erased on {at} (UTC) at the member's request.</source>
+            <translation>ลบข้อมูลส่วนบุคคลแล้วเมื่อ {at} (UTC) ตามคำขอของสมาชิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="25"></location>
+            <source>Member's personal data (PDPA)</source>
+            <translation>ข้อมูลส่วนบุคคลของสมาชิก (PDPA)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="26"></location>
+            <source>Download everything held (PDF)</source>
+            <translation>ดาวน์โหลดข้อมูลทั้งหมดที่เก็บไว้ (PDF)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="27"></location>
+            <source>Download everything held (JSON)</source>
+            <translation>ดาวน์โหลดข้อมูลทั้งหมดที่เก็บไว้ (JSON)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="31"></location>
+            <source>Reason (request reference, no personal data)</source>
+            <translation>เหตุผล (เลขอ้างอิงคำขอ ไม่ใส่ข้อมูลส่วนบุคคล)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="32"></location>
+            <source>Erase name and phone everywhere; the points stay</source>
+            <translation>ลบชื่อและเบอร์โทรทุกที่ แต้มยังคงอยู่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/member.html" line="33"></location>
+            <source>Erase personal data</source>
+            <translation>ลบข้อมูลส่วนบุคคล</translation>
         </message>
     </context>
 </TS>
