@@ -51,6 +51,7 @@ from sync.records import (
     audit_record,
     canonical_json,
     check_points,
+    consent_record,
     content_hash,
     entry_record,
     erased_member_record,
@@ -230,6 +231,8 @@ class MemberRow:
     earned_total: int
     erased_at_ms: int | None = None
     """When the member's personal data was erased here (PDPA): ``name`` is '' and ``phone`` None since."""
+    marketing_consent: bool | None = None
+    """The member's newest choice about marketing messages; None when never asked."""
 
     @property
     def erased(self) -> bool:
@@ -305,11 +308,12 @@ def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[
 def _member_from_row(row: Any) -> MemberRow:
     """From a row of ``_SQL_MEMBER`` (a plain tuple, in that column order)."""
     (member_id, card_no, name, phone, tier, consent, created_at_ms, terminal_id, member_code, flagged, points,
-     earned_total, erased_at_ms) = row
+     earned_total, erased_at_ms, marketing) = row
     return MemberRow(
         id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=bool(consent),
         created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
         points=points or 0, earned_total=earned_total or 0, erased_at_ms=erased_at_ms,
+        marketing_consent=None if marketing is None else bool(marketing),
     )
 
 
@@ -338,7 +342,7 @@ def _entry_from_row(row: Any) -> EntryRow:
 # building). bench/bench_ledger.py measures the award path against bare sqlite3.
 _SQL_MEMBER = (
     "SELECT m.id, m.card_no, m.name, m.phone, m.tier, m.consent, m.created_at_ms, m.terminal_id, m.member_code, "
-    "m.flagged, b.points, b.earned_total, m.erased_at_ms FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
+    "m.flagged, b.points, b.earned_total, m.erased_at_ms, m.marketing_consent FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
 )
 _SQL_MEMBER_BY = {col: _SQL_MEMBER.format(col=col) for col in ("id", "phone", "card_no")}
 _SQL_MEMBER_SEARCH = (  # name contains / starts with / has a word starting with (LIKE, '\\' escapes % and _)
@@ -652,6 +656,36 @@ class Ledger:
 
     def set_member_code(self, conn: Connection, member_id: str, code: str) -> None:
         conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(member_code=code))
+
+    def add_consent(self, conn: Connection, *, member_id: str, purpose: str, granted: bool, text_version: str,
+                    at_ms: int, staff_id: str | None) -> dict[str, Any]:
+        """A consent record (given or withdrawn, for ``purpose``), stored and queued for upload, in ``conn``'s
+        transaction; a marketing choice also becomes the member's current one. Returns the record."""
+        seq = self._next_local_seq(conn)
+        wire = consent_record(id=self.new_id(), terminal_id=self.terminal_id, member_id=member_id, purpose=purpose,
+                              granted=granted, text_version=text_version, at=ms_to_iso(at_ms),
+                              branch_id=self.get_meta(conn, "branch_id"), staff_id=staff_id)
+        self._store_consent(conn, seq, wire)
+        self._append_outbox(conn, seq, "consent", wire["id"], wire)
+        return wire
+
+    def _store_consent(self, conn: Connection, seq: int, wire: dict[str, Any]) -> None:
+        _raw(conn).execute(
+            "INSERT INTO consents (id, seq, member_id, purpose, granted, text_version, at_ms, branch_id, staff_id, "
+            "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (wire["id"], seq, wire["member_id"], wire["purpose"], wire["granted"], wire["text_version"],
+             iso_to_ms(wire["at"]), wire["branch_id"], wire["staff_id"], wire["content_hash"]))
+        if wire["purpose"] == "marketing":
+            _raw(conn).execute("UPDATE members SET marketing_consent = ? WHERE id = ?",
+                               (wire["granted"], wire["member_id"]))
+
+    def consents_for_member(self, conn: Connection, member_id: str) -> list[dict[str, Any]]:
+        """The consent records made here for the member, oldest first."""
+        rows = _raw(conn).execute(
+            "SELECT purpose, granted, text_version, at_ms, branch_id, staff_id FROM consents WHERE member_id = ? "
+            "ORDER BY seq", (member_id,)).fetchall()
+        return [{"purpose": r[0], "granted": bool(r[1]), "text_version": r[2], "at_ms": r[3], "branch_id": r[4],
+                 "staff_id": r[5]} for r in rows]
 
     def erase_member_data(self, conn: Connection, member_id: str, at_ms: int) -> bool:
         """Erase the member's personal data held here (PDPA, docs/privacy.md), in ``conn``'s transaction: the
@@ -1079,12 +1113,18 @@ class Ledger:
 
     def sync_upsert_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
                            tier: str, consent: bool, created_at_ms: int, terminal_id: str,
-                           member_code: str | None, flagged: str | None, erased: bool = False) -> None:
+                           member_code: str | None, flagged: str | None, erased: bool = False,
+                           marketing_consent: bool | None = None) -> None:
         """Insert a member known to the server (with an empty balance: entries bring the points), or update the
         server-owned fields of one held here. Never touches the balance. A phone or card number held here by
         another member is left out instead of failing the whole page (the server flags duplicates)."""
         existing = conn.exec_driver_sql(
-            "SELECT name, phone, member_code, flagged, erased_at_ms FROM members WHERE id = ?", (member_id,)).first()
+            "SELECT name, phone, member_code, flagged, erased_at_ms, marketing_consent FROM members WHERE id = ?",
+            (member_id,)).first()
+        if existing is not None and marketing_consent is not None and \
+                (existing.marketing_consent is None or bool(existing.marketing_consent) != marketing_consent):
+            conn.exec_driver_sql("UPDATE members SET marketing_consent = ? WHERE id = ?",
+                                 (marketing_consent, member_id))
         if erased or (existing is not None and existing.erased_at_ms is not None):
             # Erased at head office (or here before): nothing personal is stored again, the member row is kept
             # (its balance, entries and card number), and what this ledger held of them is erased now.
@@ -1115,7 +1155,7 @@ class Ledger:
             conn.execute(insert(schema.members).values(
                 id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
                 created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
-                origin="remote"))
+                origin="remote", marketing_consent=marketing_consent))
             conn.execute(insert(schema.balances).values(
                 member_id=member_id, points=0, earned_total=0, updated_at_ms=self.clock()))
             return
@@ -1174,6 +1214,8 @@ class Ledger:
                     raise LedgerError(_("Entry {entry_id} arrived with content different from the copy held "
                                         "here.").format(entry_id=payload["id"]))
                 self._insert_entry(conn, payload, origin="local", op_id=None)
+            elif kind == "consent":
+                self._store_consent(conn, seq, payload)
             elif kind == "audit":
                 conn.execute(insert(schema.audit_events).values(
                     id=payload["id"], seq=seq, at_ms=iso_to_ms(payload["at"]), staff_id=payload["staff_id"],

@@ -248,7 +248,8 @@ class LedgerSyncStore:
             conn, member_id=m["id"], card_no=m["card_no"], name=m["name"], phone=m["phone"], tier=m["tier"] or "member",
             consent=bool(m["consent"]), created_at_ms=iso_to_ms(m["created_at"]) if m["created_at"] else self.ledger.clock(),
             terminal_id=m["terminal_id"] or "server", member_code=m["member_code"],
-            flagged=_flag_text(bool(m["offline_redeem_blocked"])), erased=bool(m.get("erased")))
+            flagged=_flag_text(bool(m["offline_redeem_blocked"])), erased=bool(m.get("erased")),
+            marketing_consent=m.get("marketing_consent"))
 
     def _apply_rules(self, conn: Any, rules: dict[str, Any]) -> None:
         self.ledger.sync_replace_rules(conn, int(rules["version"]), rules["bundle_json"])

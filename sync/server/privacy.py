@@ -39,6 +39,10 @@ LABELS: dict[str, dict[str, str]] = {
         "reservation_line": "{created_at}  {points} points  reward {reward}  {status}",
         "flag_line": "{created_at}  {kind}  {state}", "open": "open", "resolved": "resolved",
         "head_office": "head office", "page": "page {n}",
+        "marketing": "Consent to marketing messages", "consents": "Consent records ({n})",
+        "consent_line": "{at}  {purpose}: {choice}  (text version {version}, {branch}, cashier {staff})",
+        "purpose_loyalty": "loyalty program", "purpose_marketing": "marketing messages", "given": "given",
+        "withdrawn": "not given or withdrawn",
     },
     "th": {
         "title": "ข้อมูลส่วนบุคคลของสมาชิกสะสมแต้ม",
@@ -54,6 +58,10 @@ LABELS: dict[str, dict[str, str]] = {
         "reservation_line": "{created_at}  {points} แต้ม  ของรางวัล {reward}  {status}",
         "flag_line": "{created_at}  {kind}  {state}", "open": "รอตรวจสอบ", "resolved": "ตรวจสอบแล้ว",
         "head_office": "สำนักงานใหญ่", "page": "หน้า {n}",
+        "marketing": "ยินยอมรับข่าวสารการตลาด", "consents": "บันทึกความยินยอม ({n})",
+        "consent_line": "{at}  {purpose}: {choice}  (ข้อความฉบับ {version}, {branch}, พนักงาน {staff})",
+        "purpose_loyalty": "โปรแกรมสะสมแต้ม", "purpose_marketing": "ข่าวสารการตลาด", "given": "ให้ความยินยอม",
+        "withdrawn": "ไม่ยินยอมหรือถอนความยินยอม",
     },
 }
 KIND_NAMES = {
@@ -98,6 +106,15 @@ def member_export(conn: Connection, member_id: str, now: datetime) -> dict[str, 
     for flag in flags:  # a duplicate_phone flag quotes the number: masked like everywhere in an export
         if isinstance(flag["details"], dict) and flag["details"].get("phone"):
             flag["details"]["phone"] = mask_phone(flag["details"]["phone"])
+    consents = [{"purpose": c.purpose, "granted": bool(c.granted), "text_version": c.text_version,
+                 "at": c.at.isoformat(), "terminal_id": c.terminal_id, "branch": branch(c.terminal_id),
+                 "staff_id": c.staff_id}
+                for c in conn.execute(select(m.consents).where(m.consents.c.member_id == member_id)
+                                      .order_by(m.consents.c.at, m.consents.c.seq))]
+    if not any(c["purpose"] == "loyalty" for c in consents):  # enrolled before consent records: the flag
+        consents.insert(0, {"purpose": "loyalty", "granted": bool(row.consent), "text_version": None,
+                            "at": row.created_at, "terminal_id": row.terminal_id, "branch": branch(row.terminal_id),
+                            "staff_id": None})
     erasure = conn.execute(select(m.member_erasures).where(m.member_erasures.c.member_id == member_id)
                            .order_by(m.member_erasures.c.id.desc())).first()
     return {
@@ -111,8 +128,8 @@ def member_export(conn: Connection, member_id: str, now: datetime) -> dict[str, 
             "erased_at": row.erased_at.isoformat() if row.erased_at else None,
             "erasure_reason": erasure.reason if erasure is not None else None,
         },
-        "consents": [{"purpose": "loyalty", "granted": bool(row.consent), "at": row.created_at,
-                      "terminal_id": row.terminal_id}],
+        "consents": consents,
+        "marketing_consent": row.marketing_consent,
         "entries": entries,
         "reservations": reservations,
         "flags": flags,
@@ -184,7 +201,9 @@ def render_pdf(export: dict[str, Any], lang: str = "th") -> bytes:
 
     rows = [("id", prof["id"]), ("card_no", prof["card_no"]), ("name", prof["name"] or "-"),
             ("phone", prof["phone_masked"] or t["none"]), ("tier", prof["tier"]),
-            ("consent", t["yes"] if export["consents"][0]["granted"] else t["no"]),
+            ("consent", t["yes"] if next(c for c in export["consents"] if c["purpose"] == "loyalty")["granted"]
+             else t["no"]),
+            ("marketing", t["yes"] if export.get("marketing_consent") else t["no"]),
             ("created_at", prof["created_at"][:19].replace("T", " ")),
             ("enrolled_at", where(prof["enrolled_at_branch"])), ("balance", f"{prof['balance']:,}")]
     if prof["merged_into"]:
@@ -193,6 +212,13 @@ def render_pdf(export: dict[str, Any], lang: str = "th") -> bytes:
         rows.append(("erased", prof["erased_at"][:19].replace("T", " ")))
     for key, value in rows:
         pages.line(f"{t[key]}: {value}", indent=20)
+    pages.gap(24)
+    pages.line(t["consents"].format(n=len(export["consents"])), bold=True)
+    for c in export["consents"]:
+        pages.line(t["consent_line"].format(
+            at=c["at"][:16].replace("T", " "), purpose=t["purpose_" + c["purpose"]],
+            choice=t["given"] if c["granted"] else t["withdrawn"], version=c["text_version"] or "-",
+            branch=where(c["branch"]), staff=c["staff_id"] or "-"), indent=20)
     pages.gap(24)
     pages.line(t["entries"].format(n=len(export["entries"])), bold=True)
     for e in export["entries"]:

@@ -476,7 +476,7 @@ def _member_state(row: Any) -> p.MemberState:
         id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, tier=row.tier, consent=row.consent,
         created_at=row.created_at, terminal_id=row.terminal_id, balance=int(row.balance),
         member_code=row.member_code, offline_redeem_blocked=row.offline_blocked, merged_into=row.merged_into,
-        erased=row.erased_at is not None)
+        marketing_consent=row.marketing_consent, erased=row.erased_at is not None)
 
 
 def snapshot(conn: Connection, branch_id: str) -> p.Snapshot:
@@ -1119,7 +1119,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                             server_time=p.format_utc(now))
 
 
-def _wire_dict(record: p.Entry | p.Member | p.AuditRecord) -> dict[str, Any]:
+def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[str, Any]:
     """The record as the JSON dict it arrived as (== ``model_dump(mode="json")``: strict models of plain
     str/int/bool/None fields, plus ``lines``), several times faster than dumping."""
     data = dict(record.__dict__)
@@ -1179,9 +1179,13 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     taken_over: dict[str, int] = {}  # kind -> points of pre-enrollment entries accepted as recorded
     taken_over_count = [0]
     erased_late: list[str] = []
+    consents_in: list[tuple[int, Any]] = []
     for record in run:
         if record.audit is not None:
             audits.append((record.seq, record.audit))
+            continue
+        if record.consent is not None:
+            consents_in.append((record.seq, record.consent))
             continue
         if record.member is not None:
             mb = record.member
@@ -1367,7 +1371,29 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
+    if consents_in:
+        apply_consents(conn, terminal.id, consents_in, now)
     return flags_out, quarantined
+
+
+def apply_consents(conn: Connection, terminal_id: str, seq_records: Sequence[tuple[int, Any]],
+                   now: datetime) -> None:
+    """Store a terminal's consent records; a member whose newest marketing choice changed gets it in
+    ``members.marketing_consent`` with a new change id, so every terminal learns it from the change feed."""
+    conn.execute(insert(m.consents), [
+        {"id": c.id, "terminal_id": terminal_id, "seq": seq, "member_id": c.member_id, "purpose": c.purpose,
+         "granted": c.granted, "text_version": c.text_version, "at": p.parse_utc(c.at), "branch_id": c.branch_id,
+         "staff_id": c.staff_id, "content_hash": c.content_hash, "received_at": now} for seq, c in seq_records])
+    for member_id in sorted({c.member_id for _seq, c in seq_records if c.purpose == "marketing"}):
+        newest = conn.execute(select(m.consents.c.granted).where(
+            m.consents.c.member_id == member_id, m.consents.c.purpose == "marketing")
+            .order_by(m.consents.c.at.desc(), m.consents.c.received_at.desc(), m.consents.c.seq.desc())
+            .limit(1)).scalar_one()
+        current = conn.execute(select(m.members.c.marketing_consent).where(m.members.c.id == member_id)
+                               .with_for_update()).first()
+        if current is not None and current.marketing_consent != newest:
+            conn.execute(update(m.members).where(m.members.c.id == member_id).values(
+                marketing_consent=newest, change_id=take_change_ids(conn, 1)))
 
 
 def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list[p.Entry],
@@ -1817,6 +1843,14 @@ def own_records(conn: Connection, terminal: TerminalRow, after_seq: int, limit: 
                 at=p.format_utc(row.at), details=json.loads(row.details), content_hash=row.content_hash)
             records.setdefault(int(row.seq), p.OutboxRecord.model_construct(
                 seq=int(row.seq), type="audit", entry=None, member=None, audit=audit))
+        for row in conn.execute(select(m.consents).where(
+                m.consents.c.terminal_id == terminal.id, m.consents.c.seq > after_seq, m.consents.c.seq <= high)):
+            consent = p.Consent.model_construct(
+                id=row.id, terminal_id=row.terminal_id, member_id=row.member_id, purpose=row.purpose,
+                granted=row.granted, text_version=row.text_version, at=p.format_utc(row.at),
+                branch_id=row.branch_id, staff_id=row.staff_id, content_hash=row.content_hash)
+            records.setdefault(int(row.seq), p.OutboxRecord.model_construct(
+                seq=int(row.seq), type="consent", entry=None, member=None, audit=None, consent=consent))
     page = [records[s] for s in sorted(records)]
     own_members = {r.member.id for r in page if r.member is not None}
     wanted = sorted({r.entry.member_id for r in page if r.entry is not None} - own_members)

@@ -47,8 +47,9 @@ def test_a_member_gets_everything_held_about_them_as_json_and_a_readable_pdf_in_
     assert data["profile"]["name"] == "สมศรี ขอดูข้อมูล" and data["profile"]["balance"] == 70
     assert data["profile"]["phone_masked"] == "•••-•••-1234"
     assert data["profile"]["enrolled_at_branch"]["code"] == "BKK01"
-    assert data["consents"] == [{"purpose": "loyalty", "granted": True, "at": member["member"]["created_at"],
-                                 "terminal_id": a.terminal_id}]
+    assert data["consents"] == [{"purpose": "loyalty", "granted": True, "text_version": None,  # the flag only
+                                 "at": member["member"]["created_at"], "terminal_id": a.terminal_id,
+                                 "branch": data["profile"]["enrolled_at_branch"], "staff_id": None}]
     assert [(e["id"], e["kind"], e["points"], e["branch"]["code"]) for e in data["entries"]] == [
         (earn["entry"]["id"], "earn", 100, "BKK01"), (redeem["entry"]["id"], "redeem", -30, "BKK01")]
     assert data["entries"][0]["amount_satang"] == 250_000
