@@ -4,12 +4,12 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="52"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="71"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="493"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="511"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -49,54 +49,54 @@
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="263"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="281"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="337"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="398"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="454"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="470"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
             <location filename="../../sync/server/console/templates/member.html" line="51"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="95"></location>
             <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="487"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="19"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -105,27 +105,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="506"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="506"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="543"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="561"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="659"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="815"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="833"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -139,65 +139,65 @@
             <translation>{points:,} แต้มจะหมดอายุภายใน 30 วัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="191"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="193"></location>
             <source>Enrolled.</source>
             <translation>สมัครสมาชิกเรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="210"></location>
-            <location filename="../../pos_app/services/identify.py" line="82"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="228"></location>
+            <location filename="../../pos_app/services/identify.py" line="86"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="273"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="292"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="435"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="310"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="358"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="376"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="394"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="486"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="504"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="496"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="514"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="667"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="685"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="725"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="829"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="847"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="297"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="315"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -748,28 +748,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="631"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="635"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="589"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="593"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="742"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="776"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="758"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1171"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="792"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1211"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="422"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="426"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -778,13 +778,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="753"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1174"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="787"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1214"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="878"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="912"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -867,7 +867,7 @@
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="35"></location>
+            <location filename="../../pos_app/services/identify.py" line="39"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -909,22 +909,22 @@
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="148"></location>
+            <location filename="../../pos_app/services/identify.py" line="154"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="63"></location>
+            <location filename="../../pos_app/services/identify.py" line="67"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="68"></location>
+            <location filename="../../pos_app/services/identify.py" line="72"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="79"></location>
+            <location filename="../../pos_app/services/identify.py" line="83"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
@@ -959,7 +959,7 @@
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="71"></location>
+            <location filename="../../pos_app/services/identify.py" line="75"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
@@ -1005,7 +1005,7 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="159"></location>
+            <location filename="../../pos_app/services/identify.py" line="167"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
@@ -1042,7 +1042,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="361"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="334"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
             <translation>ออกจากระบบ</translation>
@@ -1101,7 +1101,7 @@
             <translation>ยอดซื้อ (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="464"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="470"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <source>Receipt no.</source>
             <translation>เลขที่ใบเสร็จ</translation>
@@ -1122,7 +1122,7 @@
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="263"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="94"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Reward</source>
@@ -1260,9 +1260,9 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="118"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="164"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="328"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="478"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="169"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="334"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="484"></location>
             <source>Cancel</source>
             <translation>ยกเลิก</translation>
         </message>
@@ -1417,7 +1417,7 @@
             <translation>เครื่องสแกนส่งตัวอักษรไทยปนอังกฤษ ให้เปลี่ยนแป้นพิมพ์เป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) หรือตั้งเครื่องสแกนเป็นโหมด serial แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="143"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="144"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="147"></location>
             <source>New member</source>
             <translation>สมัครสมาชิก</translation>
@@ -1428,30 +1428,30 @@
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="415"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="416"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="146"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="147"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="150"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="151"></location>
             <location filename="../../sync/server/console/templates/member.html" line="11"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
             <source>Phone</source>
             <translation>เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="154"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="155"></location>
             <source>The member agrees to the loyalty terms and privacy notice</source>
             <translation>สมาชิกยอมรับเงื่อนไขสะสมแต้มและนโยบายความเป็นส่วนตัว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="161"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="166"></location>
             <source>Enroll</source>
             <translation>สมัคร</translation>
         </message>
@@ -1486,7 +1486,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1069"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1103"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1594,27 +1594,27 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="263"></location>
             <location filename="../../sync/server/console/templates/member.html" line="45"></location>
             <source>Cashier</source>
             <translation>แคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="228"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="397"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="551"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="234"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="403"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="557"></location>
             <source>Close</source>
             <translation>ปิด</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="214"></location>
             <location filename="../../pos_app/services/reports.py" line="228"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="272"></location>
             <source>Total</source>
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="851"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="869"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1684,7 +1684,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="812"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="830"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1788,7 +1788,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="680"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="698"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -1917,7 +1917,7 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="385"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
@@ -1940,7 +1940,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="225"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
             <source>Points redeemed</source>
@@ -2049,40 +2049,40 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="601"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="619"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="620"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="602"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="620"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="411"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="562"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="580"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="575"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="593"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="590"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2092,25 +2092,25 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="416"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="606"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="624"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="409"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="622"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="415"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="605"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="410"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="416"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
         </message>
@@ -2221,7 +2221,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="365"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="304"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="310"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
         </message>
@@ -2251,134 +2251,134 @@
             <translation>ผู้จัดการ: {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="313"></location>
             <source>{name}, a manager reset your PIN: choose your own PIN now.</source>
             <translation>{name} ผู้จัดการได้รีเซ็ต PIN ของคุณ กรุณาตั้ง PIN ของคุณเองตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="308"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="314"></location>
             <source>{name}, choose a new PIN.</source>
             <translation>{name} กรุณาตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="311"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="317"></location>
             <source>4 to 8 digits (managers at least 6); not one digit repeated, not a run such as 1234, not your phone number.</source>
             <translation>ตัวเลข 4 ถึง 8 หลัก (ผู้จัดการอย่างน้อย 6 หลัก) ห้ามเป็นเลขซ้ำตัวเดียว ห้ามเป็นเลขเรียงเช่น 1234 และห้ามเป็นเบอร์โทรศัพท์ของคุณ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="318"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="324"></location>
             <source>Current PIN</source>
             <translation>PIN ปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="319"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="325"></location>
             <source>New PIN</source>
             <translation>PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="320"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="326"></location>
             <source>New PIN again</source>
             <translation>PIN ใหม่อีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="325"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="331"></location>
             <source>Save PIN</source>
             <translation>บันทึก PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="360"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
             <source>Manager area</source>
             <translation>ส่วนผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="362"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="368"></location>
             <source>Wrong PINs and lockouts on this terminal</source>
             <translation>PIN ที่ใส่ผิดและการล็อกที่เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="371"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="377"></location>
             <source>Unlock</source>
             <translation>ปลดล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="381"></location>
             <source>Security events (newest first)</source>
             <translation>เหตุการณ์ด้านความปลอดภัย (ล่าสุดก่อน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="383"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
             <source>Reset a cashier's PIN</source>
             <translation>รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="388"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="394"></location>
             <source>Temporary PIN</source>
             <translation>PIN ชั่วคราว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="389"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="395"></location>
             <source>Reset PIN</source>
             <translation>รีเซ็ต PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="427"></location>
             <source>wrong PIN</source>
             <translation>PIN ผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="427"></location>
             <source>locked</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="421"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="427"></location>
             <source>unlocked</source>
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="428"></location>
             <source>PIN changed</source>
             <translation>เปลี่ยน PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="428"></location>
             <source>PIN reset</source>
             <translation>รีเซ็ต PIN แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="422"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="428"></location>
             <source>approved</source>
             <translation>อนุมัติแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="423"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="429"></location>
             <source>self-approval refused</source>
             <translation>ปฏิเสธการอนุมัติตัวเอง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="372"></location>
             <location filename="../../sync/server/console/templates/audit.html" line="7"></location>
             <source>Who</source>
             <translation>ใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="372"></location>
             <source>For</source>
             <translation>สำหรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="366"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="372"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="7"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="385"></location>
             <source>Event</source>
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="379"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="385"></location>
             <source>Staff</source>
             <translation>พนักงาน</translation>
         </message>
@@ -2393,17 +2393,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="699"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="733"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="696"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="730"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="702"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="736"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2419,17 +2419,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="838"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="856"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="834"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="852"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="836"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="854"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2454,22 +2454,22 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="608"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="612"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1154"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1194"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1169"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1209"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1164"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1204"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2480,7 +2480,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/approvals.py" line="34"></location>
-            <location filename="../../pos_app/services/identify.py" line="146"></location>
+            <location filename="../../pos_app/services/identify.py" line="152"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2495,12 +2495,12 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="293"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="294"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2550,47 +2550,47 @@
             <translation>ผู้ใช้ {user} เขียนไฟล์สมุดบัญชี {path} ไม่ได้ (เป็นปัญหาสิทธิ์ ไม่มีอะไรเสียหาย) แก้ด้วยคำสั่ง: {command}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="154"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="155"></location>
             <source>This ledger was written by a newer version (schema {revision}; this is {mine}); install the newer version. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชันที่ใหม่กว่า (schema {revision}; เครื่องนี้เป็น {mine}) ให้ติดตั้งเวอร์ชันที่ใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="123"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="124"></location>
             <source>The ledger {path} is empty (0 bytes) and there is no backup; nothing was created. Way out: if this is a new terminal, delete the empty file and run 'pos-terminal init'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) และไม่มีสำรองข้อมูล ไม่ได้สร้างอะไรใหม่ ทางแก้: ถ้าเป็นเครื่องใหม่ ให้ลบไฟล์ว่างนี้แล้วรัน 'pos-terminal init'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="131"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="132"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: put the ledger file back, or call IT to move the credential aside and enroll the terminal again.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: นำไฟล์สมุดบัญชีกลับมา หรือแจ้งฝ่ายไอทีให้ย้ายไฟล์รับรองออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="136"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="137"></location>
             <source>There is no ledger in {folder} but it holds backups; nothing was created. Way out: restore the latest with 'pos-terminal restore' (or move the backups folder aside to start a new terminal).</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่มีสำรองข้อมูลอยู่ ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนชุดล่าสุดด้วย 'pos-terminal restore' (หรือย้ายโฟลเดอร์สำรองข้อมูลออกเพื่อเริ่มเครื่องใหม่)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="152"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="153"></location>
             <source>This ledger was written by version {version} (this is {mine}); install {version} or newer. Nothing was changed.</source>
             <translation>สมุดบัญชีนี้เขียนโดยเวอร์ชัน {version} (เครื่องนี้เป็น {mine}) ให้ติดตั้ง {version} หรือใหม่กว่า ไม่มีอะไรถูกเปลี่ยน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="116"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="117"></location>
             <source>The ledger {path} is empty (0 bytes); nothing was created or changed. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่ได้สร้างหรือเปลี่ยนอะไร ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="119"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="120"></location>
             <source>The ledger {path} is empty (0 bytes), there is no backup, and this terminal is enrolled ({credential}); nothing was created. Way out: call IT to move both files aside and enroll the terminal again.</source>
             <translation>สมุดบัญชี {path} ว่างเปล่า (0 ไบต์) ไม่มีสำรองข้อมูล และเครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: แจ้งฝ่ายไอทีให้ย้ายทั้งสองไฟล์ออกแล้วลงทะเบียนเครื่องใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="128"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="129"></location>
             <source>There is no ledger in {folder} but this terminal is enrolled ({credential}); nothing was created. Way out: restore the latest backup with 'pos-terminal restore'.</source>
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="451"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="455"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2620,7 +2620,7 @@
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="145"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="164"></location>
             <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
@@ -2635,32 +2635,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="882"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="689"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="688"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2695,7 +2695,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="430"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="434"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2705,17 +2705,17 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="786"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="804"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="777"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="795"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="800"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
@@ -2745,48 +2745,48 @@
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="720"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="738"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="723"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="523"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="541"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="153"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <source>By cashier</source>
             <translation>ตามแคชเชียร์</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <source>By reward</source>
             <translation>ตามของรางวัล</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="222"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="200"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
             <source>By hour</source>
             <translation>ตามชั่วโมง</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Points awarded</source>
             <translation>แต้มที่ให้</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/reports.py" line="224"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="260"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="266"></location>
             <source>Redemptions</source>
             <translation>การแลกแต้ม</translation>
         </message>
@@ -2826,7 +2826,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="366"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="452"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="458"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
@@ -2861,65 +2861,65 @@
             <translation>บันทึกแล้วที่ {path}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="187"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="193"></location>
             <source>Report</source>
             <translation>รายงาน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="206"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="212"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="6"></location>
             <source>From</source>
             <translation>ตั้งแต่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="207"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="213"></location>
             <source>to</source>
             <translation>ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="231"></location>
             <source>Export CSV</source>
             <translation>ส่งออก CSV</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="459"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
             <source>Scan or type the receipt number</source>
             <translation>สแกนหรือพิมพ์เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="463"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="469"></location>
             <source>Whole receipt</source>
             <translation>ทั้งใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="465"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="471"></location>
             <source>Refund (baht)</source>
             <translation>ยอดคืนเงิน (บาท)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="473"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="479"></location>
             <source>Show  [Enter]</source>
             <translation>ดูรายละเอียด  [Enter]</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="475"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="481"></location>
             <location filename="../../pos_app/ui/slips.py" line="92"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="203"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="209"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="8"></location>
             <source>Show</source>
             <translation>แสดง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="257"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="263"></location>
             <source>Hour</source>
             <translation>ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="258"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="264"></location>
             <source>Awards and redemptions from {start} to {end}</source>
             <translation>การให้แต้มและการแลกแต้ม ตั้งแต่ {start} ถึง {end}</translation>
         </message>
@@ -3536,12 +3536,12 @@
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="751"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="769"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="748"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="766"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3687,52 +3687,52 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="948"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="966"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="257"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
             <source>--preview works in baht only; leave out --currency.</source>
             <translation>--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="288"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
             <source>{money} (= {baht} at {rate})</source>
             <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="373"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="391"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="930"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="948"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="955"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="973"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="926"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="944"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="927"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="945"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="928"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="946"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="932"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="950"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -3844,47 +3844,47 @@
             <translation>สกุลเงินที่ใช้ชำระ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
             <source>award</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
             <source>redemption</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
             <source>adjustment</source>
             <translation>การปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
             <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
             <translation>ระบุ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="428"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="446"></location>
             <source>Nothing can be voided now.</source>
             <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="223"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="241"></location>
             <source>No member's name contains {text}.</source>
             <translation>ไม่พบสมาชิกที่ชื่อมีคำว่า {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="433"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="451"></location>
             <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="425"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
             <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
             <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="222"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="240"></location>
             <source>card ...{digits}</source>
             <translation>บัตร ...{digits}</translation>
         </message>
@@ -3955,12 +3955,12 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="367"></location>
-            <location filename="../../pos_app/ui/dialogs.py" line="549"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="555"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/dialogs.py" line="526"></location>
+            <location filename="../../pos_app/ui/dialogs.py" line="532"></location>
             <source>Void an operation</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
@@ -4144,6 +4144,21 @@
             <location filename="../../sync/server/console/templates/member.html" line="33"></location>
             <source>Erase personal data</source>
             <translation>ลบข้อมูลส่วนบุคคล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="208"></location>
+            <source>Marketing messages: consent given.</source>
+            <translation>ข่าวสารการตลาด: ให้ความยินยอมแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="209"></location>
+            <source>Marketing messages: consent withdrawn.</source>
+            <translation>ข่าวสารการตลาด: ถอนความยินยอมแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/dialogs.py" line="159"></location>
+            <source>The member agrees to receive marketing messages (optional)</source>
+            <translation>สมาชิกยินยอมรับข่าวสารการตลาด (ไม่บังคับ)</translation>
         </message>
     </context>
 </TS>
