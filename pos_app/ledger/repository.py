@@ -711,14 +711,21 @@ class Ledger:
 
     def checkpoint_truncate(self) -> bool:
         """Copy the WAL into the database file and truncate it to zero bytes (after an erasure: the WAL holds
-        the old pages until then). False when readers kept it from completing (it is tried again at the next
-        erasure and SQLite checkpoints on its own; docs/privacy.md)."""
-        with self._write_lock:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            finally:
-                con.close()
+        the old pages until then). Tried a few times; False when readers kept it from completing (the WAL then
+        keeps the old pages until the next erasure's checkpoint or until the ledger is closed, when SQLite
+        checkpoints and deletes the WAL; docs/privacy.md)."""
+        busy = 1
+        for attempt in range(5):  # a reader mid-transaction (the window refreshing) holds it up for a moment
+            if attempt:
+                time.sleep(0.05 * attempt)
+            with self._write_lock:
+                con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                finally:
+                    con.close()
+            if busy == 0:
+                break
         return busy == 0
 
     # ------------------------------------------------------------------ entries

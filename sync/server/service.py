@@ -1694,7 +1694,8 @@ def resign_member_codes(conn: Connection, settings: Settings, now: datetime, key
     if signing is None:
         raise ApiError(409, "no_signing_key", "no active signing key can be opened here (passphrase / key file?)")
     cond = m.members.c.member_code.like(f"LM1:{key_id}:%") if key_id else m.members.c.member_code.is_(None)
-    ids = conn.execute(select(m.members.c.id).where(cond, m.members.c.placeholder.is_(False))
+    ids = conn.execute(select(m.members.c.id).where(cond, m.members.c.placeholder.is_(False),
+                                                    m.members.c.erased_at.is_(None))  # an erased card stays dead
                        .order_by(m.members.c.id).limit(limit).with_for_update()).scalars().all()
     if not ids:
         return 0
