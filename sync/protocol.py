@@ -55,7 +55,7 @@ SERVER_TERMINAL_ID = rec.SERVER_TERMINAL_ID
 """``terminal_id`` of entries the server itself creates (overdrafts, compensations, merges, adjustments)."""
 
 EntryKind = Literal[rec.ENTRY_KINDS]  # type: ignore[valid-type]
-RecordType = Literal["entry", "member", "audit"]
+RecordType = Literal["entry", "member", "audit", "consent"]
 StaffRole = Literal["cashier", "manager"]
 
 
@@ -118,6 +118,7 @@ _WIRE_TYPES: dict[str, Any] = {
     "phone": Annotated[str, Field(pattern=r"^0\d{8,9}$")],
     "audit_event": Literal[rec.AUDIT_EVENTS],  # type: ignore[valid-type]
     "audit_purpose": Literal[rec.AUDIT_PURPOSES],  # type: ignore[valid-type]
+    "consent_purpose": Literal[rec.CONSENT_PURPOSES],  # type: ignore[valid-type]
     "details": Annotated[dict[str, str | int | bool | None], Field(max_length=20)],
     "currency": Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
     "decimal": Annotated[str, Field(min_length=1, max_length=32)],
@@ -166,6 +167,10 @@ approved which operation); ``details`` holds small facts (counts, operation, ope
 ``sync.records.AUDIT_FIELDS``."""
 
 
+Consent = create_model("Consent", __base__=_Record, __module__=__name__, **_wire_fields(rec.CONSENT_FIELDS))
+"""A member's consent for one purpose given or withdrawn at a counter; fields: ``sync.records.CONSENT_FIELDS``."""
+
+
 class OutboxRecord(_Wire):
     """One record of a terminal's outbox: ``seq`` is contiguous from 1 over all record types."""
 
@@ -174,9 +179,16 @@ class OutboxRecord(_Wire):
     entry: Entry | None = None  # type: ignore[valid-type]
     member: Member | None = None  # type: ignore[valid-type]
     audit: AuditRecord | None = None  # type: ignore[valid-type]
+    consent: Consent | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _one_payload(self) -> OutboxRecord:
+        if self.type == "consent":
+            if self.consent is None or self.entry is not None or self.member is not None or self.audit is not None:
+                raise ValueError("a record of type 'consent' carries exactly a consent record")
+            return self
+        if self.consent is not None:
+            raise ValueError("only a record of type 'consent' carries a consent record")
         if self.type == "audit":
             if self.audit is None or self.entry is not None or self.member is not None:
                 raise ValueError("a record of type 'audit' carries exactly an audit record")
@@ -194,7 +206,8 @@ class OutboxRecord(_Wire):
 
     @property
     def payload(self) -> Any:
-        payload = self.entry if self.entry is not None else self.member if self.member is not None else self.audit
+        payload = self.entry if self.entry is not None else self.member if self.member is not None else \
+            self.audit if self.audit is not None else self.consent
         assert payload is not None
         return payload
 
@@ -327,6 +340,11 @@ class MemberState(BaseModel):
     """True while an overdraft flag is unresolved: the member's offline allowance is zero."""
     merged_into: str | None
     """Set when a manager merged this member (e.g. a duplicate phone) into another one."""
+    marketing_consent: bool | None = None
+    """The member's newest choice about marketing messages (a consent record), None when never asked."""
+    erased: bool = False
+    """The member's personal data was erased at their request (docs/privacy.md): ``name`` is empty and ``phone``
+    null; a terminal erases its copy (member row and outbox record) and refuses the member's card and codes."""
 
 
 class Snapshot(BaseModel):

@@ -176,6 +176,22 @@ AUDIT_FIELDS: dict[str, str] = {
     "details": "details",
 }
 """The fields of a security event on a terminal (a wrong PIN, a lockout, an approval, ...)."""
+CONSENT_FIELDS: dict[str, str] = {
+    "id": "uuid",
+    "terminal_id": "terminal_id",
+    "member_id": "uuid",
+    "purpose": "consent_purpose",
+    "granted": "bool",
+    "text_version": "code32",
+    "at": "time",
+    "branch_id": "code64?",
+    "staff_id": "code64?",
+}
+"""A member's consent for one purpose, as given or withdrawn at a counter (PDPA, docs/privacy.md): the consent
+text version the member was shown, when, and where (terminal, branch, cashier). Records are appended, never
+changed: the newest record of a purpose is the member's current choice."""
+CONSENT_PURPOSES = ("loyalty", "marketing")
+
 AUDIT_EVENTS = ("pin_failed", "pin_lockout", "pin_unlocked", "pin_changed", "pin_reset", "approval",
                 "self_approval_refused")
 AUDIT_PURPOSES = ("sign_in", "approval")
@@ -232,6 +248,28 @@ def _full_record(fields: dict[str, str], what: str, values: dict[str, Any]) -> d
 def member_record(**values: Any) -> dict[str, Any]:
     """A member record with every field and its content hash."""
     return _full_record(MEMBER_FIELDS, "member", values)
+
+
+ERASED_NAME = ""
+"""The name of a member whose personal data was erased (PDPA erasure, docs/privacy.md): the empty name and no
+phone. The member record keeps its pseudonymous id, card number, tier, consent flag, creation time and terminal
+(what balances, reports and the refusal of an erased card need) and gets a new content hash."""
+
+
+def erased_member_record(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` (a member record) with its personal data erased and its content hash recomputed. Every party
+    that erases (terminal, server) derives the same record from the same original."""
+    return member_record(**{name: record[name] for name in MEMBER_FIELDS} | {"name": ERASED_NAME, "phone": None})
+
+
+def is_erased_member_record(record: dict[str, Any]) -> bool:
+    """Whether a member record is in the erased form (:func:`erased_member_record`)."""
+    return record.get("name") == ERASED_NAME and record.get("phone") is None
+
+
+def consent_record(**values: Any) -> dict[str, Any]:
+    """A consent record with every field and its content hash."""
+    return _full_record(CONSENT_FIELDS, "consent", values)
 
 
 def audit_record(**values: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,23 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("pos-terminal", "loyalty"))
 
 
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+66[ -]?|0)[0-9]{1,2}[ -]?[0-9]{3}[ -]?[0-9]{3,4}(?![0-9])")
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every Thai phone number in it masked as the slips mask it (``•••-•••-5678``)."""
+    from pos_app.core.errors import RuleError
+    from pos_app.core.phone import mask_phone, normalize_phone
+
+    def masked(match: re.Match[str]) -> str:
+        try:
+            return mask_phone(normalize_phone(match.group(0)))
+        except RuleError:  # not a phone after all: left as it is
+            return match.group(0)
+
+    return _PHONE_IN_TEXT.sub(masked, text)
+
+
 class CliError(click.ClickException):
     """A clean, one-line refusal (exit code 2 for bad input, 1 for a failed operation)."""
 
@@ -44,7 +62,8 @@ class CliError(click.ClickException):
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
         import logging
 
-        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, self.message)  # file only
+        # file only; a phone in the message is masked there (docs/privacy.md, "Logs")
+        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, mask_phones(self.message))
         if _output["json"]:
             refusal = {"ok": False, "error": self.message, **({"code": self.code} if self.code else {})}
             click.echo(json.dumps(refusal, ensure_ascii=False), err=True)

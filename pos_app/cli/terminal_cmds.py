@@ -180,15 +180,33 @@ def member() -> None:
 @member.command("enroll")
 @click.option("--name", required=True)
 @click.option("--phone", required=True)
-@click.option("--no-consent", is_flag=True, help="The member declined marketing consent.")
+@click.option("--no-consent", is_flag=True, help="The member did not consent to the loyalty program's terms.")
+@click.option("--marketing", is_flag=True, help="The member agrees to marketing messages (asked separately).")
 @operator_option
 @op_id_option
 @pass_ctx
-def member_enroll(ctx: CliContext, name: str, phone: str, no_consent: bool, operator: str, op_id: str | None) -> None:
+def member_enroll(ctx: CliContext, name: str, phone: str, no_consent: bool, marketing: bool, operator: str,
+                  op_id: str | None) -> None:
     """Enroll a new member (the phone number must be new)."""
-    m = _run(_services(ctx).members.enroll, name=name, phone=phone, consent=not no_consent,
+    m = _run(_services(ctx).members.enroll, name=name, phone=phone, consent=not no_consent, marketing=marketing,
              operator_id=operator, op_id=op_id)
     ctx.emit(_member_json(m), lambda: _("Enrolled.") + "\n" + _member_text(m))
+
+
+@member.command("consent")
+@click.argument("member_id")
+@click.option("--marketing/--no-marketing", required=True,
+              help="Give (--marketing) or withdraw (--no-marketing) consent to marketing messages.")
+@operator_option
+@pass_ctx
+def member_consent(ctx: CliContext, member_id: str, marketing: bool, operator: str) -> None:
+    """Record a member's choice about marketing messages (synced to every terminal)."""
+    services = _services(ctx)
+    m = _run(services.identify, member_id)
+    granted = _run(services.members.set_marketing_consent, m.id, granted=marketing, operator_id=operator)
+    ctx.emit({"id": m.id, "marketing": granted, "consents": _run(services.members.consents, m.id)},
+             lambda: _("Marketing messages: consent given.") if granted
+             else _("Marketing messages: consent withdrawn."))
 
 
 @member.command("show")

@@ -28,6 +28,7 @@ from pos_app.core.version import app_version
 from pos_app.ledger import locks, migrate, schema
 from pos_app.ledger.canonical import GENESIS_HASH, chain_hash
 from pos_app.ledger.db import (
+    BUSY_TIMEOUT_MS,
     LEDGER_FILENAME,
     LedgerBusy,
     LedgerCorrupt,
@@ -50,8 +51,11 @@ from sync.records import (
     audit_record,
     canonical_json,
     check_points,
+    consent_record,
     content_hash,
     entry_record,
+    erased_member_record,
+    is_erased_member_record,
     iso_to_ms,
     member_record,
     ms_to_iso,
@@ -89,6 +93,10 @@ def now_ms() -> int:
 
 
 SCHEMA_WRITTEN_BY = "schema_written_by"
+FREE_SPACE_ZEROED = "free_space_zeroed_ms"
+"""Meta key: when the free space of the file was last rewritten as zeros (``VACUUM``, once after the upgrade that
+turned ``secure_delete`` on): free pages written by older versions may hold copies of members' names and phones
+(docs/privacy.md)."""
 """Meta key: the app version that created or last migrated the ledger's schema."""
 
 
@@ -221,6 +229,14 @@ class MemberRow:
     flagged: str | None
     points: int
     earned_total: int
+    erased_at_ms: int | None = None
+    """When the member's personal data was erased here (PDPA): ``name`` is '' and ``phone`` None since."""
+    marketing_consent: bool | None = None
+    """The member's newest choice about marketing messages; None when never asked."""
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at_ms is not None
 
 
 @dataclass(frozen=True)
@@ -292,11 +308,12 @@ def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[
 def _member_from_row(row: Any) -> MemberRow:
     """From a row of ``_SQL_MEMBER`` (a plain tuple, in that column order)."""
     (member_id, card_no, name, phone, tier, consent, created_at_ms, terminal_id, member_code, flagged, points,
-     earned_total) = row
+     earned_total, erased_at_ms, marketing) = row
     return MemberRow(
         id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=bool(consent),
         created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
-        points=points or 0, earned_total=earned_total or 0,
+        points=points or 0, earned_total=earned_total or 0, erased_at_ms=erased_at_ms,
+        marketing_consent=None if marketing is None else bool(marketing),
     )
 
 
@@ -325,7 +342,7 @@ def _entry_from_row(row: Any) -> EntryRow:
 # building). bench/bench_ledger.py measures the award path against bare sqlite3.
 _SQL_MEMBER = (
     "SELECT m.id, m.card_no, m.name, m.phone, m.tier, m.consent, m.created_at_ms, m.terminal_id, m.member_code, "
-    "m.flagged, b.points, b.earned_total FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
+    "m.flagged, b.points, b.earned_total, m.erased_at_ms, m.marketing_consent FROM members m LEFT JOIN balances b ON b.member_id = m.id WHERE m.{col} = ?"
 )
 _SQL_MEMBER_BY = {col: _SQL_MEMBER.format(col=col) for col in ("id", "phone", "card_no")}
 _SQL_MEMBER_SEARCH = (  # name contains / starts with / has a word starting with (LIKE, '\\' escapes % and _)
@@ -494,6 +511,7 @@ class Ledger:
                     backup_to(path, data_dir / "backups" / f"pre-migrate-{current}-{now_ms()}.sqlite3")
                     prune(data_dir, keep=None)  # only the oldest upgrade backups go
                 migrate.upgrade(engine)
+            ledger._zero_free_space_once(existed)
             ledger._ensure_identity(migrated)
             tighten_tree(data_dir)  # the new file (and what an older version left 0644) becomes 0600
         except LedgerError:
@@ -517,6 +535,24 @@ class Ledger:
         if self._held is not None:
             self._held.release()
             self._held = None
+
+    def _zero_free_space_once(self, existed: bool) -> None:
+        """A ledger made before ``secure_delete`` was on is rewritten once (``VACUUM``: no free pages, no stale
+        cells; the entries keep their order, which the hash chain follows). A new file has nothing to rewrite."""
+        with self.read() as conn:
+            if self.get_meta(conn, FREE_SPACE_ZEROED) is not None:
+                return
+        if existed:
+            self.engine.dispose()  # no pooled connection may hold the file open in a transaction
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            try:
+                con.execute("PRAGMA secure_delete=ON")
+                con.execute("VACUUM")
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+        with self.write() as conn:
+            self.set_meta(conn, FREE_SPACE_ZEROED, str(self.clock()))
 
     def _ensure_identity(self, migrated: bool = False) -> None:
         with self.write() as conn:
@@ -660,6 +696,77 @@ class Ledger:
 
     def set_member_code(self, conn: Connection, member_id: str, code: str) -> None:
         conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(member_code=code))
+
+    def add_consent(self, conn: Connection, *, member_id: str, purpose: str, granted: bool, text_version: str,
+                    at_ms: int, staff_id: str | None) -> dict[str, Any]:
+        """A consent record (given or withdrawn, for ``purpose``), stored and queued for upload, in ``conn``'s
+        transaction; a marketing choice also becomes the member's current one. Returns the record."""
+        seq = self._next_local_seq(conn)
+        wire = consent_record(id=self.new_id(), terminal_id=self.terminal_id, member_id=member_id, purpose=purpose,
+                              granted=granted, text_version=text_version, at=ms_to_iso(at_ms),
+                              branch_id=self.get_meta(conn, "branch_id"), staff_id=staff_id)
+        self._store_consent(conn, seq, wire)
+        self._append_outbox(conn, seq, "consent", wire["id"], wire)
+        return wire
+
+    def _store_consent(self, conn: Connection, seq: int, wire: dict[str, Any]) -> None:
+        _raw(conn).execute(
+            "INSERT INTO consents (id, seq, member_id, purpose, granted, text_version, at_ms, branch_id, staff_id, "
+            "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (wire["id"], seq, wire["member_id"], wire["purpose"], wire["granted"], wire["text_version"],
+             iso_to_ms(wire["at"]), wire["branch_id"], wire["staff_id"], wire["content_hash"]))
+        if wire["purpose"] == "marketing":
+            _raw(conn).execute("UPDATE members SET marketing_consent = ? WHERE id = ?",
+                               (wire["granted"], wire["member_id"]))
+
+    def consents_for_member(self, conn: Connection, member_id: str) -> list[dict[str, Any]]:
+        """The consent records made here for the member, oldest first."""
+        rows = _raw(conn).execute(
+            "SELECT purpose, granted, text_version, at_ms, branch_id, staff_id FROM consents WHERE member_id = ? "
+            "ORDER BY seq", (member_id,)).fetchall()
+        return [{"purpose": r[0], "granted": bool(r[1]), "text_version": r[2], "at_ms": r[3], "branch_id": r[4],
+                 "staff_id": r[5]} for r in rows]
+
+    def erase_member_data(self, conn: Connection, member_id: str, at_ms: int) -> bool:
+        """Erase the member's personal data held here (PDPA, docs/privacy.md), in ``conn``'s transaction: the
+        name becomes '' and the phone and member code go, in the member row and in the member's outbox record
+        (rewritten into its erased form, ``sync.records.erased_member_record``; the one outbox change migration
+        0008 allows); the enrollment's stored operation result is dropped. Entries, balance and card number stay.
+        With ``secure_delete`` on (``db._on_connect``) the old bytes are zeroed in the file; the WAL still holds
+        them until :meth:`checkpoint_truncate`. False when the member is not here or was erased already."""
+        raw = _raw(conn)
+        row = raw.execute("SELECT erased_at_ms FROM members WHERE id = ?", (member_id,)).fetchone()
+        if row is None or row[0] is not None:
+            return False
+        raw.execute("UPDATE members SET name = '', phone = NULL, member_code = NULL, erased_at_ms = ? WHERE id = ?",
+                    (at_ms, member_id))
+        for seq, payload in raw.execute("SELECT seq, payload FROM outbox WHERE type = 'member' AND ref_id = ?",
+                                        (member_id,)).fetchall():
+            record = json.loads(payload)
+            erased = {"seq": seq, "type": "member", "member": erased_member_record(record["member"]), "entry": None}
+            raw.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (canonical_json(erased), seq))
+        raw.execute("DELETE FROM operations WHERE kind = 'enroll' AND result_json = ?",
+                    (canonical_json({"member_id": member_id}),))
+        return True
+
+    def checkpoint_truncate(self) -> bool:
+        """Copy the WAL into the database file and truncate it to zero bytes (after an erasure: the WAL holds
+        the old pages until then). Tried a few times; False when readers kept it from completing (the WAL then
+        keeps the old pages until the next erasure's checkpoint or until the ledger is closed, when SQLite
+        checkpoints and deletes the WAL; docs/privacy.md)."""
+        busy = 1
+        for attempt in range(5):  # a reader mid-transaction (the window refreshing) holds it up for a moment
+            if attempt:
+                time.sleep(0.05 * attempt)
+            with self._write_lock:
+                con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                finally:
+                    con.close()
+            if busy == 0:
+                break
+        return busy == 0
 
     # ------------------------------------------------------------------ entries
     def append_entry(self, conn: Connection, e: NewEntry) -> EntryRow:
@@ -1124,12 +1231,33 @@ class Ledger:
 
     def sync_upsert_member(self, conn: Connection, *, member_id: str, card_no: str, name: str, phone: str | None,
                            tier: str, consent: bool, created_at_ms: int, terminal_id: str,
-                           member_code: str | None, flagged: str | None) -> None:
+                           member_code: str | None, flagged: str | None, erased: bool = False,
+                           marketing_consent: bool | None = None) -> None:
         """Insert a member known to the server (with an empty balance: entries bring the points), or update the
         server-owned fields of one held here. Never touches the balance. A phone or card number held here by
         another member is left out instead of failing the whole page (the server flags duplicates)."""
         existing = conn.exec_driver_sql(
-            "SELECT name, phone, member_code, flagged FROM members WHERE id = ?", (member_id,)).first()
+            "SELECT name, phone, member_code, flagged, erased_at_ms, marketing_consent FROM members WHERE id = ?",
+            (member_id,)).first()
+        if existing is not None and marketing_consent is not None and \
+                (existing.marketing_consent is None or bool(existing.marketing_consent) != marketing_consent):
+            conn.exec_driver_sql("UPDATE members SET marketing_consent = ? WHERE id = ?",
+                                 (marketing_consent, member_id))
+        if erased or (existing is not None and existing.erased_at_ms is not None):
+            # Erased at head office (or here before): nothing personal is stored again, the member row is kept
+            # (its balance, entries and card number), and what this ledger held of them is erased now.
+            if existing is None:
+                taken = conn.exec_driver_sql("SELECT id FROM members WHERE card_no = ?", (card_no,)).first()
+                conn.execute(insert(schema.members).values(
+                    id=member_id, card_no=card_no if card_no and taken is None else f"?{member_id}", name="",
+                    phone=None, tier=tier, consent=consent, created_at_ms=created_at_ms, terminal_id=terminal_id,
+                    member_code=None, flagged=flagged, origin="remote", erased_at_ms=self.clock()))
+                conn.execute(insert(schema.balances).values(
+                    member_id=member_id, points=0, earned_total=0, updated_at_ms=self.clock()))
+            else:
+                self.erase_member_data(conn, member_id, self.clock())
+                conn.execute(update(schema.members).where(schema.members.c.id == member_id).values(flagged=flagged))
+            return
         if existing is not None and existing.flagged == flagged and (member_code is None or
                                                                      existing.member_code == member_code) \
                 and (not name or existing.name == name) and (phone is None or existing.phone == phone):
@@ -1145,7 +1273,7 @@ class Ledger:
             conn.execute(insert(schema.members).values(
                 id=member_id, card_no=card_no, name=name, phone=phone, tier=tier, consent=consent,
                 created_at_ms=created_at_ms, terminal_id=terminal_id, member_code=member_code, flagged=flagged,
-                origin="remote"))
+                origin="remote", marketing_consent=marketing_consent))
             conn.execute(insert(schema.balances).values(
                 member_id=member_id, points=0, earned_total=0, updated_at_ms=self.clock()))
             return
@@ -1185,6 +1313,10 @@ class Ledger:
             if seq <= held:
                 row = raw.execute("SELECT ref_id, payload FROM outbox WHERE seq = ?", (seq,)).fetchone()
                 mine = json.loads(row[1]) if row else None
+                if kind == "member" and mine is not None and row[0] == payload["id"] and mine[kind] is not None \
+                        and is_erased_member_record(payload):
+                    self.erase_member_data(conn, payload["id"], self.clock())  # erased at head office since
+                    continue
                 if mine is None or row[0] != payload["id"] or \
                         mine[kind] is None or mine[kind]["content_hash"] != payload["content_hash"]:
                     raise LedgerError(_(
@@ -1200,6 +1332,8 @@ class Ledger:
                     raise LedgerError(_("Entry {entry_id} arrived with content different from the copy held "
                                         "here.").format(entry_id=payload["id"]))
                 self._insert_entry(conn, payload, origin="local", op_id=None)
+            elif kind == "consent":
+                self._store_consent(conn, seq, payload)
             elif kind == "audit":
                 conn.execute(insert(schema.audit_events).values(
                     id=payload["id"], seq=seq, at_ms=iso_to_ms(payload["at"]), staff_id=payload["staff_id"],
@@ -1210,7 +1344,7 @@ class Ledger:
                     conn, member_id=payload["id"], card_no=payload["card_no"], name=payload["name"],
                     phone=payload["phone"], tier=payload["tier"], consent=bool(payload["consent"]),
                     created_at_ms=iso_to_ms(payload["created_at"]), terminal_id=payload["terminal_id"],
-                    member_code=None, flagged=None)
+                    member_code=None, flagged=None, erased=is_erased_member_record(payload))
                 raw.execute("UPDATE members SET origin = 'local' WHERE id = ?", (payload["id"],))
             self._append_outbox(conn, seq, kind, payload["id"], payload)
             held = seq

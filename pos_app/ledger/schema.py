@@ -31,6 +31,22 @@ members = Table(
     Column("member_code", Text),
     Column("flagged", Text),
     Column("origin", Text, nullable=False),
+    Column("erased_at_ms", Integer),  # PDPA erasure: name '' and phone NULL since then (migration 0008)
+    Column("marketing_consent", Boolean),  # the newest marketing choice; NULL: never asked (migration 0008)
+)
+
+consents = Table(  # consent records made here (PDPA): appended, never changed (migration 0008)
+    "consents", metadata,
+    Column("id", Text, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("member_id", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("text_version", Text, nullable=False),
+    Column("at_ms", Integer, nullable=False),
+    Column("branch_id", Text),
+    Column("staff_id", Text),
+    Column("content_hash", Text, nullable=False),
 )
 
 balances = Table(

@@ -147,6 +147,9 @@ class LedgerSyncStore:
                 ledger.set_meta(conn, "sync_batch", "")
             if last_page:
                 ledger.set_meta(conn, RESTORE_PENDING, "")
+        if any(m.get("erased") for m in members) or any(r["type"] == "member" and not r["member"]["name"]
+                                                        for r in records):
+            ledger.checkpoint_truncate()
         return added
 
     # ------------------------------------------------------------------ results
@@ -243,13 +246,16 @@ class LedgerSyncStore:
                 elif kind == "public_key":
                     self._apply_key(conn, change["public_key"])
             ledger.set_meta(conn, "pull_cursor", str(int(next_cursor)))
+        if any(change["type"] == "member" and change["member"].get("erased") for change in changes):
+            ledger.checkpoint_truncate()  # the erased name and phone leave the WAL too (docs/privacy.md)
 
     def _apply_member(self, conn: Any, m: dict[str, Any]) -> None:
         self.ledger.sync_upsert_member(
             conn, member_id=m["id"], card_no=m["card_no"], name=m["name"], phone=m["phone"], tier=m["tier"] or "member",
             consent=bool(m["consent"]), created_at_ms=iso_to_ms(m["created_at"]) if m["created_at"] else self.ledger.clock(),
             terminal_id=m["terminal_id"] or "server", member_code=m["member_code"],
-            flagged=_flag_text(bool(m["offline_redeem_blocked"])))
+            flagged=_flag_text(bool(m["offline_redeem_blocked"])), erased=bool(m.get("erased")),
+            marketing_consent=m.get("marketing_consent"))
 
     def _apply_rules(self, conn: Any, rules: dict[str, Any]) -> None:
         self.ledger.sync_replace_rules(conn, int(rules["version"]), rules["bundle_json"])

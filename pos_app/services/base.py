@@ -143,6 +143,12 @@ def translate_public_methods(cls: type[Any]) -> type[Any]:
     return cls
 
 
+def erased_refusal() -> NotAllowed:
+    """The one line for a card, code or id of a member whose personal data was erased (PDPA)."""
+    return NotAllowed(_("This member's personal data was erased at their request: the card and codes can no longer "
+                        "be used. They may enroll again as a new member."), code="member_erased")
+
+
 class ServicesBase:
     """What every use-case family stands on: the ledger, the clock, the rules, the one idempotency helper
     (:meth:`_once`), the one error translation (every public method of a subclass runs under
@@ -234,10 +240,14 @@ class ServicesBase:
         value = self.ledger.get_meta(conn, key)
         return int(value) if value is not None else default
 
-    def _member(self, conn: Any, member_id: str) -> MemberRow:
+    def _member(self, conn: Any, member_id: str, *, erased_ok: bool = False) -> MemberRow:
+        """The member, or NotFound; a member whose personal data was erased is refused (``member_erased``)
+        unless ``erased_ok`` (a return or void of an earlier sale still corrects the points)."""
         member = self.ledger.get_member(conn, member_id)
         if member is None:
             raise NotFound(_("No member with id {member_id}.").format(member_id=member_id))
+        if member.erased and not erased_ok:
+            raise erased_refusal()
         return member
 
     def _view(self, conn: Any, member: MemberRow, now_ms: int | None = None) -> MemberView:

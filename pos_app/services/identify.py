@@ -19,10 +19,15 @@ from pos_app.services.base import (
     MemberView,
     ServicesBase,
     _checked,
+    erased_refusal,
     translate_public_methods,
 )
 from pos_app.services.errors import Conflict, InvalidInput, NotFound
 from pos_app.services.member_search import MemberSummary
+
+CONSENT_TEXT_VERSION = "2026-11"
+"""The version of the consent wording the enrollment dialog and the CLI show (docs/privacy.md); every consent
+record names it. Change it together with the wording."""
 
 
 class IdentifyUseCases(ServicesBase):
@@ -36,6 +41,8 @@ class IdentifyUseCases(ServicesBase):
         def run() -> MemberView:
             with self.ledger.read() as conn:
                 member = self._identify(conn, raw)
+                if member.erased:
+                    raise erased_refusal()
                 return self._view(conn, member)
 
         result: MemberView = self._call(run)
@@ -136,9 +143,11 @@ class MemberService:
     def __init__(self, services: ServicesBase) -> None:
         self._s = services
 
-    def enroll(self, *, name: str, phone: str, operator_id: str, consent: bool = True,
+    def enroll(self, *, name: str, phone: str, operator_id: str, consent: bool = True, marketing: bool = False,
                op_id: str | None = None) -> MemberView:
-        """A new member. The phone is the unique key: a duplicate is refused, naming the existing member."""
+        """A new member. The phone is the unique key: a duplicate is refused, naming the existing member. Two
+        consent records go with the enrollment (PDPA): the loyalty program (``consent``) and marketing messages
+        (``marketing``, asked separately), with the consent text version, time, terminal, branch and cashier."""
         s = self._s
         name = _checked(" ".join(name.split()), _("The name"))
         if not name or len(name) > MAX_NAME_LENGTH:
@@ -149,6 +158,8 @@ class MemberService:
             raise InvalidInput(exc.message) from exc
         op_id = op_id or s.ledger.new_id()
         request = {"name": name, "phone": normalized, "consent": consent, "operator_id": operator_id}
+        if marketing:
+            request["marketing"] = True  # absent when false: an older request hashes as it did
 
         def work(conn: Any) -> MemberView:
             existing = s.ledger.find_member_by_phone(conn, normalized)
@@ -163,6 +174,9 @@ class MemberService:
             rules = s.active_rules(conn)
             s.ledger.add_member(conn, member_id=member_id, card_no=card_no, name=name, phone=normalized,
                                 tier=rules.tiers.tiers[0].code, consent=consent, created_at_ms=s.clock())
+            for purpose, granted in (("loyalty", consent), ("marketing", marketing)):
+                s.ledger.add_consent(conn, member_id=member_id, purpose=purpose, granted=granted,
+                                     text_version=CONSENT_TEXT_VERSION, at_ms=s.clock(), staff_id=operator_id)
             code = member_cards.sign_for(s, conn, member_id, ms_to_dt(s.clock()))
             if code is not None:  # a card right away (see pos_app.services.member_cards)
                 s.ledger.set_member_code(conn, member_id, code)
@@ -174,6 +188,28 @@ class MemberService:
         result: MemberView = s._once("enroll", op_id, request, MemberView, work,
                                      stored=lambda m: {"member_id": m.id}, replay=replay)
         return result
+
+    def set_marketing_consent(self, member_id: str, *, granted: bool, operator_id: str) -> bool:
+        """Record the member's choice about marketing messages (given or withdrawn) as a consent record that
+        syncs to the server and from there to every terminal. Returns the choice recorded."""
+        s = self._s
+
+        def run() -> bool:
+            with s.ledger.write() as conn:
+                s._member(conn, member_id)
+                s.ledger.add_consent(conn, member_id=member_id, purpose="marketing", granted=granted,
+                                     text_version=CONSENT_TEXT_VERSION, at_ms=s.clock(), staff_id=operator_id)
+            return granted
+
+        result: bool = s._call(run)
+        return result
+
+    def consents(self, member_id: str) -> list[dict[str, Any]]:
+        """The consent records made at this terminal for the member, oldest first."""
+        s = self._s
+        with s.ledger.read() as conn:
+            s._member(conn, member_id)
+            return s.ledger.consents_for_member(conn, member_id)
 
     def get(self, member_id: str) -> MemberView:
         s = self._s

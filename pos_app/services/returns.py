@@ -218,7 +218,7 @@ class CorrectionUseCases(ServicesBase):
             approver = self._approve(conn, approval, _("a return"), operation="return",
                                      operator_id=operator_id, op_id=op_id)
             rules = self.active_rules(conn)
-            member = self._member(conn, earn.member_id)
+            member = self._member(conn, earn.member_id, erased_ok=True)
             clawed = clawback_for_return(earn.points, original, refunded_before, refund)
             sale_ms = self.clock()
             offset = self._clock_offset(conn)

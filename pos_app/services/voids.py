@@ -142,7 +142,7 @@ def void(services: Services, *, entry_id: str, operator_id: str, approval: Appro
         if refusal is not None:
             raise refusal
         assert entry is not None
-        member = services._member(conn, entry.member_id)
+        member = services._member(conn, entry.member_id, erased_ok=True)
         back = -entry.points
         if member.points + back < 0:
             raise NotAllowed(_("{name} has already spent these points: void the later redemption first.").format(

@@ -134,7 +134,8 @@ class ManagerPinDialog(KioskDialog):
 
 
 class EnrollDialog(KioskDialog):
-    """A new member: name, phone, consent. The window submits it; errors are shown here until it succeeds."""
+    """A new member: name, phone, consent to the program and, separately, to marketing messages. The window
+    submits it; errors are shown here until it succeeds."""
 
     def __init__(self, phone: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +154,10 @@ class EnrollDialog(KioskDialog):
         self.consent = QCheckBox(_("The member agrees to the loyalty terms and privacy notice"))
         self.consent.setObjectName("enrollConsent")
         self.consent.setChecked(True)
+        # asked separately and never ticked for the member (PDPA: marketing is a purpose of its own)
+        self.marketing = QCheckBox(_("The member agrees to receive marketing messages (optional)"))
+        self.marketing.setObjectName("enrollMarketing")
+        self.marketing.setChecked(False)
         self.error = QLabel()
         self.error.setObjectName("enrollError")
         self.error.setWordWrap(True)
@@ -164,7 +169,8 @@ class EnrollDialog(KioskDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.enroll)
-        for widget in (self.name_label, self.name, self.phone_label, self.phone, self.consent, self.error):
+        for widget in (self.name_label, self.name, self.phone_label, self.phone, self.consent, self.marketing,
+                       self.error):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         self.cancel.clicked.connect(self.reject)

@@ -388,7 +388,7 @@ def staff_list(ctx: Ctx) -> None:
 
 @cli.group()
 def member() -> None:
-    """Members: show, find, merge duplicates, adjust."""
+    """Members: show, find, merge duplicates, adjust, export and erase (PDPA)."""
 
 
 @member.command("show")
@@ -443,6 +443,65 @@ def member_resign(ctx: Ctx, key_id: str | None) -> None:
 def member_adjust(ctx: Ctx, member_id: str, points: int, reason: str, by: str) -> None:
     state = ctx.tx(lambda c: svc.adjust_member(c, member_id, points, reason, by, svc.utcnow()))
     ctx.emit(state.model_dump(), f"adjusted; balance now {state.balance}")
+
+
+@member.command("export")
+@click.argument("member_id")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for member-ID.json and member-ID.pdf (created if missing)")
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True, help="Language of the PDF")
+@pass_ctx
+def member_export(ctx: Ctx, member_id: str, out_dir: Path, lang: str) -> None:
+    """Everything held about a member (PDPA right of access): a JSON and a readable PDF (phone masked)."""
+    from sync.server.privacy import member_export as export_of
+    from sync.server.privacy import render_pdf
+
+    data = ctx.tx(lambda c: export_of(c, member_id, svc.utcnow()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, pdf_path = out_dir / f"member-{member_id}.json", out_dir / f"member-{member_id}.pdf"
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    pdf_path.write_bytes(render_pdf(data, lang))
+    ctx.emit({"json": str(json_path), "pdf": str(pdf_path), "entries": len(data["entries"])},
+             f"wrote {json_path} and {pdf_path} ({len(data['entries'])} entries)")
+
+
+@member.command("inactive")
+@click.option("--months", type=click.IntRange(1, 1200), default=24, show_default=True,
+              help="Flag members with no activity for this many months")
+@pass_ctx
+def member_inactive(ctx: Ctx, months: int) -> None:
+    """Flag members inactive for MONTHS for a retention review (PDPA: keep personal data no longer than needed)."""
+    from sync.server.privacy import flag_inactive_members
+
+    total = 0
+    while True:
+        n = ctx.tx(lambda c: flag_inactive_members(c, svc.utcnow(), months))
+        total += n
+        if n == 0:
+            break
+    ctx.emit({"flagged": total, "months": months},
+             f"{total} members inactive for {months} months or more flagged for review (flags list --kind "
+             "retention_review)")
+
+
+@member.command("erase")
+@click.argument("member_id")
+@click.option("--reason", required=True, help="Why (e.g. the member's request and its reference); no personal data")
+@click.option("--by", default="head office", show_default=True, help="Who carried out the erasure")
+@click.option("--vacuum-full", is_flag=True,
+              help="Also rewrite the tables (VACUUM FULL: removes freed bytes from the files; locks the tables)")
+@pass_ctx
+def member_erase(ctx: Ctx, member_id: str, reason: str, by: str, vacuum_full: bool) -> None:
+    """Erase a member's personal data (PDPA): name, phone and member code, here and, through sync, on every
+    terminal. The points, entries and balance stay; the member's card and codes are refused from then on."""
+    from sync.server.db import scrub_after_erasure
+
+    done = ctx.tx(lambda c: svc.erase_member(c, member_id, reason, by, svc.utcnow()))
+    scrub_after_erasure(ctx._engine, full=vacuum_full)
+    ctx.emit({"erased": done.member_id, "at": done.at.isoformat(), "balance": done.balance,
+              "scrubbed": done.scrubbed},
+             f"erased the personal data of member {done.member_id} (balance {done.balance} points kept); "
+             "terminals erase their copy at their next sync")
 
 
 # ----------------------------------------------------------------------------------------------- reward

@@ -153,3 +153,30 @@ def change_high_water(conn: Connection) -> Any:
         return select(counters.c.value).where(counters.c.name == "change").scalar_subquery()
     return literal_column(f"((({_XMIN}) + {change_floor(conn)}) << {CHANGE_SHIFT}) - 1", BigInteger)
 
+
+
+ERASURE_TABLES = ("members", "received", "flags", "console_audit")
+"""The tables an erasure rewrites (``service.erase_member``)."""
+
+
+def scrub_after_erasure(engine: Engine, full: bool = False) -> None:
+    """After an erasure committed, make the old row versions go from the live database files (docs/privacy.md).
+
+    PostgreSQL: an UPDATE leaves the old row version (the name and phone) in the table's pages until VACUUM
+    removes it; ``VACUUM`` of the rewritten tables makes the space reusable and drops the old index entries at
+    once, so neither a dump nor the live tables hold them; the freed bytes stay in the data files until pages are
+    reused, and ``full`` (``VACUUM FULL``: rewrites the tables and their indexes under an exclusive lock, a
+    pause for the counters' uploads on a large chain) removes them from the files too. What WAL segments and base backups hold is covered by
+    their retention (docs/privacy.md). The embedded SQLite demo: ``VACUUM`` rewrites the file without free pages,
+    then the WAL is checkpointed and truncated."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in ERASURE_TABLES:
+                conn.exec_driver_sql(f"VACUUM {'FULL ' if full else ''}{table}")
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.execute("VACUUM")  # type: ignore[attr-defined]
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+    finally:
+        raw.close()

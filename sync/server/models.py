@@ -161,8 +161,41 @@ members = Table(
     Column("merged_into", String(36)),
     Column("placeholder", Boolean, nullable=False, server_default=text("false")),
     Column("change_id", BigInteger, nullable=False, index=True),
+    # PDPA erasure (docs/privacy.md): name emptied, phone and member code gone; id, card number and balance stay
+    Column("erased_at", UtcDateTime),
+    # the newest consent record for marketing messages (table consents); NULL: never asked
+    Column("marketing_consent", Boolean),
     Index("uq_members_primary_phone", "phone", unique=True,
           postgresql_where=text("phone_primary"), sqlite_where=text("phone_primary")),
+)
+
+# Consent records from the counters (PDPA): appended, never changed; the newest per member and purpose counts.
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("terminal_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("text_version", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("branch_id", String(64)),
+    Column("staff_id", String(64)),
+    Column("content_hash", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+# Who erased which member's personal data, when and why (the erasure itself holds no personal data).
+member_erasures = Table(
+    "member_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_id", String(36), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 entries = Table(

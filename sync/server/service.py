@@ -521,7 +521,8 @@ def _member_state(row: Any) -> p.MemberState:
     return p.MemberState(
         id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, tier=row.tier, consent=row.consent,
         created_at=row.created_at, terminal_id=row.terminal_id, balance=int(row.balance),
-        member_code=row.member_code, offline_redeem_blocked=row.offline_blocked, merged_into=row.merged_into)
+        member_code=row.member_code, offline_redeem_blocked=row.offline_blocked, merged_into=row.merged_into,
+        marketing_consent=row.marketing_consent, erased=row.erased_at is not None)
 
 
 def snapshot(conn: Connection, branch_id: str) -> p.Snapshot:
@@ -702,6 +703,18 @@ def resolve_flag(conn: Connection, flag_id: int, by: str, note: str, now: dateti
 
 
 # ============================================================================================ upload
+
+
+def _loggable(details: dict[str, Any]) -> dict[str, Any]:
+    """Flag details as a log line may show them: a phone masked, a name left out (docs/privacy.md)."""
+    from pos_app.core.phone import mask_phone
+
+    if "phone" not in details and "name" not in details:
+        return details
+    out = {k: v for k, v in details.items() if k != "name"}
+    if isinstance(out.get("phone"), str):
+        out["phone"] = mask_phone(out["phone"])
+    return out
 
 
 def _records_digest(records: Iterable[p.OutboxRecord]) -> str:
@@ -1080,6 +1093,7 @@ class _MemberWork:
     insert_values: dict[str, Any] | None = None
     touched: bool = False
     update_details: dict[str, Any] | None = None
+    erased: bool = False
 
 
 def upload(conn: Connection, settings: Settings, authorization: str | None, req: p.UploadRequest,
@@ -1161,7 +1175,10 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         same_id = held_by_id.get(r.record_id)
         same_seq = held_by_seq.get(seq)
         if same_id is not None:
-            if (same_id.content_hash != r.record_hash or same_id.terminal_id != terminal.id
+            if same_id.content_hash == ERASED_HASH and r.type == "member" and same_id.terminal_id == terminal.id \
+                    and int(same_id.seq) == seq:
+                results[seq] = "duplicate"  # the record of a member erased since: held (as erased), not kept again
+            elif (same_id.content_hash != r.record_hash or same_id.terminal_id != terminal.id
                     or int(same_id.seq) != seq):
                 conflicts.append(p.ConflictDetail(seq=seq, id=r.record_id, reason="id_reused",
                                                   stored_hash=same_id.content_hash, sent_hash=r.record_hash))
@@ -1224,7 +1241,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                             server_time=p.format_utc(now))
 
 
-def _wire_dict(record: p.Entry | p.Member | p.AuditRecord) -> dict[str, Any]:
+def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[str, Any]:
     """The record as the JSON dict it arrived as (== ``model_dump(mode="json")``: strict models of plain
     str/int/bool/None fields, plus ``lines``), several times faster than dumping."""
     data = dict(record.__dict__)
@@ -1247,11 +1264,11 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
     work: dict[str, _MemberWork] = {}
     for row in conn.execute(select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked,
-                                   m.members.c.placeholder)
+                                   m.members.c.placeholder, m.members.c.erased_at)
                             .where(_in(conn, m.members.c.id, member_ids)).order_by(m.members.c.id)
                             .with_for_update()):
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
-                                   exists=True)
+                                   exists=True, erased=row.erased_at is not None)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
     needs_holds = any(e.points < 0 or e.reservation_id for e in entries_in)
     for hold in [] if not needs_holds else conn.execute(
@@ -1283,12 +1300,20 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     audits: list[tuple[int, p.AuditRecord]] = []
     taken_over: dict[str, int] = {}  # kind -> points of pre-enrollment entries accepted as recorded
     taken_over_count = [0]
+    erased_late: list[str] = []
+    consents_in: list[tuple[int, Any]] = []
     for record in run:
         if record.audit is not None:
             audits.append((record.seq, record.audit))
             continue
+        if record.consent is not None:
+            consents_in.append((record.seq, record.consent))
+            continue
         if record.member is not None:
             mb = record.member
+            if mb.id in work and work[mb.id].erased:  # erased before its record arrived: none of it is kept
+                erased_late.append(mb.id)
+                continue
             if not signing_loaded:
                 signing = active_signing_key(conn, settings.key_passphrase)
                 signing_loaded = True
@@ -1414,11 +1439,13 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     if flags_new:
         for f in flags_new:
             log.warning("flag %s member=%s terminal=%s entry=%s %s", f.kind, f.member_id, f.terminal_id,
-                        f.entry_id, f.details if f.kind != "clock_skew" else {"count": f.details["count"]})
+                        f.entry_id, _loggable(f.details) if f.kind != "clock_skew" else {"count": f.details["count"]})
     flags_out = insert_flags(conn, flags_new, now)  # before the change counter: keep its hold short
     touched = [w for w in work.values() if w.touched]
     total = len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes)
-    change = take_change_ids(conn, total)  # LAST lock taken: serialises commit order (see db.take_change_ids)
+    # LAST lock taken: serialises commit order (see db.take_change_ids). None needed when the run changed no row
+    # (only the record of a member erased before it arrived).
+    change = take_change_ids(conn, total) if total else 0
     for code, stock in sorted(stock_changes.items()):
         conn.execute(update(m.rewards).where(m.rewards.c.code == code).values(stock=stock, change_id=change))
         change += 1
@@ -1429,6 +1456,10 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     for s in server_entries:
         rows_server.append(_server_entry(s | {"id": settings.new_id()}, change, now))
         change += 1
+    if erased_late:
+        conn.execute(update(m.received).where(_in(conn, m.received.c.record_id, erased_late),
+                                              m.received.c.record_type == "member")
+                     .values(content_hash=ERASED_HASH, payload=None))
     inserts = []
     updates = []
     for w in touched:
@@ -1462,7 +1493,29 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
+    if consents_in:
+        apply_consents(conn, terminal.id, consents_in, now)
     return flags_out, quarantined
+
+
+def apply_consents(conn: Connection, terminal_id: str, seq_records: Sequence[tuple[int, Any]],
+                   now: datetime) -> None:
+    """Store a terminal's consent records; a member whose newest marketing choice changed gets it in
+    ``members.marketing_consent`` with a new change id, so every terminal learns it from the change feed."""
+    conn.execute(insert(m.consents), [
+        {"id": c.id, "terminal_id": terminal_id, "seq": seq, "member_id": c.member_id, "purpose": c.purpose,
+         "granted": c.granted, "text_version": c.text_version, "at": p.parse_utc(c.at), "branch_id": c.branch_id,
+         "staff_id": c.staff_id, "content_hash": c.content_hash, "received_at": now} for seq, c in seq_records])
+    for member_id in sorted({c.member_id for _seq, c in seq_records if c.purpose == "marketing"}):
+        newest = conn.execute(select(m.consents.c.granted).where(
+            m.consents.c.member_id == member_id, m.consents.c.purpose == "marketing")
+            .order_by(m.consents.c.at.desc(), m.consents.c.received_at.desc(), m.consents.c.seq.desc())
+            .limit(1)).scalar_one()
+        current = conn.execute(select(m.members.c.marketing_consent).where(m.members.c.id == member_id)
+                               .with_for_update()).first()
+        if current is not None and current.marketing_consent != newest:
+            conn.execute(update(m.members).where(m.members.c.id == member_id).values(
+                marketing_consent=newest, change_id=take_change_ids(conn, 1)))
 
 
 def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list[p.Entry],
@@ -1698,6 +1751,64 @@ def adjust_member(conn: Connection, member_id: str, points: int, reason: str, by
     return member_state(conn, member_id)
 
 
+ERASED_HASH = "erased"
+"""``received.content_hash`` of the member record of an erased member: the hash of the record as sent would let
+anyone holding a guess of the name and phone confirm it, so it goes with them. A terminal that sends that record
+again (an answer lost before the erasure) is answered "already have it"."""
+ERASED_TEXT = "[erased]"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    member_id: str
+    at: datetime
+    balance: int
+    scrubbed: dict[str, int]
+    """Rows outside ``members`` from which the member's name or phone was removed, by table."""
+
+
+def erase_member(conn: Connection, member_id: str, reason: str, by: str, now: datetime) -> Erasure:
+    """Erase a member's personal data (PDPA, docs/privacy.md): the name is emptied, the phone and member code
+    removed, the member record's stored hash replaced; flags and console audit rows that quote the name or phone
+    get ``[erased]`` instead. The id, card number, balance and every entry stay (balances, reports and hash
+    chains stay true). A new change id sends the erasure to every terminal through the pull feed. Logged in
+    ``member_erasures`` without personal data. Run :func:`sync.server.db.scrub_after_erasure` after commit."""
+    reason = " ".join(reason.split())
+    by = " ".join(by.split())
+    if not reason or not by:
+        raise ApiError(422, "reason_required", "an erasure names who asked for it (--by) and why (--reason)")
+    row = _lock_member(conn, member_id)
+    if row.erased_at is not None:
+        raise ApiError(409, "already_erased", f"member {member_id} was already erased on {row.erased_at:%Y-%m-%d}")
+    secrets_ = [t for t in (row.name, row.phone) if t and len(t) >= 3]
+    scrubbed: dict[str, int] = {}
+    if secrets_:
+        def scrub(value: str | None) -> str | None:
+            if value is None:
+                return None
+            for secret in secrets_:
+                value = value.replace(secret, ERASED_TEXT)
+            return value
+
+        for table, key, columns in ((m.flags, m.flags.c.id, ("details", "note")),
+                                    (m.console_audit, m.console_audit.c.id, ("target", "before", "after"))):
+            quoted = or_(*[table.c[c].contains(t, autoescape=True) for c in columns for t in secrets_])
+            rows = conn.execute(select(key, *[table.c[c] for c in columns]).where(quoted).with_for_update()).all()
+            for r in rows:
+                conn.execute(update(table).where(key == r[0]).values(
+                    **{c: scrub(r[i + 1]) for i, c in enumerate(columns)}))
+            if rows:
+                scrubbed[table.name] = len(rows)
+    conn.execute(update(m.received).where(m.received.c.record_id == member_id, m.received.c.record_type == "member")
+                 .values(content_hash=ERASED_HASH, payload=None))
+    conn.execute(update(m.members).where(m.members.c.id == member_id).values(
+        name=rec.ERASED_NAME, phone=None, phone_primary=False, member_code=None, content_hash=None, erased_at=now,
+        change_id=take_change_ids(conn, 1)))
+    conn.execute(insert(m.member_erasures).values(member_id=member_id, at=now, by=by[:100], reason=reason))
+    log.info("member %s erased by %s", member_id, by[:100])
+    return Erasure(member_id=member_id, at=now, balance=int(row.balance), scrubbed=scrubbed)
+
+
 def find_members(conn: Connection, phone: str | None = None, card_no: str | None = None,
                  limit: int = 50) -> list[p.MemberState]:
     from pos_app.core.cardno import normalize_card_number
@@ -1724,7 +1835,8 @@ def resign_member_codes(conn: Connection, settings: Settings, now: datetime, key
     if signing is None:
         raise ApiError(409, "no_signing_key", "no active signing key can be opened here (passphrase / key file?)")
     cond = m.members.c.member_code.like(f"LM1:{key_id}:%") if key_id else m.members.c.member_code.is_(None)
-    ids = conn.execute(select(m.members.c.id).where(cond, m.members.c.placeholder.is_(False))
+    ids = conn.execute(select(m.members.c.id).where(cond, m.members.c.placeholder.is_(False),
+                                                    m.members.c.erased_at.is_(None))  # an erased card stays dead
                        .order_by(m.members.c.id).limit(limit).with_for_update()).scalars().all()
     if not ids:
         return 0
@@ -1826,6 +1938,10 @@ def _own_member_record(row: Any, seq: int, stored_hash: str) -> p.OutboxRecord:
     rebuilt record does not match the stored hash, the record is tried without that phone."""
     wire: dict[str, Any] = {name: getattr(row, name) for name in rec.MEMBER_FIELDS}
     wire["consent"] = bool(wire["consent"])
+    if stored_hash == ERASED_HASH:  # the member was erased since: the terminal gets (and keeps) the erased form
+        erased = rec.erased_member_record(wire)
+        return p.OutboxRecord.model_construct(seq=seq, type="member", entry=None,
+                                              member=p.Member.model_construct(**erased))
     if p.content_hash(wire) != stored_hash and wire["phone"] is not None:
         without = dict(wire, phone=None)
         if p.content_hash(without) == stored_hash:
@@ -1869,6 +1985,14 @@ def own_records(conn: Connection, terminal: TerminalRow, after_seq: int, limit: 
                 at=p.format_utc(row.at), details=json.loads(row.details), content_hash=row.content_hash)
             records.setdefault(int(row.seq), p.OutboxRecord.model_construct(
                 seq=int(row.seq), type="audit", entry=None, member=None, audit=audit))
+        for row in conn.execute(select(m.consents).where(
+                m.consents.c.terminal_id == terminal.id, m.consents.c.seq > after_seq, m.consents.c.seq <= high)):
+            consent = p.Consent.model_construct(
+                id=row.id, terminal_id=row.terminal_id, member_id=row.member_id, purpose=row.purpose,
+                granted=row.granted, text_version=row.text_version, at=p.format_utc(row.at),
+                branch_id=row.branch_id, staff_id=row.staff_id, content_hash=row.content_hash)
+            records.setdefault(int(row.seq), p.OutboxRecord.model_construct(
+                seq=int(row.seq), type="consent", entry=None, member=None, audit=None, consent=consent))
     page = [records[s] for s in sorted(records)]
     own_members = {r.member.id for r in page if r.member is not None}
     wanted = sorted({r.entry.member_id for r in page if r.entry is not None} - own_members)

@@ -231,3 +231,19 @@ def test_terminal_toml_sets_the_language_and_a_broken_one_is_named_by_doctor(run
     finally:
         if env_lang is not None:
             os.environ["POS_LANG"] = env_lang
+
+
+def test_marketing_consent_is_asked_apart_at_enrollment_and_withdrawn_with_a_record(run, enrolled) -> None:
+    member_id = enrolled["id"]  # enrolled without --marketing: the program yes, marketing no
+    given = json.loads(run("member", "consent", "0812345678", "--marketing", "--operator", "cashier7").stdout)
+    assert given["id"] == member_id and given["marketing"] is True
+    assert [(c["purpose"], c["granted"]) for c in given["consents"]] == [
+        ("loyalty", True), ("marketing", False), ("marketing", True)]
+    assert given["consents"][-1]["staff_id"] == "cashier7" and given["consents"][-1]["text_version"] == "2026-11"
+    text = run("member", "consent", member_id, "--no-marketing", json_out=False)
+    assert text.exit_code == 0 and text.stdout.strip() == "Marketing messages: consent withdrawn."
+    other = json.loads(run("member", "enroll", "--name", "Malee", "--phone", "0899999999", "--marketing").stdout)
+    with_marketing = json.loads(run("member", "consent", other["id"], "--marketing").stdout)["consents"]
+    assert [(c["purpose"], c["granted"]) for c in with_marketing] == [
+        ("loyalty", True), ("marketing", True), ("marketing", True)]
+    _refused(run("member", "consent", "0800000000", "--marketing"), "No member with phone")

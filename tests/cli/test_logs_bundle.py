@@ -33,7 +33,8 @@ def test_commands_and_refusals_go_to_a_private_log_file_in_the_data_folder(tmp_p
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1  # the log adds nothing on stderr
     log = data / "logs" / "pos-terminal.log"
     text = log.read_text("utf-8")
-    assert "pos-terminal balance" in text and "refused (exit 2): No member with phone 089-999-9999." in text
+    assert "pos-terminal balance" in text and "refused (exit 2): No member with phone •••-•••-9999." in text
+    assert "089-999-9999" not in text  # no phone in clear in the log (docs/privacy.md)
     assert stat.S_IMODE(log.stat().st_mode) == 0o600 and stat.S_IMODE(log.parent.stat().st_mode) == 0o700
 
 

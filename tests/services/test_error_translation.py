@@ -83,6 +83,8 @@ CALLS: dict[str, Any] = {
     "members.find_by_card_no": lambda m, e: (("8344794814441719",), {}),
     "members.find_by_phone": lambda m, e: (("0812345678",), {}),
     "members.get": lambda m, e: ((m,), {}),
+    "members.consents": lambda m, e: ((m,), {}),
+    "members.set_marketing_consent": lambda m, e: ((m,), {"granted": False, "operator_id": "c"}),
 }
 NO_LEDGER = {"require", "today", "close"}  # answer without reading the ledger
 RULES_CACHED = {"rules"}  # answers from the rules read before the damage (a cache of immutable rule versions)

@@ -441,3 +441,22 @@ def test_an_empty_ledger_is_explained_and_never_replaced_by_a_new_terminal(
     assert not win.sign_in_button.isEnabled()
     assert (data_dir / "ledger.sqlite3").stat().st_size == 0
     win.shutdown()
+
+
+def test_enrollment_asks_marketing_consent_apart_unticked_and_records_what_the_member_chose(
+        qtbot: Any, window: CounterWindow, data_dir: Path) -> None:
+    sign_in(qtbot, window)
+    window.member_field.setText("0891113333")
+    with qtbot.waitSignal(window.enroll_requested, timeout=TIMEOUT) as opened:
+        window.enroll_button.click()
+    dialog = opened.args[0]
+    assert dialog.consent.isChecked() and not dialog.marketing.isChecked()  # never ticked for the member
+    assert dialog.marketing.text() == _("The member agrees to receive marketing messages (optional)")
+    dialog.name.setText("มาลี ยินยอม")
+    dialog.marketing.setFocus()
+    qtbot.keyClick(dialog.marketing, Qt.Key.Key_Space)  # the member says yes: the cashier ticks it
+    assert dialog.marketing.isChecked()
+    with qtbot.waitSignal(window.member_shown, timeout=TIMEOUT) as shown:
+        dialog.enroll.click()
+    consents = window._services.members.consents(shown.args[0].id)
+    assert [(c["purpose"], c["granted"]) for c in consents] == [("loyalty", True), ("marketing", True)]

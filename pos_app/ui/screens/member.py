@@ -404,12 +404,13 @@ class MemberScreen:
             self.error_shown.emit(dialog.error.text())
             return
         staff_id = self._staff.id
-        op_id = self.ops.for_request("enroll", (name, phone, consent, staff_id))
+        marketing = dialog.marketing.isChecked()
+        op_id = self.ops.for_request("enroll", (name, phone, consent, marketing, staff_id))
         svc = self._services
 
         def work() -> MemberView:
             member: MemberView = svc.members.enroll(name=name, phone=phone, operator_id=staff_id,
-                                                    consent=consent, op_id=op_id)
+                                                    consent=consent, marketing=marketing, op_id=op_id)
             return member
 
         def done(member: MemberView) -> None:

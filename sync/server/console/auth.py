@@ -44,10 +44,11 @@ ADDRESS_WINDOW_MINUTES = 15
 ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"dashboard", "members", "members.write", "flags", "flags.write", "terminals",
                         "terminals.write", "rules", "rules.write", "rewards", "rewards.write", "reports",
-                        "users", "audit"}),
+                        "users", "audit", "privacy"}),
     "marketing": frozenset({"dashboard", "rules", "rules.write", "rewards", "rewards.write", "reports"}),
     "operations": frozenset({"dashboard", "terminals", "terminals.write", "flags", "flags.write", "reports"}),
-    "support": frozenset({"dashboard", "members", "members.write", "flags", "flags.write"}),
+    # "privacy": a member's data export and erasure (PDPA, docs/privacy.md)
+    "support": frozenset({"dashboard", "members", "members.write", "flags", "flags.write", "privacy"}),
     "area": frozenset({"dashboard", "members", "flags", "flags.write", "terminals", "reports"}),
     "readonly": frozenset({"dashboard", "members", "flags", "terminals", "rules", "rewards", "reports"}),
 }

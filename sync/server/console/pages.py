@@ -403,6 +403,69 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 
+    # ------------------------------------------------------------------ privacy (PDPA: access and erasure)
+    @router.get("/members/{member_id}/export.{fmt}", response_model=None)
+    async def export(request: Request, member_id: str, fmt: str) -> Response:
+        session, refusal, _ = await guard(request, "privacy")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        if fmt not in ("json", "pdf"):
+            return render(request, "message.html", 404, session, title="404", message="json or pdf")
+        from sync.server.privacy import member_export, render_pdf
+
+        def run(c: Connection) -> dict[str, Any] | None:
+            if _member_view(c, session.user, member_id[:36]) is None:
+                return None
+            data = member_export(c, member_id, settings.clock())
+            auth.audit(c, session.user.username, "member.export", member_id, None, {"format": fmt},
+                       settings.clock())
+            return data
+
+        data = tx(run)
+        if data is None:
+            _ = _translator(lang_of(request))
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
+        name = f"member-{member_id[:36]}.{fmt}"
+        headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "json":
+            return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
+                            headers=headers)
+        return Response(render_pdf(data, lang_of(request)), media_type="application/pdf", headers=headers)
+
+    @router.post("/members/{member_id}/erase", response_model=None)
+    async def erase(request: Request, member_id: str) -> Response:
+        session, refusal, form = await guard(request, "privacy", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        reason = " ".join(form.get("reason", "").split())[:200]
+
+        def run(c: Connection) -> None:
+            if _member_view(c, session.user, member_id[:36]) is None:
+                raise ApiError(404, "unknown_member", "unknown member")
+            if form.get("confirm") != "yes":
+                raise ApiError(422, "not_confirmed", "not confirmed")
+            done = svc.erase_member(c, member_id, reason, f"console:{session.user.username}", settings.clock())
+            auth.audit(c, session.user.username, "member.erase", member_id, {"balance": done.balance},
+                       {"reason": reason}, settings.clock())
+
+        try:
+            tx(run)
+        except ApiError as exc:
+            view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+            if view is None:
+                return render(request, "message.html", 404, session, title=_("Not found"),
+                              message=_("No such member."))
+            message = (_("Already erased.") if exc.code == "already_erased" else
+                       _("Not erased: tick the confirmation and give the reason (the member's request and its "
+                         "reference, without personal data)."))
+            return render(request, "member.html", 422, session, error=message, **view)
+        from sync.server.db import scrub_after_erasure
+
+        scrub_after_erasure(engine)
+        return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=erased", status_code=303,
+                                headers=SECURITY_HEADERS)
+
     # ------------------------------------------------------------------ flags
     @router.get("/flags", response_model=None)
     async def flags(request: Request) -> Response:
@@ -899,6 +962,7 @@ def _member_view(conn: Connection, user: auth.User, member_id: str) -> dict[str,
                        "tier": row.tier, "balance": int(row.balance), "created_at": row.created_at[:10],
                        "consent": row.consent, "offline_blocked": row.offline_blocked,
                        "merged_into": row.merged_into,
+                       "erased_at": row.erased_at.strftime("%Y-%m-%d %H:%M") if row.erased_at else None,
                        "enrolled_at": branches.get(row.terminal_id or "", "HQ")},
             "entries": entries, "member_flags": member_flags}
 

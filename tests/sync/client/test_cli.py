@@ -52,10 +52,11 @@ def test_sync_once_when_the_server_cannot_be_reached_keeps_everything(terminal: 
     assert code == 1 and "Cannot reach the loyalty server" in err and "Traceback" not in err
     code, out, _err = run(t.data_dir, "--json", "sync", "status")
     status = json.loads(out)
-    assert code == 0 and status["queued"] == 1 and "unreachable" in status["last_sync_error"]
+    # the member and its two consent records (the program, marketing)
+    assert code == 0 and status["queued"] == 3 and "unreachable" in status["last_sync_error"]
     assert status["mode"] == "enrolled" and status["branch_id"] == "BKK01"
     code, out, _err = run(t.data_dir, "sync", "status")
-    assert "Waiting to be sent: 1 records" in out and "Last error" in out
+    assert "Waiting to be sent: 3 records" in out and "Last error" in out
 
 
 def test_sync_client_imports_nothing_of_pos_app_and_no_qt() -> None:

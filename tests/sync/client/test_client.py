@@ -134,7 +134,7 @@ def test_identical_resend_after_a_lost_response_stores_once(server: InProcessSer
     a.sync()
     sent = uploads(server)
     assert len(sent) == 2 and sent[0] == sent[1]  # same batch id, same records
-    assert a.store.state().acked_seq == 2
+    assert a.store.state().acked_seq == 4  # the member, its two consent records, the sale
     assert len(server.entry_ids()) == 1 and a.balances() == server.balances()
 
 
@@ -156,7 +156,7 @@ def test_dead_network_5xx_timeouts_and_garbage_lose_nothing(server: InProcessSer
     assert info.value.code == code and info.value.message == message
     state = a.store.state()
     assert state.last_sync_error and code in state.last_sync_error
-    assert a.store.queued_count() == 2
+    assert a.store.queued_count() == 4  # the member, its two consent records, the sale
     assert a.services.doctor()["last_sync_error"]
     assert sync_glue.describe(code)  # a translated line for the counter
     server.fault = None
@@ -174,7 +174,7 @@ def test_a_revoked_terminal_is_refused_with_a_clear_code(server: InProcessServer
     assert info.value.code == "terminal_revoked"
     assert info.value.message == "this terminal has been revoked; enroll it again"
     assert "revoked" in sync_glue.describe("terminal_revoked")
-    assert a.store.queued_count() == 2  # kept
+    assert a.store.queued_count() == 4  # kept (the member, its two consent records, the sale)
 
 
 def test_pull_pages_are_applied_with_their_cursor(server: InProcessServer, terminal: MakeTerm) -> None:

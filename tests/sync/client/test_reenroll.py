@@ -29,6 +29,8 @@ def test_an_expired_terminal_is_enrolled_again_keeping_its_identity_and_queue(te
     member = t.services.members.enroll(name="Before", phone="0811112222", operator_id="c1")
     t.sync()
     t.services.members.enroll(name="Offline while expired", phone="0811113333", operator_id="c1")
+    made_while_expired = t.store.queued_count()  # the member and its consent records
+    assert made_while_expired > 0
     terminal_id = _expired(t, server)
     old_secret = credentials.load(t.store.credential_path()).secret
 
@@ -37,7 +39,8 @@ def test_an_expired_terminal_is_enrolled_again_keeping_its_identity_and_queue(te
     cred = credentials.load(t.store.credential_path())
     assert cred.secret != old_secret and cred.next_secret is None and cred.terminal_id == terminal_id
     result = SyncClient(t.store, transport=server.transport()).sync_once()
-    assert result.uploaded == 1  # the record made while expired goes up under the same identity
+    assert result.uploaded == made_while_expired  # the records made while expired go up under the same identity
+    assert t.store.queued_count() == 0
     assert t.store.state().terminal_id == terminal_id
     assert member.id in server.balances() and len(server.balances()) == 2
 

@@ -44,6 +44,9 @@ def test_restore_gets_back_the_terminals_own_records_and_numbering_continues(dem
     for n in (1, 2):
         cli(t1, "award", "--member", somsri, "--amount", "1500", "--receipt", f"R-{n}")  # 60 points each
     assert cli(t1, "backup")["path"]
+    at_backup = outbox_seqs(t1)  # Somsri, her consent records, the two awards
+    assert at_backup == list(range(1, len(at_backup) + 1))
+    per_enrollment = len(at_backup) - 2  # the member record and its consent records
     # three awards after the backup, and a member enrolled after it (with an award of her own), then sync
     for n in (3, 4):
         cli(t1, "award", "--member", somsri, "--amount", "1500", "--receipt", f"R-{n}")
@@ -51,7 +54,9 @@ def test_restore_gets_back_the_terminals_own_records_and_numbering_continues(dem
     cli(t1, "award", "--member", malee, "--amount", "2500", "--receipt", "R-5")  # 100 points
     cli(t1, "sync", "--once")
     assert demo.balance(somsri) == 240 and demo.balance(malee) == 100
-    assert cli(t1, "sync", "status")["acked_seq"] == 7
+    everything = outbox_seqs(t1)  # adds two awards, Malee with her consent records, and her award
+    assert everything == list(range(1, len(at_backup) + 2 + per_enrollment + 1 + 1))
+    assert cli(t1, "sync", "status")["acked_seq"] == everything[-1]
 
     # restore the older backup: the message says what it kept and what to do next
     restored = run(t1, "restore", "--yes")
@@ -65,20 +70,20 @@ def test_restore_gets_back_the_terminals_own_records_and_numbering_continues(dem
     refused = run(t1, "award", "--member", somsri, "--amount", "1500", "--receipt", "R-early")
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "restored from a backup" in refused.stderr and "pos-terminal sync --once" in refused.stderr
-    assert outbox_seqs(t1) == [1, 2, 3]
+    assert outbox_seqs(t1) == at_backup
 
     # the first sync gets them back: no success while behind its own acked records
     synced = cli(t1, "sync", "--once")
-    assert synced["acked_seq"] == 7 and synced["queued"] == 0 and not synced["last_sync_error"]
+    assert synced["acked_seq"] == everything[-1] and synced["queued"] == 0 and not synced["last_sync_error"]
     assert cli(t1, "balance", "--member", somsri)["balance"] == 240
     assert cli(t1, "balance", "--member", malee)["balance"] == 100
-    assert outbox_seqs(t1) == [1, 2, 3, 4, 5, 6, 7]
+    assert outbox_seqs(t1) == everything
 
-    # numbering continues after them: the next award is seq 8 and the server takes it
+    # numbering continues after them: the next award takes the next seq and the server takes it
     cli(t1, "award", "--member", malee, "--amount", "2500", "--receipt", "R-6")
-    assert outbox_seqs(t1) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert outbox_seqs(t1) == [*everything, everything[-1] + 1]
     after = cli(t1, "sync", "--once")
-    assert after["acked_seq"] == 8 and after["queued"] == 0 and not after["last_sync_error"]
+    assert after["acked_seq"] == everything[-1] + 1 and after["queued"] == 0 and not after["last_sync_error"]
     assert demo.balance(somsri) == cli(t1, "balance", "--member", somsri)["balance"] == 240
     assert demo.balance(malee) == cli(t1, "balance", "--member", malee)["balance"] == 200
     doctor = cli(t1, "doctor")
