@@ -740,6 +740,10 @@ class Ledger:
             return False
         raw.execute("UPDATE members SET name = '', phone = NULL, member_code = NULL, erased_at_ms = ? WHERE id = ?",
                     (at_ms, member_id))
+        if raw.execute(_SQL_HAS_NAME_INDEX).fetchone() is not None:
+            # the name index's trigger marked the old name deleted; its trigrams stay in the index's segments
+            # until they are merged: merge them now, so that no piece of the name is left in the file
+            raw.execute("INSERT INTO member_name_index(member_name_index) VALUES ('optimize')")
         for seq, payload in raw.execute("SELECT seq, payload FROM outbox WHERE type = 'member' AND ref_id = ?",
                                         (member_id,)).fetchall():
             record = json.loads(payload)

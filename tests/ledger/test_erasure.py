@@ -147,3 +147,25 @@ def test_a_ledger_written_before_secure_delete_is_rewritten_once_and_its_chain_s
         assert ledger.verify().ok
     finally:
         ledger.close()
+
+
+def test_no_piece_of_an_erased_name_is_left_in_the_name_search_index(tmp_path: Path) -> None:
+    """The name index (trigrams, migration 0011) marks a changed name deleted but keeps its trigrams in older
+    segments until they are merged: erasure merges them, so not even three letters of the name stay on disk."""
+    from pos_app.services import open_terminal
+
+    name = "ฐิติพงษ์ลักษณ์วงศ์"
+    svc = open_terminal(tmp_path / "t")
+    try:
+        ids = [svc.members.enroll(name=name if i == 7 else f"คนที่ {i} ทดสอบ", phone=f"08{i:08d}",
+                                  operator_id="c").id for i in range(300)]
+        assert [m.id for m in svc.search_members("ลักษณ์")] == [ids[7]]
+        with svc.ledger.engine.begin() as conn:
+            assert svc.ledger.erase_member_data(conn, ids[7], now_ms())
+        assert svc.search_members("ลักษณ์") == []
+        assert svc.ledger.checkpoint_truncate()
+    finally:
+        svc.close()
+    data = b"".join(p.read_bytes() for p in (tmp_path / "t").glob("ledger.sqlite3*"))
+    pieces = {name[i:i + 3] for i in range(len(name) - 2)}
+    assert [piece for piece in sorted(pieces) if piece.encode() in data] == []
