@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from pos_app.ledger.repository import CONTRA_ACCOUNTS
 from sync import protocol as p
@@ -214,3 +215,62 @@ def test_milliseconds_are_whole_numbers() -> None:
     assert ms == 1_795_000_000_123 and type(ms) is int
     with pytest.raises(ValueError, match="^timestamp without a time zone$"):
         rec.dt_to_ms(datetime(2026, 11, 18, 11, 6, 40))
+
+
+# ------------------------------------------------------------------------------- privacy: consent and erasure
+def _consent(**overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {"id": str(uuid.uuid4()), "terminal_id": "BKK01-ABC", "member_id": str(uuid.uuid4()),
+                                 "purpose": "marketing", "granted": True, "text_version": "2026-11",
+                                 "at": "2026-11-23T08:15:00.123Z", "branch_id": "BKK01", "staff_id": "cashier-1"}
+    values.update(overrides)
+    return rec.consent_record(**values)
+
+
+def _member(**overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {"id": str(uuid.uuid4()), "card_no": "8344794814441719", "name": "สมชาย ใจดี",
+                                 "phone": "0812345678", "tier": "silver", "consent": True,
+                                 "created_at": "2026-11-23T08:15:00.123Z", "terminal_id": "BKK01-ABC"}
+    values.update(overrides)
+    return rec.member_record(**values)
+
+
+def test_a_consent_record_has_every_field_and_a_hash_the_wire_model_verifies() -> None:
+    record = _consent()
+    assert list(record) == [*rec.CONSENT_FIELDS, "content_hash"]
+    assert list(p.Consent.model_fields) == [*rec.CONSENT_FIELDS, "content_hash"]
+    assert record["content_hash"] == rec.content_hash({k: v for k, v in record.items() if k != "content_hash"})
+    assert p.Consent.model_validate(record).model_dump(mode="json") == record
+    assert rec.CONSENT_PURPOSES == ("loyalty", "marketing")
+    with pytest.raises(TypeError, match="consent fields missing"):
+        rec.consent_record(id="x")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("purpose", "sms"), ("id", "not-a-uuid"), ("member_id", "not-a-uuid"), ("terminal_id", ""),
+    ("at", "2026-11-23 08:15"), ("text_version", "v" * 33), ("text_version", ""), ("branch_id", "b" * 65),
+    ("staff_id", "s" * 65), ("granted", "perhaps"),
+])
+def test_a_consent_record_with_a_bad_field_is_refused_on_the_wire(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        p.Consent.model_validate({**_consent(), field: value})
+
+
+def test_a_consent_record_may_leave_out_where_it_was_given() -> None:
+    record = _consent(branch_id=None, staff_id=None, granted=False, purpose="loyalty")
+    assert p.Consent.model_validate(record).model_dump(mode="json") == record
+
+
+def test_an_erased_member_record_keeps_everything_but_the_personal_data_and_gets_a_new_hash() -> None:
+    member = _member()
+    erased = rec.erased_member_record(member)
+    assert erased["name"] == rec.ERASED_NAME == "" and erased["phone"] is None
+    for name in ("id", "card_no", "tier", "consent", "created_at", "terminal_id"):
+        assert erased[name] == member[name]
+    assert erased["content_hash"] != member["content_hash"]
+    assert erased["content_hash"] == rec.content_hash({k: v for k, v in erased.items() if k != "content_hash"})
+    assert rec.erased_member_record(erased) == erased  # erasing twice (terminal and server) gives one record
+    assert rec.is_erased_member_record(erased)
+    assert not rec.is_erased_member_record(member)
+    assert not rec.is_erased_member_record({**erased, "phone": "0812345678"})  # a phone left: not erased
+    assert not rec.is_erased_member_record({**erased, "name": "สมชาย"})
+    assert rec.is_erased_member_record(_member(name="", phone=None))
