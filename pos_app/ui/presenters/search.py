@@ -1,5 +1,6 @@
 """Name search on the member panel: when the text typed is a name (not a code, card number or phone), the
-members whose name contains it, as a short list the cashier picks from. Phones are shown masked, never whole."""
+members whose name contains it, as a short list the cashier picks from. No phone number is shown, not even
+masked (PDPA, docs/privacy.md): the name, the tier and the card's last four digits tell two members apart."""
 
 from __future__ import annotations
 
@@ -43,12 +44,10 @@ class SearchPresenter:
         return _("{count} members match “{query}”: choose one").format(count=len(self.results), query=self.query)
 
     def lines(self, tier_names: Mapping[str, tuple[str, str]]) -> list[str]:
-        """One line per member: name, tier, the phone masked, the card's last four digits."""
+        """One line per member: name, tier, the card's last four digits (no phone, not even masked)."""
         out = []
         for result in self.shown:
             parts = [result.name, tier_name(result.tier, tier_names)]
-            if result.phone_masked:
-                parts.append(result.phone_masked)
             parts.append(_("card …{digits}").format(digits=result.card_suffix))
             out.append(" · ".join(parts))
         return out
