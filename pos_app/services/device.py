@@ -37,6 +37,7 @@ class DeviceState:
     last_sync_error: str | None
     clock_offset_ms: int | None     # this terminal's clock minus the server's, at the last sync (None: never)
     data_dir: str
+    clock_skew_limit_ms: int | None = None  # the sync protocol's limit (sync.protocol.CLOCK_SKEW_LIMIT_MS)
 
 
 class DeviceUseCases(ServicesBase):
@@ -45,6 +46,8 @@ class DeviceUseCases(ServicesBase):
         from pos_app.services.sync_glue import configured_server_url
 
         def run() -> DeviceState:
+            from sync.protocol import CLOCK_SKEW_LIMIT_MS
+
             ledger = self.ledger
             with ledger.read() as conn:
                 acked = int(ledger.get_meta(conn, "acked_seq") or 0)
@@ -58,7 +61,7 @@ class DeviceUseCases(ServicesBase):
                     last_sync_ok_ms=int(last_ok) if last_ok and last_ok.isdigit() else None,
                     last_sync_error=ledger.get_meta(conn, "last_sync_error") or None,
                     clock_offset_ms=int(offset) if offset and last_ok else None,
-                    data_dir=str(self.data_dir))
+                    data_dir=str(self.data_dir), clock_skew_limit_ms=CLOCK_SKEW_LIMIT_MS)
 
         result: DeviceState = self._call(run)
         return result

@@ -63,7 +63,8 @@ def test_sync_lines_standalone_enrolled_and_skewed() -> None:
     device.state = DeviceState("t", "standalone", None, "", 0, None, None, None, "/d")
     assert [(line.label, line.value) for line in device.sync_lines()] == [
         ("Server", "none: this terminal works alone (standalone)")]
-    device.state = DeviceState("t", "enrolled", "https://s", "B", 12, None, "offline: no route", 3_000, "/d")
+    device.state = DeviceState("t", "enrolled", "https://s", "B", 12, None, "offline: no route", 3_000, "/d",
+                               clock_skew_limit_ms=300_000)
     lines = {line.label: line for line in device.sync_lines()}
     assert lines["Records waiting"].value == "12" and lines["Last success"].value == "never"
     assert lines["Last success"].kind == "error" and lines["Last error"].value == "offline: no route"

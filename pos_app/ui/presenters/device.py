@@ -64,19 +64,17 @@ class DevicePresenter:
         error = live.last_error if live is not None else state.last_sync_error
         if error and not (live is not None and live.online):
             lines.append(Line(_("Last error"), error, "error"))
-        lines.append(self._skew_line(offset))
+        lines.append(self._skew_line(offset, state.clock_skew_limit_ms))
         return lines
 
     @staticmethod
-    def _skew_line(offset: int | None) -> Line:
+    def _skew_line(offset: int | None, limit_ms: int | None) -> Line:
         if offset is None:
             return Line(_("Clock skew"), _("not measured yet"))
-        from sync.protocol import CLOCK_SKEW_LIMIT_MS
-
         seconds = abs(offset) // 1000
         text = _("{seconds} s ahead of the server").format(seconds=f"{seconds:,}") if offset > 0 else \
             _("{seconds} s behind the server").format(seconds=f"{seconds:,}") if offset < 0 else _("none")
-        if abs(offset) > CLOCK_SKEW_LIMIT_MS:
+        if limit_ms is not None and abs(offset) > limit_ms:
             return Line(_("Clock skew"), text + " " + _("(too far: check the date and time)"), "error")
         return Line(_("Clock skew"), text, "ok")
 
