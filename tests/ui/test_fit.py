@@ -50,6 +50,9 @@ def test_the_cashiers_main_flow_fits_the_screen(qtbot: Any, data_dir: Path, thai
 
         sign_in(qtbot, win, "9999")  # a manager: the most buttons on the top bar
         assert win.manager_button.isVisible() and win.report_button.isVisible()
+        QApplication.processEvents()
+        lines = win.who.heightForWidth(win.who.width()) / win.who.fontMetrics().lineSpacing()
+        assert lines < 2.5, f"the manager's name and role take {lines:.1f} lines of the top bar"
         assert_fits(win, size, "counter, no member yet")
 
         find_member(qtbot, win, "081-234-5678")

@@ -185,6 +185,13 @@ class SignInScreen:
 
     def _show_staff(self: Any) -> None:
         self.who.setText(self.session.who_text())
+        self._fit_top_bar()
+
+    def _fit_top_bar(self: Any) -> None:
+        """Below 1280 px a manager's row of buttons leaves the name a narrow column ("Manee / Manager /
+        (ผู้จัดการ)" on three lines at 1024 px): the window's own name steps aside while someone is signed in
+        (it is on the sign-in page), so the name and role take at most two lines."""
+        self.title.setVisible(not self.session.signed_in or self.width() >= 1280)
 
     # ------------------------------------------------------------------ idle lock
     def _arm_idle_timer(self: Any) -> None:
