@@ -38,6 +38,8 @@ class DeviceState:
     clock_offset_ms: int | None     # this terminal's clock minus the server's, at the last sync (None: never)
     data_dir: str
     clock_skew_limit_ms: int | None = None  # the sync protocol's limit (sync.protocol.CLOCK_SKEW_LIMIT_MS)
+    last_backup: backup_mod.BackupInfo | None = None  # the newest backup in the data folder's backups/
+    backups_kept: int = 0
 
 
 class DeviceUseCases(ServicesBase):
@@ -49,6 +51,7 @@ class DeviceUseCases(ServicesBase):
             from sync.protocol import CLOCK_SKEW_LIMIT_MS
 
             ledger = self.ledger
+            backups = backup_mod.list_backups(self.data_dir)
             with ledger.read() as conn:
                 acked = int(ledger.get_meta(conn, "acked_seq") or 0)
                 last_ok = ledger.get_meta(conn, "last_sync_ok_ms")
@@ -61,7 +64,8 @@ class DeviceUseCases(ServicesBase):
                     last_sync_ok_ms=int(last_ok) if last_ok and last_ok.isdigit() else None,
                     last_sync_error=ledger.get_meta(conn, "last_sync_error") or None,
                     clock_offset_ms=int(offset) if offset and last_ok else None,
-                    data_dir=str(self.data_dir), clock_skew_limit_ms=CLOCK_SKEW_LIMIT_MS)
+                    data_dir=str(self.data_dir), clock_skew_limit_ms=CLOCK_SKEW_LIMIT_MS,
+                    last_backup=backups[0] if backups else None, backups_kept=len(backups))
 
         result: DeviceState = self._call(run)
         return result

@@ -762,13 +762,13 @@
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="823"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="827"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="839"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1329"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="843"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1333"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
@@ -782,13 +782,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="834"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1332"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="838"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1336"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1008"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1012"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -1505,7 +1505,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1221"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1225"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -2271,7 +2271,7 @@
             <translation>เปลี่ยน PIN</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="228"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="235"></location>
             <source>The two new PINs differ: type the new PIN twice.</source>
             <translation>PIN ใหม่ทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ PIN ใหม่ให้เหมือนกันสองครั้ง</translation>
         </message>
@@ -2281,12 +2281,12 @@
             <translation>ปลดล็อกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="240"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="247"></location>
             <source>Your new PIN is saved.</source>
             <translation>บันทึก PIN ใหม่ของคุณแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="257"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="264"></location>
             <source>Signed out: choose a new PIN at your next sign-in.</source>
             <translation>ออกจากระบบแล้ว: ตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
@@ -2444,17 +2444,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="780"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="784"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="777"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="781"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="783"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="787"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2510,17 +2510,17 @@
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1312"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1316"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1327"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1331"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1322"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1326"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -4118,17 +4118,17 @@
             <translation>แลก {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/search.py" line="43"></location>
+            <location filename="../../pos_app/ui/presenters/search.py" line="44"></location>
             <source>{count} members match “{query}”: choose one</source>
             <translation>พบสมาชิก {count} คนที่ตรงกับ “{query}”: เลือกหนึ่งคน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/search.py" line="41"></location>
+            <location filename="../../pos_app/ui/presenters/search.py" line="42"></location>
             <source>More than {count} members match “{query}”: type more of the name, or choose</source>
             <translation>พบสมาชิกมากกว่า {count} คนที่ตรงกับ “{query}”: พิมพ์ชื่อเพิ่ม หรือเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/search.py" line="52"></location>
+            <location filename="../../pos_app/ui/presenters/search.py" line="51"></location>
             <source>card …{digits}</source>
             <translation>บัตร …{digits}</translation>
         </message>
@@ -4171,17 +4171,17 @@
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="270"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="277"></location>
             <source>{count} s</source>
             <translation>{count} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="269"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="276"></location>
             <source>{count} min</source>
             <translation>{count} นาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/signin.py" line="210"></location>
+            <location filename="../../pos_app/ui/screens/signin.py" line="217"></location>
             <source>Signed out after {minutes} idle: type your PIN to go on.</source>
             <translation>ออกจากระบบแล้วเพราะไม่มีการใช้งาน {minutes}: พิมพ์ PIN เพื่อใช้งานต่อ</translation>
         </message>
@@ -5310,29 +5310,29 @@ redeemed</source>
             <translation>เบอร์โทรศัพท์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="115"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="113"></location>
             <source>Backing up the ledger…</source>
             <translation>กำลังสำรองข้อมูลแต้ม…</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/device.py" line="73"></location>
-            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
-            <location filename="../../pos_app/ui/presenters/device.py" line="81"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="79"></location>
             <source>Clock skew</source>
             <translation>นาฬิกาคลาดเคลื่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="91"></location>
             <source>All checks passed.</source>
             <translation>ผ่านการตรวจทุกข้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="93"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="91"></location>
             <source>Some checks failed: call IT.</source>
             <translation>ไม่ผ่านการตรวจบางข้อ: โทรหาฝ่ายไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="106"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="104"></location>
             <source>not a member code or phone number</source>
             <translation>ไม่ใช่รหัสสมาชิกหรือเบอร์โทรศัพท์</translation>
         </message>
@@ -5352,17 +5352,17 @@ redeemed</source>
             <translation>ยังไม่ได้วัด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="76"></location>
             <source>none</source>
             <translation>ไม่มี</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="107"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="105"></location>
             <source>Read {count} characters: {text} ({meaning})</source>
             <translation>อ่านได้ {count} ตัวอักษร: {text} ({meaning})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="119"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="117"></location>
             <source>Backup written: {path} ({size} KB)</source>
             <translation>สำรองข้อมูลแล้ว: {path} ({size} KB)</translation>
         </message>
@@ -5382,22 +5382,22 @@ redeemed</source>
             <translation>ข้อผิดพลาดล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="77"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="75"></location>
             <source>{seconds} s ahead of the server</source>
             <translation>เร็วกว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="80"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
             <source>(too far: check the date and time)</source>
             <translation>(มากเกินไป: ตรวจวันที่และเวลา)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="99"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="97"></location>
             <source>Test slip printed on {printer}.</source>
             <translation>พิมพ์สลิปทดสอบที่ {printer} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/device.py" line="78"></location>
+            <location filename="../../pos_app/ui/presenters/device.py" line="76"></location>
             <source>{seconds} s behind the server</source>
             <translation>ช้ากว่าเซิร์ฟเวอร์ {seconds} วินาที</translation>
         </message>
@@ -5988,6 +5988,16 @@ redeemed</source>
             <location filename="../../sync/server/console/templates/member.html" line="54"></location>
             <source>Erase personal data</source>
             <translation>ลบข้อมูลส่วนบุคคล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="131"></location>
+            <source>No backup yet: press "Back up now".</source>
+            <translation>ยังไม่มีข้อมูลสำรอง: กด "สำรองข้อมูลเดี๋ยวนี้"</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/device.py" line="132"></location>
+            <source>Last backup: {when} ({size} KB); {count} kept in {folder}</source>
+            <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
         </message>
     </context>
 </TS>

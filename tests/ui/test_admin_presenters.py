@@ -90,3 +90,22 @@ def test_doctor_scanner_and_backup_texts() -> None:
     assert device.backing_up
     device.backup_done(SimpleNamespace(path="/d/backups/x.sqlite3", size_bytes=2_500_000))
     assert not device.backing_up and device.backup_result == "Backup written: /d/backups/x.sqlite3 (2,441 KB)"
+
+
+def test_the_backup_box_says_when_the_newest_backup_was_made_or_that_there_is_none() -> None:
+    from datetime import datetime
+    from pathlib import Path
+
+    from pos_app.ledger.backup import BackupInfo
+
+    i18n.set_language("en")
+    device = DevicePresenter()
+    device.state = DeviceState("t", "standalone", None, "", 0, None, None, None, "/d")
+    assert device.backup_text() == 'No backup yet: press "Back up now".'
+    made = datetime(2026, 11, 30, 9, 5).timestamp()
+    device.state = DeviceState("t", "standalone", None, "", 0, None, None, None, "/d",
+                               last_backup=BackupInfo(Path("/d/backups/b.sqlite3"), 3_000_000, made),
+                               backups_kept=7)
+    assert device.backup_text() == "Last backup: 30/11/2026 09:05 (2,929 KB); 7 kept in /d/backups"
+    device.backup_done(SimpleNamespace(path="/d/backups/c.sqlite3", size_bytes=2_048))
+    assert device.backup_text() == "Backup written: /d/backups/c.sqlite3 (2 KB)"  # what was just done, first

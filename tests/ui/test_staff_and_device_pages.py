@@ -217,6 +217,13 @@ def test_the_device_page_shows_sync_state_doctor_and_backs_up(qtbot: Any, data_d
         assert not page.backup_progress.isVisibleTo(page) and page.backup_button.isEnabled()
     finally:
         win.shutdown()
+    win = manager_window(qtbot, data_dir)  # the next time the page opens, it says when the newest one was made
+    try:
+        page = open_device(qtbot, win)
+        assert page.backup_result.text().startswith("Last backup: ")
+        assert f" kept in {data_dir / 'backups'}" in page.backup_result.text()
+    finally:
+        win.shutdown()
 
 
 def test_a_test_slip_prints_to_the_file_printer_and_is_not_the_last_slip(

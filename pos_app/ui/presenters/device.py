@@ -121,5 +121,17 @@ class DevicePresenter:
         self.backing_up = False
         self.backup_result = message
 
+    def backup_text(self) -> str:
+        """What the backup box says: the outcome of the backup just made here, else the newest backup in the
+        data folder (when, how large, how many are kept), so a manager sees at once whether one is recent."""
+        if self.backup_result or self.state is None:
+            return self.backup_result
+        last = self.state.last_backup
+        if last is None:
+            return _("No backup yet: press \"Back up now\".")
+        return _("Last backup: {when} ({size} KB); {count} kept in {folder}").format(
+            when=when_text(int(last.created_at * 1000)), size=f"{max(1, last.size_bytes // 1024):,}",
+            count=self.state.backups_kept, folder=last.path.parent)
+
 
 __all__ = ["CHECK_NAMES", "DevicePresenter", "Line", "when_text"]

@@ -188,7 +188,7 @@ class DevicePage(QWidget):
         _lines_into(self.sync_grid, state.sync_lines(), self._sync_labels)
         _lines_into(self.doctor_grid, state.doctor_lines(), self._doctor_labels)
         self.doctor_verdict.setText(state.doctor_verdict())
-        self.backup_result.setText(state.backup_result)
+        self.backup_result.setText(state.backup_text())
         self.backup_progress.setVisible(state.backing_up)
         self.backup_button.setEnabled(not state.backing_up)
         self.printer_result.setText(state.printer_result)
