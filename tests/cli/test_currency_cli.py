@@ -154,3 +154,16 @@ def test_reports_total_in_baht_and_show_the_original_currencies(run, member) -> 
         services.close()
     assert report.totals is not None and report.totals.sales_satang == daily["totals"]["sales_satang"]
     assert [(c.currency, c.amount_minor) for c in report.per_currency] == [("JPY", 1000), ("USD", 10_050)]
+
+
+def test_a_voided_foreign_sale_leaves_the_report_in_baht_and_in_its_currency(run, member) -> None:
+    kept = json.loads(run("award", "--member", member, "--amount", "40.00", "--currency", "USD",
+                          "--receipt", "R1").stdout)
+    voided = json.loads(run("award", "--member", member, "--amount", "60.50", "--currency", "USD",
+                            "--receipt", "R2").stdout)
+    assert run("void", "--entry", voided["entry_id"], "--op-id", "v1").exit_code == 0
+    daily = json.loads(run("report", "daily").stdout)
+    assert daily["totals"]["sales_satang"] == 143_250 and kept["points"] > 0
+    assert [(c["currency"], c["sales"], c["amount_minor"], c["sales_satang"]) for c in daily["per_currency"]] == \
+        [("USD", 1, 4_000, 143_250)]
+    assert "USD: 1 sales, USD 40.00 = ฿1,432.50" in run("report", "daily", json_out=False).stdout
