@@ -289,7 +289,7 @@ class ZxingDecoder:
     """zxing-cpp, restricted to ``symbologies``; ``enhance`` adds budgeted attempts on candidate crops."""
 
     def __init__(self, symbologies: Sequence[str] = DEFAULT_SYMBOLOGIES, enhance: bool = True,
-                 budget_ratio: float = 0.14, budget_cap_s: float = 0.120, max_candidates: int = 3,
+                 budget_ratio: float = 0.12, budget_cap_s: float = 0.120, max_candidates: int = 3,
                  borrow_s: float = 0.100, located_limit: float = 5.0, rectify: bool = True) -> None:
         self.symbologies = check_symbologies(symbologies)
         self._formats = zxing_formats(self.symbologies)
