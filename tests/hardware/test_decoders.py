@@ -166,6 +166,28 @@ def test_a_lone_qr_finder_pattern_counts_as_evidence_of_a_code():
     assert _hits(generous(), no_evidence) == [True, True, True]
 
 
+def test_a_dense_member_qr_that_zxing_located_but_could_not_sample_is_read_through_a_second_finder():
+    """A blurred, tilted member-code QR (version 8) on a hard-mix tuning frame: zxing locates the symbol but
+    cannot sample its modules, and none of the crop passes reads it. OpenCV's QR finder, on the half-size
+    frame, gives the symbol's corners; warped upright from the full-resolution frame, zxing reads it. The
+    same decoder without that pass does not; the text is the frame's own member code, nothing else."""
+    f = make_frame("hard_mix", SMALL[0], "qr", seed=corpus_seed("tune", "hard_mix", 0, "qr", 5))
+    assert f.text is not None and f.text.startswith("LM1")
+    qr_formats = zxing_formats((QR, CODE128))
+    assert not _ours_formats(zxingcpp.read_barcodes(f.image, formats=qr_formats))
+    located = {r.format for r in zxingcpp.read_barcodes(f.image, formats=qr_formats, return_errors=True)}
+    assert zxingcpp.BarcodeFormat.QRCode in located
+    without = ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0, borrow_s=10.0, located_limit=1000.0,
+                           rectify=False)
+    assert without.decode(f.image) == []
+    scans = generous().decode(f.image)
+    assert [(s.text, s.symbology, s.backend) for s in scans] == [(f.text, QR, "zxing+rectified")]
+    assert f.corners is not None  # the reported corners are the symbol's, in frame pixels
+    xs, ys = [p[0] for p in scans[0].corners], [p[1] for p in scans[0].corners]
+    cx, cy = f.corners.mean(axis=0)
+    assert min(xs) < cx < max(xs) and min(ys) < cy < max(ys)
+
+
 def test_reads_most_codes_of_the_wider_corpus(corpus_frames):
     coded = [f for f in corpus_frames if f.text is not None]
     hits = _hits(generous(), coded)
