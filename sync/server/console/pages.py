@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, Engine, func, insert, or_, select, update
@@ -23,6 +24,7 @@ from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, mask_phone
 from pos_app.core.rules import default_rules
 from sync import protocol as p
+from sync import records as rec
 from sync.server import models as m
 from sync.server import service as svc
 from sync.server import summaries
@@ -102,8 +104,10 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
     env = _environment()
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-    def tx(fn: Callable[[Connection], T]) -> T:
-        return run_tx(engine, fn)
+    async def tx(fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in one transaction in the threadpool: a console page must never block the event loop on
+        the database (every terminal's sync would wait behind it; tests/sync/server/test_console_loop.py)."""
+        return await run_in_threadpool(run_tx, engine, fn)
 
     def lang_of(request: Request) -> str:
         wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "th"
@@ -126,9 +130,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                                 secure=_secure(request), path=PREFIX)
         return response
 
-    def current(request: Request) -> auth.Session | None:
+    async def current(request: Request) -> auth.Session | None:
         token = request.cookies.get(SESSION_COOKIE)
-        return tx(lambda c: auth.session_for(c, token, settings.clock()))
+        return await tx(lambda c: auth.session_for(c, token, settings.clock()))
 
     def to_login(request: Request) -> Response:
         return remember_lang(request, RedirectResponse(f"{PREFIX}/login?next={quote(request.url.path)}",
@@ -141,7 +145,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
 
     async def guard(request: Request, permission: str, post: bool = False) -> tuple[auth.Session | None,
                                                                                    Response | None, dict[str, str]]:
-        session = current(request)
+        session = await current(request)
         if session is None:
             return None, to_login(request), {}
         form: dict[str, str] = {}
@@ -192,7 +196,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                           message=_("This form has expired or did not come from this console: open the page "
                                     "again and repeat."))
         address = request.client.host if request.client else "unknown"  # behind a proxy: uvicorn --proxy-headers
-        result = tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock(),
+        result = await tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock(),
                                            address))
         if isinstance(result, auth.ConsoleError):
             return render(request, "login.html", 401 if result.code == "bad_credentials" else 429,
@@ -209,7 +213,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
     async def logout(request: Request) -> Response:
         session, refusal, _form = await guard(request, "dashboard", post=True)
         if session is not None and refusal is None:
-            tx(lambda c: auth.sign_out(c, session, settings.clock()))
+            await tx(lambda c: auth.sign_out(c, session, settings.clock()))
         response = RedirectResponse(f"{PREFIX}/login", status_code=303, headers=SECURITY_HEADERS)
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return response
@@ -226,8 +230,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if end < start:
             start, end = end, start
         end = min(end, start + timedelta(days=366))
-        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
-        data = tx(lambda c: _dashboard(c, session.user, start, end))
+        caught_up = (await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))).caught_up
+        data = await tx(lambda c: _dashboard(c, session.user, start, end))
         data["catching_up"] = not caught_up
         return render(request, "dashboard.html", session=session, start=start, end=end, **data)
 
@@ -238,7 +242,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         q = (request.query_params.get("q") or "").strip()[:100]
-        found = tx(lambda c: _search_members(c, session.user, q)) if q else []
+        found = await tx(lambda c: _search_members(c, session.user, q)) if q else []
         return render(request, "members.html", session=session, q=q, found=found)
 
     @router.get("/members/{member_id}", response_model=None)
@@ -246,7 +250,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "members")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+        view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
         if view is None:
             _ = _translator(lang_of(request))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
@@ -275,9 +279,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return after
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
-            view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+            view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
             if view is None:
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
@@ -286,9 +290,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=adjusted", status_code=303,
                                 headers=SECURITY_HEADERS)
 
-    def member_refusal(request: Request, session: auth.Session, member_id: str, status: int, error: str) -> Response:
+    async def member_refusal(request: Request, session: auth.Session, member_id: str, status: int, error: str) -> Response:
         _ = _translator(lang_of(request))
-        view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+        view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
         if view is None:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
         return render(request, "member.html", status, session, error=error, **view)
@@ -301,7 +305,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         _ = _translator(lang_of(request))
         duplicate_ref = form.get("duplicate", "").strip()[:100]
         if form.get("confirm") != "1":
-            return member_refusal(request, session, member_id, 422, _(
+            return await member_refusal(request, session, member_id, 422, _(
                 "Not merged: tick the box to confirm that both are the same person."))
         messages = {
             "bad_merge": _("Not merged: that is this member itself."),
@@ -322,12 +326,12 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return source
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             if exc.code == "no_target":
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
-            return member_refusal(request, session, member_id, 409 if exc.code == "already_merged" else 422,
+            return await member_refusal(request, session, member_id, 409 if exc.code == "already_merged" else 422,
                                   messages.get(exc.code, _("Not merged: {reason}").format(reason=exc.message)))
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=merged", status_code=303,
                                 headers=SECURITY_HEADERS)
@@ -341,7 +345,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         blocked = form.get("action") == "block"
         reason = form.get("reason", "").strip()[:200]
         if not reason:
-            return member_refusal(request, session, member_id, 422, _("Write a reason."))
+            return await member_refusal(request, session, member_id, 422, _("Write a reason."))
 
         def run(c: Connection) -> None:
             if _member_view(c, session.user, member_id[:36]) is None:
@@ -352,10 +356,10 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        member_id, {"blocked": before}, {"blocked": blocked, "reason": reason}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             if exc.code == "overdraft_open":
-                return member_refusal(request, session, member_id, 409, _(
+                return await member_refusal(request, session, member_id, 409, _(
                     "Not unblocked: the member has an open overdraft; resolve it on the Flags page."))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done={'blocked' if blocked else 'unblocked'}",
@@ -376,8 +380,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         start, end = report_range(request)
-        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
-        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        caught_up = (await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))).caught_up
+        rows = await tx(lambda c: _report_rows(c, session.user, start, end))
         peak = max([1] + [max(r["issued"], r["redeemed"], r["expired"]) for r in rows])
         totals = {k: sum(r[k] for r in rows) for k in ("issued", "redeemed", "expired")}
         return render(request, "reports.html", session=session, start=start, end=end, rows=rows, peak=peak,
@@ -392,8 +396,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         import io
 
         start, end = report_range(request)
-        tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))
-        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))
+        rows = await tx(lambda c: _report_rows(c, session.user, start, end))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["day", "branch", "points_issued", "points_redeemed", "points_expired"])
@@ -421,7 +425,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        settings.clock())
             return data
 
-        data = tx(run)
+        data = await tx(run)
         if data is None:
             _ = _translator(lang_of(request))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
@@ -450,9 +454,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"reason": reason}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
-            view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+            view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
             if view is None:
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
@@ -462,7 +466,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return render(request, "member.html", 422, session, error=message, **view)
         from sync.server.db import scrub_after_erasure
 
-        scrub_after_erasure(engine)
+        await run_in_threadpool(scrub_after_erasure, engine)
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=erased", status_code=303,
                                 headers=SECURITY_HEADERS)
 
@@ -473,7 +477,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         show_all = request.query_params.get("all") == "1"
-        rows = tx(lambda c: _flags(c, session.user, show_all))
+        rows = await tx(lambda c: _flags(c, session.user, show_all))
         return render(request, "flags.html", session=session, flags=rows, show_all=show_all,
                       notice=request.query_params.get("done"))
 
@@ -485,7 +489,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         note = form.get("note", "").strip()[:500]
         _ = _translator(lang_of(request))
         if not note:
-            rows = tx(lambda c: _flags(c, session.user, False))
+            rows = await tx(lambda c: _flags(c, session.user, False))
             return render(request, "flags.html", 422, session, flags=rows, show_all=False,
                           error=_("Write a note: what was done about it."))
 
@@ -497,9 +501,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"resolved": True, "note": note}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
-            rows = tx(lambda c: _flags(c, session.user, False))
+            rows = await tx(lambda c: _flags(c, session.user, False))
             return render(request, "flags.html", 404, session, flags=rows, show_all=False,
                           error=_("That flag is not open (already resolved?)."))
         return RedirectResponse(f"{PREFIX}/flags?done=resolved", status_code=303, headers=SECURITY_HEADERS)
@@ -510,7 +514,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "terminals")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
+        rows = await tx(lambda c: _terminals(c, session.user, settings.clock()))
         return render(request, "terminals.html", session=session, terminals=rows,
                       notice=request.query_params.get("done"))
 
@@ -519,19 +523,20 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "audit")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        rows = tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
+        rows = await tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
                   .mappings().all())
         return render(request, "audit.html", session=session, rows=rows)
 
     # ------------------------------------------------------------------ branches, enrollment codes, revoke
-    def branches_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
+    async def branches_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
         def load(c: Connection) -> list[dict[str, Any]]:
-            counts = dict(c.execute(select(m.terminals.c.branch_id, func.count()).where(
-                m.terminals.c.revoked_at.is_(None)).group_by(m.terminals.c.branch_id)).all())
+            counts: dict[str, int] = {str(branch_id): int(n) for branch_id, n in c.execute(
+                select(m.terminals.c.branch_id, func.count()).where(m.terminals.c.revoked_at.is_(None))
+                .group_by(m.terminals.c.branch_id)).all()}
             return [{**b, "terminals": int(counts.get(b["id"], 0))} for b in svc.list_branches(c)
                     if not session.user.limited_to_branches or b["code"] in session.user.branches]
 
-        return render(request, "branches.html", status, session, branches=tx(load),
+        return render(request, "branches.html", status, session, branches=await tx(load),
                       code_hours=settings.enroll_code_hours, **extra)
 
     @router.get("/branches", response_model=None)
@@ -539,7 +544,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "terminals")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        return branches_page(request, session, notice=request.query_params.get("done"))
+        return await branches_page(request, session, notice=request.query_params.get("done"))
 
     @router.post("/branches", response_model=None)
     async def add_branch(request: Request) -> Response:
@@ -549,7 +554,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         _ = _translator(lang_of(request))
         code, name = form.get("code", "").strip(), form.get("name", "").strip()[:200]
         if not name:
-            return branches_page(request, session, 422, error=_("Give the branch a name."), typed=form)
+            return await branches_page(request, session, 422, error=_("Give the branch a name."), typed=form)
 
         def run(c: Connection) -> str:
             made = svc.add_branch(c, code, name, settings.clock())
@@ -558,11 +563,11 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return made
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             message = {"bad_branch_code": _("A branch code is 1-32 letters, digits or dashes, e.g. CNX02."),
                        "branch_exists": _("There is already a branch {code}.").format(code=code.upper())}
-            return branches_page(request, session, 409 if exc.code == "branch_exists" else 422,
+            return await branches_page(request, session, 409 if exc.code == "branch_exists" else 422,
                                  error=message.get(exc.code, exc.message), typed=form)
         return RedirectResponse(f"{PREFIX}/branches?done=added", status_code=303, headers=SECURITY_HEADERS)
 
@@ -577,7 +582,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         except ValueError:
             hours = 0
         if not 1 <= hours <= 24 * 30:
-            return branches_page(request, session, 422, error=_("A code is valid for 1 to 720 hours."))
+            return await branches_page(request, session, 422, error=_("A code is valid for 1 to 720 hours."))
 
         def run(c: Connection) -> tuple[str, datetime]:
             made, expires = svc.issue_enrollment_code(c, code[:32], settings.clock(), hours)
@@ -587,7 +592,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return made, expires
 
         try:
-            made, expires = tx(run)
+            made, expires = await tx(run)
         except ApiError:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such branch."))
         return render(request, "enrollment_code.html", session=session, code=made, branch=code.upper()[:32],
@@ -601,7 +606,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return refusal  # type: ignore[return-value]
         _ = _translator(lang_of(request))
         if form.get("confirm") != terminal_id:
-            rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
+            rows = await tx(lambda c: _terminals(c, session.user, settings.clock()))
             return render(request, "terminals.html", 422, session, terminals=rows, error=_(
                 "Not revoked: tick the box beside the terminal to confirm."))
 
@@ -614,7 +619,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"revoked": row.revoked_at is not None}, {"revoked": True}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such terminal."))
         return RedirectResponse(f"{PREFIX}/terminals?done=revoked", status_code=303, headers=SECURITY_HEADERS)
@@ -629,7 +634,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             result = rules_form.check(json.loads(draft.form_json), base, svc.next_rules_version(c), known)
         return active, base, result
 
-    def draft_page(request: Request, session: auth.Session, draft_id: int, status: int = 200,
+    async def draft_page(request: Request, session: auth.Session, draft_id: int, status: int = 200,
                    form: dict[str, Any] | None = None, **extra: Any) -> Response:
         lang = lang_of(request)
 
@@ -649,7 +654,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                     "branches": svc.list_branches(c),
                     "readonly": row.published_version is not None or not session.user.may("rules.write")}
 
-        data = tx(load)
+        data = await tx(load)
         if data is None:
             _ = _translator(lang)
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
@@ -664,7 +669,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         if session.user.may("rules.write"):
-            tx(lambda c: svc.activate_due_rules(c, settings.clock()))
+            await tx(lambda c: svc.activate_due_rules(c, settings.clock()))
 
         def load(c: Connection) -> dict[str, Any]:
             versions = []
@@ -679,7 +684,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             drafts = c.execute(select(m.rules_drafts).order_by(m.rules_drafts.c.id.desc()).limit(50)).all()
             return {"versions": versions, "drafts": drafts}
 
-        return render(request, "rules.html", session=session, notice=request.query_params.get("done"), **tx(load))
+        return render(request, "rules.html", session=session, notice=request.query_params.get("done"), **await tx(load))
 
     @router.post("/rules/drafts", response_model=None)
     async def new_draft(request: Request) -> Response:
@@ -698,7 +703,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             auth.audit(c, session.user.username, "rules.draft", str(draft_id), None, {"base_version": version}, now)
             return draft_id
 
-        draft_id = tx(run)
+        draft_id = await tx(run)
         return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}", status_code=303, headers=SECURITY_HEADERS)
 
     @router.get("/rules/drafts/{draft_id}", response_model=None)
@@ -706,7 +711,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "rules")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        return draft_page(request, session, draft_id, notice=request.query_params.get("done"))
+        return await draft_page(request, session, draft_id, notice=request.query_params.get("done"))
 
     @router.post("/rules/drafts/{draft_id}", response_model=None)
     async def save_draft(request: Request, draft_id: int) -> Response:
@@ -731,14 +736,14 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             saved = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id)).one()
             return "saved" if checked_draft(c, saved, lang_of(request))[2].bundle is not None else "invalid"
 
-        outcome = tx(run)
+        outcome = await tx(run)
         if outcome == "missing":
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
         if outcome == "published":
-            return draft_page(request, session, draft_id, 409, error=_(
+            return await draft_page(request, session, draft_id, 409, error=_(
                 "This draft was published and cannot change: make a new draft."))
         if outcome == "invalid":
-            return draft_page(request, session, draft_id, 422, error=_(
+            return await draft_page(request, session, draft_id, 422, error=_(
                 "Saved, but these rules cannot be published yet: see the messages beside the fields."))
         return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}?done=saved", status_code=303,
                                 headers=SECURITY_HEADERS)
@@ -756,7 +761,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             try:
                 effective = rules_form._bangkok(form["effective_at"])
             except rules_form._Bad:
-                return draft_page(request, session, draft_id, 422, effective_error=_(
+                return await draft_page(request, session, draft_id, 422, effective_error=_(
                     "Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now."))
 
         def run(c: Connection) -> tuple[str, int]:
@@ -777,14 +782,14 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                         "draft": draft_id}, now)
             return "ok", version
 
-        outcome, version = tx(run)
+        outcome, version = await tx(run)
         if outcome == "missing":
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
         if outcome == "published":
-            return draft_page(request, session, draft_id, 409, error=_(
+            return await draft_page(request, session, draft_id, 409, error=_(
                 "This draft was published already (version {version}).").format(version=version))
         if outcome == "invalid":
-            return draft_page(request, session, draft_id, 422, error=_(
+            return await draft_page(request, session, draft_id, 422, error=_(
                 "Not published: these rules are not valid yet; see the messages beside the fields."))
         return RedirectResponse(f"{PREFIX}/rules?done=published", status_code=303, headers=SECURITY_HEADERS)
 
@@ -837,7 +842,7 @@ def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dic
         m.terminals.c.revoked_at.is_(None), m.terminals.c.last_seen_at >= active_since)).scalar_one())
     bundle = svc._rules_bundle(conn, _active_rules_version(conn))
     satang_per_point = bundle.discount.satang_per_point if bundle is not None else 25
-    days = [{"day": d, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}} for d, v in per_day.items()]
+    days: list[dict[str, Any]] = [{"day": d, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}} for d, v in per_day.items()]
     peak = max([1] + [max(d["issued"], d["redeemed"], d["expired"]) for d in days])
     return {"days": days, "peak": peak,
             "branches": sorted(({"branch": b, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}}
@@ -885,7 +890,7 @@ def _find_one_member(conn: Connection, ref: str) -> str:
                          .limit(3)).scalars().all()
     by_id = [f for f in found if f == ref]
     if by_id:
-        return by_id[0]
+        return str(by_id[0])
     if not found:
         raise ApiError(404, "unknown_member", "no member")
     if len(found) > 1:
@@ -1019,7 +1024,7 @@ def _terminals(conn: Connection, user: auth.User, now: datetime) -> list[dict[st
             if beat.get("doctor") == "failing":
                 problems.append(N_("doctor failing"))
             backup = beat.get("last_backup")
-            if not backup or now - p.parse_utc(str(backup)) > BACKUP_STALE:
+            if not backup or now - rec.parse_utc(str(backup)) > BACKUP_STALE:
                 problems.append(N_("no recent backup"))
             if beat.get("free_disk_mb") is not None and int(beat["free_disk_mb"]) < LOW_DISK_MB:  # type: ignore[call-overload]
                 problems.append(N_("disk nearly full"))
