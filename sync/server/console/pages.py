@@ -26,8 +26,8 @@ from pos_app.core.rules import default_rules
 from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
+from sync.server import rewards, summaries
 from sync.server import service as svc
-from sync.server import summaries
 from sync.server.config import Settings
 from sync.server.console import auth, rules_form
 from sync.server.errors import ApiError
@@ -793,6 +793,298 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                 "Not published: these rules are not valid yet; see the messages beside the fields."))
         return RedirectResponse(f"{PREFIX}/rules?done=published", status_code=303, headers=SECURITY_HEADERS)
 
+    # ------------------------------------------------------------------ rewards and their stock per branch
+    reward_messages = {
+        "bad_code": N_("A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit."),
+        "bad_name": N_("Write a name of at most 200 characters."),
+        "bad_cost": N_("Points: a whole number from 1 to 1,000,000."),
+        "bad_dates": N_("The end must be after the start."),
+        "bad_date": N_("Write a date and time such as 2026-12-01 09:00 (Bangkok time)."),
+    }
+
+    def reward_form(form: dict[str, str]) -> tuple[rewards.RewardForm | None, dict[str, str]]:
+        """The posted form as a reward, or the codes of the fields that are not even of the right kind."""
+        errors: dict[str, str] = {}
+        try:
+            cost = int(form.get("points_cost", "").strip().replace(",", ""))
+        except ValueError:
+            cost, errors["points_cost"] = 0, "bad_cost"
+        dates: dict[str, datetime | None] = {}
+        for key in ("active_from", "active_until"):
+            text = form.get(key, "").strip()
+            try:
+                dates[key] = rules_form._bangkok(text) if text else None
+            except rules_form._Bad:
+                dates[key], errors[key] = None, "bad_date"
+        made = rewards.RewardForm(code=form.get("code", "").strip()[:64], name_th=form.get("name_th", "")[:300],
+                                  name_en=form.get("name_en", "")[:300], points_cost=cost,
+                                  active_from=dates["active_from"], active_until=dates["active_until"],
+                                  per_branch_stock=form.get("stock_mode") == "branch")
+        errors = rewards.check(made) | errors
+        return (None if errors else made), errors
+
+    async def rewards_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
+        rows = await tx(lambda c: _rewards(c, session.user, settings.clock()))
+        extra.setdefault("errors", {})
+        extra.setdefault("typed", {"stock_mode": "branch"})
+        return render(request, "rewards.html", status, session, rewards=rows, **extra)
+
+    async def reward_page(request: Request, session: auth.Session, code: str, status: int = 200,
+                          **extra: Any) -> Response:
+        def load(c: Connection) -> dict[str, Any] | None:
+            found = [r for r in _rewards(c, session.user, settings.clock()) if r["code"] == code]
+            if not found:
+                return None
+            branches = [b for b in svc.list_branches(c)
+                        if not session.user.limited_to_branches or b["code"] in session.user.branches]
+            return {"reward": found[0], "branches": branches}
+
+        data = await tx(load)
+        if data is None:
+            _ = _translator(lang_of(request))
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        r = data["reward"]
+        extra.setdefault("errors", {})
+        extra.setdefault("typed", {"code": r["code"], "name_th": r["name_th"], "name_en": r["name_en"],
+                                   "points_cost": str(r["points_cost"]),
+                                   "active_from": rules_form.show_bangkok(r["active_from"]) if r["active_from"] else "",
+                                   "active_until": rules_form.show_bangkok(r["active_until"]) if r["active_until"] else "",
+                                   "stock_mode": "branch" if r["per_branch_stock"] else "none"})
+        return render(request, "reward.html", status, session, may_stock=session.user.may("rewards.stock"),
+                      **data, **extra)
+
+    def reward_errors(request: Request, errors: dict[str, str]) -> dict[str, str]:
+        _ = _translator(lang_of(request))
+        return {key: _(reward_messages.get(code, code)) for key, code in errors.items()}
+
+    @router.get("/rewards", response_model=None)
+    async def rewards_list(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "rewards")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        if session.user.may("rewards.write"):
+            await tx(lambda c: rewards.refresh_windows(c, settings.clock()))
+        return await rewards_page(request, session, notice=request.query_params.get("done"))
+
+    @router.post("/rewards", response_model=None)
+    async def add_reward(request: Request) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        made, errors = reward_form(form)
+        if made is None:
+            return await rewards_page(request, session, 422, errors=reward_errors(request, errors), typed=form,
+                                      error=_("Not added: see the messages beside the fields."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.save(c, made, session.user.username, now, create=True)
+            auth.audit(c, session.user.username, "reward.create", made.code, before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError as exc:
+            return await rewards_page(request, session, 409, errors={}, typed=form, error=_(
+                "There is already a reward {code}.").format(code=made.code) if exc.code == "reward_exists"
+                else exc.message)
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(made.code)}?done=saved", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.get("/rewards/{code}", response_model=None)
+    async def reward_view(request: Request, code: str) -> Response:
+        session, refusal, _ = await guard(request, "rewards")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return await reward_page(request, session, code[:64], notice=request.query_params.get("done"))
+
+    @router.post("/rewards/{code}", response_model=None)
+    async def edit_reward(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        made, errors = reward_form(form | {"code": code[:64]})
+        if made is None:
+            return await reward_page(request, session, code[:64], 422, errors=reward_errors(request, errors),
+                                     typed=form, error=_("Not saved: see the messages beside the fields."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.save(c, made, session.user.username, now, create=False)
+            auth.audit(c, session.user.username, "reward.edit", made.code, before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(made.code)}?done=saved", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.post("/rewards/{code}/retire", response_model=None)
+    async def retire_reward(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        retire = form.get("action") != "restore"
+        if retire and form.get("confirm") != "yes":
+            return await reward_page(request, session, code[:64], 422, error=_(
+                "Not retired: tick the box to confirm."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.set_active(c, code[:64], not retire, session.user.username)
+            auth.audit(c, session.user.username, "reward.retire" if retire else "reward.restore", code[:64],
+                       before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(code[:64])}?done={'retired' if retire else 'restored'}",
+                                status_code=303, headers=SECURITY_HEADERS)
+
+    @router.post("/rewards/{code}/stock", response_model=None)
+    async def reward_stock(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.stock", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        branch = form.get("branch", "").strip().upper()[:32]
+        mode = form.get("mode", "")
+        if session.user.limited_to_branches and branch not in session.user.branches:
+            # another branch's stock is not an area manager's to know or set
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such branch."))
+        try:
+            quantity = int(form.get("quantity", "").strip().replace(",", ""))
+        except ValueError:
+            quantity = -1
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.change_stock(c, code[:64], branch, quantity, mode, now)
+            auth.audit(c, session.user.username, "reward.stock", code[:64], {"branch": branch, "stock": before},
+                       {"branch": branch, "stock": after, "mode": mode, "quantity": quantity}, now)
+
+        try:
+            await tx(run)
+        except ApiError as exc:
+            if exc.code in ("unknown_reward", "unknown_branch"):
+                return render(request, "message.html", 404, session, title=_("Not found"),
+                              message=_("No such reward.") if exc.code == "unknown_reward" else _("No such branch."))
+            message = {"bad_quantity": _("Not saved: write a whole number from 0 to 1,000,000 (a delivery at "
+                                         "least 1)."),
+                       "not_per_branch": _("This reward is not counted per branch: choose “counted per branch” "
+                                           "first."),
+                       "bad_mode": _("Choose Set or Add delivery.")}.get(exc.code, exc.message)
+            return await reward_page(request, session, code[:64], 409 if exc.code == "not_per_branch" else 422,
+                                     error=message)
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(code[:64])}?done=stock", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    # ------------------------------------------------------------------ vouchers: batches, status, void, conflicts
+    @router.get("/vouchers", response_model=None)
+    async def vouchers_list(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        lang = lang_of(request)
+        data: dict[str, Any] = await tx(lambda c: {"batches": _voucher_batches(c, settings.clock(), lang),
+                                                   "conflicts": _voucher_conflicts(c, None)})
+        return render(request, "vouchers.html", session=session, notice=request.query_params.get("done"), **data)
+
+    async def batch_page(request: Request, session: auth.Session, batch_id: str, status: int = 200,
+                         **extra: Any) -> Response:
+        lang = lang_of(request)
+        try:
+            page = max(1, int(request.query_params.get("page") or 1))
+        except ValueError:
+            page = 1
+
+        def load(c: Connection) -> dict[str, Any] | None:
+            found = _voucher_batches(c, settings.clock(), lang, batch_id)
+            if not found:
+                return None
+            codes = _batch_codes(c, batch_id, settings.clock(), page)
+            return {"batch": found[0], "codes": codes, "page": page, "conflicts": _voucher_conflicts(c, batch_id),
+                    "pages": max(1, -(-found[0]["count"] // BATCH_PAGE))}
+
+        data = await tx(load)
+        if data is None:
+            _ = _translator(lang)
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        return render(request, "voucher_batch.html", status, session, **data, **extra)
+
+    @router.get("/vouchers/{batch_id}", response_model=None)
+    async def voucher_batch(request: Request, batch_id: str) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return await batch_page(request, session, batch_id[:36], notice=request.query_params.get("done"))
+
+    @router.get("/vouchers/{batch_id}/status.csv", response_model=None)
+    async def voucher_batch_csv(request: Request, batch_id: str) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        import csv
+        import io
+
+        def load(c: Connection) -> list[dict[str, Any]] | None:
+            if not _voucher_batches(c, settings.clock(), "en", batch_id[:36]):
+                return None
+            return _batch_codes(c, batch_id[:36], settings.clock(), None)
+
+        rows = await tx(load)
+        if rows is None:
+            _ = _translator(lang_of(request))
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["voucher_id", "status", "kind", "face_value_satang", "valid_until", "used_at", "terminal_id",
+                         "conflicts"])
+        for r in rows:
+            writer.writerow([r["id"], r["status"], r["kind"], r["face_value_satang"], r["valid_until"], r["used_at"],
+                             _csv_cell(r["terminal_id"]), r["conflicts"]])
+        name = f"vouchers-{batch_id[:36]}.csv"
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    @router.post("/vouchers/{batch_id}/void", response_model=None)
+    async def void_voucher_batch(request: Request, batch_id: str) -> Response:
+        session, refusal, form = await guard(request, "vouchers.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        batch_id = batch_id[:36]
+        if form.get("confirm") != "yes":
+            return await batch_page(request, session, batch_id, 422, error=_(
+                "Not voided: tick the box to confirm. Vouchers already used stay used."))
+        now = settings.clock()
+
+        def run(c: Connection) -> int:
+            from sync.server import vouchers as vsvc
+
+            found = _voucher_batches(c, now, "en", batch_id)
+            if not found:
+                raise ApiError(404, "unknown_batch", "no such batch")
+            voided = vsvc.void_batch(c, batch_id, f"console:{session.user.username}", now)
+            after = _voucher_batches(c, now, "en", batch_id)[0]
+            auth.audit(c, session.user.username, "vouchers.void", batch_id, {"counts": found[0]["counts"]},
+                       {"counts": after["counts"], "voided": voided}, now)
+            return voided
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        return RedirectResponse(f"{PREFIX}/vouchers/{quote(batch_id)}?done=voided", status_code=303,
+                                headers=SECURITY_HEADERS)
+
     app.include_router(router)
 
 
@@ -850,6 +1142,100 @@ def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dic
             "totals": {k: sum(d[k] for d in days) for k in ("issued", "redeemed", "expired")},
             "outstanding": outstanding, "liability_satang": outstanding * satang_per_point,
             "members_count": members, "active_terminals": terminals}
+
+
+def _rewards(conn: Connection, user: auth.User, now: datetime) -> list[dict[str, Any]]:
+    """The catalogue with each reward's state and stock per branch (an area manager's branches only)."""
+    rows = rewards.catalogue(conn, tuple(user.branches) if user.limited_to_branches else None, now)
+    for r in rows:
+        r["from_text"] = rules_form.show_bangkok(r["active_from"]).replace("T", " ") if r["active_from"] else ""
+        r["until_text"] = rules_form.show_bangkok(r["active_until"]).replace("T", " ") if r["active_until"] else ""
+    return rows
+
+
+BATCH_PAGE = 100
+VOUCHER_STATUSES = ("issued", "reserved", "used", "expired", "void")
+
+
+def _voucher_status(now: datetime) -> Any:
+    """A voucher's status as the counters are told it (sync/server/vouchers._state): "expired" is read from its
+    validity, and a reservation that lapsed is issued again (or expired)."""
+    from sqlalchemy import and_, case
+
+    v = m.vouchers.c
+    lapsed = and_(v.status == "reserved", v.reserved_until.is_not(None), v.reserved_until <= now)
+    return case((and_(v.status == "issued", v.valid_until <= now), "expired"),
+                (and_(lapsed, v.valid_until <= now), "expired"),
+                (lapsed, "issued"), else_=v.status)
+
+
+def _voucher_batches(conn: Connection, now: datetime, lang: str, batch_id: str | None = None) -> list[dict[str, Any]]:
+    """Voucher batches, newest first, with their counts per status and their conflicts (second uses)."""
+    from pos_app.core import vouchers as cv
+
+    query = select(m.voucher_batches).order_by(m.voucher_batches.c.created_at.desc())
+    if batch_id is not None:
+        query = query.where(m.voucher_batches.c.id == batch_id)
+    batches = conn.execute(query.limit(500)).all()
+    if not batches:
+        return []
+    ids = [b.id for b in batches]
+    status = _voucher_status(now).label("state")
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOUCHER_STATUSES, 0))
+    for row in conn.execute(select(m.vouchers.c.batch_id, status, func.count()).where(
+            m.vouchers.c.batch_id.in_(ids)).group_by(m.vouchers.c.batch_id, status)):
+        counts[row[0]][str(row[1])] = int(row[2])
+    conflicts: dict[str, int] = {str(batch): int(n) for batch, n in conn.execute(
+        select(m.vouchers.c.batch_id, func.count()).select_from(m.voucher_uses.join(
+            m.vouchers, m.vouchers.c.id == m.voucher_uses.c.voucher_id))
+        .where(m.voucher_uses.c.conflict.is_(True), m.vouchers.c.batch_id.in_(ids))
+        .group_by(m.vouchers.c.batch_id))}
+    out = []
+    for b in batches:
+        try:
+            with using_language(lang):
+                benefit = cv.parse_benefit(b.benefit).describe()
+        except Exception:  # noqa: BLE001 - an unreadable benefit is shown as stored
+            benefit = b.benefit
+        out.append({"id": b.id, "campaign": b.campaign, "benefit": benefit, "count": int(b._mapping["count"]),
+                    "valid_from": rules_form.show_bangkok(b.valid_from).replace("T", " "),
+                    "valid_until": rules_form.show_bangkok(b.valid_until).replace("T", " "),
+                    "branch": b.branch_id or "", "created_at": rules_form.show_bangkok(b.created_at).replace("T", " "),
+                    "voided_at": rules_form.show_bangkok(b.voided_at).replace("T", " ") if b.voided_at else "",
+                    "voided_by": b.voided_by or "", "counts": counts[b.id], "conflicts": int(conflicts.get(b.id, 0))})
+    return out
+
+
+def _batch_codes(conn: Connection, batch_id: str, now: datetime, page: int | None) -> list[dict[str, Any]]:
+    """A batch's vouchers with their status (``page``: BATCH_PAGE of them, by voucher id; None: all)."""
+    status = _voucher_status(now).label("state")
+    query = (select(m.vouchers.c.id, m.vouchers.c.kind, m.vouchers.c.face_value_satang, m.vouchers.c.valid_until,
+                    m.vouchers.c.used_at, m.vouchers.c.terminal_id, m.vouchers.c.owner_member_id, status)
+             .where(m.vouchers.c.batch_id == batch_id).order_by(m.vouchers.c.id))
+    if page is not None:
+        query = query.limit(BATCH_PAGE).offset((page - 1) * BATCH_PAGE)
+    rows = conn.execute(query).all()
+    conflicts: dict[str, int] = {str(v): int(n) for v, n in conn.execute(
+        select(m.voucher_uses.c.voucher_id, func.count()).where(
+            m.voucher_uses.c.conflict.is_(True), m.voucher_uses.c.voucher_id.in_([r.id for r in rows]))
+        .group_by(m.voucher_uses.c.voucher_id))} if rows else {}
+    return [{"id": r.id, "kind": r.kind, "face_value_satang": int(r.face_value_satang), "status": r.state,
+             "valid_until": rec.format_utc(r.valid_until), "used_at": rec.format_utc(r.used_at) if r.used_at else "",
+             "terminal_id": r.terminal_id or "" if r.state in ("reserved", "used") else "",
+             "owner": r.owner_member_id or "", "conflicts": int(conflicts.get(r.id, 0))} for r in rows]
+
+
+def _voucher_conflicts(conn: Connection, batch_id: str | None) -> list[dict[str, Any]]:
+    """Second uses of one voucher (two counters honoured it offline): the loss a manager looks at."""
+    query = (select(m.voucher_uses, m.vouchers.c.batch_id, m.voucher_batches.c.campaign)
+             .join(m.vouchers, m.vouchers.c.id == m.voucher_uses.c.voucher_id)
+             .join(m.voucher_batches, m.voucher_batches.c.id == m.vouchers.c.batch_id)
+             .where(m.voucher_uses.c.conflict.is_(True)).order_by(m.voucher_uses.c.received_at.desc()).limit(200))
+    if batch_id is not None:
+        query = query.where(m.vouchers.c.batch_id == batch_id)
+    return [{"voucher_id": r.voucher_id, "batch_id": r.batch_id, "campaign": r.campaign, "terminal_id": r.terminal_id,
+             "value_satang": int(r.value_satang), "receipt_ref": r.receipt_ref or "", "offline": r.offline,
+             "sale_at": rules_form.show_bangkok(r.sale_at).replace("T", " ")} for r in conn.execute(query)]
 
 
 def _report_rows(conn: Connection, user: auth.User, start: date, end: date) -> list[dict[str, Any]]:

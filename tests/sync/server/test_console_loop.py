@@ -86,6 +86,8 @@ def _hold(monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[threading.Event, 
     ("_search_members", "/console/members?q=somsri"),
     ("_flags", "/console/flags"),
     ("_terminals", "/console/terminals"),
+    ("_rewards", "/console/rewards"),
+    ("_voucher_batches", "/console/vouchers"),
 ])
 def test_a_terminal_syncs_while_a_console_page_is_busy_in_the_database(
         monkeypatch: pytest.MonkeyPatch, console: httpx.Client, base_url: str,
