@@ -3085,22 +3085,22 @@
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1397"></location>
+            <location filename="../../sync/server/console/pages.py" line="1398"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1401"></location>
+            <location filename="../../sync/server/console/pages.py" line="1402"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1403"></location>
+            <location filename="../../sync/server/console/pages.py" line="1404"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1399"></location>
+            <location filename="../../sync/server/console/pages.py" line="1400"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3568,27 +3568,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1406"></location>
+            <location filename="../../sync/server/console/pages.py" line="1407"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1408"></location>
+            <location filename="../../sync/server/console/pages.py" line="1409"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1410"></location>
+            <location filename="../../sync/server/console/pages.py" line="1411"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1413"></location>
+            <location filename="../../sync/server/console/pages.py" line="1414"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1415"></location>
+            <location filename="../../sync/server/console/pages.py" line="1416"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -6452,6 +6452,11 @@ redeemed</source>
             <location filename="../../sync/server/console/templates/vouchers.html" line="21"></location>
             <source>No voucher batches yet.</source>
             <translation>ยังไม่มีชุดบัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="14"></location>
+            <source>always</source>
+            <translation>ตลอด</translation>
         </message>
     </context>
 </TS>
