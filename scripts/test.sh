@@ -7,7 +7,7 @@ scripts/setup.sh test
 . .venv/bin/activate
 export QT_QPA_PLATFORM=offscreen POS_LANG=en PYTHONHASHSEED=0
 echo ">> ruff";          ruff check .
-echo ">> mypy (core)";   mypy
+echo ">> mypy (core, presenters, console)";   mypy
 echo ">> import layers"; lint-imports
 echo ">> pytest"
 set +e

@@ -87,6 +87,9 @@
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="11"></location>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="15"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
             <source>Points</source>
             <translation>แต้ม</translation>
         </message>
@@ -752,28 +755,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="675"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="679"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="633"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="637"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="827"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="831"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="843"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1333"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="847"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1337"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="466"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="470"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -782,13 +785,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="838"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1336"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="842"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1340"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1012"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -1087,6 +1090,7 @@
             <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
             <source>Member</source>
             <translation>สมาชิก</translation>
         </message>
@@ -1138,6 +1142,7 @@
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="97"></location>
             <location filename="../../pos_app/ui/slips.py" line="103"></location>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="10"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
@@ -1453,6 +1458,7 @@
             <location filename="../../sync/server/console/templates/branches.html" line="12"></location>
             <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
             <location filename="../../sync/server/console/templates/members.html" line="13"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="56"></location>
             <source>Name</source>
             <translation>ชื่อ</translation>
@@ -1505,7 +1511,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1225"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1229"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1941,8 +1947,10 @@
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="19"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="75"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="8"></location>
             <source>Branch</source>
             <translation>สาขา</translation>
         </message>
@@ -1957,6 +1965,7 @@
             <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
             <source>Receipt</source>
             <translation>ใบเสร็จ</translation>
         </message>
@@ -2416,8 +2425,10 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="263"></location>
             <location filename="../../pos_app/ui/screens/staff.py" line="162"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="29"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
             <source>State</source>
             <translation>สถานะ</translation>
         </message>
@@ -2444,17 +2455,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="784"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="788"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="781"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="785"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="787"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="791"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2505,22 +2516,22 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="652"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1316"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1320"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1331"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1335"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1326"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1330"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2641,7 +2652,7 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="495"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="499"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2746,7 +2757,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="474"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="478"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -3044,52 +3055,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="795"></location>
+            <location filename="../../sync/server/console/pages.py" line="1092"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="795"></location>
+            <location filename="../../sync/server/console/pages.py" line="1092"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="795"></location>
+            <location filename="../../sync/server/console/pages.py" line="1092"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="796"></location>
+            <location filename="../../sync/server/console/pages.py" line="1093"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="796"></location>
+            <location filename="../../sync/server/console/pages.py" line="1093"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="796"></location>
+            <location filename="../../sync/server/console/pages.py" line="1093"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1007"></location>
+            <location filename="../../sync/server/console/pages.py" line="1398"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1011"></location>
+            <location filename="../../sync/server/console/pages.py" line="1402"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1013"></location>
+            <location filename="../../sync/server/console/pages.py" line="1404"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1009"></location>
+            <location filename="../../sync/server/console/pages.py" line="1400"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3113,9 +3124,13 @@
             <location filename="../../sync/server/console/templates/member.html" line="2"></location>
             <location filename="../../sync/server/console/templates/members.html" line="2"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="2"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="2"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="2"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="2"></location>
             <source>Loyalty console</source>
             <translation>คอนโซลสมาชิก</translation>
         </message>
@@ -3217,6 +3232,7 @@
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="21"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="8"></location>
             <source>Issued</source>
             <translation>ให้</translation>
         </message>
@@ -3385,8 +3401,11 @@
         <message>
             <location filename="../../sync/server/console/templates/branches.html" line="25"></location>
             <location filename="../../sync/server/console/templates/member.html" line="61"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="30"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="18"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="21"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="35"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="37"></location>
             <source>None.</source>
             <translation>ไม่มี</translation>
         </message>
@@ -3405,6 +3424,8 @@
         <message>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
             <location filename="../../sync/server/console/templates/terminals.html" line="10"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
             <source>Terminal</source>
             <translation>เครื่องขาย</translation>
         </message>
@@ -3465,70 +3486,78 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="800"></location>
+            <location filename="../../sync/server/console/pages.py" line="1097"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="801"></location>
+            <location filename="../../sync/server/console/pages.py" line="1098"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="139"></location>
+            <location filename="../../sync/server/console/pages.py" line="143"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="140"></location>
+            <location filename="../../sync/server/console/pages.py" line="144"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="153"></location>
-            <location filename="../../sync/server/console/pages.py" line="192"></location>
+            <location filename="../../sync/server/console/pages.py" line="157"></location>
+            <location filename="../../sync/server/console/pages.py" line="196"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="252"></location>
-            <location filename="../../sync/server/console/pages.py" line="282"></location>
-            <location filename="../../sync/server/console/pages.py" line="293"></location>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
-            <location filename="../../sync/server/console/pages.py" line="360"></location>
-            <location filename="../../sync/server/console/pages.py" line="427"></location>
-            <location filename="../../sync/server/console/pages.py" line="457"></location>
-            <location filename="../../sync/server/console/pages.py" line="592"></location>
-            <location filename="../../sync/server/console/pages.py" line="619"></location>
-            <location filename="../../sync/server/console/pages.py" line="655"></location>
-            <location filename="../../sync/server/console/pages.py" line="736"></location>
-            <location filename="../../sync/server/console/pages.py" line="782"></location>
+            <location filename="../../sync/server/console/pages.py" line="256"></location>
+            <location filename="../../sync/server/console/pages.py" line="286"></location>
+            <location filename="../../sync/server/console/pages.py" line="297"></location>
+            <location filename="../../sync/server/console/pages.py" line="332"></location>
+            <location filename="../../sync/server/console/pages.py" line="364"></location>
+            <location filename="../../sync/server/console/pages.py" line="431"></location>
+            <location filename="../../sync/server/console/pages.py" line="461"></location>
+            <location filename="../../sync/server/console/pages.py" line="597"></location>
+            <location filename="../../sync/server/console/pages.py" line="624"></location>
+            <location filename="../../sync/server/console/pages.py" line="660"></location>
+            <location filename="../../sync/server/console/pages.py" line="741"></location>
+            <location filename="../../sync/server/console/pages.py" line="787"></location>
+            <location filename="../../sync/server/console/pages.py" line="845"></location>
+            <location filename="../../sync/server/console/pages.py" line="920"></location>
+            <location filename="../../sync/server/console/pages.py" line="944"></location>
+            <location filename="../../sync/server/console/pages.py" line="958"></location>
+            <location filename="../../sync/server/console/pages.py" line="974"></location>
+            <location filename="../../sync/server/console/pages.py" line="1016"></location>
+            <location filename="../../sync/server/console/pages.py" line="1043"></location>
+            <location filename="../../sync/server/console/pages.py" line="1083"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="252"></location>
-            <location filename="../../sync/server/console/pages.py" line="283"></location>
-            <location filename="../../sync/server/console/pages.py" line="293"></location>
-            <location filename="../../sync/server/console/pages.py" line="329"></location>
-            <location filename="../../sync/server/console/pages.py" line="360"></location>
-            <location filename="../../sync/server/console/pages.py" line="427"></location>
-            <location filename="../../sync/server/console/pages.py" line="458"></location>
+            <location filename="../../sync/server/console/pages.py" line="256"></location>
+            <location filename="../../sync/server/console/pages.py" line="287"></location>
+            <location filename="../../sync/server/console/pages.py" line="297"></location>
+            <location filename="../../sync/server/console/pages.py" line="333"></location>
+            <location filename="../../sync/server/console/pages.py" line="364"></location>
+            <location filename="../../sync/server/console/pages.py" line="431"></location>
+            <location filename="../../sync/server/console/pages.py" line="462"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="490"></location>
+            <location filename="../../sync/server/console/pages.py" line="494"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="285"></location>
+            <location filename="../../sync/server/console/pages.py" line="289"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="504"></location>
+            <location filename="../../sync/server/console/pages.py" line="508"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3539,27 +3568,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1016"></location>
+            <location filename="../../sync/server/console/pages.py" line="1407"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1018"></location>
+            <location filename="../../sync/server/console/pages.py" line="1409"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1020"></location>
+            <location filename="../../sync/server/console/pages.py" line="1411"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1023"></location>
+            <location filename="../../sync/server/console/pages.py" line="1414"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1025"></location>
+            <location filename="../../sync/server/console/pages.py" line="1416"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -4191,38 +4220,39 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="655"></location>
-            <location filename="../../sync/server/console/pages.py" line="736"></location>
-            <location filename="../../sync/server/console/pages.py" line="782"></location>
+            <location filename="../../sync/server/console/pages.py" line="660"></location>
+            <location filename="../../sync/server/console/pages.py" line="741"></location>
+            <location filename="../../sync/server/console/pages.py" line="787"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="738"></location>
+            <location filename="../../sync/server/console/pages.py" line="743"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="741"></location>
+            <location filename="../../sync/server/console/pages.py" line="746"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="787"></location>
+            <location filename="../../sync/server/console/pages.py" line="792"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="759"></location>
+            <location filename="../../sync/server/console/pages.py" line="764"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="784"></location>
+            <location filename="../../sync/server/console/pages.py" line="789"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/pages.py" line="802"></location>
             <location filename="../../sync/server/console/rules_form.py" line="108"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
@@ -4334,16 +4364,22 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/staff.py" line="34"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="15"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
             <source>active</source>
             <translation>ใช้อยู่</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="15"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
             <source>scheduled</source>
             <translation>ตั้งเวลาไว้</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="15"></location>
             <location filename="../../sync/server/console/templates/rules.html" line="32"></location>
             <source>retired</source>
             <translation>เลิกใช้</translation>
@@ -4406,17 +4442,21 @@
         <message>
             <location filename="../../sync/server/console/templates/branches.html" line="11"></location>
             <location filename="../../sync/server/console/templates/branches.html" line="19"></location>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="34"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="55"></location>
             <source>Code</source>
             <translation>รหัส</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="13"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="35"></location>
             <source>Name (Thai)</source>
             <translation>ชื่อ (ไทย)</translation>
         </message>
         <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="14"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="36"></location>
             <source>Name (English)</source>
             <translation>ชื่อ (อังกฤษ)</translation>
@@ -4602,37 +4642,39 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="552"></location>
+            <location filename="../../sync/server/console/pages.py" line="557"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="563"></location>
+            <location filename="../../sync/server/console/pages.py" line="568"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="580"></location>
+            <location filename="../../sync/server/console/pages.py" line="585"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="605"></location>
+            <location filename="../../sync/server/console/pages.py" line="610"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="592"></location>
+            <location filename="../../sync/server/console/pages.py" line="597"></location>
+            <location filename="../../sync/server/console/pages.py" line="958"></location>
+            <location filename="../../sync/server/console/pages.py" line="975"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="619"></location>
+            <location filename="../../sync/server/console/pages.py" line="624"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="564"></location>
+            <location filename="../../sync/server/console/pages.py" line="569"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4739,42 +4781,42 @@
             <translation>เพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="307"></location>
+            <location filename="../../sync/server/console/pages.py" line="311"></location>
             <source>Not merged: that is this member itself.</source>
             <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="308"></location>
+            <location filename="../../sync/server/console/pages.py" line="312"></location>
             <source>Not merged: the duplicate was already merged into another member.</source>
             <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="309"></location>
+            <location filename="../../sync/server/console/pages.py" line="313"></location>
             <source>Not merged: no member matches that id, phone or card number.</source>
             <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="310"></location>
+            <location filename="../../sync/server/console/pages.py" line="314"></location>
             <source>Not merged: several members match; use the duplicate's member id.</source>
             <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="304"></location>
+            <location filename="../../sync/server/console/pages.py" line="308"></location>
             <source>Not merged: tick the box to confirm that both are the same person.</source>
             <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="344"></location>
+            <location filename="../../sync/server/console/pages.py" line="348"></location>
             <source>Write a reason.</source>
             <translation>ใส่เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="358"></location>
+            <location filename="../../sync/server/console/pages.py" line="362"></location>
             <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
             <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="331"></location>
+            <location filename="../../sync/server/console/pages.py" line="335"></location>
             <source>Not merged: {reason}</source>
             <translation>ไม่ได้รวม: {reason}</translation>
         </message>
@@ -4845,6 +4887,7 @@
         </message>
         <message>
             <location filename="../../sync/server/console/templates/reports.html" line="9"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="16"></location>
             <source>Download CSV</source>
             <translation>ดาวน์โหลด CSV</translation>
         </message>
@@ -4859,7 +4902,7 @@
             <translation>ตามวันและสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="803"></location>
+            <location filename="../../sync/server/console/pages.py" line="1100"></location>
             <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -5624,6 +5667,8 @@ redeemed</source>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
             <location filename="../../pos_app/ui/presenters/voucher.py" line="34"></location>
             <location filename="../../pos_app/ui/screens/voucher.py" line="27"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
             <source>Voucher</source>
             <translation>บัตรกำนัล</translation>
         </message>
@@ -5939,12 +5984,12 @@ redeemed</source>
             <translation>สมาชิกยินยอมรับข่าวสารการตลาด (ไม่บังคับ)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="459"></location>
+            <location filename="../../sync/server/console/pages.py" line="463"></location>
             <source>Already erased.</source>
             <translation>ลบไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="460"></location>
+            <location filename="../../sync/server/console/pages.py" line="464"></location>
             <source>Not erased: tick the confirmation and give the reason (the member's request and its reference, without personal data).</source>
             <translation>ยังไม่ได้ลบ: ทำเครื่องหมายยืนยันและระบุเหตุผล (คำขอของสมาชิกและเลขอ้างอิง โดยไม่ใส่ข้อมูลส่วนบุคคล)</translation>
         </message>
@@ -5998,6 +6043,430 @@ redeemed</source>
             <location filename="../../pos_app/ui/presenters/device.py" line="132"></location>
             <source>Last backup: {when} ({size} KB); {count} kept in {folder}</source>
             <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="798"></location>
+            <source>A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit.</source>
+            <translation>รหัสคือตัวอักษร ตัวเลข ขีด หรือขีดล่าง 1-64 ตัว ขึ้นต้นด้วยตัวอักษรหรือตัวเลข</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="799"></location>
+            <source>Write a name of at most 200 characters.</source>
+            <translation>ใส่ชื่อ ไม่เกิน 200 ตัวอักษร</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="800"></location>
+            <source>Points: a whole number from 1 to 1,000,000.</source>
+            <translation>แต้ม: จำนวนเต็มตั้งแต่ 1 ถึง 1,000,000</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="801"></location>
+            <source>The end must be after the start.</source>
+            <translation>วันสิ้นสุดต้องอยู่หลังวันเริ่ม</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="845"></location>
+            <location filename="../../sync/server/console/pages.py" line="920"></location>
+            <location filename="../../sync/server/console/pages.py" line="944"></location>
+            <location filename="../../sync/server/console/pages.py" line="975"></location>
+            <source>No such reward.</source>
+            <translation>ไม่พบของรางวัลนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="1017"></location>
+            <location filename="../../sync/server/console/pages.py" line="1044"></location>
+            <location filename="../../sync/server/console/pages.py" line="1084"></location>
+            <source>No such voucher batch.</source>
+            <translation>ไม่พบชุดบัตรกำนัลนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="878"></location>
+            <source>Not added: see the messages beside the fields.</source>
+            <translation>ยังไม่ได้เพิ่ม: ดูข้อความข้างช่องที่กรอก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="910"></location>
+            <source>Not saved: see the messages beside the fields.</source>
+            <translation>ยังไม่ได้บันทึก: ดูข้อความข้างช่องที่กรอก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="932"></location>
+            <source>Not retired: tick the box to confirm.</source>
+            <translation>ยังไม่ได้เลิกใช้: ติ๊กช่องเพื่อยืนยัน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="1064"></location>
+            <source>Not voided: tick the box to confirm. Vouchers already used stay used.</source>
+            <translation>ยังไม่ได้ยกเลิก: ติ๊กช่องเพื่อยืนยัน บัตรกำนัลที่ใช้ไปแล้วยังคงเป็นใช้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="976"></location>
+            <source>Not saved: write a whole number from 0 to 1,000,000 (a delivery at least 1).</source>
+            <translation>ยังไม่ได้บันทึก: ใส่จำนวนเต็มตั้งแต่ 0 ถึง 1,000,000 (ของเข้าอย่างน้อย 1)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="978"></location>
+            <source>This reward is not counted per branch: choose “counted per branch” first.</source>
+            <translation>ของรางวัลนี้ไม่ได้นับสต็อกแยกสาขา: เลือก “นับแยกตามสาขา” ก่อน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="980"></location>
+            <source>Choose Set or Add delivery.</source>
+            <translation>เลือก ตั้งค่า หรือ เพิ่มของเข้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/pages.py" line="888"></location>
+            <source>There is already a reward {code}.</source>
+            <translation>มีของรางวัล {code} อยู่แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="4"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="4"></location>
+            <source>Rewards</source>
+            <translation>ของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/base.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="4"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="29"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="2"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="4"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>Vouchers</source>
+            <translation>บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="6"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="5"></location>
+            <source>Saved. Terminals receive it at their next sync.</source>
+            <translation>บันทึกแล้ว เครื่องขายจะได้รับเมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="7"></location>
+            <source>Stock saved. The branch's terminals receive it at their next sync.</source>
+            <translation>บันทึกสต็อกแล้ว เครื่องขายของสาขาจะได้รับเมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="8"></location>
+            <source>Retired. Counters stop offering it at their next sync.</source>
+            <translation>เลิกใช้แล้ว เครื่องขายจะหยุดเสนอเมื่อซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="9"></location>
+            <source>Offered again from the counters' next sync.</source>
+            <translation>เสนออีกครั้งตั้งแต่เครื่องขายซิงก์ครั้งถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="12"></location>
+            <location filename="../../sync/server/console/templates/rewards.html" line="15"></location>
+            <source>ended</source>
+            <translation>สิ้นสุดแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="13"></location>
+            <source>Bangkok time</source>
+            <translation>เวลากรุงเทพฯ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="15"></location>
+            <source>Stock per branch</source>
+            <translation>สต็อกแยกตามสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="19"></location>
+            <source>Left</source>
+            <translation>คงเหลือ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="19"></location>
+            <source>Set the count on the shelf, or add a delivery</source>
+            <translation>ตั้งจำนวนที่มีบนชั้น หรือเพิ่มของเข้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="25"></location>
+            <source>Quantity</source>
+            <translation>จำนวน</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="26"></location>
+            <source>Set</source>
+            <translation>ตั้งค่า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="27"></location>
+            <source>Add delivery</source>
+            <translation>เพิ่มของเข้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="36"></location>
+            <source>Counted for the whole chain: {count} left (loyalty-server reward set --stock). Choose “counted per branch” below to count it per branch.</source>
+            <translation>นับรวมทั้งเครือ: เหลือ {count} (loyalty-server reward set --stock) เลือก “นับแยกตามสาขา” ด้านล่างเพื่อนับแยกแต่ละสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="38"></location>
+            <source>Not counted: choose “counted per branch” below to keep a stock per branch.</source>
+            <translation>ไม่ได้นับสต็อก: เลือก “นับแยกตามสาขา” ด้านล่างเพื่อเก็บสต็อกแต่ละสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="42"></location>
+            <source>Edit</source>
+            <translation>แก้ไข</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="45"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="51"></location>
+            <source>Retire</source>
+            <translation>เลิกใช้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="45"></location>
+            <location filename="../../sync/server/console/templates/reward.html" line="54"></location>
+            <source>Offer again</source>
+            <translation>เสนออีกครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward.html" line="50"></location>
+            <source>sure: counters stop offering it</source>
+            <translation>แน่ใจ: เครื่องขายจะหยุดเสนอ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="12"></location>
+            <source>letters, digits, - or _</source>
+            <translation>ตัวอักษร ตัวเลข - หรือ _</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="16"></location>
+            <source>From (Bangkok time)</source>
+            <translation>ตั้งแต่ (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="16"></location>
+            <source>empty: at once</source>
+            <translation>เว้นว่าง: ทันที</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="17"></location>
+            <source>Until (Bangkok time)</source>
+            <translation>ถึง (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="17"></location>
+            <source>empty: no end</source>
+            <translation>เว้นว่าง: ไม่มีวันสิ้นสุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="18"></location>
+            <source>Stock</source>
+            <translation>สต็อก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="20"></location>
+            <source>counted per branch</source>
+            <translation>นับแยกตามสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="21"></location>
+            <source>not counted per branch</source>
+            <translation>ไม่นับแยกตามสาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="25"></location>
+            <source>Add reward</source>
+            <translation>เพิ่มของรางวัล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/reward_form.html" line="25"></location>
+            <source>Save</source>
+            <translation>บันทึก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="7"></location>
+            <source>A reward counted per branch is out of stock at a branch that has none left; a counter offline keeps selling from the last stock it pulled, and a redemption beyond the stock is kept and flagged (Flags page).</source>
+            <translation>ของรางวัลที่นับแยกตามสาขาจะหมดที่สาขาที่ไม่เหลือแล้ว เครื่องขายที่ออฟไลน์ใช้สต็อกล่าสุดที่ได้รับ การแลกเกินสต็อกจะถูกเก็บไว้และติดธง (หน้าธง)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
+            <source>Dates (Bangkok time)</source>
+            <translation>วันที่ (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="10"></location>
+            <source>Stock left</source>
+            <translation>สต็อกคงเหลือ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="14"></location>
+            <source>always</source>
+            <translation>ตลอด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="16"></location>
+            <source>in {count} branches</source>
+            <translation>ใน {count} สาขา</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="16"></location>
+            <source>chain-wide</source>
+            <translation>ทั้งเครือ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="16"></location>
+            <source>not counted</source>
+            <translation>ไม่นับ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/rewards.html" line="24"></location>
+            <source>New reward</source>
+            <translation>ของรางวัลใหม่</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="6"></location>
+            <source>Voided. Counters refuse these vouchers from now on; vouchers already used stay used.</source>
+            <translation>ยกเลิกแล้ว เครื่องขายจะปฏิเสธบัตรกำนัลเหล่านี้ตั้งแต่นี้ไป บัตรที่ใช้แล้วยังคงเป็นใช้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="8"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>Valid (Bangkok time)</source>
+            <translation>ใช้ได้ (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="9"></location>
+            <source>Voided {at} by {who}</source>
+            <translation>ยกเลิกเมื่อ {at} โดย {who}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="14"></location>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>Conflicts</source>
+            <translation>ใช้ซ้ำ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="16"></location>
+            <source>(the status of every voucher of the batch)</source>
+            <translation>(สถานะของบัตรกำนัลทุกใบในชุด)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="18"></location>
+            <source>Void this batch</source>
+            <translation>ยกเลิกชุดนี้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="21"></location>
+            <source>sure: {count} vouchers not used yet can no longer be used</source>
+            <translation>แน่ใจ: บัตรกำนัลที่ยังไม่ใช้ {count} ใบจะใช้ไม่ได้อีก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="22"></location>
+            <source>Void batch</source>
+            <translation>ยกเลิกชุด</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="26"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="7"></location>
+            <source>Conflicts: one voucher used twice</source>
+            <translation>ใช้ซ้ำ: บัตรกำนัลใบเดียวถูกใช้สองครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
+            <source>Used (UTC)</source>
+            <translation>ใช้เมื่อ (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="42"></location>
+            <source>Previous</source>
+            <translation>ก่อนหน้า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="43"></location>
+            <source>Page {page} of {pages}</source>
+            <translation>หน้า {page} จาก {pages}</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_batch.html" line="44"></location>
+            <source>Next</source>
+            <translation>ถัดไป</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>Campaign</source>
+            <translation>แคมเปญ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
+            <source>Sale (Bangkok time)</source>
+            <translation>การขาย (เวลากรุงเทพฯ)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
+            <source>Value</source>
+            <translation>มูลค่า</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="6"></location>
+            <source>offline</source>
+            <translation>ออฟไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="11"></location>
+            <source>Each conflict is also a flag for a manager (Flags page).</source>
+            <translation>การใช้ซ้ำแต่ละครั้งเป็นธงให้ผู้จัดการด้วย (หน้าธง)</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="5"></location>
+            <source>Batches are issued with loyalty-server voucher batch; a voucher bought with points is a batch of one. Expired is read from the end of validity.</source>
+            <translation>ชุดบัตรกำนัลออกด้วย loyalty-server voucher batch บัตรที่แลกด้วยแต้มคือชุดละหนึ่งใบ หมดอายุดูจากวันสิ้นสุดการใช้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="10"></location>
+            <source>Batches</source>
+            <translation>ชุดบัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>Benefit</source>
+            <translation>สิทธิประโยชน์</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>issued</source>
+            <translation>ออกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>reserved</source>
+            <translation>จองไว้</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>used</source>
+            <translation>ใช้แล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>expired</source>
+            <translation>หมดอายุ</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="13"></location>
+            <source>void</source>
+            <translation>ยกเลิก</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="16"></location>
+            <source>voided</source>
+            <translation>ยกเลิกแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../sync/server/console/templates/vouchers.html" line="21"></location>
+            <source>No voucher batches yet.</source>
+            <translation>ยังไม่มีชุดบัตรกำนัล</translation>
         </message>
     </context>
 </TS>

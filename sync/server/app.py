@@ -221,8 +221,8 @@ SUMMARY_INTERVAL_SECONDS = 60
 
 
 async def _summary_loop(engine: Engine, interval: float) -> None:
-    """Keep the dashboard's totals (sync/server/summaries.py) within about a minute of the ledger, and activate
-    rules versions whose effective time has come. Several processes may run it: an advisory lock lets one of
+    """Keep the dashboard's totals (sync/server/summaries.py) within about a minute of the ledger, activate
+    rules versions whose effective time has come, and tell the counters about rewards whose dates passed. Several processes may run it: an advisory lock lets one of
     them refresh the totals at a time; activation locks the pending rows."""
     from sync.server.summaries import refresh_all
 
@@ -236,6 +236,12 @@ async def _summary_loop(engine: Engine, interval: float) -> None:
             await anyio.to_thread.run_sync(lambda: run_tx(engine, lambda c: svc.activate_due_rules(c, svc.utcnow())))
         except Exception:  # noqa: BLE001 - logged and retried next interval, never fatal
             log.exception("activating scheduled rules failed")
+        try:  # rewards whose start or end date passed: the counters learn it at their next sync
+            from sync.server.rewards import refresh_windows
+
+            await anyio.to_thread.run_sync(lambda: run_tx(engine, lambda c: refresh_windows(c, svc.utcnow())))
+        except Exception:  # noqa: BLE001 - logged and retried next interval, never fatal
+            log.exception("refreshing reward dates failed")
 
 
 def _warm_caches(engine: Engine, settings: Settings) -> None:

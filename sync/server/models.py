@@ -284,6 +284,28 @@ rewards = Table(
     Column("stock", BigInteger),
     Column("active", Boolean, nullable=False),
     Column("change_id", BigInteger, nullable=False, index=True),
+    # The console's catalogue (migration 0015). ``active`` false: retired. ``active_from``/``active_until``: the
+    # dates it may be redeemed; ``in_window`` is what the terminals were last told (the server flips it, with a
+    # new change id, when a date passes: service.refresh_reward_windows). ``per_branch_stock``: counted per
+    # branch in ``reward_stock`` (``stock`` is then unused); otherwise ``stock`` is the chain's (None: not counted).
+    Column("active_from", UtcDateTime),
+    Column("active_until", UtcDateTime),
+    Column("in_window", Boolean, nullable=False, server_default=text("true")),
+    Column("per_branch_stock", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_by", String(64)),
+)
+
+# What is left of a reward at one branch (rewards counted per branch). A redemption at a terminal of the branch
+# takes one when the server records it; its change id makes the branch's terminals pull the reward again with
+# this stock (docs/sync-protocol.md, "Reward stock per branch").
+reward_stock = Table(
+    "reward_stock",
+    metadata,
+    Column("reward_code", String(64), primary_key=True),
+    Column("branch_id", String(64), primary_key=True),
+    Column("stock", BigInteger, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 staff = Table(

@@ -2,8 +2,8 @@
 (the caller opens it with ``engine.begin()`` and retries on a serialisation failure / deadlock / unique race).
 
 Lock order, the same everywhere so that concurrent transactions cannot deadlock:
-terminal row -> member rows (sorted by id) -> reservation rows -> reward rows (sorted by code) -> the change
-counter (always last).
+terminal row -> member rows (sorted by id) -> reservation rows -> reward rows (sorted by code) -> reward stock
+rows (sorted by reward code) -> the change counter (always last).
 """
 
 from __future__ import annotations
@@ -500,9 +500,24 @@ def _rules_info(row: Any) -> p.RulesInfo:
     return p.RulesInfo(version=row.version, bundle_json=row.bundle_json, active=row.active)
 
 
-def _reward_info(row: Any) -> p.RewardInfo:
+def _reward_info(row: Any, branch_stock: dict[str, int] | None = None) -> p.RewardInfo:
+    """A reward as one branch's terminals see it: a reward counted per branch carries that branch's stock (none
+    set there: 0); ``active`` is false when retired or outside its dates (as of its last change)."""
+    stock = row.stock
+    if row.per_branch_stock:
+        stock = (branch_stock or {}).get(row.code, 0)
     return p.RewardInfo(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=row.points_cost,
-                        stock=row.stock, active=row.active)
+                        stock=stock, active=bool(row.active and row.in_window))
+
+
+def branch_stock(conn: Connection, branch_id: str, codes: Sequence[str] | None = None) -> dict[str, int]:
+    """{reward code: stock left at ``branch_id``} for the rewards counted per branch (``codes``: only these)."""
+    query = select(m.reward_stock.c.reward_code, m.reward_stock.c.stock).where(m.reward_stock.c.branch_id == branch_id)
+    if codes is not None:
+        if not codes:
+            return {}
+        query = query.where(_in(conn, m.reward_stock.c.reward_code, codes))
+    return {str(r.reward_code): int(r.stock) for r in conn.execute(query)}
 
 
 def _staff_info(row: Any) -> p.StaffInfo:
@@ -530,7 +545,8 @@ def snapshot(conn: Connection, branch_id: str) -> p.Snapshot:
     return p.Snapshot(
         branch=p.BranchInfo(id=branch.id, code=branch.code, name=branch.name),
         rules=[_rules_info(r) for r in conn.execute(select(m.rules).order_by(m.rules.c.version))],
-        rewards=[_reward_info(r) for r in conn.execute(select(m.rewards).order_by(m.rewards.c.code))],
+        rewards=[_reward_info(r, stock) for stock in [branch_stock(conn, branch_id)]
+                 for r in conn.execute(select(m.rewards).order_by(m.rewards.c.code))],
         staff=[_staff_info(r) for r in conn.execute(
             select(m.staff).where(or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == branch_id))
             .order_by(m.staff.c.id))],
@@ -550,7 +566,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction."""
     # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
     # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
-    tables = (m.members, m.entries, m.rules, m.rewards, m.staff, m.policies, m.signing_keys)
+    tables = (m.members, m.entries, m.rules, m.rewards, m.reward_stock, m.staff, m.policies, m.signing_keys)
     high_col = change_high_water(conn)
     probe = conn.execute(select(high_col.label("high"), *[
         select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
@@ -578,6 +594,12 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         items.append((row.change_id, "rules", row))
     for row in page(m.rewards):
         items.append((row.change_id, "reward", row))
+    # A change of a reward's stock at the terminal's branch sends that reward again, with the branch's stock.
+    stock_rows = page(m.reward_stock, m.reward_stock.c.branch_id == terminal.branch_id)
+    if stock_rows:
+        by_code = {r.code: r for r in conn.execute(select(m.rewards).where(
+            _in(conn, m.rewards.c.code, sorted({s.reward_code for s in stock_rows}))))}
+        items.extend((s.change_id, "reward", by_code[s.reward_code]) for s in stock_rows if s.reward_code in by_code)
     for row in page(m.staff, or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == terminal.branch_id)):
         items.append((row.change_id, "staff", row))
     for row in page(m.policies):
@@ -588,6 +610,8 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     has_more = len(items) > limit
     items = items[:limit]
     next_cursor = items[-1][0] if has_more else high
+    reward_codes = sorted({row.code for _, kind, row in items if kind == "reward" and row.per_branch_stock})
+    stock_here = branch_stock(conn, terminal.branch_id, reward_codes) if reward_codes else {}
 
     out: list[p.Change] = []
     hoisted: set[str] = set()
@@ -611,7 +635,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         elif kind == "rules":
             out.append(p.Change(change_id=change_id, type="rules", rules=_rules_info(row)))
         elif kind == "reward":
-            out.append(p.Change(change_id=change_id, type="reward", reward=_reward_info(row)))
+            out.append(p.Change(change_id=change_id, type="reward", reward=_reward_info(row, stock_here)))
         elif kind == "staff":
             out.append(p.Change(change_id=change_id, type="staff", staff=_staff_info(row)))
         elif kind == "policy":
@@ -1419,7 +1443,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             w.balance += compensation["points"]
             server_entries.append(compensation)
             judge.accept_compensation(compensation, e)
-    stock_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
+    stock_changes, branch_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
     pre_run = [r for r in run if r.seq <= terminal.takeover_seq]
     if pre_run:
         flags_new.append(NewFlag("takeover", None, terminal.id, None, {
@@ -1442,12 +1466,17 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                         f.entry_id, _loggable(f.details) if f.kind != "clock_skew" else {"count": f.details["count"]})
     flags_out = insert_flags(conn, flags_new, now)  # before the change counter: keep its hold short
     touched = [w for w in work.values() if w.touched]
-    total = len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes)
+    total = len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes) + len(branch_changes)
     # LAST lock taken: serialises commit order (see db.take_change_ids). None needed when the run changed no row
     # (only the record of a member erased before it arrived).
     change = take_change_ids(conn, total) if total else 0
     for code, stock in sorted(stock_changes.items()):
         conn.execute(update(m.rewards).where(m.rewards.c.code == code).values(stock=stock, change_id=change))
+        change += 1
+    for code, stock in sorted(branch_changes.items()):
+        conn.execute(update(m.reward_stock).where(m.reward_stock.c.reward_code == code,
+                                                  m.reward_stock.c.branch_id == terminal.branch_id)
+                     .values(stock=stock, change_id=change, updated_at=now))
         change += 1
     for entry_row in entry_rows:
         entry_row["change_id"] = change
@@ -1519,38 +1548,59 @@ def apply_consents(conn: Connection, terminal_id: str, seq_records: Sequence[tup
 
 
 def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list[p.Entry],
-                       flags_new: list[NewFlag]) -> dict[str, int]:
+                       flags_new: list[NewFlag]) -> tuple[dict[str, int], dict[str, int]]:
     """Reward stock follows the redemptions: each ``redeem`` entry with a ``reward_code`` of a reward whose stock
-    is tracked takes one (as the counter did locally), never below zero. A redemption the counter honoured when
-    the chain had none left (offline, or two counters taking the last one) is kept, and flagged
-    ``reward_oversold`` for a manager. Reversals do not restock (nor does the counter): a returned reward is
-    restocked by an admin (``loyalty-server reward set --stock``). Returns {code: new stock} for the rows that
-    changed; the caller writes them with change ids, so every counter pulls the chain-wide stock.
-    Row locks: taken after the members and reservations, before the change counter (the service's lock order).
+    is counted takes one (as the counter did locally), never below zero: from the stock of the terminal's branch
+    for a reward counted per branch (``reward_stock``; no row for the branch is none left), else from the chain's
+    (``rewards.stock``). A redemption the counter honoured when none was left (offline, or two counters taking the
+    last one) is kept, never refused, and flagged ``reward_oversold`` for a manager. Reversals do not restock
+    (nor does the counter): a returned reward is put back by whoever counts the stock (the console's Rewards
+    page, ``loyalty-server reward set --stock``). Returns ({code: new chain stock}, {code: new stock at the
+    terminal's branch}) for the rows that changed; the caller writes them with change ids, so the counters pull
+    them. Row locks: after the members and reservations, rewards then reward stock rows, each sorted by code,
+    before the change counter (the service's lock order).
     """
     # (a standalone terminal's redemptions before it joined came out of its own catalogue, not the chain's stock)
     wanted = [e for e in entries_in if e.kind == "redeem" and e.reward_code and e.seq > terminal.takeover_seq]
     if not wanted:
-        return {}
+        return {}, {}
     codes = sorted({e.reward_code for e in wanted if e.reward_code})
-    stock = {row.code: int(row.stock) for row in conn.execute(
-        select(m.rewards.c.code, m.rewards.c.stock).where(_in(conn, m.rewards.c.code, codes),
-                                                          m.rewards.c.stock.is_not(None))
-        .order_by(m.rewards.c.code).with_for_update())}
+    counted = conn.execute(
+        select(m.rewards.c.code, m.rewards.c.stock, m.rewards.c.per_branch_stock).where(
+            _in(conn, m.rewards.c.code, codes),
+            or_(m.rewards.c.stock.is_not(None), m.rewards.c.per_branch_stock.is_(True)))
+        .order_by(m.rewards.c.code).with_for_update()).all()
+    chain = {row.code: int(row.stock) for row in counted if not row.per_branch_stock}
+    per_branch = sorted(row.code for row in counted if row.per_branch_stock)
+    here: dict[str, int] = {}
+    if per_branch:
+        here = {code: 0 for code in per_branch} | {row.reward_code: int(row.stock) for row in conn.execute(
+            select(m.reward_stock.c.reward_code, m.reward_stock.c.stock).where(
+                m.reward_stock.c.branch_id == terminal.branch_id, _in(conn, m.reward_stock.c.reward_code, per_branch))
+            .order_by(m.reward_stock.c.reward_code).with_for_update())}
     changed: dict[str, int] = {}
+    changed_here: dict[str, int] = {}
     for e in wanted:
         code = e.reward_code or ""
-        if code not in stock:
-            continue  # not stock-tracked (or unknown here): nothing to count
-        if stock[code] > 0:
-            stock[code] -= 1
-            changed[code] = stock[code]
+        if code in chain:
+            left = chain
+            out = changed
+        elif code in here:
+            left = here
+            out = changed_here
         else:
-            flags_new.append(NewFlag("reward_oversold", e.member_id, terminal.id, e.id,
-                                     {"reward_code": code, "offline": e.offline,
-                                      "action": "give the reward from other stock, or correct the stock "
-                                                "(loyalty-server reward set --stock)"}))
-    return changed
+            continue  # not counted (or unknown here): nothing to take
+        if left[code] > 0:
+            left[code] -= 1
+            out[code] = left[code]
+        else:
+            details: dict[str, Any] = {"reward_code": code, "offline": e.offline,
+                                       "action": "give the reward from other stock, or correct the stock "
+                                                 "(the console's Rewards page, or loyalty-server reward set --stock)"}
+            if left is here:
+                details["branch_id"] = terminal.branch_id
+            flags_new.append(NewFlag("reward_oversold", e.member_id, terminal.id, e.id, details))
+    return changed, changed_here
 
 
 def _uniform(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

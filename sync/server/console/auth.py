@@ -43,14 +43,18 @@ ADDRESS_WINDOW_MINUTES = 15
 # Roles and what each may do. "area" limits members, flags and terminals to the user's branches.
 ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"dashboard", "members", "members.write", "flags", "flags.write", "terminals",
-                        "terminals.write", "rules", "rules.write", "rewards", "rewards.write", "reports",
-                        "users", "audit", "privacy"}),
-    "marketing": frozenset({"dashboard", "rules", "rules.write", "rewards", "rewards.write", "reports"}),
-    "operations": frozenset({"dashboard", "terminals", "terminals.write", "flags", "flags.write", "reports"}),
+                        "terminals.write", "rules", "rules.write", "rewards", "rewards.write", "rewards.stock",
+                        "vouchers", "vouchers.write", "reports", "users", "audit", "privacy"}),
+    "marketing": frozenset({"dashboard", "rules", "rules.write", "rewards", "rewards.write", "rewards.stock",
+                            "vouchers", "vouchers.write", "reports"}),
+    "operations": frozenset({"dashboard", "terminals", "terminals.write", "flags", "flags.write", "vouchers",
+                             "reports"}),
     # "privacy": a member's data export and erasure (PDPA, docs/privacy.md)
-    "support": frozenset({"dashboard", "members", "members.write", "flags", "flags.write", "privacy"}),
-    "area": frozenset({"dashboard", "members", "flags", "flags.write", "terminals", "reports"}),
-    "readonly": frozenset({"dashboard", "members", "flags", "terminals", "rules", "rewards", "reports"}),
+    "support": frozenset({"dashboard", "members", "members.write", "flags", "flags.write", "vouchers", "privacy"}),
+    # "rewards.stock" of an area manager: their branches' stock only (the pages check the branch)
+    "area": frozenset({"dashboard", "members", "flags", "flags.write", "terminals", "rewards", "rewards.stock",
+                       "reports"}),
+    "readonly": frozenset({"dashboard", "members", "flags", "terminals", "rules", "rewards", "vouchers", "reports"}),
 }
 ROLE_NAMES = tuple(ROLES)
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, Engine, func, insert, or_, select, update
@@ -23,9 +24,10 @@ from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, mask_phone
 from pos_app.core.rules import default_rules
 from sync import protocol as p
+from sync import records as rec
 from sync.server import models as m
+from sync.server import rewards, summaries
 from sync.server import service as svc
-from sync.server import summaries
 from sync.server.config import Settings
 from sync.server.console import auth, rules_form
 from sync.server.errors import ApiError
@@ -102,8 +104,10 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
     env = _environment()
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
-    def tx(fn: Callable[[Connection], T]) -> T:
-        return run_tx(engine, fn)
+    async def tx(fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in one transaction in the threadpool: a console page must never block the event loop on
+        the database (every terminal's sync would wait behind it; tests/sync/server/test_console_loop.py)."""
+        return await run_in_threadpool(run_tx, engine, fn)
 
     def lang_of(request: Request) -> str:
         wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "th"
@@ -126,9 +130,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                                 secure=_secure(request), path=PREFIX)
         return response
 
-    def current(request: Request) -> auth.Session | None:
+    async def current(request: Request) -> auth.Session | None:
         token = request.cookies.get(SESSION_COOKIE)
-        return tx(lambda c: auth.session_for(c, token, settings.clock()))
+        return await tx(lambda c: auth.session_for(c, token, settings.clock()))
 
     def to_login(request: Request) -> Response:
         return remember_lang(request, RedirectResponse(f"{PREFIX}/login?next={quote(request.url.path)}",
@@ -141,7 +145,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
 
     async def guard(request: Request, permission: str, post: bool = False) -> tuple[auth.Session | None,
                                                                                    Response | None, dict[str, str]]:
-        session = current(request)
+        session = await current(request)
         if session is None:
             return None, to_login(request), {}
         form: dict[str, str] = {}
@@ -192,7 +196,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                           message=_("This form has expired or did not come from this console: open the page "
                                     "again and repeat."))
         address = request.client.host if request.client else "unknown"  # behind a proxy: uvicorn --proxy-headers
-        result = tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock(),
+        result = await tx(lambda c: auth.sign_in(c, form.get("username", ""), form.get("password", ""), settings.clock(),
                                            address))
         if isinstance(result, auth.ConsoleError):
             return render(request, "login.html", 401 if result.code == "bad_credentials" else 429,
@@ -209,7 +213,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
     async def logout(request: Request) -> Response:
         session, refusal, _form = await guard(request, "dashboard", post=True)
         if session is not None and refusal is None:
-            tx(lambda c: auth.sign_out(c, session, settings.clock()))
+            await tx(lambda c: auth.sign_out(c, session, settings.clock()))
         response = RedirectResponse(f"{PREFIX}/login", status_code=303, headers=SECURITY_HEADERS)
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return response
@@ -226,8 +230,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if end < start:
             start, end = end, start
         end = min(end, start + timedelta(days=366))
-        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
-        data = tx(lambda c: _dashboard(c, session.user, start, end))
+        caught_up = (await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))).caught_up
+        data = await tx(lambda c: _dashboard(c, session.user, start, end))
         data["catching_up"] = not caught_up
         return render(request, "dashboard.html", session=session, start=start, end=end, **data)
 
@@ -238,7 +242,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         q = (request.query_params.get("q") or "").strip()[:100]
-        found = tx(lambda c: _search_members(c, session.user, q)) if q else []
+        found = await tx(lambda c: _search_members(c, session.user, q)) if q else []
         return render(request, "members.html", session=session, q=q, found=found)
 
     @router.get("/members/{member_id}", response_model=None)
@@ -246,7 +250,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "members")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+        view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
         if view is None:
             _ = _translator(lang_of(request))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
@@ -275,9 +279,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return after
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
-            view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+            view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
             if view is None:
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
@@ -286,9 +290,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=adjusted", status_code=303,
                                 headers=SECURITY_HEADERS)
 
-    def member_refusal(request: Request, session: auth.Session, member_id: str, status: int, error: str) -> Response:
+    async def member_refusal(request: Request, session: auth.Session, member_id: str, status: int, error: str) -> Response:
         _ = _translator(lang_of(request))
-        view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+        view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
         if view is None:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
         return render(request, "member.html", status, session, error=error, **view)
@@ -301,7 +305,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         _ = _translator(lang_of(request))
         duplicate_ref = form.get("duplicate", "").strip()[:100]
         if form.get("confirm") != "1":
-            return member_refusal(request, session, member_id, 422, _(
+            return await member_refusal(request, session, member_id, 422, _(
                 "Not merged: tick the box to confirm that both are the same person."))
         messages = {
             "bad_merge": _("Not merged: that is this member itself."),
@@ -322,12 +326,12 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return source
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             if exc.code == "no_target":
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
-            return member_refusal(request, session, member_id, 409 if exc.code == "already_merged" else 422,
+            return await member_refusal(request, session, member_id, 409 if exc.code == "already_merged" else 422,
                                   messages.get(exc.code, _("Not merged: {reason}").format(reason=exc.message)))
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=merged", status_code=303,
                                 headers=SECURITY_HEADERS)
@@ -341,7 +345,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         blocked = form.get("action") == "block"
         reason = form.get("reason", "").strip()[:200]
         if not reason:
-            return member_refusal(request, session, member_id, 422, _("Write a reason."))
+            return await member_refusal(request, session, member_id, 422, _("Write a reason."))
 
         def run(c: Connection) -> None:
             if _member_view(c, session.user, member_id[:36]) is None:
@@ -352,10 +356,10 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        member_id, {"blocked": before}, {"blocked": blocked, "reason": reason}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             if exc.code == "overdraft_open":
-                return member_refusal(request, session, member_id, 409, _(
+                return await member_refusal(request, session, member_id, 409, _(
                     "Not unblocked: the member has an open overdraft; resolve it on the Flags page."))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done={'blocked' if blocked else 'unblocked'}",
@@ -376,8 +380,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         start, end = report_range(request)
-        caught_up = tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS)).caught_up
-        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        caught_up = (await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))).caught_up
+        rows = await tx(lambda c: _report_rows(c, session.user, start, end))
         peak = max([1] + [max(r["issued"], r["redeemed"], r["expired"]) for r in rows])
         totals = {k: sum(r[k] for r in rows) for k in ("issued", "redeemed", "expired")}
         return render(request, "reports.html", session=session, start=start, end=end, rows=rows, peak=peak,
@@ -392,8 +396,8 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         import io
 
         start, end = report_range(request)
-        tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))
-        rows = tx(lambda c: _report_rows(c, session.user, start, end))
+        await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))
+        rows = await tx(lambda c: _report_rows(c, session.user, start, end))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["day", "branch", "points_issued", "points_redeemed", "points_expired"])
@@ -421,7 +425,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        settings.clock())
             return data
 
-        data = tx(run)
+        data = await tx(run)
         if data is None:
             _ = _translator(lang_of(request))
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such member."))
@@ -450,9 +454,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"reason": reason}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
-            view = tx(lambda c: _member_view(c, session.user, member_id[:36]))
+            view = await tx(lambda c: _member_view(c, session.user, member_id[:36]))
             if view is None:
                 return render(request, "message.html", 404, session, title=_("Not found"),
                               message=_("No such member."))
@@ -462,7 +466,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return render(request, "member.html", 422, session, error=message, **view)
         from sync.server.db import scrub_after_erasure
 
-        scrub_after_erasure(engine)
+        await run_in_threadpool(scrub_after_erasure, engine)
         return RedirectResponse(f"{PREFIX}/members/{quote(member_id)}?done=erased", status_code=303,
                                 headers=SECURITY_HEADERS)
 
@@ -473,7 +477,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         show_all = request.query_params.get("all") == "1"
-        rows = tx(lambda c: _flags(c, session.user, show_all))
+        rows = await tx(lambda c: _flags(c, session.user, show_all))
         return render(request, "flags.html", session=session, flags=rows, show_all=show_all,
                       notice=request.query_params.get("done"))
 
@@ -485,7 +489,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         note = form.get("note", "").strip()[:500]
         _ = _translator(lang_of(request))
         if not note:
-            rows = tx(lambda c: _flags(c, session.user, False))
+            rows = await tx(lambda c: _flags(c, session.user, False))
             return render(request, "flags.html", 422, session, flags=rows, show_all=False,
                           error=_("Write a note: what was done about it."))
 
@@ -497,9 +501,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"resolved": True, "note": note}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
-            rows = tx(lambda c: _flags(c, session.user, False))
+            rows = await tx(lambda c: _flags(c, session.user, False))
             return render(request, "flags.html", 404, session, flags=rows, show_all=False,
                           error=_("That flag is not open (already resolved?)."))
         return RedirectResponse(f"{PREFIX}/flags?done=resolved", status_code=303, headers=SECURITY_HEADERS)
@@ -510,7 +514,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "terminals")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
+        rows = await tx(lambda c: _terminals(c, session.user, settings.clock()))
         return render(request, "terminals.html", session=session, terminals=rows,
                       notice=request.query_params.get("done"))
 
@@ -519,19 +523,20 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "audit")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        rows = tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
+        rows = await tx(lambda c: c.execute(select(m.console_audit).order_by(m.console_audit.c.id.desc()).limit(200))
                   .mappings().all())
         return render(request, "audit.html", session=session, rows=rows)
 
     # ------------------------------------------------------------------ branches, enrollment codes, revoke
-    def branches_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
+    async def branches_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
         def load(c: Connection) -> list[dict[str, Any]]:
-            counts = dict(c.execute(select(m.terminals.c.branch_id, func.count()).where(
-                m.terminals.c.revoked_at.is_(None)).group_by(m.terminals.c.branch_id)).all())
+            counts: dict[str, int] = {str(branch_id): int(n) for branch_id, n in c.execute(
+                select(m.terminals.c.branch_id, func.count()).where(m.terminals.c.revoked_at.is_(None))
+                .group_by(m.terminals.c.branch_id)).all()}
             return [{**b, "terminals": int(counts.get(b["id"], 0))} for b in svc.list_branches(c)
                     if not session.user.limited_to_branches or b["code"] in session.user.branches]
 
-        return render(request, "branches.html", status, session, branches=tx(load),
+        return render(request, "branches.html", status, session, branches=await tx(load),
                       code_hours=settings.enroll_code_hours, **extra)
 
     @router.get("/branches", response_model=None)
@@ -539,7 +544,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "terminals")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        return branches_page(request, session, notice=request.query_params.get("done"))
+        return await branches_page(request, session, notice=request.query_params.get("done"))
 
     @router.post("/branches", response_model=None)
     async def add_branch(request: Request) -> Response:
@@ -549,7 +554,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         _ = _translator(lang_of(request))
         code, name = form.get("code", "").strip(), form.get("name", "").strip()[:200]
         if not name:
-            return branches_page(request, session, 422, error=_("Give the branch a name."), typed=form)
+            return await branches_page(request, session, 422, error=_("Give the branch a name."), typed=form)
 
         def run(c: Connection) -> str:
             made = svc.add_branch(c, code, name, settings.clock())
@@ -558,11 +563,11 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return made
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError as exc:
             message = {"bad_branch_code": _("A branch code is 1-32 letters, digits or dashes, e.g. CNX02."),
                        "branch_exists": _("There is already a branch {code}.").format(code=code.upper())}
-            return branches_page(request, session, 409 if exc.code == "branch_exists" else 422,
+            return await branches_page(request, session, 409 if exc.code == "branch_exists" else 422,
                                  error=message.get(exc.code, exc.message), typed=form)
         return RedirectResponse(f"{PREFIX}/branches?done=added", status_code=303, headers=SECURITY_HEADERS)
 
@@ -577,7 +582,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         except ValueError:
             hours = 0
         if not 1 <= hours <= 24 * 30:
-            return branches_page(request, session, 422, error=_("A code is valid for 1 to 720 hours."))
+            return await branches_page(request, session, 422, error=_("A code is valid for 1 to 720 hours."))
 
         def run(c: Connection) -> tuple[str, datetime]:
             made, expires = svc.issue_enrollment_code(c, code[:32], settings.clock(), hours)
@@ -587,7 +592,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return made, expires
 
         try:
-            made, expires = tx(run)
+            made, expires = await tx(run)
         except ApiError:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such branch."))
         return render(request, "enrollment_code.html", session=session, code=made, branch=code.upper()[:32],
@@ -601,7 +606,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             return refusal  # type: ignore[return-value]
         _ = _translator(lang_of(request))
         if form.get("confirm") != terminal_id:
-            rows = tx(lambda c: _terminals(c, session.user, settings.clock()))
+            rows = await tx(lambda c: _terminals(c, session.user, settings.clock()))
             return render(request, "terminals.html", 422, session, terminals=rows, error=_(
                 "Not revoked: tick the box beside the terminal to confirm."))
 
@@ -614,7 +619,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                        {"revoked": row.revoked_at is not None}, {"revoked": True}, settings.clock())
 
         try:
-            tx(run)
+            await tx(run)
         except ApiError:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such terminal."))
         return RedirectResponse(f"{PREFIX}/terminals?done=revoked", status_code=303, headers=SECURITY_HEADERS)
@@ -629,7 +634,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             result = rules_form.check(json.loads(draft.form_json), base, svc.next_rules_version(c), known)
         return active, base, result
 
-    def draft_page(request: Request, session: auth.Session, draft_id: int, status: int = 200,
+    async def draft_page(request: Request, session: auth.Session, draft_id: int, status: int = 200,
                    form: dict[str, Any] | None = None, **extra: Any) -> Response:
         lang = lang_of(request)
 
@@ -649,7 +654,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                     "branches": svc.list_branches(c),
                     "readonly": row.published_version is not None or not session.user.may("rules.write")}
 
-        data = tx(load)
+        data = await tx(load)
         if data is None:
             _ = _translator(lang)
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
@@ -664,7 +669,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
         if session.user.may("rules.write"):
-            tx(lambda c: svc.activate_due_rules(c, settings.clock()))
+            await tx(lambda c: svc.activate_due_rules(c, settings.clock()))
 
         def load(c: Connection) -> dict[str, Any]:
             versions = []
@@ -679,7 +684,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             drafts = c.execute(select(m.rules_drafts).order_by(m.rules_drafts.c.id.desc()).limit(50)).all()
             return {"versions": versions, "drafts": drafts}
 
-        return render(request, "rules.html", session=session, notice=request.query_params.get("done"), **tx(load))
+        return render(request, "rules.html", session=session, notice=request.query_params.get("done"), **await tx(load))
 
     @router.post("/rules/drafts", response_model=None)
     async def new_draft(request: Request) -> Response:
@@ -698,7 +703,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             auth.audit(c, session.user.username, "rules.draft", str(draft_id), None, {"base_version": version}, now)
             return draft_id
 
-        draft_id = tx(run)
+        draft_id = await tx(run)
         return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}", status_code=303, headers=SECURITY_HEADERS)
 
     @router.get("/rules/drafts/{draft_id}", response_model=None)
@@ -706,7 +711,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         session, refusal, _ = await guard(request, "rules")
         if refusal is not None or session is None:
             return refusal  # type: ignore[return-value]
-        return draft_page(request, session, draft_id, notice=request.query_params.get("done"))
+        return await draft_page(request, session, draft_id, notice=request.query_params.get("done"))
 
     @router.post("/rules/drafts/{draft_id}", response_model=None)
     async def save_draft(request: Request, draft_id: int) -> Response:
@@ -731,14 +736,14 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             saved = c.execute(select(m.rules_drafts).where(m.rules_drafts.c.id == draft_id)).one()
             return "saved" if checked_draft(c, saved, lang_of(request))[2].bundle is not None else "invalid"
 
-        outcome = tx(run)
+        outcome = await tx(run)
         if outcome == "missing":
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
         if outcome == "published":
-            return draft_page(request, session, draft_id, 409, error=_(
+            return await draft_page(request, session, draft_id, 409, error=_(
                 "This draft was published and cannot change: make a new draft."))
         if outcome == "invalid":
-            return draft_page(request, session, draft_id, 422, error=_(
+            return await draft_page(request, session, draft_id, 422, error=_(
                 "Saved, but these rules cannot be published yet: see the messages beside the fields."))
         return RedirectResponse(f"{PREFIX}/rules/drafts/{draft_id}?done=saved", status_code=303,
                                 headers=SECURITY_HEADERS)
@@ -756,7 +761,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             try:
                 effective = rules_form._bangkok(form["effective_at"])
             except rules_form._Bad:
-                return draft_page(request, session, draft_id, 422, effective_error=_(
+                return await draft_page(request, session, draft_id, 422, effective_error=_(
                     "Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now."))
 
         def run(c: Connection) -> tuple[str, int]:
@@ -777,16 +782,308 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                         "draft": draft_id}, now)
             return "ok", version
 
-        outcome, version = tx(run)
+        outcome, version = await tx(run)
         if outcome == "missing":
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such draft."))
         if outcome == "published":
-            return draft_page(request, session, draft_id, 409, error=_(
+            return await draft_page(request, session, draft_id, 409, error=_(
                 "This draft was published already (version {version}).").format(version=version))
         if outcome == "invalid":
-            return draft_page(request, session, draft_id, 422, error=_(
+            return await draft_page(request, session, draft_id, 422, error=_(
                 "Not published: these rules are not valid yet; see the messages beside the fields."))
         return RedirectResponse(f"{PREFIX}/rules?done=published", status_code=303, headers=SECURITY_HEADERS)
+
+    # ------------------------------------------------------------------ rewards and their stock per branch
+    reward_messages = {
+        "bad_code": N_("A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit."),
+        "bad_name": N_("Write a name of at most 200 characters."),
+        "bad_cost": N_("Points: a whole number from 1 to 1,000,000."),
+        "bad_dates": N_("The end must be after the start."),
+        "bad_date": N_("Write a date and time such as 2026-12-01 09:00 (Bangkok time)."),
+    }
+
+    def reward_form(form: dict[str, str]) -> tuple[rewards.RewardForm | None, dict[str, str]]:
+        """The posted form as a reward, or the codes of the fields that are not even of the right kind."""
+        errors: dict[str, str] = {}
+        try:
+            cost = int(form.get("points_cost", "").strip().replace(",", ""))
+        except ValueError:
+            cost, errors["points_cost"] = 0, "bad_cost"
+        dates: dict[str, datetime | None] = {}
+        for key in ("active_from", "active_until"):
+            text = form.get(key, "").strip()
+            try:
+                dates[key] = rules_form._bangkok(text) if text else None
+            except rules_form._Bad:
+                dates[key], errors[key] = None, "bad_date"
+        made = rewards.RewardForm(code=form.get("code", "").strip()[:64], name_th=form.get("name_th", "")[:300],
+                                  name_en=form.get("name_en", "")[:300], points_cost=cost,
+                                  active_from=dates["active_from"], active_until=dates["active_until"],
+                                  per_branch_stock=form.get("stock_mode") == "branch")
+        errors = rewards.check(made) | errors
+        return (None if errors else made), errors
+
+    async def rewards_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
+        rows = await tx(lambda c: _rewards(c, session.user, settings.clock()))
+        extra.setdefault("errors", {})
+        extra.setdefault("typed", {"stock_mode": "branch"})
+        return render(request, "rewards.html", status, session, rewards=rows, **extra)
+
+    async def reward_page(request: Request, session: auth.Session, code: str, status: int = 200,
+                          **extra: Any) -> Response:
+        def load(c: Connection) -> dict[str, Any] | None:
+            found = [r for r in _rewards(c, session.user, settings.clock()) if r["code"] == code]
+            if not found:
+                return None
+            branches = [b for b in svc.list_branches(c)
+                        if not session.user.limited_to_branches or b["code"] in session.user.branches]
+            return {"reward": found[0], "branches": branches}
+
+        data = await tx(load)
+        if data is None:
+            _ = _translator(lang_of(request))
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        r = data["reward"]
+        extra.setdefault("errors", {})
+        extra.setdefault("typed", {"code": r["code"], "name_th": r["name_th"], "name_en": r["name_en"],
+                                   "points_cost": str(r["points_cost"]),
+                                   "active_from": rules_form.show_bangkok(r["active_from"]) if r["active_from"] else "",
+                                   "active_until": rules_form.show_bangkok(r["active_until"]) if r["active_until"] else "",
+                                   "stock_mode": "branch" if r["per_branch_stock"] else "none"})
+        return render(request, "reward.html", status, session, may_stock=session.user.may("rewards.stock"),
+                      **data, **extra)
+
+    def reward_errors(request: Request, errors: dict[str, str]) -> dict[str, str]:
+        _ = _translator(lang_of(request))
+        return {key: _(reward_messages.get(code, code)) for key, code in errors.items()}
+
+    @router.get("/rewards", response_model=None)
+    async def rewards_list(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "rewards")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        if session.user.may("rewards.write"):
+            await tx(lambda c: rewards.refresh_windows(c, settings.clock()))
+        return await rewards_page(request, session, notice=request.query_params.get("done"))
+
+    @router.post("/rewards", response_model=None)
+    async def add_reward(request: Request) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        made, errors = reward_form(form)
+        if made is None:
+            return await rewards_page(request, session, 422, errors=reward_errors(request, errors), typed=form,
+                                      error=_("Not added: see the messages beside the fields."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.save(c, made, session.user.username, now, create=True)
+            auth.audit(c, session.user.username, "reward.create", made.code, before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError as exc:
+            return await rewards_page(request, session, 409, errors={}, typed=form, error=_(
+                "There is already a reward {code}.").format(code=made.code) if exc.code == "reward_exists"
+                else exc.message)
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(made.code)}?done=saved", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.get("/rewards/{code}", response_model=None)
+    async def reward_view(request: Request, code: str) -> Response:
+        session, refusal, _ = await guard(request, "rewards")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return await reward_page(request, session, code[:64], notice=request.query_params.get("done"))
+
+    @router.post("/rewards/{code}", response_model=None)
+    async def edit_reward(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        made, errors = reward_form(form | {"code": code[:64]})
+        if made is None:
+            return await reward_page(request, session, code[:64], 422, errors=reward_errors(request, errors),
+                                     typed=form, error=_("Not saved: see the messages beside the fields."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.save(c, made, session.user.username, now, create=False)
+            auth.audit(c, session.user.username, "reward.edit", made.code, before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(made.code)}?done=saved", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    @router.post("/rewards/{code}/retire", response_model=None)
+    async def retire_reward(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        retire = form.get("action") != "restore"
+        if retire and form.get("confirm") != "yes":
+            return await reward_page(request, session, code[:64], 422, error=_(
+                "Not retired: tick the box to confirm."))
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.set_active(c, code[:64], not retire, session.user.username)
+            auth.audit(c, session.user.username, "reward.retire" if retire else "reward.restore", code[:64],
+                       before, after, now)
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such reward."))
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(code[:64])}?done={'retired' if retire else 'restored'}",
+                                status_code=303, headers=SECURITY_HEADERS)
+
+    @router.post("/rewards/{code}/stock", response_model=None)
+    async def reward_stock(request: Request, code: str) -> Response:
+        session, refusal, form = await guard(request, "rewards.stock", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        branch = form.get("branch", "").strip().upper()[:32]
+        mode = form.get("mode", "")
+        if session.user.limited_to_branches and branch not in session.user.branches:
+            # another branch's stock is not an area manager's to know or set
+            return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such branch."))
+        try:
+            quantity = int(form.get("quantity", "").strip().replace(",", ""))
+        except ValueError:
+            quantity = -1
+        now = settings.clock()
+
+        def run(c: Connection) -> None:
+            before, after = rewards.change_stock(c, code[:64], branch, quantity, mode, now)
+            auth.audit(c, session.user.username, "reward.stock", code[:64], {"branch": branch, "stock": before},
+                       {"branch": branch, "stock": after, "mode": mode, "quantity": quantity}, now)
+
+        try:
+            await tx(run)
+        except ApiError as exc:
+            if exc.code in ("unknown_reward", "unknown_branch"):
+                return render(request, "message.html", 404, session, title=_("Not found"),
+                              message=_("No such reward.") if exc.code == "unknown_reward" else _("No such branch."))
+            message = {"bad_quantity": _("Not saved: write a whole number from 0 to 1,000,000 (a delivery at "
+                                         "least 1)."),
+                       "not_per_branch": _("This reward is not counted per branch: choose “counted per branch” "
+                                           "first."),
+                       "bad_mode": _("Choose Set or Add delivery.")}.get(exc.code, exc.message)
+            return await reward_page(request, session, code[:64], 409 if exc.code == "not_per_branch" else 422,
+                                     error=message)
+        return RedirectResponse(f"{PREFIX}/rewards/{quote(code[:64])}?done=stock", status_code=303,
+                                headers=SECURITY_HEADERS)
+
+    # ------------------------------------------------------------------ vouchers: batches, status, void, conflicts
+    @router.get("/vouchers", response_model=None)
+    async def vouchers_list(request: Request) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        lang = lang_of(request)
+        data: dict[str, Any] = await tx(lambda c: {"batches": _voucher_batches(c, settings.clock(), lang),
+                                                   "conflicts": _voucher_conflicts(c, None)})
+        return render(request, "vouchers.html", session=session, notice=request.query_params.get("done"), **data)
+
+    async def batch_page(request: Request, session: auth.Session, batch_id: str, status: int = 200,
+                         **extra: Any) -> Response:
+        lang = lang_of(request)
+        try:
+            page = max(1, int(request.query_params.get("page") or 1))
+        except ValueError:
+            page = 1
+
+        def load(c: Connection) -> dict[str, Any] | None:
+            found = _voucher_batches(c, settings.clock(), lang, batch_id)
+            if not found:
+                return None
+            codes = _batch_codes(c, batch_id, settings.clock(), page)
+            return {"batch": found[0], "codes": codes, "page": page, "conflicts": _voucher_conflicts(c, batch_id),
+                    "pages": max(1, -(-found[0]["count"] // BATCH_PAGE))}
+
+        data = await tx(load)
+        if data is None:
+            _ = _translator(lang)
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        return render(request, "voucher_batch.html", status, session, **data, **extra)
+
+    @router.get("/vouchers/{batch_id}", response_model=None)
+    async def voucher_batch(request: Request, batch_id: str) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        return await batch_page(request, session, batch_id[:36], notice=request.query_params.get("done"))
+
+    @router.get("/vouchers/{batch_id}/status.csv", response_model=None)
+    async def voucher_batch_csv(request: Request, batch_id: str) -> Response:
+        session, refusal, _ = await guard(request, "vouchers")
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        import csv
+        import io
+
+        def load(c: Connection) -> list[dict[str, Any]] | None:
+            if not _voucher_batches(c, settings.clock(), "en", batch_id[:36]):
+                return None
+            return _batch_codes(c, batch_id[:36], settings.clock(), None)
+
+        rows = await tx(load)
+        if rows is None:
+            _ = _translator(lang_of(request))
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["voucher_id", "status", "kind", "face_value_satang", "valid_until", "used_at", "terminal_id",
+                         "conflicts"])
+        for r in rows:
+            writer.writerow([r["id"], r["status"], r["kind"], r["face_value_satang"], r["valid_until"], r["used_at"],
+                             _csv_cell(r["terminal_id"]), r["conflicts"]])
+        name = f"vouchers-{batch_id[:36]}.csv"
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    @router.post("/vouchers/{batch_id}/void", response_model=None)
+    async def void_voucher_batch(request: Request, batch_id: str) -> Response:
+        session, refusal, form = await guard(request, "vouchers.write", post=True)
+        if refusal is not None or session is None:
+            return refusal  # type: ignore[return-value]
+        _ = _translator(lang_of(request))
+        batch_id = batch_id[:36]
+        if form.get("confirm") != "yes":
+            return await batch_page(request, session, batch_id, 422, error=_(
+                "Not voided: tick the box to confirm. Vouchers already used stay used."))
+        now = settings.clock()
+
+        def run(c: Connection) -> int:
+            from sync.server import vouchers as vsvc
+
+            found = _voucher_batches(c, now, "en", batch_id)
+            if not found:
+                raise ApiError(404, "unknown_batch", "no such batch")
+            voided = vsvc.void_batch(c, batch_id, f"console:{session.user.username}", now)
+            after = _voucher_batches(c, now, "en", batch_id)[0]
+            auth.audit(c, session.user.username, "vouchers.void", batch_id, {"counts": found[0]["counts"]},
+                       {"counts": after["counts"], "voided": voided}, now)
+            return voided
+
+        try:
+            await tx(run)
+        except ApiError:
+            return render(request, "message.html", 404, session, title=_("Not found"),
+                          message=_("No such voucher batch."))
+        return RedirectResponse(f"{PREFIX}/vouchers/{quote(batch_id)}?done=voided", status_code=303,
+                                headers=SECURITY_HEADERS)
 
     app.include_router(router)
 
@@ -837,7 +1134,7 @@ def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dic
         m.terminals.c.revoked_at.is_(None), m.terminals.c.last_seen_at >= active_since)).scalar_one())
     bundle = svc._rules_bundle(conn, _active_rules_version(conn))
     satang_per_point = bundle.discount.satang_per_point if bundle is not None else 25
-    days = [{"day": d, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}} for d, v in per_day.items()]
+    days: list[dict[str, Any]] = [{"day": d, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}} for d, v in per_day.items()]
     peak = max([1] + [max(d["issued"], d["redeemed"], d["expired"]) for d in days])
     return {"days": days, "peak": peak,
             "branches": sorted(({"branch": b, **{k: v.get(k, 0) for k in ("issued", "redeemed", "expired")}}
@@ -845,6 +1142,100 @@ def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dic
             "totals": {k: sum(d[k] for d in days) for k in ("issued", "redeemed", "expired")},
             "outstanding": outstanding, "liability_satang": outstanding * satang_per_point,
             "members_count": members, "active_terminals": terminals}
+
+
+def _rewards(conn: Connection, user: auth.User, now: datetime) -> list[dict[str, Any]]:
+    """The catalogue with each reward's state and stock per branch (an area manager's branches only)."""
+    rows = rewards.catalogue(conn, tuple(user.branches) if user.limited_to_branches else None, now)
+    for r in rows:
+        r["from_text"] = rules_form.show_bangkok(r["active_from"]).replace("T", " ") if r["active_from"] else ""
+        r["until_text"] = rules_form.show_bangkok(r["active_until"]).replace("T", " ") if r["active_until"] else ""
+    return rows
+
+
+BATCH_PAGE = 100
+VOUCHER_STATUSES = ("issued", "reserved", "used", "expired", "void")
+
+
+def _voucher_status(now: datetime) -> Any:
+    """A voucher's status as the counters are told it (sync/server/vouchers._state): "expired" is read from its
+    validity, and a reservation that lapsed is issued again (or expired)."""
+    from sqlalchemy import and_, case
+
+    v = m.vouchers.c
+    lapsed = and_(v.status == "reserved", v.reserved_until.is_not(None), v.reserved_until <= now)
+    return case((and_(v.status == "issued", v.valid_until <= now), "expired"),
+                (and_(lapsed, v.valid_until <= now), "expired"),
+                (lapsed, "issued"), else_=v.status)
+
+
+def _voucher_batches(conn: Connection, now: datetime, lang: str, batch_id: str | None = None) -> list[dict[str, Any]]:
+    """Voucher batches, newest first, with their counts per status and their conflicts (second uses)."""
+    from pos_app.core import vouchers as cv
+
+    query = select(m.voucher_batches).order_by(m.voucher_batches.c.created_at.desc())
+    if batch_id is not None:
+        query = query.where(m.voucher_batches.c.id == batch_id)
+    batches = conn.execute(query.limit(500)).all()
+    if not batches:
+        return []
+    ids = [b.id for b in batches]
+    status = _voucher_status(now).label("state")
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VOUCHER_STATUSES, 0))
+    for row in conn.execute(select(m.vouchers.c.batch_id, status, func.count()).where(
+            m.vouchers.c.batch_id.in_(ids)).group_by(m.vouchers.c.batch_id, status)):
+        counts[row[0]][str(row[1])] = int(row[2])
+    conflicts: dict[str, int] = {str(batch): int(n) for batch, n in conn.execute(
+        select(m.vouchers.c.batch_id, func.count()).select_from(m.voucher_uses.join(
+            m.vouchers, m.vouchers.c.id == m.voucher_uses.c.voucher_id))
+        .where(m.voucher_uses.c.conflict.is_(True), m.vouchers.c.batch_id.in_(ids))
+        .group_by(m.vouchers.c.batch_id))}
+    out = []
+    for b in batches:
+        try:
+            with using_language(lang):
+                benefit = cv.parse_benefit(b.benefit).describe()
+        except Exception:  # noqa: BLE001 - an unreadable benefit is shown as stored
+            benefit = b.benefit
+        out.append({"id": b.id, "campaign": b.campaign, "benefit": benefit, "count": int(b._mapping["count"]),
+                    "valid_from": rules_form.show_bangkok(b.valid_from).replace("T", " "),
+                    "valid_until": rules_form.show_bangkok(b.valid_until).replace("T", " "),
+                    "branch": b.branch_id or "", "created_at": rules_form.show_bangkok(b.created_at).replace("T", " "),
+                    "voided_at": rules_form.show_bangkok(b.voided_at).replace("T", " ") if b.voided_at else "",
+                    "voided_by": b.voided_by or "", "counts": counts[b.id], "conflicts": int(conflicts.get(b.id, 0))})
+    return out
+
+
+def _batch_codes(conn: Connection, batch_id: str, now: datetime, page: int | None) -> list[dict[str, Any]]:
+    """A batch's vouchers with their status (``page``: BATCH_PAGE of them, by voucher id; None: all)."""
+    status = _voucher_status(now).label("state")
+    query = (select(m.vouchers.c.id, m.vouchers.c.kind, m.vouchers.c.face_value_satang, m.vouchers.c.valid_until,
+                    m.vouchers.c.used_at, m.vouchers.c.terminal_id, m.vouchers.c.owner_member_id, status)
+             .where(m.vouchers.c.batch_id == batch_id).order_by(m.vouchers.c.id))
+    if page is not None:
+        query = query.limit(BATCH_PAGE).offset((page - 1) * BATCH_PAGE)
+    rows = conn.execute(query).all()
+    conflicts: dict[str, int] = {str(v): int(n) for v, n in conn.execute(
+        select(m.voucher_uses.c.voucher_id, func.count()).where(
+            m.voucher_uses.c.conflict.is_(True), m.voucher_uses.c.voucher_id.in_([r.id for r in rows]))
+        .group_by(m.voucher_uses.c.voucher_id))} if rows else {}
+    return [{"id": r.id, "kind": r.kind, "face_value_satang": int(r.face_value_satang), "status": r.state,
+             "valid_until": rec.format_utc(r.valid_until), "used_at": rec.format_utc(r.used_at) if r.used_at else "",
+             "terminal_id": r.terminal_id or "" if r.state in ("reserved", "used") else "",
+             "owner": r.owner_member_id or "", "conflicts": int(conflicts.get(r.id, 0))} for r in rows]
+
+
+def _voucher_conflicts(conn: Connection, batch_id: str | None) -> list[dict[str, Any]]:
+    """Second uses of one voucher (two counters honoured it offline): the loss a manager looks at."""
+    query = (select(m.voucher_uses, m.vouchers.c.batch_id, m.voucher_batches.c.campaign)
+             .join(m.vouchers, m.vouchers.c.id == m.voucher_uses.c.voucher_id)
+             .join(m.voucher_batches, m.voucher_batches.c.id == m.vouchers.c.batch_id)
+             .where(m.voucher_uses.c.conflict.is_(True)).order_by(m.voucher_uses.c.received_at.desc()).limit(200))
+    if batch_id is not None:
+        query = query.where(m.vouchers.c.batch_id == batch_id)
+    return [{"voucher_id": r.voucher_id, "batch_id": r.batch_id, "campaign": r.campaign, "terminal_id": r.terminal_id,
+             "value_satang": int(r.value_satang), "receipt_ref": r.receipt_ref or "", "offline": r.offline,
+             "sale_at": rules_form.show_bangkok(r.sale_at).replace("T", " ")} for r in conn.execute(query)]
 
 
 def _report_rows(conn: Connection, user: auth.User, start: date, end: date) -> list[dict[str, Any]]:
@@ -885,7 +1276,7 @@ def _find_one_member(conn: Connection, ref: str) -> str:
                          .limit(3)).scalars().all()
     by_id = [f for f in found if f == ref]
     if by_id:
-        return by_id[0]
+        return str(by_id[0])
     if not found:
         raise ApiError(404, "unknown_member", "no member")
     if len(found) > 1:
@@ -1019,7 +1410,7 @@ def _terminals(conn: Connection, user: auth.User, now: datetime) -> list[dict[st
             if beat.get("doctor") == "failing":
                 problems.append(N_("doctor failing"))
             backup = beat.get("last_backup")
-            if not backup or now - p.parse_utc(str(backup)) > BACKUP_STALE:
+            if not backup or now - rec.parse_utc(str(backup)) > BACKUP_STALE:
                 problems.append(N_("no recent backup"))
             if beat.get("free_disk_mb") is not None and int(beat["free_disk_mb"]) < LOW_DISK_MB:  # type: ignore[call-overload]
                 problems.append(N_("disk nearly full"))

@@ -229,6 +229,77 @@ def test_operations_enroll_a_real_counter_by_the_qr_code_on_screen_and_revoke_it
     assert "revoked" in (out.stderr + out.stdout).lower()
 
 
+def test_marketing_sets_a_branch_stock_and_a_real_counter_redeems_it_down_to_out_of_stock(
+        browser: Any, server: ServerProcess, engine: Engine, enroll_code: Callable[[], str],
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run_tx(engine, lambda c: auth.add_user(c, "marketing2", PASSWORD, "marketing", svc.utcnow()))
+    counter = tmp_path / "counter"
+    _cli(counter, "enroll", "--server", server.url, "--code", enroll_code())
+    member = _cli(counter, "member", "enroll", "--name", "Lamp Collector", "--phone", "0891234567",
+                  "--operator", "cashier1")
+    earned = _cli(counter, "award", "--member", member["id"], "--amount", "1000", "--receipt", "L-0",
+                  "--operator", "cashier1")["points"]  # (doubled if an earlier test's campaign runs at BKK01)
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server.url}/console/login?lang=en")
+    page.fill("#username", "marketing2")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/dashboard")
+    page.click("nav >> text=Rewards")
+    page.fill("#reward-code", "LAMP1")
+    page.fill("#reward-name_th", "โคมไฟตั้งโต๊ะ")
+    page.fill("#reward-name_en", "Desk lamp")
+    page.fill("#reward-points_cost", "10")
+    page.select_option("#reward-stock_mode", "branch")
+    page.click("#save-reward")
+    page.wait_for_url("**/console/rewards/LAMP1?done=saved")
+    page.fill("#quantity-BKK01", "2")
+    page.click("#set-BKK01")
+    page.wait_for_url("**/console/rewards/LAMP1?done=stock")
+    assert page.inner_text("#stock-BKK01") == "2"
+    page.screenshot(path=str(tmp_path / "reward-1366x768.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+    # the counter pulls the reward with its branch's stock and redeems one: the console shows one left
+    _cli(counter, "sync", "--once")
+    assert [r for r in _cli_list(counter, "reward", "list") if r["code"] == "LAMP1"][0]["stock"] == 2
+    _cli(counter, "redeem", "--member", member["id"], "--reward", "LAMP1", "--operator", "cashier1")
+    assert _cli(counter, "sync", "--once")["queued"] == 0
+    page.reload()
+    assert page.inner_text("#stock-BKK01") == "1"
+
+    # the last one went missing from the shelf: set to 0, and the counter says so after its next sync
+    page.fill("#quantity-BKK01", "0")
+    page.click("#set-BKK01")
+    page.wait_for_url("**/console/rewards/LAMP1?done=stock")
+    assert page.inner_text("#stock-BKK01") == "0"
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.close()
+    _cli(counter, "sync", "--once")
+    refused = subprocess.run([str(Path(sys.executable).parent / "pos-terminal"), "--data-dir", str(counter), "--lang",
+                              "en", "redeem", "--member", member["id"], "--reward", "LAMP1", "--operator", "cashier1"],
+                             capture_output=True, text=True, timeout=180)
+    assert refused.returncode != 0 and "Reward LAMP1 is out of stock." in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run_tx(engine, lambda c: svc.member_state(c, member["id"])).balance == earned - 10  # one lamp, 10 points
+
+
+def _cli_list(data_dir: Path, *args: str) -> list[dict[str, Any]]:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([str(Path(sys.executable).parent / "pos-terminal"), "--data-dir", str(data_dir), "--json",
+                          "--lang", "en", *args], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def test_every_page_fits_a_laptop_and_a_tablet_in_thai(
         browser: Any, server: ServerProcess, engine: Engine, enroll_code: Callable[[], str],
         tmp_path: Path) -> None:
@@ -252,7 +323,8 @@ def test_every_page_fits_a_laptop_and_a_tablet_in_thai(
     pages = {"dashboard": "/console/dashboard", "members": "/console/members?q=สมหญิง",
              "member": f"/console/members/{member_id}", "flags": "/console/flags", "terminals": "/console/terminals",
              "branches": "/console/branches", "rules": "/console/rules", "draft": draft_url.split(server.url, 1)[1],
-             "reports": "/console/reports", "audit": "/console/audit"}
+             "reports": "/console/reports", "audit": "/console/audit", "rewards": "/console/rewards",
+             "reward": "/console/rewards/COFFEE", "vouchers": "/console/vouchers"}
     for width, height in ((1366, 768), (820, 1180)):
         page.set_viewport_size({"width": width, "height": height})
         for name, path in pages.items():
