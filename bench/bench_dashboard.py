@@ -6,7 +6,9 @@ the same run with the renders of the two interleaved.
                                     [--renders 30] [--scan]
 
 Each ledger is a database of its own, generated inside PostgreSQL (generate_series): ``--branches`` branches of 3
-terminals, one member per 20 entries, sales spread over ``--days`` days. The large one is loaded with the entries
+terminals, one member per 20 entries, sales spread over ``--days`` days so that every terminal sells in every hour
+once the ledger holds more than terminals x hours entries (then the totals hold days x branches x kinds rows, as a
+real chain's do). The large one is loaded with the entries
 table's indexes dropped and rebuilt afterwards (the same indexes, read from the catalog: the state the server
 would have, reached faster). The dashboard's totals are then built by the server's own job
 (``summaries.refresh_all``, timed). The page is requested for a 30-day range; p50 and p95 over ``--renders``
@@ -93,7 +95,7 @@ def generate(engine: Engine, entries: int, branches: int, days: int, bulk: bool)
             conn.execute(text("""
                 INSERT INTO entries (id, terminal_id, seq, member_id, kind, points, sale_at, payload, content_hash,
                                      change_id, received_at, quarantined)
-                SELECT 'e' || g, 'T' || (1 + g % :t), g, 'm' || (1 + g % :n),
+                SELECT 'e' || g, 'T' || (1 + (g / (:d * 24)) % :t), g, 'm' || (1 + g % :n),
                        CASE WHEN g % 10 = 0 THEN 'redeem' WHEN g % 97 = 0 THEN 'expire' ELSE 'earn' END,
                        CASE WHEN g % 10 = 0 THEN -50 WHEN g % 97 = 0 THEN -5 ELSE 1 + g % 40 END,
                        to_char(timestamp '2026-11-29' - (g % (:d * 24)) * interval '1 hour'
