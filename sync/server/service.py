@@ -1605,10 +1605,11 @@ def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(m.entries), rows)
 
 
-ENTRY_CACHE_SIZE = 50_000
+ENTRY_CACHE_SIZE = 20_000
 """Entries (as changes of the feed) kept per server process: every terminal of the chain pulls the same new
 entries within one sync interval, and an entry never changes once stored, so each process builds each one once
-instead of once per terminal (docs/scaling.md, "Steady state"). About 2 KB each."""
+instead of once per terminal (docs/scaling.md). About 4.5 KB each (90 MB at most); 20,000 hold more than the
+12,000 entries a 2,000-branch chain records in a 30 s interval."""
 _entry_changes: OrderedDict[tuple[str, int], p.Change] = OrderedDict()
 _entry_changes_lock = threading.Lock()
 
