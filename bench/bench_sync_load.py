@@ -8,9 +8,18 @@ centrally until the feed is empty. Scenarios, each on the same database and serv
 
 * baseline: one terminal alone, back to back (the ratio below is against it, measured in the same run);
 * burst: the network comes back after an outage: ``--burst`` terminals each holding ``--backlog`` sales start
-  their cycle at the same instant (target p99 <= 250 ms on this 2-core machine);
+  their cycle at the same instant, each uploading its backlog and pulling what the others uploaded meanwhile
+  (target p99 <= 250 ms on this 2-core machine);
 * steady: ``--steady`` terminals syncing every ``--interval`` s (each at a random phase), a few sales per cycle,
-  for ``--duration`` s (target p99 <= 100 ms, 0 errors);
+  for ``--duration`` s (target p99 <= 100 ms, 0 errors); first cycles and later ones are reported apart.
+
+Burst, steady and saturating terminals are warm, as a chain's counters are: before the measured window each pulls to the head
+of the feed (where its last sync would have left it), so a first cycle does not pull everything the earlier
+scenarios of this run wrote (``--cold``: the old start, which made the steady state's first cycles pull about
+2,700 changes each and took its p99 to seconds). The servers send ``Server-Timing`` (``LOYALTY_SERVER_TIMING``),
+and each scenario prints where a cycle's time went (median and slowest 1%: credential check, upload, changes,
+waiting for a pooled connection, outside the server) and what PostgreSQL logged meanwhile (statements over
+``--slow-ms``, lock waits, checkpoints).
 * saturate: ``--saturate`` terminals cycling back to back for ``--saturate-seconds``: sync cycles per second, per
   server core, and where the CPU went (server processes, PostgreSQL, the load generator itself).
 
@@ -38,6 +47,7 @@ import httpx  # noqa: E402
 
 from bench.bench_sync_concurrent import percentile as concurrent_percentile  # noqa: E402
 from bench.demo_db import bench_cluster, demo_database  # noqa: E402
+from tests.pg import PgCluster  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
 from tests.sync.server.terminal import Terminal  # noqa: E402
 
@@ -84,19 +94,46 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def _cycle(t: Terminal, rnd: random.Random, members: list[str], sales: int) -> None:
+def _timing(response: httpx.Response, into: dict[str, float]) -> None:
+    """Adds the server's ``Server-Timing`` phases (ms) of one response to ``into``."""
+    for part in response.headers.get("server-timing", "").split(","):
+        name, _, value = part.strip().partition(";dur=")
+        if value:
+            into[name] = into.get(name, 0.0) + float(value)
+
+
+def _cycle(t: Terminal, rnd: random.Random, members: list[str], sales: int) -> dict[str, float]:
+    """One sync cycle: upload (if anything was recorded), pull until the feed is empty. Returns the server's
+    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled."""
+    phases: dict[str, float] = {"requests": 0, "changes_pulled": 0}
     batch = [t.earn(rnd.choice(members), rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
     if batch:
         r = t.upload(batch)
+        phases["requests"] += 1
+        _timing(r, phases)
         if r.status_code != 200 or r.json()["ack_seq"] != batch[-1]["seq"]:
             raise RuntimeError(f"upload {r.status_code} {r.text[:200]}")
-    t.pull_all()
+    while True:
+        r = t.http.get("/v1/changes", headers=t.auth, params={"cursor": t.cursor, "limit": 500})
+        phases["requests"] += 1
+        _timing(r, phases)
+        if r.status_code != 200:
+            raise RuntimeError(f"changes {r.status_code} {r.text[:200]}")
+        page = r.json()
+        phases["changes_pulled"] += len(page["changes"])
+        t.cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return phases
+
+
+Sample = tuple[float, bool, float, dict[str, float]]
+"""(latency s, first cycle of its terminal, start later than scheduled s, server phases ms)."""
 
 
 def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: dict[str, Any],
             barrier: Any, results: Any) -> None:
-    """Runs its share of terminals, one thread each; puts (latencies, errors) on ``results``."""
-    latencies: list[float] = []
+    """Runs its share of terminals, one thread each; puts (samples, errors, wall, cpu s) on ``results``."""
+    samples: list[Sample] = []
     errors: list[str] = []
     lock = threading.Lock()
     terminals = []
@@ -104,23 +141,31 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
         t = Terminal(httpx.Client(base_url=spec["url"], timeout=60))
         t.terminal_id, t.secret, t.seq, t.cursor = spec["id"], spec["secret"], spec["seq"], spec["cursor"]
         t.http.get("/v1/hello")
+        if params.get("warm"):  # a chain's counters are warm: their cursor is where their last sync left it
+            t.pull_all()
         terminals.append((t, random.Random(spec["seed"]), members[spec["slice"]::spec["of"]]))
     barrier.wait()
     start = time.monotonic()
+    cpu0 = time.process_time()
 
     def run(t: Terminal, rnd: random.Random, own: list[str]) -> None:
-        def one(sales: int) -> None:
+        first = True
+
+        def one(sales: int, late: float) -> None:
+            nonlocal first
             began = time.perf_counter()
+            phases: dict[str, float] = {}
             try:
-                _cycle(t, rnd, own, sales)
+                phases = _cycle(t, rnd, own, sales)
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 with lock:
                     errors.append(f"{t.terminal_id}: {exc!r}"[:300])
             with lock:
-                latencies.append(time.perf_counter() - began)
+                samples.append((time.perf_counter() - began, first, late, phases))
+            first = False
 
         if mode == "burst":
-            one(params["backlog"])
+            one(params["backlog"], 0.0)
         elif mode == "steady":
             interval, end = params["interval"], start + params["duration"]
             next_at = start + rnd.uniform(0, interval)
@@ -128,25 +173,27 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
                 delay = next_at - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
-                if time.monotonic() >= end:
+                now = time.monotonic()
+                if now >= end:
                     return
-                one(rnd.randint(0, 4))
+                one(rnd.randint(0, 4), now - next_at)
                 next_at += interval
         else:  # saturate: back to back
             end = start + params["seconds"]
             while time.monotonic() < end:
-                one(rnd.randint(1, 4))
+                one(rnd.randint(1, 4), 0.0)
 
     threads = [threading.Thread(target=run, args=item) for item in terminals]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    results.put((latencies, errors, time.monotonic() - start))
+    results.put((samples, errors, time.monotonic() - start, time.process_time() - cpu0))
 
 
 def run_mode(specs: list[dict[str, Any]], members: list[str], mode: str, params: dict[str, Any],
-             processes: int) -> tuple[list[float], list[str], float]:
+             processes: int) -> tuple[list[Sample], list[str], float, float]:
+    """Returns (samples, errors, wall s, the load generator's CPU s)."""
     ctx = mp.get_context("fork")
     processes = max(1, min(processes, len(specs)))
     barrier = ctx.Barrier(processes + 1)
@@ -156,21 +203,23 @@ def run_mode(specs: list[dict[str, Any]], members: list[str], mode: str, params:
     for proc in procs:
         proc.start()
     barrier.wait()
-    latencies: list[float] = []
+    samples: list[Sample] = []
     errors: list[str] = []
-    wall = 0.0
+    wall = cpu = 0.0
     for _ in procs:
-        lat, err, elapsed = results.get(timeout=3600)
-        latencies.extend(lat)
+        got, err, elapsed, used = results.get(timeout=3600)
+        samples.extend(got)
         errors.extend(err)
         wall = max(wall, elapsed)
+        cpu += used
     for proc in procs:
         proc.join()
-    return latencies, errors, wall
+    return samples, errors, wall, cpu
 
 
-def report(name: str, lat: list[float], errors: list[str], wall: float, base_p50: float | None,
+def report(name: str, samples: list[Sample], errors: list[str], wall: float, base_p50: float | None,
            target_p99_ms: float | None) -> None:
+    lat = [s[0] for s in samples]
     p50, p99 = percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000
     line = (f"{name:9s} {len(lat):6d} cycles in {wall:6.1f} s ({len(lat) / max(wall, 1e-9):7.1f}/s): "
             f"p50 {p50:7.1f} ms, p99 {p99:7.1f} ms, max {max(lat, default=0) * 1000:7.1f} ms, errors {len(errors)}")
@@ -182,6 +231,67 @@ def report(name: str, lat: list[float], errors: list[str], wall: float, base_p50
     print(line, flush=True)
     if errors:
         print(f"          first error: {errors[0]}")
+
+
+def breakdown(samples: list[Sample], split_first: bool) -> None:
+    """Where a cycle's time went, at the median and in the slowest 1%: the server's phases (``Server-Timing``:
+    credential check, upload transaction, changes transactions, waiting for a pooled connection, the whole request
+    inside the server) against what the terminal saw; the rest is the network, the server's event loop and
+    thread pool queues, and the load generator itself (``late``: a cycle started after its scheduled time)."""
+    groups = [("all", samples)]
+    if split_first:
+        groups = [("first", [s for s in samples if s[1]]), ("later", [s for s in samples if not s[1]])]
+    for label, group in groups:
+        if not group:
+            continue
+        group = sorted(group, key=lambda s: s[0])
+        tail = group[max(0, int(len(group) * 0.99) - 1):]
+        for which, rows in (("median", [group[len(group) // 2]]), ("slowest 1%", tail)):
+            def mean(key: str, rows: list[Sample] = rows) -> float:
+                return sum(r[3].get(key, 0.0) for r in rows) / len(rows)
+            cycle = sum(r[0] for r in rows) / len(rows) * 1000
+            outside = cycle - mean("app")
+            late = max(r[2] for r in rows) * 1000
+            print(f"          {label:5s} ({len(group):4d} cycles) {which:10s}: cycle {cycle:7.1f} ms = server "
+                  f"{mean('app'):6.1f} (auth {mean('auth'):5.1f}, upload {mean('upload'):5.1f}, changes "
+                  f"{mean('changes'):6.1f}, pool wait {mean('pool'):5.1f}) + outside the server {outside:6.1f}; "
+                  f"{mean('requests'):.1f} requests, {mean('changes_pulled'):.0f} changes; "
+                  f"start late <= {late:.0f} ms")
+
+
+class PgLog:
+    """Slow statements, lock waits and checkpoints from the log of a cluster the bench started (nothing when
+    $LOYALTY_TEST_PG_URL points at a server of its own)."""
+
+    def __init__(self, cluster: PgCluster, slow_ms: int) -> None:
+        self.path = cluster.datadir.parent / "log" if cluster.datadir is not None else None
+        if self.path is None:
+            return
+        import psycopg
+
+        with psycopg.connect(cluster.admin_url.replace("postgresql+psycopg://", "postgresql://"),
+                             autocommit=True) as conn:
+            for setting, value in (("log_min_duration_statement", f"{slow_ms}ms"), ("log_lock_waits", "on"),
+                                   ("log_checkpoints", "on"), ("deadlock_timeout", "50ms")):
+                conn.execute(f"ALTER SYSTEM SET {setting} = '{value}'")
+            conn.execute("SELECT pg_reload_conf()")
+
+    def mark(self) -> int:
+        return self.path.stat().st_size if self.path is not None else 0
+
+    def summary(self, mark: int) -> None:
+        if self.path is None:
+            return
+        with self.path.open("rb") as f:
+            f.seek(mark)
+            lines = f.read().decode("utf-8", "replace").splitlines()
+        slow = [ln for ln in lines if "duration:" in ln]
+        waits = [ln for ln in lines if "still waiting for" in ln or "acquired" in ln and "after" in ln]
+        checkpoints = [ln for ln in lines if "checkpoint complete" in ln or "checkpoint starting" in ln]
+        print(f"          PostgreSQL: {len(slow)} statements over the slow threshold, {len(waits)} lock waits "
+              f"logged, {len(checkpoints)} checkpoint lines")
+        for ln in (slow[:3] + waits[:3] + checkpoints[:2]):
+            print(f"            {ln[:260]}")
 
 
 def main() -> None:
@@ -196,6 +306,12 @@ def main() -> None:
     ap.add_argument("--saturate-seconds", type=float, default=20.0)
     ap.add_argument("--processes", type=int, default=8, help="load-generator processes")
     ap.add_argument("--only", default="baseline,burst,steady,saturate")
+    ap.add_argument("--cold", action="store_true",
+                    help="burst, steady and saturating terminals start from the cursor they had at set-up (their first cycle "
+                         "pulls everything the earlier scenarios wrote) instead of from the head of the feed")
+    ap.add_argument("--slow-ms", type=int, default=100,
+                    help="PostgreSQL logs statements slower than this, lock waits and checkpoints (a cluster the "
+                         "bench started); a summary per scenario is printed")
     args = ap.parse_args()
     modes = set(args.only.split(","))
 
@@ -204,7 +320,8 @@ def main() -> None:
     servers: list[ServerProcess] = []
     try:
         url, codes = demo_database(cluster, terminals=total)
-        servers = [ServerProcess(url) for _ in range(args.servers)]
+        pg_log = PgLog(cluster, args.slow_ms)
+        servers = [ServerProcess(url, {"LOYALTY_SERVER_TIMING": "1"}) for _ in range(args.servers)]
         clients = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
         terminals = []
         for i, code in enumerate(codes):
@@ -234,23 +351,41 @@ def main() -> None:
 
         base_p50 = None
         if "baseline" in modes:
-            lat, err, wall = run_mode(specs(take(1), 1), members, "saturate", {"seconds": 8}, 1)
-            base_p50 = percentile(lat, 0.5) * 1000
+            load = os.getloadavg()[0]
+            lat, err, wall, _ = run_mode(specs(take(1), 1), members, "saturate", {"seconds": 8}, 1)
+            base_p50 = percentile([s[0] for s in lat], 0.5) * 1000
             report("baseline", lat, err, wall, None, None)
+            print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
+            breakdown(lat, False)
         if "burst" in modes:
-            lat, err, wall = run_mode(specs(take(args.burst), 2), members, "burst",
-                                      {"backlog": args.backlog}, args.processes)
+            load, mark = os.getloadavg()[0], pg_log.mark()
+            lat, err, wall, _ = run_mode(specs(take(args.burst), 2), members, "burst",
+                                         {"backlog": args.backlog, "warm": not args.cold}, args.processes)
             report(f"burst {args.burst}", lat, err, wall, base_p50, 250)
+            print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
+            breakdown(lat, False)
+            pg_log.summary(mark)
         if "steady" in modes:
-            lat, err, wall = run_mode(specs(take(args.steady), 3), members, "steady",
-                                      {"interval": args.interval, "duration": args.duration}, args.processes)
+            load, mark = os.getloadavg()[0], pg_log.mark()
+            lat, err, wall, cpu = run_mode(specs(take(args.steady), 3), members, "steady",
+                                           {"interval": args.interval, "duration": args.duration,
+                                            "warm": not args.cold}, args.processes)
             report(f"steady {args.steady}", lat, err, wall, base_p50, 100)
+            print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; terminals "
+                  f"{'cold (cursor from set-up)' if args.cold else 'warm (cursor at the head of the feed)'}; "
+                  f"load generator CPU {cpu:.1f} s")
+            for label, part in (("first", [x for x in lat if x[1]]), ("later", [x for x in lat if not x[1]])):
+                report(f"  {label}", part, [], wall, base_p50, None)
+            breakdown(lat, True)
+            pg_log.summary(mark)
         if "saturate" in modes:
             server_pids = [pid for s in servers for pid in descendants(s.proc.pid)]
             me = os.getpid()
             before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids()), time.monotonic())
-            lat, err, wall = run_mode(specs(take(args.saturate), 4), members, "saturate",
-                                      {"seconds": args.saturate_seconds}, min(args.processes, args.saturate))
+            load = os.getloadavg()[0]
+            lat, err, wall, _ = run_mode(specs(take(args.saturate), 4), members, "saturate",
+                                         {"seconds": args.saturate_seconds, "warm": not args.cold},
+                                         min(args.processes, args.saturate))
             server_cpu = cpu_seconds(server_pids) - before[0]
             pg_cpu = cpu_seconds(postgres_pids()) - before[1]  # exited backends: in the postmaster's children
             elapsed = time.monotonic() - before[2]
@@ -260,7 +395,8 @@ def main() -> None:
             print(f"          CPU over {elapsed:.1f} s: server processes {server_cpu:.1f} s, PostgreSQL {pg_cpu:.1f} s "
                   f"(database share {pg_cpu / max(used, 1e-9):.0%} of server-side CPU); "
                   f"{rate / max(used / elapsed, 1e-9):.0f} sync cycles per second per busy server-side core "
-                  f"(load generator pid {me} not counted)")
+                  f"(load generator pid {me} not counted); load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
+            breakdown(lat, False)
         for c in clients:
             c.close()
     finally:

@@ -10,6 +10,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -44,22 +45,41 @@ def _retryable(exc: DBAPIError) -> bool:
     return "database is locked" in str(orig)
 
 
-def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False) -> T:
-    """Run ``fn`` in one transaction; retry on deadlock / serialisation failure / unique-key race."""
+_TIMING: ContextVar[dict[str, float] | None] = ContextVar("server_timing", default=None)
+"""Phases of the current request (name -> seconds), when ``Settings.server_timing`` is on (``Server-Timing``)."""
+
+
+def _add_timing(phase: str, seconds: float) -> None:
+    phases = _TIMING.get()
+    if phases is not None:
+        phases[phase] = phases.get(phase, 0.0) + seconds
+
+
+def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False, phase: str = "tx") -> T:
+    """Run ``fn`` in one transaction; retry on deadlock / serialisation failure / unique-key race. With
+    ``Settings.server_timing`` on, the time (and the part spent waiting for a pooled connection) is added to the
+    request's ``phase``."""
     attempts = 8
-    for attempt in range(attempts):
-        try:
-            with engine.connect() as conn:
-                if snapshot and conn.dialect.name == "postgresql":
-                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    return fn(conn)
-        except DBAPIError as exc:
-            if attempt + 1 < attempts and _retryable(exc):
-                time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
-                continue
-            raise
-    raise AssertionError("unreachable")
+    began = time.perf_counter()
+    try:
+        for attempt in range(attempts):
+            try:
+                asked = time.perf_counter()
+                with engine.connect() as conn:
+                    _add_timing("pool", time.perf_counter() - asked)
+                    if snapshot and conn.dialect.name == "postgresql":
+                        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                    with conn.begin():
+                        return fn(conn)
+            except DBAPIError as exc:
+                if attempt + 1 < attempts and _retryable(exc):
+                    _add_timing("retry", 1.0)
+                    time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
+                    continue
+                raise
+        raise AssertionError("unreachable")
+    finally:
+        _add_timing(phase, time.perf_counter() - began)
 
 
 def _json(model: BaseModel) -> Response:
@@ -347,7 +367,8 @@ class BodyGuard:
                 _admin_check(self.settings, authorization)
             elif path.startswith("/v1/") and path != "/v1/enroll":
                 await anyio.to_thread.run_sync(
-                    run_tx, self.engine, lambda c: svc.authenticate(c, authorization, self.settings.clock()))
+                    lambda: run_tx(self.engine, lambda c: svc.authenticate(c, authorization, self.settings.clock()),
+                                   phase="auth"))
         except ApiError as exc:
             return _error(exc.status, exc.code, exc.message, exc.details)
         return None
@@ -377,6 +398,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def protocol_and_time(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        timed = settings.server_timing and request.url.path.startswith("/v1")
+        if timed:
+            began, phases = time.perf_counter(), {}
+            _TIMING.set(phases)
         if request.url.path.startswith("/v1"):
             try:
                 major = p.parse_protocol_header(request.headers.get(p.PROTOCOL_HEADER))
@@ -392,6 +417,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             response = await call_next(request)
         response.headers[p.SERVER_TIME_HEADER] = p.format_utc(settings.clock())
         response.headers[p.PROTOCOL_HEADER] = str(p.PROTOCOL_VERSION)
+        if timed:
+            phases["app"] = time.perf_counter() - began
+            response.headers["Server-Timing"] = ", ".join(
+                f"{name};desc={value:.0f}" if name == "retry" else f"{name};dur={value * 1000:.2f}"
+                for name, value in phases.items())
         return response
 
     @app.exception_handler(ApiError)
@@ -508,7 +538,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             raise ApiError(422, "invalid_record_form", "records are not in the form the counters write (control "
                            "characters, non-ASCII digits in a phone or card number)", {"records": bad[:50]})
         try:
-            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, settings.clock())))
+            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, settings.clock()),
+                                phase="upload"))
         except ApiError as exc:
             if exc.code == "content_conflict":
                 log.error("content conflict from terminal %s: %s", exc.details.get("terminal_id"), exc.details)
@@ -522,7 +553,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         def fn(c: Connection) -> p.ChangesResponse:
             now = settings.clock()
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
-        return _json(run_tx(engine, fn, snapshot=True))
+        return _json(run_tx(engine, fn, snapshot=True, phase="changes"))
 
     @app.get("/v1/flags", response_model=p.BranchFlagsResponse, responses=ERROR_RESPONSES)
     def branch_flags(auth: Auth) -> p.BranchFlagsResponse:

@@ -60,6 +60,10 @@ class Settings:
     pin_wave_minutes: int = 15
     max_body_bytes: int = MAX_BODY_BYTES
     release_dir: Path | None = None
+    # ``Server-Timing`` on /v1 responses (time in the credential check, in each database transaction, in the whole
+    # request): for the load benchmark and for diagnosing a slow chain; off by default (it tells a caller how long
+    # the server's queries take)
+    server_timing: bool = False
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -96,4 +100,5 @@ class Settings:
             pin_wave_failures=number("LOYALTY_PIN_WAVE_FAILURES", 10, 1, 10_000),
             pin_wave_minutes=number("LOYALTY_PIN_WAVE_MINUTES", 15, 1, 24 * 60),
             release_dir=Path(os.environ["LOYALTY_RELEASE_DIR"]) if os.environ.get("LOYALTY_RELEASE_DIR") else None,
+            server_timing=number("LOYALTY_SERVER_TIMING", 0, 0, 1) == 1,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +36,7 @@ from sync.server.errors import ApiError
 T = TypeVar("T")
 
 PREFIX = "/console"
+MEMBER_COUNT_SECONDS = 60
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
 LANG_COOKIE = "console_lang"
@@ -108,6 +110,19 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
         """Run ``fn`` in one transaction in the threadpool: a console page must never block the event loop on
         the database (every terminal's sync would wait behind it; tests/sync/server/test_console_loop.py)."""
         return await run_in_threadpool(run_tx, engine, fn)
+
+    counted: list[float] = [float("-inf"), 0]  # (monotonic time, members) of this process's last count
+
+    def members_count(conn: Connection) -> int:
+        """Members (placeholders excluded), counted at most ``MEMBER_COUNT_SECONDS`` ago: counting is a scan of
+        the members table (about 0.1 s at half a million members), and the dashboard's other figures are kept
+        by the server's job within about a minute too."""
+        now = time.monotonic()
+        if now - counted[0] >= MEMBER_COUNT_SECONDS:
+            counted[1] = int(conn.execute(select(func.count()).select_from(m.members)
+                                          .where(m.members.c.placeholder.is_(False))).scalar_one())
+            counted[0] = now
+        return int(counted[1])
 
     def lang_of(request: Request) -> str:
         wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "th"
@@ -231,7 +246,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             start, end = end, start
         end = min(end, start + timedelta(days=366))
         caught_up = (await tx(lambda c: summaries.refresh(c, max_rows=summaries.BATCH_ROWS))).caught_up
-        data = await tx(lambda c: _dashboard(c, session.user, start, end))
+        data = await tx(lambda c: _dashboard(c, session.user, start, end, members_count))
         data["catching_up"] = not caught_up
         return render(request, "dashboard.html", session=session, start=start, end=end, **data)
 
@@ -1111,24 +1126,23 @@ def _safe_next(value: str | None) -> str:
 
 # ====================================================================================== queries (Connection)
 
-def _dashboard(conn: Connection, user: auth.User, start: date, end: date) -> dict[str, Any]:
+def _dashboard(conn: Connection, user: auth.User, start: date, end: date,
+               members_count: Callable[[Connection], int]) -> dict[str, Any]:
     """Points issued, redeemed and expired per day (Bangkok time) and per branch, from the totals the server
-    keeps (sync/server/summaries.py): a few rows per day and branch, whatever the size of the ledger."""
+    keeps (sync/server/summaries.py), added up in the database: a few hundred rows whatever the size of the
+    ledger (bench/bench_dashboard.py)."""
     per_day: dict[date, dict[str, int]] = {start + timedelta(days=i): defaultdict(int)
                                            for i in range((end - start).days + 1)}
     per_branch: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, branch, kind, points, _count in summaries.totals(conn, start, end):
-        if user.limited_to_branches and branch not in user.branches:
-            continue
-        bucket = {"earn": "issued", "redeem": "redeemed", "expire": "expired"}.get(kind)
-        if bucket is None:
-            continue  # corrections, returns, adjustments: in the outstanding total, not in these columns
-        value = abs(points) if bucket != "issued" else points
-        per_day[day][bucket] += value
-        per_branch[branch][bucket] += value
+    buckets = {"earn": "issued", "redeem": "redeemed", "expire": "expired"}
+    # corrections, returns, adjustments: in the outstanding total, not in these columns
+    only = user.branches if user.limited_to_branches else None
+    for day, kind, points in summaries.sums(conn, start, end, "day", tuple(buckets), only):
+        per_day[day][buckets[kind]] += points
+    for branch, kind, points in summaries.sums(conn, start, end, "branch", tuple(buckets), only):
+        per_branch[branch][buckets[kind]] += points
     outstanding = summaries.outstanding(conn)
-    members = int(conn.execute(select(func.count()).select_from(m.members)
-                               .where(m.members.c.placeholder.is_(False))).scalar_one())
+    members = members_count(conn)
     active_since = datetime.now(UTC) - timedelta(days=1)
     terminals = int(conn.execute(select(func.count()).select_from(m.terminals).where(
         m.terminals.c.revoked_at.is_(None), m.terminals.c.last_seen_at >= active_since)).scalar_one())

@@ -186,3 +186,39 @@ def test_an_upload_commits_beside_an_open_writer_and_a_pull_in_between_misses_no
     after = b.pull_all()
     assert [c["entry"]["id"] for c in after if c["type"] == "entry"] == [earn["entry"]["id"]]
     assert 7 in {c["rules"]["version"] for c in after if c["type"] == "rules"}
+
+
+def test_entries_built_once_per_process_are_pulled_exactly_as_built_fresh(
+        client: TestClient, new_terminal: NewTerminal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every terminal pulls the same new entries within one interval; the server builds each once (a bounded
+    cache per process). What a terminal receives is the same as without it, page for page, and the cache keeps
+    to its bound."""
+    writer, a, b = new_terminal(client), new_terminal(client), new_terminal(client)
+    for t in (a, b):
+        t.pull_all()
+    start_a, start_b = a.cursor, b.cursor
+    member = writer.member()
+    writer.upload_ok([member] + [writer.earn(member["member"]["id"], 2_500 * (i + 1)) for i in range(6)])
+    writer.upload_ok([writer.redeem(member["member"]["id"], 2)])
+
+    def pages(t: Terminal, cursor: int) -> list[dict[str, object]]:
+        out, limit = [], 3  # several pages: entries cached by one page are served again by the next pull
+        while True:
+            body = t.pull(cursor=cursor, limit=limit)
+            body.pop("server_time")
+            out.append(body)
+            cursor = body["next_cursor"]  # type: ignore[assignment]
+            if not body["has_more"]:
+                return out
+
+    monkeypatch.setattr(svc, "ENTRY_CACHE_SIZE", 0)
+    svc._entry_changes.clear()
+    fresh = pages(a, start_a)
+    assert [c["entry"]["points"] for page in fresh for c in page["changes"] if c["type"] == "entry"] \
+        == [1, 2, 3, 4, 5, 6, -2]
+    monkeypatch.setattr(svc, "ENTRY_CACHE_SIZE", 4)
+    assert pages(a, start_a) == fresh  # builds and keeps (at most 4)
+    assert 0 < len(svc._entry_changes) <= 4
+    assert pages(a, start_a) == fresh  # partly from the cache
+    other = pages(b, start_b)
+    assert [c for page in other for c in page["changes"]] == [c for page in fresh for c in page["changes"]]
