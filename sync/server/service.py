@@ -1003,15 +1003,24 @@ class _Judge:
                                                self.refunded.get(e.corrects_id, 0), e.amount_satang)
             except ReturnError as exc:
                 return _Verdict(rec.Problem("bad_correction", exc.message))
-            if -e.points < expected:
-                verdict.compensations.append({
-                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
-                    "corrects_id": e.corrects_id,
-                    "reason": f"return clawback completed: the receipt's rules take back {expected}, "
-                              f"{-e.points} were taken"})
-                verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id,
-                                             {"kind": "return", "expected": -expected, "points": e.points}))
+            self._return_points(e, expected, verdict, f"the receipt's rules take back {expected}, "
+                                                      f"{-e.points} were taken")
         return verdict
+
+    @staticmethod
+    def _return_points(e: Any, expected: int, verdict: _Verdict, why: str) -> None:
+        """A return's points against what the return rule gives (``expected``, positive), the same for a sale in
+        baht and one in another currency: fewer taken back are completed by a server ``reverse``, more are
+        left as recorded (a manager may give them back); either way ``points_mismatch`` is flagged."""
+        if -e.points == expected:
+            return
+        details: dict[str, Any] = {"kind": "return", "expected": -expected, "points": e.points}
+        if -e.points < expected:
+            details["taken_back"] = expected + e.points
+            verdict.compensations.append({
+                "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
+                "corrects_id": e.corrects_id, "reason": f"return clawback completed: {why}"})
+        verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
 
     def _check_foreign_return(self, e: Any, original: _Held) -> _Verdict:
         """A return (or void) of a sale paid in another currency, refunded in it: its THB part must be the same
@@ -1045,16 +1054,9 @@ class _Judge:
                 "sale_currency": original.currency, "amount_minor": part, "fx_rate": e.fx_rate,
                 "sale_fx_rate": original.fx_rate, "amount_satang": e.amount_satang,
                 "expected_satang": expected_satang, "points": e.points, "points_expected": -expected}))
-        if -e.points != expected:
-            details: dict[str, Any] = {"kind": "return", "expected": -expected, "points": e.points}
-            if -e.points < expected:
-                details["taken_back"] = expected + e.points
-                verdict.compensations.append({
-                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
-                    "corrects_id": e.corrects_id,
-                    "reason": f"return clawback completed: a {part} (minor units) {original.currency} share of the "
-                              f"sale at its rate {original.fx_rate} takes back {expected}, {-e.points} were taken"})
-            verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
+        self._return_points(e, expected, verdict, f"a {part} (minor units) {original.currency} share of the sale "
+                                                  f"at its rate {original.fx_rate} takes back {expected}, "
+                                                  f"{-e.points} were taken")
         return verdict
 
     def _check_adjust(self, e: Any) -> _Verdict:

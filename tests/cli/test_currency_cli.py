@@ -160,6 +160,25 @@ def test_returns_of_a_foreign_sale_are_in_its_currency_and_add_up(run, member) -
     assert [e[3:5] for e in _entries(run)] == [("USD", 4000), ("USD", 1000), ("USD", 3000)]
 
 
+@pytest.mark.parametrize(("amount", "currency", "part", "too_much", "left"), [
+    ("1432.50", None, "358.12", "1074.39", "Only ฿1,074.38 of receipt R1 can still be returned."),
+    ("40.00", "USD", "10", "30.01", "Only USD 30.00 of receipt R1 can still be returned."),
+])
+def test_a_return_beyond_the_sale_is_refused_alike_in_baht_and_in_another_currency(
+        run, member, amount, currency, part, too_much, left) -> None:
+    run("award", "--member", member, "--amount", amount, *(("--currency", currency) if currency else ()),
+        "--receipt", "R1")
+    first = json.loads(run("return", "--receipt", "R1", "--amount", part).stdout)
+    assert (first["refund_satang"], first["points_clawed_back"]) == (35_812, 15)  # the same quarter, the same rule
+    _refused(run("return", "--receipt", "R1", "--amount", too_much, json_out=False), left)
+    rest = json.loads(run("return", "--receipt", "R1").stdout)
+    assert (rest["refund_satang"], rest["points_clawed_back"]) == (107_438, 42)  # never more than the sale earned
+    _refused(run("return", "--receipt", "R1", json_out=False), "Receipt R1 was already fully returned.")
+    assert json.loads(run("balance", "--member", member).stdout)["balance"] == 0
+    assert [e[:3] for e in _entries(run)] == [("earn", 57, 143_250), ("reverse", -15, 35_812),
+                                              ("reverse", -42, 107_438)]
+
+
 def test_reports_total_in_baht_and_show_the_original_currencies(run, member) -> None:
     from pos_app.ledger.repository import Ledger
     from pos_app.services.reports import range_report
