@@ -122,6 +122,8 @@ _WIRE_TYPES: dict[str, Any] = {
     "details": Annotated[dict[str, str | int | bool | None], Field(max_length=20)],
     "currency": Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
     "decimal": Annotated[str, Field(min_length=1, max_length=32)],
+    "voucher_id": Annotated[str, Field(pattern=r"^[A-Z0-9]{1,24}$")],
+    "factor": Annotated[int, Field(ge=2, le=10)],
 }
 """How each value type of ``sync.records`` is checked on the wire (``?`` = may be null). The wire accepts
 structurally valid records; the business limits (``records.check_entry``) are applied by the server, which
