@@ -781,6 +781,15 @@ class _Judge:
         self.prices: dict[str, int] = {row.code: int(row.points_cost) for row in conn.execute(
             select(m.rewards.c.code, m.rewards.c.points_cost).where(_in(conn, m.rewards.c.code, codes)))} \
             if codes else {}
+        multiplied = sorted({e.voucher_id for e in entries if e.kind == "earn" and e.voucher_id})
+        self.factors: dict[str, int] = {}  # voucher id -> its factor, for the multiplier vouchers issued here
+        if multiplied:
+            for row in conn.execute(select(m.vouchers.c.id, m.voucher_batches.c.benefit).select_from(
+                    m.vouchers.join(m.voucher_batches, m.voucher_batches.c.id == m.vouchers.c.batch_id))
+                    .where(_in(conn, m.vouchers.c.id, multiplied), m.vouchers.c.kind == "multiplier")):
+                factor = row.benefit[1:] if row.benefit.startswith("X") else ""
+                if factor.isdigit():
+                    self.factors[row.id] = int(factor)
         self.held: dict[str, _Held] = {}
         self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
         self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
@@ -874,21 +883,23 @@ class _Judge:
             if isinstance(fx, rec.Problem):
                 return _Verdict(fx)
             amount, fx_flag = fx
+        # a points-multiplier voucher: the factor of the voucher as this server issued it, never the terminal's
+        factor = self.factors.get(e.voucher_id, 1) if e.voucher_id else 1
         try:
             purchase = Purchase(
                 amount_satang=amount, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
                 lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in e.lines))
             lowest = bundle.tiers.tiers[0].code
             try:
-                claimed = points_for(purchase, bundle, e.tier_code).points
+                claimed = points_for(purchase, bundle, e.tier_code, factor=factor).points
             except RuleError:  # a tier these rules do not have: judge by the tier the server knows
                 claimed = None
             if claimed is not None and (e.tier_code in (None, lowest)
-                                        or claimed <= points_for(purchase, bundle, lowest).points):
+                                        or claimed <= points_for(purchase, bundle, lowest, factor=factor).points):
                 allowed = claimed
             else:
                 tier = self._server_tier(e, bundle)
-                allowed = points_for(purchase, bundle, tier).points
+                allowed = points_for(purchase, bundle, tier, factor=factor).points
                 if claimed is not None:
                     allowed = min(allowed, claimed)
         except (RuleError, ValueError) as exc:
@@ -900,6 +911,9 @@ class _Judge:
         if e.points != allowed:
             details: dict[str, Any] = {"expected": allowed, "points": e.points, "rules_version": e.rules_version,
                                        "tier_code": e.tier_code}
+            if e.voucher_id:  # the factor the terminal applied and the one of the voucher the server issued
+                details.update(voucher_id=e.voucher_id, points_factor=e.points_factor,
+                               server_points_factor=self.factors.get(e.voucher_id))
             if e.points > allowed:
                 details["taken_back"] = e.points - allowed
                 verdict.compensations.append({

@@ -279,3 +279,43 @@ def test_a_voucher_bought_with_points_needs_the_reserved_points(client: TestClie
     assert issue(t, held).json()["code"] == first.json()["code"]  # one voucher per hold
     voucher = run_tx(engine, lambda c: cv.parse_voucher(first.json()["code"], vsvc.chain_keys(c)))
     assert (voucher.owner, voucher.benefit) == (mid, cv.Benefit("fixed", 2000))
+
+
+def _multiplied_sale(t: Terminal, member_id: str, voucher_id: str, factor: int, points: int) -> dict[str, Any]:
+    """A ฿1,234.50 sale (49 points by the rules) recorded with a multiplier voucher as a counter records it."""
+    return t.earn(member_id, 123_450, points=points, voucher_id=voucher_id, points_factor=factor)
+
+
+def test_a_multiplied_sale_is_recomputed_with_the_factor_of_the_voucher_the_server_issued(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    with httpx.Client(base_url=servers[0].url, timeout=30) as http:
+        counter, other = new_terminal(http), new_terminal(http)
+        member = counter.member()
+        counter.upload_ok([member])
+        mid = member["member"]["id"]
+        x2, x2b, fixed = (cv.parse_voucher(c, vsvc_keys(engine)).voucher_id for c in (
+            *batch(engine, settings, 2, benefit=cv.Benefit("multiplier", 2)), *batch(engine, settings)))
+        honest = _multiplied_sale(counter, mid, x2, 2, 98)
+        body = counter.upload_ok([honest])
+        assert body["quarantined"] == [] and body["flags"] == []  # 49 x 2, as the server computes it
+        # a counter claiming x3 on an x2 voucher, and one claiming a multiplier on a fixed-discount voucher
+        greedy = _multiplied_sale(counter, mid, x2b, 3, 147)
+        posing = _multiplied_sale(counter, mid, fixed, 2, 98)
+        body = counter.upload_ok([greedy, posing])
+        assert body["quarantined"] == []
+        flags = [(f["kind"], f["entry_id"], f["details"]["expected"], f["details"]["points"],
+                  f["details"]["points_factor"], f["details"]["server_points_factor"], f["details"]["taken_back"])
+                 for f in body["flags"]]
+        assert flags == [("points_mismatch", greedy["entry"]["id"], 98, 147, 3, 2, 49),
+                         ("points_mismatch", posing["entry"]["id"], 49, 98, 2, None, 49)]
+        assert run_tx(engine, lambda c: svc.member_state(c, mid)).balance == 98 + 98 + 49
+        seen = [c["entry"] for c in other.pull_all() if c["type"] == "entry"]
+        assert [(e["voucher_id"], e["points_factor"]) for e in seen if e["terminal_id"] != "server"] == \
+            [(x2, 2), (x2b, 3), (fixed, 2)]  # the fields travel to the other counters as recorded
+        assert [(e["kind"], e["points"]) for e in seen if e["terminal_id"] == "server"] == \
+            [("reverse", -49), ("reverse", -49)]
+        assert all(p.Entry.model_validate(e).hash_ok() for e in seen)
+
+
+def vsvc_keys(engine: Engine) -> dict[str, bytes]:
+    return run_tx(engine, vsvc.chain_keys)
