@@ -99,6 +99,7 @@ class VoucherUseResult:
     (already multiplied), what the voucher added, the entry and the member's balance after it."""
     voucher_bonus: int | None = None
     entry_id: str | None = None
+    balance_before: int | None = None
     balance_after: int | None = None
     bill_satang: int | None = None
 
@@ -198,7 +199,8 @@ class VoucherUseCases(ServicesBase):
                 multiplier=benefit.value if benefit.kind == "multiplier" else None, receipt_ref=receipt_ref,
                 offline=offline, bill_satang=bill_satang,
                 **({"points": sale.points, "voucher_bonus": sale.breakdown["voucher_bonus"],
-                    "entry_id": sale.entry_id, "balance_after": sale.balance_after} if sale is not None else {}))
+                    "entry_id": sale.entry_id, "balance_before": sale.balance_before,
+                    "balance_after": sale.balance_after} if sale is not None else {}))
 
         result: VoucherUseResult = self._once("voucher_use", op_id, request, VoucherUseResult, work)
         return result
