@@ -601,6 +601,31 @@ class VoucherState(BaseModel):
     server_time: str
 
 
+MAX_VOUCHER_COMMIT_BATCH = 500
+
+
+class VoucherCommitBatch(BaseModel):
+    """Several uses at once (a sync round sending the uses honoured offline): each is judged exactly as by
+    ``/v1/vouchers/commit``, in one transaction; a refusal of one is answered in its slot, the others stand."""
+
+    model_config = ConfigDict(strict=True)
+    uses: Annotated[list[VoucherCommitRequest], Field(min_length=1, max_length=MAX_VOUCHER_COMMIT_BATCH)]
+
+
+class VoucherCommitOutcome(BaseModel):
+    operation_id: str
+    state: VoucherState | None = None
+    """The use recorded (or found recorded: a retry); None when refused."""
+    error: ErrorBody | None = None
+    """Why this use was refused (the code ``/v1/vouchers/commit`` would have answered with)."""
+
+
+class VoucherCommitBatchResponse(BaseModel):
+    results: list[VoucherCommitOutcome]
+    """One per use, in the order sent."""
+    server_time: str
+
+
 # --------------------------------------------------------------------------------------------- download
 
 

@@ -104,6 +104,10 @@ class VoucherUseResult:
     bill_satang: int | None = None
 
 
+VOUCHER_BATCH = 200
+"""Voucher uses a sync round sends in one request (``/v1/vouchers/commit-batch``; the server takes 500)."""
+
+
 def _sale_needed() -> InvalidInput:
     return InvalidInput(_("A points-multiplier voucher is used with the sale it multiplies: give the member and "
                           "the bill amount, and the sale is recorded with the multiplied points."),
@@ -283,6 +287,11 @@ class VoucherUseCases(ServicesBase):
         sent = conflicts = 0
         with self.ledger.read() as conn:
             rows = store.pending(conn)
+        batch = getattr(server, "commit_batch", None)
+        if batch is not None and not online and len(rows) > 1:
+            done = self._upload_voucher_batches(batch, rows)
+            if done is not None:
+                return done
         for row in rows:
             try:
                 conflict = server.commit(operation_id=row.op_id, code=row.code, value_satang=row.value_satang,
@@ -299,6 +308,35 @@ class VoucherUseCases(ServicesBase):
                 store.acknowledge(conn, row.op_id, self.clock(), conflict)
             sent += 1
             conflicts += int(conflict)
+        return sent, conflicts
+
+    def _upload_voucher_batches(self, batch: Any, rows: list[Any]) -> tuple[int, int] | None:
+        """The sync round's uses, ``VOUCHER_BATCH`` a request (a catch-up after a day offline is not one request
+        per use): each answered use is acknowledged; the first refused one is raised after the others were
+        acknowledged. None when the server has no batch (the caller sends them one by one)."""
+        sent = conflicts = 0
+        for start in range(0, len(rows), VOUCHER_BATCH):
+            chunk = rows[start:start + VOUCHER_BATCH]
+            try:
+                answers = batch([{"operation_id": r.op_id, "code": r.code, "value_satang": r.value_satang,
+                                  "sale_at_ms": r.sale_at_ms, "receipt_ref": r.receipt_ref,
+                                  "operator_id": r.operator_id, "member_id": r.member_id, "offline": True}
+                                 for r in chunk])
+            except ServerOffline:
+                return sent, conflicts
+            if answers is None:
+                return None if start == 0 else (sent, conflicts)
+            refused: Exception | None = None
+            with self.ledger.write() as conn:
+                for row, answer in zip(chunk, answers, strict=True):
+                    if isinstance(answer, Exception):
+                        refused = refused or answer
+                        continue
+                    store.acknowledge(conn, row.op_id, self.clock(), answer)
+                    sent += 1
+                    conflicts += int(answer)
+            if refused is not None:
+                raise refused
         return sent, conflicts
 
     # ------------------------------------------------------------------ buying one with points

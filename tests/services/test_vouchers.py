@@ -14,7 +14,7 @@ from pos_app.core.member_codes import public_key_bytes, terminal_key_id
 from pos_app.core.vouchers import Benefit, sign_voucher
 from pos_app.ledger import vouchers as store
 from pos_app.services.errors import Conflict, InvalidInput, NotAllowed
-from pos_app.services.redeem import ServerOffline
+from pos_app.services.redeem import ServerOffline, ServerRefused
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 FIFTY = Benefit("fixed", 5000)
@@ -229,3 +229,51 @@ def test_the_sale_preview_multiplies_as_the_award_will(counter) -> None:  # type
     used = counter.redeem_voucher(voucher("M3", Benefit("multiplier", 3)), receipt_ref="R-1", operator_id="c",
                                   member_id=member, bill_satang=123_450)
     assert used.points == 147
+
+
+class Batching(Online):
+    """A server with ``/v1/vouchers/commit-batch``: records each request; ``refuse`` names uses it refuses."""
+
+    def __init__(self, refuse: set[str] = frozenset(), has_batch: bool = True) -> None:  # type: ignore[assignment]
+        super().__init__()
+        self.batches: list[list[str]] = []
+        self.refuse, self.has_batch = refuse, has_batch
+
+    def commit_batch(self, uses: list[dict]) -> list[bool | Exception] | None:  # type: ignore[type-arg]
+        if not self.has_batch:
+            return None
+        self.batches.append([u["code"].split(":")[2] for u in uses])
+        assert all(u["offline"] for u in uses)
+        return [ServerRefused("voucher_forged", "no") if u["code"].split(":")[2] in self.refuse else False
+                for u in uses]
+
+
+def _offline_uses(counter, clock, count: int) -> None:  # type: ignore[no-untyped-def]
+    policy = {"max_hours_since_sync": 24, "voucher_allowances": {"fixed": {"count": 999, "value_satang": 10**9}}}
+    with counter.ledger.write() as conn:
+        counter.ledger.set_meta(conn, "mode", "enrolled")
+        counter.ledger.set_meta(conn, "last_sync_ok_ms", str(clock()))
+        counter.ledger.set_meta(conn, "offline_policy", json.dumps(policy))
+    for i in range(count):
+        counter.redeem_voucher_online(Unreachable(), voucher(f"B{i:03d}"), receipt_ref=f"R-{i}", operator_id="c")
+
+
+def test_a_sync_round_sends_the_offline_uses_in_batches(counter, clock) -> None:  # type: ignore[no-untyped-def]
+    from pos_app.services.vouchers import VOUCHER_BATCH
+
+    _offline_uses(counter, clock, VOUCHER_BATCH + 3)
+    server = Batching(refuse={"B201"})
+    with pytest.raises(ServerRefused):  # the refused use stops the round after the others were acknowledged
+        counter.upload_voucher_uses(server)
+    assert [len(b) for b in server.batches] == [VOUCHER_BATCH, 3] and server.calls == []
+    assert [u.voucher_id for u in uses(counter) if u.acked_at_ms is None] == ["B201"]
+    server.refuse = set()
+    assert counter.upload_voucher_uses(server) == (1, 0)  # one left: sent on its own
+    assert server.calls == [("commit", uses(counter)[201].op_id)]
+
+
+def test_an_older_server_without_batches_gets_the_uses_one_by_one(counter, clock) -> None:  # type: ignore[no-untyped-def]
+    _offline_uses(counter, clock, 3)
+    server = Batching(has_batch=False)
+    assert counter.upload_voucher_uses(server) == (3, 0)
+    assert [c[0] for c in server.calls] == ["commit"] * 3 and server.batches == []

@@ -125,9 +125,9 @@ def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: D
     dirs = [tmp_path / "t1", tmp_path / "t2"]
     for d, c in zip(dirs, codes, strict=True):
         cli(d, "enroll", "--server", demo.url, "--code", c)
-    admin(demo, "voucher", "batch", "--campaign", "X2", "--count", "3", "--multiplier", "2", "--valid-until",
+    admin(demo, "voucher", "batch", "--campaign", "X2", "--count", "4", "--multiplier", "2", "--valid-until",
           "2099-12-31", "--out", str(tmp_path / "x2.csv"))
-    admin(demo, "voucher", "allowance", "--kind", "multiplier", "--count", "1", "--value", "0.00")
+    admin(demo, "voucher", "allowance", "--kind", "multiplier", "--count", "2", "--value", "0.00")
     x2 = [row["code"] for row in csv.DictReader((tmp_path / "x2.csv").open(encoding="utf-8"))]
     member = cli(dirs[0], "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
     for d in dirs:
@@ -149,21 +149,26 @@ def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: D
     cli(dirs[0], "sync", "--once")
     assert demo.balance(member) == 98
 
-    # offline: each counter takes the same x2 voucher once (its allowance: one multiplier) with a ฿500 sale
+    # offline: each counter takes the same x2 voucher with a ฿500 sale, the first one another too (its allowance:
+    # two multipliers), not a third
     demo.stop()
     a = cli(dirs[0], "voucher", "redeem", x2[1], "--receipt", "OFF-1", "--amount", "500.00", "--member", member)
     b = cli(dirs[1], "voucher", "redeem", x2[1], "--receipt", "OFF-2", "--amount", "500.00", "--member", member)
     assert (a["offline"], a["points"], b["offline"], b["points"]) == (True, 40, True, 40)
-    over = run(dirs[0], "voucher", "redeem", x2[2], "--receipt", "OFF-3", "--amount", "500.00", "--member", member)
+    assert cli(dirs[0], "voucher", "redeem", x2[2], "--receipt", "OFF-3", "--amount", "500.00", "--member",
+               member)["points"] == 40
+    over = run(dirs[0], "voucher", "redeem", x2[3], "--receipt", "OFF-4", "--amount", "500.00", "--member", member)
     assert over.returncode != 0 and "offline allowance" in over.stderr
 
-    # back online: both sales stand as the counters honoured them, the second use is a flagged conflict
+    # back online: the sales stand as the counters honoured them; the first counter's two uses go in one batch
+    # request, the second use of x2[1] is a flagged conflict
     demo.start()
-    for d in dirs:
-        cli(d, "sync", "--once")
+    assert [cli(d, "sync", "--once")["vouchers_sent"] for d in dirs] == [2, 1]
     cli(dirs[0], "sync", "--once")
-    assert demo.balance(member) == 98 + 40 + 40
-    assert [cli(d, "balance", "--member", member)["balance"] for d in dirs] == [178, 178]
+    assert demo.balance(member) == 98 + 40 + 40 + 40
+    assert [cli(d, "balance", "--member", member)["balance"] for d in dirs] == [218, 218]
+    status = json.loads(admin(demo, "--json", "voucher", "status", x2[2]).stdout)
+    assert status["status"] == "used" and [(u["offline"], u["conflict"]) for u in status["uses"]] == [(True, False)]
     flags = json.loads(admin(demo, "--json", "flags", "list").stdout)
     assert [f["kind"] for f in flags if f["kind"] == "points_mismatch"] == []
     assert [f["details"]["voucher_id"] for f in flags if f["kind"] == "voucher_conflict"] == [x2[1].split(":")[2]]

@@ -319,3 +319,38 @@ def test_a_multiplied_sale_is_recomputed_with_the_factor_of_the_voucher_the_serv
 
 def vsvc_keys(engine: Engine) -> dict[str, bytes]:
     return run_tx(engine, vsvc.chain_keys)
+
+
+def test_a_batch_of_uses_is_judged_use_by_use_and_answered_in_order(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    with httpx.Client(base_url=servers[1].url, timeout=30) as http:
+        t1, t2 = new_terminal(http), new_terminal(http)
+        fresh, taken, again = batch(engine, settings, 3)
+        first = str(uuid.uuid4())
+        assert commit(t2, taken, str(uuid.uuid4()), offline=True).status_code == 200  # used at the other counter
+        assert commit(t1, again, first, offline=True).status_code == 200  # sent before, its answer lost
+
+        def use(code: str, op: str | None = None, **extra: Any) -> dict[str, Any]:
+            return {"operation_id": op or str(uuid.uuid4()), "code": code, "value_satang": 5000,
+                    "sale_at": p.format_utc(datetime.now(UTC)), "receipt_ref": "R-B", "operator_id": "cashier1",
+                    "offline": True, **extra}
+
+        uses = [use(fresh), use(fresh.replace(":F5000:", ":F9000:")), use(taken), use(again, first),
+                use(taken, offline=False)]
+        r = http.post("/v1/vouchers/commit-batch", headers=t1.auth, json={"uses": uses})
+        assert r.status_code == 200, r.text
+        results = r.json()["results"]
+        assert [x["operation_id"] for x in results] == [u["operation_id"] for u in uses]
+        assert [(x["state"] or {}).get("status") for x in results] == ["used", None, "used", "used", None]
+        assert [(x["state"] or {}).get("conflict") for x in results] == [False, None, True, False, None]
+        assert [(x["error"] or {}).get("code") for x in results] == [None, "voucher_forged", None, None,
+                                                                     "voucher_already_used"]
+        ops = run_tx(engine, lambda c: {row.operation_id for row in c.execute(select(m.voucher_uses).where(
+            m.voucher_uses.c.terminal_id == t1.terminal_id))})
+        assert ops == {uses[0]["operation_id"], uses[2]["operation_id"], first}  # the refused ones wrote nothing
+        flags = run_tx(engine, lambda c: [f for f in svc.list_flags(c) if f.kind == "voucher_conflict"
+                                          and f.details.get("operation_id") == uses[2]["operation_id"]])
+        assert len(flags) == 1
+        too_many = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
+                             json={"uses": [use(fresh)] * (p.MAX_VOUCHER_COMMIT_BATCH + 1)})
+        assert too_many.status_code == 422
