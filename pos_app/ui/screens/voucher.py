@@ -87,6 +87,10 @@ class VoucherScreen:
         return True
 
     def _voucher_bill(self: Any) -> int | None:
+        """The baht bill typed (None: none, or a bill in another currency: a voucher's bill is in baht, and a
+        multiplier voucher is then refused rather than recorded with a wrong sale)."""
+        if self.currency_picker.foreign():
+            return None
         try:
             return parse_purchase_amount(self.amount_field.text()) if self.amount_field.text().strip() else None
         except ValueError:
