@@ -351,6 +351,21 @@ def test_a_batch_of_uses_is_judged_use_by_use_and_answered_in_order(
         flags = run_tx(engine, lambda c: [f for f in svc.list_flags(c) if f.kind == "voucher_conflict"
                                           and f.details.get("operation_id") == uses[2]["operation_id"]])
         assert len(flags) == 1
+        # one voucher twice in one batch (two offline uses): the second is the conflict; an operation sent twice
+        # in it is one use; an unknown voucher is refused in its slot
+        [twice] = batch(engine, settings)
+        signing = run_tx(engine, lambda c: vsvc.active_signing_key(c, DEMO_KEY_PASSPHRASE))
+        assert signing is not None
+        never = cv.sign_voucher(signing[1], signing[0], "NEVERISSUED2", FIFTY, svc.utcnow(),
+                                svc.utcnow() + timedelta(days=1))
+        op = str(uuid.uuid4())
+        r = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
+                      json={"uses": [use(twice), use(twice), use(never), use(twice, op), use(twice, op)]})
+        results = r.json()["results"]
+        assert [(x["state"] or {}).get("conflict") for x in results] == [False, True, None, True, True]
+        assert results[2]["error"]["code"] == "unknown_voucher"
+        assert run_tx(engine, lambda c: len(c.execute(select(m.voucher_uses).where(
+            m.voucher_uses.c.voucher_id == cv.parse_voucher(twice, vsvc_keys(engine)).voucher_id)).all())) == 3
         too_many = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
                              json={"uses": [use(fresh)] * (p.MAX_VOUCHER_COMMIT_BATCH + 1)})
         assert too_many.status_code == 422
