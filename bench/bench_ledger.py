@@ -28,7 +28,8 @@ from pos_app.services.demo import DEMO_KEY_ID, demo_key  # noqa: E402
 
 DAY_MS = 86_400_000
 _BULK_INSERT = ("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                "NULL,NULL,NULL)")  # baht entries: no currency, amount_minor, fx_rate (migration 0006)
+                "NULL,NULL,NULL,NULL,NULL)")  # baht entries: no currency, amount_minor, fx_rate (migration 0006),
+# no multiplier voucher (voucher_id, points_factor: migration 0012)
 
 
 def pct(values: list[float], q: float) -> float:

@@ -122,6 +122,8 @@ _WIRE_TYPES: dict[str, Any] = {
     "details": Annotated[dict[str, str | int | bool | None], Field(max_length=20)],
     "currency": Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
     "decimal": Annotated[str, Field(min_length=1, max_length=32)],
+    "voucher_id": Annotated[str, Field(pattern=r"^[A-Z0-9]{1,24}$")],
+    "factor": Annotated[int, Field(ge=2, le=10)],
 }
 """How each value type of ``sync.records`` is checked on the wire (``?`` = may be null). The wire accepts
 structurally valid records; the business limits (``records.check_entry``) are applied by the server, which
@@ -596,6 +598,31 @@ class VoucherState(BaseModel):
     """The operation that holds or used it."""
     conflict: bool = False
     """This commit was a second use (offline on two counters): recorded and flagged for a manager."""
+    server_time: str
+
+
+MAX_VOUCHER_COMMIT_BATCH = 500
+
+
+class VoucherCommitBatch(BaseModel):
+    """Several uses at once (a sync round sending the uses honoured offline): each is judged exactly as by
+    ``/v1/vouchers/commit``, in one transaction; a refusal of one is answered in its slot, the others stand."""
+
+    model_config = ConfigDict(strict=True)
+    uses: Annotated[list[VoucherCommitRequest], Field(min_length=1, max_length=MAX_VOUCHER_COMMIT_BATCH)]
+
+
+class VoucherCommitOutcome(BaseModel):
+    operation_id: str
+    state: VoucherState | None = None
+    """The use recorded (or found recorded: a retry); None when refused."""
+    error: ErrorBody | None = None
+    """Why this use was refused (the code ``/v1/vouchers/commit`` would have answered with)."""
+
+
+class VoucherCommitBatchResponse(BaseModel):
+    results: list[VoucherCommitOutcome]
+    """One per use, in the order sent."""
     server_time: str
 
 

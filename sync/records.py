@@ -136,6 +136,8 @@ ENTRY_OPTIONAL_FIELDS: dict[str, str] = {
     "currency": "currency",
     "amount_minor": "int64",
     "fx_rate": "decimal",
+    "voucher_id": "voucher_id",
+    "points_factor": "factor",
 }
 """Fields added to entries after format 1 (record format 2). An optional field is **absent** from a record that
 has no value for it, never null: it is left out of the record, of its canonical JSON and so of its content
@@ -146,7 +148,16 @@ working), and a new field is added the same way: optional, omitted when absent.
 The three belong together (all present or all absent): a sale paid in another currency than THB keeps
 ``currency`` (ISO 4217, never ``THB``), ``amount_minor`` (the amount in that currency's minor units) and
 ``fx_rate`` (THB per one unit, the exact decimal text of the rules); ``amount_satang`` is then the THB
-equivalent (``pos_app.core.currency``), from which points are computed as for any sale."""
+equivalent (``pos_app.core.currency``), from which points are computed as for any sale.
+
+``voucher_id`` and ``points_factor`` also belong together, on an ``earn`` only: a points-multiplier voucher used
+with the sale (``pos_app.core.vouchers``, benefit ``X2``..``X10``); ``points`` is the sale's points times the
+factor (``pos_app.core.rules.points_for(..., factor=)``), and the server checks the factor against the voucher
+it issued."""
+CURRENCY_FIELDS = ("currency", "amount_minor", "fx_rate")
+VOUCHER_FIELDS = ("voucher_id", "points_factor")
+VOUCHER_ID_RE = re.compile(r"^[A-Z0-9]{1,24}$")
+MAX_POINTS_FACTOR = 10
 
 HOME_CURRENCY = "THB"
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -353,10 +364,10 @@ def check_currency_fields(record: dict[str, Any]) -> Problem | None:
     """The foreign-currency fields of an entry (:data:`ENTRY_OPTIONAL_FIELDS`): all or none; a currency code
     other than THB, a whole non-negative amount in minor units, a rate in the canonical decimal form, and the
     THB equivalent beside them (only on ``earn`` and ``reverse`` entries, which carry a sale's amount)."""
-    present = [name for name in ENTRY_OPTIONAL_FIELDS if record.get(name) is not None]
+    present = [name for name in CURRENCY_FIELDS if record.get(name) is not None]
     if not present:
         return None
-    if len(present) != len(ENTRY_OPTIONAL_FIELDS):
+    if len(present) != len(CURRENCY_FIELDS):
         return Problem("currency_incomplete", "currency, amount_minor and fx_rate come together")
     if record.get("kind") not in ("earn", "reverse") or record.get("amount_satang") is None:
         return Problem("currency_not_allowed", "only a sale (earn) or its return (reverse) with an amount "
@@ -368,6 +379,24 @@ def check_currency_fields(record: dict[str, Any]) -> Problem | None:
         return Problem("amount_out_of_range", "amount_minor is a whole number of minor units, 0 or more")
     if not isinstance(rate, str) or not FX_RATE_RE.match(rate) or not rate.strip("0."):
         return Problem("bad_fx_rate", "fx_rate is a positive decimal such as 35.12")
+    return None
+
+
+def check_voucher_fields(record: dict[str, Any]) -> Problem | None:
+    """A points-multiplier voucher on an entry (:data:`VOUCHER_FIELDS`): both or neither, only on an ``earn``, a
+    voucher id as the chain issues them and a whole factor from 2 to 10."""
+    present = [name for name in VOUCHER_FIELDS if record.get(name) is not None]
+    if not present:
+        return None
+    if len(present) != len(VOUCHER_FIELDS):
+        return Problem("voucher_incomplete", "voucher_id and points_factor come together")
+    if record.get("kind") != "earn":
+        return Problem("voucher_not_allowed", "only a sale (earn) carries a points-multiplier voucher")
+    voucher_id, factor = record["voucher_id"], record["points_factor"]
+    if not isinstance(voucher_id, str) or not VOUCHER_ID_RE.match(voucher_id):
+        return Problem("bad_voucher_id", "voucher_id is 1 to 24 capital letters and digits")
+    if not _is_int(factor) or not 2 <= factor <= MAX_POINTS_FACTOR:
+        return Problem("bad_points_factor", f"points_factor is a whole number from 2 to {MAX_POINTS_FACTOR}")
     return None
 
 
@@ -401,7 +430,7 @@ def check_entry(record: dict[str, Any], creator: str, *, time_checked: bool = Fa
             return Problem("amount_out_of_range", f"amounts are 0..{MAX_SATANG:,} satang")
     if rule.kind == "earn" and amounts[0] is None:
         return Problem("amount_missing", "an earn entry carries the sale amount")
-    problem = check_currency_fields(record)
+    problem = check_currency_fields(record) or check_voucher_fields(record)
     if problem is not None:
         return problem
     if not time_checked:

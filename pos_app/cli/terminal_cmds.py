@@ -271,8 +271,6 @@ def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, r
                 minor = fx.parse_amount(amount, currency)
         except RuleError as exc:
             raise CliError(exc.message) from exc
-        if minor is not None and preview:
-            raise CliError(_("--preview works in baht only; leave out --currency."))
     satang = _amount(amount) if minor is None else 0
     lines: list[tuple[str, int]] = []
     for item in categories:
@@ -282,6 +280,19 @@ def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, r
         lines.append((cat.strip(), _amount(value)))
     services = _services(ctx)
     m = _identify_member(ctx, member_ref)
+    if preview and minor is not None:
+        if lines:
+            raise CliError(_("Category lines are in baht: record a sale in another currency without them."))
+        s = _run(services.preview_sale, m.id, currency=currency, amount_minor=minor)
+        money = _("{money} (= {baht} at {rate})").format(money=fx.format_money(minor, s.currency or ""),
+                                                          baht=format_baht(s.amount_satang), rate=s.fx_rate)
+        note = zero_points_text(s.points_start_satang) if s.points == 0 else None
+        ctx.emit({"member_id": m.id, **asdict(s), "note": note},
+                 _("{amount} would earn {points:,} points for {name}.").format(
+                     amount=money, points=s.points, name=m.name) if note is None else
+                 _("{amount} would be recorded for {name} with 0 points: {why}.").format(
+                     amount=money, name=m.name, why=points_start_text(s.points_start_satang)))
+        return
     if preview:
         b = _run(services.preview_award, m.id, satang, lines)
         note = zero_points_text(b.points_start_satang) if b.points == 0 else None

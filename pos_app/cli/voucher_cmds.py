@@ -66,7 +66,7 @@ def voucher_check(ctx: CliContext, code: str, amount: str | None, member_ref: st
 @voucher.command("redeem")
 @click.argument("code")
 @click.option("--receipt", required=True, help="Receipt of the sale the voucher is used on.")
-@click.option("--amount", default=None, help="Bill amount in baht.")
+@click.option("--amount", default=None, help="Bill amount in baht (a multiplier voucher: the sale it multiplies).")
 @click.option("--member", "member_ref", default=None, help="The member using it (id, card, member code or phone).")
 @operator_option
 @op_id_option
@@ -74,7 +74,8 @@ def voucher_check(ctx: CliContext, code: str, amount: str | None, member_ref: st
 def voucher_redeem(ctx: CliContext, code: str, receipt: str, amount: str | None, member_ref: str | None,
                    operator: str, op_id: str | None) -> None:
     """Use the voucher CODE on a sale: held and committed on the loyalty server when it can be reached, else
-    within the offline allowance for its type."""
+    within the offline allowance for its type. A points-multiplier voucher records the sale itself (--member and
+    --amount needed) with the multiplied points, in the same transaction: do not award the receipt again."""
     bill = _amount(amount) if amount else None
     member_id = _member_id(ctx, member_ref)
     services = _services(ctx)
@@ -93,8 +94,14 @@ def voucher_redeem(ctx: CliContext, code: str, receipt: str, amount: str | None,
             client.close()
 
     def text() -> str:
-        line = _("Voucher {id} used on receipt {receipt}: {what}; {amount} off.").format(
-            id=r.voucher_id, receipt=r.receipt_ref, what=r.description, amount=format_baht(r.value_satang))
+        if r.points is not None:
+            line = _("Voucher {id} used on receipt {receipt}: {what}. The sale of {bill} earned {points:,} points "
+                     "({bonus:,} of them from the voucher). Balance {after:,}.").format(
+                id=r.voucher_id, receipt=r.receipt_ref, what=r.description, bill=format_baht(r.bill_satang or 0),
+                points=r.points, bonus=r.voucher_bonus or 0, after=r.balance_after)
+        else:
+            line = _("Voucher {id} used on receipt {receipt}: {what}; {amount} off.").format(
+                id=r.voucher_id, receipt=r.receipt_ref, what=r.description, amount=format_baht(r.value_satang))
         if r.offline:
             line += " " + _("(offline: sent to the server at the next sync)")
         if r.replayed:

@@ -427,6 +427,11 @@ class EarnBreakdown:
     points_start_satang: int | None = None
     """Set when ``points`` is 0: the smallest whole bill that would have earned at that time and branch
     (one block, the minimum spend, or a bonus campaign's minimum), to say why this sale earned nothing."""
+    voucher_bonus: int = 0
+    """What a points-multiplier voucher used on the sale adds: ``(base + tier_bonus + campaign_bonus) x
+    (factor - 1)``, so ``points = (base + tier_bonus + campaign_bonus) x factor`` (integers: no rounding)."""
+    points_factor: int = 1
+    """The voucher's factor (1: no multiplier voucher)."""
 
 
 def _qualifying_satang(campaign: Campaign, purchase: Purchase) -> int:
@@ -435,17 +440,30 @@ def _qualifying_satang(campaign: Campaign, purchase: Purchase) -> int:
     return sum(line.amount_satang for line in purchase.lines if line.category in campaign.categories)
 
 
-def points_for(purchase: Purchase, rules: RulesBundle, tier_code: str | None = None) -> EarnBreakdown:
+MAX_POINTS_FACTOR = 10
+"""The largest factor of a points-multiplier voucher (``pos_app.core.vouchers``: ``X2`` .. ``X10``)."""
+
+
+def points_for(purchase: Purchase, rules: RulesBundle, tier_code: str | None = None, *,
+               factor: int = 1) -> EarnBreakdown:
     """Points earned by ``purchase`` under ``rules`` for a member in tier ``tier_code`` (None = no tier bonus).
 
+    ``factor``: a points-multiplier voucher used on this sale (1..10): the sale's points (base, tier bonus and
+    campaigns, each rounded down as always) are multiplied by it, whole numbers times a whole number, so there
+    is nothing more to round; a sale that earns nothing earns nothing multiplied.
+
     Pure and deterministic: the server recomputes with the same function to check a terminal's figures.
-    An unknown ``tier_code`` raises RuleError (``tier.unknown``).
+    An unknown ``tier_code`` raises RuleError (``tier.unknown``); a factor outside 1..10 ``purchase.factor``.
     """
+    if not isinstance(factor, int) or isinstance(factor, bool) or not 1 <= factor <= MAX_POINTS_FACTOR:
+        raise RuleError(_("A points multiplier is a whole number from 1 to {most}.").format(
+            most=MAX_POINTS_FACTOR), "purchase.factor")
     earn = rules.earn
     tier = rules.tiers.get(tier_code) if tier_code is not None else None
     amount = purchase.amount_satang
     if amount == 0 or amount < earn.min_spend_satang:
-        return EarnBreakdown(0, 0, 0, 0, (), rules.version, points_start_satang(purchase, rules))
+        return EarnBreakdown(0, 0, 0, 0, (), rules.version, points_start_satang(purchase, rules),
+                             points_factor=factor)
     base = amount // earn.satang_per_point
     tier_bonus = base * tier.multiplier_permille // PERMILLE - base if tier is not None else 0
     campaign_bonus = 0
@@ -465,13 +483,15 @@ def points_for(purchase: Purchase, rules: RulesBundle, tier_code: str | None = N
             applied.append(campaign.id)
     points = base + tier_bonus + campaign_bonus
     return EarnBreakdown(
-        points=points,
+        points=points * factor,
         base_points=base,
         tier_bonus=tier_bonus,
         campaign_bonus=campaign_bonus,
         campaigns_applied=tuple(applied),
         rules_version=rules.version,
         points_start_satang=points_start_satang(purchase, rules) if points == 0 else None,
+        voucher_bonus=points * (factor - 1),
+        points_factor=factor,
     )
 
 

@@ -185,6 +185,9 @@ class NewEntry:
     """A sale in another currency: its ISO code, amount in minor units and rate (``amount_satang`` = THB)."""
     amount_minor: int | None = None
     fx_rate: str | None = None
+    voucher_id: str | None = None
+    """A points-multiplier voucher used with the sale, and its factor (``points`` is already multiplied)."""
+    points_factor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ class EntryRow:
     currency: str | None = None
     amount_minor: int | None = None
     fx_rate: str | None = None
+    voucher_id: str | None = None
+    points_factor: int | None = None
     recorded_at_ms: int = 0  # when this ledger recorded it (the counter's clock; a void's window counts from it)
     op_id: str | None = None  # the counter operation that made it (None: pulled from the server, or expiry)
 
@@ -302,7 +307,8 @@ def _entry_wire(terminal_id: str, seq: int, entry_id: str, e: NewEntry) -> dict[
         corrects_id=e.corrects_id, rules_version=e.rules_version, tier_code=e.tier_code, lines=e.lines,
         sale_at=ms_to_iso(e.sale_at_ms), clock_offset_ms=e.clock_offset_ms, operator_id=e.operator_id,
         approved_by=e.approved_by, reason=e.reason, offline=e.offline, reservation_id=e.reservation_id,
-        currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate)
+        currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate, voucher_id=e.voucher_id,
+        points_factor=e.points_factor)
 
 
 def _member_from_row(row: Any) -> MemberRow:
@@ -335,6 +341,7 @@ def _entry_from_row(row: Any) -> EntryRow:
         sale_at_ms=row.sale_at_ms, operator_id=row.operator_id, approved_by=row.approved_by,
         reason=row.reason, offline=bool(row.offline), origin=row.origin, recorded_at_ms=row.recorded_at_ms,
         op_id=row.op_id, currency=row.currency, amount_minor=row.amount_minor, fx_rate=row.fx_rate,
+        voucher_id=row.voucher_id, points_factor=row.points_factor,
     )
 
 
@@ -367,8 +374,8 @@ _SQL_INSERT_ENTRY = (
     "INSERT INTO entries (id, terminal_id, seq, member_id, kind, points, contra_account, amount_satang, "
     "receipt_ref, reward_code, corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, "
     "operator_id, approved_by, reason, offline, reservation_id, op_id, content_hash, chain_hash, origin, "
-    "recorded_at_ms, currency, amount_minor, fx_rate) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "recorded_at_ms, currency, amount_minor, fx_rate, voucher_id, points_factor) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SQL_ENTRY_KIND = "SELECT kind FROM entries WHERE id = ?"
 _SQL_ADD_BALANCE = (
@@ -801,8 +808,8 @@ class Ledger:
             reward_code=e.reward_code, corrects_id=e.corrects_id, rules_version=e.rules_version,
             tier_code=e.tier_code, lines=e.lines, sale_at_ms=e.sale_at_ms, operator_id=e.operator_id,
             approved_by=e.approved_by, reason=e.reason, offline=e.offline, origin="local",
-            currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate,
-            recorded_at_ms=recorded, op_id=e.op_id,
+            currency=e.currency, amount_minor=e.amount_minor, fx_rate=e.fx_rate, voucher_id=e.voucher_id,
+            points_factor=e.points_factor, recorded_at_ms=recorded, op_id=e.op_id,
         )
 
     def _insert_entry(self, conn: Connection, wire: dict[str, Any], *, origin: str, op_id: str | None) -> int:
@@ -819,7 +826,8 @@ class Ledger:
             iso_to_ms(wire["sale_at"]), wire["clock_offset_ms"], wire["operator_id"], wire["approved_by"],
             wire["reason"], wire["offline"], wire["reservation_id"], op_id, wire["content_hash"],
             chain_hash(previous, wire["content_hash"]), origin, recorded,
-            wire.get("currency"), wire.get("amount_minor"), wire.get("fx_rate"),
+            wire.get("currency"), wire.get("amount_minor"), wire.get("fx_rate"), wire.get("voucher_id"),
+            wire.get("points_factor"),
         ))
         earned = wire["points"] if kind == "earn" else 0
         if kind == "reverse" and wire["corrects_id"]:
@@ -1188,7 +1196,7 @@ class Ledger:
                 "SELECT id, terminal_id, seq, member_id, kind, points, amount_satang, receipt_ref, reward_code, "
                 "corrects_id, rules_version, tier_code, lines_json, sale_at_ms, clock_offset_ms, operator_id, "
                 "approved_by, reason, offline, reservation_id, content_hash, chain_hash, currency, amount_minor, "
-                "fx_rate FROM entries ORDER BY rowid"
+                "fx_rate, voucher_id, points_factor FROM entries ORDER BY rowid"
             )):
                 report.entries += 1
                 try:
@@ -1200,7 +1208,8 @@ class Ledger:
                         sale_at=ms_to_iso(row.sale_at_ms), clock_offset_ms=row.clock_offset_ms,
                         operator_id=row.operator_id, approved_by=row.approved_by, reason=row.reason,
                         offline=bool(row.offline), reservation_id=row.reservation_id, currency=row.currency,
-                        amount_minor=row.amount_minor, fx_rate=row.fx_rate)["content_hash"]
+                        amount_minor=row.amount_minor, fx_rate=row.fx_rate, voucher_id=row.voucher_id,
+                        points_factor=row.points_factor)["content_hash"]
                 except (TypeError, ValueError, OverflowError):
                     hashed = ""
                 expected = chain_hash(previous, hashed)

@@ -88,6 +88,8 @@ entries = Table(
     Column("currency", Text),
     Column("amount_minor", Integer),
     Column("fx_rate", Text),
+    Column("voucher_id", Text),  # a points-multiplier voucher used with the sale (0012), and its factor
+    Column("points_factor", Integer),
 )
 
 outbox = Table(

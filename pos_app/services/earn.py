@@ -37,6 +37,10 @@ class AwardResult:
     unit, and ``amount_satang`` is the THB equivalent the points were computed on."""
     amount_minor: int | None = None
     fx_rate: str | None = None
+    voucher_id: str | None = None
+    """A points-multiplier voucher used with the sale: its id and factor (``points`` is already multiplied;
+    ``breakdown["voucher_bonus"]`` is what it added)."""
+    points_factor: int | None = None
 
     @property
     def zero_points_text(self) -> str | None:
@@ -76,10 +80,12 @@ class EarnUseCases(ServicesBase):
         return result
 
     def preview_sale(self, member_id: str, *, amount_satang: int = 0, currency: str | None = None,
-                     amount_minor: int | None = None, sale_at: datetime | None = None) -> SalePreview:
+                     amount_minor: int | None = None, sale_at: datetime | None = None,
+                     factor: int = 1) -> SalePreview:
         """:meth:`preview_award` for a bill in baht or, with ``currency`` and ``amount_minor``, in another
         currency: converted as :meth:`award` converts it (the active rules' rate at the sale time, this branch),
-        and refused as the award would be (no rate, a currency the branch does not take: ``InvalidInput``)."""
+        and refused as the award would be (no rate, a currency the branch does not take: ``InvalidInput``).
+        ``factor``: a points-multiplier voucher to be used with the sale (``points`` is then multiplied)."""
         foreign = currency is not None and currency.strip().upper() != HOME_CURRENCY
         if (amount_minor is None or amount_minor <= 0) if foreign else amount_satang <= 0:
             raise InvalidInput(_("The amount must be more than zero."))
@@ -98,7 +104,7 @@ class EarnUseCases(ServicesBase):
                 amount = fx.pop("amount_satang")
             known = {t.code for t in rules.tiers.tiers}
             breakdown = points_for(Purchase(amount_satang=amount, sale_at=when, branch_id=branch), rules,
-                                   member.tier if member.tier in known else None)
+                                   member.tier if member.tier in known else None, factor=factor)
             return SalePreview(points=breakdown.points, amount_satang=amount,
                                points_start_satang=breakdown.points_start_satang, **fx)
 
@@ -134,48 +140,61 @@ class EarnUseCases(ServicesBase):
             request["sale_at_ms"] = sale_ms
 
         def work(conn: Any) -> AwardResult:
-            member = self._member(conn, member_id)
-            if self.ledger.receipt_has_earned(conn, receipt_ref):
-                raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
-                    receipt=receipt_ref))
-            meta = self.ledger.all_meta(conn)
-            rules = self.rules(conn, int(meta.get("rules_version", "1")))
-            fx: dict[str, Any] = {}
-            amount = amount_satang
-            if foreign:
-                assert currency is not None and amount_minor is not None
-                fx = convert_sale(rules, meta.get("branch_id"), currency, amount_minor, ms_to_dt(sale_ms))
-                amount = fx.pop("amount_satang")
-            purchase = Purchase(amount_satang=amount, sale_at=ms_to_dt(sale_ms),
-                                branch_id=meta.get("branch_id"),
-                                lines=tuple(CategoryLine(c, a) for c, a in lines))
-            if member.tier not in {t.code for t in rules.tiers.tiers}:
-                # The rules changed and this tier is gone: place the member in the new tiers first.
-                self._retier(conn, member, rules, sale_ms)
-                member = self._member(conn, member_id)
-            # A sale below one block or a minimum spend is still a sale: it is recorded with 0 points
-            # (it counts for visits and spend, and a later return of it stays consistent).
-            breakdown = points_for(purchase, rules, member.tier)
-            entry = self.ledger.append_entry(conn, NewEntry(
-                member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
-                operator_id=operator_id, amount_satang=amount, receipt_ref=receipt_ref,
-                rules_version=rules.version, tier_code=member.tier, lines=tuple(lines), op_id=op_id,
-                clock_offset_ms=int(meta.get("clock_offset_ms", "0")), **fx))
-            tier, changed = member.tier, False
-            if self._tier_may_change(member, rules, breakdown.points):
-                tier, changed = self._retier(conn, member, rules, sale_ms)
-            result = AwardResult(
-                op_id=op_id, entry_id=entry.id, member_id=member_id, points=breakdown.points,
-                balance_before=member.points, balance_after=member.points + breakdown.points,
-                amount_satang=amount, receipt_ref=receipt_ref,
-                breakdown={"base_points": breakdown.base_points, "tier_bonus": breakdown.tier_bonus,
-                           "campaign_bonus": breakdown.campaign_bonus,
-                           "campaigns_applied": list(breakdown.campaigns_applied),
-                           "rules_version": breakdown.rules_version},
-                tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang, **fx)
-            return result
+            return self._award_in(conn, member_id=member_id, amount_satang=amount_satang, receipt_ref=receipt_ref,
+                                  operator_id=operator_id, lines=lines, op_id=op_id, sale_ms=sale_ms,
+                                  currency=currency if foreign else None, amount_minor=amount_minor)
 
         result: AwardResult = self._once("award", op_id, request, AwardResult, work)
+        return result
+
+    def _award_in(self, conn: Any, *, member_id: str, amount_satang: int, receipt_ref: str, operator_id: str,
+                  lines: Sequence[tuple[str, int]], op_id: str, sale_ms: int, currency: str | None = None,
+                  amount_minor: int | None = None, voucher: tuple[str, int] | None = None) -> AwardResult:
+        """The award's write in ``conn`` (the caller's transaction): also the sale a points-multiplier voucher is
+        used with (``voucher`` = its id and factor; ``services.vouchers``), so the two are one transaction."""
+        foreign = currency is not None
+        member = self._member(conn, member_id)
+        if self.ledger.receipt_has_earned(conn, receipt_ref):
+            raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
+                receipt=receipt_ref))
+        meta = self.ledger.all_meta(conn)
+        rules = self.rules(conn, int(meta.get("rules_version", "1")))
+        fx: dict[str, Any] = {}
+        amount = amount_satang
+        if foreign:
+            assert currency is not None and amount_minor is not None
+            fx = convert_sale(rules, meta.get("branch_id"), currency, amount_minor, ms_to_dt(sale_ms))
+            amount = fx.pop("amount_satang")
+        purchase = Purchase(amount_satang=amount, sale_at=ms_to_dt(sale_ms),
+                            branch_id=meta.get("branch_id"),
+                            lines=tuple(CategoryLine(c, a) for c, a in lines))
+        if member.tier not in {t.code for t in rules.tiers.tiers}:
+            # The rules changed and this tier is gone: place the member in the new tiers first.
+            self._retier(conn, member, rules, sale_ms)
+            member = self._member(conn, member_id)
+        # A sale below one block or a minimum spend is still a sale: it is recorded with 0 points
+        # (it counts for visits and spend, and a later return of it stays consistent).
+        breakdown = points_for(purchase, rules, member.tier, factor=voucher[1] if voucher else 1)
+        entry = self.ledger.append_entry(conn, NewEntry(
+            member_id=member_id, kind="earn", points=breakdown.points, sale_at_ms=sale_ms,
+            operator_id=operator_id, amount_satang=amount, receipt_ref=receipt_ref,
+            rules_version=rules.version, tier_code=member.tier, lines=tuple(lines), op_id=op_id,
+            clock_offset_ms=int(meta.get("clock_offset_ms", "0")), **fx,
+            voucher_id=voucher[0] if voucher else None, points_factor=voucher[1] if voucher else None))
+        tier, changed = member.tier, False
+        if self._tier_may_change(member, rules, breakdown.points):
+            tier, changed = self._retier(conn, member, rules, sale_ms)
+        result = AwardResult(
+            op_id=op_id, entry_id=entry.id, member_id=member_id, points=breakdown.points,
+            balance_before=member.points, balance_after=member.points + breakdown.points,
+            amount_satang=amount, receipt_ref=receipt_ref,
+            breakdown={"base_points": breakdown.base_points, "tier_bonus": breakdown.tier_bonus,
+                       "campaign_bonus": breakdown.campaign_bonus,
+                       "campaigns_applied": list(breakdown.campaigns_applied),
+                       "rules_version": breakdown.rules_version,
+                       **({"voucher_bonus": breakdown.voucher_bonus} if voucher else {})},
+            tier=tier, tier_changed=changed, points_start_satang=breakdown.points_start_satang, **fx,
+            voucher_id=voucher[0] if voucher else None, points_factor=voucher[1] if voucher else None)
         return result
 
     def is_enrolled(self) -> bool:

@@ -177,15 +177,44 @@ class ClientVouchers:
     def reserve(self, *, operation_id: str, code: str, bill_satang: int | None, member_id: str | None) -> None:
         self._call(lambda: self._client.voucher_reserve(operation_id, code, bill_satang, member_id))
 
-    def commit(self, *, operation_id: str, code: str, value_satang: int, sale_at_ms: int, receipt_ref: str,
-               operator_id: str, member_id: str | None, offline: bool) -> bool:
+    @staticmethod
+    def _request(*, operation_id: str, code: str, value_satang: int, sale_at_ms: int, receipt_ref: str,
+                 operator_id: str, member_id: str | None, offline: bool) -> Any:
         from sync import protocol as p
         from sync.records import ms_to_iso
 
-        req = p.VoucherCommitRequest(operation_id=operation_id, code=code, value_satang=value_satang,
-                                     sale_at=ms_to_iso(sale_at_ms), receipt_ref=receipt_ref,
-                                     operator_id=operator_id[:64], member_id=member_id, offline=offline)
+        return p.VoucherCommitRequest(operation_id=operation_id, code=code, value_satang=value_satang,
+                                      sale_at=ms_to_iso(sale_at_ms), receipt_ref=receipt_ref,
+                                      operator_id=operator_id[:64], member_id=member_id, offline=offline)
+
+    def commit(self, *, operation_id: str, code: str, value_satang: int, sale_at_ms: int, receipt_ref: str,
+               operator_id: str, member_id: str | None, offline: bool) -> bool:
+        req = self._request(operation_id=operation_id, code=code, value_satang=value_satang, sale_at_ms=sale_at_ms,
+                            receipt_ref=receipt_ref, operator_id=operator_id, member_id=member_id, offline=offline)
         return bool(self._call(lambda: self._client.voucher_commit(req)).conflict)
+
+    def commit_batch(self, uses: list[dict[str, Any]]) -> list[bool | Exception] | None:
+        """Several uses in one request (``/v1/vouchers/commit-batch``): per use, whether it was a conflict, or the
+        ``ServerRefused`` of a refused one. None from a server that has no batch (older): send them one by one."""
+        from pos_app.services.redeem import ServerRefused
+        from sync.client import Refused
+
+        requests = [self._request(**use) for use in uses]
+        try:
+            answer = self._call(lambda: self._client.voucher_commit_batch(requests))
+        except ServerRefused as exc:
+            cause = exc.__cause__
+            if isinstance(cause, Refused) and cause.status in (404, 405):
+                return None
+            raise
+        out: list[bool | Exception] = []
+        for item in answer.results:
+            if item.error is not None:
+                out.append(ServerRefused(item.error.code, describe(item.error.code, item.error.message,
+                                                                   item.error.details)))
+            else:
+                out.append(bool(item.state is not None and item.state.conflict))
+        return out
 
     def issue(self, *, member_id: str, reward_code: str, reservation_id: str) -> tuple[str, str]:
         issued = self._call(lambda: self._client.voucher_issue(member_id, reward_code, reservation_id))

@@ -25,7 +25,7 @@ from pos_app.core.member_codes import terminal_key_id
 from pos_app.ledger import vouchers as store
 from pos_app.ledger.canonical import ms_to_dt
 from pos_app.services.base import BANGKOK, ServicesBase
-from pos_app.services.errors import InvalidInput, NotAllowed
+from pos_app.services.errors import Conflict, InvalidInput, NotAllowed
 from pos_app.services.redeem import ServerOffline, ServerRefused, ServerReservations, reservation_id_for
 
 
@@ -94,6 +94,24 @@ class VoucherUseResult:
     offline: bool
     conflict: bool = False
     replayed: bool = False
+    points: int | None = None
+    """A points-multiplier voucher: the sale it was used with was awarded in the same transaction; its points
+    (already multiplied), what the voucher added, the entry and the member's balance after it."""
+    voucher_bonus: int | None = None
+    entry_id: str | None = None
+    balance_before: int | None = None
+    balance_after: int | None = None
+    bill_satang: int | None = None
+
+
+VOUCHER_BATCH = 200
+"""Voucher uses a sync round sends in one request (``/v1/vouchers/commit-batch``; the server takes 500)."""
+
+
+def _sale_needed() -> InvalidInput:
+    return InvalidInput(_("A points-multiplier voucher is used with the sale it multiplies: give the member and "
+                          "the bill amount, and the sale is recorded with the multiplied points."),
+                        code="voucher.sale_needed")
 
 
 def _offline_limit() -> NotAllowed:
@@ -165,6 +183,15 @@ class VoucherUseCases(ServicesBase):
             if offline:
                 self._check_voucher_allowance(conn, voucher)
             benefit = voucher.benefit
+            sale = None
+            if benefit.kind == "multiplier":
+                # the sale and the voucher in one transaction: no multiplier without the sale, no sale twice
+                if member_id is None or bill_satang is None:
+                    raise _sale_needed()
+                sale = self._award_in(  # type: ignore[attr-defined]
+                    conn, member_id=member_id, amount_satang=bill_satang, receipt_ref=receipt_ref,
+                    operator_id=operator_id, lines=(), op_id=op_id, sale_ms=self.clock(),
+                    voucher=(voucher.voucher_id, benefit.value))
             store.add(conn, store.VoucherUseRow(
                 op_id=op_id, voucher_id=voucher.voucher_id, code=code.strip(), kind=benefit.kind,
                 face_value_satang=benefit.face_value_satang, value_satang=value, bill_satang=bill_satang,
@@ -174,7 +201,10 @@ class VoucherUseCases(ServicesBase):
                 op_id=op_id, voucher_id=voucher.voucher_id, kind=benefit.kind, description=benefit.describe(),
                 value_satang=value, reward_code=benefit.reward_code or None,
                 multiplier=benefit.value if benefit.kind == "multiplier" else None, receipt_ref=receipt_ref,
-                offline=offline)
+                offline=offline, bill_satang=bill_satang,
+                **({"points": sale.points, "voucher_bonus": sale.breakdown["voucher_bonus"],
+                    "entry_id": sale.entry_id, "balance_before": sale.balance_before,
+                    "balance_after": sale.balance_after} if sale is not None else {}))
 
         result: VoucherUseResult = self._once("voucher_use", op_id, request, VoucherUseResult, work)
         return result
@@ -219,7 +249,9 @@ class VoucherUseCases(ServicesBase):
         with self.ledger.read() as conn:
             prior = self.ledger.find_operation(conn, op_id, "voucher_use", request)
         if prior is None:
-            self.check_voucher(code, bill_satang=bill_satang, member_id=member_id)
+            checked = self.check_voucher(code, bill_satang=bill_satang, member_id=member_id)
+            if checked.kind == "multiplier":
+                self._check_multiplied_sale(receipt_ref, member_id, bill_satang)
             try:
                 server.reserve(operation_id=op_id, code=code.strip(), bill_satang=bill_satang, member_id=member_id)
             except ServerOffline:
@@ -236,6 +268,17 @@ class VoucherUseCases(ServicesBase):
             row = store.by_voucher(conn, result.voucher_id)
         return result if row is None else _with_conflict(result, bool(row.conflict))
 
+    def _check_multiplied_sale(self, receipt_ref: str, member_id: str | None, bill_satang: int | None) -> None:
+        """What the sale of a multiplier voucher needs, checked before the server holds the voucher."""
+        if member_id is None or bill_satang is None:
+            raise _sale_needed()
+        receipt = self._check_receipt(receipt_ref)
+        with self.ledger.read() as conn:
+            self._member(conn, member_id)
+            if self.ledger.receipt_has_earned(conn, receipt):
+                raise Conflict(_("Receipt {receipt} already earned points; nothing was added.").format(
+                    receipt=receipt))
+
     def upload_voucher_uses(self, server: ServerVouchers, *, online: bool = False) -> tuple[int, int]:
         """Send the uses the server has not acknowledged (oldest first); returns (sent, conflicts). Stops at
         the first that cannot be sent (offline): the rest wait for the next sync. ``online``: a use made with
@@ -244,6 +287,11 @@ class VoucherUseCases(ServicesBase):
         sent = conflicts = 0
         with self.ledger.read() as conn:
             rows = store.pending(conn)
+        batch = getattr(server, "commit_batch", None)
+        if batch is not None and not online and len(rows) > 1:
+            done = self._upload_voucher_batches(batch, rows)
+            if done is not None:
+                return done
         for row in rows:
             try:
                 conflict = server.commit(operation_id=row.op_id, code=row.code, value_satang=row.value_satang,
@@ -260,6 +308,35 @@ class VoucherUseCases(ServicesBase):
                 store.acknowledge(conn, row.op_id, self.clock(), conflict)
             sent += 1
             conflicts += int(conflict)
+        return sent, conflicts
+
+    def _upload_voucher_batches(self, batch: Any, rows: list[Any]) -> tuple[int, int] | None:
+        """The sync round's uses, ``VOUCHER_BATCH`` a request (a catch-up after a day offline is not one request
+        per use): each answered use is acknowledged; the first refused one is raised after the others were
+        acknowledged. None when the server has no batch (the caller sends them one by one)."""
+        sent = conflicts = 0
+        for start in range(0, len(rows), VOUCHER_BATCH):
+            chunk = rows[start:start + VOUCHER_BATCH]
+            try:
+                answers = batch([{"operation_id": r.op_id, "code": r.code, "value_satang": r.value_satang,
+                                  "sale_at_ms": r.sale_at_ms, "receipt_ref": r.receipt_ref,
+                                  "operator_id": r.operator_id, "member_id": r.member_id, "offline": True}
+                                 for r in chunk])
+            except ServerOffline:
+                return sent, conflicts
+            if answers is None:
+                return None if start == 0 else (sent, conflicts)
+            refused: Exception | None = None
+            with self.ledger.write() as conn:
+                for row, answer in zip(chunk, answers, strict=True):
+                    if isinstance(answer, Exception):
+                        refused = refused or answer
+                        continue
+                    store.acknowledge(conn, row.op_id, self.clock(), answer)
+                    sent += 1
+                    conflicts += int(answer)
+            if refused is not None:
+                raise refused
         return sent, conflicts
 
     # ------------------------------------------------------------------ buying one with points

@@ -80,10 +80,25 @@ def mask_card(card_no: str) -> str:
     return ("•" * max(0, len(card_no) - 4) + card_no[-4:]) if card_no else ""
 
 
+def voucher_slip_line(voucher_id: str, what: str) -> tuple[str, str]:
+    """The slip's line for a voucher used on the sale: the end of its code and what it gave."""
+    return _("Voucher …{tail}").format(tail=voucher_id[-4:]), what
+
+
 def slip_data(result: Any, member: Any, *, branch: str, labels: SlipLabels,
-              printed_at: datetime | None = None) -> SlipData:
-    """A slip for an ``AwardResult`` (points earned), a ``RedeemResult`` (points redeemed) or a
-    ``ReturnResult`` (points taken back for a refund, and any redeemed points given back)."""
+              printed_at: datetime | None = None, voucher: Any = None) -> SlipData:
+    """A slip for an ``AwardResult`` (points earned; ``voucher``: an ``AppliedVoucher`` discount used on the
+    sale), a ``VoucherUseResult`` of a multiplier voucher (its sale, points earned), a ``RedeemResult`` (points
+    redeemed) or a ``ReturnResult`` (points taken back for a refund, and any redeemed points given back)."""
+    if getattr(result, "voucher_id", None) and getattr(result, "bill_satang", None) is not None \
+            and getattr(result, "entry_id", None):
+        bonus = _("{what} (+{points} points)").format(what=result.description, points=f"{result.voucher_bonus:,}")
+        return SlipData(
+            title=_("Loyalty points"), branch=branch, printed_at=printed_at or datetime.now(),
+            receipt_no=result.receipt_ref, member_name=member.name, member_number=mask_card(member.card_no),
+            points_change=result.points, balance_before=result.balance_before, balance_after=result.balance_after,
+            purchase_amount=format_baht(result.bill_satang),
+            extra_lines=(voucher_slip_line(result.voucher_id, bonus),), labels=labels)
     if hasattr(result, "points_clawed_back"):
         extra_lines: tuple[tuple[str, str], ...] = ((_("Refund"), format_baht(int(result.refund_satang))),)
         if result.points_restored:
@@ -101,6 +116,11 @@ def slip_data(result: Any, member: Any, *, branch: str, labels: SlipLabels,
         extra = ((_("Discount"), format_baht(int(discount))),)
     if not earned and getattr(result, "reward_code", None):
         extra += ((_("Reward"), str(result.reward_code)),)
+    purchase = format_baht(result.amount_satang) if earned else ""
+    if earned and voucher is not None:  # the bill, what the voucher took off it, what was paid (points on it)
+        purchase = format_baht(result.amount_satang + voucher.discount_satang)
+        extra = (voucher_slip_line(voucher.voucher_id, _("{amount} off").format(
+            amount=format_baht(voucher.discount_satang))), (_("Paid"), format_baht(result.amount_satang)))
     return SlipData(
         title=_("Loyalty points"),
         branch=branch,
@@ -111,7 +131,7 @@ def slip_data(result: Any, member: Any, *, branch: str, labels: SlipLabels,
         points_change=result.points if earned else -result.points,
         balance_before=result.balance_before,
         balance_after=result.balance_after,
-        purchase_amount=format_baht(result.amount_satang) if earned else "",
+        purchase_amount=purchase,
         extra_lines=extra,
         labels=labels,
     )

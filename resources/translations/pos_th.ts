@@ -9,7 +9,7 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="511"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="522"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -49,40 +49,40 @@
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="281"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="279"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="355"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="366"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="416"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="427"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="472"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="483"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="488"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="499"></location>
             <location filename="../../sync/server/console/templates/member.html" line="72"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
@@ -94,14 +94,14 @@
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="505"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -111,27 +111,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="506"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="506"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="561"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="659"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="670"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="833"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="844"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -157,54 +157,55 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="302"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="310"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="358"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="453"></location>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="101"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="464"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="108"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="394"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="405"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="504"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="515"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="514"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="525"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="685"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="696"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="725"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="736"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="847"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="858"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="315"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="367"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -598,7 +599,7 @@
             <translation>ยอดรวมรายการหมวดสินค้าไม่เท่ากับยอดซื้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="523"></location>
+            <location filename="../../pos_app/core/rules.py" line="543"></location>
             <source>The rules contain a fractional number ({text}); use whole numbers.</source>
             <translation>กติกามีเลขทศนิยม ({text}) ให้ใช้จำนวนเต็ม</translation>
         </message>
@@ -653,33 +654,33 @@
             <translation>กติกาไม่ใช่ JSON ที่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="596"></location>
+            <location filename="../../pos_app/core/rules.py" line="616"></location>
             <source>In the rules, “{where}” must be an object.</source>
             <translation>ในกติกา “{where}” ต้องเป็นออบเจกต์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="601"></location>
+            <location filename="../../pos_app/core/rules.py" line="621"></location>
             <source>In the rules, “{where}” lacks: {fields}.</source>
             <translation>ในกติกา “{where}” ขาด: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="606"></location>
+            <location filename="../../pos_app/core/rules.py" line="626"></location>
             <source>In the rules, “{where}” has unknown fields: {fields}.</source>
             <translation>ในกติกา “{where}” มีช่องที่ไม่รู้จัก: {fields}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="614"></location>
+            <location filename="../../pos_app/core/rules.py" line="634"></location>
             <source>In the rules, “{where}” must be a list.</source>
             <translation>ในกติกา “{where}” ต้องเป็นรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="620"></location>
-            <location filename="../../pos_app/core/rules.py" line="625"></location>
+            <location filename="../../pos_app/core/rules.py" line="640"></location>
+            <location filename="../../pos_app/core/rules.py" line="645"></location>
             <source>In the rules, “{where}” must be an ISO-8601 time.</source>
             <translation>ในกติกา “{where}” ต้องเป็นเวลาแบบ ISO-8601</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="650"></location>
+            <location filename="../../pos_app/core/rules.py" line="670"></location>
             <source>These rules are in a format this terminal does not know ({format}); update the software.</source>
             <translation>กติกานี้อยู่ในรูปแบบที่เครื่องนี้ไม่รู้จัก ({format}) ให้อัปเดตโปรแกรม</translation>
         </message>
@@ -694,7 +695,7 @@
             <translation>แคมเปญ {id} ไม่ได้ให้อะไรเลย: ตั้งตัวคูณเกิน 1000 หรือแต้มโบนัส</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="517"></location>
+            <location filename="../../pos_app/core/rules.py" line="537"></location>
             <source>The rules repeat the field “{key}”.</source>
             <translation>กติกามีช่อง “{key}” ซ้ำ</translation>
         </message>
@@ -755,28 +756,28 @@
             <translation>ไฟล์ข้อมูลแต้มในเครื่องเสียหาย กู้คืนข้อมูลสำรองล่าสุด (pos-terminal restore) หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="679"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="686"></location>
             <source>A member with this phone or card number already exists.</source>
             <translation>มีสมาชิกที่ใช้เบอร์โทรหรือหมายเลขบัตรนี้อยู่แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="637"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="644"></location>
             <source>Operation {op_id} was already used for a different request; nothing was changed.</source>
             <translation>รหัสรายการ {op_id} ถูกใช้กับคำขออื่นไปแล้ว ไม่มีการเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="831"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="839"></location>
             <source>Unknown member {member_id}.</source>
             <translation>ไม่รู้จักสมาชิก {member_id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="847"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1337"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="855"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1346"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="470"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="477"></location>
             <source>Cannot create the data folder {path}: {reason}</source>
             <translation>สร้างโฟลเดอร์ข้อมูล {path} ไม่ได้: {reason}</translation>
         </message>
@@ -785,13 +786,13 @@
             <translation type="obsolete">ข้อมูลแต้มในเครื่อง {path} ไม่ผ่านการตรวจความสมบูรณ์ ({problem}) ยังไม่มีการเปลี่ยนแปลง กู้คืนข้อมูลสำรองล่าสุดด้วย 'pos-terminal restore' หรือแจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="842"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1340"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="850"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1349"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1016"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1024"></location>
             <source>Staff member {staff_id} already exists.</source>
             <translation>มีพนักงาน {staff_id} อยู่แล้ว</translation>
         </message>
@@ -879,9 +880,9 @@
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="85"></location>
-            <location filename="../../pos_app/services/earn.py" line="121"></location>
-            <location filename="../../pos_app/services/earn.py" line="126"></location>
+            <location filename="../../pos_app/services/earn.py" line="91"></location>
+            <location filename="../../pos_app/services/earn.py" line="127"></location>
+            <location filename="../../pos_app/services/earn.py" line="132"></location>
             <source>The amount must be more than zero.</source>
             <translation>ยอดเงินต้องมากกว่าศูนย์</translation>
         </message>
@@ -977,7 +978,8 @@
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="139"></location>
+            <location filename="../../pos_app/services/earn.py" line="158"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="279"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -1019,7 +1021,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/redeem.py" line="158"></location>
-            <location filename="../../pos_app/services/vouchers.py" line="281"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="358"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
@@ -1083,7 +1085,7 @@
             <translation type="obsolete">ทดลองใช้: PIN แคชเชียร์ 1111 ผู้จัดการ 9999</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
@@ -1104,7 +1106,7 @@
             <translation>ค้นหา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="132"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="167"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="75"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Award points</source>
@@ -1141,7 +1143,7 @@
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="97"></location>
-            <location filename="../../pos_app/ui/slips.py" line="103"></location>
+            <location filename="../../pos_app/ui/slips.py" line="118"></location>
             <location filename="../../sync/server/console/templates/reward_form.html" line="10"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
@@ -1167,7 +1169,7 @@
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="169"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="177"></location>
             <location filename="../../pos_app/ui/screens/returns.py" line="61"></location>
             <source>Type the receipt number.</source>
             <translation>ใส่เลขที่ใบเสร็จ</translation>
@@ -1223,12 +1225,12 @@
             <translation>{points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="127"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="162"></location>
             <source>{amount} earns {points} points</source>
             <translation>ยอด {amount} ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="198"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="207"></location>
             <source>Done: {points} points awarded. New balance {balance} points.</source>
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1511,7 +1513,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1229"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1238"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1521,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="237"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="238"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="239"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1540,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="242"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="243"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="272"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="244"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1560,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="252"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="264"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="265"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="294"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="270"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1643,7 +1645,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="869"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="880"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1714,7 +1716,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="830"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="841"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1818,40 +1820,40 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="698"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="709"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
-            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
             <source>Online</source>
             <translation>ออนไลน์</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="201"></location>
-            <location filename="../../pos_app/ui/screens/status.py" line="225"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="226"></location>
             <source>Offline</source>
             <translation>ออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="229"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="230"></location>
             <source>all records sent</source>
             <translation>ส่งข้อมูลครบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="233"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="234"></location>
             <source>never synced yet</source>
             <translation>ยังไม่เคยซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="222"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="223"></location>
             <source>Standalone: not connected to a loyalty server</source>
             <translation>ใช้งานเครื่องเดียว: ไม่ได้เชื่อมต่อกับเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="274"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="275"></location>
             <source>Offline: this member can redeem up to {points} points here until the terminal syncs again.</source>
             <translation>ออฟไลน์: สมาชิกนี้แลกได้อีกไม่เกิน {points} แต้มที่เครื่องนี้ จนกว่าเครื่องจะซิงค์อีกครั้ง</translation>
         </message>
@@ -1866,17 +1868,17 @@
             <translation>สำรองข้อมูลไม่สำเร็จ: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="227"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="228"></location>
             <source>{count} records waiting to be sent</source>
             <translation>มี {count} รายการรอส่ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="231"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="232"></location>
             <source>last sync {time}</source>
             <translation>ซิงค์ล่าสุด {time}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="239"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="240"></location>
             <source>Warning: this terminal's clock differs from the server's by {minutes} minutes; check the date and time.</source>
             <translation>คำเตือน: นาฬิกาของเครื่องนี้ต่างจากเซิร์ฟเวอร์ {minutes} นาที โปรดตรวจสอบวันที่และเวลา</translation>
         </message>
@@ -1891,7 +1893,7 @@
             <translation>พิมพ์สลิปล่าสุดซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/status.py" line="155"></location>
+            <location filename="../../pos_app/ui/screens/status.py" line="156"></location>
             <source>The slip did not print: {reason}</source>
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
@@ -1941,7 +1943,7 @@
             <translation>จัดหน้าสลิปไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="42"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
@@ -1955,14 +1957,14 @@
             <translation>สาขา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="276"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <source>Time</source>
             <translation>เวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="147"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
             <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
@@ -1970,20 +1972,20 @@
             <translation>ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="155"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <source>Purchase</source>
             <translation>ยอดซื้อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="155"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/rules_draft.html" line="87"></location>
             <source>Points earned</source>
             <translation>แต้มที่ได้รับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="148"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="155"></location>
             <location filename="../../pos_app/services/reports.py" line="331"></location>
             <location filename="../../pos_app/ui/slips.py" line="73"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="13"></location>
@@ -1992,37 +1994,38 @@
             <translation>แต้มที่แลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="149"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="156"></location>
             <location filename="../../pos_app/ui/slips.py" line="74"></location>
             <source>Balance before</source>
             <translation>แต้มคงเหลือเดิม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="149"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="156"></location>
             <location filename="../../pos_app/ui/slips.py" line="74"></location>
             <source>Balance after</source>
             <translation>แต้มคงเหลือ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="157"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>Expiring by {date}</source>
             <translation>จะหมดอายุภายใน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="157"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>pts</source>
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="150"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="157"></location>
             <location filename="../../pos_app/ui/slips.py" line="75"></location>
             <source>Thank you</source>
             <translation>ขอบคุณที่ใช้บริการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="105"></location>
+            <location filename="../../pos_app/ui/slips.py" line="97"></location>
+            <location filename="../../pos_app/ui/slips.py" line="125"></location>
             <source>Loyalty points</source>
             <translation>แต้มสะสม</translation>
         </message>
@@ -2032,7 +2035,7 @@
             <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="101"></location>
+            <location filename="../../pos_app/ui/slips.py" line="116"></location>
             <source>Discount</source>
             <translation>ส่วนลด</translation>
         </message>
@@ -2100,41 +2103,41 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="619"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="630"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="620"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="620"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="580"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="591"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="593"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
             <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="608"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="619"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="641"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="652"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2144,24 +2147,24 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="624"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="635"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="622"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="306"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="623"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
@@ -2455,17 +2458,17 @@
             <translation>เซิร์ฟเวอร์ปฏิเสธ (ไม่นำไปคิดในยอดแต้มใด ๆ โปรดแจ้งผู้จัดการ): {n} รายการ ล่าสุดลำดับที่ {seq}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="788"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="795"></location>
             <source>The amount is too large for one entry; nothing was recorded.</source>
             <translation>ยอดเงินมากเกินไปสำหรับหนึ่งรายการ ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="785"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="792"></location>
             <source>Points must be between -{limit:,} and {limit:,} in one entry; nothing was recorded.</source>
             <translation>แต้มต่อหนึ่งรายการต้องอยู่ระหว่าง -{limit:,} ถึง {limit:,} ไม่ได้บันทึกสิ่งใด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="791"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="798"></location>
             <source>This would take the member's balance beyond {limit:,} points; nothing was recorded.</source>
             <translation>รายการนี้จะทำให้ยอดแต้มของสมาชิกเกิน {limit:,} แต้ม ไม่ได้บันทึกสิ่งใด</translation>
         </message>
@@ -2481,17 +2484,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="856"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="867"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="852"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="863"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="854"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="865"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2516,22 +2519,22 @@
             <translation>กู้คืนไม่สำเร็จ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="656"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="663"></location>
             <source>This terminal was restored from a backup and must first get its newer records back from the loyalty server: connect it and sync (pos-terminal sync --once). Nothing was recorded.</source>
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1320"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1329"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1335"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1344"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1330"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1339"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2558,11 +2561,12 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="293"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="304"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="312"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2577,17 +2581,17 @@
             <translation>บัตรสมาชิกนี้พิมพ์จากเครื่องที่ถูกเพิกถอนแล้ว ให้ค้นหาสมาชิกด้วยเลขบัตรหรือเบอร์โทรศัพท์ แล้วพิมพ์บัตรใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="501"></location>
+            <location filename="../../pos_app/core/rules.py" line="521"></location>
             <source>no points under the current rules</source>
             <translation>ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="502"></location>
+            <location filename="../../pos_app/core/rules.py" line="522"></location>
             <source>points start at {amount}</source>
             <translation>เริ่มได้แต้มที่ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/rules.py" line="507"></location>
+            <location filename="../../pos_app/core/rules.py" line="527"></location>
             <source>0 points: {why}</source>
             <translation>0 แต้ม: {why}</translation>
         </message>
@@ -2652,7 +2656,7 @@
             <translation>ไม่มีสมุดบัญชีใน {folder} แต่เครื่องนี้ลงทะเบียนแล้ว ({credential}) ไม่ได้สร้างอะไรใหม่ ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="499"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="506"></location>
             <source>The ledger {path} is damaged ({problem}); nothing was changed. Way out: restore the latest backup with 'pos-terminal restore', or call IT.</source>
             <translation>สมุดบัญชี {path} เสียหาย ({problem}) ไม่มีอะไรถูกเปลี่ยน ทางแก้: กู้คืนสำรองข้อมูลล่าสุดด้วย 'pos-terminal restore' หรือแจ้งฝ่ายไอที</translation>
         </message>
@@ -2672,12 +2676,12 @@
             <translation>ไม่มีสำรองข้อมูลใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="125"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="160"></location>
             <source>{amount} earns 0 points: {why}</source>
             <translation>{amount} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/award.py" line="196"></location>
+            <location filename="../../pos_app/ui/screens/award.py" line="205"></location>
             <source>Done: sale recorded. {why}. Balance {balance} points.</source>
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
@@ -2697,32 +2701,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="900"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="718"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="717"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2757,7 +2761,7 @@
             <translation>สมุดบัญชีใน {path} เปิดอยู่ในโปรแกรมอื่น (หน้าต่างเครื่องขาย บริการซิงก์ หรืองานตามเวลา): ปิดหน้าต่างและหยุดบริการเหล่านั้น (sudo systemctl stop pos-terminal-sync.service pos-terminal-backup.timer) แล้วกู้คืนอีกครั้ง ไม่มีอะไรถูกเปลี่ยนแปลง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="478"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="485"></location>
             <source>The ledger in {path} is being restored from a backup right now: try again in a moment.</source>
             <translation>กำลังกู้คืนสมุดบัญชีใน {path} จากข้อมูลสำรองอยู่ในขณะนี้: ลองอีกครั้งในอีกสักครู่</translation>
         </message>
@@ -2767,57 +2771,57 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="804"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="815"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="795"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="806"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="800"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="811"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="240"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="245"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="246"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="248"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="250"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="738"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="749"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="741"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="752"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="541"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="552"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="419"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
@@ -2969,7 +2973,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
-            <location filename="../../pos_app/ui/slips.py" line="92"></location>
+            <location filename="../../pos_app/ui/slips.py" line="107"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
@@ -3045,62 +3049,62 @@
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="88"></location>
+            <location filename="../../pos_app/ui/slips.py" line="103"></location>
             <source>Refund</source>
             <translation>คืนเงิน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="90"></location>
+            <location filename="../../pos_app/ui/slips.py" line="105"></location>
             <source>Points given back</source>
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1092"></location>
+            <location filename="../../sync/server/console/pages.py" line="1107"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1092"></location>
+            <location filename="../../sync/server/console/pages.py" line="1107"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1092"></location>
+            <location filename="../../sync/server/console/pages.py" line="1107"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1093"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1093"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1093"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1398"></location>
+            <location filename="../../sync/server/console/pages.py" line="1412"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1402"></location>
+            <location filename="../../sync/server/console/pages.py" line="1416"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1404"></location>
+            <location filename="../../sync/server/console/pages.py" line="1418"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1400"></location>
+            <location filename="../../sync/server/console/pages.py" line="1414"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3486,78 +3490,78 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1097"></location>
+            <location filename="../../sync/server/console/pages.py" line="1112"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1098"></location>
+            <location filename="../../sync/server/console/pages.py" line="1113"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="143"></location>
+            <location filename="../../sync/server/console/pages.py" line="158"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="144"></location>
+            <location filename="../../sync/server/console/pages.py" line="159"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="157"></location>
-            <location filename="../../sync/server/console/pages.py" line="196"></location>
+            <location filename="../../sync/server/console/pages.py" line="172"></location>
+            <location filename="../../sync/server/console/pages.py" line="211"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="286"></location>
-            <location filename="../../sync/server/console/pages.py" line="297"></location>
-            <location filename="../../sync/server/console/pages.py" line="332"></location>
-            <location filename="../../sync/server/console/pages.py" line="364"></location>
-            <location filename="../../sync/server/console/pages.py" line="431"></location>
-            <location filename="../../sync/server/console/pages.py" line="461"></location>
-            <location filename="../../sync/server/console/pages.py" line="597"></location>
-            <location filename="../../sync/server/console/pages.py" line="624"></location>
-            <location filename="../../sync/server/console/pages.py" line="660"></location>
-            <location filename="../../sync/server/console/pages.py" line="741"></location>
-            <location filename="../../sync/server/console/pages.py" line="787"></location>
-            <location filename="../../sync/server/console/pages.py" line="845"></location>
-            <location filename="../../sync/server/console/pages.py" line="920"></location>
-            <location filename="../../sync/server/console/pages.py" line="944"></location>
-            <location filename="../../sync/server/console/pages.py" line="958"></location>
-            <location filename="../../sync/server/console/pages.py" line="974"></location>
-            <location filename="../../sync/server/console/pages.py" line="1016"></location>
-            <location filename="../../sync/server/console/pages.py" line="1043"></location>
-            <location filename="../../sync/server/console/pages.py" line="1083"></location>
+            <location filename="../../sync/server/console/pages.py" line="271"></location>
+            <location filename="../../sync/server/console/pages.py" line="301"></location>
+            <location filename="../../sync/server/console/pages.py" line="312"></location>
+            <location filename="../../sync/server/console/pages.py" line="347"></location>
+            <location filename="../../sync/server/console/pages.py" line="379"></location>
+            <location filename="../../sync/server/console/pages.py" line="446"></location>
+            <location filename="../../sync/server/console/pages.py" line="476"></location>
+            <location filename="../../sync/server/console/pages.py" line="612"></location>
+            <location filename="../../sync/server/console/pages.py" line="639"></location>
+            <location filename="../../sync/server/console/pages.py" line="675"></location>
+            <location filename="../../sync/server/console/pages.py" line="756"></location>
+            <location filename="../../sync/server/console/pages.py" line="802"></location>
+            <location filename="../../sync/server/console/pages.py" line="860"></location>
+            <location filename="../../sync/server/console/pages.py" line="935"></location>
+            <location filename="../../sync/server/console/pages.py" line="959"></location>
+            <location filename="../../sync/server/console/pages.py" line="973"></location>
+            <location filename="../../sync/server/console/pages.py" line="989"></location>
+            <location filename="../../sync/server/console/pages.py" line="1031"></location>
+            <location filename="../../sync/server/console/pages.py" line="1058"></location>
+            <location filename="../../sync/server/console/pages.py" line="1098"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="256"></location>
-            <location filename="../../sync/server/console/pages.py" line="287"></location>
-            <location filename="../../sync/server/console/pages.py" line="297"></location>
-            <location filename="../../sync/server/console/pages.py" line="333"></location>
-            <location filename="../../sync/server/console/pages.py" line="364"></location>
-            <location filename="../../sync/server/console/pages.py" line="431"></location>
-            <location filename="../../sync/server/console/pages.py" line="462"></location>
+            <location filename="../../sync/server/console/pages.py" line="271"></location>
+            <location filename="../../sync/server/console/pages.py" line="302"></location>
+            <location filename="../../sync/server/console/pages.py" line="312"></location>
+            <location filename="../../sync/server/console/pages.py" line="348"></location>
+            <location filename="../../sync/server/console/pages.py" line="379"></location>
+            <location filename="../../sync/server/console/pages.py" line="446"></location>
+            <location filename="../../sync/server/console/pages.py" line="477"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="494"></location>
+            <location filename="../../sync/server/console/pages.py" line="509"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="289"></location>
+            <location filename="../../sync/server/console/pages.py" line="304"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="508"></location>
+            <location filename="../../sync/server/console/pages.py" line="523"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3568,27 +3572,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1407"></location>
+            <location filename="../../sync/server/console/pages.py" line="1421"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1409"></location>
+            <location filename="../../sync/server/console/pages.py" line="1423"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1411"></location>
+            <location filename="../../sync/server/console/pages.py" line="1425"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1414"></location>
+            <location filename="../../sync/server/console/pages.py" line="1428"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1416"></location>
+            <location filename="../../sync/server/console/pages.py" line="1430"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3628,42 +3632,42 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="254"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="257"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="286"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="259"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="261"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="262"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="263"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="292"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="769"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="780"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="766"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="777"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3810,53 +3814,53 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="966"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="977"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="275"></location>
             <source>--preview works in baht only; leave out --currency.</source>
-            <translation>--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
+            <translation type="obsolete">--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="306"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="287"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="317"></location>
             <source>{money} (= {baht} at {rate})</source>
             <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="391"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="64"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="948"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="959"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="973"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="944"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="955"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="945"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="956"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="946"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="957"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="950"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="961"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -3958,7 +3962,8 @@
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/earn.py" line="123"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="285"></location>
+            <location filename="../../pos_app/services/earn.py" line="129"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
         </message>
@@ -3968,27 +3973,27 @@
             <translation>สกุลเงินที่ใช้ชำระ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
             <source>award</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
             <source>redemption</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="420"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
             <source>adjustment</source>
             <translation>การปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="449"></location>
             <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
             <translation>ระบุ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="446"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
             <source>Nothing can be voided now.</source>
             <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
         </message>
@@ -3998,12 +4003,12 @@
             <translation>ไม่พบสมาชิกที่ชื่อมีคำว่า {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="451"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="462"></location>
             <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="443"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="454"></location>
             <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
             <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
         </message>
@@ -4090,13 +4095,13 @@
             <translation>ยกเลิกรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="134"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="169"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Record the sale (0 points)</source>
             <translation>บันทึกการขาย (0 แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="135"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="170"></location>
             <location filename="../../pos_app/ui/screens/award.py" line="148"></location>
             <source>Award {points} points</source>
             <translation>บันทึก {points} แต้ม</translation>
@@ -4220,39 +4225,39 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="660"></location>
-            <location filename="../../sync/server/console/pages.py" line="741"></location>
-            <location filename="../../sync/server/console/pages.py" line="787"></location>
+            <location filename="../../sync/server/console/pages.py" line="675"></location>
+            <location filename="../../sync/server/console/pages.py" line="756"></location>
+            <location filename="../../sync/server/console/pages.py" line="802"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="743"></location>
+            <location filename="../../sync/server/console/pages.py" line="758"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="746"></location>
+            <location filename="../../sync/server/console/pages.py" line="761"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="792"></location>
+            <location filename="../../sync/server/console/pages.py" line="807"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="764"></location>
+            <location filename="../../sync/server/console/pages.py" line="779"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="789"></location>
+            <location filename="../../sync/server/console/pages.py" line="804"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="802"></location>
+            <location filename="../../sync/server/console/pages.py" line="817"></location>
             <location filename="../../sync/server/console/rules_form.py" line="108"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
@@ -4642,39 +4647,39 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="557"></location>
+            <location filename="../../sync/server/console/pages.py" line="572"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="568"></location>
+            <location filename="../../sync/server/console/pages.py" line="583"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="585"></location>
+            <location filename="../../sync/server/console/pages.py" line="600"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="610"></location>
+            <location filename="../../sync/server/console/pages.py" line="625"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="597"></location>
-            <location filename="../../sync/server/console/pages.py" line="958"></location>
-            <location filename="../../sync/server/console/pages.py" line="975"></location>
+            <location filename="../../sync/server/console/pages.py" line="612"></location>
+            <location filename="../../sync/server/console/pages.py" line="973"></location>
+            <location filename="../../sync/server/console/pages.py" line="990"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="624"></location>
+            <location filename="../../sync/server/console/pages.py" line="639"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="569"></location>
+            <location filename="../../sync/server/console/pages.py" line="584"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4781,42 +4786,42 @@
             <translation>เพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="311"></location>
+            <location filename="../../sync/server/console/pages.py" line="326"></location>
             <source>Not merged: that is this member itself.</source>
             <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="312"></location>
+            <location filename="../../sync/server/console/pages.py" line="327"></location>
             <source>Not merged: the duplicate was already merged into another member.</source>
             <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="313"></location>
+            <location filename="../../sync/server/console/pages.py" line="328"></location>
             <source>Not merged: no member matches that id, phone or card number.</source>
             <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="314"></location>
+            <location filename="../../sync/server/console/pages.py" line="329"></location>
             <source>Not merged: several members match; use the duplicate's member id.</source>
             <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="308"></location>
+            <location filename="../../sync/server/console/pages.py" line="323"></location>
             <source>Not merged: tick the box to confirm that both are the same person.</source>
             <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="348"></location>
+            <location filename="../../sync/server/console/pages.py" line="363"></location>
             <source>Write a reason.</source>
             <translation>ใส่เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="362"></location>
+            <location filename="../../sync/server/console/pages.py" line="377"></location>
             <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
             <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="335"></location>
+            <location filename="../../sync/server/console/pages.py" line="350"></location>
             <source>Not merged: {reason}</source>
             <translation>ไม่ได้รวม: {reason}</translation>
         </message>
@@ -4902,7 +4907,7 @@
             <translation>ตามวันและสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1100"></location>
+            <location filename="../../sync/server/console/pages.py" line="1115"></location>
             <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -5663,9 +5668,9 @@ redeemed</source>
             <translation>ยังไม่ได้เลือกใคร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="151"></location>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="34"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="158"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="161"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="38"></location>
             <location filename="../../pos_app/ui/screens/voucher.py" line="27"></location>
             <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
             <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
@@ -5673,12 +5678,12 @@ redeemed</source>
             <translation>บัตรกำนัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="176"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="183"></location>
             <source>No vouchers used.</source>
             <translation>ยังไม่มีการใช้บัตรกำนัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="182"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="189"></location>
             <source>Some vouchers were used twice while offline: the head office has them flagged.</source>
             <translation>มีบัตรกำนัลบางใบถูกใช้ซ้ำสองครั้งระหว่างออฟไลน์: สำนักงานใหญ่ได้ทำเครื่องหมายไว้แล้ว</translation>
         </message>
@@ -5689,30 +5694,30 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="38"></location>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="44"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="48"></location>
             <source>Takes off this bill: {amount}</source>
             <translation>ลดจากบิลนี้: {amount}</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="39"></location>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="45"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="56"></location>
             <source>Valid until {date}</source>
             <translation>ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="96"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="103"></location>
             <source>Voucher {id} used on receipt {receipt}: {what}; {amount} off.</source>
             <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}; ลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="99"></location>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="63"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="106"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="81"></location>
             <source>(offline: sent to the server at the next sync)</source>
             <translation>(ออฟไลน์: จะส่งไปยังเซิร์ฟเวอร์เมื่อซิงค์ครั้งถัดไป)</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="41"></location>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="47"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="58"></location>
             <source>Minimum bill {amount}</source>
             <translation>ยอดบิลขั้นต่ำ {amount}</translation>
         </message>
@@ -5727,22 +5732,22 @@ redeemed</source>
             <translation>เป็นของสมาชิก {member}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="155"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="162"></location>
             <source>Valid until</source>
             <translation>ใช้ได้ถึง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="178"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="185"></location>
             <source>{key}: {uses} used, {value}, offline {offline}, conflicts {conflicts}, waiting {waiting}</source>
             <translation>{key}: ใช้ {uses} ใบ, {value}, ออฟไลน์ {offline}, ซ้ำซ้อน {conflicts}, รอส่ง {waiting}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="160"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="167"></location>
             <source>The slip could not be written: {error}</source>
             <translation>เขียนสลิปไม่ได้: {error}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/voucher_cmds.py" line="136"></location>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="143"></location>
             <source>{name} bought voucher {id} ({what}, valid until {date}) for {points:,} points. Balance {after:,}.</source>
             <translation>{name} แลกบัตรกำนัล {id} ({what}, ใช้ได้ถึง {date}) ด้วย {points:,} คะแนน คงเหลือ {after:,}</translation>
         </message>
@@ -5753,7 +5758,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="169"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="282"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
@@ -5764,7 +5769,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="204"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="272"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
@@ -5814,102 +5819,102 @@ redeemed</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="278"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="280"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="213"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="242"></location>
             <source>A voucher can only be bought with points on a terminal connected to a loyalty server.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเครื่องที่เชื่อมต่อกับเซิร์ฟเวอร์สมาชิกเท่านั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="100"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="118"></location>
             <source>This voucher cannot be accepted while the terminal is offline (the offline allowance for this voucher type is used up). Try again when the terminal is online.</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="321"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="398"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="129"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="147"></location>
             <source>This voucher takes a percentage off: enter the bill amount.</source>
             <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="285"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="362"></location>
             <source>A voucher can only be bought with points while the terminal is online.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="295"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="372"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="56"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="69"></location>
             <source>Use voucher</source>
             <translation>ใช้บัตรกำนัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="61"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="74"></location>
             <source>Done: voucher {id} used: {what}.</source>
             <translation>เรียบร้อย: ใช้บัตรกำนัล {id}: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="35"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="39"></location>
             <source>Voucher {id}</source>
             <translation>บัตรกำนัล {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="49"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="60"></location>
             <source>For the member it was issued to</source>
             <translation>สำหรับสมาชิกที่ได้รับบัตรนี้เท่านั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/voucher.py" line="55"></location>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="66"></location>
             <source>Use voucher: {amount} off</source>
             <translation>ใช้บัตรกำนัล: ลด {amount}</translation>
         </message>
@@ -5919,7 +5924,7 @@ redeemed</source>
             <translation>เลขที่ใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/voucher.py" line="141"></location>
+            <location filename="../../pos_app/ui/screens/voucher.py" line="153"></location>
             <source>Type the receipt number the voucher is used on.</source>
             <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
         </message>
@@ -5934,17 +5939,17 @@ redeemed</source>
             <translation>การซิงก์ ทดสอบเครื่องพิมพ์ กล้อง และเครื่องสแกน ตรวจสุขภาพระบบ สำรองข้อมูล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="112"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="147"></location>
             <source>{amount} = {baht} at {rate}</source>
             <translation>{amount} = {baht} ที่อัตรา {rate}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="123"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="158"></location>
             <source>{amount} → {points} points</source>
             <translation>{amount} → ได้ {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/award.py" line="121"></location>
+            <location filename="../../pos_app/ui/presenters/award.py" line="156"></location>
             <source>{amount} → 0 points: {why}</source>
             <translation>{amount} → ได้ 0 แต้ม: {why}</translation>
         </message>
@@ -5984,12 +5989,12 @@ redeemed</source>
             <translation>สมาชิกยินยอมรับข่าวสารการตลาด (ไม่บังคับ)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="463"></location>
+            <location filename="../../sync/server/console/pages.py" line="478"></location>
             <source>Already erased.</source>
             <translation>ลบไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="464"></location>
+            <location filename="../../sync/server/console/pages.py" line="479"></location>
             <source>Not erased: tick the confirmation and give the reason (the member's request and its reference, without personal data).</source>
             <translation>ยังไม่ได้ลบ: ทำเครื่องหมายยืนยันและระบุเหตุผล (คำขอของสมาชิกและเลขอ้างอิง โดยไม่ใส่ข้อมูลส่วนบุคคล)</translation>
         </message>
@@ -6045,77 +6050,77 @@ redeemed</source>
             <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="798"></location>
+            <location filename="../../sync/server/console/pages.py" line="813"></location>
             <source>A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit.</source>
             <translation>รหัสคือตัวอักษร ตัวเลข ขีด หรือขีดล่าง 1-64 ตัว ขึ้นต้นด้วยตัวอักษรหรือตัวเลข</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="799"></location>
+            <location filename="../../sync/server/console/pages.py" line="814"></location>
             <source>Write a name of at most 200 characters.</source>
             <translation>ใส่ชื่อ ไม่เกิน 200 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="800"></location>
+            <location filename="../../sync/server/console/pages.py" line="815"></location>
             <source>Points: a whole number from 1 to 1,000,000.</source>
             <translation>แต้ม: จำนวนเต็มตั้งแต่ 1 ถึง 1,000,000</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="801"></location>
+            <location filename="../../sync/server/console/pages.py" line="816"></location>
             <source>The end must be after the start.</source>
             <translation>วันสิ้นสุดต้องอยู่หลังวันเริ่ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="845"></location>
-            <location filename="../../sync/server/console/pages.py" line="920"></location>
-            <location filename="../../sync/server/console/pages.py" line="944"></location>
-            <location filename="../../sync/server/console/pages.py" line="975"></location>
+            <location filename="../../sync/server/console/pages.py" line="860"></location>
+            <location filename="../../sync/server/console/pages.py" line="935"></location>
+            <location filename="../../sync/server/console/pages.py" line="959"></location>
+            <location filename="../../sync/server/console/pages.py" line="990"></location>
             <source>No such reward.</source>
             <translation>ไม่พบของรางวัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1017"></location>
-            <location filename="../../sync/server/console/pages.py" line="1044"></location>
-            <location filename="../../sync/server/console/pages.py" line="1084"></location>
+            <location filename="../../sync/server/console/pages.py" line="1032"></location>
+            <location filename="../../sync/server/console/pages.py" line="1059"></location>
+            <location filename="../../sync/server/console/pages.py" line="1099"></location>
             <source>No such voucher batch.</source>
             <translation>ไม่พบชุดบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="878"></location>
+            <location filename="../../sync/server/console/pages.py" line="893"></location>
             <source>Not added: see the messages beside the fields.</source>
             <translation>ยังไม่ได้เพิ่ม: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="910"></location>
+            <location filename="../../sync/server/console/pages.py" line="925"></location>
             <source>Not saved: see the messages beside the fields.</source>
             <translation>ยังไม่ได้บันทึก: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="932"></location>
+            <location filename="../../sync/server/console/pages.py" line="947"></location>
             <source>Not retired: tick the box to confirm.</source>
             <translation>ยังไม่ได้เลิกใช้: ติ๊กช่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1064"></location>
+            <location filename="../../sync/server/console/pages.py" line="1079"></location>
             <source>Not voided: tick the box to confirm. Vouchers already used stay used.</source>
             <translation>ยังไม่ได้ยกเลิก: ติ๊กช่องเพื่อยืนยัน บัตรกำนัลที่ใช้ไปแล้วยังคงเป็นใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="976"></location>
+            <location filename="../../sync/server/console/pages.py" line="991"></location>
             <source>Not saved: write a whole number from 0 to 1,000,000 (a delivery at least 1).</source>
             <translation>ยังไม่ได้บันทึก: ใส่จำนวนเต็มตั้งแต่ 0 ถึง 1,000,000 (ของเข้าอย่างน้อย 1)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="978"></location>
+            <location filename="../../sync/server/console/pages.py" line="993"></location>
             <source>This reward is not counted per branch: choose “counted per branch” first.</source>
             <translation>ของรางวัลนี้ไม่ได้นับสต็อกแยกสาขา: เลือก “นับแยกตามสาขา” ก่อน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="980"></location>
+            <location filename="../../sync/server/console/pages.py" line="995"></location>
             <source>Choose Set or Add delivery.</source>
             <translation>เลือก ตั้งค่า หรือ เพิ่มของเข้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="888"></location>
+            <location filename="../../sync/server/console/pages.py" line="903"></location>
             <source>There is already a reward {code}.</source>
             <translation>มีของรางวัล {code} อยู่แล้ว</translation>
         </message>
@@ -6467,6 +6472,81 @@ redeemed</source>
             <location filename="../../sync/server/console/templates/vouchers.html" line="21"></location>
             <source>No voucher batches yet.</source>
             <translation>ยังไม่มีชุดบัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/voucher_cmds.py" line="98"></location>
+            <source>Voucher {id} used on receipt {receipt}: {what}. The sale of {bill} earned {points:,} points ({bonus:,} of them from the voucher). Balance {after:,}.</source>
+            <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what} การขาย {bill} ได้ {points:,} คะแนน (จากบัตรกำนัล {bonus:,} คะแนน) คงเหลือ {after:,}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/rules.py" line="459"></location>
+            <source>A points multiplier is a whole number from 1 to {most}.</source>
+            <translation>ตัวคูณคะแนนต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {most}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="112"></location>
+            <source>A points-multiplier voucher is used with the sale it multiplies: give the member and the bill amount, and the sale is recorded with the multiplied points.</source>
+            <translation>บัตรกำนัลคูณคะแนนใช้คู่กับการขายที่คูณ: ระบุสมาชิกและยอดบิล แล้วการขายจะถูกบันทึกพร้อมคะแนนที่คูณแล้ว</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="86"></location>
+            <source>The voucher pays the whole bill: there is nothing paid to earn points on.</source>
+            <translation>บัตรกำนัลครอบคลุมทั้งบิล: ไม่มียอดที่จ่ายเพื่อรับคะแนน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/award.py" line="139"></location>
+            <source>{bill} − voucher …{tail} {discount} = {paid} paid</source>
+            <translation>{bill} − บัตรกำนัล …{tail} {discount} = จ่าย {paid}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="79"></location>
+            <source>Award the points on what the member pays.</source>
+            <translation>ให้คะแนนตามยอดที่สมาชิกจ่าย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="68"></location>
+            <source>Use voucher: award {points} points</source>
+            <translation>ใช้บัตรกำนัล: ให้ {points} คะแนน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="76"></location>
+            <source>{points} points awarded. New balance {balance} points.</source>
+            <translation>ให้ {points} คะแนนแล้ว คงเหลือใหม่ {balance} คะแนน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="55"></location>
+            <source>Find the member and type the bill: the sale is recorded with the voucher</source>
+            <translation>ค้นหาสมาชิกและพิมพ์ยอดบิล: การขายจะถูกบันทึกพร้อมบัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="50"></location>
+            <source>The member pays {paid} and earns {points} points on it</source>
+            <translation>สมาชิกจ่าย {paid} และได้ {points} คะแนน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/voucher.py" line="53"></location>
+            <source>Used with this sale: it earns {points} points</source>
+            <translation>ใช้กับการขายนี้: ได้ {points} คะแนน</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="85"></location>
+            <source>Voucher …{tail}</source>
+            <translation>บัตรกำนัล …{tail}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="95"></location>
+            <source>{what} (+{points} points)</source>
+            <translation>{what} (+{points} คะแนน)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="123"></location>
+            <source>Paid</source>
+            <translation>จ่าย</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/slips.py" line="122"></location>
+            <source>{amount} off</source>
+            <translation>ลด {amount}</translation>
         </message>
     </context>
 </TS>

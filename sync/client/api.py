@@ -140,6 +140,10 @@ class ServerApi:
     def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
         return self._call("POST", "/v1/vouchers/commit", p.VoucherState, json=req.model_dump(mode="json"))
 
+    def voucher_commit_batch(self, req: p.VoucherCommitBatch) -> p.VoucherCommitBatchResponse:
+        return self._call("POST", "/v1/vouchers/commit-batch", p.VoucherCommitBatchResponse,
+                          json=req.model_dump(mode="json"))
+
     def voucher_issue(self, req: p.VoucherIssueRequest) -> p.VoucherIssued:
         return self._call("POST", "/v1/vouchers/issue", p.VoucherIssued, json=req.model_dump(mode="json"))
 

@@ -476,6 +476,9 @@ class SyncClient:
     def voucher_commit(self, req: p.VoucherCommitRequest) -> p.VoucherState:
         return self.api.voucher_commit(req)
 
+    def voucher_commit_batch(self, uses: list[p.VoucherCommitRequest]) -> p.VoucherCommitBatchResponse:
+        return self.api.voucher_commit_batch(p.VoucherCommitBatch(uses=uses))
+
     def voucher_release(self, operation_id: str) -> None:
         self.api.voucher_release(operation_id)
 

@@ -612,6 +612,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             return vsvc.commit(c, svc.authenticate(c, auth, now), req, now)
         return run_tx(engine, fn)
 
+    @app.post("/v1/vouchers/commit-batch", response_model=p.VoucherCommitBatchResponse, responses=ERROR_RESPONSES)
+    def voucher_commit_batch(req: p.VoucherCommitBatch, auth: Auth) -> p.VoucherCommitBatchResponse:
+        for use in req.uses:
+            _plain_text(use)
+
+        def fn(c: Connection) -> p.VoucherCommitBatchResponse:
+            now = settings.clock()
+            return vsvc.commit_batch(c, svc.authenticate(c, auth, now), req, now)
+        return run_tx(engine, fn)
+
     @app.post("/v1/vouchers/issue", response_model=p.VoucherIssued, responses=ERROR_RESPONSES)
     def voucher_issue(req: p.VoucherIssueRequest, auth: Auth) -> p.VoucherIssued:
         def fn(c: Connection) -> p.VoucherIssued:

@@ -807,6 +807,15 @@ class _Judge:
         self.prices: dict[str, int] = {row.code: int(row.points_cost) for row in conn.execute(
             select(m.rewards.c.code, m.rewards.c.points_cost).where(_in(conn, m.rewards.c.code, codes)))} \
             if codes else {}
+        multiplied = sorted({e.voucher_id for e in entries if e.kind == "earn" and e.voucher_id})
+        self.factors: dict[str, int] = {}  # voucher id -> its factor, for the multiplier vouchers issued here
+        if multiplied:
+            for row in conn.execute(select(m.vouchers.c.id, m.voucher_batches.c.benefit).select_from(
+                    m.vouchers.join(m.voucher_batches, m.voucher_batches.c.id == m.vouchers.c.batch_id))
+                    .where(_in(conn, m.vouchers.c.id, multiplied), m.vouchers.c.kind == "multiplier")):
+                factor = row.benefit[1:] if row.benefit.startswith("X") else ""
+                if factor.isdigit():
+                    self.factors[row.id] = int(factor)
         self.held: dict[str, _Held] = {}
         self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
         self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
@@ -900,21 +909,23 @@ class _Judge:
             if isinstance(fx, rec.Problem):
                 return _Verdict(fx)
             amount, fx_flag = fx
+        # a points-multiplier voucher: the factor of the voucher as this server issued it, never the terminal's
+        factor = self.factors.get(e.voucher_id, 1) if e.voucher_id else 1
         try:
             purchase = Purchase(
                 amount_satang=amount, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
                 lines=tuple(CategoryLine(category=ln.category, amount_satang=ln.amount_satang) for ln in e.lines))
             lowest = bundle.tiers.tiers[0].code
             try:
-                claimed = points_for(purchase, bundle, e.tier_code).points
+                claimed = points_for(purchase, bundle, e.tier_code, factor=factor).points
             except RuleError:  # a tier these rules do not have: judge by the tier the server knows
                 claimed = None
             if claimed is not None and (e.tier_code in (None, lowest)
-                                        or claimed <= points_for(purchase, bundle, lowest).points):
+                                        or claimed <= points_for(purchase, bundle, lowest, factor=factor).points):
                 allowed = claimed
             else:
                 tier = self._server_tier(e, bundle)
-                allowed = points_for(purchase, bundle, tier).points
+                allowed = points_for(purchase, bundle, tier, factor=factor).points
                 if claimed is not None:
                     allowed = min(allowed, claimed)
         except (RuleError, ValueError) as exc:
@@ -926,6 +937,9 @@ class _Judge:
         if e.points != allowed:
             details: dict[str, Any] = {"expected": allowed, "points": e.points, "rules_version": e.rules_version,
                                        "tier_code": e.tier_code}
+            if e.voucher_id:  # the factor the terminal applied and the one of the voucher the server issued
+                details.update(voucher_id=e.voucher_id, points_factor=e.points_factor,
+                               server_points_factor=self.factors.get(e.voucher_id))
             if e.points > allowed:
                 details["taken_back"] = e.points - allowed
                 verdict.compensations.append({
@@ -1029,15 +1043,24 @@ class _Judge:
                                                self.refunded.get(e.corrects_id, 0), e.amount_satang)
             except ReturnError as exc:
                 return _Verdict(rec.Problem("bad_correction", exc.message))
-            if -e.points < expected:
-                verdict.compensations.append({
-                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
-                    "corrects_id": e.corrects_id,
-                    "reason": f"return clawback completed: the receipt's rules take back {expected}, "
-                              f"{-e.points} were taken"})
-                verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id,
-                                             {"kind": "return", "expected": -expected, "points": e.points}))
+            self._return_points(e, expected, verdict, f"the receipt's rules take back {expected}, "
+                                                      f"{-e.points} were taken")
         return verdict
+
+    @staticmethod
+    def _return_points(e: Any, expected: int, verdict: _Verdict, why: str) -> None:
+        """A return's points against what the return rule gives (``expected``, positive), the same for a sale in
+        baht and one in another currency: fewer taken back are completed by a server ``reverse``, more are
+        left as recorded (a manager may give them back); either way ``points_mismatch`` is flagged."""
+        if -e.points == expected:
+            return
+        details: dict[str, Any] = {"kind": "return", "expected": -expected, "points": e.points}
+        if -e.points < expected:
+            details["taken_back"] = expected + e.points
+            verdict.compensations.append({
+                "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
+                "corrects_id": e.corrects_id, "reason": f"return clawback completed: {why}"})
+        verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
 
     def _check_foreign_return(self, e: Any, original: _Held) -> _Verdict:
         """A return (or void) of a sale paid in another currency, refunded in it: its THB part must be the same
@@ -1071,16 +1094,9 @@ class _Judge:
                 "sale_currency": original.currency, "amount_minor": part, "fx_rate": e.fx_rate,
                 "sale_fx_rate": original.fx_rate, "amount_satang": e.amount_satang,
                 "expected_satang": expected_satang, "points": e.points, "points_expected": -expected}))
-        if -e.points != expected:
-            details: dict[str, Any] = {"kind": "return", "expected": -expected, "points": e.points}
-            if -e.points < expected:
-                details["taken_back"] = expected + e.points
-                verdict.compensations.append({
-                    "member_id": e.member_id, "points": -(expected + e.points), "kind": "reverse",
-                    "corrects_id": e.corrects_id,
-                    "reason": f"return clawback completed: a {part} (minor units) {original.currency} share of the "
-                              f"sale at its rate {original.fx_rate} takes back {expected}, {-e.points} were taken"})
-            verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
+        self._return_points(e, expected, verdict, f"a {part} (minor units) {original.currency} share of the sale "
+                                                  f"at its rate {original.fx_rate} takes back {expected}, "
+                                                  f"{-e.points} were taken")
         return verdict
 
     def _check_adjust(self, e: Any) -> _Verdict:

@@ -93,6 +93,36 @@ def test_a_refused_currency_sale_is_one_line_and_records_nothing(run, member, ar
     assert _entries(run) == []
 
 
+def test_preview_of_a_dollar_sale_shows_its_points_and_records_nothing(run, member) -> None:
+    shown = json.loads(run("award", "--member", member, "--amount", "40.00", "--currency", "USD", "--receipt", "R1",
+                           "--preview").stdout)
+    assert (shown["currency"], shown["amount_minor"], shown["fx_rate"], shown["amount_satang"], shown["points"]) == \
+        ("USD", 4000, "35.8125", 143_250, 57)  # what the award below records
+    text = run("award", "--member", member, "--amount", "40.00", "--currency", "USD", "--receipt", "R1",
+               "--preview", json_out=False).stdout
+    assert text.strip() == "USD 40.00 (= ฿1,432.50 at 35.8125) would earn 57 points for Somchai."
+    small = json.loads(run("award", "--member", member, "--amount", "0.50", "--currency", "USD", "--receipt", "R1",
+                           "--preview").stdout)
+    assert (small["points"], small["amount_satang"], small["note"]) == (0, 1_791, "0 points: points start at ฿25")
+    assert _entries(run) == []
+    awarded = json.loads(run("award", "--member", member, "--amount", "40.00", "--currency", "USD",
+                             "--receipt", "R1").stdout)
+    assert (awarded["amount_satang"], awarded["points"]) == (143_250, 57)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--amount", "10", "--currency", "EUR"), "There is no rate for EUR in the rules (version 2); nothing was recorded."),
+    (("--amount", "10", "--currency", "CNY"),
+     "There is no rate for CNY yet at the time of this sale; nothing was recorded."),
+    (("--amount", "40.005", "--currency", "USD"), "An amount in USD has at most 2 decimal places."),
+    (("--amount", "10", "--currency", "USD", "--category", "food=10"),
+     "Category lines are in baht: record a sale in another currency without them."),
+])
+def test_a_refused_currency_preview_is_the_award_s_line(run, member, args, message) -> None:
+    _refused(run("award", "--member", member, "--receipt", "R9", "--preview", *args, json_out=False), message)
+    assert _entries(run) == []
+
+
 def test_a_branch_that_does_not_take_a_currency_refuses_it(run, member, tmp_path: Path) -> None:
     (tmp_path / "r3.json").write_text(_rules({"BKK01": ["USD"]}).replace('"version":2', '"version":3'),
                                       encoding="utf-8")
@@ -128,6 +158,25 @@ def test_returns_of_a_foreign_sale_are_in_its_currency_and_add_up(run, member) -
     assert part["points_clawed_back"] + rest["points_clawed_back"] == 57 and rest["points_clawed_back"] == 42
     assert json.loads(run("balance", "--member", member).stdout)["balance"] == 0
     assert [e[3:5] for e in _entries(run)] == [("USD", 4000), ("USD", 1000), ("USD", 3000)]
+
+
+@pytest.mark.parametrize(("amount", "currency", "part", "too_much", "left"), [
+    ("1432.50", None, "358.12", "1074.39", "Only ฿1,074.38 of receipt R1 can still be returned."),
+    ("40.00", "USD", "10", "30.01", "Only USD 30.00 of receipt R1 can still be returned."),
+])
+def test_a_return_beyond_the_sale_is_refused_alike_in_baht_and_in_another_currency(
+        run, member, amount, currency, part, too_much, left) -> None:
+    run("award", "--member", member, "--amount", amount, *(("--currency", currency) if currency else ()),
+        "--receipt", "R1")
+    first = json.loads(run("return", "--receipt", "R1", "--amount", part).stdout)
+    assert (first["refund_satang"], first["points_clawed_back"]) == (35_812, 15)  # the same quarter, the same rule
+    _refused(run("return", "--receipt", "R1", "--amount", too_much, json_out=False), left)
+    rest = json.loads(run("return", "--receipt", "R1").stdout)
+    assert (rest["refund_satang"], rest["points_clawed_back"]) == (107_438, 42)  # never more than the sale earned
+    _refused(run("return", "--receipt", "R1", json_out=False), "Receipt R1 was already fully returned.")
+    assert json.loads(run("balance", "--member", member).stdout)["balance"] == 0
+    assert [e[:3] for e in _entries(run)] == [("earn", 57, 143_250), ("reverse", -15, 35_812),
+                                              ("reverse", -42, 107_438)]
 
 
 def test_reports_total_in_baht_and_show_the_original_currencies(run, member) -> None:

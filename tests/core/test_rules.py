@@ -127,6 +127,43 @@ def test_category_campaign_boosts_only_its_lines() -> None:
     assert food_only.points == 49 and food_only.campaigns_applied == ()
 
 
+def test_a_multiplier_voucher_multiplies_the_whole_sale_s_points_exactly() -> None:
+    rules = with_campaigns(campaign(id="bkk-x1.5", multiplier_permille=1500))
+    plain = points_for(Purchase(parse_amount("1,234.50"), SALE), rules, "gold")
+    assert (plain.points, plain.base_points, plain.tier_bonus, plain.campaign_bonus) == (97, 49, 24, 24)
+    assert (plain.voucher_bonus, plain.points_factor) == (0, 1)
+    doubled = points_for(Purchase(parse_amount("1,234.50"), SALE), rules, "gold", factor=2)
+    # each part rounded down as always (73.5 -> 73, 24.5 -> 24), then the total times 2: nothing left to round
+    assert (doubled.points, doubled.voucher_bonus, doubled.points_factor) == (194, 97, 2)
+    assert (doubled.base_points, doubled.tier_bonus, doubled.campaign_bonus) == (49, 24, 24)
+    assert doubled.campaigns_applied == ("bkk-x1.5",) and doubled.points_start_satang is None
+    top = points_for(Purchase(2500, SALE), RULES, factor=10)
+    assert (top.points, top.voucher_bonus, top.points_factor) == (10, 9, 10)
+    nothing = points_for(Purchase(2499, SALE), RULES, factor=3)  # below one block: nothing, multiplied
+    assert (nothing.points, nothing.voucher_bonus, nothing.points_factor, nothing.points_start_satang) == \
+        (0, 0, 3, 2500)
+    below = points_for(Purchase(9999, SALE), replace(RULES, earn=EarnRules(min_spend_satang=10000)), factor=2)
+    assert (below.points, below.points_factor, below.points_start_satang) == (0, 2, 10000)
+
+
+@pytest.mark.parametrize("factor", [0, -2, 11, True, "2", 2.0])
+def test_a_points_multiplier_outside_1_to_10_is_refused(refused, factor: object) -> None:
+    with refused(RuleError, "purchase.factor", "A points multiplier is a whole number from 1 to 10."):
+        points_for(Purchase(10000, SALE), RULES, factor=factor)  # type: ignore[arg-type]
+
+
+@settings(max_examples=100, deadline=None)
+@given(bundles(), st.integers(0, MAX_AMOUNT_SATANG), instants, st.integers(1, 10), st.data())
+def test_a_multiplied_sale_earns_exactly_factor_times_the_plain_sale(
+        rules: RulesBundle, amount: int, at: datetime, factor: int, data: st.DataObject) -> None:
+    tier = data.draw(st.none() | st.sampled_from([t.code for t in rules.tiers.tiers]))
+    plain, multiplied = points_for(Purchase(amount, at), rules, tier), points_for(Purchase(amount, at), rules,
+                                                                                    tier, factor=factor)
+    assert multiplied.points == plain.points * factor == plain.points + multiplied.voucher_bonus
+    assert (multiplied.base_points, multiplied.tier_bonus, multiplied.campaign_bonus) == \
+        (plain.base_points, plain.tier_bonus, plain.campaign_bonus)
+
+
 def test_purchase_validation(refused) -> None:
     with refused(RuleError, "purchase.lines", "The category lines do not add up to the bill amount."):
         Purchase(10000, SALE, lines=(CategoryLine("food", 5000),))

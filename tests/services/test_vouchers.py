@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pos_app.core.member_codes import public_key_bytes, terminal_key_id
 from pos_app.core.vouchers import Benefit, sign_voucher
 from pos_app.ledger import vouchers as store
-from pos_app.services.errors import InvalidInput, NotAllowed
-from pos_app.services.redeem import ServerOffline
+from pos_app.services.errors import Conflict, InvalidInput, NotAllowed
+from pos_app.services.redeem import ServerOffline, ServerRefused
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 FIFTY = Benefit("fixed", 5000)
@@ -133,8 +133,9 @@ def test_offline_only_within_the_allowance_and_a_recent_sync(counter, clock) -> 
     assert counter.redeem_voucher_online(Unreachable(), voucher("E3", Benefit("fixed", 3000)), **kw).offline
     refused(NotAllowed, *limit, counter.redeem_voucher_online, Unreachable(), voucher("E4", Benefit("fixed", 1)), **kw)
     # another type has no allowance at all
+    somchai = counter.members.enroll(name="Somchai", phone="0812345678", operator_id="cashier-1").id
     refused(NotAllowed, *limit, counter.redeem_voucher_online, Unreachable(), voucher("E5", Benefit("multiplier", 2)),
-            **kw)
+            **kw, member_id=somchai, bill_satang=10_000)
     assert counter.upload_voucher_uses(Unreachable()) == (0, 0)
     assert [u.acked_at_ms for u in uses(counter)] == [None, None]
     # a sync that is too old: nothing offline, whatever the allowance
@@ -158,3 +159,121 @@ def test_report_by_day_kind_and_cashier(counter) -> None:  # type: ignore[no-unt
                                                               "offline": 0, "conflicts": 0, "waiting": 2}
     refused(InvalidInput, "invalid_input", "A voucher report is by day, kind or cashier.", counter.voucher_report,
             since, until, "month")
+
+
+class Online:
+    """The server's voucher arbiter as the counter meets it: holds and commits every voucher once."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def reserve(self, *, operation_id: str, **kwargs: object) -> None:
+        self.calls.append(("reserve", operation_id))
+
+    def commit(self, *, operation_id: str, **kwargs: object) -> bool:
+        self.calls.append(("commit", operation_id))
+        return False
+
+    def release(self, operation_id: str) -> None:
+        self.calls.append(("release", operation_id))
+
+
+def _entries(services) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with services.ledger.read() as conn:
+        return conn.exec_driver_sql("SELECT kind, points, amount_satang, receipt_ref, voucher_id, points_factor "
+                                    "FROM entries ORDER BY rowid").fetchall()
+
+
+def test_a_multiplier_voucher_records_its_sale_with_the_points_multiplied_once(counter) -> None:  # type: ignore[no-untyped-def]
+    member = counter.members.enroll(name="Somchai", phone="0812345678", operator_id="cashier-1").id
+    server = Online()
+    code = voucher("M2", Benefit("multiplier", 2))
+    kw = {"receipt_ref": "R-1", "operator_id": "cashier-1", "member_id": member, "bill_satang": 123_450}
+    used = counter.redeem_voucher_online(server, code, **kw, op_id="op-m2")
+    # ฿1,234.50 earns 49 points; the voucher doubles them, in the same transaction as the use
+    assert (used.points, used.voucher_bonus, used.balance_after, used.multiplier, used.value_satang) == (98, 49, 98, 2, 0)
+    assert _entries(counter) == [("earn", 98, 123_450, "R-1", "M2", 2)]
+    assert [u.voucher_id for u in uses(counter)] == ["M2"] and server.calls == [("reserve", "op-m2"), ("commit", "op-m2")]
+    again = counter.redeem_voucher_online(server, code, **kw, op_id="op-m2")  # a retry: the same answer, nothing more
+    assert (again.replayed, again.points, again.entry_id) == (True, 98, used.entry_id)
+    assert len(_entries(counter)) == 1 and counter.members.get(member).balance == 98
+    # the sale cannot earn twice: not by a plain award, not by another voucher on the same receipt
+    refused(Conflict, "conflict", "Receipt R-1 already earned points; nothing was added.", counter.award,
+            member_id=member, amount_satang=123_450, receipt_ref="R-1", operator_id="cashier-1")
+    held = len(server.calls)
+    refused(Conflict, "conflict", "Receipt R-1 already earned points; nothing was added.",
+            counter.redeem_voucher_online, server, voucher("M3", Benefit("multiplier", 3)), **kw)
+    assert len(server.calls) == held  # refused before the server held anything
+    assert len(_entries(counter)) == 1 and [u.voucher_id for u in uses(counter)] == ["M2"]
+
+
+def test_a_multiplier_voucher_without_its_sale_is_refused_and_nothing_recorded(counter) -> None:  # type: ignore[no-untyped-def]
+    member = counter.members.enroll(name="Somchai", phone="0812345678", operator_id="cashier-1").id
+    code = voucher("M2", Benefit("multiplier", 2))
+    need = ("voucher.sale_needed", "A points-multiplier voucher is used with the sale it multiplies: give the member "
+            "and the bill amount, and the sale is recorded with the multiplied points.")
+    for missing in ({"member_id": member}, {"bill_satang": 10_000}):
+        refused(InvalidInput, *need, counter.redeem_voucher_online, Online(), code, receipt_ref="R-1",
+                operator_id="c", **missing)
+        refused(InvalidInput, *need, counter.redeem_voucher, code, receipt_ref="R-1", operator_id="c", **missing)
+    # the award already recorded on this receipt: the voucher is not used, nothing is multiplied afterwards
+    counter.award(member_id=member, amount_satang=10_000, receipt_ref="R-2", operator_id="c")
+    refused(Conflict, "conflict", "Receipt R-2 already earned points; nothing was added.", counter.redeem_voucher,
+            code, receipt_ref="R-2", operator_id="c", member_id=member, bill_satang=10_000)
+    assert uses(counter) == [] and [e[1] for e in _entries(counter)] == [4]
+
+
+def test_the_sale_preview_multiplies_as_the_award_will(counter) -> None:  # type: ignore[no-untyped-def]
+    member = counter.members.enroll(name="Somchai", phone="0812345678", operator_id="cashier-1").id
+    assert counter.preview_sale(member, amount_satang=123_450, factor=3).points == 147
+    used = counter.redeem_voucher(voucher("M3", Benefit("multiplier", 3)), receipt_ref="R-1", operator_id="c",
+                                  member_id=member, bill_satang=123_450)
+    assert used.points == 147
+
+
+class Batching(Online):
+    """A server with ``/v1/vouchers/commit-batch``: records each request; ``refuse`` names uses it refuses."""
+
+    def __init__(self, refuse: set[str] = frozenset(), has_batch: bool = True) -> None:  # type: ignore[assignment]
+        super().__init__()
+        self.batches: list[list[str]] = []
+        self.refuse, self.has_batch = refuse, has_batch
+
+    def commit_batch(self, uses: list[dict]) -> list[bool | Exception] | None:  # type: ignore[type-arg]
+        if not self.has_batch:
+            return None
+        self.batches.append([u["code"].split(":")[2] for u in uses])
+        assert all(u["offline"] for u in uses)
+        return [ServerRefused("voucher_forged", "no") if u["code"].split(":")[2] in self.refuse else False
+                for u in uses]
+
+
+def _offline_uses(counter, clock, count: int) -> None:  # type: ignore[no-untyped-def]
+    policy = {"max_hours_since_sync": 24, "voucher_allowances": {"fixed": {"count": 999, "value_satang": 10**9}}}
+    with counter.ledger.write() as conn:
+        counter.ledger.set_meta(conn, "mode", "enrolled")
+        counter.ledger.set_meta(conn, "last_sync_ok_ms", str(clock()))
+        counter.ledger.set_meta(conn, "offline_policy", json.dumps(policy))
+    for i in range(count):
+        counter.redeem_voucher_online(Unreachable(), voucher(f"B{i:03d}"), receipt_ref=f"R-{i}", operator_id="c")
+
+
+def test_a_sync_round_sends_the_offline_uses_in_batches(counter, clock) -> None:  # type: ignore[no-untyped-def]
+    from pos_app.services.vouchers import VOUCHER_BATCH
+
+    _offline_uses(counter, clock, VOUCHER_BATCH + 3)
+    server = Batching(refuse={"B201"})
+    with pytest.raises(ServerRefused):  # the refused use stops the round after the others were acknowledged
+        counter.upload_voucher_uses(server)
+    assert [len(b) for b in server.batches] == [VOUCHER_BATCH, 3] and server.calls == []
+    assert [u.voucher_id for u in uses(counter) if u.acked_at_ms is None] == ["B201"]
+    server.refuse = set()
+    assert counter.upload_voucher_uses(server) == (1, 0)  # one left: sent on its own
+    assert server.calls == [("commit", uses(counter)[201].op_id)]
+
+
+def test_an_older_server_without_batches_gets_the_uses_one_by_one(counter, clock) -> None:  # type: ignore[no-untyped-def]
+    _offline_uses(counter, clock, 3)
+    server = Batching(has_batch=False)
+    assert counter.upload_voucher_uses(server) == (3, 0)
+    assert [c[0] for c in server.calls] == ["commit"] * 3 and server.batches == []

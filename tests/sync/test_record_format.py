@@ -74,3 +74,48 @@ def test_only_a_sale_or_its_return_carries_a_currency() -> None:
               "currency": "USD", "amount_minor": 100, "fx_rate": "35"}
     problem = rec.check_entry(rec.entry_record(**values), rec.TERMINAL)
     assert problem is not None and problem.code == "currency_not_allowed"
+
+
+_SALE = {"terminal_id": "T", "seq": 1, "member_id": "0190a0b0-0000-7000-8000-000000000001", "kind": "earn",
+         "points": 98, "amount_satang": 123_450, "sale_at": "2026-11-23T08:15:00.123Z"}
+
+
+def test_a_multiplier_voucher_on_a_sale_is_hashed_and_travels_with_it() -> None:
+    plain = rec.entry_record(id=str(uuid.uuid4()), **_SALE)
+    assert not set(rec.VOUCHER_FIELDS) & set(plain)
+    values = {k: v for k, v in plain.items() if k != "content_hash"}
+    doubled = rec.entry_record(**values, voucher_id="7QJ2M4KXA9PZ", points_factor=2)
+    assert list(doubled)[-3:] == ["voucher_id", "points_factor", "content_hash"]
+    assert doubled["content_hash"] != plain["content_hash"]
+    assert rec.check_entry(doubled, rec.TERMINAL) is None
+    wire = p.Entry.model_validate(doubled)
+    assert wire.hash_ok() and wire.model_dump(mode="json") == doubled
+    both = rec.entry_record(**values, voucher_id="A1", points_factor=10, currency="USD", amount_minor=4000,
+                            fx_rate="30.8625")
+    assert rec.check_entry(both, rec.TERMINAL) is None  # a dollar sale may carry a multiplier too
+
+
+@pytest.mark.parametrize(("fields", "code", "message"), [
+    ({"voucher_id": "7QJ2M4KXA9PZ"}, "voucher_incomplete", "voucher_id and points_factor come together"),
+    ({"points_factor": 2}, "voucher_incomplete", "voucher_id and points_factor come together"),
+    ({"voucher_id": "7qj2", "points_factor": 2}, "bad_voucher_id", "voucher_id is 1 to 24 capital letters and digits"),
+    ({"voucher_id": "A" * 25, "points_factor": 2}, "bad_voucher_id",
+     "voucher_id is 1 to 24 capital letters and digits"),
+    ({"voucher_id": 7, "points_factor": 2}, "bad_voucher_id", "voucher_id is 1 to 24 capital letters and digits"),
+    ({"voucher_id": "A", "points_factor": 1}, "bad_points_factor", "points_factor is a whole number from 2 to 10"),
+    ({"voucher_id": "A", "points_factor": 11}, "bad_points_factor", "points_factor is a whole number from 2 to 10"),
+    ({"voucher_id": "A", "points_factor": True}, "bad_points_factor", "points_factor is a whole number from 2 to 10"),
+    ({"voucher_id": "A", "points_factor": "2"}, "bad_points_factor", "points_factor is a whole number from 2 to 10"),
+])
+def test_voucher_fields_that_a_counter_cannot_write_are_named(fields: dict[str, Any], code: str,
+                                                              message: str) -> None:
+    problem = rec.check_entry(rec.entry_record(id=str(uuid.uuid4()), **_SALE, **fields), rec.TERMINAL)
+    assert problem is not None and (problem.code, problem.detail) == (code, message)
+
+
+def test_only_a_sale_carries_a_multiplier_voucher() -> None:
+    values = {**_SALE, "kind": "reverse", "points": -98, "corrects_id": str(uuid.uuid4())}
+    problem = rec.check_entry(rec.entry_record(id=str(uuid.uuid4()), **values, voucher_id="A", points_factor=2),
+                              rec.TERMINAL)
+    assert problem is not None and (problem.code, problem.detail) == \
+        ("voucher_not_allowed", "only a sale (earn) carries a points-multiplier voucher")

@@ -201,3 +201,32 @@ def test_a_dollar_receipt_is_returned_in_dollars_in_parts_at_the_sales_rate(
     assert [(e.currency, e.amount_minor, e.fx_rate, e.amount_satang, e.points) for e in reverses] == \
         [("USD", 1_000, "35.8125", 35_812, -15), ("USD", 3_000, "35.8125", 107_438, -42)]
     assert sum(e.amount_satang for e in reverses) == sale.amount_satang  # the parts add up to the sale, exactly
+
+
+def test_a_multiplier_voucher_on_a_bill_in_dollars_is_refused_not_recorded_as_baht(
+        qtbot: Any, dollar_window: Any, data_dir: Path) -> None:
+    """A voucher's bill is in baht: with dollars chosen the window passes no bill, so a multiplier voucher is
+    refused in its dialog instead of recording a ฿40.00 sale for USD 40.00."""
+    from test_voucher_window import chain_key, voucher
+
+    from pos_app.core.vouchers import Benefit
+
+    i18n.set_language("en")
+    chain_key(data_dir)
+    win = dollar_window
+    sign_in(qtbot, win)
+    wait_idle(qtbot, win)
+    member = find_member(qtbot, win)
+    win.currency_picker.setCurrentIndex(win.currency_picker.findData("USD"))
+    win.amount_field.setText("40.00")
+    win.receipt_field.setText("R-USD-X2")
+    win.member_field.setText(voucher("USDX2", Benefit("multiplier", 2)))
+    with qtbot.waitSignal(win.voucher_requested, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
+    dialog = opened.args[0]
+    QApplication.processEvents()
+    assert "Find the member and type the bill" in dialog.details.text()
+    with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+        qtbot.keyClick(dialog.receipt, Qt.Key.Key_Return)
+    assert refused.args[0].startswith("A points-multiplier voucher is used with the sale it multiplies")
+    assert earn_entries(data_dir, member.id) == []  # nothing recorded

@@ -138,5 +138,119 @@ def test_presenter_says_what_the_voucher_gives() -> None:
     assert not state.can_confirm
     done = VoucherUseResult(op_id="o", voucher_id="V1", kind="fixed", description="฿50.00 off the bill",
                             value_satang=5000, reward_code=None, multiplier=None, receipt_ref="R", offline=True)
-    assert voucher_done_text(done) == ("Done: voucher V1 used: ฿50.00 off the bill. (offline: sent to the server "
-                                       "at the next sync)")
+    assert voucher_done_text(done) == ("Done: voucher V1 used: ฿50.00 off the bill. Award the points on what the "
+                                       "member pays. (offline: sent to the server at the next sync)")
+
+
+def _slip_with(win: Any, fake: Any, member_id: str, when: set[datetime], **fields: Any) -> bool:
+    """The printed slip is the one the slip renderer draws for ``fields`` (the sale stamped at one of ``when``)."""
+    import numpy as np
+
+    from hardware.slips import SlipData, render_slip
+    from pos_app.ui.slips import slip_labels
+
+    services = open_terminal(win.data_dir)
+    try:
+        view = services.members.get(member_id)
+    finally:
+        services.close()
+    printed = np.asarray(fake.printed[-1].convert("L"))
+    for minute in when:
+        expected = np.asarray(render_slip(SlipData(
+            title=_("Loyalty points"), branch="", printed_at=minute, member_name=view.name,
+            member_number="•" * (len(view.card_no) - 4) + view.card_no[-4:], labels=slip_labels(), **fields),
+            "80mm").convert("L"))
+        if expected.shape == printed.shape and np.array_equal(expected, printed):
+            return True
+    return False
+
+
+def _scan(qtbot: Any, win: Any, code: str) -> Any:
+    win.member_field.setText(code)
+    with qtbot.waitSignal(win.voucher_requested, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(win.member_field, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    return opened.args[0]
+
+
+def test_a_discount_voucher_on_a_sale_earns_on_what_the_member_pays_and_is_on_its_slip(
+        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+    from test_counter_slips import open_window as open_with_printer
+
+    from hardware.printers import FakePrinter
+
+    i18n.set_language("en")
+    chain_key(data_dir)
+    fake = FakePrinter()
+    win = open_with_printer(qtbot, data_dir, fake)
+    try:
+        win.amount_field.setText("450.00")
+        win.receipt_field.setText("R-D1")
+        dialog = _scan(qtbot, win, voucher("DISC0W4X", Benefit("percent", 10, cap_satang=10000)))
+        # ฿450.00 less 10% = ฿405.00 paid: 16 points (฿25 a point), not the 18 of the whole bill
+        assert "The member pays ฿405.00 and earns 16 points on it" in dialog.details.text()
+        with qtbot.waitSignal(win.preview_shown, timeout=TIMEOUT) as previewed:
+            with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT):
+                qtbot.keyClick(dialog.receipt, Qt.Key.Key_Return)
+        assert previewed.args[0] == 16
+        assert win.preview.text() == "฿450.00 − voucher …0W4X ฿45.00 = ฿405.00 paid earns 16 points"
+        assert "Award 16 points" in win.award_button.text()
+        assert win.status.text() == ("Done: voucher DISC0W4X used: 10% off the bill (at most ฿100.00). Award the "
+                                     "points on what the member pays.")
+        before = datetime.now().replace(second=0, microsecond=0)
+        with qtbot.waitSignal(win.slip_printed, timeout=TIMEOUT):
+            with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT) as awarded:
+                win.award_button.click()
+        after = datetime.now().replace(second=0, microsecond=0)
+        result = awarded.args[0]
+        assert (result.amount_satang, result.points, result.receipt_ref) == (40_500, 16, "R-D1")
+        assert win.award_state.voucher is None  # used on this sale only
+        assert _slip_with(win, fake, result.member_id, {before, after}, receipt_no="R-D1", points_change=16,
+                          balance_before=0, balance_after=16, purchase_amount="฿450.00",
+                          extra_lines=(("Voucher …0W4X", "฿45.00 off"), ("Paid", "฿405.00")))
+        # the next sale earns on its whole bill again
+        win.amount_field.setText("450.00")
+        with qtbot.waitSignal(win.preview_shown, timeout=TIMEOUT) as plain:
+            pass
+        assert plain.args[0] == 18 and win.preview.text() == "฿450.00 earns 18 points"
+    finally:
+        win.shutdown()
+
+
+def test_a_multiplier_voucher_records_its_sale_with_the_multiplied_points_and_prints_it(
+        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+    from test_counter_slips import open_window as open_with_printer
+
+    from hardware.printers import FakePrinter
+
+    i18n.set_language("en")
+    chain_key(data_dir)
+    fake = FakePrinter()
+    win = open_with_printer(qtbot, data_dir, fake)
+    try:
+        win.amount_field.setText("1,234.50")
+        win.receipt_field.setText("R-M1")
+        dialog = _scan(qtbot, win, voucher("MULT00X2", Benefit("multiplier", 2)))
+        assert dialog.gives.text() == "2x points on this sale"
+        assert "Used with this sale: it earns 98 points" in dialog.details.text()
+        assert dialog.confirm.text() == "Use voucher: award 98 points"
+        before = datetime.now().replace(second=0, microsecond=0)
+        with qtbot.waitSignal(win.slip_printed, timeout=TIMEOUT):
+            with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT) as used:
+                qtbot.keyClick(dialog.receipt, Qt.Key.Key_Return)
+        after = datetime.now().replace(second=0, microsecond=0)
+        result = used.args[0]
+        assert (result.points, result.voucher_bonus, result.balance_after, result.bill_satang) == (98, 49, 98, 123_450)
+        assert (win.amount_field.text(), win.receipt_field.text()) == ("", "")  # the sale is recorded: next one
+        assert "98 points awarded. New balance 98 points." in win.status.text()
+        assert _slip_with(win, fake, win._member.id, {before, after}, receipt_no="R-M1", points_change=98,
+                          balance_before=0, balance_after=98, purchase_amount="฿1,234.50",
+                          extra_lines=(("Voucher …00X2", "2x points on this sale (+49 points)"),))
+        # the receipt cannot earn again by a plain award
+        win.amount_field.setText("1,234.50")
+        win.receipt_field.setText("R-M1")
+        with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+            win.award_button.click()
+        assert refused.args[0] == "Receipt R-M1 already earned points; nothing was added."
+    finally:
+        win.shutdown()

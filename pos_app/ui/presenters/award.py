@@ -7,6 +7,7 @@ answer (the rules' rate at the sale time, ``pos_app.core.currency.convert_sale``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pos_app.core import currency as fx
@@ -19,6 +20,20 @@ SaleKey = int | tuple[str, int]
 """What a preview was asked for: satang for a baht bill, (currency, minor units) for another currency."""
 
 
+@dataclass(frozen=True)
+class AppliedVoucher:
+    """A discount voucher already used on this sale (``VoucherUseResult``): what it took off the bill."""
+
+    voucher_id: str
+    discount_satang: int
+    description: str
+
+    @property
+    def tail(self) -> str:
+        """The end of the voucher's id, as the slip and the screen show it."""
+        return self.voucher_id[-4:]
+
+
 class AwardPresenter:
     def __init__(self) -> None:
         self.has_member = False
@@ -27,6 +42,7 @@ class AwardPresenter:
         self.preview_points: int | None = None
         self.preview_start: int | None = None  # when the preview is 0 points: the bill from which points start
         self.preview_fx: tuple[int, str] | None = None  # a foreign sale: its THB equivalent (satang) and rate
+        self.voucher: AppliedVoucher | None = None  # a discount voucher used on this sale: points on what is paid
         self.generation = 0
 
     def _forget_preview(self) -> None:
@@ -37,7 +53,16 @@ class AwardPresenter:
 
     def reset(self) -> None:
         self.amount_text = ""
+        self.voucher = None
         self._forget_preview()
+
+    def apply_voucher(self, result: Any) -> bool:
+        """A voucher was used on this sale (a ``VoucherUseResult``): a baht discount is taken off the bill the
+        points are earned on (the member earns on what they pay). True when a new preview should be asked for."""
+        if result.kind not in ("fixed", "percent") or not result.value_satang:
+            return False
+        self.voucher = AppliedVoucher(result.voucher_id, int(result.value_satang), result.description)
+        return self.set_amount(self.amount_text)
 
     def set_currency(self, code: str | None) -> bool:
         """The cashier chose a currency (None or THB: baht); True when a preview should be asked for."""
@@ -55,7 +80,13 @@ class AwardPresenter:
 
     def _sale(self) -> dict[str, Any]:
         if self.currency is None:
-            return {"amount_satang": parse_purchase_amount(self.amount_text)}
+            bill = parse_purchase_amount(self.amount_text)
+            if self.voucher is not None:
+                if bill <= self.voucher.discount_satang:
+                    raise RuleError(_("The voucher pays the whole bill: there is nothing paid to earn points "
+                                      "on."), "amount.voucher")
+                return {"amount_satang": bill - self.voucher.discount_satang}
+            return {"amount_satang": bill}
         return {"currency": self.currency, "amount_minor": fx.parse_amount(self.amount_text, self.currency)}
 
     def sale(self) -> dict[str, Any] | None:
@@ -104,6 +135,10 @@ class AwardPresenter:
         if key is None:
             return None
         if isinstance(key, int):
+            if self.voucher is not None:  # the member earns on what they pay: say so
+                return _("{bill} − voucher …{tail} {discount} = {paid} paid").format(
+                    bill=format_baht(key + self.voucher.discount_satang), tail=self.voucher.tail,
+                    discount=format_baht(self.voucher.discount_satang), paid=format_baht(key))
             return format_baht(key)
         if self.preview_fx is None:
             return None
@@ -135,4 +170,4 @@ class AwardPresenter:
         return _("Award {points} points").format(points=f"{self.preview_points:,}")
 
 
-__all__ = ["AwardPresenter", "SaleKey"]
+__all__ = ["AppliedVoucher", "AwardPresenter", "SaleKey"]

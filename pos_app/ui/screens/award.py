@@ -164,6 +164,14 @@ class AwardScreen:
             self.amount_field.setFocus()
             self.error_shown.emit(exc.message)
             return
+        voucher = self.award_state.voucher
+        if voucher is not None and "amount_satang" in sale:  # a discount voucher: points on what is paid
+            paid = self.award_state.sale()
+            if paid is None:
+                self.amount_error.setText(self.award_state.amount_error())
+                self.amount_field.setFocus()
+                return
+            sale = paid
         receipt = self.receipt_field.text().strip()
         if not receipt:
             message = _("Type the receipt number.")
@@ -185,6 +193,7 @@ class AwardScreen:
     def _awarded(self: Any, outcome: tuple[Any, MemberView | None]) -> None:
         result, fresh = outcome
         self.ops.confirmed("award", result.op_id)
+        voucher, self.award_state.voucher = self.award_state.voucher, None  # used on this sale: on its slip
         self._member_refreshed(fresh)
         self.amount_field.clear()
         self.receipt_field.clear()
@@ -202,7 +211,7 @@ class AwardScreen:
         self.amount_field.setFocus()
         self.changes.publish(Change.OPERATION_COMMITTED, result)
         self._sync_trigger()
-        self._print_slip(result, fresh if fresh is not None else self._member)
+        self._print_slip(result, fresh if fresh is not None else self._member, voucher=voucher)
         self.operation_done.emit(result)
 
 

@@ -126,13 +126,14 @@ class StatusStrip:
         self.worker.submit(work, done, failed, busy=False)
 
     # ------------------------------------------------------------------ slips
-    def _print_slip(self: Any, result: Any, member: MemberView | None) -> None:
-        """After a committed award/redeem: render and print the slip on the print thread. A printing
-        problem is shown with a reprint action; it never blocks the counter or undoes the operation."""
+    def _print_slip(self: Any, result: Any, member: MemberView | None, voucher: Any = None) -> None:
+        """After a committed award/redeem: render and print the slip on the print thread (``voucher``: a
+        discount voucher used on the sale, listed on it). A printing problem is shown with a reprint action;
+        it never blocks the counter or undoes the operation."""
         slips, worker = self.slip_printer, self.print_worker
         if slips is None or worker is None or member is None:
             return
-        data = slip_data(result, member, branch=self._branch_name, labels=slip_labels())
+        data = slip_data(result, member, branch=self._branch_name, labels=slip_labels(), voucher=voucher)
         paper = "58mm" if self.config.printer.paper_mm == 58 else "80mm"
         worker.submit(lambda: print_slip_job(slips, data, paper), self._slip_done, self._slip_failed, busy=False)
 

@@ -87,6 +87,10 @@ class VoucherScreen:
         return True
 
     def _voucher_bill(self: Any) -> int | None:
+        """The baht bill typed (None: none, or a bill in another currency: a voucher's bill is in baht, and a
+        multiplier voucher is then refused rather than recorded with a wrong sale)."""
+        if self.currency_picker.foreign():
+            return None
         try:
             return parse_purchase_amount(self.amount_field.text()) if self.amount_field.text().strip() else None
         except ValueError:
@@ -101,11 +105,19 @@ class VoucherScreen:
         member_id = self._member.id if self._member is not None else None
         self.member_field.clear()
 
-        def work() -> Any:
-            return svc.check_voucher(code, bill_satang=bill, member_id=member_id)
+        def work() -> tuple[Any, int | None, int | None]:
+            check = svc.check_voucher(code, bill_satang=bill, member_id=member_id)
+            if member_id is None or bill is None:
+                return check, None, None
+            if check.kind == "multiplier":  # what the sale will earn with it
+                return check, svc.preview_sale(member_id, amount_satang=bill, factor=check.multiplier).points, None
+            paid = bill - check.value_satang
+            if check.kind in ("fixed", "percent") and paid > 0:  # the member earns on what they pay
+                return check, svc.preview_sale(member_id, amount_satang=paid).points, paid
+            return check, None, None
 
-        def done(check: Any) -> None:
-            state.checked(check)
+        def done(outcome: tuple[Any, int | None, int | None]) -> None:
+            state.checked(*outcome)
             self._show_voucher_dialog()
 
         def failed(error: ServiceError) -> None:
@@ -146,17 +158,32 @@ class VoucherScreen:
         op_id = self.ops.for_request("voucher", (code, receipt, staff_id))
         clients, enrolled = self._sync_clients, self._enrolled
 
-        def work() -> Any:
+        def work() -> tuple[Any, Any]:
             client = clients.get(svc) if enrolled else None
             from pos_app.services import sync_glue  # the ledger (sqlalchemy): never before the PIN screen
 
-            return sync_glue.redeem_voucher(svc, client, code, receipt_ref=receipt, operator_id=staff_id,
-                                            bill_satang=bill, member_id=member_id, op_id=op_id)
+            result = sync_glue.redeem_voucher(svc, client, code, receipt_ref=receipt, operator_id=staff_id,
+                                              bill_satang=bill, member_id=member_id, op_id=op_id)
+            fresh = self._fresh_member(svc, member_id) if result.points is not None and member_id else None
+            return result, fresh
 
-        def done(result: Any) -> None:
+        def done(outcome: tuple[Any, Any]) -> None:
+            result, fresh = outcome
             self.ops.confirmed("voucher", result.op_id)
             if self.voucher_dialog is not None:
                 self.voucher_dialog.accept()
+            if result.points is not None:  # a multiplier: its sale was recorded with it, as an award is
+                self._member_refreshed(fresh)
+                self.amount_field.clear()
+                self.receipt_field.clear()
+                self.award_state.reset()
+                self._show_preview()
+                self._print_slip(result, fresh if fresh is not None else self._member)
+            elif self.award_state.apply_voucher(result):  # a discount: points on what the member pays
+                if not self.receipt_field.text().strip():
+                    self.receipt_field.setText(result.receipt_ref)
+                self._show_preview()
+                self._preview_timer.start()
             self._set_status("done", lambda: voucher_done_text(result))
             self.changes.publish(Change.OPERATION_COMMITTED, result)
             self._sync_trigger()

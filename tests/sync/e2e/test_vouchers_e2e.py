@@ -114,3 +114,61 @@ def test_points_buy_a_voucher_printed_as_a_qr_and_used_at_another_counter(demo: 
     # a reward the catalog does not have: one clear line
     not_voucher = run(dirs[0], "voucher", "buy", "--member", member, "--reward", "NOPE")
     assert not_voucher.returncode != 0 and "No reward with code NOPE." in not_voucher.stderr
+
+
+def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: DemoServer, tmp_path: Path) -> None:
+    """``pos-terminal voucher redeem CODE --member M --amount BILL --receipt R`` with an x2 voucher records the sale
+    with twice its points (one transaction); the receipt cannot earn again, the voucher cannot be used again, and the
+    server recomputes the same points (no flag). Offline each counter takes one (its allowance); back online both
+    sales stand, the second use of one voucher is flagged as a conflict, and no points mismatch is raised."""
+    codes = demo.read_banner()
+    dirs = [tmp_path / "t1", tmp_path / "t2"]
+    for d, c in zip(dirs, codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "voucher", "batch", "--campaign", "X2", "--count", "4", "--multiplier", "2", "--valid-until",
+          "2099-12-31", "--out", str(tmp_path / "x2.csv"))
+    admin(demo, "voucher", "allowance", "--kind", "multiplier", "--count", "2", "--value", "0.00")
+    x2 = [row["code"] for row in csv.DictReader((tmp_path / "x2.csv").open(encoding="utf-8"))]
+    member = cli(dirs[0], "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    for d in dirs:
+        cli(d, "sync", "--once")
+
+    # online: ฿1,234.50 earns 49 points, the voucher makes it 98, recorded with the sale
+    assert cli(dirs[0], "voucher", "check", x2[0])["description"] == "2x points on this sale"
+    used = cli(dirs[0], "voucher", "redeem", x2[0], "--receipt", "X-1", "--amount", "1234.50", "--member", member)
+    assert (used["offline"], used["points"], used["voucher_bonus"], used["balance_after"]) == (False, 98, 49, 98)
+    text = run(dirs[0], "voucher", "redeem", x2[1], "--receipt", "X-1", "--amount", "1234.50", "--member", member)
+    assert text.returncode != 0 and "Receipt X-1 already earned points; nothing was added." in text.stderr
+    twice = run(dirs[0], "award", "--member", member, "--amount", "1234.50", "--receipt", "X-1")
+    assert twice.returncode != 0 and "Receipt X-1 already earned points" in twice.stderr
+    no_sale = run(dirs[0], "voucher", "redeem", x2[1], "--receipt", "X-2")
+    assert no_sale.returncode != 0 and "used with the sale it multiplies" in no_sale.stderr
+    elsewhere = run(dirs[1], "voucher", "redeem", x2[0], "--receipt", "X-3", "--amount", "100.00", "--member", member)
+    assert elsewhere.returncode != 0 and "This voucher has already been used." in elsewhere.stderr
+    assert "Traceback" not in no_sale.stderr + elsewhere.stderr
+    cli(dirs[0], "sync", "--once")
+    assert demo.balance(member) == 98
+
+    # offline: each counter takes the same x2 voucher with a ฿500 sale, the first one another too (its allowance:
+    # two multipliers), not a third
+    demo.stop()
+    a = cli(dirs[0], "voucher", "redeem", x2[1], "--receipt", "OFF-1", "--amount", "500.00", "--member", member)
+    b = cli(dirs[1], "voucher", "redeem", x2[1], "--receipt", "OFF-2", "--amount", "500.00", "--member", member)
+    assert (a["offline"], a["points"], b["offline"], b["points"]) == (True, 40, True, 40)
+    assert cli(dirs[0], "voucher", "redeem", x2[2], "--receipt", "OFF-3", "--amount", "500.00", "--member",
+               member)["points"] == 40
+    over = run(dirs[0], "voucher", "redeem", x2[3], "--receipt", "OFF-4", "--amount", "500.00", "--member", member)
+    assert over.returncode != 0 and "offline allowance" in over.stderr
+
+    # back online: the sales stand as the counters honoured them; the first counter's two uses go in one batch
+    # request, the second use of x2[1] is a flagged conflict
+    demo.start()
+    assert [cli(d, "sync", "--once")["vouchers_sent"] for d in dirs] == [2, 1]
+    cli(dirs[0], "sync", "--once")
+    assert demo.balance(member) == 98 + 40 + 40 + 40
+    assert [cli(d, "balance", "--member", member)["balance"] for d in dirs] == [218, 218]
+    status = json.loads(admin(demo, "--json", "voucher", "status", x2[2]).stdout)
+    assert status["status"] == "used" and [(u["offline"], u["conflict"]) for u in status["uses"]] == [(True, False)]
+    flags = json.loads(admin(demo, "--json", "flags", "list").stdout)
+    assert [f["kind"] for f in flags if f["kind"] == "points_mismatch"] == []
+    assert [f["details"]["voucher_id"] for f in flags if f["kind"] == "voucher_conflict"] == [x2[1].split(":")[2]]

@@ -210,3 +210,57 @@ def test_a_return_in_another_currency_or_beyond_the_sale_is_refused_or_flagged(
     assert (fx["currency"], fx["sale_currency"], fx["fx_rate"], fx["sale_fx_rate"]) == \
         ("JPY", "USD", "0.2251", "35.8125")
     assert balance(engine, mid) == 42  # its THB part judged as a baht return: 15 points
+
+
+def _sale_and_return(t: Terminal, mid: str, currency: str | None) -> tuple[Callable[..., dict[str, Any]],
+                                                                          dict[str, Any]]:
+    """A ฿1,432.50 sale (57 points) paid in baht or as USD 40.00, and a function making a return of ``part`` of it
+    (in the sale's own money: satang or cents) with its THB part ``satang`` and ``points`` taken back."""
+    if currency is None:
+        sale = t.earn(mid, 143_250, rules_version=VERSION)
+
+        def part(cents_or_satang: int, satang: int, points: int) -> dict[str, Any]:
+            return t.entry(mid, "reverse", -points, corrects_id=sale["entry"]["id"], receipt_ref=sale["entry"][
+                "receipt_ref"], amount_satang=satang, reason="return", approved_by="manager1")
+        return part, sale
+    sale = foreign_earn(t, mid, "USD", 4000, "35.8125", 143_250)
+    return (lambda minor, satang, points: foreign_return(t, sale, minor, satang, points)), sale
+
+
+@pytest.mark.parametrize("currency", [None, "USD"])
+def test_a_return_beyond_the_sale_or_its_points_is_quarantined_in_baht_as_in_another_currency(
+        pair: tuple[Terminal, Terminal, str], engine: Engine, currency: str | None) -> None:
+    counter, other, mid = pair
+    ret, sale = _sale_and_return(counter, mid, currency)
+    whole = 143_250 if currency is None else 4000
+    more_than_sold = ret(whole + 1, 143_251 if currency is None else 143_250, 57)  # one satang / cent too many
+    more_points = ret(100 if currency is None else 1000, 35_812 if currency else 100, 58)  # the sale earned 57
+    body = counter.upload_ok([sale, more_than_sold, more_points])
+    assert [(q["id"], q["code"]) for q in body["quarantined"]] == [
+        (more_than_sold["entry"]["id"], "bad_correction"), (more_points["entry"]["id"], "bad_correction")]
+    assert [f["kind"] for f in body["flags"]] == ["quarantined", "quarantined"]
+    assert balance(engine, mid) == 57  # neither moved a point
+    assert {c["entry"]["id"] for c in other.pull_all() if c["type"] == "entry"} == {sale["entry"]["id"]}
+
+
+@pytest.mark.parametrize("currency", [None, "USD"])
+def test_a_return_taking_back_more_points_than_the_rule_is_flagged_in_baht_as_in_another_currency(
+        pair: tuple[Terminal, Terminal, str], engine: Engine, currency: str | None) -> None:
+    counter, other, mid = pair
+    ret, sale = _sale_and_return(counter, mid, currency)
+    # a quarter of the sale (฿358.12 of ฿1,432.50, or USD 10.00 of 40.00) takes back 15 points by the rule
+    greedy = ret(35_812 if currency is None else 1000, 35_812, 20)
+    body = counter.upload_ok([sale, greedy])
+    assert body["quarantined"] == []
+    assert [(f["kind"], f["entry_id"], f["details"]["expected"], f["details"]["points"]) for f in body["flags"]] == \
+        [("points_mismatch", greedy["entry"]["id"], -15, -20)]
+    assert "taken_back" not in body["flags"][0]["details"]
+    assert balance(engine, mid) == 37  # the terminal's figure stands; a manager may give the 5 back
+    assert server_reverses(other) == []
+    # the next quarter (USD 10.00 is ฿358.13 of what is left, the shares add up): the rule takes back 14 more
+    shy = ret(35_813 if currency is None else 1000, 35_813, 10)
+    body = counter.upload_ok([shy])
+    assert [(f["kind"], f["details"]["expected"], f["details"]["taken_back"]) for f in body["flags"]] == \
+        [("points_mismatch", -14, 4)]
+    assert balance(engine, mid) == 57 - 20 - 14
+    assert server_reverses(other) == [(sale["entry"]["id"], -4)]

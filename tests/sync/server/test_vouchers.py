@@ -279,3 +279,93 @@ def test_a_voucher_bought_with_points_needs_the_reserved_points(client: TestClie
     assert issue(t, held).json()["code"] == first.json()["code"]  # one voucher per hold
     voucher = run_tx(engine, lambda c: cv.parse_voucher(first.json()["code"], vsvc.chain_keys(c)))
     assert (voucher.owner, voucher.benefit) == (mid, cv.Benefit("fixed", 2000))
+
+
+def _multiplied_sale(t: Terminal, member_id: str, voucher_id: str, factor: int, points: int) -> dict[str, Any]:
+    """A ฿1,234.50 sale (49 points by the rules) recorded with a multiplier voucher as a counter records it."""
+    return t.earn(member_id, 123_450, points=points, voucher_id=voucher_id, points_factor=factor)
+
+
+def test_a_multiplied_sale_is_recomputed_with_the_factor_of_the_voucher_the_server_issued(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    with httpx.Client(base_url=servers[0].url, timeout=30) as http:
+        counter, other = new_terminal(http), new_terminal(http)
+        member = counter.member()
+        counter.upload_ok([member])
+        mid = member["member"]["id"]
+        x2, x2b, fixed = (cv.parse_voucher(c, vsvc_keys(engine)).voucher_id for c in (
+            *batch(engine, settings, 2, benefit=cv.Benefit("multiplier", 2)), *batch(engine, settings)))
+        honest = _multiplied_sale(counter, mid, x2, 2, 98)
+        body = counter.upload_ok([honest])
+        assert body["quarantined"] == [] and body["flags"] == []  # 49 x 2, as the server computes it
+        # a counter claiming x3 on an x2 voucher, and one claiming a multiplier on a fixed-discount voucher
+        greedy = _multiplied_sale(counter, mid, x2b, 3, 147)
+        posing = _multiplied_sale(counter, mid, fixed, 2, 98)
+        body = counter.upload_ok([greedy, posing])
+        assert body["quarantined"] == []
+        flags = [(f["kind"], f["entry_id"], f["details"]["expected"], f["details"]["points"],
+                  f["details"]["points_factor"], f["details"]["server_points_factor"], f["details"]["taken_back"])
+                 for f in body["flags"]]
+        assert flags == [("points_mismatch", greedy["entry"]["id"], 98, 147, 3, 2, 49),
+                         ("points_mismatch", posing["entry"]["id"], 49, 98, 2, None, 49)]
+        assert run_tx(engine, lambda c: svc.member_state(c, mid)).balance == 98 + 98 + 49
+        seen = [c["entry"] for c in other.pull_all() if c["type"] == "entry" and c["entry"]["member_id"] == mid]
+        assert [(e["voucher_id"], e["points_factor"]) for e in seen if e["terminal_id"] != "server"] == \
+            [(x2, 2), (x2b, 3), (fixed, 2)]  # the fields travel to the other counters as recorded
+        assert [(e["kind"], e["points"]) for e in seen if e["terminal_id"] == "server"] == \
+            [("reverse", -49), ("reverse", -49)]
+        assert all(p.Entry.model_validate(e).hash_ok() for e in seen)
+
+
+def vsvc_keys(engine: Engine) -> dict[str, bytes]:
+    return run_tx(engine, vsvc.chain_keys)
+
+
+def test_a_batch_of_uses_is_judged_use_by_use_and_answered_in_order(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    with httpx.Client(base_url=servers[1].url, timeout=30) as http:
+        t1, t2 = new_terminal(http), new_terminal(http)
+        fresh, taken, again = batch(engine, settings, 3)
+        first = str(uuid.uuid4())
+        assert commit(t2, taken, str(uuid.uuid4()), offline=True).status_code == 200  # used at the other counter
+        assert commit(t1, again, first, offline=True).status_code == 200  # sent before, its answer lost
+
+        def use(code: str, op: str | None = None, **extra: Any) -> dict[str, Any]:
+            return {"operation_id": op or str(uuid.uuid4()), "code": code, "value_satang": 5000,
+                    "sale_at": p.format_utc(datetime.now(UTC)), "receipt_ref": "R-B", "operator_id": "cashier1",
+                    "offline": True, **extra}
+
+        uses = [use(fresh), use(fresh.replace(":F5000:", ":F9000:")), use(taken), use(again, first),
+                use(taken, offline=False)]
+        r = http.post("/v1/vouchers/commit-batch", headers=t1.auth, json={"uses": uses})
+        assert r.status_code == 200, r.text
+        results = r.json()["results"]
+        assert [x["operation_id"] for x in results] == [u["operation_id"] for u in uses]
+        assert [(x["state"] or {}).get("status") for x in results] == ["used", None, "used", "used", None]
+        assert [(x["state"] or {}).get("conflict") for x in results] == [False, None, True, False, None]
+        assert [(x["error"] or {}).get("code") for x in results] == [None, "voucher_forged", None, None,
+                                                                     "voucher_already_used"]
+        ops = run_tx(engine, lambda c: {row.operation_id for row in c.execute(select(m.voucher_uses).where(
+            m.voucher_uses.c.terminal_id == t1.terminal_id))})
+        assert ops == {uses[0]["operation_id"], uses[2]["operation_id"], first}  # the refused ones wrote nothing
+        flags = run_tx(engine, lambda c: [f for f in svc.list_flags(c) if f.kind == "voucher_conflict"
+                                          and f.details.get("operation_id") == uses[2]["operation_id"]])
+        assert len(flags) == 1
+        # one voucher twice in one batch (two offline uses): the second is the conflict; an operation sent twice
+        # in it is one use; an unknown voucher is refused in its slot
+        [twice] = batch(engine, settings)
+        signing = run_tx(engine, lambda c: vsvc.active_signing_key(c, DEMO_KEY_PASSPHRASE))
+        assert signing is not None
+        never = cv.sign_voucher(signing[1], signing[0], "NEVERISSUED2", FIFTY, svc.utcnow(),
+                                svc.utcnow() + timedelta(days=1))
+        op = str(uuid.uuid4())
+        r = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
+                      json={"uses": [use(twice), use(twice), use(never), use(twice, op), use(twice, op)]})
+        results = r.json()["results"]
+        assert [(x["state"] or {}).get("conflict") for x in results] == [False, True, None, True, True]
+        assert results[2]["error"]["code"] == "unknown_voucher"
+        assert run_tx(engine, lambda c: len(c.execute(select(m.voucher_uses).where(
+            m.voucher_uses.c.voucher_id == cv.parse_voucher(twice, vsvc_keys(engine)).voucher_id)).all())) == 3
+        too_many = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
+                             json={"uses": [use(fresh)] * (p.MAX_VOUCHER_COMMIT_BATCH + 1)})
+        assert too_many.status_code == 422

@@ -79,8 +79,9 @@ SIM_RULES = dataclasses.replace(default_rules(2), currencies=Currencies(
 POLICY = {"max_points_per_redemption": 300, "max_points_per_member_per_terminal": 500,
           "max_points_per_terminal": 1500, "max_hours_since_sync": 24,
           "voucher_allowances": {"fixed": {"count": 2, "value_satang": 10_000},
-                                 "percent": {"count": 1, "value_satang": 20_000}}}
-VOUCHERS = (("fixed", 16), ("percent", 6))
+                                 "percent": {"count": 1, "value_satang": 20_000},
+                                 "multiplier": {"count": 1, "value_satang": 0}}}
+VOUCHERS = (("fixed", 16), ("percent", 6), ("multiplier", 6))
 """Vouchers issued in the template (kind, count): a seed's counters use them online and offline."""
 
 
@@ -289,7 +290,8 @@ class World:
 
         codes: list[str] = []
         for kind, count in VOUCHERS:
-            benefit = Benefit("fixed", 5000) if kind == "fixed" else Benefit("percent", 20, cap_satang=20_000)
+            benefit = Benefit("fixed", 5000) if kind == "fixed" else Benefit("multiplier", 2) \
+                if kind == "multiplier" else Benefit("percent", 20, cap_satang=20_000)
             _, issued = run_tx(self.proxy.target, lambda c, b=benefit, n=count: server_vouchers.issue_batch(
                 c, settings_for(self.template / "server.sqlite3"), campaign=f"SIM-{b.kind}", count=n, benefit=b,
                 valid_until=records.ms_to_dt(SIM_EPOCH_MS + 30 * 86_400_000), now=self.time.dt(),
@@ -618,9 +620,11 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                                        operator_id="cashier1"))
             elif op == "voucher":  # a coupon scanned at the counter: online first, else within the allowance
                 code = vouchers[rng.randrange(len(vouchers))]
+                known = members_of(t)  # a multiplier voucher records its sale for a member (the others: anyone)
                 guarded(t, partial(sync_glue.redeem_voucher, t.services, t.client, code,
                                    receipt_ref=f"V{seed}-{next(receipts)}", operator_id="cashier1",
-                                   bill_satang=rng.randrange(3_000, 200_000)))
+                                   bill_satang=rng.randrange(3_000, 200_000),
+                                   member_id=known[rng.randrange(len(known))][0] if known else None))
             elif op == "sync":
                 guarded(t, t.client.sync_once)
                 guarded(t, partial(t.services.upload_voucher_uses, sync_glue.ClientVouchers(t.client)))
@@ -715,6 +719,13 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         m.entries.c.for_terminal_id, m.entries.c.corrects_id))}
     server_balances = {r.id: int(r.balance) for r in q(select(m.members.c.id, m.members.c.balance))}
     applied = {r.id: int(r.applied_seq) for r in q(select(m.terminals.c.id, m.terminals.c.applied_seq))}
+    multiplied = q(select(m.flags.c.entry_id, m.flags.c.details).where(m.flags.c.kind == "points_mismatch"))
+    honest_multiplied = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id
+                         and '"points_factor"' in (r.payload or "")}
+    factor_disputed = [f.entry_id for f in multiplied if f.entry_id in honest_multiplied
+                       and json.loads(f.details).get("server_points_factor") != json.loads(f.details)["points_factor"]]
+    if factor_disputed:
+        fail(f"the server disputed an honest terminal's multiplier voucher factor: {factor_disputed[:3]}")
     fx_flags = q(select(m.flags.c.entry_id).where(m.flags.c.kind == "fx_mismatch"))
     honest_ids = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id}
     if any(f.entry_id in honest_ids for f in fx_flags):
