@@ -555,6 +555,18 @@ voucher_uses = Table(
     Column("conflict", Boolean, nullable=False),
 )
 
+# The one sale a points-multiplier voucher multiplied (the first earn the server received with it): a later earn
+# with the same voucher id is judged at factor 1 (its bonus taken back and flagged), so one voucher multiplies
+# one sale however many counters or uploads claim it (docs/vouchers.md, "Multiplier vouchers").
+voucher_multiplied = Table(
+    "voucher_multiplied",
+    metadata,
+    Column("voucher_id", String(24), primary_key=True),
+    Column("entry_id", String(36), nullable=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
 # Rewards of the catalog that are bought with points as a voucher (a member's "฿50 off next time"): the counter
 # reserves the reward's points, then asks for the voucher; one voucher per reservation (its batch id).
 voucher_rewards = Table(

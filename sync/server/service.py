@@ -795,8 +795,9 @@ class _Judge:
     Everything it reads is loaded once per upload, and only for the kinds present (a batch of earns in the first
     tier costs no query at all)."""
 
-    def __init__(self, conn: Connection, terminal: TerminalRow, entries: list[Any]) -> None:
+    def __init__(self, conn: Connection, terminal: TerminalRow, entries: list[Any], now: datetime) -> None:
         self.conn = conn
+        self.now = now
         self.terminal = terminal
         approvers = sorted({e.approved_by for e in entries if e.kind == "adjust" and e.approved_by})
         self.managers: set[str] = set(conn.execute(select(m.staff.c.id).where(
@@ -809,13 +810,25 @@ class _Judge:
             if codes else {}
         multiplied = sorted({e.voucher_id for e in entries if e.kind == "earn" and e.voucher_id})
         self.factors: dict[str, int] = {}  # voucher id -> its factor, for the multiplier vouchers issued here
+        self.multipliers: dict[str, Any] = {}  # voucher id -> its row (status, owner, validity, branch)
+        self.multiplied: dict[str, str] = {}  # voucher id -> the entry it multiplied (voucher_multiplied)
+        self.branch_code: str | None = None
         if multiplied:
-            for row in conn.execute(select(m.vouchers.c.id, m.voucher_batches.c.benefit).select_from(
+            for row in conn.execute(select(
+                    m.vouchers.c.id, m.vouchers.c.status, m.vouchers.c.owner_member_id, m.vouchers.c.valid_until,
+                    m.voucher_batches.c.benefit, m.voucher_batches.c.valid_from, m.voucher_batches.c.branch_id)
+                    .select_from(
                     m.vouchers.join(m.voucher_batches, m.voucher_batches.c.id == m.vouchers.c.batch_id))
                     .where(_in(conn, m.vouchers.c.id, multiplied), m.vouchers.c.kind == "multiplier")):
                 factor = row.benefit[1:] if row.benefit.startswith("X") else ""
                 if factor.isdigit():
                     self.factors[row.id] = int(factor)
+                    self.multipliers[row.id] = row
+            self.branch_code = conn.execute(select(m.branches.c.code).where(
+                m.branches.c.id == terminal.branch_id)).scalar_one_or_none()  # a batch names its branch by code
+            self.multiplied = {r.voucher_id: r.entry_id for r in conn.execute(
+                select(m.voucher_multiplied.c.voucher_id, m.voucher_multiplied.c.entry_id)
+                .where(_in(conn, m.voucher_multiplied.c.voucher_id, multiplied)))}
         self.held: dict[str, _Held] = {}
         self.reversed: dict[str, int] = {}  # corrected id -> points of the terminals' reverses of it so far
         self.refunded: dict[str, int] = {}  # corrected earn id -> satang refunded by returns so far
@@ -909,8 +922,10 @@ class _Judge:
             if isinstance(fx, rec.Problem):
                 return _Verdict(fx)
             amount, fx_flag = fx
-        # a points-multiplier voucher: the factor of the voucher as this server issued it, never the terminal's
-        factor = self.factors.get(e.voucher_id, 1) if e.voucher_id else 1
+        # a points-multiplier voucher: the factor of the voucher as this server issued it, never the terminal's,
+        # and only for the one sale it multiplies, while it is valid for this sale (else factor 1: the bonus is
+        # taken back below and flagged with why)
+        factor, voucher_refused = self._voucher_factor(e) if e.voucher_id else (1, None)
         try:
             purchase = Purchase(
                 amount_satang=amount, sale_at=p.parse_utc(e.sale_at), branch_id=self.terminal.branch_id,
@@ -930,6 +945,10 @@ class _Judge:
                     allowed = min(allowed, claimed)
         except (RuleError, ValueError) as exc:
             return _Verdict(rec.Problem("bad_purchase", str(getattr(exc, "message", exc))))
+        if factor > 1:  # this sale is the one the voucher multiplies
+            self.multiplied[e.voucher_id] = e.id
+            self.conn.execute(insert(m.voucher_multiplied).values(
+                voucher_id=e.voucher_id, entry_id=e.id, terminal_id=self.terminal.id, received_at=self.now))
         verdict = _Verdict()
         if fx_flag is not None:
             fx_flag.details["points_expected"] = allowed
@@ -940,6 +959,8 @@ class _Judge:
             if e.voucher_id:  # the factor the terminal applied and the one of the voucher the server issued
                 details.update(voucher_id=e.voucher_id, points_factor=e.points_factor,
                                server_points_factor=self.factors.get(e.voucher_id))
+                if voucher_refused:
+                    details["voucher_refused"] = voucher_refused
             if e.points > allowed:
                 details["taken_back"] = e.points - allowed
                 verdict.compensations.append({
@@ -947,6 +968,29 @@ class _Judge:
                     "reason": f"points above the rules taken back ({e.points} earned, the rules give {allowed})"})
             verdict.flags.append(NewFlag("points_mismatch", e.member_id, e.terminal_id, e.id, details))
         return verdict
+
+    def _voucher_factor(self, e: Any) -> tuple[int, str | None]:
+        """The factor an earn's multiplier voucher gives it, and why none (the text goes in the flag): a voucher
+        this server issued as a multiplier, not void, valid at the sale's time, for this member (if it has an
+        owner) and this branch (if the batch has one), and not already multiplying another sale: whatever
+        counters claim, one voucher multiplies one sale (the first the server receives), so a counter that
+        tags every sale with one voucher id, or two offline counters that both honoured it, gain no more."""
+        row = self.multipliers.get(e.voucher_id)
+        if row is None:
+            return 1, "not a multiplier voucher of this server"
+        sale_at = p.parse_utc(e.sale_at)
+        if row.status == "void":  # (voiding a batch leaves its used vouchers alone: so does this)
+            return 1, "the voucher is void"
+        if not (row.valid_from <= sale_at <= row.valid_until):
+            return 1, "the voucher is not valid at the sale's time"
+        if row.owner_member_id and row.owner_member_id != e.member_id:
+            return 1, "the voucher belongs to another member"
+        if row.branch_id and row.branch_id != self.branch_code:
+            return 1, "the voucher is not valid at this branch"
+        earlier = self.multiplied.get(e.voucher_id)
+        if earlier is not None and earlier != e.id:
+            return 1, f"the voucher already multiplied sale {earlier}"
+        return self.factors[e.voucher_id], None
 
     def _fx_equivalent(self, e: Any, bundle: Any) -> tuple[int, NewFlag | None] | rec.Problem:
         """The THB equivalent of a foreign-currency earn by the server's rates of the entry's rules version, and a
@@ -1327,7 +1371,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         if reservation_ids else {}
 
     policy = get_policy(conn) if any(e.kind == "redeem" and e.offline for e in entries_in) else None
-    judge = _Judge(conn, terminal, entries_in)
+    judge = _Judge(conn, terminal, entries_in, now)
     quarantined: list[p.QuarantinedRecord] = []
     flags_new: list[NewFlag] = []
     skewed: list[str] = []

@@ -317,6 +317,56 @@ def test_a_multiplied_sale_is_recomputed_with_the_factor_of_the_voucher_the_serv
         assert all(p.Entry.model_validate(e).hash_ok() for e in seen)
 
 
+def test_one_multiplier_voucher_multiplies_one_sale_while_it_is_valid_for_it(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    """A voucher id is printed on every code and listed in the console: a counter that tags sale after sale with
+    one x2 voucher (or two offline counters that both honoured it) gains the bonus once; a void voucher, one
+    not yet valid, one of another member or another branch gives none. Each refusal takes the bonus back and
+    says why in the flag; the sale's own points stay."""
+    with httpx.Client(base_url=servers[0].url, timeout=30) as http:
+        counter, other = new_terminal(http), new_terminal(http)
+        member, stranger = counter.member(), counter.member()
+        counter.upload_ok([member, stranger])
+        mid, sid = member["member"]["id"], stranger["member"]["id"]
+        x2 = cv.Benefit("multiplier", 2)
+        if not run_tx(engine, lambda c: c.execute(select(m.branches.c.id).where(m.branches.c.code == "CNX01")).first()):
+            run_tx(engine, lambda c: svc.add_branch(c, "CNX01", "Chiang Mai 1", svc.utcnow()))
+        ids = [cv.parse_voucher(c, vsvc_keys(engine)).voucher_id for c in (
+            *batch(engine, settings, benefit=x2),
+            *batch(engine, settings, benefit=x2, owner=sid),
+            *batch(engine, settings, benefit=x2, branch="CNX01"),
+            *batch(engine, settings, benefit=x2, valid_from=svc.utcnow() + timedelta(days=1)))]
+        once, owned, elsewhere, later = ids
+        void_code = batch(engine, settings, benefit=x2, campaign="VOIDED")[0]
+        void_id = cv.parse_voucher(void_code, vsvc_keys(engine)).voucher_id
+        batch_id = run_tx(engine, lambda c: c.execute(select(m.vouchers.c.batch_id).where(
+            m.vouchers.c.id == void_id)).scalar_one())
+        run_tx(engine, lambda c: vsvc.void_batch(c, batch_id, "marketing1", svc.utcnow()))
+        first = _multiplied_sale(counter, mid, once, 2, 98)
+        assert counter.upload_ok([first])["flags"] == []
+        again = [_multiplied_sale(counter, mid, once, 2, 98), _multiplied_sale(counter, mid, once, 2, 98)]
+        elsewhere_too = _multiplied_sale(other, mid, once, 2, 98)  # another counter, another upload
+        refused = [_multiplied_sale(counter, mid, v, 2, 98) for v in (owned, elsewhere, later, void_id)]
+        body = counter.upload_ok([*again, *refused])
+        assert body["quarantined"] == []
+        why = {f["entry_id"]: (f["kind"], f["details"]["expected"], f["details"]["taken_back"],
+                               f["details"]["voucher_refused"]) for f in body["flags"]}
+        earlier = f"the voucher already multiplied sale {first['entry']['id']}"
+        assert [why[e["entry"]["id"]] for e in [*again, *refused]] == [
+            ("points_mismatch", 49, 49, earlier), ("points_mismatch", 49, 49, earlier),
+            ("points_mismatch", 49, 49, "the voucher belongs to another member"),
+            ("points_mismatch", 49, 49, "the voucher is not valid at this branch"),
+            ("points_mismatch", 49, 49, "the voucher is not valid at the sale's time"),
+            ("points_mismatch", 49, 49, "the voucher is void")]
+        flags = other.upload_ok([elsewhere_too])["flags"]
+        assert [(f["details"]["taken_back"], f["details"]["voucher_refused"]) for f in flags] == [(49, earlier)]
+        assert run_tx(engine, lambda c: svc.member_state(c, mid)).balance == 98 + 49 * 7
+        resent = counter.upload([first])  # the first sale's upload again (its answer lost): still the one
+        assert resent.status_code == 200, resent.text
+        assert run_tx(engine, lambda c: c.execute(select(m.voucher_multiplied.c.entry_id).where(
+            m.voucher_multiplied.c.voucher_id == once)).scalar_one()) == first["entry"]["id"]
+
+
 def vsvc_keys(engine: Engine) -> dict[str, bytes]:
     return run_tx(engine, vsvc.chain_keys)
 

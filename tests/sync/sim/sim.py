@@ -722,10 +722,21 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
     multiplied = q(select(m.flags.c.entry_id, m.flags.c.details).where(m.flags.c.kind == "points_mismatch"))
     honest_multiplied = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id
                          and '"points_factor"' in (r.payload or "")}
+    # an honest factor is disputed only for a second sale with one voucher (two counters honoured it offline):
+    # one voucher multiplies one sale, so exactly one honest sale per voucher keeps its bonus
     factor_disputed = [f.entry_id for f in multiplied if f.entry_id in honest_multiplied
-                       and json.loads(f.details).get("server_points_factor") != json.loads(f.details)["points_factor"]]
+                       and json.loads(f.details).get("server_points_factor") != json.loads(f.details)["points_factor"]
+                       and not json.loads(f.details).get("voucher_refused", "").startswith(
+                           "the voucher already multiplied")]
     if factor_disputed:
         fail(f"the server disputed an honest terminal's multiplier voucher factor: {factor_disputed[:3]}")
+    kept: dict[str, list[str]] = {}
+    refused = {f.entry_id for f in multiplied if "voucher_refused" in json.loads(f.details)}
+    for r in server_entries.values():
+        if r.id in honest_multiplied and r.id not in refused:
+            kept.setdefault(json.loads(r.payload)["voucher_id"], []).append(r.id)
+    if any(len(ids) > 1 for ids in kept.values()):
+        fail(f"one multiplier voucher multiplied several sales: {[v for v in kept.values() if len(v) > 1][:2]}")
     fx_flags = q(select(m.flags.c.entry_id).where(m.flags.c.kind == "fx_mismatch"))
     honest_ids = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id}
     if any(f.entry_id in honest_ids for f in fx_flags):
@@ -877,7 +888,7 @@ SERVER_STATE = {  # table: columns left out (made from random keys, salts or wal
     "entries": (), "members": ("member_code",), "flags": (), "reservations": (), "received": (),
     "upload_batches": (), "terminals": ("credential_sha256", "enrolled_at", "credential_expires_at", "name",
                                         "app_version"),
-    "rewards": (), "counters": (), "vouchers": ("code",), "voucher_uses": (),
+    "rewards": (), "counters": (), "vouchers": ("code",), "voucher_uses": (), "voucher_multiplied": (),
 }
 TERMINAL_STATE = {"entries": (), "balances": (), "members": ("member_code",), "outbox": (), "operations": (),
                   "meta": (), "rewards": (), "voucher_uses": ("code",)}
