@@ -290,7 +290,7 @@ class ZxingDecoder:
 
     def __init__(self, symbologies: Sequence[str] = DEFAULT_SYMBOLOGIES, enhance: bool = True,
                  budget_ratio: float = 0.12, budget_cap_s: float = 0.120, max_candidates: int = 3,
-                 borrow_s: float = 0.100, located_limit: float = 5.0, rectify: bool = True) -> None:
+                 borrow_s: float = 0.100, located_limit: float = 5.0, rectify: bool = False) -> None:
         self.symbologies = check_symbologies(symbologies)
         self._formats = zxing_formats(self.symbologies)
         self.enhance = enhance
@@ -475,30 +475,39 @@ class ZxingDecoder:
         for quad in list(quads)[:2]:
             if spent():
                 return []
-            pts = np.asarray(quad, np.float32).reshape(4, 2) * 2.0
-            side = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[1] - pts[2])))
-            out = int(max(160.0, min(800.0, 1.5 * side)))
-            m = 0.12 * out
-            dst = np.float32([[m, m], [out - m, m], [out - m, out - m], [m, out - m]])
-            h = cv2.getPerspectiveTransform(pts, dst)
-            upright = cv2.warpPerspective(gray, h, (out, out), flags=cv2.INTER_CUBIC,
-                                          borderMode=cv2.BORDER_REPLICATE)
-            self.stats["extra_attempts"] += 1
-            results = [r for r in self._read(upright, (zxingcpp.BarcodeFormat.QRCode,), try_downscale=False)
-                       if r.valid and r.format == zxingcpp.BarcodeFormat.QRCode]
-            if results:
-                inv = np.linalg.inv(h)
-                out_scans = []
-                for r in results:
-                    p = r.position
-                    src = np.array([[[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]],
-                                   np.float32)
-                    back = cv2.perspectiveTransform(src, inv)[0]
-                    c = [(round(float(x)), round(float(y))) for x, y in back]
-                    out_scans.append(Scan(r.text, QR, (c[0], c[1], c[2], c[3]), "zxing+rectified"))
+            try:
+                found = self._read_quad(gray, quad)
+            except (cv2.error, np.linalg.LinAlgError, ValueError):  # a degenerate quadrilateral: nothing here
+                continue
+            if found:
                 self.stats["recovered"] += 1
-                return out_scans
+                return found
         return []
+
+    def _read_quad(self, gray: np.ndarray, quad: np.ndarray) -> list[Scan]:
+        """One quadrilateral of the second finder, warped upright and read; the scans' corners in frame pixels."""
+        pts = np.asarray(quad, np.float32).reshape(4, 2) * 2.0
+        side = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[1] - pts[2])))
+        out = int(max(160.0, min(800.0, 1.5 * side)))
+        m = 0.12 * out
+        dst = np.float32([[m, m], [out - m, m], [out - m, out - m], [m, out - m]])
+        h = cv2.getPerspectiveTransform(pts, dst)
+        upright = cv2.warpPerspective(gray, h, (out, out), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        self.stats["extra_attempts"] += 1
+        results = [r for r in self._read(upright, (zxingcpp.BarcodeFormat.QRCode,), try_downscale=False)
+                   if r.valid and r.format == zxingcpp.BarcodeFormat.QRCode]
+        if not results:
+            return []
+        inv = np.linalg.inv(h)
+        out_scans = []
+        for r in results:
+            q = r.position
+            src = np.array([[[c.x, c.y] for c in (q.top_left, q.top_right, q.bottom_right, q.bottom_left)]],
+                           np.float32)
+            back = cv2.perspectiveTransform(src, inv)[0]
+            c4 = [(round(float(x)), round(float(y))) for x, y in back]
+            out_scans.append(Scan(r.text, QR, (c4[0], c4[1], c4[2], c4[3]), "zxing+rectified"))
+        return out_scans
 
     def _try_boxes(self, gray: np.ndarray, boxes: list[Box], spent: Callable[[], bool]) -> list[Scan] | None:
         """The attempts on each box in turn: the scans found, [] if none, None when the budget ran out."""

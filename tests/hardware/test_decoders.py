@@ -180,7 +180,9 @@ def test_a_dense_member_qr_that_zxing_located_but_could_not_sample_is_read_throu
     without = ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0, borrow_s=10.0, located_limit=1000.0,
                            rectify=False)
     assert without.decode(f.image) == []
-    scans = generous().decode(f.image)
+    assert generous().decode(f.image) == []  # off by default: OpenCV's QR code may abort the process (GUIDE 3)
+    scans = ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0, borrow_s=10.0, located_limit=1000.0,
+                         rectify=True).decode(f.image)
     assert [(s.text, s.symbology, s.backend) for s in scans] == [(f.text, QR, "zxing+rectified")]
     assert f.corners is not None  # the reported corners are the symbol's, in frame pixels
     xs, ys = [p[0] for p in scans[0].corners], [p[1] for p in scans[0].corners]
