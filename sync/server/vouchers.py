@@ -345,11 +345,13 @@ def commit_batch(conn: Connection, terminal: svc.TerminalRow, batch: p.VoucherCo
         results[i] = p.VoucherCommitOutcome(operation_id=batch.uses[i].operation_id, error=p.ErrorBody(
             code=error.code, message=error.message, details=error.details))
 
-    # The voucher id is the code's third field; a code that is exactly the text this server issued under that id
-    # is genuine without checking its signature again (the server signed that text). Any other is verified and
-    # refused as /commit refuses it (forged, malformed, unknown key, never issued).
+    # The voucher id is the code's third field; a code that is exactly the text this server issued under that id,
+    # signed by a key the chain still holds, is genuine without checking its signature again (the server signed
+    # that text). Any other is verified and refused as /commit refuses it (forged, malformed, unknown or retired
+    # key, never issued).
     claimed = {i: fields[2] for i, req in enumerate(batch.uses)
-               if len(fields := req.code.strip().split(":")) > 3 and fields[0] == cv.VOUCHER_PREFIX}
+               if len(fields := req.code.strip().split(":")) > 3 and fields[0] == cv.VOUCHER_PREFIX
+               and fields[1] in keys}
     ids = sorted(set(claimed.values()))
     rows: dict[str, Any] = {row.id: SimpleNamespace(**row._asdict()) for row in conn.execute(
         select(m.vouchers).where(svc._in(conn, m.vouchers.c.id, ids)).order_by(m.vouchers.c.id).with_for_update())} \

@@ -367,6 +367,33 @@ def test_one_multiplier_voucher_multiplies_one_sale_while_it_is_valid_for_it(
             m.voucher_multiplied.c.voucher_id == once)).scalar_one()) == first["entry"]["id"]
 
 
+def test_a_batch_refuses_a_code_of_a_revoked_key_as_commit_does(
+        engine: Engine, settings: Settings, servers: list[ServerProcess], new_terminal: NewTerminal) -> None:
+    """The batch's shortcut (a code equal to the text the server issued is not verified again) holds only while
+    the chain still holds the key: a voucher signed by a key revoked since is refused by both calls alike."""
+    from sync.server import keys
+
+    with httpx.Client(base_url=servers[0].url, timeout=30) as http:
+        t = new_terminal(http)
+        signing = run_tx(engine, lambda c: c.execute(select(m.signing_keys.c.key_id).where(
+            m.signing_keys.c.active.is_(True))).scalar_one())
+        run_tx(engine, lambda c: keys.add_key(c, "KREVOKE", svc.utcnow(), DEMO_KEY_PASSPHRASE))
+        try:
+            [code] = batch(engine, settings)
+            assert code.split(":")[1] == "KREVOKE"
+        finally:
+            run_tx(engine, lambda c: keys.activate_key(c, signing))
+        run_tx(engine, lambda c: keys.revoke_key(c, "KREVOKE"))
+        single = commit(t, code, str(uuid.uuid4()))
+        assert single.status_code >= 400
+        r = http.post("/v1/vouchers/commit-batch", headers=t.auth, json={"uses": [{
+            "operation_id": str(uuid.uuid4()), "code": code, "value_satang": 5000,
+            "sale_at": p.format_utc(datetime.now(UTC)), "receipt_ref": "R-K", "operator_id": "cashier1",
+            "offline": True}]})
+        assert r.status_code == 200, r.text
+        assert r.json()["results"][0]["error"]["code"] == error_code(single)
+
+
 def vsvc_keys(engine: Engine) -> dict[str, bytes]:
     return run_tx(engine, vsvc.chain_keys)
 
