@@ -841,7 +841,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
     async def rewards_page(request: Request, session: auth.Session, status: int = 200, **extra: Any) -> Response:
         rows = await tx(lambda c: _rewards(c, session.user, settings.clock()))
         extra.setdefault("errors", {})
-        extra.setdefault("typed", {"stock_mode": "branch"})
+        extra.setdefault("typed", {"stock_mode": "none"})  # counting per branch is a choice: a new reward is not limited until it is made
         return render(request, "rewards.html", status, session, rewards=rows, **extra)
 
     async def reward_page(request: Request, session: auth.Session, code: str, status: int = 200,

@@ -164,7 +164,9 @@ def test_stock_per_branch_set_add_and_left_and_a_redemption_takes_one(
     assert 'id="stock-BKK01">4<' in page and 'id="stock-CNX01">0<' in page
     assert [c["reward"]["stock"] for c in t.pull_all() if c["type"] == "reward"] == [4]
 
-    # a reward not counted per branch has no stock to set
+    # a reward not counted per branch has no stock to set; a new reward's form starts there (counting per branch
+    # with no stock yet would make every counter refuse it)
+    assert '<option value="none" selected>' in mark.get("/console/rewards").text
     assert new_reward(mark, "FREEBIE", stock_mode="none").status_code == 303
     chain = set_stock(mark, "FREEBIE", "BKK01", "3")
     assert chain.status_code == 409 and "not counted per branch" in chain.text
