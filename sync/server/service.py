@@ -748,19 +748,29 @@ def _records_digest(records: Iterable[p.OutboxRecord]) -> str:
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
-_rules_cache: dict[int, Any] = {}
+_rules_parsed: dict[str, Any] = {}  # a bundle's text -> the parsed bundle (parsing is what is worth saving)
 
 
-def _rules_bundle(conn: Connection, version: int) -> Any:
-    """Rules versions are immutable, so caching them per process keeps the server stateless."""
+def _rules_bundle(conn: Connection, version: int, known: dict[int, Any] | None = None) -> Any:
+    """A rules version, parsed, or None. The text is read by primary key each time (``known``: what this
+    transaction has read already, e.g. one upload's judge) and only the parsing is cached, by the text: a
+    process-wide cache keyed by *version* was wrong whenever one process met two databases (tests; a database
+    recreated under a running server): a sale in dollars was judged by another database's version 2 without
+    the dollar rate and quarantined as an honest terminal's record (the PostgreSQL simulation in CI)."""
     from pos_app.core.rules import RulesBundle
 
-    cached = _rules_cache.get(version)
-    if cached is None:
-        text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
-        if text is None:
-            return None
-        cached = _rules_cache[version] = RulesBundle.from_json(text)
+    if known is not None and version in known:
+        return known[version]
+    text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
+    cached = None
+    if text is not None:
+        cached = _rules_parsed.get(text)
+        if cached is None:
+            if len(_rules_parsed) >= 64:
+                _rules_parsed.clear()
+            cached = _rules_parsed[text] = RulesBundle.from_json(text)
+    if known is not None:
+        known[version] = cached
     return cached
 
 
@@ -798,6 +808,7 @@ class _Judge:
     def __init__(self, conn: Connection, terminal: TerminalRow, entries: list[Any], now: datetime) -> None:
         self.conn = conn
         self.now = now
+        self.rules: dict[int, Any] = {}  # rules versions read in this upload
         self.terminal = terminal
         approvers = sorted({e.approved_by for e in entries if e.kind == "adjust" and e.approved_by})
         self.managers: set[str] = set(conn.execute(select(m.staff.c.id).where(
@@ -911,7 +922,7 @@ class _Judge:
         from pos_app.core.errors import RuleError
         from pos_app.core.rules import CategoryLine, Purchase, points_for
 
-        bundle = _rules_bundle(self.conn, e.rules_version) if e.rules_version is not None else None
+        bundle = _rules_bundle(self.conn, e.rules_version, self.rules) if e.rules_version is not None else None
         if bundle is None:
             return _Verdict(rec.Problem("unknown_rules_version",
                                         f"rules version {e.rules_version} is not on the server"))

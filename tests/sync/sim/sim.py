@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from pos_app.core.rules import Currencies, FxRate, Purchase, default_rules, points_for
 from pos_app.ledger.db import LEDGER_FILENAME, create_ledger_engine
@@ -72,6 +72,7 @@ from sync.server.config import Settings
 from sync.server.db import make_engine, migrate
 from sync.server.demo import DEMO_KEY_PASSPHRASE
 from tests.sync.client.harness import SERVER_URL, make_server_template, settings_for
+from tests.sync.feed import wait_for_feed
 from tests.sync.server.terminal import Terminal
 
 SIM_RULES = dataclasses.replace(default_rules(2), currencies=Currencies(
@@ -659,7 +660,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         for t in terms:  # everyone sends what it holds (the server raises overdrafts now) ...
             t.client.upload()
         hostile.send()
-        _wait_for_feed(world.proxy.target)
+        wait_for_feed(world.proxy.target)
         for t in terms:  # ... then everyone receives everything (and sends the voucher uses it holds)
             t.client.sync_once()
             t.services.upload_voucher_uses(sync_glue.ClientVouchers(t.client))
@@ -678,29 +679,6 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         world.backend.drop(server_url)
         shutil.rmtree(workdir, ignore_errors=True)
     return report
-
-
-def _wait_for_feed(engine: Engine, timeout: float = 60.0) -> None:
-    """Wait until the change feed's horizon has passed every row in the database. On PostgreSQL the horizon is
-    the oldest transaction still running in the whole cluster (``db.change_high_water``): a transaction of
-    another database (another test, a neighbour's report) holds it back for as long as it runs, and a pull
-    meanwhile stops below the newest rows, which the terminal's next cycle receives. The final sync stands for
-    that next cycle, so it waits for the horizon first (a second's worth of other work, not a lost row)."""
-    from sync.server.db import change_high_water, change_tables
-
-    deadline = time.monotonic() + timeout
-    while True:
-        def probe(c: Any) -> tuple[int, int]:
-            high = int(c.execute(select(change_high_water(c))).scalar_one())
-            newest = max(int(c.execute(select(func.max(t.c.change_id))).scalar() or 0) for t in change_tables())
-            return high, newest
-        high, newest = run_tx(engine, probe)
-        if high >= newest:
-            return
-        if time.monotonic() > deadline:
-            raise SimFailure(f"the change feed's horizon stayed at {high}, below the newest row {newest}, "
-                             f"for {timeout:.0f} s: a transaction of the cluster stayed open")
-        time.sleep(0.01)
 
 
 def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report: Report, hostile: Hostile) -> None:
