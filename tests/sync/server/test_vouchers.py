@@ -28,9 +28,9 @@ from sync.server.app import run_tx
 from sync.server.cli import cli
 from sync.server.config import Settings
 from sync.server.demo import DEMO_KEY_PASSPHRASE
-from tests.sync.server.test_door import ADMIN
 from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
+from tests.sync.server.test_door import ADMIN
 
 pytestmark = pytest.mark.postgres
 
