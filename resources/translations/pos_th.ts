@@ -6564,7 +6564,7 @@ redeemed</source>
         <message>
             <location filename="../../pos_app/services/redeem.py" line="107"></location>
             <source>Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member gets the voucher for the points.</source>
-            <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับคะแนนที่ใช้</translation>
+            <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/vouchers.py" line="360"></location>
@@ -6574,12 +6574,12 @@ redeemed</source>
         <message>
             <location filename="../../pos_app/ui/presenters/redeem.py" line="109"></location>
             <source>Buy voucher: {points} points</source>
-            <translation>ซื้อบัตรกำนัล: {points} คะแนน</translation>
+            <translation>ซื้อบัตรกำนัล: {points} แต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/ui/screens/redeem.py" line="266"></location>
             <source>Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on the slip. New balance {balance} points.</source>
-            <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} คะแนน: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว คะแนนคงเหลือ {balance} คะแนน</translation>
+            <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} แต้ม: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว แต้มคงเหลือ {balance} แต้ม</translation>
         </message>
     </context>
 </TS>
