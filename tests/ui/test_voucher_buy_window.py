@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cashier_screens import assert_fits
 from ui_steps import TIMEOUT, find_member, show, sign_in
 
 from hardware.cards import scanner_read_back
@@ -47,7 +48,9 @@ def test_a_voucher_reward_bought_in_the_window_online_once_refused_offline_and_p
     fake = FakePrinter()
     config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
                             printer=PrinterSection(kind="network", address="192.0.2.1", paper_mm=80))
-    win = show(qtbot, CounterWindow(terminal, config=config, printer=fake))
+    win = CounterWindow(terminal, config=config, printer=fake)
+    win.resize(1024, 768)
+    show(qtbot, win)
     try:
         sign_in(qtbot, win)
         find_member(qtbot, win, PHONE)
@@ -60,6 +63,12 @@ def test_a_voucher_reward_bought_in_the_window_online_once_refused_offline_and_p
         button.click()
         assert win.reward_combo.currentData() == "V50"
         assert "Buy voucher: 150 points" in win.redeem_button.text()
+        assert_fits(win, (1024, 768), "a voucher reward chosen")
+        win.lang_button.click()  # in Thai too: the tile and the button say it, nothing cut off
+        assert button.text() == "บัตรกำนัล 50 บาท\n150 แต้ม\nบัตรกำนัล: ลด ฿50.00 จากบิล"
+        assert "ซื้อบัตรกำนัล: 150 แต้ม" in win.redeem_button.text()
+        assert_fits(win, (1024, 768), "a voucher reward chosen, in Thai")
+        win.lang_button.click()
 
         # offline: one line, nothing spent, no ordinary redemption instead
         demo.stop()
