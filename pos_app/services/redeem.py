@@ -61,8 +61,9 @@ class RewardView(Mapping[str, Any]):
         return self.voucher_benefit is not None
 
     def voucher_text(self) -> str:
-        """What the voucher bought with this reward gives, for its tile ("A voucher: ฿50.00 off the bill")."""
-        return voucher_gives(self.voucher_benefit)
+        """What the voucher bought with this reward gives, for its tile ("A voucher: ฿50.00 off the bill"); "" for
+        an ordinary reward."""
+        return voucher_gives(self.voucher_benefit) if self.voucher_benefit is not None else ""
 
     def display_name(self, language: str | None = None) -> str:
         """The one place that decides what a reward is called on screen and on paper."""
