@@ -250,8 +250,12 @@ class RedeemScreen:
             return result, self._fresh_member(svc, member_id)
 
         def failed(error: ServiceError) -> None:
-            self.redeem_error.setText(error.message)
-            self.show_error(error.message)
+            message = error.message
+            if error.code == "voucher.fetch_again":  # the points are spent: the same button fetches the voucher
+                message = _("The points were redeemed but the voucher could not be fetched: press the button again "
+                            "when the terminal is online (no more points are spent).")
+            self.redeem_error.setText(message)
+            self.show_error(message)
 
         self._submit(work, self._voucher_bought, failed)
 
