@@ -913,7 +913,7 @@
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="300"></location>
+            <location filename="../../pos_app/services/redeem.py" line="301"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
@@ -973,7 +973,7 @@
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="198"></location>
+            <location filename="../../pos_app/services/redeem.py" line="199"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
@@ -988,7 +988,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="212"></location>
+            <location filename="../../pos_app/services/redeem.py" line="213"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -1020,18 +1020,18 @@
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="192"></location>
+            <location filename="../../pos_app/services/redeem.py" line="193"></location>
             <location filename="../../pos_app/services/vouchers.py" line="358"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="116"></location>
+            <location filename="../../pos_app/services/redeem.py" line="117"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="206"></location>
+            <location filename="../../pos_app/services/redeem.py" line="207"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1235,7 +1235,7 @@
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="291"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="295"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1260,7 +1260,7 @@
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="289"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="293"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -6552,17 +6552,17 @@ redeemed</source>
             <translation>ลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="100"></location>
+            <location filename="../../pos_app/services/redeem.py" line="101"></location>
             <source>A voucher (bought online)</source>
             <translation>บัตรกำนัล (แลกได้เมื่อออนไลน์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="101"></location>
+            <location filename="../../pos_app/services/redeem.py" line="102"></location>
             <source>A voucher: {what}</source>
             <translation>บัตรกำนัล: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="107"></location>
+            <location filename="../../pos_app/services/redeem.py" line="108"></location>
             <source>Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member gets the voucher for the points.</source>
             <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
@@ -6577,9 +6577,14 @@ redeemed</source>
             <translation>ซื้อบัตรกำนัล: {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="266"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="270"></location>
             <source>Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on the slip. New balance {balance} points.</source>
             <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} แต้ม: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว แต้มคงเหลือ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
+            <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
+            <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
         </message>
     </context>
 </TS>
