@@ -271,6 +271,19 @@ class RewardInfo(BaseModel):
     active: bool
 
 
+class RewardOffer(RewardInfo):
+    """A reward as the terminals pull it (snapshot and ``reward`` changes): the catalog's fields, and for a reward
+    that buys a voucher (``loyalty-server voucher reward``) what the voucher gives. An older terminal ignores the
+    extra field (its ``RewardInfo`` takes no notice of unknown fields)."""
+
+    voucher_benefit: str | None = None
+    """Set when redeeming this reward buys a voucher: the voucher's benefit as in its code (``F5000`` = 50.00 THB
+    off, ``P10C10000``, ``ICOFFEE``, ``X2``). A counter must then buy the voucher through the server
+    (``POST /v1/vouchers/issue`` after the points' reservation), never record an ordinary redemption of it."""
+    voucher_valid_days: int | None = None
+    """How many days the bought voucher is valid (set with ``voucher_benefit``)."""
+
+
 class StaffInfo(BaseModel):
     id: str
     name: str
@@ -352,7 +365,7 @@ class MemberState(BaseModel):
 class Snapshot(BaseModel):
     branch: BranchInfo
     rules: list[RulesInfo]
-    rewards: list[RewardInfo]
+    rewards: list[RewardOffer]
     staff: list[StaffInfo]
     policy: OfflinePolicy
     public_keys: list[PublicKeyInfo]
@@ -638,7 +651,7 @@ class Change(BaseModel):
     member: MemberState | None = None
     entry: Entry | None = None
     rules: RulesInfo | None = None
-    reward: RewardInfo | None = None
+    reward: RewardOffer | None = None
     staff: StaffInfo | None = None
     policy: OfflinePolicy | None = None
     public_key: PublicKeyInfo | None = None

@@ -676,7 +676,8 @@ def reward_list(ctx: CliContext) -> None:
     """List active rewards."""
     rows = _run(_services(ctx).rewards)
     ctx.emit([r.to_dict() for r in rows],
-             "\n".join(f"{r.code:<12}{r.points_cost:>8,}  {r.name_th} / {r.name_en}" for r in rows))
+             "\n".join(f"{r.code:<12}{r.points_cost:>8,}  {r.name_th} / {r.name_en}"
+                       + (f"  ({r.voucher_text()})" if r.is_voucher else "") for r in rows))
 
 
 @click.command()

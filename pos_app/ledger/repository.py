@@ -1127,11 +1127,13 @@ class Ledger:
                 for r in rows]
 
     def upsert_reward(self, conn: Connection, *, code: str, name_th: str, name_en: str, points_cost: int,
-                      stock: int | None, active: bool) -> None:
+                      stock: int | None, active: bool, voucher_benefit: str | None = None,
+                      voucher_valid_days: int | None = None) -> None:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         values = {"code": code, "name_th": name_th, "name_en": name_en, "points_cost": points_cost,
-                  "stock": stock, "active": active}
+                  "stock": stock, "active": active, "voucher_benefit": voucher_benefit,
+                  "voucher_valid_days": voucher_valid_days}
         stmt = sqlite_insert(schema.rewards).values(**values)
         conn.execute(stmt.on_conflict_do_update(index_elements=["code"], set_=values))
 

@@ -171,6 +171,10 @@ rewards = Table(
     Column("points_cost", Integer, nullable=False),
     Column("stock", Integer),
     Column("active", Boolean, nullable=False),
+    # A reward that buys a voucher (pulled from the server): the voucher's benefit as in its code, and its days of
+    # validity. NULL: an ordinary reward. Such a reward is bought through the server, never redeemed ordinarily.
+    Column("voucher_benefit", Text),
+    Column("voucher_valid_days", Integer),
 )
 
 rules = Table(

@@ -264,7 +264,9 @@ class LedgerSyncStore:
 
     def _apply_reward(self, conn: Any, r: dict[str, Any]) -> None:
         self.ledger.upsert_reward(conn, code=r["code"], name_th=r["name_th"], name_en=r["name_en"],
-                                  points_cost=int(r["points_cost"]), stock=r["stock"], active=bool(r["active"]))
+                                  points_cost=int(r["points_cost"]), stock=r["stock"], active=bool(r["active"]),
+                                  voucher_benefit=_voucher_benefit(r.get("voucher_benefit")),
+                                  voucher_valid_days=r.get("voucher_valid_days"))
 
     def _apply_staff(self, conn: Any, s: dict[str, Any]) -> None:
         """A staff member from head office. ``active`` false disables them here (sign-in and approval refuse
@@ -303,3 +305,16 @@ def offline_usage(ledger: Ledger, conn: Any, member_id: str) -> tuple[dict[str, 
     last_ok = meta.get("last_sync_ok_ms")
     return (policy, ledger.sync_offline_redeemed(conn, base, member_id), ledger.sync_offline_redeemed(conn, base),
             int(last_ok) if last_ok else None)
+
+
+def _voucher_benefit(text: Any) -> str | None:
+    """The pulled voucher benefit of a reward, kept only if this terminal can read it; one it cannot read still
+    marks the reward a voucher (an ordinary redemption of it stays refused), as ``"?"``."""
+    if text is None:
+        return None
+    from pos_app.core.vouchers import VoucherError, parse_benefit
+
+    try:
+        return parse_benefit(str(text)).encode()
+    except (VoucherError, ValueError):
+        return "?"

@@ -51,6 +51,19 @@ class RewardView(Mapping[str, Any]):
     points_cost: int
     stock: int | None
     active: bool
+    voucher_benefit: str | None = None
+    """Set for a reward that buys a voucher (the voucher's benefit as in its code): redeeming it buys the voucher
+    through the server (``buy_voucher``); an ordinary redemption of it is refused."""
+    voucher_valid_days: int | None = None
+
+    @property
+    def is_voucher(self) -> bool:
+        return self.voucher_benefit is not None
+
+    def voucher_text(self) -> str:
+        """What the voucher bought with this reward gives, for its tile ("A voucher: ฿50.00 off the bill"); "" for
+        an ordinary reward."""
+        return voucher_gives(self.voucher_benefit) if self.voucher_benefit is not None else ""
 
     def display_name(self, language: str | None = None) -> str:
         """The one place that decides what a reward is called on screen and on paper."""
@@ -74,7 +87,27 @@ class RewardView(Mapping[str, Any]):
 def reward_view(row: Any) -> RewardView:
     """A reward row of the ledger as the typed record the callers get."""
     return RewardView(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=int(row.points_cost),
-                      stock=row.stock, active=bool(row.active))
+                      stock=row.stock, active=bool(row.active), voucher_benefit=row.voucher_benefit,
+                      voucher_valid_days=row.voucher_valid_days)
+
+
+def voucher_gives(benefit: str | None) -> str:
+    """One translated line: the reward buys a voucher, and what that voucher gives when this counter can read it."""
+    from pos_app.core.vouchers import VoucherError, parse_benefit
+
+    try:
+        what = parse_benefit(benefit or "").describe()
+    except VoucherError:
+        return _("A voucher (bought online)")
+    return _("A voucher: {what}").format(what=what)
+
+
+def refuse_voucher_reward(code: str) -> NotAllowed:
+    """The one line for an ordinary redemption of a reward that buys a voucher (it would spend the points and
+    issue no voucher)."""
+    return NotAllowed(_("Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, "
+                        "so the member gets the voucher for the points.").format(code=code),
+                      code="reward.is_voucher")
 
 
 def reward_spend(code: str, cost: int, points: int | None) -> int:
@@ -127,11 +160,13 @@ class RedeemUseCases(ServicesBase):
     def redeem(self, *, member_id: str, points: int | None = None, operator_id: str,
                reward_code: str | None = None, bill_satang: int | None = None, receipt_ref: str | None = None,
                approval: Approval | None = None, op_id: str | None = None,
-               reservation_id: str | None = None) -> RedeemResult:
+               reservation_id: str | None = None, buying_voucher: bool = False) -> RedeemResult:
         """Spend points on a reward (its cost) or as a discount (``points`` chosen by the cashier).
 
         ``reservation_id``: the points were reserved on the central server first (online). Without one, an
-        enrolled terminal is redeeming offline and the offline allowance applies.
+        enrolled terminal is redeeming offline and the offline allowance applies. A reward that buys a voucher is
+        refused (``reward.is_voucher``) unless ``buying_voucher`` (only ``buy_voucher`` passes it, with the
+        server's reservation): an ordinary redemption of it would spend the points and issue no voucher.
         """
         op_id = op_id or self.ledger.new_id()
         if points is not None:
@@ -156,6 +191,8 @@ class RedeemUseCases(ServicesBase):
                 reward = self.ledger.get_reward(conn, reward_code)
                 if reward is None or not reward.active:
                     raise NotFound(_("No reward with code {code}.").format(code=reward_code))
+                if reward.voucher_benefit is not None and not (buying_voucher and reservation_id):
+                    raise refuse_voucher_reward(reward_code)
                 spend = reward_spend(reward_code, int(reward.points_cost), points)
             else:
                 if points is None:
@@ -232,6 +269,8 @@ class RedeemUseCases(ServicesBase):
         spend = points
         if reward_code:
             reward = next((r for r in self.rewards() if r.code == reward_code), None)
+            if reward is not None and reward.is_voucher:
+                raise refuse_voucher_reward(reward_code)  # before holding the points on the server
             spend = reward.points_cost if reward is not None else points
         if spend is None or spend <= 0:
             return self.redeem(**kwargs)  # the use case refuses the input with its own message

@@ -356,6 +356,9 @@ class VoucherUseCases(ServicesBase):
             reward = next((r for r in self.rewards() if r.code == reward_code), None)  # type: ignore[attr-defined]
             if reward is None:
                 raise InvalidInput(_("No reward with code {code}.").format(code=reward_code))
+            if not reward.is_voucher:  # the server would refuse the voucher after the points were spent
+                raise NotAllowed(_("Reward {code} is not a voucher: redeem it as usual.").format(code=reward_code),
+                                 code="not_a_voucher_reward")
             try:
                 points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation)
             except ServerOffline:
@@ -365,7 +368,7 @@ class VoucherUseCases(ServicesBase):
                 raise NotAllowed(exc.message, code=exc.code) from None
         redeemed = self.redeem(member_id=member_id, reward_code=reward_code,  # type: ignore[attr-defined]
                                operator_id=operator_id, receipt_ref=receipt_ref, op_id=op_id,
-                               reservation_id=reservation)
+                               reservation_id=reservation, buying_voucher=True)
         try:
             voucher_id, code = shop.issue(member_id=member_id, reward_code=reward_code, reservation_id=reservation)
         except ServerOffline:

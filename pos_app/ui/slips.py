@@ -99,6 +99,14 @@ def slip_data(result: Any, member: Any, *, branch: str, labels: SlipLabels,
             points_change=result.points, balance_before=result.balance_before, balance_after=result.balance_after,
             purchase_amount=format_baht(result.bill_satang),
             extra_lines=(voucher_slip_line(result.voucher_id, bonus),), labels=labels)
+    if getattr(result, "code", None) and getattr(result, "valid_until", None):  # a voucher bought with points
+        return SlipData(
+            title=_("Voucher"), branch=branch, printed_at=printed_at or datetime.now(),
+            receipt_no=result.op_id[-8:], member_name=member.name, member_number=mask_card(member.card_no),
+            points_change=-result.points, balance_before=result.balance_after + result.points,
+            balance_after=result.balance_after, purchase_amount="",
+            extra_lines=((_("Voucher"), result.description), (_("Valid until"), result.valid_until)),
+            labels=labels, qr_text=result.code, qr_caption=result.voucher_id)
     if hasattr(result, "points_clawed_back"):
         extra_lines: tuple[tuple[str, str], ...] = ((_("Refund"), format_baht(int(result.refund_satang))),)
         if result.points_restored:

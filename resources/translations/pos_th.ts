@@ -131,7 +131,7 @@
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="844"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="845"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -185,17 +185,17 @@
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="696"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="736"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="737"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="858"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="859"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
@@ -772,7 +772,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ledger/repository.py" line="855"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1346"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1348"></location>
             <source>Entry {entry_id} arrived damaged (hash mismatch).</source>
             <translation>รายการ {entry_id} ที่ได้รับเสียหาย (แฮชไม่ตรง)</translation>
         </message>
@@ -787,7 +787,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ledger/repository.py" line="850"></location>
-            <location filename="../../pos_app/ledger/repository.py" line="1349"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1351"></location>
             <source>Entry {entry_id} arrived with content different from the copy held here.</source>
             <translation>รายการ {entry_id} ที่ได้รับมีเนื้อหาไม่ตรงกับที่เก็บไว้ในเครื่องนี้</translation>
         </message>
@@ -913,7 +913,7 @@
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="262"></location>
+            <location filename="../../pos_app/services/redeem.py" line="301"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
@@ -973,7 +973,7 @@
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="162"></location>
+            <location filename="../../pos_app/services/redeem.py" line="199"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
@@ -988,7 +988,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="176"></location>
+            <location filename="../../pos_app/services/redeem.py" line="213"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -1020,18 +1020,18 @@
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="158"></location>
+            <location filename="../../pos_app/services/redeem.py" line="193"></location>
             <location filename="../../pos_app/services/vouchers.py" line="358"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="84"></location>
+            <location filename="../../pos_app/services/redeem.py" line="117"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="170"></location>
+            <location filename="../../pos_app/services/redeem.py" line="207"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1143,13 +1143,13 @@
         <message>
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="97"></location>
-            <location filename="../../pos_app/ui/slips.py" line="118"></location>
+            <location filename="../../pos_app/ui/slips.py" line="126"></location>
             <location filename="../../sync/server/console/templates/reward_form.html" line="10"></location>
             <source>Reward</source>
             <translation>ของรางวัล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="95"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="107"></location>
             <source>Redeem</source>
             <translation>แลกแต้ม</translation>
         </message>
@@ -1198,7 +1198,7 @@
             <translation>ค้นหาสมาชิกก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="203"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="206"></location>
             <source>Type how many points to redeem.</source>
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
@@ -1219,7 +1219,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/presenters/member.py" line="65"></location>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="28"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="29"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="44"></location>
             <source>{points} points</source>
             <translation>{points} แต้ม</translation>
@@ -1235,7 +1235,7 @@
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="246"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="295"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1260,7 +1260,7 @@
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="244"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="293"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1513,7 +1513,7 @@
             <translation>ขณะออฟไลน์ เครื่องนี้แลกได้อีกเพียง {left} แต้มจนกว่าจะซิงก์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1238"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1240"></location>
             <source>This terminal already holds records; it cannot change its identity.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
@@ -1645,7 +1645,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="880"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="881"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1716,7 +1716,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="841"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="842"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1820,7 +1820,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="709"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -2025,7 +2025,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/slips.py" line="97"></location>
-            <location filename="../../pos_app/ui/slips.py" line="125"></location>
+            <location filename="../../pos_app/ui/slips.py" line="133"></location>
             <source>Loyalty points</source>
             <translation>แต้มสะสม</translation>
         </message>
@@ -2035,7 +2035,7 @@
             <translation>สลิปไม่ได้พิมพ์ ({code})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="116"></location>
+            <location filename="../../pos_app/ui/slips.py" line="124"></location>
             <source>Discount</source>
             <translation>ส่วนลด</translation>
         </message>
@@ -2484,17 +2484,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="867"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="868"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="863"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="864"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="865"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="866"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2524,17 +2524,17 @@
             <translation>เครื่องนี้เพิ่งกู้คืนจากไฟล์สำรอง ต้องดึงรายการที่ใหม่กว่ากลับมาจากเซิร์ฟเวอร์สะสมแต้มก่อน: เชื่อมต่อแล้วซิงก์ (pos-terminal sync --once) ยังไม่ได้บันทึกอะไร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1329"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1331"></location>
             <source>The server sent a record of another terminal as this terminal's own.</source>
             <translation>เซิร์ฟเวอร์ส่งรายการของเครื่องอื่นมาเป็นรายการของเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1344"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1346"></location>
             <source>Record {seq} of this terminal came back out of order.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้กลับมาผิดลำดับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/repository.py" line="1339"></location>
+            <location filename="../../pos_app/ledger/repository.py" line="1341"></location>
             <source>Record {seq} of this terminal differs from the server's copy: this backup is not this terminal's history. Nothing was changed; call IT.</source>
             <translation>รายการที่ {seq} ของเครื่องนี้ไม่ตรงกับสำเนาบนเซิร์ฟเวอร์: ไฟล์สำรองนี้ไม่ใช่ประวัติของเครื่องนี้ ไม่มีการเปลี่ยนแปลงใด ๆ กรุณาติดต่อฝ่ายไอที</translation>
         </message>
@@ -2701,32 +2701,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="911"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="718"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="719"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="717"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="718"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2771,17 +2771,17 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="815"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="816"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="806"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="807"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="811"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="812"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
@@ -2811,12 +2811,12 @@
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="749"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="750"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="752"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="753"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
@@ -2973,7 +2973,7 @@
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
-            <location filename="../../pos_app/ui/slips.py" line="107"></location>
+            <location filename="../../pos_app/ui/slips.py" line="115"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
         </message>
@@ -3049,12 +3049,12 @@
             <translation>แต้มที่แลกในใบเสร็จนี้ {points} แต้ม ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="103"></location>
+            <location filename="../../pos_app/ui/slips.py" line="111"></location>
             <source>Refund</source>
             <translation>คืนเงิน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="105"></location>
+            <location filename="../../pos_app/ui/slips.py" line="113"></location>
             <source>Points given back</source>
             <translation>แต้มที่ได้คืน</translation>
         </message>
@@ -3662,12 +3662,12 @@
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="780"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="781"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="777"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="778"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3814,7 +3814,7 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="977"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="978"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
@@ -3835,32 +3835,32 @@
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="959"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="960"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="985"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="955"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="956"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="956"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="957"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="957"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="958"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="961"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="962"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -4132,22 +4132,22 @@
             <translation>{points} แต้มจะหมดอายุใน 30 วัน เริ่มวันที่ {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="35"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="36"></location>
             <source>out of stock</source>
             <translation>หมด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="48"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="50"></location>
             <source>not enough points</source>
             <translation>แต้มไม่พอ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="36"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="37"></location>
             <source>{count} left</source>
             <translation>เหลือ {count}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/redeem.py" line="96"></location>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="110"></location>
             <source>Redeem {points} points</source>
             <translation>แลก {points} แต้ม</translation>
         </message>
@@ -5672,6 +5672,8 @@ redeemed</source>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="161"></location>
             <location filename="../../pos_app/ui/presenters/voucher.py" line="38"></location>
             <location filename="../../pos_app/ui/screens/voucher.py" line="27"></location>
+            <location filename="../../pos_app/ui/slips.py" line="104"></location>
+            <location filename="../../pos_app/ui/slips.py" line="108"></location>
             <location filename="../../sync/server/console/templates/voucher_batch.html" line="32"></location>
             <location filename="../../sync/server/console/templates/voucher_conflicts.html" line="3"></location>
             <source>Voucher</source>
@@ -5733,6 +5735,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="162"></location>
+            <location filename="../../pos_app/ui/slips.py" line="108"></location>
             <source>Valid until</source>
             <translation>ใช้ได้ถึง</translation>
         </message>
@@ -5874,7 +5877,7 @@ redeemed</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="398"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="401"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
@@ -5884,12 +5887,12 @@ redeemed</source>
             <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="362"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="365"></location>
             <source>A voucher can only be bought with points while the terminal is online.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="372"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="375"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
         </message>
@@ -6539,14 +6542,49 @@ redeemed</source>
             <translation>{what} (+{points} คะแนน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="123"></location>
+            <location filename="../../pos_app/ui/slips.py" line="131"></location>
             <source>Paid</source>
             <translation>จ่าย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/slips.py" line="122"></location>
+            <location filename="../../pos_app/ui/slips.py" line="130"></location>
             <source>{amount} off</source>
             <translation>ลด {amount}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/redeem.py" line="101"></location>
+            <source>A voucher (bought online)</source>
+            <translation>บัตรกำนัล (แลกได้เมื่อออนไลน์)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/redeem.py" line="102"></location>
+            <source>A voucher: {what}</source>
+            <translation>บัตรกำนัล: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/redeem.py" line="108"></location>
+            <source>Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member gets the voucher for the points.</source>
+            <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/vouchers.py" line="360"></location>
+            <source>Reward {code} is not a voucher: redeem it as usual.</source>
+            <translation>ของรางวัล {code} ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/redeem.py" line="109"></location>
+            <source>Buy voucher: {points} points</source>
+            <translation>ซื้อบัตรกำนัล: {points} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="270"></location>
+            <source>Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on the slip. New balance {balance} points.</source>
+            <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} แต้ม: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว แต้มคงเหลือ {balance} แต้ม</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
+            <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
+            <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
         </message>
     </context>
 </TS>

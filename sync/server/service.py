@@ -502,14 +502,29 @@ def _rules_info(row: Any) -> p.RulesInfo:
     return p.RulesInfo(version=row.version, bundle_json=row.bundle_json, active=row.active)
 
 
-def _reward_info(row: Any, branch_stock: dict[str, int] | None = None) -> p.RewardInfo:
+def _reward_info(row: Any, branch_stock: dict[str, int] | None = None,
+                 offers: dict[str, Any] | None = None) -> p.RewardOffer:
     """A reward as one branch's terminals see it: a reward counted per branch carries that branch's stock (none
-    set there: 0); ``active`` is false when retired or outside its dates (as of its last change)."""
+    set there: 0); ``active`` is false when retired or outside its dates (as of its last change); a reward that
+    buys a voucher (``offers``: its ``voucher_rewards`` row) says what the voucher gives."""
     stock = row.stock
     if row.per_branch_stock:
         stock = (branch_stock or {}).get(row.code, 0)
-    return p.RewardInfo(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=row.points_cost,
-                        stock=stock, active=bool(row.active and row.in_window))
+    offer = (offers or {}).get(row.code)
+    return p.RewardOffer(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=row.points_cost,
+                         stock=stock, active=bool(row.active and row.in_window),
+                         voucher_benefit=offer.benefit if offer is not None else None,
+                         voucher_valid_days=int(offer.valid_days) if offer is not None else None)
+
+
+def voucher_offers(conn: Connection, codes: Sequence[str] | None = None) -> dict[str, Any]:
+    """{reward code: its ``voucher_rewards`` row} for the rewards that buy a voucher (``codes``: only these)."""
+    query = select(m.voucher_rewards)
+    if codes is not None:
+        if not codes:
+            return {}
+        query = query.where(_in(conn, m.voucher_rewards.c.reward_code, list(codes)))
+    return {row.reward_code: row for row in conn.execute(query)}
 
 
 def branch_stock(conn: Connection, branch_id: str, codes: Sequence[str] | None = None) -> dict[str, int]:
@@ -547,7 +562,8 @@ def snapshot(conn: Connection, branch_id: str) -> p.Snapshot:
     return p.Snapshot(
         branch=p.BranchInfo(id=branch.id, code=branch.code, name=branch.name),
         rules=[_rules_info(r) for r in conn.execute(select(m.rules).order_by(m.rules.c.version))],
-        rewards=[_reward_info(r, stock) for stock in [branch_stock(conn, branch_id)]
+        rewards=[_reward_info(r, stock, offers) for stock, offers in [(branch_stock(conn, branch_id),
+                                                                       voucher_offers(conn))]
                  for r in conn.execute(select(m.rewards).order_by(m.rewards.c.code))],
         staff=[_staff_info(r) for r in conn.execute(
             select(m.staff).where(or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == branch_id))
@@ -614,6 +630,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     next_cursor = items[-1][0] if has_more else high
     reward_codes = sorted({row.code for _, kind, row in items if kind == "reward" and row.per_branch_stock})
     stock_here = branch_stock(conn, terminal.branch_id, reward_codes) if reward_codes else {}
+    offers = voucher_offers(conn, sorted({row.code for _, kind, row in items if kind == "reward"}))
 
     out: list[p.Change] = []
     hoisted: set[str] = set()
@@ -637,7 +654,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         elif kind == "rules":
             out.append(p.Change(change_id=change_id, type="rules", rules=_rules_info(row)))
         elif kind == "reward":
-            out.append(p.Change(change_id=change_id, type="reward", reward=_reward_info(row, stock_here)))
+            out.append(p.Change(change_id=change_id, type="reward", reward=_reward_info(row, stock_here, offers)))
         elif kind == "staff":
             out.append(p.Change(change_id=change_id, type="staff", staff=_staff_info(row)))
         elif kind == "policy":

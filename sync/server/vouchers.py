@@ -182,8 +182,11 @@ def set_allowance(conn: Connection, kind: str, count: int, value_satang: int) ->
 
 def set_voucher_reward(conn: Connection, reward_code: str, benefit: cv.Benefit, valid_days: int,
                        now: datetime) -> dict[str, Any]:
-    """Make catalog reward ``reward_code`` a voucher bought with points (its cost is the reward's)."""
-    reward = conn.execute(select(m.rewards).where(m.rewards.c.code == reward_code)).first()
+    """Make catalog reward ``reward_code`` a voucher bought with points (its cost is the reward's). The reward gets
+    a new change id, so every terminal pulls it again marked as a voucher (``RewardOffer.voucher_benefit``): a
+    counter then buys the voucher when it is redeemed, never an ordinary redemption."""
+    reward = conn.execute(select(m.rewards).where(m.rewards.c.code == reward_code)
+                          .with_for_update()).first()  # the reward row before the change counter (lock order)
     if reward is None:
         raise ApiError(404, "unknown_reward", f"no reward {reward_code}: add it with 'reward set' first")
     if not 1 <= valid_days <= 3660:
@@ -193,6 +196,7 @@ def set_voucher_reward(conn: Connection, reward_code: str, benefit: cv.Benefit, 
         conn.execute(update(m.voucher_rewards).where(m.voucher_rewards.c.reward_code == reward_code).values(**values))
     else:
         conn.execute(insert(m.voucher_rewards).values(reward_code=reward_code, **values))
+    conn.execute(update(m.rewards).where(m.rewards.c.code == reward_code).values(change_id=svc.take_change_ids(conn, 1)))
     return {"reward_code": reward_code, "points_cost": int(reward.points_cost), **values}
 
 

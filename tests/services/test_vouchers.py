@@ -277,3 +277,45 @@ def test_an_older_server_without_batches_gets_the_uses_one_by_one(counter, clock
     server = Batching(has_batch=False)
     assert counter.upload_voucher_uses(server) == (3, 0)
     assert [c[0] for c in server.calls] == ["commit"] * 3 and server.batches == []
+
+
+class _Holds:
+    """The server's reservations port, recording what was held (to show that nothing was)."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[str, int, str | None]] = []
+
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+        self.held.append((member_id, points, reward_code))
+        return reservation_id
+
+    def release(self, reservation_id: str) -> None:
+        pass
+
+
+def test_a_voucher_reward_is_never_redeemed_ordinarily_and_an_ordinary_one_never_bought(counter) -> None:  # type: ignore[no-untyped-def]
+    with counter.ledger.write() as conn:
+        counter.ledger.upsert_reward(conn, code="V50", name_th="บัตร", name_en="Voucher", points_cost=150,
+                                     stock=None, active=True, voucher_benefit="F5000", voucher_valid_days=30)
+        counter.ledger.upsert_reward(conn, code="TEA", name_th="ชา", name_en="Tea", points_cost=50, stock=None,
+                                     active=True)
+    member = counter.members.enroll(name="Somchai", phone="0812345678", operator_id="cashier-1").id
+    counter.award(member_id=member, amount_satang=1_000_000, receipt_ref="R-1", operator_id="c")  # 400 points
+    line = ("Reward V50 buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member "
+            "gets the voucher for the points.")
+    holds = _Holds()
+    refused(NotAllowed, "reward.is_voucher", line, counter.redeem, member_id=member, reward_code="V50",
+            operator_id="c")
+    refused(NotAllowed, "reward.is_voucher", line, counter.redeem_online, None, member_id=member,
+            reward_code="V50", operator_id="c")
+    refused(NotAllowed, "reward.is_voucher", line, counter.redeem_online, holds, member_id=member,
+            reward_code="V50", operator_id="c")
+    # a reservation id alone does not make it a purchase: only buy_voucher's path passes
+    refused(NotAllowed, "reward.is_voucher", line, counter.redeem, member_id=member, reward_code="V50",
+            operator_id="c", reservation_id="00000000-0000-4000-8000-000000000001")
+    refused(NotAllowed, "not_a_voucher_reward", "Reward TEA is not a voucher: redeem it as usual.",
+            counter.buy_voucher, holds, None, member_id=member, reward_code="TEA", operator_id="c")
+    assert holds.held == []  # no points were held on the server for either
+    assert counter.members.get(member).balance == 400
+    assert [r.voucher_text() for r in counter.rewards() if r.code in ("V50", "TEA")] == [
+        "", "A voucher: ฿50.00 off the bill"]

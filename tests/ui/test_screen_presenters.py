@@ -228,3 +228,22 @@ def test_change_notifications_reach_their_subscribers_in_order() -> None:
     bus.publish(Change.REWARDS_CHANGED, [])  # nobody listens: nothing happens
     assert seen == [("a", 3), ("b", 3)]
     assert bus.published == [Change.SYNC_PULLED, Change.REWARDS_CHANGED]
+
+
+def test_a_voucher_reward_says_what_it_gives_and_its_button_buys_it() -> None:
+    redeem = RedeemPresenter()
+    redeem.set_rewards([*REWARDS, {"code": "V50", "name_th": "บัตร", "name_en": "Voucher", "points_cost": 150,
+                                   "stock": None, "voucher_benefit": "F5000", "voucher_valid_days": 30},
+                        {"code": "VNEW", "name_th": "ใหม่", "name_en": "New", "points_cost": 90, "stock": None,
+                         "voucher_benefit": "?"}])  # a benefit this counter cannot read: still a voucher
+    redeem.balance = 1_000
+    tiles = {t.code: t for t in redeem.tiles()}
+    gives = _("A voucher: {what}").format(what=_("{amount} off the bill").format(amount="฿50.00"))
+    assert tiles["V50"].voucher == gives
+    assert tiles["V50"].caption == _("{points} points").format(points="150") + "\n" + gives
+    assert tiles["VNEW"].voucher == _("A voucher (bought online)")
+    assert tiles["COFFEE"].voucher == "" and "\n" not in tiles["COFFEE"].caption
+    redeem.select("V50")
+    assert redeem.button_text("") == _("Buy voucher: {points} points").format(points="150")
+    redeem.select("COFFEE")
+    assert redeem.button_text("") == _("Redeem {points} points").format(points="120")

@@ -22,6 +22,7 @@ class RewardTile:
     stock: int | None       # None: unlimited
     affordable: bool        # the member's balance covers the cost and there is stock
     selected: bool
+    voucher: str = ""       # a reward that buys a voucher: what the voucher gives ("" for an ordinary reward)
 
     @property
     def cost_text(self) -> str:
@@ -38,7 +39,8 @@ class RewardTile:
     @property
     def caption(self) -> str:
         """The tile's second line: cost, and stock when it is counted."""
-        return " · ".join(part for part in (self.cost_text, self.stock_text) if part)
+        line = " · ".join(part for part in (self.cost_text, self.stock_text) if part)
+        return f"{line}\n{self.voucher}" if self.voucher else line
 
     @property
     def hint(self) -> str:
@@ -70,6 +72,15 @@ class RedeemPresenter:
     def select(self, code: str | None) -> None:
         self.selected = code if code is None or self.reward(code) is not None else None
 
+    def voucher(self, code: str | None = None) -> str:
+        """What the voucher bought with reward ``code`` (default: the chosen one) gives; "" if not a voucher."""
+        from pos_app.services.redeem import voucher_gives
+
+        reward = self.reward(self.selected if code is None else code)
+        if reward is None or reward.get("voucher_benefit") is None:
+            return ""
+        return voucher_gives(reward["voucher_benefit"])
+
     def cost(self) -> int | None:
         reward = self.reward(self.selected)
         return int(reward["points_cost"]) if reward is not None else None
@@ -83,7 +94,8 @@ class RedeemPresenter:
             affordable = self.balance is not None and self.balance >= cost and in_stock
             tiles.append(RewardTile(code=str(reward["code"]), name=reward_name(reward), cost=cost,
                                     stock=None if stock is None else int(stock), affordable=affordable,
-                                    selected=reward["code"] == self.selected))
+                                    selected=reward["code"] == self.selected,
+                                    voucher=self.voucher(str(reward["code"]))))
         return tiles
 
     def button_text(self, points_text: str = "") -> str:
@@ -93,6 +105,8 @@ class RedeemPresenter:
             cost = int(points_text)
         if cost is None:
             return _("Redeem")
+        if self.voucher():
+            return _("Buy voucher: {points} points").format(points=f"{cost:,}")
         return _("Redeem {points} points").format(points=f"{cost:,}")
 
 

@@ -196,6 +196,9 @@ class RedeemScreen:
             self.show_error(_("Find the member first."))
             return
         reward_code: str | None = self.reward_combo.currentData()
+        if reward_code is not None and self.redeem_state.voucher(reward_code):
+            self._buy_voucher(member, reward_code)
+            return
         points: int | None = None
         if reward_code is None:
             text = self.points_field.text().strip()
@@ -229,6 +232,52 @@ class RedeemScreen:
                 self.show_error(error.message)
 
         self._submit(work, self._redeemed, failed)
+
+    def _buy_voucher(self: Any, member: MemberView, reward_code: str) -> None:
+        """A reward that buys a voucher: the member's points for a voucher the server signs (online only). A retry
+        of the same purchase (its answer was lost, or the voucher could not be fetched) reuses the operation id:
+        the points are spent once and the same voucher comes back."""
+        self.redeem_error.clear()
+        staff_id = self._staff.id
+        op_id = self.ops.for_request("voucher_buy", (member.id, reward_code, staff_id))
+        svc, member_id, clients, enrolled = self._services, member.id, self._sync_clients, self._enrolled
+
+        def work() -> tuple[Any, MemberView | None]:
+            from pos_app.services import sync_glue
+            client = clients.get(svc) if enrolled else None  # None: standalone, refused (no server to sign it)
+            result = sync_glue.buy_voucher(svc, client, member_id=member_id, reward_code=reward_code,
+                                           operator_id=staff_id, op_id=op_id)
+            return result, self._fresh_member(svc, member_id)
+
+        def failed(error: ServiceError) -> None:
+            message = error.message
+            if error.code == "voucher.fetch_again":  # the points are spent: the same button fetches the voucher
+                message = _("The points were redeemed but the voucher could not be fetched: press the button again "
+                            "when the terminal is online (no more points are spent).")
+            self.redeem_error.setText(message)
+            self.show_error(message)
+
+        self._submit(work, self._voucher_bought, failed)
+
+    def _voucher_bought(self: Any, outcome: tuple[Any, MemberView | None]) -> None:
+        result, fresh = outcome
+        self.ops.confirmed("voucher_buy", result.op_id)
+        self._member_refreshed(fresh)
+        self.points_field.clear()
+        self.reward_combo.setCurrentIndex(0)
+
+        def text() -> str:
+            return _("Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on "
+                     "the slip. New balance {balance} points.").format(
+                id=result.voucher_id, points=f"{result.points:,}", what=result.description, date=result.valid_until,
+                balance=f"{result.balance_after:,}")
+
+        self._set_status("done", text)
+        self.changes.publish(Change.OPERATION_COMMITTED, result)
+        self._sync_trigger()
+        self._refresh_offline_remaining()
+        self._print_slip(result, fresh if fresh is not None else self._member)
+        self.operation_done.emit(result)
 
     def _redeemed(self: Any, outcome: tuple[Any, MemberView | None]) -> None:
         result, fresh = outcome

@@ -94,6 +94,26 @@ def test_points_buy_a_voucher_printed_as_a_qr_and_used_at_another_counter(demo: 
     cli(dirs[0], "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
     for d in dirs:
         cli(d, "sync", "--once")
+    # the pulled reward says it buys a voucher; an ordinary redemption of it (which would spend the points and
+    # issue no voucher) is refused with its code, online and offline, and spends nothing
+    rewards = {r["code"]: r for r in cli(dirs[0], "reward", "list")}
+    assert (rewards["V50"]["voucher_benefit"], rewards["V50"]["voucher_valid_days"]) == ("F5000", 30)
+    assert rewards["COFFEE"]["voucher_benefit"] is None
+    for attempt in range(2):
+        if attempt:
+            demo.stop()
+        plain = run(dirs[0], "redeem", "--member", member, "--reward", "V50")
+        refusal = json.loads(plain.stderr.strip().splitlines()[-1])
+        assert plain.returncode != 0 and refusal["code"] == "reward.is_voucher", plain.stderr
+        assert refusal["error"] == ("Reward V50 buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while "
+                                    "online, so the member gets the voucher for the points.")
+        assert cli(dirs[0], "member", "show", member)["balance"] == 400
+    demo.start()
+    # and the other way round: a reward that is not a voucher is not bought as one (no points held for it)
+    not_a_voucher = run(dirs[0], "voucher", "buy", "--member", member, "--reward", "COFFEE")
+    assert not_a_voucher.returncode != 0
+    assert json.loads(not_a_voucher.stderr.strip().splitlines()[-1]) == {
+        "ok": False, "error": "Reward COFFEE is not a voucher: redeem it as usual.", "code": "not_a_voucher_reward"}
     slip = tmp_path / "slip.png"
     bought = cli(dirs[0], "voucher", "buy", "--member", member, "--reward", "V50", "--op-id",
                  "0193a1b2-0000-7000-8000-000000000001", "--slip", str(slip))

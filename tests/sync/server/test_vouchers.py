@@ -30,6 +30,7 @@ from sync.server.config import Settings
 from sync.server.demo import DEMO_KEY_PASSPHRASE
 from tests.sync.server.conftest import ServerProcess
 from tests.sync.server.terminal import Terminal
+from tests.sync.server.test_door import ADMIN
 
 pytestmark = pytest.mark.postgres
 
@@ -279,6 +280,40 @@ def test_a_voucher_bought_with_points_needs_the_reserved_points(client: TestClie
     assert issue(t, held).json()["code"] == first.json()["code"]  # one voucher per hold
     voucher = run_tx(engine, lambda c: cv.parse_voucher(first.json()["code"], vsvc.chain_keys(c)))
     assert (voucher.owner, voucher.benefit) == (mid, cv.Benefit("fixed", 2000))
+
+
+def test_a_voucher_reward_is_pulled_marked_and_an_older_terminal_reads_it_unchanged(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    """The pull's reward change carries the voucher marker (``voucher_benefit``, ``voucher_valid_days``) once the
+    reward is made a voucher: a new change id, so terminals that already hold the reward pull it again. The
+    fields are optional: an older terminal's ``RewardInfo`` reads the same change and ignores them; an older
+    server's change (no fields) reads as an ordinary reward."""
+    t = new_terminal(client)
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code="V50", name_th="บัตร", name_en="Voucher",
+                                                              points_cost=150, stock=None, active=True)))
+    before = [c["reward"] for c in t.pull_all() if c["type"] == "reward" and c["reward"]["code"] == "V50"]
+    assert [(r["voucher_benefit"], r["voucher_valid_days"]) for r in before] == [(None, None)]
+    run_tx(engine, lambda c: vsvc.set_voucher_reward(c, "V50", FIFTY, 30, svc.utcnow()))
+    after = [c for c in t.pull_all() if c["type"] == "reward"]
+    assert [(c["reward"]["code"], c["reward"]["voucher_benefit"], c["reward"]["voucher_valid_days"])
+            for c in after] == [("V50", "F5000", 30)]
+    late = new_terminal(client)  # enrolled afterwards: the snapshot says it too
+    assert late.snapshot is not None
+    assert {r["code"]: r["voucher_benefit"] for r in late.snapshot["rewards"]}["V50"] == "F5000"
+    # an older terminal: its reward model has no such fields and takes no notice of them
+    old = p.RewardInfo.model_validate(after[0]["reward"])
+    assert old.model_dump() == {"code": "V50", "name_th": "บัตร", "name_en": "Voucher", "points_cost": 150,
+                                "stock": None, "active": True}
+    # an older server: the change without the fields is an ordinary reward to a new terminal
+    plain = {k: v for k, v in after[0].items() if k != "reward"} | {"reward": old.model_dump()}
+    reward = p.Change.model_validate(plain).reward
+    assert reward is not None and reward.voucher_benefit is None
+    # the admin's PUT of a reward neither sets nor drops the marker (only 'voucher reward' sets it)
+    put = client.put("/admin/v1/rewards/V50", headers=ADMIN, json={
+        **old.model_dump(), "points_cost": 160, "voucher_benefit": "F1"})
+    assert put.status_code == 200, put.text
+    assert [(c["reward"]["points_cost"], c["reward"]["voucher_benefit"]) for c in t.pull_all()
+            if c["type"] == "reward"] == [(160, "F5000")]
 
 
 def _multiplied_sale(t: Terminal, member_id: str, voucher_id: str, factor: int, points: int) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""A member's points for a voucher in the counter window, against a real ``loyalty-server serve --demo`` process
+on loopback and a terminal enrolled with ``pos-terminal``: the reward's tile says it gives a voucher; redeeming it
+buys the voucher through the server (never an ordinary redemption that would spend the points for nothing);
+offline it is refused with one line and nothing is spent; a retry after a lost answer spends the points once and
+gives the same voucher, printed on the slip as a QR the counter's own decoder reads back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cashier_screens import assert_fits
+from ui_steps import TIMEOUT, find_member, show, sign_in
+
+from hardware.cards import scanner_read_back
+from hardware.printers import FakePrinter
+from pos_app.config import PrinterSection, SyncSection, TerminalConfig
+from pos_app.core import i18n
+from pos_app.ui.counter import CounterWindow
+from tests.sync.e2e.test_two_terminals import DemoServer, cli, free_port
+from tests.sync.e2e.test_vouchers_e2e import admin
+
+PHONE = "0891234567"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoServer]:
+    server = DemoServer(tmp_path / "server", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_voucher_reward_bought_in_the_window_online_once_refused_offline_and_printed_as_a_qr(
+        qtbot: Any, demo: DemoServer, tmp_path: Path, thai_font_family: str) -> None:
+    i18n.set_language("en")
+    terminal = tmp_path / "t1"
+    cli(terminal, "enroll", "--server", demo.url, "--code", demo.read_banner()[0])
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+    member = cli(terminal, "member", "enroll", "--name", "Somsri", "--phone", PHONE)["id"]
+    cli(terminal, "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
+    cli(terminal, "sync", "--once")  # the reward arrives marked as a voucher
+
+    fake = FakePrinter()
+    config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
+                            printer=PrinterSection(kind="network", address="192.0.2.1", paper_mm=80))
+    win = CounterWindow(terminal, config=config, printer=fake)
+    win.resize(1024, 768)
+    show(qtbot, win)
+    try:
+        sign_in(qtbot, win)
+        find_member(qtbot, win, PHONE)
+        tiles = {t.code: t for t in win.redeem_state.tiles()}
+        assert tiles["V50"].voucher == "A voucher: ฿50.00 off the bill"
+        assert tiles["COFFEE"].voucher == ""  # an ordinary reward says nothing of the kind
+        index = [t.code for t in win._shown_tiles()].index("V50")
+        button = win.reward_tiles[index]
+        assert button.text() == "50 baht voucher\n150 points\nA voucher: ฿50.00 off the bill"
+        button.click()
+        assert win.reward_combo.currentData() == "V50"
+        assert "Buy voucher: 150 points" in win.redeem_button.text()
+        assert_fits(win, (1024, 768), "a voucher reward chosen")
+        win.lang_button.click()  # in Thai too: the tile and the button say it, nothing cut off
+        assert button.text() == "บัตรกำนัล 50 บาท\n150 แต้ม\nบัตรกำนัล: ลด ฿50.00 จากบิล"
+        assert "ซื้อบัตรกำนัล: 150 แต้ม" in win.redeem_button.text()
+        assert_fits(win, (1024, 768), "a voucher reward chosen, in Thai")
+        win.lang_button.click()
+
+        # offline: one line, nothing spent, no ordinary redemption instead
+        demo.stop()
+        with qtbot.waitSignal(win.error_shown, timeout=TIMEOUT) as refused:
+            win.redeem_button.click()
+        assert refused.args[0] == "A voucher can only be bought with points while the terminal is online."
+        assert win.redeem_error.text() == refused.args[0]
+        assert cli(terminal, "member", "show", member)["balance"] == 400
+        assert [e["kind"] for e in cli(terminal, "history", "--member", member)] == ["earn"]
+
+        # online again; the first attempt's answer was lost (its purchase went through under the window's
+        # operation id): pressing again spends nothing more and gives the same voucher
+        demo.start()
+        op_id = win.ops.for_request("voucher_buy", (member, "V50", win._staff.id))
+        first = cli(terminal, "voucher", "buy", "--member", member, "--reward", "V50", "--op-id", op_id,
+                    "--operator", win._staff.id)
+        assert first["balance_after"] == 250
+        with qtbot.waitSignal(win.slip_printed, timeout=TIMEOUT):
+            with qtbot.waitSignal(win.operation_done, timeout=TIMEOUT) as done:
+                win.redeem_button.click()
+        bought = done.args[0]
+        assert (bought.op_id, bought.code, bought.points, bought.balance_after) == (op_id, first["code"], 150, 250)
+        assert bought.description == "฿50.00 off the bill"
+        assert win.status.text() == (f"Done: voucher {bought.voucher_id} bought for 150 points: ฿50.00 off the "
+                                     f"bill, valid until {bought.valid_until}. It is printed on the slip. New "
+                                     "balance 250 points.")
+        assert win._member.balance == 250
+        assert list(scanner_read_back(fake.printed[-1]).qr_texts) == [bought.code]  # the slip's QR scans back
+        assert win.reward_combo.currentData() is None  # the next one is a new purchase
+    finally:
+        win.shutdown()
+    cli(terminal, "sync", "--once")
+    assert demo.balance(member) == 250  # spent once on the server too
+    redeems = [e for e in cli(terminal, "history", "--member", member) if e["kind"] == "redeem"]
+    assert [(e["points"], e["reward_code"]) for e in redeems] == [(-150, "V50")]
