@@ -140,7 +140,8 @@ def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: D
     """``pos-terminal voucher redeem CODE --member M --amount BILL --receipt R`` with an x2 voucher records the sale
     with twice its points (one transaction); the receipt cannot earn again, the voucher cannot be used again, and the
     server recomputes the same points (no flag). Offline each counter takes one (its allowance); back online both
-    sales stand, the second use of one voucher is flagged as a conflict, and no points mismatch is raised."""
+    sales stand, the second use of one voucher is flagged as a conflict, and its bonus is taken back (one voucher
+    multiplies one sale: the first the server receives), flagged with why."""
     codes = demo.read_banner()
     dirs = [tmp_path / "t1", tmp_path / "t2"]
     for d, c in zip(dirs, codes, strict=True):
@@ -181,14 +182,15 @@ def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: D
     assert over.returncode != 0 and "offline allowance" in over.stderr
 
     # back online: the sales stand as the counters honoured them; the first counter's two uses go in one batch
-    # request, the second use of x2[1] is a flagged conflict
+    # request, the second use of x2[1] is a flagged conflict, and that second sale keeps its own 20 points only
     demo.start()
     assert [cli(d, "sync", "--once")["vouchers_sent"] for d in dirs] == [2, 1]
     cli(dirs[0], "sync", "--once")
-    assert demo.balance(member) == 98 + 40 + 40 + 40
-    assert [cli(d, "balance", "--member", member)["balance"] for d in dirs] == [218, 218]
+    assert demo.balance(member) == 98 + 40 + 40 + 40 - 20
+    assert [cli(d, "balance", "--member", member)["balance"] for d in dirs] == [198, 198]
     status = json.loads(admin(demo, "--json", "voucher", "status", x2[2]).stdout)
     assert status["status"] == "used" and [(u["offline"], u["conflict"]) for u in status["uses"]] == [(True, False)]
     flags = json.loads(admin(demo, "--json", "flags", "list").stdout)
-    assert [f["kind"] for f in flags if f["kind"] == "points_mismatch"] == []
+    assert [(f["details"]["taken_back"], f["details"]["voucher_refused"].startswith("the voucher already multiplied"))
+            for f in flags if f["kind"] == "points_mismatch"] == [(20, True)]
     assert [f["details"]["voucher_id"] for f in flags if f["kind"] == "voucher_conflict"] == [x2[1].split(":")[2]]
