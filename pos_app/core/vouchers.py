@@ -47,6 +47,7 @@ __all__ = [
     "discount_satang",
     "parse_benefit",
     "parse_voucher",
+    "reward_voucher_line",
     "sign_voucher",
     "verify_voucher",
 ]
@@ -127,6 +128,16 @@ class Benefit:
         if self.kind == "item":
             return _("A free item: reward {code}").format(code=self.reward_code)
         return _("{factor}x points on this sale").format(factor=self.value)
+
+
+def reward_voucher_line(benefit: str | None) -> str:
+    """One translated line for a reward that buys a voucher: what that voucher gives, when this counter can read
+    the benefit the server sent (``benefit``: its text, e.g. ``F5000``), else that it is a voucher bought online."""
+    try:
+        what = parse_benefit(benefit or "").describe()
+    except VoucherError:
+        return _("A voucher (bought online)")
+    return _("A voucher: {what}").format(what=what)
 
 
 def parse_benefit(text: str) -> Benefit:

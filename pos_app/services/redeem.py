@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pos_app.core import allowance
 from pos_app.core.i18n import _, get_language
 from pos_app.core.redeem import check_redeem, discount_for_points
+from pos_app.core.vouchers import reward_voucher_line
 from pos_app.ledger.repository import MemberRow, NewEntry
 from pos_app.ledger.sync_store import offline_usage
 from pos_app.services.base import DEFAULT_REDEEM_APPROVAL_THRESHOLD, ServicesBase, _check_points
@@ -63,7 +64,7 @@ class RewardView(Mapping[str, Any]):
     def voucher_text(self) -> str:
         """What the voucher bought with this reward gives, for its tile ("A voucher: ฿50.00 off the bill"); "" for
         an ordinary reward."""
-        return voucher_gives(self.voucher_benefit) if self.voucher_benefit is not None else ""
+        return reward_voucher_line(self.voucher_benefit) if self.voucher_benefit is not None else ""
 
     def display_name(self, language: str | None = None) -> str:
         """The one place that decides what a reward is called on screen and on paper."""
@@ -89,17 +90,6 @@ def reward_view(row: Any) -> RewardView:
     return RewardView(code=row.code, name_th=row.name_th, name_en=row.name_en, points_cost=int(row.points_cost),
                       stock=row.stock, active=bool(row.active), voucher_benefit=row.voucher_benefit,
                       voucher_valid_days=row.voucher_valid_days)
-
-
-def voucher_gives(benefit: str | None) -> str:
-    """One translated line: the reward buys a voucher, and what that voucher gives when this counter can read it."""
-    from pos_app.core.vouchers import VoucherError, parse_benefit
-
-    try:
-        what = parse_benefit(benefit or "").describe()
-    except VoucherError:
-        return _("A voucher (bought online)")
-    return _("A voucher: {what}").format(what=what)
 
 
 def refuse_voucher_reward(code: str) -> NotAllowed:

@@ -404,3 +404,14 @@ def test_classify_scan_tells_a_voucher_from_a_member_code() -> None:
     assert classify_scan("Lv1:") == "unknown"
     assert classify_scan(b"xLV1") == "unknown"
     assert classify_scan(42) == "unknown"  # type: ignore[arg-type]
+
+
+def test_a_reward_that_buys_a_voucher_says_what_the_voucher_gives_or_that_it_is_one() -> None:
+    from pos_app.core import i18n
+    from pos_app.core.vouchers import reward_voucher_line
+
+    i18n.set_language("en")
+    assert reward_voucher_line("F5000") == "A voucher: ฿50.00 off the bill"
+    assert reward_voucher_line("X2") == "A voucher: 2x points on this sale"
+    for unreadable in ("?", "", None, "F-1"):  # a benefit this counter cannot read is still a voucher
+        assert reward_voucher_line(unreadable) == "A voucher (bought online)"

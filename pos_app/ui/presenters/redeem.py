@@ -73,19 +73,13 @@ class RedeemPresenter:
         self.selected = code if code is None or self.reward(code) is not None else None
 
     def voucher(self, code: str | None = None) -> str:
-        """What the voucher bought with reward ``code`` (default: the chosen one) gives; "" if not a voucher.
-        (The same line as ``pos_app.services.redeem.voucher_gives``, made here from the core: a Qt-free presenter
-        imports no services, which would put them under the presenters' strict type check.)"""
-        from pos_app.core.vouchers import VoucherError, parse_benefit
+        """What the voucher bought with reward ``code`` (default: the chosen one) gives; "" if not a voucher."""
+        from pos_app.core.vouchers import reward_voucher_line
 
         reward = self.reward(self.selected if code is None else code)
         if reward is None or reward.get("voucher_benefit") is None:
             return ""
-        try:
-            what = parse_benefit(str(reward["voucher_benefit"] or "")).describe()
-        except VoucherError:
-            return _("A voucher (bought online)")
-        return _("A voucher: {what}").format(what=what)
+        return reward_voucher_line(str(reward["voucher_benefit"]))
 
     def cost(self) -> int | None:
         reward = self.reward(self.selected)
