@@ -47,6 +47,32 @@ def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
         yield c
 
 
+CONSOLE_PASSWORD = "correct horse battery"
+"""The password of the console users made by :func:`users`."""
+
+
+@pytest.fixture(scope="module")
+def app_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """The app in-process for console pages: redirects are answers to look at, not to follow."""
+    with TestClient(create_app(settings, engine), follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def users(engine: Engine) -> dict[str, str]:
+    """A second branch (CNX01) and one console user of each role (an area manager for CNX01): name -> role."""
+    from sync.server.console import auth
+
+    run_tx(engine, lambda c: svc.add_branch(c, "CNX01", "Chiang Mai", svc.utcnow()))
+    made = {}
+    for name, role, branches in (("ada", "admin", ()), ("mark", "marketing", ()), ("sue", "support", ()),
+                                 ("ops", "operations", ()), ("cnx", "area", ("CNX01",)), ("ro", "readonly", ())):
+        run_tx(engine, lambda c, n=name, r=role, b=branches: auth.add_user(c, n, CONSOLE_PASSWORD, r, svc.utcnow(),
+                                                                           branches=b))
+        made[name] = role
+    return made
+
+
 @pytest.fixture(scope="module")
 def enroll_code(engine: Engine) -> Callable[[], str]:
     def make() -> str:

@@ -4,7 +4,7 @@ sign-in throttling per address, over HTTP (real PostgreSQL, the real app)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -13,29 +13,14 @@ from sqlalchemy import Engine, select
 
 from sync.server import models as m
 from sync.server import service as svc
-from sync.server.app import create_app, run_tx
-from sync.server.config import Settings
+from sync.server.app import run_tx
 from sync.server.console import auth
+from tests.sync.server.conftest import CONSOLE_PASSWORD
 from tests.sync.server.terminal import Terminal
 
 pytestmark = pytest.mark.postgres
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def app_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine), follow_redirects=False) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def users(engine: Engine) -> None:
-    run_tx(engine, lambda c: svc.add_branch(c, "CNX01", "Chiang Mai", svc.utcnow()))
-    for name, role, branches in (("ada", "admin", ()), ("ops", "operations", ()), ("sue", "support", ()),
-                                 ("mark", "marketing", ()), ("cnx", "area", ("CNX01",)), ("ro", "readonly", ())):
-        run_tx(engine, lambda c, n=name, r=role, b=branches: auth.add_user(c, n, PASSWORD, r, svc.utcnow(),
-                                                                           branches=b))
+PASSWORD = CONSOLE_PASSWORD
 
 
 def _csrf(html: str) -> str:

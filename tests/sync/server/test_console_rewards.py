@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -23,33 +23,14 @@ from sync.server import models as m
 from sync.server import rewards as rw
 from sync.server import service as svc
 from sync.server import vouchers as vsvc
-from sync.server.app import create_app, run_tx
+from sync.server.app import run_tx
 from sync.server.config import Settings
-from sync.server.console import auth
 from tests.sync.server.terminal import Terminal
-from tests.sync.server.test_console import PASSWORD, _csrf, sign_in
+from tests.sync.server.test_console import _csrf, sign_in
 
 pytestmark = pytest.mark.postgres
 
 NewTerminal = Callable[[httpx.Client], Terminal]
-
-
-@pytest.fixture(scope="module")
-def app_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine), follow_redirects=False) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def users(engine: Engine) -> dict[str, str]:
-    run_tx(engine, lambda c: svc.add_branch(c, "CNX01", "Chiang Mai", svc.utcnow()))
-    made = {}
-    for name, role, branches in (("ada", "admin", ()), ("mark", "marketing", ()), ("sue", "support", ()),
-                                 ("ops", "operations", ()), ("cnx", "area", ("CNX01",)), ("ro", "readonly", ())):
-        run_tx(engine, lambda c, n=name, r=role, b=branches: auth.add_user(c, n, PASSWORD, r, svc.utcnow(),
-                                                                           branches=b))
-        made[name] = role
-    return made
 
 
 def audit_rows(engine: Engine, action: str, target: str) -> list[object]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
@@ -18,20 +18,15 @@ from sqlalchemy import Engine, select
 from pos_app.core.rules import RulesBundle
 from sync.server import models as m
 from sync.server import service as svc
-from sync.server.app import create_app, run_tx
+from sync.server.app import run_tx
 from sync.server.config import Settings
 from sync.server.console import auth
+from tests.sync.server.conftest import CONSOLE_PASSWORD
 from tests.sync.server.terminal import Terminal
 
 pytestmark = pytest.mark.postgres
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def app_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine), follow_redirects=False) as c:
-        yield c
+PASSWORD = CONSOLE_PASSWORD
 
 
 @pytest.fixture(scope="module")
