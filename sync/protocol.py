@@ -324,6 +324,9 @@ class OfflinePolicy(BaseModel):
     voucher_allowances: dict[VoucherKind, VoucherAllowance] = Field(default_factory=dict)
     """Per voucher type, how many vouchers (and how much of their face value) one terminal may accept while
     offline, since its last successful sync; a type not listed is not accepted offline (docs/vouchers.md)."""
+    feed_scope: Literal["chain", "branch"] = Field(default="chain", exclude_if=lambda v: v == "chain")
+    """(1.2) Which change feed the chain's terminals pull: ``chain`` (every member of the chain; left out of the
+    JSON, so the policy reads as before) or ``branch`` (the members of the terminal's branch, docs/operations.md)."""
 
 
 class PublicKeyInfo(BaseModel):
@@ -515,6 +518,30 @@ class ConflictDetail(BaseModel):
     reason: Literal["id_reused", "seq_reused", "foreign_terminal"]
     stored_hash: str | None
     sent_hash: str
+
+
+# --------------------------------------------------------------------------------------------- follow
+
+
+class FollowRequest(BaseModel):
+    """``POST /v1/members/follow`` (1.2): exactly one of the three; the member is linked to the terminal's branch,
+    so the branch-scoped feed brings them (and their whole history) with the next pull."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    member_id: Uuid | None = None
+    phone: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    card_no: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> FollowRequest:
+        if sum(v is not None for v in (self.member_id, self.phone, self.card_no)) != 1:
+            raise ValueError("give exactly one of member_id, phone, card_no")
+        return self
+
+
+FeedScope = Literal["chain", "branch"]
+"""Which members a terminal mirrors: every member of the chain (the full feed), or the members of its branch."""
 
 
 # --------------------------------------------------------------------------------------------- reservations

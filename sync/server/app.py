@@ -549,10 +549,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
     def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT) -> Response:
+                limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE_LIMIT)] = p.DEFAULT_PAGE_LIMIT,
+                scope: p.FeedScope = "chain") -> Response:
+        """``scope=branch`` (1.2): only the members of the terminal's branch and their entries (with the whole
+        history of a member newly linked to the branch); absent: the full feed (docs/sync-protocol.md)."""
         def fn(c: Connection) -> p.ChangesResponse:
             now = settings.clock()
-            return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now)
+            return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now, scope=scope)
         return _json(run_tx(engine, fn, snapshot=True, phase="changes"))
 
     @app.get("/v1/flags", response_model=p.BranchFlagsResponse, responses=ERROR_RESPONSES)
@@ -571,6 +574,18 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             now = settings.clock()
             return svc.own_records(c, svc.authenticate(c, auth, now), after_seq, limit, now)
         return _json(run_tx(engine, fn, snapshot=True))
+
+    @app.post("/v1/members/follow", response_model=p.MemberState, responses=ERROR_RESPONSES)
+    def follow(req: p.FollowRequest, auth: Auth) -> p.MemberState:
+        """Link a member (of another branch) to the terminal's branch: the branch-scoped feed then brings the
+        member and their whole history (docs/sync-protocol.md, "Following a roaming member")."""
+        _plain_text(req)
+
+        def fn(c: Connection) -> p.MemberState:
+            now = settings.clock()
+            return svc.follow_member(c, svc.authenticate(c, auth, now), now, member_id=req.member_id,
+                                     phone=req.phone, card_no=req.card_no)
+        return run_tx(engine, fn)
 
     @app.get("/v1/members/{member_id}", response_model=p.MemberState, responses=ERROR_RESPONSES)
     def member(member_id: p.Uuid, auth: Auth) -> p.MemberState:

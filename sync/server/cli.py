@@ -583,21 +583,27 @@ def policy() -> None:
 @click.option("--max-per-member-per-terminal", type=click.IntRange(0))
 @click.option("--max-per-terminal", type=click.IntRange(0))
 @click.option("--max-hours-since-sync", type=click.IntRange(0))
+@click.option("--feed-scope", type=click.Choice(["chain", "branch"]),
+              help="which members a counter mirrors: the whole chain's, or its own branch's (docs/operations.md)")
 @pass_ctx
 def policy_set(ctx: Ctx, max_per_redemption: int | None, max_per_member_per_terminal: int | None,
-               max_per_terminal: int | None, max_hours_since_sync: int | None) -> None:
-    values = {"max_points_per_redemption": max_per_redemption,
-              "max_points_per_member_per_terminal": max_per_member_per_terminal,
-              "max_points_per_terminal": max_per_terminal, "max_hours_since_sync": max_hours_since_sync}
+               max_per_terminal: int | None, max_hours_since_sync: int | None, feed_scope: str | None) -> None:
+    values: dict[str, Any] = {
+        "max_points_per_redemption": max_per_redemption,
+        "max_points_per_member_per_terminal": max_per_member_per_terminal,
+        "max_points_per_terminal": max_per_terminal, "max_hours_since_sync": max_hours_since_sync,
+        "feed_scope": feed_scope}
     new = ctx.tx(lambda c: svc.set_policy(c, {k: v for k, v in values.items() if v is not None}))
-    ctx.emit(new.model_dump(), f"policy version {new.version}: {new.model_dump()}")
+    shown = new.model_dump() | {"feed_scope": new.feed_scope}
+    ctx.emit(shown, f"policy version {new.version}: {shown}")
 
 
 @policy.command("show")
 @pass_ctx
 def policy_show(ctx: Ctx) -> None:
     current = ctx.tx(svc.get_policy)
-    ctx.emit(current.model_dump(), json.dumps(current.model_dump(), indent=2))
+    shown = current.model_dump() | {"feed_scope": current.feed_scope}
+    ctx.emit(shown, json.dumps(shown, indent=2))
 
 
 # ----------------------------------------------------------------------------------------------- vouchers

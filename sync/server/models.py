@@ -229,6 +229,20 @@ entries = Table(
           sqlite_where=text("corrects_id IS NOT NULL")),
 )
 
+# Which branches' terminals mirror which members (the branch-scoped change feed, docs/sync-protocol.md "Branch
+# scope"): a link is made when a terminal of the branch enrolls the member, uploads an entry of theirs or follows
+# them, and a merge gives the target the source's links. Links are never removed. ``change_id``: a new link reaches
+# the branch's terminals with the member's whole history (the backfill).
+member_branches = Table(
+    "member_branches",
+    metadata,
+    Column("member_id", String(36), primary_key=True),
+    Column("branch_id", String(64), primary_key=True),
+    Column("linked_at", UtcDateTime, nullable=False),
+    Column("change_id", BigInteger, nullable=False, index=True),
+    Index("ix_member_branches_branch_member", "branch_id", "member_id"),
+)
+
 reservations = Table(
     "reservations",
     metadata,

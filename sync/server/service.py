@@ -242,7 +242,7 @@ def get_policy(conn: Connection) -> p.OfflinePolicy:
     return p.OfflinePolicy.model_validate_json(row[0]) if row else p.OfflinePolicy(version=0)
 
 
-def set_policy(conn: Connection, values: dict[str, int]) -> p.OfflinePolicy:
+def set_policy(conn: Connection, values: dict[str, Any]) -> p.OfflinePolicy:
     current = get_policy(conn)
     merged = current.model_dump() | {k: v for k, v in values.items() if v is not None}
     merged["version"] = current.version + 1
@@ -580,11 +580,67 @@ def member_state(conn: Connection, member_id: str) -> p.MemberState:
     return _member_state(row)
 
 
-def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime) -> p.ChangesResponse:
-    """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction."""
+def missing_links(conn: Connection, member_ids: Sequence[str], branch_id: str) -> list[str]:
+    """Which of these members the branch does not mirror yet (sorted)."""
+    if not member_ids:
+        return []
+    held = set(conn.execute(select(m.member_branches.c.member_id).where(
+        m.member_branches.c.branch_id == branch_id, _in(conn, m.member_branches.c.member_id, member_ids))).scalars())
+    return sorted(set(member_ids) - held)
+
+
+def insert_links(conn: Connection, member_ids: Sequence[str], branch_id: str, first_change: int,
+                 now: datetime) -> None:
+    """Link members to a branch with change ids ``first_change``, +1, ...; a link made meanwhile by another
+    transaction (same member, same branch) is kept as it is."""
+    rows = [{"member_id": mid, "branch_id": branch_id, "linked_at": now, "change_id": first_change + i}
+            for i, mid in enumerate(member_ids)]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        conn.execute(pg_insert(m.member_branches).on_conflict_do_nothing(), rows)
+    else:
+        conn.execute(insert(m.member_branches).prefix_with("OR IGNORE"), rows)
+
+
+def follow_member(conn: Connection, terminal: TerminalRow, now: datetime, member_id: str | None = None,
+                  phone: str | None = None, card_no: str | None = None) -> p.MemberState:
+    """``POST /v1/members/follow``: link a member to the terminal's branch (a roaming member scanned at its
+    counter), so the branch-scoped feed brings the member and their whole history; answers the member's state."""
+    if member_id is not None:
+        row = conn.execute(select(m.members).where(m.members.c.id == member_id)).first()
+        found = [] if row is None else [row]
+    else:
+        found = [r for r in (find_members(conn, phone=phone, card_no=card_no, limit=10, rows=True))]
+        live = [r for r in found if not r.merged_into and r.erased_at is None]
+        found = live or found
+        primary = [r for r in found if r.phone_primary] if phone else []
+        found = primary or found
+    if not found or found[0].placeholder:
+        raise ApiError(404, "unknown_member", "unknown member")
+    row = found[0]
+    target = row.merged_into if row.merged_into else None
+    ids = [row.id] + ([target] if target else [])  # a merged member: the one they were merged into, too
+    new = missing_links(conn, ids, terminal.branch_id)
+    if new:
+        insert_links(conn, new, terminal.branch_id, take_change_ids(conn, len(new)), now)
+    return _member_state(row)
+
+
+def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
+            scope: str = "chain") -> p.ChangesResponse:
+    """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction.
+
+    ``scope="branch"``: members and entries only of the members linked to the terminal's branch
+    (``member_branches``, read in the same snapshot), and for each new link of the branch in the page, the
+    member's current state and whole history up to the page's high-water mark (docs/sync-protocol.md, "Branch
+    scope")."""
+    branch_scope = scope == "branch"
     # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
     # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
-    tables = (m.members, m.entries, m.rules, m.rewards, m.reward_stock, m.staff, m.policies, m.signing_keys)
+    tables: tuple[Any, ...] = (m.members, m.entries, m.rules, m.rewards, m.reward_stock, m.staff, m.policies,
+                               m.signing_keys)
+    if branch_scope:
+        tables += (m.member_branches,)
     high_col = change_high_water(conn)
     probe = conn.execute(select(high_col.label("high"), *[
         select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
@@ -600,14 +656,27 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
             select(table).where(table.c.change_id > cursor, table.c.change_id <= high, *where)
             .order_by(table.c.change_id).limit(fetch)))
 
+    def linked(table: Any, member_id: Any) -> list[Any]:
+        """Rows of members the branch mirrors, and only those after the link in the feed's order: what came
+        before the link comes with it (the backfill below), so each row reaches the branch exactly once."""
+        if not branch_scope:
+            return []
+        links = m.member_branches.c
+        return [select(links.member_id).where(links.member_id == member_id, links.branch_id == terminal.branch_id,
+                                              links.change_id < table.c.change_id).exists()]
+
+    # what the terminal may receive of the entries: not its own uploads; a quarantined record and its compensation
+    # go back to the terminal that made it only
+    entry_rules = (or_(m.entries.c.origin_terminal_id.is_(None), m.entries.c.origin_terminal_id != terminal.id),
+                   or_(m.entries.c.quarantined.is_(False), m.entries.c.for_terminal_id == terminal.id))
     items: list[tuple[int, str, Any]] = []
-    for row in page(m.members):
+    for row in page(m.members, *linked(m.members, m.members.c.id)):
         items.append((row.change_id, "member", row))
-    for row in page(m.entries, or_(m.entries.c.origin_terminal_id.is_(None),
-                                   m.entries.c.origin_terminal_id != terminal.id),
-                    # a quarantined record and its compensation go back to the terminal that made it only
-                    or_(m.entries.c.quarantined.is_(False), m.entries.c.for_terminal_id == terminal.id)):
+    for row in page(m.entries, *entry_rules, *linked(m.entries, m.entries.c.member_id)):
         items.append((row.change_id, "entry", row))
+    if branch_scope:
+        for row in page(m.member_branches, m.member_branches.c.branch_id == terminal.branch_id):
+            items.append((row.change_id, "link", row))
     for row in page(m.rules):
         items.append((row.change_id, "rules", row))
     for row in page(m.rewards):
@@ -634,7 +703,26 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
 
     out: list[p.Change] = []
     hoisted: set[str] = set()
-    wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"})
+    links_here = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
+    if links_here:
+        # The backfill: a member newly linked to the branch. Their rows that come before the link in the feed's
+        # order (every entry with a smaller change id, and the member's row if it did not change since) were
+        # left out of every page (``linked``), so they come now, with the link: the member's current state,
+        # then those entries. They are all in this snapshot: the link's change id is at most ``high``, and every
+        # transaction with an id below ``high`` has finished. Rows after the link come with the pages that cover
+        # them. So each entry reaches the branch once, whatever the paging and the commit order.
+        new_links = sorted(links_here)
+        for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, new_links))
+                                .order_by(m.members.c.id)):
+            hoisted.add(row.id)
+            out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
+        for row in conn.execute(select(m.entries).where(_in(conn, m.entries.c.member_id, new_links),
+                                                        m.entries.c.change_id < max(links_here.values()),
+                                                        *entry_rules)
+                                .order_by(m.entries.c.change_id)):
+            if row.change_id < links_here[row.member_id]:
+                out.append(_entry_change(row))
+    wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - hoisted)
     if wanted:
         # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond
         # it): their current state goes first, so the page applies front to back. A member row is state only
@@ -645,6 +733,8 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
             hoisted.add(row.id)
             out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
     for change_id, kind, row in items:
+        if kind == "link":
+            continue
         if kind == "member":
             if row.id in hoisted:
                 continue
@@ -1556,7 +1646,11 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                         f.entry_id, _loggable(f.details) if f.kind != "clock_skew" else {"count": f.details["count"]})
     flags_out = insert_flags(conn, flags_new, now)  # before the change counter: keep its hold short
     touched = [w for w in work.values() if w.touched]
-    total = len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes) + len(branch_changes)
+    # The branch now mirrors every member this run enrolled or wrote an entry of (docs/sync-protocol.md, "Branch
+    # scope"): made in this transaction, so no puller of the branch sees the entries without the link.
+    to_link = missing_links(conn, [mid for mid in member_ids if mid not in erased_late], terminal.branch_id)
+    total = (len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes) + len(branch_changes)
+             + len(to_link))
     # LAST lock taken: serialises commit order (see db.take_change_ids). None needed when the run changed no row
     # (only the record of a member erased before it arrived).
     change = take_change_ids(conn, total) if total else 0
@@ -1568,6 +1662,9 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
                                                   m.reward_stock.c.branch_id == terminal.branch_id)
                      .values(stock=stock, change_id=change, updated_at=now))
         change += 1
+    if to_link:
+        insert_links(conn, to_link, terminal.branch_id, change, now)
+        change += len(to_link)
     for entry_row in entry_rows:
         entry_row["change_id"] = change
         change += 1
@@ -1853,7 +1950,16 @@ def merge_members(conn: Connection, source_id: str, target_id: str, by: str, now
     problem = rec.check_balance(int(target.balance) + moved)
     if problem is not None:
         raise ApiError(422, problem.code, f"cannot merge: {problem.detail}")
-    change = take_change_ids(conn, 4)
+    to_link = [(b, n) for n, b in enumerate(sorted(
+        set(conn.execute(select(m.member_branches.c.branch_id).where(m.member_branches.c.member_id == source_id))
+            .scalars())
+        - set(conn.execute(select(m.member_branches.c.branch_id).where(m.member_branches.c.member_id == target_id))
+              .scalars())))]
+    change = take_change_ids(conn, 4 + len(to_link))
+    # The target is mirrored wherever the source was (the source keeps its links: its terminals still learn that
+    # it was merged). Each new link brings the target's whole history to that branch's terminals.
+    for branch_id, n in to_link:
+        insert_links(conn, [target_id], branch_id, change + 4 + n, now)
     entries_out = []
     if moved:
         entries_out.append(_server_entry({"member_id": source_id, "points": -moved, "kind": "adjust",
@@ -1974,7 +2080,7 @@ def erase_member(conn: Connection, member_id: str, reason: str, by: str, now: da
 
 
 def find_members(conn: Connection, phone: str | None = None, card_no: str | None = None,
-                 limit: int = 50) -> list[p.MemberState]:
+                 limit: int = 50, rows: bool = False) -> list[Any]:
     from pos_app.core.cardno import normalize_card_number
     from pos_app.core.errors import PhoneError
     from pos_app.core.phone import normalize_phone
@@ -1988,7 +2094,8 @@ def find_members(conn: Connection, phone: str | None = None, card_no: str | None
         query = query.where(m.members.c.phone == phone)
     if card_no:
         query = query.where(m.members.c.card_no == normalize_card_number(card_no))
-    return [_member_state(r) for r in conn.execute(query)]
+    found = list(conn.execute(query))
+    return found if rows else [_member_state(r) for r in found]
 
 
 def resign_member_codes(conn: Connection, settings: Settings, now: datetime, key_id: str | None = None,

@@ -41,6 +41,8 @@ class Terminal:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     clock_offset_ms: int = 0
     snapshot: dict[str, Any] | None = None
+    scope: str | None = None
+    """``branch``: pull the branch-scoped feed; None: the full feed, as terminals before protocol 1.2 ask."""
 
     # ------------------------------------------------------------------ transport
     @property
@@ -67,8 +69,10 @@ class Terminal:
         return r.json()
 
     def pull(self, cursor: int | None = None, limit: int = 500) -> dict[str, Any]:
-        r = self.http.get("/v1/changes", headers=self.auth,
-                          params={"cursor": self.cursor if cursor is None else cursor, "limit": limit})
+        params: dict[str, Any] = {"cursor": self.cursor if cursor is None else cursor, "limit": limit}
+        if self.scope is not None:
+            params["scope"] = self.scope
+        r = self.http.get("/v1/changes", headers=self.auth, params=params)
         assert r.status_code == 200, r.text
         return r.json()
 
@@ -80,6 +84,9 @@ class Terminal:
             self.cursor = page["next_cursor"]
             if not page["has_more"]:
                 return out
+
+    def follow(self, **by: str) -> httpx.Response:
+        return self.http.post("/v1/members/follow", headers=self.auth, json=by)
 
     def reserve(self, member_id: str, points: int, reservation_id: str | None = None,
                 ttl: int = 120) -> httpx.Response:

@@ -11,10 +11,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from pos_app.core.rules import default_rules
 from sync import protocol as p
+from sync.server import models as m
 from sync.server import service as svc
 from sync.server.app import run_tx
 from tests.sync.feed import wait_for_feed
@@ -79,16 +80,37 @@ def test_paging_lists_a_member_before_entries_that_refer_to_it(client: TestClien
     assert entries == 9 and pages >= 3
 
 
+@pytest.fixture(scope="module")
+def other_branch(engine: Engine) -> str:
+    """A second branch (code FEED2) for the branch-scoped feed: returns its code."""
+    run_tx(engine, lambda c: svc.add_branch(c, "FEED2", "Second branch", svc.utcnow()))
+    return "FEED2"
+
+
+@pytest.mark.parametrize("scope", [None, "branch"])
 def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
-        engine: Engine, servers: list[ServerProcess], enroll_code: Callable[[], str]) -> None:
+        engine: Engine, servers: list[ServerProcess], enroll_code: Callable[[], str], other_branch: str,
+        scope: str | None) -> None:
+    """Four uploaders in two branches; two of their members roam (a third of the batches are sales to one of
+    them, at either branch), two pullers (one per branch). Full feed: every puller gets
+    every entry exactly once. Branch scope: every entry of every member linked to its branch (enrolled there,
+    or roaming through it), exactly once, however the links and the entries interleave (the backfill)."""
     clients = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
-    uploaders = [Terminal(clients[i % 2]) for i in range(4)]
-    pullers = [Terminal(clients[i % 2]) for i in range(2)]
-    for t in uploaders + pullers:
-        assert t.enroll(enroll_code()).status_code == 200
+    codes = {"BKK01": enroll_code, other_branch: lambda: run_tx(
+        engine, lambda c: svc.issue_enrollment_code(c, other_branch, svc.utcnow(), 1))[0]}
+    homes = ["BKK01", other_branch, "BKK01", other_branch]
+    uploaders = [Terminal(clients[i % 2], scope=scope) for i in range(4)]
+    pullers = [Terminal(clients[i % 2], scope=scope) for i in range(2)]
+    for t, home in zip(uploaders + pullers, homes + ["BKK01", other_branch], strict=True):
+        assert t.enroll(codes[home]()).status_code == 200
+    branch_of = {t.terminal_id: t.snapshot["branch"]["id"] for t in uploaders + pullers}  # type: ignore[index]
     for t in pullers:
         t.pull_all()
-    all_entries: dict[str, str] = {}  # entry id -> terminal id
+    members = {t.terminal_id: t.member() for t in uploaders}
+    for t in uploaders:
+        t.upload_ok([members[t.terminal_id]])
+    roaming = [members[t.terminal_id]["member"]["id"] for t in uploaders[:2]]  # the others stay at home
+    all_entries: dict[str, tuple[str, str]] = {}  # entry id -> (terminal id, member id)
     lock = threading.Lock()
     done = threading.Event()
     errors: list[str] = []
@@ -97,12 +119,12 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
     def upload(t: Terminal, seed: int) -> None:
         rnd = random.Random(seed)
         try:
-            member = t.member()
-            t.upload_ok([member])
+            own = members[t.terminal_id]["member"]["id"]
             for _ in range(12):
-                batch = [t.earn(member["member"]["id"], rnd.randrange(2_500, 500_000)) for _ in range(rnd.randint(1, 9))]
+                member_id = rnd.choice(roaming) if rnd.random() < 0.34 else own
+                batch = [t.earn(member_id, rnd.randrange(2_500, 500_000)) for _ in range(rnd.randint(1, 9))]
                 with lock:
-                    all_entries.update({r["entry"]["id"]: t.terminal_id for r in batch})
+                    all_entries.update({r["entry"]["id"]: (t.terminal_id, member_id) for r in batch})
                 t.upload_ok(batch)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(repr(exc))
@@ -132,15 +154,26 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
         th.join()
     assert not errors
     assert len(all_entries) > 40
+    links = set(run_tx(engine, lambda c: [(r.member_id, r.branch_id) for r in c.execute(
+        select(m.member_branches))]))
+
+    def expected(t: Terminal) -> set[str]:
+        if scope is None:
+            return {e for e, (owner, _) in all_entries.items() if owner != t.terminal_id}
+        return {e for e, (owner, member) in all_entries.items()
+                if owner != t.terminal_id and (member, branch_of[t.terminal_id]) in links}
+
+    if scope == "branch":  # the roaming made the scopes differ, and each branch holds only part of the chain
+        assert all(0 < len(expected(t)) < len(all_entries) for t in pullers)
     for t in pullers:
         counts = seen[t.terminal_id]
-        missing = set(all_entries) - set(counts)
+        missing = expected(t) - set(counts)
         assert not missing, f"cursor of {t.terminal_id} skipped {len(missing)} entries"
+        assert not set(counts) - expected(t), "an entry of a member of another branch was delivered"
         assert max(counts.values()) == 1, "an entry was delivered twice"
-    for t in uploaders:  # each uploader sees exactly the others' entries
-        got = {c["entry"]["id"] for c in t.pull_all() if c["type"] == "entry"}
-        assert got >= {e for e, owner in all_entries.items() if owner != t.terminal_id}
-        assert not got & {e for e, owner in all_entries.items() if owner == t.terminal_id}
+    for t in uploaders:  # each uploader sees exactly the others' entries (of its branch's members)
+        got = {c["entry"]["id"] for c in t.pull_all() if c["type"] == "entry"}  # from 0: earlier tests' too
+        assert got & set(all_entries) == expected(t)
     assert run_tx(engine, svc.verify_balances) == []
     for http in clients:
         http.close()
