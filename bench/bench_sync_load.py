@@ -2,6 +2,13 @@
 
     python bench/bench_sync_load.py [--servers 2] [--burst 20] [--backlog 40] [--steady 200] [--interval 30]
                                     [--duration 90] [--saturate 8] [--saturate-seconds 20] [--only burst,steady,...]
+                                    [--scope branch|chain] [--counters 3] [--roam 0.05]
+
+The chain's shape: terminals belong to branches of ``--counters`` counters; each of the 2,000 members has a home
+branch (enrolled there) and shops there, except ``--roam`` of the sales (5%), made to a member of another branch
+(which links that member to the selling branch, as at a real counter). ``--scope`` is the feed the terminals pull:
+``branch`` (the default: what the chain runs, ``GET /v1/changes?scope=branch``) or ``chain`` (the full feed, every
+terminal mirrors every member). Each scenario reports the changes pulled per cycle.
 
 A sync cycle is what a terminal does each time: upload what it recorded (one batch) and pull what changed
 centrally until the feed is empty. Scenarios, each on the same database and server processes:
@@ -102,11 +109,15 @@ def _timing(response: httpx.Response, into: dict[str, float]) -> None:
             into[name] = into.get(name, 0.0) + float(value)
 
 
-def _cycle(t: Terminal, rnd: random.Random, members: list[str], sales: int) -> dict[str, float]:
+def _cycle(t: Terminal, rnd: random.Random, members: tuple[list[str], list[str], float],
+           sales: int) -> dict[str, float]:
     """One sync cycle: upload (if anything was recorded), pull until the feed is empty. Returns the server's
-    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled."""
+    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled. ``members``: the branch's
+    own members, everyone's, and the share of sales made to a member from elsewhere."""
+    home, everyone, roam = members
     phases: dict[str, float] = {"requests": 0, "changes_pulled": 0}
-    batch = [t.earn(rnd.choice(members), rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
+    batch = [t.earn(rnd.choice(everyone if rnd.random() < roam or not home else home),
+                    rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
     if batch:
         r = t.upload(batch)
         phases["requests"] += 1
@@ -114,7 +125,10 @@ def _cycle(t: Terminal, rnd: random.Random, members: list[str], sales: int) -> d
         if r.status_code != 200 or r.json()["ack_seq"] != batch[-1]["seq"]:
             raise RuntimeError(f"upload {r.status_code} {r.text[:200]}")
     while True:
-        r = t.http.get("/v1/changes", headers=t.auth, params={"cursor": t.cursor, "limit": 500})
+        params: dict[str, Any] = {"cursor": t.cursor, "limit": 500}
+        if t.scope:
+            params["scope"] = t.scope
+        r = t.http.get("/v1/changes", headers=t.auth, params=params)
         phases["requests"] += 1
         _timing(r, phases)
         if r.status_code != 200:
@@ -138,17 +152,17 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
     lock = threading.Lock()
     terminals = []
     for spec in plan:
-        t = Terminal(httpx.Client(base_url=spec["url"], timeout=60))
+        t = Terminal(httpx.Client(base_url=spec["url"], timeout=60), scope=spec["scope"])
         t.terminal_id, t.secret, t.seq, t.cursor = spec["id"], spec["secret"], spec["seq"], spec["cursor"]
         t.http.get("/v1/hello")
         if params.get("warm"):  # a chain's counters are warm: their cursor is where their last sync left it
             t.pull_all()
-        terminals.append((t, random.Random(spec["seed"]), members[spec["slice"]::spec["of"]]))
+        terminals.append((t, random.Random(spec["seed"]), (spec["home"], members, spec["roam"])))
     barrier.wait()
     start = time.monotonic()
     cpu0 = time.process_time()
 
-    def run(t: Terminal, rnd: random.Random, own: list[str]) -> None:
+    def run(t: Terminal, rnd: random.Random, own: tuple[list[str], list[str], float]) -> None:
         first = True
 
         def one(sales: int, late: float) -> None:
@@ -231,6 +245,10 @@ def report(name: str, samples: list[Sample], errors: list[str], wall: float, bas
     print(line, flush=True)
     if errors:
         print(f"          first error: {errors[0]}")
+    pulled = sorted(s[3].get("changes_pulled", 0) for s in samples if s[3])
+    if pulled:
+        print(f"          changes pulled per cycle: mean {sum(pulled) / len(pulled):.0f}, p50 "
+              f"{pulled[len(pulled) // 2]:.0f}, max {pulled[-1]:.0f}")
 
 
 def breakdown(samples: list[Sample], split_first: bool) -> None:
@@ -294,6 +312,26 @@ class PgLog:
             print(f"            {ln[:260]}")
 
 
+def branch_codes(url: str, terminals: int, counters: int) -> list[tuple[str, str]]:
+    """Branches of ``counters`` terminals each, and one enrollment code per terminal: [(branch, code)]."""
+    from sync.server import service as svc
+    from sync.server.app import run_tx
+    from sync.server.db import make_engine
+
+    engine = make_engine(url, pool_size=1)
+    try:
+        out = []
+        for i in range(terminals):
+            branch = f"LB{i // counters:04d}"
+            if i % counters == 0:
+                run_tx(engine, lambda c, b=branch: svc.add_branch(c, b, f"Bench branch {b}", svc.utcnow()))
+            out.append((branch, run_tx(engine, lambda c, b=branch: svc.issue_enrollment_code(
+                c, b, svc.utcnow(), 24))[0]))
+        return out
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", type=int, default=2, help="server processes (stateless, one PostgreSQL)")
@@ -306,6 +344,10 @@ def main() -> None:
     ap.add_argument("--saturate-seconds", type=float, default=20.0)
     ap.add_argument("--processes", type=int, default=8, help="load-generator processes")
     ap.add_argument("--only", default="baseline,burst,steady,saturate")
+    ap.add_argument("--scope", choices=("branch", "chain"), default="branch",
+                    help="the feed the terminals pull: their branch's members (the chain's setting) or the full feed")
+    ap.add_argument("--counters", type=int, default=3, help="terminals per branch")
+    ap.add_argument("--roam", type=float, default=0.05, help="share of sales made to a member of another branch")
     ap.add_argument("--cold", action="store_true",
                     help="burst, steady and saturating terminals start from the cursor they had at set-up (their first cycle "
                          "pulls everything the earlier scenarios wrote) instead of from the head of the feed")
@@ -319,31 +361,47 @@ def main() -> None:
     cluster = bench_cluster()
     servers: list[ServerProcess] = []
     try:
-        url, codes = demo_database(cluster, terminals=total)
+        url, _ = demo_database(cluster, terminals=0)
+        codes = branch_codes(url, total, args.counters)  # [(branch code, enrollment code)], counters in order
         pg_log = PgLog(cluster, args.slow_ms)
         servers = [ServerProcess(url, {"LOYALTY_SERVER_TIMING": "1"}) for _ in range(args.servers)]
         clients = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
+        scope = None if args.scope == "chain" else "branch"
         terminals = []
-        for i, code in enumerate(codes):
-            t = Terminal(clients[i % len(clients)])
+        branch_of: dict[str, str] = {}
+        for i, (branch, code) in enumerate(codes):
+            t = Terminal(clients[i % len(clients)], scope=scope)
             assert t.enroll(code).status_code == 200
             terminals.append(t)
-        seeder = terminals.pop()
-        member_records = [seeder.member() for _ in range(2_000)]
-        for i in range(0, len(member_records), 500):
-            seeder.upload_ok(member_records[i:i + 500])
-        members = [r["member"]["id"] for r in member_records]
+            branch_of[t.terminal_id] = branch
+        # 2,000 members, each enrolled at (so linked to) a home branch, spread evenly over the branches
+        first_of: dict[str, Terminal] = {}
+        for t in terminals:
+            first_of.setdefault(branch_of[t.terminal_id], t)
+        homes = list(first_of)
+        home_members: dict[str, list[str]] = {b: [] for b in homes}
+        enrolled: dict[str, list[dict[str, Any]]] = {b: [] for b in homes}
+        for i in range(2_000):
+            branch = homes[i % len(homes)]
+            record = first_of[branch].member()
+            enrolled[branch].append(record)
+            home_members[branch].append(record["member"]["id"])
+        for branch, records in enrolled.items():
+            first_of[branch].upload_ok(records)
+        members = [mid for b in homes for mid in home_members[b]]
         for t in terminals:
             t.pull_all()
 
         def specs(ts: list[Terminal], seed: int) -> list[dict[str, Any]]:
             out = [{"url": servers[i % len(servers)].url, "id": t.terminal_id, "secret": t.secret, "seq": t.seq,
-                    "cursor": t.cursor, "seed": seed * 1_000 + i, "slice": i, "of": len(ts)}
+                    "cursor": t.cursor, "seed": seed * 1_000 + i, "scope": scope,
+                    "home": home_members[branch_of[t.terminal_id]], "roam": args.roam}
                    for i, t in enumerate(ts)]
             return out
 
         print(f"{args.servers} server processes on one PostgreSQL; {os.cpu_count()} cores shared by servers, "
-              f"database and load generator; {len(members)} members")
+              f"database and load generator; {len(members)} members in {len(homes)} branches of {args.counters} "
+              f"counters; feed scope {args.scope}; {args.roam:.0%} of sales to a member of another branch")
         pool = iter(terminals)
 
         def take(n: int) -> list[Terminal]:
