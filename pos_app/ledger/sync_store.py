@@ -5,7 +5,7 @@ Meta keys written here (read by ``doctor``, the status line and the offline-allo
 (the pending upload batch as JSON), ``last_sync_ok_ms``, ``last_sync_error``, ``clock_offset_ms``,
 ``offline_policy`` (JSON), ``sync_quarantined`` (JSON list of this terminal's records the server quarantined),
 ``sync_branch_flags`` (JSON: the open flags of the branch as the last round fetched them, ``truncated``, ``at_ms``),
-``restore_pending`` (set by ``pos-terminal restore`` on an enrolled terminal until the sync client got back the
+``pull_scope`` (the feed the cursor was built with: ``chain`` when absent, or ``branch``), ``restore_pending`` (set by ``pos-terminal restore`` on an enrolled terminal until the sync client got back the
 terminal's own records from the server), ``allowance_base_seq`` (offline redemptions with a higher seq count against the
 allowance: those not yet confirmed by a complete successful sync), ``rules_version``.
 
@@ -248,6 +248,19 @@ class LedgerSyncStore:
             ledger.set_meta(conn, "pull_cursor", str(int(next_cursor)))
         if any(change["type"] == "member" and change["member"].get("erased") for change in changes):
             ledger.checkpoint_truncate()  # the erased name and phone leave the WAL too (docs/privacy.md)
+
+    def feed_scope(self) -> tuple[str, str]:
+        with self.ledger.read() as conn:
+            meta = self.ledger.all_meta(conn)
+        policy = json.loads(meta["offline_policy"]) if meta.get("offline_policy") else {}
+        wanted = "branch" if policy.get("feed_scope") == "branch" else "chain"
+        return wanted, meta.get("pull_scope") or "chain"
+
+    def set_feed_scope(self, scope: str, reset_cursor: bool) -> None:
+        with self.ledger.write() as conn:
+            self.ledger.set_meta(conn, "pull_scope", scope)
+            if reset_cursor:
+                self.ledger.set_meta(conn, "pull_cursor", "0")
 
     def _apply_member(self, conn: Any, m: dict[str, Any]) -> None:
         self.ledger.sync_upsert_member(

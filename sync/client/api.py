@@ -115,8 +115,17 @@ class ServerApi:
     def upload(self, batch_id: str, records: list[dict[str, Any]]) -> p.UploadResponse:
         return self._call("POST", "/v1/upload", p.UploadResponse, json={"batch_id": batch_id, "records": records})
 
-    def changes(self, cursor: int, limit: int) -> p.ChangesResponse:
-        return self._call("GET", "/v1/changes", p.ChangesResponse, params={"cursor": cursor, "limit": limit})
+    def changes(self, cursor: int, limit: int, scope: str = "chain") -> p.ChangesResponse:
+        """``scope="branch"``: the branch-scoped feed (1.2); the full feed is asked for exactly as before."""
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        if scope == "branch":
+            params["scope"] = "branch"
+        return self._call("GET", "/v1/changes", p.ChangesResponse, params=params)
+
+    def follow(self, member_id: str | None = None, phone: str | None = None,
+               card_no: str | None = None) -> p.MemberState:
+        body = {k: v for k, v in (("member_id", member_id), ("phone", phone), ("card_no", card_no)) if v is not None}
+        return self._call("POST", "/v1/members/follow", p.MemberState, json=body)
 
     def own_records(self, after_seq: int, limit: int) -> p.OwnRecordsResponse:
         return self._call("GET", "/v1/own-records", p.OwnRecordsResponse,

@@ -312,10 +312,15 @@ class SyncClient:
     # ------------------------------------------------------------------ pull
     def pull(self) -> int:
         """Apply every change after the stored cursor; returns the number of changes applied."""
+        wanted, built = self._store(self.store.feed_scope)
+        if wanted != built:
+            # Narrowing (chain -> branch) keeps the cursor: the terminal holds more than the branch feed sends.
+            # Widening (branch -> chain) starts again from 0: the members of other branches were never pulled.
+            self._store(self.store.set_feed_scope, wanted, wanted == "chain")
         cursor = self.store.state().cursor
         applied = 0
         while True:
-            page = self.api.changes(cursor, self.page_limit)
+            page = self.api.changes(cursor, self.page_limit, wanted)
             self.server_ack = page.ack_seq
             if page.next_cursor < cursor:
                 raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
@@ -441,6 +446,13 @@ class SyncClient:
         self._save_credential(replace(cred, next_secret=None))
 
     # ------------------------------------------------------------------ online redemption
+    def follow_member(self, *, member_id: str | None = None, phone: str | None = None,
+                      card_no: str | None = None) -> p.MemberState:
+        """Link a member of another branch to this terminal's branch (``POST /v1/members/follow``): the next pull
+        of the branch feed brings the member and their whole history. Raises ``ServerRefused`` with
+        ``unknown_member`` when the server does not know them."""
+        return self.api.follow(member_id=member_id, phone=phone, card_no=card_no)
+
     def reserve(self, member_id: str, points: int, reward_code: str | None = None, *,
                 reservation_id: str | None = None, ttl_seconds: int = 120) -> str:
         """Hold ``points`` of the member on the server; returns the reservation id.

@@ -120,6 +120,16 @@ class OutboxStore(Protocol):
         """Apply one page of ``Change`` wire dicts and store ``next_cursor``, in ONE transaction."""
         ...
 
+    def feed_scope(self) -> tuple[str, str]:
+        """(the feed the local offline policy asks for, the feed the stored cursor was built with): each
+        ``chain`` or ``branch``."""
+        ...
+
+    def set_feed_scope(self, scope: str, reset_cursor: bool) -> None:
+        """Store the feed the cursor now follows, in one transaction with the cursor back to 0 when
+        ``reset_cursor`` (widening to the chain: the terminal holds too little)."""
+        ...
+
     def adopt_enrollment(self, *, terminal_id: str, server_url: str, snapshot: dict[str, Any], cursor: int,
                          now_ms: int, clock_offset_ms: int, takeover_seq: int = 0,
                          certificate: str | None = None) -> None:

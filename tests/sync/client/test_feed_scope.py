@@ -1,0 +1,82 @@
+"""Which feed a terminal pulls: the chain's offline policy says (``feed_scope``); the terminal asks for the
+branch feed when it says ``branch``, and starts its cursor again from 0 when the chain widens it back. Real
+server app (SQLite) and real terminals (ledger files, services, sync client)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sync.client import enroll
+from sync.server import service as svc
+from tests.sync.client.harness import SERVER_URL, InProcessServer, Term
+
+MakeTerm = Callable[..., Term]
+
+
+def new_member(t: Term, phone: str, points_baht: int = 0) -> str:
+    member = t.services.members.enroll(name="Member " + phone[-4:], phone=phone, operator_id="cashier1")
+    if points_baht:
+        t.services.award(member_id=member.id, amount_satang=points_baht * 100, receipt_ref=f"R-{phone}",
+                         operator_id="cashier1")
+    return member.id
+
+
+def at_branch(server: InProcessServer, terminal: MakeTerm, name: str, branch: str) -> Term:
+    """A terminal enrolled at ``branch`` (made if missing) and synced once."""
+    if branch not in {b["code"] for b in server.tx(svc.list_branches)}:
+        server.tx(lambda c: svc.add_branch(c, branch, f"Branch {branch}", svc.utcnow()))
+    t = terminal(name, enroll=False)
+    code = server.tx(lambda c: svc.issue_enrollment_code(c, branch, svc.utcnow(), 1))[0]
+    enroll(t.store, SERVER_URL, code, transport=server.transport())
+    t.sync()
+    return t
+
+
+def scopes(server: InProcessServer) -> list[str | None]:
+    return [url.params.get("scope") for url in server.urls if url.path == "/v1/changes"]
+
+
+def test_a_terminal_pulls_its_branch_when_the_policy_says_so_and_everything_again_when_widened(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    home = terminal("home")
+    away = at_branch(server, terminal, "away", "CNX09")
+    server.set_policy(feed_scope="branch")
+    for t in (home, away):
+        t.sync()  # the policy arrives with this pull
+    assert away.store.feed_scope() == ("branch", "chain")  # asked for; the cursor was built on the chain
+    server.urls.clear()
+    mid = new_member(home, "0830000001", 500)
+    home.sync()
+    before = away.store.state().cursor
+    server.urls.clear()
+    away.sync()
+    assert scopes(server) == ["branch"] and away.store.feed_scope() == ("branch", "branch")
+    assert server.pulls() == [before] and before > 0  # narrowing kept the cursor
+    with away.services.ledger.read() as conn:
+        assert away.services.ledger.get_member(conn, mid) is None  # another branch's member: not mirrored
+    held = away.balances()
+
+    server.set_policy(feed_scope="chain")
+    server.urls.clear()
+    away.sync()  # the widened policy arrives (still on the branch feed) ...
+    away.sync()  # ... and the next pull starts again from 0, on the full feed
+    pulls = list(zip(server.pulls(), scopes(server), strict=True))
+    assert (0, None) in pulls and away.store.feed_scope() == ("chain", "chain")
+    assert away.balances()[mid] == 20 and away.balances() == server.balances()
+    assert {k: v for k, v in away.balances().items() if k in held} == held  # what it held, pulled again: unchanged
+    assert away.services.ledger.verify().ok
+
+
+def test_a_page_applied_twice_changes_nothing(server: InProcessServer, terminal: MakeTerm) -> None:
+    a, b = terminal("a"), terminal("b")
+    mid = new_member(a, "0830000002", 250)
+    a.services.award(member_id=mid, amount_satang=50_000, receipt_ref="R-2", operator_id="cashier1")
+    a.sync()
+    page = b.sync_client().api.changes(b.store.state().cursor, 500)
+    changes = [c.model_dump(mode="json") for c in page.changes]
+    assert [c["type"] for c in changes].count("entry") == 2
+    b.store.apply_changes(changes, page.next_cursor)
+    first = (b.balances(), sorted(b.entry_ids()))
+    b.store.apply_changes(changes, page.next_cursor)  # a backfill, a widened feed or a lost answer: again
+    assert (b.balances(), sorted(b.entry_ids())) == first and first[0][mid] == 30
+    assert b.services.ledger.verify().ok
