@@ -626,6 +626,25 @@ def follow_member(conn: Connection, terminal: TerminalRow, now: datetime, member
     return _member_state(row)
 
 
+def _link_backfill(conn: Connection, links: dict[str, int], entry_rules: Sequence[Any]) -> list[p.Change]:
+    """What a page sends with new links of the terminal's branch (member id -> the link's change id).
+
+    The backfill: the rows of a member that come before their link in the feed's order (every entry with a
+    smaller change id, and the member's row if it did not change since) were left out of every page of the
+    branch feed, so they come now, with the link: the member's current state, then those entries. They are all in
+    this snapshot: the link's change id is at most the page's ``high``, and every transaction with an id below
+    ``high`` has finished. Rows after the link come with the pages that cover them. So each entry reaches the
+    branch exactly once, whatever the paging and the commit order (docs/sync-protocol.md, "Branch scope")."""
+    ids = sorted(links)
+    out = [p.Change(change_id=row.change_id, type="member", member=_member_state(row))
+           for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
+    out.extend(_entry_change(row) for row in conn.execute(
+        select(m.entries).where(_in(conn, m.entries.c.member_id, ids), m.entries.c.change_id < max(links.values()),
+                                *entry_rules).order_by(m.entries.c.change_id))
+        if row.change_id < links[row.member_id])
+    return out
+
+
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
     """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction.
@@ -705,23 +724,8 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     hoisted: set[str] = set()
     links_here = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
     if links_here:
-        # The backfill: a member newly linked to the branch. Their rows that come before the link in the feed's
-        # order (every entry with a smaller change id, and the member's row if it did not change since) were
-        # left out of every page (``linked``), so they come now, with the link: the member's current state,
-        # then those entries. They are all in this snapshot: the link's change id is at most ``high``, and every
-        # transaction with an id below ``high`` has finished. Rows after the link come with the pages that cover
-        # them. So each entry reaches the branch once, whatever the paging and the commit order.
-        new_links = sorted(links_here)
-        for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, new_links))
-                                .order_by(m.members.c.id)):
-            hoisted.add(row.id)
-            out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
-        for row in conn.execute(select(m.entries).where(_in(conn, m.entries.c.member_id, new_links),
-                                                        m.entries.c.change_id < max(links_here.values()),
-                                                        *entry_rules)
-                                .order_by(m.entries.c.change_id)):
-            if row.change_id < links_here[row.member_id]:
-                out.append(_entry_change(row))
+        out.extend(_link_backfill(conn, links_here, entry_rules))
+        hoisted.update(c.member.id for c in out if c.member is not None)
     wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - hoisted)
     if wanted:
         # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond

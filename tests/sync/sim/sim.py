@@ -86,6 +86,8 @@ VOUCHERS = (("fixed", 16), ("percent", 6), ("multiplier", 6))
 """Vouchers issued in the template (kind, count): a seed's counters use them online and offline."""
 
 
+OTHER_BRANCH = "ROAM2"
+"""The second branch of a branch-scoped world (``World(scope="branch")``)."""
 STANDALONE = "standalone"
 """The template's standalone terminal (data folder name)."""
 SIM_EPOCH_MS = 1_795_000_000_000  # 2026-11-18 07:06 UTC: where every world's clock starts
@@ -221,7 +223,11 @@ class PgBackend:
 class World:
     """Per process: the server app and the template (server database + enrolled terminals), built once."""
 
-    def __init__(self, root: Path | None = None, terminals: int = 8, backend: Any = None) -> None:
+    def __init__(self, root: Path | None = None, terminals: int = 8, backend: Any = None,
+                 scope: str = "chain") -> None:
+        """``scope="branch"``: the chain's policy says ``feed_scope=branch``; the terminals are in two branches
+        (even ones at BKK01, odd ones at ROAM2) and members roam between them (``follow`` at the counter)."""
+        self.scope = scope
         base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
         self.root = root or Path(tempfile.mkdtemp(prefix="sync-sim-", dir=base))
         self.terminals = terminals
@@ -283,7 +289,10 @@ class World:
         self.time.reset(SIM_EPOCH_MS)
         self.ids.reset("template")
         self.proxy.target = make_engine(self.backend.template_url(self.template))
-        run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY))
+        run_tx(self.proxy.target, lambda c: svc.set_policy(c, POLICY | (
+            {"feed_scope": "branch"} if self.scope == "branch" else {})))
+        if self.scope == "branch":
+            run_tx(self.proxy.target, lambda c: svc.add_branch(c, OTHER_BRANCH, "Roaming branch", self.time.dt()))
         # rules version 2: the default earning, plus dollars at every branch (foreign-currency sales)
         run_tx(self.proxy.target, lambda c: svc.set_rules(c, SIM_RULES.to_json(), self.time.dt()))
         from pos_app.core.vouchers import Benefit
@@ -302,7 +311,9 @@ class World:
         terms = []
         for i in range(self.terminals):
             services = open_terminal(self.template / f"t{i}", clock=self.time.ms, ids=self.ids)
-            code = run_tx(self.proxy.target, lambda c: svc.issue_enrollment_code(c, "BKK01", self.time.dt(), 1))[0]
+            branch = OTHER_BRANCH if self.scope == "branch" and i % 2 else "BKK01"
+            code = run_tx(self.proxy.target, lambda c, b=branch: svc.issue_enrollment_code(
+                c, b, self.time.dt(), 1))[0]
             enroll(LedgerSyncStore(services.ledger), SERVER_URL, code, transport=self.transport(),
                    clock=self.time.ms)
             terms.append(services)
@@ -350,6 +361,7 @@ class SimTerm:
     services: Services = field(init=False)
     client: SyncClient = field(init=False)
     terminal_id: str = field(init=False)
+    branch: str = field(init=False)
 
     def __post_init__(self) -> None:
         # First open of the copied template: skip the integrity and schema checks (it was just made by this
@@ -367,6 +379,7 @@ class SimTerm:
     def _attach(self) -> None:
         sync_glue.install(self.services)
         self.terminal_id = self.services.ledger.terminal_id
+        self.branch = LedgerSyncStore(self.services.ledger).state().branch_id or ""
         self.client = SyncClient(LedgerSyncStore(self.services.ledger), transport=self.world.transport(),
                                  batch_size=4, page_limit=40, clock=self.world.time.ms, ids=self.world.ids)
 
@@ -588,8 +601,11 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 if state["down"] == 0:
                     world.proxy.target = make_engine(server_url)
             t = terms[rng.randrange(len(terms))]
-            op = rng.choices(["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
-                              "hostile", "join", "voucher"], weights=[8, 30, 22, 28, 5, 3, 2, 2, 4, 3, 10])[0]
+            ops, weights = ["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
+                            "hostile", "join", "voucher"], [8, 30, 22, 28, 5, 3, 2, 2, 4, 3, 10]
+            if world.scope == "branch":  # a member of another branch at the counter (the chain-scope schedule
+                ops, weights = ops + ["roam"], weights + [8]  # of every seed stays what it was)
+            op = rng.choices(ops, weights=weights)[0]
             report.count(report.operations, op)
             report.trace[-1] += f" @terminal {t.index}"
             if op == "join":
@@ -626,6 +642,18 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                                    receipt_ref=f"V{seed}-{next(receipts)}", operator_id="cashier1",
                                    bill_satang=rng.randrange(3_000, 200_000),
                                    member_id=known[rng.randrange(len(known))][0] if known else None))
+            elif op == "roam":  # scanned at this counter, held by a counter of another branch: follow, pull, sell
+                others = sorted({mid for o in terms if o.branch != t.branch for mid, _ in members_of(o)}
+                                - {mid for mid, _ in members_of(t)})
+                if others:
+                    member = others[rng.randrange(len(others))]
+
+                    def follow_and_sell(member: str = member) -> None:
+                        t.client.follow_member(member_id=member)
+                        t.client.pull()
+                        t.services.award(member_id=member, amount_satang=rng.randrange(10_000, 500_000),
+                                         receipt_ref=f"R{seed}-{next(receipts)}", operator_id="cashier1")
+                    guarded(t, follow_and_sell)
             elif op == "sync":
                 guarded(t, t.client.sync_once)
                 guarded(t, partial(t.services.upload_voucher_uses, sync_glue.ClientVouchers(t.client)))
@@ -697,6 +725,10 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         m.entries.c.for_terminal_id, m.entries.c.corrects_id))}
     server_balances = {r.id: int(r.balance) for r in q(select(m.members.c.id, m.members.c.balance))}
     applied = {r.id: int(r.applied_seq) for r in q(select(m.terminals.c.id, m.terminals.c.applied_seq))}
+    # What each terminal mirrors: every member (full feed), or the members linked to its branch (branch feed)
+    linked: dict[str, set[str]] = {}
+    for r in q(select(m.member_branches.c.branch_id, m.member_branches.c.member_id)):
+        linked.setdefault(r.branch_id, set()).add(r.member_id)
     multiplied = q(select(m.flags.c.entry_id, m.flags.c.details).where(m.flags.c.kind == "points_mismatch"))
     honest_multiplied = {r.id for r in server_entries.values() if r.terminal_id != hostile.t.terminal_id
                          and '"points_factor"' in (r.payload or "")}
@@ -745,8 +777,10 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
         from_here = {e for e, row in server_entries.items() if row.terminal_id == t.terminal_id}
         if from_here != set(local):
             fail(f"terminal {t.index}: server holds {len(from_here)} of its entries, it made {len(local)}")
+        mirrored = set(server_balances) if world.scope != "branch" else linked.get(t.branch, set())
         visible = {e for e, row in server_entries.items()
-                   if not row.quarantined or row.for_terminal_id == t.terminal_id}
+                   if (not row.quarantined or row.for_terminal_id == t.terminal_id)
+                   and (row.member_id in mirrored or row.terminal_id == t.terminal_id)}
         if every != visible:
             extra = [(e, server_entries[e].kind, server_entries[e].quarantined) if e in server_entries else (e, "not on the server")
                      for e in sorted(every - visible)[:3]]
@@ -758,11 +792,11 @@ def check(world: World, terms: list[SimTerm], by_id: dict[str, SimTerm], report:
             fail(f"terminal {t.index}: ledger verify failed {verify}")
         balances = {mid: bal for mid, bal in _balances(t).items()}
         if balances != {k: v for k, v in server_balances.items() if k in members_here} or \
-                members_here != set(server_balances):
+                members_here != mirrored:
             diff = {k: (balances.get(k), server_balances.get(k)) for k in set(balances) | set(server_balances)
                     if balances.get(k) != server_balances.get(k)}
             fail(f"terminal {t.index}: balances differ from the server: {list(diff.items())[:3]}")
-        blocked = {r.id for r in q(select(m.members.c.id).where(m.members.c.offline_blocked.is_(True)))}
+        blocked = {r.id for r in q(select(m.members.c.id).where(m.members.c.offline_blocked.is_(True)))} & mirrored
         if flagged != blocked:
             fail(f"terminal {t.index}: flagged members {sorted(flagged)} != server's {sorted(blocked)}")
     # The hostile terminal moved nothing.

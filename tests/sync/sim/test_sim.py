@@ -96,3 +96,38 @@ def test_the_checks_catch_a_terminal_that_drops_server_entries(world: World, mon
             break
         assert report.overdrafts == 0  # without an overdraft nothing is lost, and nothing must be reported
     assert messages and messages[0].startswith("seed ")  # the failing seed is named
+
+
+BRANCH_SEEDS = int(os.environ.get("SYNC_SIM_BRANCH_SEEDS", "40"))
+
+
+@pytest.fixture(scope="module")
+def branch_world() -> World:
+    w = World(scope="branch")
+    yield w
+    w.close()
+
+
+@pytest.mark.timeout(900)
+def test_branch_scoped_seeds_keep_every_invariant(branch_world: World) -> None:
+    """The chain's policy says ``feed_scope=branch``; terminals in two branches; members roam (followed at the
+    counter, then sold to). Every terminal ends with exactly the entries and balances of its branch's members."""
+    roamed = 0
+    for seed in range(BRANCH_SEEDS):
+        report = run_seed(branch_world, seed)  # raises SimFailure naming the seed
+        roamed += report.operations.get("roam", 0)
+    assert roamed > 0
+
+
+def test_the_checks_catch_a_branch_feed_that_forgets_a_roaming_members_history(
+        branch_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the backfill, a terminal that follows a member lacks the entries made before the link."""
+    monkeypatch.setattr(svc, "_link_backfill", lambda conn, links, rules: [])
+    messages = []
+    for seed in range(40):
+        try:
+            run_seed(branch_world, seed)
+        except SimFailure as exc:
+            messages.append(str(exc))
+            break
+    assert messages and "the server" in messages[0] and "on the server only" in messages[0]

@@ -29,3 +29,15 @@ def test_simulation_on_postgresql_keeps_every_invariant(pg_world: World) -> None
         report = run_seed(pg_world, seed)  # raises SimFailure naming the seed
         faults += sum(report.faults.values())
     assert faults > 0
+
+
+def test_branch_scoped_simulation_on_postgresql_keeps_every_invariant(pg: PgCluster) -> None:
+    """The same with the branch feed (two branches, roaming members), on PostgreSQL's change ids."""
+    world = World(backend=PgBackend(pg), scope="branch")
+    try:
+        roamed = 0
+        for seed in range(2000, 2000 + max(1, SEEDS // 2)):
+            roamed += run_seed(world, seed).operations.get("roam", 0)
+        assert roamed > 0
+    finally:
+        world.close()
