@@ -5,7 +5,8 @@
                                     [--scope branch|chain] [--counters 3] [--roam 0.05]
 
 The chain's shape: terminals belong to branches of ``--counters`` counters; each of the 2,000 members has a home
-branch (enrolled there) and shops there, except ``--roam`` of the sales (5%), made to a member of another branch
+branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve different
+customers at a time), except ``--roam`` of the sales (5%), made to any member of the chain
 (which links that member to the selling branch, as at a real counter). ``--scope`` is the feed the terminals pull:
 ``branch`` (the default: what the chain runs, ``GET /v1/changes?scope=branch``) or ``chain`` (the full feed, every
 terminal mirrors every member). Each scenario reports the changes pulled per cycle.
@@ -389,13 +390,22 @@ def main() -> None:
         for branch, records in enrolled.items():
             first_of[branch].upload_ok(records)
         members = [mid for b in homes for mid in home_members[b]]
+        # The counters of a branch serve different customers at a time: each sells to its own share of the
+        # branch's members (a branch of the bench has ~26; a real one thousands, so two counters' batches rarely
+        # meet on a member), except the roaming sales, which go to anyone.
+        own_slice: dict[str, list[str]] = {}
+        at_branch: dict[str, int] = {}
+        for t in terminals:
+            branch = branch_of[t.terminal_id]
+            k = at_branch[branch] = at_branch.get(branch, -1) + 1
+            own_slice[t.terminal_id] = home_members[branch][k::args.counters]
         for t in terminals:
             t.pull_all()
 
         def specs(ts: list[Terminal], seed: int) -> list[dict[str, Any]]:
             out = [{"url": servers[i % len(servers)].url, "id": t.terminal_id, "secret": t.secret, "seq": t.seq,
                     "cursor": t.cursor, "seed": seed * 1_000 + i, "scope": scope,
-                    "home": home_members[branch_of[t.terminal_id]], "roam": args.roam}
+                    "home": own_slice[t.terminal_id], "roam": args.roam}
                    for i, t in enumerate(ts)]
             return out
 
