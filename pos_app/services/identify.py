@@ -4,6 +4,7 @@ members; a member's card code, history and open lots.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pos_app.core.cardno import is_valid_card_number, new_card_number, normalize_card_number
@@ -24,6 +25,8 @@ from pos_app.services.base import (
 )
 from pos_app.services.errors import Conflict, InvalidInput, NotFound
 from pos_app.services.member_search import MemberSummary
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 CONSENT_TEXT_VERSION = "2026-11"
 """The version of the consent wording the enrollment dialog and the CLI show (docs/privacy.md); every consent
@@ -85,6 +88,37 @@ class IdentifyUseCases(ServicesBase):
         if member is None:
             raise NotFound(_("No member with phone {phone}.").format(phone=format_phone(phone)))
         return member
+
+    def lookup_key(self, text: str) -> dict[str, str] | None:
+        """What the server can find the member by, for a scan or typed text that names no member here: a genuine
+        member code's member id, a card number, a phone, or a member id; None when the text names none of them
+        (a forged code, a wrong check digit, a name)."""
+        from pos_app.core import member_codes
+
+        raw = text.strip()
+        kind = member_codes.classify_scan(raw)
+        with self.ledger.read() as conn:
+            if kind in ("member_qr", "app_code"):
+                keys = self.ledger.public_keys(conn)
+                try:
+                    if kind == "member_qr":
+                        code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()),
+                                                               self.ledger.revoked_key_ids(conn))
+                    else:  # checked, not consumed: the identify that follows uses it once
+                        code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()),
+                                                            member_codes.ReplayGuard())
+                except member_codes.MemberCodeError:
+                    return None
+                return {"member_id": code.member_id}
+        digits = normalize_card_number(raw)
+        if len(digits) == 16 and digits.isascii() and digits.isdigit():
+            return {"card_no": digits} if is_valid_card_number(digits) else None
+        if _UUID.fullmatch(raw):
+            return {"member_id": raw.lower()}
+        try:
+            return {"phone": normalize_phone(raw)}
+        except RuleError:
+            return None
 
     def search_members(self, text: str, limit: int = 10) -> list[MemberSummary]:
         """Members whose name contains ``text`` (partial, any case; Thai or English), best matches first."""

@@ -139,7 +139,7 @@ class ClientReservations:
 
     def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
         from pos_app.services.redeem import ServerOffline, ServerRefused
-        from sync.client import Offline, Refused
+        from sync.client import Offline, Refused, SyncError
 
         try:
             return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id))
@@ -255,6 +255,48 @@ def upload_voucher_uses(services: Services, client: Any) -> tuple[int, int]:
 
         logging.getLogger(__name__).warning("voucher uses not uploaded", exc_info=True)
         return 0, 0
+
+
+FOLLOW_TIMEOUT_S = 3.0
+"""How long the counter waits for the server when a scanned member is not on this terminal (a member of another
+branch): then the cashier sees the usual message, and the sale can go on."""
+
+
+def identify(services: Services, client: Any, text: str, timeout: float = FOLLOW_TIMEOUT_S) -> Any:
+    """Identify at the counter (``services.identify``); when the scan, card number or phone names no member here
+    and the terminal is enrolled (``client``), ask the server to link the member to this branch (a member of
+    another branch, docs/sync-protocol.md "Following a roaming member"), pull once, and identify again. Offline,
+    or unknown to the server too: the usual message (for a genuine member card under the branch feed, one that
+    says the member belongs to another branch). Runs on the service worker, never on the UI thread."""
+    from pos_app.services.errors import NotFound
+
+    try:
+        return services.identify(text)
+    except NotFound as missing:
+        key = services.lookup_key(text) if client is not None else None
+        if key is None:
+            raise
+        from sync.client import Offline, Refused
+
+        try:
+            client.follow_member(timeout=timeout, **key)
+        except Refused:  # unknown_member (or a phone the server cannot read): what the terminal said stands
+            raise missing from None
+        except Offline as exc:
+            if "member_id" in key and _branch_feed(services):
+                raise NotFound(_("This member belongs to another branch and the loyalty server cannot be reached "
+                                 "({reason}): give the points later, when the counter is back online (keep the "
+                                 "receipt).").format(reason=describe(exc.code, str(exc)))) from None
+            raise missing from None
+        try:
+            client.pull()
+        except SyncError:
+            raise missing from None
+        return services.identify(text)
+
+
+def _branch_feed(services: Services) -> bool:
+    return store_for(services).feed_scope()[0] == "branch"
 
 
 def redeem(services: Services, client: Any, **kwargs: Any) -> Any:

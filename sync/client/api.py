@@ -50,13 +50,14 @@ class ServerApi:
 
     # ------------------------------------------------------------------ core
     def _call(self, method: str, path: str, model: type[M], *, json: Any = None,
-              params: dict[str, Any] | None = None, auth: bool = True) -> M:
+              params: dict[str, Any] | None = None, auth: bool = True, timeout: float | None = None) -> M:
         headers = {}
         if auth and self.authorization:
             headers["Authorization"] = self.authorization
         sent = self.clock()
         try:
-            response = self.http.request(method, path, json=json, params=params, headers=headers)
+            response = self.http.request(method, path, json=json, params=params, headers=headers,
+                                         timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TimeoutException as exc:
             raise Offline("timeout", f"the server did not answer in time ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
@@ -123,9 +124,9 @@ class ServerApi:
         return self._call("GET", "/v1/changes", p.ChangesResponse, params=params)
 
     def follow(self, member_id: str | None = None, phone: str | None = None,
-               card_no: str | None = None) -> p.MemberState:
+               card_no: str | None = None, timeout: float | None = None) -> p.MemberState:
         body = {k: v for k, v in (("member_id", member_id), ("phone", phone), ("card_no", card_no)) if v is not None}
-        return self._call("POST", "/v1/members/follow", p.MemberState, json=body)
+        return self._call("POST", "/v1/members/follow", p.MemberState, json=body, timeout=timeout)
 
     def own_records(self, after_seq: int, limit: int) -> p.OwnRecordsResponse:
         return self._call("GET", "/v1/own-records", p.OwnRecordsResponse,

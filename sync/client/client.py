@@ -447,11 +447,11 @@ class SyncClient:
 
     # ------------------------------------------------------------------ online redemption
     def follow_member(self, *, member_id: str | None = None, phone: str | None = None,
-                      card_no: str | None = None) -> p.MemberState:
+                      card_no: str | None = None, timeout: float | None = None) -> p.MemberState:
         """Link a member of another branch to this terminal's branch (``POST /v1/members/follow``): the next pull
-        of the branch feed brings the member and their whole history. Raises ``ServerRefused`` with
-        ``unknown_member`` when the server does not know them."""
-        return self.api.follow(member_id=member_id, phone=phone, card_no=card_no)
+        of the branch feed brings the member and their whole history. Raises ``Refused`` with ``unknown_member``
+        when the server does not know them, ``Offline`` when it cannot be reached (within ``timeout`` s)."""
+        return self.api.follow(member_id=member_id, phone=phone, card_no=card_no, timeout=timeout)
 
     def reserve(self, member_id: str, points: int, reward_code: str | None = None, *,
                 reservation_id: str | None = None, ttl_seconds: int = 120) -> str:

@@ -216,8 +216,12 @@ class MemberScreen:
             self._search_names(text)
             return
 
+        clients, enrolled = self._sync_clients, self._enrolled
+
         def work() -> MemberView:
-            member: MemberView = svc.identify(text)
+            from pos_app.services import sync_glue
+            # a member of another branch, not on this terminal: followed on the server, pulled, identified
+            member: MemberView = sync_glue.identify(svc, clients.get(svc) if enrolled else None, text)
             return member
 
         self._submit(work, lambda member: self._identified(member, warning),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from sync.client import enroll
 from sync.server import service as svc
 from tests.sync.client.harness import SERVER_URL, InProcessServer, Term
@@ -80,3 +82,68 @@ def test_a_page_applied_twice_changes_nothing(server: InProcessServer, terminal:
     b.store.apply_changes(changes, page.next_cursor)  # a backfill, a widened feed or a lost answer: again
     assert (b.balances(), sorted(b.entry_ids())) == first and first[0][mid] == 30
     assert b.services.ledger.verify().ok
+
+
+# ----------------------------------------------------------------------------------------------- at the counter
+
+
+def roaming_setup(server: InProcessServer, terminal: MakeTerm) -> tuple[Term, Term, str]:
+    """Branch feed; a member enrolled at BKK01 with 20 points; a synced terminal of another branch."""
+    server.set_policy(feed_scope="branch")
+    home = terminal("home")
+    away = at_branch(server, terminal, "away", "CNX08")
+    mid = new_member(home, "0840000001", 500)
+    home.sync(), home.sync(), away.sync()
+    return home, away, mid
+
+
+def test_a_member_of_another_branch_is_followed_pulled_and_identified_at_the_counter(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    from pos_app.services import sync_glue
+    from pos_app.services.errors import NotFound
+
+    home, away, mid = roaming_setup(server, terminal)
+    member = home.services.members.get(mid)
+    with pytest.raises(NotFound):
+        away.services.identify("0840000001")  # not on this terminal
+    found = sync_glue.identify(away.services, away.sync_client(), "084-000-0001")
+    assert found.id == mid and found.balance == 20
+    assert [e.points for e in away.services.history(mid)] == [20]  # the history made at the home branch
+    # by card number and by the member's card (signed QR) too, for two more members
+    by_card, by_code = new_member(home, "0840000002", 250), new_member(home, "0840000003", 750)
+    home.sync()
+    card_no = home.services.members.get(by_card).card_no
+    code = home.services.members.get(by_code).member_code
+    assert code
+    assert sync_glue.identify(away.services, away.sync_client(), card_no).balance == 10
+    assert sync_glue.identify(away.services, away.sync_client(), code).balance == 30
+    # a sale here is the branch's from now on: the home counter sees it, and this one keeps receiving the member
+    away.services.award(member_id=mid, amount_satang=50_000, receipt_ref="R-away", operator_id="cashier1")
+    away.sync(), home.sync()
+    assert home.balances()[mid] == away.balances()[mid] == 40 == server.balances()[mid]
+
+
+def test_an_unknown_member_or_an_unreachable_server_keeps_the_counters_message(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    from pos_app.services import sync_glue
+    from pos_app.services.errors import NotFound
+
+    home, away, mid = roaming_setup(server, terminal)
+    with pytest.raises(NotFound) as unknown:
+        sync_glue.identify(away.services, away.sync_client(), "0849999999")
+    assert unknown.value.message == "No member with phone 084-999-9999."
+    code = home.services.members.get(mid).member_code
+    assert code
+    server.fault = lambda request: "drop_request"  # the network is down
+    with pytest.raises(NotFound) as by_phone:
+        sync_glue.identify(away.services, away.sync_client(), "0840000001")
+    assert by_phone.value.message == "No member with phone 084-000-0001."
+    with pytest.raises(NotFound) as by_card:
+        sync_glue.identify(away.services, away.sync_client(), code)  # a genuine card: it is another branch's
+    assert by_card.value.message.startswith("This member belongs to another branch and the loyalty server cannot "
+                                            "be reached (Cannot reach the loyalty server")
+    with pytest.raises(NotFound) as standalone:
+        sync_glue.identify(away.services, None, code)  # no client (standalone): nothing is asked
+    assert standalone.value.message.startswith("The card is genuine but this member is not on this terminal yet")
+    server.fault = None
+    assert sync_glue.identify(away.services, away.sync_client(), code).id == mid  # back online
