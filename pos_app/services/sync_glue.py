@@ -285,8 +285,7 @@ def identify(services: Services, client: Any, text: str, timeout: float = FOLLOW
         except Offline as exc:
             if "member_id" in key and _branch_feed(services):
                 raise NotFound(_("This member belongs to another branch and the loyalty server cannot be reached "
-                                 "({reason}): give the points later, when the counter is back online (keep the "
-                                 "receipt).").format(reason=describe(exc.code, str(exc)))) from None
+                                 "({reason}): scan the card again when the counter is back online.").format(reason=describe(exc.code, str(exc)))) from None
             raise missing from None
         try:
             client.pull()
