@@ -151,7 +151,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="228"></location>
-            <location filename="../../pos_app/services/identify.py" line="86"></location>
+            <location filename="../../pos_app/services/identify.py" line="89"></location>
             <source>No member with phone {phone}.</source>
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
@@ -875,7 +875,7 @@
             <translation>เวลาขายต้องระบุเขตเวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="39"></location>
+            <location filename="../../pos_app/services/identify.py" line="42"></location>
             <source>Scan a member card or type a phone number.</source>
             <translation>สแกนบัตรสมาชิกหรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -913,27 +913,27 @@
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="301"></location>
+            <location filename="../../pos_app/services/redeem.py" line="291"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="154"></location>
+            <location filename="../../pos_app/services/identify.py" line="188"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="67"></location>
+            <location filename="../../pos_app/services/identify.py" line="70"></location>
             <source>The card is genuine but this member is not on this terminal yet: sync, then scan again.</source>
             <translation>บัตรนี้เป็นของจริง แต่ยังไม่มีข้อมูลสมาชิกในเครื่องนี้: ซิงก์แล้วสแกนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="72"></location>
+            <location filename="../../pos_app/services/identify.py" line="75"></location>
             <source>That card number has a wrong check digit: check it and type it again.</source>
             <translation>หมายเลขบัตรมีเลขตรวจสอบผิด: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="83"></location>
+            <location filename="../../pos_app/services/identify.py" line="86"></location>
             <source>Not a member code, card number or phone number we can read.</source>
             <translation>อ่านไม่ออกว่าเป็นรหัสสมาชิก หมายเลขบัตร หรือเบอร์โทร</translation>
         </message>
@@ -968,12 +968,12 @@
             <translation>ไม่มีกติกาเวอร์ชัน {version} ในเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="75"></location>
+            <location filename="../../pos_app/services/identify.py" line="78"></location>
             <source>No member with card number {card_no}.</source>
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="199"></location>
+            <location filename="../../pos_app/services/redeem.py" line="189"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
@@ -988,7 +988,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="213"></location>
+            <location filename="../../pos_app/services/redeem.py" line="203"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -1015,23 +1015,23 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="167"></location>
+            <location filename="../../pos_app/services/identify.py" line="201"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="193"></location>
+            <location filename="../../pos_app/services/redeem.py" line="183"></location>
             <location filename="../../pos_app/services/vouchers.py" line="358"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="117"></location>
+            <location filename="../../pos_app/services/redeem.py" line="107"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="207"></location>
+            <location filename="../../pos_app/services/redeem.py" line="197"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1444,12 +1444,12 @@
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="402"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="406"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="424"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="428"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1523,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="272"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="322"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="294"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="335"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="336"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="337"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="338"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="339"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="340"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="341"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="353"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="365"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -2545,7 +2545,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/approvals.py" line="51"></location>
-            <location filename="../../pos_app/services/identify.py" line="152"></location>
+            <location filename="../../pos_app/services/identify.py" line="186"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2786,27 +2786,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="315"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="316"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="318"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="320"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -2899,7 +2899,7 @@
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="362"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="366"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
@@ -3632,32 +3632,32 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="286"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="327"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="329"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="331"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="332"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="292"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="333"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4200,7 +4200,7 @@
             <translation>สแกนบัตร หรือพิมพ์เลขบัตร เบอร์โทร หรือชื่อ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="244"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="248"></location>
             <source>No member's name contains “{query}”. Check the spelling, or scan the card or type the phone.</source>
             <translation>ไม่มีสมาชิกที่ชื่อมีคำว่า “{query}” ตรวจการสะกด หรือสแกนบัตร หรือพิมพ์เบอร์โทร</translation>
         </message>
@@ -5755,114 +5755,114 @@ redeemed</source>
             <translation>{name} แลกบัตรกำนัล {id} ({what}, ใช้ได้ถึง {date}) ด้วย {points:,} คะแนน คงเหลือ {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="165"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="176"></location>
             <source>This is not a voucher code, or only part of it was read. Scan it again.</source>
             <translation>นี่ไม่ใช่รหัสบัตรกำนัล หรืออ่านได้เพียงบางส่วน กรุณาสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="169"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="352"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="194"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="205"></location>
             <source>This voucher belongs to another member. Identify the member it was issued to.</source>
             <translation>บัตรกำนัลนี้เป็นของสมาชิกคนอื่น กรุณาระบุสมาชิกที่ได้รับบัตรนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="204"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="215"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="342"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="130"></location>
             <source>{factor}x points on this sale</source>
             <translation>คะแนน {factor} เท่าสำหรับการขายนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="175"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="186"></location>
             <source>This voucher was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
             <translation>บัตรกำนัลนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) กรุณาซิงค์เครื่องแล้วสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="191"></location>
             <source>This voucher expired on {date}.</source>
             <translation>บัตรกำนัลนี้หมดอายุเมื่อ {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="184"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="195"></location>
             <source>This voucher is valid from {date}; it cannot be used yet.</source>
             <translation>บัตรกำนัลนี้ใช้ได้ตั้งแต่ {date} ยังใช้ไม่ได้ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="189"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="200"></location>
             <source>This voucher is valid only at branch {branch}.</source>
             <translation>บัตรกำนัลนี้ใช้ได้เฉพาะที่สาขา {branch}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="198"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="209"></location>
             <source>This voucher needs a bill of at least {amount}.</source>
             <translation>บัตรกำนัลนี้ต้องมียอดบิลอย่างน้อย {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="123"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="124"></location>
             <source>{amount} off the bill</source>
             <translation>ลด {amount} จากบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="125"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="126"></location>
             <source>{percent}% off the bill (at most {cap})</source>
             <translation>ลด {percent}% จากบิล (สูงสุด {cap})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="128"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
             <source>A free item: reward {code}</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="343"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="344"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="345"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="346"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="347"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="348"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="349"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="350"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="351"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
@@ -6552,17 +6552,17 @@ redeemed</source>
             <translation>ลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="101"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="139"></location>
             <source>A voucher (bought online)</source>
             <translation>บัตรกำนัล (แลกได้เมื่อออนไลน์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="102"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="140"></location>
             <source>A voucher: {what}</source>
             <translation>บัตรกำนัล: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="108"></location>
+            <location filename="../../pos_app/services/redeem.py" line="98"></location>
             <source>Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member gets the voucher for the points.</source>
             <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
@@ -6585,6 +6585,11 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
             <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
             <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="287"></location>
+            <source>This member belongs to another branch and the loyalty server cannot be reached ({reason}): scan the card again when the counter is back online.</source>
+            <translation>สมาชิกคนนี้เป็นสมาชิกของสาขาอื่น และติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้ ({reason}): สแกนบัตรอีกครั้งเมื่อเครื่องกลับมาออนไลน์</translation>
         </message>
     </context>
 </TS>
