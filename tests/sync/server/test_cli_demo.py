@@ -40,6 +40,12 @@ def test_admin_cli_sets_up_a_chain(run) -> None:  # type: ignore[no-untyped-def]
     run("rules", "set", "--default", "1")
     run("policy", "set", "--max-per-redemption", "300")
     assert json.loads(run("--json", "policy", "show").output)["max_points_per_redemption"] == 300
+    assert json.loads(run("--json", "policy", "show").output)["feed_scope"] == "chain"
+    run("policy", "set", "--feed-scope", "branch")
+    shown = json.loads(run("--json", "policy", "show").output)
+    assert shown["feed_scope"] == "branch" and shown["max_points_per_redemption"] == 300  # the rest is kept
+    result = run("policy", "set", "--feed-scope", "region", ok=False)
+    assert result.exit_code == 2 and "'region' is not one of 'chain', 'branch'" in result.output
     run("staff", "set", "m1", "--name", "สมชาย", "--role", "manager", "--pin", "582047")
     run("reward", "set", "TEA", "--name-th", "ชาเย็น", "--name-en", "Thai tea", "--cost", "80")
     assert "ชาเย็น" in run("reward", "list").output
