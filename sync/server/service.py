@@ -610,7 +610,7 @@ def follow_member(conn: Connection, terminal: TerminalRow, now: datetime, member
         row = conn.execute(select(m.members).where(m.members.c.id == member_id)).first()
         found = [] if row is None else [row]
     else:
-        found = [r for r in (find_members(conn, phone=phone, card_no=card_no, limit=10, rows=True))]
+        found = find_members(conn, phone=phone, card_no=card_no, limit=10, rows=True)
         live = [r for r in found if not r.merged_into and r.erased_at is None]
         found = live or found
         primary = [r for r in found if r.phone_primary] if phone else []
