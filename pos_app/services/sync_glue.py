@@ -139,7 +139,7 @@ class ClientReservations:
 
     def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
         from pos_app.services.redeem import ServerOffline, ServerRefused
-        from sync.client import Offline, Refused, SyncError
+        from sync.client import Offline, Refused
 
         try:
             return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id))
@@ -276,7 +276,7 @@ def identify(services: Services, client: Any, text: str, timeout: float = FOLLOW
         key = services.lookup_key(text) if client is not None else None
         if key is None:
             raise
-        from sync.client import Offline, Refused
+        from sync.client import Offline, Refused, SyncError
 
         try:
             client.follow_member(timeout=timeout, **key)

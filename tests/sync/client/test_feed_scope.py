@@ -103,7 +103,6 @@ def test_a_member_of_another_branch_is_followed_pulled_and_identified_at_the_cou
     from pos_app.services.errors import NotFound
 
     home, away, mid = roaming_setup(server, terminal)
-    member = home.services.members.get(mid)
     with pytest.raises(NotFound):
         away.services.identify("0840000001")  # not on this terminal
     found = sync_glue.identify(away.services, away.sync_client(), "084-000-0001")
@@ -145,5 +144,10 @@ def test_an_unknown_member_or_an_unreachable_server_keeps_the_counters_message(
     with pytest.raises(NotFound) as standalone:
         sync_glue.identify(away.services, None, code)  # no client (standalone): nothing is asked
     assert standalone.value.message.startswith("The card is genuine but this member is not on this terminal yet")
+    # the server links the member, then the pull is lost: the usual message, and the next scan finds them
+    server.fault = lambda request: "drop_request" if request.url.path == "/v1/changes" else None
+    with pytest.raises(NotFound) as pull_lost:
+        sync_glue.identify(away.services, away.sync_client(), "0840000001")
+    assert pull_lost.value.message == "No member with phone 084-000-0001."
     server.fault = None
     assert sync_glue.identify(away.services, away.sync_client(), code).id == mid  # back online

@@ -648,7 +648,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 if others:
                     member = others[rng.randrange(len(others))]
 
-                    def follow_and_sell(member: str = member) -> None:
+                    def follow_and_sell(t: SimTerm = t, member: str = member) -> None:
                         t.client.follow_member(member_id=member)
                         t.client.pull()
                         t.services.award(member_id=member, amount_satang=rng.randrange(10_000, 500_000),
