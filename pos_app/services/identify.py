@@ -97,19 +97,17 @@ class IdentifyUseCases(ServicesBase):
 
         raw = text.strip()
         kind = member_codes.classify_scan(raw)
-        with self.ledger.read() as conn:
-            if kind in ("member_qr", "app_code"):
-                keys = self.ledger.public_keys(conn)
-                try:
-                    if kind == "member_qr":
-                        code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()),
-                                                               self.ledger.revoked_key_ids(conn))
-                    else:  # checked, not consumed: the identify that follows uses it once
-                        code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()),
-                                                            member_codes.ReplayGuard())
-                except member_codes.MemberCodeError:
-                    return None
-                return {"member_id": code.member_id}
+        if kind in ("member_qr", "app_code"):
+            with self.ledger.read() as conn:
+                keys, revoked = self.ledger.public_keys(conn), self.ledger.revoked_key_ids(conn)
+            try:
+                if kind == "member_qr":
+                    code = member_codes.verify_member_code(raw, keys, ms_to_dt(self.clock()), revoked)
+                else:  # checked, not consumed: the identify that follows uses it once
+                    code = member_codes.verify_app_code(raw, keys, ms_to_dt(self.clock()), member_codes.ReplayGuard())
+            except member_codes.MemberCodeError:
+                return None
+            return {"member_id": code.member_id}
         digits = normalize_card_number(raw)
         if len(digits) == 16 and digits.isascii() and digits.isdigit():
             return {"card_no": digits} if is_valid_card_number(digits) else None

@@ -44,6 +44,7 @@ CALLS: dict[str, Any] = {
     "history": lambda m, e: ((m,), {}),
     "is_enrolled": lambda m, e: ((), {}),
     "identify": lambda m, e: (("0812345678",), {}),
+    "lookup_key": lambda m, e: (("0812345678",), {}),
     "install_rules": lambda m, e: ((_rules(),), {}),
     "login": lambda m, e: (("cashier-1", "1111"), {}),
     "login_by_pin": lambda m, e: (("1111",), {}),
@@ -86,7 +87,8 @@ CALLS: dict[str, Any] = {
     "members.consents": lambda m, e: ((m,), {}),
     "members.set_marketing_consent": lambda m, e: ((m,), {"granted": False, "operator_id": "c"}),
 }
-NO_LEDGER = {"require", "today", "close"}  # answer without reading the ledger
+NO_LEDGER = {"require", "today", "close", "lookup_key"}  # answer without reading the ledger (lookup_key: for a
+# phone; a member code's keys are read from it)
 RULES_CACHED = {"rules"}  # answers from the rules read before the damage (a cache of immutable rule versions)
 
 
