@@ -689,7 +689,10 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     entry_rules = (or_(m.entries.c.origin_terminal_id.is_(None), m.entries.c.origin_terminal_id != terminal.id),
                    or_(m.entries.c.quarantined.is_(False), m.entries.c.for_terminal_id == terminal.id))
     items: list[tuple[int, str, Any]] = []
-    for row in page(m.members, *linked(m.members, m.members.c.id)):
+    # An erasure reaches every counter whatever the scope (docs/privacy.md): a counter that held the member under
+    # the full feed, or before a narrowing, must drop the name and phone too; the erased row carries neither.
+    member_rows = [or_(m.members.c.erased_at.is_not(None), *linked(m.members, m.members.c.id))] if branch_scope else []
+    for row in page(m.members, *member_rows):
         items.append((row.change_id, "member", row))
     for row in page(m.entries, *entry_rules, *linked(m.entries, m.entries.c.member_id)):
         items.append((row.change_id, "entry", row))

@@ -194,3 +194,23 @@ def test_the_scope_must_be_chain_or_branch(client: httpx.Client, in_branch: Call
     t = in_branch(OTHER)
     r = client.get("/v1/changes", headers=t.auth, params={"scope": "region"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+
+
+def test_an_erasure_reaches_every_branchs_counters_without_the_name_or_phone(
+        engine: Engine, in_branch: Callable[..., Terminal]) -> None:
+    """A counter that held the member before its chain narrowed to the branch feed (here: a member it never
+    mirrored under the branch feed) still learns of the erasure; an ordinary change of the member does not reach
+    it."""
+    home, elsewhere = in_branch("BKK01"), in_branch(OTHER)
+    member = home.member()
+    mid = member["member"]["id"]
+    home.upload_ok([member, home.earn(mid, 100_000)])
+    elsewhere.pull_all()
+    home.upload_ok([home.earn(mid, 50_000)])
+    assert member_of(elsewhere.pull_all(), mid) is None  # not the branch's member: its changes stay home
+    run_tx(engine, lambda c: svc.erase_member(c, mid, "request #11", "dpo", svc.utcnow()))
+    got = elsewhere.pull_all()
+    erased = member_of(got, mid)
+    assert erased is not None and erased["erased"] is True
+    assert erased["name"] == "" and erased["phone"] is None and erased["member_code"] is None
+    assert entries_of(got, mid) == []  # the erasure only: the member's history stays at the branches that hold it
