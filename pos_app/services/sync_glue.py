@@ -137,12 +137,14 @@ class ClientReservations:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str,
+                for_voucher: bool = False) -> str:
         from pos_app.services.redeem import ServerOffline, ServerRefused
         from sync.client import Offline, Refused
 
         try:
-            return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id))
+            return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id,
+                                            for_voucher=for_voucher))
         except Offline as exc:
             raise ServerOffline(str(exc)) from exc
         except Refused as exc:

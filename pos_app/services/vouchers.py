@@ -360,7 +360,8 @@ class VoucherUseCases(ServicesBase):
                 raise NotAllowed(_("Reward {code} is not a voucher: redeem it as usual.").format(code=reward_code),
                                  code="not_a_voucher_reward")
             try:
-                points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation)
+                points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation,
+                                      for_voucher=True)
             except ServerOffline:
                 raise NotAllowed(_("A voucher can only be bought with points while the terminal is online."),
                                  code="voucher.needs_server") from None
