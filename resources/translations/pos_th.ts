@@ -83,7 +83,7 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
@@ -913,7 +913,7 @@
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="301"></location>
+            <location filename="../../pos_app/services/redeem.py" line="293"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
@@ -973,7 +973,7 @@
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="199"></location>
+            <location filename="../../pos_app/services/redeem.py" line="191"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
@@ -988,7 +988,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="213"></location>
+            <location filename="../../pos_app/services/redeem.py" line="205"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -1020,18 +1020,18 @@
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="193"></location>
+            <location filename="../../pos_app/services/redeem.py" line="185"></location>
             <location filename="../../pos_app/services/vouchers.py" line="358"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="117"></location>
+            <location filename="../../pos_app/services/redeem.py" line="107"></location>
             <source>Reward {code} costs {cost} points.</source>
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="207"></location>
+            <location filename="../../pos_app/services/redeem.py" line="199"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1086,8 +1086,8 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
@@ -1129,7 +1129,7 @@
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Award</source>
@@ -1523,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="266"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="267"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="270"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="272"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="294"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="326"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1621,7 +1621,7 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
@@ -2267,7 +2267,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/counter.py" line="414"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
@@ -2786,27 +2786,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -2972,7 +2972,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <location filename="../../pos_app/ui/slips.py" line="115"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
@@ -3059,52 +3059,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1412"></location>
+            <location filename="../../sync/server/console/pages.py" line="1413"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1416"></location>
+            <location filename="../../sync/server/console/pages.py" line="1417"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1418"></location>
+            <location filename="../../sync/server/console/pages.py" line="1419"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1414"></location>
+            <location filename="../../sync/server/console/pages.py" line="1415"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3290,7 +3290,7 @@
             <translation>รายละเอียด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="60"></location>
             <source>Raised</source>
@@ -3419,7 +3419,7 @@
             <translation>ประวัติ (ทุกสาขา)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
             <source>Amount</source>
@@ -3490,78 +3490,78 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1112"></location>
+            <location filename="../../sync/server/console/pages.py" line="1113"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1113"></location>
+            <location filename="../../sync/server/console/pages.py" line="1114"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="158"></location>
+            <location filename="../../sync/server/console/pages.py" line="159"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
+            <location filename="../../sync/server/console/pages.py" line="160"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="172"></location>
-            <location filename="../../sync/server/console/pages.py" line="211"></location>
+            <location filename="../../sync/server/console/pages.py" line="173"></location>
+            <location filename="../../sync/server/console/pages.py" line="212"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="271"></location>
-            <location filename="../../sync/server/console/pages.py" line="301"></location>
-            <location filename="../../sync/server/console/pages.py" line="312"></location>
-            <location filename="../../sync/server/console/pages.py" line="347"></location>
-            <location filename="../../sync/server/console/pages.py" line="379"></location>
-            <location filename="../../sync/server/console/pages.py" line="446"></location>
-            <location filename="../../sync/server/console/pages.py" line="476"></location>
-            <location filename="../../sync/server/console/pages.py" line="612"></location>
-            <location filename="../../sync/server/console/pages.py" line="639"></location>
-            <location filename="../../sync/server/console/pages.py" line="675"></location>
-            <location filename="../../sync/server/console/pages.py" line="756"></location>
-            <location filename="../../sync/server/console/pages.py" line="802"></location>
-            <location filename="../../sync/server/console/pages.py" line="860"></location>
-            <location filename="../../sync/server/console/pages.py" line="935"></location>
-            <location filename="../../sync/server/console/pages.py" line="959"></location>
-            <location filename="../../sync/server/console/pages.py" line="973"></location>
-            <location filename="../../sync/server/console/pages.py" line="989"></location>
-            <location filename="../../sync/server/console/pages.py" line="1031"></location>
-            <location filename="../../sync/server/console/pages.py" line="1058"></location>
-            <location filename="../../sync/server/console/pages.py" line="1098"></location>
+            <location filename="../../sync/server/console/pages.py" line="272"></location>
+            <location filename="../../sync/server/console/pages.py" line="302"></location>
+            <location filename="../../sync/server/console/pages.py" line="313"></location>
+            <location filename="../../sync/server/console/pages.py" line="348"></location>
+            <location filename="../../sync/server/console/pages.py" line="380"></location>
+            <location filename="../../sync/server/console/pages.py" line="447"></location>
+            <location filename="../../sync/server/console/pages.py" line="477"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="640"></location>
+            <location filename="../../sync/server/console/pages.py" line="676"></location>
+            <location filename="../../sync/server/console/pages.py" line="757"></location>
+            <location filename="../../sync/server/console/pages.py" line="803"></location>
+            <location filename="../../sync/server/console/pages.py" line="861"></location>
+            <location filename="../../sync/server/console/pages.py" line="936"></location>
+            <location filename="../../sync/server/console/pages.py" line="960"></location>
+            <location filename="../../sync/server/console/pages.py" line="974"></location>
+            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="1032"></location>
+            <location filename="../../sync/server/console/pages.py" line="1059"></location>
+            <location filename="../../sync/server/console/pages.py" line="1099"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="271"></location>
-            <location filename="../../sync/server/console/pages.py" line="302"></location>
-            <location filename="../../sync/server/console/pages.py" line="312"></location>
-            <location filename="../../sync/server/console/pages.py" line="348"></location>
-            <location filename="../../sync/server/console/pages.py" line="379"></location>
-            <location filename="../../sync/server/console/pages.py" line="446"></location>
-            <location filename="../../sync/server/console/pages.py" line="477"></location>
+            <location filename="../../sync/server/console/pages.py" line="272"></location>
+            <location filename="../../sync/server/console/pages.py" line="303"></location>
+            <location filename="../../sync/server/console/pages.py" line="313"></location>
+            <location filename="../../sync/server/console/pages.py" line="349"></location>
+            <location filename="../../sync/server/console/pages.py" line="380"></location>
+            <location filename="../../sync/server/console/pages.py" line="447"></location>
+            <location filename="../../sync/server/console/pages.py" line="478"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="509"></location>
+            <location filename="../../sync/server/console/pages.py" line="510"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="304"></location>
+            <location filename="../../sync/server/console/pages.py" line="305"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="524"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3572,27 +3572,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1421"></location>
+            <location filename="../../sync/server/console/pages.py" line="1422"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1423"></location>
+            <location filename="../../sync/server/console/pages.py" line="1424"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1425"></location>
+            <location filename="../../sync/server/console/pages.py" line="1426"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1428"></location>
+            <location filename="../../sync/server/console/pages.py" line="1429"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1430"></location>
+            <location filename="../../sync/server/console/pages.py" line="1431"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3632,32 +3632,32 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="285"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="286"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="292"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="292"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="294"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4085,7 +4085,7 @@
         <message>
             <location filename="../../pos_app/ui/counter.py" line="422"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="449"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
@@ -4167,14 +4167,14 @@
             <translation>บัตร …{digits}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Redemption</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Adjustment</source>
             <translation>ปรับแต้ม</translation>
@@ -4225,39 +4225,39 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="675"></location>
-            <location filename="../../sync/server/console/pages.py" line="756"></location>
-            <location filename="../../sync/server/console/pages.py" line="802"></location>
+            <location filename="../../sync/server/console/pages.py" line="676"></location>
+            <location filename="../../sync/server/console/pages.py" line="757"></location>
+            <location filename="../../sync/server/console/pages.py" line="803"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="758"></location>
+            <location filename="../../sync/server/console/pages.py" line="759"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="761"></location>
+            <location filename="../../sync/server/console/pages.py" line="762"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="807"></location>
+            <location filename="../../sync/server/console/pages.py" line="808"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="779"></location>
+            <location filename="../../sync/server/console/pages.py" line="780"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="804"></location>
+            <location filename="../../sync/server/console/pages.py" line="805"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="817"></location>
+            <location filename="../../sync/server/console/pages.py" line="818"></location>
             <location filename="../../sync/server/console/rules_form.py" line="108"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
@@ -4647,39 +4647,39 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="572"></location>
+            <location filename="../../sync/server/console/pages.py" line="573"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="583"></location>
+            <location filename="../../sync/server/console/pages.py" line="584"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="600"></location>
+            <location filename="../../sync/server/console/pages.py" line="601"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="625"></location>
+            <location filename="../../sync/server/console/pages.py" line="626"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="612"></location>
-            <location filename="../../sync/server/console/pages.py" line="973"></location>
-            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="974"></location>
+            <location filename="../../sync/server/console/pages.py" line="991"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="639"></location>
+            <location filename="../../sync/server/console/pages.py" line="640"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="584"></location>
+            <location filename="../../sync/server/console/pages.py" line="585"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4786,42 +4786,42 @@
             <translation>เพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="326"></location>
+            <location filename="../../sync/server/console/pages.py" line="327"></location>
             <source>Not merged: that is this member itself.</source>
             <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="327"></location>
+            <location filename="../../sync/server/console/pages.py" line="328"></location>
             <source>Not merged: the duplicate was already merged into another member.</source>
             <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="329"></location>
             <source>Not merged: no member matches that id, phone or card number.</source>
             <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="329"></location>
+            <location filename="../../sync/server/console/pages.py" line="330"></location>
             <source>Not merged: several members match; use the duplicate's member id.</source>
             <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="323"></location>
+            <location filename="../../sync/server/console/pages.py" line="324"></location>
             <source>Not merged: tick the box to confirm that both are the same person.</source>
             <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="363"></location>
+            <location filename="../../sync/server/console/pages.py" line="364"></location>
             <source>Write a reason.</source>
             <translation>ใส่เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="377"></location>
+            <location filename="../../sync/server/console/pages.py" line="378"></location>
             <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
             <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="350"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Not merged: {reason}</source>
             <translation>ไม่ได้รวม: {reason}</translation>
         </message>
@@ -4907,7 +4907,7 @@
             <translation>ตามวันและสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1115"></location>
+            <location filename="../../sync/server/console/pages.py" line="1116"></location>
             <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -4944,169 +4944,169 @@
             <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
+            <location filename="../../pos_app/core/flags.py" line="9"></location>
             <source>Overdraft after offline redemptions</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
+            <location filename="../../pos_app/core/flags.py" line="10"></location>
             <source>Points differ from the rules</source>
             <translation>แต้มไม่ตรงกับกติกา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
+            <location filename="../../pos_app/core/flags.py" line="11"></location>
             <source>Reward at another price</source>
             <translation>ของรางวัลราคาไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="17"></location>
+            <location filename="../../pos_app/core/flags.py" line="12"></location>
             <source>Currency rate differs</source>
             <translation>อัตราแลกเปลี่ยนไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="18"></location>
+            <location filename="../../pos_app/core/flags.py" line="13"></location>
             <source>Record kept aside (no points)</source>
             <translation>รายการถูกพักไว้ (ไม่มีผลกับแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="19"></location>
+            <location filename="../../pos_app/core/flags.py" line="14"></location>
             <source>Over the offline allowance</source>
             <translation>เกินวงเงินออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="20"></location>
+            <location filename="../../pos_app/core/flags.py" line="15"></location>
             <source>Online redemption mismatch</source>
             <translation>การแลกออนไลน์ไม่ตรงกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="21"></location>
+            <location filename="../../pos_app/core/flags.py" line="16"></location>
             <source>Reward out of stock</source>
             <translation>ของรางวัลหมดสต็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="22"></location>
+            <location filename="../../pos_app/core/flags.py" line="20"></location>
             <source>A counter's clock was wrong</source>
             <translation>นาฬิกาของเครื่องไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="23"></location>
+            <location filename="../../pos_app/core/flags.py" line="21"></location>
             <source>Two members, one phone</source>
             <translation>สมาชิกสองคนใช้เบอร์เดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="24"></location>
+            <location filename="../../pos_app/core/flags.py" line="22"></location>
             <source>Unknown member</source>
             <translation>ไม่รู้จักสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="25"></location>
+            <location filename="../../pos_app/core/flags.py" line="23"></location>
             <source>Unknown rules version</source>
             <translation>ไม่รู้จักรุ่นกติกา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="26"></location>
+            <location filename="../../pos_app/core/flags.py" line="24"></location>
             <source>Record sent twice, different</source>
             <translation>รายการส่งซ้ำแต่เนื้อหาต่างกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="27"></location>
+            <location filename="../../pos_app/core/flags.py" line="25"></location>
             <source>Standalone counter joined</source>
             <translation>เครื่องเดี่ยวเข้าร่วมเครือข่าย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="28"></location>
+            <location filename="../../pos_app/core/flags.py" line="26"></location>
             <source>Staff PIN locked</source>
             <translation>PIN พนักงานถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="29"></location>
+            <location filename="../../pos_app/core/flags.py" line="27"></location>
             <source>Many wrong PINs</source>
             <translation>ใส่ PIN ผิดหลายครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Wrong manager PIN</source>
             <translation>PIN ผู้จัดการผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
             <source>Manager PIN locked</source>
             <translation>PIN ผู้จัดการถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
             <source>Own operation (refused)</source>
             <translation>อนุมัติรายการของตัวเอง (ถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="73"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="56"></location>
             <source>No flags yet: this counter has not synced with head office since it was set up.</source>
             <translation>ยังไม่มีรายการ: เครื่องนี้ยังไม่ได้ซิงก์กับสำนักงานใหญ่ตั้งแต่ติดตั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="84"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="67"></location>
             <source>Head office resolves flags; acknowledging says this store has seen one.</source>
             <translation>สำนักงานใหญ่เป็นผู้แก้ไขรายการ การรับทราบหมายถึงสาขานี้เห็นรายการแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <source>What</source>
             <translation>เรื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <source>Where</source>
             <translation>ที่เครื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <source>Acknowledged</source>
             <translation>รับทราบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <source>When</source>
             <translation>เวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="59"></location>
             <source>No open flags for this branch.</source>
             <translation>ไม่มีรายการค้างของสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="66"></location>
             <source>Head office has more: the oldest are shown.</source>
             <translation>สำนักงานใหญ่มีรายการมากกว่านี้ แสดงรายการที่เก่าที่สุดก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="93"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
             <source>This counter</source>
             <translation>เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="118"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="104"></location>
             <source>Approvals {span}: {n} approved</source>
             <translation>การอนุมัติ {span}: อนุมัติ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="78"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="61"></location>
             <source>{n} open flags, {waiting} not yet acknowledged here.</source>
             <translation>มี {n} รายการค้าง ยังไม่รับทราบ {waiting} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="81"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="64"></location>
             <source>As of the sync at {when}.</source>
             <translation>ข้อมูล ณ การซิงก์เมื่อ {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="120"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="106"></location>
             <source>{n} refused</source>
             <translation>ปฏิเสธ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="96"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="79"></location>
             <source>{points} points short</source>
             <translation>ขาด {points} แต้ม</translation>
         </message>
@@ -5755,119 +5755,119 @@ redeemed</source>
             <translation>{name} แลกบัตรกำนัล {id} ({what}, ใช้ได้ถึง {date}) ด้วย {points:,} คะแนน คงเหลือ {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="165"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="176"></location>
             <source>This is not a voucher code, or only part of it was read. Scan it again.</source>
             <translation>นี่ไม่ใช่รหัสบัตรกำนัล หรืออ่านได้เพียงบางส่วน กรุณาสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="169"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="194"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="205"></location>
             <source>This voucher belongs to another member. Identify the member it was issued to.</source>
             <translation>บัตรกำนัลนี้เป็นของสมาชิกคนอื่น กรุณาระบุสมาชิกที่ได้รับบัตรนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="204"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="215"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="130"></location>
             <source>{factor}x points on this sale</source>
             <translation>คะแนน {factor} เท่าสำหรับการขายนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="175"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="186"></location>
             <source>This voucher was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
             <translation>บัตรกำนัลนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) กรุณาซิงค์เครื่องแล้วสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="191"></location>
             <source>This voucher expired on {date}.</source>
             <translation>บัตรกำนัลนี้หมดอายุเมื่อ {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="184"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="195"></location>
             <source>This voucher is valid from {date}; it cannot be used yet.</source>
             <translation>บัตรกำนัลนี้ใช้ได้ตั้งแต่ {date} ยังใช้ไม่ได้ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="189"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="200"></location>
             <source>This voucher is valid only at branch {branch}.</source>
             <translation>บัตรกำนัลนี้ใช้ได้เฉพาะที่สาขา {branch}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="198"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="209"></location>
             <source>This voucher needs a bill of at least {amount}.</source>
             <translation>บัตรกำนัลนี้ต้องมียอดบิลอย่างน้อย {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="123"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="124"></location>
             <source>{amount} off the bill</source>
             <translation>ลด {amount} จากบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="125"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="126"></location>
             <source>{percent}% off the bill (at most {cap})</source>
             <translation>ลด {percent}% จากบิล (สูงสุด {cap})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="128"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
             <source>A free item: reward {code}</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="242"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="244"></location>
             <source>A voucher can only be bought with points on a terminal connected to a loyalty server.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเครื่องที่เชื่อมต่อกับเซิร์ฟเวอร์สมาชิกเท่านั้น</translation>
         </message>
@@ -5877,7 +5877,7 @@ redeemed</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="401"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="402"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
@@ -5887,12 +5887,12 @@ redeemed</source>
             <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="365"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="366"></location>
             <source>A voucher can only be bought with points while the terminal is online.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="375"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="376"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
         </message>
@@ -5992,12 +5992,12 @@ redeemed</source>
             <translation>สมาชิกยินยอมรับข่าวสารการตลาด (ไม่บังคับ)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="478"></location>
+            <location filename="../../sync/server/console/pages.py" line="479"></location>
             <source>Already erased.</source>
             <translation>ลบไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="479"></location>
+            <location filename="../../sync/server/console/pages.py" line="480"></location>
             <source>Not erased: tick the confirmation and give the reason (the member's request and its reference, without personal data).</source>
             <translation>ยังไม่ได้ลบ: ทำเครื่องหมายยืนยันและระบุเหตุผล (คำขอของสมาชิกและเลขอ้างอิง โดยไม่ใส่ข้อมูลส่วนบุคคล)</translation>
         </message>
@@ -6053,77 +6053,77 @@ redeemed</source>
             <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="813"></location>
+            <location filename="../../sync/server/console/pages.py" line="814"></location>
             <source>A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit.</source>
             <translation>รหัสคือตัวอักษร ตัวเลข ขีด หรือขีดล่าง 1-64 ตัว ขึ้นต้นด้วยตัวอักษรหรือตัวเลข</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="814"></location>
+            <location filename="../../sync/server/console/pages.py" line="815"></location>
             <source>Write a name of at most 200 characters.</source>
             <translation>ใส่ชื่อ ไม่เกิน 200 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="815"></location>
+            <location filename="../../sync/server/console/pages.py" line="816"></location>
             <source>Points: a whole number from 1 to 1,000,000.</source>
             <translation>แต้ม: จำนวนเต็มตั้งแต่ 1 ถึง 1,000,000</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="816"></location>
+            <location filename="../../sync/server/console/pages.py" line="817"></location>
             <source>The end must be after the start.</source>
             <translation>วันสิ้นสุดต้องอยู่หลังวันเริ่ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="860"></location>
-            <location filename="../../sync/server/console/pages.py" line="935"></location>
-            <location filename="../../sync/server/console/pages.py" line="959"></location>
-            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="861"></location>
+            <location filename="../../sync/server/console/pages.py" line="936"></location>
+            <location filename="../../sync/server/console/pages.py" line="960"></location>
+            <location filename="../../sync/server/console/pages.py" line="991"></location>
             <source>No such reward.</source>
             <translation>ไม่พบของรางวัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1032"></location>
-            <location filename="../../sync/server/console/pages.py" line="1059"></location>
-            <location filename="../../sync/server/console/pages.py" line="1099"></location>
+            <location filename="../../sync/server/console/pages.py" line="1033"></location>
+            <location filename="../../sync/server/console/pages.py" line="1060"></location>
+            <location filename="../../sync/server/console/pages.py" line="1100"></location>
             <source>No such voucher batch.</source>
             <translation>ไม่พบชุดบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="893"></location>
+            <location filename="../../sync/server/console/pages.py" line="894"></location>
             <source>Not added: see the messages beside the fields.</source>
             <translation>ยังไม่ได้เพิ่ม: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="925"></location>
+            <location filename="../../sync/server/console/pages.py" line="926"></location>
             <source>Not saved: see the messages beside the fields.</source>
             <translation>ยังไม่ได้บันทึก: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="947"></location>
+            <location filename="../../sync/server/console/pages.py" line="948"></location>
             <source>Not retired: tick the box to confirm.</source>
             <translation>ยังไม่ได้เลิกใช้: ติ๊กช่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1079"></location>
+            <location filename="../../sync/server/console/pages.py" line="1080"></location>
             <source>Not voided: tick the box to confirm. Vouchers already used stay used.</source>
             <translation>ยังไม่ได้ยกเลิก: ติ๊กช่องเพื่อยืนยัน บัตรกำนัลที่ใช้ไปแล้วยังคงเป็นใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="991"></location>
+            <location filename="../../sync/server/console/pages.py" line="992"></location>
             <source>Not saved: write a whole number from 0 to 1,000,000 (a delivery at least 1).</source>
             <translation>ยังไม่ได้บันทึก: ใส่จำนวนเต็มตั้งแต่ 0 ถึง 1,000,000 (ของเข้าอย่างน้อย 1)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="993"></location>
+            <location filename="../../sync/server/console/pages.py" line="994"></location>
             <source>This reward is not counted per branch: choose “counted per branch” first.</source>
             <translation>ของรางวัลนี้ไม่ได้นับสต็อกแยกสาขา: เลือก “นับแยกตามสาขา” ก่อน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="995"></location>
+            <location filename="../../sync/server/console/pages.py" line="996"></location>
             <source>Choose Set or Add delivery.</source>
             <translation>เลือก ตั้งค่า หรือ เพิ่มของเข้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="903"></location>
+            <location filename="../../sync/server/console/pages.py" line="904"></location>
             <source>There is already a reward {code}.</source>
             <translation>มีของรางวัล {code} อยู่แล้ว</translation>
         </message>
@@ -6552,17 +6552,17 @@ redeemed</source>
             <translation>ลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="101"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="139"></location>
             <source>A voucher (bought online)</source>
             <translation>บัตรกำนัล (แลกได้เมื่อออนไลน์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="102"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="140"></location>
             <source>A voucher: {what}</source>
             <translation>บัตรกำนัล: {what}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="108"></location>
+            <location filename="../../pos_app/services/redeem.py" line="98"></location>
             <source>Reward {code} buys a voucher: use 'Buy voucher' (pos-terminal voucher buy) while online, so the member gets the voucher for the points.</source>
             <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
@@ -6585,6 +6585,26 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
             <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
             <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="17"></location>
+            <source>Voucher reward redeemed without a voucher</source>
+            <translation>แลกของรางวัลบัตรกำนัลโดยไม่ได้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="18"></location>
+            <source>Voucher used twice</source>
+            <translation>ใช้บัตรกำนัลซ้ำสองครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="19"></location>
+            <source>Inactive member: keep or erase</source>
+            <translation>สมาชิกไม่เคลื่อนไหว: เก็บไว้หรือลบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
+            <source>Reward {code} buys a voucher; none was issued for these points</source>
+            <translation>ของรางวัล {code} ใช้แลกบัตรกำนัล แต่ไม่ได้ออกบัตรกำนัลให้สำหรับแต้มนี้</translation>
         </message>
     </context>
 </TS>
