@@ -246,6 +246,14 @@ def buy_voucher(services: Services, client: Any, **kwargs: Any) -> Any:
     return services.buy_voucher(ClientReservations(client), ClientVouchers(client), **kwargs)
 
 
+def abandon_voucher_buy(services: Services, client: Any, **kwargs: Any) -> bool:
+    """Let go of a failed voucher purchase (``services.abandon_voucher_buy``): True if nothing was spent (its
+    points hold, if any, released on the server); False if the points are spent and the voucher is still owed."""
+    if client is None:
+        return True  # standalone: a purchase never got as far as a hold
+    return bool(services.abandon_voucher_buy(ClientReservations(client), **kwargs))
+
+
 def upload_voucher_uses(services: Services, client: Any) -> tuple[int, int]:
     """After a sync round: send the voucher uses the server has not acknowledged (never fails the round: an
     unsent use waits for the next one)."""

@@ -385,6 +385,20 @@ class VoucherUseCases(ServicesBase):
                              description=voucher.benefit.describe(),
                              valid_until=voucher.valid_until.astimezone(BANGKOK).date().isoformat())
 
+    def abandon_voucher_buy(self, points_server: ServerReservations, *, op_id: str, member_id: str,
+                            reward_code: str, operator_id: str, receipt_ref: str | None = None) -> bool:
+        """Give up a purchase that failed and will not be retried (the cashier moved on to another member). If
+        its redemption was not recorded here, the points hold it may have left on the server is released and
+        True is returned: nothing was spent. If it was recorded, the points are spent and the voucher is still
+        owed: nothing is released, False is returned, and the same ``op_id`` fetches the voucher later."""
+        with self.ledger.read() as conn:
+            done = self.ledger.find_operation(conn, op_id, "redeem", self._redeem_request(
+                member_id, reward_code, operator_id, receipt_ref, reservation_id_for(op_id)))
+        if done is not None:
+            return False
+        points_server.release(reservation_id_for(op_id))
+        return True
+
     def _redeem_request(self, member_id: str, reward_code: str, operator_id: str, receipt_ref: str | None,
                         reservation_id: str) -> dict[str, Any]:
         """The request a redemption of ``reward_code`` stores (the redeem use case's, to find a retry)."""
