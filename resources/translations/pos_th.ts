@@ -1041,18 +1041,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="407"></location>
-            <location filename="../../pos_app/ui/counter.py" line="408"></location>
+            <location filename="../../pos_app/ui/counter.py" line="409"></location>
+            <location filename="../../pos_app/ui/counter.py" line="410"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="411"></location>
+            <location filename="../../pos_app/ui/counter.py" line="413"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="412"></location>
+            <location filename="../../pos_app/ui/counter.py" line="414"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1203,7 +1203,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="478"></location>
+            <location filename="../../pos_app/ui/counter.py" line="480"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1235,12 +1235,12 @@
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="295"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="332"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="651"></location>
+            <location filename="../../pos_app/ui/counter.py" line="653"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1260,7 +1260,7 @@
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="293"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="330"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1444,12 +1444,12 @@
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="402"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="405"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="424"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="427"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1523,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="268"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="269"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="270"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="278"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="273"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="274"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="282"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="275"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="322"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="326"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1898,7 +1898,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="205"></location>
+            <location filename="../../pos_app/ui/counter.py" line="206"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2266,18 +2266,18 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="414"></location>
+            <location filename="../../pos_app/ui/counter.py" line="416"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="415"></location>
+            <location filename="../../pos_app/ui/counter.py" line="417"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="416"></location>
+            <location filename="../../pos_app/ui/counter.py" line="418"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="201"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2441,7 +2441,7 @@
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="419"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="276"></location>
             <location filename="../../pos_app/ui/screens/staff.py" line="160"></location>
             <source>Staff</source>
@@ -2786,27 +2786,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="271"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="284"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="285"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="287"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="289"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -2881,7 +2881,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="413"></location>
+            <location filename="../../pos_app/ui/counter.py" line="415"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
@@ -2893,13 +2893,13 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="421"></location>
+            <location filename="../../pos_app/ui/counter.py" line="423"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="349"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="362"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="365"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
@@ -3632,32 +3632,32 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="285"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="292"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="294"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4078,12 +4078,12 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="423"></location>
+            <location filename="../../pos_app/ui/counter.py" line="425"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="422"></location>
+            <location filename="../../pos_app/ui/counter.py" line="424"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="449"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Void</source>
@@ -4939,7 +4939,7 @@
             <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
             <source>Updating to version {version}: the counter opens again in a few minutes.</source>
             <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
@@ -5530,7 +5530,7 @@ redeemed</source>
             <translation>กำลังพิมพ์…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="419"></location>
+            <location filename="../../pos_app/ui/counter.py" line="421"></location>
             <location filename="../../pos_app/ui/screens/device.py" line="166"></location>
             <source>Device</source>
             <translation>อุปกรณ์</translation>
@@ -5761,7 +5761,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="180"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="321"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
@@ -5772,7 +5772,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="215"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
@@ -5822,47 +5822,47 @@ redeemed</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="315"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="316"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="317"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="318"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="319"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="320"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
@@ -5877,7 +5877,7 @@ redeemed</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="402"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="416"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
@@ -5932,12 +5932,12 @@ redeemed</source>
             <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="418"></location>
+            <location filename="../../pos_app/ui/counter.py" line="420"></location>
             <source>Add a cashier, disable or enable, reset a PIN</source>
             <translation>เพิ่มแคชเชียร์ ระงับหรือเปิดใช้ ตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="420"></location>
+            <location filename="../../pos_app/ui/counter.py" line="422"></location>
             <source>Sync, printer, camera and scanner tests, health checks, backup</source>
             <translation>การซิงก์ ทดสอบเครื่องพิมพ์ กล้อง และเครื่องสแกน ตรวจสุขภาพระบบ สำรองข้อมูล</translation>
         </message>
@@ -6577,12 +6577,12 @@ redeemed</source>
             <translation>ซื้อบัตรกำนัล: {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="270"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="307"></location>
             <source>Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on the slip. New balance {balance} points.</source>
             <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} แต้ม: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว แต้มคงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="256"></location>
             <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
             <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
         </message>
@@ -6605,6 +6605,11 @@ redeemed</source>
             <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
             <source>Reward {code} buys a voucher; none was issued for these points</source>
             <translation>ของรางวัล {code} ใช้แลกบัตรกำนัล แต่ไม่ได้ออกบัตรกำนัลให้สำหรับแต้มนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="294"></location>
+            <source>{member}'s voucher ({reward}) is paid for but was not fetched: find the member again and press Buy voucher (no more points are spent; operation {op_id}).</source>
+            <translation>บัตรกำนัล ({reward}) ของ {member} จ่ายแต้มแล้วแต่ยังไม่ได้รับบัตร: ค้นหาสมาชิกอีกครั้งแล้วกด ซื้อบัตรกำนัล (ไม่หักแต้มเพิ่ม; รายการ {op_id})</translation>
         </message>
     </context>
 </TS>
