@@ -246,6 +246,12 @@ def buy_voucher(services: Services, client: Any, **kwargs: Any) -> Any:
     return services.buy_voucher(ClientReservations(client), ClientVouchers(client), **kwargs)
 
 
+def award_with_voucher(services: Services, client: Any, code: str, **kwargs: Any) -> Any:
+    """A sale awarded with a voucher used on it (``services.award_with_voucher``), online first with ``client``
+    (None: standalone)."""
+    return services.award_with_voucher(ClientVouchers(client) if client is not None else None, code, **kwargs)
+
+
 def abandon_voucher_buy(services: Services, client: Any, **kwargs: Any) -> bool:
     """Let go of a failed voucher purchase (``services.abandon_voucher_buy``): True if nothing was spent (its
     points hold, if any, released on the server); False if the points are spent and the voucher is still owed."""
