@@ -9,7 +9,7 @@
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="522"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="594"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -49,40 +49,40 @@
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="279"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="284"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="366"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="427"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="499"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="483"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="499"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="571"></location>
             <location filename="../../sync/server/console/templates/member.html" line="72"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
@@ -94,14 +94,14 @@
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -111,27 +111,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="589"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="589"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="644"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="670"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="742"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="845"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="917"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -156,56 +156,56 @@
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="302"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="305"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="316"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="464"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="441"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="536"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="108"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="477"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="515"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="587"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="525"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="597"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="769"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="737"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="809"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="859"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="931"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="343"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="367"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -979,7 +979,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/earn.py" line="158"></location>
-            <location filename="../../pos_app/services/vouchers.py" line="279"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="330"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -1021,7 +1021,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/redeem.py" line="185"></location>
-            <location filename="../../pos_app/services/vouchers.py" line="358"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="409"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
@@ -1523,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="276"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="282"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="277"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="278"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="284"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="281"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="287"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="282"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="288"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="283"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="289"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="297"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="305"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="315"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="316"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="322"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="328"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="340"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1645,7 +1645,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="881"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="953"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1716,7 +1716,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="842"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="914"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1820,7 +1820,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -2103,41 +2103,41 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="630"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="702"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="703"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="703"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="591"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="663"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="676"></location>
             <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="619"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="652"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="724"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2147,24 +2147,24 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="635"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="705"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="306"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
@@ -2484,17 +2484,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="868"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="940"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="864"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="936"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="866"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="938"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2560,13 +2560,13 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="293"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="304"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="307"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="318"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2701,32 +2701,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="719"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="791"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="718"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="790"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2771,57 +2771,57 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="816"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="888"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="807"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="879"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="812"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="884"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="279"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="285"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="284"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="290"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="285"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="291"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="287"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="289"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="295"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="750"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="822"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="753"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="825"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="552"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="624"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="419"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
@@ -3632,42 +3632,42 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="293"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="299"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="296"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="298"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="304"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="300"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="306"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="301"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="302"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="781"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="853"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="778"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="850"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3814,7 +3814,7 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="978"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1050"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
@@ -3823,44 +3823,44 @@
             <translation type="obsolete">--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="287"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="317"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="331"></location>
             <source>{money} (= {baht} at {rate})</source>
             <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="64"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="960"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1032"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="985"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1057"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="956"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1028"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="957"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1029"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="958"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1030"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="962"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1034"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -3962,7 +3962,7 @@
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="285"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
             <location filename="../../pos_app/services/earn.py" line="129"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
@@ -3973,27 +3973,27 @@
             <translation>สกุลเงินที่ใช้ชำระ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>award</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>redemption</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>adjustment</source>
             <translation>การปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="449"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="521"></location>
             <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
             <translation>ระบุ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="529"></location>
             <source>Nothing can be voided now.</source>
             <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
         </message>
@@ -4003,12 +4003,12 @@
             <translation>ไม่พบสมาชิกที่ชื่อมีคำว่า {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="462"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
             <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="454"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="526"></location>
             <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
             <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
         </message>
@@ -5707,11 +5707,13 @@ redeemed</source>
             <translation>ใช้ได้ถึง {date}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="388"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="103"></location>
             <source>Voucher {id} used on receipt {receipt}: {what}; {amount} off.</source>
             <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}; ลด {amount}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="106"></location>
             <location filename="../../pos_app/ui/presenters/voucher.py" line="81"></location>
             <source>(offline: sent to the server at the next sync)</source>
@@ -5761,7 +5763,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="180"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="321"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="327"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
@@ -5772,7 +5774,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="215"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="311"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="317"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
@@ -5822,47 +5824,47 @@ redeemed</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="318"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="319"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="320"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="315"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="321"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="316"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="322"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="317"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="323"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="318"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="319"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="325"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="320"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="326"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
@@ -5872,27 +5874,27 @@ redeemed</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเครื่องที่เชื่อมต่อกับเซิร์ฟเวอร์สมาชิกเท่านั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="118"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="141"></location>
             <source>This voucher cannot be accepted while the terminal is offline (the offline allowance for this voucher type is used up). Try again when the terminal is online.</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="416"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="467"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="147"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="170"></location>
             <source>This voucher takes a percentage off: enter the bill amount.</source>
             <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="366"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="417"></location>
             <source>A voucher can only be bought with points while the terminal is online.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="376"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="427"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
         </message>
@@ -6477,6 +6479,7 @@ redeemed</source>
             <translation>ยังไม่มีชุดบัตรกำนัล</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="98"></location>
             <source>Voucher {id} used on receipt {receipt}: {what}. The sale of {bill} earned {points:,} points ({bonus:,} of them from the voucher). Balance {after:,}.</source>
             <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what} การขาย {bill} ได้ {points:,} คะแนน (จากบัตรกำนัล {bonus:,} คะแนน) คงเหลือ {after:,}</translation>
@@ -6487,11 +6490,13 @@ redeemed</source>
             <translation>ตัวคูณคะแนนต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {most}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="112"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="135"></location>
             <source>A points-multiplier voucher is used with the sale it multiplies: give the member and the bill amount, and the sale is recorded with the multiplied points.</source>
             <translation>บัตรกำนัลคูณคะแนนใช้คู่กับการขายที่คูณ: ระบุสมาชิกและยอดบิล แล้วการขายจะถูกบันทึกพร้อมคะแนนที่คูณแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="126"></location>
             <location filename="../../pos_app/ui/presenters/award.py" line="86"></location>
             <source>The voucher pays the whole bill: there is nothing paid to earn points on.</source>
             <translation>บัตรกำนัลครอบคลุมทั้งบิล: ไม่มียอดที่จ่ายเพื่อรับคะแนน</translation>
@@ -6567,7 +6572,7 @@ redeemed</source>
             <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="360"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="411"></location>
             <source>Reward {code} is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัล {code} ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
@@ -6610,6 +6615,26 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/redeem.py" line="294"></location>
             <source>{member}'s voucher ({reward}) is paid for but was not fetched: find the member again and press Buy voucher (no more points are spent; operation {op_id}).</source>
             <translation>บัตรกำนัล ({reward}) ของ {member} จ่ายแต้มแล้วแต่ยังไม่ได้รับบัตร: ค้นหาสมาชิกอีกครั้งแล้วกด ซื้อบัตรกำนัล (ไม่หักแต้มเพิ่ม; รายการ {op_id})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="288"></location>
+            <source>A voucher is used on a bill in baht: record a sale in another currency without --voucher.</source>
+            <translation>บัตรกำนัลใช้กับบิลเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ใส่ --voucher</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
+            <source>Category lines cannot be combined with --voucher: award the bill without them.</source>
+            <translation>ใช้รายการตามหมวดร่วมกับ --voucher ไม่ได้: ให้แต้มทั้งบิลโดยไม่แยกหมวด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="361"></location>
+            <source>{paid} paid would earn {points:,} points for {name} (voucher {id}: {what}).</source>
+            <translation>ยอดที่จ่าย {paid} จะได้ {points:,} แต้มสำหรับ {name} (บัตรกำนัล {id}: {what})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="392"></location>
+            <source>Voucher {id} used on receipt {receipt}: {what}.</source>
+            <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}</translation>
         </message>
     </context>
 </TS>
