@@ -37,11 +37,11 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (InvalidInput, NotFound) as exc:
-        raise CliError(exc.message, code=exc.code) from exc
+        raise CliError(exc.message, code=exc.code, log_message=exc.log_message) from exc
     except Unavailable as exc:
-        raise CliError(exc.message, EXIT_FAILED, code=exc.code) from exc
+        raise CliError(exc.message, EXIT_FAILED, code=exc.code, log_message=exc.log_message) from exc
     except ServiceError as exc:
-        raise CliError(exc.message, code=exc.code) from exc
+        raise CliError(exc.message, code=exc.code, log_message=exc.log_message) from exc
     except RuleError as exc:
         raise CliError(exc.message) from exc
 
