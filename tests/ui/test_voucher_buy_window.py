@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 import pytest
 from test_cashier_screens import assert_fits
 from ui_steps import TIMEOUT, find_member, show, sign_in

@@ -126,4 +126,4 @@ class ApprovalsPresenter:
         return [x.refused for x in self.lines]
 
 
-__all__ = ["APPROVAL_TEXT", "FLAG_TEXT", "ApprovalsPresenter", "FlagsPresenter", "flag_text"]
+__all__ = ["APPROVAL_TEXT", "ApprovalsPresenter", "FlagsPresenter", "flag_text"]
