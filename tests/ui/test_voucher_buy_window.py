@@ -7,13 +7,10 @@ gives the same voucher, printed on the slip as a QR the counter's own decoder re
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from test_cashier_screens import assert_fits
 from ui_steps import TIMEOUT, find_member, show, sign_in
@@ -25,8 +22,27 @@ from pos_app.core import i18n
 from pos_app.ui.counter import CounterWindow
 from tests.sync.e2e.test_two_terminals import DemoServer, cli, free_port
 from tests.sync.e2e.test_vouchers_e2e import admin
+from tests.sync.proxy import LosingProxy
 
 PHONE = "0891234567"
+
+
+def _voucher_reward(demo: DemoServer) -> None:
+    """V50: 150 points buy a ฿50 voucher valid 30 days."""
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+
+
+def _window(qtbot: Any, terminal: Path) -> tuple[CounterWindow, FakePrinter]:
+    """The counter window on ``terminal`` at 1024x768, a fake slip printer, no sync of its own (the test syncs)."""
+    fake = FakePrinter()
+    config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
+                            printer=PrinterSection(kind="network", address="192.0.2.1", paper_mm=80))
+    win = CounterWindow(terminal, config=config, printer=fake)
+    win.resize(1024, 768)
+    show(qtbot, win)
+    return win, fake
 
 
 @pytest.fixture
@@ -42,19 +58,12 @@ def test_a_voucher_reward_bought_in_the_window_online_once_refused_offline_and_p
     i18n.set_language("en")
     terminal = tmp_path / "t1"
     cli(terminal, "enroll", "--server", demo.url, "--code", demo.read_banner()[0])
-    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
-          "150")
-    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+    _voucher_reward(demo)
     member = cli(terminal, "member", "enroll", "--name", "Somsri", "--phone", PHONE)["id"]
     cli(terminal, "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
     cli(terminal, "sync", "--once")  # the reward arrives marked as a voucher
 
-    fake = FakePrinter()
-    config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
-                            printer=PrinterSection(kind="network", address="192.0.2.1", paper_mm=80))
-    win = CounterWindow(terminal, config=config, printer=fake)
-    win.resize(1024, 768)
-    show(qtbot, win)
+    win, fake = _window(qtbot, terminal)
     try:
         sign_in(qtbot, win)
         find_member(qtbot, win, PHONE)
@@ -110,46 +119,6 @@ def test_a_voucher_reward_bought_in_the_window_online_once_refused_offline_and_p
     assert [(e["points"], e["reward_code"]) for e in redeems] == [(-150, "V50")]
 
 
-class LossyProxy:
-    """A real HTTP proxy on loopback between the terminal and the server. ``lose`` names paths whose request
-    reaches the server but whose answer is lost (503 instead); ``seen`` lists every (method, path) forwarded."""
-
-    def __init__(self, upstream: str) -> None:
-        self.lose: set[str] = set()
-        self.seen: list[tuple[str, str]] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                answer = httpx.request(self.command, upstream + self.path, content=body, headers=headers, timeout=30)
-                path = self.path.split("?")[0]
-                proxy.seen.append((self.command, path))
-                lost = any(path.startswith(prefix) for prefix in proxy.lose)
-                payload = b"lost" if lost else answer.content
-                self.send_response(503 if lost else answer.status_code)
-                if not lost:
-                    self.send_header("Content-Type", answer.headers.get("content-type", "application/json"))
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _forward
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_failed_voucher_purchase_is_retried_as_the_same_operation_and_let_go_when_the_member_changes(
         qtbot: Any, demo: DemoServer, tmp_path: Path) -> None:
     """Two failures, then the cashier serves someone else. (1) The hold's answer is lost: nothing was spent here,
@@ -158,12 +127,10 @@ def test_a_failed_voucher_purchase_is_retried_as_the_same_operation_and_let_go_w
     member and the reward, pressing again is the same operation: the same points, spent once, and the voucher."""
     i18n.set_language("en")
     banner = demo.read_banner()
-    proxy = LossyProxy(demo.url)
+    proxy = LosingProxy(demo.url)
     terminal = tmp_path / "t1"
     cli(terminal, "enroll", "--server", proxy.url, "--code", banner[0])
-    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
-          "150")
-    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+    _voucher_reward(demo)
     member = cli(terminal, "member", "enroll", "--name", "Somsri", "--phone", PHONE)["id"]
     cli(terminal, "member", "enroll", "--name", "Malee", "--phone", "0897654321")
     cli(terminal, "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
@@ -174,12 +141,7 @@ def test_a_failed_voucher_purchase_is_retried_as_the_same_operation_and_let_go_w
             return list(db.execute("SELECT id, status FROM reservations WHERE member_id = ? ORDER BY created_at",
                                    (member,)))
 
-    fake = FakePrinter()
-    config = TerminalConfig(sync=SyncSection(interval_seconds=3600),
-                            printer=PrinterSection(kind="network", address="192.0.2.1", paper_mm=80))
-    win = CounterWindow(terminal, config=config, printer=fake)
-    win.resize(1024, 768)
-    show(qtbot, win)
+    win, _printer = _window(qtbot, terminal)
     try:
         sign_in(qtbot, win)
 
