@@ -276,3 +276,52 @@ def test_award_with_a_voucher_at_the_command_line(demo: DemoServer, tmp_path: Pa
     assert demo.balance(member) == 130  # the server recomputed every sale as the counter did
     flags = json.loads(admin(demo, "--json", "flags", "list").stdout)
     assert [f["kind"] for f in flags if f["kind"] in ("points_mismatch", "voucher_conflict")] == []
+
+
+def test_a_counter_behind_on_the_marker_redeems_a_voucher_reward_and_the_manager_is_told(
+        demo: DemoServer, tmp_path: Path) -> None:
+    """A counter that has not pulled since a reward became a voucher redeems it the ordinary way (an older
+    terminal does the same): the server keeps the redemption (the member's points stand), raises a
+    ``voucher_reward_redeemed`` flag naming the reward and the counter, and the branch's flags at that counter
+    say it in the manager's words. The same reward bought as a voucher by an up-to-date counter is not flagged."""
+    from pos_app.core import i18n
+    from pos_app.services import open_terminal
+    from pos_app.services.backoffice import branch_flags
+    from pos_app.ui.presenters.flags import FlagsPresenter
+
+    codes = demo.read_banner()
+    behind, current = tmp_path / "t1", tmp_path / "t2"
+    for d, c in zip((behind, current), codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    member = cli(behind, "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    cli(behind, "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
+    for d in (behind, current):
+        cli(d, "sync", "--once")  # V50 arrives as an ordinary reward
+    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+    cli(current, "sync", "--once")  # only this counter learns that V50 buys a voucher
+    plain = cli(behind, "redeem", "--member", member, "--reward", "V50")
+    assert plain["balance_after"] == 250
+    bought = cli(current, "voucher", "buy", "--member", member, "--reward", "V50")
+    assert bought["balance_after"] == 250  # this counter has not seen the other redemption yet; the server has
+    for d in (current, behind, behind):
+        cli(d, "sync", "--once")  # uploads; the second round of the behind counter brings its branch's flags
+    assert demo.balance(member) == 100  # both redemptions stand: nothing lost, nothing refused
+    flags = [f for f in json.loads(admin(demo, "--json", "flags", "list").stdout)
+             if f["kind"] == "voucher_reward_redeemed"]
+    assert len(flags) == 1, flags
+    flag = flags[0]
+    assert (flag["member_id"], flag["details"]["reward_code"], flag["details"]["points"]) == (member, "V50", 150)
+    assert flag["details"]["reason"] == (
+        f"reward V50 buys a voucher but was redeemed without one at terminal {flag['terminal_id']}")
+    i18n.set_language("en")
+    services = open_terminal(behind)
+    try:
+        presenter = FlagsPresenter()
+        presenter.show(branch_flags(services))
+        rows = [r[1] for r in presenter.rows()]
+    finally:
+        services.close()
+    assert "Voucher reward redeemed without a voucher\nReward V50 buys a voucher; none was issued for these points" \
+        in rows
