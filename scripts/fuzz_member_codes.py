@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -43,10 +44,12 @@ from pos_app.core.member_codes import (
     verify_member_code,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared mutator, beside this script
+from fuzzing import THAI, CodeFormat, mutate, pad_or_wrap  # noqa: E402
+
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:-_.=+/ \r\n\t\x00"
 APP_MEMBER = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b"
-THAI = "กขคงจฉชซญดตถทนบปผพฟภมยรลวสหอฮะาำิีึืุูเแโใไ่้๊๋็์๐๑๒๓๔๕๖๗๘๙"
 
 
 @dataclass
@@ -89,53 +92,11 @@ def _genuine() -> tuple[dict[str, bytes], list[tuple[str, MemberCode]], Callable
     return keys, codes, lambda moment: app_code(member, credential, moment)
 
 
+MEMBER_CODES = CodeFormat(alphabet=ALPHABET, kinds="MACX", time_fields=(3, 4), own_edit=pad_or_wrap)
+
+
 def _mutate(rng: random.Random, text: str) -> str:
-    """One to three random edits of ``text``."""
-    for _ in range(rng.randint(1, 3)):
-        choice = rng.randrange(12)
-        pos = rng.randrange(len(text) + 1) if text else 0
-        if choice == 0 and text:  # flip one bit of one character
-            index = rng.randrange(len(text))
-            text = text[:index] + chr(ord(text[index]) ^ (1 << rng.randrange(7))) + text[index + 1 :]
-        elif choice == 1 and text:  # delete a run
-            text = text[:pos] + text[pos + rng.randint(1, 8) :]
-        elif choice == 2:  # insert characters
-            text = text[:pos] + "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 4))) + text[pos:]
-        elif choice == 3:  # truncate
-            text = text[: rng.randrange(len(text) + 1)]
-        elif choice == 4 and text:  # replace one character
-            index = rng.randrange(len(text))
-            text = text[:index] + rng.choice(ALPHABET + THAI) + text[index + 1 :]
-        elif choice == 5:  # swap two fields
-            parts = text.split(":")
-            if len(parts) > 2:
-                i, j = rng.sample(range(len(parts)), 2)
-                parts[i], parts[j] = parts[j], parts[i]
-                text = ":".join(parts)
-        elif choice == 6:  # duplicate or drop a field
-            parts = text.split(":")
-            if parts:
-                i = rng.randrange(len(parts))
-                if rng.random() < 0.5:
-                    parts.insert(i, parts[i])
-                else:
-                    del parts[i]
-                text = ":".join(parts)
-        elif choice == 7:  # change case
-            text = text.lower() if rng.random() < 0.5 else text.swapcase()
-        elif choice == 8:  # change the version or kind
-            text = "L" + rng.choice("MACX") + str(rng.randrange(12)) + text[3:]
-        elif choice == 9:  # pad or wrap
-            text = rng.choice(["", " ", "\r\n", "\ufeff", "]Q1"]) + text + rng.choice(["", "\r", "\n", "\t", "\x00"])
-        elif choice == 10:  # repeat a slice (long inputs)
-            text = text + text[pos:] * rng.randint(1, 12)
-        else:  # change a digit of a time field
-            parts = text.split(":")
-            if len(parts) > 4:
-                i = rng.choice([3, 4])
-                parts[i] = "".join(rng.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in parts[i])
-                text = ":".join(parts)
-    return text
+    return mutate(rng, text, MEMBER_CODES)
 
 
 def _random_input(rng: random.Random) -> str | bytes:

@@ -28,6 +28,7 @@ tests_for() {
         pos_app/core/cardno.py)       echo "tests/core/test_cardno.py" ;;
         pos_app/core/currency.py)     echo "tests/core/test_currency.py" ;;
         pos_app/core/errors.py)       echo "tests/core/test_errors.py" ;;
+        pos_app/core/flags.py)        echo "tests/core/test_flags.py" ;;
         pos_app/core/expiry.py)       echo "tests/core/test_expiry.py" ;;  # not the ledger model: it is every rule's
         pos_app/core/i18n.py)         echo "tests/core/test_i18n.py" ;;
         pos_app/core/member_codes.py) echo "tests/core/test_member_codes.py" ;;

@@ -465,7 +465,7 @@ class FlagInfo(BaseModel):
     """``points_mismatch``, ``clock_skew``, ``overdraft``, ``duplicate_phone``, ``unknown_rules_version``,
     ``unknown_member``, ``reservation_mismatch``, ``content_conflict``, ``quarantined``,
     ``reward_price_mismatch``, ``allowance_exceeded``, ``reward_oversold``, ``pin_lockout``, ``pin_failures``,
-    ``fx_mismatch``."""
+    ``fx_mismatch``, ``voucher_reward_redeemed``."""
     member_id: str | None
     terminal_id: str | None
     entry_id: str | None
@@ -556,6 +556,10 @@ class ReservationRequest(BaseModel):
     points: Annotated[int, Field(gt=0, le=rec.MAX_ENTRY_POINTS)]
     reward_code: Annotated[str, Field(max_length=64)] | None = None
     ttl_seconds: Annotated[int, Field(ge=5, le=3600)] = 120
+    for_voucher: bool = False
+    """The points buy a voucher (``POST /v1/vouchers/issue`` follows). An older server ignores it; a redemption
+    of a voucher reward without such a hold (and without a voucher issued for it) is flagged
+    ``voucher_reward_redeemed``."""
 
 
 ReservationStatus = Literal["held", "posted", "voided", "expired"]

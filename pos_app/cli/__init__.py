@@ -54,16 +54,19 @@ def mask_phones(text: str) -> str:
 class CliError(click.ClickException):
     """A clean, one-line refusal (exit code 2 for bad input, 1 for a failed operation)."""
 
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT, code: str | None = None) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT, code: str | None = None,
+                 log_message: str | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
         self.code = code  # the refusal's stable code (a use case's ``ServiceError.code``), in --json output
+        self.log_message = log_message  # a use case's ``ServiceError.log_message``: the member's id, not their name
 
     def show(self, file: Any = None) -> None:  # one line, no "Usage:" noise
         import logging
 
-        # file only; a phone in the message is masked there (docs/privacy.md, "Logs")
-        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code, mask_phones(self.message))
+        # file only; a phone in the message is masked there, a member is named by their id (docs/privacy.md, "Logs")
+        logging.getLogger("pos_app.cli").info("refused (exit %s): %s", self.exit_code,
+                                              mask_phones(self.log_message or self.message))
         if _output["json"]:
             refusal = {"ok": False, "error": self.message, **({"code": self.code} if self.code else {})}
             click.echo(json.dumps(refusal, ensure_ascii=False), err=True)

@@ -37,11 +37,11 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (InvalidInput, NotFound) as exc:
-        raise CliError(exc.message, code=exc.code) from exc
+        raise CliError(exc.message, code=exc.code, log_message=exc.log_message) from exc
     except Unavailable as exc:
-        raise CliError(exc.message, EXIT_FAILED, code=exc.code) from exc
+        raise CliError(exc.message, EXIT_FAILED, code=exc.code, log_message=exc.log_message) from exc
     except ServiceError as exc:
-        raise CliError(exc.message, code=exc.code) from exc
+        raise CliError(exc.message, code=exc.code, log_message=exc.log_message) from exc
     except RuleError as exc:
         raise CliError(exc.message) from exc
 
@@ -255,12 +255,17 @@ def _identify_member(ctx: CliContext, text: str) -> Any:
 @click.option("--category", "categories", multiple=True, metavar="CAT=AMOUNT",
               help="Category breakdown line (repeatable), e.g. --category beverages=120.00")
 @click.option("--preview", is_flag=True, help="Show the points without recording anything.")
+@click.option("--voucher", "voucher_code", default=None, metavar="CODE",
+              help="A voucher used on this sale (its code as scanned): a discount comes off the bill and the points "
+                   "are earned on what is paid; a points multiplier multiplies the sale's points. Checked first, "
+                   "then used online first like 'voucher redeem'.")
 @operator_option
 @op_id_option
 @pass_ctx
 def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, receipt: str,
-          categories: tuple[str, ...], preview: bool, operator: str, op_id: str | None) -> None:
-    """Award points for a purchase."""
+          categories: tuple[str, ...], preview: bool, voucher_code: str | None, operator: str,
+          op_id: str | None) -> None:
+    """Award points for a purchase, optionally with a voucher used on it (--voucher)."""
     from pos_app.core import currency as fx
 
     minor: int | None = None
@@ -278,8 +283,17 @@ def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, r
         if not sep or not cat.strip():
             raise CliError(_("A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00"))
         lines.append((cat.strip(), _amount(value)))
+    if voucher_code is not None:
+        if minor is not None:
+            raise CliError(_("A voucher is used on a bill in baht: record a sale in another currency without "
+                             "--voucher."))
+        if lines:
+            raise CliError(_("Category lines cannot be combined with --voucher: award the bill without them."))
     services = _services(ctx)
     m = _identify_member(ctx, member_ref)
+    if voucher_code is not None:
+        _award_with_voucher(ctx, services, m, voucher_code, satang, receipt, preview, operator, op_id)
+        return
     if preview and minor is not None:
         if lines:
             raise CliError(_("Category lines are in baht: record a sale in another currency without them."))
@@ -317,18 +331,76 @@ def award(ctx: CliContext, member_ref: str, amount: str, currency: str | None, r
         return _("{money} (= {baht} at {rate})").format(money=fx.format_money(r.amount_minor, r.currency),
                                                        baht=format_baht(r.amount_satang), rate=r.fx_rate)
 
-    def text() -> str:
-        replayed = _(" (already recorded)") if r.replayed else ""
-        if r.points == 0:  # a small sale is still a sale: recorded, and the reason it earned nothing is said
-            return _("Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.").format(
-                amount=paid(), name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
-                after=r.balance_after) + replayed
-        return _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
-                 "Balance {before:,} -> {after:,}.").format(
-            name=m.name, points=r.points, amount=paid(), receipt=r.receipt_ref,
-            before=r.balance_before, after=r.balance_after) + replayed
+    ctx.emit({**asdict(r), "note": r.zero_points_text}, lambda: _award_text(m, r, paid()))
 
-    ctx.emit({**asdict(r), "note": r.zero_points_text}, text)
+
+def _award_text(m: Any, r: Any, amount: str) -> str:
+    replayed = _(" (already recorded)") if r.replayed else ""
+    if r.points == 0:  # a small sale is still a sale: recorded, and the reason it earned nothing is said
+        return _("Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.").format(
+            amount=amount, name=m.name, receipt=r.receipt_ref, why=r.zero_points_text,
+            after=r.balance_after) + replayed
+    return _("{name} earned {points:,} points on {amount} (receipt {receipt}). "
+             "Balance {before:,} -> {after:,}.").format(
+        name=m.name, points=r.points, amount=amount, receipt=r.receipt_ref,
+        before=r.balance_before, after=r.balance_after) + replayed
+
+
+def _award_with_voucher(ctx: CliContext, services: Any, m: Any, code: str, bill: int, receipt: str, preview: bool,
+                        operator: str, op_id: str | None) -> None:
+    """``award --voucher``: the window's rules (``services.award_with_voucher``), one command."""
+    if preview:
+        c = _run(services.check_voucher, code, bill_satang=bill, member_id=m.id)
+        discount = c.value_satang if c.kind in ("fixed", "percent") else 0
+        if discount >= bill:
+            raise CliError(_("The voucher pays the whole bill: there is nothing paid to earn points on."),
+                           code="amount.voucher")
+        b = _run(services.preview_award, m.id, bill - discount)
+        points = b.points * (c.multiplier or 1)
+        ctx.emit({"member_id": m.id, "voucher": asdict(c), "paid_satang": bill - discount, "points": points},
+                 lambda: _("{paid} paid would earn {points:,} points for {name} (voucher {id}: {what}).").format(
+                     paid=format_baht(bill - discount), points=points, name=m.name, id=c.voucher_id,
+                     what=c.description))
+        return
+    from pos_app.services import sync_glue
+    from sync.client.errors import NotEnrolled
+
+    try:
+        client = sync_glue.make_client(services)
+    except NotEnrolled:  # a standalone terminal keeps its own single-use record only
+        client = None
+    try:
+        sale = _run(sync_glue.award_with_voucher, services, client, code, member_id=m.id, amount_satang=bill,
+                    receipt_ref=receipt, operator_id=operator, op_id=op_id)
+    finally:
+        if client is not None:
+            client.close()
+    use, r = sale.use, sale.award
+
+    def text() -> str:
+        if r is None:  # a multiplier: the sale was recorded with it
+            line = _("Voucher {id} used on receipt {receipt}: {what}. The sale of {bill} earned {points:,} points "
+                     "({bonus:,} of them from the voucher). Balance {after:,}.").format(
+                id=use.voucher_id, receipt=use.receipt_ref, what=use.description, bill=format_baht(bill),
+                points=use.points or 0, bonus=use.voucher_bonus or 0, after=use.balance_after or 0)
+        else:
+            if use.kind in ("fixed", "percent"):
+                line = _("Voucher {id} used on receipt {receipt}: {what}; {amount} off.").format(
+                    id=use.voucher_id, receipt=use.receipt_ref, what=use.description,
+                    amount=format_baht(use.value_satang))
+            else:
+                line = _("Voucher {id} used on receipt {receipt}: {what}.").format(
+                    id=use.voucher_id, receipt=use.receipt_ref, what=use.description)
+            line += " " + _award_text(m, r, format_baht(sale.paid_satang))
+        if use.offline:
+            line += " " + _("(offline: sent to the server at the next sync)")
+        return line
+
+    award_json = asdict(r) if r is not None else None
+    ctx.emit({"op_id": use.op_id, "member_id": m.id, "paid_satang": sale.paid_satang,
+              "points": r.points if r is not None else use.points,
+              "balance_after": r.balance_after if r is not None else use.balance_after,
+              "voucher": asdict(use), "award": award_json}, text)
 
 
 @click.command()

@@ -215,7 +215,12 @@ def _replayed() -> MemberCodeError:
 # ------------------------------------------------------------------------------------------ encoding
 
 
-def _b32(data: bytes) -> str:
+# The signed codes' shared encoding (member codes here, vouchers in ``pos_app.core.vouchers``): unpadded base32
+# signatures and keys, base-36 UTC epoch seconds, scanned text trimmed to ASCII.
+
+
+def b32(data: bytes) -> str:
+    """Unpadded base32: the one spelling of ``data`` a code may carry."""
     return base64.b32encode(data).decode("ascii").rstrip("=")
 
 
@@ -235,12 +240,13 @@ def _unb32(text: str, length: int, encoded_length: int) -> bytes:
         data = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):
         raise _garbage() from None
-    if len(data) != length or _b32(data) != text:  # one text per value: no malleable spellings
+    if len(data) != length or b32(data) != text:  # one text per value: no malleable spellings
         raise _garbage()
     return data
 
 
-def _b36(number: int) -> str:
+def b36(number: int) -> str:
+    """``number`` (>= 0) in base 36, upper case, no leading zeros."""
     digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     if number == 0:
         return "0"
@@ -251,7 +257,8 @@ def _b36(number: int) -> str:
     return "".join(reversed(out))
 
 
-def _epoch(moment: datetime) -> int:
+def epoch_seconds(moment: datetime) -> int:
+    """Whole UTC seconds since 1970 of an aware ``moment`` up to the year 9999; ValueError otherwise."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("datetimes must be timezone-aware")
     seconds = (moment - _EPOCH) // timedelta(seconds=1)
@@ -260,13 +267,22 @@ def _epoch(moment: datetime) -> int:
     return seconds
 
 
-def _parse_epoch(text: str) -> datetime:
+def parse_epoch36(text: str) -> datetime | None:
+    """The moment a base-36 time field names (1 to 8 of ``0-9A-Z``, at most the year 9999); None if it is not
+    one."""
     if _EPOCH36.fullmatch(text) is None:
-        raise _garbage()
+        return None
     seconds = int(text, 36)
     if seconds > _MAX_EPOCH:
-        raise _garbage()
+        return None
     return _EPOCH + timedelta(seconds=seconds)
+
+
+def _parse_epoch(text: str) -> datetime:
+    moment = parse_epoch36(text)
+    if moment is None:
+        raise _garbage()
+    return moment
 
 
 def _check_now(now: datetime) -> None:
@@ -297,19 +313,27 @@ def _verify(public_key: Ed25519PublicKey, signature: bytes, message: str) -> Non
         raise _forged() from None
 
 
-def _text(text: str | bytes) -> str:
-    """The scanned text, trimmed of the scanner's CR/LF and spaces; bytes must be ASCII."""
+def scanned_text(text: str | bytes, max_length: int) -> str | None:
+    """The scanned text, trimmed of the scanner's CR/LF and spaces, if it is ASCII (bytes too) and at most
+    ``max_length`` characters; None otherwise."""
     if isinstance(text, bytes | bytearray | memoryview):
         try:
             text = bytes(text).decode("ascii")
         except UnicodeDecodeError:
-            raise _garbage() from None
+            return None
     if not isinstance(text, str):
-        raise _garbage()
+        return None
     text = text.strip()
-    if not text or len(text) > MAX_CODE_LENGTH or not text.isascii():
-        raise _garbage()
+    if len(text) > max_length or not text.isascii():
+        return None
     return text
+
+
+def _text(text: str | bytes) -> str:
+    trimmed = scanned_text(text, MAX_CODE_LENGTH)
+    if not trimmed:
+        raise _garbage()
+    return trimmed
 
 
 def _split(text: str, kind: str, fields: int) -> list[str]:
@@ -357,15 +381,15 @@ def sign_member_code(
     if _KEY_ID.fullmatch(key_id) is None:
         raise ValueError("key_id must be 1-8 characters A-Z or 0-9")
     issued, expires = _member_window(member_id, issued_at, expires_at)
-    body = f"{MEMBER_QR_PREFIX}:{key_id}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
-    return body + _b32(private_key.sign(body.encode("ascii")))
+    body = f"{MEMBER_QR_PREFIX}:{key_id}:{member_id}:{b36(issued)}:{b36(expires)}:"
+    return body + b32(private_key.sign(body.encode("ascii")))
 
 
 def _member_window(member_id: str, issued_at: datetime, expires_at: datetime) -> tuple[int, int]:
     """The member id and validity window every member code carries, checked alike for each signer."""
     if _MEMBER_ID.fullmatch(member_id) is None:
         raise ValueError("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
-    issued, expires = _epoch(issued_at), _epoch(expires_at)
+    issued, expires = epoch_seconds(issued_at), epoch_seconds(expires_at)
     if expires <= issued:
         raise ValueError("expires_at must be after issued_at")
     return issued, expires
@@ -412,7 +436,7 @@ def terminal_key_id(public_key: bytes) -> str:
     key, so a certificate cannot name one terminal's key with another's id)."""
     if len(public_key) != _PUBLIC_KEY_LENGTH:
         raise ValueError("public_key must be 32 raw bytes")
-    return "T" + _b32(hashlib.sha256(public_key).digest())[:7]
+    return "T" + b32(hashlib.sha256(public_key).digest())[:7]
 
 
 def issue_terminal_certificate(chain_key: Ed25519PrivateKey, chain_key_id: str, terminal_public_key: bytes,
@@ -422,8 +446,8 @@ def issue_terminal_certificate(chain_key: Ed25519PrivateKey, chain_key_id: str, 
     if _KEY_ID.fullmatch(chain_key_id) is None:
         raise ValueError("chain_key_id must be 1-8 characters A-Z or 0-9")
     body = (f"{TERMINAL_CERT_PREFIX}:{chain_key_id}:{terminal_key_id(terminal_public_key)}:"
-            f"{_b36(_epoch(expires_at))}:{_b32(terminal_public_key)}:")
-    return body + _b32(chain_key.sign(body.encode("ascii")))
+            f"{b36(epoch_seconds(expires_at))}:{b32(terminal_public_key)}:")
+    return body + b32(chain_key.sign(body.encode("ascii")))
 
 
 def sign_member_code_as_terminal(terminal_key: Ed25519PrivateKey, certificate: str, member_id: str,
@@ -435,11 +459,11 @@ def sign_member_code_as_terminal(terminal_key: Ed25519PrivateKey, certificate: s
     parts = certificate.split(":")
     if len(parts) != 6 or parts[0] != TERMINAL_CERT_PREFIX:
         raise ValueError("not a terminal certificate")
-    if parts[4] != _b32(public_key_bytes(terminal_key)):
+    if parts[4] != b32(public_key_bytes(terminal_key)):
         raise ValueError("the certificate certifies another key")
     issued, expires = _member_window(member_id, issued_at, expires_at)
-    body = f"{TERMINAL_QR_PREFIX}:{':'.join(parts[1:])}:{member_id}:{_b36(issued)}:{_b36(expires)}:"
-    return body + _b32(terminal_key.sign(body.encode("ascii")))
+    body = f"{TERMINAL_QR_PREFIX}:{':'.join(parts[1:])}:{member_id}:{b36(issued)}:{b36(expires)}:"
+    return body + b32(terminal_key.sign(body.encode("ascii")))
 
 
 def _verify_terminal_code(text: str, public_keys: Mapping[str, bytes], now: datetime,
@@ -490,12 +514,12 @@ def issue_app_credential(
         raise ValueError("member_id must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
     if len(member_public_key) != _PUBLIC_KEY_LENGTH:
         raise ValueError("member_public_key must be 32 raw bytes")
-    body = f"{CREDENTIAL_PREFIX}:{key_id}:{member_id}:{_b36(_epoch(expires_at))}:{_b32(member_public_key)}:"
-    return body + _b32(chain_key.sign(body.encode("ascii")))
+    body = f"{CREDENTIAL_PREFIX}:{key_id}:{member_id}:{b36(epoch_seconds(expires_at))}:{b32(member_public_key)}:"
+    return body + b32(chain_key.sign(body.encode("ascii")))
 
 
 def _step_of(now: datetime, step_seconds: int) -> int:
-    return _epoch(now) // step_seconds
+    return epoch_seconds(now) // step_seconds
 
 
 def app_code(member_key: Ed25519PrivateKey, credential: str, now: datetime,
@@ -510,10 +534,10 @@ def app_code(member_key: Ed25519PrivateKey, credential: str, now: datetime,
     parts = credential.split(":")
     if len(parts) != 6 or parts[0] != CREDENTIAL_PREFIX:
         raise ValueError("not an app credential")
-    if parts[4] != _b32(public_key_bytes(member_key)):
+    if parts[4] != b32(public_key_bytes(member_key)):
         raise ValueError("the credential certifies another key")
-    body = f"{APP_CODE_PREFIX}:{':'.join(parts[1:])}:{_b36(_step_of(now, step_seconds))}:"
-    return body + _b32(member_key.sign(body.encode("ascii")))
+    body = f"{APP_CODE_PREFIX}:{':'.join(parts[1:])}:{b36(_step_of(now, step_seconds))}:"
+    return body + b32(member_key.sign(body.encode("ascii")))
 
 
 class ReplayGuard:

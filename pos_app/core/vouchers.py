@@ -24,7 +24,7 @@ import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -63,12 +63,9 @@ Reason = Literal["forged", "expired", "not_yet_valid", "other_branch", "other_me
                  "unknown_key", "malformed", "already_used"]
 Kind = Literal["fixed", "percent", "item", "multiplier"]
 
-_MAX_EPOCH: Final = 253402300799  # 9999-12-31T23:59:59Z
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _KEY_ID = re.compile(r"[A-Z0-9]{1,8}")
 _VOUCHER_ID = re.compile(r"[A-Z0-9]{1,24}")
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_EPOCH36 = re.compile(r"[0-9A-Z]{1,8}")
 _SATANG = re.compile(r"0|[1-9][0-9]{0,12}")
 _BENEFIT = re.compile(r"F([1-9][0-9]{0,12})|P([1-9][0-9]?|100)C([1-9][0-9]{0,12})|I([A-Za-z0-9._-]{1,32})|X([2-9]|10)")
 _SIGNATURE = re.compile(r"[A-Z2-7]{103}")
@@ -218,36 +215,11 @@ def already_used() -> VoucherError:
 # ------------------------------------------------------------------------------------------ encoding
 
 
-def _b32(data: bytes) -> str:
-    return base64.b32encode(data).decode("ascii").rstrip("=")
-
-
-def _b36(number: int) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
-
-
-def _epoch(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    seconds = (moment - _EPOCH) // timedelta(seconds=1)
-    if not 0 <= seconds <= _MAX_EPOCH:
-        raise ValueError("datetime out of range")
-    return seconds
-
-
 def _parse_epoch(text: str) -> datetime:
-    if _EPOCH36.fullmatch(text) is None:
+    moment = member_codes.parse_epoch36(text)
+    if moment is None:
         raise _malformed()
-    seconds = int(text, 36)
-    if seconds > _MAX_EPOCH:
-        raise _malformed()
-    return _EPOCH + timedelta(seconds=seconds)
+    return moment
 
 
 def _signature(text: str) -> bytes:
@@ -258,23 +230,16 @@ def _signature(text: str) -> bytes:
         data = base64.b32decode(text + "=")
     except binascii.Error:  # pragma: no cover - the pattern admits only the base32 alphabet
         raise _malformed() from None
-    if _b32(data) != text:
+    if member_codes.b32(data) != text:
         raise _malformed()
     return data
 
 
 def _text(text: str | bytes) -> str:
-    if isinstance(text, bytes | bytearray | memoryview):
-        try:
-            text = bytes(text).decode("ascii")
-        except UnicodeDecodeError:
-            raise _malformed() from None
-    if not isinstance(text, str):
+    trimmed = member_codes.scanned_text(text, MAX_CODE_LENGTH)
+    if trimmed is None:
         raise _malformed()
-    text = text.strip()
-    if len(text) > MAX_CODE_LENGTH or not text.isascii():
-        raise _malformed()
-    return text
+    return trimmed
 
 
 # ------------------------------------------------------------------------------------------ signing
@@ -303,12 +268,12 @@ def sign_voucher(
             raise ValueError(f"{name} must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'")
     if type(min_spend_satang) is not int or _SATANG.fullmatch(str(min_spend_satang)) is None:
         raise ValueError("min_spend_satang must be a whole number of satang, 0 or more")
-    start, end = _epoch(valid_from), _epoch(valid_until)
+    start, end = member_codes.epoch_seconds(valid_from), member_codes.epoch_seconds(valid_until)
     if end <= start:
         raise ValueError("valid_until must be after valid_from")
-    body = (f"{VOUCHER_PREFIX}:{key_id}:{voucher_id}:{benefit.encode()}:{_b36(start)}:{_b36(end)}:"
+    body = (f"{VOUCHER_PREFIX}:{key_id}:{voucher_id}:{benefit.encode()}:{member_codes.b36(start)}:{member_codes.b36(end)}:"
             f"{branch or ANY_BRANCH}:{min_spend_satang}:{owner or BEARER}:")
-    return body + _b32(private_key.sign(body.encode("ascii")))
+    return body + member_codes.b32(private_key.sign(body.encode("ascii")))
 
 
 # ------------------------------------------------------------------------------------------ verifying

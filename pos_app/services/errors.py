@@ -4,15 +4,20 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base of every refusal; ``message`` is translated and fit to show as is. ``code`` is stable."""
+    """Base of every refusal; ``message`` is translated and fit to show as is. ``code`` is stable.
+    ``log_message``: the refusal as a log file may hold it, when ``message`` names a member (their name or card
+    number, for the cashier): the member's id instead (docs/privacy.md, "Logs"); None: ``message`` is fit."""
 
     code = "refused"
+    log_message: str | None = None
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, *, log_message: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:  # a finer reason than the class's (e.g. ``void_window_passed`` for a NotAllowed)
             self.code = code
+        if log_message is not None:
+            self.log_message = log_message
 
 
 class NotFound(ServiceError):

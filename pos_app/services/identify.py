@@ -197,7 +197,8 @@ class MemberService:
             existing = s.ledger.find_member_by_phone(conn, normalized)
             if existing is not None:
                 raise Conflict(_("Phone {phone} already belongs to {name} (card {card_no}).").format(
-                    phone=format_phone(normalized), name=existing.name, card_no=existing.card_no))
+                    phone=format_phone(normalized), name=existing.name, card_no=existing.card_no),
+                    code="phone_taken", log_message=f"the phone already belongs to member {existing.id}")
             member_id = s.ledger.new_id()
             for _attempt in range(5):
                 card_no = new_card_number(s.ledger.randbelow)

@@ -125,8 +125,10 @@ class ServerRefused(Exception):
 class ServerReservations(Protocol):
     """Hold a member's points on the loyalty server before they are spent here, and let go of a hold."""
 
-    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
-        """Hold the points; returns the reservation id. Raises :class:`ServerOffline` or :class:`ServerRefused`."""
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str,
+                for_voucher: bool = False) -> str:
+        """Hold the points; returns the reservation id. Raises :class:`ServerOffline` or :class:`ServerRefused`.
+        ``for_voucher``: the points buy a voucher (the server then expects a voucher reward's redemption)."""
         ...
 
     def release(self, reservation_id: str) -> None:

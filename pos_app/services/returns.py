@@ -283,7 +283,8 @@ class CorrectionUseCases(ServicesBase):
             approver = self._approve(conn, approval, _("a manual adjustment"), operation="adjust",
                                      operator_id=operator_id, op_id=op_id)
             if member.points + points < 0:
-                raise InvalidInput(_("This would leave {name} with a negative balance.").format(name=member.name))
+                raise InvalidInput(_("This would leave {name} with a negative balance.").format(name=member.name),
+                                   log_message=f"this would leave member {member.id} with a negative balance")
             entry = self.ledger.append_entry(conn, NewEntry(
                 member_id=member_id, kind="adjust", points=points, sale_at_ms=self.clock(),
                 operator_id=operator_id, corrects_id=corrects_id, approved_by=approver.id, reason=reason,

@@ -137,12 +137,14 @@ class ClientReservations:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str,
+                for_voucher: bool = False) -> str:
         from pos_app.services.redeem import ServerOffline, ServerRefused
         from sync.client import Offline, Refused
 
         try:
-            return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id))
+            return str(self._client.reserve(member_id, points, reward_code, reservation_id=reservation_id,
+                                            for_voucher=for_voucher))
         except Offline as exc:
             raise ServerOffline(str(exc)) from exc
         except Refused as exc:
@@ -242,6 +244,20 @@ def buy_voucher(services: Services, client: Any, **kwargs: Any) -> Any:
         raise NotAllowed(_("A voucher can only be bought with points on a terminal connected to a loyalty "
                            "server."), code="voucher.needs_server")
     return services.buy_voucher(ClientReservations(client), ClientVouchers(client), **kwargs)
+
+
+def award_with_voucher(services: Services, client: Any, code: str, **kwargs: Any) -> Any:
+    """A sale awarded with a voucher used on it (``services.award_with_voucher``), online first with ``client``
+    (None: standalone)."""
+    return services.award_with_voucher(ClientVouchers(client) if client is not None else None, code, **kwargs)
+
+
+def abandon_voucher_buy(services: Services, client: Any, **kwargs: Any) -> bool:
+    """Let go of a failed voucher purchase (``services.abandon_voucher_buy``): True if nothing was spent (its
+    points hold, if any, released on the server); False if the points are spent and the voucher is still owed."""
+    if client is None:
+        return True  # standalone: a purchase never got as far as a hold
+    return bool(services.abandon_voucher_buy(ClientReservations(client), **kwargs))
 
 
 def upload_voucher_uses(services: Services, client: Any) -> tuple[int, int]:

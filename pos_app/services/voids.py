@@ -146,7 +146,8 @@ def void(services: Services, *, entry_id: str, operator_id: str, approval: Appro
         back = -entry.points
         if member.points + back < 0:
             raise NotAllowed(_("{name} has already spent these points: void the later redemption first.").format(
-                name=member.name), code="points_already_spent")
+                name=member.name), code="points_already_spent",
+                log_message=f"member {member.id} has already spent these points")
         approver = services._approve(conn, approval, _("a void"), operation="void", operator_id=operator_id,
                                      op_id=op_id)
         reverse = ledger.append_entry(conn, NewEntry(

@@ -14,6 +14,7 @@ voucher twice (the ledger's ``voucher_uses.voucher_id`` is unique). docs/voucher
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,6 +103,28 @@ class VoucherUseResult:
     balance_before: int | None = None
     balance_after: int | None = None
     bill_satang: int | None = None
+
+
+@dataclass(frozen=True)
+class VoucherSale:
+    """A sale awarded with a voucher used on it (:meth:`VoucherUseCases.award_with_voucher`)."""
+
+    use: VoucherUseResult
+    award: Any | None
+    """The award (``AwardResult``) on what the member paid; None for a points-multiplier voucher, whose sale was
+    recorded with the use (``use.points``)."""
+    paid_satang: int
+    """The bill less a discount voucher's amount: what the points were earned on."""
+
+
+AWARD_NAMESPACE = uuid.UUID("9d0f3a52-7c4e-4b1e-8a6f-3e2b5c7d9a10")
+"""The award of :meth:`VoucherUseCases.award_with_voucher` has the operation id uuid5(this, the voucher use's id):
+a retry of the same operation awards once."""
+
+
+def whole_bill_paid() -> InvalidInput:
+    return InvalidInput(_("The voucher pays the whole bill: there is nothing paid to earn points on."),
+                        code="amount.voucher")
 
 
 VOUCHER_BATCH = 200
@@ -268,8 +291,36 @@ class VoucherUseCases(ServicesBase):
             row = store.by_voucher(conn, result.voucher_id)
         return result if row is None else _with_conflict(result, bool(row.conflict))
 
+    def award_with_voucher(self, server: ServerVouchers | None, code: str, *, member_id: str, amount_satang: int,
+                           receipt_ref: str, operator_id: str, op_id: str | None = None) -> VoucherSale:
+        """Award a sale with a voucher used on it, as the window does in two steps, checked as a whole first: the
+        voucher (as scanned: forged, expired, another member's, below its minimum, already used...), the member
+        and the receipt (one that already earned is refused) before the voucher is held anywhere. Then the
+        voucher is used online first (:meth:`redeem_voucher_online`) and the points are awarded on what the
+        member pays: the bill less a discount voucher's amount (a voucher that pays the whole bill is refused:
+        nothing paid earns points), the whole bill for a free item; a points-multiplier voucher records the sale
+        with its use. A retry with the same ``op_id`` uses the voucher and awards the sale once."""
+        op_id = op_id or self.ledger.new_id()
+        request = self._voucher_request(code, receipt_ref, operator_id, amount_satang, member_id)
+        with self.ledger.read() as conn:
+            prior = self.ledger.find_operation(conn, op_id, "voucher_use", request)
+        if prior is None:
+            checked = self.check_voucher(code, bill_satang=amount_satang, member_id=member_id)
+            self._check_multiplied_sale(receipt_ref, member_id, amount_satang)
+            if checked.kind in ("fixed", "percent") and checked.value_satang >= amount_satang:
+                raise whole_bill_paid()
+        use = self.redeem_voucher_online(server, code, receipt_ref=receipt_ref, operator_id=operator_id,
+                                         bill_satang=amount_satang, member_id=member_id, op_id=op_id)
+        if use.points is not None:
+            return VoucherSale(use=use, award=None, paid_satang=amount_satang)
+        paid = amount_satang - (use.value_satang if use.kind in ("fixed", "percent") else 0)
+        award = self.award(member_id=member_id, amount_satang=paid, receipt_ref=use.receipt_ref,  # type: ignore[attr-defined]
+                           operator_id=operator_id, op_id=str(uuid.uuid5(AWARD_NAMESPACE, op_id)))
+        return VoucherSale(use=use, award=award, paid_satang=paid)
+
     def _check_multiplied_sale(self, receipt_ref: str, member_id: str | None, bill_satang: int | None) -> None:
-        """What the sale of a multiplier voucher needs, checked before the server holds the voucher."""
+        """What the sale of a multiplier voucher (or any voucher awarded with its sale) needs, checked before the
+        server holds the voucher."""
         if member_id is None or bill_satang is None:
             raise _sale_needed()
         receipt = self._check_receipt(receipt_ref)
@@ -360,7 +411,8 @@ class VoucherUseCases(ServicesBase):
                 raise NotAllowed(_("Reward {code} is not a voucher: redeem it as usual.").format(code=reward_code),
                                  code="not_a_voucher_reward")
             try:
-                points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation)
+                points_server.reserve(member_id, reward.points_cost, reward_code, reservation_id=reservation,
+                                      for_voucher=True)
             except ServerOffline:
                 raise NotAllowed(_("A voucher can only be bought with points while the terminal is online."),
                                  code="voucher.needs_server") from None
@@ -383,6 +435,20 @@ class VoucherUseCases(ServicesBase):
                              balance_after=redeemed.balance_after, voucher_id=voucher_id, code=code,
                              description=voucher.benefit.describe(),
                              valid_until=voucher.valid_until.astimezone(BANGKOK).date().isoformat())
+
+    def abandon_voucher_buy(self, points_server: ServerReservations, *, op_id: str, member_id: str,
+                            reward_code: str, operator_id: str, receipt_ref: str | None = None) -> bool:
+        """Give up a purchase that failed and will not be retried (the cashier moved on to another member). If
+        its redemption was not recorded here, the points hold it may have left on the server is released and
+        True is returned: nothing was spent. If it was recorded, the points are spent and the voucher is still
+        owed: nothing is released, False is returned, and the same ``op_id`` fetches the voucher later."""
+        with self.ledger.read() as conn:
+            done = self.ledger.find_operation(conn, op_id, "redeem", self._redeem_request(
+                member_id, reward_code, operator_id, receipt_ref, reservation_id_for(op_id)))
+        if done is not None:
+            return False
+        points_server.release(reservation_id_for(op_id))
+        return True
 
     def _redeem_request(self, member_id: str, reward_code: str, operator_id: str, receipt_ref: str | None,
                         reservation_id: str) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from pos_app.ui.dialogs import (
 from pos_app.ui.presenters.award import AwardPresenter
 from pos_app.ui.presenters.changes import Change, ChangeBus
 from pos_app.ui.presenters.member import MemberPresenter
-from pos_app.ui.presenters.redeem import RedeemPresenter
+from pos_app.ui.presenters.redeem import RedeemPresenter, VoucherBuys
 from pos_app.ui.presenters.returns import ReturnPresenter
 from pos_app.ui.presenters.search import SearchPresenter
 from pos_app.ui.presenters.session import IdleLock, SessionPresenter
@@ -149,6 +149,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
     backup_checked = Signal(object)      # BackupInfo, None (not due) or the ServiceError of a failed backup
     slip_printed = Signal(object)        # PrintOutcome of a slip (or reprint) the print thread finished
     camera_scanned = Signal(str)         # a code the camera accepted (then identified like a typed one)
+    voucher_buy_let_go = Signal(str, bool)  # op id of a voucher purchase left behind; True: nothing was spent
     change_pin_requested = Signal(object)  # the ChangePinDialog just opened
     pin_changed = Signal(object)         # StaffView after a PIN change was saved
     manager_area_shown = Signal(object)  # the ManagerDialog, each time its state was (re)drawn
@@ -208,6 +209,7 @@ class CounterWindow(SignInScreen, MemberScreen, AwardScreen, RedeemScreen, Retur
             self.print_worker = Worker(self)
         self.worker = Worker(self)
         self.ops = OperationIds()
+        self.voucher_buys = VoucherBuys(new_op_id)  # kept across members: a paid voucher is fetched later
         self._services: Any = None
         self._open_failed = False
         # the screens' state (Qt-free presenters) and the notifications they refresh from

@@ -4,12 +4,12 @@
     <context>
         <name>pos</name>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="71"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="74"></location>
             <source>Error: {message}</source>
             <translation>ผิดพลาด: {message}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="522"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="594"></location>
             <source>Per reward</source>
             <translation>แยกตามของรางวัล</translation>
         </message>
@@ -49,41 +49,41 @@
             <translation>เครื่องพร้อมใช้งานที่ {path} (เครื่อง {id})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="279"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="284"></location>
             <source>A category line is written CATEGORY=AMOUNT, e.g. beverages=120.00</source>
             <translation>รายการหมวดสินค้าเขียนแบบ หมวด=ยอดเงิน เช่น beverages=120.00</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="366"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="438"></location>
             <source>a discount of {amount}</source>
             <translation>ส่วนลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="427"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="499"></location>
             <source>Adjusted {name} by {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ปรับแต้มของ {name} {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="483"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="555"></location>
             <source>{name}: {points:,} points</source>
             <translation>{name}: {points:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="499"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="571"></location>
             <location filename="../../sync/server/console/templates/member.html" line="72"></location>
             <source>No entries yet.</source>
             <translation>ยังไม่มีรายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Awards</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/redeem.py" line="98"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
@@ -94,14 +94,14 @@
             <translation>แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/services/reports.py" line="330"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="112"></location>
             <source>Sales</source>
             <translation>ยอดขาย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="516"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="588"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="20"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="21"></location>
             <location filename="../../sync/server/console/templates/dashboard.html" line="36"></location>
@@ -111,27 +111,27 @@
             <translation>แลกแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="589"></location>
             <source>Per cashier</source>
             <translation>แยกตามแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="517"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="589"></location>
             <source>Per hour</source>
             <translation>แยกตามชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="572"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="644"></location>
             <source>Added {name} ({role}), id {id}.</source>
             <translation>เพิ่ม {name} ({role}) แล้ว รหัส {id}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="670"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="742"></location>
             <source>Reward {code} saved.</source>
             <translation>บันทึกของรางวัล {code} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="845"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="917"></location>
             <source>Backup written to {path}.</source>
             <translation>สำรองข้อมูลไว้ที่ {path} แล้ว</translation>
         </message>
@@ -156,56 +156,56 @@
             <translation>ไม่พบสมาชิกเบอร์ {phone}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="302"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="305"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="316"></location>
             <source>{amount} would earn {points:,} points for {name}.</source>
             <translation>ยอด {amount} จะได้ {points:,} แต้มสำหรับ {name}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="321"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="369"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="464"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="338"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="441"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="536"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="108"></location>
             <source> (already recorded)</source>
             <translation> (บันทึกไว้แล้ว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="405"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="477"></location>
             <source>Return of {amount} on receipt {receipt}: {clawed:,} points taken back, {restored:,} restored. Balance {before:,} -&gt; {after:,}.</source>
             <translation>คืนสินค้า {amount} ใบเสร็จ {receipt}: หักแต้มคืน {clawed:,} แต้ม คืนแต้มให้ {restored:,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="515"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="587"></location>
             <source>Daily report {date}</source>
             <translation>รายงานประจำวัน {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="525"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="597"></location>
             <source>Total: {awards:,} awards, {pa:,} points on {sales}; {red:,} redemptions, {pr:,} points</source>
             <translation>รวม: ให้แต้ม {awards:,} ครั้ง {pa:,} แต้ม จากยอดขาย {sales}; แลกแต้ม {red:,} ครั้ง {pr:,} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="697"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="769"></location>
             <source>No terminal in {path}: run 'pos-terminal init' first.</source>
             <translation>ไม่พบข้อมูลเครื่องใน {path}: สั่ง 'pos-terminal init' ก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="737"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="809"></location>
             <source>terminal {id}, mode {mode}, {n} records waiting to upload</source>
             <translation>เครื่อง {id} โหมด {mode} รอส่งขึ้นเซิร์ฟเวอร์ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="859"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="931"></location>
             <source>Replace the ledger in {path} with a backup?</source>
             <translation>แทนที่ข้อมูลแต้มใน {path} ด้วยข้อมูลสำรองหรือไม่?</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="326"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="343"></location>
             <source>{name} earned {points:,} points on {amount} (receipt {receipt}). Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} ได้ {points:,} แต้ม จากยอด {amount} (ใบเสร็จ {receipt}) ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="367"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="439"></location>
             <source>{name} redeemed {points:,} points for {what}. Balance {before:,} -&gt; {after:,}.</source>
             <translation>{name} แลก {points:,} แต้ม เป็น{what} ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
@@ -336,12 +336,12 @@
             <translation>รหัสในแอปนี้ใช้ไปแล้ว ขอให้สมาชิกแสดงรหัสล่าสุดในแอป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="618"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="642"></location>
             <source>A card number has 16 digits. Check the number and type it again.</source>
             <translation>หมายเลขบัตรมี 16 หลัก ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/member_codes.py" line="622"></location>
+            <location filename="../../pos_app/core/member_codes.py" line="646"></location>
             <source>This card number is not valid (the check digit does not match). Check the number and type it again.</source>
             <translation>หมายเลขบัตรไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
@@ -913,12 +913,12 @@
             <translation>บทบาทต้องเป็น cashier, manager หรือ admin</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="291"></location>
+            <location filename="../../pos_app/services/redeem.py" line="293"></location>
             <source>A reward costs at least one point.</source>
             <translation>ของรางวัลต้องใช้อย่างน้อย 1 แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="188"></location>
+            <location filename="../../pos_app/services/identify.py" line="186"></location>
             <source>A member's name is 1 to 120 characters.</source>
             <translation>ชื่อสมาชิกยาว 1 ถึง 120 ตัวอักษร</translation>
         </message>
@@ -973,13 +973,13 @@
             <translation>ไม่พบสมาชิกหมายเลขบัตร {card_no}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="189"></location>
+            <location filename="../../pos_app/services/redeem.py" line="191"></location>
             <source>Choose a reward or a number of points.</source>
             <translation>เลือกของรางวัลหรือจำนวนแต้ม</translation>
         </message>
         <message>
             <location filename="../../pos_app/services/earn.py" line="158"></location>
-            <location filename="../../pos_app/services/vouchers.py" line="279"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="330"></location>
             <source>Receipt {receipt} already earned points; nothing was added.</source>
             <translation>ใบเสร็จ {receipt} ได้แต้มไปแล้ว ไม่ได้เพิ่มแต้มอีก</translation>
         </message>
@@ -988,7 +988,7 @@
             <translation type="obsolete">ยอด {amount} ไม่ได้แต้มตามกติกาปัจจุบัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="203"></location>
+            <location filename="../../pos_app/services/redeem.py" line="205"></location>
             <source>Reward {code} is out of stock.</source>
             <translation>ของรางวัล {code} หมดแล้ว</translation>
         </message>
@@ -1015,13 +1015,13 @@
             <translation>จะทำให้ยอดแต้มของ {name} ติดลบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/identify.py" line="201"></location>
+            <location filename="../../pos_app/services/identify.py" line="199"></location>
             <source>Phone {phone} already belongs to {name} (card {card_no}).</source>
             <translation>เบอร์ {phone} เป็นของ {name} อยู่แล้ว (บัตร {card_no})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="183"></location>
-            <location filename="../../pos_app/services/vouchers.py" line="358"></location>
+            <location filename="../../pos_app/services/redeem.py" line="185"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="409"></location>
             <source>No reward with code {code}.</source>
             <translation>ไม่พบของรางวัลรหัส {code}</translation>
         </message>
@@ -1031,7 +1031,7 @@
             <translation>ของรางวัล {code} ใช้ {cost} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/redeem.py" line="197"></location>
+            <location filename="../../pos_app/services/redeem.py" line="199"></location>
             <source>redeeming more than {n} points</source>
             <translation>แลกเกิน {n} แต้ม</translation>
         </message>
@@ -1041,18 +1041,18 @@
             <translation>คำเตือน: โหลดฟอนต์ภาษาไทยไม่ได้ ({error})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="407"></location>
-            <location filename="../../pos_app/ui/counter.py" line="408"></location>
+            <location filename="../../pos_app/ui/counter.py" line="409"></location>
+            <location filename="../../pos_app/ui/counter.py" line="410"></location>
             <source>Loyalty counter</source>
             <translation>สะสมแต้มหน้าร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="411"></location>
+            <location filename="../../pos_app/ui/counter.py" line="413"></location>
             <source>Switch language</source>
             <translation>เปลี่ยนภาษา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="412"></location>
+            <location filename="../../pos_app/ui/counter.py" line="414"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="225"></location>
             <location filename="../../sync/server/console/templates/base.html" line="20"></location>
             <source>Sign out</source>
@@ -1086,8 +1086,8 @@
         </message>
         <message>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="154"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../pos_app/ui/screens/member.py" line="146"></location>
             <location filename="../../pos_app/ui/slips.py" line="72"></location>
@@ -1129,7 +1129,7 @@
             <translation>เช่น R-000123</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Award</source>
@@ -1203,7 +1203,7 @@
             <translation>ใส่จำนวนแต้มที่จะแลก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="478"></location>
+            <location filename="../../pos_app/ui/counter.py" line="480"></location>
             <source>Working…</source>
             <translation>กำลังทำรายการ…</translation>
         </message>
@@ -1235,12 +1235,12 @@
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="295"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="332"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="651"></location>
+            <location filename="../../pos_app/ui/counter.py" line="653"></location>
             <source>Not redeemed: no manager approval.</source>
             <translation>ยังไม่ได้แลก: ผู้จัดการไม่ได้อนุมัติ</translation>
         </message>
@@ -1260,7 +1260,7 @@
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="293"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="330"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1444,12 +1444,12 @@
             <translation>สมัครสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="406"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="409"></location>
             <source>Type the member's name.</source>
             <translation>ใส่ชื่อสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="428"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="431"></location>
             <source>Done: {name} is now a member.</source>
             <translation>เรียบร้อย: {name} เป็นสมาชิกแล้ว</translation>
         </message>
@@ -1523,17 +1523,17 @@
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="307"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="323"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="308"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="309"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="325"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="312"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="328"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="313"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="329"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="330"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="322"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="338"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="350"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="335"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="351"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="336"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="352"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="337"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="353"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="338"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="354"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="339"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="355"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="340"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="356"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="341"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="357"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="353"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="369"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="365"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="381"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -1621,7 +1621,7 @@
             <translation type="obsolete">รายงานวันนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="22"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
@@ -1645,7 +1645,7 @@
             <translation>รวม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="881"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="953"></location>
             <source>{points:,} points expired for {members:,} members.</source>
             <translation>แต้มหมดอายุ {points:,} แต้ม จากสมาชิก {members:,} คน</translation>
         </message>
@@ -1716,7 +1716,7 @@
             <translation>ซิงก์ไม่สำเร็จ: {error} (ลองใหม่ใน {s} วินาที)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="842"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="914"></location>
             <source>The newest backup is recent enough; none taken.</source>
             <translation>ข้อมูลสำรองล่าสุดยังใหม่อยู่ จึงไม่ได้สำรองเพิ่ม</translation>
         </message>
@@ -1820,7 +1820,7 @@
             <translation>ไม่รู้จักคีย์ {key} ใน {file} (ที่รู้จักใน [{section}]: {known})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="710"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="782"></location>
             <source>no terminal.toml: defaults in use</source>
             <translation>ไม่มี terminal.toml: ใช้ค่าเริ่มต้น</translation>
         </message>
@@ -1898,7 +1898,7 @@
             <translation>สลิปไม่ได้พิมพ์: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="205"></location>
+            <location filename="../../pos_app/ui/counter.py" line="206"></location>
             <source>The slip printer cannot be used: {reason}</source>
             <translation>ใช้เครื่องพิมพ์สลิปไม่ได้: {reason}</translation>
         </message>
@@ -2103,41 +2103,41 @@
             <translation>เปิดกล้องเพื่อสแกนบัตรสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="630"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="702"></location>
             <source>No failed PINs waiting and no lockouts.</source>
             <translation>ไม่มี PIN ที่ใส่ผิดค้างอยู่ และไม่มีการล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="703"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>sign-in</source>
             <translation>เข้าสู่ระบบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="631"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="703"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="302"></location>
             <source>approval</source>
             <translation>อนุมัติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="591"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="663"></location>
             <source>PIN of {name} changed.</source>
             <translation>เปลี่ยน PIN ของ {name} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="604"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="676"></location>
             <location filename="../../pos_app/ui/presenters/staff.py" line="133"></location>
             <location filename="../../pos_app/ui/screens/backoffice.py" line="81"></location>
             <source>PIN of {name} reset: they choose a new one at their next sign-in.</source>
             <translation>รีเซ็ต PIN ของ {name} แล้ว: ต้องตั้ง PIN ใหม่เมื่อเข้าสู่ระบบครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="619"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="691"></location>
             <source>Unlocked ({n} failed-PIN counts cleared).</source>
             <translation>ปลดล็อกแล้ว (ล้างการนับ PIN ผิด {n} รายการ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="652"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="724"></location>
             <source>No audit events yet.</source>
             <translation>ยังไม่มีบันทึกเหตุการณ์</translation>
         </message>
@@ -2147,24 +2147,24 @@
             <translation>พนักงานทดลอง: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ใช้สำหรับทดลองเท่านั้น ห้ามใช้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>LOCKED</source>
             <translation>ถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="635"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="707"></location>
             <source>, wait {s} s</source>
             <translation>, รอ {s} วินาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="633"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="705"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="306"></location>
             <source>this terminal (PIN only)</source>
             <translation>เครื่องนี้ (ใส่ PIN อย่างเดียว)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="634"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="706"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="307"></location>
             <source>{n} wrong</source>
             <translation>ผิด {n} ครั้ง</translation>
@@ -2266,18 +2266,18 @@
             <translation>สำหรับทดลองเท่านั้น: PIN แคชเชียร์ 1111 ผู้จัดการ 9999 ห้ามใช้ PIN เหล่านี้ที่เคาน์เตอร์จริง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="414"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/counter.py" line="416"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <source>Manager</source>
             <translation>ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="415"></location>
+            <location filename="../../pos_app/ui/counter.py" line="417"></location>
             <source>Lockouts, security events, reset a cashier's PIN</source>
             <translation>การล็อก เหตุการณ์ด้านความปลอดภัย รีเซ็ต PIN ของแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="416"></location>
+            <location filename="../../pos_app/ui/counter.py" line="418"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="201"></location>
             <source>Change PIN</source>
             <translation>เปลี่ยน PIN</translation>
@@ -2441,7 +2441,7 @@
             <translation>เหตุการณ์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="417"></location>
+            <location filename="../../pos_app/ui/counter.py" line="419"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="276"></location>
             <location filename="../../pos_app/ui/screens/staff.py" line="160"></location>
             <source>Staff</source>
@@ -2484,17 +2484,17 @@
             <translation>ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https:// ตามด้วยชื่อเครื่อง เช่น https://loyalty.example หรือ http://192.168.1.10:8765</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="868"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="940"></location>
             <source>This terminal is enrolled: before it records anything, it gets back from the loyalty server the records of its own that are newer than the backup. Connect it and run 'pos-terminal sync --once' now.</source>
             <translation>เครื่องนี้ลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มแล้ว: ก่อนบันทึกรายการใหม่ เครื่องจะดึงรายการของตัวเองที่ใหม่กว่าไฟล์สำรองกลับมาจากเซิร์ฟเวอร์ เชื่อมต่อเครือข่ายแล้วสั่ง 'pos-terminal sync --once' ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="864"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="936"></location>
             <source>Restored from {source}.</source>
             <translation>กู้คืนจาก {source} เรียบร้อย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="866"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="938"></location>
             <source>The replaced file was kept as {path}.</source>
             <translation>ไฟล์เดิมเก็บไว้ที่ {path}</translation>
         </message>
@@ -2545,7 +2545,7 @@
         </message>
         <message>
             <location filename="../../pos_app/services/approvals.py" line="51"></location>
-            <location filename="../../pos_app/services/identify.py" line="186"></location>
+            <location filename="../../pos_app/services/identify.py" line="184"></location>
             <source>The name</source>
             <translation>ชื่อ</translation>
         </message>
@@ -2560,13 +2560,13 @@
             <translation>PIN ผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="293"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="304"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="307"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="318"></location>
             <source>{amount} would be recorded for {name} with 0 points: {why}.</source>
             <translation>{amount} จะบันทึกเป็นยอดขายของ {name} ได้ 0 แต้ม: {why}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="323"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="340"></location>
             <source>Sale of {amount} recorded for {name} (receipt {receipt}). {why}. Balance {after:,}.</source>
             <translation>บันทึกยอดขาย {amount} ของ {name} แล้ว (ใบเสร็จ {receipt}) {why} คงเหลือ {after:,} แต้ม</translation>
         </message>
@@ -2686,7 +2686,7 @@
             <translation>เรียบร้อย: บันทึกยอดขายแล้ว {why} คงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/__init__.py" line="164"></location>
+            <location filename="../../pos_app/cli/__init__.py" line="167"></location>
             <source>Not as root: the data folder {path} belongs to the counter account {user}. Run the command as that account: sudo -u {user} pos-terminal {args}</source>
             <translation>ห้ามใช้ root: โฟลเดอร์ข้อมูล {path} เป็นของบัญชีเครื่องขาย {user} ให้รันคำสั่งด้วยบัญชีนั้น: sudo -u {user} pos-terminal {args}</translation>
         </message>
@@ -2701,32 +2701,32 @@
             <translation>กำลังซิงก์กับ {url} ทุก {s} วินาที (Ctrl-C เพื่อหยุด)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>default</source>
             <translation>ค่าเริ่มต้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>file</source>
             <translation>ไฟล์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>environment</source>
             <translation>ตัวแปรสภาพแวดล้อม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="912"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="984"></location>
             <source>option</source>
             <translation>ตัวเลือก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="719"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="791"></location>
             <source>every file of the counter belongs to {user} and only it can read them</source>
             <translation>ทุกไฟล์ของเครื่องขายเป็นของ {user} และมีเพียงบัญชีนี้ที่อ่านได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="718"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="790"></location>
             <source>Fix it with: {command}</source>
             <translation>แก้ไขด้วย: {command}</translation>
         </message>
@@ -2771,57 +2771,57 @@
             <translation>ลงทะเบียนใหม่แล้วเป็นเครื่อง {id}: ได้ข้อมูลรับรองใหม่ สมุดบัญชีและรายการที่รอส่งยังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="816"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="888"></location>
             <source>the sync credential is valid until {date}</source>
             <translation>ข้อมูลรับรองการซิงก์ใช้ได้ถึง {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="807"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="879"></location>
             <source>the sync credential expired on {date}: the server refuses this terminal. Ask head office for an enrollment code and run 'pos-terminal enroll --again --code CODE' (the ledger and the terminal id are kept).</source>
             <translation>ข้อมูลรับรองการซิงก์หมดอายุเมื่อ {date}: เซิร์ฟเวอร์ปฏิเสธเครื่องนี้ ขอรหัสลงทะเบียนจากสำนักงานใหญ่แล้วรัน 'pos-terminal enroll --again --code CODE' (สมุดบัญชีและรหัสเครื่องยังคงเดิม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="812"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="884"></location>
             <source>the sync credential expires in {days} days ({date}) and has not been renewed: check that sync works ('pos-terminal sync --once'); it renews itself at the next successful sync.</source>
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="310"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="326"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="315"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="331"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="316"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="332"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="318"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="320"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="336"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="750"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="822"></location>
             <source>Cannot write the support bundle {path}: {reason}</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุน {path} ไม่ได้: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="753"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="825"></location>
             <source>Support bundle written to {path}.</source>
             <translation>เขียนไฟล์รวมข้อมูลสำหรับฝ่ายสนับสนุนไว้ที่ {path} แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="552"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="624"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="419"></location>
             <source>Cannot write {path}: {error}</source>
             <translation>เขียนไฟล์ {path} ไม่ได้: {error}</translation>
@@ -2881,7 +2881,7 @@
             <translation>รายงาน {start} ถึง {end}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="413"></location>
+            <location filename="../../pos_app/ui/counter.py" line="415"></location>
             <location filename="../../pos_app/ui/screens/reports.py" line="602"></location>
             <location filename="../../sync/server/console/templates/base.html" line="14"></location>
             <location filename="../../sync/server/console/templates/reports.html" line="2"></location>
@@ -2893,13 +2893,13 @@
             <translation type="obsolete">สแกนบัตร หรือพิมพ์รหัส เลขบัตร หรือเบอร์โทร</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="421"></location>
+            <location filename="../../pos_app/ui/counter.py" line="423"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="349"></location>
             <source>Return a receipt</source>
             <translation>คืนสินค้าตามใบเสร็จ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/member.py" line="366"></location>
+            <location filename="../../pos_app/ui/screens/member.py" line="369"></location>
             <source>Last entries</source>
             <translation>รายการล่าสุด</translation>
         </message>
@@ -2972,7 +2972,7 @@
         </message>
         <message>
             <location filename="../../pos_app/ui/dialogs.py" line="375"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <location filename="../../pos_app/ui/slips.py" line="115"></location>
             <source>Return</source>
             <translation>คืนสินค้า</translation>
@@ -3059,52 +3059,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1107"></location>
+            <location filename="../../sync/server/console/pages.py" line="1108"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1109"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1412"></location>
+            <location filename="../../sync/server/console/pages.py" line="1413"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1416"></location>
+            <location filename="../../sync/server/console/pages.py" line="1417"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1418"></location>
+            <location filename="../../sync/server/console/pages.py" line="1419"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1414"></location>
+            <location filename="../../sync/server/console/pages.py" line="1415"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3290,7 +3290,7 @@
             <translation>รายละเอียด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <location filename="../../sync/server/console/templates/flags.html" line="10"></location>
             <location filename="../../sync/server/console/templates/member.html" line="60"></location>
             <source>Raised</source>
@@ -3419,7 +3419,7 @@
             <translation>ประวัติ (ทุกสาขา)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <location filename="../../sync/server/console/templates/member.html" line="66"></location>
             <source>Amount</source>
@@ -3490,78 +3490,78 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1112"></location>
+            <location filename="../../sync/server/console/pages.py" line="1113"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1113"></location>
+            <location filename="../../sync/server/console/pages.py" line="1114"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="158"></location>
+            <location filename="../../sync/server/console/pages.py" line="159"></location>
             <source>Not allowed</source>
             <translation>ไม่มีสิทธิ์</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="159"></location>
+            <location filename="../../sync/server/console/pages.py" line="160"></location>
             <source>Your role does not allow this page or action.</source>
             <translation>บทบาทของคุณไม่มีสิทธิ์ใช้หน้านี้หรือการดำเนินการนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="172"></location>
-            <location filename="../../sync/server/console/pages.py" line="211"></location>
+            <location filename="../../sync/server/console/pages.py" line="173"></location>
+            <location filename="../../sync/server/console/pages.py" line="212"></location>
             <source>This form has expired or did not come from this console: open the page again and repeat.</source>
             <translation>แบบฟอร์มนี้หมดอายุหรือไม่ได้มาจากคอนโซลนี้ เปิดหน้าใหม่แล้วทำอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="271"></location>
-            <location filename="../../sync/server/console/pages.py" line="301"></location>
-            <location filename="../../sync/server/console/pages.py" line="312"></location>
-            <location filename="../../sync/server/console/pages.py" line="347"></location>
-            <location filename="../../sync/server/console/pages.py" line="379"></location>
-            <location filename="../../sync/server/console/pages.py" line="446"></location>
-            <location filename="../../sync/server/console/pages.py" line="476"></location>
-            <location filename="../../sync/server/console/pages.py" line="612"></location>
-            <location filename="../../sync/server/console/pages.py" line="639"></location>
-            <location filename="../../sync/server/console/pages.py" line="675"></location>
-            <location filename="../../sync/server/console/pages.py" line="756"></location>
-            <location filename="../../sync/server/console/pages.py" line="802"></location>
-            <location filename="../../sync/server/console/pages.py" line="860"></location>
-            <location filename="../../sync/server/console/pages.py" line="935"></location>
-            <location filename="../../sync/server/console/pages.py" line="959"></location>
-            <location filename="../../sync/server/console/pages.py" line="973"></location>
-            <location filename="../../sync/server/console/pages.py" line="989"></location>
-            <location filename="../../sync/server/console/pages.py" line="1031"></location>
-            <location filename="../../sync/server/console/pages.py" line="1058"></location>
-            <location filename="../../sync/server/console/pages.py" line="1098"></location>
+            <location filename="../../sync/server/console/pages.py" line="272"></location>
+            <location filename="../../sync/server/console/pages.py" line="302"></location>
+            <location filename="../../sync/server/console/pages.py" line="313"></location>
+            <location filename="../../sync/server/console/pages.py" line="348"></location>
+            <location filename="../../sync/server/console/pages.py" line="380"></location>
+            <location filename="../../sync/server/console/pages.py" line="447"></location>
+            <location filename="../../sync/server/console/pages.py" line="477"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="640"></location>
+            <location filename="../../sync/server/console/pages.py" line="676"></location>
+            <location filename="../../sync/server/console/pages.py" line="757"></location>
+            <location filename="../../sync/server/console/pages.py" line="803"></location>
+            <location filename="../../sync/server/console/pages.py" line="861"></location>
+            <location filename="../../sync/server/console/pages.py" line="936"></location>
+            <location filename="../../sync/server/console/pages.py" line="960"></location>
+            <location filename="../../sync/server/console/pages.py" line="974"></location>
+            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="1032"></location>
+            <location filename="../../sync/server/console/pages.py" line="1059"></location>
+            <location filename="../../sync/server/console/pages.py" line="1099"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="271"></location>
-            <location filename="../../sync/server/console/pages.py" line="302"></location>
-            <location filename="../../sync/server/console/pages.py" line="312"></location>
-            <location filename="../../sync/server/console/pages.py" line="348"></location>
-            <location filename="../../sync/server/console/pages.py" line="379"></location>
-            <location filename="../../sync/server/console/pages.py" line="446"></location>
-            <location filename="../../sync/server/console/pages.py" line="477"></location>
+            <location filename="../../sync/server/console/pages.py" line="272"></location>
+            <location filename="../../sync/server/console/pages.py" line="303"></location>
+            <location filename="../../sync/server/console/pages.py" line="313"></location>
+            <location filename="../../sync/server/console/pages.py" line="349"></location>
+            <location filename="../../sync/server/console/pages.py" line="380"></location>
+            <location filename="../../sync/server/console/pages.py" line="447"></location>
+            <location filename="../../sync/server/console/pages.py" line="478"></location>
             <source>No such member.</source>
             <translation>ไม่พบสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="509"></location>
+            <location filename="../../sync/server/console/pages.py" line="510"></location>
             <source>Write a note: what was done about it.</source>
             <translation>เขียนหมายเหตุว่าได้ดำเนินการอย่างไร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="304"></location>
+            <location filename="../../sync/server/console/pages.py" line="305"></location>
             <source>Not adjusted: give non-zero points within the limits and a reason.</source>
             <translation>ไม่ได้ปรับ: ระบุแต้มที่ไม่เป็นศูนย์ภายในขีดจำกัด และเหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="523"></location>
+            <location filename="../../sync/server/console/pages.py" line="524"></location>
             <source>That flag is not open (already resolved?).</source>
             <translation>รายการนี้ไม่ได้เปิดอยู่ (ปิดไปแล้วหรือไม่?)</translation>
         </message>
@@ -3572,27 +3572,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1421"></location>
+            <location filename="../../sync/server/console/pages.py" line="1422"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1423"></location>
+            <location filename="../../sync/server/console/pages.py" line="1424"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1425"></location>
+            <location filename="../../sync/server/console/pages.py" line="1426"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1428"></location>
+            <location filename="../../sync/server/console/pages.py" line="1429"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1430"></location>
+            <location filename="../../sync/server/console/pages.py" line="1431"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3632,42 +3632,42 @@
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="340"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="327"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="343"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="329"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="345"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="331"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="347"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="332"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="348"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="333"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="349"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="781"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="853"></location>
             <source>updates signed by key {fingerprint} are installed in the quiet time (channel {channel})</source>
             <translation>อัปเดตที่ลงนามด้วยกุญแจ {fingerprint} จะติดตั้งในช่วงเวลาเงียบ (ช่อง {channel})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="778"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="850"></location>
             <source>version {version} rolled back at {when}: the version before runs with its own ledger; see 'pos-terminal update status'</source>
             <translation>เวอร์ชัน {version} ถูกย้อนกลับเมื่อ {when}: เวอร์ชันก่อนหน้าทำงานกับสมุดบัญชีของตัวเอง ดู 'pos-terminal update status'</translation>
         </message>
@@ -3814,7 +3814,7 @@
             <translation>upgrade.sh ปฏิเสธเวอร์ชัน {version}: {reason}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="978"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1050"></location>
             <source>This terminal is enrolled: its rules come from head office with sync.</source>
             <translation>เครื่องนี้ลงทะเบียนกับสำนักงานใหญ่แล้ว: กฎจะมาจากสำนักงานใหญ่เมื่อซิงค์</translation>
         </message>
@@ -3823,44 +3823,44 @@
             <translation type="obsolete">--preview ใช้ได้กับเงินบาทเท่านั้น ให้ตัด --currency ออก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="287"></location>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="317"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="301"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="331"></location>
             <source>{money} (= {baht} at {rate})</source>
             <translation>{money} (= {baht} ที่อัตรา {rate})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="402"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="474"></location>
             <location filename="../../pos_app/ui/presenters/history.py" line="64"></location>
             <source>{money} (= {baht})</source>
             <translation>{money} (= {baht})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="960"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1032"></location>
             <source>Rates to THB (from):</source>
             <translation>อัตราแลกเปลี่ยนเป็นบาท (มีผลตั้งแต่):</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="985"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1057"></location>
             <source>Rules version {version} installed and active.</source>
             <translation>ติดตั้งกฎเวอร์ชัน {version} และเริ่มใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="956"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1028"></location>
             <source>Rules version {version}</source>
             <translation>กฎเวอร์ชัน {version}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="957"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1029"></location>
             <source>Earning: 1 point per {amount}</source>
             <translation>การได้แต้ม: 1 แต้มต่อ {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="958"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1030"></location>
             <source>Currencies taken here: {codes}</source>
             <translation>สกุลเงินที่รับที่นี่: {codes}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="962"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="1034"></location>
             <source>(not taken at this branch)</source>
             <translation>(สาขานี้ไม่รับ)</translation>
         </message>
@@ -3962,7 +3962,7 @@
             <translation>ใบเสร็จ {receipt} ชำระด้วยเงินบาท: ให้คืนเงินเป็นบาท</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="285"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="299"></location>
             <location filename="../../pos_app/services/earn.py" line="129"></location>
             <source>Category lines are in baht: record a sale in another currency without them.</source>
             <translation>รายการตามหมวดเป็นเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ต้องแยกหมวด</translation>
@@ -3973,27 +3973,27 @@
             <translation>สกุลเงินที่ใช้ชำระ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>award</source>
             <translation>การให้แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>redemption</source>
             <translation>การแลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="431"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="503"></location>
             <source>adjustment</source>
             <translation>การปรับแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="449"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="521"></location>
             <source>Give --entry ENTRY_ID to void, or --list to see what can be voided.</source>
             <translation>ระบุ --entry ENTRY_ID เพื่อยกเลิกรายการ หรือ --list เพื่อดูรายการที่ยกเลิกได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="457"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="529"></location>
             <source>Nothing can be voided now.</source>
             <translation>ตอนนี้ไม่มีรายการที่ยกเลิกได้</translation>
         </message>
@@ -4003,12 +4003,12 @@
             <translation>ไม่พบสมาชิกที่ชื่อมีคำว่า {text}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="462"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="534"></location>
             <source>Voided the {kind} {entry}: {points:+,} points. Balance {before:,} -&gt; {after:,}.</source>
             <translation>ยกเลิก{kind} {entry} แล้ว: {points:+,} แต้ม ยอดแต้ม {before:,} -&gt; {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/cli/terminal_cmds.py" line="454"></location>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="526"></location>
             <source>{entry}  {kind} of {points:+,} points, {name}{receipt}, until {until}</source>
             <translation>{entry}  {kind} {points:+,} แต้ม, {name}{receipt}, ยกเลิกได้ถึง {until}</translation>
         </message>
@@ -4043,7 +4043,7 @@
             <translation>ยกเลิกได้เฉพาะการให้แต้ม การแลกแต้ม หรือการปรับแต้มที่ทำที่เคาน์เตอร์นี้ ถ้าเป็นการคืนสินค้าให้ใช้ 'return'</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/voids.py" line="150"></location>
+            <location filename="../../pos_app/services/voids.py" line="151"></location>
             <source>a void</source>
             <translation>การยกเลิกรายการ</translation>
         </message>
@@ -4078,14 +4078,14 @@
             <translation>{name} ใช้แต้มเหล่านี้ไปแล้ว: ยกเลิกการแลกแต้มที่ทำภายหลังก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="423"></location>
+            <location filename="../../pos_app/ui/counter.py" line="425"></location>
             <source>Void one of this counter's last operations (a manager approves)</source>
             <translation>ยกเลิกรายการล่าสุดของเคาน์เตอร์นี้ (ผู้จัดการอนุมัติ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="422"></location>
+            <location filename="../../pos_app/ui/counter.py" line="424"></location>
             <location filename="../../pos_app/ui/dialogs.py" line="449"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Void</source>
             <translation>ยกเลิกรายการ</translation>
         </message>
@@ -4167,14 +4167,14 @@
             <translation>บัตร …{digits}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="193"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Redemption</source>
             <translation>แลกแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="31"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
             <location filename="../../pos_app/ui/presenters/voids.py" line="13"></location>
             <source>Adjustment</source>
             <translation>ปรับแต้ม</translation>
@@ -4225,39 +4225,39 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="675"></location>
-            <location filename="../../sync/server/console/pages.py" line="756"></location>
-            <location filename="../../sync/server/console/pages.py" line="802"></location>
+            <location filename="../../sync/server/console/pages.py" line="676"></location>
+            <location filename="../../sync/server/console/pages.py" line="757"></location>
+            <location filename="../../sync/server/console/pages.py" line="803"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="758"></location>
+            <location filename="../../sync/server/console/pages.py" line="759"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="761"></location>
+            <location filename="../../sync/server/console/pages.py" line="762"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="807"></location>
+            <location filename="../../sync/server/console/pages.py" line="808"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="779"></location>
+            <location filename="../../sync/server/console/pages.py" line="780"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="804"></location>
+            <location filename="../../sync/server/console/pages.py" line="805"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="817"></location>
+            <location filename="../../sync/server/console/pages.py" line="818"></location>
             <location filename="../../sync/server/console/rules_form.py" line="108"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
@@ -4647,39 +4647,39 @@
             <translation>ยังเผยแพร่กฎนี้ไม่ได้จนกว่าจะแก้ตามข้อความด้านบน (บันทึกเพื่อตรวจอีกครั้ง)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="572"></location>
+            <location filename="../../sync/server/console/pages.py" line="573"></location>
             <source>Give the branch a name.</source>
             <translation>ตั้งชื่อสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="583"></location>
+            <location filename="../../sync/server/console/pages.py" line="584"></location>
             <source>A branch code is 1-32 letters, digits or dashes, e.g. CNX02.</source>
             <translation>รหัสสาขาคือตัวอักษร ตัวเลข หรือขีด 1-32 ตัว เช่น CNX02</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="600"></location>
+            <location filename="../../sync/server/console/pages.py" line="601"></location>
             <source>A code is valid for 1 to 720 hours.</source>
             <translation>รหัสใช้ได้ 1 ถึง 720 ชั่วโมง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="625"></location>
+            <location filename="../../sync/server/console/pages.py" line="626"></location>
             <source>Not revoked: tick the box beside the terminal to confirm.</source>
             <translation>ยังไม่ได้เพิกถอน: ติ๊กช่องข้างเครื่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="612"></location>
-            <location filename="../../sync/server/console/pages.py" line="973"></location>
-            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="613"></location>
+            <location filename="../../sync/server/console/pages.py" line="974"></location>
+            <location filename="../../sync/server/console/pages.py" line="991"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="639"></location>
+            <location filename="../../sync/server/console/pages.py" line="640"></location>
             <source>No such terminal.</source>
             <translation>ไม่มีเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="584"></location>
+            <location filename="../../sync/server/console/pages.py" line="585"></location>
             <source>There is already a branch {code}.</source>
             <translation>มีสาขา {code} อยู่แล้ว</translation>
         </message>
@@ -4786,42 +4786,42 @@
             <translation>เพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="326"></location>
+            <location filename="../../sync/server/console/pages.py" line="327"></location>
             <source>Not merged: that is this member itself.</source>
             <translation>ไม่ได้รวม: นั่นคือสมาชิกคนนี้เอง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="327"></location>
+            <location filename="../../sync/server/console/pages.py" line="328"></location>
             <source>Not merged: the duplicate was already merged into another member.</source>
             <translation>ไม่ได้รวม: รายการซ้ำนี้ถูกรวมเข้ากับสมาชิกอื่นไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="328"></location>
+            <location filename="../../sync/server/console/pages.py" line="329"></location>
             <source>Not merged: no member matches that id, phone or card number.</source>
             <translation>ไม่ได้รวม: ไม่พบสมาชิกที่ตรงกับรหัส เบอร์โทร หรือเลขบัตรนั้น</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="329"></location>
+            <location filename="../../sync/server/console/pages.py" line="330"></location>
             <source>Not merged: several members match; use the duplicate's member id.</source>
             <translation>ไม่ได้รวม: พบสมาชิกหลายคนที่ตรงกัน กรุณาใช้รหัสสมาชิกของรายการซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="323"></location>
+            <location filename="../../sync/server/console/pages.py" line="324"></location>
             <source>Not merged: tick the box to confirm that both are the same person.</source>
             <translation>ไม่ได้รวม: ติ๊กช่องเพื่อยืนยันว่าทั้งสองเป็นคนเดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="363"></location>
+            <location filename="../../sync/server/console/pages.py" line="364"></location>
             <source>Write a reason.</source>
             <translation>ใส่เหตุผล</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="377"></location>
+            <location filename="../../sync/server/console/pages.py" line="378"></location>
             <source>Not unblocked: the member has an open overdraft; resolve it on the Flags page.</source>
             <translation>ยังไม่ปลดการระงับ: สมาชิกมียอดติดลบที่ยังเปิดอยู่ กรุณาจัดการที่หน้าเรื่องที่ต้องตรวจ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="350"></location>
+            <location filename="../../sync/server/console/pages.py" line="351"></location>
             <source>Not merged: {reason}</source>
             <translation>ไม่ได้รวม: {reason}</translation>
         </message>
@@ -4907,7 +4907,7 @@
             <translation>ตามวันและสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1115"></location>
+            <location filename="../../sync/server/console/pages.py" line="1116"></location>
             <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -4939,174 +4939,174 @@
             <translation>ชั่วโมงของวันคือ 00 ถึง 23 ไม่ใช่ {hour}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="630"></location>
+            <location filename="../../pos_app/ui/counter.py" line="632"></location>
             <source>Updating to version {version}: the counter opens again in a few minutes.</source>
             <translation>กำลังอัปเดตเป็นเวอร์ชัน {version}: หน้าจอเคาน์เตอร์จะเปิดอีกครั้งในไม่กี่นาที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="14"></location>
+            <location filename="../../pos_app/core/flags.py" line="9"></location>
             <source>Overdraft after offline redemptions</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
+            <location filename="../../pos_app/core/flags.py" line="10"></location>
             <source>Points differ from the rules</source>
             <translation>แต้มไม่ตรงกับกติกา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
+            <location filename="../../pos_app/core/flags.py" line="11"></location>
             <source>Reward at another price</source>
             <translation>ของรางวัลราคาไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="17"></location>
+            <location filename="../../pos_app/core/flags.py" line="12"></location>
             <source>Currency rate differs</source>
             <translation>อัตราแลกเปลี่ยนไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="18"></location>
+            <location filename="../../pos_app/core/flags.py" line="13"></location>
             <source>Record kept aside (no points)</source>
             <translation>รายการถูกพักไว้ (ไม่มีผลกับแต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="19"></location>
+            <location filename="../../pos_app/core/flags.py" line="14"></location>
             <source>Over the offline allowance</source>
             <translation>เกินวงเงินออฟไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="20"></location>
+            <location filename="../../pos_app/core/flags.py" line="15"></location>
             <source>Online redemption mismatch</source>
             <translation>การแลกออนไลน์ไม่ตรงกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="21"></location>
+            <location filename="../../pos_app/core/flags.py" line="16"></location>
             <source>Reward out of stock</source>
             <translation>ของรางวัลหมดสต็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="22"></location>
+            <location filename="../../pos_app/core/flags.py" line="20"></location>
             <source>A counter's clock was wrong</source>
             <translation>นาฬิกาของเครื่องไม่ตรง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="23"></location>
+            <location filename="../../pos_app/core/flags.py" line="21"></location>
             <source>Two members, one phone</source>
             <translation>สมาชิกสองคนใช้เบอร์เดียวกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="24"></location>
+            <location filename="../../pos_app/core/flags.py" line="22"></location>
             <source>Unknown member</source>
             <translation>ไม่รู้จักสมาชิก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="25"></location>
+            <location filename="../../pos_app/core/flags.py" line="23"></location>
             <source>Unknown rules version</source>
             <translation>ไม่รู้จักรุ่นกติกา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="26"></location>
+            <location filename="../../pos_app/core/flags.py" line="24"></location>
             <source>Record sent twice, different</source>
             <translation>รายการส่งซ้ำแต่เนื้อหาต่างกัน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="27"></location>
+            <location filename="../../pos_app/core/flags.py" line="25"></location>
             <source>Standalone counter joined</source>
             <translation>เครื่องเดี่ยวเข้าร่วมเครือข่าย</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="28"></location>
+            <location filename="../../pos_app/core/flags.py" line="26"></location>
             <source>Staff PIN locked</source>
             <translation>PIN พนักงานถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="29"></location>
+            <location filename="../../pos_app/core/flags.py" line="27"></location>
             <source>Many wrong PINs</source>
             <translation>ใส่ PIN ผิดหลายครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="32"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="15"></location>
             <source>Wrong manager PIN</source>
             <translation>PIN ผู้จัดการผิด</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
             <source>Manager PIN locked</source>
             <translation>PIN ผู้จัดการถูกล็อก</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="33"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="16"></location>
             <source>Own operation (refused)</source>
             <translation>อนุมัติรายการของตัวเอง (ถูกปฏิเสธ)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="73"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="56"></location>
             <source>No flags yet: this counter has not synced with head office since it was set up.</source>
             <translation>ยังไม่มีรายการ: เครื่องนี้ยังไม่ได้ซิงก์กับสำนักงานใหญ่ตั้งแต่ติดตั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="84"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="67"></location>
             <source>Head office resolves flags; acknowledging says this store has seen one.</source>
             <translation>สำนักงานใหญ่เป็นผู้แก้ไขรายการ การรับทราบหมายถึงสาขานี้เห็นรายการแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <source>What</source>
             <translation>เรื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <source>Where</source>
             <translation>ที่เครื่อง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="88"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="71"></location>
             <source>Acknowledged</source>
             <translation>รับทราบแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="124"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="110"></location>
             <location filename="../../pos_app/ui/presenters/reports.py" line="185"></location>
             <source>When</source>
             <translation>เวลา</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="59"></location>
             <source>No open flags for this branch.</source>
             <translation>ไม่มีรายการค้างของสาขานี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="66"></location>
             <source>Head office has more: the oldest are shown.</source>
             <translation>สำนักงานใหญ่มีรายการมากกว่านี้ แสดงรายการที่เก่าที่สุดก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="93"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="76"></location>
             <source>This counter</source>
             <translation>เครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="118"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="104"></location>
             <source>Approvals {span}: {n} approved</source>
             <translation>การอนุมัติ {span}: อนุมัติ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="78"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="61"></location>
             <source>{n} open flags, {waiting} not yet acknowledged here.</source>
             <translation>มี {n} รายการค้าง ยังไม่รับทราบ {waiting} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="81"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="64"></location>
             <source>As of the sync at {when}.</source>
             <translation>ข้อมูล ณ การซิงก์เมื่อ {when}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="120"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="106"></location>
             <source>{n} refused</source>
             <translation>ปฏิเสธ {n} รายการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/presenters/flags.py" line="96"></location>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="79"></location>
             <source>{points} points short</source>
             <translation>ขาด {points} แต้ม</translation>
         </message>
@@ -5530,7 +5530,7 @@ redeemed</source>
             <translation>กำลังพิมพ์…</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="419"></location>
+            <location filename="../../pos_app/ui/counter.py" line="421"></location>
             <location filename="../../pos_app/ui/screens/device.py" line="166"></location>
             <source>Device</source>
             <translation>อุปกรณ์</translation>
@@ -5707,11 +5707,13 @@ redeemed</source>
             <translation>ใช้ได้ถึง {date}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="388"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="103"></location>
             <source>Voucher {id} used on receipt {receipt}: {what}; {amount} off.</source>
             <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}; ลด {amount}</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="396"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="106"></location>
             <location filename="../../pos_app/ui/presenters/voucher.py" line="81"></location>
             <source>(offline: sent to the server at the next sync)</source>
@@ -5755,144 +5757,144 @@ redeemed</source>
             <translation>{name} แลกบัตรกำนัล {id} ({what}, ใช้ได้ถึง {date}) ด้วย {points:,} คะแนน คงเหลือ {after:,}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="176"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="173"></location>
             <source>This is not a voucher code, or only part of it was read. Scan it again.</source>
             <translation>นี่ไม่ใช่รหัสบัตรกำนัล หรืออ่านได้เพียงบางส่วน กรุณาสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="180"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="352"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="177"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="368"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="205"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="202"></location>
             <source>This voucher belongs to another member. Identify the member it was issued to.</source>
             <translation>บัตรกำนัลนี้เป็นของสมาชิกคนอื่น กรุณาระบุสมาชิกที่ได้รับบัตรนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="215"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="342"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="212"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="358"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="130"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="127"></location>
             <source>{factor}x points on this sale</source>
             <translation>คะแนน {factor} เท่าสำหรับการขายนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="186"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="183"></location>
             <source>This voucher was signed with a key this terminal does not know ({key_id}). Sync the terminal, then scan again.</source>
             <translation>บัตรกำนัลนี้ลงนามด้วยกุญแจที่เครื่องนี้ไม่รู้จัก ({key_id}) กรุณาซิงค์เครื่องแล้วสแกนอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="191"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="188"></location>
             <source>This voucher expired on {date}.</source>
             <translation>บัตรกำนัลนี้หมดอายุเมื่อ {date}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="195"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="192"></location>
             <source>This voucher is valid from {date}; it cannot be used yet.</source>
             <translation>บัตรกำนัลนี้ใช้ได้ตั้งแต่ {date} ยังใช้ไม่ได้ตอนนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="200"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="197"></location>
             <source>This voucher is valid only at branch {branch}.</source>
             <translation>บัตรกำนัลนี้ใช้ได้เฉพาะที่สาขา {branch}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="209"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="206"></location>
             <source>This voucher needs a bill of at least {amount}.</source>
             <translation>บัตรกำนัลนี้ต้องมียอดบิลอย่างน้อย {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="124"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="121"></location>
             <source>{amount} off the bill</source>
             <translation>ลด {amount} จากบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="126"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="123"></location>
             <source>{percent}% off the bill (at most {cap})</source>
             <translation>ลด {percent}% จากบิล (สูงสุด {cap})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="129"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="126"></location>
             <source>A free item: reward {code}</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="343"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="359"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="344"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="360"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="345"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="361"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="346"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="362"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="347"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="363"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="348"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="364"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="349"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="365"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="350"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="366"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="351"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="367"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="242"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="244"></location>
             <source>A voucher can only be bought with points on a terminal connected to a loyalty server.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเครื่องที่เชื่อมต่อกับเซิร์ฟเวอร์สมาชิกเท่านั้น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="118"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="141"></location>
             <source>This voucher cannot be accepted while the terminal is offline (the offline allowance for this voucher type is used up). Try again when the terminal is online.</source>
             <translation>รับบัตรกำนัลนี้ระหว่างออฟไลน์ไม่ได้ (ใช้สิทธิ์ออฟไลน์ของบัตรประเภทนี้ครบแล้ว) กรุณาลองอีกครั้งเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="401"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="467"></location>
             <source>A voucher report is by day, kind or cashier.</source>
             <translation>รายงานบัตรกำนัลเลือกได้ตามวัน ประเภท หรือแคชเชียร์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="147"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="170"></location>
             <source>This voucher takes a percentage off: enter the bill amount.</source>
             <translation>บัตรกำนัลนี้ลดเป็นเปอร์เซ็นต์: กรุณาใส่ยอดบิล</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="365"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="417"></location>
             <source>A voucher can only be bought with points while the terminal is online.</source>
             <translation>แลกบัตรกำนัลด้วยคะแนนได้เฉพาะเมื่อเครื่องออนไลน์</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="375"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="427"></location>
             <source>The points were redeemed but the voucher could not be fetched: run the same command again with --op-id {op_id} when the terminal is online.</source>
             <translation>แลกคะแนนแล้วแต่ยังรับบัตรกำนัลไม่ได้: สั่งคำสั่งเดิมอีกครั้งพร้อม --op-id {op_id} เมื่อเครื่องออนไลน์</translation>
         </message>
@@ -5932,12 +5934,12 @@ redeemed</source>
             <translation>กรุณาใส่เลขที่ใบเสร็จที่ใช้บัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="418"></location>
+            <location filename="../../pos_app/ui/counter.py" line="420"></location>
             <source>Add a cashier, disable or enable, reset a PIN</source>
             <translation>เพิ่มแคชเชียร์ ระงับหรือเปิดใช้ ตั้ง PIN ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/counter.py" line="420"></location>
+            <location filename="../../pos_app/ui/counter.py" line="422"></location>
             <source>Sync, printer, camera and scanner tests, health checks, backup</source>
             <translation>การซิงก์ ทดสอบเครื่องพิมพ์ กล้อง และเครื่องสแกน ตรวจสุขภาพระบบ สำรองข้อมูล</translation>
         </message>
@@ -5992,12 +5994,12 @@ redeemed</source>
             <translation>สมาชิกยินยอมรับข่าวสารการตลาด (ไม่บังคับ)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="478"></location>
+            <location filename="../../sync/server/console/pages.py" line="479"></location>
             <source>Already erased.</source>
             <translation>ลบไปแล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="479"></location>
+            <location filename="../../sync/server/console/pages.py" line="480"></location>
             <source>Not erased: tick the confirmation and give the reason (the member's request and its reference, without personal data).</source>
             <translation>ยังไม่ได้ลบ: ทำเครื่องหมายยืนยันและระบุเหตุผล (คำขอของสมาชิกและเลขอ้างอิง โดยไม่ใส่ข้อมูลส่วนบุคคล)</translation>
         </message>
@@ -6053,77 +6055,77 @@ redeemed</source>
             <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="813"></location>
+            <location filename="../../sync/server/console/pages.py" line="814"></location>
             <source>A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit.</source>
             <translation>รหัสคือตัวอักษร ตัวเลข ขีด หรือขีดล่าง 1-64 ตัว ขึ้นต้นด้วยตัวอักษรหรือตัวเลข</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="814"></location>
+            <location filename="../../sync/server/console/pages.py" line="815"></location>
             <source>Write a name of at most 200 characters.</source>
             <translation>ใส่ชื่อ ไม่เกิน 200 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="815"></location>
+            <location filename="../../sync/server/console/pages.py" line="816"></location>
             <source>Points: a whole number from 1 to 1,000,000.</source>
             <translation>แต้ม: จำนวนเต็มตั้งแต่ 1 ถึง 1,000,000</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="816"></location>
+            <location filename="../../sync/server/console/pages.py" line="817"></location>
             <source>The end must be after the start.</source>
             <translation>วันสิ้นสุดต้องอยู่หลังวันเริ่ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="860"></location>
-            <location filename="../../sync/server/console/pages.py" line="935"></location>
-            <location filename="../../sync/server/console/pages.py" line="959"></location>
-            <location filename="../../sync/server/console/pages.py" line="990"></location>
+            <location filename="../../sync/server/console/pages.py" line="861"></location>
+            <location filename="../../sync/server/console/pages.py" line="936"></location>
+            <location filename="../../sync/server/console/pages.py" line="960"></location>
+            <location filename="../../sync/server/console/pages.py" line="991"></location>
             <source>No such reward.</source>
             <translation>ไม่พบของรางวัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1032"></location>
-            <location filename="../../sync/server/console/pages.py" line="1059"></location>
-            <location filename="../../sync/server/console/pages.py" line="1099"></location>
+            <location filename="../../sync/server/console/pages.py" line="1033"></location>
+            <location filename="../../sync/server/console/pages.py" line="1060"></location>
+            <location filename="../../sync/server/console/pages.py" line="1100"></location>
             <source>No such voucher batch.</source>
             <translation>ไม่พบชุดบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="893"></location>
+            <location filename="../../sync/server/console/pages.py" line="894"></location>
             <source>Not added: see the messages beside the fields.</source>
             <translation>ยังไม่ได้เพิ่ม: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="925"></location>
+            <location filename="../../sync/server/console/pages.py" line="926"></location>
             <source>Not saved: see the messages beside the fields.</source>
             <translation>ยังไม่ได้บันทึก: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="947"></location>
+            <location filename="../../sync/server/console/pages.py" line="948"></location>
             <source>Not retired: tick the box to confirm.</source>
             <translation>ยังไม่ได้เลิกใช้: ติ๊กช่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1079"></location>
+            <location filename="../../sync/server/console/pages.py" line="1080"></location>
             <source>Not voided: tick the box to confirm. Vouchers already used stay used.</source>
             <translation>ยังไม่ได้ยกเลิก: ติ๊กช่องเพื่อยืนยัน บัตรกำนัลที่ใช้ไปแล้วยังคงเป็นใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="991"></location>
+            <location filename="../../sync/server/console/pages.py" line="992"></location>
             <source>Not saved: write a whole number from 0 to 1,000,000 (a delivery at least 1).</source>
             <translation>ยังไม่ได้บันทึก: ใส่จำนวนเต็มตั้งแต่ 0 ถึง 1,000,000 (ของเข้าอย่างน้อย 1)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="993"></location>
+            <location filename="../../sync/server/console/pages.py" line="994"></location>
             <source>This reward is not counted per branch: choose “counted per branch” first.</source>
             <translation>ของรางวัลนี้ไม่ได้นับสต็อกแยกสาขา: เลือก “นับแยกตามสาขา” ก่อน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="995"></location>
+            <location filename="../../sync/server/console/pages.py" line="996"></location>
             <source>Choose Set or Add delivery.</source>
             <translation>เลือก ตั้งค่า หรือ เพิ่มของเข้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="903"></location>
+            <location filename="../../sync/server/console/pages.py" line="904"></location>
             <source>There is already a reward {code}.</source>
             <translation>มีของรางวัล {code} อยู่แล้ว</translation>
         </message>
@@ -6477,6 +6479,7 @@ redeemed</source>
             <translation>ยังไม่มีชุดบัตรกำนัล</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="382"></location>
             <location filename="../../pos_app/cli/voucher_cmds.py" line="98"></location>
             <source>Voucher {id} used on receipt {receipt}: {what}. The sale of {bill} earned {points:,} points ({bonus:,} of them from the voucher). Balance {after:,}.</source>
             <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what} การขาย {bill} ได้ {points:,} คะแนน (จากบัตรกำนัล {bonus:,} คะแนน) คงเหลือ {after:,}</translation>
@@ -6487,11 +6490,13 @@ redeemed</source>
             <translation>ตัวคูณคะแนนต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {most}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="112"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="135"></location>
             <source>A points-multiplier voucher is used with the sale it multiplies: give the member and the bill amount, and the sale is recorded with the multiplied points.</source>
             <translation>บัตรกำนัลคูณคะแนนใช้คู่กับการขายที่คูณ: ระบุสมาชิกและยอดบิล แล้วการขายจะถูกบันทึกพร้อมคะแนนที่คูณแล้ว</translation>
         </message>
         <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="356"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="126"></location>
             <location filename="../../pos_app/ui/presenters/award.py" line="86"></location>
             <source>The voucher pays the whole bill: there is nothing paid to earn points on.</source>
             <translation>บัตรกำนัลครอบคลุมทั้งบิล: ไม่มียอดที่จ่ายเพื่อรับคะแนน</translation>
@@ -6552,12 +6557,12 @@ redeemed</source>
             <translation>ลด {amount}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="139"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="136"></location>
             <source>A voucher (bought online)</source>
             <translation>บัตรกำนัล (แลกได้เมื่อออนไลน์)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/core/vouchers.py" line="140"></location>
+            <location filename="../../pos_app/core/vouchers.py" line="137"></location>
             <source>A voucher: {what}</source>
             <translation>บัตรกำนัล: {what}</translation>
         </message>
@@ -6567,7 +6572,7 @@ redeemed</source>
             <translation>ของรางวัล {code} เป็นบัตรกำนัล: ใช้ 'ซื้อบัตรกำนัล' (pos-terminal voucher buy) ขณะออนไลน์ เพื่อให้สมาชิกได้รับบัตรกำนัลสำหรับแต้มที่ใช้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/vouchers.py" line="360"></location>
+            <location filename="../../pos_app/services/vouchers.py" line="411"></location>
             <source>Reward {code} is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัล {code} ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
@@ -6577,19 +6582,64 @@ redeemed</source>
             <translation>ซื้อบัตรกำนัล: {points} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="270"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="307"></location>
             <source>Done: voucher {id} bought for {points} points: {what}, valid until {date}. It is printed on the slip. New balance {balance} points.</source>
             <translation>เรียบร้อย: ซื้อบัตรกำนัล {id} ด้วย {points} แต้ม: {what} ใช้ได้ถึง {date} พิมพ์ไว้บนสลิปแล้ว แต้มคงเหลือ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="255"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="256"></location>
             <source>The points were redeemed but the voucher could not be fetched: press the button again when the terminal is online (no more points are spent).</source>
             <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="287"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
             <source>This member belongs to another branch and the loyalty server cannot be reached ({reason}): scan the card again when the counter is back online.</source>
             <translation>สมาชิกคนนี้เป็นสมาชิกของสาขาอื่น และติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้ ({reason}): สแกนบัตรอีกครั้งเมื่อเครื่องกลับมาออนไลน์</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="288"></location>
+            <source>A voucher is used on a bill in baht: record a sale in another currency without --voucher.</source>
+            <translation>บัตรกำนัลใช้กับบิลเงินบาท: บันทึกการขายด้วยสกุลเงินอื่นโดยไม่ใส่ --voucher</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="291"></location>
+            <source>Category lines cannot be combined with --voucher: award the bill without them.</source>
+            <translation>ใช้รายการตามหมวดร่วมกับ --voucher ไม่ได้: ให้แต้มทั้งบิลโดยไม่แยกหมวด</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="361"></location>
+            <source>{paid} paid would earn {points:,} points for {name} (voucher {id}: {what}).</source>
+            <translation>ยอดที่จ่าย {paid} จะได้ {points:,} แต้มสำหรับ {name} (บัตรกำนัล {id}: {what})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/cli/terminal_cmds.py" line="392"></location>
+            <source>Voucher {id} used on receipt {receipt}: {what}.</source>
+            <translation>ใช้บัตรกำนัล {id} กับใบเสร็จ {receipt}: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="17"></location>
+            <source>Voucher reward redeemed without a voucher</source>
+            <translation>แลกของรางวัลบัตรกำนัลโดยไม่ได้บัตรกำนัล</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="18"></location>
+            <source>Voucher used twice</source>
+            <translation>ใช้บัตรกำนัลซ้ำสองครั้ง</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/core/flags.py" line="19"></location>
+            <source>Inactive member: keep or erase</source>
+            <translation>สมาชิกไม่เคลื่อนไหว: เก็บไว้หรือลบ</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/presenters/flags.py" line="83"></location>
+            <source>Reward {code} buys a voucher; none was issued for these points</source>
+            <translation>ของรางวัล {code} ใช้แลกบัตรกำนัล แต่ไม่ได้ออกบัตรกำนัลให้สำหรับแต้มนี้</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="294"></location>
+            <source>{member}'s voucher ({reward}) is paid for but was not fetched: find the member again and press Buy voucher (no more points are spent; operation {op_id}).</source>
+            <translation>บัตรกำนัล ({reward}) ของ {member} จ่ายแต้มแล้วแต่ยังไม่ได้รับบัตร: ค้นหาสมาชิกอีกครั้งแล้วกด ซื้อบัตรกำนัล (ไม่หักแต้มเพิ่ม; รายการ {op_id})</translation>
         </message>
     </context>
 </TS>

@@ -454,8 +454,9 @@ class SyncClient:
         return self.api.follow(member_id=member_id, phone=phone, card_no=card_no, timeout=timeout)
 
     def reserve(self, member_id: str, points: int, reward_code: str | None = None, *,
-                reservation_id: str | None = None, ttl_seconds: int = 120) -> str:
-        """Hold ``points`` of the member on the server; returns the reservation id.
+                reservation_id: str | None = None, ttl_seconds: int = 120, for_voucher: bool = False) -> str:
+        """Hold ``points`` of the member on the server; returns the reservation id (``for_voucher``: the points
+        buy a voucher, ``POST /v1/vouchers/issue`` follows).
 
         Raises :class:`Offline` when the server cannot be reached, :class:`Refused` (``insufficient_points``,
         ``unknown_member``, ...) when it says no.
@@ -463,7 +464,7 @@ class SyncClient:
         rid = reservation_id or self.new_id()
         try:
             req = p.ReservationRequest(reservation_id=rid, member_id=member_id, points=points,
-                                       reward_code=reward_code, ttl_seconds=ttl_seconds)
+                                       reward_code=reward_code, ttl_seconds=ttl_seconds, for_voucher=for_voucher)
         except ValueError as exc:
             raise Refused("bad_reservation", f"cannot reserve {points} points for {member_id}") from exc
         response = self.api.reserve(req)

@@ -255,6 +255,9 @@ reservations = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("entry_id", String(36)),
+    # A hold a counter took to buy a voucher with the points (``ReservationRequest.for_voucher``): its redemption
+    # is expected to be of a voucher reward, and is not flagged ``voucher_reward_redeemed`` (migration 0016).
+    Column("for_voucher", Boolean, nullable=False, server_default=text("false")),
     Index("ix_reservations_member_status", "member_id", "status"),
 )
 

@@ -1513,6 +1513,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     taken_over_count = [0]
     erased_late: list[str] = []
     consents_in: list[tuple[int, Any]] = []
+    reward_redemptions: list[p.Entry] = []  # accepted, with a reward: checked against the voucher rewards
     for record in run:
         if record.audit is not None:
             audits.append((record.seq, record.audit))
@@ -1592,6 +1593,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
         judge.accept(e)
         flags_new.extend(verdict.flags)
         pre = e.seq <= terminal.takeover_seq
+        if e.kind == "redeem" and e.reward_code and not pre:
+            reward_redemptions.append(e)
         if pre:
             taken_over[e.kind] = taken_over.get(e.kind, 0) + e.points
             taken_over_count[0] += 1
@@ -1631,6 +1634,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             server_entries.append(compensation)
             judge.accept_compensation(compensation, e)
     stock_changes, branch_changes = _take_reward_stock(conn, terminal, entries_in, flags_new)
+    _flag_voucher_rewards_redeemed(conn, terminal, reward_redemptions, reservations_held, flags_new)
     pre_run = [r for r in run if r.seq <= terminal.takeover_seq]
     if pre_run:
         flags_new.append(NewFlag("takeover", None, terminal.id, None, {
@@ -1797,6 +1801,36 @@ def _take_reward_stock(conn: Connection, terminal: TerminalRow, entries_in: list
     return changed, changed_here
 
 
+def _flag_voucher_rewards_redeemed(conn: Connection, terminal: TerminalRow, redemptions: list[p.Entry],
+                                   reservations_held: dict[str, Any], flags_new: list[NewFlag]) -> None:
+    """A reward that buys a voucher (``voucher_rewards``) redeemed as an ordinary redemption: an older terminal,
+    or one that had not pulled the marker yet, spent the member's points and issued no voucher. The points stand
+    (the counter honoured it, and the member did pay them); a ``voucher_reward_redeemed`` flag asks a manager to
+    give the member the voucher (or the points back). A redemption is a voucher purchase when its hold was taken
+    for one (``reservations.for_voucher``) or a voucher was issued for its hold (a terminal from before the
+    marker); a sale made before the reward was (last) made a voucher is an ordinary one."""
+    if not redemptions:
+        return
+    codes = sorted({e.reward_code for e in redemptions if e.reward_code})
+    offers = {row.reward_code: row.created_at for row in conn.execute(
+        select(m.voucher_rewards.c.reward_code, m.voucher_rewards.c.created_at)
+        .where(_in(conn, m.voucher_rewards.c.reward_code, codes)))}
+    suspects = [e for e in redemptions if e.reward_code in offers
+                and p.parse_utc(e.sale_at) >= offers[e.reward_code]
+                and not (e.reservation_id and e.reservation_id in reservations_held
+                         and reservations_held[e.reservation_id].for_voucher)]
+    holds = [e.reservation_id for e in suspects if e.reservation_id]
+    issued = set(conn.execute(select(m.vouchers.c.batch_id).where(_in(conn, m.vouchers.c.batch_id, holds)))
+                 .scalars()) if holds else set()
+    for e in suspects:
+        if e.reservation_id in issued:
+            continue
+        flags_new.append(NewFlag("voucher_reward_redeemed", e.member_id, terminal.id, e.id, {
+            "reward_code": e.reward_code, "points": -e.points, "offline": e.offline,
+            "reason": f"reward {e.reward_code} buys a voucher but was redeemed without one at terminal {terminal.id}",
+            "action": "give the member the voucher (voucher batch --owner) or the points back; update the terminal"}))
+
+
 def _uniform(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
@@ -1919,7 +1953,7 @@ def reserve(conn: Connection, terminal: TerminalRow, req: p.ReservationRequest, 
     expires = now + timedelta(seconds=req.ttl_seconds)
     conn.execute(insert(m.reservations).values(
         id=req.reservation_id, terminal_id=terminal.id, member_id=req.member_id, points=req.points,
-        reward_code=req.reward_code, status="held", created_at=now, expires_at=expires))
+        reward_code=req.reward_code, status="held", created_at=now, expires_at=expires, for_voucher=req.for_voucher))
     row = conn.execute(select(m.reservations).where(m.reservations.c.id == req.reservation_id)).one()
     return _reservation_response(row, available - req.points, now)
 

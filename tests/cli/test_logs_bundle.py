@@ -79,3 +79,30 @@ def test_doctor_bundle_holds_logs_masked_config_doctor_and_versions_but_no_ledge
 def test_mask_secrets_masks_secret_looking_keys_and_url_passwords() -> None:
     text = 'token = "abc"\nadmin_password="p"\npaper_mm = 58\nurl = "http://u:p@h:1/x"\n'
     assert mask_secrets(text) == 'token = "***"\nadmin_password="***"\npaper_mm = 58\nurl = "http://u:***@h:1/x"\n'
+
+
+def test_the_log_names_a_member_by_id_never_by_name_phone_or_card(tmp_path: Path) -> None:
+    """After enrolments, an award and the refusals that tell the cashier a member's name (a phone already taken,
+    an adjustment below zero, a void of points already spent), the log file holds the member's id and none of
+    their name, phone or card number (docs/privacy.md, "Logs")."""
+    data = tmp_path / "t"
+    assert _cli(data, "init").exit_code == 0
+    assert _cli(data, "staff", "add", "--name", "Boss", "--role", "manager", "--pin", "482916").exit_code == 0
+    enrolled = _cli(data, "--json", "member", "enroll", "--name", "Zanzibar Quux", "--phone", "0891112233")
+    member = json.loads(enrolled.stdout)
+    awarded = json.loads(_cli(data, "--json", "award", "--member", "0891112233", "--amount", "500",
+                              "--receipt", "Q1").stdout)
+    taken = _cli(data, "member", "enroll", "--name", "Other Person", "--phone", "089-111-2233")
+    assert taken.exit_code == 2 and "Zanzibar Quux" in taken.stderr  # the cashier is told whose phone it is
+    below = _cli(data, "adjust", "--member", member["id"], "--points", "-1000", "--reason", "test",
+                 "--manager-pin", "482916")
+    assert below.exit_code == 2 and "Zanzibar Quux" in below.stderr
+    assert _cli(data, "redeem", "--member", member["id"], "--points", "20").exit_code == 0
+    spent = _cli(data, "void", "--entry", awarded["entry_id"], "--manager-pin", "482916")
+    assert spent.exit_code != 0 and "Zanzibar Quux" in spent.stderr
+    text = (data / "logs" / "pos-terminal.log").read_text("utf-8")
+    assert f"refused (exit 2): the phone already belongs to member {member['id']}" in text
+    assert f"this would leave member {member['id']} with a negative balance" in text
+    assert f"member {member['id']} has already spent these points" in text
+    for personal in ("Zanzibar", "Quux", "0891112233", "089-111-2233", member["card_no"]):
+        assert personal not in text, personal

@@ -445,3 +445,29 @@ def test_replay_guard_forgets_a_code_when_its_window_ends() -> None:
     assert len(guard) == 2  # bounded: the oldest went first
     assert guard.check_and_remember("a\udcff", NOW, until)  # any text, even a lone surrogate, is remembered
     assert not guard.check_and_remember("a\udcff", NOW, until)
+
+
+def test_the_shared_encoding_at_its_edges() -> None:
+    """What member codes and vouchers share (``b32``, ``b36``, ``epoch_seconds``, ``parse_epoch36``,
+    ``scanned_text``), at the edges each format relies on."""
+    from datetime import tzinfo as _tzinfo
+
+    from pos_app.core import member_codes as mc
+
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert mc.epoch_seconds(last) == 253402300799
+    assert mc.parse_epoch36(mc.b36(253402300799)) == last  # the last second is a time, the next is not
+    assert mc.parse_epoch36(mc.b36(253402300800)) is None
+    assert mc.parse_epoch36("0") == datetime(1970, 1, 1, tzinfo=UTC) and mc.parse_epoch36("a1") is None
+
+    class Floating(_tzinfo):  # a tzinfo that does not know its offset is not aware
+        def utcoffset(self, dt: datetime | None) -> None:
+            return None
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        mc.epoch_seconds(datetime(2026, 1, 1, tzinfo=Floating()))
+    assert mc.b32(b"\x00") == "AA" and mc.b36(0) == "0" and mc.b36(35) == "Z" and mc.b36(36) == "10"
+    assert mc.scanned_text(b" LM1:X\r\n", 5) == "LM1:X"  # trimmed first, then measured: exactly the limit
+    assert mc.scanned_text("LM1:XY", 5) is None
+    assert mc.scanned_text("ก", 5) is None and mc.scanned_text(b"\xe0", 5) is None
+    assert mc.scanned_text(bytearray(b"LV1"), 5) == "LV1" and mc.scanned_text(None, 5) is None  # type: ignore[arg-type]

@@ -19,7 +19,8 @@ class Server:
         self.held: dict[str, int] = {}
         self.released: list[str] = []
 
-    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str,
+                for_voucher: bool = False) -> str:
         if self.offline:
             raise ServerOffline("no route to host")
         if self.available is not None and points > self.available:

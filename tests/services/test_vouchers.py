@@ -285,7 +285,8 @@ class _Holds:
     def __init__(self) -> None:
         self.held: list[tuple[str, int, str | None]] = []
 
-    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str) -> str:
+    def reserve(self, member_id: str, points: int, reward_code: str | None, *, reservation_id: str,
+                for_voucher: bool = False) -> str:
         self.held.append((member_id, points, reward_code))
         return reservation_id
 

@@ -247,3 +247,27 @@ def test_a_voucher_reward_says_what_it_gives_and_its_button_buys_it() -> None:
     assert redeem.button_text("") == _("Buy voucher: {points} points").format(points="150")
     redeem.select("COFFEE")
     assert redeem.button_text("") == _("Redeem {points} points").format(points="120")
+
+
+def test_a_voucher_purchase_is_one_operation_per_member_and_reward_until_it_is_seen_through() -> None:
+    from itertools import count
+
+    from pos_app.ui.presenters.redeem import VoucherBuys
+
+    ids = count(1)
+    buys = VoucherBuys(lambda: f"op{next(ids)}")
+    first = buys.for_request("m1", "V50", "cashier1")
+    again = buys.for_request("m1", "V50", "cashier2")  # another cashier presses again: the same operation
+    assert (again.op_id, again.operator_id) == ("op1", "cashier1") and again is first
+    other = buys.for_request("m1", "V90", "cashier1")
+    assert other.op_id == "op2"
+    buys.mark_spent("op1")
+    abandon, owed = buys.member_left("m1")
+    assert [b.op_id for b in abandon] == ["op2"] and [b.op_id for b in owed] == ["op1"]
+    assert buys.for_request("m1", "V90", "cashier1").op_id == "op3"  # abandoned: a new purchase next time
+    assert buys.for_request("m1", "V50", "cashier1").op_id == "op1"  # still owed: the same one
+    late = buys.member_left("m1")[0][0]
+    buys.keep(late)  # it turned out to have spent the points
+    assert [b.op_id for b in buys.owed()] == ["op1", "op3"]
+    buys.confirmed("op1")
+    assert [b.op_id for b in buys.owed()] == ["op3"]

@@ -7,27 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pos_app.core.flags import flag_label
 from pos_app.core.i18n import N_, _
 from pos_app.core.money import format_baht
 
-FLAG_TEXT = {
-    "overdraft": N_("Overdraft after offline redemptions"),
-    "points_mismatch": N_("Points differ from the rules"),
-    "reward_price_mismatch": N_("Reward at another price"),
-    "fx_mismatch": N_("Currency rate differs"),
-    "quarantined": N_("Record kept aside (no points)"),
-    "allowance_exceeded": N_("Over the offline allowance"),
-    "reservation_mismatch": N_("Online redemption mismatch"),
-    "reward_oversold": N_("Reward out of stock"),
-    "clock_skew": N_("A counter's clock was wrong"),
-    "duplicate_phone": N_("Two members, one phone"),
-    "unknown_member": N_("Unknown member"),
-    "unknown_rules_version": N_("Unknown rules version"),
-    "content_conflict": N_("Record sent twice, different"),
-    "takeover": N_("Standalone counter joined"),
-    "pin_lockout": N_("Staff PIN locked"),
-    "pin_failures": N_("Many wrong PINs"),
-}
 APPROVAL_TEXT = {"earn": N_("Award"), "redeem": N_("Redemption"), "adjust": N_("Adjustment"),
                  "reverse": N_("Return"), "return": N_("Return"), "void": N_("Void"), "pin_failed": N_("Wrong manager PIN"),
                  "pin_lockout": N_("Manager PIN locked"), "self_approval_refused": N_("Own operation (refused)")}
@@ -38,7 +21,7 @@ def _when(ms: int | None) -> str:
 
 
 def flag_text(kind: str) -> str:
-    return _(FLAG_TEXT[kind]) if kind in FLAG_TEXT else kind
+    return flag_label(kind)
 
 
 class FlagsPresenter:
@@ -96,6 +79,9 @@ class FlagsPresenter:
                 detail += "\n" + _("{points} points short").format(points=f"{int(f.details['shortfall']):,}")
             elif f.kind == "quarantined" and f.details.get("reason"):
                 detail += "\n" + str(f.details["reason"])
+            elif f.kind == "voucher_reward_redeemed" and f.details.get("reward_code"):
+                detail += "\n" + _("Reward {code} buys a voucher; none was issued for these points").format(
+                    code=f.details["reward_code"])
             ack = "" if f.acknowledged_by is None else f"{f.acknowledged_by}\n{_when(f.acknowledged_at_ms)}"
             out.append((_when(f.raised_at_ms), detail, f.member_name or "", where, ack))
         return out
@@ -140,4 +126,4 @@ class ApprovalsPresenter:
         return [x.refused for x in self.lines]
 
 
-__all__ = ["APPROVAL_TEXT", "FLAG_TEXT", "ApprovalsPresenter", "FlagsPresenter", "flag_text"]
+__all__ = ["APPROVAL_TEXT", "ApprovalsPresenter", "FlagsPresenter", "flag_text"]

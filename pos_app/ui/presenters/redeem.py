@@ -110,4 +110,56 @@ class RedeemPresenter:
         return _("Redeem {points} points").format(points=f"{cost:,}")
 
 
-__all__ = ["RedeemPresenter", "RewardTile", "reward_name"]
+@dataclass
+class PendingBuy:
+    """A voucher purchase the window started and has not seen through: its operation id (the server's points hold
+    is derived from it) and the cashier who started it (part of the operation's request, kept for the retry)."""
+    member_id: str
+    reward_code: str
+    operator_id: str
+    op_id: str
+    spent: bool = False     # the redemption is recorded here: the points are spent, the voucher is still owed
+
+
+class VoucherBuys:
+    """The window's unfinished voucher purchases, one per member and reward. Pressing again for the same member
+    and reward reuses the operation (the points are spent once, the same voucher comes back), whoever is signed
+    in. When the cashier moves on to another member, a purchase that spent nothing is abandoned (its hold
+    released); one that spent the points stays until its voucher is fetched."""
+
+    def __init__(self, new_id: Any) -> None:
+        self._new_id = new_id
+        self._pending: dict[tuple[str, str], PendingBuy] = {}
+
+    def for_request(self, member_id: str, reward_code: str, operator_id: str) -> PendingBuy:
+        key = (member_id, reward_code)
+        if key not in self._pending:
+            self._pending[key] = PendingBuy(member_id, reward_code, operator_id, self._new_id())
+        return self._pending[key]
+
+    def mark_spent(self, op_id: str) -> None:
+        for buy in self._pending.values():
+            if buy.op_id == op_id:
+                buy.spent = True
+
+    def confirmed(self, op_id: str) -> None:
+        self._pending = {k: b for k, b in self._pending.items() if b.op_id != op_id}
+
+    def member_left(self, member_id: str) -> tuple[list[PendingBuy], list[PendingBuy]]:
+        """The member is no longer shown: (purchases to abandon, now dropped; purchases still owing a voucher)."""
+        mine = [b for b in self._pending.values() if b.member_id == member_id]
+        abandon = [b for b in mine if not b.spent]
+        for b in abandon:
+            del self._pending[(b.member_id, b.reward_code)]
+        return abandon, [b for b in mine if b.spent]
+
+    def keep(self, buy: PendingBuy) -> None:
+        """An abandoned purchase turned out to have spent the points: keep it for the retry."""
+        buy.spent = True
+        self._pending[(buy.member_id, buy.reward_code)] = buy
+
+    def owed(self) -> list[PendingBuy]:
+        return [b for b in self._pending.values() if b.spent]
+
+
+__all__ = ["PendingBuy", "RedeemPresenter", "RewardTile", "VoucherBuys", "reward_name"]

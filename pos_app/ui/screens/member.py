@@ -295,11 +295,14 @@ class MemberScreen:
 
     def _set_member(self: Any, member: MemberView | None) -> None:
         """Show ``member`` (None: nobody); the award and redeem screens follow the notification."""
+        previous = self._member
         changed = self.member_state.show(member)
         if self.search_state.results:
             self.search_state.clear()
             self._show_search_results()
         if changed:
+            if previous is not None:
+                self._leave_voucher_buys(previous)
             self.ops.clear()
             self._offline_remaining = None
             self._refresh_offline_remaining()

@@ -238,8 +238,8 @@ class RedeemScreen:
         of the same purchase (its answer was lost, or the voucher could not be fetched) reuses the operation id:
         the points are spent once and the same voucher comes back."""
         self.redeem_error.clear()
-        staff_id = self._staff.id
-        op_id = self.ops.for_request("voucher_buy", (member.id, reward_code, staff_id))
+        buy = self.voucher_buys.for_request(member.id, reward_code, self._staff.id)
+        op_id, staff_id = buy.op_id, buy.operator_id  # a retry is the same operation, whoever presses again
         svc, member_id, clients, enrolled = self._services, member.id, self._sync_clients, self._enrolled
 
         def work() -> tuple[Any, MemberView | None]:
@@ -252,6 +252,7 @@ class RedeemScreen:
         def failed(error: ServiceError) -> None:
             message = error.message
             if error.code == "voucher.fetch_again":  # the points are spent: the same button fetches the voucher
+                self.voucher_buys.mark_spent(op_id)
                 message = _("The points were redeemed but the voucher could not be fetched: press the button again "
                             "when the terminal is online (no more points are spent).")
             self.redeem_error.setText(message)
@@ -259,9 +260,45 @@ class RedeemScreen:
 
         self._submit(work, self._voucher_bought, failed)
 
+    def _leave_voucher_buys(self: Any, previous: MemberView) -> None:
+        """The cashier moved on from ``previous``: each of their unfinished voucher purchases that spent nothing is
+        abandoned on the worker (a points hold it left on the server is released, not left to lapse); one whose
+        points were spent stays, and the status line says how to fetch its voucher."""
+        abandon, owed = self.voucher_buys.member_left(previous.id)
+        svc, clients, enrolled = self._services, self._sync_clients, self._enrolled
+        for buy in abandon:
+            def work(buy: Any = buy) -> bool:
+                from pos_app.services import sync_glue
+                client = clients.get(svc) if enrolled else None
+                return sync_glue.abandon_voucher_buy(svc, client, op_id=buy.op_id, member_id=buy.member_id,
+                                                     reward_code=buy.reward_code, operator_id=buy.operator_id)
+
+            def settled(released: bool, buy: Any = buy) -> None:
+                if not released:
+                    self.voucher_buys.keep(buy)
+                    self._tell_voucher_owed(previous, buy)
+                self.voucher_buy_let_go.emit(buy.op_id, released)
+
+            def failed(error: ServiceError, buy: Any = buy) -> None:
+                self.voucher_buys.keep(buy)  # not known to be unspent: keep it for the retry
+                self._tell_voucher_owed(previous, buy)
+                self.voucher_buy_let_go.emit(buy.op_id, False)
+
+            self.worker.submit(work, settled, failed, busy=False)
+        for buy in owed:
+            self._tell_voucher_owed(previous, buy)
+
+    def _tell_voucher_owed(self: Any, member: MemberView, buy: Any) -> None:
+        reward = self.redeem_state.reward(buy.reward_code)
+        name = reward_name(reward) if reward is not None else buy.reward_code
+        self._set_status("info", lambda: _(
+            "{member}'s voucher ({reward}) is paid for but was not fetched: find the member again and press Buy "
+            "voucher (no more points are spent; operation {op_id}).").format(
+            member=member.name, reward=name, op_id=buy.op_id))
+
     def _voucher_bought(self: Any, outcome: tuple[Any, MemberView | None]) -> None:
         result, fresh = outcome
-        self.ops.confirmed("voucher_buy", result.op_id)
+        self.voucher_buys.confirmed(result.op_id)
         self._member_refreshed(fresh)
         self.points_field.clear()
         self.reward_combo.setCurrentIndex(0)

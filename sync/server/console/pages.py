@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 
+from pos_app.core.flags import FLAG_TEXT
 from pos_app.core.i18n import N_, load_catalog, using_language
 from pos_app.core.money import format_baht
 from pos_app.core.phone import format_phone, mask_phone
@@ -132,7 +133,7 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
                **context: Any) -> Response:
         lang = lang_of(request)
         html = env.get_template(template).render(
-            _=_translator(lang), lang=lang, role_labels=ROLE_LABELS, session=session, user=session.user if session else None,
+            _=_translator(lang), lang=lang, role_labels=ROLE_LABELS, flag_text=FLAG_TEXT, session=session, user=session.user if session else None,
             csrf=session.csrf_token if session else context.pop("login_csrf", ""), prefix=PREFIX,
             path=request.url.path, **context)
         return remember_lang(request, HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS))

@@ -194,3 +194,134 @@ def test_multiplier_vouchers_multiply_their_sale_online_offline_and_back(demo: D
     assert [(f["details"]["taken_back"], f["details"]["voucher_refused"].startswith("the voucher already multiplied"))
             for f in flags if f["kind"] == "points_mismatch"] == [(20, True)]
     assert [f["details"]["voucher_id"] for f in flags if f["kind"] == "voucher_conflict"] == [x2[1].split(":")[2]]
+
+
+def test_award_with_a_voucher_at_the_command_line(demo: DemoServer, tmp_path: Path) -> None:
+    """``pos-terminal award ... --voucher CODE`` (for register integrations): the window's rules in one command.
+    A discount comes off the bill and the points are earned on what is paid; a multiplier multiplies the sale;
+    everything is checked before the voucher is held (a receipt that earned, a bill the voucher pays whole, a
+    forged code...), each refusal one line and a non-zero exit, nothing used; a retry with --op-id awards once."""
+    t = tmp_path / "t1"
+    cli(t, "enroll", "--server", demo.url, "--code", demo.read_banner()[0])
+    admin(demo, "voucher", "batch", "--campaign", "CLI", "--count", "4", "--value", "50.00", "--valid-until",
+          "2099-12-31", "--out", str(tmp_path / "fixed.csv"))
+    admin(demo, "voucher", "batch", "--campaign", "CLIX2", "--count", "1", "--multiplier", "2", "--valid-until",
+          "2099-12-31", "--out", str(tmp_path / "x2.csv"))
+    fixed = [row["code"] for row in csv.DictReader((tmp_path / "fixed.csv").open(encoding="utf-8"))]
+    x2 = [row["code"] for row in csv.DictReader((tmp_path / "x2.csv").open(encoding="utf-8"))][0]
+    member = cli(t, "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    cli(t, "sync", "--once")
+
+    def refused(*args: str) -> str:
+        out = run(t, "award", "--member", member, *args)
+        assert out.returncode != 0 and out.stdout == "" and "Traceback" not in out.stderr, out
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+        return str(json.loads(out.stderr)["error"])
+
+    help_text = subprocess.run([str(BIN / "pos-terminal"), "award", "--help"], capture_output=True, text=True,
+                               timeout=60).stdout
+    assert "--voucher CODE" in help_text and "a discount comes off the bill" in " ".join(help_text.split())
+
+    # preview: what is paid and what it earns, nothing recorded
+    preview = cli(t, "award", "--member", member, "--amount", "450.00", "--receipt", "A-1", "--voucher", fixed[0],
+                  "--preview")
+    assert (preview["paid_satang"], preview["points"]) == (40000, 16)
+    assert cli(t, "balance", "--member", member)["balance"] == 0
+
+    # a ฿50 voucher on ฿450: 16 points on ฿400 paid, the voucher used online
+    done = cli(t, "award", "--member", member, "--amount", "450.00", "--receipt", "A-1", "--voucher", fixed[0])
+    assert (done["paid_satang"], done["points"], done["balance_after"]) == (40000, 16, 16)
+    assert (done["voucher"]["offline"], done["voucher"]["value_satang"], done["award"]["amount_satang"]) == (
+        False, 5000, 40000)
+    text = subprocess.run([str(BIN / "pos-terminal"), "--data-dir", str(t), "--lang", "en", "award", "--member",
+                           member, "--amount", "300.00", "--receipt", "A-2", "--voucher", fixed[1]],
+                          capture_output=True, text=True, timeout=120)
+    voucher_id = fixed[1].split(":")[2]
+    assert text.returncode == 0 and text.stdout.strip() == (
+        f"Voucher {voucher_id} used on receipt A-2: ฿50.00 off the bill; ฿50.00 off. Somsri earned 10 points on "
+        "฿250.00 (receipt A-2). Balance 16 -> 26.")
+
+    # refusals, each before anything is used or recorded
+    assert refused("--amount", "450.00", "--receipt", "A-1", "--voucher", fixed[2]) == (
+        "Receipt A-1 already earned points; nothing was added.")
+    assert refused("--amount", "100.00", "--receipt", "A-3", "--voucher", fixed[0]) == (
+        "This voucher has already been used.")
+    assert refused("--amount", "50.00", "--receipt", "A-3", "--voucher", fixed[2]) == (
+        "The voucher pays the whole bill: there is nothing paid to earn points on.")
+    assert refused("--amount", "100.00", "--receipt", "A-3", "--voucher", "LV1:nonsense") == (
+        "This is not a voucher code, or only part of it was read. Scan it again.")
+    forged = fixed[2][:-3] + ("AAA" if not fixed[2].endswith("AAA") else "BBB")
+    assert refused("--amount", "100.00", "--receipt", "A-3", "--voucher", forged) == (
+        "This voucher is not genuine (its signature does not match). Do not accept it.")
+    assert refused("--amount", "100.00", "--currency", "USD", "--receipt", "A-3", "--voucher", fixed[2]) == (
+        "A voucher is used on a bill in baht: record a sale in another currency without --voucher.")
+    assert refused("--amount", "100.00", "--category", "food=100.00", "--receipt", "A-3", "--voucher",
+                   fixed[2]) == "Category lines cannot be combined with --voucher: award the bill without them."
+    assert refused("--amount", "abc", "--receipt", "A-3", "--voucher", fixed[2]) == (
+        "“abc” is not an amount of money; type digits such as 1,000.50.")
+    assert cli(t, "balance", "--member", member)["balance"] == 26
+
+    # a retry with the same --op-id (the answer was lost) uses the voucher and awards the sale once
+    first = cli(t, "award", "--member", member, "--amount", "200.00", "--receipt", "A-4", "--voucher", fixed[2],
+                "--op-id", "01900000-0000-7000-8000-0000000000a4")
+    again = cli(t, "award", "--member", member, "--amount", "200.00", "--receipt", "A-4", "--voucher", fixed[2],
+                "--op-id", "01900000-0000-7000-8000-0000000000a4")
+    assert (first["points"], again["points"], again["award"]["replayed"], again["balance_after"]) == (6, 6, True, 32)
+
+    # a multiplier: the sale recorded with its use, twice the points
+    x = cli(t, "award", "--member", member, "--amount", "1234.50", "--receipt", "X-1", "--voucher", x2)
+    assert (x["points"], x["voucher"]["voucher_bonus"], x["award"], x["balance_after"]) == (98, 49, None, 130)
+
+    cli(t, "sync", "--once")
+    assert demo.balance(member) == 130  # the server recomputed every sale as the counter did
+    flags = json.loads(admin(demo, "--json", "flags", "list").stdout)
+    assert [f["kind"] for f in flags if f["kind"] in ("points_mismatch", "voucher_conflict")] == []
+
+
+def test_a_counter_behind_on_the_marker_redeems_a_voucher_reward_and_the_manager_is_told(
+        demo: DemoServer, tmp_path: Path) -> None:
+    """A counter that has not pulled since a reward became a voucher redeems it the ordinary way (an older
+    terminal does the same): the server keeps the redemption (the member's points stand), raises a
+    ``voucher_reward_redeemed`` flag naming the reward and the counter, and the branch's flags at that counter
+    say it in the manager's words. The same reward bought as a voucher by an up-to-date counter is not flagged."""
+    from pos_app.core import i18n
+    from pos_app.services import open_terminal
+    from pos_app.services.backoffice import branch_flags
+    from pos_app.ui.presenters.flags import FlagsPresenter
+
+    codes = demo.read_banner()
+    behind, current = tmp_path / "t1", tmp_path / "t2"
+    for d, c in zip((behind, current), codes, strict=True):
+        cli(d, "enroll", "--server", demo.url, "--code", c)
+    admin(demo, "reward", "set", "V50", "--name-th", "บัตรกำนัล 50 บาท", "--name-en", "50 baht voucher", "--cost",
+          "150")
+    member = cli(behind, "member", "enroll", "--name", "Somsri", "--phone", "0891234567")["id"]
+    cli(behind, "award", "--member", member, "--amount", "10000", "--receipt", "B-1")  # 400 points
+    for d in (behind, current):
+        cli(d, "sync", "--once")  # V50 arrives as an ordinary reward
+    admin(demo, "voucher", "reward", "--reward", "V50", "--value", "50.00", "--valid-days", "30")
+    cli(current, "sync", "--once")  # only this counter learns that V50 buys a voucher
+    plain = cli(behind, "redeem", "--member", member, "--reward", "V50")
+    assert plain["balance_after"] == 250
+    bought = cli(current, "voucher", "buy", "--member", member, "--reward", "V50")
+    assert bought["balance_after"] == 250  # this counter has not seen the other redemption yet; the server has
+    for d in (current, behind, behind):
+        cli(d, "sync", "--once")  # uploads; the second round of the behind counter brings its branch's flags
+    assert demo.balance(member) == 100  # both redemptions stand: nothing lost, nothing refused
+    flags = [f for f in json.loads(admin(demo, "--json", "flags", "list").stdout)
+             if f["kind"] == "voucher_reward_redeemed"]
+    assert len(flags) == 1, flags
+    flag = flags[0]
+    assert (flag["member_id"], flag["details"]["reward_code"], flag["details"]["points"]) == (member, "V50", 150)
+    assert flag["details"]["reason"] == (
+        f"reward V50 buys a voucher but was redeemed without one at terminal {flag['terminal_id']}")
+    i18n.set_language("en")
+    services = open_terminal(behind)
+    try:
+        presenter = FlagsPresenter()
+        presenter.show(branch_flags(services))
+        rows = [r[1] for r in presenter.rows()]
+    finally:
+        services.close()
+    assert "Voucher reward redeemed without a voucher\nReward V50 buys a voucher; none was issued for these points" \
+        in rows

@@ -9,11 +9,9 @@ import base64
 import json
 import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ from sync.server.config import Settings
 from sync.server.demo import DEMO_ADMIN_TOKEN
 from sync.server.expiry import expire_points
 from tests.sync.e2e.test_two_terminals import BIN, cli
+from tests.sync.proxy import LosingProxy
 from tests.sync.server.conftest import ServerProcess
 
 pytestmark = pytest.mark.postgres
@@ -45,47 +44,6 @@ def refused(data_dir: Path, *args: str) -> tuple[int, str]:
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
     return out.returncode, lines[0]
-
-
-class LosingProxy:
-    """Forwards HTTP to the server, but for the first request to each path in ``lose`` it lets the server do the
-    work and then drops the connection without an answer (the terminal sees a network failure)."""
-
-    def __init__(self, target: str, lose: set[str]) -> None:
-        self.lost: list[str] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                answer = httpx.request(self.command, target + self.path, content=body, headers=headers, timeout=30)
-                path = self.path.split("?")[0]
-                if path in lose and path not in proxy.lost:
-                    proxy.lost.append(path)
-                    self.close_connection = True  # the server committed; its answer never arrives
-                    return
-                self.send_response(answer.status_code)
-                for name, value in answer.headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            do_GET = do_POST = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

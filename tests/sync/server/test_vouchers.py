@@ -481,3 +481,68 @@ def test_a_batch_of_uses_is_judged_use_by_use_and_answered_in_order(
         too_many = http.post("/v1/vouchers/commit-batch", headers=t1.auth,
                              json={"uses": [use(fresh)] * (p.MAX_VOUCHER_COMMIT_BATCH + 1)})
         assert too_many.status_code == 422
+
+
+def test_an_ordinary_redemption_of_a_voucher_reward_is_kept_and_flagged_for_a_manager(
+        client: TestClient, app_client: TestClient, settings: Settings, engine: Engine,
+        new_terminal: NewTerminal) -> None:
+    """An older terminal (or one that has not pulled the marker) redeems a voucher reward as a plain redemption:
+    the member paid the points and got no voucher. The upload is accepted (the counter honoured it) and a
+    ``voucher_reward_redeemed`` flag names the reward and the terminal, on the console and in the branch's
+    flags. A purchase (a hold taken for a voucher, or a voucher issued for the hold), a sale from before the
+    reward was a voucher and an ordinary reward's redemption are not flagged."""
+    from sync.server.console import auth
+    from tests.sync.server.conftest import CONSOLE_PASSWORD
+    from tests.sync.server.test_console import sign_in
+
+    run_tx(engine, lambda c: auth.add_user(c, "vhq", CONSOLE_PASSWORD, "admin", svc.utcnow()))
+    t = new_terminal(client)
+    member = t.member()
+    mid = str(member["member"]["id"])
+    t.upload_ok([member, t.earn(mid, 2_500_000)])  # 1,000 points
+    for code, cost in (("V70", 100), ("TEA70", 30)):
+        run_tx(engine, lambda c, code=code, cost=cost: svc.upsert_reward(c, p.RewardInfo(
+            code=code, name_th="บัตร", name_en="Voucher", points_cost=cost, stock=None, active=True)))
+    marked_at = datetime.now(UTC) - timedelta(minutes=1)
+    run_tx(engine, lambda c: vsvc.set_voucher_reward(c, "V70", FIFTY, 30, marked_at))
+
+    def held(for_voucher: bool | None) -> str:
+        rid = str(uuid.uuid4())
+        extra = {} if for_voucher is None else {"for_voucher": for_voucher}
+        r = t.http.post("/v1/reservations", headers=t.auth, json={
+            "reservation_id": rid, "member_id": mid, "points": 100, "reward_code": "V70", **extra})
+        assert r.status_code == 200, r.text
+        return rid
+
+    before = t.redeem(mid, 100, reward_code="V70", sale_at=p.format_utc(marked_at - timedelta(minutes=5)))
+    plain_offline = t.redeem(mid, 100, reward_code="V70")
+    plain_online = t.redeem(mid, 100, offline=False, reward_code="V70", reservation_id=held(None))
+    bought = t.redeem(mid, 100, offline=False, reward_code="V70", reservation_id=held(True))
+    old_buy_hold = held(False)  # a terminal from before the marker: the voucher is issued before the upload
+    issued = t.http.post("/v1/vouchers/issue", headers=t.auth, json={
+        "member_id": mid, "reward_code": "V70", "reservation_id": old_buy_hold})
+    assert issued.status_code == 200, issued.text
+    old_buy = t.redeem(mid, 100, offline=False, reward_code="V70", reservation_id=old_buy_hold)
+    tea = t.redeem(mid, 30, reward_code="TEA70")
+    body = t.upload_ok([before, plain_offline, plain_online, bought, old_buy, tea])
+
+    assert body["quarantined"] == []
+    flagged = [(f["kind"], f["entry_id"], f["details"]["reward_code"], f["details"]["points"])
+               for f in body["flags"] if f["kind"] == "voucher_reward_redeemed"]
+    assert flagged == [("voucher_reward_redeemed", plain_offline["entry"]["id"], "V70", 100),
+                       ("voucher_reward_redeemed", plain_online["entry"]["id"], "V70", 100)]
+    reason = body["flags"][0]["details"]["reason"]
+    assert reason == f"reward V70 buys a voucher but was redeemed without one at terminal {t.terminal_id}"
+    # nothing lost: every redemption's points are taken, as the counter recorded them
+    balance = run_tx(engine, lambda c: c.execute(select(m.members.c.balance).where(m.members.c.id == mid)).scalar())
+    assert balance == 1000 - 5 * 100 - 30
+    # the branch's flags (the counter's back office) and the console's queue, in English and Thai
+    branch = t.http.get("/v1/flags", headers=t.auth).json()["flags"]
+    assert [f["entry_id"] for f in branch if f["kind"] == "voucher_reward_redeemed"] == [
+        plain_offline["entry"]["id"], plain_online["entry"]["id"]]
+    ada = sign_in(app_client, settings, engine, "vhq", CONSOLE_PASSWORD)
+    english = ada.get("/console/flags").text
+    assert english.count("Voucher reward redeemed without a voucher") == 2 and reason in english
+    from pos_app.core.i18n import load_catalog
+    thai_label = load_catalog("th")["Voucher reward redeemed without a voucher"]
+    assert ada.get("/console/flags", params={"lang": "th"}).text.count(thai_label) == 2
