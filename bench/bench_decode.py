@@ -6,9 +6,11 @@ heldout`` (the default) uses seeds from ``frames.HELDOUT_BASE`` up, which nothin
 heldout2`` a second held-out block (seeds from 2 x HELDOUT_BASE), kept fresh until the decoder of
 2026-11-29 was final; ``--split heldout3`` a third (seeds from 3 x HELDOUT_BASE), added before the round of
 2026-11-30 and kept unseen until its decoder was final; ``--split heldout4`` a fourth (seeds from 4 x
-HELDOUT_BASE), added before the next round of 2026-11-30 and kept unseen until its decoder is final; ``--split tune`` uses the tuning seeds (what the decoder's passes were chosen on). The three decoders
-see the same frames in one run, interleaved frame by frame with the order rotated, so they share the
-machine's state. A false read is any text that is not the frame's own code.
+HELDOUT_BASE), added before the next round of 2026-11-30 and kept unseen until its decoder was final;
+``--split heldout5`` a fifth (seeds from 5 x HELDOUT_BASE), added before the round that studied the frames
+nothing reads, and kept unseen until that round's decoder is final; ``--split tune`` uses the tuning
+seeds (what the decoder's passes were chosen on). The three decoders see the same frames in one run,
+interleaved frame by frame with the order rotated, so they share the machine's state. A false read is any text that is not the frame's own code.
 
     python bench/bench_decode.py                      # held-out report, ~3 min on 2 shared cores
     python bench/bench_decode.py --split tune --per-qr 4 --per-code128 2 --hard 20   # quick tuning look

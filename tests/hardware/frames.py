@@ -691,11 +691,14 @@ def frame_set(conditions: Sequence[str], n_per: int, seed: int = 1234, symbology
 # fresh, looked at once, after the decoder of 2026-11-29 was final (and is now as seen as the first);
 # "heldout3" (seeds from 3,000,000,000) was added on 2026-11-30 before that round of tuning and is looked at
 # once, after its decoder is final; "heldout4" (seeds from 4,000,000,000) was added on 2026-11-30 before the
-# round that tried a second QR detector, and is looked at once, after that round's decoder is final. A later
-# round adds a fifth block rather than tuning on these.
+# round that tried a second QR detector, and is looked at once, after that round's decoder is final;
+# "heldout5" (seeds from 5,000,000,000) was added on 2026-11-30 before the round that studied the frames
+# nothing reads (tuning seeds only), and is looked at once, after that round's decoder is final. A later
+# round adds a sixth block rather than tuning on these.
 HELDOUT_BASE = 1_000_000_000
 SPLITS: dict[str, int] = {"tune": 0, "heldout": HELDOUT_BASE, "heldout2": 2 * HELDOUT_BASE,
-                          "heldout3": 3 * HELDOUT_BASE, "heldout4": 4 * HELDOUT_BASE}
+                          "heldout3": 3 * HELDOUT_BASE, "heldout4": 4 * HELDOUT_BASE,
+                          "heldout5": 5 * HELDOUT_BASE}
 
 
 def corpus_seed(split: str, condition: str, size_index: int, symbology: str, i: int) -> int:

@@ -190,6 +190,29 @@ def test_a_dense_member_qr_that_zxing_located_but_could_not_sample_is_read_throu
     assert min(xs) < cx < max(xs) and min(ys) < cy < max(ys)
 
 
+@pytest.mark.parametrize(("i", "how"), [(129, "bent"), (149, "dotted")])
+def test_a_qr_on_a_bent_card_that_zxing_located_is_read_from_its_own_corners(i, how):
+    """Hard-mix tuning frames with a QR code printed on a card bent around an axis (18 and 27 degrees of arc):
+    zxing locates the symbol but cannot sample it, and no crop pass, OpenCV's QR finders or pyzbar read it.
+    Resampled upright from zxing's own corners as if on a cylinder (129: bent 15 degrees), or flat and
+    blurred by a pixel (149: dotted, light-on-dark modules joined), zxing reads it. The decoder without
+    that pass does not; what it reads is the frame's own code and its corners are the symbol's."""
+    f = make_frame("hard_mix", SMALL[0], "qr", seed=corpus_seed("tune", "hard_mix", 0, "qr", i))
+    assert f.text is not None
+    qr_formats = zxing_formats((QR, CODE128))
+    assert not _ours_formats(zxingcpp.read_barcodes(f.image, formats=qr_formats))
+    located = {r.format for r in zxingcpp.read_barcodes(f.image, formats=qr_formats, return_errors=True)}
+    assert zxingcpp.BarcodeFormat.QRCode in located
+    without = ZxingDecoder(budget_ratio=1000.0, budget_cap_s=10.0, borrow_s=10.0, located_limit=1000.0,
+                           unbend=False, rectify=True)
+    assert without.decode(f.image) == []
+    scans = generous().decode(f.image)
+    assert [(s.text, s.symbology, s.backend) for s in scans] == [(f.text, QR, "zxing+unbent")]
+    assert f.corners is not None
+    for got, true in zip(sorted(scans[0].corners), sorted(map(tuple, f.corners.tolist())), strict=True):
+        assert abs(got[0] - true[0]) <= 8 and abs(got[1] - true[1]) <= 8, (how, scans[0].corners, f.corners)
+
+
 def test_reads_most_codes_of_the_wider_corpus(corpus_frames):
     coded = [f for f in corpus_frames if f.text is not None]
     hits = _hits(generous(), coded)
