@@ -1210,8 +1210,39 @@ class _MemberWork:
     erased: bool = False
 
 
+@dataclass(frozen=True)
+class PreparedUpload:
+    """What an upload batch's records say by themselves, worked out before any database connection is taken
+    (:func:`prepare_upload`): a retried transaction, and the connection pool, do not pay for it again."""
+
+    bodies: dict[str, str]
+    """Entry id -> its canonical JSON without ``content_hash`` (hashed once here; stored as the entry's payload)."""
+    bad_hash: list[p.OutboxRecord]
+    """Records whose ``content_hash`` does not match their content."""
+    digest: str
+    """The batch's fingerprint (seq, id and hash of every record), kept with its ``batch_id``."""
+
+
+def prepare_upload(req: p.UploadRequest) -> PreparedUpload:
+    """The content-hash check of every record and the batch digest: pure CPU, no database."""
+    bodies: dict[str, str] = {}
+    bad = []
+    for r in req.records:
+        data = _wire_dict(r.payload)
+        claimed = data.pop("content_hash")
+        body = rec.canonical_json(data)
+        if rec.sha256_hex(body) != claimed:
+            bad.append(r)
+        elif r.entry is not None:
+            bodies[r.entry.id] = body
+    return PreparedUpload(bodies=bodies, bad_hash=bad, digest=_records_digest(req.records))
+
+
 def upload(conn: Connection, settings: Settings, authorization: str | None, req: p.UploadRequest,
-           now: datetime) -> p.UploadResponse:
+           now: datetime, prepared: PreparedUpload | None = None) -> p.UploadResponse:
+    """Store and apply one batch. ``prepared``: :func:`prepare_upload` of ``req``, done by the caller before the
+    transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given."""
+    prepared = prepared or prepare_upload(req)
     # Cheap checks first, before any lock.
     foreign = [r for r in req.records if r.terminal_id != _token_terminal(authorization)]
     terminal = authenticate(conn, authorization, now, lock=True)  # serialises this terminal's uploads
@@ -1221,21 +1252,12 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         raise ApiError(403, "foreign_terminal", "a terminal may only upload its own records",
                        {"records": [{"seq": r.seq, "id": r.record_id, "terminal_id": r.terminal_id}
                                     for r in foreign[:50]]})
-    bodies: dict[str, str] = {}  # entry id -> canonical JSON without content_hash (stored as the payload)
-    bad = []
-    for r in req.records:
-        data = _wire_dict(r.payload)
-        claimed = data.pop("content_hash")
-        body = rec.canonical_json(data)  # hashed once here; stored as the entry's payload
-        if rec.sha256_hex(body) != claimed:
-            bad.append(r)
-        elif r.entry is not None:
-            bodies[r.entry.id] = body
+    bad = prepared.bad_hash
     if bad:
         raise ApiError(422, "bad_content_hash", "content_hash does not match the record",
                        {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
-
-    digest = _records_digest(req.records)
+    bodies = dict(prepared.bodies)  # entry id -> canonical JSON (pending records that now apply are added)
+    digest = prepared.digest
     # Deduplicate inside the batch and against what is held.
     by_seq: dict[int, p.OutboxRecord] = {}
     seq_of_id: dict[str, int] = {}
@@ -1343,16 +1365,27 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                 bodies[r.entry.id] = rec.canonical_json(data)
 
     # Writes that need no change id go first: the change counter (taken in _apply) is held until commit.
-    conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
-                 .values(applied_seq=ack, last_seen_at=now))
-    if batch is None:
-        conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
-                                                     records_sha256=digest, created_at=now))
+    if batch is None and conn.dialect.name == "postgresql":  # both rows in one round trip
+        conn.execute(_TERMINAL_AND_BATCH, {"terminal_id": terminal.id, "ack": ack, "now": now,
+                                           "batch_id": req.batch_id, "digest": digest})
+    else:
+        conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
+                     .values(applied_seq=ack, last_seen_at=now))
+        if batch is None:
+            conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
+                                                         records_sha256=digest, created_at=now))
     flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
                             server_time=p.format_utc(now))
+
+
+_TERMINAL_AND_BATCH = text(
+    "WITH t AS (UPDATE terminals SET applied_seq = :ack, last_seen_at = :now WHERE id = :terminal_id) "
+    "INSERT INTO upload_batches (terminal_id, batch_id, records_sha256, created_at) "
+    "VALUES (:terminal_id, :batch_id, :digest, :now)").bindparams(bindparam("now", type_=m.UtcDateTime()))
+"""The terminal's new ack and the batch's idempotency row, in one statement (PostgreSQL)."""
 
 
 def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[str, Any]:
