@@ -65,6 +65,7 @@ def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False
     began = time.perf_counter()
     try:
         for attempt in range(attempts):
+            committing = False
             try:
                 asked = time.perf_counter()
                 with engine.connect() as conn:
@@ -74,9 +75,14 @@ def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False
                     elif autocommit and conn.dialect.name == "postgresql":
                         return fn(conn.execution_options(isolation_level="AUTOCOMMIT"))
                     with conn.begin():
-                        return fn(conn)
+                        result = fn(conn)
+                        committing = True
+                    return result
             except DBAPIError as exc:
-                if attempt + 1 < attempts and _retryable(exc):
+                # a connection the database dropped (restart, failover) before this transaction reached its
+                # commit: nothing of it was committed, so it runs again on a new connection (db._ping_when_idle)
+                lost = exc.connection_invalidated and not committing
+                if attempt + 1 < attempts and (_retryable(exc) or lost):
                     _add_timing("retry", 1.0)
                     time.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
                     continue

@@ -106,3 +106,26 @@ def test_two_terminals_uploading_the_same_members_at_once_both_apply_without_dea
         m.entries.c.terminal_id.in_([t.terminal_id for t in terminals]))).scalar_one())
     assert earned == 2 * rounds * 2 * len(ids)  # every entry applied exactly once
     assert run_tx(engine, svc.verify_balances) == []
+
+
+def test_connections_the_database_dropped_are_replaced_without_a_failed_request(
+        client: TestClient, engine: Engine, new_terminal: Callable[[httpx.Client], Terminal]) -> None:
+    """Pooled connections are pinged only after a quiet spell (not at every checkout): when the database drops
+    them while the pool thinks them fresh (a restart, a failover), the next uploads are still answered, each
+    record applied once."""
+    t = new_terminal(client)
+    member = t.member()
+    t.upload_ok([member])
+    mid = member["member"]["id"]
+    for _ in range(3):
+        with engine.connect() as admin:  # every other session of this database, the pooled ones included
+            killed = admin.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar_one()
+            admin.rollback()
+        assert killed >= 1
+        batch = [t.earn(mid, 25_000), t.earn(mid, 50_000)]
+        result = t.upload_ok(batch)
+        assert result["ack_seq"] == batch[-1]["seq"]
+    assert balance(engine, mid) == 3 * (10 + 20)
+    assert run_tx(engine, svc.verify_balances) == []
