@@ -419,6 +419,12 @@ def _takeover(conn: Connection, settings: Settings, req: p.EnrollRequest, now: d
                             terminal_certificate=certificate)
 
 
+_TERMINAL = select(m.terminals).where(m.terminals.c.id == bindparam("terminal_id"))
+_TERMINAL_FOR_UPDATE = _TERMINAL.with_for_update()
+"""Built once: every request of a terminal runs one of them (building a statement and its cache key is CPU that
+each request paid again)."""
+
+
 def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
@@ -426,8 +432,7 @@ def authenticate(conn: Connection, authorization: str | None, now: datetime, loc
     terminal_id, sep, secret = token.rpartition(".")
     if not sep or not terminal_id or not secret or len(token) > 200:
         raise ApiError(401, "bad_credential", "malformed terminal credential")
-    query = select(m.terminals).where(m.terminals.c.id == terminal_id)
-    row = conn.execute(query.with_for_update() if lock else query).first()
+    row = conn.execute(_TERMINAL_FOR_UPDATE if lock else _TERMINAL, {"terminal_id": terminal_id}).first()
     if row is None:
         raise ApiError(401, "unknown_terminal", "unknown terminal")
     if not secrets.compare_digest(row.credential_sha256, sha256_hex(secret)):
@@ -1626,13 +1631,15 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             updates.append({"b_id": w.id, "b_balance": w.balance, "b_blocked": w.offline_blocked,
                             "b_change": change})
         change += 1
+    rows = entry_rows + rows_server
     if updates and conn.dialect.name == "postgresql":  # one statement for every member of the batch
-        conn.execute(text(
-            "UPDATE members SET balance = v.balance, offline_blocked = v.blocked, change_id = v.change_id "
-            "FROM unnest(CAST(:ids AS varchar[]), CAST(:balances AS bigint[]), CAST(:blocked AS boolean[]), "
-            "CAST(:changes AS bigint[])) AS v(id, balance, blocked, change_id) WHERE members.id = v.id"),
-            {"ids": [u["b_id"] for u in updates], "balances": [u["b_balance"] for u in updates],
-             "blocked": [u["b_blocked"] for u in updates], "changes": [u["b_change"] for u in updates]})
+        members_values = {"ids": [u["b_id"] for u in updates], "balances": [u["b_balance"] for u in updates],
+                          "blocked": [u["b_blocked"] for u in updates], "changes": [u["b_change"] for u in updates]}
+        if 0 < len(rows) <= ENTRIES_UNNEST_MAX:  # and the batch's entries with it: one round trip for both
+            conn.execute(_MEMBERS_AND_ENTRIES, members_values | _entry_arrays(rows))
+            rows = []
+        else:
+            conn.execute(text(_MEMBERS_UPDATE), members_values)
     elif updates:
         conn.execute(update(m.members).where(m.members.c.id == bindparam("b_id")).values(
             balance=bindparam("b_balance"), offline_blocked=bindparam("b_blocked"),
@@ -1640,8 +1647,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     if inserts:
         for chunk in _uniform(inserts):
             conn.execute(insert(m.members), chunk)
-    if entry_rows or rows_server:
-        _insert_entries(conn, entry_rows + rows_server)
+    if rows:
+        _insert_entries(conn, rows)
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
@@ -1763,9 +1770,32 @@ _ENTRY_COLUMNS = ("id", "terminal_id", "seq", "member_id", "kind", "points", "sa
                   "quarantined", "for_terminal_id")
 
 
+_ENTRY_TYPES = ("varchar", "varchar", "bigint", "varchar", "varchar", "bigint", "varchar", "varchar", "varchar",
+                "text", "varchar", "bigint", "timestamptz", "varchar", "boolean", "varchar")
+_ENTRIES_INSERT = (
+    f"INSERT INTO entries ({', '.join(_ENTRY_COLUMNS)}) SELECT * FROM unnest("  # noqa: S608 - constant text
+    + ", ".join(f"CAST(:e_{c} AS {t}[])" for c, t in zip(_ENTRY_COLUMNS, _ENTRY_TYPES, strict=True)) + ")")
+_MEMBERS_UPDATE = (
+    "UPDATE members SET balance = v.balance, offline_blocked = v.blocked, change_id = v.change_id "
+    "FROM unnest(CAST(:ids AS varchar[]), CAST(:balances AS bigint[]), CAST(:blocked AS boolean[]), "
+    "CAST(:changes AS bigint[])) AS v(id, balance, blocked, change_id) WHERE members.id = v.id")
+_MEMBERS_AND_ENTRIES = text(f"WITH balances AS ({_MEMBERS_UPDATE}) {_ENTRIES_INSERT}")
+"""The batch's members' new balances and its entries, in one statement and one round trip (PostgreSQL): the
+statement text is the same whatever the batch size, so PostgreSQL keeps it prepared."""
+ENTRIES_UNNEST_MAX = 500
+"""Up to this many entries go in with one INSERT of arrays; more (a large catch-up) with COPY."""
+
+
+def _entry_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {f"e_{c}": [row[c] for row in rows] for c in _ENTRY_COLUMNS}
+
+
 def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert; on PostgreSQL with COPY (same connection, same transaction)."""
-    if conn.dialect.name == "postgresql" and len(rows) > 20:
+    """Bulk insert; on PostgreSQL with one INSERT of arrays (its text, and so its plan, the same for every batch
+    size: one round trip) or, above ``ENTRIES_UNNEST_MAX`` rows, with COPY (same connection, same transaction)."""
+    if conn.dialect.name == "postgresql" and len(rows) <= ENTRIES_UNNEST_MAX:
+        conn.execute(text(_ENTRIES_INSERT), _entry_arrays(rows))
+    elif conn.dialect.name == "postgresql":
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cur, cur.copy(
