@@ -333,9 +333,20 @@ def branch_codes(url: str, terminals: int, counters: int) -> list[tuple[str, str
         engine.dispose()
 
 
+def sessions_opened(url: str) -> int:
+    """Sessions (connections) opened to the bench database so far (PostgreSQL 14+), not counting this one's."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        row = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", type=int, default=2, help="server processes (stateless, one PostgreSQL)")
+    ap.add_argument("--pool-size", type=int, default=None,
+                    help="LOYALTY_DB_POOL_SIZE of each server process (default: the test servers' 8)")
     ap.add_argument("--burst", type=int, default=20)
     ap.add_argument("--backlog", type=int, default=40, help="sales each terminal recorded during the outage")
     ap.add_argument("--steady", type=int, default=200)
@@ -365,7 +376,8 @@ def main() -> None:
         url, _ = demo_database(cluster, terminals=0)
         codes = branch_codes(url, total, args.counters)  # [(branch code, enrollment code)], counters in order
         pg_log = PgLog(cluster, args.slow_ms)
-        servers = [ServerProcess(url, {"LOYALTY_SERVER_TIMING": "1"}) for _ in range(args.servers)]
+        env = {"LOYALTY_SERVER_TIMING": "1"} | ({"LOYALTY_DB_POOL_SIZE": str(args.pool_size)} if args.pool_size else {})
+        servers = [ServerProcess(url, env) for _ in range(args.servers)]
         clients = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
         scope = None if args.scope == "chain" else "branch"
         terminals = []
@@ -427,10 +439,12 @@ def main() -> None:
             breakdown(lat, False)
         if "burst" in modes:
             load, mark = os.getloadavg()[0], pg_log.mark()
+            opened = sessions_opened(url)
             lat, err, wall, _ = run_mode(specs(take(args.burst), 2), members, "burst",
                                          {"backlog": args.backlog, "warm": not args.cold}, args.processes)
             report(f"burst {args.burst}", lat, err, wall, base_p50, 250)
-            print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
+            print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; database connections opened "
+                  f"during the burst: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)
             pg_log.summary(mark)
         if "steady" in modes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import InvalidatePoolError
 
 from sync.server import models
 from sync.server.models import counters
@@ -43,7 +45,41 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 10.0
+"""A pooled connection unused for longer than this is pinged before it is handed out (see _ping_when_idle)."""
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip only when it sat unused for ``PING_AFTER_IDLE_SECONDS``, instead
+    of on every checkout (``pool_pre_ping``). Every request of a busy server checks out a connection that was in use
+    milliseconds before; with two server processes serving 20 terminals at once on two cores, the ping at each
+    checkout was the largest part of the "pool wait" the load bench measured (docs/scaling.md, "The upload path"):
+    a round trip, and the wait for the GIL after it. A connection the database dropped since it was last used (a
+    restart, a failover) is still never handed out after a quiet spell; one that dies while in use fails its
+    transaction, which ``app.run_tx`` runs again on a new connection when it had not reached its commit. A failed
+    ping invalidates the whole pool (the other connections are as stale) and a new connection is opened."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("returned_at", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise InvalidatePoolError() from exc
 
 
 def is_postgres(conn: Connection) -> bool:

@@ -419,6 +419,12 @@ def _takeover(conn: Connection, settings: Settings, req: p.EnrollRequest, now: d
                             terminal_certificate=certificate)
 
 
+_TERMINAL = select(m.terminals).where(m.terminals.c.id == bindparam("terminal_id"))
+_TERMINAL_FOR_UPDATE = _TERMINAL.with_for_update()
+"""Built once: every request of a terminal runs one of them (building a statement and its cache key is CPU that
+each request paid again)."""
+
+
 def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
     if not authorization or not authorization.startswith("Bearer "):
         raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
@@ -426,8 +432,7 @@ def authenticate(conn: Connection, authorization: str | None, now: datetime, loc
     terminal_id, sep, secret = token.rpartition(".")
     if not sep or not terminal_id or not secret or len(token) > 200:
         raise ApiError(401, "bad_credential", "malformed terminal credential")
-    query = select(m.terminals).where(m.terminals.c.id == terminal_id)
-    row = conn.execute(query.with_for_update() if lock else query).first()
+    row = conn.execute(_TERMINAL_FOR_UPDATE if lock else _TERMINAL, {"terminal_id": terminal_id}).first()
     if row is None:
         raise ApiError(401, "unknown_terminal", "unknown terminal")
     if not secrets.compare_digest(row.credential_sha256, sha256_hex(secret)):
@@ -1307,8 +1312,39 @@ class _MemberWork:
     erased: bool = False
 
 
+@dataclass(frozen=True)
+class PreparedUpload:
+    """What an upload batch's records say by themselves, worked out before any database connection is taken
+    (:func:`prepare_upload`): a retried transaction, and the connection pool, do not pay for it again."""
+
+    bodies: dict[str, str]
+    """Entry id -> its canonical JSON without ``content_hash`` (hashed once here; stored as the entry's payload)."""
+    bad_hash: list[p.OutboxRecord]
+    """Records whose ``content_hash`` does not match their content."""
+    digest: str
+    """The batch's fingerprint (seq, id and hash of every record), kept with its ``batch_id``."""
+
+
+def prepare_upload(req: p.UploadRequest) -> PreparedUpload:
+    """The content-hash check of every record and the batch digest: pure CPU, no database."""
+    bodies: dict[str, str] = {}
+    bad = []
+    for r in req.records:
+        data = _wire_dict(r.payload)
+        claimed = data.pop("content_hash")
+        body = rec.canonical_json(data)
+        if rec.sha256_hex(body) != claimed:
+            bad.append(r)
+        elif r.entry is not None:
+            bodies[r.entry.id] = body
+    return PreparedUpload(bodies=bodies, bad_hash=bad, digest=_records_digest(req.records))
+
+
 def upload(conn: Connection, settings: Settings, authorization: str | None, req: p.UploadRequest,
-           now: datetime) -> p.UploadResponse:
+           now: datetime, prepared: PreparedUpload | None = None) -> p.UploadResponse:
+    """Store and apply one batch. ``prepared``: :func:`prepare_upload` of ``req``, done by the caller before the
+    transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given."""
+    prepared = prepared or prepare_upload(req)
     # Cheap checks first, before any lock.
     foreign = [r for r in req.records if r.terminal_id != _token_terminal(authorization)]
     terminal = authenticate(conn, authorization, now, lock=True)  # serialises this terminal's uploads
@@ -1318,21 +1354,12 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         raise ApiError(403, "foreign_terminal", "a terminal may only upload its own records",
                        {"records": [{"seq": r.seq, "id": r.record_id, "terminal_id": r.terminal_id}
                                     for r in foreign[:50]]})
-    bodies: dict[str, str] = {}  # entry id -> canonical JSON without content_hash (stored as the payload)
-    bad = []
-    for r in req.records:
-        data = _wire_dict(r.payload)
-        claimed = data.pop("content_hash")
-        body = rec.canonical_json(data)  # hashed once here; stored as the entry's payload
-        if rec.sha256_hex(body) != claimed:
-            bad.append(r)
-        elif r.entry is not None:
-            bodies[r.entry.id] = body
+    bad = prepared.bad_hash
     if bad:
         raise ApiError(422, "bad_content_hash", "content_hash does not match the record",
                        {"records": [{"seq": r.seq, "id": r.record_id} for r in bad[:50]]})
-
-    digest = _records_digest(req.records)
+    bodies = dict(prepared.bodies)  # entry id -> canonical JSON (pending records that now apply are added)
+    digest = prepared.digest
     # Deduplicate inside the batch and against what is held.
     by_seq: dict[int, p.OutboxRecord] = {}
     seq_of_id: dict[str, int] = {}
@@ -1440,16 +1467,27 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                 bodies[r.entry.id] = rec.canonical_json(data)
 
     # Writes that need no change id go first: the change counter (taken in _apply) is held until commit.
-    conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
-                 .values(applied_seq=ack, last_seen_at=now))
-    if batch is None:
-        conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
-                                                     records_sha256=digest, created_at=now))
+    if batch is None and conn.dialect.name == "postgresql":  # both rows in one round trip
+        conn.execute(_TERMINAL_AND_BATCH, {"terminal_id": terminal.id, "ack": ack, "now": now,
+                                           "batch_id": req.batch_id, "digest": digest})
+    else:
+        conn.execute(update(m.terminals).where(m.terminals.c.id == terminal.id)
+                     .values(applied_seq=ack, last_seen_at=now))
+        if batch is None:
+            conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
+                                                         records_sha256=digest, created_at=now))
     flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
                             server_time=p.format_utc(now))
+
+
+_TERMINAL_AND_BATCH = text(
+    "WITH t AS (UPDATE terminals SET applied_seq = :ack, last_seen_at = :now WHERE id = :terminal_id) "
+    "INSERT INTO upload_batches (terminal_id, batch_id, records_sha256, created_at) "
+    "VALUES (:terminal_id, :batch_id, :digest, :now)").bindparams(bindparam("now", type_=m.UtcDateTime()))
+"""The terminal's new ack and the batch's idempotency row, in one statement (PostgreSQL)."""
 
 
 def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[str, Any]:
@@ -1701,13 +1739,15 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
             updates.append({"b_id": w.id, "b_balance": w.balance, "b_blocked": w.offline_blocked,
                             "b_change": change})
         change += 1
+    rows = entry_rows + rows_server
     if updates and conn.dialect.name == "postgresql":  # one statement for every member of the batch
-        conn.execute(text(
-            "UPDATE members SET balance = v.balance, offline_blocked = v.blocked, change_id = v.change_id "
-            "FROM unnest(CAST(:ids AS varchar[]), CAST(:balances AS bigint[]), CAST(:blocked AS boolean[]), "
-            "CAST(:changes AS bigint[])) AS v(id, balance, blocked, change_id) WHERE members.id = v.id"),
-            {"ids": [u["b_id"] for u in updates], "balances": [u["b_balance"] for u in updates],
-             "blocked": [u["b_blocked"] for u in updates], "changes": [u["b_change"] for u in updates]})
+        members_values = {"ids": [u["b_id"] for u in updates], "balances": [u["b_balance"] for u in updates],
+                          "blocked": [u["b_blocked"] for u in updates], "changes": [u["b_change"] for u in updates]}
+        if 0 < len(rows) <= ENTRIES_UNNEST_MAX:  # and the batch's entries with it: one round trip for both
+            conn.execute(_MEMBERS_AND_ENTRIES, members_values | _entry_arrays(rows))
+            rows = []
+        else:
+            conn.execute(text(_MEMBERS_UPDATE), members_values)
     elif updates:
         conn.execute(update(m.members).where(m.members.c.id == bindparam("b_id")).values(
             balance=bindparam("b_balance"), offline_blocked=bindparam("b_blocked"),
@@ -1715,8 +1755,8 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     if inserts:
         for chunk in _uniform(inserts):
             conn.execute(insert(m.members), chunk)
-    if entry_rows or rows_server:
-        _insert_entries(conn, entry_rows + rows_server)
+    if rows:
+        _insert_entries(conn, rows)
     for res_id, entry_id in reservation_updates:
         conn.execute(update(m.reservations).where(m.reservations.c.id == res_id)
                      .values(status="posted", entry_id=entry_id))
@@ -1868,9 +1908,41 @@ _ENTRY_COLUMNS = ("id", "terminal_id", "seq", "member_id", "kind", "points", "sa
                   "quarantined", "for_terminal_id")
 
 
+_ENTRY_TYPES = ("varchar", "varchar", "bigint", "varchar", "varchar", "bigint", "varchar", "varchar", "varchar",
+                "text", "varchar", "bigint", "timestamptz", "varchar", "boolean", "varchar")
+_ENTRIES_INSERT = (
+    f"INSERT INTO entries ({', '.join(_ENTRY_COLUMNS)}) SELECT {', '.join(_ENTRY_COLUMNS)} "  # noqa: S608 - constant
+    "FROM json_to_recordset(CAST(:entries AS json)) AS x("
+    + ", ".join(f"{c} {t}" for c, t in zip(_ENTRY_COLUMNS, _ENTRY_TYPES, strict=True)) + ")")
+_MEMBERS_UPDATE = (
+    "UPDATE members SET balance = v.balance, offline_blocked = v.blocked, change_id = v.change_id "
+    "FROM unnest(CAST(:ids AS varchar[]), CAST(:balances AS bigint[]), CAST(:blocked AS boolean[]), "
+    "CAST(:changes AS bigint[])) AS v(id, balance, blocked, change_id) WHERE members.id = v.id")
+_MEMBERS_AND_ENTRIES = text(f"WITH balances AS ({_MEMBERS_UPDATE}) {_ENTRIES_INSERT}")
+"""The batch's members' new balances and its entries, in one statement and one round trip (PostgreSQL): the
+statement text is the same whatever the batch size, so PostgreSQL keeps it prepared."""
+ENTRIES_UNNEST_MAX = 500
+"""Up to this many entries go in with one INSERT of a JSON array of rows; more (a large catch-up) with COPY."""
+
+
+def _entry_arrays(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The rows as one JSON text (``json.dumps`` is C; an array parameter per column was not: psycopg quotes
+    every text element in Python, which cost more CPU than COPY for the payloads)."""
+    return {"entries": json.dumps(rows, default=_json_time, separators=(",", ":"), ensure_ascii=False)}
+
+
+def _json_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert; on PostgreSQL with COPY (same connection, same transaction)."""
-    if conn.dialect.name == "postgresql" and len(rows) > 20:
+    """Bulk insert; on PostgreSQL with one INSERT of arrays (its text, and so its plan, the same for every batch
+    size: one round trip) or, above ``ENTRIES_UNNEST_MAX`` rows, with COPY (same connection, same transaction)."""
+    if conn.dialect.name == "postgresql" and len(rows) <= ENTRIES_UNNEST_MAX:
+        conn.execute(text(_ENTRIES_INSERT), _entry_arrays(rows))
+    elif conn.dialect.name == "postgresql":
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cur, cur.copy(
