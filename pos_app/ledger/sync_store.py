@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,24 @@ def _flag_text(blocked: bool) -> str | None:
         if blocked else None
 
 
+_PULL_LOCKS_GUARD = threading.Lock()
+
+
 class LedgerSyncStore:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+
+    @property
+    def pull_lock(self) -> threading.Lock:
+        """One lock per open ledger for pulling into it: the background sync and the counter's pull after following
+        a member use two clients on one ledger, and a cursor (and the scope it was built with) is read, advanced
+        page by page and stored by one pull at a time, never interleaved with another's pages."""
+        with _PULL_LOCKS_GUARD:
+            lock: threading.Lock | None = getattr(self.ledger, "_pull_lock", None)
+            if lock is None:
+                lock = threading.Lock()
+                self.ledger._pull_lock = lock  # type: ignore[attr-defined]
+            return lock
 
     # ------------------------------------------------------------------ reads
     def state(self) -> State:

@@ -289,7 +289,9 @@ def identify(services: Services, client: Any, text: str, timeout: float = FOLLOW
     try:
         return services.identify(text)
     except NotFound as missing:
-        key = services.lookup_key(text) if client is not None else None
+        # Only under the branch feed: under the chain's feed this counter already holds every member the server
+        # had at its last sync, so asking would only make a mistyped phone wait for the server.
+        key = services.lookup_key(text) if client is not None and _branch_feed(services) else None
         if key is None:
             raise
         from sync.client import Offline, Refused, SyncError

@@ -13,6 +13,7 @@ page applied twice is harmless.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
 import socket
@@ -311,7 +312,13 @@ class SyncClient:
 
     # ------------------------------------------------------------------ pull
     def pull(self) -> int:
-        """Apply every change after the stored cursor; returns the number of changes applied."""
+        """Apply every change after the stored cursor; returns the number of changes applied. One pull at a time per
+        store that offers a ``pull_lock`` (two clients on one ledger: the background sync and the counter's)."""
+        lock = getattr(self.store, "pull_lock", None)
+        with lock if lock is not None else contextlib.nullcontext():
+            return self._pull()
+
+    def _pull(self) -> int:
         wanted, built = self._store(self.store.feed_scope)
         if wanted != built:
             # Narrowing (chain -> branch) keeps the cursor: the terminal holds more than the branch feed sends.

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Connection,
     String,
     Text,
+    and_,
     any_,
     bindparam,
     func,
@@ -650,6 +651,19 @@ def _link_backfill(conn: Connection, links: dict[str, int], entry_rules: Sequenc
     return out
 
 
+def _backfill_sizes(conn: Connection, branch_id: str, member_ids: Sequence[str],
+                    entry_rules: Sequence[Any]) -> dict[str, int]:
+    """How many entries each member's backfill (:func:`_link_backfill`) would send at this branch."""
+    links = m.member_branches.c
+    query = (select(m.entries.c.member_id, func.count().label("n"))
+             .select_from(m.entries.join(m.member_branches, and_(links.member_id == m.entries.c.member_id,
+                                                                 links.branch_id == branch_id)))
+             .where(_in(conn, m.entries.c.member_id, member_ids), m.entries.c.change_id < links.change_id,
+                    *entry_rules)
+             .group_by(m.entries.c.member_id))
+    return {row.member_id: int(row.n) for row in conn.execute(query)}
+
+
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
     """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction.
@@ -723,6 +737,19 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     items.sort(key=lambda item: item[0])
     has_more = len(items) > limit
     items = items[:limit]
+    link_members = [row.member_id for _, kind, row in items if kind == "link"]
+    if link_members:
+        # A link brings the member's state and earlier history with it: that counts toward the page's limit, so
+        # the page ends before a link whose backfill would not fit (a link that comes first is sent whole: one
+        # member's history, whatever its size, is the least a page can carry and still move the cursor).
+        sizes = _backfill_sizes(conn, terminal.branch_id, link_members, entry_rules)
+        total = 0
+        for i, (_, kind, row) in enumerate(items):
+            size = 2 + sizes.get(row.member_id, 0) if kind == "link" else 1
+            if i > 0 and total + size > limit:
+                items, has_more = items[:i], True
+                break
+            total += size
     next_cursor = items[-1][0] if has_more else high
     reward_codes = sorted({row.code for _, kind, row in items if kind == "reward" and row.per_branch_stock})
     stock_here = branch_stock(conn, terminal.branch_id, reward_codes) if reward_codes else {}

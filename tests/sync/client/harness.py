@@ -219,3 +219,12 @@ class Term:
     def entry_ids(self) -> list[str]:
         with self.services.ledger.read() as conn:
             return [r[0] for r in conn.exec_driver_sql("SELECT id FROM entries").all()]
+
+
+def new_member(t: Term, phone: str, points_baht: int = 0) -> str:
+    """Enroll a member at counter ``t`` (and award ``points_baht`` worth of points there); the member's id."""
+    member = t.services.members.enroll(name="Member " + phone[-4:], phone=phone, operator_id="cashier1")
+    if points_baht:
+        t.services.award(member_id=member.id, amount_satang=points_baht * 100, receipt_ref=f"R-{phone}",
+                         operator_id="cashier1")
+    return member.id

@@ -14,17 +14,9 @@ from pos_app.services.errors import NotAllowed
 from pos_app.services.staff import Approval
 from sync.client import EnrollRefused, Offline, Refused, enroll
 from sync.server import service as svc
-from tests.sync.client.harness import SERVER_URL, InProcessServer, Term
+from tests.sync.client.harness import SERVER_URL, InProcessServer, Term, new_member
 
 MakeTerm = Callable[..., Term]
-
-
-def new_member(t: Term, phone: str, points_baht: int = 0) -> str:
-    member = t.services.members.enroll(name="Member " + phone[-4:], phone=phone, operator_id="cashier1")
-    if points_baht:
-        t.services.award(member_id=member.id, amount_satang=points_baht * 100, receipt_ref=f"R-{phone}",
-                         operator_id="cashier1")
-    return member.id
 
 
 def uploads(server: InProcessServer) -> list[dict]:

@@ -10,17 +10,9 @@ import pytest
 
 from sync.client import enroll
 from sync.server import service as svc
-from tests.sync.client.harness import SERVER_URL, InProcessServer, Term
+from tests.sync.client.harness import SERVER_URL, InProcessServer, Term, new_member
 
 MakeTerm = Callable[..., Term]
-
-
-def new_member(t: Term, phone: str, points_baht: int = 0) -> str:
-    member = t.services.members.enroll(name="Member " + phone[-4:], phone=phone, operator_id="cashier1")
-    if points_baht:
-        t.services.award(member_id=member.id, amount_satang=points_baht * 100, receipt_ref=f"R-{phone}",
-                         operator_id="cashier1")
-    return member.id
 
 
 def at_branch(server: InProcessServer, terminal: MakeTerm, name: str, branch: str) -> Term:
@@ -151,3 +143,39 @@ def test_an_unknown_member_or_an_unreachable_server_keeps_the_counters_message(
     assert pull_lost.value.message == "No member with phone 084-000-0001."
     server.fault = None
     assert sync_glue.identify(away.services, away.sync_client(), code).id == mid  # back online
+
+
+def test_under_the_chain_feed_a_member_not_found_here_is_not_asked_of_the_server(
+        server: InProcessServer, terminal: MakeTerm) -> None:
+    """The counter holds the whole chain as of its last sync: a phone it does not know is answered at once, without
+    a round trip (a mistyped phone must not wait for the server)."""
+    from pos_app.services import sync_glue
+    from pos_app.services.errors import NotFound
+
+    away = at_branch(server, terminal, "chain-away", "CNX09")
+    before = len(server.urls)
+    with pytest.raises(NotFound) as unknown:
+        sync_glue.identify(away.services, away.sync_client(), "0849999998")
+    assert unknown.value.message == "No member with phone 084-999-9998."
+    assert [u.path for u in server.urls[before:]] == []
+
+
+def test_two_clients_on_one_ledger_pull_one_at_a_time(server: InProcessServer, terminal: MakeTerm) -> None:
+    """The background sync and the counter's pull after a follow are two clients on one ledger: a pull waits for
+    the other to finish instead of interleaving its pages (and its scope switch) with the other's cursor."""
+    import threading
+
+    from sync.client import SyncClient
+
+    home, away, mid = roaming_setup(server, terminal)
+    new_member(home, "0840000004", 250)
+    home.sync()
+    other = SyncClient(away.store, transport=server.transport())
+    done = threading.Event()
+    with away.store.pull_lock:  # the counter's pull is under way
+        worker = threading.Thread(target=lambda: (other.pull(), done.set()))
+        worker.start()
+        assert not done.wait(0.5)  # the background pull waits
+    worker.join(10)
+    assert done.is_set()
+    other.close()

@@ -11,8 +11,7 @@ import pytest
 
 from pos_app.ledger.backup import backup, restore
 from pos_app.services.errors import ServiceError
-from tests.sync.client.harness import InProcessServer, Term
-from tests.sync.client.test_client import new_member
+from tests.sync.client.harness import InProcessServer, Term, new_member
 
 MakeTerm = Callable[..., Term]
 

@@ -214,3 +214,42 @@ def test_an_erasure_reaches_every_branchs_counters_without_the_name_or_phone(
     assert erased is not None and erased["erased"] is True
     assert erased["name"] == "" and erased["phone"] is None and erased["member_code"] is None
     assert entries_of(got, mid) == []  # the erasure only: the member's history stays at the branches that hold it
+
+
+def test_a_page_counts_the_histories_its_links_bring_toward_its_limit(in_branch: Callable[..., Terminal]) -> None:
+    """A counter enrolled into a busy branch, or one that followed many members at once: each link brings the
+    member's whole history, and a page still keeps to the limit the terminal asked for (a page it cannot take in
+    one local transaction would be asked again forever); only a link that comes first is sent whole."""
+    home, counter = in_branch("BKK01"), in_branch(OTHER)
+    members = [home.member() for _ in range(3)]
+    for member in members:
+        mid = member["member"]["id"]
+        home.upload_ok([member, *[home.earn(mid, 25_000 * (i + 1)) for i in range(8)]])
+    counter.pull_all()
+    for member in members:
+        assert counter.follow(member_id=member["member"]["id"]).status_code == 200
+    pages = []
+    while True:
+        page = counter.pull(limit=12)
+        pages.append(page["changes"])
+        counter.cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    assert [len(p) for p in pages] == [9, 9, 9]  # a member and their 8 entries each: two links never fit in 12
+    got = [c for p in pages for c in p]
+    for member in members:
+        mid = member["member"]["id"]
+        assert len(entries_of(got, mid)) == 8 and member_of(got, mid)["balance"] == 10 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)  # type: ignore[index]
+    first = in_branch(OTHER)  # a new counter of the branch, from cursor 0, asking for pages of 5
+    pages = []
+    while True:
+        page = first.pull(limit=5)
+        pages.append(page["changes"])
+        first.cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    over = [p for p in pages if len(p) > 5]
+    # a link that comes first in its page is sent whole (its member and 8 entries), alone
+    assert len(over) >= 3 and all(len({c["member"]["id"] for c in p if c["member"]}) == 1 for p in over)
+    got = [c for p in pages for c in p]
+    assert all(len(entries_of(got, member["member"]["id"])) == 8 for member in members)
