@@ -283,12 +283,21 @@ def identify(services: Services, client: Any, text: str, timeout: float = FOLLOW
     and the terminal is enrolled (``client``), ask the server to link the member to this branch (a member of
     another branch, docs/sync-protocol.md "Following a roaming member"), pull once, and identify again. Offline,
     or unknown to the server too: the usual message (for a genuine member card under the branch feed, one that
-    says the member belongs to another branch). Runs on the service worker, never on the UI thread."""
+    says the member belongs to another branch). Runs on the service worker, never on the UI thread. ``client``
+    may be a function that makes the client: it is called only when the member is not found here."""
     from pos_app.services.errors import NotFound
 
     try:
         return services.identify(text)
     except NotFound as missing:
+        if callable(client):  # made only now: a member found here never waits for (or trips on) the sync client
+            try:
+                client = client()
+            except Exception:  # a damaged credential, say: the sync status line reports it; this scan stays local
+                import logging
+
+                logging.getLogger(__name__).warning("no sync client to follow a member", exc_info=True)
+                raise missing from None
         # Only under the branch feed: under the chain's feed this counter already holds every member the server
         # had at its last sync, so asking would only make a mistyped phone wait for the server.
         key = services.lookup_key(text) if client is not None and _branch_feed(services) else None

@@ -221,7 +221,7 @@ class MemberScreen:
         def work() -> MemberView:
             from pos_app.services import sync_glue
             # a member of another branch, not on this terminal: followed on the server, pulled, identified
-            member: MemberView = sync_glue.identify(svc, clients.get(svc) if enrolled else None, text)
+            member: MemberView = sync_glue.identify(svc, (lambda: clients.get(svc)) if enrolled else None, text)
             return member
 
         self._submit(work, lambda member: self._identified(member, warning),

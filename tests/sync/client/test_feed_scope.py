@@ -179,3 +179,23 @@ def test_two_clients_on_one_ledger_pull_one_at_a_time(server: InProcessServer, t
     worker.join(10)
     assert done.is_set()
     other.close()
+
+
+def test_a_sync_client_that_cannot_be_made_never_stops_a_scan(server: InProcessServer, terminal: MakeTerm) -> None:
+    """The window hands identify a function that makes the sync client: a member found here never waits for it,
+    and when it cannot be made (a damaged credential, say) a member not found here gets the usual message."""
+    from pos_app.services import sync_glue
+    from pos_app.services.errors import NotFound
+
+    home, away, mid = roaming_setup(server, terminal)
+    asked: list[int] = []
+
+    def broken() -> None:
+        asked.append(1)
+        raise OSError("credential file unreadable")
+
+    assert sync_glue.identify(home.services, broken, "0840000001").id == mid and asked == []
+    with pytest.raises(NotFound) as missing:
+        sync_glue.identify(away.services, broken, "0840000001")
+    assert missing.value.message == "No member with phone 084-000-0001." and asked == [1]
+    assert sync_glue.identify(away.services, away.sync_client, "0840000001").id == mid  # a working maker: followed
