@@ -76,14 +76,18 @@ class Terminal:
         assert r.status_code == 200, r.text
         return r.json()
 
-    def pull_all(self, limit: int = 500) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def pull_pages(self, limit: int = 500) -> list[list[dict[str, Any]]]:
+        """Every page from the cursor to the head of the feed, asking ``limit`` changes a page."""
+        pages: list[list[dict[str, Any]]] = []
         while True:
             page = self.pull(limit=limit)
-            out.extend(page["changes"])
+            pages.append(page["changes"])
             self.cursor = page["next_cursor"]
             if not page["has_more"]:
-                return out
+                return pages
+
+    def pull_all(self, limit: int = 500) -> list[dict[str, Any]]:
+        return [change for page in self.pull_pages(limit) for change in page]
 
     def follow(self, **by: str) -> httpx.Response:
         return self.http.post("/v1/members/follow", headers=self.auth, json=by)

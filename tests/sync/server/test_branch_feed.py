@@ -45,17 +45,6 @@ def member_of(changes: list[dict[str, Any]], member_id: str) -> dict[str, Any] |
     return states[-1] if states else None
 
 
-def pull_pages(t: Terminal, limit: int) -> list[list[dict[str, Any]]]:
-    """Every page from the terminal's cursor to the head of the feed, asking ``limit`` changes a page."""
-    pages = []
-    while True:
-        page = t.pull(limit=limit)
-        pages.append(page["changes"])
-        t.cursor = page["next_cursor"]
-        if not page["has_more"]:
-            return pages
-
-
 def reference(changes: list[dict[str, Any]]) -> list[tuple[str, Any]]:
     keys = {"rules": "version", "reward": "code", "staff": "id", "public_key": "key_id", "policy": "version"}
     return sorted((c["type"], c[c["type"]][keys[c["type"]]]) for c in changes if c["type"] in keys)
@@ -239,7 +228,7 @@ def test_a_page_counts_the_histories_its_links_bring_toward_its_limit(in_branch:
     counter.pull_all()
     for member in members:
         assert counter.follow(member_id=member["member"]["id"]).status_code == 200
-    pages = pull_pages(counter, 12)
+    pages = counter.pull_pages(12)
     assert [len(p) for p in pages] == [9, 9, 9]  # a member and their 8 entries each: two links never fit in 12
     got = [c for p in pages for c in p]
     for member in members:
@@ -247,7 +236,7 @@ def test_a_page_counts_the_histories_its_links_bring_toward_its_limit(in_branch:
         state = member_of(got, mid)
         assert len(entries_of(got, mid)) == 8 and state is not None and state["balance"] == 10 * 36
     first = in_branch(OTHER)  # a new counter of the branch, from cursor 0, asking for pages of 5
-    pages = pull_pages(first, 5)
+    pages = first.pull_pages(5)
     over = [p for p in pages if len(p) > 5]
     # a link that comes first in its page is sent whole (its member and 8 entries), alone
     assert len(over) >= 3 and all(len({c["member"]["id"] for c in p if c["member"]}) == 1 for p in over)
