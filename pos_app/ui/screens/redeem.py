@@ -309,12 +309,7 @@ class RedeemScreen:
                 id=result.voucher_id, points=f"{result.points:,}", what=result.description, date=result.valid_until,
                 balance=f"{result.balance_after:,}")
 
-        self._set_status("done", text)
-        self.changes.publish(Change.OPERATION_COMMITTED, result)
-        self._sync_trigger()
-        self._refresh_offline_remaining()
-        self._print_slip(result, fresh if fresh is not None else self._member)
-        self.operation_done.emit(result)
+        self._redemption_recorded(result, fresh, text)
 
     def _redeemed(self: Any, outcome: tuple[Any, MemberView | None]) -> None:
         result, fresh = outcome
@@ -332,6 +327,11 @@ class RedeemScreen:
             return _("Done: {points} points redeemed, discount {discount}. New balance {balance} points.").format(
                 points=f"{points:,}", discount=format_baht(discount), balance=f"{balance:,}")
 
+        self._redemption_recorded(result, fresh, text)
+
+    def _redemption_recorded(self: Any, result: Any, fresh: MemberView | None, text: Any) -> None:
+        """What follows every redemption the ledger recorded (points for a reward or a discount, or a voucher
+        bought): the status line, the notification, a sync, the offline allowance, the slip and the signal."""
         self._set_status("done", text)
         self.changes.publish(Change.OPERATION_COMMITTED, result)
         self._sync_trigger()
