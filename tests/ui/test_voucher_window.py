@@ -173,8 +173,8 @@ def _scan(qtbot: Any, win: Any, code: str) -> Any:
     return opened.args[0]
 
 
-def test_a_discount_voucher_on_a_sale_earns_on_what_the_member_pays_and_is_on_its_slip(
-        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+def _window_with_printer(qtbot: Any, data_dir: Path) -> tuple[Any, Any]:
+    """An English counter window whose chain signs vouchers, printing on a fake printer: (window, printer)."""
     from test_counter_slips import open_window as open_with_printer
 
     from hardware.printers import FakePrinter
@@ -182,7 +182,11 @@ def test_a_discount_voucher_on_a_sale_earns_on_what_the_member_pays_and_is_on_it
     i18n.set_language("en")
     chain_key(data_dir)
     fake = FakePrinter()
-    win = open_with_printer(qtbot, data_dir, fake)
+    return open_with_printer(qtbot, data_dir, fake), fake
+
+def test_a_discount_voucher_on_a_sale_earns_on_what_the_member_pays_and_is_on_its_slip(
+        qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
+    win, fake = _window_with_printer(qtbot, data_dir)
     try:
         win.amount_field.setText("450.00")
         win.receipt_field.setText("R-D1")
@@ -219,14 +223,7 @@ def test_a_discount_voucher_on_a_sale_earns_on_what_the_member_pays_and_is_on_it
 
 def test_a_multiplier_voucher_records_its_sale_with_the_multiplied_points_and_prints_it(
         qtbot: Any, data_dir: Path, thai_font_family: str) -> None:
-    from test_counter_slips import open_window as open_with_printer
-
-    from hardware.printers import FakePrinter
-
-    i18n.set_language("en")
-    chain_key(data_dir)
-    fake = FakePrinter()
-    win = open_with_printer(qtbot, data_dir, fake)
+    win, fake = _window_with_printer(qtbot, data_dir)
     try:
         win.amount_field.setText("1,234.50")
         win.receipt_field.setText("R-M1")
