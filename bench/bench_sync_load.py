@@ -207,8 +207,9 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
 
 
 def run_mode(specs: list[dict[str, Any]], members: list[str], mode: str, params: dict[str, Any],
-             processes: int) -> tuple[list[Sample], list[str], float, float]:
-    """Returns (samples, errors, wall s, the load generator's CPU s)."""
+             processes: int, probe: Any = None) -> tuple[list[Sample], list[str], float, float]:
+    """Returns (samples, errors, wall s, the load generator's CPU s). ``probe``: called when the measured window
+    opens (every terminal set up) and when its last cycle has finished."""
     ctx = mp.get_context("fork")
     processes = max(1, min(processes, len(specs)))
     barrier = ctx.Barrier(processes + 1)
@@ -218,6 +219,8 @@ def run_mode(specs: list[dict[str, Any]], members: list[str], mode: str, params:
     for proc in procs:
         proc.start()
     barrier.wait()
+    if probe is not None:
+        probe()
     samples: list[Sample] = []
     errors: list[str] = []
     wall = cpu = 0.0
@@ -227,6 +230,8 @@ def run_mode(specs: list[dict[str, Any]], members: list[str], mode: str, params:
         errors.extend(err)
         wall = max(wall, elapsed)
         cpu += used
+    if probe is not None:
+        probe()
     for proc in procs:
         proc.join()
     return samples, errors, wall, cpu
@@ -440,9 +445,15 @@ def main() -> None:
         if "burst" in modes:
             load, mark = os.getloadavg()[0], pg_log.mark()
             opened = sessions_opened(url)
-            lat, err, wall, _ = run_mode(specs(take(args.burst), 2), members, "burst",
-                                         {"backlog": args.backlog, "warm": not args.cold}, args.processes)
+            server_pids = [pid for s in servers for pid in descendants(s.proc.pid)]
+            marks: list[tuple[float, float]] = []
+            lat, err, wall, gen_cpu = run_mode(
+                specs(take(args.burst), 2), members, "burst", {"backlog": args.backlog, "warm": not args.cold},
+                args.processes, probe=lambda: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()))))
             report(f"burst {args.burst}", lat, err, wall, base_p50, 250)
+            print(f"          CPU of the burst (to 10 ms): server processes {marks[1][0] - marks[0][0]:.2f} s, "
+                  f"PostgreSQL {marks[1][1] - marks[0][1]:.2f} s, load generator {gen_cpu:.2f} s "
+                  f"(the cycles' own threads)")
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; database connections opened "
                   f"during the burst: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)
