@@ -197,11 +197,12 @@ class Ok(BaseModel):
     server_time: str
 
 
-def _authorization(authorization: Annotated[str | None, Header()] = None) -> str | None:
+async def _authorization(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    # async: FastAPI runs a plain ``def`` dependency on a worker thread, a hop per request for reading a header
     return authorization
 
 
-def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+async def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
     _admin_check(request.app.state.settings, authorization)
 
 
@@ -384,11 +385,70 @@ class BodyGuard:
         return None
 
 
+class ProtocolAndTime:
+    """ASGI middleware: a ``/v1`` request must speak a supported protocol major version (else 400
+    ``unsupported_protocol``); every response carries the server's time and protocol version; with
+    ``Settings.server_timing`` a ``/v1`` response also carries ``Server-Timing`` (the phases of ``run_tx``).
+
+    A plain ASGI middleware, not ``@app.middleware("http")`` (Starlette's BaseHTTPMiddleware): that one runs the
+    rest of the application in a task of its own and streams the response through a memory channel, a cost
+    every request of every terminal paid."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        v1 = scope.get("path", "").startswith("/v1")
+        timed = self.settings.server_timing and v1
+        began = time.perf_counter()
+        phases: dict[str, float] = {}
+        if timed:
+            _TIMING.set(phases)
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in (_SERVER_TIME_KEY, _PROTOCOL_KEY, b"server-timing")]
+                headers.append((_SERVER_TIME_KEY, p.format_utc(self.settings.clock()).encode()))
+                headers.append((_PROTOCOL_KEY, str(p.PROTOCOL_VERSION).encode()))
+                if timed:
+                    phases["app"] = time.perf_counter() - began
+                    headers.append((b"server-timing", ", ".join(
+                        f"{name};desc={value:.0f}" if name == "retry" else f"{name};dur={value * 1000:.2f}"
+                        for name, value in phases.items()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if v1:
+            declared = next((v.decode("latin-1") for k, v in scope.get("headers", [])
+                             if k.lower() == _PROTOCOL_KEY), None)
+            try:
+                major = p.parse_protocol_header(declared)
+            except ValueError:
+                major = -1
+            if major not in p.SUPPORTED_MAJOR_VERSIONS:
+                await _error(400, "unsupported_protocol", f"protocol version {declared!r} is not supported",
+                             {"supported_versions": list(p.SUPPORTED_MAJOR_VERSIONS)})(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
+
+
+_SERVER_TIME_KEY = p.SERVER_TIME_HEADER.lower().encode("latin-1")
+_PROTOCOL_KEY = p.PROTOCOL_HEADER.lower().encode("latin-1")
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url, settings.pool_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Every piece of database work runs on a worker thread holding at most one pooled connection at a time:
+        # with no more threads than pooled connections, a burst never opens overflow connections (a new
+        # PostgreSQL backend each, closed again on return) and requests queue on the event loop, not on the GIL
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(2, settings.pool_size)
         await anyio.to_thread.run_sync(_warm_pool, engine, settings.pool_size)
         await anyio.to_thread.run_sync(_warm_caches, engine, settings)
         if settings.expiry_interval_seconds <= 0:
@@ -404,35 +464,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
                   description="Sync protocol v1 (docs/sync-protocol.md) and admin API.", lifespan=lifespan)
     app.state.engine = engine
     app.state.settings = settings
-    app.add_middleware(BodyGuard, engine=engine, settings=settings)  # inside the protocol/time middleware
-
-    @app.middleware("http")
-    async def protocol_and_time(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        timed = settings.server_timing and request.url.path.startswith("/v1")
-        if timed:
-            began, phases = time.perf_counter(), {}
-            _TIMING.set(phases)
-        if request.url.path.startswith("/v1"):
-            try:
-                major = p.parse_protocol_header(request.headers.get(p.PROTOCOL_HEADER))
-            except ValueError:
-                major = -1
-            if major not in p.SUPPORTED_MAJOR_VERSIONS:
-                response = _error(400, "unsupported_protocol",
-                                  f"protocol version {request.headers.get(p.PROTOCOL_HEADER)!r} is not supported",
-                                  {"supported_versions": list(p.SUPPORTED_MAJOR_VERSIONS)})
-            else:
-                response = await call_next(request)
-        else:
-            response = await call_next(request)
-        response.headers[p.SERVER_TIME_HEADER] = p.format_utc(settings.clock())
-        response.headers[p.PROTOCOL_HEADER] = str(p.PROTOCOL_VERSION)
-        if timed:
-            phases["app"] = time.perf_counter() - began
-            response.headers["Server-Timing"] = ", ".join(
-                f"{name};desc={value:.0f}" if name == "retry" else f"{name};dur={value * 1000:.2f}"
-                for name, value in phases.items())
-        return response
+    app.add_middleware(BodyGuard, engine=engine, settings=settings)
+    app.add_middleware(ProtocolAndTime, settings=settings)  # outside BodyGuard: its refusals get the headers too
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
