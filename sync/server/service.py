@@ -25,6 +25,7 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Connection,
+    Integer,
     String,
     Text,
     and_,
@@ -45,7 +46,7 @@ from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
-from sync.server.db import change_high_water, take_change_ids
+from sync.server.db import change_floor, change_high_water, take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -590,9 +591,16 @@ def missing_links(conn: Connection, member_ids: Sequence[str], branch_id: str) -
     """Which of these members the branch does not mirror yet (sorted)."""
     if not member_ids:
         return []
-    held = set(conn.execute(select(m.member_branches.c.member_id).where(
-        m.member_branches.c.branch_id == branch_id, _in(conn, m.member_branches.c.member_id, member_ids))).scalars())
+    query = _MISSING_LINKS.get(conn.dialect.name)
+    if query is None:  # built once (every upload asks): building a statement costs more than running this one
+        query = _MISSING_LINKS[conn.dialect.name] = select(m.member_branches.c.member_id).where(
+            m.member_branches.c.branch_id == bindparam("branch_id", type_=String),
+            _in_param(conn.dialect.name, m.member_branches.c.member_id, "ids"))
+    held = set(conn.execute(query, {"branch_id": branch_id, "ids": list(member_ids)}).scalars())
     return sorted(set(member_ids) - held)
+
+
+_MISSING_LINKS: dict[str, Any] = {}
 
 
 def insert_links(conn: Connection, member_ids: Sequence[str], branch_id: str, first_change: int,
@@ -664,6 +672,84 @@ def _backfill_sizes(conn: Connection, branch_id: str, member_ids: Sequence[str],
     return {row.member_id: int(row.n) for row in conn.execute(query)}
 
 
+def _entry_rules(entries: Any, terminal_id: Any) -> tuple[Any, ...]:
+    """What a terminal may receive of the entries: not its own uploads; a quarantined record and its compensation
+    go back to the terminal that made it only. ``terminal_id``: a value or a bound parameter."""
+    return (or_(entries.c.origin_terminal_id.is_(None), entries.c.origin_terminal_id != terminal_id),
+            or_(entries.c.quarantined.is_(False), entries.c.for_terminal_id == terminal_id))
+
+
+def _in_param(dialect: str, column: Any, name: str) -> Any:
+    """``column IN :name`` with the list bound at execution: on PostgreSQL ``= ANY(array)`` (one parameter, the
+    same statement text for any number of values), elsewhere an expanding IN."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(String)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+@dataclass(frozen=True)
+class _FeedSql:
+    """The change feed's statements, built once per (database kind, change-id floor, scope) instead of once per
+    pull: building a statement and computing its cache key cost more CPU than PostgreSQL spends running most of
+    them. Parameters: ``cursor``, ``high``, ``fetch``, ``terminal_id``, ``branch_id`` (``ids`` for ``hoisted``)."""
+
+    probe: Any
+    pages: dict[str, Any]
+    hoisted: Any
+
+
+_FEED_SQL: dict[tuple[str, int, bool], _FeedSql] = {}
+
+
+def _feed_sql(conn: Connection, branch_scope: bool) -> _FeedSql:
+    dialect = conn.dialect.name
+    key = (dialect, change_floor(conn) if dialect == "postgresql" else 0, branch_scope)
+    built = _FEED_SQL.get(key)
+    if built is not None:
+        return built
+    cursor = bindparam("cursor", type_=BigInteger)
+    high = bindparam("high", type_=BigInteger)
+    fetch = bindparam("fetch", type_=Integer)
+    terminal_id = bindparam("terminal_id", type_=String)
+    branch_id = bindparam("branch_id", type_=String)
+    tables: tuple[Any, ...] = (m.members, m.entries, m.rules, m.rewards, m.reward_stock, m.staff, m.policies,
+                               m.signing_keys)
+    if branch_scope:
+        tables += (m.member_branches,)
+    high_col = change_high_water(conn)
+    probe = select(high_col.label("high"), *[
+        select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
+        .exists().label(t.name) for t in tables])
+
+    def linked(table: Any, member_id: Any) -> list[Any]:
+        """Rows of members the branch mirrors, and only those after the link in the feed's order: what came
+        before the link comes with it (the backfill in :func:`changes`), so each row reaches the branch exactly
+        once."""
+        if not branch_scope:
+            return []
+        links = m.member_branches.c
+        return [select(links.member_id).where(links.member_id == member_id, links.branch_id == branch_id,
+                                              links.change_id < table.c.change_id).exists()]
+
+    where: dict[str, list[Any]] = {
+        # An erasure reaches every counter whatever the scope (docs/privacy.md): a counter that held the member
+        # under the full feed, or before a narrowing, must drop the name and phone too; the erased row carries
+        # neither.
+        "members": [or_(m.members.c.erased_at.is_not(None), *linked(m.members, m.members.c.id))]
+        if branch_scope else [],
+        "entries": [*_entry_rules(m.entries, terminal_id), *linked(m.entries, m.entries.c.member_id)],
+        "member_branches": [m.member_branches.c.branch_id == branch_id],
+        "reward_stock": [m.reward_stock.c.branch_id == branch_id],
+        "staff": [or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == branch_id)],
+    }
+    pages = {t.name: select(t).where(t.c.change_id > cursor, t.c.change_id <= high, *where.get(t.name, []))
+             .order_by(t.c.change_id).limit(fetch) for t in tables}
+    hoisted = (select(m.members).where(_in_param(dialect, m.members.c.id, "ids"), m.members.c.change_id > cursor)
+               .order_by(m.members.c.change_id))
+    built = _FEED_SQL[key] = _FeedSql(probe, pages, hoisted)
+    return built
+
+
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
     """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction.
@@ -673,66 +759,41 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     member's current state and whole history up to the page's high-water mark (docs/sync-protocol.md, "Branch
     scope")."""
     branch_scope = scope == "branch"
+    sql = _feed_sql(conn, branch_scope)
+    fetch = limit + 1
     # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
     # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
-    tables: tuple[Any, ...] = (m.members, m.entries, m.rules, m.rewards, m.reward_stock, m.staff, m.policies,
-                               m.signing_keys)
-    if branch_scope:
-        tables += (m.member_branches,)
-    high_col = change_high_water(conn)
-    probe = conn.execute(select(high_col.label("high"), *[
-        select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
-        .exists().label(t.name) for t in tables])).one()
+    probe = conn.execute(sql.probe, {"cursor": cursor}).one()
     high = int(probe.high)
-    changed = {t.name for t in tables if getattr(probe, t.name)}
-    fetch = limit + 1
+    params = {"cursor": cursor, "high": high, "fetch": fetch, "terminal_id": terminal.id,
+              "branch_id": terminal.branch_id}
 
-    def page(table: Any, *where: Any) -> list[Any]:
-        if table.name not in changed:
-            return []
-        return list(conn.execute(
-            select(table).where(table.c.change_id > cursor, table.c.change_id <= high, *where)
-            .order_by(table.c.change_id).limit(fetch)))
+    def page(name: str) -> list[Any]:
+        return list(conn.execute(sql.pages[name], params)) if getattr(probe, name) else []
 
-    def linked(table: Any, member_id: Any) -> list[Any]:
-        """Rows of members the branch mirrors, and only those after the link in the feed's order: what came
-        before the link comes with it (the backfill below), so each row reaches the branch exactly once."""
-        if not branch_scope:
-            return []
-        links = m.member_branches.c
-        return [select(links.member_id).where(links.member_id == member_id, links.branch_id == terminal.branch_id,
-                                              links.change_id < table.c.change_id).exists()]
-
-    # what the terminal may receive of the entries: not its own uploads; a quarantined record and its compensation
-    # go back to the terminal that made it only
-    entry_rules = (or_(m.entries.c.origin_terminal_id.is_(None), m.entries.c.origin_terminal_id != terminal.id),
-                   or_(m.entries.c.quarantined.is_(False), m.entries.c.for_terminal_id == terminal.id))
     items: list[tuple[int, str, Any]] = []
-    # An erasure reaches every counter whatever the scope (docs/privacy.md): a counter that held the member under
-    # the full feed, or before a narrowing, must drop the name and phone too; the erased row carries neither.
-    member_rows = [or_(m.members.c.erased_at.is_not(None), *linked(m.members, m.members.c.id))] if branch_scope else []
-    for row in page(m.members, *member_rows):
+    for row in page("members"):
         items.append((row.change_id, "member", row))
-    for row in page(m.entries, *entry_rules, *linked(m.entries, m.entries.c.member_id)):
+    for row in page("entries"):
         items.append((row.change_id, "entry", row))
     if branch_scope:
-        for row in page(m.member_branches, m.member_branches.c.branch_id == terminal.branch_id):
+        for row in page("member_branches"):
             items.append((row.change_id, "link", row))
-    for row in page(m.rules):
+    for row in page("rules"):
         items.append((row.change_id, "rules", row))
-    for row in page(m.rewards):
+    for row in page("rewards"):
         items.append((row.change_id, "reward", row))
     # A change of a reward's stock at the terminal's branch sends that reward again, with the branch's stock.
-    stock_rows = page(m.reward_stock, m.reward_stock.c.branch_id == terminal.branch_id)
+    stock_rows = page("reward_stock")
     if stock_rows:
         by_code = {r.code: r for r in conn.execute(select(m.rewards).where(
             _in(conn, m.rewards.c.code, sorted({s.reward_code for s in stock_rows}))))}
         items.extend((s.change_id, "reward", by_code[s.reward_code]) for s in stock_rows if s.reward_code in by_code)
-    for row in page(m.staff, or_(m.staff.c.branch_id.is_(None), m.staff.c.branch_id == terminal.branch_id)):
+    for row in page("staff"):
         items.append((row.change_id, "staff", row))
-    for row in page(m.policies):
+    for row in page("policies"):
         items.append((row.change_id, "policy", row))
-    for row in page(m.signing_keys):
+    for row in page("signing_keys"):
         items.append((row.change_id, "public_key", row))
     items.sort(key=lambda item: item[0])
     has_more = len(items) > limit
@@ -742,7 +803,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         # A link brings the member's state and earlier history with it: that counts toward the page's limit, so
         # the page ends before a link whose backfill would not fit (a link that comes first is sent whole: one
         # member's history, whatever its size, is the least a page can carry and still move the cursor).
-        sizes = _backfill_sizes(conn, terminal.branch_id, link_members, entry_rules)
+        sizes = _backfill_sizes(conn, terminal.branch_id, link_members, _entry_rules(m.entries, terminal.id))
         total = 0
         for i, (_, kind, row) in enumerate(items):
             size = 2 + sizes.get(row.member_id, 0) if kind == "link" else 1
@@ -759,16 +820,14 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     hoisted: set[str] = set()
     links_here = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
     if links_here:
-        out.extend(_link_backfill(conn, links_here, entry_rules))
+        out.extend(_link_backfill(conn, links_here, _entry_rules(m.entries, terminal.id)))
         hoisted.update(c.member.id for c in out if c.member is not None)
     wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - hoisted)
     if wanted:
         # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond
         # it): their current state goes first, so the page applies front to back. A member row is state only
         # (the current row), so sending it early and again on a later page is harmless.
-        for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, wanted),
-                                                        m.members.c.change_id > cursor)
-                                .order_by(m.members.c.change_id)):
+        for row in conn.execute(sql.hoisted, {"ids": wanted, "cursor": cursor}):
             hoisted.add(row.id)
             out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
     for change_id, kind, row in items:
