@@ -42,6 +42,8 @@ import argparse
 import multiprocessing as mp
 import os
 import random
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -55,6 +57,7 @@ import httpx  # noqa: E402
 
 from bench.bench_sync_concurrent import percentile as concurrent_percentile  # noqa: E402
 from bench.demo_db import bench_cluster, demo_database  # noqa: E402
+from sync.server.config import Settings  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
 from tests.sync.server.terminal import Terminal  # noqa: E402
@@ -110,15 +113,19 @@ def _timing(response: httpx.Response, into: dict[str, float]) -> None:
             into[name] = into.get(name, 0.0) + float(value)
 
 
-def _cycle(t: Terminal, rnd: random.Random, members: tuple[list[str], list[str], float],
-           sales: int) -> dict[str, float]:
-    """One sync cycle: upload (if anything was recorded), pull until the feed is empty. Returns the server's
-    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled. ``members``: the branch's
-    own members, everyone's, and the share of sales made to a member from elsewhere."""
+def _sales(t: Terminal, rnd: random.Random, members: tuple[list[str], list[str], float],
+           sales: int) -> list[dict[str, Any]]:
+    """``sales`` earns recorded at ``t``. ``members``: the branch's own members, everyone's, and the share of sales
+    made to a member from elsewhere."""
     home, everyone, roam = members
+    return [t.earn(rnd.choice(everyone if rnd.random() < roam or not home else home),
+                   rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
+
+
+def _cycle(t: Terminal, batch: list[dict[str, Any]]) -> dict[str, float]:
+    """One sync cycle: upload what was recorded (if anything), pull until the feed is empty. Returns the server's
+    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled."""
     phases: dict[str, float] = {"requests": 0, "changes_pulled": 0}
-    batch = [t.earn(rnd.choice(everyone if rnd.random() < roam or not home else home),
-                    rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
     if batch:
         r = t.upload(batch)
         phases["requests"] += 1
@@ -158,20 +165,26 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
         t.http.get("/v1/hello")
         if params.get("warm"):  # a chain's counters are warm: their cursor is where their last sync left it
             t.pull_all()
-        terminals.append((t, random.Random(spec["seed"]), (spec["home"], members, spec["roam"])))
+        rnd, own = random.Random(spec["seed"]), (spec["home"], members, spec["roam"])
+        # the outage's backlog is in the counter's ledger before the network comes back: recorded, not timed
+        backlog = _sales(t, rnd, own, params["backlog"]) if mode == "burst" else []
+        terminals.append((t, rnd, own, backlog))
     barrier.wait()
     start = time.monotonic()
     cpu0 = time.process_time()
 
-    def run(t: Terminal, rnd: random.Random, own: tuple[list[str], list[str], float]) -> None:
+    def run(t: Terminal, rnd: random.Random, own: tuple[list[str], list[str], float],
+            backlog: list[dict[str, Any]]) -> None:
         first = True
 
         def one(sales: int, late: float) -> None:
             nonlocal first
+            # what the counter recorded since its last sync is in its ledger before the cycle starts: not timed
+            batch = backlog if mode == "burst" else _sales(t, rnd, own, sales)
             began = time.perf_counter()
             phases: dict[str, float] = {}
             try:
-                phases = _cycle(t, rnd, own, sales)
+                phases = _cycle(t, batch)
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 with lock:
                     errors.append(f"{t.terminal_id}: {exc!r}"[:300])
@@ -350,10 +363,14 @@ def sessions_opened(url: str) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", type=int, default=2, help="server processes (stateless, one PostgreSQL)")
-    ap.add_argument("--pool-size", type=int, default=None,
-                    help="LOYALTY_DB_POOL_SIZE of each server process (default: the test servers' 8)")
+    ap.add_argument("--pool-size", type=int, default=Settings.pool_size,
+                    help="LOYALTY_DB_POOL_SIZE of each server process (default: the server's own default)")
     ap.add_argument("--burst", type=int, default=20)
     ap.add_argument("--backlog", type=int, default=40, help="sales each terminal recorded during the outage")
+    ap.add_argument("--bursts", type=int, default=1,
+                    help="bursts in a row, each of --burst terminals of their own (the p99 is over all their cycles)")
+    ap.add_argument("--profile", type=Path, default=None,
+                    help="a directory: py-spy samples each server process during the bursts (raw stacks)")
     ap.add_argument("--steady", type=int, default=200)
     ap.add_argument("--interval", type=float, default=30.0)
     ap.add_argument("--duration", type=float, default=90.0)
@@ -374,7 +391,7 @@ def main() -> None:
     args = ap.parse_args()
     modes = set(args.only.split(","))
 
-    total = 2 + args.burst + args.steady + args.saturate  # each scenario has terminals of its own
+    total = 2 + args.burst * args.bursts + args.steady + args.saturate  # each scenario has terminals of its own
     cluster = bench_cluster()
     servers: list[ServerProcess] = []
     try:
@@ -418,6 +435,11 @@ def main() -> None:
             own_slice[t.terminal_id] = home_members[branch][k::args.counters]
         for t in terminals:
             t.pull_all()
+        # a live database's tables are analyzed by autovacuum; the set-up just filled these ones
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            conn.execute("ANALYZE")
 
         def specs(ts: list[Terminal], seed: int) -> list[dict[str, Any]]:
             out = [{"url": servers[i % len(servers)].url, "id": t.terminal_id, "secret": t.secret, "seq": t.seq,
@@ -446,16 +468,37 @@ def main() -> None:
             load, mark = os.getloadavg()[0], pg_log.mark()
             opened = sessions_opened(url)
             server_pids = [pid for s in servers for pid in descendants(s.proc.pid)]
-            marks: list[tuple[float, float]] = []
-            lat, err, wall, gen_cpu = run_mode(
-                specs(take(args.burst), 2), members, "burst", {"backlog": args.backlog, "warm": not args.cold},
-                args.processes, probe=lambda: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()))))
-            report(f"burst {args.burst}", lat, err, wall, base_p50, 250)
-            print(f"          CPU of the burst (to 10 ms): server processes {marks[1][0] - marks[0][0]:.2f} s, "
-                  f"PostgreSQL {marks[1][1] - marks[0][1]:.2f} s, load generator {gen_cpu:.2f} s "
+            spies = [subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--rate", "250", "--gil",
+                                       "--format", "raw", "-o", str(args.profile / f"server-{pid}.txt")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for pid in (server_pids if args.profile else [])]
+            if spies:
+                time.sleep(1.0)
+            lat, err = [], []
+            cpu = [0.0, 0.0, 0.0]
+            for i in range(args.bursts):
+                marks: list[tuple[float, float]] = []
+                got, errs, wall, gen_cpu = run_mode(
+                    specs(take(args.burst), 2 + i * 7), members, "burst",
+                    {"backlog": args.backlog, "warm": not args.cold}, args.processes,
+                    probe=lambda marks=marks: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()))))
+                lat, err = lat + got, err + errs
+                used = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1], gen_cpu)
+                cpu = [a + b for a, b in zip(cpu, used, strict=True)]
+                if args.bursts > 1:
+                    report(f"  burst {i + 1}", got, errs, wall, base_p50, None)
+                    print(f"            CPU: server processes {used[0]:.2f} s, PostgreSQL {used[1]:.2f} s, load "
+                          f"generator {used[2]:.2f} s")
+            for spy in spies:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=60)
+            report(f"burst {args.burst}" + (f" x{args.bursts}" if args.bursts > 1 else ""), lat, err, wall,
+                   base_p50, 250)
+            print(f"          CPU of a burst (mean, to 10 ms): server processes {cpu[0] / args.bursts:.2f} s, "
+                  f"PostgreSQL {cpu[1] / args.bursts:.2f} s, load generator {cpu[2] / args.bursts:.2f} s "
                   f"(the cycles' own threads)")
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; database connections opened "
-                  f"during the burst: {sessions_opened(url) - opened - 1} (the pools' overflow)")
+                  f"during the bursts: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)
             pg_log.summary(mark)
         if "steady" in modes:
