@@ -238,3 +238,59 @@ def test_server_timing_names_the_parts_of_a_round(settings: Settings, engine: En
         beat_only = t.sync(pull=False, flags=False, heartbeat=BEAT)
         phases = {part.strip().partition(";")[0] for part in beat_only.headers["server-timing"].split(",")}
         assert "heartbeat" in phases and not {"upload", "changes"} & phases
+
+
+def test_a_round_takes_fewer_transactions_and_statements_than_the_separate_requests(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the round saves at the database, counted on the engine: transactions (``BEGIN``/``COMMIT`` pairs),
+    statements sent in autocommit (the credential check before a body is read), and all statements."""
+    from sqlalchemy import event
+
+    counts = {"tx": 0, "autocommit": 0, "statements": 0}
+
+    def on_commit(_conn: Any) -> None:
+        counts["tx"] += 1
+
+    def on_statement(conn: Any, *_args: Any) -> None:
+        counts["statements"] += 1
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            counts["autocommit"] += 1
+
+    def measure(fn: Callable[[], None]) -> dict[str, int]:
+        counts.update(tx=0, autocommit=0, statements=0)
+        event.listen(engine, "commit", on_commit)
+        event.listen(engine, "before_cursor_execute", on_statement)
+        try:
+            fn()
+        finally:
+            event.remove(engine, "commit", on_commit)
+            event.remove(engine, "before_cursor_execute", on_statement)
+        return dict(counts)
+
+    t = new_terminal(client)
+    t.pull_pages()
+    member = t.member()
+    t.upload_ok([member])
+    beat = {**BEAT, "records_waiting": 1}
+
+    def separate(records: list[dict[str, Any]]) -> None:
+        if records:
+            t.upload_ok(records)
+        t.pull_pages()
+        assert client.get("/v1/flags", headers=t.auth).status_code == 200
+        assert client.post("/v1/heartbeat", headers=t.auth, json=beat).status_code == 200
+
+    def one(records: list[dict[str, Any]]) -> None:
+        r = t.sync(records, heartbeat=beat)
+        assert r.status_code == 200 and not r.json()["changes"]["has_more"], r.text
+
+    before = measure(lambda: separate([t.earn(member["member"]["id"], 2_500)]))
+    after = measure(lambda: one([t.earn(member["member"]["id"], 2_500)]))
+    idle_before, idle_after = measure(lambda: separate([])), measure(lambda: one([]))
+    with capsys.disabled():
+        print(f"\nround with a sale: separate {before}, /v1/sync {after}; idle: separate {idle_before}, "
+              f"/v1/sync {idle_after}")
+    assert (before["tx"], after["tx"]) == (4, 2)  # upload, changes, flags, heartbeat -> upload, snapshot
+    assert (idle_before["tx"], idle_after["tx"]) == (3, 1)
+    assert (before["autocommit"], after["autocommit"]) == (2, 1)  # the door's check: per POST
+    assert after["statements"] < before["statements"] and idle_after["statements"] < idle_before["statements"]
