@@ -743,9 +743,11 @@ class Heartbeat(BaseModel):
 
 
 class SyncPull(BaseModel):
-    """The first page of the change feed, as ``GET /v1/changes?cursor=&limit=&scope=`` asks for it."""
+    """The first page of the change feed, as ``GET /v1/changes?cursor=&limit=&scope=`` asks for it (integers as
+    JSON numbers; an unknown field is ignored, as an unknown query parameter is, so a later minor version may add
+    one)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True)
 
     cursor: Annotated[int, Field(ge=0, le=2**62)] = 0
     limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] = DEFAULT_PAGE_LIMIT
