@@ -739,6 +739,45 @@ class Heartbeat(BaseModel):
     doctor_at: str | None = Field(default=None, max_length=40)
 
 
+# --------------------------------------------------------------------------------------------- one round (1.3)
+
+
+class SyncPull(BaseModel):
+    """The first page of the change feed, as ``GET /v1/changes?cursor=&limit=&scope=`` asks for it (integers as
+    JSON numbers; an unknown field is ignored, as an unknown query parameter is, so a later minor version may add
+    one)."""
+
+    model_config = ConfigDict(strict=True)
+
+    cursor: Annotated[int, Field(ge=0, le=2**62)] = 0
+    limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] = DEFAULT_PAGE_LIMIT
+    scope: FeedScope = "chain"
+
+
+class SyncRequest(BaseModel):
+    """``POST /v1/sync`` (1.3): a terminal's whole sync round in one request. Each part is what its own endpoint
+    takes (``/v1/upload``, ``/v1/changes``, ``/v1/heartbeat``, ``/v1/flags``); a part left out is not done. The
+    upload is applied and committed first, exactly as ``/v1/upload`` does; the pull page (read in a snapshot
+    after that commit, so it follows the upload) and the flags come after it (docs/sync-protocol.md, "One
+    request per round")."""
+
+    upload: UploadRequest | None = None
+    pull: SyncPull | None = None
+    heartbeat: Heartbeat | None = None
+    flags: bool = False
+    """True: answer the open flags of the terminal's branch (``GET /v1/flags``)."""
+
+
+class SyncResponse(BaseModel):
+    upload: UploadResponse | None = None
+    """The upload's answer, as ``/v1/upload`` gives it (None: no upload was sent)."""
+    changes: ChangesResponse | None = None
+    """The first page of the change feed, as ``/v1/changes`` gives it (None: no pull was asked)."""
+    flags: BranchFlagsResponse | None = None
+    """The branch's open flags, as ``/v1/flags`` gives them (None: not asked)."""
+    server_time: str
+
+
 # --------------------------------------------------------------------------------------------- own records
 
 

@@ -116,6 +116,15 @@ class ServerApi:
     def upload(self, batch_id: str, records: list[dict[str, Any]]) -> p.UploadResponse:
         return self._call("POST", "/v1/upload", p.UploadResponse, json={"batch_id": batch_id, "records": records})
 
+    def sync(self, batch_id: str | None, records: list[dict[str, Any]], pull: dict[str, Any] | None,
+             heartbeat: p.Heartbeat | None, flags: bool) -> p.SyncResponse:
+        """``POST /v1/sync`` (1.3): the round in one request; the records go exactly as ``upload`` sends them."""
+        body: dict[str, Any] = {
+            "upload": {"batch_id": batch_id, "records": records} if batch_id is not None else None,
+            "pull": pull, "heartbeat": heartbeat.model_dump(mode="json") if heartbeat is not None else None,
+            "flags": flags}
+        return self._call("POST", "/v1/sync", p.SyncResponse, json=body)
+
     def changes(self, cursor: int, limit: int, scope: str = "chain") -> p.ChangesResponse:
         """``scope="branch"``: the branch-scoped feed (1.2); the full feed is asked for exactly as before."""
         params: dict[str, Any] = {"cursor": cursor, "limit": limit}

@@ -8,6 +8,12 @@ crash reuses the same ``batch_id`` with the same records; the server answers an 
 Pull: ``GET /v1/changes`` from the stored cursor, page by page; each page is applied together with its
 ``next_cursor`` in one local transaction, so a crash between pages resumes from the last applied page and a
 page applied twice is harmless.
+
+One request per round (protocol 1.3): :meth:`SyncClient.sync_once` sends the round's last upload batch (or,
+with nothing queued, no batch) together with the pull of the first page, the heartbeat and the flags request as
+ONE ``POST /v1/sync``; earlier batches of a longer backlog go by ``POST /v1/upload`` and further pages by
+``GET /v1/changes``, as before. A server without ``/v1/sync`` (404/405) gets the separate requests for the life
+of the client object.
 """
 
 from __future__ import annotations
@@ -49,6 +55,19 @@ class SyncResult:
     @property
     def clock_skewed(self) -> bool:
         return self.clock_offset_ms is not None and abs(self.clock_offset_ms) > p.CLOCK_SKEW_LIMIT_MS
+
+
+@dataclass
+class _Upload:
+    """Where an upload loop stands: the ack so far, the ack it started from, resends without progress."""
+
+    acked: int
+    start: int
+    stalled: int = 0
+
+
+class _NoRound(Exception):
+    """The server has no ``POST /v1/sync`` (an older version): nothing of the request was done."""
 
 
 def enroll(store: OutboxStore, server_url: str, code: str, *, transport: httpx.BaseTransport | None = None,
@@ -201,6 +220,9 @@ class SyncClient:
         self.new_id: Callable[[], str] = ids or (lambda: str(uuid.uuid4()))  # batch ids (injected by the simulation)
         self.server_ack: int | None = None
         """This terminal's ack as the last ``/v1/changes`` answer gave it (None: a server without it)."""
+        self.one_request = True
+        """Sync rounds go as one ``POST /v1/sync``; False once the server answered it with 404/405 (an older
+        server): the separate requests, for the life of this object (a restart asks again)."""
         self.batch_size = max(1, min(batch_size, p.MAX_BATCH_RECORDS))
         self.page_limit = max(1, min(page_limit, p.MAX_PAGE_LIMIT))
         kwargs: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
@@ -229,11 +251,17 @@ class SyncClient:
     # ------------------------------------------------------------------ upload
     def upload(self) -> int:
         """Send every queued record; returns how many were acknowledged by this call."""
+        return self._upload(one_request=False)[0]
+
+    def _upload(self, one_request: bool) -> tuple[int, int | None]:
+        """Send every queued record; returns (how many were acknowledged by this call, how many changes the
+        round's pull applied, or None when it did not pull). ``one_request``: the last batch of the round (or,
+        with nothing queued, no batch) goes as one ``POST /v1/sync`` with the pull, the heartbeat and the flags
+        request (:meth:`_round`); the batches before it by ``POST /v1/upload``. Each answer to an upload is
+        handled by :meth:`_took`, whichever request carried it."""
         state = self.store.state()
-        acked = state.acked_seq
+        run = _Upload(acked=state.acked_seq, start=state.acked_seq)
         batch: BatchView | None = state.batch
-        start = acked
-        stalled = 0
         while True:
             if batch is not None:
                 count = batch.last_seq - batch.first_seq + 1
@@ -242,43 +270,94 @@ class SyncClient:
                     raise SyncError("outbox_damaged", f"outbox records {batch.first_seq}..{batch.last_seq} "
                                                       "of the pending batch are missing")
             else:
-                records = self.store.records_after(acked, self.batch_size)
+                records = self.store.records_after(run.acked, self.batch_size)
                 if not records:
-                    return acked - start
+                    if not one_request:
+                        return run.acked - run.start, None
+                    try:
+                        applied = self._round(None, [], run)
+                    except _NoRound:
+                        self.one_request = False
+                        return run.acked - run.start, None
+                    assert applied is not None  # without a batch, nothing of an upload can call for more
+                    return run.acked - run.start, applied
                 batch = PendingBatch(self.new_id(), records[0]["seq"], records[-1]["seq"])
                 self._store(self.store.begin_batch, batch)
+            last = one_request and not self.store.records_after(batch.last_seq, 1)
             try:
-                response = self.api.upload(batch.batch_id, records)
+                if last:
+                    applied = self._round(batch, records, run)
+                    if applied is not None:
+                        return run.acked - run.start, applied
+                else:
+                    self._took(run, batch, self.api.upload(batch.batch_id, records))
+            except _NoRound:
+                self.one_request = one_request = False
+                continue  # the same batch (the server never saw it) by /v1/upload
             except Refused as exc:
                 if exc.code != "body_too_large" or len(records) == 1:
                     raise
                 # The server never read this batch (the cap is checked before anything is stored): forget it
                 # and send the same records in smaller batches (a new batch id for a new set of records).
-                self._store(self.store.acknowledge, acked)
+                self._store(self.store.acknowledge, run.acked)
                 self.batch_size = max(1, len(records) // 2)
-                batch = None
-                continue
-            if response.ack_seq > batch.last_seq:
-                # The server holds records of this terminal beyond what it has sent: the local ledger lost some
-                # (restored from an old backup without 'pos-terminal restore'?). Get them back (checking the
-                # ones held here against the server's), then carry on after them.
-                self.recover()
-                state = self.store.state()
-                start += state.acked_seq - acked  # what came back is not "sent" by this call
-                previous = acked = state.acked_seq
-                batch = None
-                continue
-            if response.quarantined:  # acknowledged, but moved no balance: the counter shows them to a manager
-                self._store(self.store.record_quarantined, [q.model_dump() for q in response.quarantined])
-            self._store(self.store.acknowledge, response.ack_seq)
-            previous, acked, last = acked, response.ack_seq, batch.last_seq
             batch = None
-            if acked < last:
-                # The server holds less than we sent (e.g. it restored an older database): resend from its ack.
-                stalled = stalled + 1 if acked <= previous else 0
-                if stalled >= 2:
-                    raise Refused("not_acknowledged", f"the server keeps acknowledging only up to seq {acked}",
-                                  {"ack_seq": acked, "sent_up_to": last})
+
+    def _took(self, run: _Upload, batch: BatchView, response: p.UploadResponse) -> bool:
+        """Take the server's answer to one upload batch (from ``/v1/upload`` or inside ``/v1/sync``): True when the
+        batch is acknowledged as sent; False when the loop must go on from the new ack (records recovered from
+        the server, or a resend from an ack below the batch)."""
+        if response.ack_seq > batch.last_seq:
+            # The server holds records of this terminal beyond what it has sent: the local ledger lost some
+            # (restored from an old backup without 'pos-terminal restore'?). Get them back (checking the
+            # ones held here against the server's), then carry on after them.
+            self.recover()
+            state = self.store.state()
+            run.start += state.acked_seq - run.acked  # what came back is not "sent" by this call
+            run.acked = state.acked_seq
+            return False
+        if response.quarantined:  # acknowledged, but moved no balance: the counter shows them to a manager
+            self._store(self.store.record_quarantined, [q.model_dump() for q in response.quarantined])
+        self._store(self.store.acknowledge, response.ack_seq)
+        previous, run.acked, last = run.acked, response.ack_seq, batch.last_seq
+        if run.acked < last:
+            # The server holds less than we sent (e.g. it restored an older database): resend from its ack.
+            run.stalled = run.stalled + 1 if run.acked <= previous else 0
+            if run.stalled >= 2:
+                raise Refused("not_acknowledged", f"the server keeps acknowledging only up to seq {run.acked}",
+                              {"ack_seq": run.acked, "sent_up_to": last})
+            return False
+        return True
+
+    def _round(self, batch: BatchView | None, records: list[dict[str, Any]], run: _Upload) -> int | None:
+        """The round's one request (``POST /v1/sync``): ``batch`` (the round's last, or None), the pull of the first
+        page, the heartbeat and the flags. Returns how many changes were applied (the first page and any further
+        pages, by ``GET /v1/changes``), or None when the upload's answer calls for more uploading (then the pull
+        of this answer is not applied: the next round request pulls again). Raises :class:`_NoRound` for a server
+        without the endpoint. The pull lock is held across the request and the pages, as :meth:`pull` holds it."""
+        lock = getattr(self.store, "pull_lock", None)
+        with lock if lock is not None else contextlib.nullcontext():
+            wanted, cursor = self._feed()
+            waiting = self.store.local_max_seq() - (batch.last_seq if batch is not None else run.acked)
+            beat = self._heartbeat(max(0, waiting), self.clock())
+            try:
+                answer = self.api.sync(batch.batch_id if batch is not None else None, records,
+                                       {"cursor": cursor, "limit": self.page_limit, "scope": wanted}, beat, True)
+            except SyncError as exc:
+                if exc.status in (404, 405) and exc.code in ("http_error", "bad_response"):
+                    log.info("the server has no /v1/sync (an older version): separate requests from now on")
+                    raise _NoRound() from exc
+                raise
+            if batch is not None:
+                if answer.upload is None:
+                    raise Offline("bad_response", "the server's answer to the sync round lacks the upload's")
+                if not self._took(run, batch, answer.upload):
+                    return None
+            if answer.changes is None:
+                raise Offline("bad_response", "the server's answer to the sync round lacks the changes")
+            if answer.flags is not None:
+                self._keep_flags(answer.flags)
+            return self._apply_pages(answer.changes, cursor, wanted)
 
     # ------------------------------------------------------------------ recovery after a restore
     def recover(self) -> int:
@@ -318,16 +397,23 @@ class SyncClient:
         with lock if lock is not None else contextlib.nullcontext():
             return self._pull()
 
-    def _pull(self) -> int:
+    def _feed(self) -> tuple[str, int]:
+        """The feed to pull and the cursor to pull it from (call with the pull lock held)."""
         wanted, built = self._store(self.store.feed_scope)
         if wanted != built:
             # Narrowing (chain -> branch) keeps the cursor: the terminal holds more than the branch feed sends.
             # Widening (branch -> chain) starts again from 0: the members of other branches were never pulled.
             self._store(self.store.set_feed_scope, wanted, wanted == "chain")
-        cursor = self.store.state().cursor
+        return wanted, self.store.state().cursor
+
+    def _pull(self) -> int:
+        wanted, cursor = self._feed()
+        return self._apply_pages(self.api.changes(cursor, self.page_limit, wanted), cursor, wanted)
+
+    def _apply_pages(self, page: p.ChangesResponse, cursor: int, wanted: str) -> int:
+        """Apply ``page`` (asked from ``cursor``) and the pages after it; returns the number of changes applied."""
         applied = 0
         while True:
-            page = self.api.changes(cursor, self.page_limit, wanted)
             self.server_ack = page.ack_seq
             if page.next_cursor < cursor:
                 raise Offline("bad_response", f"the server moved the cursor back ({cursor} -> {page.next_cursor})")
@@ -337,17 +423,21 @@ class SyncClient:
             cursor = page.next_cursor
             if not page.has_more:
                 return applied
+            page = self.api.changes(cursor, self.page_limit, wanted)
 
     # ------------------------------------------------------------------ one round
     def sync_once(self) -> SyncResult:
-        """Upload, then pull; records the outcome in the store (success or error text). Raises on failure."""
+        """Upload, then pull; records the outcome in the store (success or error text). Raises on failure.
+
+        A round is one ``POST /v1/sync`` when nothing is paged (see the module's docstring); against a server
+        without it, the separate requests (upload batches, change pages, flags, heartbeat)."""
         try:
             if self.credential.next_secret:
                 self.settle_renewal()
             if self.store.state().restore_pending:
                 self.recover()
-            uploaded = self.upload()
-            applied = self.pull()
+            uploaded, pulled = self._upload(one_request=self.one_request)
+            applied = self.pull() if pulled is None else pulled
             if self.server_ack is not None and self.server_ack > self.store.local_max_seq():
                 # The server holds records of this terminal that its ledger lacks and nothing was queued to
                 # reveal it (a ledger copied back by hand): not a success until they are back.
@@ -361,8 +451,9 @@ class SyncClient:
             pass  # renewal starts 30 days ahead: the next round tries again; the records are synced all the same
         self.store.record_sync(ok=True, now_ms=self.clock(), error=None, clock_offset_ms=self.clock_offset_ms)
         state = self.store.state()
-        self.pull_branch_flags()
-        self.send_heartbeat()
+        if pulled is None:  # the separate requests: flags and heartbeat after the round (else they were in it)
+            self.pull_branch_flags()
+            self.send_heartbeat()
         return SyncResult(uploaded=uploaded, acked_seq=state.acked_seq, changes_applied=applied,
                           cursor=state.cursor, clock_offset_ms=self.clock_offset_ms)
 
@@ -372,32 +463,49 @@ class SyncClient:
         (HTTP 404) or a failure is logged, and the flags kept from the last round stay shown."""
         try:
             answer = self.api.branch_flags()
-            self._store(self.store.replace_branch_flags, [f.model_dump(mode="json") for f in answer.flags],
-                        answer.truncated, self.clock())
         except SyncError as exc:
             if exc.status == 404:
                 log.info("the server offers no branch flags (an older version)")
             else:
                 log.warning("branch flags not fetched: %s", exc)
             return False
+        return self._keep_flags(answer)
+
+    def _keep_flags(self, answer: p.BranchFlagsResponse) -> bool:
+        try:
+            self._store(self.store.replace_branch_flags, [f.model_dump(mode="json") for f in answer.flags],
+                        answer.truncated, self.clock())
+        except SyncError as exc:
+            log.warning("branch flags not kept: %s", exc)
+            return False
         return True
 
     def send_heartbeat(self) -> bool:
         """Tell head office how this terminal is (docs/sync-protocol.md, "Heartbeat"). Never fails a sync: a
         device probe that breaks or a server that refuses it is logged and the round stands."""
-        if self.health is None:
-            return False
         try:
             state = self.store.state()
-            beat = p.Heartbeat(
-                app_version=self.app_version, records_waiting=max(0, self.store.local_max_seq() - state.acked_seq),
-                last_sync_ok=records.ms_to_iso(state.last_sync_ok_ms) if state.last_sync_ok_ms else None,
-                clock_offset_ms=self.clock_offset_ms, **self.health())
+            beat = self._heartbeat(max(0, self.store.local_max_seq() - state.acked_seq), state.last_sync_ok_ms)
+            if beat is None:
+                return False
             self.api.heartbeat(beat)
             return True
         except Exception:  # noqa: BLE001 - health reporting must never cost the counter a sync
             log.warning("heartbeat not sent", exc_info=True)
             return False
+
+    def _heartbeat(self, records_waiting: int, last_sync_ok_ms: int | None) -> p.Heartbeat | None:
+        """The heartbeat to send, or None (no health probe configured, or the probe failed: logged)."""
+        if self.health is None:
+            return None
+        try:
+            return p.Heartbeat(
+                app_version=self.app_version, records_waiting=records_waiting,
+                last_sync_ok=records.ms_to_iso(last_sync_ok_ms) if last_sync_ok_ms else None,
+                clock_offset_ms=self.clock_offset_ms, **self.health())
+        except Exception:  # noqa: BLE001 - health reporting must never cost the counter a sync
+            log.warning("heartbeat not made", exc_info=True)
+            return None
 
     # ------------------------------------------------------------------ credential renewal
     def _save_credential(self, credential: credentials.Credential) -> None:

@@ -574,22 +574,75 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         path = run_tx(engine, fn)
         return FileResponse(path, media_type="application/octet-stream", filename=path.name)
 
-    @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
-    def upload(req: p.UploadRequest, auth: Auth) -> Response:
+    def checked_upload(req: p.UploadRequest) -> svc.PreparedUpload:
+        """The checks of an upload before any connection is taken: the records' form, then their hashes."""
         bad = svc.record_form_problems(req.records)
         if bad:
             raise ApiError(422, "invalid_record_form", "records are not in the form the counters write (control "
                            "characters, non-ASCII digits in a phone or card number)", {"records": bad[:50]})
-        prepared = svc.prepare_upload(req)  # the hash checks: CPU only, before a pooled connection is taken
+        return svc.prepare_upload(req)  # the hash checks: CPU only, before a pooled connection is taken
+
+    def apply_upload(req: p.UploadRequest, prepared: svc.PreparedUpload, auth: str | None,
+                     also: Callable[[Connection, str, Any], None] | None = None) -> p.UploadResponse:
+        """Apply and commit one batch (``also``: more writes of the same terminal in the same transaction). A
+        content conflict is flagged (in a transaction of its own: the batch's was rolled back) and refused."""
+        def fn(c: Connection) -> p.UploadResponse:
+            now = settings.clock()
+            answer = svc.upload(c, settings, auth, req, now, prepared)
+            if also is not None:  # svc.upload authenticated the token's terminal (or raised)
+                also(c, svc.token_terminal(auth), now)
+            return answer
         try:
-            return _json(run_tx(engine, lambda c: svc.upload(c, settings, auth, req, settings.clock(), prepared),
-                                phase="upload"))
+            return run_tx(engine, fn, phase="upload")
         except ApiError as exc:
             if exc.code == "content_conflict":
                 log.error("content conflict from terminal %s: %s", exc.details.get("terminal_id"), exc.details)
                 flag = svc.NewFlag("content_conflict", None, exc.details.get("terminal_id"), None, exc.details)
                 run_tx(engine, lambda c: svc.insert_flags(c, [flag], settings.clock()))
             raise
+
+    @app.post("/v1/upload", response_model=p.UploadResponse, responses=ERROR_RESPONSES)
+    def upload(req: p.UploadRequest, auth: Auth) -> Response:
+        return _json(apply_upload(req, checked_upload(req), auth))
+
+    @app.post("/v1/sync", response_model=p.SyncResponse, responses=ERROR_RESPONSES)
+    def sync_round(req: p.SyncRequest, auth: Auth) -> Response:
+        """A whole sync round in one request (protocol 1.3, docs/sync-protocol.md, "One request per round"): the
+        upload, applied and committed exactly as ``/v1/upload`` (the heartbeat written in its transaction); then
+        the pull's first page and the branch's flags, read in one snapshot taken after that commit (the heartbeat
+        written there when no upload came). A refused upload refuses the whole request, nothing else done."""
+        from sync.server import health
+
+        def beat(c: Connection, terminal_id: str, now: Any) -> None:
+            assert req.heartbeat is not None
+            health.record(c, terminal_id, req.heartbeat, now)
+            if req.heartbeat.app_version:
+                svc.note_app_version(c, terminal_id, req.heartbeat.app_version)
+
+        uploaded = None
+        if req.upload is not None:
+            uploaded = apply_upload(req.upload, checked_upload(req.upload), auth,
+                                    beat if req.heartbeat is not None else None)
+        reads = req.pull is not None or req.flags
+        write_beat = req.heartbeat is not None and req.upload is None
+
+        def rest(c: Connection) -> p.SyncResponse:
+            now = settings.clock()
+            t = svc.authenticate(c, auth, now)
+            changes = None if req.pull is None else svc.changes(c, t, req.pull.cursor, req.pull.limit, now,
+                                                                  scope=req.pull.scope)
+            flags = svc.branch_flags(c, t, now) if req.flags else None
+            if write_beat:  # last: a write takes a transaction id, which holds back the other pullers' feed
+                beat(c, t.id, now)
+            return p.SyncResponse(upload=uploaded, changes=changes, flags=flags, server_time=p.format_utc(now))
+        if reads or write_beat:
+            # A heartbeat written in the snapshot can meet a concurrent write of the same terminal's health row
+            # (a serialisation failure): run_tx runs the whole read again, which is harmless.
+            answer = run_tx(engine, rest, snapshot=reads, phase="changes" if req.pull is not None else
+                            "flags" if req.flags else "heartbeat")
+        else:
+            answer = p.SyncResponse(upload=uploaded, server_time=p.format_utc(settings.clock()))
+        return _json(answer)
 
     @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
     def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,

@@ -1432,7 +1432,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given."""
     prepared = prepared or prepare_upload(req)
     # Cheap checks first, before any lock.
-    foreign = [r for r in req.records if r.terminal_id != _token_terminal(authorization)]
+    foreign = [r for r in req.records if r.terminal_id != token_terminal(authorization)]
     terminal = authenticate(conn, authorization, now, lock=True)  # serialises this terminal's uploads
     if foreign:
         log.warning("terminal %s sent records of other terminals: %s", terminal.id,
@@ -1586,7 +1586,7 @@ def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[s
     return data
 
 
-def _token_terminal(authorization: str | None) -> str:
+def token_terminal(authorization: str | None) -> str:
     token = (authorization or "")[len("Bearer "):].strip()
     return token.rpartition(".")[0]
 

@@ -8,6 +8,7 @@ it (``drop_request``), let the server process it and drop the answer (``drop_res
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,17 @@ def make_server_template(directory: Path) -> Path:
     return db
 
 
+def _as_pulled(request: httpx.Request) -> httpx.URL:
+    if request.url.path != "/v1/sync":
+        return request.url
+    try:
+        pull = json.loads(request.read()).get("pull") or {}
+    except ValueError:
+        return request.url
+    params = {k: v for k, v in pull.items() if k in ("cursor", "limit") or (k == "scope" and v != "chain")}
+    return request.url.copy_merge_params(params)
+
+
 class Dropped(Exception):
     pass
 
@@ -64,7 +76,9 @@ class InProcessServer:
         self.fault: Fault | None = None
         self.requests = 0
         self.log: list[tuple[str, str, bytes]] = []
-        self.urls: list[httpx.URL] = []  # every request's full URL (path and query), in order
+        self.urls: list[httpx.URL] = []
+        """Every request's full URL (path and query), in order; a ``POST /v1/sync`` with a pull is listed with the
+        query its ``GET /v1/changes`` would carry (``cursor``, ``limit``, ``scope`` only when not ``chain``)."""
         self._tc: TestClient | None = None
         self.engine: Engine | None = None
         self.start()
@@ -97,7 +111,7 @@ class InProcessServer:
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
         self.log.append((request.method, request.url.path, request.read()))
-        self.urls.append(request.url)
+        self.urls.append(_as_pulled(request))
         action = self.fault(request) if self.fault else None
         if action == "drop_request":
             raise httpx.ConnectError("simulated: request lost", request=request)
@@ -121,8 +135,13 @@ class InProcessServer:
         return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
 
     def pulls(self) -> list[int]:
-        """The ``cursor`` of every ``GET /v1/changes`` seen so far, in order."""
-        return [int(url.params["cursor"]) for url in self.urls if url.path == "/v1/changes"]
+        """The ``cursor`` of every pull seen so far (``GET /v1/changes`` or inside ``POST /v1/sync``), in order."""
+        return [int(url.params["cursor"]) for url in self.urls
+                if url.path == "/v1/changes" or (url.path == "/v1/sync" and "cursor" in url.params)]
+
+    def paths(self) -> list[str]:
+        """The path of every request seen so far, in order."""
+        return [url.path for url in self.urls]
 
     def transport(self) -> httpx.BaseTransport:
         return httpx.MockTransport(self.handle)

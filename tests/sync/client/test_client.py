@@ -20,7 +20,10 @@ MakeTerm = Callable[..., Term]
 
 
 def uploads(server: InProcessServer) -> list[dict]:
-    return [json.loads(body) for method, path, body in server.log if path == "/v1/upload"]
+    """Every upload batch sent, by ``POST /v1/upload`` or inside ``POST /v1/sync``, in order."""
+    sent = [json.loads(body) if path == "/v1/upload" else json.loads(body).get("upload")
+            for method, path, body in server.log if path in ("/v1/upload", "/v1/sync")]
+    return [batch for batch in sent if batch is not None]
 
 
 # ----------------------------------------------------------------------------------------------- enrollment
@@ -114,7 +117,7 @@ def test_two_terminals_converge_on_members_entries_and_balances(server: InProces
 def test_identical_resend_after_a_lost_response_stores_once(server: InProcessServer, terminal: MakeTerm) -> None:
     a = terminal("a")
     new_member(a, "0810000003", 2000)
-    server.fault = lambda req: "drop_response" if req.url.path == "/v1/upload" else None
+    server.fault = lambda req: "drop_response" if req.url.path in ("/v1/upload", "/v1/sync") else None
     with pytest.raises(Offline) as info:
         a.sync()
     assert info.value.code == "unreachable" and "cannot reach the server" in str(info.value)
@@ -178,7 +181,7 @@ def test_pull_pages_are_applied_with_their_cursor(server: InProcessServer, termi
     calls = {"n": 0}
 
     def fail_third_page(req: httpx.Request) -> str | None:
-        if req.url.path == "/v1/changes":
+        if req.url.path in ("/v1/changes", "/v1/sync"):  # the first page comes in the round's one request
             calls["n"] += 1
             return "drop_request" if calls["n"] == 3 else None
         return None
@@ -418,9 +421,10 @@ def test_a_damaged_record_from_the_server_is_a_clear_sync_error_and_nothing_move
 
     def tampering(request: httpx.Request) -> httpx.Response:
         response = original(request)
-        if request.url.path == "/v1/changes":
+        if request.url.path in ("/v1/changes", "/v1/sync") and response.status_code == 200:
             body = response.json()
-            for change in body["changes"]:
+            page = body if request.url.path == "/v1/changes" else body["changes"]  # the first page: in the round
+            for change in page["changes"]:
                 if change["type"] == "entry":
                     change["entry"]["points"] += 1000  # content no longer matches its hash
             return httpx.Response(200, json=body, headers={"X-Server-Time": response.headers["X-Server-Time"]})

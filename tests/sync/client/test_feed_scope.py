@@ -27,7 +27,9 @@ def at_branch(server: InProcessServer, terminal: MakeTerm, name: str, branch: st
 
 
 def scopes(server: InProcessServer) -> list[str | None]:
-    return [url.params.get("scope") for url in server.urls if url.path == "/v1/changes"]
+    """The scope of every pull (``GET /v1/changes`` or inside ``POST /v1/sync``; None: the full feed)."""
+    return [url.params.get("scope") for url in server.urls
+            if url.path == "/v1/changes" or (url.path == "/v1/sync" and "cursor" in url.params)]
 
 
 def test_a_terminal_pulls_its_branch_when_the_policy_says_so_and_everything_again_when_widened(

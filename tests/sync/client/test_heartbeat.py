@@ -102,7 +102,7 @@ def test_a_server_without_branch_flags_still_syncs_and_the_flags_kept_stay(serve
     inner = server.transport()
 
     def older(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/v1/flags":
+        if request.url.path in ("/v1/flags", "/v1/sync"):  # a server older than both
             return httpx.Response(404, json={"detail": "Not Found"})
         return inner.handle_request(request)
 

@@ -8,6 +8,7 @@ stored the acknowledgement. The parent then reopens everything from disk and syn
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Callable
@@ -28,7 +29,8 @@ def _child(server_db: Path, data_dir: Path, kill_at: int, stage: str) -> None:
     original = server.handle
 
     def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/v1/upload":
+        if request.url.path == "/v1/upload" or (request.url.path == "/v1/sync"  # the last batch goes in the round
+                                                 and json.loads(request.read())["upload"] is not None):
             seen["n"] += 1
             if seen["n"] == kill_at and stage == "before":
                 os.kill(os.getpid(), signal.SIGKILL)

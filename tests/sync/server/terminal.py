@@ -89,6 +89,21 @@ class Terminal:
     def pull_all(self, limit: int = 500) -> list[dict[str, Any]]:
         return [change for page in self.pull_pages(limit) for change in page]
 
+    def sync(self, records: list[dict[str, Any]] | None = None, pull: bool = True,
+             heartbeat: dict[str, Any] | None = None, flags: bool = True, batch_id: str | None = None,
+             limit: int = 500) -> httpx.Response:
+        """One ``POST /v1/sync`` (protocol 1.3), a real counter's round: ``records`` as one upload batch (none: no
+        upload), the first page of the feed from the cursor (``pull``), ``heartbeat``, the branch's ``flags``. A
+        200 with a page moves the cursor to its ``next_cursor``, as a counter applies it."""
+        body: dict[str, Any] = {
+            "upload": {"batch_id": batch_id or str(uuid.uuid4()), "records": records} if records else None,
+            "pull": {"cursor": self.cursor, "limit": limit, "scope": self.scope or "chain"} if pull else None,
+            "heartbeat": heartbeat, "flags": flags}
+        r = self.http.post("/v1/sync", headers=self.auth, json=body)
+        if r.status_code == 200 and pull:
+            self.cursor = r.json()["changes"]["next_cursor"]
+        return r
+
     def follow(self, **by: str) -> httpx.Response:
         return self.http.post("/v1/members/follow", headers=self.auth, json=by)
 

@@ -7,6 +7,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -87,14 +88,17 @@ def other_branch(engine: Engine) -> str:
     return "FEED2"
 
 
+@pytest.mark.parametrize("via", ["changes", "sync"])
 @pytest.mark.parametrize("scope", [None, "branch"])
 def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
         engine: Engine, servers: list[ServerProcess], enroll_code: Callable[[], str], other_branch: str,
-        scope: str | None) -> None:
+        scope: str | None, via: str) -> None:
     """Four uploaders in two branches; two of their members roam (a third of the batches are sales to one of
     them, at either branch), two pullers (one per branch). Full feed: every puller gets
     every entry exactly once. Branch scope: every entry of every member linked to its branch (enrolled there,
-    or roaming through it), exactly once, however the links and the entries interleave (the backfill)."""
+    or roaming through it), exactly once, however the links and the entries interleave (the backfill).
+    ``via="sync"``: as counters of protocol 1.3 do, each uploader's batch goes with a pull in one ``POST /v1/sync``
+    (what it pulls is counted too), and the pullers pull by ``POST /v1/sync`` without an upload."""
     clients = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
     codes = {"BKK01": enroll_code, other_branch: lambda: run_tx(
         engine, lambda c: svc.issue_enrollment_code(c, other_branch, svc.utcnow(), 1))[0]}
@@ -114,7 +118,12 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
     lock = threading.Lock()
     done = threading.Event()
     errors: list[str] = []
-    seen: dict[str, Counter[str]] = {t.terminal_id: Counter() for t in pullers}
+    seen: dict[str, Counter[str]] = {t.terminal_id: Counter() for t in pullers + uploaders}
+
+    def count(t: Terminal, page: dict[str, Any]) -> None:
+        for change in page["changes"]:
+            if change["type"] == "entry":
+                seen[t.terminal_id][change["entry"]["id"]] += 1
 
     def upload(t: Terminal, seed: int) -> None:
         rnd = random.Random(seed)
@@ -125,7 +134,12 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
                 batch = [t.earn(member_id, rnd.randrange(2_500, 500_000)) for _ in range(rnd.randint(1, 9))]
                 with lock:
                     all_entries.update({r["entry"]["id"]: (t.terminal_id, member_id) for r in batch})
-                t.upload_ok(batch)
+                if via == "sync":
+                    r = t.sync(batch, limit=7, flags=False)
+                    assert r.status_code == 200, r.text
+                    count(t, r.json()["changes"])
+                else:
+                    t.upload_ok(batch)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(repr(exc))
 
@@ -133,11 +147,14 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
         try:
             while True:
                 finished = done.is_set()
-                page = t.pull(limit=7)
-                for change in page["changes"]:
-                    if change["type"] == "entry":
-                        seen[t.terminal_id][change["entry"]["id"]] += 1
-                t.cursor = page["next_cursor"]
+                if via == "sync":
+                    r = t.sync(limit=7, flags=False)  # moves the cursor
+                    assert r.status_code == 200, r.text
+                    page = r.json()["changes"]
+                else:
+                    page = t.pull(limit=7)
+                    t.cursor = page["next_cursor"]
+                count(t, page)
                 if finished and not page["has_more"]:
                     return
         except Exception as exc:  # noqa: BLE001
@@ -171,9 +188,10 @@ def test_concurrent_uploads_and_pulls_on_two_servers_never_miss_an_entry(
         assert not missing, f"cursor of {t.terminal_id} skipped {len(missing)} entries"
         assert not set(counts) - expected(t), "an entry of a member of another branch was delivered"
         assert max(counts.values()) == 1, "an entry was delivered twice"
-    for t in uploaders:  # each uploader sees exactly the others' entries (of its branch's members)
-        got = {c["entry"]["id"] for c in t.pull_all() if c["type"] == "entry"}  # from 0: earlier tests' too
-        assert got & set(all_entries) == expected(t)
+    for t in uploaders:  # each uploader sees exactly the others' entries (of its branch's members), once
+        count(t, {"changes": t.pull_all()})  # from 0 (or where its rounds' pulls left it): earlier tests' too
+        got = {e: n for e, n in seen[t.terminal_id].items() if e in all_entries}
+        assert set(got) == expected(t) and max(got.values(), default=1) == 1
     assert run_tx(engine, svc.verify_balances) == []
     for http in clients:
         http.close()

@@ -112,8 +112,9 @@ def test_a_standalone_terminal_joins_with_its_members_points_and_cards(
     # Before joining, the chain does not know the shop's key: its card is refused elsewhere.
     assert "does not know" in refused(t2, "member", "show", carded["member_code"])[1]
 
-    # Join through a proxy that loses the server's answer to the enrollment, then to the first upload.
-    proxy = LosingProxy(server.url, {"/v1/enroll", "/v1/upload"})
+    # Join through a proxy that loses the server's answer to the enrollment, then to the first upload (the sync
+    # round's one request: protocol 1.3).
+    proxy = LosingProxy(server.url, {"/v1/enroll", "/v1/sync"})
     try:
         code = code_for(engine)
         status, line = refused(t1, "enroll", "--server", proxy.url, "--code", code)
@@ -121,7 +122,7 @@ def test_a_standalone_terminal_joins_with_its_members_points_and_cards(
         assert proxy.lost == ["/v1/enroll"]
         # the server holds the enrollment; the terminal does not know it: it sends the same code again
         joined = cli(t1, "enroll", "--server", proxy.url, "--code", code)
-        assert proxy.lost == ["/v1/enroll", "/v1/upload"]
+        assert proxy.lost == ["/v1/enroll", "/v1/sync"]
         assert joined["takeover"] and joined["mode"] == "enrolled" and joined["uploaded"] == 0
         assert joined["queued"] > 0  # the first upload's answer was lost: still queued here
         again = cli(t1, "sync", "--once")  # the same batch again: the server answers "already have it"

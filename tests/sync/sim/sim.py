@@ -519,15 +519,15 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     vouchers = random.Random(f"vouchers-{seed}").sample(json.loads((workdir / "vouchers.json").read_text()), 3)
     partitioned: set[str] = set()
     state = {"down": 0, "healed": False}
-    sent_uploads: list[tuple[bytes, dict[str, str]]] = []
+    sent_uploads: list[tuple[str, bytes, dict[str, str]]] = []
     phones = iter(range(10_000))
     receipts = iter(range(100_000))
 
     def hook(request: httpx.Request) -> str | None:
         auth = request.headers.get("authorization", "")
         tid = auth[len("Bearer "):].rpartition(".")[0] if auth else None
-        if request.url.path == "/v1/upload":
-            sent_uploads.append((request.read(), dict(request.headers)))
+        if request.url.path in ("/v1/upload", "/v1/sync"):  # the round's last batch goes in /v1/sync
+            sent_uploads.append((request.url.path, request.read(), dict(request.headers)))
         if state["healed"]:
             return None
         if state["down"] or (tid in partitioned):
@@ -672,8 +672,8 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 if known:
                     report.trace[-1] += " " + hostile.act(known)
             elif op == "replay" and sent_uploads and not state["down"]:
-                body, headers = sent_uploads[rng.randrange(len(sent_uploads))]
-                world.forward("POST", "/v1/upload", body, headers)  # a delayed copy of an old batch
+                path, body, headers = sent_uploads[rng.randrange(len(sent_uploads))]
+                world.forward("POST", path, body, headers)  # a delayed copy of an old batch (or round)
         lap("steps")
         # ------------------------------------------------------------------ heal
         state["healed"] = True
