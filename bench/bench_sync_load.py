@@ -1,8 +1,9 @@
 """The central server under a chain's load: terminals as separate processes, real HTTP, real PostgreSQL.
 
-    python bench/bench_sync_load.py [--servers 2] [--burst 20] [--backlog 40] [--steady 200] [--interval 30]
-                                    [--duration 90] [--saturate 8] [--saturate-seconds 20] [--only burst,steady,...]
-                                    [--scope branch|chain] [--counters 3] [--roam 0.05]
+    python bench/bench_sync_load.py [--servers 2] [--burst 20] [--bursts 1] [--backlog 40] [--steady 200]
+                                    [--interval 30] [--duration 90] [--saturate 8] [--saturate-seconds 20]
+                                    [--only burst,steady,...] [--scope branch|chain] [--round sync|separate]
+                                    [--counters 3] [--roam 0.05] [--pool-size 10] [--profile DIR]
 
 The chain's shape: terminals belong to branches of ``--counters`` counters; each of the 2,000 members has a home
 branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve different
@@ -11,25 +12,29 @@ customers at a time), except ``--roam`` of the sales (5%), made to any member of
 ``branch`` (the default: what the chain runs, ``GET /v1/changes?scope=branch``) or ``chain`` (the full feed, every
 terminal mirrors every member). Each scenario reports the changes pulled per cycle.
 
-A sync cycle is what a terminal does each time: upload what it recorded (one batch) and pull what changed
-centrally until the feed is empty. Scenarios, each on the same database and server processes:
+A sync cycle is what a counter (``sync.client``) does each round: upload what it recorded since its last round
+(one batch), pull what changed centrally until the feed is empty, report its health (heartbeat) and fetch its
+branch's open flags. ``--round sync`` (the default, protocol 1.3): one ``POST /v1/sync`` carrying all of it, then
+``GET /v1/changes`` only for further pages; ``--round separate``: the four requests of a 1.2 counter (upload,
+changes, flags, heartbeat). What a counter recorded before its round is in its ledger already, so the records
+are built before the cycle's clock starts. Scenarios, each on the same database and server processes:
 
 * baseline: one terminal alone, back to back (the ratio below is against it, measured in the same run);
 * burst: the network comes back after an outage: ``--burst`` terminals each holding ``--backlog`` sales start
   their cycle at the same instant, each uploading its backlog and pulling what the others uploaded meanwhile
   (target p99 <= 250 ms on this 2-core machine);
 * steady: ``--steady`` terminals syncing every ``--interval`` s (each at a random phase), a few sales per cycle,
-  for ``--duration`` s (target p99 <= 100 ms, 0 errors); first cycles and later ones are reported apart.
+  for ``--duration`` s (target p99 <= 100 ms, 0 errors); first cycles and later ones are reported apart;
+* saturate: ``--saturate`` terminals cycling back to back for ``--saturate-seconds``: sync cycles per second, per
+  server core, and where the CPU went (server processes, PostgreSQL, the load generator itself).
 
-Burst, steady and saturating terminals are warm, as a chain's counters are: before the measured window each pulls to the head
-of the feed (where its last sync would have left it), so a first cycle does not pull everything the earlier
-scenarios of this run wrote (``--cold``: the old start, which made the steady state's first cycles pull about
+Burst, steady and saturating terminals are warm, as a chain's counters are: before the measured window each pulls to
+the head of the feed (where its last sync would have left it) and reports its health once, so a first cycle does not
+pull everything the earlier scenarios of this run wrote (``--cold``: the old start, which made the steady state's first cycles pull about
 2,700 changes each and took its p99 to seconds). The servers send ``Server-Timing`` (``LOYALTY_SERVER_TIMING``),
 and each scenario prints where a cycle's time went (median and slowest 1%: credential check, upload, changes,
 waiting for a pooled connection, outside the server) and what PostgreSQL logged meanwhile (statements over
 ``--slow-ms``, lock waits, checkpoints).
-* saturate: ``--saturate`` terminals cycling back to back for ``--saturate-seconds``: sync cycles per second, per
-  server core, and where the CPU went (server processes, PostgreSQL, the load generator itself).
 
 Terminals are spread over worker processes (each terminal has its own connection and thread): counters are
 separate machines, and one Python process per terminal would spend this machine's two cores on the load
@@ -60,7 +65,7 @@ from bench.demo_db import bench_cluster, demo_database  # noqa: E402
 from sync.server.config import Settings  # noqa: E402
 from tests.pg import PgCluster  # noqa: E402
 from tests.sync.server.conftest import ServerProcess  # noqa: E402
-from tests.sync.server.terminal import Terminal  # noqa: E402
+from tests.sync.server.terminal import Terminal, now_iso  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -122,30 +127,53 @@ def _sales(t: Terminal, rnd: random.Random, members: tuple[list[str], list[str],
                    rnd.randrange(2_500, 300_000), offline=False) for _ in range(sales)]
 
 
-def _cycle(t: Terminal, batch: list[dict[str, Any]]) -> dict[str, float]:
-    """One sync cycle: upload what was recorded (if anything), pull until the feed is empty. Returns the server's
-    phases summed over the cycle's requests, plus ``requests`` and ``changes`` pulled."""
+def _heartbeat(t: Terminal, waiting: int) -> dict[str, Any]:
+    """What a counter reports with each round (``sync.client``): a few fields, all of them set."""
+    return {"app_version": "1.0.0", "records_waiting": waiting, "last_sync_ok": now_iso(), "clock_offset_ms": 12,
+            "printer": "ok", "camera": "ok", "free_disk_mb": 40_000, "last_backup": now_iso(), "doctor": "ok",
+            "doctor_at": now_iso()}
+
+
+def _check(r: httpx.Response, what: str, phases: dict[str, float]) -> dict[str, Any]:
+    phases["requests"] += 1
+    _timing(r, phases)
+    if r.status_code != 200:
+        raise RuntimeError(f"{what} {r.status_code} {r.text[:200]}")
+    return r.json()
+
+
+def _cycle(t: Terminal, batch: list[dict[str, Any]], round_kind: str) -> dict[str, float]:
+    """One sync round as a counter makes it: what it recorded (if anything) uploaded, the feed pulled until empty,
+    its health reported and its branch's flags fetched. ``round_kind``: ``sync`` (protocol 1.3: one ``POST
+    /v1/sync``, then ``GET /v1/changes`` only for further pages) or ``separate`` (a 1.2 counter: upload, changes,
+    flags, heartbeat, four requests). Returns the server's phases summed over the round's requests, plus
+    ``requests`` and ``changes_pulled``."""
     phases: dict[str, float] = {"requests": 0, "changes_pulled": 0}
-    if batch:
-        r = t.upload(batch)
-        phases["requests"] += 1
-        _timing(r, phases)
-        if r.status_code != 200 or r.json()["ack_seq"] != batch[-1]["seq"]:
-            raise RuntimeError(f"upload {r.status_code} {r.text[:200]}")
+    if round_kind == "sync":
+        body = _check(t.sync(batch or None, heartbeat=_heartbeat(t, 0)), "sync", phases)
+        if batch and body["upload"]["ack_seq"] != batch[-1]["seq"]:
+            raise RuntimeError(f"sync acknowledged {body['upload']['ack_seq']}, not {batch[-1]['seq']}")
+        page = body["changes"]
+        phases["changes_pulled"] += len(page["changes"])
+        if not page["has_more"]:
+            return phases
+    elif batch:
+        body = _check(t.upload(batch), "upload", phases)
+        if body["ack_seq"] != batch[-1]["seq"]:
+            raise RuntimeError(f"upload acknowledged {body['ack_seq']}, not {batch[-1]['seq']}")
     while True:
         params: dict[str, Any] = {"cursor": t.cursor, "limit": 500}
         if t.scope:
             params["scope"] = t.scope
-        r = t.http.get("/v1/changes", headers=t.auth, params=params)
-        phases["requests"] += 1
-        _timing(r, phases)
-        if r.status_code != 200:
-            raise RuntimeError(f"changes {r.status_code} {r.text[:200]}")
-        page = r.json()
+        page = _check(t.http.get("/v1/changes", headers=t.auth, params=params), "changes", phases)
         phases["changes_pulled"] += len(page["changes"])
         t.cursor = page["next_cursor"]
         if not page["has_more"]:
-            return phases
+            break
+    if round_kind == "separate":
+        _check(t.http.get("/v1/flags", headers=t.auth), "flags", phases)
+        _check(t.http.post("/v1/heartbeat", headers=t.auth, json=_heartbeat(t, 0)), "heartbeat", phases)
+    return phases
 
 
 Sample = tuple[float, bool, float, dict[str, float]]
@@ -163,8 +191,9 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
         t = Terminal(httpx.Client(base_url=spec["url"], timeout=60), scope=spec["scope"])
         t.terminal_id, t.secret, t.seq, t.cursor = spec["id"], spec["secret"], spec["seq"], spec["cursor"]
         t.http.get("/v1/hello")
-        if params.get("warm"):  # a chain's counters are warm: their cursor is where their last sync left it
-            t.pull_all()
+        if params.get("warm"):  # a chain's counters are warm: their cursor is where their last sync left it,
+            t.pull_all()  # and head office holds the health they reported then
+            t.http.post("/v1/heartbeat", headers=t.auth, json=_heartbeat(t, 0)).raise_for_status()
         rnd, own = random.Random(spec["seed"]), (spec["home"], members, spec["roam"])
         # the outage's backlog is in the counter's ledger before the network comes back: recorded, not timed
         backlog = _sales(t, rnd, own, params["backlog"]) if mode == "burst" else []
@@ -184,7 +213,7 @@ def _worker(plan: list[dict[str, Any]], members: list[str], mode: str, params: d
             began = time.perf_counter()
             phases: dict[str, float] = {}
             try:
-                phases = _cycle(t, batch)
+                phases = _cycle(t, batch, params["round"])
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 with lock:
                     errors.append(f"{t.terminal_id}: {exc!r}"[:300])
@@ -380,6 +409,9 @@ def main() -> None:
     ap.add_argument("--only", default="baseline,burst,steady,saturate")
     ap.add_argument("--scope", choices=("branch", "chain"), default="branch",
                     help="the feed the terminals pull: their branch's members (the chain's setting) or the full feed")
+    ap.add_argument("--round", choices=("sync", "separate"), default="sync",
+                    help="a counter's round: one POST /v1/sync (protocol 1.3, sync.client today) or the four "
+                         "requests of a 1.2 counter (upload, changes, flags, heartbeat)")
     ap.add_argument("--counters", type=int, default=3, help="terminals per branch")
     ap.add_argument("--roam", type=float, default=0.05, help="share of sales made to a member of another branch")
     ap.add_argument("--cold", action="store_true",
@@ -459,7 +491,7 @@ def main() -> None:
         base_p50 = None
         if "baseline" in modes:
             load = os.getloadavg()[0]
-            lat, err, wall, _ = run_mode(specs(take(1), 1), members, "saturate", {"seconds": 8}, 1)
+            lat, err, wall, _ = run_mode(specs(take(1), 1), members, "saturate", {"seconds": 8, "round": args.round}, 1)
             base_p50 = percentile([s[0] for s in lat], 0.5) * 1000
             report("baseline", lat, err, wall, None, None)
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
@@ -480,7 +512,7 @@ def main() -> None:
                 marks: list[tuple[float, float]] = []
                 got, errs, wall, gen_cpu = run_mode(
                     specs(take(args.burst), 2 + i * 7), members, "burst",
-                    {"backlog": args.backlog, "warm": not args.cold}, args.processes,
+                    {"backlog": args.backlog, "warm": not args.cold, "round": args.round}, args.processes,
                     probe=lambda marks=marks: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()))))
                 lat, err = lat + got, err + errs
                 used = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1], gen_cpu)
@@ -505,7 +537,7 @@ def main() -> None:
             load, mark = os.getloadavg()[0], pg_log.mark()
             lat, err, wall, cpu = run_mode(specs(take(args.steady), 3), members, "steady",
                                            {"interval": args.interval, "duration": args.duration,
-                                            "warm": not args.cold}, args.processes)
+                                            "warm": not args.cold, "round": args.round}, args.processes)
             report(f"steady {args.steady}", lat, err, wall, base_p50, 100)
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; terminals "
                   f"{'cold (cursor from set-up)' if args.cold else 'warm (cursor at the head of the feed)'}; "
@@ -520,7 +552,7 @@ def main() -> None:
             before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids()), time.monotonic())
             load = os.getloadavg()[0]
             lat, err, wall, _ = run_mode(specs(take(args.saturate), 4), members, "saturate",
-                                         {"seconds": args.saturate_seconds, "warm": not args.cold},
+                                         {"seconds": args.saturate_seconds, "warm": not args.cold, "round": args.round},
                                          min(args.processes, args.saturate))
             server_cpu = cpu_seconds(server_pids) - before[0]
             pg_cpu = cpu_seconds(postgres_pids()) - before[1]  # exited backends: in the postmaster's children
