@@ -638,6 +638,9 @@ def mount_console(app: FastAPI, engine: Engine, settings: Settings) -> None:
             await tx(run)
         except ApiError:
             return render(request, "message.html", 404, session, title=_("Not found"), message=_("No such terminal."))
+        known = getattr(request.app.state, "known_credentials", None)
+        if known is not None:  # this process's door stops admitting it at once (the others within 30 s)
+            known.forget(terminal_id)
         return RedirectResponse(f"{PREFIX}/terminals?done=revoked", status_code=303, headers=SECURITY_HEADERS)
 
     # ------------------------------------------------------------------ rules and campaigns
