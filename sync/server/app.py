@@ -673,8 +673,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
         def beat(c: Connection, terminal_id: str, now: Any) -> None:
             assert req.heartbeat is not None
-            health.record(c, terminal_id, req.heartbeat, now)
-            if req.heartbeat.app_version:
+            if health.record(c, terminal_id, req.heartbeat, now) and req.heartbeat.app_version:
                 svc.note_app_version(c, terminal_id, req.heartbeat.app_version)
 
         uploaded = None

@@ -39,7 +39,10 @@ _UPSERT = text(
 round trip (all parts of one statement see the same snapshot: ``old`` is the row before the upsert)."""
 
 
-def record(conn: Connection, terminal_id: str, beat: p.Heartbeat, now: datetime) -> None:
+def record(conn: Connection, terminal_id: str, beat: p.Heartbeat, now: datetime) -> bool:
+    """Store ``beat`` as the terminal's latest health (and in the history when due); True when the app version
+    it reports differs from the one of the terminal's previous heartbeat (or there was none): then the caller
+    records it on the terminal too (``service.note_app_version``), a statement every round would pay otherwise."""
     payload = beat.model_dump_json()
     values = {"received_at": now, "app_version": beat.app_version, "records_waiting": beat.records_waiting,
               "printer": beat.printer, "camera": beat.camera, "doctor": beat.doctor,
@@ -58,6 +61,7 @@ def record(conn: Connection, terminal_id: str, beat: p.Heartbeat, now: datetime)
         last_log = conn.execute(select(m.terminal_health_log.c.received_at)
                                 .where(m.terminal_health_log.c.terminal_id == terminal_id)
                                 .order_by(m.terminal_health_log.c.id.desc()).limit(1)).scalar()
+    new_version = previous is None or previous.app_version != beat.app_version
     changed = previous is None or any(getattr(previous, f) != values[f] for f in _STATE_FIELDS)
     if changed or last_log is None or now - last_log >= HISTORY_EVERY:
         conn.execute(insert(m.terminal_health_log).values(terminal_id=terminal_id, received_at=now,
@@ -69,6 +73,7 @@ def record(conn: Connection, terminal_id: str, beat: p.Heartbeat, now: datetime)
         if keep_from is not None:
             conn.execute(delete(m.terminal_health_log).where(m.terminal_health_log.c.terminal_id == terminal_id,
                                                              m.terminal_health_log.c.id < keep_from))
+    return new_version
 
 
 def latest(conn: Connection) -> dict[str, dict[str, object]]:
