@@ -274,6 +274,10 @@ flags = Table(
     Column("resolved_at", UtcDateTime),
     Column("resolved_by", String(100)),
     Column("note", Text),
+    # every sync round of every counter asks for its branch's open flags (GET /v1/flags, POST /v1/sync): partial,
+    # so the question costs the open flags, not the years of resolved ones
+    Index("ix_flags_open_terminal", "terminal_id", "id", postgresql_where=text("resolved_at IS NULL"),
+          sqlite_where=text("resolved_at IS NULL")),
 )
 
 rules = Table(

@@ -899,13 +899,16 @@ def list_flags(conn: Connection, open_only: bool = True, kind: str | None = None
     return [_flag_info(r) for r in conn.execute(query)]
 
 
+_BRANCH_FLAGS = (select(m.flags).where(m.flags.c.resolved_at.is_(None), m.flags.c.terminal_id.in_(
+    select(m.terminals.c.id).where(m.terminals.c.branch_id == bindparam("branch_id", type_=String))))
+    .order_by(m.flags.c.id).limit(bindparam("fetch", type_=Integer)))
+"""Built once: every sync round of every counter asks it."""
+
+
 def branch_flags(conn: Connection, terminal: TerminalRow, now: datetime,
                  limit: int = p.MAX_BRANCH_FLAGS) -> p.BranchFlagsResponse:
     """The open flags raised on the terminals of ``terminal``'s branch (for its store manager), oldest first."""
-    branch_terminals = select(m.terminals.c.id).where(m.terminals.c.branch_id == terminal.branch_id)
-    rows = conn.execute(select(m.flags).where(m.flags.c.resolved_at.is_(None),
-                                              m.flags.c.terminal_id.in_(branch_terminals))
-                        .order_by(m.flags.c.id).limit(limit + 1)).all()
+    rows = conn.execute(_BRANCH_FLAGS, {"branch_id": terminal.branch_id, "fetch": limit + 1}).all()
     return p.BranchFlagsResponse(flags=[_flag_info(r) for r in rows[:limit]], truncated=len(rows) > limit,
                                  server_time=p.format_utc(now))
 
