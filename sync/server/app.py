@@ -318,8 +318,8 @@ class KnownCredentials:
     ``CREDENTIAL_REFRESH_SECONDS``), so that the door (:class:`BodyGuard`) admits a known terminal's POST without a
     database round trip and a worker thread per request. Only ever a shortcut to "admit": anything it does not
     hold exactly (a terminal enrolled or renewed since the last load, a wrong secret, an expired credential) is
-    checked against the database as before, and every endpoint checks the credential again inside its own
-    transaction. So a terminal revoked by another process (``loyalty-server terminal revoke``) within the last
+    checked against the database as before (a credential the database accepts is held from then on), and every
+    endpoint checks the credential again inside its own transaction. So a terminal revoked by another process (``loyalty-server terminal revoke``) within the last
     ``CREDENTIAL_REFRESH_SECONDS`` may have a body read, and is then refused by the endpoint; a revocation through
     this process is forgotten at once. About 150 bytes a terminal."""
 
@@ -338,6 +338,11 @@ class KnownCredentials:
 
     def forget(self, terminal_id: str) -> None:
         self._known.pop(terminal_id, None)
+
+    def remember(self, authorization: str, terminal: svc.TerminalRow) -> None:
+        """A credential the database has just accepted (a terminal enrolled or renewed since the last load)."""
+        secret = authorization[len("Bearer "):].strip().rpartition(".")[2]
+        self._known[terminal.id] = (svc.sha256_hex(secret), terminal.credential_expires_at)
 
     def admits(self, authorization: str | None, now: Any) -> bool:
         if not authorization or not authorization.startswith("Bearer "):
@@ -427,9 +432,10 @@ class BodyGuard:
                 _admin_check(self.settings, authorization)
             elif path.startswith("/v1/") and path != "/v1/enroll" and not self.known.admits(
                     authorization, self.settings.clock()):
-                await anyio.to_thread.run_sync(
+                terminal = await anyio.to_thread.run_sync(
                     lambda: run_tx(self.engine, lambda c: svc.authenticate(c, authorization, self.settings.clock()),
                                    phase="auth", autocommit=True))
+                self.known.remember(authorization or "", terminal)
         except ApiError as exc:
             return _error(exc.status, exc.code, exc.message, exc.details)
         return None

@@ -69,7 +69,7 @@ def test_a_wrong_secret_of_a_known_terminal_is_refused_at_the_door(
         assert not client.app.state.known_credentials.admits(malformed, svc.utcnow())
 
 
-def test_a_terminal_enrolled_after_the_last_load_is_checked_against_the_database_and_admitted(
+def test_a_terminal_enrolled_after_the_last_load_is_checked_against_the_database_then_held(
         client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
     client.app.state.known_credentials.load(engine)
     t = new_terminal(client)
@@ -77,6 +77,7 @@ def test_a_terminal_enrolled_after_the_last_load_is_checked_against_the_database
     record = t.member()
     assert t.upload_ok([record])["ack_seq"] == record["seq"]
     assert stored(engine, t.terminal_id) == 1
+    assert client.app.state.known_credentials.admits(t.auth["Authorization"], svc.utcnow())  # held from now on
 
 
 def test_an_expired_credential_is_not_admitted_by_the_shortcut(
