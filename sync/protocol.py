@@ -29,7 +29,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     create_model,
+    field_validator,
     model_validator,
 )
 
@@ -764,8 +766,23 @@ class SyncRequest(BaseModel):
     upload: UploadRequest | None = None
     pull: SyncPull | None = None
     heartbeat: Heartbeat | None = None
+    """Never a reason to refuse the round (its records must get through): fields this server does not know are
+    left out, and a heartbeat still not valid is dropped (``_lenient_heartbeat``)."""
     flags: bool = False
     """True: answer the open flags of the terminal's branch (``GET /v1/flags``)."""
+
+    @field_validator("heartbeat", mode="wrap")
+    @classmethod
+    def _lenient_heartbeat(cls, value: Any, handler: Any) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            if isinstance(value, dict):  # a later client's heartbeat: keep what this version knows
+                try:
+                    return handler({k: v for k, v in value.items() if k in Heartbeat.model_fields})
+                except ValidationError:
+                    pass
+            return None
 
 
 class SyncResponse(BaseModel):

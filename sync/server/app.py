@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -304,6 +305,8 @@ def _warm_caches(engine: Engine, settings: Settings) -> None:
         run_tx(engine, ensure_change_floor)
 
 
+MAX_POSTS_IN_FLIGHT_PER_TERMINAL = 6
+"""A terminal's POSTs served at once by one server process; more: 429 ``too_many_requests``."""
 MAX_UNAUTHENTICATED_BODY_BYTES = 64 * 1024
 """Largest body of the one terminal endpoint without a credential (``POST /v1/enroll``)."""
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -319,12 +322,19 @@ class KnownCredentials:
     database round trip and a worker thread per request. Only ever a shortcut to "admit": anything it does not
     hold exactly (a terminal enrolled or renewed since the last load, a wrong secret, an expired credential) is
     checked against the database as before (a credential the database accepts is held from then on), and every
-    endpoint checks the credential again inside its own transaction. So a terminal revoked by another process (``loyalty-server terminal revoke``) within the last
-    ``CREDENTIAL_REFRESH_SECONDS`` may have a body read, and is then refused by the endpoint; a revocation through
-    this process is forgotten at once. About 150 bytes a terminal."""
+    endpoint checks the credential again inside its own transaction. So a terminal revoked by another process
+    (``loyalty-server terminal revoke``) within the last ``CREDENTIAL_REFRESH_SECONDS`` may have a body read, and
+    is then refused by the endpoint with nothing stored. A revocation through this process is forgotten at once and
+    for good: a reload whose read began before it, or a database check that ran before it, does not bring the
+    terminal back. About 150 bytes a terminal."""
+
+    FORGOTTEN_FOR = 10 * CREDENTIAL_REFRESH_SECONDS
+    """How long a revocation made here outweighs what a reload or a database check says (far longer than either)."""
 
     def __init__(self) -> None:
         self._known: dict[str, tuple[str, Any]] = {}  # terminal id -> (credential sha256, expires at)
+        self._forgotten: dict[str, float] = {}  # terminal id -> when this process revoked it (monotonic)
+        self._lock = threading.Lock()
 
     def load(self, engine: Engine) -> None:
         from sqlalchemy import select
@@ -334,15 +344,30 @@ class KnownCredentials:
         t = m.terminals.c
         rows = run_tx(engine, lambda c: c.execute(select(t.id, t.credential_sha256, t.credential_expires_at)
                                                  .where(t.revoked_at.is_(None))).all(), autocommit=True)
-        self._known = {r.id: (r.credential_sha256, r.credential_expires_at) for r in rows}
+        known = {r.id: (r.credential_sha256, r.credential_expires_at) for r in rows}
+        with self._lock:
+            now = time.monotonic()
+            self._forgotten = {k: v for k, v in self._forgotten.items() if now - v < self.FORGOTTEN_FOR}
+            for terminal_id in self._forgotten:
+                known.pop(terminal_id, None)
+            self._known = known
+
+    def clear(self) -> None:
+        """Hold nothing (as a process that just started, before its first load)."""
+        with self._lock:
+            self._known, self._forgotten = {}, {}
 
     def forget(self, terminal_id: str) -> None:
-        self._known.pop(terminal_id, None)
+        with self._lock:
+            self._forgotten[terminal_id] = time.monotonic()
+            self._known.pop(terminal_id, None)
 
     def remember(self, authorization: str, terminal: svc.TerminalRow) -> None:
         """A credential the database has just accepted (a terminal enrolled or renewed since the last load)."""
         secret = authorization[len("Bearer "):].strip().rpartition(".")[2]
-        self._known[terminal.id] = (svc.sha256_hex(secret), terminal.credential_expires_at)
+        with self._lock:
+            if terminal.id not in self._forgotten:
+                self._known[terminal.id] = (svc.sha256_hex(secret), terminal.credential_expires_at)
 
     def admits(self, authorization: str | None, now: Any) -> bool:
         if not authorization or not authorization.startswith("Bearer "):
@@ -374,6 +399,7 @@ class BodyGuard:
     def __init__(self, app: Any, engine: Engine, settings: Settings, known: KnownCredentials) -> None:
         self.app, self.engine, self.settings, self.limit = app, engine, settings, settings.max_body_bytes
         self.known = known
+        self.in_flight: dict[str, int] = {}  # terminal id -> its POSTs in progress (the event loop's own state)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -383,11 +409,34 @@ class BodyGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         limit = MAX_UNAUTHENTICATED_BODY_BYTES if path == "/v1/enroll" else self.limit
         declared = headers.get("content-length", "")
+        terminal_id = None
         if scope.get("method") in _BODY_METHODS:
             refusal = await self._refuse_credential(path, headers.get("authorization"))
             if refusal is not None:  # first: who is asking (from the headers only)
                 await refusal(scope, receive, send)
                 return
+            if path.startswith("/v1/") and path != "/v1/enroll":
+                terminal_id = (headers.get("authorization") or "")[len("Bearer "):].strip().rpartition(".")[0]
+        if terminal_id is None:
+            await self._serve(scope, receive, send, limit, declared)
+            return
+        # A terminal's POSTs in progress at once are capped (a counter makes one or two): a terminal, hostile or
+        # broken, that sends many at once cannot take every worker thread of the process (their uploads queue on
+        # the terminal's own row anyway)
+        busy = self.in_flight.get(terminal_id, 0)
+        if busy >= MAX_POSTS_IN_FLIGHT_PER_TERMINAL:
+            await _error(429, "too_many_requests", f"this terminal already has {busy} requests in progress; "
+                         "send the next one when an answer has come", {"in_progress": busy})(scope, receive, send)
+            return
+        self.in_flight[terminal_id] = busy + 1
+        try:
+            await self._serve(scope, receive, send, limit, declared)
+        finally:
+            left = self.in_flight.pop(terminal_id, 1) - 1
+            if left > 0:
+                self.in_flight[terminal_id] = left
+
+    async def _serve(self, scope: Any, receive: Any, send: Any, limit: int, declared: str) -> None:
         if declared and (not declared.isdigit() or int(declared) > limit):
             await self._too_large(limit)(scope, receive, send)
             return
@@ -704,6 +753,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             answer = run_tx(engine, rest, snapshot=reads, phase="changes" if req.pull is not None else
                             "flags" if req.flags else "heartbeat")
         else:
+            if uploaded is None:  # nothing asked: the credential is still checked here, not only at the door
+                run_tx(engine, lambda c: svc.authenticate(c, auth, settings.clock()), autocommit=True)
             answer = p.SyncResponse(upload=uploaded, server_time=p.format_utc(settings.clock()))
         return _json(answer)
 

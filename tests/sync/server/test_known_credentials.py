@@ -5,12 +5,13 @@ terminal are all decided at the door as before (an over-size body tells: admitte
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from sync.server import models as m
 from sync.server import service as svc
@@ -90,3 +91,67 @@ def test_an_expired_credential_is_not_admitted_by_the_shortcut(
     known.load(engine)
     assert not known.admits(t.auth["Authorization"], svc.utcnow())
     assert oversize(client, t.auth) == (401, "credential_expired")
+
+
+def test_a_revocation_made_here_outweighs_a_reload_or_a_check_that_read_before_it(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    t = new_terminal(client)
+    known = client.app.state.known_credentials
+    terminal = run_tx(engine, lambda c: svc.authenticate(c, t.auth["Authorization"], svc.utcnow()))
+    known.forget(t.terminal_id)  # revoked through this process; the database reads below are from before it
+    known.load(engine)
+    known.remember(t.auth["Authorization"], terminal)
+    assert not known.admits(t.auth["Authorization"], svc.utcnow())
+
+
+def test_a_terminal_cannot_take_every_worker_thread_with_posts_at_once(
+        settings, engine: Engine, enroll_code: Callable[[], str]) -> None:
+    """Six uploads of one terminal wait on its row (held by a transaction here); the seventh and eighth are
+    refused at once with 429, the six complete when the row is free, and the batch is counted once."""
+    import threading
+    import time
+
+    from sync.server.app import MAX_POSTS_IN_FLIGHT_PER_TERMINAL
+    from tests.sync.server.conftest import ServerProcess
+
+    server = ServerProcess(settings.database_url)
+    try:
+        http = httpx.Client(base_url=server.url, timeout=60)
+        t = Terminal(http)
+        assert t.enroll(enroll_code()).status_code == 200
+        member = t.member()
+        batch_id = str(uuid.uuid4())
+        answers: list[int] = []
+        lock = threading.Lock()
+
+        def send() -> None:
+            r = httpx.post(f"{server.url}/v1/upload", headers=t.auth, timeout=60,
+                           json={"batch_id": batch_id, "records": [member]})
+            with lock:
+                answers.append(r.status_code)
+
+        with engine.connect() as conn, conn.begin():
+            conn.execute(select(m.terminals).where(m.terminals.c.id == t.terminal_id).with_for_update())
+            first = [threading.Thread(target=send) for _ in range(MAX_POSTS_IN_FLIGHT_PER_TERMINAL)]
+            for th in first:
+                th.start()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and run_tx(engine, lambda c: c.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).scalar_one()) < \
+                    MAX_POSTS_IN_FLIGHT_PER_TERMINAL:
+                time.sleep(0.05)
+            for _ in range(2):
+                r = httpx.post(f"{server.url}/v1/upload", headers=t.auth, timeout=60,
+                               json={"batch_id": batch_id, "records": [member]})
+                assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests", r.text
+        for th in first:
+            th.join(60)
+        assert answers == [200] * MAX_POSTS_IN_FLIGHT_PER_TERMINAL
+        assert stored_members(engine, member["member"]["id"]) == 1
+    finally:
+        server.stop()
+
+
+def stored_members(engine: Engine, member_id: str) -> int:
+    return run_tx(engine, lambda c: c.execute(select(func.count()).select_from(m.members)
+                                              .where(m.members.c.id == member_id)).scalar_one())

@@ -36,13 +36,15 @@ def test_server_timing_is_off_by_default_and_names_each_phase_when_on(
     monkeypatch.setenv("LOYALTY_DATABASE_URL", settings.database_url)
     assert Settings.from_env().server_timing
     with TestClient(create_app(replace(settings, server_timing=True), engine)) as timed:
-        t.http = timed
+        t = new_terminal(timed)  # enrolled after the process loaded the credentials it holds
         member = t.member()
         up = t.upload([member, t.earn(member["member"]["id"], 10_000)])
         assert up.status_code == 200, up.text
         got = phases(up)
-        assert {"auth", "upload", "pool", "app"} <= set(got)
+        assert {"auth", "upload", "pool", "app"} <= set(got)  # the door asked the database once...
         assert got["app"] >= got["upload"] > 0
+        again = t.upload([t.earn(member["member"]["id"], 10_000)])
+        assert {"upload", "app"} <= set(phases(again)) and "auth" not in phases(again)  # ...then held it
         pull = timed.get("/v1/changes", headers=t.auth, params={"cursor": 0})
         assert pull.status_code == 200
         assert {"changes", "pool", "app"} <= set(phases(pull)) and "upload" not in phases(pull)

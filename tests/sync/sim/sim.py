@@ -241,7 +241,8 @@ class World:
         # The ASGI app called directly on one event loop of this thread (no test-client portal thread).
         _run_sync_endpoints_inline(True)
         self.loop = asyncio.new_event_loop()
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(create_app(self.settings, self.proxy)),  # type: ignore[arg-type]
+        self.app = create_app(self.settings, self.proxy)
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(self.app),  # type: ignore[arg-type]
                                       base_url=SERVER_URL)
         logging.getLogger("sync.server").setLevel(logging.ERROR)
         self.hook: Any = None
@@ -254,6 +255,12 @@ class World:
         if self.proxy.target is not None:
             self.proxy.target.dispose()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def start_server(self, url: str) -> None:
+        """The server (re)starts on the database at ``url``: a new process, so nothing held in memory by the last
+        one (the door's credentials) carries over; a seed replays the same way whatever ran before it."""
+        self.proxy.target = make_engine(url)
+        self.app.state.known_credentials.clear()
 
     # ------------------------------------------------------------------ the seam
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -511,7 +518,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
     shutil.rmtree(workdir, ignore_errors=True)
     shutil.copytree(world.template, workdir)
     server_url = world.backend.seed_url(seed, workdir)
-    world.proxy.target = make_engine(server_url)
+    world.start_server(server_url)
     terms = [SimTerm(i, workdir / f"t{i}", world) for i in range(config.terminals)]
     by_id = {t.terminal_id: t for t in terms}
     hostile = Hostile(world, json.loads((workdir / "hostile.json").read_text()), random.Random(f"hostile-{seed}"))
@@ -599,7 +606,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
             if state["down"]:
                 state["down"] -= 1
                 if state["down"] == 0:
-                    world.proxy.target = make_engine(server_url)
+                    world.start_server(server_url)
             t = terms[rng.randrange(len(terms))]
             ops, weights = ["member", "award", "redeem", "sync", "partition", "crash", "server", "replay",
                             "hostile", "join", "voucher"], [8, 30, 22, 28, 5, 3, 2, 2, 4, 3, 10]
@@ -666,7 +673,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
                 world.proxy.target = None
                 state["down"] = rng.randint(0, 3)
                 if state["down"] == 0:
-                    world.proxy.target = make_engine(server_url)
+                    world.start_server(server_url)
             elif op == "hostile":
                 known = [mid for mid, _ in members_of(terms[0])]
                 if known:
@@ -680,7 +687,7 @@ def run_seed(world: World, seed: int, config: Config | None = None) -> Report:
         state["down"] = 0
         partitioned.clear()
         if world.proxy.target is None:
-            world.proxy.target = make_engine(server_url)
+            world.start_server(server_url)
         if shop_dir not in {term.data_dir for term in terms}:
             join(local_sale=False)  # the standalone terminal joins now, if it has not yet
             if shop_dir not in {term.data_dir for term in terms}:

@@ -17,8 +17,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"],
-                    postgresql_where=sa.text("resolved_at IS NULL"), sqlite_where=sa.text("resolved_at IS NULL"))
+    where = sa.text("resolved_at IS NULL")
+    if op.get_context().dialect.name == "postgresql":
+        # built without blocking the counters' uploads that raise flags meanwhile (a chain's flags table holds
+        # years of them): CONCURRENTLY, which runs outside a transaction
+        with op.get_context().autocommit_block():
+            op.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"], postgresql_where=where,
+                            postgresql_concurrently=True, if_not_exists=True)
+    else:
+        op.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"], sqlite_where=where)
 
 
 def downgrade() -> None:
