@@ -4,12 +4,7 @@ life of the client object, and nothing is lost or counted twice either way."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +20,8 @@ from sync.server import models as m
 from sync.server import service as svc
 from sync.server.app import run_tx
 from sync.server.db import make_engine
-from sync.server.demo import DEMO_ADMIN_TOKEN, DEMO_KEY_PASSPHRASE
+from sync.server.demo import DEMO_ADMIN_TOKEN
+from tests.sync.server.conftest import ServerProcess
 
 REPO = Path(__file__).resolve().parents[3]
 ROUND = ["POST /v1/sync"]
@@ -42,29 +38,10 @@ class CountedServer:
         shutil.copyfile(template, self.db)
         self.log = directory / "requests.log"
         self.log.write_text("")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "LOYALTY_DATABASE_URL": f"sqlite:///{self.db}", "LOYALTY_ADMIN_TOKEN": DEMO_ADMIN_TOKEN,
-               "LOYALTY_KEY_PASSPHRASE": DEMO_KEY_PASSPHRASE.decode(), "LOYALTY_TEST_REQUEST_LOG": str(self.log),
-               "LOYALTY_TEST_WITHOUT_SYNC": "1" if without_sync else "0"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "tests.sync.client.counted_app:app_from_env", "--host",
-             "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{self.url}/v1/hello", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("server did not start: " + (self.proc.stderr.read().decode()[-2000:]
-                                                               if self.proc.stderr else ""))
-            time.sleep(0.1)
+        self.server = ServerProcess(f"sqlite:///{self.db}", {
+            "LOYALTY_TEST_REQUEST_LOG": str(self.log), "LOYALTY_TEST_WITHOUT_SYNC": "1" if without_sync else "0"},
+            app="tests.sync.client.counted_app:app_from_env")
+        self.url = self.server.url
         self.engine = make_engine(f"sqlite:///{self.db}")
         self._seen = 0
 
@@ -83,11 +60,8 @@ class CountedServer:
         return run_tx(self.engine, fn)
 
     def stop(self) -> None:
-        if getattr(self, "engine", None) is not None:
-            self.engine.dispose()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
+        self.engine.dispose()
+        self.server.stop()
 
 
 @pytest.fixture

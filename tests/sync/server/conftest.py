@@ -99,14 +99,16 @@ def _free_port() -> int:
 class ServerProcess:
     """``uvicorn`` running the server app in a child process on a loopback port."""
 
-    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None,
+                 app: str = "sync.server.app:app_from_env") -> None:
+        """``app``: the ASGI app factory uvicorn runs (a test may wrap the real app, e.g. to count requests)."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "LOYALTY_DATABASE_URL": database_url, "LOYALTY_ADMIN_TOKEN": DEMO_ADMIN_TOKEN,
                "LOYALTY_KEY_PASSPHRASE": DEMO_KEY_PASSPHRASE.decode(), "LOYALTY_DB_POOL_SIZE": "8",
                **(extra_env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "sync.server.app:app_from_env", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -105,51 +106,47 @@ def test_a_revocation_made_here_outweighs_a_reload_or_a_check_that_read_before_i
 
 
 def test_a_terminal_cannot_take_every_worker_thread_with_posts_at_once(
-        settings, engine: Engine, enroll_code: Callable[[], str]) -> None:
+        servers: list[Any], engine: Engine, enroll_code: Callable[[], str]) -> None:
     """Six uploads of one terminal wait on its row (held by a transaction here); the seventh and eighth are
     refused at once with 429, the six complete when the row is free, and the batch is counted once."""
     import threading
     import time
 
     from sync.server.app import MAX_POSTS_IN_FLIGHT_PER_TERMINAL
-    from tests.sync.server.conftest import ServerProcess
 
-    server = ServerProcess(settings.database_url)
-    try:
-        http = httpx.Client(base_url=server.url, timeout=60)
-        t = Terminal(http)
-        assert t.enroll(enroll_code()).status_code == 200
-        member = t.member()
-        batch_id = str(uuid.uuid4())
-        answers: list[int] = []
-        lock = threading.Lock()
+    url = servers[0].url
+    t = Terminal(httpx.Client(base_url=url, timeout=60))
+    assert t.enroll(enroll_code()).status_code == 200
+    member = t.member()
+    body = {"batch_id": str(uuid.uuid4()), "records": [member]}
+    answers: list[int] = []
+    lock = threading.Lock()
 
-        def send() -> None:
-            r = httpx.post(f"{server.url}/v1/upload", headers=t.auth, timeout=60,
-                           json={"batch_id": batch_id, "records": [member]})
-            with lock:
-                answers.append(r.status_code)
+    def send() -> None:
+        r = httpx.post(f"{url}/v1/upload", headers=t.auth, timeout=60, json=body)
+        with lock:
+            answers.append(r.status_code)
 
-        with engine.connect() as conn, conn.begin():
-            conn.execute(select(m.terminals).where(m.terminals.c.id == t.terminal_id).with_for_update())
-            first = [threading.Thread(target=send) for _ in range(MAX_POSTS_IN_FLIGHT_PER_TERMINAL)]
-            for th in first:
-                th.start()
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and run_tx(engine, lambda c: c.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")).scalar_one()) < \
-                    MAX_POSTS_IN_FLIGHT_PER_TERMINAL:
-                time.sleep(0.05)
-            for _ in range(2):
-                r = httpx.post(f"{server.url}/v1/upload", headers=t.auth, timeout=60,
-                               json={"batch_id": batch_id, "records": [member]})
-                assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests", r.text
+    def waiting() -> int:
+        return int(run_tx(engine, lambda c: c.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )).scalar_one()))
+
+    with engine.connect() as conn, conn.begin():
+        conn.execute(select(m.terminals).where(m.terminals.c.id == t.terminal_id).with_for_update())
+        first = [threading.Thread(target=send) for _ in range(MAX_POSTS_IN_FLIGHT_PER_TERMINAL)]
         for th in first:
-            th.join(60)
-        assert answers == [200] * MAX_POSTS_IN_FLIGHT_PER_TERMINAL
-        assert stored_members(engine, member["member"]["id"]) == 1
-    finally:
-        server.stop()
+            th.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and waiting() < MAX_POSTS_IN_FLIGHT_PER_TERMINAL:
+            time.sleep(0.05)
+        for _ in range(2):
+            r = httpx.post(f"{url}/v1/upload", headers=t.auth, timeout=60, json=body)
+            assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests", r.text
+    for th in first:
+        th.join(60)
+    assert answers == [200] * MAX_POSTS_IN_FLIGHT_PER_TERMINAL
+    assert stored_members(engine, member["member"]["id"]) == 1
 
 
 def stored_members(engine: Engine, member_id: str) -> int:
