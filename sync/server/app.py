@@ -362,20 +362,19 @@ class KnownCredentials:
             self._forgotten[terminal_id] = time.monotonic()
             self._known.pop(terminal_id, None)
 
-    def remember(self, authorization: str, terminal: svc.TerminalRow) -> None:
+    def remember(self, authorization: str | None, terminal: svc.TerminalRow) -> None:
         """A credential the database has just accepted (a terminal enrolled or renewed since the last load)."""
-        secret = authorization[len("Bearer "):].strip().rpartition(".")[2]
+        credential = svc.bearer_credential(authorization)
         with self._lock:
-            if terminal.id not in self._forgotten:
-                self._known[terminal.id] = (svc.sha256_hex(secret), terminal.credential_expires_at)
+            if credential is not None and terminal.id not in self._forgotten:
+                self._known[terminal.id] = (svc.sha256_hex(credential[1]), terminal.credential_expires_at)
 
     def admits(self, authorization: str | None, now: Any) -> bool:
-        if not authorization or not authorization.startswith("Bearer "):
+        credential = svc.bearer_credential(authorization)
+        if credential is None:
             return False
-        token = authorization[len("Bearer "):].strip()
-        terminal_id, sep, secret = token.rpartition(".")
-        held = self._known.get(terminal_id) if sep and secret and len(token) <= 200 else None
-        return held is not None and held[1] > now and secrets.compare_digest(held[0], svc.sha256_hex(secret))
+        held = self._known.get(credential[0])
+        return held is not None and held[1] > now and secrets.compare_digest(held[0], svc.sha256_hex(credential[1]))
 
 
 async def _credential_loop(engine: Engine, known: KnownCredentials) -> None:
@@ -416,7 +415,7 @@ class BodyGuard:
                 await refusal(scope, receive, send)
                 return
             if path.startswith("/v1/") and path != "/v1/enroll":
-                terminal_id = (headers.get("authorization") or "")[len("Bearer "):].strip().rpartition(".")[0]
+                terminal_id = svc.token_terminal(headers.get("authorization"))
         if terminal_id is None:
             await self._serve(scope, receive, send, limit, declared)
             return
@@ -484,7 +483,7 @@ class BodyGuard:
                 terminal = await anyio.to_thread.run_sync(
                     lambda: run_tx(self.engine, lambda c: svc.authenticate(c, authorization, self.settings.clock()),
                                    phase="auth", autocommit=True))
-                self.known.remember(authorization or "", terminal)
+                self.known.remember(authorization, terminal)
         except ApiError as exc:
             return _error(exc.status, exc.code, exc.message, exc.details)
         return None

@@ -61,11 +61,17 @@ sha256_hex = rec.sha256_hex
 
 
 def _in(conn: Connection, column: Any, values: Sequence[str]) -> Any:
-    """``column IN values``; on PostgreSQL as ``= ANY(array)``: one bound parameter instead of thousands, so
-    the statement text stays the same (cached, prepared) whatever the batch size."""
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-    return column.in_(list(values))
+    """``column IN values``, the values bound now (:func:`_in_param`)."""
+    return _in_param(conn.dialect.name, column, None, list(values))
+
+
+def _in_param(dialect: str, column: Any, name: str | None, values: list[str] | None = None) -> Any:
+    """``column IN :name``; on PostgreSQL as ``= ANY(array)``: one bound parameter instead of thousands, so the
+    statement text stays the same (cached, prepared) whatever the number of values; elsewhere an expanding IN.
+    ``values``: bound now; None: bound at execution by ``name`` (a statement built once)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, values, type_=ARRAY(String), required=values is None))
+    return column.in_(bindparam(name, values, expanding=True, required=values is None))
 
 
 _dumps = rec.canonical_json
@@ -427,13 +433,24 @@ _TERMINAL_FOR_UPDATE = _TERMINAL.with_for_update()
 each request paid again)."""
 
 
-def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
+def bearer_credential(authorization: str | None) -> tuple[str, str] | None:
+    """(terminal id, secret) of a well-formed ``Authorization: Bearer <terminal id>.<secret>``, else None."""
     if not authorization or not authorization.startswith("Bearer "):
-        raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
+        return None
     token = authorization[len("Bearer "):].strip()
     terminal_id, sep, secret = token.rpartition(".")
     if not sep or not terminal_id or not secret or len(token) > 200:
+        return None
+    return terminal_id, secret
+
+
+def authenticate(conn: Connection, authorization: str | None, now: datetime, lock: bool = False) -> TerminalRow:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(401, "no_credential", "missing terminal credential (Authorization: Bearer ...)")
+    credential = bearer_credential(authorization)
+    if credential is None:
         raise ApiError(401, "bad_credential", "malformed terminal credential")
+    terminal_id, secret = credential
     row = conn.execute(_TERMINAL_FOR_UPDATE if lock else _TERMINAL, {"terminal_id": terminal_id}).first()
     if row is None:
         raise ApiError(401, "unknown_terminal", "unknown terminal")
@@ -677,14 +694,6 @@ def _entry_rules(entries: Any, terminal_id: Any) -> tuple[Any, ...]:
     go back to the terminal that made it only. ``terminal_id``: a value or a bound parameter."""
     return (or_(entries.c.origin_terminal_id.is_(None), entries.c.origin_terminal_id != terminal_id),
             or_(entries.c.quarantined.is_(False), entries.c.for_terminal_id == terminal_id))
-
-
-def _in_param(dialect: str, column: Any, name: str) -> Any:
-    """``column IN :name`` with the list bound at execution: on PostgreSQL ``= ANY(array)`` (one parameter, the
-    same statement text for any number of values), elsewhere an expanding IN."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(String)))
-    return column.in_(bindparam(name, expanding=True))
 
 
 @dataclass(frozen=True)
