@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pos_app.ledger.sync_store import LedgerSyncStore
 from sync.server import service as svc
-from tests.sync.sim.sim import SimFailure, World, run_many, run_seed
+from tests.sync.sim.sim import Report, SimFailure, World, run_many, run_seed
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -64,18 +65,25 @@ def test_a_seed_reproduces_the_same_state_in_a_new_process() -> None:
     assert states() == first
 
 
+def first_failure(world: World, seeds: int, each: Callable[[Report], None] | None = None) -> str | None:
+    """The message of the first seed (of ``range(seeds)``) whose run the simulation's checks fail, or None;
+    ``each``: asserted on every seed that passes."""
+    for seed in range(seeds):
+        try:
+            report = run_seed(world, seed)
+        except SimFailure as exc:
+            return str(exc)
+        if each is not None:
+            each(report)
+    return None
+
+
 def test_the_checks_catch_a_server_that_applies_a_forged_record(world: World,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A server that lets every terminal record through (no kinds table) is caught by the hostile terminal."""
     monkeypatch.setattr(svc._Judge, "judge", lambda self, e, balance, body: svc._Verdict())
-    messages = []
-    for seed in range(60):
-        try:
-            run_seed(world, seed)
-        except SimFailure as exc:
-            messages.append(str(exc))
-            break
-    assert messages and "forged record" in messages[0]
+    message = first_failure(world, 60)
+    assert message and "forged record" in message
 
 
 def test_the_checks_catch_a_terminal_that_drops_server_entries(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,15 +95,12 @@ def test_the_checks_catch_a_terminal_that_drops_server_entries(world: World, mon
         original(self, kept, next_cursor)
 
     monkeypatch.setattr(LedgerSyncStore, "apply_changes", lossy)
-    messages = []
-    for seed in range(150):  # overdrafts need two offline counters over one member: about one seed in 60
-        try:
-            report = run_seed(world, seed)
-        except SimFailure as exc:
-            messages.append(str(exc))
-            break
+    def no_overdraft(report: Report) -> None:
         assert report.overdrafts == 0  # without an overdraft nothing is lost, and nothing must be reported
-    assert messages and messages[0].startswith("seed ")  # the failing seed is named
+
+    # overdrafts need two offline counters over one member: about one seed in 60
+    message = first_failure(world, 150, no_overdraft)
+    assert message and message.startswith("seed ")  # the failing seed is named
 
 
 BRANCH_SEEDS = int(os.environ.get("SYNC_SIM_BRANCH_SEEDS", "40"))
@@ -123,11 +128,5 @@ def test_the_checks_catch_a_branch_feed_that_forgets_a_roaming_members_history(
         branch_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the backfill, a terminal that follows a member lacks the entries made before the link."""
     monkeypatch.setattr(svc, "_link_backfill", lambda conn, links, rules: [])
-    messages = []
-    for seed in range(40):
-        try:
-            run_seed(branch_world, seed)
-        except SimFailure as exc:
-            messages.append(str(exc))
-            break
-    assert messages and "the server" in messages[0] and "on the server only" in messages[0]
+    message = first_failure(branch_world, 40)
+    assert message and "the server" in message and "on the server only" in message
