@@ -135,14 +135,14 @@ def serve(ctx: Ctx, host: str, port: int, workers: int, demo: bool, demo_dir: Pa
         seed_demo_console(engine, settings)
         click.echo(f"console: http://{host}:{port}/console/ user {DEMO_CONSOLE_USER} "
                    f"password {DEMO_CONSOLE_PASSWORD}")
-        uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings, engine, own_process=True), host=host, port=port, log_level="info")
         return
     settings = ctx.settings
     if workers > 1:
         os.environ.setdefault("LOYALTY_DATABASE_URL", settings.database_url)
         uvicorn.run("sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings, own_process=True), host=host, port=port)
 
 
 @cli.command()

@@ -14,8 +14,8 @@ import logging
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    and_,
     any_,
     bindparam,
     func,
@@ -46,7 +45,7 @@ from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
-from sync.server.db import change_floor, change_high_water, take_change_ids
+from sync.server.db import RULES_TEXTS, change_floor, change_high_water, take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -657,8 +656,19 @@ def follow_member(conn: Connection, terminal: TerminalRow, now: datetime, member
     return _member_state(row)
 
 
-def _link_backfill(conn: Connection, links: dict[str, int], entry_rules: Sequence[Any]) -> list[p.Change]:
-    """What a page sends with new links of the terminal's branch (member id -> the link's change id).
+def _backfill_entries(conn: Connection, links: dict[str, int], entry_rules: Sequence[Any]) -> list[Any]:
+    """The entries a page sends with new links of the terminal's branch (member id -> the link's change id): each
+    member's entries that come before their link in the feed's order, oldest first (see :func:`_link_backfill`).
+    Read once per page: how many there are decides where the page ends, and the same rows are then sent."""
+    return [row for row in conn.execute(
+        select(m.entries).where(_in(conn, m.entries.c.member_id, sorted(links)),
+                                m.entries.c.change_id < max(links.values()), *entry_rules)
+        .order_by(m.entries.c.change_id)) if row.change_id < links[row.member_id]]
+
+
+def _link_backfill(conn: Connection, links: dict[str, int], entries: Sequence[Any]) -> list[p.Change]:
+    """What a page sends with new links of the terminal's branch (member id -> the link's change id; ``entries``:
+    :func:`_backfill_entries` of at least these members).
 
     The backfill: the rows of a member that come before their link in the feed's order (every entry with a
     smaller change id, and the member's row if it did not change since) were left out of every page of the
@@ -669,24 +679,8 @@ def _link_backfill(conn: Connection, links: dict[str, int], entry_rules: Sequenc
     ids = sorted(links)
     out = [p.Change(change_id=row.change_id, type="member", member=_member_state(row))
            for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
-    out.extend(_entry_change(row) for row in conn.execute(
-        select(m.entries).where(_in(conn, m.entries.c.member_id, ids), m.entries.c.change_id < max(links.values()),
-                                *entry_rules).order_by(m.entries.c.change_id))
-        if row.change_id < links[row.member_id])
+    out.extend(_entry_change(row) for row in entries if row.member_id in links)
     return out
-
-
-def _backfill_sizes(conn: Connection, branch_id: str, member_ids: Sequence[str],
-                    entry_rules: Sequence[Any]) -> dict[str, int]:
-    """How many entries each member's backfill (:func:`_link_backfill`) would send at this branch."""
-    links = m.member_branches.c
-    query = (select(m.entries.c.member_id, func.count().label("n"))
-             .select_from(m.entries.join(m.member_branches, and_(links.member_id == m.entries.c.member_id,
-                                                                 links.branch_id == branch_id)))
-             .where(_in(conn, m.entries.c.member_id, member_ids), m.entries.c.change_id < links.change_id,
-                    *entry_rules)
-             .group_by(m.entries.c.member_id))
-    return {row.member_id: int(row.n) for row in conn.execute(query)}
 
 
 def _entry_rules(entries: Any, terminal_id: Any) -> tuple[Any, ...]:
@@ -807,12 +801,16 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     items.sort(key=lambda item: item[0])
     has_more = len(items) > limit
     items = items[:limit]
-    link_members = [row.member_id for _, kind, row in items if kind == "link"]
+    link_members = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
+    backfill: list[Any] = []
     if link_members:
         # A link brings the member's state and earlier history with it: that counts toward the page's limit, so
         # the page ends before a link whose backfill would not fit (a link that comes first is sent whole: one
         # member's history, whatever its size, is the least a page can carry and still move the cursor).
-        sizes = _backfill_sizes(conn, terminal.branch_id, link_members, _entry_rules(m.entries, terminal.id))
+        backfill = _backfill_entries(conn, link_members, _entry_rules(m.entries, terminal.id))
+        sizes: dict[str, int] = {}
+        for row in backfill:
+            sizes[row.member_id] = sizes.get(row.member_id, 0) + 1
         total = 0
         for i, (_, kind, row) in enumerate(items):
             size = 2 + sizes.get(row.member_id, 0) if kind == "link" else 1
@@ -829,7 +827,7 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
     hoisted: set[str] = set()
     links_here = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
     if links_here:
-        out.extend(_link_backfill(conn, links_here, _entry_rules(m.entries, terminal.id)))
+        out.extend(_link_backfill(conn, links_here, backfill))
         hoisted.update(c.member.id for c in out if c.member is not None)
     wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - hoisted)
     if wanted:
@@ -967,18 +965,24 @@ def _records_digest(records: Iterable[p.OutboxRecord]) -> str:
 
 _rules_parsed: dict[str, Any] = {}  # a bundle's text -> the parsed bundle (parsing is what is worth saving)
 
-
 def _rules_bundle(conn: Connection, version: int, known: dict[int, Any] | None = None) -> Any:
-    """A rules version, parsed, or None. The text is read by primary key each time (``known``: what this
-    transaction has read already, e.g. one upload's judge) and only the parsing is cached, by the text: a
-    process-wide cache keyed by *version* was wrong whenever one process met two databases (tests; a database
-    recreated under a running server): a sale in dollars was judged by another database's version 2 without
-    the dollar rate and quarantined as an honest terminal's record (the PostgreSQL simulation in CI)."""
+    """A rules version, parsed, or None. ``known``: what this transaction has read already (e.g. one upload's
+    judge). The text is read once per database connection (:data:`sync.server.db.RULES_TEXTS`) and the parsing is cached by the
+    text, process-wide: a cache keyed by *version* alone was wrong whenever one process met two databases (tests;
+    a database recreated under a running server): a sale in dollars was judged by another database's version 2
+    without the dollar rate and quarantined as an honest terminal's record (the PostgreSQL simulation in CI)."""
     from pos_app.core.rules import RulesBundle
 
     if known is not None and version in known:
         return known[version]
-    text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
+    texts: dict[int, str] = conn.info.setdefault(RULES_TEXTS, {})
+    text = texts.get(version)
+    if text is None:
+        text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
+        if text is not None:
+            if len(texts) >= 256:
+                texts.clear()
+            texts[version] = text
     cached = None
     if text is not None:
         cached = _rules_parsed.get(text)
@@ -1439,9 +1443,12 @@ def prepare_upload(req: p.UploadRequest) -> PreparedUpload:
 
 
 def upload(conn: Connection, settings: Settings, authorization: str | None, req: p.UploadRequest,
-           now: datetime, prepared: PreparedUpload | None = None) -> p.UploadResponse:
+           now: datetime, prepared: PreparedUpload | None = None,
+           then: Callable[[TerminalRow], None] | None = None) -> p.UploadResponse:
     """Store and apply one batch. ``prepared``: :func:`prepare_upload` of ``req``, done by the caller before the
-    transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given."""
+    transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given. ``then``:
+    called last, in the same transaction, with the terminal the credential authenticated, as it is after this
+    batch (its new ``applied_seq``): the caller's further writes of the same terminal (``POST /v1/sync``)."""
     prepared = prepared or prepare_upload(req)
     # Cheap checks first, before any lock.
     foreign = [r for r in req.records if r.terminal_id != token_terminal(authorization)]
@@ -1575,6 +1582,8 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
                                                          records_sha256=digest, created_at=now))
     flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
+    if then is not None:
+        then(replace(terminal, applied_seq=ack))
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
