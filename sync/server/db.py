@@ -37,7 +37,8 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 
     @event.listens_for(engine, "rollback")
     def _forget_read_rules(conn):  # type: ignore[no-untyped-def]
-        conn.info.pop(RULES_TEXTS, None)
+        if not conn.invalidated:  # an invalidated connection is gone, with what it held (and .info would reconnect)
+            conn.info.pop(RULES_TEXTS, None)
 
     return engine
 

@@ -1484,19 +1484,8 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
     # ONE round trip reads: this batch id's earlier use; every id of the batch already held (applied entries
     # live in ``entries``, members and not-yet-applied records in ``received``); and this terminal's pending
     # records (above applied_seq: waiting for a gap).
-    no_text = null().cast(Text)
-    held_rows = conn.execute(union_all(
-        select(literal("batch").label("src"), m.upload_batches.c.batch_id.label("record_id"),
-               m.upload_batches.c.terminal_id, literal(0, BigInteger).label("seq"),
-               m.upload_batches.c.records_sha256.label("content_hash"), no_text.label("payload"))
-        .where(m.upload_batches.c.terminal_id == terminal.id, m.upload_batches.c.batch_id == req.batch_id),
-        select(literal("id"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
-               m.received.c.content_hash, no_text).where(_in(conn, m.received.c.record_id, ids)),
-        select(literal("id"), m.entries.c.id, m.entries.c.terminal_id, m.entries.c.seq, m.entries.c.content_hash,
-               no_text).where(_in(conn, m.entries.c.id, ids)),
-        select(literal("pending"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
-               m.received.c.content_hash, m.received.c.payload)
-        .where(m.received.c.terminal_id == terminal.id, m.received.c.seq > terminal.applied_seq))).all()
+    held_rows = conn.execute(_held_rows_sql(conn.dialect.name), {
+        "terminal_id": terminal.id, "batch_id": req.batch_id, "ids": ids, "applied_seq": terminal.applied_seq}).all()
     batch = next((row.content_hash for row in held_rows if row.src == "batch"), None)
     if batch is not None and batch != digest:
         raise ApiError(409, "idempotency_key_reused", "this batch_id was already used for different records",
@@ -1588,6 +1577,35 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
                             server_time=p.format_utc(now))
+
+
+_HELD_ROWS: dict[str, Any] = {}
+
+
+def _held_rows_sql(dialect: str) -> Any:
+    """:func:`upload`'s one read of what is held, built once per database kind (building and keying a statement
+    of four parts cost more CPU than PostgreSQL spends running it). Parameters: ``terminal_id``, ``batch_id``,
+    ``ids`` (the batch's record ids), ``applied_seq``."""
+    built = _HELD_ROWS.get(dialect)
+    if built is not None:
+        return built
+    no_text = null().cast(Text)
+    terminal_id = bindparam("terminal_id", type_=String)
+    built = _HELD_ROWS[dialect] = union_all(
+        select(literal("batch").label("src"), m.upload_batches.c.batch_id.label("record_id"),
+               m.upload_batches.c.terminal_id, literal(0, BigInteger).label("seq"),
+               m.upload_batches.c.records_sha256.label("content_hash"), no_text.label("payload"))
+        .where(m.upload_batches.c.terminal_id == terminal_id,
+               m.upload_batches.c.batch_id == bindparam("batch_id", type_=String)),
+        select(literal("id"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
+               m.received.c.content_hash, no_text).where(_in_param(dialect, m.received.c.record_id, "ids")),
+        select(literal("id"), m.entries.c.id, m.entries.c.terminal_id, m.entries.c.seq, m.entries.c.content_hash,
+               no_text).where(_in_param(dialect, m.entries.c.id, "ids")),
+        select(literal("pending"), m.received.c.record_id, m.received.c.terminal_id, m.received.c.seq,
+               m.received.c.content_hash, m.received.c.payload)
+        .where(m.received.c.terminal_id == terminal_id,
+               m.received.c.seq > bindparam("applied_seq", type_=BigInteger)))
+    return built
 
 
 _TERMINAL_AND_BATCH = text(
