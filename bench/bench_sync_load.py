@@ -3,7 +3,7 @@
     python bench/bench_sync_load.py [--servers 2] [--burst 20] [--bursts 1] [--backlog 40] [--steady 200]
                                     [--interval 30] [--duration 90] [--saturate 8] [--saturate-seconds 20]
                                     [--only burst,steady,...] [--scope branch|chain] [--round sync|separate]
-                                    [--counters 3] [--roam 0.05] [--pool-size 10] [--profile DIR]
+                                    [--counters 3] [--roam 0.05] [--history 0] [--pool-size 10] [--profile DIR]
 
 The chain's shape: terminals belong to branches of ``--counters`` counters; each of the 2,000 members has a home
 branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve different
@@ -83,6 +83,13 @@ def cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total / TICK
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(all, idle + iowait) clock ticks of the machine's cores so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return sum(fields), fields[3] + fields[4]
 
 
 def postgres_pids() -> list[int]:
@@ -414,6 +421,9 @@ def main() -> None:
                          "requests of a 1.2 counter (upload, changes, flags, heartbeat)")
     ap.add_argument("--counters", type=int, default=3, help="terminals per branch")
     ap.add_argument("--roam", type=float, default=0.05, help="share of sales made to a member of another branch")
+    ap.add_argument("--history", type=int, default=0,
+                    help="earlier sales per member on the server before the scenarios start (tables of a size "
+                         "the planner treats as a chain's, and a roaming member's link brings that history)")
     ap.add_argument("--cold", action="store_true",
                     help="burst, steady and saturating terminals start from the cursor they had at set-up (their first cycle "
                          "pulls everything the earlier scenarios wrote) instead of from the head of the feed")
@@ -465,6 +475,12 @@ def main() -> None:
             branch = branch_of[t.terminal_id]
             k = at_branch[branch] = at_branch.get(branch, -1) + 1
             own_slice[t.terminal_id] = home_members[branch][k::args.counters]
+        if args.history:  # the sales members made before: what a chain's server holds, not an empty ledger
+            for branch in homes:
+                past = [first_of[branch].earn(mid, 10_000 + 100 * k, offline=False)
+                        for k in range(args.history) for mid in home_members[branch]]
+                for i in range(0, len(past), 500):
+                    first_of[branch].upload_ok(past[i:i + 500])
         for t in terminals:
             t.pull_all()
         # a live database's tables are analyzed by autovacuum; the set-up just filled these ones
@@ -508,15 +524,19 @@ def main() -> None:
                 time.sleep(1.0)
             lat, err = [], []
             cpu = [0.0, 0.0, 0.0]
+            busy: list[float] = []
             for i in range(args.bursts):
                 marks: list[tuple[float, float]] = []
                 got, errs, wall, gen_cpu = run_mode(
                     specs(take(args.burst), 2 + i * 7), members, "burst",
                     {"backlog": args.backlog, "warm": not args.cold, "round": args.round}, args.processes,
-                    probe=lambda marks=marks: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()))))
+                    probe=lambda marks=marks: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()),
+                                                            machine_ticks())))
                 lat, err = lat + got, err + errs
                 used = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1], gen_cpu)
                 cpu = [a + b for a, b in zip(cpu, used, strict=True)]
+                ticks = [b - a for a, b in zip(marks[0][2], marks[1][2], strict=True)]
+                busy.append(1 - ticks[1] / max(ticks[0], 1))
                 if args.bursts > 1:
                     report(f"  burst {i + 1}", got, errs, wall, base_p50, None)
                     print(f"            CPU: server processes {used[0]:.2f} s, PostgreSQL {used[1]:.2f} s, load "
@@ -528,7 +548,7 @@ def main() -> None:
                    base_p50, 250)
             print(f"          CPU of a burst (mean, to 10 ms): server processes {cpu[0] / args.bursts:.2f} s, "
                   f"PostgreSQL {cpu[1] / args.bursts:.2f} s, load generator {cpu[2] / args.bursts:.2f} s "
-                  f"(the cycles' own threads)")
+                  f"(the cycles' own threads); the machine's cores busy {sum(busy) / len(busy):.0%} of the burst")
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; database connections opened "
                   f"during the bursts: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)

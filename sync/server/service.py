@@ -1630,6 +1630,10 @@ def token_terminal(authorization: str | None) -> str:
     return token.rpartition(".")[0]
 
 
+_LOCK_MEMBERS: dict[str, Any] = {}
+"""Per database kind: the members of an upload's records, read and locked in id order (:func:`_apply`)."""
+
+
 def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
            bodies: dict[str, str], now: datetime) -> tuple[list[p.FlagInfo], list[p.QuarantinedRecord]]:
     """Apply records in seq order: members, balances, reservations, overdrafts, flags. One change-id block."""
@@ -1637,10 +1641,13 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     members_in = [r.member for r in run if r.member is not None]
     member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
     work: dict[str, _MemberWork] = {}
-    for row in conn.execute(select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked,
-                                   m.members.c.placeholder, m.members.c.erased_at)
-                            .where(_in(conn, m.members.c.id, member_ids)).order_by(m.members.c.id)
-                            .with_for_update()):
+    lock_members = _LOCK_MEMBERS.get(conn.dialect.name)
+    if lock_members is None:  # built once (every upload locks its members)
+        lock_members = _LOCK_MEMBERS[conn.dialect.name] = (
+            select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked, m.members.c.placeholder,
+                   m.members.c.erased_at)
+            .where(_in_param(conn.dialect.name, m.members.c.id, "ids")).order_by(m.members.c.id).with_for_update())
+    for row in conn.execute(lock_members, {"ids": member_ids}):
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
                                    exists=True, erased=row.erased_at is not None)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
