@@ -1447,8 +1447,9 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
            then: Callable[[TerminalRow], None] | None = None) -> p.UploadResponse:
     """Store and apply one batch. ``prepared``: :func:`prepare_upload` of ``req``, done by the caller before the
     transaction (the HTTP endpoint does, outside the pooled connection); worked out here when not given. ``then``:
-    called last, in the same transaction, with the terminal the credential authenticated, as it is after this
-    batch (its new ``applied_seq``): the caller's further writes of the same terminal (``POST /v1/sync``)."""
+    called in the same transaction, before the records are applied (so before their members are locked), with the
+    terminal the credential authenticated as it is after this batch (its new ``applied_seq``): the caller's
+    further writes of the same terminal (``POST /v1/sync``)."""
     prepared = prepared or prepare_upload(req)
     # Cheap checks first, before any lock.
     foreign = [r for r in req.records if r.terminal_id != token_terminal(authorization)]
@@ -1570,9 +1571,9 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
         if batch is None:
             conn.execute(insert(m.upload_batches).values(terminal_id=terminal.id, batch_id=req.batch_id,
                                                          records_sha256=digest, created_at=now))
-    flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
-    if then is not None:
+    if then is not None:  # before _apply: its writes are not made while the batch's members are locked
         then(replace(terminal, applied_seq=ack))
+    flags_out, quarantined = _apply(conn, settings, terminal, run, bodies, now) if run else ([], [])
     out_results = [p.RecordResult(seq=s, id=by_seq[s].record_id, status=results[s])  # type: ignore[arg-type]
                    for s in sorted(by_seq)]
     return p.UploadResponse(ack_seq=ack, results=out_results, flags=flags_out, quarantined=quarantined,
@@ -1640,6 +1641,9 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     entries_in = [r.entry for r in run if r.entry is not None]
     members_in = [r.member for r in run if r.member is not None]
     member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
+    # Read before the members are locked (what is done while they are, another upload to the same member waits
+    # for): a link another transaction makes meanwhile is kept as it is (insert_links).
+    unlinked = missing_links(conn, member_ids, terminal.branch_id)
     work: dict[str, _MemberWork] = {}
     lock_members = _LOCK_MEMBERS.get(conn.dialect.name)
     if lock_members is None:  # built once (every upload locks its members)
@@ -1829,7 +1833,7 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     touched = [w for w in work.values() if w.touched]
     # The branch now mirrors every member this run enrolled or wrote an entry of (docs/sync-protocol.md, "Branch
     # scope"): made in this transaction, so no puller of the branch sees the entries without the link.
-    to_link = missing_links(conn, [mid for mid in member_ids if mid not in erased_late], terminal.branch_id)
+    to_link = [mid for mid in unlinked if mid not in erased_late]
     total = (len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes) + len(branch_changes)
              + len(to_link))
     # LAST lock taken: serialises commit order (see db.take_change_ids). None needed when the run changed no row
