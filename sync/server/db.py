@@ -25,25 +25,8 @@ from sync.server.models import counters
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-RULES_TEXTS = "rules_texts"
-"""``Connection.info`` key: the rules bundle texts (version -> text) a database connection has read
-(``service._rules_bundle``). A version's text never changes once stored (``set_rules`` refuses a version that
-exists), so a connection reads it once, not in every upload. They are dropped when a transaction of the connection
-rolls back: it may have read a version it inserted itself, which then never existed."""
-
 
 def make_engine(url: str, pool_size: int = 10) -> Engine:
-    engine = _make_engine(url, pool_size)
-
-    @event.listens_for(engine, "rollback")
-    def _forget_read_rules(conn):  # type: ignore[no-untyped-def]
-        if not conn.invalidated:  # an invalidated connection is gone, with what it held (and .info would reconnect)
-            conn.info.pop(RULES_TEXTS, None)
-
-    return engine
-
-
-def _make_engine(url: str, pool_size: int) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

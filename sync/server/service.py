@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     any_,
     bindparam,
     func,
@@ -45,7 +46,7 @@ from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
-from sync.server.db import RULES_TEXTS, change_floor, change_high_water, take_change_ids
+from sync.server.db import change_floor, change_high_water, take_change_ids
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -136,6 +137,7 @@ def set_rules(conn: Connection, bundle_json: str, now: datetime, activate: bool 
                      .values(active=False, change_id=first + 1 + i))
     conn.execute(insert(m.rules).values(version=bundle.version, bundle_json=bundle.to_json(), active=activate,
                                         created_at=now, change_id=first))
+    conn.info.setdefault(_RULES_WRITTEN, set()).add(bundle.version)  # never remembered by this connection
     return bundle.version
 
 
@@ -656,14 +658,20 @@ def follow_member(conn: Connection, terminal: TerminalRow, now: datetime, member
     return _member_state(row)
 
 
-def _backfill_entries(conn: Connection, links: dict[str, int], entry_rules: Sequence[Any]) -> list[Any]:
-    """The entries a page sends with new links of the terminal's branch (member id -> the link's change id): each
-    member's entries that come before their link in the feed's order, oldest first (see :func:`_link_backfill`).
+def _backfill_entries(conn: Connection, branch_id: str, links: Sequence[str], entry_rules: Sequence[Any],
+                      cap: int | None) -> list[Any]:
+    """The entries a page sends with new links of the terminal's branch: each linked member's entries that come
+    before their link in the feed's order (see :func:`_link_backfill`), ordered by the link's change id, then the
+    entry's: so the first ``cap`` rows (None: all) are the links' histories in the order the page meets the links.
     Read once per page: how many there are decides where the page ends, and the same rows are then sent."""
-    return [row for row in conn.execute(
-        select(m.entries).where(_in(conn, m.entries.c.member_id, sorted(links)),
-                                m.entries.c.change_id < max(links.values()), *entry_rules)
-        .order_by(m.entries.c.change_id)) if row.change_id < links[row.member_id]]
+    mb = m.member_branches.c
+    query = (select(m.entries)
+             .select_from(m.entries.join(m.member_branches, and_(mb.member_id == m.entries.c.member_id,
+                                                                 mb.branch_id == branch_id)))
+             .where(_in(conn, m.entries.c.member_id, sorted(links)), m.entries.c.change_id < mb.change_id,
+                    *entry_rules)
+             .order_by(mb.change_id, m.entries.c.change_id))
+    return list(conn.execute(query if cap is None else query.limit(cap)))
 
 
 def _link_backfill(conn: Connection, links: dict[str, int], entries: Sequence[Any]) -> list[p.Change]:
@@ -679,7 +687,8 @@ def _link_backfill(conn: Connection, links: dict[str, int], entries: Sequence[An
     ids = sorted(links)
     out = [p.Change(change_id=row.change_id, type="member", member=_member_state(row))
            for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
-    out.extend(_entry_change(row) for row in entries if row.member_id in links)
+    out.extend(_entry_change(row) for row in sorted((r for r in entries if r.member_id in links),
+                                                     key=lambda r: int(r.change_id)))
     return out
 
 
@@ -807,7 +816,13 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
         # A link brings the member's state and earlier history with it: that counts toward the page's limit, so
         # the page ends before a link whose backfill would not fit (a link that comes first is sent whole: one
         # member's history, whatever its size, is the least a page can carry and still move the cursor).
-        backfill = _backfill_entries(conn, link_members, _entry_rules(m.entries, terminal.id))
+        # At most limit + 1 rows, in the order the page meets the links: when the cap cuts a link's history, the
+        # links before it already bring more than the page holds, so the page ends before that link, unless it
+        # is the page's first item (sent whole: its whole history is read then). Links after it are never sent.
+        rules_here = _entry_rules(m.entries, terminal.id)
+        backfill = _backfill_entries(conn, terminal.branch_id, list(link_members), rules_here, cap=limit + 1)
+        if len(backfill) > limit and items[0][1] == "link" and items[0][2].member_id == backfill[-1].member_id:
+            backfill = _backfill_entries(conn, terminal.branch_id, [backfill[-1].member_id], rules_here, cap=None)
         sizes: dict[str, int] = {}
         for row in backfill:
             sizes[row.member_id] = sizes.get(row.member_id, 0) + 1
@@ -964,22 +979,32 @@ def _records_digest(records: Iterable[p.OutboxRecord]) -> str:
 
 
 _rules_parsed: dict[str, Any] = {}  # a bundle's text -> the parsed bundle (parsing is what is worth saving)
+_RULES_TEXTS = "rules_texts"
+"""``Connection.info`` (kept with the database connection across checkouts): the rules texts (version -> text) the
+connection has read. A version's text never changes once stored (``set_rules`` refuses a version that exists), so a
+connection reads it once, not in every upload."""
+_RULES_WRITTEN = "rules_written"
+"""``Connection.info``: the versions this connection inserted (``set_rules``), never remembered by it: the
+transaction that inserted one may roll back (or fail to commit), and the number then be used again."""
+
 
 def _rules_bundle(conn: Connection, version: int, known: dict[int, Any] | None = None) -> Any:
     """A rules version, parsed, or None. ``known``: what this transaction has read already (e.g. one upload's
-    judge). The text is read once per database connection (:data:`sync.server.db.RULES_TEXTS`) and the parsing is cached by the
-    text, process-wide: a cache keyed by *version* alone was wrong whenever one process met two databases (tests;
-    a database recreated under a running server): a sale in dollars was judged by another database's version 2
-    without the dollar rate and quarantined as an honest terminal's record (the PostgreSQL simulation in CI)."""
+    judge). The text is read once per database connection (:data:`_RULES_TEXTS`; a connection belongs to one
+    database, so one process meeting two databases never mixes their versions) and the parsing is cached by the
+    text, process-wide. (A process-wide cache keyed by *version* was wrong whenever one process met two databases,
+    as tests do: a sale in dollars was judged by another database's version 2 without the dollar rate and
+    quarantined as an honest terminal's record.) A database restored in place under running server processes
+    needs them restarted, as for every cache a process holds."""
     from pos_app.core.rules import RulesBundle
 
     if known is not None and version in known:
         return known[version]
-    texts: dict[int, str] = conn.info.setdefault(RULES_TEXTS, {})
+    texts: dict[int, str] = conn.info.setdefault(_RULES_TEXTS, {})
     text = texts.get(version)
     if text is None:
         text = conn.execute(select(m.rules.c.bundle_json).where(m.rules.c.version == version)).scalar_one_or_none()
-        if text is not None:
+        if text is not None and version not in conn.info.get(_RULES_WRITTEN, ()):
             if len(texts) >= 256:
                 texts.clear()
             texts[version] = text
