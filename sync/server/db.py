@@ -125,8 +125,15 @@ _XID = "pg_current_xact_id()::text::bigint"
 _XMIN = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
-def take_change_ids(conn: Connection, count: int) -> int:
-    """Reserve ``count`` consecutive change ids for this transaction; returns the first.
+def xid_column() -> Any:
+    """SQL for this transaction's id (PostgreSQL), to read with another statement instead of on its own: the
+    ``xid`` :func:`take_change_ids` then takes (assigned now if the transaction had none yet)."""
+    return literal_column(_XID, BigInteger)
+
+
+def take_change_ids(conn: Connection, count: int, xid: int | None = None) -> int:
+    """Reserve ``count`` consecutive change ids for this transaction; returns the first. ``xid`` (PostgreSQL):
+    this transaction's id, read in this transaction already (:func:`xid_column`); None: it is read here.
 
     PostgreSQL: no lock is taken (see above). SQLite: the UPDATE locks the single counter row until commit, so
     transactions receive change ids in the order in which they commit.
@@ -139,7 +146,8 @@ def take_change_ids(conn: Connection, count: int) -> int:
             .returning(counters.c.value)
         ).one()
         return int(row[0]) - count + 1
-    xid = int(conn.execute(text(f"SELECT {_XID}")).scalar_one())
+    if xid is None:
+        xid = int(conn.execute(text(f"SELECT {_XID}")).scalar_one())
     taken = conn.info.get("change_ids_taken")
     used = taken[1] if taken is not None and taken[0] == xid else 0
     if used + count > MAX_CHANGES_PER_TRANSACTION:

@@ -46,7 +46,7 @@ from sync import protocol as p
 from sync import records as rec
 from sync.server import models as m
 from sync.server.config import Settings, utcnow  # noqa: F401 - utcnow: the wall clock, for callers without Settings
-from sync.server.db import change_floor, change_high_water, take_change_ids
+from sync.server.db import change_floor, change_high_water, take_change_ids, xid_column
 from sync.server.errors import ApiError
 from sync.server.keys import active_signing_key
 
@@ -1657,7 +1657,27 @@ def token_terminal(authorization: str | None) -> str:
 
 
 _LOCK_MEMBERS: dict[str, Any] = {}
-"""Per database kind: the members of an upload's records, read and locked in id order (:func:`_apply`)."""
+
+
+def _lock_members_sql(dialect: str) -> Any:
+    """The members of an upload's records, read and locked in id order (:func:`_apply`), each with whether the
+    terminal's branch mirrors them (``linked``) and, on PostgreSQL, the transaction's id (``xid``). Built once
+    per database kind. Parameters: ``ids``, ``branch_id``."""
+    built = _LOCK_MEMBERS.get(dialect)
+    if built is not None:
+        return built
+    mb = m.member_branches.c
+    columns = [m.members.c.id, m.members.c.balance, m.members.c.offline_blocked, m.members.c.placeholder,
+               m.members.c.erased_at, mb.member_id.is_not(None).label("linked")]
+    if dialect == "postgresql":
+        columns.append(xid_column().label("xid"))
+    built = _LOCK_MEMBERS[dialect] = (
+        select(*columns)
+        .select_from(m.members.outerjoin(m.member_branches, and_(
+            mb.member_id == m.members.c.id, mb.branch_id == bindparam("branch_id", type_=String))))
+        .where(_in_param(dialect, m.members.c.id, "ids")).order_by(m.members.c.id)
+        .with_for_update(of=m.members))
+    return built
 
 
 def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
@@ -1666,17 +1686,14 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     entries_in = [r.entry for r in run if r.entry is not None]
     members_in = [r.member for r in run if r.member is not None]
     member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
-    # Read before the members are locked (what is done while they are, another upload to the same member waits
-    # for): a link another transaction makes meanwhile is kept as it is (insert_links).
-    unlinked = missing_links(conn, member_ids, terminal.branch_id)
     work: dict[str, _MemberWork] = {}
-    lock_members = _LOCK_MEMBERS.get(conn.dialect.name)
-    if lock_members is None:  # built once (every upload locks its members)
-        lock_members = _LOCK_MEMBERS[conn.dialect.name] = (
-            select(m.members.c.id, m.members.c.balance, m.members.c.offline_blocked, m.members.c.placeholder,
-                   m.members.c.erased_at)
-            .where(_in_param(conn.dialect.name, m.members.c.id, "ids")).order_by(m.members.c.id).with_for_update())
-    for row in conn.execute(lock_members, {"ids": member_ids}):
+    linked: set[str] = set()  # members the branch mirrors already
+    xid = None  # this transaction's id (PostgreSQL), read with the lock: one round trip fewer in the lock window
+    for row in conn.execute(_lock_members_sql(conn.dialect.name), {"ids": member_ids,
+                                                                   "branch_id": terminal.branch_id}):
+        if row.linked:
+            linked.add(row.id)
+        xid = getattr(row, "xid", None)
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
                                    exists=True, erased=row.erased_at is not None)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
@@ -1858,12 +1875,13 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     touched = [w for w in work.values() if w.touched]
     # The branch now mirrors every member this run enrolled or wrote an entry of (docs/sync-protocol.md, "Branch
     # scope"): made in this transaction, so no puller of the branch sees the entries without the link.
-    to_link = [mid for mid in unlinked if mid not in erased_late]
+    # (a link another transaction makes meanwhile is kept as it is: insert_links)
+    to_link = [mid for mid in member_ids if mid not in linked and mid not in erased_late]
     total = (len(entry_rows) + len(server_entries) + len(touched) + len(stock_changes) + len(branch_changes)
              + len(to_link))
     # LAST lock taken: serialises commit order (see db.take_change_ids). None needed when the run changed no row
     # (only the record of a member erased before it arrived).
-    change = take_change_ids(conn, total) if total else 0
+    change = take_change_ids(conn, total, xid=None if xid is None else int(xid)) if total else 0
     for code, stock in sorted(stock_changes.items()):
         conn.execute(update(m.rewards).where(m.rewards.c.code == code).values(stock=stock, change_id=change))
         change += 1
