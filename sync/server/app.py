@@ -763,9 +763,14 @@ def create_app(settings: Settings, engine: Engine | None = None, own_process: bo
             # After an upload, the terminal its committed transaction authenticated a moment ago (its credential
             # and revocation checked there, its ack the batch's): this request's reads need no second check.
             t = held[0] if held else svc.authenticate(c, auth, now)
-            changes = None if req.pull is None else svc.changes(c, t, req.pull.cursor, req.pull.limit, now,
-                                                                  scope=req.pull.scope)
-            flags = svc.branch_flags(c, t, now) if req.flags else None
+            changes, flags = None, None
+            if req.pull is not None and req.flags:  # the page's first statement also asks for open flags
+                changes, flags = svc.changes_and_flags(c, t, req.pull.cursor, req.pull.limit, now,
+                                                       scope=req.pull.scope)
+            elif req.pull is not None:
+                changes = svc.changes(c, t, req.pull.cursor, req.pull.limit, now, scope=req.pull.scope)
+            elif req.flags:
+                flags = svc.branch_flags(c, t, now)
             if write_beat:  # last: a write takes a transaction id, which holds back the other pullers' feed
                 beat(c, t.id, now)
             return p.SyncResponse(upload=uploaded, changes=changes, flags=flags, server_time=p.format_utc(now))

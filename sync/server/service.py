@@ -710,12 +710,13 @@ class _FeedSql:
     hoisted: Any
 
 
-_FEED_SQL: dict[tuple[str, int, bool], _FeedSql] = {}
+_FEED_SQL: dict[tuple[str, int, bool, bool], _FeedSql] = {}
 
 
-def _feed_sql(conn: Connection, branch_scope: bool) -> _FeedSql:
+def _feed_sql(conn: Connection, branch_scope: bool, flags: bool = False) -> _FeedSql:
+    """``flags``: the probe also says whether the terminal's branch has open flags (column ``open_flags``)."""
     dialect = conn.dialect.name
-    key = (dialect, change_floor(conn) if dialect == "postgresql" else 0, branch_scope)
+    key = (dialect, change_floor(conn) if dialect == "postgresql" else 0, branch_scope, flags)
     built = _FEED_SQL.get(key)
     if built is not None:
         return built
@@ -731,7 +732,9 @@ def _feed_sql(conn: Connection, branch_scope: bool) -> _FeedSql:
     high_col = change_high_water(conn)
     probe = select(high_col.label("high"), *[
         select(t.c.change_id).where(t.c.change_id > cursor, t.c.change_id <= high_col).limit(1)
-        .exists().label(t.name) for t in tables])
+        .exists().label(t.name) for t in tables],
+        *([select(m.flags.c.id).where(*_open_flags_of_branch(branch_id)).limit(1).exists().label("open_flags")]
+          if flags else []))
 
     def linked(table: Any, member_id: Any) -> list[Any]:
         """Rows of members the branch mirrors, and only those after the link in the feed's order: what came
@@ -764,18 +767,37 @@ def _feed_sql(conn: Connection, branch_scope: bool) -> _FeedSql:
 
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
-    """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction.
+    """One page of changes after ``cursor`` (:func:`_changes`)."""
+    return _changes(conn, terminal, cursor, limit, now, scope)[0]
+
+
+def changes_and_flags(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
+                      scope: str = "chain") -> tuple[p.ChangesResponse, p.BranchFlagsResponse]:
+    """A page of changes and the branch's open flags, in the same snapshot (``POST /v1/sync``): whether the branch
+    has any open flag is asked with the page's first statement, so a branch without one (most, most of the time)
+    costs no statement of its own."""
+    page, open_flags = _changes(conn, terminal, cursor, limit, now, scope, flags=True)
+    if open_flags:
+        return page, branch_flags(conn, terminal, now)
+    return page, p.BranchFlagsResponse(flags=[], truncated=False, server_time=p.format_utc(now))
+
+
+def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
+             scope: str = "chain", flags: bool = False) -> tuple[p.ChangesResponse, bool]:
+    """One page of changes after ``cursor``. Run in a REPEATABLE READ (snapshot) transaction. ``flags``: also
+    whether the terminal's branch has open flags (the second item; False when not asked).
 
     ``scope="branch"``: members and entries only of the members linked to the terminal's branch
     (``member_branches``, read in the same snapshot), and for each new link of the branch in the page, the
     member's current state and whole history up to the page's high-water mark (docs/sync-protocol.md, "Branch
     scope")."""
     branch_scope = scope == "branch"
-    sql = _feed_sql(conn, branch_scope)
+    sql = _feed_sql(conn, branch_scope, flags)
     fetch = limit + 1
     # One round trip: the high-water mark and which tables changed after the cursor (reference data changes
     # rarely, so most pulls then read only members and entries; an idle pull reads nothing more).
-    probe = conn.execute(sql.probe, {"cursor": cursor}).one()
+    probe = conn.execute(sql.probe, {"cursor": cursor, "branch_id": terminal.branch_id} if flags
+                         else {"cursor": cursor}).one()
     high = int(probe.high)
     params = {"cursor": cursor, "high": high, "fetch": fetch, "terminal_id": terminal.id,
               "branch_id": terminal.branch_id}
@@ -872,8 +894,9 @@ def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, no
                                 policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
         else:
             out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
-    return p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more, server_time=p.format_utc(now),
-                             ack_seq=terminal.applied_seq)
+    return (p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more,
+                              server_time=p.format_utc(now), ack_seq=terminal.applied_seq),
+            bool(flags and probe.open_flags))
 
 
 # ============================================================================================ flags
@@ -921,9 +944,15 @@ def list_flags(conn: Connection, open_only: bool = True, kind: str | None = None
     return [_flag_info(r) for r in conn.execute(query)]
 
 
-_BRANCH_FLAGS = (select(m.flags).where(m.flags.c.resolved_at.is_(None), m.flags.c.terminal_id.in_(
-    select(m.terminals.c.id).where(m.terminals.c.branch_id == bindparam("branch_id", type_=String))))
-    .order_by(m.flags.c.id).limit(bindparam("fetch", type_=Integer)))
+def _open_flags_of_branch(branch_id: Any) -> tuple[Any, ...]:
+    """The open flags raised on the terminals of a branch (``branch_id``: a bound parameter): what the partial
+    index of open flags serves (migration 0019)."""
+    return (m.flags.c.resolved_at.is_(None), m.flags.c.terminal_id.in_(
+        select(m.terminals.c.id).where(m.terminals.c.branch_id == branch_id)))
+
+
+_BRANCH_FLAGS = (select(m.flags).where(*_open_flags_of_branch(bindparam("branch_id", type_=String)))
+                 .order_by(m.flags.c.id).limit(bindparam("fetch", type_=Integer)))
 """Built once: every sync round of every counter asks it."""
 
 

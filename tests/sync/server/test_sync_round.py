@@ -135,7 +135,7 @@ def test_an_upload_committed_before_a_later_part_failed_is_acknowledged_on_retry
 
     with monkeypatch.context() as patch, TestClient(create_app(settings, engine),
                                                     raise_server_exceptions=False) as failing:
-        patch.setattr(svc, "changes", broken)
+        patch.setattr(svc, "_changes", broken)  # the page (with or without the flags)
         t.http = failing
         failed = t.sync([member, earn], batch_id=batch, heartbeat=BEAT)
     assert failed.status_code == 500  # the error is answered ...
