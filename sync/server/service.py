@@ -8,6 +8,7 @@ rows (sorted by reward code) -> the change counter (always last).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -609,16 +610,10 @@ def missing_links(conn: Connection, member_ids: Sequence[str], branch_id: str) -
     """Which of these members the branch does not mirror yet (sorted)."""
     if not member_ids:
         return []
-    query = _MISSING_LINKS.get(conn.dialect.name)
-    if query is None:  # built once (every upload asks): building a statement costs more than running this one
-        query = _MISSING_LINKS[conn.dialect.name] = select(m.member_branches.c.member_id).where(
-            m.member_branches.c.branch_id == bindparam("branch_id", type_=String),
-            _in_param(conn.dialect.name, m.member_branches.c.member_id, "ids"))
-    held = set(conn.execute(query, {"branch_id": branch_id, "ids": list(member_ids)}).scalars())
+    query = select(m.member_branches.c.member_id).where(m.member_branches.c.branch_id == branch_id,
+                                                        _in(conn, m.member_branches.c.member_id, member_ids))
+    held = set(conn.execute(query).scalars())
     return sorted(set(member_ids) - held)
-
-
-_MISSING_LINKS: dict[str, Any] = {}
 
 
 def insert_links(conn: Connection, member_ids: Sequence[str], branch_id: str, first_change: int,
@@ -674,8 +669,8 @@ def _backfill_entries(conn: Connection, branch_id: str, links: Sequence[str], en
     return list(conn.execute(query if cap is None else query.limit(cap)))
 
 
-def _link_backfill(conn: Connection, links: dict[str, int], entries: Sequence[Any]) -> list[p.Change]:
-    """What a page sends with new links of the terminal's branch (member id -> the link's change id; ``entries``:
+def _link_backfill(conn: Connection, linked: set[str], entries: Sequence[Any]) -> list[p.Change]:
+    """What a page sends with new links of the terminal's branch (``linked``: the members; ``entries``:
     :func:`_backfill_entries` of at least these members).
 
     The backfill: the rows of a member that come before their link in the feed's order (every entry with a
@@ -684,10 +679,10 @@ def _link_backfill(conn: Connection, links: dict[str, int], entries: Sequence[An
     this snapshot: the link's change id is at most the page's ``high``, and every transaction with an id below
     ``high`` has finished. Rows after the link come with the pages that cover them. So each entry reaches the
     branch exactly once, whatever the paging and the commit order (docs/sync-protocol.md, "Branch scope")."""
-    ids = sorted(links)
+    ids = sorted(linked)
     out = [p.Change(change_id=row.change_id, type="member", member=_member_state(row))
            for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
-    out.extend(_entry_change(row) for row in sorted((r for r in entries if r.member_id in links),
+    out.extend(_entry_change(row) for row in sorted((r for r in entries if r.member_id in linked),
                                                      key=lambda r: int(r.change_id)))
     return out
 
@@ -832,7 +827,7 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
     items.sort(key=lambda item: item[0])
     has_more = len(items) > limit
     items = items[:limit]
-    link_members = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
+    link_members = [row.member_id for _, kind, row in items if kind == "link"]  # in the page's order
     backfill: list[Any] = []
     if link_members:
         # A link brings the member's state and earlier history with it: that counts toward the page's limit, so
@@ -842,7 +837,7 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
         # links before it already bring more than the page holds, so the page ends before that link, unless it
         # is the page's first item (sent whole: its whole history is read then). Links after it are never sent.
         rules_here = _entry_rules(m.entries, terminal.id)
-        backfill = _backfill_entries(conn, terminal.branch_id, list(link_members), rules_here, cap=limit + 1)
+        backfill = _backfill_entries(conn, terminal.branch_id, link_members, rules_here, cap=limit + 1)
         if len(backfill) > limit and items[0][1] == "link" and items[0][2].member_id == backfill[-1].member_id:
             backfill = _backfill_entries(conn, terminal.branch_id, [backfill[-1].member_id], rules_here, cap=None)
         sizes: dict[str, int] = {}
@@ -862,7 +857,7 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
 
     out: list[p.Change] = []
     hoisted: set[str] = set()
-    links_here = {row.member_id: int(row.change_id) for _, kind, row in items if kind == "link"}
+    links_here = {row.member_id for _, kind, row in items if kind == "link"}
     if links_here:
         out.extend(_link_backfill(conn, links_here, backfill))
         hoisted.update(c.member.id for c in out if c.member is not None)
@@ -1634,19 +1629,14 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
                             server_time=p.format_utc(now))
 
 
-_HELD_ROWS: dict[str, Any] = {}
-
-
+@functools.cache
 def _held_rows_sql(dialect: str) -> Any:
     """:func:`upload`'s one read of what is held, built once per database kind (building and keying a statement
     of four parts cost more CPU than PostgreSQL spends running it). Parameters: ``terminal_id``, ``batch_id``,
     ``ids`` (the batch's record ids), ``applied_seq``."""
-    built = _HELD_ROWS.get(dialect)
-    if built is not None:
-        return built
     no_text = null().cast(Text)
     terminal_id = bindparam("terminal_id", type_=String)
-    built = _HELD_ROWS[dialect] = union_all(
+    return union_all(
         select(literal("batch").label("src"), m.upload_batches.c.batch_id.label("record_id"),
                m.upload_batches.c.terminal_id, literal(0, BigInteger).label("seq"),
                m.upload_batches.c.records_sha256.label("content_hash"), no_text.label("payload"))
@@ -1660,7 +1650,6 @@ def _held_rows_sql(dialect: str) -> Any:
                m.received.c.content_hash, m.received.c.payload)
         .where(m.received.c.terminal_id == terminal_id,
                m.received.c.seq > bindparam("applied_seq", type_=BigInteger)))
-    return built
 
 
 _TERMINAL_AND_BATCH = text(
@@ -1681,32 +1670,27 @@ def _wire_dict(record: p.Entry | p.Member | p.AuditRecord | p.Consent) -> dict[s
 
 
 def token_terminal(authorization: str | None) -> str:
-    token = (authorization or "")[len("Bearer "):].strip()
-    return token.rpartition(".")[0]
+    """The terminal id a credential names ("" for one that is not well formed: :func:`bearer_credential`)."""
+    credential = bearer_credential(authorization)
+    return credential[0] if credential is not None else ""
 
 
-_LOCK_MEMBERS: dict[str, Any] = {}
-
-
+@functools.cache
 def _lock_members_sql(dialect: str) -> Any:
     """The members of an upload's records, read and locked in id order (:func:`_apply`), each with whether the
     terminal's branch mirrors them (``linked``) and, on PostgreSQL, the transaction's id (``xid``). Built once
     per database kind. Parameters: ``ids``, ``branch_id``."""
-    built = _LOCK_MEMBERS.get(dialect)
-    if built is not None:
-        return built
     mb = m.member_branches.c
     columns = [m.members.c.id, m.members.c.balance, m.members.c.offline_blocked, m.members.c.placeholder,
                m.members.c.erased_at, mb.member_id.is_not(None).label("linked")]
     if dialect == "postgresql":
         columns.append(xid_column().label("xid"))
-    built = _LOCK_MEMBERS[dialect] = (
+    return (
         select(*columns)
         .select_from(m.members.outerjoin(m.member_branches, and_(
             mb.member_id == m.members.c.id, mb.branch_id == bindparam("branch_id", type_=String))))
         .where(_in_param(dialect, m.members.c.id, "ids")).order_by(m.members.c.id)
         .with_for_update(of=m.members))
-    return built
 
 
 def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: list[p.OutboxRecord],
