@@ -29,6 +29,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     create_model,
     field_validator,
@@ -768,8 +769,9 @@ class SyncRequest(BaseModel):
     heartbeat: Heartbeat | None = None
     """Never a reason to refuse the round (its records must get through): fields this server does not know are
     left out, and a heartbeat still not valid is dropped (``_lenient_heartbeat``)."""
-    flags: bool = False
-    """True: answer the open flags of the terminal's branch (``GET /v1/flags``)."""
+    flags: StrictBool = False
+    """True: answer the open flags of the terminal's branch (``GET /v1/flags``). A JSON boolean: ``"yes"`` or ``1``
+    is refused (422), as the pull's integers are, not read as true."""
 
     @field_validator("heartbeat", mode="wrap")
     @classmethod

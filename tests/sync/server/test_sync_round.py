@@ -190,6 +190,9 @@ def test_refusals_are_those_of_the_upload_and_nothing_else_is_done(
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
     r = client.post("/v1/sync", headers=t.auth, json={"pull": {"cursor": "0"}})  # integers, not text
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    for loose in ("yes", "true", 1):  # the flags question is a JSON boolean, not anything that reads as one
+        r = client.post("/v1/sync", headers=t.auth, json={"flags": loose})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", loose
     # a revoked terminal is refused at the door
     run_tx(engine, lambda c: svc.revoke_terminal(c, t.terminal_id, svc.utcnow()))
     _same_refusal(client, t, [t.earn(member["member"]["id"], 2_500)], 403, "terminal_revoked", engine)
