@@ -3,11 +3,12 @@
     python bench/bench_sync_load.py [--servers 2] [--burst 20] [--bursts 1] [--backlog 40] [--steady 200]
                                     [--interval 30] [--duration 90] [--saturate 8] [--saturate-seconds 20]
                                     [--only burst,steady,...] [--scope branch|chain] [--round sync|separate]
-                                    [--counters 3] [--roam 0.05] [--history 0] [--pool-size 10] [--profile DIR]
+                                    [--counters 3] [--members 2000] [--roam 0.05] [--history 0] [--pool-size 10]
+                                    [--profile DIR]
 
-The chain's shape: terminals belong to branches of ``--counters`` counters; each of the 2,000 members has a home
-branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve different
-customers at a time), except ``--roam`` of the sales (5%), made to any member of the chain
+The chain's shape: terminals belong to branches of ``--counters`` counters; each of the ``--members`` members has a
+home branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve
+different customers at a time), except ``--roam`` of the sales (5%), made to any member of the chain
 (which links that member to the selling branch, as at a real counter). ``--scope`` is the feed the terminals pull:
 ``branch`` (the default: what the chain runs, ``GET /v1/changes?scope=branch``) or ``chain`` (the full feed, every
 terminal mirrors every member). Each scenario reports the changes pulled per cycle.
@@ -419,6 +420,7 @@ def main() -> None:
     ap.add_argument("--round", choices=("sync", "separate"), default="sync",
                     help="a counter's round: one POST /v1/sync (protocol 1.3, sync.client today) or the four "
                          "requests of a 1.2 counter (upload, changes, flags, heartbeat)")
+    ap.add_argument("--members", type=int, default=2_000, help="members of the chain, spread over its branches")
     ap.add_argument("--counters", type=int, default=3, help="terminals per branch")
     ap.add_argument("--roam", type=float, default=0.05, help="share of sales made to a member of another branch")
     ap.add_argument("--history", type=int, default=0,
@@ -451,24 +453,29 @@ def main() -> None:
             assert t.enroll(code).status_code == 200
             terminals.append(t)
             branch_of[t.terminal_id] = branch
-        # 2,000 members, each enrolled at (so linked to) a home branch, spread evenly over the branches
+        # the members, each enrolled at (so linked to) a home branch, spread evenly over the branches. With the
+        # default 2,000 a branch has 16-26 of them (the branches are as many as the run's terminals need) and a
+        # counter's share 5-9, so a 40-sale backlog is sales to 5-9 members; a chain's counter serves hundreds
+        # (--members 85000: about 37 different members in 40 sales), and each member a batch touches is a row
+        # locked, updated and sent to the branch's other counters.
         first_of: dict[str, Terminal] = {}
         for t in terminals:
             first_of.setdefault(branch_of[t.terminal_id], t)
         homes = list(first_of)
         home_members: dict[str, list[str]] = {b: [] for b in homes}
         enrolled: dict[str, list[dict[str, Any]]] = {b: [] for b in homes}
-        for i in range(2_000):
+        for i in range(args.members):
             branch = homes[i % len(homes)]
-            record = first_of[branch].member()
+            record = first_of[branch].member(phone=f"08{i:08d}")  # distinct: a shared phone raises a flag
             enrolled[branch].append(record)
             home_members[branch].append(record["member"]["id"])
         for branch, records in enrolled.items():
-            first_of[branch].upload_ok(records)
+            for i in range(0, len(records), 500):
+                first_of[branch].upload_ok(records[i:i + 500])
         members = [mid for b in homes for mid in home_members[b]]
         # The counters of a branch serve different customers at a time: each sells to its own share of the
-        # branch's members (a branch of the bench has ~26; a real one thousands, so two counters' batches rarely
-        # meet on a member), except the roaming sales, which go to anyone.
+        # branch's members (a branch of the default bench has 16-26; a real one thousands, so two counters' batches
+        # rarely meet on a member), except the roaming sales, which go to anyone.
         own_slice: dict[str, list[str]] = {}
         at_branch: dict[str, int] = {}
         for t in terminals:
@@ -499,6 +506,10 @@ def main() -> None:
         print(f"{args.servers} server processes on one PostgreSQL; {os.cpu_count()} cores shared by servers, "
               f"database and load generator; {len(members)} members in {len(homes)} branches of {args.counters} "
               f"counters; feed scope {args.scope}; {args.roam:.0%} of sales to a member of another branch")
+        share = sorted(len(v) for v in own_slice.values())[len(own_slice) // 2]
+        print(f"a counter sells to its share of its branch's members: {share} (median), so a backlog of "
+              f"{args.backlog} sales is sales to about {share * (1 - (1 - 1 / max(share, 1)) ** args.backlog):.0f} "
+              f"different members (and the roaming ones)")
         pool = iter(terminals)
 
         def take(n: int) -> list[Terminal]:
@@ -549,6 +560,9 @@ def main() -> None:
             print(f"          CPU of a burst (mean, to 10 ms): server processes {cpu[0] / args.bursts:.2f} s, "
                   f"PostgreSQL {cpu[1] / args.bursts:.2f} s, load generator {cpu[2] / args.bursts:.2f} s "
                   f"(the cycles' own threads); the machine's cores busy {sum(busy) / len(busy):.0%} of the burst")
+            n = max(len(lat), 1)  # summed over every burst: finer than one burst's 10 ms clock ticks
+            print(f"          CPU per cycle: server processes {cpu[0] / n * 1000:.2f} ms, PostgreSQL "
+                  f"{cpu[1] / n * 1000:.2f} ms, load generator {cpu[2] / n * 1000:.2f} ms")
             print(f"          load average {load:.1f} -> {os.getloadavg()[0]:.1f}; database connections opened "
                   f"during the bursts: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)
