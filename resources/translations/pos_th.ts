@@ -1235,7 +1235,7 @@
             <translation>เรียบร้อย: ให้ {points} แต้มแล้ว ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="332"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="327"></location>
             <source>Done: {points} points redeemed, discount {discount}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม ส่วนลด {discount} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1260,7 +1260,7 @@
             <translation>{reward} ({points} แต้ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ui/screens/redeem.py" line="330"></location>
+            <location filename="../../pos_app/ui/screens/redeem.py" line="325"></location>
             <source>Done: {points} points redeemed for {reward}. New balance {balance} points.</source>
             <translation>เรียบร้อย: แลก {points} แต้ม เป็น{reward} ยอดแต้มใหม่ {balance} แต้ม</translation>
         </message>
@@ -1518,22 +1518,22 @@
             <translation>เครื่องนี้มีรายการอยู่แล้ว จึงเปลี่ยนตัวตนเครื่องไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="61"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="62"></location>
             <source>overdraft after offline redemptions: no offline redemption until a manager resolves it</source>
             <translation>แต้มติดลบหลังแลกแบบออฟไลน์: ห้ามแลกออฟไลน์จนกว่าผู้จัดการจะจัดการ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="323"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
             <source>The member does not have enough points (available on the server: {available}).</source>
             <translation>สมาชิกมีแต้มไม่พอ (แต้มที่ใช้ได้บนเซิร์ฟเวอร์: {available})</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="324"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="337"></location>
             <source>The server does not know this member yet.</source>
             <translation>เซิร์ฟเวอร์ยังไม่มีข้อมูลสมาชิกนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="325"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="338"></location>
             <source>This terminal was revoked by the head office: call IT to enroll it again.</source>
             <translation>สำนักงานใหญ่ยกเลิกเครื่องนี้แล้ว: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
@@ -1542,18 +1542,18 @@
             <translation type="obsolete">สิทธิ์เข้าใช้ของเครื่องนี้หมดอายุ: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="328"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="341"></location>
             <source>The server does not know this terminal: call IT to enroll it again.</source>
             <translation>เซิร์ฟเวอร์ไม่รู้จักเครื่องนี้: แจ้งไอทีเพื่อลงทะเบียนใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="329"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="342"></location>
             <source>The server refused this terminal's credential: call IT.</source>
             <translation>เซิร์ฟเวอร์ปฏิเสธสิทธิ์เข้าใช้ของเครื่องนี้: แจ้งไอที</translation>
         </message>
         <message>
             <location filename="../../pos_app/cli/sync_cmds.py" line="223"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="330"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="343"></location>
             <source>This terminal is not connected to a loyalty server (standalone).</source>
             <translation>เครื่องนี้ไม่ได้เชื่อมกับเซิร์ฟเวอร์สะสมแต้ม (ใช้งานเดี่ยว)</translation>
         </message>
@@ -1562,57 +1562,57 @@
             <translation type="obsolete">เครื่องนี้ลงทะเบียนแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="338"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="351"></location>
             <source>This terminal already has records: only a new, empty terminal can be enrolled. This one stays standalone.</source>
             <translation>เครื่องนี้มีรายการอยู่แล้ว: ลงทะเบียนได้เฉพาะเครื่องใหม่ที่ยังว่าง เครื่องนี้จะใช้งานเดี่ยวต่อไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="350"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="363"></location>
             <source>That enrollment code is not valid: check it and type it again.</source>
             <translation>รหัสลงทะเบียนไม่ถูกต้อง: ตรวจแล้วพิมพ์ใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="351"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="364"></location>
             <source>That enrollment code was already used: ask for a new one.</source>
             <translation>รหัสลงทะเบียนนี้ใช้ไปแล้ว: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="352"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="365"></location>
             <source>That enrollment code has expired: ask for a new one.</source>
             <translation>รหัสลงทะเบียนหมดอายุ: ขอรหัสใหม่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="353"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="366"></location>
             <source>Cannot reach the loyalty server: working offline, records are kept and sent later.</source>
             <translation>ติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="354"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="367"></location>
             <source>The loyalty server did not answer in time: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มไม่ตอบในเวลา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="355"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="368"></location>
             <source>The loyalty server has a problem: working offline, records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มมีปัญหา: ทำงานแบบออฟไลน์ เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="356"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="369"></location>
             <source>The loyalty server gave an answer we cannot read: records are kept and sent later.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มตอบกลับมาแบบอ่านไม่ได้: เก็บรายการไว้แล้วส่งภายหลัง</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="357"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="370"></location>
             <source>The server holds different content for some of this terminal's records: call IT.</source>
             <translation>ข้อมูลบางรายการของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="369"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="382"></location>
             <source>The loyalty server speaks another protocol version: update this terminal.</source>
             <translation>เซิร์ฟเวอร์สะสมแต้มใช้โปรโตคอลคนละเวอร์ชัน: อัปเดตเครื่องนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="381"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="394"></location>
             <source>Sync failed.</source>
             <translation>ซิงก์ไม่สำเร็จ</translation>
         </message>
@@ -2786,27 +2786,27 @@
             <translation>ข้อมูลรับรองการซิงก์จะหมดอายุในอีก {days} วัน ({date}) และยังไม่ได้ต่ออายุ: ตรวจว่าการซิงก์ทำงาน ('pos-terminal sync --once') ระบบจะต่ออายุเองเมื่อซิงก์สำเร็จครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="326"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="339"></location>
             <source>This terminal's credential has expired: enroll it again with a new code from the head office (pos-terminal enroll --again --code CODE); the ledger is kept.</source>
             <translation>ข้อมูลรับรองของเครื่องนี้หมดอายุแล้ว: ลงทะเบียนใหม่ด้วยรหัสใหม่จากสำนักงานใหญ่ (pos-terminal enroll --again --code CODE) สมุดบัญชียังอยู่ครบ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="331"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="344"></location>
             <source>This terminal is already enrolled (an expired credential: enroll --again).</source>
             <translation>เครื่องนี้ลงทะเบียนแล้ว (ถ้าข้อมูลรับรองหมดอายุ: enroll --again)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="332"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="345"></location>
             <source>The server has no such terminal in the branch of that code: ask the head office for a code of this terminal's branch.</source>
             <translation>เซิร์ฟเวอร์ไม่มีเครื่องนี้ในสาขาของรหัสนั้น: ขอรหัสของสาขาที่เครื่องนี้อยู่จากสำนักงานใหญ่</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="334"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="347"></location>
             <source>The server's records of this terminal do not match this ledger: call IT (a ledger restored from an old backup? run 'pos-terminal doctor').</source>
             <translation>ข้อมูลของเครื่องนี้บนเซิร์ฟเวอร์ไม่ตรงกับสมุดบัญชีนี้: ติดต่อฝ่ายไอที (สมุดบัญชีที่กู้คืนจากข้อมูลสำรองเก่า? รัน 'pos-terminal doctor')</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="336"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="349"></location>
             <source>This ledger lacks some of its own records: restore the latest backup, then enroll again.</source>
             <translation>สมุดบัญชีนี้ขาดรายการของตัวเองบางส่วน: กู้คืนข้อมูลสำรองล่าสุดก่อน แล้วจึงลงทะเบียนใหม่</translation>
         </message>
@@ -3059,52 +3059,52 @@
             <translation>แต้มที่ได้คืน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1111"></location>
             <source>administrator</source>
             <translation>ผู้ดูแลระบบ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1111"></location>
             <source>marketing</source>
             <translation>การตลาด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1108"></location>
+            <location filename="../../sync/server/console/pages.py" line="1111"></location>
             <source>operations</source>
             <translation>ฝ่ายปฏิบัติการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1109"></location>
+            <location filename="../../sync/server/console/pages.py" line="1112"></location>
             <source>customer support</source>
             <translation>ฝ่ายบริการลูกค้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1109"></location>
+            <location filename="../../sync/server/console/pages.py" line="1112"></location>
             <source>area manager</source>
             <translation>ผู้จัดการเขต</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1109"></location>
+            <location filename="../../sync/server/console/pages.py" line="1112"></location>
             <source>read-only</source>
             <translation>ดูอย่างเดียว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1413"></location>
+            <location filename="../../sync/server/console/pages.py" line="1416"></location>
             <source>revoked</source>
             <translation>ถูกเพิกถอน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1417"></location>
+            <location filename="../../sync/server/console/pages.py" line="1420"></location>
             <source>old version</source>
             <translation>เวอร์ชันเก่า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1419"></location>
+            <location filename="../../sync/server/console/pages.py" line="1422"></location>
             <source>credential expires soon</source>
             <translation>สิทธิ์เชื่อมต่อใกล้หมดอายุ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1415"></location>
+            <location filename="../../sync/server/console/pages.py" line="1418"></location>
             <source>not syncing</source>
             <translation>ไม่ได้ซิงก์</translation>
         </message>
@@ -3490,12 +3490,12 @@
             <translation>ยังไม่มีเครื่องที่ลงทะเบียน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1113"></location>
+            <location filename="../../sync/server/console/pages.py" line="1116"></location>
             <source>Wrong user name or password.</source>
             <translation>ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1114"></location>
+            <location filename="../../sync/server/console/pages.py" line="1117"></location>
             <source>Too many failed sign-ins: this account is locked for a while. Try again later or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไป บัญชีนี้ถูกล็อกชั่วคราว ลองใหม่ภายหลังหรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -3525,17 +3525,17 @@
             <location filename="../../sync/server/console/pages.py" line="477"></location>
             <location filename="../../sync/server/console/pages.py" line="613"></location>
             <location filename="../../sync/server/console/pages.py" line="640"></location>
-            <location filename="../../sync/server/console/pages.py" line="676"></location>
-            <location filename="../../sync/server/console/pages.py" line="757"></location>
-            <location filename="../../sync/server/console/pages.py" line="803"></location>
-            <location filename="../../sync/server/console/pages.py" line="861"></location>
-            <location filename="../../sync/server/console/pages.py" line="936"></location>
-            <location filename="../../sync/server/console/pages.py" line="960"></location>
-            <location filename="../../sync/server/console/pages.py" line="974"></location>
-            <location filename="../../sync/server/console/pages.py" line="990"></location>
-            <location filename="../../sync/server/console/pages.py" line="1032"></location>
-            <location filename="../../sync/server/console/pages.py" line="1059"></location>
-            <location filename="../../sync/server/console/pages.py" line="1099"></location>
+            <location filename="../../sync/server/console/pages.py" line="679"></location>
+            <location filename="../../sync/server/console/pages.py" line="760"></location>
+            <location filename="../../sync/server/console/pages.py" line="806"></location>
+            <location filename="../../sync/server/console/pages.py" line="864"></location>
+            <location filename="../../sync/server/console/pages.py" line="939"></location>
+            <location filename="../../sync/server/console/pages.py" line="963"></location>
+            <location filename="../../sync/server/console/pages.py" line="977"></location>
+            <location filename="../../sync/server/console/pages.py" line="993"></location>
+            <location filename="../../sync/server/console/pages.py" line="1035"></location>
+            <location filename="../../sync/server/console/pages.py" line="1062"></location>
+            <location filename="../../sync/server/console/pages.py" line="1102"></location>
             <source>Not found</source>
             <translation>ไม่พบ</translation>
         </message>
@@ -3572,27 +3572,27 @@
             <translation>ยอดรวมยังตามรายการล่าสุดไม่ทัน ตัวเลขอาจเพิ่มขึ้นเมื่อรีเฟรชครั้งถัดไป</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1422"></location>
+            <location filename="../../sync/server/console/pages.py" line="1425"></location>
             <source>printer failing</source>
             <translation>เครื่องพิมพ์มีปัญหา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1424"></location>
+            <location filename="../../sync/server/console/pages.py" line="1427"></location>
             <source>camera missing</source>
             <translation>ไม่พบกล้อง</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1426"></location>
+            <location filename="../../sync/server/console/pages.py" line="1429"></location>
             <source>doctor failing</source>
             <translation>การตรวจเครื่องไม่ผ่าน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1429"></location>
+            <location filename="../../sync/server/console/pages.py" line="1432"></location>
             <source>no recent backup</source>
             <translation>ไม่มีข้อมูลสำรองล่าสุด</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1431"></location>
+            <location filename="../../sync/server/console/pages.py" line="1434"></location>
             <source>disk nearly full</source>
             <translation>พื้นที่ดิสก์ใกล้เต็ม</translation>
         </message>
@@ -3622,42 +3622,42 @@
             <translation>เข้าร่วมเครือข่ายแล้วเป็นเครื่อง {id} สาขา {branch} โดยเก็บสมาชิก แต้ม และบัตรที่พิมพ์แล้วของเครื่องนี้ไว้ทั้งหมด: ส่งไปยังเซิร์ฟเวอร์แล้ว {sent} รายการ เหลือรอส่ง {queued} รายการ (การซิงก์จะส่งให้)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="181"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="197"></location>
             <source>this ledger holds members or entries that came from a loyalty server</source>
             <translation>บัญชีนี้มีสมาชิกหรือรายการที่มาจากเซิร์ฟเวอร์สะสมแต้ม</translation>
         </message>
         <message>
-            <location filename="../../pos_app/ledger/sync_store.py" line="178"></location>
+            <location filename="../../pos_app/ledger/sync_store.py" line="194"></location>
             <source>this ledger was enrolled with {url} before</source>
             <translation>บัญชีนี้เคยลงทะเบียนกับ {url} มาก่อน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="340"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="353"></location>
             <source>This terminal has records and was enrolled with a loyalty server before ({reason}): it cannot join a chain with them. It stays standalone; call IT (a data folder copied from another terminal?).</source>
             <translation>เครื่องนี้มีรายการอยู่และเคยลงทะเบียนกับเซิร์ฟเวอร์สะสมแต้มมาก่อน ({reason}): นำรายการเหล่านี้เข้าร่วมเครือข่ายไม่ได้ เครื่องนี้จะใช้งานเดี่ยวต่อไป แจ้งไอที (โฟลเดอร์ข้อมูลคัดลอกมาจากเครื่องอื่นหรือไม่?)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="343"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="356"></location>
             <source>This terminal holds demo data (pos-terminal init --demo): it cannot join a chain with it. Start a new, empty data folder for the shop.</source>
             <translation>เครื่องนี้มีข้อมูลสาธิต (pos-terminal init --demo): นำเข้าร่วมเครือข่ายไม่ได้ เริ่มโฟลเดอร์ข้อมูลใหม่ที่ว่างสำหรับร้าน</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="345"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="358"></location>
             <source>The server could not check this terminal's card-signing key: call IT (the key file in the data folder may have been replaced).</source>
             <translation>เซิร์ฟเวอร์ตรวจกุญแจลงนามบัตรของเครื่องนี้ไม่ผ่าน: แจ้งไอที (ไฟล์กุญแจในโฟลเดอร์ข้อมูลอาจถูกเปลี่ยน)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="347"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="360"></location>
             <source>The server already has a terminal with this id and another key or branch: call IT.</source>
             <translation>เซิร์ฟเวอร์มีเครื่องที่ใช้รหัสนี้อยู่แล้วแต่กุญแจหรือสาขาต่างกัน: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="348"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="361"></location>
             <source>The server already has this terminal's card-signing key for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์มีกุญแจลงนามบัตรของเครื่องนี้อยู่แล้วสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="349"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="362"></location>
             <source>The server answered for another terminal: call IT.</source>
             <translation>เซิร์ฟเวอร์ตอบกลับสำหรับเครื่องอื่น: แจ้งไอที</translation>
         </message>
@@ -4225,39 +4225,39 @@
             <translation>ไม่ได้ยกเลิก: ไม่มีการอนุมัติจากผู้จัดการ</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="676"></location>
-            <location filename="../../sync/server/console/pages.py" line="757"></location>
-            <location filename="../../sync/server/console/pages.py" line="803"></location>
+            <location filename="../../sync/server/console/pages.py" line="679"></location>
+            <location filename="../../sync/server/console/pages.py" line="760"></location>
+            <location filename="../../sync/server/console/pages.py" line="806"></location>
             <source>No such draft.</source>
             <translation>ไม่มีฉบับร่างนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="759"></location>
+            <location filename="../../sync/server/console/pages.py" line="762"></location>
             <source>This draft was published and cannot change: make a new draft.</source>
             <translation>ฉบับร่างนี้เผยแพร่แล้วและแก้ไขไม่ได้ กรุณาสร้างฉบับร่างใหม่</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="762"></location>
+            <location filename="../../sync/server/console/pages.py" line="765"></location>
             <source>Saved, but these rules cannot be published yet: see the messages beside the fields.</source>
             <translation>บันทึกแล้ว แต่ยังเผยแพร่กฎนี้ไม่ได้ ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="808"></location>
+            <location filename="../../sync/server/console/pages.py" line="811"></location>
             <source>Not published: these rules are not valid yet; see the messages beside the fields.</source>
             <translation>ยังไม่เผยแพร่: กฎนี้ยังไม่ถูกต้อง ดูข้อความข้างช่องที่ต้องแก้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="780"></location>
+            <location filename="../../sync/server/console/pages.py" line="783"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time), or leave it empty for now.</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ) หรือเว้นว่างไว้เพื่อให้มีผลทันที</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="805"></location>
+            <location filename="../../sync/server/console/pages.py" line="808"></location>
             <source>This draft was published already (version {version}).</source>
             <translation>ฉบับร่างนี้เผยแพร่ไปแล้ว (เวอร์ชัน {version})</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="818"></location>
+            <location filename="../../sync/server/console/pages.py" line="821"></location>
             <location filename="../../sync/server/console/rules_form.py" line="108"></location>
             <source>Write a date and time such as 2026-12-01 09:00 (Bangkok time).</source>
             <translation>ใส่วันและเวลา เช่น 2026-12-01 09:00 (เวลากรุงเทพฯ)</translation>
@@ -4668,8 +4668,8 @@
         </message>
         <message>
             <location filename="../../sync/server/console/pages.py" line="613"></location>
-            <location filename="../../sync/server/console/pages.py" line="974"></location>
-            <location filename="../../sync/server/console/pages.py" line="991"></location>
+            <location filename="../../sync/server/console/pages.py" line="977"></location>
+            <location filename="../../sync/server/console/pages.py" line="994"></location>
             <source>No such branch.</source>
             <translation>ไม่มีสาขานี้</translation>
         </message>
@@ -4907,7 +4907,7 @@
             <translation>ตามวันและสาขา</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1116"></location>
+            <location filename="../../sync/server/console/pages.py" line="1119"></location>
             <source>Too many failed sign-ins from this network address: wait a while and try again, or ask an administrator.</source>
             <translation>เข้าสู่ระบบผิดหลายครั้งเกินไปจากที่อยู่เครือข่ายนี้ รอสักครู่แล้วลองใหม่ หรือติดต่อผู้ดูแลระบบ</translation>
         </message>
@@ -5763,7 +5763,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="177"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="368"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="381"></location>
             <source>This voucher is not genuine (its signature does not match). Do not accept it.</source>
             <translation>บัตรกำนัลนี้ไม่ใช่ของจริง (ลายเซ็นไม่ตรงกัน) ห้ามรับ</translation>
         </message>
@@ -5774,7 +5774,7 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/core/vouchers.py" line="212"></location>
-            <location filename="../../pos_app/services/sync_glue.py" line="358"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="371"></location>
             <source>This voucher has already been used.</source>
             <translation>บัตรกำนัลนี้ถูกใช้ไปแล้ว</translation>
         </message>
@@ -5824,47 +5824,47 @@ redeemed</source>
             <translation>สินค้าฟรี: ของรางวัล {code}</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="359"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="372"></location>
             <source>This voucher is being used at another counter right now. Do not accept it twice.</source>
             <translation>บัตรกำนัลนี้กำลังถูกใช้ที่เคาน์เตอร์อื่นอยู่ ห้ามรับซ้ำ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="360"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="373"></location>
             <source>This voucher was cancelled by the head office. Do not accept it.</source>
             <translation>บัตรกำนัลนี้ถูกยกเลิกโดยสำนักงานใหญ่ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="361"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="374"></location>
             <source>The loyalty server does not know this voucher. Do not accept it.</source>
             <translation>เซิร์ฟเวอร์สมาชิกไม่รู้จักบัตรกำนัลนี้ ห้ามรับ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="362"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="375"></location>
             <source>The loyalty server says this voucher has expired.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้หมดอายุแล้ว</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="363"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="376"></location>
             <source>The loyalty server says this voucher is not valid at this branch.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้ใช้ที่สาขานี้ไม่ได้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="364"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="377"></location>
             <source>The loyalty server says this voucher belongs to another member.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าบัตรกำนัลนี้เป็นของสมาชิกคนอื่น</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="365"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="378"></location>
             <source>The loyalty server says the bill is below this voucher's minimum spend.</source>
             <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่ายอดบิลต่ำกว่ายอดขั้นต่ำของบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="366"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="379"></location>
             <source>This reward is not a voucher: redeem it as usual.</source>
             <translation>ของรางวัลนี้ไม่ใช่บัตรกำนัล: แลกตามปกติ</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="367"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="380"></location>
             <source>The server holds no points of this member for this voucher: try again.</source>
             <translation>เซิร์ฟเวอร์ไม่ได้กันคะแนนของสมาชิกนี้ไว้สำหรับบัตรกำนัลนี้: กรุณาลองอีกครั้ง</translation>
         </message>
@@ -6055,77 +6055,77 @@ redeemed</source>
             <translation>สำรองล่าสุด: {when} ({size} KB) เก็บไว้ {count} ชุดใน {folder}</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="814"></location>
+            <location filename="../../sync/server/console/pages.py" line="817"></location>
             <source>A code is 1-64 letters, digits, dashes or underscores, starting with a letter or digit.</source>
             <translation>รหัสคือตัวอักษร ตัวเลข ขีด หรือขีดล่าง 1-64 ตัว ขึ้นต้นด้วยตัวอักษรหรือตัวเลข</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="815"></location>
+            <location filename="../../sync/server/console/pages.py" line="818"></location>
             <source>Write a name of at most 200 characters.</source>
             <translation>ใส่ชื่อ ไม่เกิน 200 ตัวอักษร</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="816"></location>
+            <location filename="../../sync/server/console/pages.py" line="819"></location>
             <source>Points: a whole number from 1 to 1,000,000.</source>
             <translation>แต้ม: จำนวนเต็มตั้งแต่ 1 ถึง 1,000,000</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="817"></location>
+            <location filename="../../sync/server/console/pages.py" line="820"></location>
             <source>The end must be after the start.</source>
             <translation>วันสิ้นสุดต้องอยู่หลังวันเริ่ม</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="861"></location>
-            <location filename="../../sync/server/console/pages.py" line="936"></location>
-            <location filename="../../sync/server/console/pages.py" line="960"></location>
-            <location filename="../../sync/server/console/pages.py" line="991"></location>
+            <location filename="../../sync/server/console/pages.py" line="864"></location>
+            <location filename="../../sync/server/console/pages.py" line="939"></location>
+            <location filename="../../sync/server/console/pages.py" line="963"></location>
+            <location filename="../../sync/server/console/pages.py" line="994"></location>
             <source>No such reward.</source>
             <translation>ไม่พบของรางวัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1033"></location>
-            <location filename="../../sync/server/console/pages.py" line="1060"></location>
-            <location filename="../../sync/server/console/pages.py" line="1100"></location>
+            <location filename="../../sync/server/console/pages.py" line="1036"></location>
+            <location filename="../../sync/server/console/pages.py" line="1063"></location>
+            <location filename="../../sync/server/console/pages.py" line="1103"></location>
             <source>No such voucher batch.</source>
             <translation>ไม่พบชุดบัตรกำนัลนี้</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="894"></location>
+            <location filename="../../sync/server/console/pages.py" line="897"></location>
             <source>Not added: see the messages beside the fields.</source>
             <translation>ยังไม่ได้เพิ่ม: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="926"></location>
+            <location filename="../../sync/server/console/pages.py" line="929"></location>
             <source>Not saved: see the messages beside the fields.</source>
             <translation>ยังไม่ได้บันทึก: ดูข้อความข้างช่องที่กรอก</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="948"></location>
+            <location filename="../../sync/server/console/pages.py" line="951"></location>
             <source>Not retired: tick the box to confirm.</source>
             <translation>ยังไม่ได้เลิกใช้: ติ๊กช่องเพื่อยืนยัน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="1080"></location>
+            <location filename="../../sync/server/console/pages.py" line="1083"></location>
             <source>Not voided: tick the box to confirm. Vouchers already used stay used.</source>
             <translation>ยังไม่ได้ยกเลิก: ติ๊กช่องเพื่อยืนยัน บัตรกำนัลที่ใช้ไปแล้วยังคงเป็นใช้แล้ว</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="992"></location>
+            <location filename="../../sync/server/console/pages.py" line="995"></location>
             <source>Not saved: write a whole number from 0 to 1,000,000 (a delivery at least 1).</source>
             <translation>ยังไม่ได้บันทึก: ใส่จำนวนเต็มตั้งแต่ 0 ถึง 1,000,000 (ของเข้าอย่างน้อย 1)</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="994"></location>
+            <location filename="../../sync/server/console/pages.py" line="997"></location>
             <source>This reward is not counted per branch: choose “counted per branch” first.</source>
             <translation>ของรางวัลนี้ไม่ได้นับสต็อกแยกสาขา: เลือก “นับแยกตามสาขา” ก่อน</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="996"></location>
+            <location filename="../../sync/server/console/pages.py" line="999"></location>
             <source>Choose Set or Add delivery.</source>
             <translation>เลือก ตั้งค่า หรือ เพิ่มของเข้า</translation>
         </message>
         <message>
-            <location filename="../../sync/server/console/pages.py" line="904"></location>
+            <location filename="../../sync/server/console/pages.py" line="907"></location>
             <source>There is already a reward {code}.</source>
             <translation>มีของรางวัล {code} อยู่แล้ว</translation>
         </message>
@@ -6592,7 +6592,7 @@ redeemed</source>
             <translation>แลกแต้มแล้วแต่ยังรับบัตรกำนัลไม่ได้: กดปุ่มอีกครั้งเมื่อเครื่องออนไลน์ (ไม่หักแต้มเพิ่ม)</translation>
         </message>
         <message>
-            <location filename="../../pos_app/services/sync_glue.py" line="303"></location>
+            <location filename="../../pos_app/services/sync_glue.py" line="314"></location>
             <source>This member belongs to another branch and the loyalty server cannot be reached ({reason}): scan the card again when the counter is back online.</source>
             <translation>สมาชิกคนนี้เป็นสมาชิกของสาขาอื่น และติดต่อเซิร์ฟเวอร์สะสมแต้มไม่ได้ ({reason}): สแกนบัตรอีกครั้งเมื่อเครื่องกลับมาออนไลน์</translation>
         </message>
@@ -6640,6 +6640,11 @@ redeemed</source>
             <location filename="../../pos_app/ui/screens/redeem.py" line="294"></location>
             <source>{member}'s voucher ({reward}) is paid for but was not fetched: find the member again and press Buy voucher (no more points are spent; operation {op_id}).</source>
             <translation>บัตรกำนัล ({reward}) ของ {member} จ่ายแต้มแล้วแต่ยังไม่ได้รับบัตร: ค้นหาสมาชิกอีกครั้งแล้วกด ซื้อบัตรกำนัล (ไม่หักแต้มเพิ่ม; รายการ {op_id})</translation>
+        </message>
+        <message>
+            <location filename="../../pos_app/services/sync_glue.py" line="335"></location>
+            <source>The loyalty server says this reward is out of stock here ({stock} in stock, {held} being redeemed at other counters).</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าของรางวัลนี้หมดที่สาขานี้ (คงเหลือ {stock} ชิ้น กำลังแลกที่เคาน์เตอร์อื่น {held} ชิ้น)</translation>
         </message>
     </context>
 </TS>

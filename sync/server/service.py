@@ -2214,12 +2214,44 @@ def reserve(conn: Connection, terminal: TerminalRow, req: p.ReservationRequest, 
     if req.points > available:
         raise ApiError(409, "insufficient_points", "the member does not have enough points",
                        {"available": max(available, 0), "requested": req.points})
+    if req.reward_code:
+        _check_reward_left(conn, terminal, req.reward_code, now)
     expires = now + timedelta(seconds=req.ttl_seconds)
     conn.execute(insert(m.reservations).values(
         id=req.reservation_id, terminal_id=terminal.id, member_id=req.member_id, points=req.points,
         reward_code=req.reward_code, status="held", created_at=now, expires_at=expires, for_voucher=req.for_voucher))
     row = conn.execute(select(m.reservations).where(m.reservations.c.id == req.reservation_id)).one()
     return _reservation_response(row, available - req.points, now)
+
+
+def _check_reward_left(conn: Connection, terminal: TerminalRow, code: str, now: datetime) -> None:
+    """Refuse a hold on a reward whose stock is counted (at the terminal's branch for a reward counted per branch,
+    else the chain's) when every unit left is already held by another counter's online redemption (``409
+    out_of_stock``): online, the last one is promised once. The reward's row is locked (the service's lock order:
+    after the member, before its stock rows), which serialises the holds on it with each other and with the
+    uploads that take its stock, so a count read here stays true until this hold commits. A redemption made
+    offline is never refused; the upload flags one made when none was left (``reward_oversold``). A reward that
+    is not counted, or that the server does not know, is not checked here."""
+    reward = conn.execute(select(m.rewards.c.stock, m.rewards.c.per_branch_stock).where(
+        m.rewards.c.code == code, or_(m.rewards.c.stock.is_not(None), m.rewards.c.per_branch_stock.is_(True)))
+        .with_for_update()).first()
+    if reward is None:
+        return
+    r = m.reservations.c
+    held = select(func.count()).select_from(m.reservations).where(
+        r.reward_code == code, r.status == "held", r.expires_at > now)
+    if reward.per_branch_stock:
+        stock = int(conn.execute(select(m.reward_stock.c.stock).where(
+            m.reward_stock.c.reward_code == code, m.reward_stock.c.branch_id == terminal.branch_id)).scalar() or 0)
+        held = held.where(r.terminal_id.in_(select(m.terminals.c.id).where(
+            m.terminals.c.branch_id == terminal.branch_id)))
+    else:
+        stock = int(reward.stock)
+    holding = int(conn.execute(held).scalar_one())
+    if stock - holding <= 0:
+        where = " at this branch" if reward.per_branch_stock else ""
+        raise ApiError(409, "out_of_stock", f"reward {code} is out of stock{where}",
+                       {"reward_code": code, "stock": max(stock, 0), "held": holding})
 
 
 def void_reservation(conn: Connection, terminal: TerminalRow, reservation_id: str,

@@ -12,8 +12,10 @@ import pytest
 from pos_app.services import sync_glue
 from pos_app.services.errors import NotAllowed
 from pos_app.services.staff import Approval
+from sync import protocol as p
 from sync.client import EnrollRefused, Offline, Refused, enroll
 from sync.server import service as svc
+from sync.server.app import run_tx
 from tests.sync.client.harness import SERVER_URL, InProcessServer, Term, new_member
 
 MakeTerm = Callable[..., Term]
@@ -90,6 +92,23 @@ def test_the_server_staff_manager_pin_approves_a_large_redemption(terminal: Make
     result = sync_glue.redeem(a.services, a.sync_client(), member_id=member, points=1001, operator_id="cashier1",
                               approval=Approval(pin="9999"))
     assert result.approved_by == "manager1"
+
+
+def test_online_the_last_reward_held_at_one_counter_is_refused_at_the_other_with_why(
+        server: InProcessServer, terminal: MakeTerm, refused) -> None:
+    assert server.engine is not None
+    run_tx(server.engine, lambda c: svc.upsert_reward(c, p.RewardInfo(
+        code="TOTE", name_th="กระเป๋าผ้า", name_en="Tote bag", points_cost=300, stock=1, active=True)))
+    a, b = terminal("a"), terminal("b")
+    member = new_member(a, "0813333333", 30_000)  # 1,200 points: enough for both
+    a.sync(), b.sync()
+    # a's redemption holds the last one on the server (its entry is uploaded at a's next sync)
+    sync_glue.redeem(a.services, a.sync_client(), member_id=member, reward_code="TOTE", operator_id="cashier1")
+    # b still shows one in stock (it has not synced since), but the server has promised it to a
+    with refused(NotAllowed, "out_of_stock", "The loyalty server says this reward is out of stock here (1 in "
+                                             "stock, 1 being redeemed at other counters)."):
+        sync_glue.redeem(b.services, b.sync_client(), member_id=member, reward_code="TOTE", operator_id="cashier1")
+    assert [e.kind for e in b.services.history(member)] == ["earn"]  # nothing recorded at b, not even offline
 
 
 # ----------------------------------------------------------------------------------------------- convergence

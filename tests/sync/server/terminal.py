@@ -108,10 +108,10 @@ class Terminal:
         return self.http.post("/v1/members/follow", headers=self.auth, json=by)
 
     def reserve(self, member_id: str, points: int, reservation_id: str | None = None,
-                ttl: int = 120) -> httpx.Response:
+                ttl: int = 120, reward_code: str | None = None) -> httpx.Response:
         return self.http.post("/v1/reservations", headers=self.auth, json={
             "reservation_id": reservation_id or str(uuid6.uuid7()), "member_id": member_id, "points": points,
-            "ttl_seconds": ttl})
+            "ttl_seconds": ttl, "reward_code": reward_code})
 
     # ------------------------------------------------------------------ records (what the ledger would write)
     def _next(self) -> int:

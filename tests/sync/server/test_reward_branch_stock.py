@@ -10,8 +10,10 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
+from sync import protocol as p
+from sync.server import models as m
 from sync.server import rewards as rw
 from sync.server import service as svc
 from sync.server.app import run_tx
@@ -82,6 +84,62 @@ def test_two_counters_take_the_last_one_offline_both_kept_the_second_flagged(
     oversold = [f for f in second["flags"] if f["kind"] == "reward_oversold"]
     assert [(f["entry_id"], f["details"]["reward_code"], f["details"]["branch_id"]) for f in oversold] == \
         [(second_record["entry"]["id"], "LASTONE", "BKK01")]
+
+
+def _refusal(r: httpx.Response) -> tuple[int, str, dict[str, object]]:
+    body = r.json()
+    return r.status_code, body.get("error", {}).get("code", ""), body.get("error", {}).get("details", {})
+
+
+def test_online_the_last_one_of_a_branch_is_promised_once(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    run_tx(engine, lambda c: svc.add_branch(c, "KKC03", "Khon Kaen 3", svc.utcnow()))
+    make(engine, "HOLDME")
+    run_tx(engine, lambda c: rw.change_stock(c, "HOLDME", "BKK01", 1, "set", svc.utcnow()))
+    run_tx(engine, lambda c: rw.change_stock(c, "HOLDME", "KKC03", 1, "set", svc.utcnow()))
+    a, b = new_terminal(client), new_terminal(client)
+    kkc = Terminal(client)
+    assert kkc.enroll(run_tx(engine, lambda c: svc.issue_enrollment_code(c, "KKC03", svc.utcnow(), 1))[0]) \
+        .status_code == 200
+    rec = a.member()
+    mid = rec["member"]["id"]
+    a.upload_ok([rec, a.earn(mid, 250_000)])  # 100 points: enough for several
+    held = a.reserve(mid, 10, reward_code="HOLDME")
+    assert held.status_code == 200, held.text
+    rid = held.json()["reservation_id"]
+    # the other counter of the branch: the one left is held for the first one's member
+    assert _refusal(b.reserve(mid, 10, reward_code="HOLDME")) == \
+        (409, "out_of_stock", {"reward_code": "HOLDME", "stock": 1, "held": 1})
+    assert a.reserve(mid, 10, reservation_id=rid, reward_code="HOLDME").status_code == 200  # a retry is the hold
+    assert kkc.reserve(mid, 10, reward_code="HOLDME").status_code == 200  # another branch counts its own shelf
+    # the first counter's sale is cancelled: the hold goes, and the other counter gets the last one
+    assert a.http.post(f"/v1/reservations/{rid}/void", headers=a.auth).status_code == 200
+    second = b.reserve(mid, 10, reward_code="HOLDME")
+    assert second.status_code == 200, second.text
+    b.upload_ok([b.redeem(mid, 10, offline=False, reward_code="HOLDME",
+                          reservation_id=second.json()["reservation_id"])])
+    assert stock_at(engine, "HOLDME", "BKK01") == 0
+    assert _refusal(a.reserve(mid, 10, reward_code="HOLDME")) == \
+        (409, "out_of_stock", {"reward_code": "HOLDME", "stock": 0, "held": 0})
+    # a reward whose stock is not counted, or one the server does not know, is never refused for stock
+    assert a.reserve(mid, 10, reward_code="NO-SUCH-REWARD").status_code == 200
+
+
+def test_online_a_chain_counted_reward_is_promised_once_across_branches(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code="CHAINONE", name_th="ร่ม", name_en="Umbrella",
+                                                               points_cost=10, stock=1, active=True)))
+    a, b = new_terminal(client), new_terminal(client)
+    rec = a.member()
+    mid = rec["member"]["id"]
+    a.upload_ok([rec, a.earn(mid, 250_000)])
+    short = a.reserve(mid, 10, reward_code="CHAINONE", ttl=5)
+    assert short.status_code == 200, short.text
+    assert _refusal(b.reserve(mid, 10, reward_code="CHAINONE"))[:2] == (409, "out_of_stock")
+    # a hold that has timed out stops counting (as its points stop being held)
+    run_tx(engine, lambda c: c.execute(update(m.reservations).where(
+        m.reservations.c.id == short.json()["reservation_id"]).values(expires_at=svc.utcnow() - timedelta(seconds=1))))
+    assert b.reserve(mid, 10, reward_code="CHAINONE").status_code == 200
 
 
 def test_a_reward_with_no_stock_at_a_branch_is_out_of_stock_there(
