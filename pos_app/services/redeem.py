@@ -263,6 +263,9 @@ class RedeemUseCases(ServicesBase):
             reward = next((r for r in self.rewards() if r.code == reward_code), None)
             if reward is not None and reward.is_voucher:
                 raise refuse_voucher_reward(reward_code)  # before holding the points on the server
+            if reward is not None and reward.stock is not None and reward.stock <= 0:
+                # none left here as this counter last heard: said at once, without asking the server for a hold
+                raise NotAllowed(_("Reward {code} is out of stock.").format(code=reward_code))
             spend = reward.points_cost if reward is not None else points
         if spend is None or spend <= 0:
             return self.redeem(**kwargs)  # the use case refuses the input with its own message

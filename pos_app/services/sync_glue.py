@@ -332,8 +332,8 @@ def redeem(services: Services, client: Any, **kwargs: Any) -> Any:
 
 _MESSAGES = {
     "insufficient_points": N_("The member does not have enough points (available on the server: {available})."),
-    "out_of_stock": N_("The loyalty server says this reward is out of stock here ({stock} in stock, {held} being "
-                       "redeemed at other counters)."),
+    "out_of_stock": N_("The loyalty server says this reward is out of stock ({stock} in stock, {held} on hold for "
+                       "redemptions in progress)."),
     "unknown_member": N_("The server does not know this member yet."),
     "terminal_revoked": N_("This terminal was revoked by the head office: call IT to enroll it again."),
     "credential_expired": N_("This terminal's credential has expired: enroll it again with a new code from the "

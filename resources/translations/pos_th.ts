@@ -6643,8 +6643,8 @@ redeemed</source>
         </message>
         <message>
             <location filename="../../pos_app/services/sync_glue.py" line="335"></location>
-            <source>The loyalty server says this reward is out of stock here ({stock} in stock, {held} being redeemed at other counters).</source>
-            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าของรางวัลนี้หมดที่สาขานี้ (คงเหลือ {stock} ชิ้น กำลังแลกที่เคาน์เตอร์อื่น {held} ชิ้น)</translation>
+            <source>The loyalty server says this reward is out of stock ({stock} in stock, {held} on hold for redemptions in progress).</source>
+            <translation>เซิร์ฟเวอร์สมาชิกแจ้งว่าของรางวัลนี้หมด (คงเหลือ {stock} ชิ้น ถูกจองไว้สำหรับการแลกที่กำลังดำเนินการ {held} ชิ้น)</translation>
         </message>
     </context>
 </TS>

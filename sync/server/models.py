@@ -260,7 +260,7 @@ reservations = Table(
     Column("for_voucher", Boolean, nullable=False, server_default=text("false")),
     Index("ix_reservations_member_status", "member_id", "status"),
     # the holds on a reward, counted against its stock by each new hold (service._check_reward_left; migration 0020)
-    Index("ix_reservations_held_reward", "reward_code", postgresql_where=text("status = 'held'"),
+    Index("ix_reservations_held_reward", "reward_code", "expires_at", postgresql_where=text("status = 'held'"),
           sqlite_where=text("status = 'held'")),
 )
 

@@ -1699,14 +1699,21 @@ def _apply(conn: Connection, settings: Settings, terminal: TerminalRow, run: lis
     entries_in = [r.entry for r in run if r.entry is not None]
     members_in = [r.member for r in run if r.member is not None]
     member_ids = sorted({e.member_id for e in entries_in} | {mb.id for mb in members_in})
+    # The members whose marketing choice a consent record may change are locked now too (apply_consents updates
+    # them, after the reward rows): a member locked after a reward row could meet a reservation that holds the
+    # member and waits for the reward (the service's lock order: members first, in id order).
+    consenting = {r.consent.member_id for r in run if r.consent is not None and r.consent.purpose == "marketing"}
+    batch_members = set(member_ids)
     work: dict[str, _MemberWork] = {}
     linked: set[str] = set()  # members the branch mirrors already
     xid = None  # this transaction's id (PostgreSQL), read with the lock: one round trip fewer in the lock window
-    for row in conn.execute(_lock_members_sql(conn.dialect.name), {"ids": member_ids,
+    for row in conn.execute(_lock_members_sql(conn.dialect.name), {"ids": sorted(batch_members | consenting),
                                                                    "branch_id": terminal.branch_id}):
+        xid = getattr(row, "xid", None)
+        if row.id not in batch_members:  # locked for its consent only
+            continue
         if row.linked:
             linked.add(row.id)
-        xid = getattr(row, "xid", None)
         work[row.id] = _MemberWork(id=row.id, balance=int(row.balance), offline_blocked=row.offline_blocked,
                                    exists=True, erased=row.erased_at is not None)
         work[row.id].insert_values = {"placeholder": True} if row.placeholder else None
@@ -2226,12 +2233,13 @@ def reserve(conn: Connection, terminal: TerminalRow, req: p.ReservationRequest, 
 
 def _check_reward_left(conn: Connection, terminal: TerminalRow, code: str, now: datetime) -> None:
     """Refuse a hold on a reward whose stock is counted (at the terminal's branch for a reward counted per branch,
-    else the chain's) when every unit left is already held by another counter's online redemption (``409
-    out_of_stock``): online, the last one is promised once. The reward's row is locked (the service's lock order:
-    after the member, before its stock rows), which serialises the holds on it with each other and with the
-    uploads that take its stock, so a count read here stays true until this hold commits. A redemption made
-    offline is never refused; the upload flags one made when none was left (``reward_oversold``). A reward that
-    is not counted, or that the server does not know, is not checked here."""
+    else the chain's) when every unit left is already held by online redemptions in progress, this counter's
+    included (``409 out_of_stock``, ``details.scope`` "branch" or "chain"): online, the last one is promised once,
+    for as long as its hold lasts (until its redemption is uploaded, or the hold is voided or times out). The
+    reward's row is locked (the service's lock order: after the member, before its stock rows), which serialises
+    the holds on it with each other and with the uploads that take its stock, so a count read here stays true
+    until this hold commits. A redemption made offline is never refused; the upload flags one made when none was
+    left (``reward_oversold``). A reward that is not counted, or that the server does not know, is not checked."""
     reward = conn.execute(select(m.rewards.c.stock, m.rewards.c.per_branch_stock).where(
         m.rewards.c.code == code, or_(m.rewards.c.stock.is_not(None), m.rewards.c.per_branch_stock.is_(True)))
         .with_for_update()).first()
@@ -2249,9 +2257,10 @@ def _check_reward_left(conn: Connection, terminal: TerminalRow, code: str, now: 
         stock = int(reward.stock)
     holding = int(conn.execute(held).scalar_one())
     if stock - holding <= 0:
-        where = " at this branch" if reward.per_branch_stock else ""
+        scope = "branch" if reward.per_branch_stock else "chain"
+        where = " at this branch" if scope == "branch" else ""
         raise ApiError(409, "out_of_stock", f"reward {code} is out of stock{where}",
-                       {"reward_code": code, "stock": max(stock, 0), "held": holding})
+                       {"reward_code": code, "scope": scope, "stock": max(stock, 0), "held": holding})
 
 
 def void_reservation(conn: Connection, terminal: TerminalRow, reservation_id: str,

@@ -73,3 +73,13 @@ def test_an_unreachable_server_means_offline_here(services, member) -> None:
     assert done.balance_after == 1_900 and server.held == {}
     entry = services.history(member.id)[-1]
     assert entry.kind == "redeem" and entry.points == -100
+
+
+def test_a_reward_this_counter_knows_is_out_of_stock_is_refused_without_asking_the_server(
+        refused, services, member) -> None:
+    services.put_reward(code="MUG", name_th="แก้ว", name_en="Mug", points_cost=100, stock=0)
+    server = Server()
+    with refused(NotAllowed, "not_allowed", "Reward MUG is out of stock."):
+        services.redeem_online(server, member_id=member.id, reward_code="MUG", operator_id="c", op_id="op-4")
+    assert server.held == {} and server.released == []  # no hold was asked for
+    assert services.members.get(member.id).balance == 2_000

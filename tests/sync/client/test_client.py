@@ -105,8 +105,8 @@ def test_online_the_last_reward_held_at_one_counter_is_refused_at_the_other_with
     # a's redemption holds the last one on the server (its entry is uploaded at a's next sync)
     sync_glue.redeem(a.services, a.sync_client(), member_id=member, reward_code="TOTE", operator_id="cashier1")
     # b still shows one in stock (it has not synced since), but the server has promised it to a
-    with refused(NotAllowed, "out_of_stock", "The loyalty server says this reward is out of stock here (1 in "
-                                             "stock, 1 being redeemed at other counters)."):
+    with refused(NotAllowed, "out_of_stock", "The loyalty server says this reward is out of stock (1 in stock, 1 on "
+                                             "hold for redemptions in progress)."):
         sync_glue.redeem(b.services, b.sync_client(), member_id=member, reward_code="TOTE", operator_id="cashier1")
     assert [e.kind for e in b.services.history(member)] == ["earn"]  # nothing recorded at b, not even offline
 

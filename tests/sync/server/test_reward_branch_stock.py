@@ -4,21 +4,25 @@ a reward's dates reach the counters when they pass; the catalogue's refusals."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
 import pytest
+import uuid6
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, text, update
 
 from sync import protocol as p
+from sync import records as rec
 from sync.server import models as m
 from sync.server import rewards as rw
 from sync.server import service as svc
 from sync.server.app import run_tx
 from sync.server.errors import ApiError
-from tests.sync.server.terminal import Terminal
+from tests.sync.server.conftest import ServerProcess
+from tests.sync.server.terminal import Terminal, now_iso
 
 pytestmark = pytest.mark.postgres
 
@@ -109,7 +113,7 @@ def test_online_the_last_one_of_a_branch_is_promised_once(
     rid = held.json()["reservation_id"]
     # the other counter of the branch: the one left is held for the first one's member
     assert _refusal(b.reserve(mid, 10, reward_code="HOLDME")) == \
-        (409, "out_of_stock", {"reward_code": "HOLDME", "stock": 1, "held": 1})
+        (409, "out_of_stock", {"reward_code": "HOLDME", "scope": "branch", "stock": 1, "held": 1})
     assert a.reserve(mid, 10, reservation_id=rid, reward_code="HOLDME").status_code == 200  # a retry is the hold
     assert kkc.reserve(mid, 10, reward_code="HOLDME").status_code == 200  # another branch counts its own shelf
     # the first counter's sale is cancelled: the hold goes, and the other counter gets the last one
@@ -120,26 +124,77 @@ def test_online_the_last_one_of_a_branch_is_promised_once(
                           reservation_id=second.json()["reservation_id"])])
     assert stock_at(engine, "HOLDME", "BKK01") == 0
     assert _refusal(a.reserve(mid, 10, reward_code="HOLDME")) == \
-        (409, "out_of_stock", {"reward_code": "HOLDME", "stock": 0, "held": 0})
+        (409, "out_of_stock", {"reward_code": "HOLDME", "scope": "branch", "stock": 0, "held": 0})
     # a reward whose stock is not counted, or one the server does not know, is never refused for stock
     assert a.reserve(mid, 10, reward_code="NO-SUCH-REWARD").status_code == 200
 
 
+def _chain_reward(engine: Engine, code: str, stock: int) -> None:
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code=code, name_th="ร่ม", name_en="Umbrella",
+                                                               points_cost=10, stock=stock, active=True)))
+
+
+def _terminal_at(http: httpx.Client, engine: Engine, branch: str) -> Terminal:
+    if not run_tx(engine, lambda c: c.execute(select(m.branches.c.id).where(m.branches.c.code == branch)).first()):
+        run_tx(engine, lambda c: svc.add_branch(c, branch, branch, svc.utcnow()))
+    t = Terminal(http)
+    assert t.enroll(run_tx(engine, lambda c: svc.issue_enrollment_code(c, branch, svc.utcnow(), 1))[0]) \
+        .status_code == 200
+    return t
+
+
 def test_online_a_chain_counted_reward_is_promised_once_across_branches(
         client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
-    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code="CHAINONE", name_th="ร่ม", name_en="Umbrella",
-                                                               points_cost=10, stock=1, active=True)))
-    a, b = new_terminal(client), new_terminal(client)
+    _chain_reward(engine, "CHAINONE", 1)
+    a, b = new_terminal(client), _terminal_at(client, engine, "PKT05")  # Bangkok and Phuket: one chain-wide count
     rec = a.member()
     mid = rec["member"]["id"]
     a.upload_ok([rec, a.earn(mid, 250_000)])
     short = a.reserve(mid, 10, reward_code="CHAINONE", ttl=5)
     assert short.status_code == 200, short.text
-    assert _refusal(b.reserve(mid, 10, reward_code="CHAINONE"))[:2] == (409, "out_of_stock")
+    assert _refusal(b.reserve(mid, 10, reward_code="CHAINONE")) == \
+        (409, "out_of_stock", {"reward_code": "CHAINONE", "scope": "chain", "stock": 1, "held": 1})
     # a hold that has timed out stops counting (as its points stop being held)
     run_tx(engine, lambda c: c.execute(update(m.reservations).where(
         m.reservations.c.id == short.json()["reservation_id"]).values(expires_at=svc.utcnow() - timedelta(seconds=1))))
-    assert b.reserve(mid, 10, reward_code="CHAINONE").status_code == 200
+    second = b.reserve(mid, 10, reward_code="CHAINONE")
+    assert second.status_code == 200, second.text
+    # its redemption uploaded: the hold ends and the chain's count falls to 0, for every branch
+    b.upload_ok([b.redeem(mid, 10, offline=False, reward_code="CHAINONE",
+                          reservation_id=second.json()["reservation_id"])])
+    assert _refusal(a.reserve(mid, 10, reward_code="CHAINONE")) == \
+        (409, "out_of_stock", {"reward_code": "CHAINONE", "scope": "chain", "stock": 0, "held": 0})
+
+
+def test_counters_racing_online_for_the_last_one_get_it_once(
+        engine: Engine, servers: list[ServerProcess]) -> None:
+    """Four counters in two branches, on two server processes, ask for the last one of a chain-counted reward at
+    the same instant, each for a member of its own (so no member's lock orders them): one gets it, every time."""
+    clients = [httpx.Client(base_url=servers[i % 2].url, timeout=30) for i in range(4)]
+    counters = [_terminal_at(http, engine, "BKK01" if i < 2 else "PKT05") for i, http in enumerate(clients)]
+    mids = []
+    for t in counters:
+        rec = t.member()
+        t.upload_ok([rec, t.earn(rec["member"]["id"], 250_000)])
+        mids.append(rec["member"]["id"])
+    barrier = threading.Barrier(len(counters))
+    for round_ in range(6):
+        code = f"RACE{round_}"
+        _chain_reward(engine, code, 1)
+        outcomes: list[int] = [0] * len(counters)
+
+        def ask(i: int, code: str = code, outcomes: list[int] = outcomes) -> None:
+            barrier.wait()
+            outcomes[i] = counters[i].reserve(mids[i], 10, reward_code=code).status_code
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(counters))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert sorted(outcomes) == [200, 409, 409, 409], (code, outcomes)
+    for http in clients:
+        http.close()
 
 
 def test_a_reward_with_no_stock_at_a_branch_is_out_of_stock_there(
@@ -186,3 +241,35 @@ def test_the_catalogue_refuses_what_it_cannot_keep(engine: Engine) -> None:
     with pytest.raises(ApiError) as nobranch:
         run_tx(engine, lambda c: rw.change_stock(c, "KEEP2", "NOPE", 1, "set", svc.utcnow()))
     assert nobranch.value.code == "unknown_branch"
+
+
+def test_an_upload_locks_the_members_of_its_consents_before_any_reward(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    """An upload's member locks come before its reward locks, a consent's member included (the service's lock
+    order): a reservation holds its member, then waits for the reward, so an upload that locked the reward first
+    and that member after would deadlock with it. Here the consenting member is held by another transaction: the
+    upload waits for that member without holding the reward, which another transaction can still lock."""
+    _chain_reward(engine, "ORDERED", 5)
+    t = new_terminal(client)
+    seller, consenting = t.member(), t.member()
+    t.upload_ok([seller, t.earn(seller["member"]["id"], 250_000), consenting])
+    consent = rec.consent_record(id=str(uuid6.uuid7()), terminal_id=t.terminal_id,
+                                 member_id=consenting["member"]["id"], purpose="marketing", granted=True,
+                                 text_version="v1", at=now_iso(), branch_id="BKK01", staff_id="cashier1")
+    batch = [t.redeem(seller["member"]["id"], 10, reward_code="ORDERED")]
+    t.seq += 1
+    batch.append({"seq": t.seq, "type": "consent", "consent": consent})
+    with engine.connect() as holder:
+        holder.execute(select(m.members.c.id).where(m.members.c.id == consenting["member"]["id"]).with_for_update())
+        done: list[int] = []
+        upload = threading.Thread(target=lambda: done.append(t.upload(batch).status_code))
+        upload.start()
+        upload.join(1.5)  # the upload is waiting for the member now
+        assert not done
+        with engine.connect() as other:  # the reward is free: the upload has not reached it
+            other.execute(text("SET lock_timeout = '1s'"))
+            other.execute(select(m.rewards.c.code).where(m.rewards.c.code == "ORDERED").with_for_update())
+            other.rollback()
+        holder.rollback()
+    upload.join(30)
+    assert done == [200]

@@ -1,6 +1,7 @@
-"""the held reservations of a reward, indexed (ix_reservations_held_reward, partial): each online hold on a reward
-whose stock is counted counts the holds already on it (service._check_reward_left), and the reservations table
-keeps every online redemption ever made
+"""the held reservations of a reward by expiry, indexed (ix_reservations_held_reward, partial): each online hold on
+a reward whose stock is counted counts the live holds already on it (service._check_reward_left). The table keeps
+every online redemption ever made, and a hold that timed out stays 'held' (nothing moves it), so the count reads
+only the holds that have not expired yet
 
 Revision ID: 0020
 Revises: 0019
@@ -23,10 +24,11 @@ def upgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
         # built without blocking the counters' reservations meanwhile: CONCURRENTLY, outside a transaction
         with op.get_context().autocommit_block():
-            op.create_index("ix_reservations_held_reward", "reservations", ["reward_code"], postgresql_where=_HELD,
-                            postgresql_concurrently=True, if_not_exists=True)
+            op.create_index("ix_reservations_held_reward", "reservations", ["reward_code", "expires_at"],
+                            postgresql_where=_HELD, postgresql_concurrently=True, if_not_exists=True)
     else:
-        op.create_index("ix_reservations_held_reward", "reservations", ["reward_code"], sqlite_where=_HELD)
+        op.create_index("ix_reservations_held_reward", "reservations", ["reward_code", "expires_at"],
+                        sqlite_where=_HELD)
 
 
 def downgrade() -> None:
