@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 
 from sync.server import models
 from sync.server.db import alembic_config, make_engine
@@ -56,5 +56,27 @@ def test_migration_0018_links_existing_members_to_the_branches_that_enrolled_the
                 select(models.member_branches)))
         engine.dispose()
         assert links == [("m1", "B1", 0), ("m1", "B2", 0), ("m2", "B1", 0), ("m3", "B3", 0)]
+    finally:
+        pg.drop_database(url)
+
+
+def test_a_concurrent_index_build_left_invalid_is_built_again_when_the_migration_runs_again(pg: PgCluster) -> None:
+    """A ``CREATE INDEX CONCURRENTLY`` that fails (cancelled, a lost connection) leaves an invalid index that
+    every write still maintains and no query uses. Running the migration again replaces it with a valid one."""
+    url = pg.create_database("loyalty_mig20")
+    try:
+        command.upgrade(alembic_config(url), "head")
+        engine = make_engine(url, pool_size=1)
+        valid = text("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                     "WHERE c.relname = 'ix_reservations_held_reward'")
+        with engine.begin() as conn:  # what a failed concurrent build leaves
+            conn.execute(text("UPDATE pg_index SET indisvalid = false "
+                              "WHERE indexrelid = 'ix_reservations_held_reward'::regclass"))
+            assert conn.execute(valid).scalar_one() is False
+        command.stamp(alembic_config(url), "0019")  # the migration did not finish
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as conn:
+            assert conn.execute(valid).scalars().all() == [True]
+        engine.dispose()
     finally:
         pg.drop_database(url)

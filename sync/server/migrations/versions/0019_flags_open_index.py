@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from sync.server.migrations import concurrently
+
 revision: str = "0019"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
@@ -20,10 +22,8 @@ def upgrade() -> None:
     where = sa.text("resolved_at IS NULL")
     if op.get_context().dialect.name == "postgresql":
         # built without blocking the counters' uploads that raise flags meanwhile (a chain's flags table holds
-        # years of them): CONCURRENTLY, which runs outside a transaction
-        with op.get_context().autocommit_block():
-            op.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"], postgresql_where=where,
-                            postgresql_concurrently=True, if_not_exists=True)
+        # years of them); an invalid leftover of a failed attempt is replaced
+        concurrently.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"], postgresql_where=where)
     else:
         op.create_index("ix_flags_open_terminal", "flags", ["terminal_id", "id"], sqlite_where=where)
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from sync.server.migrations import concurrently
+
 revision: str = "0020"
 down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
@@ -22,10 +24,10 @@ _HELD = sa.text("status = 'held'")
 
 def upgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
-        # built without blocking the counters' reservations meanwhile: CONCURRENTLY, outside a transaction
-        with op.get_context().autocommit_block():
-            op.create_index("ix_reservations_held_reward", "reservations", ["reward_code", "expires_at"],
-                            postgresql_where=_HELD, postgresql_concurrently=True, if_not_exists=True)
+        # built without blocking the counters' reservations meanwhile (an invalid leftover of a failed attempt
+        # is replaced)
+        concurrently.create_index("ix_reservations_held_reward", "reservations", ["reward_code", "expires_at"],
+                                  postgresql_where=_HELD)
     else:
         op.create_index("ix_reservations_held_reward", "reservations", ["reward_code", "expires_at"],
                         sqlite_where=_HELD)
