@@ -3,7 +3,7 @@
     python bench/bench_sync_load.py [--servers 2] [--burst 20] [--bursts 1] [--backlog 40] [--steady 200]
                                     [--interval 30] [--duration 90] [--saturate 8] [--saturate-seconds 20]
                                     [--only burst,steady,...] [--scope branch|chain] [--round sync|separate]
-                                    [--counters 3] [--members 2000] [--roam 0.05] [--history 0] [--pool-size 10]
+                                    [--counters 3] [--members 20000] [--roam 0.05] [--history 0] [--pool-size 10]
                                     [--profile DIR]
 
 The chain's shape: terminals belong to branches of ``--counters`` counters; each of the ``--members`` members has a
@@ -420,7 +420,10 @@ def main() -> None:
     ap.add_argument("--round", choices=("sync", "separate"), default="sync",
                     help="a counter's round: one POST /v1/sync (protocol 1.3, sync.client today) or the four "
                          "requests of a 1.2 counter (upload, changes, flags, heartbeat)")
-    ap.add_argument("--members", type=int, default=2_000, help="members of the chain, spread over its branches")
+    ap.add_argument("--members", type=int, default=20_000,
+                    help="members of the chain, spread over its branches (20,000: a counter's 40-sale backlog is "
+                         "sales to about 28 different members, as at a chain's counter; the figures in "
+                         "docs/scaling.md before 2026-11-30 15:00 were measured with 2,000, about 5)")
     ap.add_argument("--counters", type=int, default=3, help="terminals per branch")
     ap.add_argument("--roam", type=float, default=0.05, help="share of sales made to a member of another branch")
     ap.add_argument("--history", type=int, default=0,
@@ -453,11 +456,11 @@ def main() -> None:
             assert t.enroll(code).status_code == 200
             terminals.append(t)
             branch_of[t.terminal_id] = branch
-        # the members, each enrolled at (so linked to) a home branch, spread evenly over the branches. With the
-        # default 2,000 a branch has 16-26 of them (the branches are as many as the run's terminals need) and a
-        # counter's share 5-9, so a 40-sale backlog is sales to 5-9 members; a chain's counter serves hundreds
-        # (--members 85000: about 37 different members in 40 sales), and each member a batch touches is a row
-        # locked, updated and sent to the branch's other counters.
+        # the members, each enrolled at (so linked to) a home branch, spread evenly over the branches. With 2,000
+        # (the default before) a branch has 16-26 of them (the branches are as many as the run's terminals need)
+        # and a counter's share 5-9, so a 40-sale backlog was sales to 5-9 members; a chain's counter serves
+        # hundreds (20,000: about 28 different members in 40 sales; 85,000: about 37), and each member a batch
+        # touches is a row locked, updated and sent to the branch's other counters.
         first_of: dict[str, Terminal] = {}
         for t in terminals:
             first_of.setdefault(branch_of[t.terminal_id], t)
@@ -474,8 +477,8 @@ def main() -> None:
                 first_of[branch].upload_ok(records[i:i + 500])
         members = [mid for b in homes for mid in home_members[b]]
         # The counters of a branch serve different customers at a time: each sells to its own share of the
-        # branch's members (a branch of the default bench has 16-26; a real one thousands, so two counters' batches
-        # rarely meet on a member), except the roaming sales, which go to anyone.
+        # branch's members (a branch has 160-260 with the default 20,000 members; a real one thousands, so two
+        # counters' batches rarely meet on a member), except the roaming sales, which go to anyone.
         own_slice: dict[str, list[str]] = {}
         at_branch: dict[str, int] = {}
         for t in terminals:
