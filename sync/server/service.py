@@ -939,11 +939,15 @@ def list_flags(conn: Connection, open_only: bool = True, kind: str | None = None
     return [_flag_info(r) for r in conn.execute(query)]
 
 
+def _terminals_of_branch(branch_id: Any) -> Any:
+    """The ids of a branch's terminals, as a subquery (``branch_id``: a value or a bound parameter)."""
+    return select(m.terminals.c.id).where(m.terminals.c.branch_id == branch_id)
+
+
 def _open_flags_of_branch(branch_id: Any) -> tuple[Any, ...]:
     """The open flags raised on the terminals of a branch (``branch_id``: a bound parameter): what the partial
     index of open flags serves (migration 0019)."""
-    return (m.flags.c.resolved_at.is_(None), m.flags.c.terminal_id.in_(
-        select(m.terminals.c.id).where(m.terminals.c.branch_id == branch_id)))
+    return (m.flags.c.resolved_at.is_(None), m.flags.c.terminal_id.in_(_terminals_of_branch(branch_id)))
 
 
 _BRANCH_FLAGS = (select(m.flags).where(*_open_flags_of_branch(bindparam("branch_id", type_=String)))
@@ -2249,10 +2253,8 @@ def _check_reward_left(conn: Connection, terminal: TerminalRow, code: str, now: 
     held = select(func.count()).select_from(m.reservations).where(
         r.reward_code == code, r.status == "held", r.expires_at > now)
     if reward.per_branch_stock:
-        stock = int(conn.execute(select(m.reward_stock.c.stock).where(
-            m.reward_stock.c.reward_code == code, m.reward_stock.c.branch_id == terminal.branch_id)).scalar() or 0)
-        held = held.where(r.terminal_id.in_(select(m.terminals.c.id).where(
-            m.terminals.c.branch_id == terminal.branch_id)))
+        stock = branch_stock(conn, terminal.branch_id, [code]).get(code, 0)
+        held = held.where(r.terminal_id.in_(_terminals_of_branch(terminal.branch_id)))
     else:
         stock = int(reward.stock)
     holding = int(conn.execute(held).scalar_one())
