@@ -95,16 +95,27 @@ def _refusal(r: httpx.Response) -> tuple[int, str, dict[str, object]]:
     return r.status_code, body.get("error", {}).get("code", ""), body.get("error", {}).get("details", {})
 
 
+def _chain_reward(engine: Engine, code: str, stock: int) -> None:
+    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code=code, name_th="ร่ม", name_en="Umbrella",
+                                                               points_cost=10, stock=stock, active=True)))
+
+
+def _terminal_at(http: httpx.Client, engine: Engine, branch: str) -> Terminal:
+    if not run_tx(engine, lambda c: c.execute(select(m.branches.c.id).where(m.branches.c.code == branch)).first()):
+        run_tx(engine, lambda c: svc.add_branch(c, branch, branch, svc.utcnow()))
+    t = Terminal(http)
+    assert t.enroll(run_tx(engine, lambda c: svc.issue_enrollment_code(c, branch, svc.utcnow(), 1))[0]) \
+        .status_code == 200
+    return t
+
+
 def test_online_the_last_one_of_a_branch_is_promised_once(
         client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
-    run_tx(engine, lambda c: svc.add_branch(c, "KKC03", "Khon Kaen 3", svc.utcnow()))
     make(engine, "HOLDME")
+    a, b = new_terminal(client), new_terminal(client)
+    kkc = _terminal_at(client, engine, "KKC03")
     run_tx(engine, lambda c: rw.change_stock(c, "HOLDME", "BKK01", 1, "set", svc.utcnow()))
     run_tx(engine, lambda c: rw.change_stock(c, "HOLDME", "KKC03", 1, "set", svc.utcnow()))
-    a, b = new_terminal(client), new_terminal(client)
-    kkc = Terminal(client)
-    assert kkc.enroll(run_tx(engine, lambda c: svc.issue_enrollment_code(c, "KKC03", svc.utcnow(), 1))[0]) \
-        .status_code == 200
     rec = a.member()
     mid = rec["member"]["id"]
     a.upload_ok([rec, a.earn(mid, 250_000)])  # 100 points: enough for several
@@ -127,20 +138,6 @@ def test_online_the_last_one_of_a_branch_is_promised_once(
         (409, "out_of_stock", {"reward_code": "HOLDME", "scope": "branch", "stock": 0, "held": 0})
     # a reward whose stock is not counted, or one the server does not know, is never refused for stock
     assert a.reserve(mid, 10, reward_code="NO-SUCH-REWARD").status_code == 200
-
-
-def _chain_reward(engine: Engine, code: str, stock: int) -> None:
-    run_tx(engine, lambda c: svc.upsert_reward(c, p.RewardInfo(code=code, name_th="ร่ม", name_en="Umbrella",
-                                                               points_cost=10, stock=stock, active=True)))
-
-
-def _terminal_at(http: httpx.Client, engine: Engine, branch: str) -> Terminal:
-    if not run_tx(engine, lambda c: c.execute(select(m.branches.c.id).where(m.branches.c.code == branch)).first()):
-        run_tx(engine, lambda c: svc.add_branch(c, branch, branch, svc.utcnow()))
-    t = Terminal(http)
-    assert t.enroll(run_tx(engine, lambda c: svc.issue_enrollment_code(c, branch, svc.utcnow(), 1))[0]) \
-        .status_code == 200
-    return t
 
 
 def test_online_a_chain_counted_reward_is_promised_once_across_branches(
