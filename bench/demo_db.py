@@ -10,10 +10,11 @@ from sync.server.demo import DEMO_ADMIN_TOKEN, DEMO_KEY_PASSPHRASE, seed_demo
 from tests.pg import PgCluster
 
 
-def bench_cluster() -> PgCluster:
-    """$LOYALTY_TEST_PG_URL if set, else a throwaway cluster with fsync on (as in production)."""
+def bench_cluster(preload: str = "") -> PgCluster:
+    """$LOYALTY_TEST_PG_URL if set, else a throwaway cluster with fsync on (as in production), with
+    ``preload`` as its ``shared_preload_libraries``."""
     url = os.environ.get("LOYALTY_TEST_PG_URL")
-    return PgCluster(admin_url=url) if url else PgCluster.start(durable=True)
+    return PgCluster(admin_url=url) if url else PgCluster.start(durable=True, preload=preload)
 
 
 def demo_database(cluster: PgCluster, terminals: int) -> tuple[str, list[str]]:

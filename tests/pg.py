@@ -63,9 +63,10 @@ class PgCluster:
         return cls.start()
 
     @classmethod
-    def start(cls, durable: bool = False) -> PgCluster:
+    def start(cls, durable: bool = False, preload: str = "") -> PgCluster:
         """``durable=False`` (tests): fsync and synchronous commit off. ``durable=True`` (benchmarks): the
-        production defaults, so that figures include the cost of flushing the WAL at commit."""
+        production defaults, so that figures include the cost of flushing the WAL at commit. ``preload``:
+        ``shared_preload_libraries`` (a benchmark's ``pg_stat_statements``)."""
         bindir = pg_bin()
         root = Path(tempfile.mkdtemp(prefix="loyalty-pg-"))
         datadir = root / "data"
@@ -83,6 +84,10 @@ class PgCluster:
         port = _free_port()
         opts = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockdir} "
                 "-c max_connections=200 -c shared_buffers=128MB")
+        if preload:
+            opts += f" -c shared_preload_libraries={preload}"
+            if "pg_stat_statements" in preload:
+                opts += " -c pg_stat_statements.track_planning=on"
         if not durable:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
