@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 import uuid6
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -698,7 +699,7 @@ def _entry_rules(entries: Any, terminal_id: Any) -> tuple[Any, ...]:
 class _FeedSql:
     """The change feed's statements, built once per (database kind, change-id floor, scope) instead of once per
     pull: building a statement and computing its cache key cost more CPU than PostgreSQL spends running most of
-    them. Parameters: ``cursor``, ``high``, ``fetch``, ``terminal_id``, ``branch_id`` (``ids`` for ``hoisted``)."""
+    them. Parameters: ``cursor``, ``high``, ``fetch``, ``terminal_id``, ``branch_id`` (``hoisted``: ``ids`` only)."""
 
     probe: Any
     pages: dict[str, Any]
@@ -754,8 +755,11 @@ def _feed_sql(conn: Connection, branch_scope: bool, flags: bool = False) -> _Fee
     }
     pages = {t.name: select(t).where(t.c.change_id > cursor, t.c.change_id <= high, *where.get(t.name, []))
              .order_by(t.c.change_id).limit(fetch) for t in tables}
-    hoisted = (select(m.members).where(_in_param(dialect, m.members.c.id, "ids"), m.members.c.change_id > cursor)
-               .order_by(m.members.c.change_id))
+    # By key only: "changed after the cursor" and the order are applied to these few rows in Python. With the
+    # cursor in the statement, a plan made for the cursor's value (a fresh connection's first runs) judged that few
+    # members changed after it (the statistics predate the burst) and scanned every member changed since the
+    # cursor, testing each against the whole list of ids.
+    hoisted = select(m.members).where(_in_param(dialect, m.members.c.id, "ids"))
     built = _FEED_SQL[key] = _FeedSql(probe, pages, hoisted)
     return built
 
@@ -866,7 +870,8 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
         # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond
         # it): their current state goes first, so the page applies front to back. A member row is state only
         # (the current row), so sending it early and again on a later page is harmless.
-        for row in conn.execute(sql.hoisted, {"ids": wanted, "cursor": cursor}):
+        changed = [row for row in conn.execute(sql.hoisted, {"ids": wanted}) if row.change_id > cursor]
+        for row in sorted(changed, key=lambda r: int(r.change_id)):
             hoisted.add(row.id)
             out.append(p.Change(change_id=row.change_id, type="member", member=_member_state(row)))
     for change_id, kind, row in items:
@@ -2129,9 +2134,13 @@ ENTRIES_UNNEST_MAX = 500
 
 
 def _entry_arrays(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """The rows as one JSON text (``json.dumps`` is C; an array parameter per column was not: psycopg quotes
-    every text element in Python, which cost more CPU than COPY for the payloads)."""
-    return {"entries": json.dumps(rows, default=_json_time, separators=(",", ":"), ensure_ascii=False)}
+    """The rows as one JSON text (an array parameter per column was not: psycopg quotes every text element in
+    Python, which cost more CPU than COPY for the payloads). orjson writes a time as RFC 3339 as ``isoformat``
+    does; what it refuses goes to the standard library."""
+    try:
+        return {"entries": orjson.dumps(rows).decode()}
+    except TypeError:
+        return {"entries": json.dumps(rows, default=_json_time, separators=(",", ":"), ensure_ascii=False)}
 
 
 def _json_time(value: Any) -> str:
