@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 # --------------------------------------------------------------------------------------------- limits
 
 MAX_ENTRY_POINTS = 100_000_000
@@ -90,9 +92,20 @@ def ms_to_dt(ms: int) -> datetime:
 # --------------------------------------------------------------------------------------------- canonical JSON
 
 
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
 def canonical_json(data: Any) -> str:
-    """The canonical text that is hashed and stored: sorted keys, compact separators, no ASCII escaping."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The canonical text that is hashed and stored: sorted keys, compact separators, no ASCII escaping. The form is
+    the standard library's ``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, which
+    wrote every hash so far. orjson writes the same text for JSON's values, every character included (a test holds
+    it to that), about seven times faster, which is CPU the server spends on each record of an upload. What orjson
+    refuses (an integer past 64 bits, a lone surrogate, a key that is not text, a date) goes to the standard
+    library, which either writes it as before or fails as before."""
+    try:
+        return orjson.dumps(data, option=_CANONICAL).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def sha256_hex(text: str) -> str:

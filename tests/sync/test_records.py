@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -116,6 +117,39 @@ def test_balances_are_bounded_both_ways() -> None:
 
 def test_canonical_json_is_sorted_compact_and_keeps_thai() -> None:
     assert rec.canonical_json({"b": 1, "a": "สมชาย"}) == '{"a":"สมชาย","b":1}'
+
+
+def _stdlib_form(data: object) -> str:
+    """The form every stored hash was made with (the standard library's encoder)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=12)
+
+
+@given(_json_values)
+def test_canonical_json_is_the_standard_librarys_text_for_any_json_value(data: object) -> None:
+    """A hash made at a counter must match the server's, and every hash stored so far, for any text: control
+    characters, quotes, Thai, emoji, and integers of any size (orjson refuses those past 64 bits; the standard
+    library writes them)."""
+    assert rec.canonical_json(data) == _stdlib_form(data)
+
+
+def test_canonical_json_writes_every_character_as_the_standard_library_does() -> None:
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(everything), 4096):
+        chunk = everything[start:start + 4096]
+        assert rec.canonical_json({chunk: chunk}) == _stdlib_form({chunk: chunk})
+
+
+def test_what_orjson_refuses_is_written_or_refused_as_before() -> None:
+    for data in ({"n": 2**64}, {"n": -(2**63) - 1}, {1: "a"}):
+        assert rec.canonical_json(data) == _stdlib_form(data)
+    for data in ({"t": datetime(2026, 1, 1, tzinfo=UTC)}, {"s": "\ud800"}):
+        with pytest.raises((TypeError, UnicodeEncodeError)):
+            rec.sha256_hex(rec.canonical_json(data))
     assert rec.format_utc(datetime(2026, 11, 23, 8, 15, 0, 123_999, tzinfo=UTC)) == "2026-11-23T08:15:00.123Z"
 
 
