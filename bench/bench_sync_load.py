@@ -4,7 +4,7 @@
                                     [--interval 30] [--duration 90] [--saturate 8] [--saturate-seconds 20]
                                     [--only burst,steady,...] [--scope branch|chain] [--round sync|separate]
                                     [--counters 3] [--members 20000] [--roam 0.05] [--history 0] [--pool-size 10]
-                                    [--profile DIR]
+                                    [--warm-servers 5] [--statements N] [--profile DIR]
 
 The chain's shape: terminals belong to branches of ``--counters`` counters; each of the ``--members`` members has a
 home branch (enrolled there) and shops there (each counter of a branch at its own share of them, as counters serve
@@ -36,6 +36,14 @@ pull everything the earlier scenarios of this run wrote (``--cold``: the old sta
 and each scenario prints where a cycle's time went (median and slowest 1%: credential check, upload, changes,
 waiting for a pooled connection, outside the server) and what PostgreSQL logged meanwhile (statements over
 ``--slow-ms``, lock waits, checkpoints).
+
+The servers are warm, as a chain's server is when an outage ends: before the first scenario ``--burst`` terminals
+make back-to-back rounds for ``--warm-servers`` seconds (5; not measured), so every pooled connection has run the
+sync path's statements past psycopg's prepare threshold (its first 5 runs are parsed each time) and PostgreSQL's
+first custom plans (5 more, each planned for its parameters). A burst spread over 20 fresh connections never gets
+there, and its rounds paid for parsing and planning that a running server does not (``--warm-servers 0``: fresh
+servers, as every figure before 2026-11-30 evening). ``--statements N`` prints the bursts' N costliest statements
+from ``pg_stat_statements`` (calls, execution and planning time per cycle), read inside the measured windows only.
 
 Terminals are spread over worker processes (each terminal has its own connection and thread): counters are
 separate machines, and one Python process per terminal would spend this machine's two cores on the load
@@ -368,6 +376,47 @@ class PgLog:
             print(f"            {ln[:260]}")
 
 
+class Statements:
+    """What PostgreSQL ran inside the measured windows, from ``pg_stat_statements``: snapshots at each window's
+    start and end, summed over the windows (``--statements N``)."""
+
+    SQL = ("SELECT queryid, query, calls, total_exec_time, total_plan_time, rows FROM pg_stat_statements "
+           "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        self.start: dict[int, tuple[Any, ...]] = {}
+        self.sum: dict[int, list[Any]] = {}
+
+    def _snapshot(self) -> dict[int, tuple[Any, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return {row[0]: row[1:] for row in conn.execute(self.SQL)}
+
+    def mark(self, start: bool) -> None:
+        now = self._snapshot()
+        if start:
+            self.start = now
+            return
+        for qid, (query, *figures) in now.items():
+            before = self.start.get(qid, (query, 0, 0.0, 0.0, 0))[1:]
+            diff = [a - b for a, b in zip(figures, before, strict=True)]
+            if diff[0] > 0:
+                acc = self.sum.setdefault(qid, [query, 0, 0.0, 0.0, 0])
+                acc[1:] = [a + d for a, d in zip(acc[1:], diff, strict=True)]
+
+    def report(self, top: int, cycles: int) -> None:
+        rows = sorted(self.sum.values(), key=lambda r: -(r[2] + r[3]))
+        calls = sum(r[1] for r in rows)
+        print(f"          statements per cycle: {calls / cycles:.1f} ({len(rows)} different); the costliest "
+              f"by time (execution + planning, which includes waiting for a core or a lock):")
+        for query, n, exec_ms, plan_ms, nrows in rows[:top]:
+            text = " ".join(query.split())
+            print(f"            {n / cycles:5.2f}/cycle {exec_ms / cycles:6.2f}+{plan_ms / cycles:4.2f} ms "
+                  f"{nrows / max(n, 1):6.1f} rows  {text[:110]}")
+
+
 def branch_codes(url: str, terminals: int, counters: int) -> list[tuple[str, str]]:
     """Branches of ``counters`` terminals each, and one enrollment code per terminal: [(branch, code)]."""
     from sync.server import service as svc
@@ -432,14 +481,21 @@ def main() -> None:
     ap.add_argument("--cold", action="store_true",
                     help="burst, steady and saturating terminals start from the cursor they had at set-up (their first cycle "
                          "pulls everything the earlier scenarios wrote) instead of from the head of the feed")
+    ap.add_argument("--warm-servers", type=float, default=5.0, metavar="SECONDS",
+                    help="back-to-back rounds from --burst terminals before the scenarios, not measured, so the "
+                         "servers' pooled connections are warm as a running server's are (0: fresh servers)")
+    ap.add_argument("--statements", type=int, default=0, metavar="N",
+                    help="the bursts' N costliest statements by pg_stat_statements (calls and time per cycle)")
     ap.add_argument("--slow-ms", type=int, default=100,
                     help="PostgreSQL logs statements slower than this, lock waits and checkpoints (a cluster the "
                          "bench started); a summary per scenario is printed")
     args = ap.parse_args()
     modes = set(args.only.split(","))
 
-    total = 2 + args.burst * args.bursts + args.steady + args.saturate  # each scenario has terminals of its own
-    cluster = bench_cluster()
+    warm_n = args.burst if args.warm_servers > 0 else 0
+    # each scenario has terminals of its own
+    total = 2 + args.burst * args.bursts + args.steady + args.saturate + warm_n
+    cluster = bench_cluster(preload="pg_stat_statements" if args.statements else "")
     servers: list[ServerProcess] = []
     try:
         url, _ = demo_database(cluster, terminals=0)
@@ -498,6 +554,15 @@ def main() -> None:
 
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute("ANALYZE")
+        statements = None
+        if args.statements:
+            try:  # a cluster of its own ($LOYALTY_TEST_PG_URL) may not preload the module
+                with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+                    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                    conn.execute("SELECT count(*) FROM pg_stat_statements")
+                statements = Statements(url)
+            except psycopg.Error as exc:
+                print(f"--statements ignored: pg_stat_statements is not available in this cluster ({exc})".strip())
 
         def specs(ts: list[Terminal], seed: int) -> list[dict[str, Any]]:
             out = [{"url": servers[i % len(servers)].url, "id": t.terminal_id, "secret": t.secret, "seq": t.seq,
@@ -518,6 +583,15 @@ def main() -> None:
         def take(n: int) -> list[Terminal]:
             return [next(pool) for _ in range(n)]
 
+        if warm_n:
+            # A chain's server has run for hours when an outage ends: each pooled connection has run the sync
+            # path's statements past psycopg's prepare threshold (5 runs) and PostgreSQL's first custom plans (5
+            # more). Fresh server processes have not, and a burst spread over 20 connections never gets there.
+            _, warm_err, _, _ = run_mode(specs(take(warm_n), 5), members, "saturate",
+                                         {"seconds": args.warm_servers, "warm": not args.cold, "round": args.round},
+                                         args.processes)
+            print(f"servers warmed: {args.warm_servers:.0f} s of back-to-back rounds from {warm_n} terminals, not "
+                  f"measured ({len(warm_err)} errors)")
         base_p50 = None
         if "baseline" in modes:
             load = os.getloadavg()[0]
@@ -540,12 +614,17 @@ def main() -> None:
             cpu = [0.0, 0.0, 0.0]
             busy: list[float] = []
             for i in range(args.bursts):
-                marks: list[tuple[float, float]] = []
+                marks: list[tuple[float, float, list[int]]] = []
+
+                def probe(marks: list[tuple[float, float, list[int]]] = marks) -> None:
+                    if statements is not None:  # the measured window's statements, not the warm-up's pulls
+                        statements.mark(start=not marks)
+                    marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()), machine_ticks()))
+
                 got, errs, wall, gen_cpu = run_mode(
                     specs(take(args.burst), 2 + i * 7), members, "burst",
                     {"backlog": args.backlog, "warm": not args.cold, "round": args.round}, args.processes,
-                    probe=lambda marks=marks: marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()),
-                                                            machine_ticks())))
+                    probe=probe)
                 lat, err = lat + got, err + errs
                 used = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1], gen_cpu)
                 cpu = [a + b for a, b in zip(cpu, used, strict=True)]
@@ -570,6 +649,8 @@ def main() -> None:
                   f"during the bursts: {sessions_opened(url) - opened - 1} (the pools' overflow)")
             breakdown(lat, False)
             pg_log.summary(mark)
+            if statements is not None:
+                statements.report(args.statements, max(len(lat), 1))
         if "steady" in modes:
             load, mark = os.getloadavg()[0], pg_log.mark()
             lat, err, wall, cpu = run_mode(specs(take(args.steady), 3), members, "steady",
