@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 import anyio
+import orjson
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -97,6 +98,16 @@ def run_tx(engine: Engine, fn: Callable[[Connection], T], snapshot: bool = False
 def _json(model: BaseModel) -> Response:
     """Serialise once (the endpoint's response_model still documents it; FastAPI skips re-validation)."""
     return Response(content=model.model_dump_json(), media_type="application/json")
+
+
+def _json_with_page(model: p.SyncResponse | p.ChangesResponse) -> Response:
+    """A response that holds a page of the feed, whose cached entries are ready JSON (``svc.render_page``)."""
+    if isinstance(model, p.ChangesResponse):
+        body = svc.render_page(model)
+    else:
+        body = model.model_dump(mode="json", exclude={"changes"})
+        body["changes"] = svc.render_page(model.changes) if model.changes is not None else None
+    return Response(content=orjson.dumps(body), media_type="application/json")
 
 
 def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
@@ -783,7 +794,7 @@ def create_app(settings: Settings, engine: Engine | None = None, own_process: bo
             if uploaded is None:  # nothing asked: the credential is still checked here, not only at the door
                 run_tx(engine, lambda c: svc.authenticate(c, auth, settings.clock()), autocommit=True)
             answer = p.SyncResponse(upload=uploaded, server_time=p.format_utc(settings.clock()))
-        return _json(answer)
+        return _json_with_page(answer)
 
     @app.get("/v1/changes", response_model=p.ChangesResponse, responses=ERROR_RESPONSES)
     def changes(auth: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
@@ -794,7 +805,7 @@ def create_app(settings: Settings, engine: Engine | None = None, own_process: bo
         def fn(c: Connection) -> p.ChangesResponse:
             now = settings.clock()
             return svc.changes(c, svc.authenticate(c, auth, now), cursor, limit, now, scope=scope)
-        return _json(run_tx(engine, fn, snapshot=True, phase="changes"))
+        return _json_with_page(run_tx(engine, fn, snapshot=True, phase="changes"))
 
     @app.get("/v1/flags", response_model=p.BranchFlagsResponse, responses=ERROR_RESPONSES)
     def branch_flags(auth: Auth) -> p.BranchFlagsResponse:

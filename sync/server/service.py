@@ -670,7 +670,7 @@ def _backfill_entries(conn: Connection, branch_id: str, links: Sequence[str], en
     return list(conn.execute(query if cap is None else query.limit(cap)))
 
 
-def _link_backfill(conn: Connection, linked: set[str], entries: Sequence[Any]) -> list[p.Change]:
+def _link_backfill(conn: Connection, linked: set[str], entries: Sequence[Any]) -> list[FeedItem]:
     """What a page sends with new links of the terminal's branch (``linked``: the members; ``entries``:
     :func:`_backfill_entries` of at least these members).
 
@@ -681,8 +681,9 @@ def _link_backfill(conn: Connection, linked: set[str], entries: Sequence[Any]) -
     ``high`` has finished. Rows after the link come with the pages that cover them. So each entry reaches the
     branch exactly once, whatever the paging and the commit order (docs/sync-protocol.md, "Branch scope")."""
     ids = sorted(linked)
-    out = [p.Change(change_id=row.change_id, type="member", member=_member_state(row))
-           for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
+    out: list[FeedItem] = [
+        p.Change(change_id=row.change_id, type="member", member=_member_state(row))
+        for row in conn.execute(select(m.members).where(_in(conn, m.members.c.id, ids)).order_by(m.members.c.id))]
     out.extend(_entry_change(row) for row in sorted((r for r in entries if r.member_id in linked),
                                                      key=lambda r: int(r.change_id)))
     return out
@@ -766,7 +767,8 @@ def _feed_sql(conn: Connection, branch_scope: bool, flags: bool = False) -> _Fee
 
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
-    """One page of changes after ``cursor`` (:func:`_changes`)."""
+    """One page of changes after ``cursor`` (:func:`_changes`). Its changes may hold cached entries as ready JSON:
+    write it with :func:`render_page`."""
     return _changes(conn, terminal, cursor, limit, now, scope)[0]
 
 
@@ -859,12 +861,12 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
     stock_here = branch_stock(conn, terminal.branch_id, reward_codes) if reward_codes else {}
     offers = voucher_offers(conn, sorted({row.code for _, kind, row in items if kind == "reward"}))
 
-    out: list[p.Change] = []
+    out: list[FeedItem] = []
     hoisted: set[str] = set()
     links_here = {row.member_id for _, kind, row in items if kind == "link"}
     if links_here:
         out.extend(_link_backfill(conn, links_here, backfill))
-        hoisted.update(c.member.id for c in out if c.member is not None)
+        hoisted.update(c.member.id for c in out if isinstance(c, p.Change) and c.member is not None)
     wanted = sorted({row.member_id for _, kind, row in items if kind == "entry"} - hoisted)
     if wanted:
         # Members referenced by this page's entries and changed after the cursor (later in this page, or beyond
@@ -894,8 +896,9 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
                                 policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
         else:
             out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
-    return (p.ChangesResponse(changes=out, next_cursor=next_cursor, has_more=has_more,
-                              server_time=p.format_utc(now), ack_seq=terminal.applied_seq),
+    # Built without validation: ``out`` holds cached entries as ready JSON (render_page writes the page)
+    return (p.ChangesResponse.model_construct(changes=out, next_cursor=next_cursor, has_more=has_more,
+                                              server_time=p.format_utc(now), ack_seq=terminal.applied_seq),
             bool(flags and probe.open_flags))
 
 
@@ -2168,25 +2171,42 @@ def _insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
 ENTRY_CACHE_SIZE = 20_000
 """Entries (as changes of the feed) kept per server process: every terminal of the chain pulls the same new
 entries within one sync interval, and an entry never changes once stored, so each process builds each one once
-instead of once per terminal (docs/scaling.md). About 4.5 KB each (90 MB at most); 20,000 hold more than the
-12,000 entries a 2,000-branch chain records in a 30 s interval."""
-_entry_changes: OrderedDict[tuple[str, int], p.Change] = OrderedDict()
+instead of once per terminal (docs/scaling.md). Each is kept as its JSON text, about 1 KB (20 MB at most); 20,000
+hold more than the 12,000 entries a 2,000-branch chain records in a 30 s interval."""
+_entry_changes: OrderedDict[tuple[str, int], orjson.Fragment] = OrderedDict()
+"""As ready JSON (an orjson ``Fragment`` of bytes), not as models: the garbage collector does not track text, and
+20,000 cached entries as models were about 200,000 objects that every full collection walked (about 58 ms each
+with the interpreter held, in a long-running process; docs/scaling.md)."""
 _entry_changes_lock = threading.Lock()
 
 
-def _entry_change(row: Any) -> p.Change:
+FeedItem = p.Change | orjson.Fragment
+"""A change of a page as the server holds it: a model, or a cached entry's ready JSON (:func:`render_page`)."""
+
+
+def _entry_change(row: Any) -> orjson.Fragment:
     key = (row.id, int(row.change_id))
     with _entry_changes_lock:
         change = _entry_changes.get(key)
         if change is not None:
             _entry_changes.move_to_end(key)
             return change
-    change = p.Change(change_id=row.change_id, type="entry", entry=entry_from_row(row))
+    change = orjson.Fragment(
+        p.Change(change_id=row.change_id, type="entry", entry=entry_from_row(row)).model_dump_json().encode())
     with _entry_changes_lock:
         _entry_changes[key] = change
         while len(_entry_changes) > ENTRY_CACHE_SIZE:
             _entry_changes.popitem(last=False)
     return change
+
+
+def render_page(page: p.ChangesResponse) -> dict[str, Any]:
+    """A page as the JSON object the protocol sends, for ``orjson.dumps``: its changes may hold cached entries'
+    ready JSON, which pydantic cannot write (:data:`FeedItem`)."""
+    body = page.model_dump(mode="json", exclude={"changes"})
+    body["changes"] = [c if isinstance(c, orjson.Fragment) else orjson.Fragment(c.model_dump_json().encode())
+                       for c in page.changes]
+    return body
 
 
 def entry_from_row(row: Any) -> p.Entry:

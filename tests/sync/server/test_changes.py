@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
 from collections import Counter
@@ -272,6 +273,9 @@ def test_entries_built_once_per_process_are_pulled_exactly_as_built_fresh(
     monkeypatch.setattr(svc, "ENTRY_CACHE_SIZE", 4)
     assert pages(a, start_a) == fresh  # builds and keeps (at most 4)
     assert 0 < len(svc._entry_changes) <= 4
+    # kept as text, which the garbage collector does not walk (models were ~10 tracked objects an entry: a full
+    # collection of a long-running process walked 200,000 of them)
+    assert not any(gc.is_tracked(kept) for kept in svc._entry_changes.values())
     assert pages(a, start_a) == fresh  # partly from the cache
     other = pages(b, start_b)
     assert [c for page in other for c in page["changes"]] == [c for page in fresh for c in page["changes"]]
