@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 import anyio
-import orjson
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -100,14 +99,20 @@ def _json(model: BaseModel) -> Response:
     return Response(content=model.model_dump_json(), media_type="application/json")
 
 
+def _with_changes(changes: str, rest: BaseModel) -> str:
+    """``rest`` written by pydantic (its ``changes`` left out), with ``"changes"`` put first as the JSON text given."""
+    written = rest.model_dump_json(exclude={"changes"})  # an object with required fields: never "{}"
+    return '{"changes":' + changes + "," + written[1:]
+
+
 def _json_with_page(model: p.SyncResponse | p.ChangesResponse) -> Response:
-    """A response that holds a page of the feed, whose cached entries are ready JSON (``svc.render_page``)."""
+    """A response that holds a page of the feed, whose cached entries are ready JSON (``svc.render_changes``).
+    Everything else is written by pydantic, as every other response is (orjson refuses integers past 64 bits,
+    which a flag's details may hold)."""
     if isinstance(model, p.ChangesResponse):
-        body = svc.render_page(model)
-    else:
-        body = model.model_dump(mode="json", exclude={"changes"})
-        body["changes"] = svc.render_page(model.changes) if model.changes is not None else None
-    return Response(content=orjson.dumps(body), media_type="application/json")
+        return Response(content=_with_changes(svc.render_changes(model), model), media_type="application/json")
+    page = "null" if model.changes is None else _with_changes(svc.render_changes(model.changes), model.changes)
+    return Response(content=_with_changes(page, model), media_type="application/json")
 
 
 def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:

@@ -768,7 +768,7 @@ def _feed_sql(conn: Connection, branch_scope: bool, flags: bool = False) -> _Fee
 def changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, now: datetime,
             scope: str = "chain") -> p.ChangesResponse:
     """One page of changes after ``cursor`` (:func:`_changes`). Its changes may hold cached entries as ready JSON:
-    write it with :func:`render_page`."""
+    write it with :func:`render_changes` and the rest with pydantic."""
     return _changes(conn, terminal, cursor, limit, now, scope)[0]
 
 
@@ -896,7 +896,7 @@ def _changes(conn: Connection, terminal: TerminalRow, cursor: int, limit: int, n
                                 policy=p.OfflinePolicy.model_validate_json(row.policy_json)))
         else:
             out.append(p.Change(change_id=change_id, type="public_key", public_key=_key_info(row)))
-    # Built without validation: ``out`` holds cached entries as ready JSON (render_page writes the page)
+    # Built without validation: ``out`` holds cached entries as ready JSON (render_changes writes them)
     return (p.ChangesResponse.model_construct(changes=out, next_cursor=next_cursor, has_more=has_more,
                                               server_time=p.format_utc(now), ack_seq=terminal.applied_seq),
             bool(flags and probe.open_flags))
@@ -1495,7 +1495,7 @@ def prepare_upload(req: p.UploadRequest) -> PreparedUpload:
     for r in req.records:
         data = _wire_dict(r.payload)
         claimed = data.pop("content_hash")
-        body = rec.canonical_json(data)
+        body = rec.record_json(data)
         if rec.sha256_hex(body) != claimed:
             bad.append(r)
         elif r.entry is not None:
@@ -1620,7 +1620,7 @@ def upload(conn: Connection, settings: Settings, authorization: str | None, req:
             if r.entry is not None and r.entry.id not in bodies:
                 data = r.entry.model_dump(mode="json")
                 data.pop("content_hash")
-                bodies[r.entry.id] = rec.canonical_json(data)
+                bodies[r.entry.id] = rec.record_json(data)
 
     # Writes that need no change id go first: the change counter (taken in _apply) is held until commit.
     if batch is None and conn.dialect.name == "postgresql":  # both rows in one round trip
@@ -2109,7 +2109,7 @@ def _server_entry(s: dict[str, Any], change_id: int, now: datetime, kind: str = 
     digest = wire.pop("content_hash")
     return {"id": wire["id"], "terminal_id": wire["terminal_id"], "seq": change_id, "member_id": wire["member_id"],
             "kind": wire["kind"], "points": wire["points"], "sale_at": wire["sale_at"], "reservation_id": None,
-            "origin_terminal_id": None, "payload": rec.canonical_json(wire), "content_hash": digest,
+            "origin_terminal_id": None, "payload": rec.record_json(wire), "content_hash": digest,
             "change_id": change_id, "received_at": now, "corrects_id": wire["corrects_id"],
             "quarantined": bool(s.get("quarantined", False)), "for_terminal_id": s.get("for_terminal_id")}
 
@@ -2182,7 +2182,7 @@ _entry_changes_lock = threading.Lock()
 
 
 FeedItem = p.Change | orjson.Fragment
-"""A change of a page as the server holds it: a model, or a cached entry's ready JSON (:func:`render_page`)."""
+"""A change of a page as the server holds it: a model, or a cached entry's ready JSON (:func:`render_changes`)."""
 
 
 def _entry_change(row: Any) -> orjson.Fragment:
@@ -2201,13 +2201,11 @@ def _entry_change(row: Any) -> orjson.Fragment:
     return change
 
 
-def render_page(page: p.ChangesResponse) -> dict[str, Any]:
-    """A page as the JSON object the protocol sends, for ``orjson.dumps``: its changes may hold cached entries'
-    ready JSON, which pydantic cannot write (:data:`FeedItem`)."""
-    body = page.model_dump(mode="json", exclude={"changes"})
-    body["changes"] = [c if isinstance(c, orjson.Fragment) else orjson.Fragment(c.model_dump_json().encode())
-                       for c in page.changes]
-    return body
+def render_changes(page: p.ChangesResponse) -> str:
+    """A page's changes as the JSON array the protocol sends: its changes may hold cached entries' ready JSON,
+    which pydantic cannot write (:data:`FeedItem`)."""
+    return orjson.dumps([c if isinstance(c, orjson.Fragment) else orjson.Fragment(c.model_dump_json())
+                         for c in page.changes]).decode()
 
 
 def entry_from_row(row: Any) -> p.Entry:

@@ -120,7 +120,7 @@ def test_canonical_json_is_sorted_compact_and_keeps_thai() -> None:
 
 
 def _stdlib_form(data: object) -> str:
-    """The form every stored hash was made with (the standard library's encoder)."""
+    """The form every stored hash was made with (the standard library's encoder, :func:`rec.canonical_json`)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -130,11 +130,11 @@ _json_values = st.recursive(
 
 
 @given(_json_values)
-def test_canonical_json_is_the_standard_librarys_text_for_any_json_value(data: object) -> None:
+def test_a_records_text_is_the_standard_librarys_for_any_value_a_record_may_hold(data: object) -> None:
     """A hash made at a counter must match the server's, and every hash stored so far, for any text: control
     characters, quotes, Thai, emoji, and integers of any size (orjson refuses those past 64 bits; the standard
-    library writes them)."""
-    assert rec.canonical_json(data) == _stdlib_form(data)
+    library writes them). A record holds no floats (the wire models are strict)."""
+    assert rec.record_json(data) == _stdlib_form(data)
 
 
 def test_an_ordinary_record_is_written_without_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,23 +149,23 @@ def test_an_ordinary_record_is_written_without_the_standard_library(monkeypatch:
 
     monkeypatch.setattr(rec.json, "dumps", refuse)
     assert rec.content_hash(record) == record["content_hash"]
-    assert rec.canonical_json({k: v for k, v in record.items() if k != "content_hash"}) == expected
+    assert rec.record_json({k: v for k, v in record.items() if k != "content_hash"}) == expected
 
 
-def test_canonical_json_writes_every_character_as_the_standard_library_does() -> None:
+def test_a_records_text_writes_every_character_as_the_standard_library_does() -> None:
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     for start in range(0, len(everything), 4096):
         chunk = everything[start:start + 4096]
-        assert rec.canonical_json({chunk: chunk}) == _stdlib_form({chunk: chunk})
+        assert rec.record_json({chunk: chunk}) == _stdlib_form({chunk: chunk})
 
 
 def test_what_orjson_refuses_is_written_or_refused_as_before() -> None:
     for data in ({"n": 2**64}, {"n": -(2**63) - 1}, {1: "a"},
                  {"z": [2**64, "ส้ม"], "a": {"y": 1, "b": [2, 3]}}):  # sorted, compact, Thai kept
-        assert rec.canonical_json(data) == _stdlib_form(data)
+        assert rec.record_json(data) == _stdlib_form(data)
     for data in ({"t": datetime(2026, 1, 1, tzinfo=UTC)}, {"s": "\ud800"}):
         with pytest.raises((TypeError, UnicodeEncodeError)):
-            rec.sha256_hex(rec.canonical_json(data))
+            rec.sha256_hex(rec.record_json(data))
     assert rec.format_utc(datetime(2026, 11, 23, 8, 15, 0, 123_999, tzinfo=UTC)) == "2026-11-23T08:15:00.123Z"
 
 

@@ -44,6 +44,29 @@ def entries_of(engine: Engine, member_id: str) -> int:
         m.entries.c.member_id == member_id)).scalar_one()))
 
 
+def test_a_round_answers_with_a_flag_whose_details_hold_an_integer_past_64_bits(
+        client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
+    """The page's changes are written by orjson (cached entries are ready JSON), which refuses such an integer:
+    the rest of the answer (the upload's flags, the branch's) is written by pydantic, so an audit record's
+    ``failures`` copied into a flag cannot make every round of the branch fail."""
+    a, b = new_terminal(client), new_terminal(client)
+    a.pull_pages()
+    b.pull_pages()
+    huge = 2**64 + 7
+    run_tx(engine, lambda c: svc.insert_flags(c, [svc.NewFlag("pin_lockout", None, a.terminal_id, None,
+                                                              {"failures": huge})], svc.utcnow()))
+    member = b.member()
+    assert b.upload([member, b.earn(member["member"]["id"], 50_000)]).status_code == 200
+    r = a.sync([a.earn(member["member"]["id"], 25_000)], heartbeat=BEAT)
+    assert r.status_code == 200, r.text
+    body = p.SyncResponse.model_validate(r.json())
+    assert body.flags is not None and [f.details for f in body.flags.flags] == [{"failures": huge}]
+    assert body.changes is not None and [c.entry.points for c in body.changes.changes
+                                         if c.type == "entry" and c.entry is not None] == [20]
+    page = client.get("/v1/changes", headers=b.auth, params={"cursor": 0, "limit": 500, "scope": "chain"})
+    assert page.status_code == 200 and p.ChangesResponse.model_validate(page.json()).changes
+
+
 def test_one_request_uploads_then_pulls_stores_the_heartbeat_and_answers_the_flags(
         client: TestClient, engine: Engine, new_terminal: NewTerminal) -> None:
     a, b = new_terminal(client), new_terminal(client)
