@@ -42,7 +42,7 @@ The server holds a history, as a chain's does: ``--history`` (5) earlier sales p
 2026-11-30 evening) the entries table was a few thousand rows, and the plans PostgreSQL keeps for a warm
 connection read it whole where a chain's table is read by index (pg_stat_user_tables: 103 sequential scans of
 entries in 8 bursts, about 3,400 rows a round tested against a list of ids; PostgreSQL's CPU per round was 9-10
-ms instead of 5.4-6.3).
+ms instead of 5.2-6.4, 8 runs).
 
 The servers are warm, as a chain's server is when an outage ends: before the first scenario ``--burst`` terminals
 make back-to-back rounds for ``--warm-servers`` seconds (5; not measured), so every pooled connection has run the
