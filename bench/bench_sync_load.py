@@ -390,16 +390,15 @@ class Statements:
     SQL = ("SELECT queryid, query, calls, total_exec_time, total_plan_time, rows FROM pg_stat_statements "
            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
 
-    def __init__(self, url: str) -> None:
-        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+    def __init__(self, conn: Any) -> None:
+        """``conn``: an autocommit psycopg connection to the bench database, kept open (a new one per snapshot
+        would be a backend started and ended inside the measured window, in PostgreSQL's CPU)."""
+        self.conn = conn
         self.start: dict[int, tuple[Any, ...]] = {}
         self.sum: dict[int, list[Any]] = {}
 
     def _snapshot(self) -> dict[int, tuple[Any, ...]]:
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            return {row[0]: row[1:] for row in conn.execute(self.SQL)}
+        return {row[0]: row[1:] for row in self.conn.execute(self.SQL)}
 
     def mark(self, start: bool) -> None:
         now = self._snapshot()
@@ -565,12 +564,13 @@ def main() -> None:
             conn.execute("ANALYZE")
         statements = None
         if args.statements:
+            conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
             try:  # a cluster of its own ($LOYALTY_TEST_PG_URL) may not preload the module
-                with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-                    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-                    conn.execute("SELECT count(*) FROM pg_stat_statements")
-                statements = Statements(url)
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                conn.execute("SELECT count(*) FROM pg_stat_statements")
+                statements = Statements(conn)
             except psycopg.Error as exc:
+                conn.close()
                 print(f"--statements ignored: pg_stat_statements is not available in this cluster ({exc})".strip())
 
         def specs(ts: list[Terminal], seed: int) -> list[dict[str, Any]]:
@@ -626,9 +626,13 @@ def main() -> None:
                 marks: list[tuple[float, float, list[int]]] = []
 
                 def probe(marks: list[tuple[float, float, list[int]]] = marks) -> None:
-                    if statements is not None:  # the measured window's statements, not the warm-up's pulls
-                        statements.mark(start=not marks)
+                    # the measured window's statements, not the warm-up's pulls; each snapshot outside the CPU marks
+                    start = not marks
+                    if statements is not None and start:
+                        statements.mark(start=True)
                     marks.append((cpu_seconds(server_pids), cpu_seconds(postgres_pids()), machine_ticks()))
+                    if statements is not None and not start:
+                        statements.mark(start=False)
 
                 got, errs, wall, gen_cpu = run_mode(
                     specs(take(args.burst), 2 + i * 7), members, "burst",
@@ -660,6 +664,7 @@ def main() -> None:
             pg_log.summary(mark)
             if statements is not None:
                 statements.report(args.statements, max(len(lat), 1))
+                statements.conn.close()
         if "steady" in modes:
             load, mark = os.getloadavg()[0], pg_log.mark()
             lat, err, wall, cpu = run_mode(specs(take(args.steady), 3), members, "steady",
