@@ -498,6 +498,8 @@ def main() -> None:
                     help="PostgreSQL logs statements slower than this, lock waits and checkpoints (a cluster the "
                          "bench started); a summary per scenario is printed")
     args = ap.parse_args()
+    if args.statements < 0 or args.warm_servers < 0 or args.history < 0:
+        ap.error("--statements, --warm-servers and --history take 0 or more")
     modes = set(args.only.split(","))
 
     warm_n = args.burst if args.warm_servers > 0 else 0
